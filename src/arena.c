@@ -1,0 +1,131 @@
+#include "arena.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { ARENA_CHUNK = 1 << 20, ARENA_ALIGN = 16 };
+
+typedef struct chunk {
+    struct chunk *next;
+    size_t size, used;
+    _Alignas(16) unsigned char data[];
+} chunk;
+
+struct arena {
+    chunk *head;
+    size_t total;
+};
+
+static void arena_out_of_memory(size_t size)
+{
+    fprintf(stderr, "kcvs-pdf: error: out of memory (asked for %zu bytes)\n", size);
+    exit(2);
+}
+
+arena *arena_new(void)
+{
+    arena *a = calloc(1, sizeof *a);
+    if (!a)
+        arena_out_of_memory(sizeof *a);
+    return a;
+}
+
+void arena_free(arena *a)
+{
+    if (!a)
+        return;
+    for (chunk *c = a->head, *next; c; c = next) {
+        next = c->next;
+        free(c);
+    }
+    free(a);
+}
+
+static chunk *chunk_new(size_t at_least)
+{
+    size_t size = at_least > ARENA_CHUNK ? at_least : ARENA_CHUNK;
+    chunk *c = malloc(sizeof *c + size);
+    if (!c)
+        arena_out_of_memory(size);
+    c->size = size;
+    c->used = 0;
+    c->next = NULL;
+    return c;
+}
+
+void *arena_alloc(arena *a, size_t size)
+{
+    size_t need = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+    if (need < size)
+        arena_out_of_memory(size);
+    chunk *c = a->head;
+    if (!c || c->size - c->used < need) {
+        chunk *fresh = chunk_new(need);
+        /* A huge one-off block goes behind the current chunk so the
+         * current chunk's free space is not wasted. */
+        if (c && need > ARENA_CHUNK) {
+            fresh->next = c->next;
+            c->next = fresh;
+        } else {
+            fresh->next = c;
+            a->head = fresh;
+        }
+        c = fresh;
+    }
+    void *p = c->data + c->used;
+    c->used += need;
+    a->total += need;
+    memset(p, 0, size);
+    return p;
+}
+
+void *arena_alloc_array(arena *a, size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size)
+        arena_out_of_memory(SIZE_MAX);
+    return arena_alloc(a, n * size);
+}
+
+char *arena_strndup(arena *a, const char *s, size_t n)
+{
+    char *p = arena_alloc(a, n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *arena_strdup(arena *a, const char *s)
+{
+    return arena_strndup(a, s, strlen(s));
+}
+
+char *arena_printf(arena *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return arena_strdup(a, "");
+    char *p = arena_alloc(a, (size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+void *arena_grow(arena *a, void *old, size_t old_n, size_t new_n, size_t size)
+{
+    void *p = arena_alloc_array(a, new_n, size);
+    if (old && old_n)
+        memcpy(p, old, (old_n < new_n ? old_n : new_n) * size);
+    return p;
+}
+
+size_t arena_used(const arena *a)
+{
+    return a->total;
+}

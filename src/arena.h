@@ -1,0 +1,33 @@
+/* arena — the document-wide allocator.
+ *
+ * Owns: every allocation a compilation makes for the document model, items,
+ * lines and pages. Blocks are never freed one by one; arena_free() releases
+ * them all at once, which ends the compilation.
+ * Failure: allocation failure is fatal (the process cannot continue without
+ * memory and there is no partial output to save), so callers never see NULL.
+ */
+#ifndef KCVS_ARENA_H
+#define KCVS_ARENA_H
+
+#include <stddef.h>
+
+typedef struct arena arena;
+
+arena *arena_new(void);
+void arena_free(arena *a);
+
+/* Zero-filled, aligned for any type. */
+void *arena_alloc(arena *a, size_t size);
+/* n * size with overflow checking. */
+void *arena_alloc_array(arena *a, size_t n, size_t size);
+char *arena_strdup(arena *a, const char *s);
+char *arena_strndup(arena *a, const char *s, size_t n);
+char *arena_printf(arena *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Grows an arena-owned array; the old block is abandoned to the arena. */
+void *arena_grow(arena *a, void *old, size_t old_n, size_t new_n, size_t size);
+
+/* Bytes handed out so far (for -v statistics). */
+size_t arena_used(const arena *a);
+
+#endif

@@ -1,0 +1,53 @@
+/* diag — diagnostics as values.
+ *
+ * Owns: the list of warnings and errors of one compilation, each with the
+ * source location it arose at. Stages add to the list and carry on where
+ * they sensibly can (so several independent errors are reported in one run);
+ * only main prints the list and turns it into an exit status.
+ * Strings are copied: callers keep ownership of what they pass in.
+ */
+#ifndef KCVS_DIAG_H
+#define KCVS_DIAG_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+typedef struct src_loc {
+    const char *file; /* NULL when the problem has no place in a file */
+    int line;         /* 0 when unknown */
+    int col;          /* 0 when unknown */
+} src_loc;
+
+typedef enum {
+    DIAG_WARNING,
+    DIAG_ERROR,       /* a fault in the document: exit status 1 */
+    DIAG_ENVIRONMENT, /* usage or environment (missing font, unwritable
+                         output): exit status 2 */
+} diag_severity;
+
+typedef struct diag {
+    diag_severity severity;
+    src_loc loc;
+    char *message;
+} diag;
+
+typedef struct diag_list {
+    diag *items;
+    size_t count, capacity;
+    size_t errors, warnings, dropped;
+    size_t max_errors; /* later errors are counted, not kept */
+} diag_list;
+
+void diag_init(diag_list *d);
+void diag_clear(diag_list *d);
+void diag_add(diag_list *d, diag_severity severity, src_loc loc,
+              const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void diag_vadd(diag_list *d, diag_severity severity, src_loc loc,
+               const char *fmt, va_list ap);
+bool diag_has_errors(const diag_list *d);
+/* GCC style: "file:line:col: error: message", one line each. */
+void diag_print(const diag_list *d, FILE *out);
+/* 0 ok, 1 document errors, 2 environment errors (worst wins). */
+int diag_exit_status(const diag_list *d, bool warnings_are_errors);
+
+#endif

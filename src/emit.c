@@ -1,0 +1,914 @@
+#include "emit.h"
+
+#include <hb-subset.h>
+#include <hb.h>
+#include <hpdf_encrypt.h>
+#include <hpdf_pages.h>
+#include <hpdf_streams.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "image.h"
+#include "pdfa.h"
+#include "pdfobj.h"
+#include "utf8.h"
+
+/* ---- a growable byte buffer for content streams ------------------------ */
+
+typedef struct sbuf {
+    char *data;
+    size_t len, cap;
+} sbuf;
+
+static void sb_reserve(sbuf *b, size_t more)
+{
+    if (b->len + more <= b->cap)
+        return;
+    size_t cap = b->cap ? b->cap * 2 : 4096;
+    while (cap < b->len + more)
+        cap *= 2;
+    char *d = realloc(b->data, cap);
+    if (!d) {
+        fprintf(stderr, "kcvs-pdf: error: out of memory\n");
+        exit(2);
+    }
+    b->data = d;
+    b->cap = cap;
+}
+
+static void sb_put(sbuf *b, const char *s, size_t n)
+{
+    sb_reserve(b, n);
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+}
+
+static void sb_puts(sbuf *b, const char *s)
+{
+    sb_put(b, s, strlen(s));
+}
+
+/* Numbers with up to 3 decimals, no exponent, no trailing zeros: the same
+ * text for the same value on every machine. */
+static void sb_num(sbuf *b, double v)
+{
+    char tmp[32];
+    long long scaled = llround(v * 1000.0);
+    bool neg = scaled < 0;
+    unsigned long long u = neg ? (unsigned long long)-scaled : (unsigned long long)scaled;
+    unsigned long long ip = u / 1000, fp = u % 1000;
+    int n = 0;
+    if (neg && u)
+        tmp[n++] = '-';
+    n += snprintf(tmp + n, sizeof tmp - (size_t)n, "%llu", ip);
+    if (fp) {
+        tmp[n++] = '.';
+        tmp[n++] = (char)('0' + fp / 100);
+        if (fp % 100) {
+            tmp[n++] = (char)('0' + fp / 10 % 10);
+            if (fp % 10)
+                tmp[n++] = (char)('0' + fp % 10);
+        }
+    }
+    tmp[n++] = ' ';
+    sb_put(b, tmp, (size_t)n);
+}
+
+static void sb_hex4(sbuf *b, unsigned v)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char t[4] = { hex[(v >> 12) & 15], hex[(v >> 8) & 15], hex[(v >> 4) & 15], hex[v & 15] };
+    sb_put(b, t, 4);
+}
+
+/* ---- the emitter ---------------------------------------------------------- */
+
+typedef struct emit_font {
+    font_face *face;
+    uint32_t *new_gid;   /* old gid -> new gid, UINT32_MAX when not kept */
+    double *width;       /* old gid -> width in 1/1000 em, as in /W */
+    char name[16];
+    HPDF_Dict type0;
+} emit_font;
+
+typedef struct emit_image {
+    const char *path;
+    HPDF_Image image;
+    char name[12];
+} emit_image;
+
+typedef enum { KID_ELEM, KID_MCR, KID_OBJR } kid_type;
+
+typedef struct struct_kid {
+    kid_type type;
+    tag_node *elem;
+    int page;
+    int mcid;
+    HPDF_Dict annot;
+} struct_kid;
+
+typedef struct elem_info {
+    tag_node *node;
+    struct_kid *kids;
+    int count, cap;
+    int page;            /* first page with content, -1 none */
+    HPDF_Dict dict;
+} elem_info;
+
+typedef struct parent_entry {
+    int key;             /* StructParent(s) number */
+    tag_node **elems;    /* by MCID for a page; one element for an annotation */
+    int count, cap;
+} parent_entry;
+
+typedef struct emitter {
+    HPDF_Doc pdf;
+    const document *doc;
+    const layout_result *lay;
+    const style *st;
+    const emit_options *opt;
+    diag_list *diags;
+    emit_font *fonts;
+    int font_count;
+    HPDF_Dict font_res;
+    emit_image *images;
+    int image_count, image_cap;
+    HPDF_Page *pages;
+    elem_info *elems;
+    int elem_count, elem_cap;
+    parent_entry *parents;
+    int parent_count, parent_cap;
+    HPDF_MD5_CTX md5;
+    bool print;
+} emitter;
+
+static void emit_error_handler(HPDF_STATUS error, HPDF_STATUS detail, void *user)
+{
+    (void)error;
+    (void)detail;
+    (void)user; /* sticky: read back with HPDF_GetError after saving */
+}
+
+/* ---- fonts ------------------------------------------------------------------ */
+
+static void subset_tag(const emit_font *ef, unsigned glyphs, char tag[7])
+{
+    uint32_t h = 2166136261u;
+    for (unsigned g = 0; g < glyphs; g++)
+        if (ef->new_gid[g] != UINT32_MAX)
+            h = (h ^ g) * 16777619u;
+    for (int i = 0; i < 6; i++) {
+        tag[i] = (char)('A' + h % 26);
+        h /= 26;
+    }
+    tag[6] = '\0';
+}
+
+static HPDF_Dict font_file_stream(emitter *e, emit_font *ef)
+{
+    font_face *f = ef->face;
+    hb_face_t *face = font_hb_face(f);
+    unsigned n = font_glyph_count(f);
+    hb_subset_input_t *in = hb_subset_input_create_or_fail();
+    if (!in)
+        return NULL;
+    hb_set_t *glyphs = hb_subset_input_glyph_set(in);
+    hb_set_add(glyphs, 0);
+    for (unsigned g = 0; g < n; g++)
+        if (font_used_text(f, g))
+            hb_set_add(glyphs, g);
+    hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
+    static const char *const dropped[] = { "GSUB", "GPOS", "GDEF", "kern", "DSIG",
+                                           "BASE", "JSTF", "MATH", "vhea", "vmtx" };
+    for (size_t i = 0; i < sizeof dropped / sizeof *dropped; i++)
+        hb_set_add(drop, hb_tag_from_string(dropped[i], 4));
+    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
+    hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(face, in);
+    hb_subset_input_destroy(in);
+    if (!plan)
+        return NULL;
+    const hb_map_t *map = hb_subset_plan_old_to_new_glyph_mapping(plan);
+    ef->new_gid = malloc((n ? n : 1) * sizeof *ef->new_gid);
+    ef->width = malloc((n ? n : 1) * sizeof *ef->width);
+    int upem = font_units_per_em(f);
+    for (unsigned g = 0; g < n; g++) {
+        ef->new_gid[g] = hb_map_get(map, g);
+        if (ef->new_gid[g] == HB_MAP_VALUE_INVALID)
+            ef->new_gid[g] = UINT32_MAX;
+        ef->width[g] = round(font_glyph_advance(f, g) * 1000.0 / upem * 100) / 100;
+    }
+    hb_face_t *sub = hb_subset_plan_execute_or_fail(plan);
+    hb_subset_plan_destroy(plan);
+    if (!sub)
+        return NULL;
+    hb_blob_t *blob = hb_face_reference_blob(sub);
+    unsigned len;
+    const char *data = hb_blob_get_data(blob, &len);
+    HPDF_Dict s = pdfobj_stream(e->pdf, data, len, true);
+    pdfobj_int(s, "Length1", (long)len);
+    hb_blob_destroy(blob);
+    hb_face_destroy(sub);
+    return s;
+}
+
+static void cmap_utf16(sbuf *b, const char *text)
+{
+    size_t len = strlen(text);
+    sb_puts(b, "<");
+    for (size_t i = 0; i < len;) {
+        size_t k;
+        uint32_t cp = utf8_decode(text + i, len - i, &k);
+        i += k;
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            sb_hex4(b, 0xD800 + (cp >> 10));
+            sb_hex4(b, 0xDC00 + (cp & 0x3FF));
+        } else
+            sb_hex4(b, cp);
+    }
+    sb_puts(b, ">");
+}
+
+/* A ToUnicode CMap of bfchar entries: every drawn glyph extracts as the
+ * text it was shaped from. */
+static HPDF_Dict to_unicode(emitter *e, const emit_font *ef)
+{
+    font_face *f = ef->face;
+    unsigned n = font_glyph_count(f);
+    sbuf b = { 0 };
+    sb_puts(&b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+                "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+                "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+                "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    unsigned g = 0;
+    while (g < n) {
+        unsigned batch[100], count = 0;
+        for (; g < n && count < 100; g++) {
+            const char *t = font_used_text(f, g);
+            if (t && *t && ef->new_gid[g] != UINT32_MAX)
+                batch[count++] = g;
+        }
+        if (!count)
+            continue;
+        char head[32];
+        snprintf(head, sizeof head, "%u beginbfchar\n", count);
+        sb_puts(&b, head);
+        for (unsigned i = 0; i < count; i++) {
+            sb_puts(&b, "<");
+            sb_hex4(&b, ef->new_gid[batch[i]]);
+            sb_puts(&b, "> ");
+            cmap_utf16(&b, font_used_text(f, batch[i]));
+            sb_puts(&b, "\n");
+        }
+        sb_puts(&b, "endbfchar\n");
+    }
+    sb_puts(&b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    HPDF_Dict s = pdfobj_stream(e->pdf, b.data, b.len, true);
+    free(b.data);
+    return s;
+}
+
+static HPDF_Array width_array(emitter *e, const emit_font *ef)
+{
+    font_face *f = ef->face;
+    unsigned n = font_glyph_count(f);
+    /* new gid -> old gid, to write /W in CID order */
+    unsigned max_new = 0;
+    for (unsigned g = 0; g < n; g++)
+        if (ef->new_gid[g] != UINT32_MAX && ef->new_gid[g] > max_new)
+            max_new = ef->new_gid[g];
+    long *old_of = malloc((max_new + 1) * sizeof *old_of);
+    for (unsigned i = 0; i <= max_new; i++)
+        old_of[i] = -1;
+    for (unsigned g = 0; g < n; g++)
+        if (ef->new_gid[g] != UINT32_MAX)
+            old_of[ef->new_gid[g]] = g;
+    HPDF_Array w = pdfobj_array(e->pdf, false);
+    for (unsigned c = 0; c <= max_new;) {
+        if (old_of[c] < 0) {
+            c++;
+            continue;
+        }
+        pdfobj_array_int(w, (long)c);
+        HPDF_Array run = pdfobj_array(e->pdf, false);
+        while (c <= max_new && old_of[c] >= 0) {
+            pdfobj_array_real(run, ef->width[old_of[c]]);
+            c++;
+        }
+        pdfobj_array_add(w, run);
+    }
+    free(old_of);
+    return w;
+}
+
+static bool emit_font_objects(emitter *e, emit_font *ef, int index)
+{
+    font_face *f = ef->face;
+    HPDF_Dict file = font_file_stream(e, ef);
+    if (!file)
+        return false;
+    char tag[7], base[160];
+    subset_tag(ef, font_glyph_count(f), tag);
+    snprintf(base, sizeof base, "%s+%s", tag, font_postscript_name(f));
+    snprintf(ef->name, sizeof ef->name, "F%d", index);
+    HPDF_Dict fd = pdfobj_dict(e->pdf, true);
+    pdfobj_name(fd, "Type", "FontDescriptor");
+    pdfobj_name(fd, "FontName", base);
+    pdfobj_int(fd, "Flags", 4 | (font_flags_italic(f) ? 64 : 0));
+    int bbox[4];
+    font_bbox(f, bbox);
+    HPDF_Array bb = pdfobj_array(e->pdf, false);
+    for (int i = 0; i < 4; i++)
+        pdfobj_array_int(bb, bbox[i]);
+    pdfobj_put(fd, "FontBBox", bb);
+    pdfobj_real(fd, "ItalicAngle", font_italic_angle(f));
+    pdfobj_int(fd, "Ascent", lround(font_ascender(f) * 1000));
+    pdfobj_int(fd, "Descent", -lround(font_descender(f) * 1000));
+    pdfobj_int(fd, "CapHeight", lround(font_cap_height(f) * 1000));
+    pdfobj_int(fd, "StemV", 80);
+    pdfobj_put(fd, "FontFile2", file);
+    HPDF_Dict cid = pdfobj_dict(e->pdf, true);
+    pdfobj_name(cid, "Type", "Font");
+    pdfobj_name(cid, "Subtype", "CIDFontType2");
+    pdfobj_name(cid, "BaseFont", base);
+    HPDF_Dict info = pdfobj_dict(e->pdf, false);
+    pdfobj_ascii(e->pdf, info, "Registry", "Adobe");
+    pdfobj_ascii(e->pdf, info, "Ordering", "Identity");
+    pdfobj_int(info, "Supplement", 0);
+    pdfobj_put(cid, "CIDSystemInfo", info);
+    pdfobj_put(cid, "FontDescriptor", fd);
+    pdfobj_name(cid, "CIDToGIDMap", "Identity");
+    pdfobj_put(cid, "W", width_array(e, ef));
+    ef->type0 = pdfobj_dict(e->pdf, true);
+    pdfobj_name(ef->type0, "Type", "Font");
+    pdfobj_name(ef->type0, "Subtype", "Type0");
+    pdfobj_name(ef->type0, "BaseFont", base);
+    pdfobj_name(ef->type0, "Encoding", "Identity-H");
+    HPDF_Array desc = pdfobj_array(e->pdf, false);
+    pdfobj_array_add(desc, cid);
+    pdfobj_put(ef->type0, "DescendantFonts", desc);
+    pdfobj_put(ef->type0, "ToUnicode", to_unicode(e, ef));
+    pdfobj_put(e->font_res, ef->name, ef->type0);
+    return true;
+}
+
+static bool emit_fonts(emitter *e, font_set *fonts)
+{
+    e->font_count = font_set_count(fonts);
+    e->fonts = calloc((size_t)e->font_count + 1, sizeof *e->fonts);
+    e->font_res = pdfobj_dict(e->pdf, true);
+    for (int i = 0; i < e->font_count; i++) {
+        e->fonts[i].face = font_set_at(fonts, i);
+        bool used = false;
+        unsigned n = font_glyph_count(e->fonts[i].face);
+        for (unsigned g = 0; g < n && !used; g++)
+            used = font_used_text(e->fonts[i].face, g) != NULL;
+        if (used && !emit_font_objects(e, &e->fonts[i], i)) {
+            src_loc loc = { font_path(e->fonts[i].face), 0, 0 };
+            diag_add(e->diags, DIAG_ENVIRONMENT, loc, "cannot subset this font");
+            return false;
+        }
+    }
+    return true;
+}
+
+static emit_font *font_of(emitter *e, const font_face *f)
+{
+    for (int i = 0; i < e->font_count; i++)
+        if (e->fonts[i].face == f)
+            return &e->fonts[i];
+    return NULL;
+}
+
+/* ---- the structure tree ------------------------------------------------ */
+
+static elem_info *elem_of(emitter *e, tag_node *t);
+
+static void elem_push_kid(elem_info *ei, struct_kid k)
+{
+    if (ei->count == ei->cap) {
+        ei->cap = ei->cap ? ei->cap * 2 : 4;
+        ei->kids = realloc(ei->kids, (size_t)ei->cap * sizeof *ei->kids);
+    }
+    ei->kids[ei->count++] = k;
+}
+
+/* The element joins its parent's kids when it first shows content, so the
+ * structure follows the reading (drawing) order. */
+static elem_info *elem_of(emitter *e, tag_node *t)
+{
+    if (t->id > 0)
+        return &e->elems[t->id - 1];
+    if (e->elem_count == e->elem_cap) {
+        e->elem_cap = e->elem_cap ? e->elem_cap * 2 : 256;
+        e->elems = realloc(e->elems, (size_t)e->elem_cap * sizeof *e->elems);
+    }
+    int index = e->elem_count++;
+    e->elems[index] = (elem_info){ t, NULL, 0, 0, -1, NULL };
+    t->id = index + 1;
+    tag_node *root = e->doc->tag_root;
+    if (t != root) {
+        tag_node *parent = t->parent ? t->parent : root;
+        elem_info *pi = elem_of(e, parent);
+        elem_push_kid(pi, (struct_kid){ KID_ELEM, t, -1, 0, NULL });
+    }
+    return &e->elems[index];
+}
+
+static void add_parent(emitter *e, int key, tag_node *t, int mcid)
+{
+    parent_entry *p = NULL;
+    if (e->parent_count && e->parents[e->parent_count - 1].key == key)
+        p = &e->parents[e->parent_count - 1];
+    else {
+        if (e->parent_count == e->parent_cap) {
+            e->parent_cap = e->parent_cap ? e->parent_cap * 2 : 64;
+            e->parents = realloc(e->parents, (size_t)e->parent_cap * sizeof *e->parents);
+        }
+        p = &e->parents[e->parent_count++];
+        *p = (parent_entry){ key, NULL, 0, 0 };
+    }
+    if (p->count == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 16;
+        p->elems = realloc(p->elems, (size_t)p->cap * sizeof *p->elems);
+    }
+    p->elems[p->count++] = t;
+    (void)mcid;
+}
+
+typedef struct page_state {
+    int index;
+    int mcid;
+    sbuf content;
+} page_state;
+
+static void mark_begin(emitter *e, page_state *ps, const page_item *it)
+{
+    if (it->artifact || !it->tag) {
+        sb_puts(&ps->content, "/Artifact BMC\n");
+        return;
+    }
+    tag_node *t = it->tag;
+    elem_info *ei = elem_of(e, t);
+    ei = &e->elems[t->id - 1];
+    if (ei->page < 0)
+        ei->page = ps->index;
+    elem_push_kid(ei, (struct_kid){ KID_MCR, NULL, ps->index, ps->mcid, NULL });
+    add_parent(e, ps->index, t, ps->mcid);
+    sb_puts(&ps->content, "/");
+    sb_puts(&ps->content, tag_role_name(t->role));
+    char buf[40];
+    snprintf(buf, sizeof buf, " <</MCID %d>> BDC\n", ps->mcid++);
+    sb_puts(&ps->content, buf);
+}
+
+static void mark_end(page_state *ps)
+{
+    sb_puts(&ps->content, "EMC\n");
+}
+
+/* ---- drawing -------------------------------------------------------------- */
+
+static void set_colour(emitter *e, sbuf *b, int index, bool stroke)
+{
+    const style_colour *c = style_colour_at(e->st, index);
+    if (!c)
+        return;
+    if (e->print) {
+        for (int i = 0; i < 4; i++)
+            sb_num(b, c->cmyk[i]);
+        sb_puts(b, stroke ? "K\n" : "k\n");
+    } else {
+        for (int i = 0; i < 3; i++)
+            sb_num(b, c->rgb[i]);
+        sb_puts(b, stroke ? "RG\n" : "rg\n");
+    }
+}
+
+static void draw_text(emitter *e, page_state *ps, const page_item *it, double ph)
+{
+    const glyph_run *r = &it->run;
+    emit_font *ef = font_of(e, r->face);
+    if (!ef || !ef->type0 || r->count == 0)
+        return;
+    sbuf *b = &ps->content;
+    mark_begin(e, ps, it);
+    sb_puts(b, "BT\n/");
+    sb_puts(b, ef->name);
+    sb_puts(b, " ");
+    sb_num(b, r->size);
+    sb_puts(b, "Tf\n");
+    set_colour(e, b, r->colour, false);
+    sb_puts(b, "1 0 0 1 ");
+    sb_num(b, it->x);
+    sb_num(b, ph - it->y);
+    sb_puts(b, "Tm\n[<");
+    for (int g = 0; g < r->count; g++) {
+        uint32_t gid = r->glyphs[g].gid;
+        uint32_t cid = gid < font_glyph_count(ef->face) ? ef->new_gid[gid] : 0;
+        sb_hex4(b, cid == UINT32_MAX ? 0 : cid);
+        double nominal = gid < font_glyph_count(ef->face) ? ef->width[gid] : 0;
+        double adjust = nominal - r->glyphs[g].advance * 1000.0 / r->size;
+        if (fabs(adjust) >= 0.05 && g + 1 < r->count) {
+            sb_puts(b, ">");
+            sb_num(b, adjust);
+            sb_puts(b, "<");
+        }
+    }
+    sb_puts(b, ">] TJ\nET\n");
+    mark_end(ps);
+}
+
+static void rounded_rect(sbuf *b, double x, double y, double w, double h, double r)
+{
+    if (r <= 0) {
+        sb_num(b, x), sb_num(b, y), sb_num(b, w), sb_num(b, h);
+        sb_puts(b, "re\n");
+        return;
+    }
+    if (r > w / 2)
+        r = w / 2;
+    if (r > h / 2)
+        r = h / 2;
+    double k = r * 0.5523;
+    sb_num(b, x + r), sb_num(b, y), sb_puts(b, "m\n");
+    sb_num(b, x + w - r), sb_num(b, y), sb_puts(b, "l\n");
+    sb_num(b, x + w - r + k), sb_num(b, y), sb_num(b, x + w), sb_num(b, y + r - k);
+    sb_num(b, x + w), sb_num(b, y + r), sb_puts(b, "c\n");
+    sb_num(b, x + w), sb_num(b, y + h - r), sb_puts(b, "l\n");
+    sb_num(b, x + w), sb_num(b, y + h - r + k), sb_num(b, x + w - r + k), sb_num(b, y + h);
+    sb_num(b, x + w - r), sb_num(b, y + h), sb_puts(b, "c\n");
+    sb_num(b, x + r), sb_num(b, y + h), sb_puts(b, "l\n");
+    sb_num(b, x + r - k), sb_num(b, y + h), sb_num(b, x), sb_num(b, y + h - r + k);
+    sb_num(b, x), sb_num(b, y + h - r), sb_puts(b, "c\n");
+    sb_num(b, x), sb_num(b, y + r), sb_puts(b, "l\n");
+    sb_num(b, x), sb_num(b, y + r - k), sb_num(b, x + r - k), sb_num(b, y);
+    sb_num(b, x + r), sb_num(b, y), sb_puts(b, "c\nh\n");
+}
+
+static void draw_rect(emitter *e, page_state *ps, const page_item *it, double ph)
+{
+    if (it->fill < 0 && (it->stroke < 0 || it->line_width <= 0))
+        return;
+    sbuf *b = &ps->content;
+    sb_puts(b, "/Artifact BMC\nq\n");
+    if (it->fill >= 0)
+        set_colour(e, b, it->fill, false);
+    if (it->stroke >= 0 && it->line_width > 0) {
+        set_colour(e, b, it->stroke, true);
+        sb_num(b, it->line_width);
+        sb_puts(b, "w\n");
+    }
+    rounded_rect(b, it->x, ph - it->y - it->h, it->w, it->h, it->radius);
+    sb_puts(b, it->fill >= 0 ? (it->stroke >= 0 && it->line_width > 0 ? "B\n" : "f\n") : "S\n");
+    sb_puts(b, "Q\nEMC\n");
+}
+
+static void draw_rule(emitter *e, page_state *ps, const page_item *it, double ph)
+{
+    if (it->stroke < 0 || it->line_width <= 0)
+        return;
+    sbuf *b = &ps->content;
+    sb_puts(b, "/Artifact BMC\nq\n");
+    set_colour(e, b, it->stroke, true);
+    sb_num(b, it->line_width);
+    sb_puts(b, "w\n");
+    sb_num(b, it->x), sb_num(b, ph - it->y), sb_puts(b, "m\n");
+    sb_num(b, it->x + it->w), sb_num(b, ph - it->y - it->h), sb_puts(b, "l\nS\nQ\nEMC\n");
+}
+
+static emit_image *image_of(emitter *e, const image_model *m)
+{
+    for (int i = 0; i < e->image_count; i++)
+        if (strcmp(e->images[i].path, m->path) == 0)
+            return &e->images[i];
+    image_info info;
+    if (image_probe(m->path, &info))
+        return NULL;
+    HPDF_Image img = info.kind == IMAGE_PNG
+                         ? HPDF_LoadPngImageFromFile(e->pdf, m->path)
+                         : HPDF_LoadJpegImageFromFile(e->pdf, m->path);
+    if (!img) {
+        HPDF_ResetError(e->pdf);
+        return NULL;
+    }
+    if (e->image_count == e->image_cap) {
+        e->image_cap = e->image_cap ? e->image_cap * 2 : 8;
+        e->images = realloc(e->images, (size_t)e->image_cap * sizeof *e->images);
+    }
+    emit_image *ei = &e->images[e->image_count];
+    ei->path = m->path;
+    ei->image = img;
+    snprintf(ei->name, sizeof ei->name, "Im%d", e->image_count);
+    e->image_count++;
+    /* libharu leaves a PNG's soft mask uncompressed. */
+    HPDF_Dict smask = pdfobj_get_dict(img, "SMask");
+    if (smask)
+        smask->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    return ei;
+}
+
+static void draw_image(emitter *e, page_state *ps, const page_item *it, double ph,
+                       HPDF_Dict xobjects)
+{
+    emit_image *ei = image_of(e, it->image);
+    if (!ei) {
+        diag_add(e->diags, DIAG_ERROR, (src_loc){ it->image->path, 0, 0 },
+                 "libharu cannot load this image (interlaced PNG?)");
+        return;
+    }
+    pdfobj_put(xobjects, ei->name, ei->image);
+    sbuf *b = &ps->content;
+    mark_begin(e, ps, it);
+    sb_puts(b, "q\n");
+    sb_num(b, it->w), sb_puts(b, "0 0 "), sb_num(b, it->h);
+    sb_num(b, it->x), sb_num(b, ph - it->y - it->h);
+    sb_puts(b, "cm\n/");
+    sb_puts(b, ei->name);
+    sb_puts(b, " Do\nQ\n");
+    mark_end(ps);
+}
+
+/* ---- annotations ----------------------------------------------------------- */
+
+static HPDF_Array dest_array(emitter *e, int page_no, double y)
+{
+    HPDF_Array d = pdfobj_array(e->pdf, false);
+    if (page_no < 1 || page_no > e->lay->page_count)
+        page_no = 1;
+    pdfobj_array_add(d, e->pages[page_no - 1]);
+    pdfobj_array_name(d, "XYZ");
+    pdfobj_array_real(d, 0);
+    pdfobj_array_real(d, e->lay->pages[page_no - 1].master->height - y + 4);
+    pdfobj_array_null(e->pdf, d);
+    return d;
+}
+
+static void emit_link(emitter *e, page_state *ps, HPDF_Page pg, const page_item *it,
+                      double ph)
+{
+    if (it->link < 0 || it->link >= e->doc->link_count + e->doc->workstream_count)
+        return;
+    const doc_link *l = &e->doc->links[it->link];
+    if (!l->uri && !l->target)
+        return;
+    HPDF_Dict a = pdfobj_dict(e->pdf, true);
+    pdfobj_name(a, "Type", "Annot");
+    pdfobj_name(a, "Subtype", "Link");
+    HPDF_Array rect = pdfobj_array(e->pdf, false);
+    pdfobj_array_real(rect, it->x);
+    pdfobj_array_real(rect, ph - it->y - it->h);
+    pdfobj_array_real(rect, it->x + it->w);
+    pdfobj_array_real(rect, ph - it->y);
+    pdfobj_put(a, "Rect", rect);
+    HPDF_Array border = pdfobj_array(e->pdf, false);
+    for (int i = 0; i < 3; i++)
+        pdfobj_array_int(border, 0);
+    pdfobj_put(a, "Border", border);
+    pdfobj_int(a, "F", 4);
+    if (l->uri) {
+        HPDF_Dict act = pdfobj_dict(e->pdf, false);
+        pdfobj_name(act, "S", "URI");
+        pdfobj_ascii(e->pdf, act, "URI", l->uri);
+        pdfobj_put(a, "A", act);
+        pdfobj_text(e->pdf, a, "Contents", l->uri);
+    } else {
+        pdfobj_put(a, "Dest", dest_array(e, l->target->page, l->target->page_y));
+        const char *t = l->target->title_text ? l->target->title_text : "";
+        pdfobj_text(e->pdf, a, "Contents", t);
+    }
+    HPDF_Array annots = pdfobj_get_array(pg, "Annots");
+    if (!annots) {
+        annots = pdfobj_array(e->pdf, false);
+        pdfobj_put(pg, "Annots", annots);
+    }
+    pdfobj_array_add(annots, a);
+    if (it->tag) {
+        int key = e->lay->page_count + e->parent_count;
+        elem_info *ei = elem_of(e, it->tag);
+        if (ei->page < 0)
+            ei->page = ps->index;
+        elem_push_kid(ei, (struct_kid){ KID_OBJR, NULL, ps->index, 0, a });
+        pdfobj_int(a, "StructParent", key);
+        add_parent(e, key, it->tag, 0);
+    }
+}
+
+/* ---- pages ----------------------------------------------------------------- */
+
+static void emit_page(emitter *e, int index)
+{
+    const page *p = &e->lay->pages[index];
+    HPDF_Page pg = e->pages[index];
+    double ph = p->master->height;
+    HPDF_Page_SetWidth(pg, (HPDF_REAL)p->master->width);
+    HPDF_Page_SetHeight(pg, (HPDF_REAL)ph);
+    HPDF_Dict res = pdfobj_dict(e->pdf, false);
+    pdfobj_put(res, "Font", e->font_res);
+    HPDF_Dict xobjects = pdfobj_dict(e->pdf, false);
+    page_state ps = { index, 0, { 0 } };
+    for (int i = 0; i < p->count; i++) {
+        const page_item *it = &p->items[i];
+        switch (it->kind) {
+        case ITEM_TEXT: draw_text(e, &ps, it, ph); break;
+        case ITEM_RECT: draw_rect(e, &ps, it, ph); break;
+        case ITEM_RULE: draw_rule(e, &ps, it, ph); break;
+        case ITEM_IMAGE: draw_image(e, &ps, it, ph, xobjects); break;
+        case ITEM_LINK: break;
+        }
+    }
+    for (int i = 0; i < p->count; i++)
+        if (p->items[i].kind == ITEM_LINK)
+            emit_link(e, &ps, pg, &p->items[i], ph);
+    pdfobj_put(res, "XObject", xobjects);
+    pdfobj_put(pg, "Resources", res);
+    pdfobj_int(pg, "StructParents", index);
+    pdfobj_name(pg, "Tabs", "S");
+    HPDF_PageAttr attr = (HPDF_PageAttr)pg->attr;
+    HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)ps.content.data,
+                      (HPDF_UINT)ps.content.len);
+    HPDF_MD5Update(&e->md5, (const HPDF_BYTE *)ps.content.data, (HPDF_UINT)ps.content.len);
+    free(ps.content.data);
+}
+
+/* ---- outline ---------------------------------------------------------------- */
+
+static void emit_outline(emitter *e)
+{
+    HPDF_Encoder utf8 = HPDF_GetEncoder(e->pdf, "UTF-8");
+    HPDF_Outline stack[8] = { NULL };
+    for (int i = 0; i < e->lay->outline_count; i++) {
+        const outline_entry *o = &e->lay->outline[i];
+        int level = o->level < 1 ? 1 : o->level > 7 ? 7 : o->level;
+        HPDF_Outline parent = NULL;
+        for (int l = level - 1; l >= 1 && !parent; l--)
+            parent = stack[l];
+        HPDF_Outline node = HPDF_CreateOutline(e->pdf, parent, o->title, utf8);
+        if (!node)
+            continue;
+        HPDF_Destination d = HPDF_Page_CreateDestination(e->pages[o->page - 1]);
+        HPDF_Array_Clear(d);
+        pdfobj_array_add(d, e->pages[o->page - 1]);
+        pdfobj_array_name(d, "XYZ");
+        pdfobj_array_real(d, 0);
+        pdfobj_array_real(d, e->lay->pages[o->page - 1].master->height - o->y + 4);
+        pdfobj_array_null(e->pdf, d);
+        HPDF_Outline_SetDestination(node, d);
+        HPDF_Outline_SetOpened(node, level == 1 ? HPDF_FALSE : HPDF_FALSE);
+        stack[level] = node;
+        for (int l = level + 1; l < 8; l++)
+            stack[l] = NULL;
+    }
+}
+
+/* ---- the structure tree objects ---------------------------------------------- */
+
+static void emit_structure(emitter *e)
+{
+    HPDF_Doc pdf = e->pdf;
+    elem_of(e, e->doc->tag_root);
+    for (int i = 0; i < e->elem_count; i++)
+        e->elems[i].dict = pdfobj_dict(pdf, true);
+    HPDF_Dict root = pdfobj_dict(pdf, true);
+    pdfobj_name(root, "Type", "StructTreeRoot");
+    for (int i = 0; i < e->elem_count; i++) {
+        elem_info *ei = &e->elems[i];
+        tag_node *t = ei->node;
+        HPDF_Dict d = ei->dict;
+        pdfobj_name(d, "Type", "StructElem");
+        pdfobj_name(d, "S", tag_role_name(t->role));
+        tag_node *parent = t->parent && t->parent->id > 0 ? t->parent : NULL;
+        if (t == e->doc->tag_root)
+            pdfobj_put(d, "P", root);
+        else
+            pdfobj_put(d, "P", e->elems[(parent ? parent : e->doc->tag_root)->id - 1].dict);
+        if (ei->page >= 0)
+            pdfobj_put(d, "Pg", e->pages[ei->page]);
+        if (t->alt)
+            pdfobj_text(pdf, d, "Alt", t->alt);
+        if (t->lang)
+            pdfobj_ascii(pdf, d, "Lang", t->lang);
+        if (t->role == TAG_TH) {
+            HPDF_Dict a = pdfobj_dict(pdf, false);
+            pdfobj_name(a, "O", "Table");
+            pdfobj_name(a, "Scope", t->scope_column == 2 ? "Row" : "Column");
+            pdfobj_put(d, "A", a);
+        }
+        HPDF_Array kids = pdfobj_array(pdf, false);
+        for (int k = 0; k < ei->count; k++) {
+            struct_kid *kid = &ei->kids[k];
+            if (kid->type == KID_ELEM)
+                pdfobj_array_add(kids, e->elems[kid->elem->id - 1].dict);
+            else if (kid->type == KID_MCR && kid->page == ei->page)
+                pdfobj_array_int(kids, kid->mcid);
+            else if (kid->type == KID_MCR) {
+                HPDF_Dict m = pdfobj_dict(pdf, false);
+                pdfobj_name(m, "Type", "MCR");
+                pdfobj_put(m, "Pg", e->pages[kid->page]);
+                pdfobj_int(m, "MCID", kid->mcid);
+                pdfobj_array_add(kids, m);
+            } else {
+                HPDF_Dict o = pdfobj_dict(pdf, false);
+                pdfobj_name(o, "Type", "OBJR");
+                pdfobj_put(o, "Obj", kid->annot);
+                pdfobj_put(o, "Pg", e->pages[kid->page]);
+                pdfobj_array_add(kids, o);
+            }
+        }
+        pdfobj_put(d, "K", kids);
+    }
+    HPDF_Array top = pdfobj_array(pdf, false);
+    pdfobj_array_add(top, e->elems[e->doc->tag_root->id - 1].dict);
+    pdfobj_put(root, "K", top);
+    /* ParentTree: pages by StructParents, annotations by StructParent. */
+    HPDF_Dict tree = pdfobj_dict(pdf, true);
+    HPDF_Array nums = pdfobj_array(pdf, false);
+    for (int i = 0; i < e->parent_count; i++) {
+        parent_entry *p = &e->parents[i];
+        pdfobj_array_int(nums, p->key);
+        if (p->key < e->lay->page_count) {
+            HPDF_Array arr = pdfobj_array(pdf, true);
+            for (int k = 0; k < p->count; k++)
+                pdfobj_array_add(arr, e->elems[p->elems[k]->id - 1].dict);
+            pdfobj_array_add(nums, arr);
+        } else
+            pdfobj_array_add(nums, e->elems[p->elems[0]->id - 1].dict);
+    }
+    pdfobj_put(tree, "Nums", nums);
+    pdfobj_put(root, "ParentTree", tree);
+    pdfobj_int(root, "ParentTreeNextKey", e->lay->page_count + e->parent_count);
+    pdfobj_put(pdf->catalog, "StructTreeRoot", root);
+    HPDF_Dict mark = pdfobj_dict(pdf, false);
+    pdfobj_bool(mark, "Marked", true);
+    pdfobj_put(pdf->catalog, "MarkInfo", mark);
+}
+
+static void emitter_free(emitter *e)
+{
+    for (int i = 0; i < e->font_count; i++) {
+        free(e->fonts[i].new_gid);
+        free(e->fonts[i].width);
+    }
+    free(e->fonts);
+    free(e->images);
+    free(e->pages);
+    for (int i = 0; i < e->elem_count; i++)
+        free(e->elems[i].kids);
+    free(e->elems);
+    for (int i = 0; i < e->parent_count; i++)
+        free(e->parents[i].elems);
+    free(e->parents);
+}
+
+/* Tag ids are emit's bookkeeping; clear them so a second emit starts clean. */
+static void reset_tag_ids(tag_node *t)
+{
+    for (; t; t = t->next) {
+        t->id = 0;
+        reset_tag_ids(t->first);
+    }
+}
+
+bool emit_pdf(const document *doc, const layout_result *layout, const style *st,
+              font_set *fonts, const emit_options *opt, const char *path,
+              diag_list *diags)
+{
+    emitter e = { .doc = doc, .lay = layout, .st = st, .opt = opt, .diags = diags,
+                  .print = opt->profile == PROFILE_PRINT };
+    reset_tag_ids(doc->tag_root);
+    e.pdf = HPDF_New(emit_error_handler, &e);
+    if (!e.pdf) {
+        diag_add(diags, DIAG_ENVIRONMENT, (src_loc){ path, 0, 0 }, "libharu failed to start");
+        return false;
+    }
+    HPDF_SetCompressionMode(e.pdf, HPDF_COMP_ALL);
+    HPDF_UseUTFEncodings(e.pdf);
+    HPDF_MD5Init(&e.md5);
+    bool ok = emit_fonts(&e, fonts);
+    e.pages = calloc((size_t)layout->page_count + 1, sizeof *e.pages);
+    for (int i = 0; ok && i < layout->page_count; i++)
+        e.pages[i] = HPDF_AddPage(e.pdf);
+    for (int i = 0; ok && i < layout->page_count; i++)
+        emit_page(&e, i);
+    if (ok) {
+        emit_outline(&e);
+        emit_structure(&e);
+        HPDF_BYTE digest[16];
+        HPDF_MD5Final(digest, &e.md5);
+        ok = pdfa_finish(e.pdf, doc, opt, digest, diags);
+    }
+    if (ok && !diag_has_errors(diags)) {
+        if (HPDF_SaveToFile(e.pdf, path) != HPDF_OK || HPDF_GetError(e.pdf) != HPDF_OK) {
+            diag_add(diags, DIAG_ENVIRONMENT, (src_loc){ path, 0, 0 },
+                     "cannot write the PDF (libharu error 0x%04X)",
+                     (unsigned)HPDF_GetError(e.pdf));
+            ok = false;
+        }
+    }
+    emitter_free(&e);
+    HPDF_Free(e.pdf);
+    return ok && !diag_has_errors(diags);
+}

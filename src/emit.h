@@ -1,0 +1,36 @@
+/* emit — the only stage that writes PDF (through libharu).
+ *
+ * Owns: the libharu document of one compilation: fonts (subset with
+ * HarfBuzz and embedded as Type0/CIDFontType2 with a proper ToUnicode map),
+ * page content streams drawn from laid-out pages, link annotations, the
+ * outline, document information, and per profile the archive (PDF/A-2,
+ * tagged PDF/UA-1) or print parts. It sees laid-out pages only.
+ * Failure: libharu errors and unwritable files are diagnostics; the file at
+ * path is then not written (the caller writes to a temporary path and
+ * renames it, so an earlier PDF survives).
+ */
+#ifndef KCVS_EMIT_H
+#define KCVS_EMIT_H
+
+#include <stdbool.h>
+
+#include "diag.h"
+#include "font.h"
+#include "model.h"
+#include "page.h"
+#include "style.h"
+
+typedef enum { PROFILE_ARCHIVE, PROFILE_SCREEN, PROFILE_PRINT } emit_profile;
+
+typedef struct emit_options {
+    emit_profile profile;
+    long long timestamp;     /* seconds since the epoch, UTC */
+    const char *producer;    /* "kcvs-pdf 0.1.0" */
+    const char *icc_path;    /* sRGB profile for the archive output intent */
+} emit_options;
+
+bool emit_pdf(const document *doc, const layout_result *layout, const style *st,
+              font_set *fonts, const emit_options *opt, const char *path,
+              diag_list *diags);
+
+#endif

@@ -1,0 +1,354 @@
+#include "font.h"
+
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include FT_TRUETYPE_TABLES_H
+#include <hb-ot.h>
+#include <hb.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { FONT_MAX_FACES = 32, FONT_MAX_FEATURES = 16 };
+
+typedef struct shape_entry {
+    char *key;
+    size_t len;
+    uint64_t hash;
+    shaped_glyph *glyphs;
+    int count;
+    int32_t width;
+} shape_entry;
+
+struct font_face {
+    char *path;
+    char *features_text;
+    hb_blob_t *blob;
+    hb_face_t *hb_face;
+    hb_font_t *hb_font;
+    hb_buffer_t *buffer;
+    hb_feature_t features[FONT_MAX_FEATURES];
+    unsigned feature_count;
+    FT_Face ft;
+    int upem;
+    unsigned glyph_count;
+    char **gid_text;      /* per glyph: the text it stands for, or NULL */
+    shape_entry *cache;
+    size_t cache_cap, cache_count;
+};
+
+struct font_set {
+    FT_Library ft;
+    font_face *faces[FONT_MAX_FACES];
+    int count;
+};
+
+font_set *font_set_new(void)
+{
+    font_set *fs = calloc(1, sizeof *fs);
+    if (fs && FT_Init_FreeType(&fs->ft)) {
+        free(fs);
+        return NULL;
+    }
+    return fs;
+}
+
+static void font_face_free(font_face *f)
+{
+    for (size_t i = 0; i < f->cache_cap; i++) {
+        free(f->cache[i].key);
+        free(f->cache[i].glyphs);
+    }
+    free(f->cache);
+    for (unsigned g = 0; f->gid_text && g < f->glyph_count; g++)
+        free(f->gid_text[g]);
+    free(f->gid_text);
+    hb_buffer_destroy(f->buffer);
+    hb_font_destroy(f->hb_font);
+    hb_face_destroy(f->hb_face);
+    if (f->ft)
+        FT_Done_Face(f->ft);
+    hb_blob_destroy(f->blob);
+    free(f->path);
+    free(f->features_text);
+    free(f);
+}
+
+void font_set_free(font_set *fs)
+{
+    if (!fs)
+        return;
+    for (int i = 0; i < fs->count; i++)
+        font_face_free(fs->faces[i]);
+    FT_Done_FreeType(fs->ft);
+    free(fs);
+}
+
+static void font_parse_features(font_face *f, const char *features)
+{
+    const char *p = features ? features : "";
+    while (*p && f->feature_count < FONT_MAX_FEATURES) {
+        const char *end = strchr(p, ',');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        if (n && hb_feature_from_string(p, (int)n, &f->features[f->feature_count]))
+            f->feature_count++;
+        p += n + (end ? 1 : 0);
+    }
+}
+
+static bool font_open(font_face *f, FT_Library lib, diag_list *diags)
+{
+    src_loc loc = { f->path, 0, 0 };
+    f->blob = hb_blob_create_from_file_or_fail(f->path);
+    unsigned len = 0;
+    const char *data = f->blob ? hb_blob_get_data(f->blob, &len) : NULL;
+    if (!data || FT_New_Memory_Face(lib, (const FT_Byte *)data, (FT_Long)len, 0, &f->ft)) {
+        diag_add(diags, DIAG_ENVIRONMENT, loc, "cannot load font file");
+        return false;
+    }
+    f->hb_face = hb_face_create(f->blob, 0);
+    hb_blob_t *glyf = hb_face_reference_table(f->hb_face, HB_TAG('g', 'l', 'y', 'f'));
+    bool truetype = hb_blob_get_length(glyf) > 0;
+    hb_blob_destroy(glyf);
+    if (!truetype || !FT_IS_SFNT(f->ft)) {
+        diag_add(diags, DIAG_ENVIRONMENT, loc,
+                 "not a TrueType-outline font (CFF .otf fonts cannot be embedded)");
+        return false;
+    }
+    f->upem = f->ft->units_per_EM ? f->ft->units_per_EM : 1000;
+    f->glyph_count = (unsigned)f->ft->num_glyphs;
+    f->hb_font = hb_font_create(f->hb_face);
+    hb_font_set_scale(f->hb_font, f->upem, f->upem);
+    f->buffer = hb_buffer_create();
+    f->gid_text = calloc(f->glyph_count ? f->glyph_count : 1, sizeof(char *));
+    return f->gid_text != NULL;
+}
+
+font_face *font_set_get(font_set *fs, const char *path, const char *features,
+                        diag_list *diags)
+{
+    const char *feat = features ? features : "";
+    for (int i = 0; i < fs->count; i++)
+        if (strcmp(fs->faces[i]->path, path) == 0 &&
+            strcmp(fs->faces[i]->features_text, feat) == 0)
+            return fs->faces[i];
+    if (fs->count == FONT_MAX_FACES) {
+        src_loc loc = { path, 0, 0 };
+        diag_add(diags, DIAG_ENVIRONMENT, loc, "too many font faces (limit %d)",
+                 FONT_MAX_FACES);
+        return NULL;
+    }
+    font_face *f = calloc(1, sizeof *f);
+    if (!f)
+        return NULL;
+    f->path = strdup(path);
+    f->features_text = strdup(feat);
+    font_parse_features(f, feat);
+    if (!font_open(f, fs->ft, diags)) {
+        font_face_free(f);
+        return NULL;
+    }
+    fs->faces[fs->count++] = f;
+    return f;
+}
+
+int font_set_count(const font_set *fs) { return fs->count; }
+font_face *font_set_at(const font_set *fs, int i) { return fs->faces[i]; }
+int font_units_per_em(const font_face *f) { return f->upem; }
+const char *font_path(const font_face *f) { return f->path; }
+
+double font_ascender(const font_face *f)
+{
+    TT_OS2 *os2 = FT_Get_Sfnt_Table(f->ft, FT_SFNT_OS2);
+    double asc = os2 && os2->version != 0xFFFF ? os2->sTypoAscender : f->ft->ascender;
+    return asc / f->upem;
+}
+
+double font_descender(const font_face *f)
+{
+    TT_OS2 *os2 = FT_Get_Sfnt_Table(f->ft, FT_SFNT_OS2);
+    double desc = os2 && os2->version != 0xFFFF ? os2->sTypoDescender : f->ft->descender;
+    return (desc < 0 ? -desc : desc) / f->upem;
+}
+
+double font_cap_height(const font_face *f)
+{
+    TT_OS2 *os2 = FT_Get_Sfnt_Table(f->ft, FT_SFNT_OS2);
+    if (os2 && os2->version >= 2 && os2->sCapHeight > 0)
+        return (double)os2->sCapHeight / f->upem;
+    return 0.7;
+}
+
+const char *font_postscript_name(const font_face *f)
+{
+    const char *n = FT_Get_Postscript_Name(f->ft);
+    return n ? n : "Font";
+}
+
+int font_flags_italic(const font_face *f)
+{
+    return (f->ft->style_flags & FT_STYLE_FLAG_ITALIC) != 0;
+}
+
+double font_italic_angle(const font_face *f)
+{
+    TT_Postscript *post = FT_Get_Sfnt_Table(f->ft, FT_SFNT_POST);
+    return post ? post->italicAngle / 65536.0 : 0;
+}
+
+void font_bbox(const font_face *f, int box[4])
+{
+    box[0] = (int)f->ft->bbox.xMin * 1000 / f->upem;
+    box[1] = (int)f->ft->bbox.yMin * 1000 / f->upem;
+    box[2] = (int)f->ft->bbox.xMax * 1000 / f->upem;
+    box[3] = (int)f->ft->bbox.yMax * 1000 / f->upem;
+}
+
+bool font_has_char(const font_face *f, uint32_t cp)
+{
+    return FT_Get_Char_Index(f->ft, cp) != 0;
+}
+
+static uint64_t font_hash(const char *s, size_t len)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
+static bool font_cache_grow(font_face *f)
+{
+    size_t cap = f->cache_cap ? f->cache_cap * 2 : 1024;
+    shape_entry *t = calloc(cap, sizeof *t);
+    if (!t)
+        return false;
+    for (size_t i = 0; i < f->cache_cap; i++) {
+        shape_entry *e = &f->cache[i];
+        if (!e->key)
+            continue;
+        size_t j = e->hash & (cap - 1);
+        while (t[j].key)
+            j = (j + 1) & (cap - 1);
+        t[j] = *e;
+    }
+    free(f->cache);
+    f->cache = t;
+    f->cache_cap = cap;
+    return true;
+}
+
+static shape_entry *font_cache_slot(font_face *f, const char *text, size_t len,
+                                    uint64_t h)
+{
+    if (f->cache_count * 2 >= f->cache_cap && !font_cache_grow(f))
+        return NULL;
+    size_t j = h & (f->cache_cap - 1);
+    while (f->cache[j].key) {
+        shape_entry *e = &f->cache[j];
+        if (e->hash == h && e->len == len && memcmp(e->key, text, len) == 0)
+            return e;
+        j = (j + 1) & (f->cache_cap - 1);
+    }
+    return &f->cache[j];
+}
+
+static bool font_shape_into(font_face *f, const char *text, size_t len,
+                            shape_entry *e)
+{
+    hb_buffer_clear_contents(f->buffer);
+    hb_buffer_add_utf8(f->buffer, text, (int)len, 0, (int)len);
+    hb_buffer_set_direction(f->buffer, HB_DIRECTION_LTR);
+    hb_buffer_guess_segment_properties(f->buffer);
+    hb_shape(f->hb_font, f->buffer, f->features, f->feature_count);
+    unsigned n;
+    hb_glyph_info_t *info = hb_buffer_get_glyph_infos(f->buffer, &n);
+    hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(f->buffer, &n);
+    e->glyphs = malloc((n ? n : 1) * sizeof *e->glyphs);
+    e->key = malloc(len + 1);
+    if (!e->glyphs || !e->key) {
+        free(e->glyphs);
+        free(e->key);
+        e->glyphs = NULL;
+        e->key = NULL;
+        return false;
+    }
+    memcpy(e->key, text, len);
+    e->key[len] = '\0';
+    e->len = len;
+    e->count = (int)n;
+    e->width = 0;
+    for (unsigned i = 0; i < n; i++) {
+        e->glyphs[i] = (shaped_glyph){ info[i].codepoint, pos[i].x_advance,
+                                       info[i].cluster };
+        e->width += pos[i].x_advance;
+    }
+    f->cache_count++;
+    return true;
+}
+
+shaped_text font_shape(font_face *f, const char *text, size_t len)
+{
+    uint64_t h = font_hash(text, len);
+    shape_entry *e = font_cache_slot(f, text, len, h);
+    shaped_text out = { NULL, 0, 0 };
+    if (!e)
+        return out;
+    if (!e->key) {
+        e->hash = h;
+        if (!font_shape_into(f, text, len, e))
+            return out;
+    }
+    out.glyphs = e->glyphs;
+    out.count = e->count;
+    out.width = e->width;
+    return out;
+}
+
+void font_mark_used(font_face *f, const shaped_glyph *g, int count,
+                    const char *text, size_t len)
+{
+    for (int i = 0; i < count; i++) {
+        uint32_t gid = g[i].gid;
+        if (gid >= f->glyph_count || f->gid_text[gid])
+            continue;
+        uint32_t start = g[i].cluster, end = (uint32_t)len;
+        bool first_of_cluster = i == 0 || g[i - 1].cluster != start;
+        for (int k = 0; k < count; k++)
+            if (g[k].cluster > start && g[k].cluster < end)
+                end = g[k].cluster;
+        if (start > len)
+            start = (uint32_t)len;
+        size_t n = first_of_cluster ? end - start : 0;
+        char *t = malloc(n + 1);
+        if (!t)
+            continue;
+        memcpy(t, text + start, n);
+        t[n] = '\0';
+        f->gid_text[gid] = t;
+    }
+}
+
+unsigned font_glyph_count(const font_face *f)
+{
+    return f->glyph_count;
+}
+
+const char *font_used_text(const font_face *f, uint32_t gid)
+{
+    return gid < f->glyph_count ? f->gid_text[gid] : NULL;
+}
+
+int32_t font_glyph_advance(const font_face *f, uint32_t gid)
+{
+    return hb_font_get_glyph_h_advance(f->hb_font, gid);
+}
+
+const char *font_data(const font_face *f, unsigned *len)
+{
+    return hb_blob_get_data(f->blob, len);
+}
+
+void *font_hb_face(const font_face *f)
+{
+    return f->hb_face;
+}

@@ -1,0 +1,27 @@
+/* layout — the paginate stage: the document model to laid-out pages.
+ *
+ * Owns: the vertical list of a document (lines, boxes, table rows, images
+ * with their keep and break rules), its division into pages from the page
+ * masters (cover, contents, workstream opener, continuation), footnotes at
+ * the foot of their page, table headers repeated after a page break,
+ * running headers and folios, the table of contents, and the outline.
+ * Page numbers of cross-references are resolved by laying out again until
+ * they are stable. Everything is allocated in the compilation's arena.
+ * Failure: problems (a table too wide, an unreadable image) are
+ * diagnostics; layout still returns pages so that every error is found.
+ */
+#ifndef KCVS_LAYOUT_H
+#define KCVS_LAYOUT_H
+
+#include "para.h"
+
+typedef struct layout_stats {
+    para_stats para;
+    int passes;
+} layout_stats;
+
+layout_result *layout_document(arena *a, document *doc, const style *st,
+                               font_set *fonts, diag_list *diags,
+                               layout_stats *stats);
+
+#endif

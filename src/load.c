@@ -1,0 +1,398 @@
+#include "load.h"
+
+#include <errno.h>
+#include <libxml/parser.h>
+#include <libxml/relaxng.h>
+#include <libxml/uri.h>
+#include <libxml/xmlerror.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define XINCLUDE_NS "http://www.w3.org/2001/XInclude"
+#define XINCLUDE_OLD_NS "http://www.w3.org/2003/XInclude"
+
+enum { LOAD_MAX_INCLUDE_DEPTH = 32 };
+
+/* libxml2's entity loader and error hooks are process-wide callbacks with no
+ * user data, so the one load in progress is reachable from here. */
+typedef struct load_session {
+    load_result *r;
+    diag_list *diags;
+    diag_list *sink;            /* where libxml2's messages go right now */
+    diag_severity sink_severity;
+    int include_depth;
+    xmlExternalEntityLoader default_loader;
+} load_session;
+
+static load_session *current_session;
+
+static char *load_display_path(const char *abs)
+{
+    char cwd[PATH_MAX];
+    if (getcwd(cwd, sizeof cwd)) {
+        size_t n = strlen(cwd);
+        if (strncmp(abs, cwd, n) == 0 && abs[n] == '/')
+            return strdup(abs + n + 1);
+    }
+    return strdup(abs);
+}
+
+/* We read every source file ourselves, so anything libxml2 asks this loader
+ * for is an external entity or DTD: refused, never fetched. */
+static xmlParserInputPtr load_entity_loader(const char *url, const char *id,
+                                            xmlParserCtxtPtr ctxt)
+{
+    (void)id;
+    load_session *s = current_session;
+    if (ctxt) {
+        /* The parser reports the failure with its own line; ours says why. */
+        const char *file = ctxt->input && ctxt->input->filename
+                               ? ctxt->input->filename : NULL;
+        src_loc loc = { file, ctxt->input ? ctxt->input->line : 0,
+                        ctxt->input ? ctxt->input->col : 0 };
+        if (s)
+            diag_add(s->diags, DIAG_ERROR, loc,
+                     "external resource '%s' refused: external entities and "
+                     "DTDs are never loaded", url ? url : "(none)");
+    }
+    return NULL;
+}
+
+static void load_structured_error(void *user, xmlErrorPtr e)
+{
+    (void)user;
+    load_session *s = current_session;
+    if (!s || !e || !s->sink)
+        return;
+    diag_severity sev = e->level == XML_ERR_WARNING ? DIAG_WARNING : s->sink_severity;
+    char *file = NULL;
+    int line = e->line;
+    if (e->node && s->r->doc && ((xmlNode *)e->node)->type == XML_ELEMENT_NODE) {
+        file = load_node_file(s->r, e->node);
+        line = (int)xmlGetLineNo(e->node);
+    } else if (e->file)
+        file = strdup(e->file);
+    src_loc loc = { file, line, e->int2 };
+    diag_add(s->sink, sev, loc, "%s", e->message ? e->message : "XML error");
+    free(file);
+}
+
+static bool load_check_size(const char *display, const char *abs, diag_list *d)
+{
+    struct stat st;
+    src_loc loc = { display, 0, 0 };
+    if (stat(abs, &st) != 0) {
+        diag_add(d, DIAG_ERROR, loc, "cannot read file: %s", strerror(errno));
+        return false;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        diag_add(d, DIAG_ERROR, loc, "not a regular file");
+        return false;
+    }
+    if (st.st_size > LOAD_MAX_FILE_BYTES) {
+        diag_add(d, DIAG_ERROR, loc, "file too large (%lld bytes; the limit is %d)",
+                 (long long)st.st_size, LOAD_MAX_FILE_BYTES);
+        return false;
+    }
+    return true;
+}
+
+static char *load_read_file(const char *abs, const char *display, size_t *len,
+                            diag_list *d)
+{
+    if (!load_check_size(display, abs, d))
+        return NULL;
+    FILE *f = fopen(abs, "rb");
+    src_loc loc = { display, 0, 0 };
+    if (!f) {
+        diag_add(d, DIAG_ERROR, loc, "cannot open file: %s", strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    char *buf = NULL;
+    if (fstat(fileno(f), &st) == 0 && (buf = malloc((size_t)st.st_size + 1))) {
+        *len = fread(buf, 1, (size_t)st.st_size, f);
+        buf[*len] = '\0';
+    }
+    fclose(f);
+    return buf;
+}
+
+static xmlDoc *load_parse_file(load_session *s, const char *abs,
+                               const char *display)
+{
+    size_t len = 0;
+    char *buf = load_read_file(abs, display, &len, s->diags);
+    if (!buf)
+        return NULL;
+    src_loc loc = { display, 1, 1 };
+    if (len == 0) {
+        diag_add(s->diags, DIAG_ERROR, loc, "the file is empty");
+        free(buf);
+        return NULL;
+    }
+    xmlParserCtxt *ctxt = xmlNewParserCtxt();
+    s->sink = s->diags;
+    s->sink_severity = DIAG_ERROR;
+    /* The display path becomes the parser's file name in messages. */
+    xmlDoc *doc = ctxt ? xmlCtxtReadMemory(ctxt, buf, (int)len, display, NULL,
+                                           XML_PARSE_NOENT | XML_PARSE_NONET |
+                                               XML_PARSE_BIG_LINES)
+                       : NULL;
+    if (ctxt && !ctxt->wellFormed && doc) {
+        xmlFreeDoc(doc);
+        doc = NULL;
+    }
+    xmlFreeParserCtxt(ctxt);
+    free(buf);
+    return doc;
+}
+
+static bool path_inside(const char *path, const char *root)
+{
+    size_t n = strlen(root);
+    return strncmp(path, root, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+/* Resolves ref against the base of node and confines it to the root. */
+static char *load_confine(const load_result *r, xmlNode *node, const char *ref,
+                          const char **why)
+{
+    if (!ref || !*ref) {
+        *why = "empty reference";
+        return NULL;
+    }
+    xmlURIPtr uri = xmlParseURI(ref);
+    bool remote = uri && uri->scheme && strcmp(uri->scheme, "file") != 0;
+    xmlFreeURI(uri);
+    if (remote) {
+        *why = "only files in the report's folder can be used (no network)";
+        return NULL;
+    }
+    xmlChar *base = xmlNodeGetBase(node->doc, node);
+    xmlChar *full = xmlBuildURI((const xmlChar *)ref, base);
+    xmlFree(base);
+    if (!full) {
+        *why = "malformed reference";
+        return NULL;
+    }
+    const char *p = (const char *)full;
+    if (strncmp(p, "file://", 7) == 0)
+        p += 7;
+    char *unescaped = xmlURIUnescapeString(p, 0, NULL);
+    xmlFree(full);
+    char *real = unescaped ? realpath(unescaped, NULL) : NULL;
+    free(unescaped);
+    if (!real) {
+        *why = "file not found";
+        return NULL;
+    }
+    if (!path_inside(real, r->root_dir)) {
+        free(real);
+        *why = "it leaves the report's folder";
+        return NULL;
+    }
+    return real;
+}
+
+char *load_resolve_resource(const load_result *r, xmlNode *node,
+                            const char *ref, const char **why)
+{
+    return load_confine(r, node, ref, why);
+}
+
+static bool is_xinclude(xmlNode *n)
+{
+    return n->type == XML_ELEMENT_NODE && n->ns &&
+           (xmlStrEqual(n->ns->href, (const xmlChar *)XINCLUDE_NS) ||
+            xmlStrEqual(n->ns->href, (const xmlChar *)XINCLUDE_OLD_NS)) &&
+           xmlStrEqual(n->name, (const xmlChar *)"include");
+}
+
+static void load_expand_includes(load_session *s, xmlNode *parent);
+
+static void load_include_error(load_session *s, xmlNode *inc, const char *fmt,
+                               const char *a1, const char *a2)
+{
+    char *file = load_node_file(s->r, inc);
+    src_loc loc = { file, (int)xmlGetLineNo(inc), 1 };
+    diag_add(s->diags, DIAG_ERROR, loc, fmt, a1, a2);
+    free(file);
+}
+
+static xmlNode *xinclude_fallback(xmlNode *inc)
+{
+    for (xmlNode *c = inc->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && c->ns &&
+            xmlStrEqual(c->name, (const xmlChar *)"fallback"))
+            return c;
+    return NULL;
+}
+
+/* Replaces one xi:include by the root of the file it names. */
+static void load_include_one(load_session *s, xmlNode *inc)
+{
+    xmlChar *href = xmlGetProp(inc, (const xmlChar *)"href");
+    xmlChar *parse = xmlGetProp(inc, (const xmlChar *)"parse");
+    xmlChar *xpointer = xmlGetProp(inc, (const xmlChar *)"xpointer");
+    const char *why = NULL;
+    char *abs = NULL;
+    xmlNode *replacement = NULL;
+    if (xpointer)
+        load_include_error(s, inc, "xi:include with xpointer is not supported%s%s",
+                           "", "");
+    else if (parse && !xmlStrEqual(parse, (const xmlChar *)"xml"))
+        load_include_error(s, inc, "xi:include parse=\"%s\" is not supported%s",
+                           (const char *)parse, "");
+    else if (s->include_depth >= LOAD_MAX_INCLUDE_DEPTH)
+        load_include_error(s, inc, "includes nested deeper than %s (a cycle?)%s",
+                           "32", "");
+    else if (!(abs = load_confine(s->r, inc, href ? (char *)href : "", &why))) {
+        xmlNode *fb = xinclude_fallback(inc);
+        if (fb) {
+            for (xmlNode *c = fb->children; c;) {
+                xmlNode *next = c->next;
+                xmlUnlinkNode(c);
+                xmlAddPrevSibling(inc, c);
+                c = next;
+            }
+        } else
+            load_include_error(s, inc, "cannot include '%s': %s",
+                               href ? (char *)href : "", why);
+    } else {
+        char *display = load_display_path(abs);
+        xmlDoc *sub = load_parse_file(s, abs, display);
+        free(display);
+        if (sub && xmlDocGetRootElement(sub)) {
+            replacement = xmlDocCopyNode(xmlDocGetRootElement(sub), inc->doc, 1);
+            if (replacement) {
+                xmlSetProp(replacement, (const xmlChar *)"xml:base",
+                           (const xmlChar *)abs);
+                xmlAddPrevSibling(inc, replacement);
+                s->include_depth++;
+                load_expand_includes(s, replacement);
+                s->include_depth--;
+            }
+        }
+        xmlFreeDoc(sub);
+    }
+    free(abs);
+    xmlFree(href);
+    xmlFree(parse);
+    xmlFree(xpointer);
+    xmlUnlinkNode(inc);
+    xmlFreeNode(inc);
+}
+
+static void load_expand_includes(load_session *s, xmlNode *parent)
+{
+    for (xmlNode *n = parent->children; n;) {
+        xmlNode *next = n->next;
+        if (is_xinclude(n))
+            load_include_one(s, n);
+        else if (n->type == XML_ELEMENT_NODE)
+            load_expand_includes(s, n);
+        n = next;
+    }
+}
+
+static void load_validate(load_session *s, const char *schema_path)
+{
+    load_result *r = s->r;
+    diag_init(&r->schema_messages);
+    /* The schema is ours, not the document's: libxml2's default loader
+     * reads it (and the files it includes). */
+    xmlExternalEntityLoader strict = xmlGetExternalEntityLoader();
+    xmlSetExternalEntityLoader(s->default_loader);
+    xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewParserCtxt(schema_path);
+    s->sink = NULL; /* a broken schema is our fault, reported below */
+    xmlRelaxNGPtr schema = pc ? xmlRelaxNGParse(pc) : NULL;
+    xmlRelaxNGFreeParserCtxt(pc);
+    xmlSetExternalEntityLoader(strict);
+    if (!schema) {
+        src_loc loc = { schema_path, 0, 0 };
+        diag_add(s->diags, DIAG_ENVIRONMENT, loc, "cannot load the RELAX NG schema");
+        return;
+    }
+    xmlRelaxNGValidCtxtPtr vc = xmlRelaxNGNewValidCtxt(schema);
+    s->sink = &r->schema_messages;
+    s->sink_severity = DIAG_WARNING;
+    r->schema_valid = vc && xmlRelaxNGValidateDoc(vc, r->doc) == 0;
+    s->sink = NULL;
+    xmlRelaxNGFreeValidCtxt(vc);
+    xmlRelaxNGFree(schema);
+}
+
+static bool load_prepare_root(load_result *out, const char *path, diag_list *diags)
+{
+    char *abs = realpath(path, NULL);
+    src_loc loc = { path, 0, 0 };
+    if (!abs) {
+        diag_add(diags, DIAG_ENVIRONMENT, loc, "cannot read the source: %s",
+                 strerror(errno));
+        return false;
+    }
+    char *slash = strrchr(abs, '/');
+    out->root_dir = strndup(abs, slash && slash != abs ? (size_t)(slash - abs) : 1);
+    out->main_file = strdup(path);
+    free(abs);
+    return true;
+}
+
+bool load_document(const char *path, const char *schema_path,
+                   load_result *out, diag_list *diags)
+{
+    memset(out, 0, sizeof *out);
+    diag_init(&out->schema_messages);
+    if (!load_prepare_root(out, path, diags))
+        return false;
+    xmlExternalEntityLoader old_loader = xmlGetExternalEntityLoader();
+    load_session s = { out, diags, diags, DIAG_ERROR, 0, old_loader };
+    current_session = &s;
+    xmlSetExternalEntityLoader(load_entity_loader);
+    xmlSetStructuredErrorFunc(NULL, load_structured_error);
+    char *abs = realpath(path, NULL);
+    out->doc = abs ? load_parse_file(&s, abs, path) : NULL;
+    if (out->doc) {
+        xmlNode *root = xmlDocGetRootElement(out->doc);
+        if (root) {
+            xmlSetProp(root, (const xmlChar *)"xml:base", (const xmlChar *)abs);
+            load_expand_includes(&s, root);
+        }
+        if (schema_path && !diag_has_errors(diags))
+            load_validate(&s, schema_path);
+    }
+    free(abs);
+    xmlSetStructuredErrorFunc(NULL, NULL);
+    xmlSetExternalEntityLoader(old_loader);
+    current_session = NULL;
+    return out->doc != NULL && !diag_has_errors(diags);
+}
+
+void load_free(load_result *r)
+{
+    if (r->doc)
+        xmlFreeDoc(r->doc);
+    free(r->root_dir);
+    free(r->main_file);
+    diag_clear(&r->schema_messages);
+    memset(r, 0, sizeof *r);
+}
+
+char *load_node_file(const load_result *r, xmlNode *node)
+{
+    (void)r;
+    /* The nearest xml:base we set holds the absolute path of the file. */
+    for (xmlNode *n = node; n && n->type == XML_ELEMENT_NODE; n = n->parent) {
+        xmlChar *base = xmlGetNsProp(n, (const xmlChar *)"base", XML_XML_NAMESPACE);
+        if (base) {
+            char *display = load_display_path((const char *)base);
+            xmlFree(base);
+            return display;
+        }
+    }
+    return strdup(r && r->main_file ? r->main_file : "?");
+}

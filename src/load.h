@@ -1,0 +1,46 @@
+/* load — reading the source: XML parsing, XInclude, confinement, schema.
+ *
+ * Owns: the libxml2 document of one compilation (free with load_free).
+ * The parse never touches the network, never loads an external DTD or
+ * external entity, refuses entity bombs (libxml2's own limits), and only
+ * reads files (includes) that lie inside the report's folder, after
+ * symbolic links are resolved.
+ * Failure: every problem is a diagnostic with file:line:col; load_document
+ * returns NULL when the document cannot be used at all.
+ */
+#ifndef KCVS_LOAD_H
+#define KCVS_LOAD_H
+
+#include <libxml/tree.h>
+#include <stdbool.h>
+
+#include "diag.h"
+
+typedef struct load_result {
+    xmlDoc *doc;
+    char *root_dir;   /* realpath of the report's folder (malloc'ed) */
+    char *main_file;  /* the path as given (malloc'ed) */
+    bool schema_valid;
+    diag_list schema_messages; /* validation messages, for the build stage
+                                  to report or drop (see model.c) */
+} load_result;
+
+/* Limits of what a source may be (documented in the README). */
+enum { LOAD_MAX_FILE_BYTES = 64 << 20, LOAD_MAX_DEPTH = 256 };
+
+bool load_document(const char *path, const char *schema_path,
+                   load_result *out, diag_list *diags);
+void load_free(load_result *r);
+
+/* File and line of a node for diagnostics: the included file it came from
+ * (XInclude's xml:base), relative to the working directory when possible.
+ * Returns a malloc'ed string. */
+char *load_node_file(const load_result *r, xmlNode *node);
+
+/* Resolves a relative reference (an image's fileref) against the file that
+ * holds node, and checks it stays inside the report's folder. Returns a
+ * malloc'ed absolute path, or NULL with *why set to a static reason. */
+char *load_resolve_resource(const load_result *r, xmlNode *node,
+                            const char *ref, const char **why);
+
+#endif

@@ -1,0 +1,397 @@
+/* main — the kcvs-pdf command: options, the pipeline, diagnostics, exit.
+ *
+ * Owns: the command line, finding the program's resources (schema, styles,
+ * fonts), running load → build → layout → emit, writing the PDF through a
+ * temporary file that replaces the target only when complete, and turning
+ * the diagnostics into the exit status (0 ok, 1 document errors, 2 usage
+ * or environment). It is the only place that exits.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <libxml/parser.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "emit.h"
+#include "font.h"
+#include "layout.h"
+#include "load.h"
+#include "model.h"
+#include "style.h"
+
+#ifndef KCVS_VERSION
+#define KCVS_VERSION "0.0.0"
+#endif
+#ifndef KCVS_DATADIR
+#define KCVS_DATADIR "/usr/local/share/kcvs-pdf"
+#endif
+
+typedef struct options {
+    const char *source;
+    const char *output;
+    const char *style;
+    emit_profile profile;
+    bool check_only, warnings_are_errors, quiet, verbose, list_links;
+} options;
+
+static const char *usage_text =
+    "Usage: kcvs-pdf [OPTIONS] SOURCE.xml\n"
+    "Typesets a DocBook 5 report (the kcvs-pdf subset) into a PDF.\n\n"
+    "  -o, --output FILE      write the PDF to FILE (default: out/NAME.pdf)\n"
+    "      --profile NAME     archive (default: PDF/A-2a, tagged PDF/UA-1),\n"
+    "                         screen (no output intent) or print\n"
+    "      --style NAME|FILE  style sheet: a name under styles/ or a file\n"
+    "      --check            validate and lay out, write nothing\n"
+    "  -W error               treat warnings as errors\n"
+    "  -q, --quiet            print errors only\n"
+    "  -v, --verbose          print the time and memory of each stage\n"
+    "      --list-links       list every source document link (URI, workstream,\n"
+    "                         page), tab-separated\n"
+    "      --version          print the version and exit\n"
+    "  -h, --help             print this help and exit\n\n"
+    "Exit status: 0 success, 1 errors in the document, 2 usage or environment.\n";
+
+static void usage_error(const char *msg, const char *arg)
+{
+    fprintf(stderr, "kcvs-pdf: error: %s%s%s\n", msg, arg ? " " : "", arg ? arg : "");
+    fprintf(stderr, "Try 'kcvs-pdf --help' for more information.\n");
+    exit(2);
+}
+
+static void parse_options(int argc, char **argv, options *o)
+{
+    enum { OPT_PROFILE = 256, OPT_STYLE, OPT_CHECK, OPT_LIST_LINKS, OPT_VERSION };
+    static const struct option longopts[] = {
+        { "output", required_argument, NULL, 'o' },
+        { "profile", required_argument, NULL, OPT_PROFILE },
+        { "style", required_argument, NULL, OPT_STYLE },
+        { "check", no_argument, NULL, OPT_CHECK },
+        { "quiet", no_argument, NULL, 'q' },
+        { "verbose", no_argument, NULL, 'v' },
+        { "list-links", no_argument, NULL, OPT_LIST_LINKS },
+        { "version", no_argument, NULL, OPT_VERSION },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 } };
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":o:W:qvh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o': o->output = optarg; break;
+        case 'W':
+            if (strcmp(optarg, "error") != 0)
+                usage_error("unknown -W option:", optarg);
+            o->warnings_are_errors = true;
+            break;
+        case 'q': o->quiet = true; break;
+        case 'v': o->verbose = true; break;
+        case 'h': fputs(usage_text, stdout); exit(0);
+        case OPT_VERSION: printf("kcvs-pdf %s\n", KCVS_VERSION); exit(0);
+        case OPT_PROFILE:
+            if (!strcmp(optarg, "archive")) o->profile = PROFILE_ARCHIVE;
+            else if (!strcmp(optarg, "screen")) o->profile = PROFILE_SCREEN;
+            else if (!strcmp(optarg, "print")) o->profile = PROFILE_PRINT;
+            else usage_error("unknown profile:", optarg);
+            break;
+        case OPT_STYLE: o->style = optarg; break;
+        case OPT_CHECK: o->check_only = true; break;
+        case OPT_LIST_LINKS: o->list_links = true; break;
+        case ':': usage_error("option needs an argument:", argv[optind - 1]); break;
+        default: usage_error("unknown option:", argv[optind - 1]);
+        }
+    }
+    if (optind != argc - 1)
+        usage_error(optind >= argc ? "no source file given" : "more than one source file",
+                    NULL);
+    o->source = argv[optind];
+}
+
+/* ---- resources ------------------------------------------------------------- */
+
+static bool file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+static char *path_join(const char *dir, const char *rest)
+{
+    size_t n = strlen(dir) + strlen(rest) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s", dir, rest);
+    return p;
+}
+
+/* The schema, styles and fonts live beside the binary in a checkout and
+ * under PREFIX/share/kcvs-pdf once installed. */
+static const char *find_datadir(char *buf, size_t size)
+{
+    const char *env = getenv("KCVS_PDF_DATADIR");
+    if (env && *env)
+        return env;
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *dir = dirname(exe);
+        char *probe = path_join(dir, "schema/kcvs.rng");
+        bool found = probe && file_exists(probe);
+        free(probe);
+        if (found) {
+            snprintf(buf, size, "%s", dir);
+            return buf;
+        }
+    }
+    return KCVS_DATADIR;
+}
+
+static char *style_path(const char *datadir, const char *name)
+{
+    if (!name)
+        name = "kcvs";
+    if (strchr(name, '/') || strstr(name, ".xml"))
+        return strdup(name);
+    size_t n = strlen(name) + 16;
+    char *file = malloc(n);
+    snprintf(file, n, "styles/%s.xml", name);
+    char *p = path_join(datadir, file);
+    free(file);
+    return p;
+}
+
+/* ---- output ------------------------------------------------------------------ */
+
+static char temp_path[PATH_MAX];
+
+static void remove_temp(void)
+{
+    if (temp_path[0])
+        unlink(temp_path);
+    temp_path[0] = '\0';
+}
+
+static void on_signal(int sig)
+{
+    if (temp_path[0])
+        unlink(temp_path);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static char *default_output(const char *source)
+{
+    char *copy = strdup(source);
+    char *base = basename(copy);
+    char *dot = strrchr(base, '.');
+    if (dot)
+        *dot = '\0';
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "out/%s.pdf", base);
+    free(copy);
+    mkdir("out", 0777);
+    return strdup(path);
+}
+
+/* A temporary file beside the target proves the folder writable before any
+ * work, and is renamed over the target only when the PDF is complete. */
+static bool open_temp(const char *output, diag_list *d)
+{
+    char *copy = strdup(output);
+    const char *dir = dirname(copy);
+    char *base_copy = strdup(output);
+    snprintf(temp_path, sizeof temp_path, "%s/.%s.XXXXXX", dir, basename(base_copy));
+    free(copy);
+    free(base_copy);
+    int fd = mkstemp(temp_path);
+    if (fd < 0) {
+        diag_add(d, DIAG_ENVIRONMENT, (src_loc){ output, 0, 0 },
+                 "cannot write the output: %s", strerror(errno));
+        temp_path[0] = '\0';
+        return false;
+    }
+    close(fd);
+    return true;
+}
+
+/* ---- timing ---------------------------------------------------------------- */
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void report_stage(const options *o, const char *stage, double *t0)
+{
+    if (!o->verbose)
+        return;
+    double t = now_ms();
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    fprintf(stderr, "kcvs-pdf: %-8s %8.2f ms  (peak memory %ld MB)\n", stage, t - *t0,
+            ru.ru_maxrss / 1024);
+    *t0 = t;
+}
+
+/* SOURCE_DATE_EPOCH, else the document's pubdate, else the source's
+ * modification time: never the clock, so output is reproducible. */
+static long long document_time(const document *doc, const char *source)
+{
+    const char *env = getenv("SOURCE_DATE_EPOCH");
+    if (env && *env) {
+        char *end;
+        long long v = strtoll(env, &end, 10);
+        if (*end == '\0' && v >= 0)
+            return v;
+    }
+    if (doc->pubdate) {
+        int y = 0, m = 1, d = 1;
+        if (sscanf(doc->pubdate, "%d-%d-%d", &y, &m, &d) >= 1 && y > 1900 && y < 3000) {
+            struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d };
+            return (long long)timegm(&tm);
+        }
+    }
+    struct stat st;
+    return stat(source, &st) == 0 ? (long long)st.st_mtime : 0;
+}
+
+static void list_links(const document *doc, const layout_result *lay)
+{
+    for (int l = 0; l < doc->link_count; l++) {
+        if (!doc->links[l].uri)
+            continue;
+        int page_no = 0;
+        for (int p = 0; p < lay->page_count && !page_no; p++)
+            for (int i = 0; i < lay->pages[p].count; i++)
+                if (lay->pages[p].items[i].kind == ITEM_LINK &&
+                    lay->pages[p].items[i].link == l) {
+                    page_no = p + 1;
+                    break;
+                }
+        printf("%s\t%s\t%d\n", doc->links[l].uri,
+               doc->links[l].workstream ? doc->links[l].workstream : "", page_no);
+    }
+}
+
+static int finish(diag_list *d, const options *o, int status)
+{
+    if (o->quiet) {
+        diag_list errors;
+        diag_init(&errors);
+        for (size_t i = 0; i < d->count; i++)
+            if (d->items[i].severity != DIAG_WARNING)
+                diag_add(&errors, d->items[i].severity, d->items[i].loc, "%s",
+                         d->items[i].message);
+        diag_print(&errors, stderr);
+        diag_clear(&errors);
+    } else
+        diag_print(d, stderr);
+    diag_clear(d);
+    remove_temp();
+    xmlCleanupParser();
+    return status;
+}
+
+typedef struct compilation {
+    arena *a;
+    font_set *fonts;
+    load_result src;
+    style *st;
+    document *doc;
+    layout_result *lay;
+} compilation;
+
+static void compilation_free(compilation *c)
+{
+    load_free(&c->src);
+    font_set_free(c->fonts);
+    arena_free(c->a);
+}
+
+static int run(const options *o, diag_list *d)
+{
+    char buf[PATH_MAX];
+    const char *datadir = find_datadir(buf, sizeof buf);
+    char *schema = path_join(datadir, "schema/kcvs.rng");
+    char *fonts_dir = path_join(datadir, "fonts");
+    const char *icc = "/usr/share/color/icc/sRGB.icc";
+    char *output = o->output ? strdup(o->output) : default_output(o->source);
+    if (!o->check_only && !open_temp(output, d)) {
+        free(output);
+        free(schema);
+        free(fonts_dir);
+        return diag_exit_status(d, false);
+    }
+    double t0 = now_ms();
+    compilation c = { arena_new(), font_set_new(), { 0 }, NULL, NULL, NULL };
+    char *spath = style_path(datadir, o->style);
+    c.st = style_load(c.a, spath, fonts_dir, d);
+    free(spath);
+    if (c.st && load_document(o->source, schema, &c.src, d)) {
+        report_stage(o, "load", &t0);
+        c.doc = model_build(c.a, &c.src, c.st, d);
+        report_stage(o, "build", &t0);
+    }
+    if (c.doc && !diag_has_errors(d)) {
+        layout_stats stats = { 0 };
+        c.lay = layout_document(c.a, c.doc, c.st, c.fonts, d, &stats);
+        report_stage(o, "layout", &t0);
+        if (o->verbose)
+            fprintf(stderr, "kcvs-pdf: %d pages, %ld paragraphs, %ld lines (%ld hyphenated, "
+                            "%ld overfull), %d passes\n",
+                    c.lay->page_count, stats.para.paragraphs, stats.para.lines,
+                    stats.para.hyphenated_lines, stats.para.overfull_lines, stats.passes);
+    }
+    bool ok = c.lay && !diag_has_errors(d);
+    if (ok && o->warnings_are_errors && d->warnings)
+        ok = false;
+    if (ok && o->list_links)
+        list_links(c.doc, c.lay);
+    if (ok && !o->check_only) {
+        emit_options eo = { o->profile, document_time(c.doc, o->source),
+                            "kcvs-pdf " KCVS_VERSION, icc };
+        ok = emit_pdf(c.doc, c.lay, c.st, c.fonts, &eo, temp_path, d);
+        report_stage(o, "emit", &t0);
+        if (ok && rename(temp_path, output) != 0) {
+            diag_add(d, DIAG_ENVIRONMENT, (src_loc){ output, 0, 0 },
+                     "cannot replace the output: %s", strerror(errno));
+            ok = false;
+        } else if (ok) {
+            temp_path[0] = '\0';
+            chmod(output, 0644);
+        }
+    }
+    compilation_free(&c);
+    free(output);
+    free(schema);
+    free(fonts_dir);
+    int status = diag_exit_status(d, o->warnings_are_errors);
+    return ok ? status : (status ? status : 1);
+}
+
+int main(int argc, char **argv)
+{
+    options o = { 0 };
+    o.profile = PROFILE_ARCHIVE;
+    parse_options(argc, argv, &o);
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGHUP, on_signal);
+    LIBXML_TEST_VERSION
+    diag_list d;
+    diag_init(&d);
+    int status = run(&o, &d);
+    return finish(&d, &o, status);
+}

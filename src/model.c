@@ -1,0 +1,1271 @@
+#include "model.h"
+
+#include <ctype.h>
+#include <libxml/tree.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "amount.h"
+#include "utf8.h"
+
+#define DOCBOOK_NS "http://docbook.org/ns/docbook"
+#define XLINK_NS "http://www.w3.org/1999/xlink"
+
+enum { MODEL_MAX_WARNED_KINDS = 256, MODEL_MAX_IDS = 1 << 16 };
+
+typedef struct id_entry {
+    const char *id;
+    block *target;
+    src_loc loc;
+} id_entry;
+
+typedef struct pending_ref {
+    inline_run *run;      /* xref run, or a run of an internal link */
+    int link;             /* internal link index, -1 for xref */
+    const char *id;
+} pending_ref;
+
+typedef struct builder {
+    arena *a;
+    const load_result *src;
+    const style *st;
+    diag_list *diags;
+    document *doc;
+    const char *warned[MODEL_MAX_WARNED_KINDS];
+    int warned_count;
+    id_entry *ids;
+    int id_count, id_cap;
+    pending_ref *refs;
+    int ref_count, ref_cap;
+    int links_cap, notes_cap;
+    const char *current_workstream;
+} builder;
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static bool is_db(xmlNode *n, const char *name)
+{
+    return n && n->type == XML_ELEMENT_NODE && n->ns &&
+           strcmp((const char *)n->ns->href, DOCBOOK_NS) == 0 &&
+           strcmp((const char *)n->name, name) == 0;
+}
+
+static bool in_db_ns(xmlNode *n)
+{
+    return n->ns && strcmp((const char *)n->ns->href, DOCBOOK_NS) == 0;
+}
+
+static src_loc node_loc(builder *b, xmlNode *n)
+{
+    char *file = load_node_file(b->src, n);
+    src_loc loc = { arena_strdup(b->a, file), (int)xmlGetLineNo(n), 1 };
+    free(file);
+    return loc;
+}
+
+static const char *get_attr(builder *b, xmlNode *n, const char *name)
+{
+    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+    if (!v)
+        return NULL;
+    const char *s = arena_strdup(b->a, (const char *)v);
+    xmlFree(v);
+    return s;
+}
+
+static const char *get_ns_attr(builder *b, xmlNode *n, const char *name,
+                               const char *ns)
+{
+    xmlChar *v = xmlGetNsProp(n, (const xmlChar *)name, (const xmlChar *)ns);
+    if (!v)
+        return NULL;
+    const char *s = arena_strdup(b->a, (const char *)v);
+    xmlFree(v);
+    return s;
+}
+
+static const char *get_lang(builder *b, xmlNode *n)
+{
+    return get_ns_attr(b, n, "lang", (const char *)XML_XML_NAMESPACE);
+}
+
+static void error_at(builder *b, xmlNode *n, const char *fmt, const char *a1,
+                     const char *a2)
+{
+    diag_add(b->diags, DIAG_ERROR, node_loc(b, n), fmt, a1, a2 ? a2 : "");
+}
+
+/* One warning per element kind, at its first occurrence. */
+static void warn_unsupported(builder *b, xmlNode *n)
+{
+    char name[512];
+    if (n->ns && !in_db_ns(n))
+        snprintf(name, sizeof name, "{%s}%s", (const char *)n->ns->href,
+                 (const char *)n->name);
+    else
+        snprintf(name, sizeof name, "%s", (const char *)n->name);
+    for (int i = 0; i < b->warned_count; i++)
+        if (strcmp(b->warned[i], name) == 0)
+            return;
+    if (b->warned_count < MODEL_MAX_WARNED_KINDS)
+        b->warned[b->warned_count++] = arena_strdup(b->a, name);
+    diag_add(b->diags, DIAG_WARNING, node_loc(b, n),
+             "element <%s> is not in the kcvs-pdf subset; its text is typeset "
+             "as plain paragraphs", name);
+}
+
+static bool has_direct_text(xmlNode *n)
+{
+    for (xmlNode *c = n->children; c; c = c->next)
+        if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
+            c->content)
+            for (const xmlChar *p = c->content; *p; p++)
+                if (!isspace(*p))
+                    return true;
+    return false;
+}
+
+static block *block_new(builder *b, block_kind kind, const char *cls,
+                        xmlNode *n, tag_node *tag)
+{
+    block *bl = arena_alloc(b->a, sizeof *bl);
+    bl->kind = kind;
+    bl->style = style_class_get(b->st, cls);
+    bl->loc = node_loc(b, n);
+    bl->tag = tag;
+    bl->id = get_ns_attr(b, n, "id", (const char *)XML_XML_NAMESPACE);
+    bl->lang = get_lang(b, n);
+    if (bl->tag && bl->lang)
+        bl->tag->lang = bl->lang;
+    return bl;
+}
+
+static void register_id(builder *b, block *bl, xmlNode *n)
+{
+    if (!bl->id)
+        return;
+    for (int i = 0; i < b->id_count; i++)
+        if (strcmp(b->ids[i].id, bl->id) == 0) {
+            diag_add(b->diags, DIAG_ERROR, bl->loc,
+                     "duplicate xml:id '%s' (first defined at %s:%d)", bl->id,
+                     b->ids[i].loc.file, b->ids[i].loc.line);
+            return;
+        }
+    if (b->id_count == b->id_cap) {
+        int cap = b->id_cap ? b->id_cap * 2 : 64;
+        b->ids = arena_grow(b->a, b->ids, (size_t)b->id_count, (size_t)cap,
+                            sizeof *b->ids);
+        b->id_cap = cap;
+    }
+    b->ids[b->id_count++] = (id_entry){ bl->id, bl, bl->loc };
+    (void)n;
+}
+
+/* ---- tags ----------------------------------------------------------------- */
+
+tag_node *tag_new(arena *a, tag_node *parent, tag_role role)
+{
+    tag_node *t = arena_alloc(a, sizeof *t);
+    t->role = role;
+    t->link_index = -1;
+    t->parent = parent;
+    if (parent) {
+        if (parent->last)
+            parent->last->next = t;
+        else
+            parent->first = t;
+        parent->last = t;
+    }
+    return t;
+}
+
+const char *tag_role_name(tag_role role)
+{
+    static const char *const names[TAG_COUNT] = {
+        "Document", "Sect", "H1", "H2", "H3", "H4", "H5", "H6", "P", "L", "LI",
+        "Lbl", "LBody", "Table", "THead", "TBody", "TFoot", "TR", "TH", "TD",
+        "Figure", "Caption", "Link", "Note", "Reference", "TOC", "TOCI", "Span" };
+    return role < TAG_COUNT ? names[role] : "Span";
+}
+
+/* ---- links ------------------------------------------------------------- */
+
+static bool uri_scheme_allowed(const char *uri)
+{
+    static const char *const schemes[] = { "http:", "https:", "mailto:", NULL };
+    while (*uri == ' ')
+        uri++;
+    for (int i = 0; schemes[i]; i++)
+        if (strncasecmp(uri, schemes[i], strlen(schemes[i])) == 0)
+            return true;
+    return false;
+}
+
+/* URIs go into the PDF as 7-bit ASCII: non-ASCII bytes and characters
+ * that are never legal in a URI are percent-encoded; existing %XX stays. */
+static const char *uri_to_ascii(arena *a, const char *uri)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = strlen(uri);
+    char *out = arena_alloc(a, n * 3 + 1), *o = out;
+    for (const unsigned char *p = (const unsigned char *)uri; *p; p++) {
+        if (*p >= 0x80 || *p <= 0x20 || strchr("<>\"{}|\\^`", *p)) {
+            *o++ = '%';
+            *o++ = hex[*p >> 4];
+            *o++ = hex[*p & 15];
+        } else
+            *o++ = (char)*p;
+    }
+    *o = '\0';
+    return out;
+}
+
+static int add_link(builder *b, doc_link link)
+{
+    document *d = b->doc;
+    if (d->link_count == b->links_cap) {
+        int cap = b->links_cap ? b->links_cap * 2 : 32;
+        d->links = arena_grow(b->a, d->links, (size_t)d->link_count, (size_t)cap,
+                              sizeof *d->links);
+        b->links_cap = cap;
+    }
+    link.workstream = b->current_workstream;
+    d->links[d->link_count] = link;
+    return d->link_count++;
+}
+
+static void add_ref(builder *b, inline_run *run, int link, const char *id)
+{
+    if (b->ref_count == b->ref_cap) {
+        int cap = b->ref_cap ? b->ref_cap * 2 : 32;
+        b->refs = arena_grow(b->a, b->refs, (size_t)b->ref_count, (size_t)cap,
+                             sizeof *b->refs);
+        b->ref_cap = cap;
+    }
+    b->refs[b->ref_count++] = (pending_ref){ run, link, id };
+}
+
+/* ---- inline content ------------------------------------------------------- */
+
+typedef struct inline_ctx {
+    int flags;
+    int link;
+    tag_node *link_tag;
+    tag_node *parent_tag;
+    const char *lang;
+    inline_run *head, *tail;
+} inline_ctx;
+
+static void append_run(inline_ctx *ic, inline_run *r)
+{
+    if (ic->tail)
+        ic->tail->next = r;
+    else
+        ic->head = r;
+    ic->tail = r;
+}
+
+static inline_run *run_new(builder *b, inline_ctx *ic, inline_kind kind,
+                           const char *text, xmlNode *n)
+{
+    inline_run *r = arena_alloc(b->a, sizeof *r);
+    r->kind = kind;
+    r->text = text;
+    r->flags = ic->flags;
+    r->link = ic->link;
+    r->tag = ic->link_tag;
+    r->lang = ic->lang;
+    r->loc = node_loc(b, n);
+    append_run(ic, r);
+    return r;
+}
+
+static void build_inlines(builder *b, xmlNode *n, inline_ctx *ic);
+static block *build_block_list(builder *b, xmlNode *first, tag_node *tag,
+                               int level);
+
+static bool is_block_element(xmlNode *n)
+{
+    static const char *const names[] = {
+        "para", "simpara", "formalpara", "itemizedlist", "orderedlist",
+        "table", "informaltable", "mediaobject", "section", "figure",
+        "informalfigure", "programlisting", "screen", "literallayout", "note",
+        "warning", "tip", "caution", "important", "sidebar", "blockquote",
+        "variablelist", "simplelist", "example", "informalexample",
+        "procedure", "glosslist", "segmentedlist", "address", "bridgehead",
+        "calloutlist", "qandaset", "simplesect", "epigraph", "equation",
+        "task", "remark", NULL };
+    if (n->type != XML_ELEMENT_NODE || !in_db_ns(n))
+        return false;
+    for (int i = 0; names[i]; i++)
+        if (strcmp((const char *)n->name, names[i]) == 0)
+            return true;
+    return false;
+}
+
+static void build_link(builder *b, xmlNode *n, inline_ctx *ic)
+{
+    const char *href = get_ns_attr(b, n, "href", XLINK_NS);
+    const char *linkend = get_attr(b, n, "linkend");
+    inline_ctx inner = *ic;
+    inner.head = inner.tail = NULL;
+    if (href) {
+        if (!uri_scheme_allowed(href)) {
+            error_at(b, n, "unsafe link '%s': only http, https and mailto links "
+                           "are allowed%s", href, NULL);
+            build_inlines(b, n->children, &inner);
+        } else {
+            doc_link l = { .uri = uri_to_ascii(b->a, href), .loc = node_loc(b, n) };
+            inner.link = add_link(b, l);
+            inner.link_tag = tag_new(b->a, NULL, TAG_LINK);
+            inner.link_tag->link_index = inner.link;
+            build_inlines(b, n->children, &inner);
+            if (!inner.head) /* an empty link shows its address */
+                run_new(b, &inner, INL_TEXT, href, n);
+        }
+    } else if (linkend) {
+        doc_link l = { .target_id = linkend, .loc = node_loc(b, n) };
+        inner.link = add_link(b, l);
+        inner.link_tag = tag_new(b->a, NULL, TAG_LINK);
+        inner.link_tag->link_index = inner.link;
+        build_inlines(b, n->children, &inner);
+        if (!inner.head) {
+            inline_run *r = run_new(b, &inner, INL_XREF, "", n);
+            add_ref(b, r, -1, linkend);
+        }
+        add_ref(b, NULL, inner.link, linkend);
+    } else {
+        error_at(b, n, "<link> needs xlink:href or linkend%s%s", "", NULL);
+        build_inlines(b, n->children, &inner);
+    }
+    if (inner.head) {
+        append_run(ic, inner.head);
+        ic->tail = inner.tail;
+    }
+}
+
+static void build_xref(builder *b, xmlNode *n, inline_ctx *ic)
+{
+    const char *linkend = get_attr(b, n, "linkend");
+    if (!linkend) {
+        error_at(b, n, "<xref> needs a linkend%s%s", "", NULL);
+        return;
+    }
+    inline_ctx inner = *ic;
+    doc_link l = { .target_id = linkend, .loc = node_loc(b, n) };
+    inner.link = add_link(b, l);
+    inner.link_tag = tag_new(b->a, NULL, TAG_LINK);
+    inner.link_tag->link_index = inner.link;
+    inline_run *r = run_new(b, &inner, INL_XREF, "", n);
+    r->tag = inner.link_tag;
+    ic->tail = inner.tail;
+    if (!ic->head)
+        ic->head = inner.head;
+    add_ref(b, r, -1, linkend);
+    add_ref(b, NULL, inner.link, linkend);
+}
+
+static void build_footnote(builder *b, xmlNode *n, inline_ctx *ic)
+{
+    document *d = b->doc;
+    tag_node *note_tag = tag_new(b->a, NULL, TAG_NOTE);
+    block *note = block_new(b, BLK_FOOTNOTE, "footnote", n, note_tag);
+    note->number = d->footnote_count + 1;
+    note->children = build_block_list(b, n->children, note_tag, 9);
+    for (block *c = note->children; c; c = c->next)
+        c->style = style_class_get(b->st, "footnote");
+    if (d->footnote_count == b->notes_cap) {
+        int cap = b->notes_cap ? b->notes_cap * 2 : 16;
+        d->footnotes = arena_grow(b->a, d->footnotes, (size_t)d->footnote_count,
+                                  (size_t)cap, sizeof *d->footnotes);
+        b->notes_cap = cap;
+    }
+    d->footnotes[d->footnote_count++] = note;
+    register_id(b, note, n);
+    inline_run *r = run_new(b, ic, INL_NOTEREF,
+                            arena_printf(b->a, "%d", note->number), n);
+    r->note = note;
+    r->link = -1;
+}
+
+static void build_inline_element(builder *b, xmlNode *n, inline_ctx *ic)
+{
+    const char *name = (const char *)n->name;
+    inline_ctx inner = *ic;
+    inner.head = inner.tail = NULL;
+    const char *lang = get_lang(b, n);
+    if (lang)
+        inner.lang = lang;
+    if (is_db(n, "emphasis")) {
+        const char *role = get_attr(b, n, "role");
+        bool bold = role && (!strcmp(role, "bold") || !strcmp(role, "strong"));
+        inner.flags |= bold ? INL_BOLD : INL_ITALIC;
+    } else if (is_db(n, "link")) {
+        build_link(b, n, ic);
+        return;
+    } else if (is_db(n, "xref")) {
+        build_xref(b, n, ic);
+        return;
+    } else if (is_db(n, "footnote")) {
+        build_footnote(b, n, ic);
+        return;
+    } else if (is_db(n, "phrase") || is_db(n, "title") || is_db(n, "subtitle")) {
+        /* phrase is in the subset: a span with no look of its own */
+    } else if (is_db(n, "indexterm") || is_db(n, "remark")) {
+        return; /* never printed in DocBook */
+    } else {
+        warn_unsupported(b, n);
+        (void)name;
+    }
+    build_inlines(b, n->children, &inner);
+    if (inner.head) {
+        append_run(ic, inner.head);
+        ic->tail = inner.tail;
+    }
+}
+
+static void build_inlines(builder *b, xmlNode *n, inline_ctx *ic)
+{
+    for (; n; n = n->next) {
+        if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+            if (n->content && *n->content)
+                run_new(b, ic, INL_TEXT, arena_strdup(b->a, (char *)n->content), n);
+        } else if (n->type == XML_ELEMENT_NODE)
+            build_inline_element(b, n, ic);
+    }
+}
+
+/* XML white space collapses to one space across runs; the paragraph is
+ * trimmed at both ends. No-break spaces are content, not white space. */
+static inline_run *collapse_space(builder *b, inline_run *head)
+{
+    bool prev_space = true;
+    inline_run *last_text = NULL;
+    for (inline_run *r = head; r; r = r->next) {
+        if (r->kind != INL_TEXT) {
+            prev_space = false;
+            continue;
+        }
+        size_t n = strlen(r->text);
+        char *out = arena_alloc(b->a, n + 1), *o = out;
+        for (const char *p = r->text; *p; p++) {
+            bool sp = *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r';
+            if (sp) {
+                if (!prev_space)
+                    *o++ = ' ';
+                prev_space = true;
+            } else {
+                *o++ = *p;
+                prev_space = false;
+            }
+        }
+        *o = '\0';
+        r->text = out;
+        if (o > out)
+            last_text = r;
+    }
+    if (last_text) {
+        size_t n = strlen(last_text->text);
+        if (n && last_text->text[n - 1] == ' ' && !last_text->next)
+            ((char *)last_text->text)[n - 1] = '\0';
+    }
+    /* Trailing space before the paragraph end in later (empty) runs. */
+    inline_run *tail = NULL;
+    for (inline_run *r = head; r; r = r->next)
+        if (r->kind != INL_TEXT || r->text[0])
+            tail = r;
+    if (tail && tail->kind == INL_TEXT) {
+        size_t n = strlen(tail->text);
+        if (n && tail->text[n - 1] == ' ')
+            ((char *)tail->text)[n - 1] = '\0';
+    }
+    return head;
+}
+
+static bool runs_empty(const inline_run *r)
+{
+    for (; r; r = r->next)
+        if (r->kind != INL_TEXT || r->text[0])
+            return false;
+    return true;
+}
+
+static inline_run *plain_runs(builder *b, xmlNode *n, const char *lang)
+{
+    inline_ctx ic = { 0, -1, NULL, NULL, lang, NULL, NULL };
+    build_inlines(b, n->children, &ic);
+    return collapse_space(b, ic.head);
+}
+
+/* Title text without markup, for outlines, the TOC and xrefs. */
+static const char *runs_plain_text(builder *b, const inline_run *r)
+{
+    size_t n = 0;
+    for (const inline_run *p = r; p; p = p->next)
+        n += strlen(p->text);
+    char *out = arena_alloc(b->a, n + 1);
+    for (const inline_run *p = r; p; p = p->next)
+        if (p->kind == INL_TEXT)
+            strcat(out, p->text);
+    return out;
+}
+
+/* Attaches the link element tags of a block's runs under its tag. */
+static void adopt_link_tags(block *bl)
+{
+    for (inline_run *r = bl->inlines; r; r = r->next)
+        if (r->tag && !r->tag->parent && bl->tag) {
+            r->tag->parent = bl->tag;
+            if (bl->tag->last)
+                bl->tag->last->next = r->tag;
+            else
+                bl->tag->first = r->tag;
+            bl->tag->last = r->tag;
+        }
+}
+
+/* ---- blocks ------------------------------------------------------------- */
+
+typedef struct block_list {
+    block *head, *tail;
+} block_list;
+
+static void list_append(block_list *l, block *bl)
+{
+    if (!bl)
+        return;
+    if (l->tail)
+        l->tail->next = bl;
+    else
+        l->head = bl;
+    l->tail = bl;
+    while (l->tail->next)
+        l->tail = l->tail->next;
+}
+
+static block *make_para(builder *b, xmlNode *n, inline_run *runs,
+                        const char *cls, tag_node *parent, tag_role role)
+{
+    if (runs_empty(runs))
+        return NULL;
+    block *bl = block_new(b, BLK_PARA, cls, n, tag_new(b->a, parent, role));
+    bl->inlines = runs;
+    adopt_link_tags(bl);
+    register_id(b, bl, n);
+    return bl;
+}
+
+/* A para may hold block children (lists, tables) between its text. */
+static block *build_para(builder *b, xmlNode *n, tag_node *tag)
+{
+    const char *role = get_attr(b, n, "role");
+    bool cta = role && strcmp(role, "cta") == 0;
+    const char *cls = cta ? "cta" : "body";
+    block_list out = { NULL, NULL };
+    inline_ctx ic = { 0, -1, NULL, NULL, get_lang(b, n), NULL, NULL };
+    for (xmlNode *c = n->children; c; c = c->next) {
+        if (is_block_element(c)) {
+            list_append(&out, make_para(b, n, collapse_space(b, ic.head), cls,
+                                        tag, TAG_P));
+            ic.head = ic.tail = NULL;
+            xmlNode *next = c->next;
+            c->next = NULL;
+            list_append(&out, build_block_list(b, c, tag, 9));
+            c->next = next;
+        } else {
+            xmlNode *next = c->next;
+            c->next = NULL;
+            build_inlines(b, c, &ic);
+            c->next = next;
+        }
+    }
+    list_append(&out, make_para(b, n, collapse_space(b, ic.head), cls, tag, TAG_P));
+    for (block *bl = out.head; bl; bl = bl->next)
+        if (bl->kind == BLK_PARA && cta)
+            bl->is_cta = true;
+    return out.head;
+}
+
+static char *format_ordinal(builder *b, const char *fmt, int n)
+{
+    char num[32];
+    char kind = fmt && fmt[0] ? fmt[0] : '1';
+    if (kind == 'a' || kind == 'A') {
+        int k = (n - 1) % 26;
+        snprintf(num, sizeof num, "%c", (kind == 'a' ? 'a' : 'A') + k);
+    } else if (kind == 'i' || kind == 'I') {
+        static const char *const romans[] = { "i", "ii", "iii", "iv", "v", "vi",
+                                              "vii", "viii", "ix", "x", "xi",
+                                              "xii", "xiii", "xiv", "xv", "xvi",
+                                              "xvii", "xviii", "xix", "xx" };
+        if (n >= 1 && n <= 20)
+            snprintf(num, sizeof num, "%s", romans[n - 1]);
+        else
+            snprintf(num, sizeof num, "%d", n);
+    } else
+        snprintf(num, sizeof num, "%d", n);
+    return arena_printf(b->a, "%s%s", num, fmt && fmt[0] ? fmt + 1 : ".");
+}
+
+static block *build_list(builder *b, xmlNode *n, tag_node *tag, int depth)
+{
+    bool ordered = is_db(n, "orderedlist");
+    block *list = block_new(b, BLK_LIST, "list", n, tag_new(b->a, tag, TAG_L));
+    list->ordered = ordered;
+    list->level = depth;
+    register_id(b, list, n);
+    block_list items = { NULL, NULL };
+    int number = 0;
+    int lvl = depth < STYLE_MAX_LEVELS ? depth : STYLE_MAX_LEVELS - 1;
+    for (xmlNode *c = n->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (is_db(c, "title")) {
+            list_append(&items, make_para(b, c, plain_runs(b, c, NULL),
+                                          "minor-heading", list->tag, TAG_P));
+            continue;
+        }
+        if (!is_db(c, "listitem"))
+            warn_unsupported(b, c);
+        block *item = block_new(b, BLK_ITEM, "list", c,
+                                tag_new(b->a, list->tag, TAG_LI));
+        number++;
+        item->level = depth;
+        item->label = ordered ? format_ordinal(b, b->st->strings.ordered_formats[lvl],
+                                               number)
+                              : b->st->strings.bullets[lvl];
+        tag_new(b->a, item->tag, TAG_LBL);
+        tag_node *body = tag_new(b->a, item->tag, TAG_LBODY);
+        item->children = build_block_list(b, c->children, body, depth + 1);
+        if (!item->children && has_direct_text(c))
+            item->children = make_para(b, c, plain_runs(b, c, NULL), "body", body,
+                                       TAG_P);
+        list_append(&items, item);
+    }
+    list->children = items.head;
+    return list;
+}
+
+static block *build_heading(builder *b, xmlNode *title, int level,
+                            tag_node *tag, const char *cls)
+{
+    tag_role role = (tag_role)(TAG_H1 + (level < 1 ? 0 : level > 6 ? 5 : level - 1));
+    block *h = block_new(b, BLK_HEADING, cls, title, tag_new(b->a, tag, role));
+    h->level = level;
+    h->inlines = plain_runs(b, title, get_lang(b, title));
+    h->title_text = runs_plain_text(b, h->inlines);
+    adopt_link_tags(h);
+    return h;
+}
+
+static block *build_section(builder *b, xmlNode *n, tag_node *tag, int level)
+{
+    block *sec = block_new(b, BLK_SECTION, "body", n, tag_new(b->a, tag, TAG_SECT));
+    sec->level = level;
+    xmlNode *title = NULL, *subtitle = NULL;
+    for (xmlNode *c = n->children; c; c = c->next) {
+        if (is_db(c, "title") && !title)
+            title = c;
+        else if (is_db(c, "subtitle") && !subtitle)
+            subtitle = c;
+        else if (is_db(c, "info"))
+            for (xmlNode *i = c->children; i; i = i->next) {
+                if (is_db(i, "title") && !title)
+                    title = i;
+                if (is_db(i, "subtitle") && !subtitle)
+                    subtitle = i;
+            }
+    }
+    block_list out = { NULL, NULL };
+    char cls[16];
+    snprintf(cls, sizeof cls, "h%d", level > 4 ? 4 : level);
+    if (title) {
+        block *h = build_heading(b, title, level, sec->tag, cls);
+        sec->title_text = h->title_text;
+        list_append(&out, h);
+    }
+    if (subtitle) {
+        block *st = make_para(b, subtitle, plain_runs(b, subtitle, NULL),
+                              level == 1 ? "h1-subtitle" : "minor-heading",
+                              sec->tag, TAG_P);
+        if (st)
+            st->kind = BLK_PARA;
+        list_append(&out, st);
+    }
+    list_append(&out, build_block_list(b, n->children, sec->tag, level + 1));
+    sec->children = out.head;
+    register_id(b, sec, n);
+    return sec;
+}
+
+static void build_colspecs(builder *b, xmlNode *tgroup, table_model *t)
+{
+    int col = 0;
+    for (xmlNode *c = tgroup->children; c; c = c->next) {
+        if (!is_db(c, "colspec"))
+            continue;
+        const char *num = get_attr(b, c, "colnum");
+        if (num)
+            col = atoi(num) - 1;
+        if (col < 0 || col >= t->cols) {
+            error_at(b, c, "colspec outside the table's %s columns%s", "cols", NULL);
+            continue;
+        }
+        t->col_names[col] = get_attr(b, c, "colname");
+        const char *w = get_attr(b, c, "colwidth");
+        if (w) {
+            char *star = strchr(w, '*');
+            double pts;
+            if (star) {
+                t->col_star[col] = star == w ? 1 : atof(w);
+                if (t->col_star[col] <= 0)
+                    t->col_star[col] = 1;
+                t->col_fixed[col] = 0;
+            } else if (style_parse_length(w, &pts) && pts > 0) {
+                t->col_fixed[col] = pts;
+                t->col_star[col] = 0;
+            } else
+                error_at(b, c, "bad colwidth '%s'%s", w, NULL);
+        }
+        const char *align = get_attr(b, c, "align");
+        if (align)
+            t->col_align[col] = !strcmp(align, "right")    ? CELL_RIGHT
+                                : !strcmp(align, "center") ? CELL_CENTER
+                                : !strcmp(align, "char")   ? CELL_CHAR
+                                                           : CELL_LEFT;
+        const char *role = get_attr(b, c, "role");
+        if (role && strcmp(role, "amount") == 0)
+            t->col_amount[col] = true;
+        col++;
+    }
+}
+
+static int column_index(const table_model *t, const char *name)
+{
+    for (int i = 0; name && i < t->cols; i++)
+        if (t->col_names[i] && strcmp(t->col_names[i], name) == 0)
+            return i;
+    return -1;
+}
+
+static void build_cell(builder *b, xmlNode *e, table_model *t, table_row *row,
+                       int *col, const char *cls)
+{
+    table_cell *cell = &row->cells[row->cell_count];
+    const char *colname = get_attr(b, e, "colname");
+    const char *namest = get_attr(b, e, "namest");
+    const char *nameend = get_attr(b, e, "nameend");
+    int start = colname ? column_index(t, colname) : namest ? column_index(t, namest) : *col;
+    int end = nameend ? column_index(t, nameend) : start;
+    if ((colname || namest) && start < 0) {
+        error_at(b, e, "unknown column name '%s'%s", colname ? colname : namest, NULL);
+        start = *col;
+    }
+    if (end < start)
+        end = start;
+    if (start >= t->cols || end >= t->cols) {
+        error_at(b, e, "the row has more entries than the table's %s columns%s",
+                 "cols", NULL);
+        return;
+    }
+    cell->col_start = start;
+    cell->col_end = end;
+    *col = end + 1;
+    cell->loc = node_loc(b, e);
+    const char *align = get_attr(b, e, "align");
+    cell->align = t->col_align[start];
+    if (align)
+        cell->align = !strcmp(align, "right")    ? CELL_RIGHT
+                      : !strcmp(align, "center") ? CELL_CENTER
+                      : !strcmp(align, "char")   ? CELL_CHAR
+                                                 : CELL_LEFT;
+    const char *role = get_attr(b, e, "role");
+    cell->is_amount = t->budget && ((role && !strcmp(role, "amount")) ||
+                                    t->col_amount[start]);
+    tag_role trole = row->part == ROW_HEAD ? TAG_TH : TAG_TD;
+    cell->tag = tag_new(b->a, row->tag, trole);
+    if (trole == TAG_TH)
+        cell->tag->scope_column = 1;
+    bool has_blocks = false;
+    for (xmlNode *c = e->children; c; c = c->next)
+        has_blocks |= is_block_element(c);
+    if (has_blocks)
+        cell->content = build_block_list(b, e->children, cell->tag, 9);
+    else
+        cell->content = make_para(b, e, plain_runs(b, e, NULL), cls, cell->tag, TAG_P);
+    for (block *p = cell->content; p; p = p->next)
+        if (p->kind == BLK_PARA)
+            p->style = style_class_get(b->st, cls);
+    if (cell->is_amount) {
+        const char *text = cell->content ? runs_plain_text(b, cell->content->inlines) : "";
+        amount_status st = amount_parse(text, &cell->cents);
+        if (st == AMOUNT_OK) {
+            cell->has_amount = true;
+            char buf[40];
+            amount_format(cell->cents, buf, sizeof buf);
+            if (cell->content && cell->content->inlines) {
+                cell->content->inlines->text = arena_strdup(b->a, buf);
+                cell->content->inlines->next = NULL;
+            }
+            cell->align = CELL_CHAR;
+        } else if (st == AMOUNT_SYNTAX)
+            error_at(b, e, "'%s' is not an amount (write 1.234,56 or 1234.56)%s",
+                     text, NULL);
+        else if (st == AMOUNT_OVERFLOW)
+            error_at(b, e, "amount '%s' is too large%s", text, NULL);
+    }
+    row->cell_count++;
+}
+
+static void build_rows(builder *b, xmlNode *part_node, table_model *t,
+                       row_part part, tag_node *part_tag)
+{
+    const char *cls = part == ROW_HEAD ? "table-head" : "table-cell";
+    for (xmlNode *r = part_node->children; r; r = r->next) {
+        if (!is_db(r, "row"))
+            continue;
+        if (t->row_count >= 100000) {
+            error_at(b, r, "table has more than %s rows%s", "100000", NULL);
+            return;
+        }
+        t->rows = arena_grow(b->a, t->rows, (size_t)t->row_count,
+                             (size_t)t->row_count + 1, sizeof *t->rows);
+        table_row *row = &t->rows[t->row_count++];
+        row->part = part;
+        row->loc = node_loc(b, r);
+        row->tag = tag_new(b->a, part_tag, TAG_TR);
+        const char *role = get_attr(b, r, "role");
+        row->kind = role && !strcmp(role, "subtotal") ? ROWKIND_SUBTOTAL
+                    : role && !strcmp(role, "total")  ? ROWKIND_TOTAL
+                                                      : ROWKIND_NORMAL;
+        const char *rcls = row->kind == ROWKIND_NORMAL ? cls : "table-total";
+        row->cells = arena_alloc_array(b->a, (size_t)t->cols, sizeof *row->cells);
+        int col = 0;
+        for (xmlNode *e = r->children; e; e = e->next)
+            if (is_db(e, "entry") && row->cell_count < t->cols)
+                build_cell(b, e, t, row, &col, rcls);
+            else if (is_db(e, "entry"))
+                error_at(b, e, "the row has more entries than the table's %s "
+                               "columns%s", "cols", NULL);
+    }
+}
+
+static void verify_budget(builder *b, table_model *t)
+{
+    for (int col = 0; col < t->cols; col++) {
+        budget_cell *cells = arena_alloc_array(b->a, (size_t)t->row_count + 1,
+                                               sizeof *cells);
+        int *row_of = arena_alloc_array(b->a, (size_t)t->row_count + 1, sizeof(int));
+        size_t n = 0;
+        bool any = false;
+        for (int r = 0; r < t->row_count; r++) {
+            table_row *row = &t->rows[r];
+            if (row->part == ROW_HEAD)
+                continue;
+            budget_cell c = { BUDGET_ROW_AMOUNT, false, 0 };
+            c.kind = row->kind == ROWKIND_SUBTOTAL ? BUDGET_ROW_SUBTOTAL
+                     : row->kind == ROWKIND_TOTAL  ? BUDGET_ROW_TOTAL
+                                                   : BUDGET_ROW_AMOUNT;
+            for (int i = 0; i < row->cell_count; i++)
+                if (row->cells[i].col_start == col && row->cells[i].has_amount) {
+                    c.present = true;
+                    c.cents = row->cells[i].cents;
+                    any = true;
+                }
+            row_of[n] = r;
+            cells[n++] = c;
+        }
+        if (!any)
+            continue;
+        budget_problem problems[16];
+        size_t found = budget_verify_column(cells, n, problems, 16);
+        for (size_t i = 0; i < found && i < 16; i++) {
+            table_row *row = &t->rows[row_of[problems[i].row]];
+            char stated[40], computed[40];
+            amount_format(problems[i].stated, stated, sizeof stated);
+            amount_format(problems[i].computed, computed, sizeof computed);
+            if (problems[i].kind == BUDGET_SUM_OVERFLOW)
+                diag_add(b->diags, DIAG_ERROR, row->loc,
+                         "budget sum overflows in this column");
+            else
+                diag_add(b->diags, DIAG_ERROR, row->loc,
+                         "budget %s does not add up: stated %s, computed %s",
+                         row->kind == ROWKIND_SUBTOTAL ? "subtotal" : "total",
+                         stated, computed);
+        }
+    }
+}
+
+static block *build_table(builder *b, xmlNode *n, tag_node *tag)
+{
+    block_list out = { NULL, NULL };
+    bool informal = is_db(n, "informaltable");
+    const char *role = get_attr(b, n, "role");
+    tag_node *ttag = tag_new(b->a, tag, TAG_TABLE);
+    block *bl = block_new(b, BLK_TABLE, "table-cell", n, ttag);
+    table_model *t = arena_alloc(b->a, sizeof *t);
+    bl->table = t;
+    t->informal = informal;
+    t->budget = role && strcmp(role, "budget") == 0;
+    xmlNode *title = NULL, *tgroup = NULL;
+    for (xmlNode *c = n->children; c; c = c->next) {
+        if (is_db(c, "title") || (is_db(c, "info") && !title))
+            title = is_db(c, "info") ? NULL : c;
+        else if (is_db(c, "tgroup") && !tgroup)
+            tgroup = c;
+        else if (is_db(c, "tgroup"))
+            warn_unsupported(b, c);
+        else if (c->type == XML_ELEMENT_NODE && !is_db(c, "info"))
+            warn_unsupported(b, c);
+    }
+    if (!tgroup) {
+        error_at(b, n, "a table needs a <tgroup>%s%s", "", NULL);
+        return NULL;
+    }
+    const char *cols = get_attr(b, tgroup, "cols");
+    t->cols = cols ? atoi(cols) : 0;
+    if (t->cols < 1 || t->cols > 64) {
+        error_at(b, tgroup, "tgroup cols must be between 1 and 64, not '%s'%s",
+                 cols ? cols : "", NULL);
+        return NULL;
+    }
+    t->col_fixed = arena_alloc_array(b->a, (size_t)t->cols, sizeof(double));
+    t->col_star = arena_alloc_array(b->a, (size_t)t->cols, sizeof(double));
+    t->col_align = arena_alloc_array(b->a, (size_t)t->cols, sizeof(cell_align));
+    t->col_amount = arena_alloc_array(b->a, (size_t)t->cols, sizeof(bool));
+    t->col_names = arena_alloc_array(b->a, (size_t)t->cols, sizeof(char *));
+    for (int i = 0; i < t->cols; i++)
+        t->col_star[i] = 1;
+    build_colspecs(b, tgroup, t);
+    if (title && !informal) {
+        b->doc->table_count++;
+        bl->number = b->doc->table_count;
+        inline_run *runs = plain_runs(b, title, NULL);
+        bl->title_text = runs_plain_text(b, runs);
+        inline_run *prefix = arena_alloc(b->a, sizeof *prefix);
+        *prefix = (inline_run){ INL_TEXT,
+                                arena_printf(b->a, "%s %d: ", b->st->strings.table_prefix,
+                                             bl->number),
+                                0, -1, NULL, NULL, NULL, NULL, node_loc(b, title), runs };
+        block *cap = make_para(b, title, prefix, "table-title", ttag, TAG_CAPTION);
+        list_append(&out, cap);
+    }
+    static const char *const parts[] = { "thead", "tbody", "tfoot" };
+    static const tag_role part_tags[] = { TAG_THEAD, TAG_TBODY, TAG_TFOOT };
+    for (int p = 0; p < 3; p++)
+        for (xmlNode *c = tgroup->children; c; c = c->next)
+            if (is_db(c, parts[p]))
+                build_rows(b, c, t, (row_part)p, tag_new(b->a, ttag, part_tags[p]));
+    if (t->budget)
+        verify_budget(b, t);
+    register_id(b, bl, n);
+    if (bl->title_text && !bl->id)
+        bl->id = NULL;
+    list_append(&out, bl);
+    return out.head;
+}
+
+static const char *textobject_alt(builder *b, xmlNode *mo)
+{
+    for (xmlNode *c = mo->children; c; c = c->next)
+        if (is_db(c, "textobject"))
+            for (xmlNode *p = c->children; p; p = p->next)
+                if (is_db(p, "phrase") || is_db(p, "para")) {
+                    inline_run *r = plain_runs(b, p, NULL);
+                    return runs_plain_text(b, r);
+                }
+    return NULL;
+}
+
+static block *build_media(builder *b, xmlNode *n, tag_node *tag)
+{
+    xmlNode *data = NULL;
+    for (xmlNode *c = n->children; c && !data; c = c->next)
+        if (is_db(c, "imageobject"))
+            for (xmlNode *d = c->children; d; d = d->next)
+                if (is_db(d, "imagedata")) {
+                    data = d;
+                    break;
+                }
+    if (!data) {
+        const char *alt = textobject_alt(b, n);
+        if (!alt)
+            return NULL;
+        inline_run *r = arena_alloc(b->a, sizeof *r);
+        *r = (inline_run){ INL_TEXT, alt, 0, -1, NULL, NULL, NULL, NULL,
+                           node_loc(b, n), NULL };
+        return make_para(b, n, r, "caption", tag, TAG_P);
+    }
+    const char *ref = get_attr(b, data, "fileref");
+    const char *why = NULL;
+    char *path = ref ? load_resolve_resource(b->src, data, ref, &why) : NULL;
+    if (!path) {
+        error_at(b, data, "image '%s': %s", ref ? ref : "",
+                 ref ? why : "imagedata needs a fileref");
+        return NULL;
+    }
+    block *bl = block_new(b, BLK_FIGURE, "caption", n, tag_new(b->a, tag, TAG_FIGURE));
+    image_model *img = arena_alloc(b->a, sizeof *img);
+    img->path = arena_strdup(b->a, path);
+    free(path);
+    const char *w = get_attr(b, data, "contentwidth");
+    if (!w)
+        w = get_attr(b, data, "width");
+    double pts;
+    if (w && strchr(w, '%') == NULL && style_parse_length(w, &pts) && pts > 0)
+        img->width_pt = pts;
+    else if (w && strchr(w, '%'))
+        img->width_pt = -atof(w) / 100.0; /* negative: share of the text width */
+    img->alt = textobject_alt(b, n);
+    const char *role = get_attr(b, n, "role");
+    img->decorative = role && strcmp(role, "decorative") == 0;
+    bl->image = img;
+    bl->tag->alt = img->alt;
+    register_id(b, bl, n);
+    return bl;
+}
+
+/* Unknown element in block context: text becomes a paragraph, element
+ * children are walked as blocks, a title becomes a minor heading. */
+static block *build_unknown_block(builder *b, xmlNode *n, tag_node *tag, int level)
+{
+    warn_unsupported(b, n);
+    if (has_direct_text(n))
+        return make_para(b, n, plain_runs(b, n, get_lang(b, n)), "body", tag, TAG_P);
+    block_list out = { NULL, NULL };
+    for (xmlNode *c = n->children; c; c = c->next) {
+        if (is_db(c, "title")) {
+            list_append(&out, make_para(b, c, plain_runs(b, c, NULL),
+                                        "minor-heading", tag, TAG_P));
+            continue;
+        }
+        xmlNode *next = c->next;
+        c->next = NULL;
+        list_append(&out, build_block_list(b, c, tag, level));
+        c->next = next;
+    }
+    return out.head;
+}
+
+static block *build_one_block(builder *b, xmlNode *c, tag_node *tag, int level)
+{
+    if (is_db(c, "para") || is_db(c, "simpara"))
+        return build_para(b, c, tag);
+    if (is_db(c, "itemizedlist") || is_db(c, "orderedlist"))
+        return build_list(b, c, tag, level >= 9 ? 1 : 0);
+    if (is_db(c, "section") || is_db(c, "chapter"))
+        return build_section(b, c, tag, level < 2 ? 2 : level);
+    if (is_db(c, "table") || is_db(c, "informaltable"))
+        return build_table(b, c, tag);
+    if (is_db(c, "mediaobject"))
+        return build_media(b, c, tag);
+    if (is_db(c, "title") || is_db(c, "subtitle") || is_db(c, "info") ||
+        is_db(c, "titleabbrev") || is_db(c, "indexterm") || is_db(c, "remark"))
+        return NULL; /* handled by the parent, or never printed */
+    if (is_db(c, "footnote")) {
+        inline_ctx ic = { 0, -1, NULL, NULL, NULL, NULL, NULL };
+        build_footnote(b, c, &ic);
+        return make_para(b, c, ic.head, "body", tag, TAG_P);
+    }
+    if (is_db(c, "emphasis") || is_db(c, "link") || is_db(c, "xref") ||
+        is_db(c, "phrase")) {
+        inline_ctx ic = { 0, -1, NULL, NULL, NULL, NULL, NULL };
+        build_inline_element(b, c, &ic);
+        return make_para(b, c, collapse_space(b, ic.head), "body", tag, TAG_P);
+    }
+    return build_unknown_block(b, c, tag, level);
+}
+
+static block *build_block_list(builder *b, xmlNode *first, tag_node *tag, int level)
+{
+    block_list out = { NULL, NULL };
+    for (xmlNode *c = first; c; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE)
+            list_append(&out, build_one_block(b, c, tag, level));
+        else if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
+                 c->content) {
+            bool blank = true;
+            for (const xmlChar *p = c->content; *p && blank; p++)
+                blank = isspace(*p);
+            if (!blank) {
+                inline_ctx ic = { 0, -1, NULL, NULL, NULL, NULL, NULL };
+                xmlNode *next = c->next;
+                c->next = NULL;
+                build_inlines(b, c, &ic);
+                c->next = next;
+                list_append(&out, make_para(b, c, collapse_space(b, ic.head),
+                                            "body", tag, TAG_P));
+            }
+        }
+    }
+    return out.head;
+}
+
+/* ---- the document ----------------------------------------------------------- */
+
+static const char *plain_text_of(builder *b, xmlNode *n)
+{
+    return runs_plain_text(b, plain_runs(b, n, NULL));
+}
+
+static void build_info(builder *b, xmlNode *info)
+{
+    document *d = b->doc;
+    for (xmlNode *c = info->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (is_db(c, "title"))
+            d->title = plain_text_of(b, c);
+        else if (is_db(c, "subtitle"))
+            d->subtitle = plain_text_of(b, c);
+        else if (is_db(c, "pubdate") || is_db(c, "date"))
+            d->pubdate = plain_text_of(b, c);
+        else if (is_db(c, "orgname"))
+            d->organisation = plain_text_of(b, c);
+        else if (is_db(c, "publisher")) {
+            for (xmlNode *p = c->children; p; p = p->next)
+                if (is_db(p, "publishername"))
+                    d->organisation = plain_text_of(b, p);
+        } else if (is_db(c, "abstract"))
+            d->abstract_text = plain_text_of(b, c);
+        else if (is_db(c, "keywordset")) {
+            char *kw = arena_strdup(b->a, "");
+            for (xmlNode *k = c->children; k; k = k->next)
+                if (is_db(k, "keyword"))
+                    kw = arena_printf(b->a, "%s%s%s", kw, *kw ? ", " : "",
+                                      plain_text_of(b, k));
+            d->keywords = kw;
+        } else if (is_db(c, "cover"))
+            d->cover = build_block_list(b, c->children, d->tag_root, 9);
+        else if (is_db(c, "author") || is_db(c, "authorgroup") ||
+                 is_db(c, "copyright") || is_db(c, "releaseinfo") ||
+                 is_db(c, "legalnotice") || is_db(c, "revhistory") ||
+                 is_db(c, "edition") || is_db(c, "productname"))
+            ; /* metadata the PDF does not print */
+        else
+            warn_unsupported(b, c);
+    }
+}
+
+static void add_workstream(builder *b, xmlNode *n)
+{
+    document *d = b->doc;
+    d->workstreams = arena_grow(b->a, d->workstreams, (size_t)d->workstream_count,
+                                (size_t)d->workstream_count + 1, sizeof *d->workstreams);
+    workstream *w = &d->workstreams[d->workstream_count++];
+    w->number = d->workstream_count;
+    for (xmlNode *c = n->children; c; c = c->next) {
+        if (is_db(c, "title") && !w->title)
+            w->title = plain_text_of(b, c);
+        if (is_db(c, "subtitle") && !w->subtitle)
+            w->subtitle = plain_text_of(b, c);
+    }
+    b->current_workstream = w->title;
+    w->section = build_section(b, n, d->tag_root, 1);
+    if (!w->title)
+        w->title = arena_printf(b->a, "%d", w->number);
+    /* The first plain paragraph of a workstream is its lead. */
+    for (block *c = w->section->children; c; c = c->next)
+        if (c->kind == BLK_PARA && !c->is_cta && c->style == style_class_get(b->st, "body")) {
+            c->style = style_class_get(b->st, "lead");
+            break;
+        } else if (c->kind != BLK_HEADING && c->kind != BLK_PARA)
+            break;
+}
+
+static void build_root(builder *b, xmlNode *root)
+{
+    document *d = b->doc;
+    block_list front = { NULL, NULL };
+    for (xmlNode *c = root->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE) {
+            if (c->type == XML_TEXT_NODE && has_direct_text(root))
+                list_append(&front, build_block_list(b, c, d->tag_root, 2));
+            continue;
+        }
+        if (is_db(c, "info"))
+            build_info(b, c);
+        else if (is_db(c, "title"))
+            d->title = d->title ? d->title : plain_text_of(b, c);
+        else if (is_db(c, "subtitle"))
+            d->subtitle = d->subtitle ? d->subtitle : plain_text_of(b, c);
+        else if (is_db(c, "section") || is_db(c, "chapter"))
+            add_workstream(b, c);
+        else if (d->workstream_count == 0) {
+            xmlNode *next = c->next;
+            c->next = NULL;
+            list_append(&front, build_block_list(b, c, d->tag_root, 2));
+            c->next = next;
+        } else {
+            /* Content after a workstream belongs to it. */
+            block *sec = d->workstreams[d->workstream_count - 1].section;
+            xmlNode *next = c->next;
+            c->next = NULL;
+            block_list tail = { sec->children, NULL };
+            for (block *x = sec->children; x; x = x->next)
+                tail.tail = x;
+            list_append(&tail, build_block_list(b, c, sec->tag, 2));
+            sec->children = tail.head;
+            c->next = next;
+        }
+    }
+    d->front = front.head;
+}
+
+static void resolve_refs(builder *b)
+{
+    for (int i = 0; i < b->ref_count; i++) {
+        pending_ref *p = &b->refs[i];
+        block *target = NULL;
+        for (int k = 0; k < b->id_count; k++)
+            if (strcmp(b->ids[k].id, p->id) == 0)
+                target = b->ids[k].target;
+        src_loc loc = p->run ? p->run->loc : b->doc->links[p->link].loc;
+        if (!target) {
+            if (p->run) /* one message per reference */
+                diag_add(b->diags, DIAG_ERROR, loc,
+                         "reference to '%s', which no element has as xml:id",
+                         p->id);
+            continue;
+        }
+        if (p->run)
+            p->run->target = target;
+        else
+            b->doc->links[p->link].target = target;
+    }
+}
+
+document *model_build(arena *a, const load_result *src, const style *st,
+                      diag_list *diags)
+{
+    builder b = { .a = a, .src = src, .st = st, .diags = diags };
+    document *d = arena_alloc(a, sizeof *d);
+    b.doc = d;
+    xmlNode *root = xmlDocGetRootElement(src->doc);
+    if (!root || !(is_db(root, "article") || is_db(root, "book"))) {
+        diag_add(diags, DIAG_ERROR, root ? node_loc(&b, root) : (src_loc){ src->main_file, 1, 1 },
+                 "the root element must be DocBook <article> or <book> "
+                 "(namespace %s), not <%s>", DOCBOOK_NS,
+                 root ? (const char *)root->name : "nothing");
+        return NULL;
+    }
+    d->source_file = src->main_file;
+    d->lang = get_lang(&b, root);
+    if (!d->lang)
+        d->lang = "nl-BE";
+    d->tag_root = tag_new(a, NULL, TAG_DOCUMENT);
+    build_root(&b, root);
+    resolve_refs(&b);
+    if (!d->title)
+        d->title = d->workstream_count ? d->workstreams[0].title : "";
+    if (!d->organisation)
+        d->organisation = "";
+    /* Schema messages only matter for documents inside the subset: for
+     * others the per-element warnings above say what degrades. */
+    if (b.warned_count == 0)
+        for (size_t i = 0; i < src->schema_messages.count; i++)
+            diag_add(diags, DIAG_WARNING, src->schema_messages.items[i].loc,
+                     "%s", src->schema_messages.items[i].message);
+    return d;
+}

@@ -1,0 +1,174 @@
+/* model — the document model, built once from the XML tree (the build stage).
+ *
+ * Owns: blocks (headings, paragraphs, lists, tables, figures, calls to
+ * action, footnotes) and inline runs (text with a resolved style, links,
+ * cross-references), each with its source location and the structure
+ * element it will be tagged as. Everything lives in the compilation's arena.
+ * After model_build nothing looks at XML again.
+ * Failure: unsupported elements degrade to paragraphs with one warning per
+ * element kind; unsafe links, missing images, budget mismatches, dangling
+ * references are errors in the diagnostics list.
+ */
+#ifndef KCVS_MODEL_H
+#define KCVS_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "load.h"
+#include "style.h"
+
+/* Tagged-PDF roles of the structure tree. */
+typedef enum {
+    TAG_DOCUMENT, TAG_SECT, TAG_H1, TAG_H2, TAG_H3, TAG_H4, TAG_H5, TAG_H6,
+    TAG_P, TAG_L, TAG_LI, TAG_LBL, TAG_LBODY, TAG_TABLE, TAG_THEAD, TAG_TBODY,
+    TAG_TFOOT, TAG_TR, TAG_TH, TAG_TD, TAG_FIGURE, TAG_CAPTION, TAG_LINK,
+    TAG_NOTE, TAG_REFERENCE, TAG_TOC, TAG_TOCI, TAG_SPAN, TAG_COUNT
+} tag_role;
+
+typedef struct tag_node {
+    tag_role role;
+    struct tag_node *parent, *first, *last, *next;
+    const char *alt;     /* Figure: alternative text */
+    const char *lang;    /* when it differs from the document's */
+    int scope_column;    /* TH: 1 column, 2 row */
+    int link_index;      /* Link: index into doc->links, else -1 */
+    int id;              /* filled by emit */
+} tag_node;
+
+typedef enum {
+    INL_TEXT,      /* text in a style */
+    INL_XREF,      /* generated: target's title and page */
+    INL_NOTEREF,   /* a footnote's reference mark */
+} inline_kind;
+
+enum { INL_ITALIC = 1, INL_BOLD = 2, INL_MONO = 4 };
+
+typedef struct inline_run {
+    inline_kind kind;
+    const char *text;      /* UTF-8, white space collapsed */
+    int flags;             /* INL_ITALIC | INL_BOLD */
+    int link;              /* index into doc->links, -1 none */
+    tag_node *tag;         /* the Link / Reference element it belongs to */
+    const char *lang;      /* xml:lang of the run, NULL = the block's */
+    struct block *target;  /* xref / internal link target */
+    struct block *note;    /* footnote body for INL_NOTEREF */
+    src_loc loc;
+    struct inline_run *next;
+} inline_run;
+
+typedef struct doc_link {
+    const char *uri;        /* external: percent-encoded ASCII URI */
+    struct block *target;   /* internal */
+    const char *target_id;
+    const char *workstream; /* title of the workstream that holds it */
+    src_loc loc;
+} doc_link;
+
+typedef enum {
+    BLK_PARA, BLK_HEADING, BLK_LIST, BLK_ITEM, BLK_TABLE, BLK_FIGURE,
+    BLK_SECTION, BLK_FOOTNOTE
+} block_kind;
+
+typedef enum { CELL_LEFT, CELL_RIGHT, CELL_CENTER, CELL_CHAR } cell_align;
+
+typedef struct table_cell {
+    struct block *content;  /* paragraphs */
+    int col_start, col_end; /* inclusive, 0-based */
+    cell_align align;
+    bool is_amount;
+    int64_t cents;
+    bool has_amount;
+    tag_node *tag;
+    src_loc loc;
+} table_cell;
+
+typedef enum { ROW_HEAD, ROW_BODY, ROW_FOOT } row_part;
+typedef enum { ROWKIND_NORMAL, ROWKIND_SUBTOTAL, ROWKIND_TOTAL } row_kind;
+
+typedef struct table_row {
+    table_cell *cells;
+    int cell_count;
+    row_part part;
+    row_kind kind;
+    tag_node *tag;
+    src_loc loc;
+} table_row;
+
+typedef struct table_model {
+    int cols;
+    double *col_fixed;  /* points, 0 when proportional */
+    double *col_star;   /* proportional weight */
+    cell_align *col_align;
+    bool *col_amount;
+    const char **col_names;
+    table_row *rows;
+    int row_count;
+    bool budget;
+    bool informal;
+} table_model;
+
+typedef struct image_model {
+    const char *path;     /* absolute, confined */
+    double width_pt;      /* requested width, 0 = natural/text width */
+    bool scale_to_fit;
+    const char *alt;
+    bool decorative;
+} image_model;
+
+typedef struct block {
+    block_kind kind;
+    const style_class *style;
+    src_loc loc;
+    const char *id;            /* xml:id */
+    const char *lang;          /* xml:lang where it differs */
+    inline_run *inlines;       /* paragraphs, headings, captions */
+    struct block *children;    /* lists, items, sections, footnote bodies */
+    struct block *next;
+    int level;                 /* heading level 1..6; list nesting depth */
+    bool ordered;              /* list */
+    const char *label;         /* list item label */
+    const char *title_text;    /* plain title (sections, tables) for the
+                                  outline, the TOC and xrefs */
+    int number;                /* workstream, table or footnote number */
+    table_model *table;
+    image_model *image;
+    tag_node *tag;
+    bool is_cta;
+    int page;                  /* filled by pagination: first page (1-based) */
+    double page_y;             /* and its top there (points from the top) */
+} block;
+
+typedef struct workstream {
+    block *section;            /* BLK_SECTION holding the content */
+    const char *title;
+    const char *subtitle;
+    int number;
+    int page;                  /* 1-based page where it starts */
+} workstream;
+
+typedef struct document {
+    const char *title, *subtitle, *organisation, *pubdate, *abstract_text,
+        *keywords, *lang, *source_file;
+    block *cover;              /* cover paragraphs and images */
+    block *front;              /* content before the first workstream */
+    workstream *workstreams;
+    int workstream_count;
+    doc_link *links;
+    int link_count;
+    block **footnotes;
+    int footnote_count;
+    tag_node *tag_root;
+    int table_count;
+} document;
+
+document *model_build(arena *a, const load_result *src, const style *st,
+                      diag_list *diags);
+
+/* Tag-tree helpers shared by the build and layout stages. */
+tag_node *tag_new(arena *a, tag_node *parent, tag_role role);
+const char *tag_role_name(tag_role role);
+
+#endif

@@ -1,0 +1,74 @@
+/* page — the laid-out pages: what the paginate stage hands to emit.
+ *
+ * Owns nothing beyond its arrays (in the compilation's arena): each page is
+ * a flat list of positioned things — glyph runs, rectangles, rules, images,
+ * link areas — each knowing the structure element it belongs to or that it
+ * is an artifact (running headers, folios, decoration). Coordinates are
+ * points from the page's top-left corner; emit flips them for PDF.
+ */
+#ifndef KCVS_PAGE_H
+#define KCVS_PAGE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "font.h"
+#include "model.h"
+#include "style.h"
+
+typedef struct placed_glyph {
+    uint32_t gid;
+    float advance; /* points actually moved after the glyph (kerning, glue) */
+} placed_glyph;
+
+typedef struct glyph_run {
+    font_face *face;
+    double size;
+    int colour;            /* style colour index */
+    placed_glyph *glyphs;
+    int count;
+    const char *text;      /* the text drawn, for ActualText and tests */
+} glyph_run;
+
+typedef enum { ITEM_TEXT, ITEM_RECT, ITEM_RULE, ITEM_IMAGE, ITEM_LINK } item_kind;
+
+typedef struct page_item {
+    item_kind kind;
+    double x, y;       /* text: baseline start; others: top-left */
+    double w, h;       /* rule: end offset (x + w, y + h) */
+    glyph_run run;
+    int fill, stroke;  /* colour indices, -1 none */
+    double line_width, radius;
+    const image_model *image;
+    int link;          /* ITEM_LINK: index into document links */
+    tag_node *tag;
+    bool artifact;
+} page_item;
+
+typedef struct page {
+    page_item *items;
+    int count, cap;
+    const style_master *master;
+    int number;        /* 1-based physical page number */
+    const char *workstream;
+} page;
+
+typedef struct outline_entry {
+    const char *title;
+    int level;         /* 1 = workstream */
+    int page;          /* 1-based */
+    double y;
+} outline_entry;
+
+typedef struct layout_result {
+    page *pages;
+    int page_count, page_cap;
+    outline_entry *outline;
+    int outline_count, outline_cap;
+    tag_node *toc_tag;
+} layout_result;
+
+page_item *page_add_item(arena *a, page *p, item_kind kind);
+
+#endif

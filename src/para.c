@@ -1,0 +1,752 @@
+#include "para.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hyph.h"
+#include "linebreak.h"
+#include "utf8.h"
+
+enum { MAX_BREAKS_PER_WORD = 256, CHAR_BREAK_PENALTY = 500 };
+
+/* A stretch of text with one look. */
+typedef struct seg {
+    const char *text;
+    size_t len;
+    font_face *face;
+    double size;
+    int colour;
+    int link;
+    tag_node *tag;
+    double rise;
+    block *note;
+} seg;
+
+typedef struct payload {
+    int seg;
+    const char *text;  /* box: its text (soft hyphens removed) */
+    size_t len;
+    shaped_text shaped;
+} payload;
+
+typedef struct item_list {
+    lb_item *items;
+    payload *pl;
+    size_t count, cap;
+} item_list;
+
+typedef enum { BRK_HYPHEN, BRK_EXPLICIT, BRK_URL, BRK_CHAR } break_kind;
+
+typedef struct word_break {
+    size_t at;        /* byte offset in the word */
+    break_kind kind;
+} word_break;
+
+typedef struct piece {
+    int seg;
+    size_t start, end; /* bytes in the segment */
+} piece;
+
+typedef struct para_build {
+    para_ctx *c;
+    const style_class *cls;
+    seg *segs;
+    int seg_count;
+    item_list il;
+    double measure;
+    bool ragged, char_breaks;
+    hyph_dict *hyph;
+    double letter_spacing;
+} para_build;
+
+void para_ctx_init(para_ctx *c, arena *a, font_set *fonts, const style *st,
+                   diag_list *diags, const char *doc_lang)
+{
+    memset(c, 0, sizeof *c);
+    c->a = a;
+    c->fonts = fonts;
+    c->st = st;
+    c->diags = diags;
+    c->doc_lang = doc_lang ? doc_lang : "nl-BE";
+}
+
+void para_ctx_free(para_ctx *c)
+{
+    for (int i = 0; i < c->hyph_count; i++)
+        hyph_free(c->hyph[i].dict);
+    c->hyph_count = 0;
+}
+
+static hyph_dict *para_hyph_for(para_ctx *c, const char *lang)
+{
+    for (int i = 0; i < c->hyph_count; i++)
+        if (strcmp(c->hyph[i].lang, lang) == 0)
+            return c->hyph[i].dict;
+    if (c->hyph_count == 8)
+        return NULL;
+    hyph_dict *d = hyph_load(lang, NULL);
+    snprintf(c->hyph[c->hyph_count].lang, sizeof c->hyph[0].lang, "%s", lang);
+    c->hyph[c->hyph_count++].dict = d;
+    if (!d) {
+        src_loc none = { NULL, 0, 0 };
+        diag_add(c->diags, DIAG_WARNING, none,
+                 "no hyphenation patterns for language '%s': text in it is not "
+                 "hyphenated", lang);
+    }
+    return d;
+}
+
+font_face *para_face(para_ctx *c, const style_class *cls, int flags)
+{
+    int v = cls->variant;
+    bool italic = v == FONT_ITALIC || v == FONT_BOLD_ITALIC || (flags & INL_ITALIC);
+    bool bold = v == FONT_BOLD || v == FONT_BOLD_ITALIC || (flags & INL_BOLD);
+    int variant = bold ? (italic ? FONT_BOLD_ITALIC : FONT_BOLD)
+                       : (italic ? FONT_ITALIC : FONT_REGULAR);
+    const style_font *f = &c->st->fonts[cls->font];
+    return font_set_get(c->fonts, f->path[variant], f->features, c->diags);
+}
+
+/* ---- segments ---------------------------------------------------------- */
+
+static const char *text_upper(arena *a, const char *s, size_t len, size_t *out_len)
+{
+    char *out = arena_alloc(a, len * 2 + 1), *o = out;
+    for (size_t i = 0; i < len;) {
+        size_t n;
+        uint32_t cp = utf8_decode(s + i, len - i, &n);
+        o += utf8_encode(cp == 0xDF ? cp : utf8_upper(cp), o);
+        i += n;
+    }
+    *o = '\0';
+    *out_len = (size_t)(o - out);
+    return out;
+}
+
+static const char *xref_text(para_ctx *c, const inline_run *r)
+{
+    const block *t = r->target;
+    if (!t)
+        return "??";
+    const char *title = t->title_text ? t->title_text : "";
+    if (!title[0] && t->inlines)
+        title = t->inlines->text;
+    /* Before the first pagination the page is unknown: reserve two digits. */
+    return arena_printf(c->a, "%s, %s %d", title, c->st->strings.page_ref,
+                        t->page > 0 ? t->page : 88);
+}
+
+static void add_seg(para_build *b, const char *text, size_t len, int flags,
+                    int link, tag_node *tag, double size_factor, double rise)
+{
+    if (len == 0)
+        return;
+    para_ctx *c = b->c;
+    b->segs = arena_grow(c->a, b->segs, (size_t)b->seg_count,
+                         (size_t)b->seg_count + 1, sizeof *b->segs);
+    seg *s = &b->segs[b->seg_count++];
+    if (b->cls->uppercase)
+        text = text_upper(c->a, text, len, &len);
+    s->text = text;
+    s->len = len;
+    s->face = para_face(c, b->cls, flags);
+    s->size = b->cls->size * size_factor;
+    s->colour = b->cls->colour;
+    s->link = link;
+    s->tag = tag;
+    s->rise = rise;
+    if (!s->face)
+        b->seg_count--;
+}
+
+static void build_segments(para_build *b, const inline_run *runs, tag_node *tag)
+{
+    const style_class *cls = b->cls;
+    if (cls->prefix)
+        add_seg(b, cls->prefix, strlen(cls->prefix), 0, -1, NULL, 1, 0);
+    for (const inline_run *r = runs; r; r = r->next) {
+        tag_node *t = r->tag ? r->tag : tag;
+        if (r->kind == INL_TEXT)
+            add_seg(b, r->text, strlen(r->text), r->flags, r->link, t, 1, 0);
+        else if (r->kind == INL_XREF) {
+            const char *x = xref_text(b->c, r);
+            add_seg(b, x, strlen(x), r->flags, r->link, t, 1, 0);
+        } else if (r->kind == INL_NOTEREF) {
+            add_seg(b, r->text, strlen(r->text), r->flags, -1, t, 0.7,
+                    -0.35 * cls->size);
+            if (b->seg_count)
+                b->segs[b->seg_count - 1].note = r->note;
+        }
+    }
+    if (cls->suffix)
+        add_seg(b, cls->suffix, strlen(cls->suffix), 0, -1, NULL, 1, 0);
+}
+
+/* ---- items ------------------------------------------------------------- */
+
+static void push_item(para_build *b, lb_item it, payload p)
+{
+    item_list *l = &b->il;
+    if (l->count == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 256;
+        lb_item *items = realloc(l->items, cap * sizeof *items);
+        payload *pl = items ? realloc(l->pl, cap * sizeof *pl) : NULL;
+        if (!items || !pl) {
+            fprintf(stderr, "kcvs-pdf: error: out of memory\n");
+            exit(2);
+        }
+        l->items = items;
+        l->pl = pl;
+        l->cap = cap;
+    }
+    l->items[l->count] = it;
+    l->pl[l->count++] = p;
+}
+
+static double seg_scale(const seg *s)
+{
+    return s->size / font_units_per_em(s->face);
+}
+
+static double space_width(const seg *s)
+{
+    shaped_text sp = font_shape(s->face, " ", 1);
+    return sp.width * seg_scale(s);
+}
+
+static void push_glue(para_build *b, int si)
+{
+    const seg *s = &b->segs[si];
+    double w = space_width(s);
+    const style_typography *t = &b->c->st->typo;
+    payload p = { si, NULL, 0, { NULL, 0, 0 } };
+    if (!b->ragged) {
+        lb_item g = { LB_GLUE, w, w * t->space_stretch, w * t->space_shrink, 0, 0, 0 };
+        push_item(b, g, p);
+        return;
+    }
+    /* Ragged: a break here leaves stretch at the line end; no break leaves
+     * exactly one space (TeX's construction for \raggedright). */
+    double s3 = t->ragged_stretch_em * s->size;
+    lb_item g1 = { LB_GLUE, 0, s3, 0, 0, 0, 0 };
+    lb_item pen = { LB_PENALTY, 0, 0, 0, 0, 0, 0 };
+    lb_item g2 = { LB_GLUE, w, -s3, 0, 0, 0, 0 };
+    push_item(b, g1, p);
+    push_item(b, pen, p);
+    push_item(b, g2, p);
+}
+
+static bool is_url_like(const char *w, size_t len)
+{
+    return memmem(w, len, "://", 3) || (len > 4 && strncmp(w, "www.", 4) == 0) ||
+           (memchr(w, '@', len) && memchr(w, '.', len));
+}
+
+static int add_break(word_break *br, int n, size_t at, break_kind kind)
+{
+    if (n >= MAX_BREAKS_PER_WORD)
+        return n;
+    for (int i = 0; i < n; i++)
+        if (br[i].at == at)
+            return n;
+    br[n].at = at;
+    br[n].kind = kind;
+    return n + 1;
+}
+
+static int cmp_break(const void *x, const void *y)
+{
+    const word_break *a = x, *b = y;
+    return a->at < b->at ? -1 : a->at > b->at;
+}
+
+/* URLs break after / . - _ ? & = with no hyphen added. */
+static int url_breaks(const char *w, size_t len, word_break *br, int n)
+{
+    for (size_t i = 1; i + 1 < len; i++)
+        if (strchr("/.-_?&=", w[i]) && w[i + 1] != '/')
+            n = add_break(br, n, i + 1, BRK_URL);
+    return n;
+}
+
+static bool is_letter_at(const char *w, size_t len, size_t i)
+{
+    size_t k;
+    uint32_t cp = utf8_decode(w + i, len - i, &k);
+    return utf8_is_letter(cp) || cp == 0xAD || cp == 0x2019 || cp == '\'';
+}
+
+/* Hyphenates each letter run of the word (compounds with explicit
+ * hyphens break there and inside each part). */
+static int word_breaks(para_build *b, const char *w, size_t len, bool last,
+                       word_break *br)
+{
+    int n = 0;
+    if (is_url_like(w, len))
+        return url_breaks(w, len, br, 0);
+    for (size_t i = 1; i + 1 < len; i++)
+        if ((w[i] == '-' || w[i] == '/') && is_letter_at(w, len, i - 1) &&
+            is_letter_at(w, len, i + 1))
+            n = add_break(br, n, i + 1, w[i] == '-' ? BRK_EXPLICIT : BRK_URL);
+    if (!b->hyph || !b->cls->hyphenate || last)
+        return n;
+    const style_typography *t = &b->c->st->typo;
+    hyph_options opt = { t->hyphen_left_min, t->hyphen_right_min };
+    size_t i = 0;
+    while (i < len) {
+        while (i < len && !is_letter_at(w, len, i))
+            i++;
+        size_t start = i, k;
+        while (i < len && is_letter_at(w, len, i)) {
+            utf8_decode(w + i, len - i, &k);
+            i += k;
+        }
+        /* A letter run glued to digits (e.g. "2021-rapport") is left alone. */
+        if (i > start && (i == len || w[i] != '@')) {
+            size_t offs[64];
+            int found = hyph_word(b->hyph, &opt, w + start, i - start, offs, 64);
+            for (int f = 0; f < found; f++)
+                n = add_break(br, n, start + offs[f], BRK_HYPHEN);
+        }
+    }
+    return n;
+}
+
+static int char_breaks(const char *w, size_t len, word_break *br, int n)
+{
+    size_t k;
+    for (size_t i = 0; i < len; i += k) {
+        utf8_decode(w + i, len - i, &k);
+        if (i > 0)
+            n = add_break(br, n, i, BRK_CHAR);
+    }
+    return n;
+}
+
+/* Copies text without soft hyphens (they are invisible when not used). */
+static const char *strip_shy(arena *a, const char *s, size_t len, size_t *out_len)
+{
+    if (!memmem(s, len, "\xC2\xAD", 2)) {
+        *out_len = len;
+        return s;
+    }
+    char *out = arena_alloc(a, len + 1), *o = out;
+    for (size_t i = 0; i < len; i++) {
+        if (i + 1 < len && (unsigned char)s[i] == 0xC2 && (unsigned char)s[i + 1] == 0xAD) {
+            i++;
+            continue;
+        }
+        *o++ = s[i];
+    }
+    *out_len = (size_t)(o - out);
+    return out;
+}
+
+static void warn_missing_glyphs(para_build *b, const seg *s, shaped_text sh,
+                                const char *text, size_t len)
+{
+    para_ctx *c = b->c;
+    if (c->warned_missing_glyph)
+        return;
+    for (int g = 0; g < sh.count; g++)
+        if (sh.glyphs[g].gid == 0 && sh.glyphs[g].cluster < len) {
+            size_t k;
+            uint32_t cp = utf8_decode(text + sh.glyphs[g].cluster,
+                                      len - sh.glyphs[g].cluster, &k);
+            src_loc none = { NULL, 0, 0 };
+            diag_add(c->diags, DIAG_WARNING, none,
+                     "character U+%04X is not in font %s: it is left out", cp,
+                     font_postscript_name(s->face));
+            c->warned_missing_glyph = true;
+            return;
+        }
+}
+
+static void push_box(para_build *b, int si, const char *text, size_t len)
+{
+    const seg *s = &b->segs[si];
+    size_t n;
+    text = strip_shy(b->c->a, text, len, &n);
+    if (n == 0)
+        return;
+    shaped_text sh = font_shape(s->face, text, n);
+    warn_missing_glyphs(b, s, sh, text, n);
+    double w = sh.width * seg_scale(s) + b->letter_spacing * sh.count;
+    payload p = { si, text, n, sh };
+    lb_item box = { LB_BOX, w, 0, 0, 0, 0, 0 };
+    push_item(b, box, p);
+}
+
+static void push_break(para_build *b, int si, break_kind kind)
+{
+    const style_typography *t = &b->c->st->typo;
+    payload p = { si, NULL, 0, { NULL, 0, 0 } };
+    lb_item pen = { LB_PENALTY, 0, 0, 0, 0, 0, 0 };
+    if (kind == BRK_HYPHEN) {
+        const seg *s = &b->segs[si];
+        pen.width = font_shape(s->face, "-", 1).width * seg_scale(s);
+        pen.penalty = t->hyphen_penalty;
+        pen.flagged = 1;
+    } else if (kind == BRK_EXPLICIT) {
+        pen.penalty = t->hyphen_penalty;
+        pen.flagged = 1;
+    } else
+        pen.penalty = kind == BRK_URL ? t->explicit_break_penalty : CHAR_BREAK_PENALTY;
+    push_item(b, pen, p);
+}
+
+/* The word's text is spread over pieces of segments; breaks are offsets
+ * into the concatenation. */
+static void flush_word(para_build *b, piece *pieces, int np, bool last)
+{
+    if (np == 0)
+        return;
+    size_t total = 0;
+    for (int i = 0; i < np; i++)
+        total += pieces[i].end - pieces[i].start;
+    char *w = arena_alloc(b->c->a, total + 1), *o = w;
+    for (int i = 0; i < np; i++) {
+        memcpy(o, b->segs[pieces[i].seg].text + pieces[i].start,
+               pieces[i].end - pieces[i].start);
+        o += pieces[i].end - pieces[i].start;
+    }
+    word_break br[MAX_BREAKS_PER_WORD];
+    int nb = word_breaks(b, w, total, last, br);
+    if (b->char_breaks)
+        nb = char_breaks(w, total, br, nb);
+    qsort(br, (size_t)nb, sizeof *br, cmp_break);
+    b->c->stats.words++;
+    size_t base = 0;
+    int next = 0;
+    for (int i = 0; i < np; i++) {
+        const piece *p = &pieces[i];
+        size_t plen = p->end - p->start, from = 0;
+        while (next < nb && br[next].at <= base + plen) {
+            size_t cut = br[next].at - base;
+            push_box(b, p->seg, b->segs[p->seg].text + p->start + from, cut - from);
+            push_break(b, p->seg, br[next].kind);
+            from = cut;
+            next++;
+        }
+        push_box(b, p->seg, b->segs[p->seg].text + p->start + from, plen - from);
+        base += plen;
+    }
+}
+
+static void build_items(para_build *b, double first_indent)
+{
+    b->il.count = 0;
+    if (first_indent > 0) {
+        lb_item box = { LB_BOX, first_indent, 0, 0, 0, 0, 0 };
+        push_item(b, box, (payload){ -1, NULL, 0, { NULL, 0, 0 } });
+    }
+    piece pieces[64];
+    int np = 0;
+    int last_space_seg = -1;
+    /* Find where the last word starts, so that it is not hyphenated. */
+    for (int si = 0; si < b->seg_count; si++) {
+        const seg *s = &b->segs[si];
+        size_t start = 0;
+        for (size_t i = 0; i <= s->len; i++) {
+            bool end = i == s->len;
+            if (!end && s->text[i] != ' ')
+                continue;
+            if (i > start && np < 64)
+                pieces[np++] = (piece){ si, start, i };
+            if (!end) {
+                flush_word(b, pieces, np, false);
+                np = 0;
+                push_glue(b, si);
+                last_space_seg = si;
+            }
+            start = i + 1;
+        }
+    }
+    flush_word(b, pieces, np, true);
+    (void)last_space_seg;
+    lb_item inf = { LB_PENALTY, 0, 0, 0, 0, LB_INFINITY, 0 };
+    lb_item fil = { LB_GLUE, 0, 0, 0, 1, 0, 0 };
+    lb_item force = { LB_PENALTY, 0, 0, 0, 0, -LB_INFINITY, 0 };
+    payload none = { b->seg_count ? b->seg_count - 1 : -1, NULL, 0, { NULL, 0, 0 } };
+    push_item(b, inf, none);
+    push_item(b, fil, none);
+    push_item(b, force, none);
+}
+
+/* ---- setting lines ------------------------------------------------------- */
+
+typedef struct line_setter {
+    para_build *b;
+    para_line *line;
+    page_item *run;       /* the run being filled */
+    int run_seg;
+    int cap;              /* glyph capacity of run */
+    double pen;           /* current x */
+    double pending;       /* space not yet drawn */
+    double ink_end;       /* x after the last box */
+    double *run_ink_end;  /* per item: end of its ink */
+    int items_cap;
+} line_setter;
+
+static bool same_look(const seg *a, const seg *b)
+{
+    return a->face == b->face && a->size == b->size && a->colour == b->colour &&
+           a->link == b->link && a->tag == b->tag && a->rise == b->rise;
+}
+
+static page_item *line_add_item(line_setter *ls, item_kind kind)
+{
+    para_line *l = ls->line;
+    if (l->count == ls->items_cap) {
+        int cap = ls->items_cap ? ls->items_cap * 2 : 16;
+        l->items = arena_grow(ls->b->c->a, l->items, (size_t)l->count, (size_t)cap,
+                              sizeof *l->items);
+        ls->run_ink_end = arena_grow(ls->b->c->a, ls->run_ink_end, (size_t)l->count,
+                                     (size_t)cap, sizeof(double));
+        ls->items_cap = cap;
+    }
+    page_item *it = &l->items[l->count++];
+    memset(it, 0, sizeof *it);
+    it->kind = kind;
+    it->fill = it->stroke = -1;
+    it->link = -1;
+    return it;
+}
+
+static void run_push_glyph(line_setter *ls, uint32_t gid, double advance)
+{
+    page_item *r = ls->run;
+    if (r->run.count == ls->cap) {
+        int cap = ls->cap ? ls->cap * 2 : 32;
+        r->run.glyphs = arena_grow(ls->b->c->a, r->run.glyphs, (size_t)r->run.count,
+                                   (size_t)cap, sizeof *r->run.glyphs);
+        ls->cap = cap;
+    }
+    r->run.glyphs[r->run.count++] = (placed_glyph){ gid, (float)advance };
+}
+
+static void flush_pending_space(line_setter *ls)
+{
+    if (ls->pending <= 0)
+        return;
+    if (ls->run) {
+        const seg *s = &ls->b->segs[ls->run_seg];
+        shaped_text sp = font_shape(s->face, " ", 1);
+        if (sp.count == 1) {
+            font_mark_used(s->face, sp.glyphs, 1, " ", 1);
+            run_push_glyph(ls, sp.glyphs[0].gid, ls->pending);
+        }
+    }
+    ls->pen += ls->pending;
+    ls->pending = 0;
+}
+
+static void start_run(line_setter *ls, int si)
+{
+    const seg *s = &ls->b->segs[si];
+    page_item *it = line_add_item(ls, ITEM_TEXT);
+    it->x = ls->pen;
+    it->y = s->rise;
+    it->run.face = s->face;
+    it->run.size = s->size;
+    it->run.colour = s->colour;
+    it->link = s->link;
+    it->tag = s->tag;
+    ls->run = it;
+    ls->run_seg = si;
+    ls->cap = 0;
+}
+
+static void set_box(line_setter *ls, const payload *p)
+{
+    if (p->seg < 0)
+        return;
+    const seg *s = &ls->b->segs[p->seg];
+    bool new_run = !ls->run || !same_look(&ls->b->segs[ls->run_seg], s);
+    flush_pending_space(ls);
+    if (new_run)
+        start_run(ls, p->seg);
+    para_line *l = ls->line;
+    if (s->note && l->note_count < 4 &&
+        (l->note_count == 0 || l->notes[l->note_count - 1] != s->note))
+        l->notes[l->note_count++] = s->note;
+    double scale = seg_scale(s);
+    font_mark_used(s->face, p->shaped.glyphs, p->shaped.count, p->text, p->len);
+    for (int g = 0; g < p->shaped.count; g++) {
+        if (p->shaped.glyphs[g].gid == 0)
+            continue;
+        double adv = p->shaped.glyphs[g].advance * scale + ls->b->letter_spacing;
+        run_push_glyph(ls, p->shaped.glyphs[g].gid, adv);
+        ls->pen += adv;
+    }
+    ls->ink_end = ls->pen;
+    ls->run_ink_end[ls->run - ls->line->items] = ls->pen;
+}
+
+static void set_hyphen(line_setter *ls, int si)
+{
+    if (si < 0 || !ls->run)
+        return;
+    const seg *s = &ls->b->segs[si];
+    shaped_text h = font_shape(s->face, "-", 1);
+    payload p = { si, "-", 1, h };
+    set_box(ls, &p);
+}
+
+static double glue_width(const lb_item *it, const lb_line *ln)
+{
+    double r = ln->ratio;
+    if (it->stretch_fil > 0 || fabs(r) >= LB_INFINITY)
+        return it->width;
+    if (r >= 0)
+        return it->width + r * it->stretch;
+    return it->width + (r < -1 ? -1 : r) * it->shrink;
+}
+
+/* Link areas cover the ink of consecutive runs with the same link. */
+static void add_link_areas(line_setter *ls, double ascent, double descent)
+{
+    para_line *l = ls->line;
+    int n = l->count;
+    for (int i = 0; i < n; i++) {
+        page_item *r = &l->items[i];
+        if (r->kind != ITEM_TEXT || r->link < 0)
+            continue;
+        int j = i;
+        while (j + 1 < n && l->items[j + 1].kind == ITEM_TEXT &&
+               l->items[j + 1].link == r->link)
+            j++;
+        double x0 = r->x, x1 = ls->run_ink_end[j];
+        int link = r->link;
+        tag_node *tag = r->tag;
+        page_item *a = line_add_item(ls, ITEM_LINK);
+        a->x = x0;
+        a->y = -ascent;
+        a->w = x1 - x0;
+        a->h = ascent + descent;
+        a->link = link;
+        a->tag = tag;
+        i = j;
+    }
+}
+
+static void align_line(para_line *l, double measure, int align, double width)
+{
+    double shift = align == ALIGN_RIGHT ? measure - width
+                   : align == ALIGN_CENTER ? (measure - width) / 2 : 0;
+    if (shift <= 0)
+        return;
+    for (int i = 0; i < l->count; i++)
+        l->items[i].x += shift;
+}
+
+static void set_line(para_build *b, const lb_line *ln, para_line *out,
+                     double ascent, double descent)
+{
+    line_setter ls = { .b = b, .line = out, .run_seg = -1 };
+    const item_list *il = &b->il;
+    for (size_t i = ln->content_start; i < ln->end; i++) {
+        const lb_item *it = &il->items[i];
+        if (it->kind == LB_BOX && il->pl[i].seg < 0)
+            ls.pen += it->width; /* the first-line indent */
+        else if (it->kind == LB_BOX)
+            set_box(&ls, &il->pl[i]);
+        else if (it->kind == LB_GLUE && ls.run)
+            ls.pending += glue_width(it, ln);
+    }
+    const lb_item *brk = &il->items[ln->end];
+    if (brk->kind == LB_PENALTY && brk->flagged && brk->width > 0) {
+        ls.pending = 0;
+        set_hyphen(&ls, il->pl[ln->end].seg);
+    }
+    out->hyphenated = ln->hyphenated;
+    out->width = ls.ink_end;
+    add_link_areas(&ls, ascent, descent);
+    if (b->cls->align == ALIGN_RIGHT || b->cls->align == ALIGN_CENTER)
+        align_line(out, b->measure, b->cls->align, ls.ink_end);
+}
+
+static bool break_lines(para_build *b, lb_result *res)
+{
+    const style_typography *t = &b->c->st->typo;
+    lb_params p;
+    lb_params_default(&p, &b->measure, 1);
+    p.pretolerance = t->pretolerance;
+    p.tolerance = t->tolerance;
+    p.line_penalty = t->line_penalty;
+    p.adjacent_demerits = t->adjacent_demerits;
+    p.double_hyphen_demerits = t->double_hyphen_demerits;
+    p.final_hyphen_demerits = t->final_hyphen_demerits;
+    p.emergency_stretch = t->emergency_stretch_em * b->cls->size;
+    if (b->ragged)
+        p.pretolerance = -1;
+    return lb_break(b->il.items, b->il.count, &p, res) == 0;
+}
+
+static bool any_overfull(const lb_result *r)
+{
+    for (size_t i = 0; i < r->count; i++)
+        if (r->lines[i].overfull)
+            return true;
+    return false;
+}
+
+para_result para_typeset(para_ctx *c, const inline_run *runs,
+                         const style_class *cls, tag_node *tag, double measure,
+                         const char *lang, src_loc loc)
+{
+    para_result out = { .leading = cls->leading };
+    para_build b = { .c = c, .cls = cls, .measure = measure > 1 ? measure : 1,
+                     .ragged = cls->align != ALIGN_JUSTIFY,
+                     .letter_spacing = cls->letter_spacing };
+    b.hyph = cls->hyphenate ? para_hyph_for(c, lang ? lang : c->doc_lang) : NULL;
+    build_segments(&b, runs, tag);
+    if (b.seg_count == 0)
+        return out;
+    font_face *main_face = b.segs[b.seg_count > 1 && cls->prefix ? 1 : 0].face;
+    out.ascent = font_ascender(main_face) * cls->size;
+    double descent = font_descender(main_face) * cls->size;
+    out.descent = descent;
+    build_items(&b, cls->first_indent);
+    lb_result res = { 0 };
+    bool ok = break_lines(&b, &res);
+    if (ok && any_overfull(&res)) {
+        /* Emergency: allow breaks between any two characters. */
+        lb_result_free(&res);
+        b.char_breaks = true;
+        build_items(&b, cls->first_indent);
+        ok = break_lines(&b, &res);
+        if (ok && any_overfull(&res))
+            diag_add(c->diags, DIAG_WARNING, loc,
+                     "a line is too wide for its column (%.1f pt) even when "
+                     "broken between letters", measure);
+    }
+    if (ok) {
+        out.lines = arena_alloc_array(c->a, res.count, sizeof *out.lines);
+        out.count = (int)res.count;
+        for (size_t i = 0; i < res.count; i++) {
+            set_line(&b, &res.lines[i], &out.lines[i], out.ascent, descent);
+            c->stats.hyphenated_lines += out.lines[i].hyphenated;
+            c->stats.overfull_lines += res.lines[i].overfull;
+        }
+        c->stats.lines += (long)res.count;
+    }
+    c->stats.paragraphs++;
+    lb_result_free(&res);
+    free(b.il.items);
+    free(b.il.pl);
+    return out;
+}
+
+double para_text_width(para_ctx *c, const char *text, const style_class *cls)
+{
+    font_face *f = para_face(c, cls, 0);
+    if (!f)
+        return 0;
+    size_t len = strlen(text);
+    if (cls->uppercase)
+        text = text_upper(c->a, text, len, &len);
+    shaped_text sh = font_shape(f, text, len);
+    return sh.width * cls->size / font_units_per_em(f) + cls->letter_spacing * sh.count;
+}

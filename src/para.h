@@ -1,0 +1,73 @@
+/* para — one paragraph from inline runs to lines (the shape and break
+ * stages for running text).
+ *
+ * Owns: turning a paragraph's runs into the Knuth–Plass item list (shaped
+ * words as boxes, spaces as glue, hyphenation points and URL break points
+ * as penalties), calling the line breaker, and setting each line: glyph runs
+ * at the positions shaping and justification gave, link areas over exactly
+ * the linked text. Lines are allocated in the compilation's arena.
+ * Failure: a line that cannot fit even after emergency breaking inside words
+ * is a warning with the paragraph's file:line; nothing is ever drawn past
+ * the measure.
+ */
+#ifndef KCVS_PARA_H
+#define KCVS_PARA_H
+
+#include "diag.h"
+#include "font.h"
+#include "model.h"
+#include "page.h"
+#include "style.h"
+
+typedef struct hyph_dict hyph_dict;
+
+typedef struct para_stats {
+    long paragraphs, lines, hyphenated_lines, overfull_lines, words;
+} para_stats;
+
+typedef struct para_ctx {
+    arena *a;
+    font_set *fonts;
+    const style *st;
+    diag_list *diags;
+    const char *doc_lang;
+    struct { char lang[32]; hyph_dict *dict; } hyph[8];
+    int hyph_count;
+    para_stats stats;
+    bool warned_missing_glyph;
+} para_ctx;
+
+typedef struct para_line {
+    page_item *items;  /* x relative to the line start, y to the baseline */
+    int count;
+    double width;      /* the width of the set material */
+    bool hyphenated;
+    block *notes[4];   /* footnotes whose reference mark is on this line */
+    int note_count;
+} para_line;
+
+typedef struct para_result {
+    para_line *lines;
+    int count;
+    double ascent;     /* of the paragraph's main face at its size */
+    double descent;
+    double leading;
+} para_result;
+
+void para_ctx_init(para_ctx *c, arena *a, font_set *fonts, const style *st,
+                   diag_list *diags, const char *doc_lang);
+void para_ctx_free(para_ctx *c);
+
+/* Sets runs in class cls to lines of the given measure. tag is the
+ * structure element the text belongs to (links carry their own). */
+para_result para_typeset(para_ctx *c, const inline_run *runs,
+                         const style_class *cls, tag_node *tag, double measure,
+                         const char *lang, src_loc loc);
+
+/* Width of a single-line text in a class (for labels, folios, numbers). */
+double para_text_width(para_ctx *c, const char *text, const style_class *cls);
+
+/* The face a class and inline flags select. */
+font_face *para_face(para_ctx *c, const style_class *cls, int flags);
+
+#endif

@@ -1,0 +1,251 @@
+#include "pdfa.h"
+
+#include <hpdf_doc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "pdfobj.h"
+
+typedef struct xbuf {
+    char *data;
+    size_t len, cap;
+} xbuf;
+
+static void xb_put(xbuf *b, const char *s)
+{
+    size_t n = strlen(s);
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 4096;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *d = realloc(b->data, cap);
+        if (!d)
+            return;
+        b->data = d;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, s, n + 1);
+    b->len += n;
+}
+
+/* XML-escaped text. */
+static void xb_text(xbuf *b, const char *s)
+{
+    char one[2] = { 0, 0 };
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '&': xb_put(b, "&amp;"); break;
+        case '<': xb_put(b, "&lt;"); break;
+        case '>': xb_put(b, "&gt;"); break;
+        case '"': xb_put(b, "&quot;"); break;
+        default:
+            one[0] = *s;
+            xb_put(b, one);
+        }
+    }
+}
+
+static void xb_element(xbuf *b, const char *name, const char *value)
+{
+    xb_put(b, "<");
+    xb_put(b, name);
+    xb_put(b, ">");
+    xb_text(b, value);
+    xb_put(b, "</");
+    xb_put(b, name);
+    xb_put(b, ">\n");
+}
+
+static void xb_alt(xbuf *b, const char *name, const char *value)
+{
+    xb_put(b, "<");
+    xb_put(b, name);
+    xb_put(b, "><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+    xb_text(b, value);
+    xb_put(b, "</rdf:li></rdf:Alt></");
+    xb_put(b, name);
+    xb_put(b, ">\n");
+}
+
+void pdfa_xmp_date(long long t, char out[32])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%S+00:00", &tm);
+}
+
+void pdfa_pdf_date(long long t, char out[32])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(out, 32, "D:%Y%m%d%H%M%S+00'00'", &tm);
+}
+
+typedef struct doc_meta {
+    const char *title, *author, *subject, *keywords, *creator, *producer;
+    char created[32], xmp_created[32];
+} doc_meta;
+
+static void xmp_identification(xbuf *b, bool archive)
+{
+    if (!archive)
+        return;
+    xb_put(b, "<rdf:Description rdf:about=\"\" "
+              "xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n"
+              "<pdfaid:part>2</pdfaid:part>\n<pdfaid:conformance>A</pdfaid:conformance>\n"
+              "</rdf:Description>\n"
+              "<rdf:Description rdf:about=\"\" "
+              "xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\">\n"
+              "<pdfuaid:part>1</pdfuaid:part>\n</rdf:Description>\n");
+    /* PDF/A only admits properties of known schemas: PDF/UA's is declared. */
+    xb_put(b, "<rdf:Description rdf:about=\"\" "
+              "xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\" "
+              "xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\" "
+              "xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">\n"
+              "<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">\n"
+              "<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>\n"
+              "<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>\n"
+              "<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>\n"
+              "<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType=\"Resource\">\n"
+              "<pdfaProperty:name>part</pdfaProperty:name>\n"
+              "<pdfaProperty:valueType>Integer</pdfaProperty:valueType>\n"
+              "<pdfaProperty:category>internal</pdfaProperty:category>\n"
+              "<pdfaProperty:description>Part of ISO 14289 followed</pdfaProperty:description>\n"
+              "</rdf:li></rdf:Seq></pdfaSchema:property>\n"
+              "</rdf:li></rdf:Bag></pdfaExtension:schemas>\n</rdf:Description>\n");
+}
+
+static char *xmp_packet(const doc_meta *m, const char *lang, bool archive)
+{
+    xbuf b = { 0 };
+    xb_put(&b, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+               "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+               "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n");
+    xmp_identification(&b, archive);
+    xb_put(&b, "<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"
+               "<dc:format>application/pdf</dc:format>\n");
+    xb_alt(&b, "dc:title", m->title);
+    xb_put(&b, "<dc:creator><rdf:Seq><rdf:li>");
+    xb_text(&b, m->author);
+    xb_put(&b, "</rdf:li></rdf:Seq></dc:creator>\n");
+    if (m->subject && *m->subject)
+        xb_alt(&b, "dc:description", m->subject);
+    xb_put(&b, "<dc:language><rdf:Bag><rdf:li>");
+    xb_text(&b, lang);
+    xb_put(&b, "</rdf:li></rdf:Bag></dc:language>\n</rdf:Description>\n");
+    xb_put(&b, "<rdf:Description rdf:about=\"\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n");
+    xb_element(&b, "pdf:Producer", m->producer);
+    if (m->keywords && *m->keywords)
+        xb_element(&b, "pdf:Keywords", m->keywords);
+    xb_put(&b, "</rdf:Description>\n"
+               "<rdf:Description rdf:about=\"\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">\n");
+    xb_element(&b, "xmp:CreateDate", m->xmp_created);
+    xb_element(&b, "xmp:ModifyDate", m->xmp_created);
+    xb_element(&b, "xmp:MetadataDate", m->xmp_created);
+    xb_element(&b, "xmp:CreatorTool", m->creator);
+    xb_put(&b, "</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n");
+    /* Padding lets tools update the packet in place, as XMP suggests. */
+    for (int i = 0; i < 20; i++)
+        xb_put(&b, "                                                                                                   \n");
+    xb_put(&b, "<?xpacket end=\"w\"?>");
+    return b.data;
+}
+
+static void write_info(HPDF_Doc pdf, const doc_meta *m)
+{
+    HPDF_SetInfoAttr(pdf, HPDF_INFO_PRODUCER, "kcvs-pdf");
+    HPDF_Dict info = pdf->info;
+    if (!info)
+        return;
+    pdfobj_text(pdf, info, "Title", m->title);
+    pdfobj_text(pdf, info, "Author", m->author);
+    if (m->subject && *m->subject)
+        pdfobj_text(pdf, info, "Subject", m->subject);
+    if (m->keywords && *m->keywords)
+        pdfobj_text(pdf, info, "Keywords", m->keywords);
+    pdfobj_text(pdf, info, "Creator", m->creator);
+    pdfobj_text(pdf, info, "Producer", m->producer);
+    pdfobj_ascii(pdf, info, "CreationDate", m->created);
+    pdfobj_ascii(pdf, info, "ModDate", m->created);
+}
+
+static bool write_output_intent(HPDF_Doc pdf, const char *icc_path, diag_list *diags)
+{
+    FILE *f = fopen(icc_path, "rb");
+    if (!f) {
+        diag_add(diags, DIAG_ENVIRONMENT, (src_loc){ icc_path, 0, 0 },
+                 "cannot read the sRGB ICC profile (Debian package icc-profiles-free)");
+        return false;
+    }
+    unsigned char *data = NULL;
+    size_t len = 0, cap = 0, n;
+    unsigned char chunk[8192];
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (len + n > cap) {
+            cap = (len + n) * 2;
+            unsigned char *d = realloc(data, cap);
+            if (!d)
+                break;
+            data = d;
+        }
+        memcpy(data + len, chunk, n);
+        len += n;
+    }
+    fclose(f);
+    HPDF_Dict icc = pdfobj_stream(pdf, data, len, true);
+    free(data);
+    pdfobj_int(icc, "N", 3);
+    HPDF_Dict intent = pdfobj_dict(pdf, false);
+    pdfobj_name(intent, "Type", "OutputIntent");
+    pdfobj_name(intent, "S", "GTS_PDFA1");
+    pdfobj_ascii(pdf, intent, "OutputConditionIdentifier", "sRGB IEC61966-2.1");
+    pdfobj_ascii(pdf, intent, "Info", "sRGB IEC61966-2.1");
+    pdfobj_ascii(pdf, intent, "RegistryName", "http://www.color.org");
+    pdfobj_put(intent, "DestOutputProfile", icc);
+    HPDF_Array intents = pdfobj_array(pdf, false);
+    pdfobj_array_add(intents, intent);
+    pdfobj_put(pdf->catalog, "OutputIntents", intents);
+    return true;
+}
+
+static void write_id(HPDF_Doc pdf, const unsigned char digest[16])
+{
+    HPDF_Array id = pdfobj_array(pdf, false);
+    pdfobj_array_add(id, HPDF_Binary_New(pdf->mmgr, (HPDF_BYTE *)digest, 16));
+    pdfobj_array_add(id, HPDF_Binary_New(pdf->mmgr, (HPDF_BYTE *)digest, 16));
+    pdfobj_put(pdf->trailer, "ID", id);
+}
+
+bool pdfa_finish(HPDF_Doc pdf, const document *doc, const emit_options *opt,
+                 const unsigned char digest[16], diag_list *diags)
+{
+    doc_meta m = { doc->title, doc->organisation, doc->abstract_text,
+                   doc->keywords, "kcvs-pdf", opt->producer, "", "" };
+    if (!m.subject || !*m.subject)
+        m.subject = doc->subtitle;
+    pdfa_pdf_date(opt->timestamp, m.created);
+    pdfa_xmp_date(opt->timestamp, m.xmp_created);
+    pdf->pdf_version = HPDF_VER_17;
+    write_info(pdf, &m);
+    bool archive = opt->profile == PROFILE_ARCHIVE;
+    char *xmp = xmp_packet(&m, doc->lang, archive);
+    if (xmp) {
+        HPDF_Dict meta = pdfobj_stream(pdf, xmp, strlen(xmp), false);
+        pdfobj_name(meta, "Type", "Metadata");
+        pdfobj_name(meta, "Subtype", "XML");
+        pdfobj_put(pdf->catalog, "Metadata", meta);
+        free(xmp);
+    }
+    pdfobj_ascii(pdf, pdf->catalog, "Lang", doc->lang);
+    HPDF_Dict prefs = pdfobj_dict(pdf, false);
+    pdfobj_bool(prefs, "DisplayDocTitle", true);
+    pdfobj_put(pdf->catalog, "ViewerPreferences", prefs);
+    write_id(pdf, digest);
+    if (archive && !write_output_intent(pdf, opt->icc_path, diags))
+        return false;
+    return true;
+}

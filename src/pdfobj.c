@@ -1,0 +1,142 @@
+#include "pdfobj.h"
+
+#include <hpdf_streams.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "utf8.h"
+
+HPDF_Dict pdfobj_dict(HPDF_Doc pdf, bool indirect)
+{
+    HPDF_Dict d = HPDF_Dict_New(pdf->mmgr);
+    if (d && indirect)
+        HPDF_Xref_Add(pdf->xref, d);
+    return d;
+}
+
+HPDF_Array pdfobj_array(HPDF_Doc pdf, bool indirect)
+{
+    HPDF_Array a = HPDF_Array_New(pdf->mmgr);
+    if (a && indirect)
+        HPDF_Xref_Add(pdf->xref, a);
+    return a;
+}
+
+HPDF_Dict pdfobj_stream(HPDF_Doc pdf, const void *data, size_t len, bool compress)
+{
+    HPDF_Dict s = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+    if (!s)
+        return NULL;
+    if (compress)
+        s->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    if (len)
+        HPDF_Stream_Write(s->stream, (const HPDF_BYTE *)data, (HPDF_UINT)len);
+    return s;
+}
+
+void pdfobj_put(HPDF_Dict d, const char *key, void *obj)
+{
+    if (d && obj)
+        HPDF_Dict_Add(d, key, obj);
+}
+
+void pdfobj_name(HPDF_Dict d, const char *key, const char *name)
+{
+    HPDF_Dict_AddName(d, key, name);
+}
+
+void pdfobj_int(HPDF_Dict d, const char *key, long value)
+{
+    HPDF_Dict_AddNumber(d, key, (HPDF_INT32)value);
+}
+
+void pdfobj_real(HPDF_Dict d, const char *key, double value)
+{
+    HPDF_Dict_AddReal(d, key, (HPDF_REAL)value);
+}
+
+void pdfobj_bool(HPDF_Dict d, const char *key, bool value)
+{
+    HPDF_Dict_AddBoolean(d, key, value ? HPDF_TRUE : HPDF_FALSE);
+}
+
+void *pdfobj_text_value(HPDF_Doc pdf, const char *utf8)
+{
+    bool ascii = true;
+    for (const unsigned char *p = (const unsigned char *)utf8; *p; p++)
+        ascii &= *p >= 0x20 && *p < 0x7F;
+    if (ascii)
+        return HPDF_String_New(pdf->mmgr, utf8, NULL);
+    size_t len = strlen(utf8);
+    unsigned char *buf = malloc(len * 4 + 2);
+    if (!buf)
+        return NULL;
+    size_t n = 0;
+    buf[n++] = 0xFE;
+    buf[n++] = 0xFF;
+    for (size_t i = 0; i < len;) {
+        size_t k;
+        uint32_t cp = utf8_decode(utf8 + i, len - i, &k);
+        i += k;
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            uint32_t hi = 0xD800 + (cp >> 10), lo = 0xDC00 + (cp & 0x3FF);
+            buf[n++] = (unsigned char)(hi >> 8);
+            buf[n++] = (unsigned char)hi;
+            buf[n++] = (unsigned char)(lo >> 8);
+            buf[n++] = (unsigned char)lo;
+        } else {
+            buf[n++] = (unsigned char)(cp >> 8);
+            buf[n++] = (unsigned char)cp;
+        }
+    }
+    HPDF_Binary b = HPDF_Binary_New(pdf->mmgr, buf, (HPDF_UINT)n);
+    free(buf);
+    return b;
+}
+
+void pdfobj_text(HPDF_Doc pdf, HPDF_Dict d, const char *key, const char *utf8)
+{
+    pdfobj_put(d, key, pdfobj_text_value(pdf, utf8));
+}
+
+void pdfobj_ascii(HPDF_Doc pdf, HPDF_Dict d, const char *key, const char *s)
+{
+    pdfobj_put(d, key, HPDF_String_New(pdf->mmgr, s, NULL));
+}
+
+void pdfobj_array_add(HPDF_Array a, void *obj)
+{
+    if (a && obj)
+        HPDF_Array_Add(a, obj);
+}
+
+void pdfobj_array_int(HPDF_Array a, long v)
+{
+    HPDF_Array_AddNumber(a, (HPDF_INT32)v);
+}
+
+void pdfobj_array_real(HPDF_Array a, double v)
+{
+    HPDF_Array_AddReal(a, (HPDF_REAL)v);
+}
+
+void pdfobj_array_name(HPDF_Array a, const char *name)
+{
+    HPDF_Array_AddName(a, name);
+}
+
+void pdfobj_array_null(HPDF_Doc pdf, HPDF_Array a)
+{
+    HPDF_Array_Add(a, HPDF_Null_New(pdf->mmgr));
+}
+
+HPDF_Dict pdfobj_get_dict(HPDF_Dict d, const char *key)
+{
+    return HPDF_Dict_GetItem(d, key, HPDF_OCLASS_DICT);
+}
+
+HPDF_Array pdfobj_get_array(HPDF_Dict d, const char *key)
+{
+    return HPDF_Dict_GetItem(d, key, HPDF_OCLASS_ARRAY);
+}

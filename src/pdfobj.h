@@ -1,0 +1,41 @@
+/* pdfobj — the one place that uses libharu's object API.
+ *
+ * Owns nothing: thin helpers over libharu's internal dictionaries, arrays
+ * and streams (exported by libhpdf 2.3, declared in its internal headers),
+ * for what its public API lacks: our own font objects, annotations, the
+ * structure tree, XMP metadata and output intents. Objects belong to the
+ * libharu document (freed by HPDF_Free). Errors are libharu's sticky
+ * status, checked once by the emit stage after saving.
+ */
+#ifndef KCVS_PDFOBJ_H
+#define KCVS_PDFOBJ_H
+
+#include <hpdf.h>
+#include <hpdf_doc.h>
+#include <hpdf_objects.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+HPDF_Dict pdfobj_dict(HPDF_Doc pdf, bool indirect);
+HPDF_Array pdfobj_array(HPDF_Doc pdf, bool indirect);
+/* A stream object (always indirect), Flate-compressed when asked. */
+HPDF_Dict pdfobj_stream(HPDF_Doc pdf, const void *data, size_t len, bool compress);
+void pdfobj_put(HPDF_Dict d, const char *key, void *obj);
+void pdfobj_name(HPDF_Dict d, const char *key, const char *name);
+void pdfobj_int(HPDF_Dict d, const char *key, long value);
+void pdfobj_real(HPDF_Dict d, const char *key, double value);
+void pdfobj_bool(HPDF_Dict d, const char *key, bool value);
+/* A text string: ASCII as a literal, anything else UTF-16BE with a BOM. */
+void pdfobj_text(HPDF_Doc pdf, HPDF_Dict d, const char *key, const char *utf8);
+/* A byte string (ASCII), written as a literal string. */
+void pdfobj_ascii(HPDF_Doc pdf, HPDF_Dict d, const char *key, const char *s);
+void *pdfobj_text_value(HPDF_Doc pdf, const char *utf8);
+void pdfobj_array_add(HPDF_Array a, void *obj);
+void pdfobj_array_int(HPDF_Array a, long v);
+void pdfobj_array_real(HPDF_Array a, double v);
+void pdfobj_array_name(HPDF_Array a, const char *name);
+void pdfobj_array_null(HPDF_Doc pdf, HPDF_Array a);
+HPDF_Dict pdfobj_get_dict(HPDF_Dict d, const char *key);
+HPDF_Array pdfobj_get_array(HPDF_Dict d, const char *key);
+
+#endif

@@ -1,0 +1,560 @@
+#include "style.h"
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define STYLE_NS "urn:x-kcvs-pdf:style"
+
+typedef enum { P_LENGTH, P_NUMBER, P_INT, P_BOOL, P_COLOUR, P_FONT,
+               P_VARIANT, P_ALIGN, P_STRING } prop_type;
+
+typedef struct prop {
+    const char *name;
+    prop_type type;
+    size_t offset;
+} prop;
+
+#define CLS(n, t, f) { n, t, offsetof(style_class, f) }
+static const prop class_props[] = {
+    CLS("font", P_FONT, font), CLS("variant", P_VARIANT, variant),
+    CLS("size", P_LENGTH, size), CLS("leading", P_LENGTH, leading),
+    CLS("colour", P_COLOUR, colour), CLS("align", P_ALIGN, align),
+    CLS("space-before", P_LENGTH, space_before),
+    CLS("space-after", P_LENGTH, space_after),
+    CLS("indent-left", P_LENGTH, indent_left),
+    CLS("indent-right", P_LENGTH, indent_right),
+    CLS("first-indent", P_LENGTH, first_indent),
+    CLS("letter-spacing", P_LENGTH, letter_spacing),
+    CLS("uppercase", P_BOOL, uppercase), CLS("hyphenate", P_BOOL, hyphenate),
+    CLS("keep-with-next", P_BOOL, keep_with_next),
+    CLS("break-before", P_BOOL, break_before),
+    CLS("background", P_COLOUR, background),
+    CLS("border-colour", P_COLOUR, border_colour),
+    CLS("border-width", P_LENGTH, border_width),
+    CLS("radius", P_LENGTH, radius), CLS("padding-x", P_LENGTH, padding_x),
+    CLS("padding-y", P_LENGTH, padding_y),
+    CLS("rule-colour", P_COLOUR, rule_colour),
+    CLS("rule-width", P_LENGTH, rule_width), CLS("rule-gap", P_LENGTH, rule_gap),
+    CLS("rule-length", P_LENGTH, rule_length),
+    CLS("min-height", P_LENGTH, min_height),
+    CLS("prefix", P_STRING, prefix), CLS("suffix", P_STRING, suffix),
+    { NULL, 0, 0 } };
+
+#define MST(n, t, f) { n, t, offsetof(style_master, f) }
+static const prop master_props[] = {
+    MST("width", P_LENGTH, width), MST("height", P_LENGTH, height),
+    MST("margin-top", P_LENGTH, margin_top),
+    MST("margin-bottom", P_LENGTH, margin_bottom),
+    MST("margin-inner", P_LENGTH, margin_inner),
+    MST("margin-outer", P_LENGTH, margin_outer),
+    MST("background", P_COLOUR, background),
+    MST("band-height", P_LENGTH, band_height),
+    MST("band-colour", P_COLOUR, band_colour),
+    MST("header-left", P_STRING, header_left),
+    MST("header-right", P_STRING, header_right),
+    MST("footer-left", P_STRING, footer_left),
+    MST("footer-center", P_STRING, footer_center),
+    MST("footer-right", P_STRING, footer_right),
+    MST("header-offset", P_LENGTH, header_offset),
+    MST("footer-offset", P_LENGTH, footer_offset),
+    { NULL, 0, 0 } };
+
+#define TYP(n, t, f) { n, t, offsetof(style_typography, f) }
+static const prop typography_props[] = {
+    TYP("tolerance", P_NUMBER, tolerance),
+    TYP("pretolerance", P_NUMBER, pretolerance),
+    TYP("line-penalty", P_NUMBER, line_penalty),
+    TYP("hyphen-penalty", P_NUMBER, hyphen_penalty),
+    TYP("explicit-break-penalty", P_NUMBER, explicit_break_penalty),
+    TYP("adjacent-demerits", P_NUMBER, adjacent_demerits),
+    TYP("double-hyphen-demerits", P_NUMBER, double_hyphen_demerits),
+    TYP("final-hyphen-demerits", P_NUMBER, final_hyphen_demerits),
+    TYP("emergency-stretch", P_NUMBER, emergency_stretch_em),
+    TYP("space-stretch", P_NUMBER, space_stretch),
+    TYP("space-shrink", P_NUMBER, space_shrink),
+    TYP("ragged-stretch", P_NUMBER, ragged_stretch_em),
+    TYP("widows", P_INT, widows), TYP("orphans", P_INT, orphans),
+    TYP("heading-keep-lines", P_INT, heading_keep_lines),
+    TYP("hyphen-left-min", P_INT, hyphen_left_min),
+    TYP("hyphen-right-min", P_INT, hyphen_right_min),
+    { NULL, 0, 0 } };
+
+#define STR(n, f) { n, P_STRING, offsetof(style_strings, f) }
+static const prop string_props[] = {
+    STR("toc-title", toc_title), STR("table-prefix", table_prefix),
+    STR("figure-prefix", figure_prefix), STR("page-ref", page_ref),
+    STR("toc-leader", toc_leader),
+    STR("bullet-1", bullets[0]), STR("bullet-2", bullets[1]),
+    STR("bullet-3", bullets[2]), STR("bullet-4", bullets[3]),
+    STR("ordered-1", ordered_formats[0]), STR("ordered-2", ordered_formats[1]),
+    STR("ordered-3", ordered_formats[2]), STR("ordered-4", ordered_formats[3]),
+    { NULL, 0, 0 } };
+
+#define LAY(n, t, f) { n, t, offsetof(style, f) }
+static const prop layout_props[] = {
+    LAY("list-indent", P_LENGTH, list_indent),
+    LAY("list-label-gap", P_LENGTH, list_label_gap),
+    LAY("footnote-rule-width", P_LENGTH, footnote_rule_width),
+    LAY("table-rule-width", P_LENGTH, table_rule_width),
+    LAY("table-cell-padding", P_LENGTH, table_cell_padding),
+    LAY("table-rule-colour", P_COLOUR, table_rule_colour),
+    LAY("table-head-background", P_COLOUR, table_head_background),
+    LAY("total-background", P_COLOUR, total_background),
+    { NULL, 0, 0 } };
+
+/* The classes and masters the layout asks for by name. */
+static const char *const required_classes[] = {
+    "body", "lead", "cta", "h1", "h2", "h3", "h4", "list", "table-title",
+    "table-cell", "table-head", "table-total", "caption", "footnote",
+    "toc-title", "toc-entry", "toc-number", "cover-title", "cover-subtitle",
+    "cover-meta", "cover-para", "header", "footer", "workstream-number",
+    "minor-heading", "abstract", NULL };
+static const char *const required_masters[] = {
+    "cover", "contents", "opener", "continuation", NULL };
+
+typedef struct style_loader {
+    arena *a;
+    style *s;
+    diag_list *diags;
+    const char *file;
+    const char *font_fallback;
+    bool failed;
+} style_loader;
+
+static void style_error(style_loader *l, xmlNode *node, const char *fmt,
+                        const char *arg1, const char *arg2)
+{
+    src_loc loc = { l->file, node ? (int)xmlGetLineNo(node) : 0, 1 };
+    diag_add(l->diags, DIAG_ERROR, loc, fmt, arg1, arg2 ? arg2 : "");
+    l->failed = true;
+}
+
+bool style_parse_length(const char *text, double *points)
+{
+    char *end;
+    double v = strtod(text, &end);
+    if (end == text || !isfinite(v))
+        return false;
+    static const struct { const char *unit; double factor; } units[] = {
+        { "pt", 1.0 }, { "mm", 72.0 / 25.4 }, { "cm", 72.0 / 2.54 },
+        { "in", 72.0 }, { "pc", 12.0 }, { NULL, 0 } };
+    if (*end == '\0' && v == 0) {
+        *points = 0;
+        return true;
+    }
+    for (int i = 0; units[i].unit; i++)
+        if (strcmp(end, units[i].unit) == 0) {
+            *points = v * units[i].factor;
+            return true;
+        }
+    return false;
+}
+
+static int style_find_colour(const style *s, const char *name)
+{
+    for (int i = 0; i < s->colour_count; i++)
+        if (strcmp(s->colours[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+static int style_find_font(const style *s, const char *name)
+{
+    for (int i = 0; i < s->font_count; i++)
+        if (strcmp(s->fonts[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+static bool parse_enum(const char *v, const char *const names[], int *out)
+{
+    for (int i = 0; names[i]; i++)
+        if (strcmp(v, names[i]) == 0) {
+            *out = i;
+            return true;
+        }
+    return false;
+}
+
+static bool style_set_prop(style_loader *l, const prop *p, void *base,
+                           const char *v, xmlNode *node)
+{
+    static const char *const variants[] = { "regular", "italic", "bold",
+                                            "bold-italic", NULL };
+    static const char *const aligns[] = { "justify", "left", "right",
+                                          "center", NULL };
+    char *field = (char *)base + p->offset;
+    char *end;
+    switch (p->type) {
+    case P_LENGTH:
+        return style_parse_length(v, (double *)field);
+    case P_NUMBER:
+        *(double *)field = strtod(v, &end);
+        return end != v && *end == '\0' && isfinite(*(double *)field);
+    case P_INT:
+        *(int *)field = (int)strtol(v, &end, 10);
+        return end != v && *end == '\0';
+    case P_BOOL:
+        if (strcmp(v, "true") && strcmp(v, "false"))
+            return false;
+        *(bool *)field = strcmp(v, "true") == 0;
+        return true;
+    case P_COLOUR:
+        *(int *)field = strcmp(v, "none") == 0 ? -1 : style_find_colour(l->s, v);
+        return strcmp(v, "none") == 0 || *(int *)field >= 0;
+    case P_FONT:
+        *(int *)field = style_find_font(l->s, v);
+        return *(int *)field >= 0;
+    case P_VARIANT:
+        return parse_enum(v, variants, (int *)field);
+    case P_ALIGN:
+        return parse_enum(v, aligns, (int *)field);
+    case P_STRING:
+        *(const char **)field = arena_strdup(l->a, v);
+        return true;
+    }
+    (void)node;
+    return false;
+}
+
+/* Applies every attribute of node through the table; "name" and "base"
+ * are handled by the caller. */
+static void style_apply_attributes(style_loader *l, xmlNode *node,
+                                   const prop *props, void *base)
+{
+    for (xmlAttr *at = node->properties; at; at = at->next) {
+        const char *key = (const char *)at->name;
+        if (strcmp(key, "name") == 0 || strcmp(key, "base") == 0)
+            continue;
+        xmlChar *value = xmlNodeListGetString(node->doc, at->children, 1);
+        const prop *p = props;
+        while (p->name && strcmp(p->name, key) != 0)
+            p++;
+        if (!p->name)
+            style_error(l, node, "unknown style property '%s' on <%s>", key,
+                        (const char *)node->name);
+        else if (!style_set_prop(l, p, base, value ? (char *)value : "", node))
+            style_error(l, node, "bad value '%s' for style property '%s'",
+                        value ? (char *)value : "", key);
+        xmlFree(value);
+    }
+}
+
+static const char *attr(xmlNode *node, const char *name)
+{
+    xmlAttr *at = xmlHasProp(node, (const xmlChar *)name);
+    return at && at->children ? (const char *)at->children->content : NULL;
+}
+
+static bool parse_hex_rgb(const char *v, double rgb[3])
+{
+    if (!v || v[0] != '#' || strlen(v) != 7)
+        return false;
+    for (int i = 0; i < 3; i++) {
+        char hex[3] = { v[1 + 2 * i], v[2 + 2 * i], 0 };
+        char *end;
+        long c = strtol(hex, &end, 16);
+        if (*end)
+            return false;
+        rgb[i] = c / 255.0;
+    }
+    return true;
+}
+
+static bool parse_cmyk(const char *v, double cmyk[4])
+{
+    if (!v)
+        return false;
+    char *end;
+    for (int i = 0; i < 4; i++) {
+        cmyk[i] = strtod(v, &end) / 100.0;
+        if (end == v || cmyk[i] < 0 || cmyk[i] > 1)
+            return false;
+        v = end;
+        while (*v == ' ' || *v == ',' || *v == '/')
+            v++;
+    }
+    return *v == '\0';
+}
+
+static void style_load_colour(style_loader *l, xmlNode *node)
+{
+    style *s = l->s;
+    const char *name = attr(node, "name");
+    if (!name || s->colour_count >= STYLE_MAX_COLOURS) {
+        style_error(l, node, "<colour> needs a name (at most %s colours)%s",
+                    "64", NULL);
+        return;
+    }
+    style_colour *c = &s->colours[s->colour_count];
+    c->name = arena_strdup(l->a, name);
+    if (!parse_hex_rgb(attr(node, "rgb"), c->rgb))
+        style_error(l, node, "colour '%s' needs rgb=\"#rrggbb\"%s", name, NULL);
+    if (!parse_cmyk(attr(node, "cmyk"), c->cmyk))
+        style_error(l, node,
+                    "colour '%s' needs cmyk=\"c m y k\" in percent%s", name, NULL);
+    s->colour_count++;
+}
+
+static const char *style_font_path(style_loader *l, const char *file)
+{
+    char *path = arena_printf(l->a, "%s/%s", l->s->dir, file);
+    if (access(path, R_OK) == 0)
+        return path;
+    if (l->font_fallback) {
+        const char *base = strrchr(file, '/');
+        path = arena_printf(l->a, "%s/%s", l->font_fallback, base ? base + 1 : file);
+        if (access(path, R_OK) == 0)
+            return path;
+    }
+    return NULL;
+}
+
+static void style_load_font(style_loader *l, xmlNode *node)
+{
+    static const char *const keys[FONT_VARIANTS] = { "regular", "italic",
+                                                     "bold", "bold-italic" };
+    style *s = l->s;
+    const char *name = attr(node, "name");
+    if (!name || s->font_count >= STYLE_MAX_FONTS) {
+        style_error(l, node, "<font> needs a name (at most %s families)%s", "16",
+                    NULL);
+        return;
+    }
+    style_font *f = &s->fonts[s->font_count++];
+    f->name = arena_strdup(l->a, name);
+    const char *features = attr(node, "features");
+    f->features = arena_strdup(l->a, features ? features : "kern");
+    for (int v = 0; v < FONT_VARIANTS; v++) {
+        const char *file = attr(node, keys[v]);
+        if (!file && v > 0)
+            file = attr(node, keys[v == FONT_BOLD_ITALIC ? FONT_BOLD : 0]);
+        if (!file) {
+            style_error(l, node, "font family '%s' has no %s face", name, keys[v]);
+            continue;
+        }
+        f->path[v] = style_font_path(l, file);
+        if (!f->path[v]) {
+            src_loc loc = { l->file, (int)xmlGetLineNo(node), 1 };
+            diag_add(l->diags, DIAG_ENVIRONMENT, loc, "font file '%s' not found",
+                     file);
+            l->failed = true;
+        }
+    }
+}
+
+static style_class *style_new_class(style_loader *l, xmlNode *node)
+{
+    style *s = l->s;
+    const char *name = attr(node, "name");
+    if (!name || s->class_count >= STYLE_MAX_CLASSES) {
+        style_error(l, node, "<class> needs a name (at most %s classes)%s", "96",
+                    NULL);
+        return NULL;
+    }
+    const char *base = attr(node, "base");
+    if (!base && strcmp(name, "body") != 0)
+        base = "body";
+    style_class *c = &s->classes[s->class_count];
+    const style_class *parent = base ? style_class_get(s, base) : NULL;
+    if (base && !parent) {
+        style_error(l, node, "class '%s' is based on unknown class '%s'", name,
+                    base);
+        return NULL;
+    }
+    if (parent) {
+        *c = *parent;
+        /* Spacing, boxes and decoration belong to one class, not its kin. */
+        c->space_before = c->space_after = 0;
+        c->break_before = c->keep_with_next = false;
+        c->background = c->border_colour = c->rule_colour = -1;
+        c->prefix = c->suffix = NULL;
+    } else {
+        c->font = 0;
+        c->size = 10;
+        c->leading = 13;
+        c->colour = -1;
+        c->hyphenate = true;
+        c->background = c->border_colour = c->rule_colour = -1;
+    }
+    c->name = arena_strdup(l->a, name);
+    c->base = base ? arena_strdup(l->a, base) : NULL;
+    s->class_count++;
+    return c;
+}
+
+static void style_load_master(style_loader *l, xmlNode *node)
+{
+    style *s = l->s;
+    const char *name = attr(node, "name");
+    if (!name || s->master_count >= STYLE_MAX_MASTERS) {
+        style_error(l, node, "<page> needs a name (at most %s masters)%s", "16",
+                    NULL);
+        return;
+    }
+    const char *base = attr(node, "base");
+    style_master *m = &s->masters[s->master_count];
+    const style_master *parent = base ? style_master_get(s, base) : NULL;
+    if (parent)
+        *m = *parent;
+    else {
+        m->width = 595.276;
+        m->height = 841.89;
+        m->margin_top = m->margin_bottom = m->margin_inner = m->margin_outer = 72;
+        m->background = m->band_colour = -1;
+        m->header_offset = m->footer_offset = 36;
+    }
+    if (base && !parent)
+        style_error(l, node, "page '%s' is based on unknown page '%s'", name, base);
+    m->name = arena_strdup(l->a, name);
+    s->master_count++;
+    style_apply_attributes(l, node, master_props, m);
+}
+
+static void style_defaults(style *s)
+{
+    style_typography *t = &s->typo;
+    t->tolerance = 200;
+    t->pretolerance = 100;
+    t->line_penalty = 10;
+    t->hyphen_penalty = 50;
+    t->explicit_break_penalty = 50;
+    t->adjacent_demerits = 10000;
+    t->double_hyphen_demerits = 10000;
+    t->final_hyphen_demerits = 5000;
+    t->emergency_stretch_em = 1.5;
+    t->space_stretch = 0.5;
+    t->space_shrink = 0.33;
+    t->ragged_stretch_em = 3;
+    t->widows = t->orphans = t->heading_keep_lines = 2;
+    t->hyphen_left_min = 2;
+    t->hyphen_right_min = 3;
+    style_strings *str = &s->strings;
+    str->toc_title = "Contents";
+    str->table_prefix = "Table";
+    str->figure_prefix = "Figure";
+    str->page_ref = "p.";
+    str->toc_leader = ".";
+    static const char *const bullets[] = { "•", "–", "◦", "·" };
+    static const char *const ordered[] = { "1.", "a.", "i.", "1." };
+    for (int i = 0; i < STYLE_MAX_LEVELS; i++) {
+        str->bullets[i] = bullets[i % 4];
+        str->ordered_formats[i] = ordered[i % 4];
+    }
+    s->list_indent = 14;
+    s->list_label_gap = 4;
+    s->footnote_rule_width = 0.5;
+    s->table_rule_width = 0.5;
+    s->table_cell_padding = 4;
+    s->table_rule_colour = s->table_head_background = s->total_background = -1;
+}
+
+static void style_load_element(style_loader *l, xmlNode *node)
+{
+    const char *n = (const char *)node->name;
+    if (!node->ns || strcmp((const char *)node->ns->href, STYLE_NS) != 0)
+        style_error(l, node, "element <%s> is not in the style namespace %s", n,
+                    STYLE_NS);
+    else if (strcmp(n, "colour") == 0)
+        style_load_colour(l, node);
+    else if (strcmp(n, "font") == 0)
+        style_load_font(l, node);
+    else if (strcmp(n, "class") == 0) {
+        style_class *c = style_new_class(l, node);
+        if (c)
+            style_apply_attributes(l, node, class_props, c);
+    } else if (strcmp(n, "page") == 0)
+        style_load_master(l, node);
+    else if (strcmp(n, "typography") == 0)
+        style_apply_attributes(l, node, typography_props, &l->s->typo);
+    else if (strcmp(n, "strings") == 0)
+        style_apply_attributes(l, node, string_props, &l->s->strings);
+    else if (strcmp(n, "layout") == 0)
+        style_apply_attributes(l, node, layout_props, l->s);
+    else
+        style_error(l, node, "unknown style element <%s>%s", n, NULL);
+}
+
+static void style_check_required(style_loader *l, xmlNode *root)
+{
+    for (int i = 0; required_classes[i]; i++)
+        if (!style_class_get(l->s, required_classes[i]))
+            style_error(l, root, "the style defines no class '%s'%s",
+                        required_classes[i], NULL);
+    for (int i = 0; required_masters[i]; i++)
+        if (!style_master_get(l->s, required_masters[i]))
+            style_error(l, root, "the style defines no page '%s'%s",
+                        required_masters[i], NULL);
+    if (l->s->font_count == 0)
+        style_error(l, root, "the style defines no font%s%s", "", NULL);
+}
+
+static xmlDoc *style_parse_file(style_loader *l, const char *path)
+{
+    xmlParserCtxt *ctxt = xmlNewParserCtxt();
+    if (!ctxt)
+        return NULL;
+    xmlDoc *doc = xmlCtxtReadFile(ctxt, path, NULL,
+                                  XML_PARSE_NONET | XML_PARSE_NOERROR |
+                                      XML_PARSE_NOWARNING);
+    if (!doc) {
+        const xmlError *e = xmlCtxtGetLastError(ctxt);
+        src_loc loc = { path, e ? e->line : 0, e ? e->int2 : 0 };
+        diag_add(l->diags, DIAG_ENVIRONMENT, loc, "cannot read style sheet: %s",
+                 e && e->message ? e->message : "unreadable file");
+    }
+    xmlFreeParserCtxt(ctxt);
+    return doc;
+}
+
+style *style_load(arena *a, const char *path, const char *font_fallback_dir,
+                  diag_list *diags)
+{
+    style_loader l = { a, arena_alloc(a, sizeof(style)), diags, path,
+                       font_fallback_dir, false };
+    l.s->file = arena_strdup(a, path);
+    const char *slash = strrchr(path, '/');
+    l.s->dir = slash ? arena_strndup(a, path, (size_t)(slash - path)) : ".";
+    style_defaults(l.s);
+    xmlDoc *doc = style_parse_file(&l, path);
+    if (!doc)
+        return NULL;
+    xmlNode *root = xmlDocGetRootElement(doc);
+    if (!root || strcmp((const char *)root->name, "style") != 0)
+        style_error(&l, root, "the style sheet's root must be <style>%s%s", "",
+                    NULL);
+    else {
+        for (xmlNode *n = root->children; n; n = n->next)
+            if (n->type == XML_ELEMENT_NODE)
+                style_load_element(&l, n);
+        style_check_required(&l, root);
+    }
+    xmlFreeDoc(doc);
+    return l.failed ? NULL : l.s;
+}
+
+const style_class *style_class_get(const style *s, const char *name)
+{
+    for (int i = s->class_count - 1; i >= 0; i--)
+        if (strcmp(s->classes[i].name, name) == 0)
+            return &s->classes[i];
+    return NULL;
+}
+
+const style_master *style_master_get(const style *s, const char *name)
+{
+    for (int i = s->master_count - 1; i >= 0; i--)
+        if (strcmp(s->masters[i].name, name) == 0)
+            return &s->masters[i];
+    return NULL;
+}
+
+const style_colour *style_colour_at(const style *s, int index)
+{
+    return index >= 0 && index < s->colour_count ? &s->colours[index] : NULL;
+}

@@ -1,0 +1,129 @@
+/* style — the style sheet: every visual parameter of the output.
+ *
+ * Owns: the parsed style sheet (colours, font families, paragraph classes,
+ * page masters, typographic parameters, generated strings). Loaded once per
+ * compilation from an XML file under styles/; every property is declared
+ * once in a table in style.c with its type and default, so C code never
+ * hard-codes a visual value.
+ * Failure: unknown elements or attributes and malformed values are errors
+ * with the style file's file:line; style_load then returns NULL.
+ * Everything is allocated in the caller's arena.
+ */
+#ifndef KCVS_STYLE_H
+#define KCVS_STYLE_H
+
+#include <stdbool.h>
+
+#include "arena.h"
+#include "diag.h"
+
+enum { STYLE_MAX_COLOURS = 64, STYLE_MAX_FONTS = 16, STYLE_MAX_CLASSES = 96,
+       STYLE_MAX_MASTERS = 16, STYLE_MAX_LEVELS = 6 };
+
+typedef enum { FONT_REGULAR, FONT_ITALIC, FONT_BOLD, FONT_BOLD_ITALIC,
+               FONT_VARIANTS } font_variant;
+
+typedef enum { ALIGN_JUSTIFY, ALIGN_LEFT, ALIGN_RIGHT, ALIGN_CENTER } text_align;
+
+typedef struct style_colour {
+    const char *name;
+    double rgb[3];  /* 0..1 */
+    double cmyk[4]; /* 0..1 */
+} style_colour;
+
+typedef struct style_font {
+    const char *name;
+    const char *path[FONT_VARIANTS]; /* absolute paths after loading */
+    const char *features;            /* HarfBuzz feature list, "kern,-liga" */
+} style_font;
+
+/* A class styles one kind of block (body text, a heading level, a cell…).
+ * Lengths are in points. Colour and font fields index the style's tables;
+ * -1 means none. */
+typedef struct style_class {
+    const char *name;
+    const char *base;
+    int font;
+    int variant;
+    double size, leading;
+    int colour;
+    int align;
+    double space_before, space_after;
+    double indent_left, indent_right, first_indent;
+    double letter_spacing;
+    bool uppercase;
+    bool hyphenate;
+    bool keep_with_next;
+    bool break_before;
+    int background;          /* box fill colour, -1 none */
+    int border_colour;       /* box stroke, -1 none */
+    double border_width, radius, padding_x, padding_y;
+    int rule_colour;         /* a rule below the block, -1 none */
+    double rule_width, rule_gap, rule_length; /* rule_length 0: the measure */
+    double min_height;
+    const char *prefix;      /* text placed before the content, e.g. "→ " */
+    const char *suffix;
+} style_class;
+
+/* Header/footer templates take fields: {title} {workstream} {page}
+ * {pages} {date} {organisation}. */
+typedef struct style_master {
+    const char *name;
+    double width, height;
+    double margin_top, margin_bottom, margin_inner, margin_outer;
+    int background; /* -1 none; full-bleed colour field */
+    double band_height; int band_colour; /* a colour band at the page top */
+    const char *header_left, *header_right, *footer_left, *footer_center,
+        *footer_right;
+    double header_offset, footer_offset; /* baseline distance from the edge */
+} style_master;
+
+typedef struct style_typography {
+    double tolerance, pretolerance, line_penalty, hyphen_penalty,
+        explicit_break_penalty, adjacent_demerits, double_hyphen_demerits,
+        final_hyphen_demerits, emergency_stretch_em;
+    double space_stretch, space_shrink; /* fractions of the space width */
+    double ragged_stretch_em;
+    int widows, orphans, heading_keep_lines;
+    int hyphen_left_min, hyphen_right_min;
+} style_typography;
+
+typedef struct style_strings {
+    const char *toc_title, *table_prefix, *figure_prefix, *page_ref,
+        *bullets[STYLE_MAX_LEVELS], *ordered_formats[STYLE_MAX_LEVELS];
+    const char *toc_leader;
+} style_strings;
+
+typedef struct style {
+    const char *file;
+    const char *dir;
+    style_colour colours[STYLE_MAX_COLOURS];
+    int colour_count;
+    style_font fonts[STYLE_MAX_FONTS];
+    int font_count;
+    style_class classes[STYLE_MAX_CLASSES];
+    int class_count;
+    style_master masters[STYLE_MAX_MASTERS];
+    int master_count;
+    style_typography typo;
+    style_strings strings;
+    double list_indent, list_label_gap, footnote_rule_width;
+    double table_rule_width, table_cell_padding;
+    int table_rule_colour, table_head_background, total_background;
+} style;
+
+/* Loads and validates a style file. font paths resolve against the style
+ * file's folder, then against the fallback folder (the installed share). */
+style *style_load(arena *a, const char *path, const char *font_fallback_dir,
+                  diag_list *diags);
+
+/* Never NULL for a class the C code needs: style_load checks that every
+ * required class and master exists. */
+const style_class *style_class_get(const style *s, const char *name);
+const style_master *style_master_get(const style *s, const char *name);
+const style_colour *style_colour_at(const style *s, int index);
+
+/* Parses "12pt", "4.2mm", "1cm", "0.5in", "6pc" into points. */
+bool style_parse_length(const char *text, double *points);
+
+#endif
