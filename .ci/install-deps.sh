@@ -5,7 +5,7 @@
 set -eu
 BUILD="gcc make pkg-config libxml2-dev libfreetype-dev libharfbuzz-dev
 libhpdf-dev libhyphen-dev hyphen-nl icc-profiles-free"
-TEST="libcmocka-dev qpdf poppler-utils python3 python3-pikepdf libxml2-utils
+TEST="libcmocka-dev qpdf poppler-utils python3 python3-pikepdf python3-pytest libxml2-utils
 docbook5-xml jing valgrind clang"
 want="$BUILD"
 [ "${1:-}" = test ] && want="$BUILD $TEST"

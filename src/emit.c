@@ -789,6 +789,11 @@ static void emit_structure(emitter *e)
             pdfobj_put(d, "Pg", e->pages[ei->page]);
         if (t->alt)
             pdfobj_text(pdf, d, "Alt", t->alt);
+        if (t->role == TAG_NOTE) {
+            char id[32];
+            snprintf(id, sizeof id, "note-%d", i);
+            pdfobj_ascii(pdf, d, "ID", id);
+        }
         if (t->lang)
             pdfobj_ascii(pdf, d, "Lang", t->lang);
         if (t->role == TAG_TH) {
@@ -863,22 +868,12 @@ static void emitter_free(emitter *e)
     free(e->parents);
 }
 
-/* Tag ids are emit's bookkeeping; clear them so a second emit starts clean. */
-static void reset_tag_ids(tag_node *t)
-{
-    for (; t; t = t->next) {
-        t->id = 0;
-        reset_tag_ids(t->first);
-    }
-}
-
 bool emit_pdf(const document *doc, const layout_result *layout, const style *st,
               font_set *fonts, const emit_options *opt, const char *path,
               diag_list *diags)
 {
     emitter e = { .doc = doc, .lay = layout, .st = st, .opt = opt, .diags = diags,
                   .print = opt->profile == PROFILE_PRINT };
-    reset_tag_ids(doc->tag_root);
     e.pdf = HPDF_New(emit_error_handler, &e);
     if (!e.pdf) {
         diag_add(diags, DIAG_ENVIRONMENT, (src_loc){ path, 0, 0 }, "libharu failed to start");

@@ -891,44 +891,14 @@ static void layout_cover(lctx *c)
     (void)root;
 }
 
-/* Cover tags go first in the structure tree, in reading order. */
-static void adopt_cover_tags(lctx *c, const vlist *vl)
-{
-    tag_node *root = c->doc->tag_root;
-    tag_node *first = NULL, *last = NULL;
-    for (int i = 0; i < vl->count; i++)
-        for (int k = 0; k < vl->v[i]->count; k++) {
-            tag_node *t = vl->v[i]->items[k].tag;
-            while (t && t->parent)
-                t = t->parent;
-            if (!t || t == root || t == last)
-                continue;
-            bool seen = false;
-            for (tag_node *s = first; s; s = s->next)
-                seen |= s == t;
-            if (seen)
-                continue;
-            t->parent = root;
-            if (last)
-                last->next = t;
-            else
-                first = t;
-            last = t;
-        }
-    if (last) {
-        last->next = root->first;
-        root->first = first;
-        if (!root->last)
-            root->last = last;
-    }
-}
-
 static void layout_toc(lctx *c, tag_node *toc_tag)
 {
     document *d = c->doc;
     const style_class *title = style_class_get(c->st, "toc-title");
-    layout_text(c, NULL, text_run(c, c->st->strings.toc_title), title,
-                tag_new(c->a, toc_tag, TAG_P), 0, true);
+    /* The heading is the TOC's sibling: a TOC holds only TOCI. */
+    tag_node *heading = tag_new(c->a, NULL, TAG_H1);
+    heading->parent = toc_tag->parent;
+    layout_text(c, NULL, text_run(c, c->st->strings.toc_title), title, heading, 0, true);
     const style_class *entry = style_class_get(c->st, "toc-entry");
     const style_class *num = style_class_get(c->st, "toc-number");
     double num_w = para_text_width(&c->pc, "00", num) + 12;
@@ -1086,7 +1056,6 @@ layout_result *layout_document(arena *a, document *doc, const style *st,
     /* Cover. */
     vlist *cover = fresh_list(&c);
     layout_cover(&c);
-    adopt_cover_tags(&c, cover);
     layout_result *cover_pages = fresh_result(&c);
     paginate(&c, cover, style_master_get(st, "cover"), style_master_get(st, "cover"));
     /* Contents: its length first, with placeholder numbers. */
@@ -1143,34 +1112,9 @@ layout_result *layout_document(arena *a, document *doc, const style *st,
             diag_add(diags, DIAG_WARNING, (src_loc){ doc->source_file, 0, 0 },
                      "the table of contents changed length between passes");
         append_pages(&c, out, &part);
-        /* The TOC goes right after the cover in the structure tree. */
+        /* Structure elements join their parent in drawing order (emit),
+         * so the TOC follows the cover by itself. */
         toc_tag->parent = doc->tag_root;
-        tag_node *after = doc->tag_root->first;
-        while (after && after->next && after->next->role != TAG_SECT &&
-               after->role != TAG_SECT)
-            after = after->next;
-        toc_tag->next = NULL;
-        if (!doc->tag_root->first)
-            doc->tag_root->first = doc->tag_root->last = toc_tag;
-        else {
-            /* Insert after the cover's tags, before the first section. */
-            tag_node *prev = NULL;
-            for (tag_node *t = doc->tag_root->first; t; t = t->next) {
-                if (t->role == TAG_SECT)
-                    break;
-                prev = t;
-            }
-            if (prev) {
-                toc_tag->next = prev->next;
-                prev->next = toc_tag;
-                if (doc->tag_root->last == prev)
-                    doc->tag_root->last = toc_tag;
-            } else {
-                toc_tag->next = doc->tag_root->first;
-                doc->tag_root->first = toc_tag;
-            }
-        }
-        (void)after;
     }
     layout_result part = *body;
     part.pages += cover_pages->page_count + toc_pages;

@@ -21,14 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "arena.h"
+#include "compile.h"
 #include "diag.h"
-#include "emit.h"
-#include "font.h"
-#include "layout.h"
-#include "load.h"
-#include "model.h"
-#include "style.h"
 
 #ifndef KCVS_VERSION
 #define KCVS_VERSION "0.0.0"
@@ -224,67 +218,6 @@ static bool open_temp(const char *output, diag_list *d)
     return true;
 }
 
-/* ---- timing ---------------------------------------------------------------- */
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static void report_stage(const options *o, const char *stage, double *t0)
-{
-    if (!o->verbose)
-        return;
-    double t = now_ms();
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    fprintf(stderr, "kcvs-pdf: %-8s %8.2f ms  (peak memory %ld MB)\n", stage, t - *t0,
-            ru.ru_maxrss / 1024);
-    *t0 = t;
-}
-
-/* SOURCE_DATE_EPOCH, else the document's pubdate, else the source's
- * modification time: never the clock, so output is reproducible. */
-static long long document_time(const document *doc, const char *source)
-{
-    const char *env = getenv("SOURCE_DATE_EPOCH");
-    if (env && *env) {
-        char *end;
-        long long v = strtoll(env, &end, 10);
-        if (*end == '\0' && v >= 0)
-            return v;
-    }
-    if (doc->pubdate) {
-        int y = 0, m = 1, d = 1;
-        if (sscanf(doc->pubdate, "%d-%d-%d", &y, &m, &d) >= 1 && y > 1900 && y < 3000) {
-            struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d };
-            return (long long)timegm(&tm);
-        }
-    }
-    struct stat st;
-    return stat(source, &st) == 0 ? (long long)st.st_mtime : 0;
-}
-
-static void list_links(const document *doc, const layout_result *lay)
-{
-    for (int l = 0; l < doc->link_count; l++) {
-        if (!doc->links[l].uri)
-            continue;
-        int page_no = 0;
-        for (int p = 0; p < lay->page_count && !page_no; p++)
-            for (int i = 0; i < lay->pages[p].count; i++)
-                if (lay->pages[p].items[i].kind == ITEM_LINK &&
-                    lay->pages[p].items[i].link == l) {
-                    page_no = p + 1;
-                    break;
-                }
-        printf("%s\t%s\t%d\n", doc->links[l].uri,
-               doc->links[l].workstream ? doc->links[l].workstream : "", page_no);
-    }
-}
-
 static int finish(diag_list *d, const options *o, int status)
 {
     if (o->quiet) {
@@ -304,79 +237,37 @@ static int finish(diag_list *d, const options *o, int status)
     return status;
 }
 
-typedef struct compilation {
-    arena *a;
-    font_set *fonts;
-    load_result src;
-    style *st;
-    document *doc;
-    layout_result *lay;
-} compilation;
-
-static void compilation_free(compilation *c)
-{
-    load_free(&c->src);
-    font_set_free(c->fonts);
-    arena_free(c->a);
-}
-
 static int run(const options *o, diag_list *d)
 {
     char buf[PATH_MAX];
     const char *datadir = find_datadir(buf, sizeof buf);
     char *schema = path_join(datadir, "schema/kcvs.rng");
     char *fonts_dir = path_join(datadir, "fonts");
-    const char *icc = "/usr/share/color/icc/sRGB.icc";
-    char *output = o->output ? strdup(o->output) : default_output(o->source);
-    if (!o->check_only && !open_temp(output, d)) {
-        free(output);
-        free(schema);
-        free(fonts_dir);
-        return diag_exit_status(d, false);
-    }
-    double t0 = now_ms();
-    compilation c = { arena_new(), font_set_new(), { 0 }, NULL, NULL, NULL };
     char *spath = style_path(datadir, o->style);
-    c.st = style_load(c.a, spath, fonts_dir, d);
-    free(spath);
-    if (c.st && load_document(o->source, schema, &c.src, d)) {
-        report_stage(o, "load", &t0);
-        c.doc = model_build(c.a, &c.src, c.st, d);
-        report_stage(o, "build", &t0);
-    }
-    if (c.doc && !diag_has_errors(d)) {
-        layout_stats stats = { 0 };
-        c.lay = layout_document(c.a, c.doc, c.st, c.fonts, d, &stats);
-        report_stage(o, "layout", &t0);
-        if (o->verbose)
-            fprintf(stderr, "kcvs-pdf: %d pages, %ld paragraphs, %ld lines (%ld hyphenated, "
-                            "%ld overfull), %d passes\n",
-                    c.lay->page_count, stats.para.paragraphs, stats.para.lines,
-                    stats.para.hyphenated_lines, stats.para.overfull_lines, stats.passes);
-    }
-    bool ok = c.lay && !diag_has_errors(d);
-    if (ok && o->warnings_are_errors && d->warnings)
-        ok = false;
-    if (ok && o->list_links)
-        list_links(c.doc, c.lay);
-    if (ok && !o->check_only) {
-        emit_options eo = { o->profile, document_time(c.doc, o->source),
-                            "kcvs-pdf " KCVS_VERSION, icc };
-        ok = emit_pdf(c.doc, c.lay, c.st, c.fonts, &eo, temp_path, d);
-        report_stage(o, "emit", &t0);
-        if (ok && rename(temp_path, output) != 0) {
-            diag_add(d, DIAG_ENVIRONMENT, (src_loc){ output, 0, 0 },
-                     "cannot replace the output: %s", strerror(errno));
-            ok = false;
-        } else if (ok) {
-            temp_path[0] = '\0';
-            chmod(output, 0644);
+    char *output = o->output ? strdup(o->output) : default_output(o->source);
+    bool ok = false;
+    if (o->check_only || open_temp(output, d)) {
+        compile_request req = { o->source, o->check_only ? NULL : temp_path, spath,
+                                schema, fonts_dir, "/usr/share/color/icc/sRGB.icc",
+                                o->profile, o->warnings_are_errors,
+                                o->verbose ? stderr : NULL,
+                                o->list_links ? stdout : NULL };
+        ok = compile_document(&req, d);
+        if (ok && !o->check_only) {
+            if (rename(temp_path, output) != 0) {
+                diag_add(d, DIAG_ENVIRONMENT, (src_loc){ output, 0, 0 },
+                         "cannot replace the output: %s", strerror(errno));
+                ok = false;
+            } else {
+                temp_path[0] = '\0';
+                chmod(output, 0644);
+            }
         }
     }
-    compilation_free(&c);
     free(output);
     free(schema);
     free(fonts_dir);
+    free(spath);
     int status = diag_exit_status(d, o->warnings_are_errors);
     return ok ? status : (status ? status : 1);
 }

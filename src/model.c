@@ -412,6 +412,9 @@ static void build_inline_element(builder *b, xmlNode *n, inline_ctx *ic)
         return;
     } else if (is_db(n, "phrase") || is_db(n, "title") || is_db(n, "subtitle")) {
         /* phrase is in the subset: a span with no look of its own */
+    } else if (is_db(n, "para") || is_db(n, "simpara")) {
+        /* Paragraphs inside flowed text (an abstract): separate by a space. */
+        run_new(b, &inner, INL_TEXT, " ", n);
     } else if (is_db(n, "indexterm") || is_db(n, "remark")) {
         return; /* never printed in DocBook */
     } else {

@@ -137,27 +137,66 @@ static const char *xref_text(para_ctx *c, const inline_run *r)
                         t->page > 0 ? t->page : 88);
 }
 
-static void add_seg(para_build *b, const char *text, size_t len, int flags,
-                    int link, tag_node *tag, double size_factor, double rise)
+static seg *push_seg(para_build *b, const char *text, size_t len, font_face *face)
 {
-    if (len == 0)
-        return;
     para_ctx *c = b->c;
     b->segs = arena_grow(c->a, b->segs, (size_t)b->seg_count,
                          (size_t)b->seg_count + 1, sizeof *b->segs);
     seg *s = &b->segs[b->seg_count++];
-    if (b->cls->uppercase)
-        text = text_upper(c->a, text, len, &len);
+    memset(s, 0, sizeof *s);
     s->text = text;
     s->len = len;
-    s->face = para_face(c, b->cls, flags);
-    s->size = b->cls->size * size_factor;
-    s->colour = b->cls->colour;
-    s->link = link;
-    s->tag = tag;
-    s->rise = rise;
-    if (!s->face)
-        b->seg_count--;
+    s->face = face;
+    return s;
+}
+
+static font_face *fallback_face(para_ctx *c, const style_class *cls, int flags)
+{
+    const style_font *f = &c->st->fonts[cls->font];
+    if (f->fallback < 0)
+        return NULL;
+    style_class alt = *cls;
+    alt.font = f->fallback;
+    return para_face(c, &alt, flags);
+}
+
+/* Characters the family lacks are set in its fallback family. */
+static void add_seg(para_build *b, const char *text, size_t len, int flags,
+                    int link, tag_node *tag, double size_factor, double rise)
+{
+    para_ctx *c = b->c;
+    if (b->cls->uppercase)
+        text = text_upper(c->a, text, len, &len);
+    font_face *main = para_face(c, b->cls, flags), *alt = NULL;
+    if (!main || len == 0)
+        return;
+    int first = b->seg_count;
+    size_t start = 0, k;
+    font_face *current = main;
+    for (size_t i = 0; i < len; i += k) {
+        uint32_t cp = utf8_decode(text + i, len - i, &k);
+        font_face *want = main;
+        if (cp >= 0x80 && cp != 0xAD && !font_has_char(main, cp)) {
+            if (!alt)
+                alt = fallback_face(c, b->cls, flags);
+            if (alt && font_has_char(alt, cp))
+                want = alt;
+        }
+        if (want != current && i > start) {
+            push_seg(b, text + start, i - start, current);
+            start = i;
+        }
+        current = want;
+    }
+    push_seg(b, text + start, len - start, current);
+    for (int i = first; i < b->seg_count; i++) {
+        seg *s = &b->segs[i];
+        s->size = b->cls->size * size_factor;
+        s->colour = b->cls->colour;
+        s->link = link;
+        s->tag = tag;
+        s->rise = rise;
+    }
 }
 
 static void build_segments(para_build *b, const inline_run *runs, tag_node *tag)

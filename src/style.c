@@ -328,6 +328,9 @@ static void style_load_font(style_loader *l, xmlNode *node)
     }
     style_font *f = &s->fonts[s->font_count++];
     f->name = arena_strdup(l->a, name);
+    const char *fallback = attr(node, "fallback");
+    f->fallback_name = fallback ? arena_strdup(l->a, fallback) : NULL;
+    f->fallback = -1;
     const char *features = attr(node, "features");
     f->features = arena_strdup(l->a, features ? features : "kern");
     for (int v = 0; v < FONT_VARIANTS; v++) {
@@ -482,6 +485,12 @@ static void style_load_element(style_loader *l, xmlNode *node)
 
 static void style_check_required(style_loader *l, xmlNode *root)
 {
+    for (int i = 0; i < l->s->font_count; i++) {
+        style_font *f = &l->s->fonts[i];
+        if (f->fallback_name && (f->fallback = style_find_font(l->s, f->fallback_name)) < 0)
+            style_error(l, root, "font family '%s' falls back to unknown family '%s'",
+                        f->name, f->fallback_name);
+    }
     for (int i = 0; required_classes[i]; i++)
         if (!style_class_get(l->s, required_classes[i]))
             style_error(l, root, "the style defines no class '%s'%s",

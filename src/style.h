@@ -35,6 +35,8 @@ typedef struct style_font {
     const char *name;
     const char *path[FONT_VARIANTS]; /* absolute paths after loading */
     const char *features;            /* HarfBuzz feature list, "kern,-liga" */
+    const char *fallback_name;       /* family for characters this one lacks */
+    int fallback;                    /* its index, -1 none */
 } style_font;
 
 /* A class styles one kind of block (body text, a heading level, a cell…).

@@ -1,0 +1,116 @@
+#include "compile.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "arena.h"
+#include "font.h"
+#include "load.h"
+#include "model.h"
+#include "style.h"
+
+#ifndef KCVS_VERSION
+#define KCVS_VERSION "0.0.0"
+#endif
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void report_stage(FILE *log, const char *stage, double *t0)
+{
+    if (!log)
+        return;
+    double t = now_ms();
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    fprintf(log, "kcvs-pdf: %-8s %8.2f ms  (peak memory %ld MB)\n", stage, t - *t0,
+            ru.ru_maxrss / 1024);
+    *t0 = t;
+}
+
+/* SOURCE_DATE_EPOCH, else the document's pubdate, else the source's
+ * modification time: never the clock, so output is reproducible. */
+static long long document_time(const document *doc, const char *source)
+{
+    const char *env = getenv("SOURCE_DATE_EPOCH");
+    if (env && *env) {
+        char *end;
+        long long v = strtoll(env, &end, 10);
+        if (*end == '\0' && v >= 0)
+            return v;
+    }
+    if (doc->pubdate) {
+        int y = 0, m = 1, d = 1;
+        if (sscanf(doc->pubdate, "%d-%d-%d", &y, &m, &d) >= 1 && y > 1900 && y < 3000) {
+            struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d };
+            return (long long)timegm(&tm);
+        }
+    }
+    struct stat st;
+    return stat(source, &st) == 0 ? (long long)st.st_mtime : 0;
+}
+
+static void list_links(FILE *out, const document *doc, const layout_result *lay)
+{
+    for (int l = 0; l < doc->link_count; l++) {
+        if (!doc->links[l].uri)
+            continue;
+        int page_no = 0;
+        for (int p = 0; p < lay->page_count && !page_no; p++)
+            for (int i = 0; i < lay->pages[p].count; i++)
+                if (lay->pages[p].items[i].kind == ITEM_LINK &&
+                    lay->pages[p].items[i].link == l) {
+                    page_no = p + 1;
+                    break;
+                }
+        fprintf(out, "%s\t%s\t%d\n", doc->links[l].uri,
+                doc->links[l].workstream ? doc->links[l].workstream : "", page_no);
+    }
+}
+
+bool compile_document(const compile_request *req, diag_list *d)
+{
+    double t0 = now_ms();
+    arena *a = arena_new();
+    font_set *fonts = font_set_new();
+    load_result src = { 0 };
+    document *doc = NULL;
+    layout_result *lay = NULL;
+    style *st = style_load(a, req->style_path, req->fonts_dir, d);
+    if (st && load_document(req->source, req->schema_path, &src, d)) {
+        report_stage(req->stage_log, "load", &t0);
+        doc = model_build(a, &src, st, d);
+        report_stage(req->stage_log, "build", &t0);
+    }
+    if (doc && !diag_has_errors(d)) {
+        layout_stats stats = { 0 };
+        lay = layout_document(a, doc, st, fonts, d, &stats);
+        report_stage(req->stage_log, "layout", &t0);
+        if (req->stage_log)
+            fprintf(req->stage_log,
+                    "kcvs-pdf: %d pages, %ld paragraphs, %ld lines (%ld hyphenated, "
+                    "%ld overfull), %d passes\n",
+                    lay->page_count, stats.para.paragraphs, stats.para.lines,
+                    stats.para.hyphenated_lines, stats.para.overfull_lines, stats.passes);
+    }
+    bool ok = lay && !diag_has_errors(d) && !(req->warnings_are_errors && d->warnings);
+    if (ok && req->link_list)
+        list_links(req->link_list, doc, lay);
+    if (ok && req->pdf_path) {
+        emit_options eo = { req->profile, document_time(doc, req->source),
+                            "kcvs-pdf " KCVS_VERSION, req->icc_path };
+        ok = emit_pdf(doc, lay, st, fonts, &eo, req->pdf_path, d);
+        report_stage(req->stage_log, "emit", &t0);
+    }
+    load_free(&src);
+    font_set_free(fonts);
+    arena_free(a);
+    return ok;
+}

@@ -1,0 +1,34 @@
+/* compile — one compilation from a source file to a PDF file.
+ *
+ * Owns: the run of the pipeline (load → build → layout → emit) and
+ * everything it allocates (freed before compile_document returns). Used by
+ * the command line, the watch mode and the fuzzing target alike.
+ * Failure: every problem is a diagnostic; the return value says whether a
+ * complete PDF was written to pdf_path.
+ */
+#ifndef KCVS_COMPILE_H
+#define KCVS_COMPILE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "diag.h"
+#include "emit.h"
+#include "layout.h"
+
+typedef struct compile_request {
+    const char *source;
+    const char *pdf_path;    /* NULL: validate and lay out only */
+    const char *style_path;
+    const char *schema_path;
+    const char *fonts_dir;   /* fallback folder for the style's fonts */
+    const char *icc_path;
+    emit_profile profile;
+    bool warnings_are_errors;
+    FILE *stage_log;         /* per-stage time and memory, or NULL */
+    FILE *link_list;         /* --list-links output, or NULL */
+} compile_request;
+
+bool compile_document(const compile_request *req, diag_list *diags);
+
+#endif
