@@ -91,7 +91,8 @@ bool compile_document(const compile_request *req, diag_list *d)
     }
     if (doc && !diag_has_errors(d)) {
         layout_stats stats = { 0 };
-        lay = layout_document(a, doc, st, fonts, d, &stats);
+        layout_options lo = { req->profile == PROFILE_PRINT };
+        lay = layout_document(a, doc, st, fonts, &lo, d, &stats);
         report_stage(req->stage_log, "layout", &t0);
         if (req->stage_log)
             fprintf(req->stage_log,
@@ -105,7 +106,7 @@ bool compile_document(const compile_request *req, diag_list *d)
         list_links(req->link_list, doc, lay);
     if (ok && req->pdf_path) {
         emit_options eo = { req->profile, document_time(doc, req->source),
-                            "kcvs-pdf " KCVS_VERSION, req->icc_path };
+                            "kcvs-pdf " KCVS_VERSION, req->icc_path, req->cmyk_icc_path };
         ok = emit_pdf(doc, lay, st, fonts, &eo, req->pdf_path, d);
         report_stage(req->stage_log, "emit", &t0);
     }

@@ -23,6 +23,7 @@ typedef struct compile_request {
     const char *schema_path;
     const char *fonts_dir;   /* fallback folder for the style's fonts */
     const char *icc_path;
+    const char *cmyk_icc_path;
     emit_profile profile;
     bool warnings_are_errors;
     FILE *stage_log;         /* per-stage time and memory, or NULL */

@@ -143,6 +143,7 @@ typedef struct emitter {
     int parent_count, parent_cap;
     HPDF_MD5_CTX md5;
     bool print;
+    double margin;       /* print: room around the trimmed page for marks */
 } emitter;
 
 static void emit_error_handler(HPDF_STATUS error, HPDF_STATUS detail, void *user)
@@ -562,7 +563,20 @@ static void draw_rect(emitter *e, page_state *ps, const page_item *it, double ph
         sb_num(b, it->line_width);
         sb_puts(b, "w\n");
     }
-    rounded_rect(b, it->x, ph - it->y - it->h, it->w, it->h, it->radius);
+    double x = it->x, y = it->y, w = it->w, h = it->h;
+    if (e->print && it->radius <= 0) {
+        /* What touches the trim edge runs on into the bleed. */
+        double bleed = e->st->print.bleed, pw = e->lay->pages[ps->index].master->width;
+        if (x <= 0.01)
+            x -= bleed, w += bleed;
+        if (x + w >= pw - 0.01)
+            w += bleed;
+        if (y <= 0.01)
+            y -= bleed, h += bleed;
+        if (y + h >= ph - 0.01)
+            h += bleed;
+    }
+    rounded_rect(b, x, ph - y - h, w, h, it->radius);
     sb_puts(b, it->fill >= 0 ? (it->stroke >= 0 && it->line_width > 0 ? "B\n" : "f\n") : "S\n");
     sb_puts(b, "Q\nEMC\n");
 }
@@ -642,7 +656,7 @@ static HPDF_Array dest_array(emitter *e, int page_no, double y)
     pdfobj_array_add(d, e->pages[page_no - 1]);
     pdfobj_array_name(d, "XYZ");
     pdfobj_array_real(d, 0);
-    pdfobj_array_real(d, e->lay->pages[page_no - 1].master->height - y + 4);
+    pdfobj_array_real(d, e->margin + e->lay->pages[page_no - 1].master->height - y + 4);
     pdfobj_array_null(e->pdf, d);
     return d;
 }
@@ -659,10 +673,10 @@ static void emit_link(emitter *e, page_state *ps, HPDF_Page pg, const page_item 
     pdfobj_name(a, "Type", "Annot");
     pdfobj_name(a, "Subtype", "Link");
     HPDF_Array rect = pdfobj_array(e->pdf, false);
-    pdfobj_array_real(rect, it->x);
-    pdfobj_array_real(rect, ph - it->y - it->h);
-    pdfobj_array_real(rect, it->x + it->w);
-    pdfobj_array_real(rect, ph - it->y);
+    pdfobj_array_real(rect, e->margin + it->x);
+    pdfobj_array_real(rect, e->margin + ph - it->y - it->h);
+    pdfobj_array_real(rect, e->margin + it->x + it->w);
+    pdfobj_array_real(rect, e->margin + ph - it->y);
     pdfobj_put(a, "Rect", rect);
     HPDF_Array border = pdfobj_array(e->pdf, false);
     for (int i = 0; i < 3; i++)
@@ -699,17 +713,67 @@ static void emit_link(emitter *e, page_state *ps, HPDF_Page pg, const page_item 
 
 /* ---- pages ----------------------------------------------------------------- */
 
+static HPDF_Array box_array(emitter *e, double x0, double y0, double x1, double y1)
+{
+    HPDF_Array a = pdfobj_array(e->pdf, false);
+    pdfobj_array_real(a, x0);
+    pdfobj_array_real(a, y0);
+    pdfobj_array_real(a, x1);
+    pdfobj_array_real(a, y1);
+    return a;
+}
+
+/* Trim marks at the four corners, outside the bleed, in registration
+ * colour (all four inks), in the page's translated space. */
+static void crop_marks(emitter *e, sbuf *b, double pw, double ph)
+{
+    const style_print *pr = &e->st->print;
+    double gap = pr->bleed + pr->crop_offset, len = pr->crop_length;
+    sb_puts(b, "/Artifact BMC\nq\n1 1 1 1 K\n");
+    sb_num(b, pr->crop_width);
+    sb_puts(b, "w\n");
+    double xs[2] = { 0, pw }, ys[2] = { 0, ph };
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2; j++) {
+            double x = xs[i], y = ys[j], dx = i ? 1 : -1, dy = j ? 1 : -1;
+            sb_num(b, x + dx * gap), sb_num(b, y), sb_puts(b, "m\n");
+            sb_num(b, x + dx * (gap + len)), sb_num(b, y), sb_puts(b, "l\nS\n");
+            sb_num(b, x), sb_num(b, y + dy * gap), sb_puts(b, "m\n");
+            sb_num(b, x), sb_num(b, y + dy * (gap + len)), sb_puts(b, "l\nS\n");
+        }
+    sb_puts(b, "Q\nEMC\n");
+}
+
+static void page_boxes(emitter *e, HPDF_Page pg, double pw, double ph)
+{
+    double m = e->margin, bleed = e->st->print.bleed;
+    HPDF_Page_SetWidth(pg, (HPDF_REAL)(pw + 2 * m));
+    HPDF_Page_SetHeight(pg, (HPDF_REAL)(ph + 2 * m));
+    pdfobj_put(pg, "MediaBox", box_array(e, 0, 0, pw + 2 * m, ph + 2 * m));
+    pdfobj_put(pg, "TrimBox", box_array(e, m, m, m + pw, m + ph));
+    pdfobj_put(pg, "BleedBox", box_array(e, m - bleed, m - bleed, m + pw + bleed,
+                                         m + ph + bleed));
+}
+
 static void emit_page(emitter *e, int index)
 {
     const page *p = &e->lay->pages[index];
     HPDF_Page pg = e->pages[index];
-    double ph = p->master->height;
-    HPDF_Page_SetWidth(pg, (HPDF_REAL)p->master->width);
+    double ph = p->master->height, pw = p->master->width;
+    HPDF_Page_SetWidth(pg, (HPDF_REAL)pw);
     HPDF_Page_SetHeight(pg, (HPDF_REAL)ph);
+    if (e->print)
+        page_boxes(e, pg, pw, ph);
     HPDF_Dict res = pdfobj_dict(e->pdf, false);
     pdfobj_put(res, "Font", e->font_res);
     HPDF_Dict xobjects = pdfobj_dict(e->pdf, false);
     page_state ps = { index, 0, { 0 } };
+    if (e->print) {
+        sb_puts(&ps.content, "q\n1 0 0 1 ");
+        sb_num(&ps.content, e->margin);
+        sb_num(&ps.content, e->margin);
+        sb_puts(&ps.content, "cm\n");
+    }
     for (int i = 0; i < p->count; i++) {
         const page_item *it = &p->items[i];
         switch (it->kind) {
@@ -719,6 +783,10 @@ static void emit_page(emitter *e, int index)
         case ITEM_IMAGE: draw_image(e, &ps, it, ph, xobjects); break;
         case ITEM_LINK: break;
         }
+    }
+    if (e->print) {
+        crop_marks(e, &ps.content, pw, ph);
+        sb_puts(&ps.content, "Q\n");
     }
     for (int i = 0; i < p->count; i++)
         if (p->items[i].kind == ITEM_LINK)
@@ -754,7 +822,7 @@ static void emit_outline(emitter *e)
         pdfobj_array_add(d, e->pages[o->page - 1]);
         pdfobj_array_name(d, "XYZ");
         pdfobj_array_real(d, 0);
-        pdfobj_array_real(d, e->lay->pages[o->page - 1].master->height - o->y + 4);
+        pdfobj_array_real(d, e->margin + e->lay->pages[o->page - 1].master->height - o->y + 4);
         pdfobj_array_null(e->pdf, d);
         HPDF_Outline_SetDestination(node, d);
         HPDF_Outline_SetOpened(node, level == 1 ? HPDF_FALSE : HPDF_FALSE);
@@ -874,6 +942,8 @@ bool emit_pdf(const document *doc, const layout_result *layout, const style *st,
 {
     emitter e = { .doc = doc, .lay = layout, .st = st, .opt = opt, .diags = diags,
                   .print = opt->profile == PROFILE_PRINT };
+    if (e.print)
+        e.margin = st->print.bleed + st->print.crop_offset + st->print.crop_length + 6;
     e.pdf = HPDF_New(emit_error_handler, &e);
     if (!e.pdf) {
         diag_add(diags, DIAG_ENVIRONMENT, (src_loc){ path, 0, 0 }, "libharu failed to start");

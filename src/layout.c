@@ -50,6 +50,7 @@ typedef struct lctx {
     int anchor_changes;
     layout_result *res;
     bool in_list;
+    bool print;
 } lctx;
 
 /* ---- the vertical list ------------------------------------------------------ */
@@ -445,6 +446,10 @@ static void layout_figure(lctx *c, block *bl, double indent)
         diag_add(c->diags, DIAG_ERROR, bl->loc, "image '%s': %s", bl->image->path, err);
         return;
     }
+    if (c->print && (info.kind == IMAGE_PNG || info.components == 3))
+        diag_add(c->diags, DIAG_WARNING, bl->loc,
+                 "image '%s' is RGB: the print shop expects CMYK images",
+                 bl->image->path);
     if (!bl->image->alt && !bl->image->decorative)
         diag_add(c->diags, DIAG_WARNING, bl->loc,
                  "image without alternative text: add <textobject><phrase> "
@@ -677,9 +682,10 @@ static void place_notes(lctx *c, page *p, block **notes, int count, double x0,
     }
 }
 
-static double frame_left(const style_master *m)
+/* With facing pages, even (left-hand) pages mirror the margins. */
+static double frame_left(const lctx *c, const style_master *m, int number)
 {
-    return m->margin_inner;
+    return c->st->facing_pages && number % 2 == 0 ? m->margin_outer : m->margin_inner;
 }
 
 static double frame_height(const style_master *m)
@@ -711,6 +717,33 @@ static int fill_page(lctx *c, const vlist *vl, int i, double avail, double head_
     return j;
 }
 
+static para_line *single_line(lctx *c, const char *text, const style_class *cls,
+                              tag_node *tag);
+
+/* Facing pages: a workstream opens on a right-hand page; the left page
+ * before it, when needed, says it is blank on purpose. */
+static void blank_page(lctx *c)
+{
+    page *p = new_page(c, style_master_get(c->st, "continuation"));
+    const char *text = c->st->strings.blank_page;
+    if (!text || !*text)
+        return;
+    const style_class *cls = style_class_get(c->st, "footer");
+    para_line *ln = single_line(c, text, cls, NULL);
+    if (!ln)
+        return;
+    const style_master *m = p->master;
+    double x = (m->width - ln->width) / 2, y = m->height / 2;
+    for (int i = 0; i < ln->count; i++) {
+        page_item *it = page_add_item(c->a, p, ln->items[i].kind);
+        *it = ln->items[i];
+        it->x += x;
+        it->y += y;
+        it->artifact = true;
+        it->tag = NULL;
+    }
+}
+
 static double repeated_header_height(const vlist *vl, const vbox *v, int i)
 {
     if (v->header_count <= 0 || i <= v->header_first + v->header_count)
@@ -736,8 +769,11 @@ static void paginate(lctx *c, const vlist *vl, const style_master *first,
         const style_master *m = v0->break_before && v0->master ? v0->master
                                 : i == 0                       ? first
                                                                : cont;
+        if (c->st->facing_pages && v0->break_before && c->res->page_count % 2 == 1)
+            blank_page(c);
         page *p = new_page(c, m);
-        double x0 = frame_left(m), top = m->margin_top, avail = frame_height(m);
+        double x0 = frame_left(c, m, p->number), top = m->margin_top,
+               avail = frame_height(m);
         double head_h = repeated_header_height(vl, v0, i);
         int end = fill_page(c, vl, i, avail, head_h);
         double y = top;
@@ -820,10 +856,33 @@ static void place_field(lctx *c, page *p, const char *text, const char *cls_name
     para_line *ln = single_line(c, text, cls, NULL);
     if (!ln)
         return;
-    double left = frame_left(m), width = m->width - m->margin_inner - m->margin_outer;
+    double left = frame_left(c, m, p->number),
+           width = m->width - m->margin_inner - m->margin_outer;
     double x = align == ALIGN_RIGHT    ? left + width - ln->width
                : align == ALIGN_CENTER ? left + (width - ln->width) / 2
                                        : left;
+    for (int i = 0; i < ln->count; i++) {
+        page_item *it = page_add_item(c->a, p, ln->items[i].kind);
+        *it = ln->items[i];
+        it->x += x;
+        it->y += y;
+        it->artifact = true;
+        it->tag = NULL;
+    }
+}
+
+/* The printer's slug line, below the trimmed page and its bleed. */
+static void place_slug(lctx *c, page *p, int pages)
+{
+    const style_print *pr = &c->st->print;
+    const char *text = expand_fields(c, pr->slug, p, pages);
+    if (!text)
+        return;
+    para_line *ln = single_line(c, text, style_class_get(c->st, "footer"), NULL);
+    if (!ln)
+        return;
+    double y = p->master->height + pr->bleed + pr->crop_offset + pr->crop_length * 0.7;
+    double x = pr->crop_length;
     for (int i = 0; i < ln->count; i++) {
         page_item *it = page_add_item(c->a, p, ln->items[i].kind);
         *it = ln->items[i];
@@ -840,18 +899,20 @@ static void running_heads(lctx *c)
     for (int i = 0; i < pages; i++) {
         page *p = &c->res->pages[i];
         const style_master *m = p->master;
-        const char *right = expand_fields(c, m->header_right, p, pages);
-        /* The opener of a workstream shows its title large already. */
+        /* Left-hand pages mirror the running heads: folios stay outside. */
+        bool mirror = c->st->facing_pages && p->number % 2 == 0;
+        int left = mirror ? ALIGN_RIGHT : ALIGN_LEFT, right = mirror ? ALIGN_LEFT : ALIGN_RIGHT;
         place_field(c, p, expand_fields(c, m->header_left, p, pages), "header",
-                    m->header_offset, ALIGN_LEFT);
-        place_field(c, p, right, "header", m->header_offset, ALIGN_RIGHT);
+                    m->header_offset, left);
+        place_field(c, p, expand_fields(c, m->header_right, p, pages), "header",
+                    m->header_offset, right);
         double fy = m->height - m->footer_offset;
-        place_field(c, p, expand_fields(c, m->footer_left, p, pages), "footer", fy,
-                    ALIGN_LEFT);
+        place_field(c, p, expand_fields(c, m->footer_left, p, pages), "footer", fy, left);
         place_field(c, p, expand_fields(c, m->footer_center, p, pages), "footer", fy,
                     ALIGN_CENTER);
-        place_field(c, p, expand_fields(c, m->footer_right, p, pages), "footer", fy,
-                    ALIGN_RIGHT);
+        place_field(c, p, expand_fields(c, m->footer_right, p, pages), "footer", fy, right);
+        if (c->print)
+            place_slug(c, p, pages);
     }
 }
 
@@ -1047,11 +1108,12 @@ static void append_pages(lctx *c, layout_result *into, const layout_result *part
 }
 
 layout_result *layout_document(arena *a, document *doc, const style *st,
-                               font_set *fonts, diag_list *diags,
-                               layout_stats *stats)
+                               font_set *fonts, const layout_options *opt,
+                               diag_list *diags, layout_stats *stats)
 {
     lctx c;
     init_ctx(&c, a, doc, st, fonts, diags);
+    c.print = opt && opt->print;
     add_toc_links(&c);
     /* Cover. */
     vlist *cover = fresh_list(&c);
@@ -1064,11 +1126,15 @@ layout_result *layout_document(arena *a, document *doc, const style *st,
     if (doc->workstream_count) {
         toc_tag = tag_new(a, NULL, TAG_TOC);
         vlist *toc = fresh_list(&c);
+        c.break_next = true;
+        c.break_master = style_master_get(st, "contents");
         layout_toc(&c, tag_new(a, NULL, TAG_TOC));
         fresh_result(&c);
+        for (int k = 0; k < cover_pages->page_count; k++)
+            new_page(&c, style_master_get(st, "cover"));
         paginate(&c, toc, style_master_get(st, "contents"),
                  style_master_get(st, "contents"));
-        toc_pages = c.res->page_count;
+        toc_pages = c.res->page_count - cover_pages->page_count;
     }
     /* Body, again while cross-reference page numbers move. */
     layout_result *body = NULL;
@@ -1098,6 +1164,8 @@ layout_result *layout_document(arena *a, document *doc, const style *st,
     append_pages(&c, out, cover_pages);
     if (toc_tag) {
         vlist *toc = fresh_list(&c);
+        c.break_next = true;
+        c.break_master = style_master_get(st, "contents");
         layout_toc(&c, toc_tag);
         layout_result *tp = fresh_result(&c);
         tp->page_count = 0;

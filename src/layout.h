@@ -20,8 +20,12 @@ typedef struct layout_stats {
     int passes;
 } layout_stats;
 
+typedef struct layout_options {
+    bool print;   /* printer's slug line, warnings about RGB images */
+} layout_options;
+
 layout_result *layout_document(arena *a, document *doc, const style *st,
-                               font_set *fonts, diag_list *diags,
-                               layout_stats *stats);
+                               font_set *fonts, const layout_options *opt,
+                               diag_list *diags, layout_stats *stats);
 
 #endif

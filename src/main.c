@@ -249,6 +249,7 @@ static int run(const options *o, diag_list *d)
     if (o->check_only || open_temp(output, d)) {
         compile_request req = { o->source, o->check_only ? NULL : temp_path, spath,
                                 schema, fonts_dir, "/usr/share/color/icc/sRGB.icc",
+                                "/usr/share/color/icc/ghostscript/default_cmyk.icc",
                                 o->profile, o->warnings_are_errors,
                                 o->verbose ? stderr : NULL,
                                 o->list_links ? stdout : NULL };

@@ -90,17 +90,22 @@ typedef struct doc_meta {
     char created[32], xmp_created[32];
 } doc_meta;
 
-static void xmp_identification(xbuf *b, bool archive)
+static void xmp_identification(xbuf *b, emit_profile profile)
 {
-    if (!archive)
+    xb_put(b, "<rdf:Description rdf:about=\"\" "
+              "xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\">\n"
+              "<pdfuaid:part>1</pdfuaid:part>\n</rdf:Description>\n");
+    if (profile == PROFILE_PRINT)
+        xb_put(b, "<rdf:Description rdf:about=\"\" "
+                  "xmlns:pdfxid=\"http://www.npes.org/pdfx/ns/id/\">\n"
+                  "<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>\n"
+                  "</rdf:Description>\n");
+    if (profile != PROFILE_ARCHIVE)
         return;
     xb_put(b, "<rdf:Description rdf:about=\"\" "
               "xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n"
               "<pdfaid:part>2</pdfaid:part>\n<pdfaid:conformance>A</pdfaid:conformance>\n"
-              "</rdf:Description>\n"
-              "<rdf:Description rdf:about=\"\" "
-              "xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\">\n"
-              "<pdfuaid:part>1</pdfuaid:part>\n</rdf:Description>\n");
+              "</rdf:Description>\n");
     /* PDF/A only admits properties of known schemas: PDF/UA's is declared. */
     xb_put(b, "<rdf:Description rdf:about=\"\" "
               "xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\" "
@@ -119,13 +124,13 @@ static void xmp_identification(xbuf *b, bool archive)
               "</rdf:li></rdf:Bag></pdfaExtension:schemas>\n</rdf:Description>\n");
 }
 
-static char *xmp_packet(const doc_meta *m, const char *lang, bool archive)
+static char *xmp_packet(const doc_meta *m, const char *lang, emit_profile profile)
 {
     xbuf b = { 0 };
     xb_put(&b, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
                "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
                "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n");
-    xmp_identification(&b, archive);
+    xmp_identification(&b, profile);
     xb_put(&b, "<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"
                "<dc:format>application/pdf</dc:format>\n");
     xb_alt(&b, "dc:title", m->title);
@@ -173,12 +178,25 @@ static void write_info(HPDF_Doc pdf, const doc_meta *m)
     pdfobj_ascii(pdf, info, "ModDate", m->created);
 }
 
-static bool write_output_intent(HPDF_Doc pdf, const char *icc_path, diag_list *diags)
+typedef struct intent_kind {
+    const char *subtype, *condition, *info, *package;
+    int components;
+} intent_kind;
+
+static const intent_kind srgb_intent = { "GTS_PDFA1", "sRGB IEC61966-2.1",
+                                         "sRGB IEC61966-2.1", "icc-profiles-free", 3 };
+static const intent_kind cmyk_intent = { "GTS_PDFX", "Custom",
+                                         "Generic CMYK (Ghostscript default_cmyk.icc)",
+                                         "libgs-common", 4 };
+
+static bool write_output_intent(HPDF_Doc pdf, const char *icc_path,
+                                const intent_kind *kind, diag_list *diags)
 {
     FILE *f = fopen(icc_path, "rb");
     if (!f) {
         diag_add(diags, DIAG_ENVIRONMENT, (src_loc){ icc_path, 0, 0 },
-                 "cannot read the sRGB ICC profile (Debian package icc-profiles-free)");
+                 "cannot read the ICC profile of the output intent (Debian package %s)",
+                 kind->package);
         return false;
     }
     unsigned char *data = NULL;
@@ -198,12 +216,12 @@ static bool write_output_intent(HPDF_Doc pdf, const char *icc_path, diag_list *d
     fclose(f);
     HPDF_Dict icc = pdfobj_stream(pdf, data, len, true);
     free(data);
-    pdfobj_int(icc, "N", 3);
+    pdfobj_int(icc, "N", kind->components);
     HPDF_Dict intent = pdfobj_dict(pdf, false);
     pdfobj_name(intent, "Type", "OutputIntent");
-    pdfobj_name(intent, "S", "GTS_PDFA1");
-    pdfobj_ascii(pdf, intent, "OutputConditionIdentifier", "sRGB IEC61966-2.1");
-    pdfobj_ascii(pdf, intent, "Info", "sRGB IEC61966-2.1");
+    pdfobj_name(intent, "S", kind->subtype);
+    pdfobj_ascii(pdf, intent, "OutputConditionIdentifier", kind->condition);
+    pdfobj_ascii(pdf, intent, "Info", kind->info);
     pdfobj_ascii(pdf, intent, "RegistryName", "http://www.color.org");
     pdfobj_put(intent, "DestOutputProfile", icc);
     HPDF_Array intents = pdfobj_array(pdf, false);
@@ -232,7 +250,11 @@ bool pdfa_finish(HPDF_Doc pdf, const document *doc, const emit_options *opt,
     pdf->pdf_version = HPDF_VER_17;
     write_info(pdf, &m);
     bool archive = opt->profile == PROFILE_ARCHIVE;
-    char *xmp = xmp_packet(&m, doc->lang, archive);
+    if (opt->profile == PROFILE_PRINT && pdf->info) {
+        pdfobj_ascii(pdf, pdf->info, "GTS_PDFXVersion", "PDF/X-4");
+        pdfobj_name(pdf->info, "Trapped", "False");
+    }
+    char *xmp = xmp_packet(&m, doc->lang, opt->profile);
     if (xmp) {
         HPDF_Dict meta = pdfobj_stream(pdf, xmp, strlen(xmp), false);
         pdfobj_name(meta, "Type", "Metadata");
@@ -245,7 +267,9 @@ bool pdfa_finish(HPDF_Doc pdf, const document *doc, const emit_options *opt,
     pdfobj_bool(prefs, "DisplayDocTitle", true);
     pdfobj_put(pdf->catalog, "ViewerPreferences", prefs);
     write_id(pdf, digest);
-    if (archive && !write_output_intent(pdf, opt->icc_path, diags))
-        return false;
+    if (archive)
+        return write_output_intent(pdf, opt->icc_path, &srgb_intent, diags);
+    if (opt->profile == PROFILE_PRINT)
+        return write_output_intent(pdf, opt->cmyk_icc_path, &cmyk_intent, diags);
     return true;
 }

@@ -88,15 +88,24 @@ static const prop typography_props[] = {
 static const prop string_props[] = {
     STR("toc-title", toc_title), STR("table-prefix", table_prefix),
     STR("figure-prefix", figure_prefix), STR("page-ref", page_ref),
-    STR("toc-leader", toc_leader),
+    STR("toc-leader", toc_leader), STR("blank-page", blank_page),
     STR("bullet-1", bullets[0]), STR("bullet-2", bullets[1]),
     STR("bullet-3", bullets[2]), STR("bullet-4", bullets[3]),
     STR("ordered-1", ordered_formats[0]), STR("ordered-2", ordered_formats[1]),
     STR("ordered-3", ordered_formats[2]), STR("ordered-4", ordered_formats[3]),
     { NULL, 0, 0 } };
 
+#define PRT(n, t, f) { n, t, offsetof(style_print, f) }
+static const prop print_props[] = {
+    PRT("bleed", P_LENGTH, bleed), PRT("crop-length", P_LENGTH, crop_length),
+    PRT("crop-offset", P_LENGTH, crop_offset), PRT("crop-width", P_LENGTH, crop_width),
+    PRT("slug", P_STRING, slug),
+    { NULL, 0, 0 } };
+
 #define LAY(n, t, f) { n, t, offsetof(style, f) }
 static const prop layout_props[] = {
+    LAY("facing-pages", P_BOOL, facing_pages),
+    LAY("lead-max-chars", P_NUMBER, lead_max_chars),
     LAY("list-indent", P_LENGTH, list_indent),
     LAY("list-label-gap", P_LENGTH, list_label_gap),
     LAY("footnote-rule-width", P_LENGTH, footnote_rule_width),
@@ -449,6 +458,13 @@ static void style_defaults(style *s)
         str->bullets[i] = bullets[i % 4];
         str->ordered_formats[i] = ordered[i % 4];
     }
+    s->print.bleed = 3 * 72 / 25.4;
+    s->print.crop_length = 6 * 72 / 25.4;
+    s->print.crop_offset = 2 * 72 / 25.4;
+    s->print.crop_width = 0.25;
+    s->print.slug = "{title} · {page} · {date}";
+    str->blank_page = "";
+    s->lead_max_chars = 1e9;
     s->list_indent = 14;
     s->list_label_gap = 4;
     s->footnote_rule_width = 0.5;
@@ -477,6 +493,8 @@ static void style_load_element(style_loader *l, xmlNode *node)
         style_apply_attributes(l, node, typography_props, &l->s->typo);
     else if (strcmp(n, "strings") == 0)
         style_apply_attributes(l, node, string_props, &l->s->strings);
+    else if (strcmp(n, "print") == 0)
+        style_apply_attributes(l, node, print_props, &l->s->print);
     else if (strcmp(n, "layout") == 0)
         style_apply_attributes(l, node, layout_props, l->s);
     else

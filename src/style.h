@@ -94,7 +94,15 @@ typedef struct style_strings {
     const char *toc_title, *table_prefix, *figure_prefix, *page_ref,
         *bullets[STYLE_MAX_LEVELS], *ordered_formats[STYLE_MAX_LEVELS];
     const char *toc_leader;
+    const char *blank_page;   /* on a left page left blank by facing pages */
 } style_strings;
+
+/* The print profile: trim, bleed, printer's marks. */
+typedef struct style_print {
+    double bleed;           /* beyond the trim on every side */
+    double crop_length, crop_offset, crop_width;
+    const char *slug;       /* a line under the page: fields as in masters */
+} style_print;
 
 typedef struct style {
     const char *file;
@@ -109,6 +117,9 @@ typedef struct style {
     int master_count;
     style_typography typo;
     style_strings strings;
+    style_print print;
+    bool facing_pages;      /* mirrored margins, openers on right pages */
+    double lead_max_chars;  /* a first paragraph longer than this is no lead */
     double list_indent, list_label_gap, footnote_rule_width;
     double table_rule_width, table_cell_padding;
     int table_rule_colour, table_head_background, total_background;

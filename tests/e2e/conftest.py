@@ -1,0 +1,481 @@
+"""Shared helpers of the end-to-end tests.
+
+The binary under test is $KCVS_PDF (default ./kcvs-pdf, relative to the
+repository root); the same suite runs against ./kcvs-pdf-asan. The real
+report is compiled once per session (fixture `report`); the small documents
+of tests/data/e2e/ are compiled by the tests that need them.
+
+Readers used: poppler-utils (pdftotext, pdfinfo, pdffonts), qpdf, pikepdf.
+Coordinates: poppler word boxes are in pt with the origin at the top left of
+the page (y grows downwards); PDF rectangles (/Rect, /MediaBox) have the
+origin at the bottom left. `Box` is always top-down.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data"
+E2E_DATA = DATA / "e2e"
+REPORT_XML = ROOT / "content" / "report.xml"
+STYLE_XML = ROOT / "styles" / "kcvs.xml"
+
+DB = "{http://docbook.org/ns/docbook}"
+XI = "{http://www.w3.org/2001/XInclude}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+MM = 72.0 / 25.4
+TIMEOUT = 120  # seconds, generous for the sanitizer build
+
+
+def _binary():
+    value = os.environ.get("KCVS_PDF", "./kcvs-pdf")
+    path = Path(value)
+    if not path.is_absolute():
+        # run.sh runs from the repository root; be robust to other cwds
+        path = (Path.cwd() / path) if (Path.cwd() / path).exists() else ROOT / path
+    return path.resolve()
+
+
+KCVS_PDF = _binary()
+
+
+# ---------------------------------------------------------------- running
+
+
+def run_kcvs(*args, cwd=None, env=None, timeout=TIMEOUT):
+    """Runs the compiler; returns the CompletedProcess (text mode)."""
+    full_env = dict(os.environ)
+    full_env.pop("SOURCE_DATE_EPOCH", None)
+    if env:
+        full_env.update(env)
+    return subprocess.run([str(KCVS_PDF), *map(str, args)], cwd=cwd, env=full_env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def compile_ok(source, output, *extra, env=None):
+    """Compiles SOURCE to OUTPUT and asserts success; returns a Doc."""
+    res = run_kcvs(source, "-o", output, *extra, env=env)
+    assert res.returncode == 0, f"kcvs-pdf {source} failed ({res.returncode}):\n{res.stderr}"
+    assert Path(output).is_file(), f"no PDF written at {output}"
+    return Doc(Path(output), res)
+
+
+def tool(*args, check=True):
+    res = subprocess.run([*map(str, args)], capture_output=True, text=True, timeout=TIMEOUT)
+    if check:
+        assert res.returncode == 0, f"{args[0]} failed ({res.returncode}):\n{res.stderr}"
+    return res
+
+
+# ---------------------------------------------------------------- text
+
+
+def canon(text):
+    """Normalises text for comparison with the source.
+
+    Case-insensitive (calls to action are printed in capitals), white space
+    collapsed, and hyphen-insensitive at line ends: every "-" together with
+    the white space after it is removed, on both sides of a comparison. This
+    one rule makes a hyphenation break ("eer-\\nste" -> "eerste"), a break
+    after a genuine hyphen ("survey-\\nen" or "survey- en" -> "surveyen") and
+    a break inside a hyphenated compound ("model-\\nworkflows" ->
+    "modelworkflows") all compare equal to the source, without guessing
+    which hyphens the typesetter added. It cannot tell "survey- en" from
+    "surveyen"; it does catch a lost hyphen ("eer ste", "survey en"), lost,
+    added or changed words and characters.
+    """
+    text = text.replace("\u00ad", "-")  # a soft hyphen, if a reader keeps it
+    text = re.sub(r"-\s*", "", text)
+    text = re.sub(r"\s+", " ", text)
+    return text.strip().casefold()
+
+
+def contains_words(haystack, needle):
+    """NEEDLE occurs in HAYSTACK (both canonical) on word boundaries."""
+    start = 0
+    while True:
+        i = haystack.find(needle, start)
+        if i < 0:
+            return False
+        before = haystack[i - 1] if i > 0 else " "
+        after = haystack[i + len(needle)] if i + len(needle) < len(haystack) else " "
+        if not before.isalnum() and not (after.isalnum() and needle[-1:].isalnum()):
+            return True
+        start = i + 1
+
+
+def lines_of(path):
+    with open(path, encoding="utf-8") as f:
+        return [line for line in f.read().splitlines() if line.strip()]
+
+
+# ---------------------------------------------------------------- geometry
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle, top-down coordinates (poppler's)."""
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def cx(self):
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self):
+        return (self.y0 + self.y1) / 2
+
+    @property
+    def area(self):
+        return max(0.0, self.x1 - self.x0) * max(0.0, self.y1 - self.y0)
+
+    def contains_point(self, x, y):
+        return self.x0 <= x <= self.x1 and self.y0 <= y <= self.y1
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    box: Box
+
+
+def covered_fraction(rect, boxes, steps=60):
+    """Fraction of RECT's area covered by the union of BOXES (sampled)."""
+    inside = 0
+    for i in range(steps):
+        x = rect.x0 + (i + 0.5) * (rect.x1 - rect.x0) / steps
+        for j in range(steps):
+            y = rect.y0 + (j + 0.5) * (rect.y1 - rect.y0) / steps
+            if any(b.contains_point(x, y) for b in boxes):
+                inside += 1
+    return inside / (steps * steps)
+
+
+def _length_pt(value):
+    m = re.fullmatch(r"\s*([0-9.]+)\s*(mm|cm|in|pt|pc)?\s*", value)
+    assert m, f"cannot read length {value!r}"
+    n = float(m.group(1))
+    return n * {"mm": MM, "cm": 10 * MM, "in": 72.0, "pt": 1.0, "pc": 12.0, None: 1.0}[m.group(2)]
+
+
+def page_master(name="body", style=STYLE_XML):
+    """A <page> master of the style sheet, base= resolved, lengths in pt."""
+    root = ET.parse(style).getroot()
+    ns = "{urn:x-kcvs-pdf:style}"
+    masters = {p.get("name"): p for p in root.iter(ns + "page")}
+
+    def attrs(n):
+        el = masters[n]
+        base = attrs(el.get("base")) if el.get("base") else {}
+        base.update({k: v for k, v in el.attrib.items() if k not in ("name", "base")})
+        return base
+
+    out = {}
+    for k, v in attrs(name).items():
+        out[k] = _length_pt(v) if re.fullmatch(r"[0-9.]+\s*(mm|cm|in|pt|pc)", v) else v
+    return out
+
+
+def text_area(page_number, master=None):
+    """The text area of a page (1-based number), top-down Box. Recto pages
+    (odd numbers) have the inner margin on the left, verso pages on the
+    right."""
+    m = master or page_master("body")
+    left = m["margin-inner"] if page_number % 2 == 1 else m["margin-outer"]
+    right = m["margin-outer"] if page_number % 2 == 1 else m["margin-inner"]
+    return Box(left, m["margin-top"], m["width"] - right, m["height"] - m["margin-bottom"])
+
+
+def pdf_rect_to_box(rect, page_height):
+    x0, y0, x1, y1 = (float(v) for v in rect)
+    x0, x1 = min(x0, x1), max(x0, x1)
+    y0, y1 = min(y0, y1), max(y0, y1)
+    return Box(x0, page_height - y1, x1, page_height - y0)
+
+
+# ---------------------------------------------------------------- poppler
+
+
+def _parse_bbox_html(html):
+    """pdftotext -bbox / -bbox-layout output -> list of pages; each page is
+    {"width", "height", "words": [Word], "lines": [[Word]]} (lines only with
+    -bbox-layout)."""
+    # The XHTML names a DTD that ElementTree never loads.
+    root = ET.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", html, count=1))
+    pages = []
+    for page in root.iter(XHTML + "page"):
+        entry = {"width": float(page.get("width")), "height": float(page.get("height")),
+                 "words": [], "lines": []}
+        for line in page.iter(XHTML + "line"):
+            entry["lines"].append([_word(w) for w in line.iter(XHTML + "word")])
+        for w in page.iter(XHTML + "word"):
+            entry["words"].append(_word(w))
+        pages.append(entry)
+    return pages
+
+
+def _word(el):
+    return Word(el.text or "", Box(float(el.get("xMin")), float(el.get("yMin")),
+                                   float(el.get("xMax")), float(el.get("yMax"))))
+
+
+# ---------------------------------------------------------------- marked content
+
+
+def _cmap_decoder(font):
+    """A function bytes -> str from a Type0 font's ToUnicode CMap
+    (2-byte codes, bfchar and bfrange)."""
+    table = {}
+    tu = font.get("/ToUnicode")
+    if tu is not None:
+        cmap = tu.read_bytes().decode("latin-1")
+
+        def uni(hexstr):
+            return bytes.fromhex(hexstr).decode("utf-16-be", errors="replace")
+
+        for block in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.S):
+            for src, dst in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+                table[int(src, 16)] = uni(dst)
+        for block in re.findall(r"beginbfrange(.*?)endbfrange", cmap, re.S):
+            for lo, hi, dst in re.findall(
+                    r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+                base = int(dst, 16)
+                for i, code in enumerate(range(int(lo, 16), int(hi, 16) + 1)):
+                    table[code] = chr(base + i)
+
+    def decode(data):
+        data = bytes(data)
+        return "".join(table.get(int.from_bytes(data[i:i + 2], "big"), "\ufffd")
+                       for i in range(0, len(data) - 1, 2))
+    return decode
+
+
+TEXT_OPERATORS = {"Tj", "TJ", "'", '"'}
+
+
+def marked_content(page):
+    """Walks a page's content stream. Returns (texts, untagged): texts maps
+    each MCID to the text shown inside it; untagged lists the text-showing
+    operators found outside any BDC-with-MCID or /Artifact sequence."""
+    fonts = page.obj.Resources.get("/Font", pikepdf.Dictionary())
+    decoders = {str(k): _cmap_decoder(fonts[k]) for k in fonts.keys()}
+    stack = []  # per open marked-content sequence: ("mcid", n) / ("artifact",) / ("other",)
+    texts, untagged = {}, []
+    decode = None
+    for operands, op in pikepdf.parse_content_stream(page):
+        op = str(op)
+        if op == "BDC":
+            tag, props = operands
+            mcid = None
+            if isinstance(props, pikepdf.Dictionary) and "/MCID" in props:
+                mcid = int(props.MCID)
+            if mcid is not None:
+                stack.append(("mcid", mcid))
+            elif str(tag) == "/Artifact":
+                stack.append(("artifact",))
+            else:
+                stack.append(("other",))
+        elif op == "BMC":
+            stack.append(("artifact",) if str(operands[0]) == "/Artifact" else ("other",))
+        elif op == "EMC":
+            if stack:
+                stack.pop()
+        elif op == "Tf":
+            decode = decoders.get(str(operands[0]))
+        elif op in TEXT_OPERATORS:
+            strings = []
+            for o in operands:
+                if isinstance(o, pikepdf.Array):
+                    strings += [x for x in o if isinstance(x, pikepdf.String)]
+                elif isinstance(o, pikepdf.String):
+                    strings.append(o)
+            text = "".join(decode(bytes(s)) if decode else "?" for s in strings)
+            owner = next((s for s in reversed(stack) if s[0] in ("mcid", "artifact")), None)
+            if owner is None:
+                untagged.append((op, text))
+            elif owner[0] == "mcid":
+                texts[owner[1]] = texts.get(owner[1], "") + text
+    return texts, untagged
+
+
+# ---------------------------------------------------------------- the document
+
+
+class Doc:
+    """One compiled PDF and lazily computed views of it."""
+
+    def __init__(self, path, result=None):
+        self.path = Path(path)
+        self.result = result
+
+    @cached_property
+    def pdf(self):
+        return pikepdf.open(self.path)
+
+    @cached_property
+    def page_count(self):
+        return len(self.pdf.pages)
+
+    @cached_property
+    def bbox_pages(self):
+        """Per page: words and lines (pdftotext -bbox-layout)."""
+        return _parse_bbox_html(tool("pdftotext", "-bbox-layout", self.path, "-").stdout)
+
+    @cached_property
+    def bbox_words(self):
+        """Per page: words (pdftotext -bbox, poppler's own word split)."""
+        return [p["words"] for p in
+                _parse_bbox_html(tool("pdftotext", "-bbox", self.path, "-").stdout)]
+
+    @cached_property
+    def page_texts(self):
+        """Per page: pdftotext's text in reading order."""
+        text = tool("pdftotext", "-enc", "UTF-8", self.path, "-").stdout
+        pages = text.split("\f")
+        return pages[:self.page_count]
+
+    def body_text(self, page_index, master=None):
+        """The text of one page (0-based) without what lies in the top and
+        bottom margins (running header and footer), lines in reading order."""
+        page = self.bbox_pages[page_index]
+        area = text_area(page_index + 1, master)
+        kept = []
+        for line in page["lines"]:
+            if not line:
+                continue
+            y0 = min(w.box.y0 for w in line)
+            y1 = max(w.box.y1 for w in line)
+            if y1 <= area.y0 or y0 >= area.y1:
+                continue
+            kept.append(" ".join(w.text for w in line))
+        return "\n".join(kept)
+
+    @cached_property
+    def info(self):
+        out = {}
+        for line in tool("pdfinfo", "-enc", "UTF-8", self.path).stdout.splitlines():
+            key, sep, value = line.partition(":")
+            if sep:
+                out[key.strip()] = value.strip()
+        return out
+
+    @cached_property
+    def page_index_of(self):
+        """objgen of a page object -> 0-based page index."""
+        return {p.obj.objgen: i for i, p in enumerate(self.pdf.pages)}
+
+    def page_height(self, index):
+        box = self.pdf.pages[index].obj.MediaBox
+        return float(box[3]) - float(box[1])
+
+    @cached_property
+    def annotations(self):
+        """All annotations: list of (page index, annotation dictionary)."""
+        out = []
+        for i, page in enumerate(self.pdf.pages):
+            for annot in page.obj.get("/Annots", pikepdf.Array()):
+                out.append((i, annot))
+        return out
+
+    @cached_property
+    def uri_links(self):
+        return [(i, a) for i, a in self.annotations
+                if a.get("/Subtype") == "/Link" and "/A" in a
+                and a.A.get("/S") == "/URI"]
+
+    @cached_property
+    def outline(self):
+        """Top-level bookmarks: list of (title, page index or None, children)."""
+        def dest_page(item):
+            dest = item.destination
+            if dest is None and item.action is not None and item.action.get("/S") == "/GoTo":
+                dest = item.action.D
+            if isinstance(dest, pikepdf.Array) and len(dest) > 0:
+                return self.page_index_of.get(dest[0].objgen)
+            return None
+
+        with self.pdf.open_outline() as outline:
+            return [(it.title, dest_page(it), [(c.title, dest_page(c)) for c in it.children])
+                    for it in outline.root]
+
+    def resolve_dest(self, dest):
+        """A destination (array or name) -> 0-based page index."""
+        if isinstance(dest, (pikepdf.String, pikepdf.Name)):
+            names = self.pdf.Root.get("/Dests")
+            key = str(dest)
+            if names is not None and isinstance(dest, pikepdf.Name):
+                dest = names.get(key)
+            else:
+                tree = self.pdf.Root.Names.Dests
+                dest = pikepdf.NameTree(tree)[key]
+            if isinstance(dest, pikepdf.Dictionary):
+                dest = dest.D
+        return self.page_index_of.get(dest[0].objgen)
+
+
+# ---------------------------------------------------------------- the source
+
+
+def workstream_titles(report=REPORT_XML):
+    """The titles of the top-level sections (chapters) of a report, in
+    order, following xi:include."""
+    root = ET.parse(report).getroot()
+    titles = []
+    for child in root:
+        el = child
+        if child.tag == XI + "include":
+            el = ET.parse(Path(report).parent / child.get("href")).getroot()
+        if el.tag in (DB + "section", DB + "chapter"):
+            title = el.find(DB + "title")
+            titles.append(re.sub(r"\s+", " ", "".join(title.itertext())).strip())
+    return titles
+
+
+# ---------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="session")
+def kcvs_pdf():
+    assert KCVS_PDF.is_file(), f"{KCVS_PDF} does not exist: run make first"
+    return KCVS_PDF
+
+
+@pytest.fixture(scope="session")
+def report(tmp_path_factory, kcvs_pdf):
+    """The real report, compiled once per session."""
+    out = tmp_path_factory.mktemp("report") / "report.pdf"
+    return compile_ok(REPORT_XML, out)
+
+
+@pytest.fixture(scope="session")
+def body_master():
+    return page_master("body")
+
+
+@pytest.fixture(scope="session")
+def titles():
+    return workstream_titles()
+
+
+@pytest.fixture
+def workdir(tmp_path):
+    return tmp_path
+
+
+def copy_data(name, dest_dir):
+    """Copies tests/data/e2e/NAME into DEST_DIR; returns the new path."""
+    dest = Path(dest_dir) / Path(name).name
+    shutil.copyfile(E2E_DATA / name, dest)
+    return dest
