@@ -4,9 +4,10 @@
 #   sh bench/fop.sh INPUT.xml OUTPUT.pdf      (from the repository root)
 #
 # The same DocBook XML that kcvs-pdf reads goes through
-#   1. xsltproc --xinclude with the DocBook XSL-NS FO stylesheet (A4,
-#      hyphenation on, Noto Sans for body and titles, 10 pt on 15 pt like the
-#      kcvs style, 25 mm side margins), then
+#   1. xsltproc --xinclude with the DocBook XSL-NS FO stylesheet, through the
+#      thin layer bench/fop-docbook.xsl (a new page per workstream, link URIs
+#      not printed), A4, hyphenation on, Noto Sans for body and titles,
+#      10 pt on 15 pt and 25 mm side margins like the kcvs style, then
 #   2. fop with bench/fop.xconf, which embeds the repository's own
 #      fonts/NotoSans-*.ttf and points at Dutch hyphenation patterns.
 # FOP ships no hyphenation patterns (Debian has no fop-hyph / OFFO package):
@@ -23,6 +24,7 @@ out=$2
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 xsl=/usr/share/xml/docbook/stylesheet/docbook-xsl-ns/fo/docbook.xsl
+custom="$here/fop-docbook.xsl"
 hyph="$root/build/bench/fop-hyph"
 
 for t in xsltproc fop java; do
@@ -86,7 +88,7 @@ xsltproc --xinclude --nonet --output "$fo" \
     --stringparam body.margin.bottom 13mm \
     --stringparam fop1.extensions 1 \
     --stringparam draft.mode no \
-    "$xsl" "$in" 2>"$fo.log" || { cat "$fo.log" >&2; exit 1; }
+    "$custom" "$in" 2>"$fo.log" || { cat "$fo.log" >&2; exit 1; }
 # -q: only errors; FOP's INFO/WARN lines (overflows, missing glyphs) go to
 # OUTPUT.pdf.log for inspection.
 fop -q -c "$here/fop.xconf" -fo "$fo" -pdf "$out" >>"$fo.log" 2>&1 || { tail -20 "$fo.log" >&2; exit 1; }
