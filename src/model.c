@@ -1168,10 +1168,12 @@ static void add_workstream(builder *b, xmlNode *n)
     w->section = build_section(b, n, d->tag_root, 1);
     if (!w->title)
         w->title = arena_printf(b->a, "%d", w->number);
-    /* The first plain paragraph of a workstream is its lead. */
+    /* The first plain paragraph of a workstream is its lead, when short
+     * enough for the style to set it large. */
     for (block *c = w->section->children; c; c = c->next)
         if (c->kind == BLK_PARA && !c->is_cta && c->style == style_class_get(b->st, "body")) {
-            c->style = style_class_get(b->st, "lead");
+            if (strlen(runs_plain_text(b, c->inlines)) <= b->st->lead_max_chars)
+                c->style = style_class_get(b->st, "lead");
             break;
         } else if (c->kind != BLK_HEADING && c->kind != BLK_PARA)
             break;

@@ -266,13 +266,15 @@ TEXT_OPERATORS = {"Tj", "TJ", "'", '"'}
 
 
 def marked_content(page):
-    """Walks a page's content stream. Returns (texts, untagged): texts maps
-    each MCID to the text shown inside it; untagged lists the text-showing
-    operators found outside any BDC-with-MCID or /Artifact sequence."""
+    """Walks a page's content stream. Returns (texts, untagged, mcids):
+    texts maps each MCID to the text shown inside it; untagged lists the
+    text-showing operators (operator, text) found outside any BDC-with-MCID
+    or /Artifact sequence; mcids lists the MCIDs of the BDC operators in
+    stream order."""
     fonts = page.obj.Resources.get("/Font", pikepdf.Dictionary())
     decoders = {str(k): _cmap_decoder(fonts[k]) for k in fonts.keys()}
     stack = []  # per open marked-content sequence: ("mcid", n) / ("artifact",) / ("other",)
-    texts, untagged = {}, []
+    texts, untagged, mcids = {}, [], []
     decode = None
     for operands, op in pikepdf.parse_content_stream(page):
         op = str(op)
@@ -283,6 +285,7 @@ def marked_content(page):
                 mcid = int(props.MCID)
             if mcid is not None:
                 stack.append(("mcid", mcid))
+                mcids.append(mcid)
             elif str(tag) == "/Artifact":
                 stack.append(("artifact",))
             else:
@@ -307,7 +310,62 @@ def marked_content(page):
                 untagged.append((op, text))
             elif owner[0] == "mcid":
                 texts[owner[1]] = texts.get(owner[1], "") + text
-    return texts, untagged
+    return texts, untagged, mcids
+
+
+# ---------------------------------------------------------------- structure tree
+
+
+def struct_kids(elem):
+    """The /K entries of a structure element (or the StructTreeRoot), as a
+    list: ints (MCIDs), MCR and OBJR dictionaries, structure elements."""
+    k = elem.get("/K")
+    if k is None:
+        return []
+    return list(k) if isinstance(k, pikepdf.Array) else [k]
+
+
+def is_struct_elem(obj):
+    return (isinstance(obj, pikepdf.Dictionary) and "/S" in obj
+            and obj.get("/Type") not in ("/MCR", "/OBJR"))
+
+
+def struct_elements(pdf):
+    """Every structure element, depth first in document order."""
+    out = []
+
+    def walk(e):
+        for kid in struct_kids(e):
+            if is_struct_elem(kid):
+                out.append(kid)
+                walk(kid)
+    walk(pdf.Root.StructTreeRoot)
+    return out
+
+
+def own_mcids(elem):
+    """The (page objgen, MCID) pairs an element owns directly, in order."""
+    page = elem.get("/Pg")
+    out = []
+    for kid in struct_kids(elem):
+        if isinstance(kid, int):
+            out.append((page.objgen if page is not None else None, int(kid)))
+        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+            pg = kid.get("/Pg", page)
+            out.append((pg.objgen if pg is not None else None, int(kid.MCID)))
+    return out
+
+
+def number_tree(node):
+    """A number tree (e.g. the ParentTree) flattened into a dict."""
+    out = {}
+    nums = node.get("/Nums")
+    if nums is not None:
+        for i in range(0, len(nums) - 1, 2):
+            out[int(nums[i])] = nums[i + 1]
+    for kid in node.get("/Kids", pikepdf.Array()):
+        out.update(number_tree(kid))
+    return out
 
 
 # ---------------------------------------------------------------- the document
@@ -361,6 +419,27 @@ class Doc:
                 continue
             kept.append(" ".join(w.text for w in line))
         return "\n".join(kept)
+
+    def body_lines(self, page_index, master=None):
+        """Like body_text, as a list of lines."""
+        return [line for line in self.body_text(page_index, master).split("\n") if line]
+
+    def heading_page(self, title, first=0):
+        """The 0-based index of the first page from FIRST on where TITLE is
+        printed as whole lines of its own (as a heading is, and unlike a
+        mention of the title inside a paragraph); None if there is none."""
+        want = canon(title)
+        for i in range(first, self.page_count):
+            lines = [canon(line) for line in self.body_lines(i)]
+            for a in range(len(lines)):
+                for b in range(a + 1, min(a + 5, len(lines)) + 1):
+                    if canon(" ".join(lines[a:b])) == want:
+                        return i
+        return None
+
+    def words_matching(self, page_index, pattern):
+        """Words of a page (pdftotext -bbox) whose text matches PATTERN fully."""
+        return [w for w in self.bbox_words[page_index] if re.fullmatch(pattern, w.text)]
 
     @cached_property
     def info(self):
