@@ -51,6 +51,7 @@ typedef struct lctx {
     layout_result *res;
     bool in_list;
     bool print;
+    bool require_alt;
 } lctx;
 
 /* ---- the vertical list ------------------------------------------------------ */
@@ -451,9 +452,9 @@ static void layout_figure(lctx *c, block *bl, double indent)
                  "image '%s' is RGB: the print shop expects CMYK images",
                  bl->image->path);
     if (!bl->image->alt && !bl->image->decorative)
-        diag_add(c->diags, DIAG_WARNING, bl->loc,
+        diag_add(c->diags, c->require_alt ? DIAG_ERROR : DIAG_WARNING, bl->loc,
                  "image without alternative text: add <textobject><phrase> "
-                 "(or role=\"decorative\")");
+                 "(or role=\"decorative\" on the mediaobject)");
     double avail = c->measure - indent;
     double w = bl->image->width_pt > 0   ? bl->image->width_pt
                : bl->image->width_pt < 0 ? -bl->image->width_pt * avail
@@ -1114,6 +1115,7 @@ layout_result *layout_document(arena *a, document *doc, const style *st,
     lctx c;
     init_ctx(&c, a, doc, st, fonts, diags);
     c.print = opt && opt->print;
+    c.require_alt = opt && opt->require_alt;
     add_toc_links(&c);
     /* Cover. */
     vlist *cover = fresh_list(&c);

@@ -21,7 +21,8 @@ typedef struct layout_stats {
 } layout_stats;
 
 typedef struct layout_options {
-    bool print;   /* printer's slug line, warnings about RGB images */
+    bool print;       /* printer's slug line, warnings about RGB images */
+    bool require_alt; /* an image without alternative text is an error */
 } layout_options;
 
 layout_result *layout_document(arena *a, document *doc, const style *st,

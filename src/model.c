@@ -40,6 +40,9 @@ typedef struct builder {
     int ref_count, ref_cap;
     int links_cap, notes_cap;
     const char *current_workstream;
+    const char *pending_ids[32];   /* xml:ids of inline elements, waiting */
+    src_loc pending_locs[32];      /* for the block that will hold them */
+    int pending_count;
 } builder;
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -141,14 +144,29 @@ static block *block_new(builder *b, block_kind kind, const char *cls,
     return bl;
 }
 
+static void register_id_as(builder *b, block *bl, const char *id, src_loc loc);
+
 static void register_id(builder *b, block *bl, xmlNode *n)
 {
-    if (!bl->id)
-        return;
+    (void)n;
+    if (bl->id)
+        register_id_as(b, bl, bl->id, bl->loc);
+}
+
+/* Inline anchors point at the block that holds them. */
+static void register_pending_ids(builder *b, block *bl)
+{
+    for (int i = 0; i < b->pending_count; i++)
+        register_id_as(b, bl, b->pending_ids[i], b->pending_locs[i]);
+    b->pending_count = 0;
+}
+
+static void register_id_as(builder *b, block *bl, const char *id, src_loc loc)
+{
     for (int i = 0; i < b->id_count; i++)
-        if (strcmp(b->ids[i].id, bl->id) == 0) {
-            diag_add(b->diags, DIAG_ERROR, bl->loc,
-                     "duplicate xml:id '%s' (first defined at %s:%d)", bl->id,
+        if (strcmp(b->ids[i].id, id) == 0) {
+            diag_add(b->diags, DIAG_ERROR, loc,
+                     "duplicate xml:id '%s' (first defined at %s:%d)", id,
                      b->ids[i].loc.file, b->ids[i].loc.line);
             return;
         }
@@ -158,8 +176,7 @@ static void register_id(builder *b, block *bl, xmlNode *n)
                             sizeof *b->ids);
         b->id_cap = cap;
     }
-    b->ids[b->id_count++] = (id_entry){ bl->id, bl, bl->loc };
-    (void)n;
+    b->ids[b->id_count++] = (id_entry){ id, bl, loc };
 }
 
 /* ---- tags ----------------------------------------------------------------- */
@@ -282,6 +299,7 @@ static inline_run *run_new(builder *b, inline_ctx *ic, inline_kind kind,
 }
 
 static void build_inlines(builder *b, xmlNode *n, inline_ctx *ic);
+static const char *plain_text_of(builder *b, xmlNode *n);
 static block *build_block_list(builder *b, xmlNode *first, tag_node *tag,
                                int level);
 
@@ -397,6 +415,11 @@ static void build_inline_element(builder *b, xmlNode *n, inline_ctx *ic)
     const char *lang = get_lang(b, n);
     if (lang)
         inner.lang = lang;
+    const char *id = get_ns_attr(b, n, "id", (const char *)XML_XML_NAMESPACE);
+    if (id && b->pending_count < 32 && !is_db(n, "footnote")) {
+        b->pending_locs[b->pending_count] = node_loc(b, n);
+        b->pending_ids[b->pending_count++] = id;
+    }
     if (is_db(n, "emphasis")) {
         const char *role = get_attr(b, n, "role");
         bool bold = role && (!strcmp(role, "bold") || !strcmp(role, "strong"));
@@ -556,6 +579,7 @@ static block *make_para(builder *b, xmlNode *n, inline_run *runs,
     bl->inlines = runs;
     adopt_link_tags(bl);
     register_id(b, bl, n);
+    register_pending_ids(b, bl);
     return bl;
 }
 
@@ -659,6 +683,7 @@ static block *build_heading(builder *b, xmlNode *title, int level,
     h->inlines = plain_runs(b, title, get_lang(b, title));
     h->title_text = runs_plain_text(b, h->inlines);
     adopt_link_tags(h);
+    register_pending_ids(b, h);
     return h;
 }
 
@@ -983,14 +1008,21 @@ static const char *textobject_alt(builder *b, xmlNode *mo)
 
 static block *build_media(builder *b, xmlNode *n, tag_node *tag)
 {
+    /* DocBook's print rendition (role="fo") wins over the others. */
     xmlNode *data = NULL;
-    for (xmlNode *c = n->children; c && !data; c = c->next)
-        if (is_db(c, "imageobject"))
-            for (xmlNode *d = c->children; d; d = d->next)
-                if (is_db(d, "imagedata")) {
-                    data = d;
-                    break;
-                }
+    for (xmlNode *c = n->children; c; c = c->next) {
+        if (!is_db(c, "imageobject"))
+            continue;
+        const char *role = get_attr(b, c, "role");
+        bool print = role && (!strcmp(role, "fo") || !strcmp(role, "print"));
+        for (xmlNode *d = c->children; d; d = d->next)
+            if (is_db(d, "imagedata") && (!data || print)) {
+                data = d;
+                break;
+            }
+        if (print && data)
+            break;
+    }
     if (!data) {
         const char *alt = textobject_alt(b, n);
         if (!alt)
@@ -1021,6 +1053,12 @@ static block *build_media(builder *b, xmlNode *n, tag_node *tag)
     else if (w && strchr(w, '%'))
         img->width_pt = -atof(w) / 100.0; /* negative: share of the text width */
     img->alt = textobject_alt(b, n);
+    /* Without a text object, the title of an enclosing figure says what
+     * the image shows. */
+    if (!img->alt && n->parent && (is_db(n->parent, "figure") || is_db(n->parent, "informalfigure")))
+        for (xmlNode *t = n->parent->children; t && !img->alt; t = t->next)
+            if (is_db(t, "title"))
+                img->alt = plain_text_of(b, t);
     const char *role = get_attr(b, n, "role");
     img->decorative = role && strcmp(role, "decorative") == 0;
     bl->image = img;
@@ -1031,11 +1069,32 @@ static block *build_media(builder *b, xmlNode *n, tag_node *tag)
 
 /* Unknown element in block context: text becomes a paragraph, element
  * children are walked as blocks, a title becomes a minor heading. */
+static block *build_unknown_container(builder *b, xmlNode *n, tag_node *tag, int level);
+
+/* The degraded element's xml:id stays a valid target: its first block. */
 static block *build_unknown_block(builder *b, xmlNode *n, tag_node *tag, int level)
 {
     warn_unsupported(b, n);
-    if (has_direct_text(n))
-        return make_para(b, n, plain_runs(b, n, get_lang(b, n)), "body", tag, TAG_P);
+    const char *id = get_ns_attr(b, n, "id", (const char *)XML_XML_NAMESPACE);
+    block *first;
+    if (has_direct_text(n)) {
+        b->pending_count = 0;
+        first = make_para(b, n, plain_runs(b, n, get_lang(b, n)), "body", tag, TAG_P);
+        if (first && first->id)
+            return first;
+    } else
+        first = build_unknown_container(b, n, tag, level);
+    if (id && first && !first->id) {
+        first->id = id;
+        register_id(b, first, n);
+        if (!first->title_text && first->inlines)
+            first->title_text = runs_plain_text(b, first->inlines);
+    }
+    return first;
+}
+
+static block *build_unknown_container(builder *b, xmlNode *n, tag_node *tag, int level)
+{
     block_list out = { NULL, NULL };
     for (xmlNode *c = n->children; c; c = c->next) {
         if (is_db(c, "title")) {

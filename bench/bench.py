@@ -1,0 +1,370 @@
+#!/usr/bin/python3
+"""The measuring half of bench/run.sh (which installs, builds inputs and calls
+this). Standard library only, plus bench/quality.py.
+
+  bench/bench.py [--no-fop REASON] [--only NAME,NAME] [--runs N] [--fop-runs N]
+
+Times every input with kcvs-pdf (and Apache FOP through bench/fop.sh), prints
+the results table and the target check, writes build/bench/results.md, and
+exits 1 when a target is missed by more than 25 % (or a run fails).
+
+Wall time and peak RSS come from os.wait4() on a posix_spawn()ed child: the
+same rusage that /usr/bin/time -f '%e %M' prints, but with sub-millisecond
+wall-clock resolution (%e has 10 ms steps, too coarse for a 20 ms run). For
+bench/fop.sh the peak is that of the largest process in the tree (the JVM),
+as ru_maxrss of a reaped child includes its reaped descendants.
+"""
+import argparse
+import datetime
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+import quality  # noqa: E402
+
+OUT = os.path.join("build", "bench")
+PDFS = os.path.join(OUT, "out")
+KCVS = "./kcvs-pdf"
+
+# name, source, kcvs-pdf runs, FOP runs, rows (tables)
+INPUTS = [
+    ("x1", "content/report.xml", 7, 3, 0),
+    ("x10", OUT + "/x10/report.xml", 7, 1, 0),
+    ("x100", OUT + "/x100/report.xml", 3, 1, 0),
+    ("long200", OUT + "/long200/report.xml", 3, 1, 0),
+    ("table1k", OUT + "/table1k/report.xml", 7, 1, 1000),
+    ("table5k", OUT + "/table5k/report.xml", 3, 1, 5000),
+    ("table10k", OUT + "/table10k/report.xml", 3, 1, 10000),
+]
+KCVS_TIMEOUT = 300
+FOP_TIMEOUT = 900
+TOLERANCE = 0.25
+
+
+def run_once(argv, stderr_path, timeout):
+    """(wall seconds, peak RSS KiB, exit status) of one run."""
+    fd_err = os.open(stderr_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    fd_null = os.open(os.devnull, os.O_RDWR)
+    try:
+        actions = [(os.POSIX_SPAWN_DUP2, fd_null, 0), (os.POSIX_SPAWN_DUP2, fd_null, 1),
+                   (os.POSIX_SPAWN_DUP2, fd_err, 2)]
+        exe = argv[0] if "/" in argv[0] else shutil.which(argv[0])
+        t0 = time.perf_counter()
+        pid = os.posix_spawn(exe, argv, os.environ, file_actions=actions, setpgroup=0)
+        killer = threading.Timer(timeout, lambda: os.killpg(pid, 9))
+        killer.start()
+        _, status, ru = os.wait4(pid, 0)
+        t1 = time.perf_counter()
+        killer.cancel()
+    finally:
+        os.close(fd_err)
+        os.close(fd_null)
+    rc = os.waitstatus_to_exitcode(status)
+    return t1 - t0, ru.ru_maxrss, rc
+
+
+def tail(path, n=6):
+    try:
+        with open(path, errors="replace") as f:
+            return "".join(f.readlines()[-n:]).rstrip()
+    except OSError:
+        return ""
+
+
+def pdf_pages(pdf):
+    try:
+        out = subprocess.run(["pdfinfo", pdf], stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL).stdout.decode("utf-8", "replace")
+    except OSError:
+        return None
+    for line in out.splitlines():
+        if line.startswith("Pages:"):
+            return int(line.split()[1])
+    return None
+
+
+def measure(label, argv, runs, pdf, timeout, warmup, problems):
+    """Median seconds, peak KiB, list of all times; None on failure."""
+    err = pdf + ".stderr"
+    if warmup:
+        run_once(argv, err, timeout)
+    times, peak = [], 0
+    for i in range(runs):
+        t, rss, rc = run_once(argv, err, timeout)
+        if rc != 0:
+            msg = "%s exited %d after %.2f s: %s\n  stderr: %s" % (
+                label, rc, t, " ".join(argv), tail(err).replace("\n", "\n          "))
+            problems.append(msg)
+            print("  " + msg, file=sys.stderr)
+            return None
+        times.append(t)
+        peak = max(peak, rss)
+    return {"median": statistics.median(times), "peak_kib": peak, "times": times,
+            "runs": runs, "pages": pdf_pages(pdf), "size": os.path.getsize(pdf),
+            "stderr": tail(err, 3)}
+
+
+def machine():
+    model = "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    try:
+        ncpu = len(os.sched_getaffinity(0))
+    except AttributeError:
+        ncpu = os.cpu_count()
+    mem = ""
+    try:
+        with open("/proc/meminfo") as f:
+            kb = int(f.readline().split()[1])
+            mem = "%.0f GiB" % (kb / 1048576)
+    except (OSError, ValueError, IndexError):
+        pass
+
+    def cmd(*a):
+        try:
+            return subprocess.run(a, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                  cwd=ROOT).stdout.decode(errors="replace").strip()
+        except OSError:
+            return ""
+    commit = cmd("git", "rev-parse", "--short", "HEAD")
+    if commit and cmd("git", "status", "--porcelain", "--untracked-files=no", "src"):
+        commit += " + uncommitted changes in src/"
+    return {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "nproc": ncpu, "cpu": model, "mem": mem,
+        "os": "%s %s" % (platform.system(), platform.release()),
+        "kcvs": cmd(KCVS, "--version"), "commit": commit,
+    }
+
+
+def fop_version():
+    try:
+        out = subprocess.run(["fop", "-version"], stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, timeout=120).stdout.decode()
+        v = [l for l in out.splitlines() if "FOP Version" in l]
+        j = subprocess.run(["java", "-version"], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT).stdout.decode().splitlines()
+        return "%s, %s" % (v[0].strip() if v else "FOP ?", j[0].strip() if j else "java ?")
+    except (OSError, subprocess.TimeoutExpired):
+        return "FOP ?"
+
+
+def fmt_ms(s):
+    return "%.1f" % (s * 1000) if s < 10 else "%.0f" % (s * 1000)
+
+
+def mib(kib):
+    return kib / 1024.0
+
+
+def results_table(rows, fop_on):
+    h = ("| input | pages | kcvs-pdf median ms | kcvs-pdf peak MB | size KB | FOP median s "
+         "| FOP peak MB | FOP/kcvs ratio | FOP pages | runs kcvs/FOP |")
+    lines = [h, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for name, k, f in rows:
+        kc = ("| %s | %s | %s | %.0f | %.0f " % (name, k["pages"], fmt_ms(k["median"]),
+                                                 mib(k["peak_kib"]), k["size"] / 1024.0)
+              if k else "| %s | FAILED | – | – | – " % name)
+        if f:
+            ratio = "%.0f×" % (f["median"] / k["median"]) if k else "–"
+            fc = "| %.2f | %.0f | %s | %s " % (f["median"], mib(f["peak_kib"]), ratio, f["pages"])
+        elif fop_on:
+            fc = "| FAILED | – | – | – "
+        else:
+            fc = "| – | – | – | – "
+        runs = "%s/%s" % (k["runs"] if k else "–", f["runs"] if f else "–")
+        lines.append(kc + fc + "| %s |" % runs)
+    return "\n".join(lines)
+
+
+def check(results, startup, fop_on, problems):
+    """[(status, text)]; status OK, MISS (within 25 %) or FAIL."""
+    out = []
+
+    def k(name):
+        r = results.get(name)
+        return r[0] if r else None
+
+    def f(name):
+        r = results.get(name)
+        return r[1] if r else None
+
+    def upper(what, value, limit, unit, fmtv="%.1f"):
+        if value is None:
+            out.append(("FAIL", "%s: no measurement" % what))
+            return
+        st = "OK" if value <= limit else ("MISS" if value <= limit * (1 + TOLERANCE) else "FAIL")
+        out.append((st, ("%s: " + fmtv + " %s (target ≤ " + fmtv + " %s)") % (what, value, unit, limit, unit)))
+
+    def lower(what, value, limit, unit):
+        if value is None:
+            out.append(("FAIL", "%s: no measurement" % what))
+            return
+        st = "OK" if value >= limit else ("MISS" if value >= limit * (1 - TOLERANCE) else "FAIL")
+        out.append((st, "%s: %.1f%s (target ≥ %.0f%s)" % (what, value, unit, limit, unit)))
+
+    x1, x100 = k("x1"), k("x100")
+    upper("x1 (real report) time", x1 and x1["median"] * 1000, 40, "ms")
+    upper("x1 output size", x1 and x1["size"] / 1024.0, 150, "KB")
+    if fop_on:
+        lower("x1 speed-up over FOP", x1 and f("x1") and f("x1")["median"] / x1["median"], 50, "×")
+    upper("x100 time", x100 and x100["median"] * 1000, 1000, "ms", "%.0f")
+    upper("x100 peak RSS", x100 and mib(x100["peak_kib"]), 150, "MB", "%.0f")
+    if fop_on:
+        lower("x100 speed-up over FOP", x100 and f("x100") and f("x100")["median"] / x100["median"],
+              15, "×")
+    if x1 and x100:
+        net = max(x1["median"] - startup, 1e-4)
+        upper("x100 time vs 110 × (x1 − startup %.1f ms)" % (startup * 1000),
+              x100["median"] * 1000, 110 * net * 1000, "ms", "%.0f")
+    else:
+        out.append(("FAIL", "x100 scaling: no measurement"))
+    t1, t5, t10 = k("table1k"), k("table5k"), k("table10k")
+    if t1 and t10:
+        p1 = (t1["median"] - startup) / 1000
+        p10 = (t10["median"] - startup) / 10000
+        extra = ""
+        if t5:
+            extra = "; 5k: %.1f µs/row" % ((t5["median"] - startup) / 5000 * 1e6)
+        upper("table linearity, 10k time per row (1k: %.1f µs/row%s)" % (p1 * 1e6, extra),
+              p10 * 1e6, 1.5 * p1 * 1e6, "µs")
+    else:
+        out.append(("FAIL", "table linearity: no measurement"))
+    for p in problems:
+        out.append(("FAIL", "run failed: " + p.splitlines()[0]))
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--no-fop", metavar="REASON", default=None)
+    ap.add_argument("--only", default="")
+    ap.add_argument("--runs", type=int, default=0, help="kcvs-pdf runs for every input")
+    ap.add_argument("--fop-runs", type=int, default=0, help="FOP runs for every input")
+    a = ap.parse_args()
+    os.chdir(ROOT)
+    try:
+        t_start = float(os.environ.get("BENCH_T0", ""))
+    except ValueError:
+        t_start = time.time()
+    os.makedirs(PDFS, exist_ok=True)
+    fop_on = a.no_fop is None
+    only = set(filter(None, a.only.split(",")))
+    problems = []
+
+    m = machine()
+    fopv = fop_version() if fop_on else "not run: " + a.no_fop
+    print("machine: %s, nproc %s, %s RAM, %s" % (m["cpu"], m["nproc"], m["mem"], m["os"]))
+    print("date:    %s" % m["date"])
+    print("kcvs:    %s (commit %s)" % (m["kcvs"], m["commit"] or "?"))
+    print("FOP:     %s" % fopv)
+
+    # startup: the median of `kcvs-pdf --version`
+    st = []
+    for _ in range(21):
+        t, _, _ = run_once([KCVS, "--version"], os.path.join(PDFS, "version.stderr"), 30)
+        st.append(t)
+    startup = statistics.median(st[1:])
+    print("startup: %.2f ms (median of 20 runs of kcvs-pdf --version)" % (startup * 1000))
+
+    results = {}
+    rows = []
+    for name, src, kruns, fruns, _ in INPUTS:
+        if only and name not in only:
+            continue
+        if not os.path.exists(src):
+            problems.append("%s: input %s missing (bench/gen.py not run?)" % (name, src))
+            continue
+        kruns = a.runs or kruns
+        fruns = a.fop_runs or fruns
+        kpdf = os.path.join(PDFS, name + ".kcvs.pdf")
+        print("%-9s kcvs-pdf ×%d ..." % (name, kruns), end="", flush=True, file=sys.stderr)
+        k = measure("kcvs-pdf " + name, [KCVS, "-q", src, "-o", kpdf], kruns, kpdf,
+                    KCVS_TIMEOUT, True, problems)
+        if k:
+            print(" %s ms" % fmt_ms(k["median"]), end="", flush=True, file=sys.stderr)
+        f = None
+        if fop_on:
+            fpdf = os.path.join(PDFS, name + ".fop.pdf")
+            print("  FOP ×%d ..." % fruns, end="", flush=True, file=sys.stderr)
+            f = measure("FOP " + name, ["sh", "bench/fop.sh", src, fpdf], fruns, fpdf,
+                        FOP_TIMEOUT, False, problems)
+            if f:
+                print(" %.2f s" % f["median"], end="", flush=True, file=sys.stderr)
+        print("", file=sys.stderr)
+        results[name] = (k, f)
+        rows.append((name, k, f))
+
+    table = results_table(rows, fop_on)
+    print()
+    print(table)
+    runs_note = ("kcvs-pdf: median of the runs shown (after 1 untimed warm-up run); "
+                 "FOP (xsltproc + fop, JVM start included): median of the runs shown, no warm-up. "
+                 "MB = MiB of peak RSS, KB = KiB.")
+    print(runs_note)
+
+    checks = check(results, startup, fop_on, problems) if not only else []
+    if checks:
+        print()
+        print("targets (a miss beyond %d %% fails the run):" % (TOLERANCE * 100))
+        for s, t in checks:
+            print("  %-4s %s" % (s, t))
+
+    qual = ""
+    if fop_on and results.get("x1") and results["x1"][0] and results["x1"][1]:
+        qual = quality.table([("kcvs-pdf", quality.measure(PDFS + "/x1.kcvs.pdf")),
+                              ("FOP", quality.measure(PDFS + "/x1.fop.pdf"))])
+    elif results.get("x1") and results["x1"][0]:
+        qual = quality.table([("kcvs-pdf", quality.measure(PDFS + "/x1.kcvs.pdf"))])
+    if qual:
+        print()
+        print("typographic quality of the real report (bench/quality.py):")
+        print(qual)
+
+    elapsed = time.time() - t_start
+    print()
+    print("whole benchmark took %.0f s" % elapsed)
+
+    with open(os.path.join(OUT, "results.md"), "w") as fo:
+        fo.write("# kcvs-pdf benchmark results\n\n")
+        fo.write("- date: %s\n- machine: %s, nproc %s, %s RAM, %s\n- kcvs-pdf: %s (commit %s)\n"
+                 "- FOP: %s\n- kcvs-pdf startup (`--version`): %.2f ms\n- whole run: %.0f s\n\n"
+                 % (m["date"], m["cpu"], m["nproc"], m["mem"], m["os"], m["kcvs"],
+                    m["commit"] or "?", fopv, startup * 1000, elapsed))
+        fo.write(table + "\n\n" + runs_note + "\n")
+        if checks:
+            fo.write("\n## Targets\n\n")
+            for s, t in checks:
+                fo.write("- **%s** %s\n" % (s, t))
+        if qual:
+            fo.write("\n## Typographic quality of the real report\n\n" + qual + "\n")
+        if problems:
+            fo.write("\n## Problems\n\n")
+            for p in problems:
+                fo.write("```\n%s\n```\n" % p)
+    print("wrote %s" % os.path.join(OUT, "results.md"))
+    failed = [t for s, t in checks if s == "FAIL"]
+    if failed or problems:
+        print("bench: FAILED (missed by more than %d %% or run failed):" % (TOLERANCE * 100))
+        for t in failed or problems:
+            print("  " + t.splitlines()[0])
+        return 1
+    print("bench: all targets met (or missed by at most %d %%)" % (TOLERANCE * 100))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
