@@ -23,6 +23,8 @@
 
 #include "compile.h"
 #include "diag.h"
+#include "starter.h"
+#include "watch.h"
 
 #ifndef KCVS_VERSION
 #define KCVS_VERSION "0.0.0"
@@ -36,7 +38,8 @@ typedef struct options {
     const char *output;
     const char *style;
     emit_profile profile;
-    bool check_only, warnings_are_errors, quiet, verbose, list_links;
+    bool check_only, warnings_are_errors, quiet, verbose, list_links, watch;
+    const char *new_folder;
 } options;
 
 static const char *usage_text =
@@ -52,6 +55,8 @@ static const char *usage_text =
     "  -v, --verbose          print the time and memory of each stage\n"
     "      --list-links       list every source document link (URI, workstream,\n"
     "                         page), tab-separated\n"
+    "      --watch            rebuild whenever a source, image or the style changes\n"
+    "      --new FOLDER       create a new report in FOLDER that compiles at once\n"
     "      --version          print the version and exit\n"
     "  -h, --help             print this help and exit\n\n"
     "Exit status: 0 success, 1 errors in the document, 2 usage or environment.\n";
@@ -65,7 +70,8 @@ static void usage_error(const char *msg, const char *arg)
 
 static void parse_options(int argc, char **argv, options *o)
 {
-    enum { OPT_PROFILE = 256, OPT_STYLE, OPT_CHECK, OPT_LIST_LINKS, OPT_VERSION };
+    enum { OPT_PROFILE = 256, OPT_STYLE, OPT_CHECK, OPT_LIST_LINKS, OPT_VERSION,
+           OPT_WATCH, OPT_NEW };
     static const struct option longopts[] = {
         { "output", required_argument, NULL, 'o' },
         { "profile", required_argument, NULL, OPT_PROFILE },
@@ -75,6 +81,8 @@ static void parse_options(int argc, char **argv, options *o)
         { "verbose", no_argument, NULL, 'v' },
         { "list-links", no_argument, NULL, OPT_LIST_LINKS },
         { "version", no_argument, NULL, OPT_VERSION },
+        { "watch", no_argument, NULL, OPT_WATCH },
+        { "new", required_argument, NULL, OPT_NEW },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 } };
     int c;
@@ -100,10 +108,14 @@ static void parse_options(int argc, char **argv, options *o)
         case OPT_STYLE: o->style = optarg; break;
         case OPT_CHECK: o->check_only = true; break;
         case OPT_LIST_LINKS: o->list_links = true; break;
+        case OPT_WATCH: o->watch = true; break;
+        case OPT_NEW: o->new_folder = optarg; break;
         case ':': usage_error("option needs an argument:", argv[optind - 1]); break;
         default: usage_error("unknown option:", argv[optind - 1]);
         }
     }
+    if (o->new_folder && optind == argc)
+        return;
     if (optind != argc - 1)
         usage_error(optind >= argc ? "no source file given" : "more than one source file",
                     NULL);
@@ -218,25 +230,6 @@ static bool open_temp(const char *output, diag_list *d)
     return true;
 }
 
-static int finish(diag_list *d, const options *o, int status)
-{
-    if (o->quiet) {
-        diag_list errors;
-        diag_init(&errors);
-        for (size_t i = 0; i < d->count; i++)
-            if (d->items[i].severity != DIAG_WARNING)
-                diag_add(&errors, d->items[i].severity, d->items[i].loc, "%s",
-                         d->items[i].message);
-        diag_print(&errors, stderr);
-        diag_clear(&errors);
-    } else
-        diag_print(d, stderr);
-    diag_clear(d);
-    remove_temp();
-    xmlCleanupParser();
-    return status;
-}
-
 static int run(const options *o, diag_list *d)
 {
     char buf[PATH_MAX];
@@ -273,6 +266,55 @@ static int run(const options *o, diag_list *d)
     return ok ? status : (status ? status : 1);
 }
 
+static void print_diagnostics(diag_list *d, const options *o)
+{
+    if (o->quiet) {
+        diag_list errors;
+        diag_init(&errors);
+        for (size_t i = 0; i < d->count; i++)
+            if (d->items[i].severity != DIAG_WARNING)
+                diag_add(&errors, d->items[i].severity, d->items[i].loc, "%s",
+                         d->items[i].message);
+        diag_print(&errors, stderr);
+        diag_clear(&errors);
+    } else
+        diag_print(d, stderr);
+    diag_clear(d);
+}
+
+/* One build with its diagnostics printed: the watch mode's step. */
+static int build_once(void *user)
+{
+    const options *o = user;
+    diag_list d;
+    diag_init(&d);
+    int status = run(o, &d);
+    print_diagnostics(&d, o);
+    remove_temp();
+    return status;
+}
+
+static int run_new(const options *o)
+{
+    char buf[PATH_MAX];
+    char *schema = path_join(find_datadir(buf, sizeof buf), "schema/kcvs.rng");
+    bool ok = starter_create(o->new_folder, schema);
+    free(schema);
+    if (ok && !o->quiet)
+        fprintf(stderr, "kcvs-pdf: created %s: compile it with 'kcvs-pdf %s/report.xml'\n",
+                o->new_folder, o->new_folder);
+    return ok ? 0 : 2;
+}
+
+static int run_watch(options *o)
+{
+    char buf[PATH_MAX];
+    char *spath = style_path(find_datadir(buf, sizeof buf), o->style);
+    int status = watch_run(o->source, spath, build_once, o);
+    free(spath);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     options o = { 0 };
@@ -282,8 +324,7 @@ int main(int argc, char **argv)
     signal(SIGTERM, on_signal);
     signal(SIGHUP, on_signal);
     LIBXML_TEST_VERSION
-    diag_list d;
-    diag_init(&d);
-    int status = run(&o, &d);
-    return finish(&d, &o, status);
+    int status = o.new_folder ? run_new(&o) : o.watch ? run_watch(&o) : build_once(&o);
+    xmlCleanupParser();
+    return status;
 }

@@ -1,0 +1,67 @@
+"""The editors' conveniences: --new makes a report that compiles, --watch rebuilds."""
+import os
+import subprocess
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+KCVS = os.path.abspath(os.path.join(ROOT, os.environ.get("KCVS_PDF", "./kcvs-pdf")))
+
+
+def pdftext(path):
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+
+
+def test_new_creates_a_report_that_compiles(tmp_path):
+    folder = tmp_path / "jaarverslag-2026"
+    r = subprocess.run([KCVS, "--new", str(folder)], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0, r.stderr
+    for name in ("report.xml", "README.md", "sections/01-eerste-werkspoor.xml"):
+        assert (folder / name).is_file()
+        if name.endswith(".xml"):
+            assert "<?xml-model" in (folder / name).read_text()
+    out = tmp_path / "r.pdf"
+    r = subprocess.run([KCVS, "-W", "error", str(folder / "report.xml"), "-o", str(out)],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "Eerste werkspoor" in pdftext(out)
+
+
+def test_new_refuses_an_existing_folder(tmp_path):
+    r = subprocess.run([KCVS, "--new", str(tmp_path)], capture_output=True, text=True)
+    assert r.returncode == 2 and "cannot create folder" in r.stderr
+
+
+def wait_for(predicate, seconds):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_watch_rebuilds_within_a_second_after_a_section_changes(tmp_path):
+    folder = tmp_path / "r"
+    subprocess.run([KCVS, "--new", str(folder)], check=True, capture_output=True)
+    out = tmp_path / "w.pdf"
+    log = open(tmp_path / "watch.log", "w")
+    proc = subprocess.Popen([KCVS, "--watch", str(folder / "report.xml"), "-o", str(out)],
+                            stderr=log, stdout=subprocess.DEVNULL)
+    try:
+        assert wait_for(out.exists, 30), "no first build"
+        assert wait_for(lambda: "watching" in (tmp_path / "watch.log").read_text(), 10)
+        first = out.stat().st_mtime_ns
+        section = folder / "sections" / "01-eerste-werkspoor.xml"
+        section.write_text(section.read_text().replace(
+            "<title>Eerste werkspoor</title>", "<title>Gewijzigd werkspoor</title>"))
+        changed = time.monotonic()
+        assert wait_for(lambda: out.stat().st_mtime_ns != first, 1.0), "no rebuild within 1 s"
+        del changed
+        assert "Gewijzigd werkspoor" in pdftext(out)
+        # no temporary file is left beside the PDF for a viewer to trip on
+        assert not [p for p in tmp_path.iterdir() if p.name.startswith(".w.pdf")]
+        assert "rebuilt" in (tmp_path / "watch.log").read_text()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()

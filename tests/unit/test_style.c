@@ -1,0 +1,678 @@
+/* Unit tests of style: length parsing, loading the house style
+ * styles/kcvs.xml (every required class and page present, with sensible
+ * values), inheritance through base=, and broken style files written to a
+ * temporary folder, each refused with the style file's file:line. Run from
+ * the repository root. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <ftw.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "style.h"
+
+#define HOUSE_STYLE "styles/kcvs.xml"
+
+/* cmocka compares integers only. */
+#define assert_close(actual, expected) \
+    assert_close_at((actual), (expected), #actual, __FILE__, __LINE__)
+
+static void assert_close_at(double actual, double expected, const char *expr,
+                            const char *file, int line)
+{
+    if (fabs(actual - expected) <= 1e-6 * (fabs(expected) > 1 ? fabs(expected) : 1))
+        return;
+    print_error("%s is %.9g, expected %.9g\n", expr, actual, expected);
+    _fail(file, line);
+}
+
+/* ---- fixture: a temporary folder, the house style's text, an arena ------ */
+
+static char tmpdir[] = "/tmp/kcvs-test-style-XXXXXX";
+static char fonts_dir[PATH_MAX];
+static char *house_text;
+
+typedef struct fixture {
+    arena *a;
+    diag_list diags;
+} fixture;
+
+static int remove_entry(const char *path, const struct stat *sb, int flag,
+                        struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static char *read_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *s = malloc((size_t)n + 1);
+    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
+        free(s);
+        s = NULL;
+    }
+    if (s)
+        s[n] = '\0';
+    fclose(f);
+    return s;
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    if (!mkdtemp(tmpdir) || !getcwd(fonts_dir, sizeof fonts_dir - 8))
+        return -1;
+    strcat(fonts_dir, "/fonts");
+    house_text = read_text(HOUSE_STYLE);
+    return house_text ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    free(house_text);
+    return nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    if (!f)
+        return -1;
+    f->a = arena_new();
+    diag_init(&f->diags);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    diag_clear(&f->diags);
+    arena_free(f->a);
+    free(f);
+    return 0;
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+
+/* Writes text as tmpdir/name; returns the path (malloc'ed). */
+static char *write_style(const char *name, const char *text)
+{
+    char *path = malloc(PATH_MAX);
+    assert_non_null(path);
+    snprintf(path, PATH_MAX, "%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fputs(text, f) >= 0, 1);
+    assert_int_equal(fclose(f), 0);
+    return path;
+}
+
+/* The house style with its first occurrence of from replaced by to
+ * (malloc'ed). */
+static char *house_with(const char *from, const char *to)
+{
+    const char *at = strstr(house_text, from);
+    assert_non_null(at);
+    size_t head = (size_t)(at - house_text);
+    char *s = malloc(strlen(house_text) + strlen(to) + 1);
+    assert_non_null(s);
+    memcpy(s, house_text, head);
+    strcpy(s + head, to);
+    strcat(s, at + strlen(from));
+    return s;
+}
+
+/* The house style with one more line just before </style>; *line is that
+ * line's number. */
+static char *house_plus_line(const char *extra, int *line)
+{
+    const char *close = strstr(house_text, "</style>");
+    assert_non_null(close);
+    int n = 1;
+    for (const char *p = house_text; p < close; p++)
+        n += *p == '\n';
+    *line = n;
+    char *with = malloc(strlen(extra) + 2);
+    assert_non_null(with);
+    sprintf(with, "%s\n", extra);
+    char *s = house_with("</style>", "");
+    char *out = malloc(strlen(s) + strlen(with) + 16);
+    assert_non_null(out);
+    size_t head = (size_t)(close - house_text);
+    memcpy(out, s, head);
+    strcpy(out + head, with);
+    strcat(out, "</style>");
+    strcat(out, s + head);
+    free(with);
+    free(s);
+    return out;
+}
+
+/* Finds a diagnostic whose message contains needle. */
+static const diag *find_diag(const diag_list *d, const char *needle)
+{
+    for (size_t i = 0; i < d->count; i++)
+        if (strstr(d->items[i].message, needle))
+            return &d->items[i];
+    return NULL;
+}
+
+static void print_diags(const diag_list *d)
+{
+    for (size_t i = 0; i < d->count; i++)
+        print_message("  diag: %s:%d: %s\n", d->items[i].loc.file ? d->items[i].loc.file : "-",
+                      d->items[i].loc.line, d->items[i].message);
+}
+
+/* Loads text as a style file and expects it to be refused with a
+ * diagnostic of severity sev at path:line (line 0: any line) whose message
+ * holds needle. */
+static void assert_refused(fixture *f, const char *name, const char *text,
+                           diag_severity sev, int line, const char *needle)
+{
+    char *path = write_style(name, text);
+    style *s = style_load(f->a, path, fonts_dir, &f->diags);
+    if (s) {
+        free(path);
+        fail_msg("%s was accepted; expected '%s'", name, needle);
+    }
+    const diag *g = find_diag(&f->diags, needle);
+    if (!g) {
+        print_diags(&f->diags);
+        free(path);
+        fail_msg("%s: no diagnostic mentions '%s'", name, needle);
+    }
+    assert_int_equal(g->severity, sev);
+    assert_non_null(g->loc.file);
+    assert_string_equal(g->loc.file, path);
+    if (line)
+        assert_int_equal(g->loc.line, line);
+    else
+        assert_true(g->loc.line > 0);
+    free(path);
+}
+
+static const style *load_house(fixture *f)
+{
+    const style *s = style_load(f->a, HOUSE_STYLE, NULL, &f->diags);
+    if (!s) {
+        print_diags(&f->diags);
+        fail_msg("%s did not load", HOUSE_STYLE);
+    }
+    assert_int_equal(f->diags.count, 0);
+    return s;
+}
+
+static const style_class *cls(const style *s, const char *name)
+{
+    const style_class *c = style_class_get(s, name);
+    if (!c)
+        fail_msg("no class '%s'", name);
+    return c;
+}
+
+/* ---- lengths --------------------------------------------------------------- */
+
+static void length_units(void **state)
+{
+    (void)state;
+    double pt = -1;
+    assert_true(style_parse_length("12pt", &pt));
+    assert_close(pt, 12);
+    assert_true(style_parse_length("0.5pt", &pt));
+    assert_close(pt, 0.5);
+    assert_true(style_parse_length("25.4mm", &pt));
+    assert_close(pt, 72);
+    assert_true(style_parse_length("4.2mm", &pt));
+    assert_close(pt, 4.2 * 72 / 25.4);
+    assert_true(style_parse_length("2.54cm", &pt));
+    assert_close(pt, 72);
+    assert_true(style_parse_length("1cm", &pt));
+    assert_close(pt, 72 / 2.54);
+    assert_true(style_parse_length("0.5in", &pt));
+    assert_close(pt, 36);
+    assert_true(style_parse_length("6pc", &pt));
+    assert_close(pt, 72);
+    assert_true(style_parse_length("210mm", &pt));
+    assert_close(pt, 595.275590551);
+    assert_true(style_parse_length("-3pt", &pt)); /* hanging indents */
+    assert_close(pt, -3);
+    /* Zero needs no unit. */
+    pt = -1;
+    assert_true(style_parse_length("0", &pt));
+    assert_close(pt, 0);
+}
+
+static void length_rejects(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "", "pt", "12", "1.5", "12px", "12em", "12 pt", "12pt ", "12ptx",
+        "12mmm", "twelve", "12PT", "nanpt", "infpt", "1e999pt", "12pt;",
+        "0x10pt", /* a hexadecimal float is not a length */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        double pt = 4242;
+        if (style_parse_length(bad[i], &pt))
+            fail_msg("\"%s\" accepted as %g pt", bad[i], pt);
+        if (pt != 4242)
+            fail_msg("\"%s\": output written on failure", bad[i]);
+    }
+}
+
+/* ---- the house style ------------------------------------------------------- */
+
+static void house_style_loads_with_every_required_class(void **state)
+{
+    fixture *f = *state;
+    const style *s = load_house(f);
+    static const char *const required[] = {
+        "body", "lead", "cta", "h1", "h2", "h3", "h4", "h1-subtitle", "list",
+        "table-title", "table-cell", "table-head", "table-total", "caption",
+        "footnote", "toc-title", "toc-entry", "toc-number", "cover-title",
+        "cover-subtitle", "cover-meta", "cover-para", "header", "footer",
+        "workstream-number", "minor-heading", "abstract" };
+    for (size_t i = 0; i < sizeof required / sizeof *required; i++) {
+        const style_class *c = cls(s, required[i]);
+        if (!(c->size >= 5 && c->size <= 60))
+            fail_msg("class %s: size %g pt", required[i], c->size);
+        if (!(c->leading >= c->size && c->leading <= 2 * c->size))
+            fail_msg("class %s: leading %g pt for size %g", required[i],
+                     c->leading, c->size);
+        assert_true(c->font >= 0 && c->font < s->font_count);
+        assert_true(c->variant >= 0 && c->variant < FONT_VARIANTS);
+        assert_true(c->align >= ALIGN_JUSTIFY && c->align <= ALIGN_CENTER);
+        assert_true(c->colour >= -1 && c->colour < s->colour_count);
+        assert_true(c->background >= -1 && c->background < s->colour_count);
+        assert_true(c->space_before >= 0 && c->space_after >= 0);
+    }
+    assert_null(style_class_get(s, "no-such-class"));
+    for (const char *const *m = (const char *const[]){ "cover", "contents",
+                                                        "opener", "continuation",
+                                                        NULL };
+         *m; m++) {
+        const style_master *pm = style_master_get(s, *m);
+        if (!pm)
+            fail_msg("no page '%s'", *m);
+        assert_close(pm->width, 595.275590551);  /* A4 */
+        assert_close(pm->height, 841.889763780);
+        assert_true(pm->margin_top > 0 && pm->margin_bottom > 0);
+        assert_true(pm->margin_inner + pm->margin_outer < pm->width / 2);
+    }
+    assert_null(style_master_get(s, "no-such-page"));
+}
+
+static void house_style_values(void **state)
+{
+    fixture *f = *state;
+    const style *s = load_house(f);
+    const style_class *body = cls(s, "body");
+    assert_close(body->size, 10);
+    assert_close(body->leading, 15);
+    assert_close(body->space_after, 7);
+    assert_int_equal(body->align, ALIGN_JUSTIFY);
+    assert_true(body->hyphenate);
+    assert_int_equal(body->variant, FONT_REGULAR);
+    const style_class *h1 = cls(s, "h1");
+    assert_close(h1->size, 22);
+    assert_int_equal(h1->variant, FONT_BOLD);
+    assert_int_equal(h1->align, ALIGN_LEFT);
+    assert_false(h1->hyphenate);
+    assert_true(h1->keep_with_next);
+    assert_close(h1->rule_width, 2);
+    const style_colour *accent = style_colour_at(s, h1->rule_colour);
+    assert_non_null(accent);
+    assert_string_equal(accent->name, "accent");
+    const style_class *cta = cls(s, "cta");
+    assert_true(cta->uppercase);
+    assert_non_null(cta->prefix);
+    assert_string_equal(cta->prefix, "→ ");
+    assert_close(cta->letter_spacing, 0.4);
+    /* Colours: RGB 0..1 and CMYK percentages as 0..1. */
+    const style_colour *primary = style_colour_at(s, h1->colour);
+    assert_non_null(primary);
+    assert_string_equal(primary->name, "primary");
+    assert_close(primary->rgb[0], 0x00 / 255.0);
+    assert_close(primary->rgb[1], 0x50 / 255.0);
+    assert_close(primary->rgb[2], 0x6e / 255.0);
+    assert_close(primary->cmyk[0], 1.0);
+    assert_close(primary->cmyk[1], 0.45);
+    assert_close(primary->cmyk[3], 0.35);
+    assert_null(style_colour_at(s, -1));
+    assert_null(style_colour_at(s, s->colour_count));
+    /* Typography and strings. */
+    assert_close(s->typo.tolerance, 200);
+    assert_close(s->typo.hyphen_penalty, 50);
+    assert_int_equal(s->typo.hyphen_right_min, 3);
+    assert_string_equal(s->strings.toc_title, "Inhoud");
+    assert_string_equal(s->strings.bullets[0], "•");
+    assert_string_equal(s->strings.ordered_formats[1], "a.");
+    assert_close(s->list_indent, 14);
+    /* Page masters inherit from the page named in base=. */
+    const style_master *cover = style_master_get(s, "cover");
+    assert_close(cover->margin_top, 70 * 72 / 25.4);
+    assert_close(cover->margin_inner, 25 * 72 / 25.4);
+    assert_true(cover->background >= 0);
+}
+
+static void house_style_font_files_exist(void **state)
+{
+    fixture *f = *state;
+    const style *s = load_house(f);
+    assert_true(s->font_count >= 1);
+    for (int i = 0; i < s->font_count; i++)
+        for (int v = 0; v < FONT_VARIANTS; v++) {
+            const char *p = s->fonts[i].path[v];
+            assert_non_null(p);
+            if (access(p, R_OK) != 0)
+                fail_msg("font %s variant %d: '%s' unreadable", s->fonts[i].name, v, p);
+        }
+}
+
+/* style.h: "path[FONT_VARIANTS]; absolute paths after loading". */
+static void house_style_font_paths_are_absolute(void **state)
+{
+    fixture *f = *state;
+    const style *s = load_house(f);
+    for (int i = 0; i < s->font_count; i++)
+        for (int v = 0; v < FONT_VARIANTS; v++)
+            if (s->fonts[i].path[v][0] != '/')
+                fail_msg("font %s variant %d: path '%s' is not absolute",
+                         s->fonts[i].name, v, s->fonts[i].path[v]);
+}
+
+static void inheritance_in_the_house_style(void **state)
+{
+    fixture *f = *state;
+    const style *s = load_house(f);
+    /* h4 is based on h3: it takes h3's size, leading and colour. */
+    const style_class *h3 = cls(s, "h3"), *h4 = cls(s, "h4");
+    assert_string_equal(h4->base, "h3");
+    assert_close(h4->size, h3->size);
+    assert_close(h4->leading, h3->leading);
+    assert_int_equal(h4->colour, h3->colour);
+    assert_int_equal(h4->align, h3->align);
+    assert_int_equal(h4->variant, FONT_BOLD_ITALIC); /* its own */
+    assert_close(h4->space_before, 6);
+    /* Without base=, a class is based on body. */
+    const style_class *body = cls(s, "body"), *list = cls(s, "list");
+    assert_string_equal(list->base, "body");
+    assert_close(list->size, body->size);
+    assert_close(list->leading, body->leading);
+    assert_int_equal(list->align, body->align);
+    assert_int_equal(list->font, body->font);
+    assert_close(list->space_after, 3);
+    const style_class *head = cls(s, "table-head"), *cell = cls(s, "table-cell");
+    assert_close(head->size, cell->size);
+    assert_close(head->size, 9.5);
+}
+
+/* ---- temporary style files --------------------------------------------- */
+
+static void copy_in_another_folder_uses_the_font_fallback(void **state)
+{
+    fixture *f = *state;
+    /* ../fonts/ does not exist next to the copy: the fallback folder is
+     * searched by file name. */
+    char *path = write_style("copy.xml", house_text);
+    const style *s = style_load(f->a, path, fonts_dir, &f->diags);
+    if (!s)
+        print_diags(&f->diags);
+    assert_non_null(s);
+    assert_int_equal(f->diags.count, 0);
+    assert_non_null(strstr(s->fonts[0].path[FONT_REGULAR], "NotoSans-Regular.ttf"));
+    assert_int_equal(access(s->fonts[0].path[FONT_REGULAR], R_OK), 0);
+    free(path);
+}
+
+static void copy_without_fallback_misses_its_fonts(void **state)
+{
+    fixture *f = *state;
+    char *path = write_style("nofallback.xml", house_text);
+    assert_null(style_load(f->a, path, NULL, &f->diags));
+    const diag *g = find_diag(&f->diags, "not found");
+    assert_non_null(g);
+    assert_int_equal(g->severity, DIAG_ENVIRONMENT);
+    assert_int_equal(diag_exit_status(&f->diags, false), 2);
+    free(path);
+}
+
+static void unknown_property(void **state)
+{
+    fixture *f = *state;
+    int line;
+    char *text = house_plus_line("  <class name=\"extra\" bogus=\"1\"/>", &line);
+    assert_refused(f, "unknown-prop.xml", text, DIAG_ERROR, line, "bogus");
+    free(text);
+}
+
+static void unknown_property_on_a_page(void **state)
+{
+    fixture *f = *state;
+    int line;
+    char *text = house_plus_line("  <page name=\"extra\" base=\"body\" gutter=\"1pt\"/>",
+                                 &line);
+    assert_refused(f, "unknown-page-prop.xml", text, DIAG_ERROR, line, "gutter");
+    free(text);
+}
+
+static void bad_length(void **state)
+{
+    fixture *f = *state;
+    int line;
+    char *text = house_plus_line("  <class name=\"extra\" size=\"12px\"/>", &line);
+    assert_refused(f, "bad-length.xml", text, DIAG_ERROR, line, "12px");
+    free(text);
+    text = house_plus_line("  <layout list-indent=\"wide\"/>", &line);
+    assert_refused(f, "bad-layout-length.xml", text, DIAG_ERROR, line, "wide");
+    free(text);
+}
+
+static void bad_boolean_number_and_enum(void **state)
+{
+    fixture *f = *state;
+    int line;
+    char *text = house_plus_line("  <class name=\"extra\" hyphenate=\"yes\"/>", &line);
+    assert_refused(f, "bad-bool.xml", text, DIAG_ERROR, line, "yes");
+    free(text);
+    text = house_plus_line("  <typography tolerance=\"lots\"/>", &line);
+    assert_refused(f, "bad-number.xml", text, DIAG_ERROR, line, "lots");
+    free(text);
+    text = house_plus_line("  <class name=\"extra\" align=\"middle\"/>", &line);
+    assert_refused(f, "bad-align.xml", text, DIAG_ERROR, line, "middle");
+    free(text);
+}
+
+static void unknown_colour_reference(void **state)
+{
+    fixture *f = *state;
+    int line;
+    char *text = house_plus_line("  <class name=\"extra\" colour=\"mauve\"/>", &line);
+    assert_refused(f, "bad-colour.xml", text, DIAG_ERROR, line, "mauve");
+    free(text);
+    text = house_plus_line("  <page name=\"extra\" base=\"body\" band-colour=\"teal\"/>",
+                           &line);
+    assert_refused(f, "bad-band.xml", text, DIAG_ERROR, line, "teal");
+    free(text);
+}
+
+static void malformed_colour_values(void **state)
+{
+    fixture *f = *state;
+    int line;
+    char *text = house_plus_line("  <colour name=\"x\" rgb=\"#12345\" cmyk=\"0 0 0 0\"/>",
+                                 &line);
+    assert_refused(f, "bad-rgb.xml", text, DIAG_ERROR, line, "rgb");
+    free(text);
+    text = house_plus_line("  <colour name=\"x\" rgb=\"#123456\" cmyk=\"0 0 0 150\"/>",
+                           &line);
+    assert_refused(f, "bad-cmyk.xml", text, DIAG_ERROR, line, "cmyk");
+    free(text);
+}
+
+static void unknown_element(void **state)
+{
+    fixture *f = *state;
+    int line;
+    char *text = house_plus_line("  <frobnicate/>", &line);
+    assert_refused(f, "unknown-element.xml", text, DIAG_ERROR, line, "frobnicate");
+    free(text);
+}
+
+static void element_outside_the_style_namespace(void **state)
+{
+    fixture *f = *state;
+    int line;
+    char *text = house_plus_line("  <class xmlns=\"urn:other\" name=\"x\"/>", &line);
+    assert_refused(f, "foreign.xml", text, DIAG_ERROR, line, "namespace");
+    free(text);
+}
+
+static void missing_font_file_is_an_environment_error(void **state)
+{
+    fixture *f = *state;
+    int line;
+    char *text = house_plus_line("  <font name=\"extra\" regular=\"NoSuchFont-Regular.ttf\"/>",
+                                 &line);
+    assert_refused(f, "missing-font.xml", text, DIAG_ENVIRONMENT, line,
+                   "NoSuchFont-Regular.ttf");
+    assert_int_equal(diag_exit_status(&f->diags, false), 2);
+    free(text);
+}
+
+static void missing_required_class(void **state)
+{
+    fixture *f = *state;
+    char *text = house_with("name=\"caption\"", "name=\"kaption\"");
+    assert_refused(f, "no-caption.xml", text, DIAG_ERROR, 0, "caption");
+    free(text);
+}
+
+/* model.c sets a level-1 section's <subtitle> in class "h1-subtitle"; a
+ * style without it loads, and the subtitle's block has no class. */
+static void missing_h1_subtitle_class(void **state)
+{
+    fixture *f = *state;
+    char *text = house_with("name=\"h1-subtitle\"", "name=\"h1-sub\"");
+    assert_refused(f, "no-h1-subtitle.xml", text, DIAG_ERROR, 0, "h1-subtitle");
+    free(text);
+}
+
+static void missing_required_page(void **state)
+{
+    fixture *f = *state;
+    char *text = house_with("name=\"opener\"", "name=\"openr\"");
+    assert_refused(f, "no-opener.xml", text, DIAG_ERROR, 0, "opener");
+    free(text);
+}
+
+static void base_must_exist_before_use(void **state)
+{
+    fixture *f = *state;
+    int line;
+    char *text = house_plus_line("  <class name=\"extra\" base=\"h9\"/>", &line);
+    assert_refused(f, "bad-base.xml", text, DIAG_ERROR, line, "h9");
+    free(text);
+}
+
+static void malformed_xml_is_refused(void **state)
+{
+    fixture *f = *state;
+    char *path = write_style("broken.xml",
+                             "<style xmlns=\"urn:x-kcvs-pdf:style\">\n"
+                             "  <colour name=\"a\"\n"
+                             "</style>\n");
+    assert_null(style_load(f->a, path, fonts_dir, &f->diags));
+    assert_true(diag_has_errors(&f->diags));
+    assert_non_null(f->diags.items[0].loc.file);
+    assert_string_equal(f->diags.items[0].loc.file, path);
+    assert_true(f->diags.items[0].loc.line >= 2);
+    free(path);
+}
+
+static void inheritance_in_a_written_style(void **state)
+{
+    fixture *f = *state;
+    int line;
+    /* A class based on h2 keeps its look but not its spacing or
+     * decoration (header comment in style.c: those belong to one class). */
+    char *text = house_plus_line("  <class name=\"extra\" base=\"h2\" size=\"20pt\"/>"
+                                 "<class name=\"plain\"/>"
+                                 "<class name=\"boxed\" base=\"cta\"/>",
+                                 &line);
+    char *path = write_style("inherit.xml", text);
+    const style *s = style_load(f->a, path, fonts_dir, &f->diags);
+    if (!s)
+        print_diags(&f->diags);
+    assert_non_null(s);
+    const style_class *h2 = cls(s, "h2"), *x = cls(s, "extra");
+    assert_close(x->size, 20);
+    assert_close(x->leading, h2->leading);
+    assert_int_equal(x->variant, h2->variant);
+    assert_int_equal(x->colour, h2->colour);
+    assert_int_equal(x->align, h2->align);
+    assert_int_equal(x->hyphenate, h2->hyphenate);
+    assert_close(x->space_before, 0);
+    assert_false(x->keep_with_next);
+    const style_class *plain = cls(s, "plain"), *body = cls(s, "body");
+    assert_close(plain->size, body->size);
+    assert_int_equal(plain->align, body->align);
+    const style_class *boxed = cls(s, "boxed"), *cta = cls(s, "cta");
+    assert_true(boxed->uppercase);
+    assert_int_equal(boxed->variant, cta->variant);
+    assert_int_equal(boxed->background, -1);
+    assert_null(boxed->prefix);
+    free(path);
+    free(text);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(length_units),
+        T(length_rejects),
+        T(house_style_loads_with_every_required_class),
+        T(house_style_values),
+        T(house_style_font_files_exist),
+        T(house_style_font_paths_are_absolute),
+        T(inheritance_in_the_house_style),
+        T(copy_in_another_folder_uses_the_font_fallback),
+        T(copy_without_fallback_misses_its_fonts),
+        T(unknown_property),
+        T(unknown_property_on_a_page),
+        T(bad_length),
+        T(bad_boolean_number_and_enum),
+        T(unknown_colour_reference),
+        T(malformed_colour_values),
+        T(unknown_element),
+        T(element_outside_the_style_namespace),
+        T(missing_font_file_is_an_environment_error),
+        T(missing_required_class),
+        T(missing_h1_subtitle_class),
+        T(missing_required_page),
+        T(base_must_exist_before_use),
+        T(malformed_xml_is_refused),
+        T(inheritance_in_a_written_style),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
