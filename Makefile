@@ -29,7 +29,8 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 ASAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests-asan/%)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all deps test-deps report check unit e2e asan-check bench clean install uninstall
+.PHONY: all deps test-deps report check unit e2e asan-check bench clean install \
+        uninstall dist docs validate gallery fuzz
 
 all: kcvs-pdf
 
@@ -91,5 +92,51 @@ bench: deps
 
 clean:
 	rm -rf build kcvs-pdf kcvs-pdf-asan
+
+SHARE := $(DESTDIR)$(PREFIX)/share/kcvs-pdf
+INSTALLED_DATA := $(wildcard schema/*.rng schema/*.rnc styles/*.xml fonts/*.ttf fonts/*.txt)
+
+install: kcvs-pdf
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(SHARE)/schema $(SHARE)/styles $(SHARE)/fonts
+	install -m 755 kcvs-pdf $(DESTDIR)$(PREFIX)/bin/kcvs-pdf
+	install -m 644 docs/kcvs-pdf.1 $(DESTDIR)$(PREFIX)/share/man/man1/kcvs-pdf.1
+	install -m 644 $(wildcard schema/*.rng schema/*.rnc) $(SHARE)/schema/
+	install -m 644 $(wildcard styles/*.xml) $(SHARE)/styles/
+	install -m 644 $(wildcard fonts/*.ttf fonts/*.txt) $(SHARE)/fonts/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/kcvs-pdf $(DESTDIR)$(PREFIX)/share/man/man1/kcvs-pdf.1
+	rm -f $(addprefix $(SHARE)/,$(INSTALLED_DATA))
+	-rmdir $(SHARE)/schema $(SHARE)/styles $(SHARE)/fonts $(SHARE) 2>/dev/null
+
+dist:
+	@mkdir -p out
+	git archive --format=tar.gz --prefix=kcvs-pdf-$(VERSION)/ -o out/kcvs-pdf-$(VERSION).tar.gz HEAD
+	@echo "wrote out/kcvs-pdf-$(VERSION).tar.gz"
+
+docs: deps
+	@$(MAKE) --no-print-directory kcvs-pdf
+	./kcvs-pdf -W error docs/guide.xml -o out/guide.pdf
+
+validate: test-deps
+	@for f in content/*.xml content/sections/*.xml; do \
+	    xmllint --noout --relaxng schema/kcvs.rng "$$f" || exit 1; \
+	    jing schema/kcvs.rng "$$f" || exit 1; \
+	done; echo "content/ is valid"
+
+# Cover, contents, two openers and the budget page, in both styles (every
+# workstream of the 2021 report fits on its opener: it has no continuation page).
+GALLERY_PAGES := 1 2 3 4 22
+gallery: report
+	@mkdir -p out/gallery
+	./kcvs-pdf --style sober content/report.xml -o out/report-sober.pdf
+	@for p in $(GALLERY_PAGES); do \
+	    pdftoppm -png -r 60 -singlefile -f $$p -l $$p out/report.pdf out/gallery/kcvs-$$p; \
+	    pdftoppm -png -r 60 -singlefile -f $$p -l $$p out/report-sober.pdf out/gallery/sober-$$p; \
+	done; ls out/gallery
+
+fuzz: test-deps
+	sh tests/fuzz/run.sh $${FUZZ_SECONDS:-600}
 
 -include $(OBJ:.o=.d)

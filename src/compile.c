@@ -92,7 +92,7 @@ bool compile_document(const compile_request *req, diag_list *d)
     if (doc && !diag_has_errors(d)) {
         layout_stats stats = { 0 };
         layout_options lo = { req->profile == PROFILE_PRINT,
-                              req->profile == PROFILE_ARCHIVE };
+                              req->profile == PROFILE_ARCHIVE, req->progress };
         lay = layout_document(a, doc, st, fonts, &lo, d, &stats);
         report_stage(req->stage_log, "layout", &t0);
         if (req->stage_log)

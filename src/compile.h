@@ -28,6 +28,7 @@ typedef struct compile_request {
     bool warnings_are_errors;
     FILE *stage_log;         /* per-stage time and memory, or NULL */
     FILE *link_list;         /* --list-links output, or NULL */
+    void (*progress)(int pages); /* progress as pages are laid out, or NULL */
 } compile_request;
 
 bool compile_document(const compile_request *req, diag_list *diags);

@@ -52,6 +52,7 @@ typedef struct lctx {
     bool in_list;
     bool print;
     bool require_alt;
+    void (*progress)(int pages);
 } lctx;
 
 /* ---- the vertical list ------------------------------------------------------ */
@@ -578,6 +579,8 @@ static page *new_page(lctx *c, const style_master *m)
     }
     page *p = &r->pages[r->page_count++];
     memset(p, 0, sizeof *p);
+    if (c->progress && r->page_count % 50 == 0)
+        c->progress(r->page_count);
     p->master = m;
     p->number = r->page_count;
     if (m->background >= 0) {
@@ -1116,6 +1119,7 @@ layout_result *layout_document(arena *a, document *doc, const style *st,
     init_ctx(&c, a, doc, st, fonts, diags);
     c.print = opt && opt->print;
     c.require_alt = opt && opt->require_alt;
+    c.progress = opt ? opt->progress : NULL;
     add_toc_links(&c);
     /* Cover. */
     vlist *cover = fresh_list(&c);

@@ -23,6 +23,7 @@ typedef struct layout_stats {
 typedef struct layout_options {
     bool print;       /* printer's slug line, warnings about RGB images */
     bool require_alt; /* an image without alternative text is an error */
+    void (*progress)(int pages); /* called as pages are laid out, or NULL */
 } layout_options;
 
 layout_result *layout_document(arena *a, document *doc, const style *st,

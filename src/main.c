@@ -151,12 +151,16 @@ static const char *find_datadir(char *buf, size_t size)
     if (n > 0) {
         exe[n] = '\0';
         char *dir = dirname(exe);
-        char *probe = path_join(dir, "schema/kcvs.rng");
-        bool found = probe && file_exists(probe);
-        free(probe);
-        if (found) {
-            snprintf(buf, size, "%s", dir);
-            return buf;
+        /* A checkout keeps them beside the binary; an installed binary in
+         * PREFIX/bin finds PREFIX/share/kcvs-pdf, wherever PREFIX is. */
+        static const char *const candidates[] = { "", "/../share/kcvs-pdf" };
+        for (int i = 0; i < 2; i++) {
+            snprintf(buf, size, "%s%s", dir, candidates[i]);
+            char *probe = path_join(buf, "schema/kcvs.rng");
+            bool found = probe && file_exists(probe);
+            free(probe);
+            if (found)
+                return buf;
         }
     }
     return KCVS_DATADIR;
@@ -230,8 +234,15 @@ static bool open_temp(const char *output, diag_list *d)
     return true;
 }
 
+/* A long document shows its progress on one terminal line. */
+static void show_progress(int pages)
+{
+    fprintf(stderr, "\rkcvs-pdf: laying out… %d pages", pages);
+}
+
 static int run(const options *o, diag_list *d)
 {
+    bool terminal = isatty(STDERR_FILENO) && !o->quiet;
     char buf[PATH_MAX];
     const char *datadir = find_datadir(buf, sizeof buf);
     char *schema = path_join(datadir, "schema/kcvs.rng");
@@ -245,8 +256,11 @@ static int run(const options *o, diag_list *d)
                                 "/usr/share/color/icc/ghostscript/default_cmyk.icc",
                                 o->profile, o->warnings_are_errors,
                                 o->verbose ? stderr : NULL,
-                                o->list_links ? stdout : NULL };
+                                o->list_links ? stdout : NULL,
+                                terminal ? show_progress : NULL };
         ok = compile_document(&req, d);
+        if (terminal)
+            fputs("\r\033[K", stderr);
         if (ok && !o->check_only) {
             if (rename(temp_path, output) != 0) {
                 diag_add(d, DIAG_ENVIRONMENT, (src_loc){ output, 0, 0 },

@@ -154,8 +154,8 @@ def long_table(compiled):
     pages = {}
     for i in range(doc.page_count):
         rows = [w for w in doc.words_matching(i, r"\d\d")
-                if any(v.text == "Rij" and abs(v.box.cy - w.box.cy) < 2 and v.box.x1 < w.box.x0
-                       for v in doc.bbox_words[i])]
+                if any(v.text == "Rij" and abs(v.box.cy - w.box.cy) < 2
+                       and 0 <= w.box.x0 - v.box.x1 < 10 for v in doc.bbox_words[i])]
         if rows:
             pages[i] = rows
     return doc, pages

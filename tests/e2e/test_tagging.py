@@ -84,9 +84,12 @@ def test_every_link_annotation_belongs_to_a_link_element(report, parent_tree):
 
 def test_h1_elements_are_the_workstream_titles(report, content, elements, titles):
     h1 = [canon(element_text(report, content, e)) for e in elements if e.S == "/H1"]
-    want = [canon(t) for t in titles]
-    # the cover title may be an H1 too
-    assert h1 in (want, [canon("Jaarverslag 2021")] + want), h1
+    # besides the workstream titles, the cover title and the contents
+    # page's title (styles: toc-title="Inhoud") may be H1 too
+    optional = [canon("Jaarverslag 2021"), canon("Inhoud")]
+    while h1 and h1[0] in optional:
+        optional.remove(h1.pop(0))
+    assert h1 == [canon(t) for t in titles]
 
 
 def test_paragraph_elements_hold_the_body_text(report, content, elements):

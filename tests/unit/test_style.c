@@ -44,7 +44,17 @@ static char *house_text;
 typedef struct fixture {
     arena *a;
     diag_list diags;
+    void *owned[16]; /* malloc'ed by helpers, freed by teardown */
+    int owned_count;
 } fixture;
+
+static void *own(fixture *f, void *p)
+{
+    assert_non_null(p);
+    assert_true(f->owned_count < 16);
+    f->owned[f->owned_count++] = p;
+    return p;
+}
 
 static int remove_entry(const char *path, const struct stat *sb, int flag,
                         struct FTW *ftw)
@@ -107,6 +117,8 @@ static int teardown(void **state)
     fixture *f = *state;
     diag_clear(&f->diags);
     arena_free(f->a);
+    for (int i = 0; i < f->owned_count; i++)
+        free(f->owned[i]);
     free(f);
     return 0;
 }
@@ -114,27 +126,25 @@ static int teardown(void **state)
 /* ---- helpers ------------------------------------------------------------ */
 
 /* Writes text as tmpdir/name; returns the path (malloc'ed). */
-static char *write_style(const char *name, const char *text)
+static char *write_style(fixture *f, const char *name, const char *text)
 {
-    char *path = malloc(PATH_MAX);
-    assert_non_null(path);
+    char *path = own(f, malloc(PATH_MAX));
     snprintf(path, PATH_MAX, "%s/%s", tmpdir, name);
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fputs(text, f) >= 0, 1);
-    assert_int_equal(fclose(f), 0);
+    FILE *out = fopen(path, "wb");
+    assert_non_null(out);
+    assert_int_equal(fputs(text, out) >= 0, 1);
+    assert_int_equal(fclose(out), 0);
     return path;
 }
 
 /* The house style with its first occurrence of from replaced by to
  * (malloc'ed). */
-static char *house_with(const char *from, const char *to)
+static char *house_with(fixture *f, const char *from, const char *to)
 {
     const char *at = strstr(house_text, from);
     assert_non_null(at);
     size_t head = (size_t)(at - house_text);
-    char *s = malloc(strlen(house_text) + strlen(to) + 1);
-    assert_non_null(s);
+    char *s = own(f, malloc(strlen(house_text) + strlen(to) + 1));
     memcpy(s, house_text, head);
     strcpy(s + head, to);
     strcat(s, at + strlen(from));
@@ -143,7 +153,7 @@ static char *house_with(const char *from, const char *to)
 
 /* The house style with one more line just before </style>; *line is that
  * line's number. */
-static char *house_plus_line(const char *extra, int *line)
+static char *house_plus_line(fixture *f, const char *extra, int *line)
 {
     const char *close = strstr(house_text, "</style>");
     assert_non_null(close);
@@ -151,19 +161,12 @@ static char *house_plus_line(const char *extra, int *line)
     for (const char *p = house_text; p < close; p++)
         n += *p == '\n';
     *line = n;
-    char *with = malloc(strlen(extra) + 2);
-    assert_non_null(with);
-    sprintf(with, "%s\n", extra);
-    char *s = house_with("</style>", "");
-    char *out = malloc(strlen(s) + strlen(with) + 16);
-    assert_non_null(out);
     size_t head = (size_t)(close - house_text);
-    memcpy(out, s, head);
-    strcpy(out + head, with);
-    strcat(out, "</style>");
-    strcat(out, s + head);
-    free(with);
-    free(s);
+    char *out = own(f, malloc(strlen(house_text) + strlen(extra) + 2));
+    memcpy(out, house_text, head);
+    strcpy(out + head, extra);
+    strcat(out, "\n");
+    strcat(out, close);
     return out;
 }
 
@@ -189,16 +192,14 @@ static void print_diags(const diag_list *d)
 static void assert_refused(fixture *f, const char *name, const char *text,
                            diag_severity sev, int line, const char *needle)
 {
-    char *path = write_style(name, text);
+    char *path = write_style(f, name, text);
     style *s = style_load(f->a, path, fonts_dir, &f->diags);
     if (s) {
-        free(path);
         fail_msg("%s was accepted; expected '%s'", name, needle);
     }
     const diag *g = find_diag(&f->diags, needle);
     if (!g) {
         print_diags(&f->diags);
-        free(path);
         fail_msg("%s: no diagnostic mentions '%s'", name, needle);
     }
     assert_int_equal(g->severity, sev);
@@ -208,7 +209,6 @@ static void assert_refused(fixture *f, const char *name, const char *text,
         assert_int_equal(g->loc.line, line);
     else
         assert_true(g->loc.line > 0);
-    free(path);
 }
 
 static const style *load_house(fixture *f)
@@ -433,7 +433,7 @@ static void copy_in_another_folder_uses_the_font_fallback(void **state)
     fixture *f = *state;
     /* ../fonts/ does not exist next to the copy: the fallback folder is
      * searched by file name. */
-    char *path = write_style("copy.xml", house_text);
+    char *path = write_style(f, "copy.xml", house_text);
     const style *s = style_load(f->a, path, fonts_dir, &f->diags);
     if (!s)
         print_diags(&f->diags);
@@ -441,130 +441,113 @@ static void copy_in_another_folder_uses_the_font_fallback(void **state)
     assert_int_equal(f->diags.count, 0);
     assert_non_null(strstr(s->fonts[0].path[FONT_REGULAR], "NotoSans-Regular.ttf"));
     assert_int_equal(access(s->fonts[0].path[FONT_REGULAR], R_OK), 0);
-    free(path);
 }
 
 static void copy_without_fallback_misses_its_fonts(void **state)
 {
     fixture *f = *state;
-    char *path = write_style("nofallback.xml", house_text);
+    char *path = write_style(f, "nofallback.xml", house_text);
     assert_null(style_load(f->a, path, NULL, &f->diags));
     const diag *g = find_diag(&f->diags, "not found");
     assert_non_null(g);
     assert_int_equal(g->severity, DIAG_ENVIRONMENT);
     assert_int_equal(diag_exit_status(&f->diags, false), 2);
-    free(path);
 }
 
 static void unknown_property(void **state)
 {
     fixture *f = *state;
     int line;
-    char *text = house_plus_line("  <class name=\"extra\" bogus=\"1\"/>", &line);
+    char *text = house_plus_line(f, "  <class name=\"extra\" bogus=\"1\"/>", &line);
     assert_refused(f, "unknown-prop.xml", text, DIAG_ERROR, line, "bogus");
-    free(text);
 }
 
 static void unknown_property_on_a_page(void **state)
 {
     fixture *f = *state;
     int line;
-    char *text = house_plus_line("  <page name=\"extra\" base=\"body\" gutter=\"1pt\"/>",
+    char *text = house_plus_line(f, "  <page name=\"extra\" base=\"body\" gutter=\"1pt\"/>",
                                  &line);
     assert_refused(f, "unknown-page-prop.xml", text, DIAG_ERROR, line, "gutter");
-    free(text);
 }
 
 static void bad_length(void **state)
 {
     fixture *f = *state;
     int line;
-    char *text = house_plus_line("  <class name=\"extra\" size=\"12px\"/>", &line);
+    char *text = house_plus_line(f, "  <class name=\"extra\" size=\"12px\"/>", &line);
     assert_refused(f, "bad-length.xml", text, DIAG_ERROR, line, "12px");
-    free(text);
-    text = house_plus_line("  <layout list-indent=\"wide\"/>", &line);
+    text = house_plus_line(f, "  <layout list-indent=\"wide\"/>", &line);
     assert_refused(f, "bad-layout-length.xml", text, DIAG_ERROR, line, "wide");
-    free(text);
 }
 
 static void bad_boolean_number_and_enum(void **state)
 {
     fixture *f = *state;
     int line;
-    char *text = house_plus_line("  <class name=\"extra\" hyphenate=\"yes\"/>", &line);
+    char *text = house_plus_line(f, "  <class name=\"extra\" hyphenate=\"yes\"/>", &line);
     assert_refused(f, "bad-bool.xml", text, DIAG_ERROR, line, "yes");
-    free(text);
-    text = house_plus_line("  <typography tolerance=\"lots\"/>", &line);
+    text = house_plus_line(f, "  <typography tolerance=\"lots\"/>", &line);
     assert_refused(f, "bad-number.xml", text, DIAG_ERROR, line, "lots");
-    free(text);
-    text = house_plus_line("  <class name=\"extra\" align=\"middle\"/>", &line);
+    text = house_plus_line(f, "  <class name=\"extra\" align=\"middle\"/>", &line);
     assert_refused(f, "bad-align.xml", text, DIAG_ERROR, line, "middle");
-    free(text);
 }
 
 static void unknown_colour_reference(void **state)
 {
     fixture *f = *state;
     int line;
-    char *text = house_plus_line("  <class name=\"extra\" colour=\"mauve\"/>", &line);
+    char *text = house_plus_line(f, "  <class name=\"extra\" colour=\"mauve\"/>", &line);
     assert_refused(f, "bad-colour.xml", text, DIAG_ERROR, line, "mauve");
-    free(text);
-    text = house_plus_line("  <page name=\"extra\" base=\"body\" band-colour=\"teal\"/>",
+    text = house_plus_line(f, "  <page name=\"extra\" base=\"body\" band-colour=\"teal\"/>",
                            &line);
     assert_refused(f, "bad-band.xml", text, DIAG_ERROR, line, "teal");
-    free(text);
 }
 
 static void malformed_colour_values(void **state)
 {
     fixture *f = *state;
     int line;
-    char *text = house_plus_line("  <colour name=\"x\" rgb=\"#12345\" cmyk=\"0 0 0 0\"/>",
+    char *text = house_plus_line(f, "  <colour name=\"x\" rgb=\"#12345\" cmyk=\"0 0 0 0\"/>",
                                  &line);
     assert_refused(f, "bad-rgb.xml", text, DIAG_ERROR, line, "rgb");
-    free(text);
-    text = house_plus_line("  <colour name=\"x\" rgb=\"#123456\" cmyk=\"0 0 0 150\"/>",
+    text = house_plus_line(f, "  <colour name=\"x\" rgb=\"#123456\" cmyk=\"0 0 0 150\"/>",
                            &line);
     assert_refused(f, "bad-cmyk.xml", text, DIAG_ERROR, line, "cmyk");
-    free(text);
 }
 
 static void unknown_element(void **state)
 {
     fixture *f = *state;
     int line;
-    char *text = house_plus_line("  <frobnicate/>", &line);
+    char *text = house_plus_line(f, "  <frobnicate/>", &line);
     assert_refused(f, "unknown-element.xml", text, DIAG_ERROR, line, "frobnicate");
-    free(text);
 }
 
 static void element_outside_the_style_namespace(void **state)
 {
     fixture *f = *state;
     int line;
-    char *text = house_plus_line("  <class xmlns=\"urn:other\" name=\"x\"/>", &line);
+    char *text = house_plus_line(f, "  <class xmlns=\"urn:other\" name=\"x\"/>", &line);
     assert_refused(f, "foreign.xml", text, DIAG_ERROR, line, "namespace");
-    free(text);
 }
 
 static void missing_font_file_is_an_environment_error(void **state)
 {
     fixture *f = *state;
     int line;
-    char *text = house_plus_line("  <font name=\"extra\" regular=\"NoSuchFont-Regular.ttf\"/>",
+    char *text = house_plus_line(f, "  <font name=\"extra\" regular=\"NoSuchFont-Regular.ttf\"/>",
                                  &line);
     assert_refused(f, "missing-font.xml", text, DIAG_ENVIRONMENT, line,
                    "NoSuchFont-Regular.ttf");
     assert_int_equal(diag_exit_status(&f->diags, false), 2);
-    free(text);
 }
 
 static void missing_required_class(void **state)
 {
     fixture *f = *state;
-    char *text = house_with("name=\"caption\"", "name=\"kaption\"");
+    char *text = house_with(f, "name=\"caption\"", "name=\"kaption\"");
     assert_refused(f, "no-caption.xml", text, DIAG_ERROR, 0, "caption");
-    free(text);
 }
 
 /* model.c sets a level-1 section's <subtitle> in class "h1-subtitle"; a
@@ -572,32 +555,29 @@ static void missing_required_class(void **state)
 static void missing_h1_subtitle_class(void **state)
 {
     fixture *f = *state;
-    char *text = house_with("name=\"h1-subtitle\"", "name=\"h1-sub\"");
+    char *text = house_with(f, "name=\"h1-subtitle\"", "name=\"h1-sub\"");
     assert_refused(f, "no-h1-subtitle.xml", text, DIAG_ERROR, 0, "h1-subtitle");
-    free(text);
 }
 
 static void missing_required_page(void **state)
 {
     fixture *f = *state;
-    char *text = house_with("name=\"opener\"", "name=\"openr\"");
+    char *text = house_with(f, "name=\"opener\"", "name=\"openr\"");
     assert_refused(f, "no-opener.xml", text, DIAG_ERROR, 0, "opener");
-    free(text);
 }
 
 static void base_must_exist_before_use(void **state)
 {
     fixture *f = *state;
     int line;
-    char *text = house_plus_line("  <class name=\"extra\" base=\"h9\"/>", &line);
+    char *text = house_plus_line(f, "  <class name=\"extra\" base=\"h9\"/>", &line);
     assert_refused(f, "bad-base.xml", text, DIAG_ERROR, line, "h9");
-    free(text);
 }
 
 static void malformed_xml_is_refused(void **state)
 {
     fixture *f = *state;
-    char *path = write_style("broken.xml",
+    char *path = write_style(f, "broken.xml",
                              "<style xmlns=\"urn:x-kcvs-pdf:style\">\n"
                              "  <colour name=\"a\"\n"
                              "</style>\n");
@@ -606,7 +586,6 @@ static void malformed_xml_is_refused(void **state)
     assert_non_null(f->diags.items[0].loc.file);
     assert_string_equal(f->diags.items[0].loc.file, path);
     assert_true(f->diags.items[0].loc.line >= 2);
-    free(path);
 }
 
 static void inheritance_in_a_written_style(void **state)
@@ -615,11 +594,11 @@ static void inheritance_in_a_written_style(void **state)
     int line;
     /* A class based on h2 keeps its look but not its spacing or
      * decoration (header comment in style.c: those belong to one class). */
-    char *text = house_plus_line("  <class name=\"extra\" base=\"h2\" size=\"20pt\"/>"
+    char *text = house_plus_line(f, "  <class name=\"extra\" base=\"h2\" size=\"20pt\"/>"
                                  "<class name=\"plain\"/>"
                                  "<class name=\"boxed\" base=\"cta\"/>",
                                  &line);
-    char *path = write_style("inherit.xml", text);
+    char *path = write_style(f, "inherit.xml", text);
     const style *s = style_load(f->a, path, fonts_dir, &f->diags);
     if (!s)
         print_diags(&f->diags);
@@ -641,8 +620,6 @@ static void inheritance_in_a_written_style(void **state)
     assert_int_equal(boxed->variant, cta->variant);
     assert_int_equal(boxed->background, -1);
     assert_null(boxed->prefix);
-    free(path);
-    free(text);
 }
 
 int main(void)
