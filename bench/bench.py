@@ -16,6 +16,7 @@ as ru_maxrss of a reaped child includes its reaped descendants.
 """
 import argparse
 import datetime
+import hashlib
 import os
 import platform
 import shutil
@@ -31,7 +32,10 @@ import quality  # noqa: E402
 
 OUT = os.path.join("build", "bench")
 PDFS = os.path.join(OUT, "out")
-KCVS = "./kcvs-pdf"
+# The binary under test is copied here first, so that a ./kcvs-pdf rebuilt
+# by someone else during the run cannot mix two builds in one table; it finds
+# styles/, fonts/ and schema/ through KCVS_PDF_DATADIR.
+KCVS = OUT + "/kcvs-pdf"
 
 # name, source, kcvs-pdf runs, FOP runs, rows (tables)
 INPUTS = [
@@ -261,6 +265,15 @@ def main():
     except ValueError:
         t_start = time.time()
     os.makedirs(PDFS, exist_ok=True)
+    src_bin = os.environ.get("KCVS_PDF", "./kcvs-pdf")
+    if not os.access(src_bin, os.X_OK):
+        print("bench: %s is not an executable (make kcvs-pdf first)" % src_bin, file=sys.stderr)
+        return 2
+    shutil.copy2(src_bin, KCVS + ".tmp")
+    os.replace(KCVS + ".tmp", KCVS)
+    os.environ["KCVS_PDF_DATADIR"] = ROOT
+    with open(KCVS, "rb") as fb:
+        bin_sha = hashlib.sha256(fb.read()).hexdigest()[:12]
     fop_on = a.no_fop is None
     only = set(filter(None, a.only.split(",")))
     problems = []
@@ -269,7 +282,8 @@ def main():
     fopv = fop_version() if fop_on else "not run: " + a.no_fop
     print("machine: %s, nproc %s, %s RAM, %s" % (m["cpu"], m["nproc"], m["mem"], m["os"]))
     print("date:    %s" % m["date"])
-    print("kcvs:    %s (commit %s)" % (m["kcvs"], m["commit"] or "?"))
+    print("kcvs:    %s (commit %s), binary %s sha256 %s" % (m["kcvs"], m["commit"] or "?",
+                                                           src_bin, bin_sha))
     print("FOP:     %s" % fopv)
 
     # startup: the median of `kcvs-pdf --version`
@@ -341,9 +355,9 @@ def main():
     with open(os.path.join(OUT, "results.md"), "w") as fo:
         fo.write("# kcvs-pdf benchmark results\n\n")
         fo.write("- date: %s\n- machine: %s, nproc %s, %s RAM, %s\n- kcvs-pdf: %s (commit %s)\n"
-                 "- FOP: %s\n- kcvs-pdf startup (`--version`): %.2f ms\n- whole run: %.0f s\n\n"
+                 "- binary: %s, sha256 %s\n- FOP: %s\n- kcvs-pdf startup (`--version`): %.2f ms\n- whole run: %.0f s\n\n"
                  % (m["date"], m["cpu"], m["nproc"], m["mem"], m["os"], m["kcvs"],
-                    m["commit"] or "?", fopv, startup * 1000, elapsed))
+                    m["commit"] or "?", src_bin, bin_sha, fopv, startup * 1000, elapsed))
         fo.write(table + "\n\n" + runs_note + "\n")
         if checks:
             fo.write("\n## Targets\n\n")

@@ -40,8 +40,8 @@ ET.register_namespace("xi", XI)
 ALL = ["x10", "x100", "long200", "table1k", "table5k", "table10k"]
 # Characters of running text that make about 200 pages in the kcvs style
 # (10 pt Noto Sans, 160 mm measure, 15 pt leading): calibrated once on
-# kcvs-pdf's output (~4 280 characters per page).
-LONG_CHARS = 200 * 4280
+# kcvs-pdf's output (~3 640 characters per page).
+LONG_CHARS = 200 * 3640
 
 
 def q(tag, ns=DB):

@@ -13,7 +13,9 @@
 # the harness itself cannot run. See bench/NOTES.md.
 #
 # Options (passed to bench/bench.py): --only x1,x100  --runs N  --fop-runs N
-# Environment: BENCH_NO_FOP=1 runs kcvs-pdf alone.
+# Environment: BENCH_NO_FOP=1 runs kcvs-pdf alone; KCVS_PDF=path times that
+# binary instead of ./kcvs-pdf (it must find styles/ etc. via KCVS_PDF_DATADIR,
+# which the harness sets to this checkout).
 set -u
 cd "$(dirname "$0")/.." || exit 2
 BENCH_T0=$(date +%s.%N 2>/dev/null || date +%s)
@@ -71,8 +73,9 @@ else
     [ -z "$nofop" ] || echo "bench: FOP cannot run ($nofop): timing kcvs-pdf alone" >&2
 fi
 
-# the program under test (make bench has just built it optimised)
-if [ ! -x ./kcvs-pdf ]; then
+# the program under test (make bench has just built it optimised); KCVS_PDF
+# names another binary (e.g. a private build), which bench.py copies first
+if [ -z "${KCVS_PDF:-}" ] && [ ! -x ./kcvs-pdf ]; then
     echo "bench: ./kcvs-pdf missing: building it" >&2
     make --no-print-directory kcvs-pdf CFLAGS="-O2 -DNDEBUG" >/dev/null || exit 2
 fi

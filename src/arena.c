@@ -125,6 +125,16 @@ void *arena_grow(arena *a, void *old, size_t old_n, size_t new_n, size_t size)
     return p;
 }
 
+void *arena_reserve(arena *a, void *array, size_t count, size_t *cap, size_t size)
+{
+    if (count < *cap)
+        return array;
+    size_t grown = *cap ? *cap * 2 : 8;
+    void *p = arena_grow(a, array, count, grown, size);
+    *cap = grown;
+    return p;
+}
+
 size_t arena_used(const arena *a)
 {
     return a->total;

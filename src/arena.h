@@ -27,6 +27,10 @@ char *arena_printf(arena *a, const char *fmt, ...)
 /* Grows an arena-owned array; the old block is abandoned to the arena. */
 void *arena_grow(arena *a, void *old, size_t old_n, size_t new_n, size_t size);
 
+/* Room for one more element in an arena-owned array that grows by
+ * doubling: returns the (possibly moved) array and updates *cap. */
+void *arena_reserve(arena *a, void *array, size_t count, size_t *cap, size_t size);
+
 /* Bytes handed out so far (for -v statistics). */
 size_t arena_used(const arena *a);
 

@@ -23,15 +23,15 @@ static double now_ms(void)
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static void report_stage(FILE *log, const char *stage, double *t0)
+static void report_stage(FILE *log, const char *stage, double *t0, const arena *a)
 {
     if (!log)
         return;
     double t = now_ms();
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    fprintf(log, "kcvs-pdf: %-8s %8.2f ms  (peak memory %ld MB)\n", stage, t - *t0,
-            ru.ru_maxrss / 1024);
+    fprintf(log, "kcvs-pdf: %-8s %8.2f ms  (peak memory %ld MB, document arena %zu MB)\n",
+            stage, t - *t0, ru.ru_maxrss / 1024, arena_used(a) >> 20);
     *t0 = t;
 }
 
@@ -85,16 +85,16 @@ bool compile_document(const compile_request *req, diag_list *d)
     layout_result *lay = NULL;
     style *st = style_load(a, req->style_path, req->fonts_dir, d);
     if (st && load_document(req->source, req->schema_path, &src, d)) {
-        report_stage(req->stage_log, "load", &t0);
+        report_stage(req->stage_log, "load", &t0, a);
         doc = model_build(a, &src, st, d);
-        report_stage(req->stage_log, "build", &t0);
+        report_stage(req->stage_log, "build", &t0, a);
     }
     if (doc && !diag_has_errors(d)) {
         layout_stats stats = { 0 };
         layout_options lo = { req->profile == PROFILE_PRINT,
                               req->profile == PROFILE_ARCHIVE, req->progress };
         lay = layout_document(a, doc, st, fonts, &lo, d, &stats);
-        report_stage(req->stage_log, "layout", &t0);
+        report_stage(req->stage_log, "layout", &t0, a);
         if (req->stage_log)
             fprintf(req->stage_log,
                     "kcvs-pdf: %d pages, %ld paragraphs, %ld lines (%ld hyphenated, "
@@ -109,7 +109,7 @@ bool compile_document(const compile_request *req, diag_list *d)
         emit_options eo = { req->profile, document_time(doc, req->source),
                             "kcvs-pdf " KCVS_VERSION, req->icc_path, req->cmyk_icc_path };
         ok = emit_pdf(doc, lay, st, fonts, &eo, req->pdf_path, d);
-        report_stage(req->stage_log, "emit", &t0);
+        report_stage(req->stage_log, "emit", &t0, a);
     }
     load_free(&src);
     font_set_free(fonts);

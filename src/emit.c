@@ -713,6 +713,13 @@ static void emit_link(emitter *e, page_state *ps, HPDF_Page pg, const page_item 
 
 /* ---- pages ----------------------------------------------------------------- */
 
+static void write_content(HPDF_Page pg, const sbuf *content)
+{
+    HPDF_PageAttr attr = (HPDF_PageAttr)pg->attr;
+    HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)content->data,
+                      (HPDF_UINT)content->len);
+}
+
 static HPDF_Array box_array(emitter *e, double x0, double y0, double x1, double y1)
 {
     HPDF_Array a = pdfobj_array(e->pdf, false);
@@ -795,10 +802,8 @@ static void emit_page(emitter *e, int index)
     pdfobj_put(pg, "Resources", res);
     pdfobj_int(pg, "StructParents", index);
     pdfobj_name(pg, "Tabs", "S");
-    HPDF_PageAttr attr = (HPDF_PageAttr)pg->attr;
-    HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)ps.content.data,
-                      (HPDF_UINT)ps.content.len);
     HPDF_MD5Update(&e->md5, (const HPDF_BYTE *)ps.content.data, (HPDF_UINT)ps.content.len);
+    write_content(pg, &ps.content);
     free(ps.content.data);
 }
 

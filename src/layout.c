@@ -17,6 +17,8 @@ typedef struct vbox {
     const char *workstream;       /* running header from here on */
     page_item *items;             /* relative to the frame's left, box top */
     int count, cap;
+    para_line *line;              /* a line set in place, not copied */
+    double line_x, line_y;
     block *anchor;
     const char *outline_title;
     int outline_level;
@@ -98,9 +100,17 @@ static page_item *vbox_item(lctx *c, vbox *v, item_kind kind)
     return it;
 }
 
-static void vbox_add_line(lctx *c, vbox *v, const para_line *ln, double x0,
-                          double baseline)
+/* Most vboxes hold one line: they point at it instead of copying it. */
+static void vbox_add_line(lctx *c, vbox *v, para_line *ln, double x0, double baseline)
 {
+    if (!v->line && v->count == 0) {
+        v->line = ln;
+        v->line_x = x0;
+        v->line_y = baseline;
+        for (int i = 0; i < ln->note_count && v->note_count < 4; i++)
+            v->notes[v->note_count++] = ln->notes[i];
+        return;
+    }
     for (int i = 0; i < ln->count; i++) {
         page_item *it = vbox_item(c, v, ln->items[i].kind);
         *it = ln->items[i];
@@ -109,6 +119,18 @@ static void vbox_add_line(lctx *c, vbox *v, const para_line *ln, double x0,
     }
     for (int i = 0; i < ln->note_count && v->note_count < 4; i++)
         v->notes[v->note_count++] = ln->notes[i];
+}
+
+static void vbox_mark_artifact(vbox *v)
+{
+    for (int i = 0; i < v->count; i++) {
+        v->items[i].artifact = true;
+        v->items[i].tag = NULL;
+    }
+    for (int i = 0; v->line && i < v->line->count; i++) {
+        v->line->items[i].artifact = true;
+        v->line->items[i].tag = NULL;
+    }
 }
 
 static page_item *vbox_rect(lctx *c, vbox *v, double x, double y, double w,
@@ -188,13 +210,13 @@ static void layout_boxed(lctx *c, const para_result *pr, const style_class *cls,
     tag_node *link_tag = NULL;
     bool button = lines_single_link(pr, &link, &link_tag);
     for (int l = 0; l < pr->count; l++) {
-        int first = v->count;
-        vbox_add_line(c, v, &pr->lines[l], x0 + px, py + l * cls->leading + bl);
-        if (button)
-            for (int i = first; i < v->count; i++)
-                if (v->items[i].kind == ITEM_LINK)
-                    v->items[i].kind = ITEM_RULE, v->items[i].line_width = 0,
-                    v->items[i].stroke = -1, v->items[i].artifact = true;
+        para_line *ln = &pr->lines[l];
+        /* A button is one link: the per-line areas give way to it. */
+        for (int i = 0; button && i < ln->count; i++)
+            if (ln->items[i].kind == ITEM_LINK)
+                ln->items[i].kind = ITEM_RULE, ln->items[i].line_width = 0,
+                ln->items[i].stroke = -1, ln->items[i].artifact = true;
+        vbox_add_line(c, v, ln, x0 + px, py + l * cls->leading + bl);
     }
     if (button) {
         page_item *a = vbox_item(c, v, ITEM_LINK);
@@ -600,6 +622,15 @@ static page *new_page(lctx *c, const style_master *m)
     return p;
 }
 
+static void page_reserve(arena *a, page *p, int more)
+{
+    if (p->count + more <= p->cap)
+        return;
+    p->items = arena_grow(a, p->items, (size_t)p->count, (size_t)(p->count + more),
+                          sizeof *p->items);
+    p->cap = p->count + more;
+}
+
 page_item *page_add_item(arena *a, page *p, item_kind kind)
 {
     if (p->count == p->cap) {
@@ -627,13 +658,13 @@ static double notes_height(lctx *c, const vbox *v)
     return h;
 }
 
-static void place_vbox(lctx *c, page *p, const vbox *v, double x0, double y,
-                       bool artifact)
+static void place_items(lctx *c, page *p, const page_item *items, int count,
+                        double x, double y, bool artifact)
 {
-    for (int i = 0; i < v->count; i++) {
-        page_item *it = page_add_item(c->a, p, v->items[i].kind);
-        *it = v->items[i];
-        it->x += x0;
+    for (int i = 0; i < count; i++) {
+        page_item *it = page_add_item(c->a, p, items[i].kind);
+        *it = items[i];
+        it->x += x;
         it->y += y;
         if (artifact) {
             it->artifact = true;
@@ -642,6 +673,15 @@ static void place_vbox(lctx *c, page *p, const vbox *v, double x0, double y,
                 it->kind = ITEM_RULE, it->line_width = 0, it->stroke = -1;
         }
     }
+}
+
+static void place_vbox(lctx *c, page *p, const vbox *v, double x0, double y,
+                       bool artifact)
+{
+    place_items(c, p, v->items, v->count, x0, y, artifact);
+    if (v->line)
+        place_items(c, p, v->line->items, v->line->count, x0 + v->line_x, y + v->line_y,
+                    artifact);
     if (v->anchor && !artifact) {
         if (v->anchor->page != p->number)
             c->anchor_changes++;
@@ -787,6 +827,11 @@ static void paginate(lctx *c, const vlist *vl, const style_master *first,
                 place_vbox(c, p, h, x0, y, true);
                 y += h->height;
             }
+        /* Room for this page's items at once: no growth garbage. */
+        int needed = 24;
+        for (int k = i; k < end; k++)
+            needed += vl->v[k]->count + (vl->v[k]->line ? vl->v[k]->line->count : 0);
+        page_reserve(c->a, p, needed);
         block *notes[64];
         int note_count = 0;
         double notes_h = 0;
@@ -1042,10 +1087,7 @@ static void layout_body(lctx *c)
         layout_text(c, NULL, text_run(c, arena_printf(c->a, "%02d", ws->number)),
                     num_cls, NULL, 0, true);
         for (int k = first; k < c->vl->count; k++)
-            for (int i = 0; i < c->vl->v[k]->count; i++) {
-                c->vl->v[k]->items[i].artifact = true;
-                c->vl->v[k]->items[i].tag = NULL;
-            }
+            vbox_mark_artifact(c->vl->v[k]);
         layout_blocks(c, ws->section->children, 0);
         if (first < c->vl->count)
             c->vl->v[first]->anchor = ws->section;

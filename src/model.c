@@ -43,6 +43,7 @@ typedef struct builder {
     const char *pending_ids[32];   /* xml:ids of inline elements, waiting */
     src_loc pending_locs[32];      /* for the block that will hold them */
     int pending_count;
+    size_t workstream_cap;
 } builder;
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -857,8 +858,8 @@ static void build_rows(builder *b, xmlNode *part_node, table_model *t,
             error_at(b, r, "table has more than %s rows%s", "100000", NULL);
             return;
         }
-        t->rows = arena_grow(b->a, t->rows, (size_t)t->row_count,
-                             (size_t)t->row_count + 1, sizeof *t->rows);
+        t->rows = arena_reserve(b->a, t->rows, (size_t)t->row_count, &t->row_cap,
+                                sizeof *t->rows);
         table_row *row = &t->rows[t->row_count++];
         row->part = part;
         row->loc = node_loc(b, r);
@@ -1213,8 +1214,8 @@ static void build_info(builder *b, xmlNode *info)
 static void add_workstream(builder *b, xmlNode *n)
 {
     document *d = b->doc;
-    d->workstreams = arena_grow(b->a, d->workstreams, (size_t)d->workstream_count,
-                                (size_t)d->workstream_count + 1, sizeof *d->workstreams);
+    d->workstreams = arena_reserve(b->a, d->workstreams, (size_t)d->workstream_count,
+                                   &b->workstream_cap, sizeof *d->workstreams);
     workstream *w = &d->workstreams[d->workstream_count++];
     w->number = d->workstream_count;
     for (xmlNode *c = n->children; c; c = c->next) {
@@ -1244,8 +1245,12 @@ static void build_root(builder *b, xmlNode *root)
     block_list front = { NULL, NULL };
     for (xmlNode *c = root->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE) {
-            if (c->type == XML_TEXT_NODE && has_direct_text(root))
+            if (c->type == XML_TEXT_NODE && d->workstream_count == 0) {
+                xmlNode *next = c->next;
+                c->next = NULL; /* this text node alone */
                 list_append(&front, build_block_list(b, c, d->tag_root, 2));
+                c->next = next;
+            }
             continue;
         }
         if (is_db(c, "info"))

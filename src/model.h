@@ -106,6 +106,7 @@ typedef struct table_model {
     const char **col_names;
     table_row *rows;
     int row_count;
+    size_t row_cap;
     bool budget;
     bool informal;
 } table_model;

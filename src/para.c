@@ -53,6 +53,7 @@ typedef struct para_build {
     const style_class *cls;
     seg *segs;
     int seg_count;
+    size_t seg_cap;
     item_list il;
     double measure;
     bool ragged, char_breaks;
@@ -73,6 +74,12 @@ void para_ctx_init(para_ctx *c, arena *a, font_set *fonts, const style *st,
 
 void para_ctx_free(para_ctx *c)
 {
+    free(c->scratch_items);
+    free(c->scratch_ink);
+    free(c->scratch_glyphs);
+    c->scratch_items = NULL;
+    c->scratch_ink = NULL;
+    c->scratch_glyphs = NULL;
     for (int i = 0; i < c->hyph_count; i++)
         hyph_free(c->hyph[i].dict);
     c->hyph_count = 0;
@@ -140,8 +147,8 @@ static const char *xref_text(para_ctx *c, const inline_run *r)
 static seg *push_seg(para_build *b, const char *text, size_t len, font_face *face)
 {
     para_ctx *c = b->c;
-    b->segs = arena_grow(c->a, b->segs, (size_t)b->seg_count,
-                         (size_t)b->seg_count + 1, sizeof *b->segs);
+    b->segs = arena_reserve(c->a, b->segs, (size_t)b->seg_count, &b->seg_cap,
+                            sizeof *b->segs);
     seg *s = &b->segs[b->seg_count++];
     memset(s, 0, sizeof *s);
     s->text = text;
@@ -515,17 +522,16 @@ static void build_items(para_build *b, double first_indent)
 
 /* ---- setting lines ------------------------------------------------------- */
 
+/* Lines are set in scratch buffers owned by the context and then copied
+ * to the arena at their exact size: a long document has many lines. */
 typedef struct line_setter {
     para_build *b;
     para_line *line;
-    page_item *run;       /* the run being filled */
+    int run;              /* index of the run being filled, -1 none */
     int run_seg;
-    int cap;              /* glyph capacity of run */
     double pen;           /* current x */
     double pending;       /* space not yet drawn */
     double ink_end;       /* x after the last box */
-    double *run_ink_end;  /* per item: end of its ink */
-    int items_cap;
 } line_setter;
 
 static bool same_look(const seg *a, const seg *b)
@@ -534,18 +540,33 @@ static bool same_look(const seg *a, const seg *b)
            a->link == b->link && a->tag == b->tag && a->rise == b->rise;
 }
 
+static void *grow_scratch(void *p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return p;
+    size_t n = *cap ? *cap : 64;
+    while (n < need)
+        n *= 2;
+    void *q = realloc(p, n * size);
+    if (!q) {
+        fprintf(stderr, "kcvs-pdf: error: out of memory\n");
+        exit(2);
+    }
+    *cap = n;
+    return q;
+}
+
 static page_item *line_add_item(line_setter *ls, item_kind kind)
 {
+    para_ctx *c = ls->b->c;
     para_line *l = ls->line;
-    if (l->count == ls->items_cap) {
-        int cap = ls->items_cap ? ls->items_cap * 2 : 16;
-        l->items = arena_grow(ls->b->c->a, l->items, (size_t)l->count, (size_t)cap,
-                              sizeof *l->items);
-        ls->run_ink_end = arena_grow(ls->b->c->a, ls->run_ink_end, (size_t)l->count,
-                                     (size_t)cap, sizeof(double));
-        ls->items_cap = cap;
-    }
-    page_item *it = &l->items[l->count++];
+    c->scratch_items = grow_scratch(c->scratch_items, &c->scratch_items_cap,
+                                    (size_t)l->count + 1, sizeof *c->scratch_items);
+    c->scratch_ink = grow_scratch(c->scratch_ink, &c->scratch_ink_cap, (size_t)l->count + 1,
+                                  sizeof *c->scratch_ink);
+    page_item *it = &c->scratch_items[l->count];
+    c->scratch_ink[l->count] = 0;
+    l->count++;
     memset(it, 0, sizeof *it);
     it->kind = kind;
     it->fill = it->stroke = -1;
@@ -555,21 +576,18 @@ static page_item *line_add_item(line_setter *ls, item_kind kind)
 
 static void run_push_glyph(line_setter *ls, uint32_t gid, double advance)
 {
-    page_item *r = ls->run;
-    if (r->run.count == ls->cap) {
-        int cap = ls->cap ? ls->cap * 2 : 32;
-        r->run.glyphs = arena_grow(ls->b->c->a, r->run.glyphs, (size_t)r->run.count,
-                                   (size_t)cap, sizeof *r->run.glyphs);
-        ls->cap = cap;
-    }
-    r->run.glyphs[r->run.count++] = (placed_glyph){ gid, (float)advance };
+    para_ctx *c = ls->b->c;
+    c->scratch_glyphs = grow_scratch(c->scratch_glyphs, &c->scratch_glyphs_cap,
+                                     c->scratch_glyph_count + 1, sizeof *c->scratch_glyphs);
+    c->scratch_glyphs[c->scratch_glyph_count++] = (placed_glyph){ gid, (float)advance };
+    c->scratch_items[ls->run].run.count++;
 }
 
 static void flush_pending_space(line_setter *ls)
 {
     if (ls->pending <= 0)
         return;
-    if (ls->run) {
+    if (ls->run >= 0) {
         const seg *s = &ls->b->segs[ls->run_seg];
         shaped_text sp = font_shape(s->face, " ", 1);
         if (sp.count == 1) {
@@ -590,11 +608,12 @@ static void start_run(line_setter *ls, int si)
     it->run.face = s->face;
     it->run.size = s->size;
     it->run.colour = s->colour;
+    /* Until the line is copied out, glyphs holds an offset into scratch. */
+    it->run.glyphs = (placed_glyph *)(uintptr_t)ls->b->c->scratch_glyph_count;
     it->link = s->link;
     it->tag = s->tag;
-    ls->run = it;
+    ls->run = ls->line->count - 1;
     ls->run_seg = si;
-    ls->cap = 0;
 }
 
 static void set_box(line_setter *ls, const payload *p)
@@ -602,7 +621,7 @@ static void set_box(line_setter *ls, const payload *p)
     if (p->seg < 0)
         return;
     const seg *s = &ls->b->segs[p->seg];
-    bool new_run = !ls->run || !same_look(&ls->b->segs[ls->run_seg], s);
+    bool new_run = ls->run < 0 || !same_look(&ls->b->segs[ls->run_seg], s);
     flush_pending_space(ls);
     if (new_run)
         start_run(ls, p->seg);
@@ -620,12 +639,28 @@ static void set_box(line_setter *ls, const payload *p)
         ls->pen += adv;
     }
     ls->ink_end = ls->pen;
-    ls->run_ink_end[ls->run - ls->line->items] = ls->pen;
+    ls->b->c->scratch_ink[ls->run] = ls->pen;
+}
+
+/* Copies the line out of the scratch buffers at its exact size. */
+static void line_commit(para_ctx *c, para_line *l)
+{
+    page_item *items = arena_alloc_array(c->a, (size_t)l->count, sizeof *items);
+    placed_glyph *glyphs = arena_alloc_array(c->a, c->scratch_glyph_count, sizeof *glyphs);
+    if (c->scratch_glyph_count)
+        memcpy(glyphs, c->scratch_glyphs, c->scratch_glyph_count * sizeof *glyphs);
+    for (int i = 0; i < l->count; i++) {
+        items[i] = c->scratch_items[i];
+        if (items[i].kind == ITEM_TEXT)
+            items[i].run.glyphs = glyphs + (uintptr_t)items[i].run.glyphs;
+    }
+    l->items = items;
+    c->scratch_glyph_count = 0;
 }
 
 static void set_hyphen(line_setter *ls, int si)
 {
-    if (si < 0 || !ls->run)
+    if (si < 0 || ls->run < 0)
         return;
     const seg *s = &ls->b->segs[si];
     shaped_text h = font_shape(s->face, "-", 1);
@@ -647,16 +682,17 @@ static double glue_width(const lb_item *it, const lb_line *ln)
 static void add_link_areas(line_setter *ls, double ascent, double descent)
 {
     para_line *l = ls->line;
+    para_ctx *c = ls->b->c;
     int n = l->count;
     for (int i = 0; i < n; i++) {
-        page_item *r = &l->items[i];
+        page_item *r = &c->scratch_items[i];
         if (r->kind != ITEM_TEXT || r->link < 0)
             continue;
         int j = i;
-        while (j + 1 < n && l->items[j + 1].kind == ITEM_TEXT &&
-               l->items[j + 1].link == r->link)
+        while (j + 1 < n && c->scratch_items[j + 1].kind == ITEM_TEXT &&
+               c->scratch_items[j + 1].link == r->link)
             j++;
-        double x0 = r->x, x1 = ls->run_ink_end[j];
+        double x0 = r->x, x1 = c->scratch_ink[j];
         int link = r->link;
         tag_node *tag = r->tag;
         page_item *a = line_add_item(ls, ITEM_LINK);
@@ -683,7 +719,8 @@ static void align_line(para_line *l, double measure, int align, double width)
 static void set_line(para_build *b, const lb_line *ln, para_line *out,
                      double ascent, double descent)
 {
-    line_setter ls = { .b = b, .line = out, .run_seg = -1 };
+    line_setter ls = { .b = b, .line = out, .run = -1, .run_seg = -1 };
+    b->c->scratch_glyph_count = 0;
     const item_list *il = &b->il;
     for (size_t i = ln->content_start; i < ln->end; i++) {
         const lb_item *it = &il->items[i];
@@ -691,7 +728,7 @@ static void set_line(para_build *b, const lb_line *ln, para_line *out,
             ls.pen += it->width; /* the first-line indent */
         else if (it->kind == LB_BOX)
             set_box(&ls, &il->pl[i]);
-        else if (it->kind == LB_GLUE && ls.run)
+        else if (it->kind == LB_GLUE && ls.run >= 0)
             ls.pending += glue_width(it, ln);
     }
     const lb_item *brk = &il->items[ln->end];
@@ -702,6 +739,7 @@ static void set_line(para_build *b, const lb_line *ln, para_line *out,
     out->hyphenated = ln->hyphenated;
     out->width = ls.ink_end;
     add_link_areas(&ls, ascent, descent);
+    line_commit(b->c, out);
     if (b->cls->align == ALIGN_RIGHT || b->cls->align == ALIGN_CENTER)
         align_line(out, b->measure, b->cls->align, ls.ink_end);
 }

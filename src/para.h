@@ -35,6 +35,11 @@ typedef struct para_ctx {
     int hyph_count;
     para_stats stats;
     bool warned_missing_glyph;
+    page_item *scratch_items;   /* the line being set (para.c) */
+    double *scratch_ink;
+    size_t scratch_items_cap, scratch_ink_cap;
+    placed_glyph *scratch_glyphs;
+    size_t scratch_glyphs_cap, scratch_glyph_count;
 } para_ctx;
 
 typedef struct para_line {

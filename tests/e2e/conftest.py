@@ -490,17 +490,16 @@ class Doc:
                     for it in outline.root]
 
     def resolve_dest(self, dest):
-        """A destination (array or name) -> 0-based page index."""
-        if isinstance(dest, (pikepdf.String, pikepdf.Name)):
-            names = self.pdf.Root.get("/Dests")
-            key = str(dest)
-            if names is not None and isinstance(dest, pikepdf.Name):
-                dest = names.get(key)
-            else:
-                tree = self.pdf.Root.Names.Dests
-                dest = pikepdf.NameTree(tree)[key]
-            if isinstance(dest, pikepdf.Dictionary):
-                dest = dest.D
+        """A destination (explicit array, /Dests name or Names/Dests
+        string) -> 0-based page index, None if it names no page."""
+        if isinstance(dest, pikepdf.Name):
+            dest = self.pdf.Root.Dests.get(str(dest))
+        elif isinstance(dest, pikepdf.String):
+            dest = pikepdf.NameTree(self.pdf.Root.Names.Dests).get(str(dest))
+        if isinstance(dest, pikepdf.Dictionary):
+            dest = dest.get("/D")
+        if not isinstance(dest, pikepdf.Array) or len(dest) == 0:
+            return None
         return self.page_index_of.get(dest[0].objgen)
 
 
@@ -546,11 +545,6 @@ def body_master():
 @pytest.fixture(scope="session")
 def titles():
     return workstream_titles()
-
-
-@pytest.fixture
-def workdir(tmp_path):
-    return tmp_path
 
 
 def copy_data(name, dest_dir):

@@ -14,6 +14,12 @@ def pdffonts_rows(path):
     return rows
 
 
+def test_report_compiles_without_diagnostics(report):
+    # the real report is entirely in the subset, its links are safe, its
+    # budget adds up and its fonts cover its text
+    assert report.result.stderr == ""
+
+
 def test_report_uses_fonts(report):
     assert pdffonts_rows(report.path)
 

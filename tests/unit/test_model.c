@@ -1,0 +1,728 @@
+/* Unit tests of model_build on small documents written to a temporary
+ * folder and loaded with load_document and styles/kcvs.xml: workstreams and
+ * nested headings, inline emphasis, calls to action, links (percent-encoded
+ * URIs, unsafe schemes refused), cross-references, unsupported elements
+ * (one warning per kind), list labels from the style, budget tables and
+ * footnotes. Run from the repository root. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <ftw.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "model.h"
+
+#define SCHEMA "schema/kcvs.rng"
+#define HOUSE_STYLE "styles/kcvs.xml"
+
+/* Five lines: the body of a test document starts on line 6. */
+#define DOC_OPEN                                                              \
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"                            \
+    "<article xmlns=\"http://docbook.org/ns/docbook\"\n"                      \
+    "         xmlns:xlink=\"http://www.w3.org/1999/xlink\"\n"                 \
+    "         version=\"5.0\" xml:lang=\"nl-BE\">\n"                          \
+    "  <info><title>Proef</title></info>\n"
+#define DOC_CLOSE "</article>\n"
+
+/* ---- fixture ------------------------------------------------------------ */
+
+static char tmpdir[] = "/tmp/kcvs-test-model-XXXXXX";
+
+typedef struct fixture {
+    arena *a;
+    diag_list diags;
+    const style *st;
+    load_result src;
+    char path[PATH_MAX];
+} fixture;
+
+static int remove_entry(const char *path, const struct stat *sb, int flag,
+                        struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    return nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    if (!f)
+        return -1;
+    f->a = arena_new();
+    diag_init(&f->diags);
+    f->st = style_load(f->a, HOUSE_STYLE, NULL, &f->diags);
+    if (!f->st || f->diags.count)
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    load_free(&f->src);
+    diag_clear(&f->diags);
+    arena_free(f->a);
+    free(f);
+    return 0;
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static void print_diags(const diag_list *d)
+{
+    for (size_t i = 0; i < d->count; i++)
+        print_message("  diag %d: %s:%d: %s\n", (int)d->items[i].severity,
+                      d->items[i].loc.file ? d->items[i].loc.file : "-",
+                      d->items[i].loc.line, d->items[i].message);
+}
+
+/* Writes DOC_OPEN body DOC_CLOSE as tmpdir/name, loads and builds it. */
+static document *build(fixture *f, const char *name, const char *body)
+{
+    snprintf(f->path, sizeof f->path, "%s/%s", tmpdir, name);
+    FILE *out = fopen(f->path, "wb");
+    assert_non_null(out);
+    fputs(DOC_OPEN, out);
+    fputs(body, out);
+    fputs(DOC_CLOSE, out);
+    assert_int_equal(fclose(out), 0);
+    if (!load_document(f->path, SCHEMA, &f->src, &f->diags)) {
+        print_diags(&f->diags);
+        fail_msg("%s did not load", name);
+    }
+    document *d = model_build(f->a, &f->src, f->st, &f->diags);
+    assert_non_null(d);
+    return d;
+}
+
+static document *build_clean(fixture *f, const char *name, const char *body)
+{
+    document *d = build(f, name, body);
+    if (f->diags.count) {
+        print_diags(&f->diags);
+        fail_msg("%s: unexpected diagnostics", name);
+    }
+    return d;
+}
+
+static size_t count_diags(const diag_list *d, diag_severity sev,
+                          const char *needle)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < d->count; i++)
+        if (d->items[i].severity == sev && strstr(d->items[i].message, needle))
+            n++;
+    return n;
+}
+
+static const diag *find_diag(const diag_list *d, diag_severity sev,
+                             const char *needle)
+{
+    for (size_t i = 0; i < d->count; i++)
+        if (d->items[i].severity == sev && strstr(d->items[i].message, needle))
+            return &d->items[i];
+    print_diags(d);
+    fail_msg("no %s mentions '%s'", sev == DIAG_WARNING ? "warning" : "error",
+             needle);
+    return NULL;
+}
+
+/* Asserts an error mentioning needle at this document's line. */
+static void assert_error_at(fixture *f, const char *needle, int line)
+{
+    const diag *g = find_diag(&f->diags, DIAG_ERROR, needle);
+    assert_non_null(g->loc.file);
+    assert_non_null(strstr(g->loc.file, f->path + strlen(tmpdir)));
+    if (g->loc.line != line)
+        fail_msg("'%s' reported at line %d, expected %d", needle, g->loc.line, line);
+}
+
+/* Depth-first search over blocks (children, then siblings). */
+typedef bool (*block_pred)(const block *b, const void *arg);
+
+static const block *find_block(const block *b, block_pred pred, const void *arg)
+{
+    for (; b; b = b->next) {
+        if (pred(b, arg))
+            return b;
+        const block *in = find_block(b->children, pred, arg);
+        if (in)
+            return in;
+    }
+    return NULL;
+}
+
+static bool is_kind(const block *b, const void *arg)
+{
+    return b->kind == *(const block_kind *)arg;
+}
+
+static bool runs_contain(const inline_run *r, const char *text)
+{
+    for (; r; r = r->next)
+        if (r->text && strstr(r->text, text))
+            return true;
+    return false;
+}
+
+static bool para_with_text(const block *b, const void *text)
+{
+    return b->kind == BLK_PARA && runs_contain(b->inlines, text);
+}
+
+static bool heading_titled(const block *b, const void *title)
+{
+    return b->kind == BLK_HEADING && b->title_text &&
+           strcmp(b->title_text, title) == 0;
+}
+
+/* Searches the front matter and every workstream. */
+static const block *find_in_doc(const document *d, block_pred pred, const void *arg)
+{
+    const block *b = find_block(d->front, pred, arg);
+    for (int i = 0; !b && i < d->workstream_count; i++)
+        b = find_block(d->workstreams[i].section, pred, arg);
+    if (!b)
+        fail_msg("no such block");
+    return b;
+}
+
+static const block *para_containing(const document *d, const char *text)
+{
+    return find_in_doc(d, para_with_text, text);
+}
+
+/* The text of a paragraph's runs, concatenated. */
+static const char *plain(fixture *f, const inline_run *r)
+{
+    char *s = arena_strdup(f->a, "");
+    for (; r; r = r->next)
+        s = arena_printf(f->a, "%s%s", s, r->text ? r->text : "");
+    return s;
+}
+
+/* ---- workstreams and headings -------------------------------------------- */
+
+static void workstreams_from_top_level_sections(void **state)
+{
+    fixture *f = *state;
+    document *d = build_clean(f, "ws.xml",
+        "  <section>\n"
+        "    <title>Wonen</title>\n"
+        "    <para>Over wonen.</para>\n"
+        "    <section>\n"
+        "      <title>Betaalbaarheid</title>\n"
+        "      <para>Over de prijs.</para>\n"
+        "      <section>\n"
+        "        <title>Huur</title>\n"
+        "        <para>Over huur.</para>\n"
+        "      </section>\n"
+        "    </section>\n"
+        "  </section>\n"
+        "  <section>\n"
+        "    <title>Mobiliteit en  ruimte</title>\n"
+        "    <para>Over mobiliteit.</para>\n"
+        "  </section>\n");
+    assert_int_equal(d->workstream_count, 2);
+    assert_string_equal(d->workstreams[0].title, "Wonen");
+    assert_string_equal(d->workstreams[1].title, "Mobiliteit en ruimte");
+    assert_int_equal(d->workstreams[0].number, 1);
+    assert_int_equal(d->workstreams[1].number, 2);
+    assert_string_equal(d->title, "Proef");
+    assert_string_equal(d->lang, "nl-BE");
+    const block *sec = d->workstreams[0].section;
+    assert_int_equal(sec->kind, BLK_SECTION);
+    const block *h1 = find_block(sec->children, heading_titled, "Wonen");
+    assert_non_null(h1);
+    assert_int_equal(h1->level, 1);
+    assert_ptr_equal(h1->style, style_class_get(f->st, "h1"));
+    assert_int_equal(h1->tag->role, TAG_H1);
+    const block *h2 = find_block(sec->children, heading_titled, "Betaalbaarheid");
+    assert_non_null(h2);
+    assert_int_equal(h2->level, 2);
+    assert_ptr_equal(h2->style, style_class_get(f->st, "h2"));
+    const block *h3 = find_block(sec->children, heading_titled, "Huur");
+    assert_non_null(h3);
+    assert_int_equal(h3->level, 3);
+    assert_ptr_equal(h3->style, style_class_get(f->st, "h3"));
+    /* Nested sections are sections inside the workstream. */
+    block_kind k = BLK_SECTION;
+    const block *nested = find_block(sec->children, is_kind, &k);
+    assert_non_null(nested);
+    assert_string_equal(nested->title_text, "Betaalbaarheid");
+    /* The second workstream does not hold the first one's headings. */
+    assert_null(find_block(d->workstreams[1].section, heading_titled, "Huur"));
+}
+
+/* ---- inline content ----------------------------------------------------- */
+
+static void paragraph_runs_with_emphasis_flags(void **state)
+{
+    fixture *f = *state;
+    document *d = build_clean(f, "em.xml",
+        "  <section><title>A</title>\n"
+        "    <para>Een <emphasis>schuine</emphasis> en <emphasis\n"
+        "      role=\"bold\">vette</emphasis> en <emphasis role=\"strong\">sterke\n"
+        "      <emphasis>genest</emphasis></emphasis>   tekst.</para>\n"
+        "  </section>\n");
+    const block *p = para_containing(d, "schuine");
+    static const struct { const char *text; int flags; } expected[] = {
+        { "Een ", 0 }, { "schuine", INL_ITALIC }, { " en ", 0 },
+        { "vette", INL_BOLD }, { " en ", 0 }, { "sterke ", INL_BOLD },
+        { "genest", INL_BOLD | INL_ITALIC }, { " tekst.", 0 },
+    };
+    size_t i = 0;
+    for (const inline_run *r = p->inlines; r; r = r->next) {
+        if (r->kind == INL_TEXT && r->text[0] == '\0')
+            continue;
+        assert_true(i < sizeof expected / sizeof *expected);
+        assert_int_equal(r->kind, INL_TEXT);
+        if (strcmp(r->text, expected[i].text) != 0 || r->flags != expected[i].flags)
+            fail_msg("run %zu: \"%s\" flags %d, expected \"%s\" flags %d", i,
+                     r->text, r->flags, expected[i].text, expected[i].flags);
+        assert_int_equal(r->link, -1);
+        i++;
+    }
+    assert_int_equal(i, sizeof expected / sizeof *expected);
+    assert_string_equal(plain(f, p->inlines),
+                        "Een schuine en vette en sterke genest tekst.");
+    assert_false(p->is_cta);
+}
+
+static void white_space_collapses_and_trims(void **state)
+{
+    fixture *f = *state;
+    document *d = build_clean(f, "ws-collapse.xml",
+        "  <section><title>A</title>\n"
+        "    <para>\n"
+        "      Eerste   regel\n"
+        "\t\ttweede regel\n"
+        "    </para>\n"
+        "  </section>\n");
+    const block *p = para_containing(d, "regel");
+    assert_string_equal(plain(f, p->inlines), "Eerste regel tweede regel");
+}
+
+static void call_to_action(void **state)
+{
+    fixture *f = *state;
+    document *d = build_clean(f, "cta.xml",
+        "  <section><title>A</title>\n"
+        "    <para>Gewoon.</para>\n"
+        "    <para role=\"cta\">Je vindt hier het rapport</para>\n"
+        "  </section>\n");
+    const block *cta = para_containing(d, "Je vindt hier");
+    assert_true(cta->is_cta);
+    assert_ptr_equal(cta->style, style_class_get(f->st, "cta"));
+    assert_false(para_containing(d, "Gewoon")->is_cta);
+}
+
+/* ---- links ------------------------------------------------------------- */
+
+static const doc_link *link_of(const document *d, const block *p,
+                               const char *text)
+{
+    for (const inline_run *r = p->inlines; r; r = r->next)
+        if (r->text && strstr(r->text, text)) {
+            if (r->link < 0 || r->link >= d->link_count)
+                fail_msg("run \"%s\" has link %d", r->text, r->link);
+            assert_non_null(r->tag);
+            assert_int_equal(r->tag->role, TAG_LINK);
+            assert_int_equal(r->tag->link_index, r->link);
+            return &d->links[r->link];
+        }
+    fail_msg("no run \"%s\"", text);
+    return NULL;
+}
+
+static void links_are_percent_encoded_ascii(void **state)
+{
+    fixture *f = *state;
+    document *d = build_clean(f, "links.xml",
+        "  <section><title>A</title>\n"
+        "    <para>Zie <link xlink:href=\"https://example.org/café/thema’s\">het"
+        " rapport</link>, <link xlink:href=\"https://example.org/a%20b?q=x y\">"
+        "de bijlage</link> en <link xlink:href=\"mailto:info@example.org\">mail"
+        "</link>.</para>\n"
+        "  </section>\n");
+    const block *p = para_containing(d, "het rapport");
+    assert_string_equal(link_of(d, p, "het rapport")->uri,
+                        "https://example.org/caf%C3%A9/thema%E2%80%99s");
+    assert_string_equal(link_of(d, p, "de bijlage")->uri,
+                        "https://example.org/a%20b?q=x%20y");
+    assert_string_equal(link_of(d, p, "mail")->uri, "mailto:info@example.org");
+    /* Text outside the links is not linked. */
+    for (const inline_run *r = p->inlines; r; r = r->next)
+        if (r->text && (strstr(r->text, "Zie") || strstr(r->text, " en ")))
+            assert_int_equal(r->link, -1);
+    assert_string_equal(d->links[0].workstream, "A");
+    for (int i = 0; i < d->link_count; i++)
+        for (const char *c = d->links[i].uri; c && *c; c++)
+            assert_true((unsigned char)*c > 0x20 && (unsigned char)*c < 0x7F);
+}
+
+static void unsafe_links_are_errors(void **state)
+{
+    fixture *f = *state;
+    build(f, "unsafe.xml",
+        "  <section><title>A</title>\n"
+        "    <para><link xlink:href=\"javascript:alert(1)\">klik</link></para>\n"
+        "    <para><link xlink:href=\"file:///etc/passwd\">lees</link></para>\n"
+        "    <para><link xlink:href=\"JavaScript:alert(2)\">groot</link></para>\n"
+        "    <para><link xlink:href=\"data:text/html,&lt;b&gt;\">data</link></para>\n"
+        "    <para><link xlink:href=\"https://example.org/\">veilig</link></para>\n"
+        "  </section>\n");
+    assert_error_at(f, "javascript:alert(1)", 7);
+    assert_error_at(f, "file:///etc/passwd", 8);
+    assert_error_at(f, "JavaScript:alert(2)", 9);
+    assert_error_at(f, "data:text/html", 10);
+    assert_int_equal(f->diags.errors, 4);
+    assert_int_equal(diag_exit_status(&f->diags, false), 1);
+}
+
+/* ---- cross-references ------------------------------------------------------- */
+
+static void xref_resolves_or_is_an_error(void **state)
+{
+    fixture *f = *state;
+    document *d = build(f, "xref.xml",
+        "  <section xml:id=\"doel\"><title>Het doel</title>\n"
+        "    <para>Zie <xref linkend=\"doel\"/> en <link linkend=\"doel\">hier"
+        "</link>.</para>\n"
+        "    <para>En <xref linkend=\"nergens\"/>.</para>\n"
+        "  </section>\n");
+    assert_error_at(f, "nergens", 8);
+    assert_int_equal(f->diags.errors, 1);
+    const block *p = para_containing(d, "Zie");
+    const inline_run *x = p->inlines;
+    while (x && x->kind != INL_XREF)
+        x = x->next;
+    assert_non_null(x);
+    assert_non_null(x->target);
+    assert_int_equal(x->target->kind, BLK_SECTION);
+    assert_string_equal(x->target->title_text, "Het doel");
+    const doc_link *l = link_of(d, p, "hier");
+    assert_ptr_equal(l->target, x->target);
+    assert_null(l->uri);
+}
+
+static void link_to_missing_id_is_an_error(void **state)
+{
+    fixture *f = *state;
+    build(f, "linkend.xml",
+        "  <section><title>A</title>\n"
+        "    <para>Zie <link linkend=\"weg\">daar</link>.</para>\n"
+        "  </section>\n");
+    assert_error_at(f, "weg", 7);
+}
+
+/* ---- unsupported elements ------------------------------------------------ */
+
+static void unknown_elements_warn_once_per_kind(void **state)
+{
+    fixture *f = *state;
+    document *d = build(f, "unknown.xml",
+        "  <section><title>A</title>\n"
+        "    <sidebar><para>Opzij een</para></sidebar>\n"
+        "    <sidebar><para>Opzij twee</para></sidebar>\n"
+        "    <blockquote><para>Geciteerd</para></blockquote>\n"
+        "    <para>Typ <command>ls</command> of <command>dir</command>.</para>\n"
+        "  </section>\n");
+    assert_int_equal(count_diags(&f->diags, DIAG_WARNING, "sidebar"), 1);
+    assert_int_equal(count_diags(&f->diags, DIAG_WARNING, "blockquote"), 1);
+    assert_int_equal(count_diags(&f->diags, DIAG_WARNING, "command"), 1);
+    assert_int_equal(f->diags.warnings, 3);
+    assert_false(diag_has_errors(&f->diags));
+    /* Each warning is at the first occurrence. */
+    const diag *g = find_diag(&f->diags, DIAG_WARNING, "sidebar");
+    assert_int_equal(g->loc.line, 7);
+    /* Nothing is dropped: the text is still typeset. */
+    para_containing(d, "Opzij een");
+    para_containing(d, "Opzij twee");
+    para_containing(d, "Geciteerd");
+    const block *p = para_containing(d, "Typ");
+    assert_string_equal(plain(f, p->inlines), "Typ ls of dir.");
+}
+
+/* ---- lists ----------------------------------------------------------------- */
+
+static const block *nth_item(const block *list, int n)
+{
+    const block *it = list->children;
+    for (int i = 0; it && i < n; i++)
+        it = it->next;
+    if (!it || it->kind != BLK_ITEM)
+        fail_msg("no item %d", n);
+    return it;
+}
+
+static const block *list_after(const block *start, bool ordered)
+{
+    block_kind k = BLK_LIST;
+    for (const block *b = find_block(start, is_kind, &k); b; b = b->next)
+        if (b->kind == BLK_LIST && b->ordered == ordered)
+            return b;
+    return NULL;
+}
+
+static void list_labels_come_from_the_style(void **state)
+{
+    fixture *f = *state;
+    document *d = build_clean(f, "lists.xml",
+        "  <section><title>A</title>\n"
+        "    <itemizedlist>\n"
+        "      <listitem><para>Een</para></listitem>\n"
+        "      <listitem><para>Twee</para></listitem>\n"
+        "    </itemizedlist>\n"
+        "    <orderedlist>\n"
+        "      <listitem><para>Eerste</para></listitem>\n"
+        "      <listitem><para>Tweede</para></listitem>\n"
+        "      <listitem><para>Derde</para></listitem>\n"
+        "    </orderedlist>\n"
+        "  </section>\n");
+    const block *sec = d->workstreams[0].section;
+    const block *ul = list_after(sec->children, false);
+    const block *ol = list_after(sec->children, true);
+    assert_non_null(ul);
+    assert_non_null(ol);
+    assert_string_equal(nth_item(ul, 0)->label, f->st->strings.bullets[0]);
+    assert_string_equal(nth_item(ul, 1)->label, "•");
+    assert_string_equal(nth_item(ol, 0)->label, "1.");
+    assert_string_equal(nth_item(ol, 1)->label, "2.");
+    assert_string_equal(nth_item(ol, 2)->label, "3.");
+    assert_int_equal(ul->tag->role, TAG_L);
+    assert_int_equal(nth_item(ul, 0)->tag->role, TAG_LI);
+    assert_true(runs_contain(nth_item(ol, 2)->children->inlines, "Derde"));
+}
+
+/* A list inside a list item is one level deeper: bullet-2 / ordered-2. */
+static void nested_list_labels_use_the_next_level(void **state)
+{
+    fixture *f = *state;
+    document *d = build_clean(f, "nested-lists.xml",
+        "  <section><title>A</title>\n"
+        "    <orderedlist>\n"
+        "      <listitem><para>Buiten</para>\n"
+        "        <orderedlist>\n"
+        "          <listitem><para>Binnen een</para></listitem>\n"
+        "          <listitem><para>Binnen twee</para></listitem>\n"
+        "        </orderedlist>\n"
+        "        <itemizedlist>\n"
+        "          <listitem><para>Punt</para></listitem>\n"
+        "        </itemizedlist>\n"
+        "      </listitem>\n"
+        "    </orderedlist>\n"
+        "  </section>\n");
+    const block *outer = list_after(d->workstreams[0].section->children, true);
+    assert_non_null(outer);
+    const block *item = nth_item(outer, 0);
+    assert_string_equal(item->label, "1.");
+    const block *inner_ol = list_after(item->children, true);
+    const block *inner_ul = list_after(item->children, false);
+    assert_non_null(inner_ol);
+    assert_non_null(inner_ul);
+    assert_string_equal(nth_item(inner_ol, 0)->label, f->st->strings.ordered_formats[1]);
+    assert_string_equal(nth_item(inner_ol, 1)->label, "b.");
+    assert_string_equal(nth_item(inner_ul, 0)->label, f->st->strings.bullets[1]);
+    assert_true(inner_ol->level > outer->level);
+}
+
+/* A list in a footnote or a table cell (both in the subset, see
+ * tests/data/schema/valid-article.xml) is a first-level list: no list
+ * holds it. */
+static void list_in_footnote_or_cell_is_first_level(void **state)
+{
+    fixture *f = *state;
+    document *d = build_clean(f, "note-list.xml",
+        "  <section><title>A</title>\n"
+        "    <para>Tekst<footnote><para>Noot.</para><itemizedlist>\n"
+        "      <listitem><para>In de noot</para></listitem>\n"
+        "    </itemizedlist></footnote>.</para>\n"
+        "    <informaltable><tgroup cols=\"1\"><tbody><row><entry>\n"
+        "      <itemizedlist><listitem><para>In een cel</para></listitem></itemizedlist>\n"
+        "    </entry></row></tbody></tgroup></informaltable>\n"
+        "  </section>\n");
+    assert_int_equal(d->footnote_count, 1);
+    const block *ul = list_after(d->footnotes[0]->children, false);
+    assert_non_null(ul);
+    assert_string_equal(nth_item(ul, 0)->label, f->st->strings.bullets[0]);
+    block_kind k = BLK_TABLE;
+    const block *t = find_block(d->workstreams[0].section, is_kind, &k);
+    assert_non_null(t);
+    const block *cell_list = list_after(t->table->rows[0].cells[0].content, false);
+    assert_non_null(cell_list);
+    assert_string_equal(nth_item(cell_list, 0)->label, f->st->strings.bullets[0]);
+}
+
+/* ---- budget tables --------------------------------------------------------- */
+
+#define BUDGET_HEAD(thead, total_row)                                                   \
+    "  <section><title>Begroting</title>\n"                                   \
+    "    <table role=\"budget\">\n"                                           \
+    "      <title>Uitgaven</title>\n"                                         \
+    "      <tgroup cols=\"2\">\n"                                             \
+    "        <colspec colname=\"post\"/>\n"                                   \
+    "        <colspec colname=\"bedrag\" role=\"amount\"/>\n"                 \
+    "        " thead "\n"                                                     \
+    "        <tbody>\n"                                                       \
+    "          <row><entry>Personeel</entry><entry>1.000,00</entry></row>\n"  \
+    "          <row><entry>Werking</entry><entry>2500.50</entry></row>\n"     \
+    "          " total_row "\n"                                               \
+    "        </tbody>\n"                                                      \
+    "      </tgroup>\n"                                                       \
+    "    </table>\n"                                                          \
+    "  </section>\n"
+#define BUDGET(total_row) BUDGET_HEAD("", total_row)
+/* The total row is on line 16. */
+
+static const block *the_table(const document *d)
+{
+    block_kind k = BLK_TABLE;
+    const block *t = find_block(d->workstreams[0].section, is_kind, &k);
+    assert_non_null(t);
+    assert_non_null(t->table);
+    return t;
+}
+
+static void budget_amounts_are_parsed(void **state)
+{
+    fixture *f = *state;
+    document *d = build_clean(f, "budget.xml", BUDGET(
+        "<row role=\"total\"><entry>Totaal</entry><entry>3.500,50</entry></row>"));
+    const table_model *t = the_table(d)->table;
+    assert_true(t->budget);
+    assert_int_equal(t->cols, 2);
+    assert_int_equal(t->row_count, 3);
+    assert_true(t->col_amount[1]);
+    static const int64_t cents[] = { 100000, 250050, 350050 };
+    for (int r = 0; r < 3; r++) {
+        const table_cell *c = &t->rows[r].cells[1];
+        assert_true(c->is_amount);
+        assert_true(c->has_amount);
+        assert_int_equal(c->cents, cents[r]);
+        assert_false(t->rows[r].cells[0].is_amount);
+        assert_int_equal(t->rows[r].part, ROW_BODY);
+    }
+    assert_int_equal(t->rows[2].kind, ROWKIND_TOTAL);
+    /* Printed the Belgian way. */
+    assert_string_equal(t->rows[1].cells[1].content->inlines->text, "2.500,50");
+    assert_int_equal(d->table_count, 1);
+}
+
+static void budget_total_mismatch_names_both_figures(void **state)
+{
+    fixture *f = *state;
+    build(f, "budget-bad.xml", BUDGET(
+        "<row role=\"total\"><entry>Totaal</entry><entry>3.600,00</entry></row>"));
+    const diag *g = find_diag(&f->diags, DIAG_ERROR, "3.600,00");
+    assert_non_null(strstr(g->message, "3.500,50"));
+    assert_int_equal(g->loc.line, 16);
+    assert_non_null(g->loc.file);
+    assert_non_null(strstr(g->loc.file, "budget-bad.xml"));
+    assert_int_equal(f->diags.errors, 1);
+}
+
+/* The head row names the amount column ("Bedrag"): it is a label, not an
+ * amount (tests/data/schema/valid-article.xml has exactly this). */
+static void budget_header_cells_are_not_amounts(void **state)
+{
+    fixture *f = *state;
+    document *d = build_clean(f, "budget-head.xml", BUDGET_HEAD(
+        "<thead><row><entry>Post</entry><entry>Bedrag</entry></row></thead>",
+        "<row role=\"total\"><entry>Totaal</entry><entry>3.500,50</entry></row>"));
+    const table_model *t = the_table(d)->table;
+    assert_int_equal(t->row_count, 4);
+    assert_int_equal(t->rows[0].part, ROW_HEAD);
+    assert_false(t->rows[0].cells[1].has_amount);
+    assert_string_equal(t->rows[0].cells[1].content->inlines->text, "Bedrag");
+    assert_true(t->rows[3].cells[1].has_amount);
+}
+
+static void budget_amount_that_is_not_a_number(void **state)
+{
+    fixture *f = *state;
+    build(f, "budget-text.xml", BUDGET(
+        "<row role=\"total\"><entry>Totaal</entry><entry>veel</entry></row>"));
+    const diag *g = find_diag(&f->diags, DIAG_ERROR, "veel");
+    assert_int_equal(g->loc.line, 16);
+}
+
+/* ---- footnotes --------------------------------------------------------------- */
+
+static void footnotes_are_numbered(void **state)
+{
+    fixture *f = *state;
+    document *d = build_clean(f, "notes.xml",
+        "  <section><title>A</title>\n"
+        "    <para>Eerste<footnote><para>Noot een.</para></footnote> en"
+        " tweede<footnote><para>Noot twee.</para></footnote>.</para>\n"
+        "    <para>Derde<footnote><para>Noot drie.</para></footnote>.</para>\n"
+        "  </section>\n");
+    assert_int_equal(d->footnote_count, 3);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(d->footnotes[i]->number, i + 1);
+        assert_int_equal(d->footnotes[i]->kind, BLK_FOOTNOTE);
+    }
+    assert_true(runs_contain(d->footnotes[1]->children->inlines, "Noot twee."));
+    const block *p = para_containing(d, "Eerste");
+    int seen = 0;
+    for (const inline_run *r = p->inlines; r; r = r->next)
+        if (r->kind == INL_NOTEREF) {
+            char num[16];
+            snprintf(num, sizeof num, "%d", seen + 1);
+            assert_string_equal(r->text, num);
+            assert_ptr_equal(r->note, d->footnotes[seen]);
+            seen++;
+        }
+    assert_int_equal(seen, 2);
+    /* The note's text is not part of the paragraph. */
+    assert_false(runs_contain(p->inlines, "Noot een"));
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(workstreams_from_top_level_sections),
+        T(paragraph_runs_with_emphasis_flags),
+        T(white_space_collapses_and_trims),
+        T(call_to_action),
+        T(links_are_percent_encoded_ascii),
+        T(unsafe_links_are_errors),
+        T(xref_resolves_or_is_an_error),
+        T(link_to_missing_id_is_an_error),
+        T(unknown_elements_warn_once_per_kind),
+        T(list_labels_come_from_the_style),
+        T(nested_list_labels_use_the_next_level),
+        T(list_in_footnote_or_cell_is_first_level),
+        T(budget_amounts_are_parsed),
+        T(budget_total_mismatch_names_both_figures),
+        T(budget_header_cells_are_not_amounts),
+        T(budget_amount_that_is_not_a_number),
+        T(footnotes_are_numbered),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
