@@ -53,7 +53,7 @@ TOLERANCE = 0.25
 
 
 def run_once(argv, stderr_path, timeout):
-    """(wall seconds, peak RSS KiB, exit status) of one run."""
+    """(wall seconds, peak RSS KiB, exit status, CPU seconds) of one run."""
     fd_err = os.open(stderr_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     fd_null = os.open(os.devnull, os.O_RDWR)
     try:
@@ -71,7 +71,7 @@ def run_once(argv, stderr_path, timeout):
         os.close(fd_err)
         os.close(fd_null)
     rc = os.waitstatus_to_exitcode(status)
-    return t1 - t0, ru.ru_maxrss, rc
+    return t1 - t0, ru.ru_maxrss, rc, ru.ru_utime + ru.ru_stime
 
 
 def tail(path, n=6):
@@ -99,9 +99,9 @@ def measure(label, argv, runs, pdf, timeout, warmup, problems):
     err = pdf + ".stderr"
     if warmup:
         run_once(argv, err, timeout)
-    times, peak = [], 0
+    times, cpus, peak = [], [], 0
     for i in range(runs):
-        t, rss, rc = run_once(argv, err, timeout)
+        t, rss, rc, cpu = run_once(argv, err, timeout)
         if rc != 0:
             msg = "%s exited %d after %.2f s: %s\n  stderr: %s" % (
                 label, rc, t, " ".join(argv), tail(err).replace("\n", "\n          "))
@@ -109,8 +109,10 @@ def measure(label, argv, runs, pdf, timeout, warmup, problems):
             print("  " + msg, file=sys.stderr)
             return None
         times.append(t)
+        cpus.append(cpu)
         peak = max(peak, rss)
     return {"median": statistics.median(times), "peak_kib": peak, "times": times,
+            "cpu": statistics.median(cpus),
             "runs": runs, "pages": pdf_pages(pdf), "size": os.path.getsize(pdf),
             "stderr": tail(err, 3)}
 
@@ -176,8 +178,8 @@ def mib(kib):
 
 def results_table(rows, fop_on):
     h = ("| input | pages | kcvs-pdf median ms | kcvs-pdf peak MB | size KB | FOP median s "
-         "| FOP peak MB | FOP/kcvs ratio | FOP pages | runs kcvs/FOP |")
-    lines = [h, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+         "| FOP peak MB | FOP/kcvs ratio | FOP pages | kcvs-pdf CPU ms | runs kcvs/FOP |")
+    lines = [h, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name, k, f in rows:
         kc = ("| %s | %s | %s | %.0f | %.0f " % (name, k["pages"], fmt_ms(k["median"]),
                                                  mib(k["peak_kib"]), k["size"] / 1024.0)
@@ -190,7 +192,7 @@ def results_table(rows, fop_on):
         else:
             fc = "| – | – | – | – "
         runs = "%s/%s" % (k["runs"] if k else "–", f["runs"] if f else "–")
-        lines.append(kc + fc + "| %s |" % runs)
+        lines.append(kc + fc + "| %s | %s |" % (fmt_ms(k["cpu"]) if k else "–", runs))
     return "\n".join(lines)
 
 
@@ -271,7 +273,7 @@ def main():
         return 2
     shutil.copy2(src_bin, KCVS + ".tmp")
     os.replace(KCVS + ".tmp", KCVS)
-    os.environ["KCVS_PDF_DATADIR"] = ROOT
+    os.environ.setdefault("KCVS_PDF_DATADIR", ROOT)
     with open(KCVS, "rb") as fb:
         bin_sha = hashlib.sha256(fb.read()).hexdigest()[:12]
     fop_on = a.no_fop is None
@@ -286,10 +288,15 @@ def main():
                                                            src_bin, bin_sha))
     print("FOP:     %s" % fopv)
 
+    load0 = os.getloadavg()
+    print("load:    %.2f %.2f %.2f at start" % load0)
+    if load0[0] > 0.5 * m["nproc"]:
+        print("warning: the machine is busy (1-minute load %.1f on %d CPUs): "
+              "wall times will be inflated; compare the CPU column" % (load0[0], m["nproc"]))
     # startup: the median of `kcvs-pdf --version`
     st = []
     for _ in range(21):
-        t, _, _ = run_once([KCVS, "--version"], os.path.join(PDFS, "version.stderr"), 30)
+        t, _, _, _ = run_once([KCVS, "--version"], os.path.join(PDFS, "version.stderr"), 30)
         st.append(t)
     startup = statistics.median(st[1:])
     print("startup: %.2f ms (median of 20 runs of kcvs-pdf --version)" % (startup * 1000))
@@ -325,7 +332,8 @@ def main():
     table = results_table(rows, fop_on)
     print()
     print(table)
-    runs_note = ("kcvs-pdf: median of the runs shown (after 1 untimed warm-up run); "
+    runs_note = ("kcvs-pdf: median wall time of the runs shown (after 1 untimed warm-up run), "
+                 "CPU = median user+sys; "
                  "FOP (xsltproc + fop, JVM start included): median of the runs shown, no warm-up. "
                  "MB = MiB of peak RSS, KB = KiB.")
     print(runs_note)
@@ -349,15 +357,18 @@ def main():
         print(qual)
 
     elapsed = time.time() - t_start
+    load1 = os.getloadavg()
     print()
-    print("whole benchmark took %.0f s" % elapsed)
+    print("whole benchmark took %.0f s; load average %.2f %.2f %.2f at the end" % ((elapsed,) + load1))
 
     with open(os.path.join(OUT, "results.md"), "w") as fo:
         fo.write("# kcvs-pdf benchmark results\n\n")
         fo.write("- date: %s\n- machine: %s, nproc %s, %s RAM, %s\n- kcvs-pdf: %s (commit %s)\n"
-                 "- binary: %s, sha256 %s\n- FOP: %s\n- kcvs-pdf startup (`--version`): %.2f ms\n- whole run: %.0f s\n\n"
+                 "- binary: %s, sha256 %s\n- FOP: %s\n- kcvs-pdf startup (`--version`): %.2f ms\n- whole run: %.0f s\n"
+                 "- load average: %.2f at the start, %.2f at the end (1 minute)\n\n"
                  % (m["date"], m["cpu"], m["nproc"], m["mem"], m["os"], m["kcvs"],
-                    m["commit"] or "?", src_bin, bin_sha, fopv, startup * 1000, elapsed))
+                    m["commit"] or "?", src_bin, bin_sha, fopv, startup * 1000, elapsed,
+                    load0[0], load1[0]))
         fo.write(table + "\n\n" + runs_note + "\n")
         if checks:
             fo.write("\n## Targets\n\n")

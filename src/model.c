@@ -810,8 +810,11 @@ static void build_cell(builder *b, xmlNode *e, table_model *t, table_row *row,
                       : !strcmp(align, "char")   ? CELL_CHAR
                                                  : CELL_LEFT;
     const char *role = get_attr(b, e, "role");
-    cell->is_amount = t->budget && ((role && !strcmp(role, "amount")) ||
-                                    t->col_amount[start]);
+    cell->is_amount = t->budget && row->part != ROW_HEAD &&
+                      ((role && !strcmp(role, "amount")) || t->col_amount[start]);
+    /* The heading of an amount column stands over its figures. */
+    if (t->budget && row->part == ROW_HEAD && t->col_amount[start] && !align)
+        cell->align = CELL_RIGHT;
     tag_role trole = row->part == ROW_HEAD ? TAG_TH : TAG_TD;
     cell->tag = tag_new(b->a, row->tag, trole);
     if (trole == TAG_TH)

@@ -24,25 +24,28 @@ typedef struct placed_glyph {
 
 typedef struct glyph_run {
     font_face *face;
-    double size;
-    int colour;            /* style colour index */
     placed_glyph *glyphs;
+    float size;
     int count;
-    const char *text;      /* the text drawn, for ActualText and tests */
+    int colour;            /* style colour index */
 } glyph_run;
 
 typedef enum { ITEM_TEXT, ITEM_RECT, ITEM_RULE, ITEM_IMAGE, ITEM_LINK } item_kind;
 
+/* Kept small (single precision is ample for positions on a page): a long
+ * report holds hundreds of thousands of these. */
 typedef struct page_item {
-    item_kind kind;
-    double x, y;       /* text: baseline start; others: top-left */
-    double w, h;       /* rule: end offset (x + w, y + h) */
-    glyph_run run;
-    int fill, stroke;  /* colour indices, -1 none */
-    double line_width, radius;
-    const image_model *image;
-    int link;          /* ITEM_LINK: index into document links */
+    union {
+        glyph_run run;             /* ITEM_TEXT */
+        const image_model *image;  /* ITEM_IMAGE */
+    };
     tag_node *tag;
+    float x, y;        /* text: baseline start; others: top-left */
+    float w, h;        /* rule: end offset (x + w, y + h) */
+    float line_width, radius;
+    int link;          /* ITEM_LINK: index into document links */
+    int16_t fill, stroke;  /* colour indices, -1 none */
+    uint8_t kind;      /* item_kind */
     bool artifact;
 } page_item;
 

@@ -59,6 +59,7 @@ typedef struct para_build {
     bool ragged, char_breaks;
     hyph_dict *hyph;
     double letter_spacing;
+    src_loc loc;
 } para_build;
 
 void para_ctx_init(para_ctx *c, arena *a, font_set *fonts, const style *st,
@@ -144,6 +145,18 @@ static const char *xref_text(para_ctx *c, const inline_run *r)
                         t->page > 0 ? t->page : 88);
 }
 
+static void warn_missing_char(para_build *b, uint32_t cp)
+{
+    para_ctx *c = b->c;
+    for (int i = 0; i < c->missing_count; i++)
+        if (c->missing[i] == cp)
+            return;
+    if (c->missing_count < (int)(sizeof c->missing / sizeof *c->missing))
+        c->missing[c->missing_count++] = cp;
+    diag_add(c->diags, DIAG_WARNING, b->loc,
+             "character U+%04X is in none of the style's fonts: it is left out", cp);
+}
+
 static seg *push_seg(para_build *b, const char *text, size_t len, font_face *face)
 {
     para_ctx *c = b->c;
@@ -157,14 +170,76 @@ static seg *push_seg(para_build *b, const char *text, size_t len, font_face *fac
     return s;
 }
 
-static font_face *fallback_face(para_ctx *c, const style_class *cls, int flags)
+enum { FALLBACK_DEPTH = 4 };
+
+/* The first face along the family's fallback chain that has cp. */
+static font_face *fallback_face(para_ctx *c, const style_class *cls, int flags,
+                                uint32_t cp)
 {
-    const style_font *f = &c->st->fonts[cls->font];
-    if (f->fallback < 0)
-        return NULL;
     style_class alt = *cls;
-    alt.font = f->fallback;
-    return para_face(c, &alt, flags);
+    for (int depth = 0; depth < FALLBACK_DEPTH; depth++) {
+        int next = c->st->fonts[alt.font].fallback;
+        if (next < 0)
+            return NULL;
+        alt.font = next;
+        font_face *f = para_face(c, &alt, flags);
+        if (f && font_has_char(f, cp))
+            return f;
+    }
+    return NULL;
+}
+
+/* When no font has a character, a close relative stands in: a minus sign
+ * must never vanish from an amount. */
+static uint32_t substitute_char(uint32_t cp)
+{
+    switch (cp) {
+    case 0x2212: return 0x2013;              /* minus → en dash */
+    case 0x2010: case 0x2011: return '-';
+    case 0x00A0: case 0x202F: case 0x2009: return ' ';
+    case 0x2018: case 0x2019: return '\'';
+    case 0x201C: case 0x201D: return '"';
+    default: return 0;
+    }
+}
+
+static bool any_face_has(para_build *b, font_face *main, int flags, uint32_t cp)
+{
+    return font_has_char(main, cp) || fallback_face(b->c, b->cls, flags, cp) != NULL;
+}
+
+/* Replaces characters no face has by their stand-ins (a copy only when
+ * needed); what has no stand-in is reported with the paragraph's place. */
+static const char *substitute_missing(para_build *b, font_face *main, int flags,
+                                      const char *text, size_t *len)
+{
+    char *out = NULL, *o = NULL;
+    size_t k;
+    for (size_t i = 0; i < *len; i += k) {
+        uint32_t cp = utf8_decode(text + i, *len - i, &k);
+        uint32_t sub = 0;
+        if (cp >= 0x80 && cp != 0xAD && !any_face_has(b, main, flags, cp) &&
+            (sub = substitute_char(cp)) && any_face_has(b, main, flags, sub)) {
+            if (!out) {
+                out = arena_alloc(b->c->a, *len + 1);
+                memcpy(out, text, i);
+                o = out + i;
+            }
+            o += utf8_encode(sub, o);
+        } else {
+            if (cp >= 0x80 && cp != 0xAD && cp != 0xFFFD && !any_face_has(b, main, flags, cp))
+                warn_missing_char(b, cp);
+            if (out) {
+                memcpy(o, text + i, k);
+                o += k;
+            }
+        }
+    }
+    if (!out)
+        return text;
+    *o = '\0';
+    *len = (size_t)(o - out);
+    return out;
 }
 
 /* Characters the family lacks are set in its fallback family. */
@@ -174,9 +249,10 @@ static void add_seg(para_build *b, const char *text, size_t len, int flags,
     para_ctx *c = b->c;
     if (b->cls->uppercase)
         text = text_upper(c->a, text, len, &len);
-    font_face *main = para_face(c, b->cls, flags), *alt = NULL;
+    font_face *main = para_face(c, b->cls, flags);
     if (!main || len == 0)
         return;
+    text = substitute_missing(b, main, flags, text, &len);
     int first = b->seg_count;
     size_t start = 0, k;
     font_face *current = main;
@@ -184,9 +260,8 @@ static void add_seg(para_build *b, const char *text, size_t len, int flags,
         uint32_t cp = utf8_decode(text + i, len - i, &k);
         font_face *want = main;
         if (cp >= 0x80 && cp != 0xAD && !font_has_char(main, cp)) {
-            if (!alt)
-                alt = fallback_face(c, b->cls, flags);
-            if (alt && font_has_char(alt, cp))
+            font_face *alt = fallback_face(c, b->cls, flags, cp);
+            if (alt)
                 want = alt;
         }
         if (want != current && i > start) {
@@ -389,26 +464,6 @@ static const char *strip_shy(arena *a, const char *s, size_t len, size_t *out_le
     return out;
 }
 
-static void warn_missing_glyphs(para_build *b, const seg *s, shaped_text sh,
-                                const char *text, size_t len)
-{
-    para_ctx *c = b->c;
-    if (c->warned_missing_glyph)
-        return;
-    for (int g = 0; g < sh.count; g++)
-        if (sh.glyphs[g].gid == 0 && sh.glyphs[g].cluster < len) {
-            size_t k;
-            uint32_t cp = utf8_decode(text + sh.glyphs[g].cluster,
-                                      len - sh.glyphs[g].cluster, &k);
-            src_loc none = { NULL, 0, 0 };
-            diag_add(c->diags, DIAG_WARNING, none,
-                     "character U+%04X is not in font %s: it is left out", cp,
-                     font_postscript_name(s->face));
-            c->warned_missing_glyph = true;
-            return;
-        }
-}
-
 static void push_box(para_build *b, int si, const char *text, size_t len)
 {
     const seg *s = &b->segs[si];
@@ -417,7 +472,6 @@ static void push_box(para_build *b, int si, const char *text, size_t len)
     if (n == 0)
         return;
     shaped_text sh = font_shape(s->face, text, n);
-    warn_missing_glyphs(b, s, sh, text, n);
     double w = sh.width * seg_scale(s) + b->letter_spacing * sh.count;
     payload p = { si, text, n, sh };
     lb_item box = { LB_BOX, w, 0, 0, 0, 0, 0 };
@@ -774,7 +828,7 @@ para_result para_typeset(para_ctx *c, const inline_run *runs,
                          const char *lang, src_loc loc)
 {
     para_result out = { .leading = cls->leading };
-    para_build b = { .c = c, .cls = cls, .measure = measure > 1 ? measure : 1,
+    para_build b = { .c = c, .cls = cls, .measure = measure > 1 ? measure : 1, .loc = loc,
                      .ragged = cls->align != ALIGN_JUSTIFY,
                      .letter_spacing = cls->letter_spacing };
     b.hyph = cls->hyphenate ? para_hyph_for(c, lang ? lang : c->doc_lang) : NULL;

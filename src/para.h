@@ -34,7 +34,8 @@ typedef struct para_ctx {
     struct { char lang[32]; hyph_dict *dict; } hyph[8];
     int hyph_count;
     para_stats stats;
-    bool warned_missing_glyph;
+    uint32_t missing[32];       /* characters already reported missing */
+    int missing_count;
     page_item *scratch_items;   /* the line being set (para.c) */
     double *scratch_ink;
     size_t scratch_items_cap, scratch_ink_cap;

@@ -343,9 +343,15 @@ static void style_load_font(style_loader *l, xmlNode *node)
     const char *features = attr(node, "features");
     f->features = arena_strdup(l->a, features ? features : "kern");
     for (int v = 0; v < FONT_VARIANTS; v++) {
+        /* A missing variant borrows the nearest one: bold italic from
+         * bold, then italic; anything from regular. */
         const char *file = attr(node, keys[v]);
+        if (!file && v == FONT_BOLD_ITALIC)
+            file = attr(node, keys[FONT_BOLD]);
+        if (!file && v == FONT_BOLD_ITALIC)
+            file = attr(node, keys[FONT_ITALIC]);
         if (!file && v > 0)
-            file = attr(node, keys[v == FONT_BOLD_ITALIC ? FONT_BOLD : 0]);
+            file = attr(node, keys[FONT_REGULAR]);
         if (!file) {
             style_error(l, node, "font family '%s' has no %s face", name, keys[v]);
             continue;

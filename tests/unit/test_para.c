@@ -1,0 +1,497 @@
+/* Unit tests of para_typeset with styles/kcvs.xml and its fonts: a long
+ * Dutch paragraph at a 300 pt measure (no line too wide, justified lines
+ * ending on the measure, hyphenated lines ending in a hyphen, no text lost
+ * or added), a URL broken after "/" without a hyphen, link areas covering
+ * exactly the linked text, and over-long words (broken between letters
+ * before any overfull warning). The text of each set line is read back from
+ * its glyphs through font_used_text. Run from the repository root. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "para.h"
+
+#define HOUSE_STYLE "styles/kcvs.xml"
+#define EPS 0.01
+
+/* cmocka compares integers only. */
+#define assert_close(actual, expected, eps) \
+    assert_close_at((actual), (expected), (eps), #actual, __FILE__, __LINE__)
+
+static void assert_close_at(double actual, double expected, double eps,
+                            const char *expr, const char *file, int line)
+{
+    if (fabs(actual - expected) <= eps)
+        return;
+    print_error("%s is %.4f, expected %.4f (within %g)\n", expr, actual,
+                expected, eps);
+    _fail(file, line);
+}
+
+static const char dutch[] =
+    "Het geeft inzicht in de werking en evalueert ze. Het document bestaat "
+    "uit twee delen. Het eerste deel maakt een evaluatie op grote lijnen, het "
+    "tweede deel geeft een activiteitenoverzicht toegespitst op de "
+    "belangrijkste werksporen uit de voorbije jaren. Begin 2022 start de "
+    "vierde samenwerkingsovereenkomst. De werkgroep die in 2015 op initiatief "
+    "van het secretarissenoverleg centrumsteden van start ging, vergaderde in "
+    "2021 zes keer; de verdere uitbouw van de stad in cijfers en de websites "
+    "met omgevingsdata liepen daarbij als rode draad door de werkzaamheden. "
+    "Een uitgebreide selectieprocedure werd op 5 mei 2021 door het dagelijks "
+    "bestuur van het Kenniscentrum Vlaamse Steden vastgelegd, na overleg met "
+    "de burgemeesters en de algemeen directeurs van de centrumsteden.";
+
+/* ---- fixture ------------------------------------------------------------ */
+
+typedef struct fixture {
+    arena *a;
+    diag_list diags;
+    const style *st;
+    font_set *fonts;
+    para_ctx ctx;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    if (!f)
+        return -1;
+    f->a = arena_new();
+    diag_init(&f->diags);
+    f->st = style_load(f->a, HOUSE_STYLE, NULL, &f->diags);
+    if (!f->st)
+        return -1;
+    f->fonts = font_set_new();
+    para_ctx_init(&f->ctx, f->a, f->fonts, f->st, &f->diags, "nl-BE");
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    para_ctx_free(&f->ctx);
+    font_set_free(f->fonts);
+    diag_clear(&f->diags);
+    arena_free(f->a);
+    free(f);
+    return 0;
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static const src_loc here = { "para-test.xml", 42, 7 };
+
+static inline_run *run(fixture *f, inline_run *after, const char *text,
+                       int link, tag_node *tag)
+{
+    inline_run *r = arena_alloc(f->a, sizeof *r);
+    r->kind = INL_TEXT;
+    r->text = text;
+    r->link = link;
+    r->tag = tag;
+    r->loc = here;
+    if (after)
+        after->next = r;
+    return r;
+}
+
+static para_result set(fixture *f, const inline_run *runs, const char *cls,
+                       double measure)
+{
+    const style_class *c = style_class_get(f->st, cls);
+    assert_non_null(c);
+    para_result res = para_typeset(&f->ctx, runs, c, NULL, measure, "nl-BE", here);
+    if (res.count == 0)
+        fail_msg("no lines set");
+    return res;
+}
+
+static bool is_space_glyph(const page_item *it, int g)
+{
+    const char *t = font_used_text(it->run.face, it->run.glyphs[g].gid);
+    return t && strcmp(t, " ") == 0;
+}
+
+/* The text a line draws, read back from its glyphs (arena string). */
+static const char *line_text(fixture *f, const para_line *l)
+{
+    char *s = arena_strdup(f->a, "");
+    for (int i = 0; i < l->count; i++) {
+        const page_item *it = &l->items[i];
+        if (it->kind != ITEM_TEXT)
+            continue;
+        for (int g = 0; g < it->run.count; g++) {
+            const char *t = font_used_text(it->run.face, it->run.glyphs[g].gid);
+            if (!t)
+                fail_msg("glyph %u drawn but not marked used",
+                         it->run.glyphs[g].gid);
+            s = arena_printf(f->a, "%s%s", s, t);
+        }
+    }
+    return s;
+}
+
+/* Where the ink of a line ends: after its last glyph that is not a space. */
+static double line_ink_end(const para_line *l)
+{
+    double end = 0;
+    for (int i = 0; i < l->count; i++) {
+        const page_item *it = &l->items[i];
+        if (it->kind != ITEM_TEXT)
+            continue;
+        double x = it->x;
+        for (int g = 0; g < it->run.count; g++) {
+            x += it->run.glyphs[g].advance;
+            if (!is_space_glyph(it, g) && x > end)
+                end = x;
+        }
+    }
+    return end;
+}
+
+/* The last glyph of a line (of its last text run). */
+static const page_item *last_text_item(const para_line *l)
+{
+    for (int i = l->count - 1; i >= 0; i--)
+        if (l->items[i].kind == ITEM_TEXT && l->items[i].run.count > 0)
+            return &l->items[i];
+    fail_msg("line without text");
+    return NULL;
+}
+
+static uint32_t hyphen_gid(const page_item *it)
+{
+    shaped_text h = font_shape(it->run.face, "-", 1);
+    assert_int_equal(h.count, 1);
+    return h.glyphs[0].gid;
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s), k = strlen(tail);
+    return n >= k && strcmp(s + n - k, tail) == 0;
+}
+
+static char *without_spaces(fixture *f, const char *s)
+{
+    char *out = arena_strdup(f->a, s), *o = out;
+    for (const char *p = s; *p; p++)
+        if (*p != ' ')
+            *o++ = *p;
+    *o = '\0';
+    return out;
+}
+
+static size_t count_warnings(const diag_list *d, const char *needle)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < d->count; i++)
+        if (d->items[i].severity == DIAG_WARNING && strstr(d->items[i].message, needle))
+            n++;
+    return n;
+}
+
+static void assert_no_line_too_wide(const para_result *res, double measure)
+{
+    for (int i = 0; i < res->count; i++) {
+        double end = line_ink_end(&res->lines[i]);
+        if (end > measure + EPS || res->lines[i].width > measure + EPS)
+            fail_msg("line %d ends at %.3f (width %.3f), past the %.1f pt measure",
+                     i, end, res->lines[i].width, measure);
+        for (int k = 0; k < res->lines[i].count; k++)
+            assert_true(res->lines[i].items[k].x >= -EPS);
+    }
+}
+
+/* ---- a justified Dutch paragraph ---------------------------------------- */
+
+static void dutch_paragraph_fits_the_measure(void **state)
+{
+    fixture *f = *state;
+    para_result res = set(f, run(f, NULL, dutch, -1, NULL), "body", 300);
+    assert_true(res.count >= 6);
+    assert_no_line_too_wide(&res, 300);
+    assert_true(res.ascent > 0 && res.descent > 0);
+    assert_close(res.leading, 15, 1e-9);
+    assert_int_equal(count_warnings(&f->diags, "too wide"), 0);
+}
+
+static void justified_lines_end_on_the_measure(void **state)
+{
+    fixture *f = *state;
+    para_result res = set(f, run(f, NULL, dutch, -1, NULL), "body", 300);
+    for (int i = 0; i < res.count - 1; i++) {
+        double end = line_ink_end(&res.lines[i]);
+        if (fabs(end - 300) > EPS)
+            fail_msg("line %d (\"%s\") ends at %.3f, not on the measure", i,
+                     line_text(f, &res.lines[i]), end);
+        assert_close(res.lines[i].width, 300, EPS);
+    }
+    /* The last line is set at its natural width. */
+    assert_true(line_ink_end(&res.lines[res.count - 1]) < 300 - 1);
+}
+
+static void hyphenated_lines_end_in_a_hyphen(void **state)
+{
+    fixture *f = *state;
+    para_result res = set(f, run(f, NULL, dutch, -1, NULL), "body", 300);
+    int hyphenated = 0;
+    for (int i = 0; i < res.count; i++) {
+        const para_line *l = &res.lines[i];
+        const page_item *last = last_text_item(l);
+        uint32_t gid = last->run.glyphs[last->run.count - 1].gid;
+        const char *text = line_text(f, l);
+        if (l->hyphenated) {
+            hyphenated++;
+            if (gid != hyphen_gid(last) || !ends_with(text, "-"))
+                fail_msg("hyphenated line %d (\"%s\") does not end in a hyphen",
+                         i, text);
+        } else if (ends_with(text, "-")) {
+            fail_msg("line %d (\"%s\") ends in a hyphen but is not hyphenated",
+                     i, text);
+        }
+    }
+    /* At 300 pt these long compounds give at least one hyphenated line;
+     * without one the test above proves nothing. */
+    assert_true(hyphenated >= 1);
+}
+
+static void lines_read_back_as_the_paragraph(void **state)
+{
+    fixture *f = *state;
+    para_result res = set(f, run(f, NULL, dutch, -1, NULL), "body", 300);
+    char *all = arena_strdup(f->a, "");
+    for (int i = 0; i < res.count; i++) {
+        const char *t = line_text(f, &res.lines[i]);
+        if (res.lines[i].hyphenated) {
+            all = arena_printf(f->a, "%s%.*s", all, (int)strlen(t) - 1, t);
+        } else
+            all = arena_printf(f->a, "%s%s%s", all, t, i + 1 < res.count ? " " : "");
+        /* No line starts or ends with a space. */
+        assert_true(t[0] != ' ' && !ends_with(t, " "));
+    }
+    assert_string_equal(all, dutch);
+}
+
+/* ---- URLs ------------------------------------------------------------- */
+
+static void url_breaks_after_slash_without_hyphen(void **state)
+{
+    fixture *f = *state;
+    static const char text[] =
+        "Meer lezen kan op https://www.kenniscentrumvlaamsesteden.be/"
+        "overhetkenniscentrum/Documents/Jaarverslag2021/Schillenboek.pdf "
+        "en verder.";
+    para_result res = set(f, run(f, NULL, text, -1, NULL), "body", 150);
+    assert_no_line_too_wide(&res, 150);
+    assert_true(res.count >= 3);
+    char *all = arena_strdup(f->a, "");
+    int slash_breaks = 0;
+    for (int i = 0; i < res.count; i++) {
+        const char *t = line_text(f, &res.lines[i]);
+        all = arena_printf(f->a, "%s%s", all, t);
+        assert_false(res.lines[i].hyphenated);
+        assert_false(ends_with(t, "-"));
+        if (ends_with(t, "/"))
+            slash_breaks++;
+    }
+    /* Nothing added (no hyphen), nothing lost. */
+    assert_string_equal(without_spaces(f, all), without_spaces(f, text));
+    assert_true(slash_breaks >= 1);
+    assert_int_equal(count_warnings(&f->diags, "too wide"), 0);
+}
+
+/* ---- link areas ----------------------------------------------------------- */
+
+static void link_areas_cover_only_the_linked_text(void **state)
+{
+    fixture *f = *state;
+    tag_node *link_tag = tag_new(f->a, NULL, TAG_LINK);
+    link_tag->link_index = 0;
+    inline_run *head = run(f, NULL, "Lees in ", -1, NULL);
+    inline_run *linked = run(f, head, "het volledige rapport over de stadsmonitor",
+                             0, link_tag);
+    run(f, linked, " of in de korte samenvatting van het kenniscentrum.", -1, NULL);
+    para_result res = set(f, head, "body", 150);
+    assert_true(res.count >= 2);
+    int lines_with_link = 0;
+    for (int i = 0; i < res.count; i++) {
+        const para_line *l = &res.lines[i];
+        /* The ink of the linked glyphs and of the others on this line. */
+        double x0 = INFINITY, x1 = -INFINITY;
+        for (int k = 0; k < l->count; k++) {
+            const page_item *it = &l->items[k];
+            if (it->kind != ITEM_TEXT || it->link != 0)
+                continue;
+            double x = it->x;
+            for (int g = 0; g < it->run.count; g++) {
+                double next = x + it->run.glyphs[g].advance;
+                if (!is_space_glyph(it, g)) {
+                    x0 = fmin(x0, x);
+                    x1 = fmax(x1, next);
+                }
+                x = next;
+            }
+        }
+        int areas = 0;
+        for (int k = 0; k < l->count; k++) {
+            const page_item *a = &l->items[k];
+            if (a->kind != ITEM_LINK)
+                continue;
+            areas++;
+            assert_int_equal(a->link, 0);
+            assert_ptr_equal(a->tag, link_tag);
+            assert_true(a->h > 0 && a->y < 0 && a->y + a->h > 0);
+            if (fabs(a->x - x0) > EPS || fabs(a->x + a->w - x1) > EPS)
+                fail_msg("line %d: link area %.2f..%.2f, linked text %.2f..%.2f",
+                         i, a->x, a->x + a->w, x0, x1);
+            /* No unlinked ink inside the area. */
+            for (int m = 0; m < l->count; m++) {
+                const page_item *it = &l->items[m];
+                if (it->kind != ITEM_TEXT || it->link == 0)
+                    continue;
+                double x = it->x;
+                for (int g = 0; g < it->run.count; g++) {
+                    double next = x + it->run.glyphs[g].advance;
+                    if (!is_space_glyph(it, g) && next > a->x + EPS &&
+                        x < a->x + a->w - EPS)
+                        fail_msg("line %d: unlinked glyph at %.2f..%.2f inside "
+                                 "the link area", i, x, next);
+                    x = next;
+                }
+            }
+        }
+        if (x0 < x1) {
+            lines_with_link++;
+            assert_int_equal(areas, 1);
+        } else
+            assert_int_equal(areas, 0);
+    }
+    /* The link runs over a line break: one area per line. */
+    assert_true(lines_with_link >= 2);
+}
+
+static void unlinked_paragraph_has_no_link_areas(void **state)
+{
+    fixture *f = *state;
+    para_result res = set(f, run(f, NULL, dutch, -1, NULL), "body", 300);
+    for (int i = 0; i < res.count; i++)
+        for (int k = 0; k < res.lines[i].count; k++) {
+            assert_int_not_equal(res.lines[i].items[k].kind, ITEM_LINK);
+            assert_int_equal(res.lines[i].items[k].link, -1);
+        }
+}
+
+/* ---- class look ---------------------------------------------------------- */
+
+static void uppercase_class_sets_capitals_with_its_prefix(void **state)
+{
+    fixture *f = *state;
+    /* cta: uppercase, prefix "→ " (from the symbols fallback family), left
+     * aligned. */
+    para_result res = set(f, run(f, NULL, "Je vindt hier het rapport over Łódź, "
+                                          "ĳzer en straße", -1, NULL),
+                           "cta", 400);
+    assert_int_equal(res.count, 1);
+    assert_string_equal(line_text(f, &res.lines[0]),
+                        "→ JE VINDT HIER HET RAPPORT OVER ŁÓDŹ, ĲZER EN STRAßE");
+    assert_int_equal(f->diags.count, 0);
+}
+
+static void ragged_lines_fit_and_are_not_stretched(void **state)
+{
+    fixture *f = *state;
+    para_result res = set(f, run(f, NULL, dutch, -1, NULL), "caption", 200);
+    assert_true(res.count >= 5);
+    assert_no_line_too_wide(&res, 200);
+    /* Left-aligned: inter-word spaces keep their natural width, so lines
+     * end short of the measure. */
+    int short_lines = 0;
+    for (int i = 0; i < res.count - 1; i++)
+        short_lines += line_ink_end(&res.lines[i]) < 200 - 1;
+    assert_true(short_lines >= 1);
+}
+
+/* ---- over-long words ------------------------------------------------------ */
+
+static void long_word_breaks_between_letters_without_warning(void **state)
+{
+    fixture *f = *state;
+    static const char word[] = "Arbeidsongeschiktheidsverzekeringsmaatschappijen";
+    para_result res = set(f, run(f, NULL, word, -1, NULL), "body", 60);
+    assert_true(res.count >= 3);
+    assert_no_line_too_wide(&res, 60);
+    assert_int_equal(count_warnings(&f->diags, "too wide"), 0);
+    /* Letters are neither lost nor doubled (hyphens aside). */
+    char *all = arena_strdup(f->a, "");
+    for (int i = 0; i < res.count; i++) {
+        const char *t = line_text(f, &res.lines[i]);
+        size_t n = strlen(t);
+        if (res.lines[i].hyphenated)
+            n--;
+        all = arena_printf(f->a, "%s%.*s", all, (int)n, t);
+    }
+    assert_string_equal(all, word);
+}
+
+static void long_number_breaks_between_digits_without_warning(void **state)
+{
+    fixture *f = *state;
+    static const char digits[] = "123456789012345678901234567890123456789012345678901234567890";
+    para_result res = set(f, run(f, NULL, digits, -1, NULL), "body", 40);
+    assert_no_line_too_wide(&res, 40);
+    assert_int_equal(count_warnings(&f->diags, "too wide"), 0);
+}
+
+static void unbreakable_glyph_wider_than_the_measure_warns(void **state)
+{
+    fixture *f = *state;
+    /* One capital W (about 9 pt at 10 pt) in a 3 pt column cannot be
+     * broken at all. */
+    set(f, run(f, NULL, "W", -1, NULL), "body", 3);
+    assert_int_equal(count_warnings(&f->diags, "too wide"), 1);
+    const diag *g = &f->diags.items[0];
+    assert_string_equal(g->loc.file, "para-test.xml");
+    assert_int_equal(g->loc.line, 42);
+}
+
+static void long_word_fits_a_wide_measure_untouched(void **state)
+{
+    fixture *f = *state;
+    static const char word[] = "Arbeidsongeschiktheidsverzekeringsmaatschappijen";
+    para_result res = set(f, run(f, NULL, word, -1, NULL), "body", 400);
+    assert_int_equal(res.count, 1);
+    assert_false(res.lines[0].hyphenated);
+    assert_string_equal(line_text(f, &res.lines[0]), word);
+    assert_int_equal(f->diags.count, 0);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(dutch_paragraph_fits_the_measure),
+        T(justified_lines_end_on_the_measure),
+        T(hyphenated_lines_end_in_a_hyphen),
+        T(lines_read_back_as_the_paragraph),
+        T(url_breaks_after_slash_without_hyphen),
+        T(link_areas_cover_only_the_linked_text),
+        T(unlinked_paragraph_has_no_link_areas),
+        T(uppercase_class_sets_capitals_with_its_prefix),
+        T(ragged_lines_fit_and_are_not_stretched),
+        T(long_word_breaks_between_letters_without_warning),
+        T(long_number_breaks_between_digits_without_warning),
+        T(unbreakable_glyph_wider_than_the_measure_warns),
+        T(long_word_fits_a_wide_measure_untouched),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
