@@ -701,31 +701,6 @@ static void place_vbox(lctx *c, page *p, const vbox *v, double x0, double y,
     }
 }
 
-static void place_notes(lctx *c, page *p, block **notes, int count, double x0,
-                        double bottom, double height)
-{
-    if (!count)
-        return;
-    double gap = 6;
-    double y = bottom - height;
-    page_item *rule = page_add_item(c->a, p, ITEM_RULE);
-    rule->x = x0;
-    rule->y = y - gap / 2;
-    rule->w = 0.3 * c->measure;
-    rule->line_width = c->st->footnote_rule_width;
-    rule->stroke = c->st->table_rule_colour;
-    rule->artifact = true;
-    for (int i = 0; i < count; i++) {
-        const vlist *nl = &c->notes[notes[i]->number - 1];
-        for (int k = 0; k < nl->count; k++) {
-            if (k)
-                y += nl->v[k]->space_before;
-            place_vbox(c, p, nl->v[k], x0, y, false);
-            y += nl->v[k]->height;
-        }
-    }
-}
-
 /* With facing pages, even (left-hand) pages mirror the margins. */
 static double frame_left(const lctx *c, const style_master *m, int number)
 {
@@ -738,6 +713,62 @@ static double frame_height(const style_master *m)
 }
 
 /* How many vboxes from i fill one page, honouring keeps and footnotes. */
+/* Footnote lines waiting for room at the foot of a page, in order. */
+typedef struct note_queue {
+    const vbox **lines;
+    int count, cap;
+} note_queue;
+
+static void queue_push(lctx *c, note_queue *q, const vbox *v)
+{
+    if (q->count == q->cap) {
+        int cap = q->cap ? q->cap * 2 : 32;
+        q->lines = arena_grow(c->a, q->lines, (size_t)q->count, (size_t)cap, sizeof *q->lines);
+        q->cap = cap;
+    }
+    q->lines[q->count++] = v;
+}
+
+/* Places queued footnote lines above the page's bottom edge while they fit
+ * in room; the rest stays queued for the next page. */
+static void place_notes(lctx *c, page *p, note_queue *q, double x0, double bottom,
+                        double room)
+{
+    double gap = 8, used = 0;
+    int n = 0;
+    while (n < q->count && used + q->lines[n]->height + (n ? q->lines[n]->space_before : 0) +
+                                   gap <= room + 0.01)
+        used += q->lines[n]->height + (n ? q->lines[n]->space_before : 0), n++;
+    if (n == 0 && q->count && room > 0 && room >= q->lines[0]->height)
+        n = 1, used = q->lines[0]->height;
+    if (n == 0)
+        return;
+    double y = bottom - used;
+    page_item *rule = page_add_item(c->a, p, ITEM_RULE);
+    rule->x = (float)x0;
+    rule->y = (float)(y - gap / 2);
+    rule->w = (float)(0.3 * c->measure);
+    rule->line_width = (float)c->st->footnote_rule_width;
+    rule->stroke = (int16_t)c->st->table_rule_colour;
+    rule->artifact = true;
+    for (int k = 0; k < n; k++) {
+        if (k)
+            y += q->lines[k]->space_before;
+        place_vbox(c, p, q->lines[k], x0, y, false);
+        y += q->lines[k]->height;
+    }
+    memmove(q->lines, q->lines + n, (size_t)(q->count - n) * sizeof *q->lines);
+    q->count -= n;
+}
+
+static double queue_height(const note_queue *q, double limit)
+{
+    double h = 0;
+    for (int k = 0; k < q->count && h < limit; k++)
+        h += q->lines[k]->height + (k ? q->lines[k]->space_before : 0);
+    return h < limit ? h : limit;
+}
+
 static int fill_page(lctx *c, const vlist *vl, int i, double avail, double head_h)
 {
     double y = head_h, notes = 0;
@@ -749,6 +780,7 @@ static int fill_page(lctx *c, const vlist *vl, int i, double avail, double head_
         double sb = j == i ? 0 : v->space_before;
         double nh = notes_height(c, v);
         double sep = (notes == 0 && nh > 0) ? 8 : 0;
+        /* The first vbox always goes: its notes may continue overleaf. */
         if (j > i && y + sb + v->height + notes + nh + sep > avail) {
             int k = j;
             while (k > i && vl->v[k]->keep_with_prev)
@@ -802,8 +834,20 @@ static void paginate(lctx *c, const vlist *vl, const style_master *first,
                      const style_master *cont)
 {
     const char *current_ws = c->workstream;
+    note_queue queue = { NULL, 0, 0 };
     int i = 0;
-    while (i < vl->count) {
+    while (i < vl->count || queue.count) {
+        if (i >= vl->count) {
+            /* Footnotes still to place continue on a page of their own. */
+            page *p = new_page(c, cont);
+            p->workstream = current_ws;
+            int before = queue.count;
+            place_notes(c, p, &queue, frame_left(c, cont, p->number),
+                        cont->margin_top + frame_height(cont), frame_height(cont));
+            if (queue.count == before) /* taller than a page: never loop */
+                queue.count = 0;
+            continue;
+        }
         if (c->res->page_count >= LAYOUT_MAX_PAGES) {
             diag_add(c->diags, DIAG_ERROR, (src_loc){ c->doc->source_file, 0, 0 },
                      "the document needs more than %d pages", LAYOUT_MAX_PAGES);
@@ -819,7 +863,9 @@ static void paginate(lctx *c, const vlist *vl, const style_master *first,
         double x0 = frame_left(c, m, p->number), top = m->margin_top,
                avail = frame_height(m);
         double head_h = repeated_header_height(vl, v0, i);
-        int end = fill_page(c, vl, i, avail, head_h);
+        /* Footnotes carried over from the last page take their room first. */
+        double carried = queue_height(&queue, avail / 2);
+        int end = fill_page(c, vl, i, avail - carried - (carried > 0 ? 8 : 0), head_h);
         double y = top;
         if (head_h > 0)
             for (int k = 0; k < v0->header_count; k++) {
@@ -832,9 +878,6 @@ static void paginate(lctx *c, const vlist *vl, const style_master *first,
         for (int k = i; k < end; k++)
             needed += vl->v[k]->count + (vl->v[k]->line ? vl->v[k]->line->count : 0);
         page_reserve(c->a, p, needed);
-        block *notes[64];
-        int note_count = 0;
-        double notes_h = 0;
         for (int k = i; k < end; k++) {
             const vbox *v = vl->v[k];
             if (v->workstream)
@@ -843,16 +886,14 @@ static void paginate(lctx *c, const vlist *vl, const style_master *first,
                 y += v->space_before;
             place_vbox(c, p, v, x0, y, false);
             y += v->height;
-            for (int n = 0; n < v->note_count && note_count < 64; n++) {
-                notes[note_count++] = v->notes[n];
-                vbox tmp = { 0 };
-                tmp.notes[0] = v->notes[n];
-                tmp.note_count = 1;
-                notes_h += notes_height(c, &tmp);
+            for (int n = 0; n < v->note_count; n++) {
+                const vlist *nl = &c->notes[v->notes[n]->number - 1];
+                for (int l = 0; l < nl->count; l++)
+                    queue_push(c, &queue, nl->v[l]);
             }
         }
         p->workstream = current_ws;
-        place_notes(c, p, notes, note_count, x0, top + avail, notes_h);
+        place_notes(c, p, &queue, x0, top + avail, top + avail - y);
         i = end;
     }
     c->workstream = current_ws;
