@@ -25,6 +25,7 @@ typedef struct load_session {
     diag_severity sink_severity;
     int include_depth;
     xmlExternalEntityLoader default_loader;
+    xmlParserCtxt *parsing;     /* the parse in progress, for positions */
 } load_session;
 
 static load_session *current_session;
@@ -47,17 +48,15 @@ static xmlParserInputPtr load_entity_loader(const char *url, const char *id,
 {
     (void)id;
     load_session *s = current_session;
-    if (ctxt) {
-        /* The parser reports the failure with its own line; ours says why. */
-        const char *file = ctxt->input && ctxt->input->filename
-                               ? ctxt->input->filename : NULL;
-        src_loc loc = { file, ctxt->input ? ctxt->input->line : 0,
-                        ctxt->input ? ctxt->input->col : 0 };
-        if (s)
-            diag_add(s->diags, DIAG_ERROR, loc,
-                     "external resource '%s' refused: external entities and "
-                     "DTDs are never loaded", url ? url : "(none)");
-    }
+    /* The position is where the document asks for it: the parse we run. */
+    xmlParserCtxt *pc = s && s->parsing ? s->parsing : ctxt;
+    const xmlParserInput *in = pc ? pc->input : NULL;
+    src_loc loc = { in && in->filename ? in->filename : NULL, in ? in->line : 0,
+                    in ? in->col : 0 };
+    if (s)
+        diag_add(s->diags, DIAG_ERROR, loc,
+                 "external resource '%s' refused: external entities and "
+                 "DTDs are never loaded", url ? url : "(none)");
     return NULL;
 }
 
@@ -137,6 +136,7 @@ static xmlDoc *load_parse_file(load_session *s, const char *abs,
     xmlParserCtxt *ctxt = xmlNewParserCtxt();
     s->sink = s->diags;
     s->sink_severity = DIAG_ERROR;
+    s->parsing = ctxt;
     /* The display path becomes the parser's file name in messages. */
     xmlDoc *doc = ctxt ? xmlCtxtReadMemory(ctxt, buf, (int)len, display, NULL,
                                            XML_PARSE_NOENT | XML_PARSE_NONET |
@@ -146,6 +146,7 @@ static xmlDoc *load_parse_file(load_session *s, const char *abs,
         xmlFreeDoc(doc);
         doc = NULL;
     }
+    s->parsing = NULL;
     xmlFreeParserCtxt(ctxt);
     free(buf);
     return doc;
@@ -350,7 +351,7 @@ bool load_document(const char *path, const char *schema_path,
     if (!load_prepare_root(out, path, diags))
         return false;
     xmlExternalEntityLoader old_loader = xmlGetExternalEntityLoader();
-    load_session s = { out, diags, diags, DIAG_ERROR, 0, old_loader };
+    load_session s = { out, diags, diags, DIAG_ERROR, 0, old_loader, NULL };
     current_session = &s;
     xmlSetExternalEntityLoader(load_entity_loader);
     xmlSetStructuredErrorFunc(NULL, load_structured_error);

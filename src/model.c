@@ -100,6 +100,48 @@ static void error_at(builder *b, xmlNode *n, const char *fmt, const char *a1,
     diag_add(b->diags, DIAG_ERROR, node_loc(b, n), fmt, a1, a2 ? a2 : "");
 }
 
+/* The elements of the FORMAT.md subset (plus CALS tfoot and XInclude's
+ * fallback); everything else degrades with a warning. */
+static bool in_subset(xmlNode *n)
+{
+    static const char *const names[] = {
+        "article", "book", "info", "title", "subtitle", "pubdate", "orgname",
+        "publisher", "publishername", "abstract", "keywordset", "keyword",
+        "cover", "section", "chapter", "para", "itemizedlist", "orderedlist",
+        "listitem", "emphasis", "link", "xref", "footnote", "mediaobject",
+        "imageobject", "imagedata", "textobject", "phrase", "table",
+        "informaltable", "tgroup", "colspec", "thead", "tbody", "tfoot", "row",
+        "entry", NULL };
+    if (!in_db_ns(n))
+        return false;
+    for (int i = 0; names[i]; i++)
+        if (strcmp((const char *)n->name, names[i]) == 0)
+            return true;
+    return false;
+}
+
+static void warn_unsupported(builder *b, xmlNode *n);
+
+/* Walks the whole document once (without recursion: nesting is bounded by
+ * the loader, but the stack need not be) and warns per unsupported kind. */
+static void warn_outside_subset(builder *b, xmlNode *root)
+{
+    xmlNode *n = root;
+    while (n) {
+        if (n->type == XML_ELEMENT_NODE && !in_subset(n))
+            warn_unsupported(b, n);
+        if (n->children && n->type == XML_ELEMENT_NODE) {
+            n = n->children;
+            continue;
+        }
+        while (n && n != root && !n->next)
+            n = n->parent;
+        if (!n || n == root)
+            break;
+        n = n->next;
+    }
+}
+
 /* One warning per element kind, at its first occurrence. */
 static void warn_unsupported(builder *b, xmlNode *n)
 {
@@ -441,10 +483,8 @@ static void build_inline_element(builder *b, xmlNode *n, inline_ctx *ic)
         run_new(b, &inner, INL_TEXT, " ", n);
     } else if (is_db(n, "indexterm") || is_db(n, "remark")) {
         return; /* never printed in DocBook */
-    } else {
-        warn_unsupported(b, n);
-        (void)name;
     }
+    (void)name; /* anything else keeps its text (warned by the pre-pass) */
     build_inlines(b, n->children, &inner);
     if (inner.head) {
         append_run(ic, inner.head);
@@ -654,8 +694,6 @@ static block *build_list(builder *b, xmlNode *n, tag_node *tag, int depth)
                                           "minor-heading", list->tag, TAG_P));
             continue;
         }
-        if (!is_db(c, "listitem"))
-            warn_unsupported(b, c);
         block *item = block_new(b, BLK_ITEM, "list", c,
                                 tag_new(b->a, list->tag, TAG_LI));
         number++;
@@ -929,6 +967,14 @@ static void verify_budget(builder *b, table_model *t)
     }
 }
 
+static block *build_one_block(builder *b, xmlNode *c, tag_node *tag, int level);
+
+/* One node as blocks (its siblings untouched). */
+static block *build_node_blocks(builder *b, xmlNode *n, tag_node *tag, int level)
+{
+    return n->type == XML_ELEMENT_NODE ? build_one_block(b, n, tag, level) : NULL;
+}
+
 static block *build_table(builder *b, xmlNode *n, tag_node *tag)
 {
     block_list out = { NULL, NULL };
@@ -946,10 +992,8 @@ static block *build_table(builder *b, xmlNode *n, tag_node *tag)
             title = is_db(c, "info") ? NULL : c;
         else if (is_db(c, "tgroup") && !tgroup)
             tgroup = c;
-        else if (is_db(c, "tgroup"))
-            warn_unsupported(b, c);
-        else if (c->type == XML_ELEMENT_NODE && !is_db(c, "info"))
-            warn_unsupported(b, c);
+        else if (c->type == XML_ELEMENT_NODE && !is_db(c, "info") && !is_db(c, "tgroup"))
+            list_append(&out, build_node_blocks(b, c, tag, 9));
     }
     if (!tgroup) {
         error_at(b, n, "a table needs a <tgroup>%s%s", "", NULL);
@@ -1078,7 +1122,6 @@ static block *build_unknown_container(builder *b, xmlNode *n, tag_node *tag, int
 /* The degraded element's xml:id stays a valid target: its first block. */
 static block *build_unknown_block(builder *b, xmlNode *n, tag_node *tag, int level)
 {
-    warn_unsupported(b, n);
     const char *id = get_ns_attr(b, n, "id", (const char *)XML_XML_NAMESPACE);
     block *first;
     if (has_direct_text(n)) {
@@ -1175,6 +1218,15 @@ static const char *plain_text_of(builder *b, xmlNode *n)
     return runs_plain_text(b, plain_runs(b, n, NULL));
 }
 
+static void cover_append(builder *b, block *blocks)
+{
+    block_list l = { b->doc->cover, NULL };
+    for (block *x = b->doc->cover; x; x = x->next)
+        l.tail = x;
+    list_append(&l, blocks);
+    b->doc->cover = l.head;
+}
+
 static void build_info(builder *b, xmlNode *info)
 {
     document *d = b->doc;
@@ -1203,14 +1255,11 @@ static void build_info(builder *b, xmlNode *info)
                                       plain_text_of(b, k));
             d->keywords = kw;
         } else if (is_db(c, "cover"))
-            d->cover = build_block_list(b, c->children, d->tag_root, 9);
-        else if (is_db(c, "author") || is_db(c, "authorgroup") ||
-                 is_db(c, "copyright") || is_db(c, "releaseinfo") ||
-                 is_db(c, "legalnotice") || is_db(c, "revhistory") ||
-                 is_db(c, "edition") || is_db(c, "productname"))
-            ; /* metadata the PDF does not print */
+            cover_append(b, build_block_list(b, c->children, d->tag_root, 9));
         else
-            warn_unsupported(b, c);
+            /* Outside the subset: its text is printed on the cover. */
+            cover_append(b, make_para(b, c, plain_runs(b, c, get_lang(b, c)), "cover-para",
+                                      d->tag_root, TAG_P));
     }
 }
 
@@ -1327,6 +1376,7 @@ document *model_build(arena *a, const load_result *src, const style *st,
     if (!d->lang)
         d->lang = "nl-BE";
     d->tag_root = tag_new(a, NULL, TAG_DOCUMENT);
+    warn_outside_subset(&b, root);
     build_root(&b, root);
     resolve_refs(&b);
     if (!d->title)

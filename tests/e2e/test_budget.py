@@ -40,10 +40,6 @@ def test_plain_amounts_are_printed_the_belgian_way_and_right_aligned(tmp_path):
     assert max(right) - min(right) <= 0.5, right
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "compiler bug: with <colspec role=\"amount\">, the column's <thead> cell "
-    "('Bedrag (euro)') is checked as an amount: \"error: 'Bedrag (euro)' is "
-    "not an amount\" (tests/data/schema/valid-article.xml has the same shape)"))
 def test_amount_column_declared_on_colspec_keeps_its_heading(tmp_path):
     doc = compile_ok(E2E_DATA / "budget-colspec.xml", tmp_path / "b.pdf")
     text = "\n".join(doc.page_texts)

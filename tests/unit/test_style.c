@@ -125,7 +125,7 @@ static int teardown(void **state)
 
 /* ---- helpers ------------------------------------------------------------ */
 
-/* Writes text as tmpdir/name; returns the path (malloc'ed). */
+/* Writes text as tmpdir/name; returns the path (owned by the fixture). */
 static char *write_style(fixture *f, const char *name, const char *text)
 {
     char *path = own(f, malloc(PATH_MAX));
@@ -137,8 +137,8 @@ static char *write_style(fixture *f, const char *name, const char *text)
     return path;
 }
 
-/* The house style with its first occurrence of from replaced by to
- * (malloc'ed). */
+/* The house style with its first occurrence of from replaced by to (owned
+ * by the fixture). */
 static char *house_with(fixture *f, const char *from, const char *to)
 {
     const char *at = strstr(house_text, from);
@@ -151,8 +151,8 @@ static char *house_with(fixture *f, const char *from, const char *to)
     return s;
 }
 
-/* The house style with one more line just before </style>; *line is that
- * line's number. */
+/* The house style with one more line just before </style> (owned by the
+ * fixture); *line is that line's number. */
 static char *house_plus_line(fixture *f, const char *extra, int *line)
 {
     const char *close = strstr(house_text, "</style>");
@@ -194,9 +194,8 @@ static void assert_refused(fixture *f, const char *name, const char *text,
 {
     char *path = write_style(f, name, text);
     style *s = style_load(f->a, path, fonts_dir, &f->diags);
-    if (s) {
+    if (s)
         fail_msg("%s was accepted; expected '%s'", name, needle);
-    }
     const diag *g = find_diag(&f->diags, needle);
     if (!g) {
         print_diags(&f->diags);
