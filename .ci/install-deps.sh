@@ -3,7 +3,7 @@
 # to run its test suite) when they are missing. Idempotent and quiet when
 # everything is there, so `make report` and `make check` can always call it.
 set -eu
-BUILD="gcc make pkg-config libxml2-dev libfreetype-dev libharfbuzz-dev
+BUILD="gcc make pkg-config libxml2-dev libfreetype-dev libharfbuzz-dev libpng-dev
 libhpdf-dev libhyphen-dev hyphen-nl hyphen-de hyphen-en-us icc-profiles-free libgs-common"
 TEST="libcmocka-dev qpdf poppler-utils python3 python3-pikepdf python3-pytest libxml2-utils
 docbook5-xml jing valgrind clang"

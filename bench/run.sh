@@ -15,7 +15,8 @@
 # Options (passed to bench/bench.py): --only x1,x100  --runs N  --fop-runs N
 # Environment: BENCH_NO_FOP=1 runs kcvs-pdf alone; KCVS_PDF=path times that
 # binary instead of ./kcvs-pdf (it must find styles/ etc. via KCVS_PDF_DATADIR,
-# which the harness sets to this checkout).
+# which the harness sets to this checkout unless set; KCVS_PDF_REV=commit
+# labels it in the results).
 set -u
 cd "$(dirname "$0")/.." || exit 2
 BENCH_T0=$(date +%s.%N 2>/dev/null || date +%s)

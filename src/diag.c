@@ -53,6 +53,8 @@ void diag_vadd(diag_list *d, diag_severity severity, src_loc loc,
         d->warnings++;
     else
         d->errors++;
+    if (severity == DIAG_ENVIRONMENT)
+        d->environment = true;
     if (severity != DIAG_WARNING && d->max_errors && d->errors > d->max_errors) {
         d->dropped++;
         return;
@@ -116,6 +118,8 @@ void diag_print(const diag_list *d, FILE *out)
 int diag_exit_status(const diag_list *d, bool warnings_are_errors)
 {
     int status = 0;
+    if (d->environment)
+        return 2;
     for (size_t i = 0; i < d->count; i++) {
         if (d->items[i].severity == DIAG_ENVIRONMENT)
             return 2;

@@ -35,6 +35,7 @@ typedef struct diag_list {
     diag *items;
     size_t count, capacity;
     size_t errors, warnings, dropped;
+    bool environment;  /* an environment problem was seen (kept or not) */
     size_t max_errors; /* later errors are counted, not kept */
 } diag_list;
 

@@ -594,19 +594,49 @@ static void draw_rule(emitter *e, page_state *ps, const page_item *it, double ph
     sb_num(b, it->x + it->w), sb_num(b, ph - it->y - it->h), sb_puts(b, "l\nS\nQ\nEMC\n");
 }
 
+/* PNGs are decoded here (corrupt data is an error, interlaced and 16-bit
+ * files work) and embedded as raw samples with a soft mask for alpha, as
+ * PDF/A-2 allows. */
+static HPDF_Image load_png(emitter *e, const char *path, const char **err)
+{
+    image_pixels px;
+    *err = image_decode_png(path, &px);
+    if (*err)
+        return NULL;
+    HPDF_ColorSpace cs = px.channels == 1 ? HPDF_CS_DEVICE_GRAY : HPDF_CS_DEVICE_RGB;
+    HPDF_Image img = HPDF_LoadRawImageFromMem(e->pdf, px.colour, (HPDF_UINT)px.width,
+                                              (HPDF_UINT)px.height, cs, 8);
+    if (img && px.alpha) {
+        HPDF_Image mask = HPDF_LoadRawImageFromMem(e->pdf, px.alpha, (HPDF_UINT)px.width,
+                                                   (HPDF_UINT)px.height,
+                                                   HPDF_CS_DEVICE_GRAY, 8);
+        if (mask)
+            HPDF_Image_AddSMask(img, mask);
+    }
+    image_pixels_free(&px);
+    if (!img)
+        *err = "libharu cannot embed this image";
+    return img;
+}
+
 static emit_image *image_of(emitter *e, const image_model *m)
 {
     for (int i = 0; i < e->image_count; i++)
         if (strcmp(e->images[i].path, m->path) == 0)
             return &e->images[i];
     image_info info;
-    if (image_probe(m->path, &info))
-        return NULL;
-    HPDF_Image img = info.kind == IMAGE_PNG
-                         ? HPDF_LoadPngImageFromFile(e->pdf, m->path)
-                         : HPDF_LoadJpegImageFromFile(e->pdf, m->path);
+    const char *err = image_probe(m->path, &info);
+    HPDF_Image img = NULL;
+    if (!err && info.kind == IMAGE_PNG)
+        img = load_png(e, m->path, &err);
+    else if (!err) {
+        img = HPDF_LoadJpegImageFromFile(e->pdf, m->path);
+        err = img ? NULL : "libharu cannot read this JPEG file";
+    }
     if (!img) {
         HPDF_ResetError(e->pdf);
+        diag_add(e->diags, DIAG_ERROR, m->loc, "image '%s': %s", m->path,
+                 err ? err : "cannot be embedded");
         return NULL;
     }
     if (e->image_count == e->image_cap) {
@@ -629,11 +659,8 @@ static void draw_image(emitter *e, page_state *ps, const page_item *it, double p
                        HPDF_Dict xobjects)
 {
     emit_image *ei = image_of(e, it->image);
-    if (!ei) {
-        diag_add(e->diags, DIAG_ERROR, (src_loc){ it->image->path, 0, 0 },
-                 "libharu cannot load this image (interlaced PNG?)");
+    if (!ei)
         return;
-    }
     pdfobj_put(xobjects, ei->name, ei->image);
     sbuf *b = &ps->content;
     mark_begin(e, ps, it);

@@ -1,7 +1,10 @@
 #include "image.h"
 
+#include <png.h>
+#include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static uint32_t be32(const unsigned char *p)
@@ -101,4 +104,104 @@ const char *image_probe(const char *path, image_info *out)
         err = "not a PNG or JPEG file";
     fclose(f);
     return err;
+}
+
+void image_pixels_free(image_pixels *p)
+{
+    free(p->colour);
+    free(p->alpha);
+    p->colour = p->alpha = NULL;
+}
+
+static void png_silent_warning(png_structp png, png_const_charp msg)
+{
+    (void)png;
+    (void)msg;
+}
+
+static void png_fail(png_structp png, png_const_charp msg)
+{
+    (void)msg;
+    png_longjmp(png, 1);
+}
+
+/* Normalises any PNG to 8-bit gray or RGB, with alpha when it has any. */
+static void png_normalise(png_structp png, png_infop info)
+{
+    int type = png_get_color_type(png, info);
+    png_set_strip_16(png);
+    png_set_packing(png);
+    if (type == PNG_COLOR_TYPE_PALETTE)
+        png_set_palette_to_rgb(png);
+    if (type == PNG_COLOR_TYPE_GRAY && png_get_bit_depth(png, info) < 8)
+        png_set_expand_gray_1_2_4_to_8(png);
+    if (png_get_valid(png, info, PNG_INFO_tRNS))
+        png_set_tRNS_to_alpha(png);
+    png_set_interlace_handling(png);
+    png_read_update_info(png, info);
+}
+
+static const char *png_split(png_structp png, png_infop info, png_bytep *rows,
+                             image_pixels *out)
+{
+    int channels = png_get_channels(png, info);
+    bool has_alpha = channels == 2 || channels == 4;
+    out->channels = has_alpha ? channels - 1 : channels;
+    size_t w = (size_t)out->width, h = (size_t)out->height;
+    out->colour = malloc(w * h * (size_t)out->channels);
+    out->alpha = has_alpha ? malloc(w * h) : NULL;
+    if (!out->colour || (has_alpha && !out->alpha))
+        return "not enough memory for the image";
+    for (size_t y = 0; y < h; y++)
+        for (size_t x = 0; x < w; x++) {
+            const png_byte *px = rows[y] + x * (size_t)channels;
+            memcpy(out->colour + (y * w + x) * (size_t)out->channels, px,
+                   (size_t)out->channels);
+            if (has_alpha)
+                out->alpha[y * w + x] = px[channels - 1];
+        }
+    return NULL;
+}
+
+const char *image_decode_png(const char *path, image_pixels *out)
+{
+    memset(out, 0, sizeof *out);
+    image_info probe;
+    const char *err = image_probe(path, &probe);
+    if (err)
+        return err;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return "cannot open image file";
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, png_fail,
+                                             png_silent_warning);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    png_bytep *volatile rows = NULL;
+    volatile const char *result = "corrupt PNG data";
+    if (png && info && !setjmp(png_jmpbuf(png))) {
+        png_init_io(png, f);
+        png_read_info(png, info);
+        out->width = (int)png_get_image_width(png, info);
+        out->height = (int)png_get_image_height(png, info);
+        png_normalise(png, info);
+        size_t stride = png_get_rowbytes(png, info);
+        rows = calloc((size_t)out->height, sizeof *rows);
+        unsigned char *data = rows ? malloc(stride * (size_t)out->height) : NULL;
+        if (data) {
+            for (int y = 0; y < out->height; y++)
+                rows[y] = data + stride * (size_t)y;
+            png_read_image(png, rows);
+            png_read_end(png, NULL);
+            result = png_split(png, info, rows, out);
+        } else
+            result = "not enough memory for the image";
+    }
+    if (rows)
+        free(rows[0]);
+    free(rows);
+    png_destroy_read_struct(png ? &png : NULL, info ? &info : NULL, NULL);
+    fclose(f);
+    if (result)
+        image_pixels_free(out);
+    return (const char *)result;
 }

@@ -26,4 +26,17 @@ enum { IMAGE_MAX_SIDE = 20000, IMAGE_MAX_PIXELS = 100000000 };
 /* Returns NULL on success, or a static message saying what is wrong. */
 const char *image_probe(const char *path, image_info *out);
 
+/* A PNG decoded in full (so that corrupt data is an error, not a crash in
+ * the PDF writer): 8-bit samples, colour (1 or 3 channels) and, when the
+ * image has transparency, a separate alpha plane. Free with
+ * image_pixels_free. */
+typedef struct image_pixels {
+    int width, height, channels;
+    unsigned char *colour;
+    unsigned char *alpha; /* NULL when opaque */
+} image_pixels;
+
+const char *image_decode_png(const char *path, image_pixels *out);
+void image_pixels_free(image_pixels *p);
+
 #endif

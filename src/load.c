@@ -68,14 +68,32 @@ static void load_structured_error(void *user, xmlErrorPtr e)
         return;
     diag_severity sev = e->level == XML_ERR_WARNING ? DIAG_WARNING : s->sink_severity;
     char *file = NULL;
-    int line = e->line;
+    int line = e->line, col = e->int2;
     if (e->node && s->r->doc && ((xmlNode *)e->node)->type == XML_ELEMENT_NODE) {
         file = load_node_file(s->r, e->node);
         line = (int)xmlGetLineNo(e->node);
     } else if (e->file)
         file = strdup(e->file);
-    src_loc loc = { file, line, e->int2 };
-    diag_add(s->sink, sev, loc, "%s", e->message ? e->message : "XML error");
+    else if (s->parsing && s->parsing->input && s->parsing->input->filename) {
+        /* Entity errors come without a place: the parse's position is it. */
+        file = strdup(s->parsing->input->filename);
+        line = s->parsing->input->line;
+        col = s->parsing->input->col;
+    }
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s", e->message ? e->message : "XML error");
+    size_t n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+        msg[--n] = '\0';
+    /* libxml2 repeats some errors once per entity level: report one. */
+    diag_list *d = s->sink;
+    for (size_t i = 0; i < d->count; i++)
+        if (d->items[i].message && strcmp(d->items[i].message, msg) == 0) {
+            free(file);
+            return;
+        }
+    src_loc loc = { file, line, col };
+    diag_add(s->sink, sev, loc, "%s", msg);
     free(file);
 }
 
@@ -300,6 +318,36 @@ static void load_expand_includes(load_session *s, xmlNode *parent)
     }
 }
 
+/* Includes can stack documents that are each shallow enough for the
+ * parser; the whole tree gets the same bound, checked without recursion. */
+static bool load_check_depth(load_session *s, xmlNode *root)
+{
+    int depth = 0;
+    for (xmlNode *n = root; n;) {
+        if (n->type == XML_ELEMENT_NODE && depth > LOAD_MAX_DEPTH) {
+            char *file = load_node_file(s->r, n);
+            src_loc loc = { file, (int)xmlGetLineNo(n), 1 };
+            diag_add(s->diags, DIAG_ERROR, loc,
+                     "elements nested deeper than %d levels", LOAD_MAX_DEPTH);
+            free(file);
+            return false;
+        }
+        if (n->children && n->type == XML_ELEMENT_NODE) {
+            n = n->children;
+            depth++;
+            continue;
+        }
+        while (n && n != root && !n->next) {
+            n = n->parent;
+            depth--;
+        }
+        if (!n || n == root)
+            break;
+        n = n->next;
+    }
+    return true;
+}
+
 static void load_validate(load_session *s, const char *schema_path)
 {
     load_result *r = s->r;
@@ -362,6 +410,7 @@ bool load_document(const char *path, const char *schema_path,
         if (root) {
             xmlSetProp(root, (const xmlChar *)"xml:base", (const xmlChar *)abs);
             load_expand_includes(&s, root);
+            load_check_depth(&s, root);
         }
         if (schema_path && !diag_has_errors(diags))
             load_validate(&s, schema_path);

@@ -248,7 +248,10 @@ static int run(const options *o, diag_list *d)
     char *schema = path_join(datadir, "schema/kcvs.rng");
     char *fonts_dir = path_join(datadir, "fonts");
     char *spath = style_path(datadir, o->style);
-    char *output = o->output ? strdup(o->output) : default_output(o->source);
+    /* --check writes nothing, so it does not create out/ either. */
+    char *output = o->output     ? strdup(o->output)
+                   : o->check_only ? strdup("")
+                                   : default_output(o->source);
     bool ok = false;
     if (o->check_only || open_temp(output, d)) {
         compile_request req = { o->source, o->check_only ? NULL : temp_path, spath,

@@ -44,6 +44,7 @@ typedef struct builder {
     src_loc pending_locs[32];      /* for the block that will hold them */
     int pending_count;
     size_t workstream_cap;
+    int list_depth;      /* lists inside list items: the next label level */
 } builder;
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -433,7 +434,10 @@ static void build_footnote(builder *b, xmlNode *n, inline_ctx *ic)
     tag_node *note_tag = tag_new(b->a, NULL, TAG_NOTE);
     block *note = block_new(b, BLK_FOOTNOTE, "footnote", n, note_tag);
     note->number = d->footnote_count + 1;
+    int saved_depth = b->list_depth;
+    b->list_depth = 0;
     note->children = build_block_list(b, n->children, note_tag, 9);
+    b->list_depth = saved_depth;
     for (block *c = note->children; c; c = c->next)
         c->style = style_class_get(b->st, "footnote");
     if (d->footnote_count == b->notes_cap) {
@@ -676,8 +680,9 @@ static char *format_ordinal(builder *b, const char *fmt, int n)
     return arena_printf(b->a, "%s%s", num, fmt && fmt[0] ? fmt + 1 : ".");
 }
 
-static block *build_list(builder *b, xmlNode *n, tag_node *tag, int depth)
+static block *build_list(builder *b, xmlNode *n, tag_node *tag)
 {
+    int depth = b->list_depth;
     bool ordered = is_db(n, "orderedlist");
     block *list = block_new(b, BLK_LIST, "list", n, tag_new(b->a, tag, TAG_L));
     list->ordered = ordered;
@@ -703,7 +708,9 @@ static block *build_list(builder *b, xmlNode *n, tag_node *tag, int depth)
                               : b->st->strings.bullets[lvl];
         tag_new(b->a, item->tag, TAG_LBL);
         tag_node *body = tag_new(b->a, item->tag, TAG_LBODY);
-        item->children = build_block_list(b, c->children, body, depth + 1);
+        b->list_depth++;
+        item->children = build_block_list(b, c->children, body, 9);
+        b->list_depth--;
         if (!item->children && has_direct_text(c))
             item->children = make_para(b, c, plain_runs(b, c, NULL), "body", body,
                                        TAG_P);
@@ -860,10 +867,13 @@ static void build_cell(builder *b, xmlNode *e, table_model *t, table_row *row,
     bool has_blocks = false;
     for (xmlNode *c = e->children; c; c = c->next)
         has_blocks |= is_block_element(c);
+    int saved_depth = b->list_depth;
+    b->list_depth = 0;
     if (has_blocks)
         cell->content = build_block_list(b, e->children, cell->tag, 9);
     else
         cell->content = make_para(b, e, plain_runs(b, e, NULL), cls, cell->tag, TAG_P);
+    b->list_depth = saved_depth;
     for (block *p = cell->content; p; p = p->next)
         if (p->kind == BLK_PARA)
             p->style = style_class_get(b->st, cls);
@@ -1089,7 +1099,9 @@ static block *build_media(builder *b, xmlNode *n, tag_node *tag)
         return NULL;
     }
     block *bl = block_new(b, BLK_FIGURE, "caption", n, tag_new(b->a, tag, TAG_FIGURE));
+    bl->loc = node_loc(b, data); /* problems with the file are the imagedata's */
     image_model *img = arena_alloc(b->a, sizeof *img);
+    img->loc = bl->loc;
     img->path = arena_strdup(b->a, path);
     free(path);
     const char *w = get_attr(b, data, "contentwidth");
@@ -1162,7 +1174,7 @@ static block *build_one_block(builder *b, xmlNode *c, tag_node *tag, int level)
     if (is_db(c, "para") || is_db(c, "simpara"))
         return build_para(b, c, tag);
     if (is_db(c, "itemizedlist") || is_db(c, "orderedlist"))
-        return build_list(b, c, tag, level >= 9 ? 1 : 0);
+        return build_list(b, c, tag);
     if (is_db(c, "section") || is_db(c, "chapter"))
         return build_section(b, c, tag, level < 2 ? 2 : level);
     if (is_db(c, "table") || is_db(c, "informaltable"))
@@ -1213,9 +1225,44 @@ static block *build_block_list(builder *b, xmlNode *first, tag_node *tag, int le
 
 /* ---- the document ----------------------------------------------------------- */
 
+static void gather_text(xmlNode *n, char *out, size_t *len, size_t cap, bool *space)
+{
+    for (xmlNode *c = n->children; c; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE) {
+            if (!is_db(c, "footnote") && !is_db(c, "indexterm") && !is_db(c, "remark"))
+                gather_text(c, out, len, cap, space);
+            continue;
+        }
+        if ((c->type != XML_TEXT_NODE && c->type != XML_CDATA_SECTION_NODE) || !c->content)
+            continue;
+        for (const xmlChar *p = c->content; *p && *len + 1 < cap; p++) {
+            if (isspace(*p)) {
+                if (!*space && *len)
+                    out[(*len)++] = ' ';
+                *space = true;
+            } else {
+                out[(*len)++] = (char)*p;
+                *space = false;
+            }
+        }
+    }
+}
+
+/* The text of an element without markup and without side effects (no
+ * links or notes are created): titles for the outline, metadata. */
 static const char *plain_text_of(builder *b, xmlNode *n)
 {
-    return runs_plain_text(b, plain_runs(b, n, NULL));
+    xmlChar *all = xmlNodeGetContent(n);
+    size_t cap = all ? strlen((char *)all) + 1 : 1;
+    xmlFree(all);
+    char *out = arena_alloc(b->a, cap);
+    size_t len = 0;
+    bool space = true;
+    gather_text(n, out, &len, cap, &space);
+    while (len && out[len - 1] == ' ')
+        len--;
+    out[len] = '\0';
+    return out;
 }
 
 static void cover_append(builder *b, block *blocks)
@@ -1344,7 +1391,10 @@ static void resolve_refs(builder *b)
                 target = b->ids[k].target;
         src_loc loc = p->run ? p->run->loc : b->doc->links[p->link].loc;
         if (!target) {
-            if (p->run) /* one message per reference */
+            /* An xref registers twice (its run and its link): report once. */
+            bool reported = p->run == NULL && i > 0 && b->refs[i - 1].run &&
+                            b->refs[i - 1].id == p->id;
+            if (!reported)
                 diag_add(b->diags, DIAG_ERROR, loc,
                          "reference to '%s', which no element has as xml:id",
                          p->id);

@@ -1,5 +1,6 @@
 #include "style.h"
 
+#include <errno.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <math.h>
@@ -118,7 +119,7 @@ static const prop layout_props[] = {
 
 /* The classes and masters the layout asks for by name. */
 static const char *const required_classes[] = {
-    "body", "lead", "cta", "h1", "h2", "h3", "h4", "list", "table-title",
+    "body", "lead", "cta", "h1", "h1-subtitle", "h2", "h3", "h4", "list", "table-title",
     "table-cell", "table-head", "table-total", "caption", "footnote",
     "toc-title", "toc-entry", "toc-number", "cover-title", "cover-subtitle",
     "cover-meta", "cover-para", "header", "footer", "workstream-number",
@@ -145,6 +146,14 @@ static void style_error(style_loader *l, xmlNode *node, const char *fmt,
 
 bool style_parse_length(const char *text, double *points)
 {
+    /* Plain decimal only: strtod would also take hex and "inf". */
+    const char *p = text;
+    if (*p == '-' || *p == '+')
+        p++;
+    if (!(*p >= '0' && *p <= '9') && *p != '.')
+        return false;
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+        return false;
     char *end;
     double v = strtod(text, &end);
     if (end == text || !isfinite(v))
@@ -313,15 +322,16 @@ static void style_load_colour(style_loader *l, xmlNode *node)
 static const char *style_font_path(style_loader *l, const char *file)
 {
     char *path = arena_printf(l->a, "%s/%s", l->s->dir, file);
-    if (access(path, R_OK) == 0)
-        return path;
-    if (l->font_fallback) {
+    if (access(path, R_OK) != 0 && l->font_fallback) {
         const char *base = strrchr(file, '/');
         path = arena_printf(l->a, "%s/%s", l->font_fallback, base ? base + 1 : file);
-        if (access(path, R_OK) == 0)
-            return path;
     }
-    return NULL;
+    char *real = access(path, R_OK) == 0 ? realpath(path, NULL) : NULL;
+    if (!real)
+        return NULL;
+    const char *abs = arena_strdup(l->a, real);
+    free(real);
+    return abs;
 }
 
 static void style_load_font(style_loader *l, xmlNode *node)
@@ -458,7 +468,7 @@ static void style_defaults(style *s)
     str->figure_prefix = "Figure";
     str->page_ref = "p.";
     str->toc_leader = ".";
-    static const char *const bullets[] = { "•", "–", "◦", "·" };
+    static const char *const bullets[] = { "•", "–", "‣", "·" };
     static const char *const ordered[] = { "1.", "a.", "i.", "1." };
     for (int i = 0; i < STYLE_MAX_LEVELS; i++) {
         str->bullets[i] = bullets[i % 4];
@@ -532,6 +542,15 @@ static xmlDoc *style_parse_file(style_loader *l, const char *path)
     xmlParserCtxt *ctxt = xmlNewParserCtxt();
     if (!ctxt)
         return NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        src_loc loc = { path, 0, 0 };
+        diag_add(l->diags, DIAG_ENVIRONMENT, loc, "cannot read style sheet: %s",
+                 strerror(errno));
+        xmlFreeParserCtxt(ctxt);
+        return NULL;
+    }
+    fclose(f);
     xmlDoc *doc = xmlCtxtReadFile(ctxt, path, NULL,
                                   XML_PARSE_NONET | XML_PARSE_NOERROR |
                                       XML_PARSE_NOWARNING);

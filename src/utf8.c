@@ -80,7 +80,9 @@ uint32_t utf8_upper(uint32_t cp)
             return (cp & 1) == 0 ? cp - 1 : cp;
         return (cp & 1) ? cp - 1 : cp;
     }
-    if (cp >= 0x3B1 && cp <= 0x3C9 && cp != 0x3C2)
+    if (cp == 0x3C2) /* final sigma */
+        return 0x3A3;
+    if (cp >= 0x3B1 && cp <= 0x3C9)
         return cp - 32;
     if (cp >= 0x430 && cp <= 0x44F)
         return cp - 32;

@@ -67,9 +67,6 @@ def test_check_exits_0_on_the_report_and_writes_no_pdf(tmp_path):
     assert all_files(REPORT_XML.parent) == before
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "compiler bug: --check without -o still creates the default output "
-    "folder out/ in the working directory (main.c default_output mkdir)"))
 def test_check_creates_nothing_in_the_working_directory(tmp_path):
     res = run_kcvs("--check", REPORT_XML, cwd=tmp_path)
     assert res.returncode == 0, res.stderr

@@ -59,9 +59,6 @@ def test_ordered_list_top_level_labels(compiled, item, label):
     assert label_of(compiled("lists.xml"), item) == (label, True)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "compiler bug: nested ordered lists restart with arabic '1.'/'2.' at every "
-    "level instead of the style's ordered-2 'a.' and ordered-3 'i.'"))
 @pytest.mark.parametrize("item, label", ORDERED[1:5])
 def test_nested_ordered_list_labels_follow_the_level(compiled, item, label):
     assert label_of(compiled("lists.xml"), item) == (label, True)
@@ -73,9 +70,6 @@ def test_itemized_list_top_level_bullet(compiled):
         assert label_of(doc, item) == (style_string("bullet-1"), True)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "compiler bug: nested itemized lists use bullet-1 '•' at every level "
-    "instead of the style's bullet-2 '–' and bullet-3 '◦'"))
 @pytest.mark.parametrize("item, level", [("Bessenstruik", 2), ("Citroengras", 3)])
 def test_nested_itemized_list_bullets_follow_the_level(compiled, item, level):
     assert label_of(compiled("lists.xml"), item) == (style_string(f"bullet-{level}"), True)

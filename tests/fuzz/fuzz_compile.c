@@ -35,6 +35,8 @@ static char style_path[4096], schema_path[4096], fonts_dir[4096], folder_dir[409
 static const char *icc_path = "/usr/share/color/icc/sRGB.icc";
 static bool verbose; /* KCVS_FUZZ_VERBOSE=1: print each input's diagnostics */
 
+static bool run_one(const uint8_t *data, size_t size);
+
 static void die(const char *what, const char *path)
 {
     fprintf(stderr, "fuzz_compile: %s %s: %s\n", what, path, strerror(errno));
@@ -87,8 +89,8 @@ static void copy_tree(const char *from, const char *to)
 
 static void remove_work_dir(void)
 {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", work_dir);
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s.res'", work_dir, work_dir);
     if (system(cmd) != 0)
         fprintf(stderr, "fuzz_compile: could not remove %s\n", work_dir);
 }
@@ -100,25 +102,59 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     const char *root = getenv("KCVS_PDF_DATADIR");
     if (!root || !*root)
         root = KCVS_FUZZ_ROOT;
-    snprintf(style_path, sizeof style_path, "%s/styles/kcvs.xml", root);
-    snprintf(schema_path, sizeof schema_path, "%s/schema/kcvs.rng", root);
+    char live_style[4096], live_schema[4096], sanity[4096];
+    snprintf(live_style, sizeof live_style, "%s/styles/kcvs.xml", root);
+    snprintf(live_schema, sizeof live_schema, "%s/schema/kcvs.rng", root);
     snprintf(fonts_dir, sizeof fonts_dir, "%s/fonts", root);
     verbose = getenv("KCVS_FUZZ_VERBOSE") != NULL;
     const char *folder = getenv("KCVS_FUZZ_FOLDER");
     snprintf(folder_dir, sizeof folder_dir, "%s",
              folder && *folder ? folder : KCVS_FUZZ_ROOT "/tests/fuzz/folder");
-    if (access(style_path, R_OK) != 0)
-        die("no style sheet at", style_path);
     if (!mkdtemp(work_dir))
         die("cannot create", work_dir);
     atexit(remove_work_dir);
     copy_tree(folder_dir, work_dir);
     snprintf(doc_path, sizeof doc_path, "%s/doc.xml", work_dir);
     snprintf(pdf_path, sizeof pdf_path, "%s/doc.pdf", work_dir);
+    /* Snapshots of the style and schema (in a folder of their own, the
+     * style's font paths falling back to fonts_dir): an edit of the
+     * checkout during a long run must not change what the run tests. */
+    char res_dir[128];
+    snprintf(res_dir, sizeof res_dir, "%s.res", work_dir);
+    if (mkdir(res_dir, 0700) != 0)
+        die("cannot create", res_dir);
+    snprintf(style_path, sizeof style_path, "%s/kcvs.xml", res_dir);
+    snprintf(schema_path, sizeof schema_path, "%s/kcvs.rng", res_dir);
+    copy_file(live_style, style_path);
+    copy_file(live_schema, schema_path);
+
+    /* A run in which every input fails on the style is worthless: the
+     * seed that uses the folder's resources must compile. */
+    snprintf(sanity, sizeof sanity, "%s/tests/fuzz/corpus/folder-resources.xml",
+             KCVS_FUZZ_ROOT);
+    FILE *f = fopen(sanity, "rb");
+    if (f) {
+        static uint8_t buf[1 << 16];
+        size_t n = fread(buf, 1, sizeof buf, f);
+        fclose(f);
+        if (!run_one(buf, n)) {
+            verbose = true;
+            run_one(buf, n);
+            fprintf(stderr, "fuzz_compile: %s does not compile with this build and "
+                            "the resources of %s: fix that first\n", sanity, root);
+            exit(1);
+        }
+    }
     return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    run_one(data, size);
+    return 0;
+}
+
+static bool run_one(const uint8_t *data, size_t size)
 {
     int fd = open(doc_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (fd < 0)
@@ -149,5 +185,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     diag_clear(&diags);
     unlink(pdf_path);
-    return 0;
+    return ok;
 }
