@@ -355,34 +355,68 @@ static double *column_widths(lctx *c, const block *bl, double avail)
 }
 
 typedef struct cell_set {
-    para_result pr[8];
-    const style_class *cls[8];
-    int paras;
+    para_result *pr;
+    const style_class **cls;
+    int paras, cap;
     double height;
 } cell_set;
+
+static void layout_notes_of(lctx *c, const inline_run *runs);
+
+static void cell_para(lctx *c, const table_cell *cell, const block *p,
+                      const inline_run *runs, double measure, cell_set *out)
+{
+    if (out->paras == out->cap) {
+        int cap = out->cap ? out->cap * 2 : 4;
+        out->pr = arena_grow(c->a, out->pr, (size_t)out->paras, (size_t)cap, sizeof *out->pr);
+        out->cls = arena_grow(c->a, out->cls, (size_t)out->paras, (size_t)cap,
+                              sizeof *out->cls);
+        out->cap = cap;
+    }
+    style_class *cls = arena_alloc(c->a, sizeof *cls);
+    *cls = *p->style;
+    if (cell->align == CELL_RIGHT || cell->align == CELL_CHAR)
+        cls->align = ALIGN_RIGHT;
+    else if (cell->align == CELL_CENTER)
+        cls->align = ALIGN_CENTER;
+    else if (cls->align == ALIGN_JUSTIFY)
+        cls->align = ALIGN_LEFT;
+    layout_notes_of(c, runs);
+    out->pr[out->paras] = para_typeset(&c->pc, runs, cls, p->tag, measure, p->lang, p->loc);
+    out->cls[out->paras] = cls;
+    out->height += out->pr[out->paras].count * cls->leading;
+    out->paras++;
+}
+
+/* A cell's blocks as a flow of paragraphs: list items keep their labels
+ * in front of their first paragraph; nothing in a cell is dropped. */
+static void cell_blocks(lctx *c, const table_cell *cell, const block *first,
+                        const char *label, double measure, cell_set *out)
+{
+    for (const block *p = first; p; p = p->next) {
+        if (p->kind == BLK_PARA || p->kind == BLK_HEADING) {
+            const inline_run *runs = p->inlines;
+            if (label) {
+                inline_run *lr = arena_alloc(c->a, sizeof *lr);
+                *lr = (inline_run){ INL_TEXT, arena_printf(c->a, "%s ", label), 0, -1, NULL,
+                                    NULL, NULL, NULL, p->loc, (inline_run *)p->inlines };
+                runs = lr;
+                label = NULL;
+            }
+            cell_para(c, cell, p, runs, measure, out);
+        } else if (p->kind == BLK_ITEM)
+            cell_blocks(c, cell, p->children, p->label, measure, out);
+        else
+            cell_blocks(c, cell, p->children, label, measure, out);
+    }
+}
 
 static void set_cell(lctx *c, const table_cell *cell, double width, cell_set *out)
 {
     double pad = c->st->table_cell_padding;
-    out->paras = 0;
+    memset(out, 0, sizeof *out);
     out->height = 2 * pad;
-    for (block *p = cell->content; p && out->paras < 8; p = p->next) {
-        if (p->kind != BLK_PARA && p->kind != BLK_HEADING)
-            continue;
-        style_class *cls = arena_alloc(c->a, sizeof *cls);
-        *cls = *p->style;
-        if (cell->align == CELL_RIGHT || cell->align == CELL_CHAR)
-            cls->align = ALIGN_RIGHT;
-        else if (cell->align == CELL_CENTER)
-            cls->align = ALIGN_CENTER;
-        else if (cls->align == ALIGN_JUSTIFY)
-            cls->align = ALIGN_LEFT;
-        out->pr[out->paras] = para_typeset(&c->pc, p->inlines, cls, p->tag,
-                                           width - 2 * pad, p->lang, p->loc);
-        out->cls[out->paras] = cls;
-        out->height += out->pr[out->paras].count * cls->leading;
-        out->paras++;
-    }
+    cell_blocks(c, cell, cell->content, NULL, width - 2 * pad, out);
 }
 
 static void layout_row(lctx *c, const table_model *t, const table_row *row,
