@@ -80,7 +80,7 @@ e2e: kcvs-pdf
 
 asan-check: kcvs-pdf-asan $(ASAN_UNIT_BIN)
 	@sh tests/run-unit.sh $(ASAN_UNIT_BIN)
-	@KCVS_PDF=./kcvs-pdf-asan ASAN_OPTIONS=detect_leaks=1 sh tests/e2e/run.sh
+	@KCVS_PDF=./kcvs-pdf-asan ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 sh tests/e2e/run.sh
 
 check: test-deps
 	@$(MAKE) --no-print-directory kcvs-pdf $(UNIT_BIN)
