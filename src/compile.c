@@ -87,6 +87,8 @@ bool compile_document(const compile_request *req, diag_list *d)
     if (st && load_document(req->source, req->schema_path, &src, d)) {
         report_stage(req->stage_log, "load", &t0, a);
         doc = model_build(a, &src, st, d);
+        /* The model owns copies of everything: the XML tree can go. */
+        load_free(&src);
         report_stage(req->stage_log, "build", &t0, a);
     }
     if (doc && !diag_has_errors(d)) {

@@ -878,7 +878,8 @@ static void emit_structure(emitter *e)
         elem_info *ei = &e->elems[i];
         tag_node *t = ei->node;
         HPDF_Dict d = ei->dict;
-        pdfobj_name(d, "Type", "StructElem");
+        /* /Type is optional for structure elements; a long report has tens
+         * of thousands of them and libharu spends ~300 bytes on each key. */
         pdfobj_name(d, "S", tag_role_name(t->role));
         tag_node *parent = t->parent && t->parent->id > 0 ? t->parent : NULL;
         if (t == e->doc->tag_root)

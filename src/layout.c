@@ -34,7 +34,8 @@ typedef struct vlist {
 } vlist;
 
 typedef struct lctx {
-    arena *a;
+    arena *a;        /* the document's: pages, tags, outline */
+    arena *tmp;      /* the layout's own: vboxes and lines, freed at its end */
     document *doc;
     const style *st;
     diag_list *diags;
@@ -64,10 +65,10 @@ static vbox *vbox_new(lctx *c)
     vlist *vl = c->vl;
     if (vl->count == vl->cap) {
         int cap = vl->cap ? vl->cap * 2 : 256;
-        vl->v = arena_grow(c->a, vl->v, (size_t)vl->count, (size_t)cap, sizeof *vl->v);
+        vl->v = arena_grow(c->tmp, vl->v, (size_t)vl->count, (size_t)cap, sizeof *vl->v);
         vl->cap = cap;
     }
-    vbox *v = arena_alloc(c->a, sizeof *v);
+    vbox *v = arena_alloc(c->tmp, sizeof *v);
     vl->v[vl->count++] = v;
     v->space_before = c->pending_space;
     v->keep_with_prev = c->keep_next;
@@ -88,7 +89,7 @@ static page_item *vbox_item(lctx *c, vbox *v, item_kind kind)
 {
     if (v->count == v->cap) {
         int cap = v->cap ? v->cap * 2 : 8;
-        v->items = arena_grow(c->a, v->items, (size_t)v->count, (size_t)cap,
+        v->items = arena_grow(c->tmp, v->items, (size_t)v->count, (size_t)cap,
                               sizeof *v->items);
         v->cap = cap;
     }
@@ -332,7 +333,7 @@ static void layout_list(lctx *c, block *list, double indent)
 static double *column_widths(lctx *c, const block *bl, double avail)
 {
     const table_model *t = bl->table;
-    double *w = arena_alloc_array(c->a, (size_t)t->cols, sizeof(double));
+    double *w = arena_alloc_array(c->tmp, (size_t)t->cols, sizeof(double));
     double fixed = 0, stars = 0;
     for (int i = 0; i < t->cols; i++) {
         fixed += t->col_fixed[i];
@@ -368,12 +369,12 @@ static void cell_para(lctx *c, const table_cell *cell, const block *p,
 {
     if (out->paras == out->cap) {
         int cap = out->cap ? out->cap * 2 : 4;
-        out->pr = arena_grow(c->a, out->pr, (size_t)out->paras, (size_t)cap, sizeof *out->pr);
-        out->cls = arena_grow(c->a, out->cls, (size_t)out->paras, (size_t)cap,
+        out->pr = arena_grow(c->tmp, out->pr, (size_t)out->paras, (size_t)cap, sizeof *out->pr);
+        out->cls = arena_grow(c->tmp, out->cls, (size_t)out->paras, (size_t)cap,
                               sizeof *out->cls);
         out->cap = cap;
     }
-    style_class *cls = arena_alloc(c->a, sizeof *cls);
+    style_class *cls = arena_alloc(c->tmp, sizeof *cls);
     *cls = *p->style;
     if (cell->align == CELL_RIGHT || cell->align == CELL_CHAR)
         cls->align = ALIGN_RIGHT;
@@ -397,8 +398,8 @@ static void cell_blocks(lctx *c, const table_cell *cell, const block *first,
         if (p->kind == BLK_PARA || p->kind == BLK_HEADING) {
             const inline_run *runs = p->inlines;
             if (label) {
-                inline_run *lr = arena_alloc(c->a, sizeof *lr);
-                *lr = (inline_run){ INL_TEXT, arena_printf(c->a, "%s ", label), 0, -1, NULL,
+                inline_run *lr = arena_alloc(c->tmp, sizeof *lr);
+                *lr = (inline_run){ INL_TEXT, arena_printf(c->tmp, "%s ", label), 0, -1, NULL,
                                     NULL, NULL, NULL, p->loc, (inline_run *)p->inlines };
                 runs = lr;
                 label = NULL;
@@ -423,7 +424,7 @@ static void layout_row(lctx *c, const table_model *t, const table_row *row,
                        const double *colw, double x0, bool first_row)
 {
     double pad = c->st->table_cell_padding;
-    cell_set *sets = arena_alloc_array(c->a, (size_t)row->cell_count, sizeof *sets);
+    cell_set *sets = arena_alloc_array(c->tmp, (size_t)row->cell_count, sizeof *sets);
     double height = 0, total_w = 0;
     for (int i = 0; i < t->cols; i++)
         total_w += colw[i];
@@ -554,8 +555,8 @@ static void layout_footnote_body(lctx *c, block *note)
     bool first = true;
     for (block *p = note->children; p; p = p->next) {
         if (p->kind == BLK_PARA && first) {
-            inline_run *mark = arena_alloc(c->a, sizeof *mark);
-            *mark = (inline_run){ INL_TEXT, arena_printf(c->a, "%d ", note->number),
+            inline_run *mark = arena_alloc(c->tmp, sizeof *mark);
+            *mark = (inline_run){ INL_TEXT, arena_printf(c->tmp, "%d ", note->number),
                                   0, -1, NULL, NULL, NULL, NULL, p->loc, p->inlines };
             layout_text(c, p, mark, p->style, p->tag, 0, false);
             first = false;
@@ -757,7 +758,7 @@ static void queue_push(lctx *c, note_queue *q, const vbox *v)
 {
     if (q->count == q->cap) {
         int cap = q->cap ? q->cap * 2 : 32;
-        q->lines = arena_grow(c->a, q->lines, (size_t)q->count, (size_t)cap, sizeof *q->lines);
+        q->lines = arena_grow(c->tmp, q->lines, (size_t)q->count, (size_t)cap, sizeof *q->lines);
         q->cap = cap;
     }
     q->lines[q->count++] = v;
@@ -1175,10 +1176,11 @@ static void init_ctx(lctx *c, arena *a, document *doc, const style *st,
 {
     memset(c, 0, sizeof *c);
     c->a = a;
+    c->tmp = arena_new();
     c->doc = doc;
     c->st = st;
     c->diags = diags;
-    para_ctx_init(&c->pc, a, fonts, st, diags, doc->lang);
+    para_ctx_init(&c->pc, a, c->tmp, fonts, st, diags, doc->lang);
     const style_master *cont = style_master_get(st, "continuation");
     const style_master *opener = style_master_get(st, "opener");
     double w1 = cont->width - cont->margin_inner - cont->margin_outer;
@@ -1190,7 +1192,7 @@ static void init_ctx(lctx *c, arena *a, document *doc, const style *st,
 
 static vlist *fresh_list(lctx *c)
 {
-    vlist *vl = arena_alloc(c->a, sizeof *vl);
+    vlist *vl = arena_alloc(c->tmp, sizeof *vl);
     c->vl = vl;
     c->pending_space = 0;
     c->keep_next = c->break_next = false;
@@ -1319,5 +1321,6 @@ layout_result *layout_document(arena *a, document *doc, const style *st,
         stats->passes = passes;
     }
     para_ctx_free(&c.pc);
+    arena_free(c.tmp);
     return out;
 }

@@ -62,11 +62,28 @@ typedef struct para_build {
     src_loc loc;
 } para_build;
 
-void para_ctx_init(para_ctx *c, arena *a, font_set *fonts, const style *st,
+static void *grow_scratch(void *p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return p;
+    size_t n = *cap ? *cap : 64;
+    while (n < need)
+        n *= 2;
+    void *q = realloc(p, n * size);
+    if (!q) {
+        fprintf(stderr, "kcvs-pdf: error: out of memory\n");
+        exit(2);
+    }
+    *cap = n;
+    return q;
+}
+
+void para_ctx_init(para_ctx *c, arena *a, arena *tmp, font_set *fonts, const style *st,
                    diag_list *diags, const char *doc_lang)
 {
     memset(c, 0, sizeof *c);
     c->a = a;
+    c->tmp = tmp;
     c->fonts = fonts;
     c->st = st;
     c->diags = diags;
@@ -78,6 +95,10 @@ void para_ctx_free(para_ctx *c)
     free(c->scratch_items);
     free(c->scratch_ink);
     free(c->scratch_glyphs);
+    free(c->scratch_segs);
+    free(c->scratch_word);
+    c->scratch_segs = NULL;
+    c->scratch_word = NULL;
     c->scratch_items = NULL;
     c->scratch_ink = NULL;
     c->scratch_glyphs = NULL;
@@ -141,7 +162,7 @@ static const char *xref_text(para_ctx *c, const inline_run *r)
     if (!title[0] && t->inlines)
         title = t->inlines->text;
     /* Before the first pagination the page is unknown: reserve two digits. */
-    return arena_printf(c->a, "%s, %s %d", title, c->st->strings.page_ref,
+    return arena_printf(c->tmp, "%s, %s %d", title, c->st->strings.page_ref,
                         t->page > 0 ? t->page : 88);
 }
 
@@ -160,8 +181,10 @@ static void warn_missing_char(para_build *b, uint32_t cp)
 static seg *push_seg(para_build *b, const char *text, size_t len, font_face *face)
 {
     para_ctx *c = b->c;
-    b->segs = arena_reserve(c->a, b->segs, (size_t)b->seg_count, &b->seg_cap,
-                            sizeof *b->segs);
+    /* Segments live only while the paragraph is set: scratch, not arena. */
+    c->scratch_segs = grow_scratch(c->scratch_segs, &c->scratch_segs_cap,
+                                   (size_t)b->seg_count + 1, sizeof *b->segs);
+    b->segs = c->scratch_segs;
     seg *s = &b->segs[b->seg_count++];
     memset(s, 0, sizeof *s);
     s->text = text;
@@ -221,7 +244,7 @@ static const char *substitute_missing(para_build *b, font_face *main, int flags,
         if (cp >= 0x80 && cp != 0xAD && !any_face_has(b, main, flags, cp) &&
             (sub = substitute_char(cp)) && any_face_has(b, main, flags, sub)) {
             if (!out) {
-                out = arena_alloc(b->c->a, *len + 1);
+                out = arena_alloc(b->c->tmp, *len + 1);
                 memcpy(out, text, i);
                 o = out + i;
             }
@@ -248,7 +271,7 @@ static void add_seg(para_build *b, const char *text, size_t len, int flags,
 {
     para_ctx *c = b->c;
     if (b->cls->uppercase)
-        text = text_upper(c->a, text, len, &len);
+        text = text_upper(c->tmp, text, len, &len);
     font_face *main = para_face(c, b->cls, flags);
     if (!main || len == 0)
         return;
@@ -468,7 +491,7 @@ static void push_box(para_build *b, int si, const char *text, size_t len)
 {
     const seg *s = &b->segs[si];
     size_t n;
-    text = strip_shy(b->c->a, text, len, &n);
+    text = strip_shy(b->c->tmp, text, len, &n);
     if (n == 0)
         return;
     shaped_text sh = font_shape(s->face, text, n);
@@ -505,7 +528,9 @@ static void flush_word(para_build *b, piece *pieces, int np, bool last)
     size_t total = 0;
     for (int i = 0; i < np; i++)
         total += pieces[i].end - pieces[i].start;
-    char *w = arena_alloc(b->c->a, total + 1), *o = w;
+    para_ctx *c = b->c;
+    c->scratch_word = grow_scratch(c->scratch_word, &c->scratch_word_cap, total + 1, 1);
+    char *w = c->scratch_word, *o = w;
     for (int i = 0; i < np; i++) {
         memcpy(o, b->segs[pieces[i].seg].text + pieces[i].start,
                pieces[i].end - pieces[i].start);
@@ -594,21 +619,6 @@ static bool same_look(const seg *a, const seg *b)
            a->link == b->link && a->tag == b->tag && a->rise == b->rise;
 }
 
-static void *grow_scratch(void *p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return p;
-    size_t n = *cap ? *cap : 64;
-    while (n < need)
-        n *= 2;
-    void *q = realloc(p, n * size);
-    if (!q) {
-        fprintf(stderr, "kcvs-pdf: error: out of memory\n");
-        exit(2);
-    }
-    *cap = n;
-    return q;
-}
 
 static page_item *line_add_item(line_setter *ls, item_kind kind)
 {
@@ -699,7 +709,7 @@ static void set_box(line_setter *ls, const payload *p)
 /* Copies the line out of the scratch buffers at its exact size. */
 static void line_commit(para_ctx *c, para_line *l)
 {
-    page_item *items = arena_alloc_array(c->a, (size_t)l->count, sizeof *items);
+    page_item *items = arena_alloc_array(c->tmp, (size_t)l->count, sizeof *items);
     placed_glyph *glyphs = arena_alloc_array(c->a, c->scratch_glyph_count, sizeof *glyphs);
     if (c->scratch_glyph_count)
         memcpy(glyphs, c->scratch_glyphs, c->scratch_glyph_count * sizeof *glyphs);
@@ -854,7 +864,7 @@ para_result para_typeset(para_ctx *c, const inline_run *runs,
                      "broken between letters", measure);
     }
     if (ok) {
-        out.lines = arena_alloc_array(c->a, res.count, sizeof *out.lines);
+        out.lines = arena_alloc_array(c->tmp, res.count, sizeof *out.lines);
         out.count = (int)res.count;
         for (size_t i = 0; i < res.count; i++) {
             set_line(&b, &res.lines[i], &out.lines[i], out.ascent, descent);
@@ -877,7 +887,7 @@ double para_text_width(para_ctx *c, const char *text, const style_class *cls)
         return 0;
     size_t len = strlen(text);
     if (cls->uppercase)
-        text = text_upper(c->a, text, len, &len);
+        text = text_upper(c->tmp, text, len, &len);
     shaped_text sh = font_shape(f, text, len);
     return sh.width * cls->size / font_units_per_em(f) + cls->letter_spacing * sh.count;
 }

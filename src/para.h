@@ -26,7 +26,8 @@ typedef struct para_stats {
 } para_stats;
 
 typedef struct para_ctx {
-    arena *a;
+    arena *a;      /* the document's: glyphs that pages point at */
+    arena *tmp;    /* the layout's: lines and their items, freed after it */
     font_set *fonts;
     const style *st;
     diag_list *diags;
@@ -41,6 +42,10 @@ typedef struct para_ctx {
     size_t scratch_items_cap, scratch_ink_cap;
     placed_glyph *scratch_glyphs;
     size_t scratch_glyphs_cap, scratch_glyph_count;
+    struct seg *scratch_segs;    /* the paragraph being set */
+    size_t scratch_segs_cap;
+    char *scratch_word;          /* the word being broken */
+    size_t scratch_word_cap;
 } para_ctx;
 
 typedef struct para_line {
@@ -60,11 +65,12 @@ typedef struct para_result {
     double leading;
 } para_result;
 
-void para_ctx_init(para_ctx *c, arena *a, font_set *fonts, const style *st,
+void para_ctx_init(para_ctx *c, arena *a, arena *tmp, font_set *fonts, const style *st,
                    diag_list *diags, const char *doc_lang);
 void para_ctx_free(para_ctx *c);
 
-/* Sets runs in class cls to lines of the given measure. tag is the
+/* Sets runs in class cls to lines of the given measure. Lines and their
+ * items live in c->tmp; the glyph arrays they point at in c->a. tag is the
  * structure element the text belongs to (links carry their own). */
 para_result para_typeset(para_ctx *c, const inline_run *runs,
                          const style_class *cls, tag_node *tag, double measure,

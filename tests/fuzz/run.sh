@@ -17,9 +17,22 @@ seconds=${1:-60}
 [ $# -gt 0 ] && shift
 cc=${CC_FUZZ:-clang}
 out=build/fuzz
-pkgs="libxml-2.0 freetype2 harfbuzz harfbuzz-subset"
+# The libraries are the Makefile's (PKGS, and LIBS after $(PKG_LIBS)).
+pkgs=$(sed -n 's/^PKGS[[:space:]]*:=[[:space:]]*//p' Makefile)
+extra_libs=$(sed -n 's/^LIBS[[:space:]]*:=[[:space:]]*\$(PKG_LIBS)//p' Makefile)
+: "${pkgs:=libxml-2.0 freetype2 harfbuzz harfbuzz-subset libpng}"
+: "${extra_libs:=-lhpdf -lhyphen -lm}"
 
 command -v "$cc" >/dev/null || { echo "fuzz: $cc not found (set CC_FUZZ)" >&2; exit 2; }
+mkdir -p "$out"
+# clang's libFuzzer and sanitizer runtimes are a separate Debian package.
+printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }\n' \
+    > "$out/probe.c"
+if ! "$cc" -fsanitize=fuzzer,address,undefined "$out/probe.c" -o "$out/probe" 2>/dev/null; then
+    echo "fuzz: $cc cannot link -fsanitize=fuzzer,address,undefined" \
+         "(Debian: apt-get install libclang-rt-dev)" >&2
+    exit 2
+fi
 pkg_cflags=$(pkg-config --cflags $pkgs)
 pkg_libs=$(pkg-config --libs $pkgs)
 # The Makefile's flags (WARN, DEFS), the sanitizers of its asan build, and
@@ -45,7 +58,7 @@ done
 echo "fuzz: link $out/fuzz_compile"
 # shellcheck disable=SC2086
 $cc $cflags -fsanitize=fuzzer -Isrc -DKCVS_FUZZ_ROOT="\"$PWD\"" \
-    tests/fuzz/fuzz_compile.c $objs $pkg_libs -lhpdf -lhyphen -lm -o "$out/fuzz_compile"
+    tests/fuzz/fuzz_compile.c $objs $pkg_libs $extra_libs -o "$out/fuzz_compile"
 
 before=$(ls tests/fuzz/regressions | wc -l)
 status=0
@@ -57,6 +70,7 @@ after=$(ls tests/fuzz/regressions | wc -l)
 if [ "$status" -ne 0 ] || [ "$after" -gt "$before" ]; then
     echo "fuzz: FAILED (status $status); inputs in tests/fuzz/regressions/:" >&2
     ls -l tests/fuzz/regressions >&2
-    exit "${status:-1}"
+    [ "$status" -ne 0 ] || status=1
+    exit "$status"
 fi
 echo "fuzz: no crash in ${seconds} s"

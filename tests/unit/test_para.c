@@ -70,7 +70,7 @@ static int setup(void **state)
     if (!f->st)
         return -1;
     f->fonts = font_set_new();
-    para_ctx_init(&f->ctx, f->a, f->fonts, f->st, &f->diags, "nl-BE");
+    para_ctx_init(&f->ctx, f->a, f->a, f->fonts, f->st, &f->diags, "nl-BE");
     *state = f;
     return 0;
 }
