@@ -808,6 +808,17 @@ static void set_line(para_build *b, const lb_line *ln, para_line *out,
         align_line(out, b->measure, b->cls->align, ls.ink_end);
 }
 
+static int longest_hyphen_run(const lb_result *r)
+{
+    int run = 0, longest = 0;
+    for (size_t i = 0; i < r->count; i++) {
+        run = r->lines[i].hyphenated ? run + 1 : 0;
+        if (run > longest)
+            longest = run;
+    }
+    return longest;
+}
+
 static bool break_lines(para_build *b, lb_result *res)
 {
     const style_typography *t = &b->c->st->typo;
@@ -822,7 +833,21 @@ static bool break_lines(para_build *b, lb_result *res)
     p.emergency_stretch = t->emergency_stretch_em * b->cls->size;
     if (b->ragged)
         p.pretolerance = -1;
-    return lb_break(b->il.items, b->il.count, &p, res) == 0;
+    /* More hyphenated lines in a row than the style allows: make runs of
+     * hyphens dearer until the breaker finds another way (or gives up). */
+    for (int attempt = 0;; attempt++) {
+        if (lb_break(b->il.items, b->il.count, &p, res) != 0)
+            return false;
+        if (attempt == 3 || longest_hyphen_run(res) <= b->c->st->typo.max_hyphen_run)
+            return true;
+        lb_result_free(res);
+        /* Dearer runs first; then let lines loosen to find another way. */
+        p.double_hyphen_demerits *= 10;
+        if (attempt >= 1) {
+            p.tolerance *= 2;
+            p.pretolerance = -1;
+        }
+    }
 }
 
 static bool any_overfull(const lb_result *r)

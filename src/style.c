@@ -81,6 +81,7 @@ static const prop typography_props[] = {
     TYP("ragged-stretch", P_NUMBER, ragged_stretch_em),
     TYP("widows", P_INT, widows), TYP("orphans", P_INT, orphans),
     TYP("heading-keep-lines", P_INT, heading_keep_lines),
+    TYP("max-hyphen-run", P_INT, max_hyphen_run),
     TYP("hyphen-left-min", P_INT, hyphen_left_min),
     TYP("hyphen-right-min", P_INT, hyphen_right_min),
     { NULL, 0, 0 } };
@@ -460,6 +461,7 @@ static void style_defaults(style *s)
     t->space_shrink = 0.33;
     t->ragged_stretch_em = 3;
     t->widows = t->orphans = t->heading_keep_lines = 2;
+    t->max_hyphen_run = 2;
     t->hyphen_left_min = 2;
     t->hyphen_right_min = 3;
     style_strings *str = &s->strings;

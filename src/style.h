@@ -87,6 +87,7 @@ typedef struct style_typography {
     double space_stretch, space_shrink; /* fractions of the space width */
     double ragged_stretch_em;
     int widows, orphans, heading_keep_lines;
+    int max_hyphen_run;     /* consecutive hyphenated lines allowed */
     int hyphen_left_min, hyphen_right_min;
 } style_typography;
 
