@@ -95,12 +95,17 @@ bool compile_document(const compile_request *req, diag_list *d)
         layout_stats stats = { 0 };
         layout_options lo = { req->profile == PROFILE_PRINT,
                               req->profile == PROFILE_ARCHIVE, req->progress };
+        double before = now_ms();
         lay = layout_document(a, doc, st, fonts, &lo, d, &stats);
+        stats.layout_ms = now_ms() - before;
         report_stage(req->stage_log, "layout", &t0, a);
         if (req->stage_log)
             fprintf(req->stage_log,
+                    "kcvs-pdf:   of which shape %.2f ms, break %.2f ms, paginate %.2f ms\n"
                     "kcvs-pdf: %d pages, %ld paragraphs, %ld lines (%ld hyphenated, "
                     "%ld overfull), %d passes\n",
+                    stats.para.shape_ms, stats.para.break_ms,
+                    stats.layout_ms - stats.para.shape_ms - stats.para.break_ms,
                     lay->page_count, stats.para.paragraphs, stats.para.lines,
                     stats.para.hyphenated_lines, stats.para.overfull_lines, stats.passes);
     }
@@ -108,10 +113,14 @@ bool compile_document(const compile_request *req, diag_list *d)
     if (ok && req->link_list)
         list_links(req->link_list, doc, lay);
     if (ok && req->pdf_path) {
+        double write_ms = 0;
         emit_options eo = { req->profile, document_time(doc, req->source),
-                            "kcvs-pdf " KCVS_VERSION, req->icc_path, req->cmyk_icc_path };
+                            "kcvs-pdf " KCVS_VERSION, req->icc_path, req->cmyk_icc_path,
+                            &write_ms };
         ok = emit_pdf(doc, lay, st, fonts, &eo, req->pdf_path, d);
         report_stage(req->stage_log, "emit", &t0, a);
+        if (req->stage_log)
+            fprintf(req->stage_log, "kcvs-pdf:   of which write %.2f ms\n", write_ms);
     }
     load_free(&src);
     font_set_free(fonts);

@@ -999,7 +999,13 @@ bool emit_pdf(const document *doc, const layout_result *layout, const style *st,
         ok = pdfa_finish(e.pdf, doc, opt, digest, diags);
     }
     if (ok && !diag_has_errors(diags)) {
-        if (HPDF_SaveToFile(e.pdf, path) != HPDF_OK || HPDF_GetError(e.pdf) != HPDF_OK) {
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        HPDF_STATUS saved = HPDF_SaveToFile(e.pdf, path);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        if (opt->write_ms)
+            *opt->write_ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
+        if (saved != HPDF_OK || HPDF_GetError(e.pdf) != HPDF_OK) {
             diag_add(diags, DIAG_ENVIRONMENT, (src_loc){ path, 0, 0 },
                      "cannot write the PDF (libharu error 0x%04X)",
                      (unsigned)HPDF_GetError(e.pdf));

@@ -18,6 +18,7 @@
 typedef struct layout_stats {
     para_stats para;
     int passes;
+    double layout_ms;
 } layout_stats;
 
 typedef struct layout_options {

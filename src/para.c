@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "hyph.h"
 #include "linebreak.h"
@@ -135,6 +136,13 @@ font_face *para_face(para_ctx *c, const style_class *cls, int flags)
                        : (italic ? FONT_ITALIC : FONT_REGULAR);
     const style_font *f = &c->st->fonts[cls->font];
     return font_set_get(c->fonts, f->path[variant], f->features, c->diags);
+}
+
+static double clock_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
 /* ---- segments ---------------------------------------------------------- */
@@ -866,17 +874,23 @@ para_result para_typeset(para_ctx *c, const inline_run *runs,
     para_build b = { .c = c, .cls = cls, .measure = measure > 1 ? measure : 1, .loc = loc,
                      .ragged = cls->align != ALIGN_JUSTIFY,
                      .letter_spacing = cls->letter_spacing };
+    double t0 = clock_ms();
     b.hyph = cls->hyphenate ? para_hyph_for(c, lang ? lang : c->doc_lang) : NULL;
     build_segments(&b, runs, tag);
-    if (b.seg_count == 0)
+    if (b.seg_count == 0) {
+        c->stats.shape_ms += clock_ms() - t0;
         return out;
+    }
     font_face *main_face = b.segs[b.seg_count > 1 && cls->prefix ? 1 : 0].face;
     out.ascent = font_ascender(main_face) * cls->size;
     double descent = font_descender(main_face) * cls->size;
     out.descent = descent;
     build_items(&b, cls->first_indent);
+    double t1 = clock_ms();
     lb_result res = { 0 };
     bool ok = break_lines(&b, &res);
+    c->stats.shape_ms += t1 - t0;
+    c->stats.break_ms += clock_ms() - t1;
     if (ok && any_overfull(&res)) {
         /* Emergency: allow breaks between any two characters. */
         lb_result_free(&res);
