@@ -12,3 +12,13 @@ step "end-to-end tests"
 KCVS_PDF=./kcvs-pdf sh tests/e2e/run.sh
 step "unit and end-to-end tests under AddressSanitizer + UBSan"
 make --no-print-directory asan-check
+step "the real report under valgrind: no leak, no memory error"
+valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect \
+    --error-exitcode=1 ./kcvs-pdf content/report.xml -o build/valgrind-report.pdf
+echo "valgrind: 1 passed, 0 failed"
+step "fuzzing the XML-to-PDF path for ${FUZZ_SECONDS:-60} s"
+sh tests/fuzz/run.sh "${FUZZ_SECONDS:-60}"
+echo "fuzz: 1 passed, 0 failed"
+# Every step above stops the run when it fails (set -e): reaching here means
+# all of them passed.
+echo "check: 7 passed, 0 failed"
