@@ -26,6 +26,7 @@ typedef struct load_session {
     int include_depth;
     xmlExternalEntityLoader default_loader;
     xmlParserCtxt *parsing;     /* the parse in progress, for positions */
+    long long total_bytes;      /* of all files read so far */
 } load_session;
 
 static load_session *current_session;
@@ -97,8 +98,9 @@ static void load_structured_error(void *user, xmlErrorPtr e)
     free(file);
 }
 
-static bool load_check_size(const char *display, const char *abs, diag_list *d)
+static bool load_check_size(load_session *s, const char *display, const char *abs)
 {
+    diag_list *d = s->diags;
     struct stat st;
     src_loc loc = { display, 0, 0 };
     if (stat(abs, &st) != 0) {
@@ -114,13 +116,20 @@ static bool load_check_size(const char *display, const char *abs, diag_list *d)
                  (long long)st.st_size, LOAD_MAX_FILE_BYTES);
         return false;
     }
+    s->total_bytes += (long long)st.st_size;
+    if (s->total_bytes > LOAD_MAX_TOTAL_BYTES) {
+        diag_add(d, DIAG_ERROR, loc,
+                 "the report's files together exceed %d bytes", LOAD_MAX_TOTAL_BYTES);
+        return false;
+    }
     return true;
 }
 
-static char *load_read_file(const char *abs, const char *display, size_t *len,
-                            diag_list *d)
+static char *load_read_file(load_session *s, const char *abs, const char *display,
+                            size_t *len)
 {
-    if (!load_check_size(display, abs, d))
+    diag_list *d = s->diags;
+    if (!load_check_size(s, display, abs))
         return NULL;
     FILE *f = fopen(abs, "rb");
     src_loc loc = { display, 0, 0 };
@@ -142,7 +151,7 @@ static xmlDoc *load_parse_file(load_session *s, const char *abs,
                                const char *display)
 {
     size_t len = 0;
-    char *buf = load_read_file(abs, display, &len, s->diags);
+    char *buf = load_read_file(s, abs, display, &len);
     if (!buf)
         return NULL;
     src_loc loc = { display, 1, 1 };
@@ -399,7 +408,7 @@ bool load_document(const char *path, const char *schema_path,
     if (!load_prepare_root(out, path, diags))
         return false;
     xmlExternalEntityLoader old_loader = xmlGetExternalEntityLoader();
-    load_session s = { out, diags, diags, DIAG_ERROR, 0, old_loader, NULL };
+    load_session s = { out, diags, diags, DIAG_ERROR, 0, old_loader, NULL, 0 };
     current_session = &s;
     xmlSetExternalEntityLoader(load_entity_loader);
     xmlSetStructuredErrorFunc(NULL, load_structured_error);

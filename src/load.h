@@ -26,7 +26,10 @@ typedef struct load_result {
 } load_result;
 
 /* Limits of what a source may be (documented in the README). */
-enum { LOAD_MAX_FILE_BYTES = 64 << 20, LOAD_MAX_DEPTH = 256 };
+/* A source file, and all files of one report together (memory stays
+ * bounded: a compilation needs about 60 times the XML's size). */
+enum { LOAD_MAX_FILE_BYTES = 16 << 20, LOAD_MAX_TOTAL_BYTES = 32 << 20,
+       LOAD_MAX_DEPTH = 256 };
 
 bool load_document(const char *path, const char *schema_path,
                    load_result *out, diag_list *diags);

@@ -9,7 +9,10 @@
 #include "linebreak.h"
 #include "utf8.h"
 
-enum { MAX_BREAKS_PER_WORD = 256, CHAR_BREAK_PENALTY = 500 };
+enum { MAX_BREAKS_PER_WORD = 256, CHAR_BREAK_PENALTY = 500,
+       /* No word is this long; a run of text without spaces that is, is
+        * data pasted by mistake, and it could not be set on any page. */
+       PARA_MAX_WORD_BYTES = 1000 };
 
 /* A stretch of text with one look. */
 typedef struct seg {
@@ -61,6 +64,7 @@ typedef struct para_build {
     hyph_dict *hyph;
     double letter_spacing;
     src_loc loc;
+    bool word_too_long;
 } para_build;
 
 static void *grow_scratch(void *p, size_t *cap, size_t need, size_t size)
@@ -536,6 +540,14 @@ static void flush_word(para_build *b, piece *pieces, int np, bool last)
     size_t total = 0;
     for (int i = 0; i < np; i++)
         total += pieces[i].end - pieces[i].start;
+    if (total > PARA_MAX_WORD_BYTES) {
+        if (!b->word_too_long)
+            diag_add(b->c->diags, DIAG_ERROR, b->loc,
+                     "a word of %zu bytes (the limit is %d): text without spaces?", total,
+                     PARA_MAX_WORD_BYTES);
+        b->word_too_long = true;
+        return;
+    }
     para_ctx *c = b->c;
     c->scratch_word = grow_scratch(c->scratch_word, &c->scratch_word_cap, total + 1, 1);
     char *w = c->scratch_word, *o = w;
