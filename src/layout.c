@@ -26,6 +26,7 @@ typedef struct vbox {
     int note_count;
     int header_first, header_count; /* table header rows to repeat */
     double first_baseline;
+    bool on_grid;                 /* its top snaps to the baseline grid */
 } vbox;
 
 typedef struct vlist {
@@ -254,6 +255,7 @@ static void layout_lines(lctx *c, const para_result *pr, const style_class *cls,
     int n = pr->count;
     for (int k = 0; k < n; k++) {
         vbox *v = vbox_new(c);
+        v->on_grid = cls->on_grid;
         if (k == 0)
             v->anchor = anchor;
         else
@@ -804,6 +806,19 @@ static double queue_height(const note_queue *q, double limit)
     return h < limit ? h : limit;
 }
 
+/* Where the next vbox starts below y (relative to the frame top): after
+ * its space, and on the baseline grid when its class asks for it. */
+static double next_top(const lctx *c, const vbox *v, double y, bool first)
+{
+    double top = y + (first ? 0 : v->space_before);
+    double grid = c->st->baseline_grid;
+    if (v->on_grid && grid > 0) {
+        double snapped = ceil(top / grid - 1e-6) * grid;
+        top = snapped;
+    }
+    return top;
+}
+
 static int fill_page(lctx *c, const vlist *vl, int i, double avail, double head_h)
 {
     double y = head_h, notes = 0;
@@ -812,7 +827,7 @@ static int fill_page(lctx *c, const vlist *vl, int i, double avail, double head_
         const vbox *v = vl->v[j];
         if (j > i && v->break_before)
             break;
-        double sb = j == i ? 0 : v->space_before;
+        double sb = next_top(c, v, y, j == i) - y;
         double nh = notes_height(c, v);
         double sep = (notes == 0 && nh > 0) ? 8 : 0;
         /* The first vbox always goes: its notes may continue overleaf. */
@@ -917,8 +932,7 @@ static void paginate(lctx *c, const vlist *vl, const style_master *first,
             const vbox *v = vl->v[k];
             if (v->workstream)
                 current_ws = v->workstream;
-            if (k > i)
-                y += v->space_before;
+            y = top + next_top(c, v, y - top, k == i);
             place_vbox(c, p, v, x0, y, false);
             y += v->height;
             for (int n = 0; n < v->note_count; n++) {

@@ -34,6 +34,7 @@ static const prop class_props[] = {
     CLS("uppercase", P_BOOL, uppercase), CLS("hyphenate", P_BOOL, hyphenate),
     CLS("keep-with-next", P_BOOL, keep_with_next),
     CLS("break-before", P_BOOL, break_before),
+    CLS("baseline-grid", P_BOOL, on_grid),
     CLS("background", P_COLOUR, background),
     CLS("border-colour", P_COLOUR, border_colour),
     CLS("border-width", P_LENGTH, border_width),
@@ -107,6 +108,7 @@ static const prop print_props[] = {
 #define LAY(n, t, f) { n, t, offsetof(style, f) }
 static const prop layout_props[] = {
     LAY("facing-pages", P_BOOL, facing_pages),
+    LAY("baseline-grid", P_LENGTH, baseline_grid),
     LAY("lead-max-chars", P_NUMBER, lead_max_chars),
     LAY("list-indent", P_LENGTH, list_indent),
     LAY("list-label-gap", P_LENGTH, list_label_gap),
@@ -400,7 +402,7 @@ static style_class *style_new_class(style_loader *l, xmlNode *node)
         *c = *parent;
         /* Spacing, boxes and decoration belong to one class, not its kin. */
         c->space_before = c->space_after = 0;
-        c->break_before = c->keep_with_next = false;
+        c->break_before = c->keep_with_next = c->on_grid = false;
         c->background = c->border_colour = c->rule_colour = -1;
         c->prefix = c->suffix = NULL;
     } else {

@@ -57,6 +57,7 @@ typedef struct style_class {
     bool hyphenate;
     bool keep_with_next;
     bool break_before;
+    bool on_grid;            /* lines sit on the style's baseline grid */
     int background;          /* box fill colour, -1 none */
     int border_colour;       /* box stroke, -1 none */
     double border_width, radius, padding_x, padding_y;
@@ -120,6 +121,7 @@ typedef struct style {
     style_strings strings;
     style_print print;
     bool facing_pages;      /* mirrored margins, openers on right pages */
+    double baseline_grid;   /* points; 0 = none */
     double lead_max_chars;  /* a first paragraph longer than this is no lead */
     double list_indent, list_label_gap, footnote_rule_width;
     double table_rule_width, table_cell_padding;

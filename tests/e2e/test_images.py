@@ -20,7 +20,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from conftest import MM, compile_ok, page_master, struct_elements, text_area
+from conftest import MM, compile_ok, page_master, struct_elements, text_area, tool
 
 PT_PER_PX = 0.75        # 96 dpi
 ASPECT_TOL = 0.005      # 0.5 %
@@ -367,6 +367,33 @@ def test_jpeg_is_embedded(tmp_path, name):
         f"a {mode} JPEG embedded with colour space {xo.ColorSpace!r}"
     assert xo.get("/SMask") is None
     assert_placed_well(placed, w, h, doc)
+
+
+@pytest.mark.parametrize("mode, colour, want", [
+    ("RGB", (200, 40, 40), lambda rgb: all(abs(a - b) <= 25 for a, b in zip(rgb, (200, 40, 40)))),
+    ("L", 80, lambda rgb: all(abs(a - 80) <= 25 for a in rgb)),
+    # pure cyan ink: little red, much blue (inverted CMYK would be red or black)
+    ("CMYK", (255, 0, 0, 0), lambda rgb: rgb[0] < 90 and rgb[2] > 170),
+], ids=["rgb", "grey", "cmyk"])
+def test_jpeg_renders_in_its_colour(tmp_path, mode, colour, want):
+    """A solid JPEG, rendered by poppler, shows its colour (a CMYK JPEG
+    written with an Adobe marker stores inverted samples: the PDF must say
+    so with /Decode, else it renders as the complementary colour)."""
+    Image = pytest.importorskip("PIL.Image")
+    import io
+    buf = io.BytesIO()
+    Image.new(mode, (64, 64), colour).save(buf, "JPEG", quality=95)
+    doc = build(tmp_path, {"solid.jpg": buf.getvalue()},
+                media("images/solid.jpg", "Effen", width="60mm"))
+    placed = the_image(doc)
+    x0, y0, x1, y1 = placed["box"]
+    page, dpi = placed["page"] + 1, 36
+    prefix = tmp_path / "render"
+    tool("pdftoppm", "-f", page, "-l", page, "-r", dpi, "-png", "-singlefile", doc.path, prefix)
+    rendered = Image.open(f"{prefix}.png").convert("RGB")
+    cx, cy = (x0 + x1) / 2 * dpi / 72, (doc.page_height(page - 1) - (y0 + y1) / 2) * dpi / 72
+    rgb = rendered.getpixel((int(cx), int(cy)))
+    assert want(rgb), f"a {mode} JPEG of {colour} renders as {rgb}"
 
 
 def test_natural_size_is_96_dpi(tmp_path):

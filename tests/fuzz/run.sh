@@ -62,7 +62,10 @@ $cc $cflags -fsanitize=fuzzer -Isrc -DKCVS_FUZZ_ROOT="\"$PWD\"" \
 
 before=$(ls tests/fuzz/regressions | wc -l)
 status=0
-ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
+# Leaks count, except the library leak tests/lsan.supp documents.
+supp=""
+[ -f tests/lsan.supp ] && supp="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
+ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} LSAN_OPTIONS=${LSAN_OPTIONS:-$supp} \
 "$out/fuzz_compile" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 \
     -timeout=10 -artifact_prefix=tests/fuzz/regressions/ -dict=tests/fuzz/docbook.dict \
     -print_final_stats=1 "$@" "$out/corpus" tests/fuzz/corpus || status=$?
