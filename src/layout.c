@@ -422,8 +422,40 @@ static void set_cell(lctx *c, const table_cell *cell, double width, cell_set *ou
     cell_blocks(c, cell, cell->content, NULL, width - 2 * pad, out);
 }
 
+/* Width of a char-aligned cell's text from its decimal comma to its end
+ * (0 without a comma): the cells of a column line up on their commas. */
+static double cell_char_after(lctx *c, const table_cell *cell)
+{
+    const block *p = cell->content;
+    if (cell->align != CELL_CHAR || !p || p->kind != BLK_PARA || p->next)
+        return 0;
+    size_t n = 0;
+    for (const inline_run *r = p->inlines; r; r = r->next)
+        n += r->kind == INL_TEXT ? strlen(r->text) : 0;
+    char *text = arena_alloc(c->tmp, n + 1);
+    for (const inline_run *r = p->inlines; r; r = r->next)
+        if (r->kind == INL_TEXT)
+            strcat(text, r->text);
+    const char *comma = strrchr(text, ',');
+    return comma ? para_text_width(&c->pc, comma, p->style) : 0;
+}
+
+static double *char_columns(lctx *c, const table_model *t)
+{
+    double *after = arena_alloc_array(c->tmp, (size_t)t->cols, sizeof *after);
+    for (int r = 0; r < t->row_count; r++)
+        for (int i = 0; i < t->rows[r].cell_count; i++) {
+            const table_cell *cell = &t->rows[r].cells[i];
+            double w = cell_char_after(c, cell);
+            if (w > after[cell->col_start])
+                after[cell->col_start] = w;
+        }
+    return after;
+}
+
 static void layout_row(lctx *c, const table_model *t, const table_row *row,
-                       const double *colw, double x0, bool first_row)
+                       const double *colw, const double *char_after, double x0,
+                       bool first_row)
 {
     double pad = c->st->table_cell_padding;
     cell_set *sets = arena_alloc_array(c->tmp, (size_t)row->cell_count, sizeof *sets);
@@ -455,6 +487,8 @@ static void layout_row(lctx *c, const table_model *t, const table_row *row,
         double cx = x0;
         for (int k = 0; k < row->cells[i].col_start; k++)
             cx += colw[k];
+        if (row->cells[i].align == CELL_CHAR)
+            cx -= char_after[row->cells[i].col_start] - cell_char_after(c, &row->cells[i]);
         double y = pad;
         for (int p = 0; p < sets[i].paras; p++) {
             const para_result *pr = &sets[i].pr[p];
@@ -471,6 +505,7 @@ static void layout_table(lctx *c, block *bl, double indent)
 {
     table_model *t = bl->table;
     double *colw = column_widths(c, bl, c->measure - indent);
+    double *char_after = char_columns(c, t);
     space_before(c, style_class_get(c->st, "body")->space_after);
     int head_first = -1, head_count = 0;
     bool first = true;
@@ -484,7 +519,7 @@ static void layout_table(lctx *c, block *bl, double indent)
         /* The header rows stay with the first body row. */
         if (!first && (row->part == ROW_HEAD || (head_count && r == head_count)))
             c->keep_next = true;
-        layout_row(c, t, row, colw, indent, first);
+        layout_row(c, t, row, colw, char_after, indent, first);
         vbox *v = c->vl->v[index];
         if (first)
             v->anchor = bl;
