@@ -144,6 +144,7 @@ typedef struct emitter {
     HPDF_MD5_CTX md5;
     bool print;
     double margin;       /* print: room around the trimmed page for marks */
+    HPDF_Dict cmyk_profile; /* ICC stream for CMYK images in the archive */
 } emitter;
 
 static void emit_error_handler(HPDF_STATUS error, HPDF_STATUS detail, void *user)
@@ -594,6 +595,28 @@ static void draw_rule(emitter *e, page_state *ps, const page_item *it, double ph
     sb_num(b, it->x + it->w), sb_num(b, ph - it->y - it->h), sb_puts(b, "l\nS\nQ\nEMC\n");
 }
 
+static HPDF_Array cmyk_colour_space(emitter *e)
+{
+    if (!e->cmyk_profile) {
+        FILE *f = fopen(e->opt->cmyk_icc_path ? e->opt->cmyk_icc_path : "", "rb");
+        if (!f)
+            return NULL;
+        sbuf data = { 0 };
+        char chunk[8192];
+        size_t n;
+        while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+            sb_put(&data, chunk, n);
+        fclose(f);
+        e->cmyk_profile = pdfobj_stream(e->pdf, data.data, data.len, true);
+        pdfobj_int(e->cmyk_profile, "N", 4);
+        free(data.data);
+    }
+    HPDF_Array cs = pdfobj_array(e->pdf, false);
+    pdfobj_array_name(cs, "ICCBased");
+    pdfobj_array_add(cs, e->cmyk_profile);
+    return cs;
+}
+
 /* PNGs are decoded here (corrupt data is an error, interlaced and 16-bit
  * files work) and embedded as raw samples with a soft mask for alpha, as
  * PDF/A-2 allows. */
@@ -632,10 +655,19 @@ static emit_image *image_of(emitter *e, const image_model *m)
     else if (!err) {
         img = HPDF_LoadJpegImageFromFile(e->pdf, m->path);
         err = img ? NULL : "libharu cannot read this JPEG file";
+        /* PDF/A admits device CMYK only under a CMYK output intent: the
+         * archive's is sRGB, so CMYK images carry their own profile. */
+        if (img && info.components == 4 && e->opt->profile == PROFILE_ARCHIVE) {
+            HPDF_Array cs = cmyk_colour_space(e);
+            if (cs)
+                pdfobj_put(img, "ColorSpace", cs);
+            else
+                err = "a CMYK image needs a CMYK ICC profile (Debian package libgs-common)";
+        }
     }
     if (!img) {
         HPDF_ResetError(e->pdf);
-        diag_add(e->diags, DIAG_ERROR, m->loc, "image '%s': %s", m->path,
+        diag_add(e->diags, DIAG_ERROR, m->loc, "image '%s': %s", m->ref,
                  err ? err : "cannot be embedded");
         return NULL;
     }

@@ -56,6 +56,7 @@ typedef struct lctx {
     bool in_list;
     bool print;
     bool require_alt;
+    double image_share;      /* the most of the frame's height an image takes */
     void (*progress)(int pages);
 } lctx;
 
@@ -539,13 +540,13 @@ static void layout_figure(lctx *c, block *bl, double indent)
     image_info info;
     const char *err = image_probe(bl->image->path, &info);
     if (err) {
-        diag_add(c->diags, DIAG_ERROR, bl->loc, "image '%s': %s", bl->image->path, err);
+        diag_add(c->diags, DIAG_ERROR, bl->loc, "image '%s': %s", bl->image->ref, err);
         return;
     }
     if (c->print && (info.kind == IMAGE_PNG || info.components == 3))
         diag_add(c->diags, DIAG_WARNING, bl->loc,
                  "image '%s' is RGB: the print shop expects CMYK images",
-                 bl->image->path);
+                 bl->image->ref);
     if (!bl->image->alt && !bl->image->decorative)
         diag_add(c->diags, c->require_alt ? DIAG_ERROR : DIAG_WARNING, bl->loc,
                  "image without alternative text: add <textobject><phrase> "
@@ -557,7 +558,7 @@ static void layout_figure(lctx *c, block *bl, double indent)
     if (w > avail)
         w = avail;
     double h = w * info.height / info.width;
-    double max_h = c->frame_height * 0.85;
+    double max_h = c->frame_height * c->image_share;
     if (h > max_h) {
         w *= max_h / h;
         h = max_h;
@@ -1102,6 +1103,10 @@ static inline_run *text_run(lctx *c, const char *text)
 static void layout_cover(lctx *c)
 {
     document *d = c->doc;
+    /* A cover image shares its page with the title and the imprint. */
+    double saved_height = c->frame_height, saved_share = c->image_share;
+    c->frame_height = frame_height(style_master_get(c->st, "cover"));
+    c->image_share = 0.4;
     tag_node *root = d->tag_root;
     layout_text(c, NULL, text_run(c, d->title), style_class_get(c->st, "cover-title"),
                 tag_new(c->a, NULL, TAG_H1), 0, true);
@@ -1123,6 +1128,8 @@ static void layout_cover(lctx *c)
     if (d->pubdate)
         layout_text(c, NULL, text_run(c, d->pubdate), style_class_get(c->st, "cover-meta"),
                     tag_new(c->a, NULL, TAG_P), 0, true);
+    c->frame_height = saved_height;
+    c->image_share = saved_share;
     (void)root;
 }
 
@@ -1236,6 +1243,7 @@ static void init_ctx(lctx *c, arena *a, document *doc, const style *st,
     double w2 = opener->width - opener->margin_inner - opener->margin_outer;
     c->measure = w1 < w2 ? w1 : w2;
     c->frame_height = frame_height(cont);
+    c->image_share = 0.85;
     c->notes = arena_alloc_array(a, (size_t)doc->footnote_count + 1, sizeof(vlist));
 }
 

@@ -1058,8 +1058,9 @@ static const char *textobject_alt(builder *b, xmlNode *mo)
         if (is_db(c, "textobject"))
             for (xmlNode *p = c->children; p; p = p->next)
                 if (is_db(p, "phrase") || is_db(p, "para")) {
-                    inline_run *r = plain_runs(b, p, NULL);
-                    return runs_plain_text(b, r);
+                    /* Blank alternative text is no alternative text. */
+                    const char *alt = plain_text_of(b, p);
+                    return *alt ? alt : NULL;
                 }
     return NULL;
 }
@@ -1102,6 +1103,7 @@ static block *build_media(builder *b, xmlNode *n, tag_node *tag)
     bl->loc = node_loc(b, data); /* problems with the file are the imagedata's */
     image_model *img = arena_alloc(b->a, sizeof *img);
     img->loc = bl->loc;
+    img->ref = ref;
     img->path = arena_strdup(b->a, path);
     free(path);
     const char *w = get_attr(b, data, "contentwidth");

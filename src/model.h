@@ -113,6 +113,7 @@ typedef struct table_model {
 
 typedef struct image_model {
     const char *path;     /* absolute, confined */
+    const char *ref;      /* the fileref as written, for messages */
     src_loc loc;          /* the imagedata, for problems with the file */
     double width_pt;      /* requested width, 0 = natural/text width */
     bool scale_to_fit;

@@ -196,8 +196,6 @@ def test_figure_title_is_the_alt_text(tmp_path):
 # ---------------------------------------------------------------- blank alt text
 
 
-@pytest.mark.xfail(strict=True, reason="a textobject whose phrase is only white space "
-                   "passes under archive and gives the Figure an empty /Alt")
 def test_blank_alt_text_counts_as_missing(tmp_path):
     body = NO_ALT.format(attrs="").replace(
         "    </mediaobject>",

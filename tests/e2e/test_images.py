@@ -514,3 +514,60 @@ def test_cover_image_is_on_page_1(tmp_path):
     assert "Omslagbeeld" in [str(f.get("/Alt")) for f in
                              struct_elements(doc.pdf)
                              if f.get("/S") == "/Figure"]
+
+
+TALL_COVER = (600, 900)  # 450 x 675 pt at 96 dpi: taller than the cover's text area
+
+
+def _tall_cover(tmp_path):
+    w, h = TALL_COVER
+    data = png_bytes(w, h, 0, 8, lambda x, y: ((x + y) % 256,))
+    cover = media("images/cover.png", "Omslagbeeld").replace("    <", "      <")
+    doc = build(tmp_path, {"cover.png": data}, "", cover=cover)
+    drawn = placements(doc)
+    assert len(drawn) == 1, f"{len(drawn)} images drawn"
+    return doc, drawn[0]
+
+
+def test_tall_cover_image_fits_in_the_cover_text_area(tmp_path):
+    doc, placed = _tall_cover(tmp_path)
+    assert_placed_well(placed, *TALL_COVER, doc, master="cover")
+
+
+def test_tall_cover_image_stays_on_page_1(tmp_path):
+    _, placed = _tall_cover(tmp_path)
+    assert placed["page"] == 0, f"the cover image is on page {placed['page'] + 1}"
+
+
+def _pdfa_colour_space_ok(xobj, page, intent_n):
+    """PDF/A-2 6.2.4.3: a device colour space other than DeviceGray needs
+    an output intent with that many components, or a Default colour space
+    in the page's resources."""
+    cs = xobj.ColorSpace
+    if isinstance(cs, pikepdf.Array) and str(cs[0]) == "/Indexed":
+        cs = cs[1]
+    if isinstance(cs, pikepdf.Array):
+        return str(cs[0]) == "/ICCBased"
+    name = str(cs)
+    default = {"/DeviceRGB": "/DefaultRGB", "/DeviceCMYK": "/DefaultCMYK"}.get(name)
+    if name == "/DeviceGray":
+        return True
+    return (components(cs) == intent_n
+            or default in page.obj.Resources.get("/ColorSpace", pikepdf.Dictionary()))
+
+
+@pytest.mark.parametrize("name", list(PNG_CASES) + list(JPEG_CASES))
+def test_archive_image_colour_space_suits_the_output_intent(tmp_path, name):
+    """Under archive (the default) every image is valid PDF/A-2; refusing
+    the image with an error at the imagedata would do as well."""
+    if name in PNG_CASES:
+        data, file = png_bytes(**PNG_CASES[name][0]), f"{name}.png"
+    else:
+        mode, size, options, _ = JPEG_CASES[name]
+        data, file = jpeg_bytes(mode, size, options), f"{name}.jpg"
+    doc = build(tmp_path, {file: data}, media(f"images/{file}", f"Beeld {name}"))
+    intent_n = int(doc.pdf.Root.OutputIntents[0].DestOutputProfile.N)
+    placed = the_image(doc)
+    page = doc.pdf.pages[placed["page"]]
+    assert _pdfa_colour_space_ok(placed["xobject"], page, intent_n), \
+        f"{placed['xobject'].ColorSpace!r} with a {intent_n}-component output intent"
