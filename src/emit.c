@@ -218,20 +218,13 @@ static HPDF_Dict font_file_stream(emitter *e, emit_font *ef)
 
 static void cmap_utf16(sbuf *b, const char *text)
 {
-    size_t len = strlen(text);
+    uint16_t *units = malloc((2 * strlen(text) + 1) * sizeof *units);
+    size_t n = units ? utf8_to_utf16(text, units) : 0;
     sb_puts(b, "<");
-    for (size_t i = 0; i < len;) {
-        size_t k;
-        uint32_t cp = utf8_decode(text + i, len - i, &k);
-        i += k;
-        if (cp >= 0x10000) {
-            cp -= 0x10000;
-            sb_hex4(b, 0xD800 + (cp >> 10));
-            sb_hex4(b, 0xDC00 + (cp & 0x3FF));
-        } else
-            sb_hex4(b, cp);
-    }
+    for (size_t i = 0; i < n; i++)
+        sb_hex4(b, units[i]);
     sb_puts(b, ">");
+    free(units);
 }
 
 /* A ToUnicode CMap of bfchar entries: every drawn glyph extracts as the

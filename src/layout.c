@@ -87,20 +87,26 @@ static vbox *vbox_new(lctx *c)
     return v;
 }
 
-static page_item *vbox_item(lctx *c, vbox *v, item_kind kind)
+/* A new, blank item at the end of an arena-owned item array. */
+static page_item *item_append(arena *a, page_item **items, int *count, int *cap,
+                              item_kind kind)
 {
-    if (v->count == v->cap) {
-        int cap = v->cap ? v->cap * 2 : 8;
-        v->items = arena_grow(c->tmp, v->items, (size_t)v->count, (size_t)cap,
-                              sizeof *v->items);
-        v->cap = cap;
+    if (*count == *cap) {
+        int grown = *cap ? *cap * 2 : 8;
+        *items = arena_grow(a, *items, (size_t)*count, (size_t)grown, sizeof **items);
+        *cap = grown;
     }
-    page_item *it = &v->items[v->count++];
+    page_item *it = &(*items)[(*count)++];
     memset(it, 0, sizeof *it);
     it->kind = kind;
     it->fill = it->stroke = -1;
     it->link = -1;
     return it;
+}
+
+static page_item *vbox_item(lctx *c, vbox *v, item_kind kind)
+{
+    return item_append(c->tmp, &v->items, &v->count, &v->cap, kind);
 }
 
 /* Most vboxes hold one line: they point at it instead of copying it. */
@@ -706,18 +712,7 @@ static void page_reserve(arena *a, page *p, int more)
 
 page_item *page_add_item(arena *a, page *p, item_kind kind)
 {
-    if (p->count == p->cap) {
-        int cap = p->cap ? p->cap * 2 : 64;
-        p->items = arena_grow(a, p->items, (size_t)p->count, (size_t)cap,
-                              sizeof *p->items);
-        p->cap = cap;
-    }
-    page_item *it = &p->items[p->count++];
-    memset(it, 0, sizeof *it);
-    it->kind = kind;
-    it->fill = it->stroke = -1;
-    it->link = -1;
-    return it;
+    return item_append(a, &p->items, &p->count, &p->cap, kind);
 }
 
 static double notes_height(lctx *c, const vbox *v)

@@ -68,28 +68,21 @@ void *pdfobj_text_value(HPDF_Doc pdf, const char *utf8)
     if (ascii)
         return HPDF_String_New(pdf->mmgr, utf8, NULL);
     size_t len = strlen(utf8);
-    unsigned char *buf = malloc(len * 4 + 2);
-    if (!buf)
+    uint16_t *units = malloc((2 * len + 1) * sizeof *units);
+    unsigned char *buf = malloc(4 * len + 2);
+    if (!units || !buf) {
+        free(units);
+        free(buf);
         return NULL;
-    size_t n = 0;
-    buf[n++] = 0xFE;
-    buf[n++] = 0xFF;
-    for (size_t i = 0; i < len;) {
-        size_t k;
-        uint32_t cp = utf8_decode(utf8 + i, len - i, &k);
-        i += k;
-        if (cp >= 0x10000) {
-            cp -= 0x10000;
-            uint32_t hi = 0xD800 + (cp >> 10), lo = 0xDC00 + (cp & 0x3FF);
-            buf[n++] = (unsigned char)(hi >> 8);
-            buf[n++] = (unsigned char)hi;
-            buf[n++] = (unsigned char)(lo >> 8);
-            buf[n++] = (unsigned char)lo;
-        } else {
-            buf[n++] = (unsigned char)(cp >> 8);
-            buf[n++] = (unsigned char)cp;
-        }
     }
+    size_t count = utf8_to_utf16(utf8, units), n = 0;
+    buf[n++] = 0xFE; /* UTF-16BE with its byte-order mark */
+    buf[n++] = 0xFF;
+    for (size_t i = 0; i < count; i++) {
+        buf[n++] = (unsigned char)(units[i] >> 8);
+        buf[n++] = (unsigned char)units[i];
+    }
+    free(units);
     HPDF_Binary b = HPDF_Binary_New(pdf->mmgr, buf, (HPDF_UINT)n);
     free(buf);
     return b;

@@ -1,5 +1,7 @@
 #include "utf8.h"
 
+#include <string.h>
+
 uint32_t utf8_decode(const char *str, size_t len, size_t *size)
 {
     const unsigned char *s = (const unsigned char *)str;
@@ -96,6 +98,23 @@ bool utf8_is_letter(uint32_t cp)
     return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
            (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) ||
            (cp >= 0x370 && cp <= 0x52F) || (cp >= 0x1E00 && cp <= 0x1FFF);
+}
+
+size_t utf8_to_utf16(const char *s, uint16_t *out)
+{
+    size_t len = strlen(s), n = 0;
+    for (size_t i = 0; i < len;) {
+        size_t k;
+        uint32_t cp = utf8_decode(s + i, len - i, &k);
+        i += k;
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            out[n++] = (uint16_t)(0xD800 + (cp >> 10));
+            out[n++] = (uint16_t)(0xDC00 + (cp & 0x3FF));
+        } else
+            out[n++] = (uint16_t)cp;
+    }
+    return n;
 }
 
 bool utf8_is_digit(uint32_t cp)

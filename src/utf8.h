@@ -20,6 +20,9 @@ bool utf8_valid(const char *s, size_t len);
  * headings in capitals); other characters are returned unchanged. */
 uint32_t utf8_upper(uint32_t cp);
 bool utf8_is_letter(uint32_t cp);
+/* UTF-16 code units of s (surrogate pairs beyond the BMP) into out, which
+ * has room for 2 * strlen(s) units; returns the number written. */
+size_t utf8_to_utf16(const char *s, uint16_t *out);
 bool utf8_is_digit(uint32_t cp);
 
 #endif
