@@ -83,7 +83,9 @@ bool compile_document(const compile_request *req, diag_list *d)
     load_result src = { 0 };
     document *doc = NULL;
     layout_result *lay = NULL;
-    style *st = style_load(a, req->style_path, req->fonts_dir, d);
+    style *st = style_validate(req->style_path, req->style_schema_path, d)
+                    ? style_load(a, req->style_path, req->fonts_dir, d)
+                    : NULL;
     if (st && load_document(req->source, req->schema_path, &src, d)) {
         report_stage(req->stage_log, "load", &t0, a);
         doc = model_build(a, &src, st, d);

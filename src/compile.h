@@ -21,6 +21,7 @@ typedef struct compile_request {
     const char *pdf_path;    /* NULL: validate and lay out only */
     const char *style_path;
     const char *schema_path;
+    const char *style_schema_path; /* schema/style.rng, or NULL */
     const char *fonts_dir;   /* fallback folder for the style's fonts */
     const char *icc_path;
     const char *cmyk_icc_path;

@@ -246,6 +246,7 @@ static int run(const options *o, diag_list *d)
     char buf[PATH_MAX];
     const char *datadir = find_datadir(buf, sizeof buf);
     char *schema = path_join(datadir, "schema/kcvs.rng");
+    char *style_schema = path_join(datadir, "schema/style.rng");
     char *fonts_dir = path_join(datadir, "fonts");
     char *spath = style_path(datadir, o->style);
     /* --check writes nothing, so it does not create out/ either. */
@@ -255,7 +256,8 @@ static int run(const options *o, diag_list *d)
     bool ok = false;
     if (o->check_only || open_temp(output, d)) {
         compile_request req = { o->source, o->check_only ? NULL : temp_path, spath,
-                                schema, fonts_dir, "/usr/share/color/icc/sRGB.icc",
+                                schema, style_schema, fonts_dir,
+                                "/usr/share/color/icc/sRGB.icc",
                                 "/usr/share/color/icc/ghostscript/default_cmyk.icc",
                                 o->profile, o->warnings_are_errors,
                                 o->verbose ? stderr : NULL,
@@ -277,6 +279,7 @@ static int run(const options *o, diag_list *d)
     }
     free(output);
     free(schema);
+    free(style_schema);
     free(fonts_dir);
     free(spath);
     int status = diag_exit_status(d, o->warnings_are_errors);

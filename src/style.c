@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <libxml/parser.h>
+#include <libxml/relaxng.h>
 #include <libxml/tree.h>
 #include <math.h>
 #include <stddef.h>
@@ -139,11 +140,12 @@ typedef struct style_loader {
     bool failed;
 } style_loader;
 
+/* A bad style sheet is the environment's fault, not the document's. */
 static void style_error(style_loader *l, xmlNode *node, const char *fmt,
                         const char *arg1, const char *arg2)
 {
     src_loc loc = { l->file, node ? (int)xmlGetLineNo(node) : 0, 1 };
-    diag_add(l->diags, DIAG_ERROR, loc, fmt, arg1, arg2 ? arg2 : "");
+    diag_add(l->diags, DIAG_ENVIRONMENT, loc, fmt, arg1, arg2 ? arg2 : "");
     l->failed = true;
 }
 
@@ -613,4 +615,51 @@ const style_master *style_master_get(const style *s, const char *name)
 const style_colour *style_colour_at(const style *s, int index)
 {
     return index >= 0 && index < s->colour_count ? &s->colours[index] : NULL;
+}
+
+typedef struct style_validation {
+    const char *path;
+    diag_list *diags;
+} style_validation;
+
+static void style_schema_error(void *user, xmlErrorPtr e)
+{
+    style_validation *v = user;
+    if (!e || e->level == XML_ERR_WARNING)
+        return;
+    int line = e->node ? (int)xmlGetLineNo(e->node) : e->line;
+    src_loc loc = { v->path, line, 1 };
+    char msg[512];
+    snprintf(msg, sizeof msg, "%s", e->message ? e->message : "invalid style sheet");
+    size_t n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+        msg[--n] = '\0';
+    diag_add(v->diags, DIAG_ENVIRONMENT, loc, "style sheet: %s", msg);
+}
+
+bool style_validate(const char *path, const char *schema_path, diag_list *diags)
+{
+    if (!schema_path || access(schema_path, R_OK) != 0 || access(path, R_OK) != 0)
+        return true; /* style_load reports an unreadable style itself */
+    style_validation v = { path, diags };
+    xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewParserCtxt(schema_path);
+    xmlRelaxNGPtr schema = pc ? xmlRelaxNGParse(pc) : NULL;
+    xmlRelaxNGFreeParserCtxt(pc);
+    if (!schema) {
+        src_loc loc = { schema_path, 0, 0 };
+        diag_add(diags, DIAG_ENVIRONMENT, loc, "cannot load the style sheet schema");
+        return false;
+    }
+    xmlDoc *doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
+                                              XML_PARSE_NOWARNING);
+    bool ok = true;
+    if (doc) {
+        xmlRelaxNGValidCtxtPtr vc = xmlRelaxNGNewValidCtxt(schema);
+        xmlRelaxNGSetValidStructuredErrors(vc, style_schema_error, &v);
+        ok = vc && xmlRelaxNGValidateDoc(vc, doc) == 0;
+        xmlRelaxNGFreeValidCtxt(vc);
+        xmlFreeDoc(doc);
+    }
+    xmlRelaxNGFree(schema);
+    return ok;
 }

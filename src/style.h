@@ -128,6 +128,11 @@ typedef struct style {
     int table_rule_colour, table_head_background, total_background;
 } style;
 
+/* Validates a style file against the style sheet's RELAX NG schema
+ * (schema/style.rng), each problem a diagnostic with the style file's line.
+ * Returns false when the file is invalid (or the schema unreadable). */
+bool style_validate(const char *path, const char *schema_path, diag_list *diags);
+
 /* Loads and validates a style file. font paths resolve against the style
  * file's folder, then against the fallback folder (the installed share). */
 style *style_load(arena *a, const char *path, const char *font_fallback_dir,
