@@ -410,7 +410,12 @@ static elem_info *elem_of(emitter *e, tag_node *t)
         elem_info *pi = elem_of(e, parent);
         elem_push_kid(pi, (struct_kid){ KID_ELEM, t, -1, 0, NULL });
     }
-    return &e->elems[index];
+    /* A row keeps all its cells, empty ones too, in column order: a table
+     * must stay regular for assistive technology. */
+    if (t->role == TAG_TR)
+        for (tag_node *cell = t->first; cell; cell = cell->next)
+            elem_of(e, cell);
+    return &e->elems[t->id - 1];
 }
 
 static void add_parent(emitter *e, int key, tag_node *t, int mcid)
@@ -922,10 +927,13 @@ static void emit_structure(emitter *e)
         }
         if (t->lang)
             pdfobj_ascii(pdf, d, "Lang", t->lang);
-        if (t->role == TAG_TH) {
+        if (t->role == TAG_TH || (t->role == TAG_TD && t->col_span > 1)) {
             HPDF_Dict a = pdfobj_dict(pdf, false);
             pdfobj_name(a, "O", "Table");
-            pdfobj_name(a, "Scope", t->scope_column == 2 ? "Row" : "Column");
+            if (t->role == TAG_TH)
+                pdfobj_name(a, "Scope", t->scope_column == 2 ? "Row" : "Column");
+            if (t->col_span > 1)
+                pdfobj_int(a, "ColSpan", t->col_span);
             pdfobj_put(d, "A", a);
         }
         HPDF_Array kids = pdfobj_array(pdf, false);

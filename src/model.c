@@ -864,6 +864,7 @@ static void build_cell(builder *b, xmlNode *e, table_model *t, table_row *row,
     cell->tag = tag_new(b->a, row->tag, trole);
     if (trole == TAG_TH)
         cell->tag->scope_column = 1;
+    cell->tag->col_span = end - start + 1;
     bool has_blocks = false;
     for (xmlNode *c = e->children; c; c = c->next)
         has_blocks |= is_block_element(c);

@@ -34,6 +34,7 @@ typedef struct tag_node {
     const char *alt;     /* Figure: alternative text */
     const char *lang;    /* when it differs from the document's */
     int scope_column;    /* TH: 1 column, 2 row */
+    int col_span;        /* TH/TD: columns spanned (> 1 when spanning) */
     int link_index;      /* Link: index into doc->links, else -1 */
     int id;              /* filled by emit */
 } tag_node;

@@ -1,0 +1,67 @@
+"""Tables stay regular in the structure tree: empty cells are kept and a
+spanning cell says how many columns it spans (PDF/UA, tables)."""
+import os
+import subprocess
+
+import pikepdf
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+KCVS = os.path.abspath(os.path.join(ROOT, os.environ.get("KCVS_PDF", "./kcvs-pdf")))
+
+DOC = """<?xml version="1.0" encoding="UTF-8"?>
+<article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="nl-BE">
+  <info><title>Tabel</title></info>
+  <section><title>Werkspoor</title>
+    <table><title>Regelmatig</title>
+      <tgroup cols="3"><colspec colname="a"/><colspec colname="b"/><colspec colname="c"/>
+        <thead><row><entry>Een</entry><entry>Twee</entry><entry>Drie</entry></row></thead>
+        <tbody>
+          <row><entry>a</entry><entry></entry><entry>c</entry></row>
+          <row><entry namest="a" nameend="b">ab</entry><entry>c</entry></row>
+          <row><entry namest="a" nameend="c">abc</entry></row>
+        </tbody></tgroup></table>
+  </section>
+</article>
+"""
+
+
+def kids(elem):
+    k = elem.get("/K")
+    if k is None:
+        return []
+    return list(k) if isinstance(k, pikepdf.Array) else [k]
+
+
+def structure(pdf, role):
+    found = []
+
+    def walk(e):
+        if isinstance(e, pikepdf.Dictionary) and "/S" in e:
+            if str(e.S) == role:
+                found.append(e)
+            for k in kids(e):
+                walk(k)
+    for k in kids(pdf.Root.StructTreeRoot):
+        walk(k)
+    return found
+
+
+def test_rows_span_the_same_number_of_columns(tmp_path):
+    (tmp_path / "doc.xml").write_text(DOC, encoding="utf-8")
+    out = tmp_path / "doc.pdf"
+    r = subprocess.run([KCVS, str(tmp_path / "doc.xml"), "-o", str(out)],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    with pikepdf.open(out) as pdf:
+        rows = structure(pdf, "/TR")
+        assert len(rows) == 4
+        widths = []
+        for row in rows:
+            cells = [c for c in kids(row) if isinstance(c, pikepdf.Dictionary)
+                     and str(c.get("/S")) in ("/TH", "/TD")]
+            span = 0
+            for c in cells:
+                attrs = c.get("/A")
+                span += int(attrs.get("/ColSpan", 1)) if isinstance(attrs, pikepdf.Dictionary) else 1
+            widths.append(span)
+        assert widths == [3, 3, 3, 3]
