@@ -582,10 +582,13 @@ static const char *runs_plain_text(builder *b, const inline_run *r)
     return out;
 }
 
-/* Attaches the link element tags of a block's runs under its tag. */
+/* Attaches the link element tags of a block's runs under its tag, and a
+ * footnote's Note under the paragraph that refers to it (reading order). */
 static void adopt_link_tags(block *bl)
 {
-    for (inline_run *r = bl->inlines; r; r = r->next)
+    for (inline_run *r = bl->inlines; r; r = r->next) {
+        if (r->kind == INL_NOTEREF && r->note && r->note->tag && !r->note->tag->parent)
+            r->note->tag->parent = bl->tag;
         if (r->tag && !r->tag->parent && bl->tag) {
             r->tag->parent = bl->tag;
             if (bl->tag->last)
@@ -594,6 +597,7 @@ static void adopt_link_tags(block *bl)
                 bl->tag->first = r->tag;
             bl->tag->last = r->tag;
         }
+    }
 }
 
 /* ---- blocks ------------------------------------------------------------- */
