@@ -61,10 +61,10 @@ kcvs-pdf: src/main.c build/libkcvs.a
 kcvs-pdf-asan: src/main.c build/libkcvs-asan.a
 	$(CC) $(ALL_CFLAGS) -O1 $(SAN_FLAGS) src/main.c build/libkcvs-asan.a $(LIBS) -o $@
 
-build/tests/%: tests/unit/%.c build/libkcvs.a | build/tests
+build/tests/%: tests/unit/%.c tests/unit/testutil.h build/libkcvs.a | build/tests
 	$(CC) $(ALL_CFLAGS) -Isrc $< build/libkcvs.a $(LIBS) -lcmocka -o $@
 
-build/tests-asan/%: tests/unit/%.c build/libkcvs-asan.a | build/tests-asan
+build/tests-asan/%: tests/unit/%.c tests/unit/testutil.h build/libkcvs-asan.a | build/tests-asan
 	$(CC) $(ALL_CFLAGS) -O1 $(SAN_FLAGS) -Isrc $< build/libkcvs-asan.a $(LIBS) -lcmocka -o $@
 
 report: deps

@@ -10,12 +10,15 @@
 
 #include <cmocka.h>
 
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "hyph.h"
+#include "testutil.h"
 
 enum { MAX_BREAKS = 64, MAX_TEXT = 512 };
 
@@ -126,56 +129,31 @@ static void assert_breaks_between(hyph_dict *d, const char *word, const char *re
 
 /* A directory of made-up pattern files, removed after the test. */
 typedef struct scratch_dir {
-    char path[64];
-    char names[8][64];
-    int n;
+    char path[PATH_MAX];
 } scratch_dir;
 
 static void scratch_open(scratch_dir *s)
 {
-    memset(s, 0, sizeof *s);
-    strcpy(s->path, "/tmp/kcvs-hyph-test-XXXXXX");
-    assert_non_null(mkdtemp(s->path));
-}
-
-static void scratch_path(const scratch_dir *s, const char *name, char *out)
-{
-    snprintf(out, 160, "%s/%s", s->path, name);
-}
-
-static void scratch_remember(scratch_dir *s, const char *name)
-{
-    assert_true(s->n < 8);
-    snprintf(s->names[s->n++], sizeof s->names[0], "%s", name);
+    if (!tmpdir_create(s->path, "hyph"))
+        fail_msg("mkdtemp: %s", strerror(errno));
 }
 
 static void scratch_write(scratch_dir *s, const char *name, const char *content)
 {
-    char path[160];
-    scratch_path(s, name, path);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(content, f);
-    fclose(f);
-    scratch_remember(s, name);
+    if (!write_text_file(s->path, name, content))
+        fail_msg("writing %s in %s: %s", name, s->path, strerror(errno));
 }
 
 static void scratch_link(scratch_dir *s, const char *name, const char *target)
 {
-    char path[160];
-    scratch_path(s, name, path);
+    char path[PATH_MAX];
+    assert_true(path_join(path, s->path, name));
     assert_int_equal(symlink(target, path), 0);
-    scratch_remember(s, name);
 }
 
 static void scratch_close(scratch_dir *s)
 {
-    char path[160];
-    for (int i = 0; i < s->n; i++) {
-        scratch_path(s, s->names[i], path);
-        unlink(path);
-    }
-    rmdir(s->path);
+    assert_int_equal(tmpdir_remove(s->path), 0);
 }
 
 static bool path_ends_with(const hyph_dict *d, const char *suffix)

@@ -10,7 +10,8 @@
 
 #include <cmocka.h>
 
-#include <ftw.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,42 +19,21 @@
 #include <unistd.h>
 
 #include "image.h"
+#include "testutil.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static char tmpdir[] = "/tmp/kcvs-test-image-XXXXXX";
-
-static int remove_entry(const char *path, const struct stat *sb, int flag,
-                        struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-static int make_tmpdir(void **state)
-{
-    (void)state;
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int remove_tmpdir(void **state)
-{
-    (void)state;
-    return nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
+static char tmpdir[PATH_MAX];
+TMPDIR_GROUP(tmpdir, "image")
 
 /* Writes bytes to a file in the temporary folder; returns its path (static
  * buffer, valid until the next call). */
 static const char *write_file(const char *name, const void *bytes, size_t len)
 {
-    static char path[512];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(bytes, 1, len, f), len);
-    assert_int_equal(fclose(f), 0);
+    static char path[PATH_MAX];
+    assert_true(path_join(path, tmpdir, name));
+    if (!write_bytes_file(tmpdir, name, bytes, len))
+        fail_msg("writing %s: %s", path, strerror(errno));
     return path;
 }
 
@@ -179,19 +159,30 @@ static void assert_refused(const char *path, const char *needle)
         fail_msg("%s: message '%s' does not mention '%s'", path, err, needle);
 }
 
+/* Probes path, expecting it accepted with these header fields; returns what
+ * the probe read, for the checks particular to one format. */
+static image_info assert_probed(const char *path, image_kind kind, int width,
+                                int height, int bit_depth, int components)
+{
+    image_info info;
+    const char *err = image_probe(path, &info);
+    if (err)
+        fail_msg("%s: refused: %s", path, err);
+    assert_int_equal(info.kind, kind);
+    assert_int_equal(info.width, width);
+    assert_int_equal(info.height, height);
+    assert_int_equal(info.bit_depth, bit_depth);
+    assert_int_equal(info.components, components);
+    return info;
+}
+
 /* ---- PNG -------------------------------------------------------------------- */
 
 static void png_rgb(void **state)
 {
     (void)state;
-    image_info info;
-    const char *path = write_png("rgb.png", 640, 480, 8, 2, 0);
-    assert_null(image_probe(path, &info));
-    assert_int_equal(info.kind, IMAGE_PNG);
-    assert_int_equal(info.width, 640);
-    assert_int_equal(info.height, 480);
-    assert_int_equal(info.bit_depth, 8);
-    assert_int_equal(info.components, 2);
+    image_info info = assert_probed(write_png("rgb.png", 640, 480, 8, 2, 0),
+                                    IMAGE_PNG, 640, 480, 8, 2);
     assert_false(info.interlaced);
 }
 
@@ -282,14 +273,8 @@ static void png_truncated(void **state)
 static void jpeg_baseline(void **state)
 {
     (void)state;
-    image_info info;
-    const char *path = write_jpeg("base.jpg", 0xC0, 1024, 768, 3);
-    assert_null(image_probe(path, &info));
-    assert_int_equal(info.kind, IMAGE_JPEG);
-    assert_int_equal(info.width, 1024);
-    assert_int_equal(info.height, 768);
-    assert_int_equal(info.components, 3);
-    assert_int_equal(info.bit_depth, 8);
+    image_info info = assert_probed(write_jpeg("base.jpg", 0xC0, 1024, 768, 3),
+                                    IMAGE_JPEG, 1024, 768, 8, 3);
     assert_false(info.progressive);
 }
 
@@ -383,8 +368,8 @@ static void garbage_empty_and_missing(void **state)
     static const unsigned char almost[16] = { 0x89, 'P', 'N', 'G', '\r', '\n',
                                               0x1A, 0 };
     assert_refused(write_file("almost.png", almost, sizeof almost), NULL);
-    char missing[512];
-    snprintf(missing, sizeof missing, "%s/no-such-file.png", tmpdir);
+    char missing[PATH_MAX];
+    assert_true(path_join(missing, tmpdir, "no-such-file.png"));
     assert_refused(missing, NULL);
     assert_refused(tmpdir, NULL); /* a folder */
 }
@@ -407,5 +392,5 @@ int main(void)
         cmocka_unit_test(jpeg_truncated),
         cmocka_unit_test(garbage_empty_and_missing),
     };
-    return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
+    return cmocka_run_group_tests(tests, tmpdir_group_setup, tmpdir_group_teardown);
 }

@@ -13,7 +13,6 @@
 #include <cmocka.h>
 
 #include <errno.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,11 +23,13 @@
 #include <libxml/tree.h>
 
 #include "load.h"
+#include "testutil.h"
 
 #define SCHEMA "schema/kcvs.rng"
 
+#define XML_DECL "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 #define DOC_OPEN                                                              \
-    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"                            \
+    XML_DECL                                                                  \
     "<article xmlns=\"http://docbook.org/ns/docbook\"\n"                      \
     "         xmlns:xlink=\"http://www.w3.org/1999/xlink\"\n"                 \
     "         xmlns:xi=\"http://www.w3.org/2001/XInclude\" version=\"5.0\">\n" \
@@ -36,10 +37,21 @@
 /* DOC_OPEN is 5 lines: what follows it starts on line 6. */
 #define DOC_CLOSE "</article>\n"
 
+/* The start of an article without the xlink and xi namespaces, after a
+ * document's own DOCTYPE (two lines). */
+#define PLAIN_ARTICLE_OPEN                                                    \
+    "<article xmlns=\"http://docbook.org/ns/docbook\" version=\"5.0\">\n"     \
+    "  <info><title>Proef</title></info>\n"
+/* A whole document whose DOCTYPE has the internal subset subset, with body
+ * in the article. */
+#define DOCTYPE_DOC(subset, body)                                             \
+    XML_DECL "<!DOCTYPE article [" subset "]>\n" PLAIN_ARTICLE_OPEN body DOC_CLOSE
+
 /* ---- fixture ------------------------------------------------------------ */
 
-static char tmpdir[] = "/tmp/kcvs-test-load-XXXXXX";
+static char tmpdir[PATH_MAX];
 static char report_dir[PATH_MAX]; /* tmpdir/report: the report's folder */
+TMPDIR_GROUP(tmpdir, "load")
 
 typedef struct fixture {
     load_result r;
@@ -49,37 +61,17 @@ typedef struct fixture {
     int string_count;
 } fixture;
 
-static int remove_entry(const char *path, const struct stat *sb, int flag,
-                        struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 static int group_setup(void **state)
 {
-    (void)state;
-    if (!mkdtemp(tmpdir))
+    if (tmpdir_group_setup(state) != 0 || !path_join(report_dir, tmpdir, "report"))
         return -1;
-    snprintf(report_dir, sizeof report_dir, "%s/report", tmpdir);
     return mkdir(report_dir, 0700);
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    return nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    if (!f)
-        return -1;
+    fixture *f = fixture_new(state, sizeof *f);
     diag_init(&f->diags);
-    *state = f;
     return 0;
 }
 
@@ -108,18 +100,9 @@ static char *keep(fixture *f, char *s)
 static const char *write_at(const char *rel, const char *text)
 {
     static char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, rel);
-    for (char *p = path + strlen(tmpdir) + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(path, 0700) != 0 && errno != EEXIST)
-                fail_msg("mkdir %s: %s", path, strerror(errno));
-            *p = '/';
-        }
-    FILE *out = fopen(path, "wb");
-    assert_non_null(out);
-    assert_int_equal(fputs(text, out) >= 0, 1);
-    assert_int_equal(fclose(out), 0);
+    assert_true(path_join(path, tmpdir, rel));
+    if (!write_text_file(tmpdir, rel, text))
+        fail_msg("writing %s: %s", path, strerror(errno));
     return path;
 }
 
@@ -135,7 +118,7 @@ static const char *write_main(fixture *f, const char *name, const char *text)
 static char *real(fixture *f, const char *rel)
 {
     char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, rel);
+    assert_true(path_join(path, tmpdir, rel));
     char *r = realpath(path, NULL);
     if (!r)
         fail_msg("realpath %s: %s", path, strerror(errno));
@@ -172,6 +155,23 @@ static const diag *expect_diag(const diag_list *d, const char *needle)
 static bool load(fixture *f)
 {
     return load_document(f->path, SCHEMA, &f->r, &f->diags);
+}
+
+/* Asserts that loading fails with some error. */
+static void expect_load_refused(fixture *f)
+{
+    assert_false(load(f));
+    assert_true(diag_has_errors(&f->diags));
+}
+
+/* Asserts that loading fails with an error (severity DIAG_ERROR) whose
+ * message holds needle (NULL: the first diagnostic); returns it. */
+static const diag *expect_load_error(fixture *f, const char *needle)
+{
+    assert_false(load(f));
+    const diag *g = expect_diag(&f->diags, needle);
+    assert_int_equal(g->severity, DIAG_ERROR);
+    return g;
 }
 
 static void expect_loaded(fixture *f)
@@ -265,11 +265,8 @@ static void internal_entities_are_expanded(void **state)
 {
     fixture *f = *state;
     write_main(f, "entity.xml",
-               "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-               "<!DOCTYPE article [ <!ENTITY org \"Kenniscentrum Vlaamse Steden\"> ]>\n"
-               "<article xmlns=\"http://docbook.org/ns/docbook\" version=\"5.0\">\n"
-               "  <info><title>Proef</title></info>\n"
-               "  <para>Door &org;.</para>\n" DOC_CLOSE);
+               DOCTYPE_DOC(" <!ENTITY org \"Kenniscentrum Vlaamse Steden\"> ",
+                           "  <para>Door &org;.</para>\n"));
     expect_loaded(f);
     assert_int_equal(f->diags.count, 0);
     assert_true(tree_contains_text(xmlDocGetRootElement(f->r.doc),
@@ -343,9 +340,7 @@ static void error_inside_included_file_names_it(void **state)
              "</section>\n");
     write_main(f, "inc-broken.xml", DOC_OPEN
                "  <xi:include href=\"sections/kapot.xml\"/>\n" DOC_CLOSE);
-    assert_false(load(f));
-    const diag *g = expect_diag(&f->diags, NULL);
-    assert_int_equal(g->severity, DIAG_ERROR);
+    const diag *g = expect_load_error(f, NULL);
     assert_non_null(g->loc.file);
     if (!strstr(g->loc.file, "sections/kapot.xml"))
         fail_msg("the error names '%s', not the included file", g->loc.file);
@@ -358,9 +353,7 @@ static void missing_include_is_an_error_at_the_include(void **state)
     write_main(f, "inc-missing.xml", DOC_OPEN
                "  <section><title>A</title><para>a</para></section>\n"
                "  <xi:include href=\"sections/bestaat-niet.xml\"/>\n" DOC_CLOSE);
-    assert_false(load(f));
-    const diag *g = expect_diag(&f->diags, "bestaat-niet.xml");
-    assert_int_equal(g->severity, DIAG_ERROR);
+    const diag *g = expect_load_error(f, "bestaat-niet.xml");
     assert_string_equal(g->loc.file, real(f, "report/inc-missing.xml"));
     assert_int_equal(g->loc.line, 7);
 }
@@ -375,9 +368,7 @@ static void assert_include_refused(fixture *f, const char *name,
              "  <section><title>A</title><para>a</para></section>\n"
              "  <xi:include href=\"%s\"/>\n" DOC_CLOSE, href);
     write_main(f, name, text);
-    assert_false(load(f));
-    const diag *g = expect_diag(&f->diags, href);
-    assert_int_equal(g->severity, DIAG_ERROR);
+    const diag *g = expect_load_error(f, href);
     assert_non_null(g->loc.file);
     char rel[256];
     snprintf(rel, sizeof rel, "report/%s", name);
@@ -431,7 +422,7 @@ static void include_through_symlink_pointing_outside_is_refused(void **state)
     fixture *f = *state;
     const char *target = write_at("outside.xml", outside_section);
     char link[PATH_MAX];
-    snprintf(link, sizeof link, "%s/report/link.xml", tmpdir);
+    assert_true(path_join(link, tmpdir, "report/link.xml"));
     unlink(link);
     assert_int_equal(symlink(target, link), 0);
     assert_include_refused(f, "esc-symlink.xml", "link.xml");
@@ -442,8 +433,8 @@ static void include_through_symlinked_folder_is_refused(void **state)
     fixture *f = *state;
     write_at("elders/s.xml", outside_section);
     char target[PATH_MAX], link[PATH_MAX];
-    snprintf(target, sizeof target, "%s/elders", tmpdir);
-    snprintf(link, sizeof link, "%s/report/elders-link", tmpdir);
+    assert_true(path_join(target, tmpdir, "elders"));
+    assert_true(path_join(link, tmpdir, "report/elders-link"));
     unlink(link);
     assert_int_equal(symlink(target, link), 0);
     assert_include_refused(f, "esc-symdir.xml", "elders-link/s.xml");
@@ -465,8 +456,7 @@ static void include_cycle_ends(void **state)
              "  <xi:include href=\"a.xml\"/>\n"
              "</section>\n");
     write_main(f, "cycle.xml", DOC_OPEN "  <xi:include href=\"cyc/a.xml\"/>\n" DOC_CLOSE);
-    assert_false(load(f));
-    assert_true(diag_has_errors(&f->diags));
+    expect_load_refused(f);
 }
 
 /* ---- external entities ----------------------------------------------------- */
@@ -475,16 +465,10 @@ static void external_entity_is_refused(void **state)
 {
     fixture *f = *state;
     write_main(f, "xxe.xml",
-               "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-               "<!DOCTYPE article [\n"
-               "  <!ENTITY x SYSTEM \"file:///etc/passwd\">\n"
-               "]>\n"
-               "<article xmlns=\"http://docbook.org/ns/docbook\" version=\"5.0\">\n"
-               "  <info><title>Proef</title></info>\n"
-               "  <para>&x;</para>\n" DOC_CLOSE);
-    assert_false(load(f));
-    const diag *g = expect_diag(&f->diags, NULL);
-    assert_int_equal(g->severity, DIAG_ERROR);
+               DOCTYPE_DOC("\n"
+                           "  <!ENTITY x SYSTEM \"file:///etc/passwd\">\n",
+                           "  <para>&x;</para>\n"));
+    const diag *g = expect_load_error(f, NULL);
     assert_non_null(g->loc.file);
     assert_true(g->loc.line > 0);
     bool named = false;
@@ -499,20 +483,15 @@ static void external_parameter_entity_is_refused(void **state)
 {
     fixture *f = *state;
     write_at("evil.dtd", "<!ENTITY leak \"LEAKED\">\n");
-    char text[2048];
+    char text[PATH_MAX + 512];
     snprintf(text, sizeof text,
-             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-             "<!DOCTYPE article [\n"
-             "  <!ENTITY %% p SYSTEM \"%s/evil.dtd\">\n"
-             "  %%p;\n"
-             "]>\n"
-             "<article xmlns=\"http://docbook.org/ns/docbook\" version=\"5.0\">\n"
-             "  <info><title>Proef</title></info>\n"
-             "  <para>&leak;</para>\n" DOC_CLOSE,
+             DOCTYPE_DOC("\n"
+                         "  <!ENTITY %% p SYSTEM \"%s/evil.dtd\">\n"
+                         "  %%p;\n",
+                         "  <para>&leak;</para>\n"),
              tmpdir);
     write_main(f, "xxe-param.xml", text);
-    assert_false(load(f));
-    assert_true(diag_has_errors(&f->diags));
+    expect_load_refused(f);
     if (f->r.doc)
         assert_false(tree_contains_text(xmlDocGetRootElement(f->r.doc), "LEAKED"));
 }
@@ -533,12 +512,9 @@ static void entity_expansion_bomb_is_refused(void **state)
                " <!ENTITY g \"&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;\">\n"
                " <!ENTITY h \"&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;\">\n"
                " <!ENTITY i \"&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;\">\n"
-               "]>\n"
-               "<article xmlns=\"http://docbook.org/ns/docbook\" version=\"5.0\">\n"
-               "  <info><title>Proef</title></info>\n"
+               "]>\n" PLAIN_ARTICLE_OPEN
                "  <para>&i;</para>\n" DOC_CLOSE);
-    assert_false(load(f));
-    assert_true(diag_has_errors(&f->diags));
+    expect_load_refused(f);
 }
 
 /* ---- broken files ------------------------------------------------------------- */
@@ -550,9 +526,7 @@ static void malformed_xml_has_line_and_column(void **state)
                "  <section>\n"
                "    <title>Wonen</title>\n"
                "    <para>Niet gesloten</section>\n" DOC_CLOSE);
-    assert_false(load(f));
-    const diag *g = expect_diag(&f->diags, NULL);
-    assert_int_equal(g->severity, DIAG_ERROR);
+    const diag *g = expect_load_error(f, NULL);
     assert_string_equal(g->loc.file, f->path);
     assert_int_equal(g->loc.line, 8);
     assert_true(g->loc.col > 0);
@@ -574,9 +548,7 @@ static void empty_file_is_an_error(void **state)
 {
     fixture *f = *state;
     write_main(f, "empty.xml", "");
-    assert_false(load(f));
-    const diag *g = expect_diag(&f->diags, NULL);
-    assert_int_equal(g->severity, DIAG_ERROR);
+    const diag *g = expect_load_error(f, NULL);
     assert_string_equal(g->loc.file, f->path);
 }
 
@@ -584,14 +556,13 @@ static void whitespace_only_file_is_an_error(void **state)
 {
     fixture *f = *state;
     write_main(f, "blank.xml", "\n\n   \n");
-    assert_false(load(f));
-    assert_true(diag_has_errors(&f->diags));
+    expect_load_refused(f);
 }
 
 static void missing_main_file_is_an_environment_error(void **state)
 {
     fixture *f = *state;
-    snprintf(f->path, sizeof f->path, "%s/report/no-such-report.xml", tmpdir);
+    assert_true(path_join(f->path, tmpdir, "report/no-such-report.xml"));
     assert_false(load(f));
     const diag *g = expect_diag(&f->diags, NULL);
     assert_int_equal(g->severity, DIAG_ENVIRONMENT);
@@ -607,10 +578,10 @@ static void resolve_resource_confinement(void **state)
     write_at("report2/b.png", "png");
     write_at("geheim.png", "png");
     char link[PATH_MAX];
-    snprintf(link, sizeof link, "%s/report/img/link.png", tmpdir);
+    assert_true(path_join(link, tmpdir, "report/img/link.png"));
     unlink(link);
     char target[PATH_MAX];
-    snprintf(target, sizeof target, "%s/geheim.png", tmpdir);
+    assert_true(path_join(target, tmpdir, "geheim.png"));
     assert_int_equal(symlink(target, link), 0);
     write_at("report/sections/s.xml", section_file("S", "  <para>In sectie.</para>\n"));
     write_main(f, "res.xml", DOC_OPEN
@@ -687,5 +658,5 @@ int main(void)
         T(missing_main_file_is_an_environment_error),
         T(resolve_resource_confinement),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, group_setup, tmpdir_group_teardown);
 }

@@ -11,7 +11,6 @@
 
 #include <cmocka.h>
 
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,9 +18,9 @@
 #include <unistd.h>
 
 #include "model.h"
+#include "testutil.h"
 
 #define SCHEMA "schema/kcvs.rng"
-#define HOUSE_STYLE "styles/kcvs.xml"
 
 /* Five lines: the body of a test document starts on line 6. */
 #define DOC_OPEN                                                              \
@@ -31,10 +30,14 @@
     "         version=\"5.0\" xml:lang=\"nl-BE\">\n"                          \
     "  <info><title>Proef</title></info>\n"
 #define DOC_CLOSE "</article>\n"
+/* The body of a document with one workstream, titled "A", holding content
+ * (which starts on line 7 of the document). */
+#define SECTION_A(content) "  <section><title>A</title>\n" content "  </section>\n"
 
 /* ---- fixture ------------------------------------------------------------ */
 
-static char tmpdir[] = "/tmp/kcvs-test-model-XXXXXX";
+static char tmpdir[PATH_MAX];
+TMPDIR_GROUP(tmpdir, "model")
 
 typedef struct fixture {
     arena *a;
@@ -44,47 +47,20 @@ typedef struct fixture {
     char path[PATH_MAX];
 } fixture;
 
-static int remove_entry(const char *path, const struct stat *sb, int flag,
-                        struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-static int group_setup(void **state)
-{
-    (void)state;
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    return nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    if (!f)
-        return -1;
-    f->a = arena_new();
-    diag_init(&f->diags);
-    f->st = style_load(f->a, HOUSE_STYLE, NULL, &f->diags);
-    if (!f->st || f->diags.count)
-        return -1;
-    *state = f;
-    return 0;
+    fixture *f = fixture_new(state, sizeof *f);
+    f->a = fixture_arena_open(&f->diags);
+    f->st = house_style_load(f->a, &f->diags);
+    /* The house style loads, and without a word. */
+    return f->st && f->diags.count == 0 ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
     fixture *f = *state;
     load_free(&f->src);
-    diag_clear(&f->diags);
-    arena_free(f->a);
+    fixture_arena_close(f->a, &f->diags);
     free(f);
     return 0;
 }
@@ -102,13 +78,10 @@ static void print_diags(const diag_list *d)
 /* Writes DOC_OPEN body DOC_CLOSE as tmpdir/name, loads and builds it. */
 static document *build(fixture *f, const char *name, const char *body)
 {
-    snprintf(f->path, sizeof f->path, "%s/%s", tmpdir, name);
-    FILE *out = fopen(f->path, "wb");
-    assert_non_null(out);
-    fputs(DOC_OPEN, out);
-    fputs(body, out);
-    fputs(DOC_CLOSE, out);
-    assert_int_equal(fclose(out), 0);
+    assert_true(path_join(f->path, tmpdir, name));
+    if (!write_text_file(tmpdir, name,
+                         arena_printf(f->a, "%s%s%s", DOC_OPEN, body, DOC_CLOSE)))
+        fail_msg("writing %s: %s", f->path, strerror(errno));
     if (!load_document(f->path, SCHEMA, &f->src, &f->diags)) {
         print_diags(&f->diags);
         fail_msg("%s did not load", name);
@@ -282,12 +255,10 @@ static void workstreams_from_top_level_sections(void **state)
 static void paragraph_runs_with_emphasis_flags(void **state)
 {
     fixture *f = *state;
-    document *d = build_clean(f, "em.xml",
-        "  <section><title>A</title>\n"
+    document *d = build_clean(f, "em.xml", SECTION_A(
         "    <para>Een <emphasis>schuine</emphasis> en <emphasis\n"
         "      role=\"bold\">vette</emphasis> en <emphasis role=\"strong\">sterke\n"
-        "      <emphasis>genest</emphasis></emphasis>   tekst.</para>\n"
-        "  </section>\n");
+        "      <emphasis>genest</emphasis></emphasis>   tekst.</para>\n"));
     const block *p = para_containing(d, "schuine");
     static const struct { const char *text; int flags; } expected[] = {
         { "Een ", 0 }, { "schuine", INL_ITALIC }, { " en ", 0 },
@@ -315,13 +286,11 @@ static void paragraph_runs_with_emphasis_flags(void **state)
 static void white_space_collapses_and_trims(void **state)
 {
     fixture *f = *state;
-    document *d = build_clean(f, "ws-collapse.xml",
-        "  <section><title>A</title>\n"
+    document *d = build_clean(f, "ws-collapse.xml", SECTION_A(
         "    <para>\n"
         "      Eerste   regel\n"
         "\t\ttweede regel\n"
-        "    </para>\n"
-        "  </section>\n");
+        "    </para>\n"));
     const block *p = para_containing(d, "regel");
     assert_string_equal(plain(f, p->inlines), "Eerste regel tweede regel");
 }
@@ -329,11 +298,9 @@ static void white_space_collapses_and_trims(void **state)
 static void call_to_action(void **state)
 {
     fixture *f = *state;
-    document *d = build_clean(f, "cta.xml",
-        "  <section><title>A</title>\n"
+    document *d = build_clean(f, "cta.xml", SECTION_A(
         "    <para>Gewoon.</para>\n"
-        "    <para role=\"cta\">Je vindt hier het rapport</para>\n"
-        "  </section>\n");
+        "    <para role=\"cta\">Je vindt hier het rapport</para>\n"));
     const block *cta = para_containing(d, "Je vindt hier");
     assert_true(cta->is_cta);
     assert_ptr_equal(cta->style, style_class_get(f->st, "cta"));
@@ -361,13 +328,11 @@ static const doc_link *link_of(const document *d, const block *p,
 static void links_are_percent_encoded_ascii(void **state)
 {
     fixture *f = *state;
-    document *d = build_clean(f, "links.xml",
-        "  <section><title>A</title>\n"
+    document *d = build_clean(f, "links.xml", SECTION_A(
         "    <para>Zie <link xlink:href=\"https://example.org/café/thema’s\">het"
         " rapport</link>, <link xlink:href=\"https://example.org/a%20b?q=x y\">"
         "de bijlage</link> en <link xlink:href=\"mailto:info@example.org\">mail"
-        "</link>.</para>\n"
-        "  </section>\n");
+        "</link>.</para>\n"));
     const block *p = para_containing(d, "het rapport");
     assert_string_equal(link_of(d, p, "het rapport")->uri,
                         "https://example.org/caf%C3%A9/thema%E2%80%99s");
@@ -387,14 +352,12 @@ static void links_are_percent_encoded_ascii(void **state)
 static void unsafe_links_are_errors(void **state)
 {
     fixture *f = *state;
-    build(f, "unsafe.xml",
-        "  <section><title>A</title>\n"
+    build(f, "unsafe.xml", SECTION_A(
         "    <para><link xlink:href=\"javascript:alert(1)\">klik</link></para>\n"
         "    <para><link xlink:href=\"file:///etc/passwd\">lees</link></para>\n"
         "    <para><link xlink:href=\"JavaScript:alert(2)\">groot</link></para>\n"
         "    <para><link xlink:href=\"data:text/html,&lt;b&gt;\">data</link></para>\n"
-        "    <para><link xlink:href=\"https://example.org/\">veilig</link></para>\n"
-        "  </section>\n");
+        "    <para><link xlink:href=\"https://example.org/\">veilig</link></para>\n"));
     assert_error_at(f, "javascript:alert(1)", 7);
     assert_error_at(f, "file:///etc/passwd", 8);
     assert_error_at(f, "JavaScript:alert(2)", 9);
@@ -432,10 +395,8 @@ static void xref_resolves_or_is_an_error(void **state)
 static void link_to_missing_id_is_an_error(void **state)
 {
     fixture *f = *state;
-    build(f, "linkend.xml",
-        "  <section><title>A</title>\n"
-        "    <para>Zie <link linkend=\"weg\">daar</link>.</para>\n"
-        "  </section>\n");
+    build(f, "linkend.xml", SECTION_A(
+        "    <para>Zie <link linkend=\"weg\">daar</link>.</para>\n"));
     assert_error_at(f, "weg", 7);
 }
 
@@ -444,13 +405,11 @@ static void link_to_missing_id_is_an_error(void **state)
 static void unknown_elements_warn_once_per_kind(void **state)
 {
     fixture *f = *state;
-    document *d = build(f, "unknown.xml",
-        "  <section><title>A</title>\n"
+    document *d = build(f, "unknown.xml", SECTION_A(
         "    <sidebar><para>Opzij een</para></sidebar>\n"
         "    <sidebar><para>Opzij twee</para></sidebar>\n"
         "    <blockquote><para>Geciteerd</para></blockquote>\n"
-        "    <para>Typ <command>ls</command> of <command>dir</command>.</para>\n"
-        "  </section>\n");
+        "    <para>Typ <command>ls</command> of <command>dir</command>.</para>\n"));
     assert_int_equal(count_diags(&f->diags, DIAG_WARNING, "sidebar"), 1);
     assert_int_equal(count_diags(&f->diags, DIAG_WARNING, "blockquote"), 1);
     assert_int_equal(count_diags(&f->diags, DIAG_WARNING, "command"), 1);
@@ -479,20 +438,23 @@ static const block *nth_item(const block *list, int n)
     return it;
 }
 
+/* The first list found from start (depth first) or, failing that, the
+ * first of its later siblings that is ordered (or, for ordered false,
+ * itemized); asserts there is one. */
 static const block *list_after(const block *start, bool ordered)
 {
     block_kind k = BLK_LIST;
-    for (const block *b = find_block(start, is_kind, &k); b; b = b->next)
-        if (b->kind == BLK_LIST && b->ordered == ordered)
-            return b;
-    return NULL;
+    const block *b = find_block(start, is_kind, &k);
+    while (b && !(b->kind == BLK_LIST && b->ordered == ordered))
+        b = b->next;
+    assert_non_null(b);
+    return b;
 }
 
 static void list_labels_come_from_the_style(void **state)
 {
     fixture *f = *state;
-    document *d = build_clean(f, "lists.xml",
-        "  <section><title>A</title>\n"
+    document *d = build_clean(f, "lists.xml", SECTION_A(
         "    <itemizedlist>\n"
         "      <listitem><para>Een</para></listitem>\n"
         "      <listitem><para>Twee</para></listitem>\n"
@@ -501,13 +463,10 @@ static void list_labels_come_from_the_style(void **state)
         "      <listitem><para>Eerste</para></listitem>\n"
         "      <listitem><para>Tweede</para></listitem>\n"
         "      <listitem><para>Derde</para></listitem>\n"
-        "    </orderedlist>\n"
-        "  </section>\n");
+        "    </orderedlist>\n"));
     const block *sec = d->workstreams[0].section;
     const block *ul = list_after(sec->children, false);
     const block *ol = list_after(sec->children, true);
-    assert_non_null(ul);
-    assert_non_null(ol);
     assert_string_equal(nth_item(ul, 0)->label, f->st->strings.bullets[0]);
     assert_string_equal(nth_item(ul, 1)->label, "•");
     assert_string_equal(nth_item(ol, 0)->label, "1.");
@@ -522,8 +481,7 @@ static void list_labels_come_from_the_style(void **state)
 static void nested_list_labels_use_the_next_level(void **state)
 {
     fixture *f = *state;
-    document *d = build_clean(f, "nested-lists.xml",
-        "  <section><title>A</title>\n"
+    document *d = build_clean(f, "nested-lists.xml", SECTION_A(
         "    <orderedlist>\n"
         "      <listitem><para>Buiten</para>\n"
         "        <orderedlist>\n"
@@ -534,16 +492,12 @@ static void nested_list_labels_use_the_next_level(void **state)
         "          <listitem><para>Punt</para></listitem>\n"
         "        </itemizedlist>\n"
         "      </listitem>\n"
-        "    </orderedlist>\n"
-        "  </section>\n");
+        "    </orderedlist>\n"));
     const block *outer = list_after(d->workstreams[0].section->children, true);
-    assert_non_null(outer);
     const block *item = nth_item(outer, 0);
     assert_string_equal(item->label, "1.");
     const block *inner_ol = list_after(item->children, true);
     const block *inner_ul = list_after(item->children, false);
-    assert_non_null(inner_ol);
-    assert_non_null(inner_ul);
     assert_string_equal(nth_item(inner_ol, 0)->label, f->st->strings.ordered_formats[1]);
     assert_string_equal(nth_item(inner_ol, 1)->label, "b.");
     assert_string_equal(nth_item(inner_ul, 0)->label, f->st->strings.bullets[1]);
@@ -556,24 +510,20 @@ static void nested_list_labels_use_the_next_level(void **state)
 static void list_in_footnote_or_cell_is_first_level(void **state)
 {
     fixture *f = *state;
-    document *d = build_clean(f, "note-list.xml",
-        "  <section><title>A</title>\n"
+    document *d = build_clean(f, "note-list.xml", SECTION_A(
         "    <para>Tekst<footnote><para>Noot.</para><itemizedlist>\n"
         "      <listitem><para>In de noot</para></listitem>\n"
         "    </itemizedlist></footnote>.</para>\n"
         "    <informaltable><tgroup cols=\"1\"><tbody><row><entry>\n"
         "      <itemizedlist><listitem><para>In een cel</para></listitem></itemizedlist>\n"
-        "    </entry></row></tbody></tgroup></informaltable>\n"
-        "  </section>\n");
+        "    </entry></row></tbody></tgroup></informaltable>\n"));
     assert_int_equal(d->footnote_count, 1);
     const block *ul = list_after(d->footnotes[0]->children, false);
-    assert_non_null(ul);
     assert_string_equal(nth_item(ul, 0)->label, f->st->strings.bullets[0]);
     block_kind k = BLK_TABLE;
     const block *t = find_block(d->workstreams[0].section, is_kind, &k);
     assert_non_null(t);
     const block *cell_list = list_after(t->table->rows[0].cells[0].content, false);
-    assert_non_null(cell_list);
     assert_string_equal(nth_item(cell_list, 0)->label, f->st->strings.bullets[0]);
 }
 
@@ -675,12 +625,10 @@ static void budget_amount_that_is_not_a_number(void **state)
 static void footnotes_are_numbered(void **state)
 {
     fixture *f = *state;
-    document *d = build_clean(f, "notes.xml",
-        "  <section><title>A</title>\n"
+    document *d = build_clean(f, "notes.xml", SECTION_A(
         "    <para>Eerste<footnote><para>Noot een.</para></footnote> en"
         " tweede<footnote><para>Noot twee.</para></footnote>.</para>\n"
-        "    <para>Derde<footnote><para>Noot drie.</para></footnote>.</para>\n"
-        "  </section>\n");
+        "    <para>Derde<footnote><para>Noot drie.</para></footnote>.</para>\n"));
     assert_int_equal(d->footnote_count, 3);
     for (int i = 0; i < 3; i++) {
         assert_int_equal(d->footnotes[i]->number, i + 1);
@@ -724,5 +672,5 @@ int main(void)
         T(budget_amount_that_is_not_a_number),
         T(footnotes_are_numbered),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, tmpdir_group_setup, tmpdir_group_teardown);
 }

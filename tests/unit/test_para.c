@@ -18,8 +18,8 @@
 #include <string.h>
 
 #include "para.h"
+#include "testutil.h"
 
-#define HOUSE_STYLE "styles/kcvs.xml"
 #define EPS 0.01
 
 /* cmocka compares integers only. */
@@ -61,17 +61,13 @@ typedef struct fixture {
 
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    if (!f)
-        return -1;
-    f->a = arena_new();
-    diag_init(&f->diags);
-    f->st = style_load(f->a, HOUSE_STYLE, NULL, &f->diags);
+    fixture *f = fixture_new(state, sizeof *f);
+    f->a = fixture_arena_open(&f->diags);
+    f->st = house_style_load(f->a, &f->diags);
     if (!f->st)
         return -1;
     f->fonts = font_set_new();
     para_ctx_init(&f->ctx, f->a, f->a, f->fonts, f->st, &f->diags, "nl-BE");
-    *state = f;
     return 0;
 }
 
@@ -80,8 +76,7 @@ static int teardown(void **state)
     fixture *f = *state;
     para_ctx_free(&f->ctx);
     font_set_free(f->fonts);
-    diag_clear(&f->diags);
-    arena_free(f->a);
+    fixture_arena_close(f->a, &f->diags);
     free(f);
     return 0;
 }

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include <ftw.h>
+#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -19,8 +19,7 @@
 #include <unistd.h>
 
 #include "style.h"
-
-#define HOUSE_STYLE "styles/kcvs.xml"
+#include "testutil.h"
 
 /* cmocka compares integers only. */
 #define assert_close(actual, expected) \
@@ -37,9 +36,10 @@ static void assert_close_at(double actual, double expected, const char *expr,
 
 /* ---- fixture: a temporary folder, the house style's text, an arena ------ */
 
-static char tmpdir[] = "/tmp/kcvs-test-style-XXXXXX";
+static char tmpdir[PATH_MAX];
 static char fonts_dir[PATH_MAX];
 static char *house_text;
+TMPDIR_GROUP(tmpdir, "style")
 
 typedef struct fixture {
     arena *a;
@@ -56,67 +56,32 @@ static void *own(fixture *f, void *p)
     return p;
 }
 
-static int remove_entry(const char *path, const struct stat *sb, int flag,
-                        struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
-        free(s);
-        s = NULL;
-    }
-    if (s)
-        s[n] = '\0';
-    fclose(f);
-    return s;
-}
-
 static int group_setup(void **state)
 {
-    (void)state;
-    if (!mkdtemp(tmpdir) || !getcwd(fonts_dir, sizeof fonts_dir - 8))
+    if (tmpdir_group_setup(state) != 0 || !getcwd(fonts_dir, sizeof fonts_dir - 8))
         return -1;
     strcat(fonts_dir, "/fonts");
-    house_text = read_text(HOUSE_STYLE);
+    house_text = read_text_file(HOUSE_STYLE);
     return house_text ? 0 : -1;
 }
 
 static int group_teardown(void **state)
 {
-    (void)state;
     free(house_text);
-    return nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    return tmpdir_group_teardown(state);
 }
 
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    if (!f)
-        return -1;
-    f->a = arena_new();
-    diag_init(&f->diags);
-    *state = f;
+    fixture *f = fixture_new(state, sizeof *f);
+    f->a = fixture_arena_open(&f->diags);
     return 0;
 }
 
 static int teardown(void **state)
 {
     fixture *f = *state;
-    diag_clear(&f->diags);
-    arena_free(f->a);
+    fixture_arena_close(f->a, &f->diags);
     for (int i = 0; i < f->owned_count; i++)
         free(f->owned[i]);
     free(f);
@@ -129,11 +94,9 @@ static int teardown(void **state)
 static char *write_style(fixture *f, const char *name, const char *text)
 {
     char *path = own(f, malloc(PATH_MAX));
-    snprintf(path, PATH_MAX, "%s/%s", tmpdir, name);
-    FILE *out = fopen(path, "wb");
-    assert_non_null(out);
-    assert_int_equal(fputs(text, out) >= 0, 1);
-    assert_int_equal(fclose(out), 0);
+    assert_true(path_join(path, tmpdir, name));
+    if (!write_text_file(tmpdir, name, text))
+        fail_msg("writing %s: %s", path, strerror(errno));
     return path;
 }
 
@@ -210,9 +173,30 @@ static void assert_refused(fixture *f, const char *name, const char *text,
         assert_true(g->loc.line > 0);
 }
 
+/* assert_refused on the house style with the line extra added just before
+ * </style>: the diagnostic must be at that line. */
+static void assert_extra_line_refused(fixture *f, const char *name,
+                                      const char *extra, diag_severity sev,
+                                      const char *needle)
+{
+    int line;
+    char *text = house_plus_line(f, extra, &line);
+    assert_refused(f, name, text, sev, line, needle);
+}
+
+/* assert_refused on the house style with its first occurrence of from
+ * replaced by to: the diagnostic may be at any line. */
+static void assert_edited_refused(fixture *f, const char *name, const char *from,
+                                  const char *to, diag_severity sev,
+                                  const char *needle)
+{
+    char *text = house_with(f, from, to);
+    assert_refused(f, name, text, sev, 0, needle);
+}
+
 static const style *load_house(fixture *f)
 {
-    const style *s = style_load(f->a, HOUSE_STYLE, NULL, &f->diags);
+    const style *s = house_style_load(f->a, &f->diags);
     if (!s) {
         print_diags(&f->diags);
         fail_msg("%s did not load", HOUSE_STYLE);
@@ -327,7 +311,7 @@ static void house_style_values(void **state)
     const style_class *body = cls(s, "body");
     assert_close(body->size, 10);
     assert_close(body->leading, 15);
-    assert_close(body->space_after, 7);
+    assert_close(body->space_after, 7.5);
     assert_int_equal(body->align, ALIGN_JUSTIFY);
     assert_true(body->hyphenate);
     assert_int_equal(body->variant, FONT_REGULAR);
@@ -419,7 +403,7 @@ static void inheritance_in_the_house_style(void **state)
     assert_close(list->leading, body->leading);
     assert_int_equal(list->align, body->align);
     assert_int_equal(list->font, body->font);
-    assert_close(list->space_after, 3);
+    assert_close(list->space_after, 0);
     const style_class *head = cls(s, "table-head"), *cell = cls(s, "table-cell");
     assert_close(head->size, cell->size);
     assert_close(head->size, 9.5);
@@ -456,97 +440,96 @@ static void copy_without_fallback_misses_its_fonts(void **state)
 static void unknown_property(void **state)
 {
     fixture *f = *state;
-    int line;
-    char *text = house_plus_line(f, "  <class name=\"extra\" bogus=\"1\"/>", &line);
-    assert_refused(f, "unknown-prop.xml", text, DIAG_ERROR, line, "bogus");
+    assert_extra_line_refused(f, "unknown-prop.xml",
+                              "  <class name=\"extra\" bogus=\"1\"/>",
+                              DIAG_ENVIRONMENT, "bogus");
 }
 
 static void unknown_property_on_a_page(void **state)
 {
     fixture *f = *state;
-    int line;
-    char *text = house_plus_line(f, "  <page name=\"extra\" base=\"body\" gutter=\"1pt\"/>",
-                                 &line);
-    assert_refused(f, "unknown-page-prop.xml", text, DIAG_ERROR, line, "gutter");
+    assert_extra_line_refused(f, "unknown-page-prop.xml",
+                              "  <page name=\"extra\" base=\"body\" gutter=\"1pt\"/>",
+                              DIAG_ENVIRONMENT, "gutter");
 }
 
 static void bad_length(void **state)
 {
     fixture *f = *state;
-    int line;
-    char *text = house_plus_line(f, "  <class name=\"extra\" size=\"12px\"/>", &line);
-    assert_refused(f, "bad-length.xml", text, DIAG_ERROR, line, "12px");
-    text = house_plus_line(f, "  <layout list-indent=\"wide\"/>", &line);
-    assert_refused(f, "bad-layout-length.xml", text, DIAG_ERROR, line, "wide");
+    assert_extra_line_refused(f, "bad-length.xml",
+                              "  <class name=\"extra\" size=\"12px\"/>",
+                              DIAG_ENVIRONMENT, "12px");
+    assert_extra_line_refused(f, "bad-layout-length.xml",
+                              "  <layout list-indent=\"wide\"/>",
+                              DIAG_ENVIRONMENT, "wide");
 }
 
 static void bad_boolean_number_and_enum(void **state)
 {
     fixture *f = *state;
-    int line;
-    char *text = house_plus_line(f, "  <class name=\"extra\" hyphenate=\"yes\"/>", &line);
-    assert_refused(f, "bad-bool.xml", text, DIAG_ERROR, line, "yes");
-    text = house_plus_line(f, "  <typography tolerance=\"lots\"/>", &line);
-    assert_refused(f, "bad-number.xml", text, DIAG_ERROR, line, "lots");
-    text = house_plus_line(f, "  <class name=\"extra\" align=\"middle\"/>", &line);
-    assert_refused(f, "bad-align.xml", text, DIAG_ERROR, line, "middle");
+    assert_extra_line_refused(f, "bad-bool.xml",
+                              "  <class name=\"extra\" hyphenate=\"yes\"/>",
+                              DIAG_ENVIRONMENT, "yes");
+    assert_extra_line_refused(f, "bad-number.xml",
+                              "  <typography tolerance=\"lots\"/>",
+                              DIAG_ENVIRONMENT, "lots");
+    assert_extra_line_refused(f, "bad-align.xml",
+                              "  <class name=\"extra\" align=\"middle\"/>",
+                              DIAG_ENVIRONMENT, "middle");
 }
 
 static void unknown_colour_reference(void **state)
 {
     fixture *f = *state;
-    int line;
-    char *text = house_plus_line(f, "  <class name=\"extra\" colour=\"mauve\"/>", &line);
-    assert_refused(f, "bad-colour.xml", text, DIAG_ERROR, line, "mauve");
-    text = house_plus_line(f, "  <page name=\"extra\" base=\"body\" band-colour=\"teal\"/>",
-                           &line);
-    assert_refused(f, "bad-band.xml", text, DIAG_ERROR, line, "teal");
+    assert_extra_line_refused(f, "bad-colour.xml",
+                              "  <class name=\"extra\" colour=\"mauve\"/>",
+                              DIAG_ENVIRONMENT, "mauve");
+    assert_extra_line_refused(f, "bad-band.xml",
+                              "  <page name=\"extra\" base=\"body\" band-colour=\"teal\"/>",
+                              DIAG_ENVIRONMENT, "teal");
 }
 
 static void malformed_colour_values(void **state)
 {
     fixture *f = *state;
-    int line;
-    char *text = house_plus_line(f, "  <colour name=\"x\" rgb=\"#12345\" cmyk=\"0 0 0 0\"/>",
-                                 &line);
-    assert_refused(f, "bad-rgb.xml", text, DIAG_ERROR, line, "rgb");
-    text = house_plus_line(f, "  <colour name=\"x\" rgb=\"#123456\" cmyk=\"0 0 0 150\"/>",
-                           &line);
-    assert_refused(f, "bad-cmyk.xml", text, DIAG_ERROR, line, "cmyk");
+    assert_extra_line_refused(f, "bad-rgb.xml",
+                              "  <colour name=\"x\" rgb=\"#12345\" cmyk=\"0 0 0 0\"/>",
+                              DIAG_ENVIRONMENT, "rgb");
+    assert_extra_line_refused(f, "bad-cmyk.xml",
+                              "  <colour name=\"x\" rgb=\"#123456\" cmyk=\"0 0 0 150\"/>",
+                              DIAG_ENVIRONMENT, "cmyk");
 }
 
 static void unknown_element(void **state)
 {
     fixture *f = *state;
-    int line;
-    char *text = house_plus_line(f, "  <frobnicate/>", &line);
-    assert_refused(f, "unknown-element.xml", text, DIAG_ERROR, line, "frobnicate");
+    assert_extra_line_refused(f, "unknown-element.xml",
+                              "  <frobnicate/>",
+                              DIAG_ENVIRONMENT, "frobnicate");
 }
 
 static void element_outside_the_style_namespace(void **state)
 {
     fixture *f = *state;
-    int line;
-    char *text = house_plus_line(f, "  <class xmlns=\"urn:other\" name=\"x\"/>", &line);
-    assert_refused(f, "foreign.xml", text, DIAG_ERROR, line, "namespace");
+    assert_extra_line_refused(f, "foreign.xml",
+                              "  <class xmlns=\"urn:other\" name=\"x\"/>",
+                              DIAG_ENVIRONMENT, "namespace");
 }
 
 static void missing_font_file_is_an_environment_error(void **state)
 {
     fixture *f = *state;
-    int line;
-    char *text = house_plus_line(f, "  <font name=\"extra\" regular=\"NoSuchFont-Regular.ttf\"/>",
-                                 &line);
-    assert_refused(f, "missing-font.xml", text, DIAG_ENVIRONMENT, line,
-                   "NoSuchFont-Regular.ttf");
+    assert_extra_line_refused(f, "missing-font.xml",
+                              "  <font name=\"extra\" regular=\"NoSuchFont-Regular.ttf\"/>",
+                              DIAG_ENVIRONMENT, "NoSuchFont-Regular.ttf");
     assert_int_equal(diag_exit_status(&f->diags, false), 2);
 }
 
 static void missing_required_class(void **state)
 {
     fixture *f = *state;
-    char *text = house_with(f, "name=\"caption\"", "name=\"kaption\"");
-    assert_refused(f, "no-caption.xml", text, DIAG_ERROR, 0, "caption");
+    assert_edited_refused(f, "no-caption.xml", "name=\"caption\"", "name=\"kaption\"",
+                          DIAG_ENVIRONMENT, "caption");
 }
 
 /* model.c sets a level-1 section's <subtitle> in class "h1-subtitle"; a
@@ -554,23 +537,23 @@ static void missing_required_class(void **state)
 static void missing_h1_subtitle_class(void **state)
 {
     fixture *f = *state;
-    char *text = house_with(f, "name=\"h1-subtitle\"", "name=\"h1-sub\"");
-    assert_refused(f, "no-h1-subtitle.xml", text, DIAG_ERROR, 0, "h1-subtitle");
+    assert_edited_refused(f, "no-h1-subtitle.xml", "name=\"h1-subtitle\"", "name=\"h1-sub\"",
+                          DIAG_ENVIRONMENT, "h1-subtitle");
 }
 
 static void missing_required_page(void **state)
 {
     fixture *f = *state;
-    char *text = house_with(f, "name=\"opener\"", "name=\"openr\"");
-    assert_refused(f, "no-opener.xml", text, DIAG_ERROR, 0, "opener");
+    assert_edited_refused(f, "no-opener.xml", "name=\"opener\"", "name=\"openr\"",
+                          DIAG_ENVIRONMENT, "opener");
 }
 
 static void base_must_exist_before_use(void **state)
 {
     fixture *f = *state;
-    int line;
-    char *text = house_plus_line(f, "  <class name=\"extra\" base=\"h9\"/>", &line);
-    assert_refused(f, "bad-base.xml", text, DIAG_ERROR, line, "h9");
+    assert_extra_line_refused(f, "bad-base.xml",
+                              "  <class name=\"extra\" base=\"h9\"/>",
+                              DIAG_ENVIRONMENT, "h9");
 }
 
 static void malformed_xml_is_refused(void **state)
