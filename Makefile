@@ -30,7 +30,7 @@ ASAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests-asan/%)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 .PHONY: all deps test-deps report check unit e2e asan-check bench clean install \
-        uninstall dist docs validate gallery fuzz
+        uninstall dist docs validate gallery fuzz FORCE
 
 all: kcvs-pdf
 
@@ -55,7 +55,12 @@ build/libkcvs.a: $(OBJ)
 build/libkcvs-asan.a: $(ASAN_OBJ)
 	ar rcs $@ $^
 
-kcvs-pdf: src/main.c build/libkcvs.a
+# The binary has PREFIX compiled in: rebuild it when PREFIX changes.
+build/prefix: FORCE
+	@mkdir -p build; echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
+FORCE:
+
+kcvs-pdf: src/main.c build/libkcvs.a build/prefix
 	$(CC) $(ALL_CFLAGS) src/main.c build/libkcvs.a $(LIBS) -o $@
 
 kcvs-pdf-asan: src/main.c build/libkcvs-asan.a
@@ -131,16 +136,35 @@ validate: test-deps
 	    jing schema/kcvs.rng "$$f" || exit 1; \
 	done; echo "content/ is valid"
 
-# Cover, contents, two openers and the budget page, in both styles (every
-# workstream of the 2021 report fits on its opener: it has no continuation page).
-GALLERY_PAGES := 1 2 3 4 22
-gallery: report
+# Cover, contents, opener, continuation, budget page, in both styles. The
+# 2021 report has no continuation page (every workstream fits on its
+# opener), so that one comes from the editors' guide. A continuation page is
+# one after the contents whose first line is not a workstream number; the
+# budget page is the one with the budget table's title.
+GALLERY_DPI    := 60
+GALLERY_BUDGET := ^Tabel [0-9]+: Budget
+gallery: kcvs-pdf
 	@mkdir -p out/gallery
-	./kcvs-pdf --style sober content/report.xml -o out/report-sober.pdf
-	@for p in $(GALLERY_PAGES); do \
-	    pdftoppm -png -r 60 -singlefile -f $$p -l $$p out/report.pdf out/gallery/kcvs-$$p; \
-	    pdftoppm -png -r 60 -singlefile -f $$p -l $$p out/report-sober.pdf out/gallery/sober-$$p; \
-	done; ls out/gallery
+	@set -e; \
+	page_of() { pdftotext -enc UTF-8 "$$1" - | awk -v RS='\f' -v re="$$2" -v cont="$$3" ' \
+	    NR > 2 && cont { n = split($$0, l, "\n"); for (i = 1; i <= n; i++) if (l[i] ~ /[^ ]/) break; \
+	                     if (l[i] !~ /^[0-9][0-9]$$/) { print NR; exit } } \
+	    NR > 2 && !cont { n = split($$0, l, "\n"); for (i = 1; i <= n; i++) if (l[i] ~ re) { print NR; exit } }'; }; \
+	shot() { pdftoppm -png -r $(GALLERY_DPI) -singlefile -f "$$2" -l "$$2" "$$1" "out/gallery/$$3"; \
+	         echo "out/gallery/$$3.png"; }; \
+	for s in kcvs sober; do \
+	    ./kcvs-pdf -q --style $$s content/report.xml -o out/gallery/report-$$s.pdf; \
+	    ./kcvs-pdf -q --style $$s docs/guide.xml -o out/gallery/guide-$$s.pdf; \
+	    cont_pdf=out/gallery/report-$$s.pdf; cont=$$(page_of $$cont_pdf '' 1); \
+	    if [ -z "$$cont" ]; then cont_pdf=out/gallery/guide-$$s.pdf; cont=$$(page_of $$cont_pdf '' 1); fi; \
+	    budget=$$(page_of out/gallery/report-$$s.pdf '$(GALLERY_BUDGET)' ''); \
+	    [ -n "$$cont" ] && [ -n "$$budget" ] || { echo "gallery: no continuation or budget page" >&2; exit 1; }; \
+	    shot out/gallery/report-$$s.pdf 1 $$s-1-cover; \
+	    shot out/gallery/report-$$s.pdf 2 $$s-2-contents; \
+	    shot out/gallery/report-$$s.pdf 3 $$s-3-opener; \
+	    shot $$cont_pdf $$cont $$s-4-continuation; \
+	    shot out/gallery/report-$$s.pdf $$budget $$s-5-budget; \
+	done
 
 fuzz: test-deps
 	sh tests/fuzz/run.sh $${FUZZ_SECONDS:-600}

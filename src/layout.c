@@ -210,6 +210,8 @@ static void layout_boxed(lctx *c, const para_result *pr, const style_class *cls,
         if (pr->lines[l].width > widest)
             widest = pr->lines[l].width;
     double w = widest + 2 * px, h = pr->count * cls->leading + 2 * py;
+    if (h < cls->min_height)
+        h = cls->min_height;
     page_item *box = vbox_rect(c, v, x0, 0, w, h, cls->background);
     box->stroke = cls->border_colour;
     box->line_width = cls->border_width;
@@ -260,13 +262,15 @@ static void layout_lines(lctx *c, const para_result *pr, const style_class *cls,
     const style_typography *t = &c->st->typo;
     double bl = line_baseline(pr, cls->leading);
     int n = pr->count;
+    /* After a heading, its first lines go with it to the next page. */
+    int kept = c->keep_next ? t->heading_keep_lines : 0;
     for (int k = 0; k < n; k++) {
         vbox *v = vbox_new(c);
         v->on_grid = cls->on_grid;
         if (k == 0)
             v->anchor = anchor;
         else
-            v->keep_with_prev = keep_whole || k < t->orphans || n - k < t->widows;
+            v->keep_with_prev = keep_whole || k < t->orphans || k < kept || n - k < t->widows;
         vbox_add_line(c, v, &pr->lines[k], x0, bl);
         v->height = cls->leading;
         v->first_baseline = bl;
@@ -285,6 +289,10 @@ static void layout_text(lctx *c, block *bl, const inline_run *runs,
                                   bl ? bl->lang : NULL, bl ? bl->loc : (src_loc){ 0 });
     if (pr.count == 0)
         return;
+    if (cls->break_before && !c->break_next) {
+        c->break_next = true;
+        c->break_master = style_master_get(c->st, "continuation");
+    }
     space_before(c, cls->space_before);
     if (boxed)
         layout_boxed(c, &pr, cls, x0, bl);
@@ -298,6 +306,7 @@ static void layout_text(lctx *c, block *bl, const inline_run *runs,
 /* ---- lists ------------------------------------------------------------------ */
 
 static void layout_blocks(lctx *c, block *first, double indent);
+static void layout_one(lctx *c, block *b, double indent);
 
 static para_line *single_line(lctx *c, const char *text, const style_class *cls,
                               tag_node *tag)
@@ -318,7 +327,7 @@ static void layout_list(lctx *c, block *list, double indent)
     c->in_list = true;
     for (block *item = list->children; item; item = item->next) {
         if (item->kind != BLK_ITEM) {
-            layout_blocks(c, item, indent);
+            layout_one(c, item, indent); /* the list's title */
             continue;
         }
         int first = c->vl->count;

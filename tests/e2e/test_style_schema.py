@@ -1,0 +1,308 @@
+"""The style-sheet schema (schema/style.rnc, schema/style.rng) against the
+shipped style sheets, against broken ones, and against the compiler.
+
+- both shipped styles (styles/*.xml) are valid (xmllint, and jing when
+  installed) and compile the real report;
+- a broken style sheet (unknown attribute, bad length, bad colour, unknown
+  element) is rejected by xmllint with the line of the fault, and by
+  kcvs-pdf with a `FILE:LINE:COL: error:` diagnostic on the same line;
+- the schema cannot drift from the code: every property of the tables of
+  src/style.c (CLS, MST, TYP, STR, PRT, LAY) is an attribute of the matching
+  element of the schema and the other way round, every class and page the
+  compiler requires is named in the schema's documentation, and every
+  element and attribute of the schema is documented;
+- style.rng is trang's translation of style.rnc (when trang is installed).
+
+The broken sheets are copies of a shipped sheet in a temporary folder, with
+"../fonts/" made absolute so that the copy still finds its fonts.
+"""
+
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from conftest import REPORT_XML, ROOT, compile_ok, run_kcvs
+
+SCHEMA_RNC = ROOT / "schema" / "style.rnc"
+SCHEMA_RNG = ROOT / "schema" / "style.rng"
+STYLE_C = ROOT / "src" / "style.c"
+STYLES = sorted((ROOT / "styles").glob("*.xml"))
+FONTS = ROOT / "fonts"
+
+RNG = "{http://relaxng.org/ns/structure/1.0}"
+DOC = "{http://relaxng.org/ns/compatibility/annotations/1.0}documentation"
+
+# The macro of each property table of src/style.c -> the element it styles.
+TABLES = {"CLS": "class", "MST": "page", "TYP": "typography", "STR": "strings",
+          "PRT": "print", "LAY": "layout"}
+
+
+def xmllint(path):
+    return subprocess.run(["xmllint", "--noout", "--nonet", "--relaxng", str(SCHEMA_RNG),
+                           str(path)], capture_output=True, text=True, timeout=60)
+
+
+def needs(tool):
+    if not shutil.which(tool):
+        pytest.skip(f"{tool} is not installed")
+
+
+def test_shipped_styles_exist():
+    names = {p.stem for p in STYLES}
+    assert {"kcvs", "sober"} <= names, names
+
+
+# ------------------------------------------------------------ valid sheets
+
+
+@pytest.mark.parametrize("style", STYLES, ids=lambda p: p.name)
+def test_shipped_style_is_valid_xmllint(style):
+    needs("xmllint")
+    r = xmllint(style)
+    assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.parametrize("style", STYLES, ids=lambda p: p.name)
+def test_shipped_style_is_valid_jing(style):
+    needs("jing")
+    for args in (["jing", str(SCHEMA_RNG), str(style)],
+                 ["jing", "-c", str(SCHEMA_RNC), str(style)]):
+        r = subprocess.run(args, capture_output=True, text=True, timeout=60)
+        assert r.returncode == 0, f"{' '.join(args)}:\n{r.stdout}{r.stderr}"
+
+
+@pytest.mark.parametrize("name", ["kcvs", "sober"])
+def test_shipped_style_compiles_the_report(name, tmp_path):
+    out = tmp_path / f"report-{name}.pdf"
+    doc = compile_ok(REPORT_XML, out, "--style", name)
+    assert doc.page_count > 5
+    assert out.read_bytes().startswith(b"%PDF-")
+
+
+def test_schema_is_fast_enough_for_editors():
+    """libxml2's RELAX NG is exponential on long groups of optional
+    attributes; the schema interleaves them so that xmllint answers at
+    once (it took minutes on a grouped schema)."""
+    needs("xmllint")
+    import time
+    t0 = time.monotonic()
+    for style in STYLES:
+        xmllint(style)
+    assert time.monotonic() - t0 < 10
+
+
+# ------------------------------------------------------------ broken sheets
+
+
+def copy_style(src):
+    """The lines of SRC with absolute font paths, for a copy elsewhere."""
+    text = Path(src).read_text(encoding="utf-8")
+    text = text.replace("../fonts/", str(FONTS.resolve()) + "/")
+    return text.splitlines()
+
+
+def insert_after(lines, pattern, new):
+    """Inserts NEW after the first line matching PATTERN (after the end of
+    that element when it spans lines); returns the 1-based line of NEW."""
+    for i, line in enumerate(lines):
+        if re.search(pattern, line):
+            j = i
+            while "/>" not in lines[j] and ">" not in lines[j].split("<", 1)[-1]:
+                j += 1
+            lines.insert(j + 1, new)
+            return j + 2
+    raise AssertionError(f"no line matches {pattern!r}")
+
+
+def insert_before_end(lines, new):
+    for i in range(len(lines) - 1, -1, -1):
+        if "</style>" in lines[i]:
+            lines.insert(i, new)
+            return i + 1
+    raise AssertionError("no </style>")
+
+
+# name -> (how to break the sheet, what the compiler's message mentions: it
+# validates the sheet against schema/style.rng, then checks it itself)
+BROKEN = {
+    "unknown-attribute": (
+        lambda ls: insert_before_end(ls, '  <class name="extra" base="body" glow="true"/>'),
+        r"\bglow\b"),
+    "bad-length": (
+        lambda ls: insert_before_end(ls, '  <class name="extra" size="12px"/>'),
+        r"\bsize\b"),
+    "bad-colour": (
+        lambda ls: insert_after(ls, r"<colour ", '  <colour name="extra" rgb="#12" cmyk="0 0 0 0"/>'),
+        r"\bcolour\b"),
+    "unknown-element": (
+        lambda ls: insert_before_end(ls, '  <flourish name="extra"/>'),
+        r"\bflourish\b"),
+}
+
+
+@pytest.fixture(params=sorted(BROKEN), ids=str)
+def broken(request, tmp_path):
+    """(path, line of the fault, expected compiler message) for one broken
+    copy of each shipped style."""
+    results = []
+    for style in STYLES:
+        lines = copy_style(style)
+        make, message = BROKEN[request.param]
+        line = make(lines)
+        path = tmp_path / f"bad-{style.stem}-{request.param}.xml"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        results.append((path, line, message))
+    return results
+
+
+def test_copied_style_is_valid_and_compiles(tmp_path):
+    """The copying itself breaks nothing (so a failure below is the fault's)."""
+    for style in STYLES:
+        path = tmp_path / f"copy-{style.name}"
+        path.write_text("\n".join(copy_style(style)) + "\n", encoding="utf-8")
+        if shutil.which("xmllint"):
+            r = xmllint(path)
+            assert r.returncode == 0, r.stderr
+        res = run_kcvs("--style", path, REPORT_XML, "-o", tmp_path / "x.pdf", cwd=tmp_path)
+        assert res.returncode == 0, res.stderr
+
+
+def test_broken_style_rejected_by_xmllint(broken):
+    needs("xmllint")
+    for path, line, _ in broken:
+        r = xmllint(path)
+        assert r.returncode != 0, f"xmllint accepted {path.name}"
+        places = [int(n) for n in re.findall(rf"{re.escape(path.name)}:(\d+):", r.stderr)]
+        assert places, r.stderr
+        assert places[0] == line, f"{path.name}: fault on line {line}, xmllint says:\n{r.stderr}"
+
+
+def test_broken_style_rejected_by_jing(broken):
+    needs("jing")
+    for path, line, _ in broken:
+        r = subprocess.run(["jing", "-c", str(SCHEMA_RNC), str(path)],
+                           capture_output=True, text=True, timeout=60)
+        assert r.returncode != 0, f"jing accepted {path.name}"
+        assert f"{path.name}:{line}:" in r.stdout + r.stderr, r.stdout + r.stderr
+
+
+def test_broken_style_rejected_by_compiler(broken, tmp_path):
+    for path, line, message in broken:
+        out = tmp_path / "x.pdf"
+        res = run_kcvs("--style", path, REPORT_XML, "-o", out, cwd=tmp_path)
+        assert res.returncode != 0, f"kcvs-pdf accepted {path.name}"
+        assert res.returncode in (1, 2), f"kcvs-pdf crashed ({res.returncode}):\n{res.stderr}"
+        diag = re.compile(rf"^{re.escape(str(path))}:(\d+):\d+: error: (.*)$", re.M)
+        found = [(int(m.group(1)), m.group(2)) for m in diag.finditer(res.stderr)]
+        assert found, f"no {path.name}:LINE: diagnostic in:\n{res.stderr}"
+        assert any(n == line and re.search(message, msg) for n, msg in found), \
+            f"{path.name}: fault on line {line} ({message}); kcvs-pdf says:\n{res.stderr}"
+        assert not out.exists(), "a PDF was written despite the broken style"
+
+
+# ------------------------------------------------------------ no drift
+
+
+def c_properties():
+    """{element: [property names]} from the tables of src/style.c."""
+    src = STYLE_C.read_text(encoding="utf-8")
+    props = {el: [] for el in TABLES.values()}
+    for macro, name in re.findall(r'\b(CLS|MST|TYP|STR|PRT|LAY)\(\s*"([^"]+)"', src):
+        props[TABLES[macro]].append(name)
+    return props
+
+
+def rng_grammar():
+    root = ET.parse(SCHEMA_RNG).getroot()
+    defines = {}
+    for d in root.iter(RNG + "define"):
+        defines.setdefault(d.get("name"), []).append(d)
+    elements = {}
+    for el in root.iter(RNG + "element"):
+        elements.setdefault(el.get("name"), []).append(el)
+    return defines, elements
+
+
+def attributes_of(element, defines):
+    """The attribute names an element's pattern allows (refs followed,
+    nested elements not entered)."""
+    names, seen = set(), set()
+
+    def walk(node):
+        for child in node:
+            if child.tag == RNG + "attribute":
+                names.add(child.get("name"))
+            elif child.tag == RNG + "ref":
+                ref = child.get("name")
+                if ref not in seen:
+                    seen.add(ref)
+                    for d in defines[ref]:
+                        walk(d)
+            elif child.tag != RNG + "element":
+                walk(child)
+    walk(element)
+    return names
+
+
+def test_c_tables_are_found():
+    props = c_properties()
+    for el, names in props.items():
+        assert names, f"no {el} properties found in {STYLE_C}: has the table macro changed?"
+    assert "space-after" in props["class"] and "margin-top" in props["page"]
+
+
+def test_every_c_property_is_in_the_rnc():
+    rnc = SCHEMA_RNC.read_text(encoding="utf-8")
+    missing = [f"{el}/@{n}" for el, names in c_properties().items() for n in names
+               if not re.search(rf"\battribute {re.escape(n)} \{{", rnc)]
+    assert not missing, f"properties of src/style.c missing from {SCHEMA_RNC.name}: {missing}"
+
+
+def test_schema_attributes_match_c_tables():
+    """Each element of the schema allows exactly the properties of its
+    table (plus name and base on class and page)."""
+    defines, elements = rng_grammar()
+    for el, names in c_properties().items():
+        assert el in elements, f"no element {el} in {SCHEMA_RNG.name}"
+        allowed = set()
+        for e in elements[el]:
+            allowed |= attributes_of(e, defines)
+        extra = {"name", "base"} if el in ("class", "page") else set()
+        assert set(names) <= allowed, f"<{el}>: not in the schema: {sorted(set(names) - allowed)}"
+        assert allowed - extra <= set(names), \
+            f"<{el}>: the schema allows what the compiler rejects: {sorted(allowed - extra - set(names))}"
+
+
+def test_required_classes_and_pages_are_documented():
+    src = STYLE_C.read_text(encoding="utf-8")
+    defines, elements = rng_grammar()
+    doc = " ".join(d.text or "" for d in elements["style"][0].findall(DOC))
+    doc = re.sub(r"\s+", " ", doc)
+    for table in ("required_classes", "required_masters"):
+        m = re.search(rf"{table}\[\]\s*=\s*\{{(.*?)\}};", src, re.S)
+        assert m, f"{table} not found in {STYLE_C}"
+        for name in re.findall(r'"([^"]+)"', m.group(1)):
+            assert re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", doc), \
+                f"the <style> documentation does not list the required {name!r}"
+
+
+def test_every_element_and_attribute_is_documented():
+    root = ET.parse(SCHEMA_RNG).getroot()
+    undocumented = [f"{el.tag.split('}')[1]} {el.get('name')}" for el in root.iter()
+                    if el.tag in (RNG + "element", RNG + "attribute")
+                    and not (el.findtext(DOC) or "").strip()]
+    assert not undocumented, undocumented
+
+
+def test_rng_is_trangs_translation_of_rnc(tmp_path):
+    needs("trang")
+    out = tmp_path / "style.rng"
+    r = subprocess.run(["trang", "-I", "rnc", "-O", "rng", str(SCHEMA_RNC), str(out)],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert out.read_text(encoding="utf-8") == SCHEMA_RNG.read_text(encoding="utf-8"), \
+        "schema/style.rng is stale: trang -I rnc -O rng schema/style.rnc schema/style.rng"
