@@ -343,8 +343,10 @@ static void layout_list(lctx *c, block *list, double indent)
         vbox_add_line(c, v, ln, x < indent ? indent : x, v->first_baseline);
     }
     c->in_list = was_in_list;
-    /* A list ends like a paragraph, whatever its items' spacing. */
-    space_before(c, style_class_get(c->st, "body")->space_after);
+    /* A list ends like a paragraph, whatever its items' spacing (a nested
+     * list like an item). */
+    space_before(c, was_in_list ? cls->space_after
+                                : style_class_get(c->st, "body")->space_after);
 }
 
 /* ---- tables ------------------------------------------------------------------- */
