@@ -1207,6 +1207,14 @@ static void add_toc_links(lctx *c)
     d->links = links;
 }
 
+static bool holds_budget(const block *b)
+{
+    for (; b; b = b->next)
+        if ((b->kind == BLK_TABLE && b->table && b->table->budget) || holds_budget(b->children))
+            return true;
+    return false;
+}
+
 static void layout_body(lctx *c)
 {
     document *d = c->doc;
@@ -1220,7 +1228,9 @@ static void layout_body(lctx *c)
     for (int w = 0; w < d->workstream_count; w++) {
         workstream *ws = &d->workstreams[w];
         c->break_next = true;
-        c->break_master = opener;
+        /* The budget has a page master of its own when the style has one. */
+        const style_master *budget = style_master_get(c->st, "budget");
+        c->break_master = budget && holds_budget(ws->section->children) ? budget : opener;
         c->workstream = ws->title;
         int first = c->vl->count;
         layout_text(c, NULL, text_run(c, arena_printf(c->a, "%02d", ws->number)),
