@@ -439,11 +439,25 @@ static void add_parent(emitter *e, int key, tag_node *t, int mcid)
     (void)mcid;
 }
 
+/* Text state carried between runs: one text object holds a page's
+ * consecutive runs, and the font and colour are set only when they
+ * change (smaller streams, less to compress). */
 typedef struct page_state {
     int index;
     int mcid;
     sbuf content;
+    bool in_text;
+    const void *font;
+    double size;
+    int fill;            /* colour index of the text fill, -2 unknown */
 } page_state;
+
+static void end_text(page_state *ps)
+{
+    if (ps->in_text)
+        sb_puts(&ps->content, "ET\n");
+    ps->in_text = false;
+}
 
 static void mark_begin(emitter *e, page_state *ps, const page_item *it)
 {
@@ -495,13 +509,25 @@ static void draw_text(emitter *e, page_state *ps, const page_item *it, double ph
     if (!ef || !ef->type0 || r->count == 0)
         return;
     sbuf *b = &ps->content;
+    if (!ps->in_text) {
+        sb_puts(b, "BT\n");
+        ps->in_text = true;
+        ps->font = NULL;
+    }
     mark_begin(e, ps, it);
-    sb_puts(b, "BT\n/");
-    sb_puts(b, ef->name);
-    sb_puts(b, " ");
-    sb_num(b, r->size);
-    sb_puts(b, "Tf\n");
-    set_colour(e, b, r->colour, false);
+    if (ps->font != ef || ps->size != r->size) {
+        sb_puts(b, "/");
+        sb_puts(b, ef->name);
+        sb_puts(b, " ");
+        sb_num(b, r->size);
+        sb_puts(b, "Tf\n");
+        ps->font = ef;
+        ps->size = r->size;
+    }
+    if (ps->fill != r->colour) {
+        set_colour(e, b, r->colour, false);
+        ps->fill = r->colour;
+    }
     sb_puts(b, "1 0 0 1 ");
     sb_num(b, it->x);
     sb_num(b, ph - it->y);
@@ -518,7 +544,7 @@ static void draw_text(emitter *e, page_state *ps, const page_item *it, double ph
             sb_puts(b, "<");
         }
     }
-    sb_puts(b, ">] TJ\nET\n");
+    sb_puts(b, ">] TJ\n");
     mark_end(ps);
 }
 
@@ -553,6 +579,7 @@ static void draw_rect(emitter *e, page_state *ps, const page_item *it, double ph
 {
     if (it->fill < 0 && (it->stroke < 0 || it->line_width <= 0))
         return;
+    end_text(ps);
     sbuf *b = &ps->content;
     sb_puts(b, "/Artifact BMC\nq\n");
     if (it->fill >= 0)
@@ -584,6 +611,7 @@ static void draw_rule(emitter *e, page_state *ps, const page_item *it, double ph
 {
     if (it->stroke < 0 || it->line_width <= 0)
         return;
+    end_text(ps);
     sbuf *b = &ps->content;
     sb_puts(b, "/Artifact BMC\nq\n");
     set_colour(e, b, it->stroke, true);
@@ -692,6 +720,7 @@ static void draw_image(emitter *e, page_state *ps, const page_item *it, double p
     if (!ei)
         return;
     pdfobj_put(xobjects, ei->name, ei->image);
+    end_text(ps);
     sbuf *b = &ps->content;
     mark_begin(e, ps, it);
     sb_puts(b, "q\n");
@@ -831,7 +860,7 @@ static void emit_page(emitter *e, int index)
     HPDF_Dict res = pdfobj_dict(e->pdf, false);
     pdfobj_put(res, "Font", e->font_res);
     HPDF_Dict xobjects = pdfobj_dict(e->pdf, false);
-    page_state ps = { index, 0, { 0 } };
+    page_state ps = { index, 0, { 0 }, false, NULL, 0, -2 };
     if (e->print) {
         sb_puts(&ps.content, "q\n1 0 0 1 ");
         sb_num(&ps.content, e->margin);
@@ -848,6 +877,7 @@ static void emit_page(emitter *e, int index)
         case ITEM_LINK: break;
         }
     }
+    end_text(&ps);
     if (e->print) {
         crop_marks(e, &ps.content, pw, ph);
         sb_puts(&ps.content, "Q\n");
