@@ -90,9 +90,23 @@ static const char *get_ns_attr(builder *b, xmlNode *n, const char *name,
     return s;
 }
 
+/* BCP 47 in its simple shape: letters, digits and hyphens, 1-35 long. */
+static bool lang_tag_valid(const char *tag)
+{
+    size_t n = strlen(tag);
+    if (n == 0 || n > 35 || !isalpha((unsigned char)tag[0]))
+        return false;
+    for (const char *p = tag; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '-')
+            return false;
+    return true;
+}
+
 static const char *get_lang(builder *b, xmlNode *n)
 {
-    return get_ns_attr(b, n, "lang", (const char *)XML_XML_NAMESPACE);
+    const char *lang = get_ns_attr(b, n, "lang", (const char *)XML_XML_NAMESPACE);
+    /* An empty or malformed tag inherits the document's language. */
+    return lang && lang_tag_valid(lang) ? lang : NULL;
 }
 
 static void error_at(builder *b, xmlNode *n, const char *fmt, const char *a1,
@@ -1429,7 +1443,12 @@ document *model_build(arena *a, const load_result *src, const style *st,
         return NULL;
     }
     d->source_file = src->main_file;
-    d->lang = get_lang(&b, root);
+    d->lang = get_ns_attr(&b, root, "lang", (const char *)XML_XML_NAMESPACE);
+    if (d->lang && !lang_tag_valid(d->lang)) {
+        diag_add(diags, DIAG_WARNING, node_loc(&b, root),
+                 "xml:lang '%s' is not a language tag: nl-BE is used", d->lang);
+        d->lang = NULL;
+    }
     if (!d->lang)
         d->lang = "nl-BE";
     d->tag_root = tag_new(a, NULL, TAG_DOCUMENT);
