@@ -1,0 +1,91 @@
+"""Documented limits: each exceeded with a clear error, quickly, without
+exhausting memory, and never a PDF."""
+import os
+import struct
+import subprocess
+import time
+import zlib
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+KCVS = os.path.abspath(os.path.join(ROOT, os.environ.get("KCVS_PDF", "./kcvs-pdf")))
+
+HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<article xmlns="http://docbook.org/ns/docbook" '
+        'xmlns:xi="http://www.w3.org/2001/XInclude" version="5.0" xml:lang="nl-BE">\n'
+        '<info><title>Grenzen</title></info>\n')
+
+
+def run(tmp_path, body, files=None):
+    for name, data in (files or {}).items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    (tmp_path / "doc.xml").write_text(HEAD + body + "</article>\n", encoding="utf-8")
+    out = tmp_path / "doc.pdf"
+    t0 = time.monotonic()
+    r = subprocess.run([KCVS, str(tmp_path / "doc.xml"), "-o", str(out)],
+                       capture_output=True, text=True, timeout=120)
+    return r, time.monotonic() - t0, out
+
+
+def assert_refused(r, out, message, line=None):
+    assert r.returncode == 1, (r.returncode, r.stderr)
+    assert message in r.stderr, r.stderr
+    assert not out.exists()
+    if line is not None:
+        assert f"doc.xml:{line}:" in r.stderr, r.stderr
+
+
+def png_header(width, height):
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 16)) + \
+        chunk(b"IEND", b"")
+
+
+def test_a_60000_pixel_square_png_is_refused_without_decoding(tmp_path):
+    body = ('<section><title>Beeld</title>\n<mediaobject><imageobject>\n'
+            '<imagedata fileref="huge.png"/></imageobject>\n'
+            '<textobject><phrase>Te groot</phrase></textobject></mediaobject></section>\n')
+    r, seconds, out = run(tmp_path, body, {"huge.png": png_header(60000, 60000)})
+    assert_refused(r, out, "image too large", line=6)
+    assert seconds < 10
+
+
+def test_a_word_longer_than_the_limit_is_refused(tmp_path):
+    r, _, out = run(tmp_path, "<section><title>W</title>\n<para>" + "x" * 5000 + "</para></section>\n")
+    assert_refused(r, out, "a word of 5000 bytes", line=5)
+
+
+def test_a_50_mb_source_fails_cleanly_and_fast(tmp_path):
+    para = "<para>" + " ".join(["woord"] * 200) + "</para>\n"
+    sections = "<section><title>Groot</title>\n" + para * (50 * 1024 * 1024 // len(para)) + "</section>\n"
+    r, seconds, out = run(tmp_path, sections)
+    assert r.returncode == 1, r.stderr
+    assert "file too large" in r.stderr and "doc.xml" in r.stderr
+    assert not out.exists()
+    assert seconds < 10
+
+
+def test_included_files_together_over_the_limit_fail_cleanly(tmp_path):
+    para = "<para>" + " ".join(["woord"] * 200) + "</para>\n"
+    section = ("<section xmlns=\"http://docbook.org/ns/docbook\"><title>Deel</title>\n"
+               + para * (12 * 1024 * 1024 // len(para)) + "</section>\n").encode()
+    files = {f"s{i}.xml": section for i in range(3)}
+    body = "".join(f'<xi:include href="s{i}.xml"/>\n' for i in range(3))
+    r, seconds, out = run(tmp_path, body, files)
+    assert r.returncode == 1, r.stderr
+    assert "together exceed" in r.stderr
+    assert not out.exists()
+    assert seconds < 30
+
+
+def test_a_table_wider_than_the_text_area_is_an_error(tmp_path):
+    body = ('<section><title>Tabel</title>\n'
+            '<informaltable><tgroup cols="2">\n'
+            '<colspec colwidth="300pt"/><colspec colwidth="300pt"/>\n'
+            '<tbody><row><entry>a</entry><entry>b</entry></row></tbody></tgroup></informaltable>\n'
+            '</section>\n')
+    r, _, out = run(tmp_path, body)
+    assert_refused(r, out, "the table is 600.0 pt wide but the text area is only")
