@@ -1319,6 +1319,8 @@ layout_result *layout_document(arena *a, document *doc, const style *st,
     layout_cover(&c);
     layout_result *cover_pages = fresh_result(&c);
     paginate(&c, cover, style_master_get(st, "cover"), style_master_get(st, "cover"));
+    if (cover_pages->page_count == 0) /* a document always has its cover */
+        new_page(&c, style_master_get(st, "cover"));
     /* Contents: its length first, with placeholder numbers. */
     tag_node *toc_tag = NULL;
     int toc_pages = 0;

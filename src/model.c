@@ -1455,8 +1455,16 @@ document *model_build(arena *a, const load_result *src, const style *st,
     warn_outside_subset(&b, root);
     build_root(&b, root);
     resolve_refs(&b);
-    if (!d->title)
-        d->title = d->workstream_count ? d->workstreams[0].title : "";
+    /* A PDF needs a title (PDF/UA: dc:title): the first workstream's, or
+     * the file's name. */
+    if (!d->title || !*d->title)
+        d->title = d->workstream_count ? d->workstreams[0].title : NULL;
+    if (!d->title || !*d->title) {
+        const char *base = strrchr(src->main_file, '/');
+        base = base ? base + 1 : src->main_file;
+        const char *dot = strrchr(base, '.');
+        d->title = dot ? arena_strndup(a, base, (size_t)(dot - base)) : arena_strdup(a, base);
+    }
     if (!d->organisation)
         d->organisation = "";
     /* Schema messages only matter for documents inside the subset: for
