@@ -351,28 +351,37 @@ static void layout_list(lctx *c, block *list, double indent)
 
 /* ---- tables ------------------------------------------------------------------- */
 
-static double *column_widths(lctx *c, const block *bl, double avail)
+bool layout_column_widths(const table_model *t, double avail, double *widths,
+                          double *fixed_total)
 {
-    const table_model *t = bl->table;
-    double *w = arena_alloc_array(c->tmp, (size_t)t->cols, sizeof(double));
     double fixed = 0, stars = 0;
     for (int i = 0; i < t->cols; i++) {
         fixed += t->col_fixed[i];
         if (t->col_fixed[i] <= 0)
             stars += t->col_star[i];
     }
+    *fixed_total = fixed;
     if (fixed > avail + 0.01) {
+        for (int i = 0; i < t->cols; i++)
+            widths[i] = avail / t->cols;
+        return false;
+    }
+    for (int i = 0; i < t->cols; i++)
+        widths[i] = t->col_fixed[i] > 0 ? t->col_fixed[i]
+                    : stars > 0         ? (avail - fixed) * t->col_star[i] / stars
+                                        : 0;
+    return true;
+}
+
+static double *column_widths(lctx *c, const block *bl, double avail)
+{
+    const table_model *t = bl->table;
+    double *w = arena_alloc_array(c->tmp, (size_t)t->cols, sizeof(double));
+    double fixed;
+    if (!layout_column_widths(t, avail, w, &fixed))
         diag_add(c->diags, DIAG_ERROR, bl->loc,
                  "the table is %.1f pt wide but the text area is only %.1f pt",
                  fixed, avail);
-        for (int i = 0; i < t->cols; i++)
-            w[i] = avail / t->cols;
-        return w;
-    }
-    for (int i = 0; i < t->cols; i++)
-        w[i] = t->col_fixed[i] > 0 ? t->col_fixed[i]
-               : stars > 0         ? (avail - fixed) * t->col_star[i] / stars
-                                   : 0;
     return w;
 }
 

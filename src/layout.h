@@ -27,6 +27,12 @@ typedef struct layout_options {
     void (*progress)(int pages); /* called as pages are laid out, or NULL */
 } layout_options;
 
+/* CALS column widths: absolute colwidths as given, proportional ones (2*)
+ * share what is left of avail by weight. False when the absolute widths
+ * alone exceed avail (widths are then shared equally). */
+bool layout_column_widths(const table_model *t, double avail, double *widths,
+                          double *fixed_total);
+
 layout_result *layout_document(arena *a, document *doc, const style *st,
                                font_set *fonts, const layout_options *opt,
                                diag_list *diags, layout_stats *stats);
