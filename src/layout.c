@@ -1,4 +1,4 @@
-#include "layout.h"
+#include "layout_internal.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -6,63 +6,9 @@
 
 #include "image.h"
 
-enum { LAYOUT_MAX_PASSES = 4, LAYOUT_MAX_PAGES = 100000 };
-
-/* One unbreakable piece of the vertical list: a line, a boxed paragraph, a
- * table row, an image. Page breaks fall between vboxes. */
-typedef struct vbox {
-    double height, space_before;
-    bool keep_with_prev, break_before;
-    const style_master *master;   /* of the page a forced break starts */
-    const char *workstream;       /* running header from here on */
-    page_item *items;             /* relative to the frame's left, box top */
-    int count, cap;
-    para_line *line;              /* a line set in place, not copied */
-    double line_x, line_y;
-    block *anchor;
-    const char *outline_title;
-    int outline_level;
-    block *notes[4];
-    int note_count;
-    int header_first, header_count; /* table header rows to repeat */
-    double first_baseline;
-    bool on_grid;                 /* its top snaps to the baseline grid */
-} vbox;
-
-typedef struct vlist {
-    vbox **v;
-    int count, cap;
-} vlist;
-
-typedef struct lctx {
-    arena *a;        /* the document's: pages, tags, outline */
-    arena *tmp;      /* the layout's own: vboxes and lines, freed at its end */
-    document *doc;
-    const style *st;
-    diag_list *diags;
-    para_ctx pc;
-    vlist *vl;
-    double pending_space;
-    bool keep_next;
-    bool break_next;
-    const style_master *break_master;
-    const char *workstream;
-    double measure;
-    double frame_height;
-    vlist *notes;            /* laid-out footnotes, by number - 1 */
-    int toc_link_base;
-    int anchor_changes;
-    layout_result *res;
-    bool in_list;
-    bool print;
-    bool require_alt;
-    double image_share;      /* the most of the frame's height an image takes */
-    void (*progress)(int pages);
-} lctx;
-
 /* ---- the vertical list ------------------------------------------------------ */
 
-static vbox *vbox_new(lctx *c)
+vbox *vbox_new(lctx *c)
 {
     vlist *vl = c->vl;
     if (vl->count == vl->cap) {
@@ -88,7 +34,7 @@ static vbox *vbox_new(lctx *c)
 }
 
 /* A new, blank item at the end of an arena-owned item array. */
-static page_item *item_append(arena *a, page_item **items, int *count, int *cap,
+page_item *item_append(arena *a, page_item **items, int *count, int *cap,
                               item_kind kind)
 {
     if (*count == *cap) {
@@ -104,13 +50,13 @@ static page_item *item_append(arena *a, page_item **items, int *count, int *cap,
     return it;
 }
 
-static page_item *vbox_item(lctx *c, vbox *v, item_kind kind)
+page_item *vbox_item(lctx *c, vbox *v, item_kind kind)
 {
     return item_append(c->tmp, &v->items, &v->count, &v->cap, kind);
 }
 
 /* Most vboxes hold one line: they point at it instead of copying it. */
-static void vbox_add_line(lctx *c, vbox *v, para_line *ln, double x0, double baseline)
+void vbox_add_line(lctx *c, vbox *v, para_line *ln, double x0, double baseline)
 {
     if (!v->line && v->count == 0) {
         v->line = ln;
@@ -142,7 +88,7 @@ static void vbox_mark_artifact(vbox *v)
     }
 }
 
-static page_item *vbox_rect(lctx *c, vbox *v, double x, double y, double w,
+page_item *vbox_rect(lctx *c, vbox *v, double x, double y, double w,
                             double h, int fill)
 {
     page_item *r = vbox_item(c, v, ITEM_RECT);
@@ -155,7 +101,7 @@ static page_item *vbox_rect(lctx *c, vbox *v, double x, double y, double w,
     return r;
 }
 
-static void vbox_rule(lctx *c, vbox *v, double x, double y, double w,
+void vbox_rule(lctx *c, vbox *v, double x, double y, double w,
                       double width, int colour)
 {
     page_item *r = vbox_item(c, v, ITEM_RULE);
@@ -168,7 +114,7 @@ static void vbox_rule(lctx *c, vbox *v, double x, double y, double w,
     r->artifact = true;
 }
 
-static void space_before(lctx *c, double space)
+void space_before(lctx *c, double space)
 {
     if (space > c->pending_space)
         c->pending_space = space;
@@ -176,7 +122,7 @@ static void space_before(lctx *c, double space)
 
 /* ---- running text ------------------------------------------------------ */
 
-static double line_baseline(const para_result *pr, double leading)
+double line_baseline(const para_result *pr, double leading)
 {
     return pr->ascent + (leading - pr->ascent - pr->descent) / 2;
 }
@@ -308,7 +254,7 @@ static void layout_text(lctx *c, block *bl, const inline_run *runs,
 static void layout_blocks(lctx *c, block *first, double indent);
 static void layout_one(lctx *c, block *b, double indent);
 
-static para_line *single_line(lctx *c, const char *text, const style_class *cls,
+para_line *single_line(lctx *c, const char *text, const style_class *cls,
                               tag_node *tag)
 {
     inline_run r = { INL_TEXT, text, 0, -1, NULL, NULL, NULL, NULL, { 0 }, NULL };
@@ -347,217 +293,6 @@ static void layout_list(lctx *c, block *list, double indent)
      * list like an item). */
     space_before(c, was_in_list ? cls->space_after
                                 : style_class_get(c->st, "body")->space_after);
-}
-
-/* ---- tables ------------------------------------------------------------------- */
-
-bool layout_column_widths(const table_model *t, double avail, double *widths,
-                          double *fixed_total)
-{
-    double fixed = 0, stars = 0;
-    for (int i = 0; i < t->cols; i++) {
-        fixed += t->col_fixed[i];
-        if (t->col_fixed[i] <= 0)
-            stars += t->col_star[i];
-    }
-    *fixed_total = fixed;
-    if (fixed > avail + 0.01) {
-        for (int i = 0; i < t->cols; i++)
-            widths[i] = avail / t->cols;
-        return false;
-    }
-    for (int i = 0; i < t->cols; i++)
-        widths[i] = t->col_fixed[i] > 0 ? t->col_fixed[i]
-                    : stars > 0         ? (avail - fixed) * t->col_star[i] / stars
-                                        : 0;
-    return true;
-}
-
-static double *column_widths(lctx *c, const block *bl, double avail)
-{
-    const table_model *t = bl->table;
-    double *w = arena_alloc_array(c->tmp, (size_t)t->cols, sizeof(double));
-    double fixed;
-    if (!layout_column_widths(t, avail, w, &fixed))
-        diag_add(c->diags, DIAG_ERROR, bl->loc,
-                 "the table is %.1f pt wide but the text area is only %.1f pt",
-                 fixed, avail);
-    return w;
-}
-
-typedef struct cell_set {
-    para_result *pr;
-    const style_class **cls;
-    int paras, cap;
-    double height;
-} cell_set;
-
-static void layout_notes_of(lctx *c, const inline_run *runs);
-
-static void cell_para(lctx *c, const table_cell *cell, const block *p,
-                      const inline_run *runs, double measure, cell_set *out)
-{
-    if (out->paras == out->cap) {
-        int cap = out->cap ? out->cap * 2 : 4;
-        out->pr = arena_grow(c->tmp, out->pr, (size_t)out->paras, (size_t)cap, sizeof *out->pr);
-        out->cls = arena_grow(c->tmp, out->cls, (size_t)out->paras, (size_t)cap,
-                              sizeof *out->cls);
-        out->cap = cap;
-    }
-    style_class *cls = arena_alloc(c->tmp, sizeof *cls);
-    *cls = *p->style;
-    if (cell->align == CELL_RIGHT || cell->align == CELL_CHAR)
-        cls->align = ALIGN_RIGHT;
-    else if (cell->align == CELL_CENTER)
-        cls->align = ALIGN_CENTER;
-    else if (cls->align == ALIGN_JUSTIFY)
-        cls->align = ALIGN_LEFT;
-    layout_notes_of(c, runs);
-    out->pr[out->paras] = para_typeset(&c->pc, runs, cls, p->tag, measure, p->lang, p->loc);
-    out->cls[out->paras] = cls;
-    out->height += out->pr[out->paras].count * cls->leading;
-    out->paras++;
-}
-
-/* A cell's blocks as a flow of paragraphs: list items keep their labels
- * in front of their first paragraph; nothing in a cell is dropped. */
-static void cell_blocks(lctx *c, const table_cell *cell, const block *first,
-                        const char *label, double measure, cell_set *out)
-{
-    for (const block *p = first; p; p = p->next) {
-        if (p->kind == BLK_PARA || p->kind == BLK_HEADING) {
-            const inline_run *runs = p->inlines;
-            if (label) {
-                inline_run *lr = arena_alloc(c->tmp, sizeof *lr);
-                *lr = (inline_run){ INL_TEXT, arena_printf(c->tmp, "%s ", label), 0, -1, NULL,
-                                    NULL, NULL, NULL, p->loc, (inline_run *)p->inlines };
-                runs = lr;
-                label = NULL;
-            }
-            cell_para(c, cell, p, runs, measure, out);
-        } else if (p->kind == BLK_ITEM)
-            cell_blocks(c, cell, p->children, p->label, measure, out);
-        else
-            cell_blocks(c, cell, p->children, label, measure, out);
-    }
-}
-
-static void set_cell(lctx *c, const table_cell *cell, double width, cell_set *out)
-{
-    double pad = c->st->table_cell_padding;
-    memset(out, 0, sizeof *out);
-    out->height = 2 * pad;
-    cell_blocks(c, cell, cell->content, NULL, width - 2 * pad, out);
-}
-
-/* Width of a char-aligned cell's text from its decimal comma to its end
- * (0 without a comma): the cells of a column line up on their commas. */
-static double cell_char_after(lctx *c, const table_cell *cell)
-{
-    const block *p = cell->content;
-    if (cell->align != CELL_CHAR || !p || p->kind != BLK_PARA || p->next)
-        return 0;
-    size_t n = 0;
-    for (const inline_run *r = p->inlines; r; r = r->next)
-        n += r->kind == INL_TEXT ? strlen(r->text) : 0;
-    char *text = arena_alloc(c->tmp, n + 1);
-    for (const inline_run *r = p->inlines; r; r = r->next)
-        if (r->kind == INL_TEXT)
-            strcat(text, r->text);
-    const char *comma = strrchr(text, ',');
-    return comma ? para_text_width(&c->pc, comma, p->style) : 0;
-}
-
-static double *char_columns(lctx *c, const table_model *t)
-{
-    double *after = arena_alloc_array(c->tmp, (size_t)t->cols, sizeof *after);
-    for (int r = 0; r < t->row_count; r++)
-        for (int i = 0; i < t->rows[r].cell_count; i++) {
-            const table_cell *cell = &t->rows[r].cells[i];
-            double w = cell_char_after(c, cell);
-            if (w > after[cell->col_start])
-                after[cell->col_start] = w;
-        }
-    return after;
-}
-
-static void layout_row(lctx *c, const table_model *t, const table_row *row,
-                       const double *colw, const double *char_after, double x0,
-                       bool first_row)
-{
-    double pad = c->st->table_cell_padding;
-    cell_set *sets = arena_alloc_array(c->tmp, (size_t)row->cell_count, sizeof *sets);
-    double height = 0, total_w = 0;
-    for (int i = 0; i < t->cols; i++)
-        total_w += colw[i];
-    for (int i = 0; i < row->cell_count; i++) {
-        const table_cell *cell = &row->cells[i];
-        double w = 0;
-        for (int k = cell->col_start; k <= cell->col_end; k++)
-            w += colw[k];
-        set_cell(c, cell, w, &sets[i]);
-        if (sets[i].height > height)
-            height = sets[i].height;
-    }
-    vbox *v = vbox_new(c);
-    v->height = height;
-    int bg = row->part == ROW_HEAD         ? c->st->table_head_background
-             : row->kind != ROWKIND_NORMAL ? c->st->total_background
-                                           : -1;
-    if (bg >= 0)
-        vbox_rect(c, v, x0, 0, total_w, height, bg);
-    double rule = c->st->table_rule_width;
-    if (first_row || row->kind == ROWKIND_TOTAL)
-        vbox_rule(c, v, x0, 0, total_w, row->kind == ROWKIND_TOTAL ? rule * 2 : rule,
-                  c->st->table_rule_colour);
-    vbox_rule(c, v, x0, height, total_w, rule, c->st->table_rule_colour);
-    for (int i = 0; i < row->cell_count; i++) {
-        double cx = x0;
-        for (int k = 0; k < row->cells[i].col_start; k++)
-            cx += colw[k];
-        if (row->cells[i].align == CELL_CHAR)
-            cx -= char_after[row->cells[i].col_start] - cell_char_after(c, &row->cells[i]);
-        double y = pad;
-        for (int p = 0; p < sets[i].paras; p++) {
-            const para_result *pr = &sets[i].pr[p];
-            double bl = line_baseline(pr, sets[i].cls[p]->leading);
-            for (int l = 0; l < pr->count; l++) {
-                vbox_add_line(c, v, &pr->lines[l], cx + pad, y + bl);
-                y += sets[i].cls[p]->leading;
-            }
-        }
-    }
-}
-
-static void layout_table(lctx *c, block *bl, double indent)
-{
-    table_model *t = bl->table;
-    double *colw = column_widths(c, bl, c->measure - indent);
-    double *char_after = char_columns(c, t);
-    space_before(c, style_class_get(c->st, "body")->space_after);
-    int head_first = -1, head_count = 0;
-    bool first = true;
-    for (int r = 0; r < t->row_count; r++) {
-        const table_row *row = &t->rows[r];
-        int index = c->vl->count;
-        if (row->part == ROW_HEAD && head_first < 0)
-            head_first = index;
-        if (row->part == ROW_HEAD)
-            head_count++;
-        /* The header rows stay with the first body row. */
-        if (!first && (row->part == ROW_HEAD || (head_count && r == head_count)))
-            c->keep_next = true;
-        layout_row(c, t, row, colw, char_after, indent, first);
-        vbox *v = c->vl->v[index];
-        if (first)
-            v->anchor = bl;
-        if (row->part != ROW_HEAD && head_count) {
-            v->header_first = head_first;
-            v->header_count = head_count;
-        }
-        first = false;
-    }
-    c->pending_space = style_class_get(c->st, "body")->space_after * 1.5;
 }
 
 /* ---- images ---------------------------------------------------------------- */
@@ -634,7 +369,7 @@ static void layout_footnote_body(lctx *c, block *note)
     c->break_next = saved_break;
 }
 
-static void layout_notes_of(lctx *c, const inline_run *runs)
+void layout_notes_of(lctx *c, const inline_run *runs)
 {
     for (const inline_run *r = runs; r; r = r->next)
         if (r->kind == INL_NOTEREF && r->note)
@@ -686,425 +421,6 @@ static void layout_blocks(lctx *c, block *first, double indent)
 {
     for (block *b = first; b; b = b->next)
         layout_one(c, b, indent);
-}
-
-/* ---- pagination ------------------------------------------------------------- */
-
-static page *new_page(lctx *c, const style_master *m)
-{
-    layout_result *r = c->res;
-    if (r->page_count == r->page_cap) {
-        int cap = r->page_cap ? r->page_cap * 2 : 64;
-        r->pages = arena_grow(c->a, r->pages, (size_t)r->page_count, (size_t)cap,
-                              sizeof *r->pages);
-        r->page_cap = cap;
-    }
-    page *p = &r->pages[r->page_count++];
-    memset(p, 0, sizeof *p);
-    if (c->progress && r->page_count % 50 == 0)
-        c->progress(r->page_count);
-    p->master = m;
-    p->number = r->page_count;
-    if (m->background >= 0) {
-        page_item *bg = page_add_item(c->a, p, ITEM_RECT);
-        bg->w = m->width;
-        bg->h = m->height;
-        bg->fill = m->background;
-        bg->artifact = true;
-    }
-    if (m->band_colour >= 0 && m->band_height > 0) {
-        page_item *band = page_add_item(c->a, p, ITEM_RECT);
-        band->w = m->width;
-        band->h = m->band_height;
-        band->fill = m->band_colour;
-        band->artifact = true;
-    }
-    return p;
-}
-
-static void page_reserve(arena *a, page *p, int more)
-{
-    if (p->count + more <= p->cap)
-        return;
-    p->items = arena_grow(a, p->items, (size_t)p->count, (size_t)(p->count + more),
-                          sizeof *p->items);
-    p->cap = p->count + more;
-}
-
-page_item *page_add_item(arena *a, page *p, item_kind kind)
-{
-    return item_append(a, &p->items, &p->count, &p->cap, kind);
-}
-
-static double notes_height(lctx *c, const vbox *v)
-{
-    double h = 0;
-    for (int i = 0; i < v->note_count; i++) {
-        const vlist *nl = &c->notes[v->notes[i]->number - 1];
-        for (int k = 0; k < nl->count; k++)
-            h += nl->v[k]->height + (k ? nl->v[k]->space_before : 0);
-    }
-    return h;
-}
-
-static void place_items(lctx *c, page *p, const page_item *items, int count,
-                        double x, double y, bool artifact)
-{
-    for (int i = 0; i < count; i++) {
-        page_item *it = page_add_item(c->a, p, items[i].kind);
-        *it = items[i];
-        it->x += x;
-        it->y += y;
-        if (artifact) {
-            it->artifact = true;
-            it->tag = NULL;
-            if (it->kind == ITEM_LINK)
-                it->kind = ITEM_RULE, it->line_width = 0, it->stroke = -1;
-        }
-    }
-}
-
-static void place_vbox(lctx *c, page *p, const vbox *v, double x0, double y,
-                       bool artifact)
-{
-    place_items(c, p, v->items, v->count, x0, y, artifact);
-    if (v->line)
-        place_items(c, p, v->line->items, v->line->count, x0 + v->line_x, y + v->line_y,
-                    artifact);
-    if (v->anchor && !artifact) {
-        if (v->anchor->page != p->number)
-            c->anchor_changes++;
-        v->anchor->page = p->number;
-        v->anchor->page_y = y;
-    }
-    if (v->outline_title && !artifact) {
-        layout_result *r = c->res;
-        if (r->outline_count == r->outline_cap) {
-            int cap = r->outline_cap ? r->outline_cap * 2 : 32;
-            r->outline = arena_grow(c->a, r->outline, (size_t)r->outline_count,
-                                    (size_t)cap, sizeof *r->outline);
-            r->outline_cap = cap;
-        }
-        r->outline[r->outline_count++] =
-            (outline_entry){ v->outline_title, v->outline_level, p->number, y };
-    }
-}
-
-/* With facing pages, even (left-hand) pages mirror the margins. */
-static double frame_left(const lctx *c, const style_master *m, int number)
-{
-    return c->st->facing_pages && number % 2 == 0 ? m->margin_outer : m->margin_inner;
-}
-
-static double frame_height(const style_master *m)
-{
-    return m->height - m->margin_top - m->margin_bottom;
-}
-
-/* How many vboxes from i fill one page, honouring keeps and footnotes. */
-/* Footnote lines waiting for room at the foot of a page, in order. */
-typedef struct note_queue {
-    const vbox **lines;
-    int count, cap;
-} note_queue;
-
-static void queue_push(lctx *c, note_queue *q, const vbox *v)
-{
-    if (q->count == q->cap) {
-        int cap = q->cap ? q->cap * 2 : 32;
-        q->lines = arena_grow(c->tmp, q->lines, (size_t)q->count, (size_t)cap, sizeof *q->lines);
-        q->cap = cap;
-    }
-    q->lines[q->count++] = v;
-}
-
-/* Places queued footnote lines above the page's bottom edge while they fit
- * in room; the rest stays queued for the next page. */
-static void place_notes(lctx *c, page *p, note_queue *q, double x0, double bottom,
-                        double room)
-{
-    double gap = 8, used = 0;
-    int n = 0;
-    while (n < q->count && used + q->lines[n]->height + (n ? q->lines[n]->space_before : 0) +
-                                   gap <= room + 0.01)
-        used += q->lines[n]->height + (n ? q->lines[n]->space_before : 0), n++;
-    if (n == 0 && q->count && room > 0 && room >= q->lines[0]->height)
-        n = 1, used = q->lines[0]->height;
-    if (n == 0)
-        return;
-    double y = bottom - used;
-    page_item *rule = page_add_item(c->a, p, ITEM_RULE);
-    rule->x = (float)x0;
-    rule->y = (float)(y - gap / 2);
-    rule->w = (float)(0.3 * c->measure);
-    rule->line_width = (float)c->st->footnote_rule_width;
-    rule->stroke = (int16_t)c->st->table_rule_colour;
-    rule->artifact = true;
-    for (int k = 0; k < n; k++) {
-        if (k)
-            y += q->lines[k]->space_before;
-        place_vbox(c, p, q->lines[k], x0, y, false);
-        y += q->lines[k]->height;
-    }
-    memmove(q->lines, q->lines + n, (size_t)(q->count - n) * sizeof *q->lines);
-    q->count -= n;
-}
-
-static double queue_height(const note_queue *q, double limit)
-{
-    double h = 0;
-    for (int k = 0; k < q->count && h < limit; k++)
-        h += q->lines[k]->height + (k ? q->lines[k]->space_before : 0);
-    return h < limit ? h : limit;
-}
-
-/* Where the next vbox starts below y (relative to the frame top): after
- * its space, and on the baseline grid when its class asks for it. */
-static double next_top(const lctx *c, const vbox *v, double y, bool first)
-{
-    double top = y + (first ? 0 : v->space_before);
-    double grid = c->st->baseline_grid;
-    if (v->on_grid && grid > 0) {
-        double snapped = ceil(top / grid - 1e-6) * grid;
-        top = snapped;
-    }
-    return top;
-}
-
-static int fill_page(lctx *c, const vlist *vl, int i, double avail, double head_h)
-{
-    double y = head_h, notes = 0;
-    int j;
-    for (j = i; j < vl->count; j++) {
-        const vbox *v = vl->v[j];
-        if (j > i && v->break_before)
-            break;
-        double sb = next_top(c, v, y, j == i) - y;
-        double nh = notes_height(c, v);
-        double sep = (notes == 0 && nh > 0) ? 8 : 0;
-        /* The first vbox always goes: its notes may continue overleaf. */
-        if (j > i && y + sb + v->height + notes + nh + sep > avail) {
-            int k = j;
-            while (k > i && vl->v[k]->keep_with_prev)
-                k--;
-            return k > i ? k : j;
-        }
-        y += sb + v->height;
-        notes += nh + sep;
-    }
-    return j;
-}
-
-static para_line *single_line(lctx *c, const char *text, const style_class *cls,
-                              tag_node *tag);
-
-/* Facing pages: a workstream opens on a right-hand page; the left page
- * before it, when needed, says it is blank on purpose. */
-static void blank_page(lctx *c)
-{
-    page *p = new_page(c, style_master_get(c->st, "continuation"));
-    const char *text = c->st->strings.blank_page;
-    if (!text || !*text)
-        return;
-    const style_class *cls = style_class_get(c->st, "footer");
-    para_line *ln = single_line(c, text, cls, NULL);
-    if (!ln)
-        return;
-    const style_master *m = p->master;
-    double x = (m->width - ln->width) / 2, y = m->height / 2;
-    for (int i = 0; i < ln->count; i++) {
-        page_item *it = page_add_item(c->a, p, ln->items[i].kind);
-        *it = ln->items[i];
-        it->x += x;
-        it->y += y;
-        it->artifact = true;
-        it->tag = NULL;
-    }
-}
-
-static double repeated_header_height(const vlist *vl, const vbox *v, int i)
-{
-    if (v->header_count <= 0 || i <= v->header_first + v->header_count)
-        return 0;
-    double h = 0;
-    for (int k = 0; k < v->header_count; k++)
-        h += vl->v[v->header_first + k]->height;
-    return h;
-}
-
-static void paginate(lctx *c, const vlist *vl, const style_master *first,
-                     const style_master *cont)
-{
-    const char *current_ws = c->workstream;
-    note_queue queue = { NULL, 0, 0 };
-    int i = 0;
-    while (i < vl->count || queue.count) {
-        if (i >= vl->count) {
-            /* Footnotes still to place continue on a page of their own. */
-            page *p = new_page(c, cont);
-            p->workstream = current_ws;
-            int before = queue.count;
-            place_notes(c, p, &queue, frame_left(c, cont, p->number),
-                        cont->margin_top + frame_height(cont), frame_height(cont));
-            if (queue.count == before) /* taller than a page: never loop */
-                queue.count = 0;
-            continue;
-        }
-        if (c->res->page_count >= LAYOUT_MAX_PAGES) {
-            diag_add(c->diags, DIAG_ERROR, (src_loc){ c->doc->source_file, 0, 0 },
-                     "the document needs more than %d pages", LAYOUT_MAX_PAGES);
-            return;
-        }
-        const vbox *v0 = vl->v[i];
-        const style_master *m = v0->break_before && v0->master ? v0->master
-                                : i == 0                       ? first
-                                                               : cont;
-        if (c->st->facing_pages && v0->break_before && c->res->page_count % 2 == 1)
-            blank_page(c);
-        page *p = new_page(c, m);
-        double x0 = frame_left(c, m, p->number), top = m->margin_top,
-               avail = frame_height(m);
-        double head_h = repeated_header_height(vl, v0, i);
-        /* Footnotes carried over from the last page take their room first. */
-        double carried = queue_height(&queue, avail / 2);
-        int end = fill_page(c, vl, i, avail - carried - (carried > 0 ? 8 : 0), head_h);
-        double y = top;
-        if (head_h > 0)
-            for (int k = 0; k < v0->header_count; k++) {
-                const vbox *h = vl->v[v0->header_first + k];
-                place_vbox(c, p, h, x0, y, true);
-                y += h->height;
-            }
-        /* Room for this page's items at once: no growth garbage. */
-        int needed = 24;
-        for (int k = i; k < end; k++)
-            needed += vl->v[k]->count + (vl->v[k]->line ? vl->v[k]->line->count : 0);
-        page_reserve(c->a, p, needed);
-        for (int k = i; k < end; k++) {
-            const vbox *v = vl->v[k];
-            if (v->workstream)
-                current_ws = v->workstream;
-            y = top + next_top(c, v, y - top, k == i);
-            place_vbox(c, p, v, x0, y, false);
-            y += v->height;
-            for (int n = 0; n < v->note_count; n++) {
-                const vlist *nl = &c->notes[v->notes[n]->number - 1];
-                for (int l = 0; l < nl->count; l++)
-                    queue_push(c, &queue, nl->v[l]);
-            }
-        }
-        p->workstream = current_ws;
-        place_notes(c, p, &queue, x0, top + avail, top + avail - y);
-        i = end;
-    }
-    c->workstream = current_ws;
-}
-
-/* ---- headers, footers, cover, contents ------------------------------------ */
-
-static const char *expand_fields(lctx *c, const char *tpl, const page *p, int pages)
-{
-    if (!tpl || !*tpl)
-        return NULL;
-    const document *d = c->doc;
-    char *out = arena_strdup(c->a, "");
-    for (const char *s = tpl; *s;) {
-        const char *open = strchr(s, '{');
-        const char *close = open ? strchr(open, '}') : NULL;
-        if (!open || !close) {
-            out = arena_printf(c->a, "%s%s", out, s);
-            break;
-        }
-        out = arena_printf(c->a, "%s%.*s", out, (int)(open - s), s);
-        size_t n = (size_t)(close - open - 1);
-        const char *v = "";
-        char num[16];
-        if (n == 5 && !strncmp(open + 1, "title", 5))
-            v = d->title;
-        else if (n == 10 && !strncmp(open + 1, "workstream", 10))
-            v = p->workstream ? p->workstream : "";
-        else if (n == 4 && !strncmp(open + 1, "page", 4))
-            snprintf(num, sizeof num, "%d", p->number), v = num;
-        else if (n == 5 && !strncmp(open + 1, "pages", 5))
-            snprintf(num, sizeof num, "%d", pages), v = num;
-        else if (n == 4 && !strncmp(open + 1, "date", 4))
-            v = d->pubdate ? d->pubdate : "";
-        else if (n == 12 && !strncmp(open + 1, "organisation", 12))
-            v = d->organisation ? d->organisation : "";
-        out = arena_printf(c->a, "%s%s", out, v);
-        s = close + 1;
-    }
-    return *out ? out : NULL;
-}
-
-static void place_field(lctx *c, page *p, const char *text, const char *cls_name,
-                        double y, int align)
-{
-    if (!text)
-        return;
-    const style_master *m = p->master;
-    const style_class *cls = style_class_get(c->st, cls_name);
-    para_line *ln = single_line(c, text, cls, NULL);
-    if (!ln)
-        return;
-    double left = frame_left(c, m, p->number),
-           width = m->width - m->margin_inner - m->margin_outer;
-    double x = align == ALIGN_RIGHT    ? left + width - ln->width
-               : align == ALIGN_CENTER ? left + (width - ln->width) / 2
-                                       : left;
-    for (int i = 0; i < ln->count; i++) {
-        page_item *it = page_add_item(c->a, p, ln->items[i].kind);
-        *it = ln->items[i];
-        it->x += x;
-        it->y += y;
-        it->artifact = true;
-        it->tag = NULL;
-    }
-}
-
-/* The printer's slug line, below the trimmed page and its bleed. */
-static void place_slug(lctx *c, page *p, int pages)
-{
-    const style_print *pr = &c->st->print;
-    const char *text = expand_fields(c, pr->slug, p, pages);
-    if (!text)
-        return;
-    para_line *ln = single_line(c, text, style_class_get(c->st, "footer"), NULL);
-    if (!ln)
-        return;
-    double y = p->master->height + pr->bleed + pr->crop_offset + pr->crop_length * 0.7;
-    double x = pr->crop_length;
-    for (int i = 0; i < ln->count; i++) {
-        page_item *it = page_add_item(c->a, p, ln->items[i].kind);
-        *it = ln->items[i];
-        it->x += x;
-        it->y += y;
-        it->artifact = true;
-        it->tag = NULL;
-    }
-}
-
-static void running_heads(lctx *c)
-{
-    int pages = c->res->page_count;
-    for (int i = 0; i < pages; i++) {
-        page *p = &c->res->pages[i];
-        const style_master *m = p->master;
-        /* Left-hand pages mirror the running heads: folios stay outside. */
-        bool mirror = c->st->facing_pages && p->number % 2 == 0;
-        int left = mirror ? ALIGN_RIGHT : ALIGN_LEFT, right = mirror ? ALIGN_LEFT : ALIGN_RIGHT;
-        place_field(c, p, expand_fields(c, m->header_left, p, pages), "header",
-                    m->header_offset, left);
-        place_field(c, p, expand_fields(c, m->header_right, p, pages), "header",
-                    m->header_offset, right);
-        double fy = m->height - m->footer_offset;
-        place_field(c, p, expand_fields(c, m->footer_left, p, pages), "footer", fy, left);
-        place_field(c, p, expand_fields(c, m->footer_center, p, pages), "footer", fy,
-                    ALIGN_CENTER);
-        place_field(c, p, expand_fields(c, m->footer_right, p, pages), "footer", fy, right);
-        if (c->print)
-            place_slug(c, p, pages);
-    }
 }
 
 static inline_run *text_run(lctx *c, const char *text)

@@ -1,0 +1,93 @@
+/* layout_internal — what the layout stage's files share.
+ *
+ * Owns nothing: the types of the vertical list (vbox, vlist) and of one
+ * layout run (lctx), and the functions the stage's three files call across:
+ * layout.c (the vertical list, text, lists, images, cover, contents,
+ * layout_document), layout_table.c (CALS tables) and paginate.c (pages,
+ * footnotes, running heads). Nothing outside src/layout*.c and
+ * src/paginate.c includes it.
+ */
+#ifndef KCVS_LAYOUT_INTERNAL_H
+#define KCVS_LAYOUT_INTERNAL_H
+
+#include "layout.h"
+
+enum { LAYOUT_MAX_PASSES = 4, LAYOUT_MAX_PAGES = 100000 };
+
+typedef struct vbox {
+    double height, space_before;
+    bool keep_with_prev, break_before;
+    const style_master *master;   /* of the page a forced break starts */
+    const char *workstream;       /* running header from here on */
+    page_item *items;             /* relative to the frame's left, box top */
+    int count, cap;
+    para_line *line;              /* a line set in place, not copied */
+    double line_x, line_y;
+    block *anchor;
+    const char *outline_title;
+    int outline_level;
+    block *notes[4];
+    int note_count;
+    int header_first, header_count; /* table header rows to repeat */
+    double first_baseline;
+    bool on_grid;                 /* its top snaps to the baseline grid */
+} vbox;
+
+typedef struct vlist {
+    vbox **v;
+    int count, cap;
+} vlist;
+
+typedef struct lctx {
+    arena *a;        /* the document's: pages, tags, outline */
+    arena *tmp;      /* the layout's own: vboxes and lines, freed at its end */
+    document *doc;
+    const style *st;
+    diag_list *diags;
+    para_ctx pc;
+    vlist *vl;
+    double pending_space;
+    bool keep_next;
+    bool break_next;
+    const style_master *break_master;
+    const char *workstream;
+    double measure;
+    double frame_height;
+    vlist *notes;            /* laid-out footnotes, by number - 1 */
+    int toc_link_base;
+    int anchor_changes;
+    layout_result *res;
+    bool in_list;
+    bool print;
+    bool require_alt;
+    double image_share;      /* the most of the frame's height an image takes */
+    void (*progress)(int pages);
+} lctx;
+
+/* layout.c: the vertical list */
+vbox *vbox_new(lctx *c);
+page_item *item_append(arena *a, page_item **items, int *count, int *cap,
+                       item_kind kind);
+page_item *vbox_item(lctx *c, vbox *v, item_kind kind);
+void vbox_add_line(lctx *c, vbox *v, para_line *ln, double x0, double baseline);
+page_item *vbox_rect(lctx *c, vbox *v, double x, double y, double w, double h,
+                     int fill);
+void vbox_rule(lctx *c, vbox *v, double x, double y, double w, double width,
+               int colour);
+void space_before(lctx *c, double space);
+double line_baseline(const para_result *pr, double leading);
+para_line *single_line(lctx *c, const char *text, const style_class *cls,
+                       tag_node *tag);
+void layout_notes_of(lctx *c, const inline_run *runs);
+
+/* layout_table.c */
+void layout_table(lctx *c, block *bl, double indent);
+
+/* paginate.c */
+page *new_page(lctx *c, const style_master *m);
+void paginate(lctx *c, const vlist *vl, const style_master *first,
+              const style_master *cont);
+void running_heads(lctx *c);
+double frame_height(const style_master *m);
+
+#endif

@@ -1,0 +1,224 @@
+/* layout_table — CALS tables in the vertical list.
+ *
+ * Owns: column widths (absolute and proportional colwidths), cells set as
+ * paragraphs (lists and footnotes inside cells too), alignment (left,
+ * right, center, char on the decimal comma), one vbox per row with its
+ * background and rules, and the header rows that pagination repeats.
+ * Failure: a table wider than the text area is an error with file:line.
+ */
+#include "layout_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- tables ------------------------------------------------------------------- */
+
+bool layout_column_widths(const table_model *t, double avail, double *widths,
+                          double *fixed_total)
+{
+    double fixed = 0, stars = 0;
+    for (int i = 0; i < t->cols; i++) {
+        fixed += t->col_fixed[i];
+        if (t->col_fixed[i] <= 0)
+            stars += t->col_star[i];
+    }
+    *fixed_total = fixed;
+    if (fixed > avail + 0.01) {
+        for (int i = 0; i < t->cols; i++)
+            widths[i] = avail / t->cols;
+        return false;
+    }
+    for (int i = 0; i < t->cols; i++)
+        widths[i] = t->col_fixed[i] > 0 ? t->col_fixed[i]
+                    : stars > 0         ? (avail - fixed) * t->col_star[i] / stars
+                                        : 0;
+    return true;
+}
+
+static double *column_widths(lctx *c, const block *bl, double avail)
+{
+    const table_model *t = bl->table;
+    double *w = arena_alloc_array(c->tmp, (size_t)t->cols, sizeof(double));
+    double fixed;
+    if (!layout_column_widths(t, avail, w, &fixed))
+        diag_add(c->diags, DIAG_ERROR, bl->loc,
+                 "the table is %.1f pt wide but the text area is only %.1f pt",
+                 fixed, avail);
+    return w;
+}
+
+typedef struct cell_set {
+    para_result *pr;
+    const style_class **cls;
+    int paras, cap;
+    double height;
+} cell_set;
+
+void layout_notes_of(lctx *c, const inline_run *runs);
+
+static void cell_para(lctx *c, const table_cell *cell, const block *p,
+                      const inline_run *runs, double measure, cell_set *out)
+{
+    if (out->paras == out->cap) {
+        int cap = out->cap ? out->cap * 2 : 4;
+        out->pr = arena_grow(c->tmp, out->pr, (size_t)out->paras, (size_t)cap, sizeof *out->pr);
+        out->cls = arena_grow(c->tmp, out->cls, (size_t)out->paras, (size_t)cap,
+                              sizeof *out->cls);
+        out->cap = cap;
+    }
+    style_class *cls = arena_alloc(c->tmp, sizeof *cls);
+    *cls = *p->style;
+    if (cell->align == CELL_RIGHT || cell->align == CELL_CHAR)
+        cls->align = ALIGN_RIGHT;
+    else if (cell->align == CELL_CENTER)
+        cls->align = ALIGN_CENTER;
+    else if (cls->align == ALIGN_JUSTIFY)
+        cls->align = ALIGN_LEFT;
+    layout_notes_of(c, runs);
+    out->pr[out->paras] = para_typeset(&c->pc, runs, cls, p->tag, measure, p->lang, p->loc);
+    out->cls[out->paras] = cls;
+    out->height += out->pr[out->paras].count * cls->leading;
+    out->paras++;
+}
+
+/* A cell's blocks as a flow of paragraphs: list items keep their labels
+ * in front of their first paragraph; nothing in a cell is dropped. */
+static void cell_blocks(lctx *c, const table_cell *cell, const block *first,
+                        const char *label, double measure, cell_set *out)
+{
+    for (const block *p = first; p; p = p->next) {
+        if (p->kind == BLK_PARA || p->kind == BLK_HEADING) {
+            const inline_run *runs = p->inlines;
+            if (label) {
+                inline_run *lr = arena_alloc(c->tmp, sizeof *lr);
+                *lr = (inline_run){ INL_TEXT, arena_printf(c->tmp, "%s ", label), 0, -1, NULL,
+                                    NULL, NULL, NULL, p->loc, (inline_run *)p->inlines };
+                runs = lr;
+                label = NULL;
+            }
+            cell_para(c, cell, p, runs, measure, out);
+        } else if (p->kind == BLK_ITEM)
+            cell_blocks(c, cell, p->children, p->label, measure, out);
+        else
+            cell_blocks(c, cell, p->children, label, measure, out);
+    }
+}
+
+static void set_cell(lctx *c, const table_cell *cell, double width, cell_set *out)
+{
+    double pad = c->st->table_cell_padding;
+    memset(out, 0, sizeof *out);
+    out->height = 2 * pad;
+    cell_blocks(c, cell, cell->content, NULL, width - 2 * pad, out);
+}
+
+/* Width of a char-aligned cell's text from its decimal comma to its end
+ * (0 without a comma): the cells of a column line up on their commas. */
+static double cell_char_after(lctx *c, const table_cell *cell)
+{
+    const block *p = cell->content;
+    if (cell->align != CELL_CHAR || !p || p->kind != BLK_PARA || p->next)
+        return 0;
+    size_t n = 0;
+    for (const inline_run *r = p->inlines; r; r = r->next)
+        n += r->kind == INL_TEXT ? strlen(r->text) : 0;
+    char *text = arena_alloc(c->tmp, n + 1);
+    for (const inline_run *r = p->inlines; r; r = r->next)
+        if (r->kind == INL_TEXT)
+            strcat(text, r->text);
+    const char *comma = strrchr(text, ',');
+    return comma ? para_text_width(&c->pc, comma, p->style) : 0;
+}
+
+static double *char_columns(lctx *c, const table_model *t)
+{
+    double *after = arena_alloc_array(c->tmp, (size_t)t->cols, sizeof *after);
+    for (int r = 0; r < t->row_count; r++)
+        for (int i = 0; i < t->rows[r].cell_count; i++) {
+            const table_cell *cell = &t->rows[r].cells[i];
+            double w = cell_char_after(c, cell);
+            if (w > after[cell->col_start])
+                after[cell->col_start] = w;
+        }
+    return after;
+}
+
+static void layout_row(lctx *c, const table_model *t, const table_row *row,
+                       const double *colw, const double *char_after, double x0,
+                       bool first_row)
+{
+    double pad = c->st->table_cell_padding;
+    cell_set *sets = arena_alloc_array(c->tmp, (size_t)row->cell_count, sizeof *sets);
+    double height = 0, total_w = 0;
+    for (int i = 0; i < t->cols; i++)
+        total_w += colw[i];
+    for (int i = 0; i < row->cell_count; i++) {
+        const table_cell *cell = &row->cells[i];
+        double w = 0;
+        for (int k = cell->col_start; k <= cell->col_end; k++)
+            w += colw[k];
+        set_cell(c, cell, w, &sets[i]);
+        if (sets[i].height > height)
+            height = sets[i].height;
+    }
+    vbox *v = vbox_new(c);
+    v->height = height;
+    int bg = row->part == ROW_HEAD         ? c->st->table_head_background
+             : row->kind != ROWKIND_NORMAL ? c->st->total_background
+                                           : -1;
+    if (bg >= 0)
+        vbox_rect(c, v, x0, 0, total_w, height, bg);
+    double rule = c->st->table_rule_width;
+    if (first_row || row->kind == ROWKIND_TOTAL)
+        vbox_rule(c, v, x0, 0, total_w, row->kind == ROWKIND_TOTAL ? rule * 2 : rule,
+                  c->st->table_rule_colour);
+    vbox_rule(c, v, x0, height, total_w, rule, c->st->table_rule_colour);
+    for (int i = 0; i < row->cell_count; i++) {
+        double cx = x0;
+        for (int k = 0; k < row->cells[i].col_start; k++)
+            cx += colw[k];
+        if (row->cells[i].align == CELL_CHAR)
+            cx -= char_after[row->cells[i].col_start] - cell_char_after(c, &row->cells[i]);
+        double y = pad;
+        for (int p = 0; p < sets[i].paras; p++) {
+            const para_result *pr = &sets[i].pr[p];
+            double bl = line_baseline(pr, sets[i].cls[p]->leading);
+            for (int l = 0; l < pr->count; l++) {
+                vbox_add_line(c, v, &pr->lines[l], cx + pad, y + bl);
+                y += sets[i].cls[p]->leading;
+            }
+        }
+    }
+}
+
+void layout_table(lctx *c, block *bl, double indent)
+{
+    table_model *t = bl->table;
+    double *colw = column_widths(c, bl, c->measure - indent);
+    double *char_after = char_columns(c, t);
+    space_before(c, style_class_get(c->st, "body")->space_after);
+    int head_first = -1, head_count = 0;
+    bool first = true;
+    for (int r = 0; r < t->row_count; r++) {
+        const table_row *row = &t->rows[r];
+        int index = c->vl->count;
+        if (row->part == ROW_HEAD && head_first < 0)
+            head_first = index;
+        if (row->part == ROW_HEAD)
+            head_count++;
+        /* The header rows stay with the first body row. */
+        if (!first && (row->part == ROW_HEAD || (head_count && r == head_count)))
+            c->keep_next = true;
+        layout_row(c, t, row, colw, char_after, indent, first);
+        vbox *v = c->vl->v[index];
+        if (first)
+            v->anchor = bl;
+        if (row->part != ROW_HEAD && head_count) {
+            v->header_first = head_first;
+            v->header_count = head_count;
+        }
+        first = false;
+    }
+    c->pending_space = style_class_get(c->st, "body")->space_after * 1.5;
+}

@@ -1,0 +1,432 @@
+/* paginate — the vertical list onto pages (part of the layout stage).
+ *
+ * Owns: page frames from the masters (mirrored on facing pages), filling
+ * pages while honouring keeps, widows, orphans, the baseline grid and
+ * forced breaks, footnotes at the foot of the page of their mark (carried
+ * over when they do not fit), repeated table headers, blank left pages,
+ * running heads and folios, the printer's slug line and the outline.
+ */
+#include "layout_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- pagination ------------------------------------------------------------- */
+
+page *new_page(lctx *c, const style_master *m)
+{
+    layout_result *r = c->res;
+    if (r->page_count == r->page_cap) {
+        int cap = r->page_cap ? r->page_cap * 2 : 64;
+        r->pages = arena_grow(c->a, r->pages, (size_t)r->page_count, (size_t)cap,
+                              sizeof *r->pages);
+        r->page_cap = cap;
+    }
+    page *p = &r->pages[r->page_count++];
+    memset(p, 0, sizeof *p);
+    if (c->progress && r->page_count % 50 == 0)
+        c->progress(r->page_count);
+    p->master = m;
+    p->number = r->page_count;
+    if (m->background >= 0) {
+        page_item *bg = page_add_item(c->a, p, ITEM_RECT);
+        bg->w = m->width;
+        bg->h = m->height;
+        bg->fill = m->background;
+        bg->artifact = true;
+    }
+    if (m->band_colour >= 0 && m->band_height > 0) {
+        page_item *band = page_add_item(c->a, p, ITEM_RECT);
+        band->w = m->width;
+        band->h = m->band_height;
+        band->fill = m->band_colour;
+        band->artifact = true;
+    }
+    return p;
+}
+
+static void page_reserve(arena *a, page *p, int more)
+{
+    if (p->count + more <= p->cap)
+        return;
+    p->items = arena_grow(a, p->items, (size_t)p->count, (size_t)(p->count + more),
+                          sizeof *p->items);
+    p->cap = p->count + more;
+}
+
+page_item *page_add_item(arena *a, page *p, item_kind kind)
+{
+    return item_append(a, &p->items, &p->count, &p->cap, kind);
+}
+
+static double notes_height(lctx *c, const vbox *v)
+{
+    double h = 0;
+    for (int i = 0; i < v->note_count; i++) {
+        const vlist *nl = &c->notes[v->notes[i]->number - 1];
+        for (int k = 0; k < nl->count; k++)
+            h += nl->v[k]->height + (k ? nl->v[k]->space_before : 0);
+    }
+    return h;
+}
+
+static void place_items(lctx *c, page *p, const page_item *items, int count,
+                        double x, double y, bool artifact)
+{
+    for (int i = 0; i < count; i++) {
+        page_item *it = page_add_item(c->a, p, items[i].kind);
+        *it = items[i];
+        it->x += x;
+        it->y += y;
+        if (artifact) {
+            it->artifact = true;
+            it->tag = NULL;
+            if (it->kind == ITEM_LINK)
+                it->kind = ITEM_RULE, it->line_width = 0, it->stroke = -1;
+        }
+    }
+}
+
+static void place_vbox(lctx *c, page *p, const vbox *v, double x0, double y,
+                       bool artifact)
+{
+    place_items(c, p, v->items, v->count, x0, y, artifact);
+    if (v->line)
+        place_items(c, p, v->line->items, v->line->count, x0 + v->line_x, y + v->line_y,
+                    artifact);
+    if (v->anchor && !artifact) {
+        if (v->anchor->page != p->number)
+            c->anchor_changes++;
+        v->anchor->page = p->number;
+        v->anchor->page_y = y;
+    }
+    if (v->outline_title && !artifact) {
+        layout_result *r = c->res;
+        if (r->outline_count == r->outline_cap) {
+            int cap = r->outline_cap ? r->outline_cap * 2 : 32;
+            r->outline = arena_grow(c->a, r->outline, (size_t)r->outline_count,
+                                    (size_t)cap, sizeof *r->outline);
+            r->outline_cap = cap;
+        }
+        r->outline[r->outline_count++] =
+            (outline_entry){ v->outline_title, v->outline_level, p->number, y };
+    }
+}
+
+/* With facing pages, even (left-hand) pages mirror the margins. */
+static double frame_left(const lctx *c, const style_master *m, int number)
+{
+    return c->st->facing_pages && number % 2 == 0 ? m->margin_outer : m->margin_inner;
+}
+
+double frame_height(const style_master *m)
+{
+    return m->height - m->margin_top - m->margin_bottom;
+}
+
+/* How many vboxes from i fill one page, honouring keeps and footnotes. */
+/* Footnote lines waiting for room at the foot of a page, in order. */
+typedef struct note_queue {
+    const vbox **lines;
+    int count, cap;
+} note_queue;
+
+static void queue_push(lctx *c, note_queue *q, const vbox *v)
+{
+    if (q->count == q->cap) {
+        int cap = q->cap ? q->cap * 2 : 32;
+        q->lines = arena_grow(c->tmp, q->lines, (size_t)q->count, (size_t)cap, sizeof *q->lines);
+        q->cap = cap;
+    }
+    q->lines[q->count++] = v;
+}
+
+/* Places queued footnote lines above the page's bottom edge while they fit
+ * in room; the rest stays queued for the next page. */
+static void place_notes(lctx *c, page *p, note_queue *q, double x0, double bottom,
+                        double room)
+{
+    double gap = 8, used = 0;
+    int n = 0;
+    while (n < q->count && used + q->lines[n]->height + (n ? q->lines[n]->space_before : 0) +
+                                   gap <= room + 0.01)
+        used += q->lines[n]->height + (n ? q->lines[n]->space_before : 0), n++;
+    if (n == 0 && q->count && room > 0 && room >= q->lines[0]->height)
+        n = 1, used = q->lines[0]->height;
+    if (n == 0)
+        return;
+    double y = bottom - used;
+    page_item *rule = page_add_item(c->a, p, ITEM_RULE);
+    rule->x = (float)x0;
+    rule->y = (float)(y - gap / 2);
+    rule->w = (float)(0.3 * c->measure);
+    rule->line_width = (float)c->st->footnote_rule_width;
+    rule->stroke = (int16_t)c->st->table_rule_colour;
+    rule->artifact = true;
+    for (int k = 0; k < n; k++) {
+        if (k)
+            y += q->lines[k]->space_before;
+        place_vbox(c, p, q->lines[k], x0, y, false);
+        y += q->lines[k]->height;
+    }
+    memmove(q->lines, q->lines + n, (size_t)(q->count - n) * sizeof *q->lines);
+    q->count -= n;
+}
+
+static double queue_height(const note_queue *q, double limit)
+{
+    double h = 0;
+    for (int k = 0; k < q->count && h < limit; k++)
+        h += q->lines[k]->height + (k ? q->lines[k]->space_before : 0);
+    return h < limit ? h : limit;
+}
+
+/* Where the next vbox starts below y (relative to the frame top): after
+ * its space, and on the baseline grid when its class asks for it. */
+static double next_top(const lctx *c, const vbox *v, double y, bool first)
+{
+    double top = y + (first ? 0 : v->space_before);
+    double grid = c->st->baseline_grid;
+    if (v->on_grid && grid > 0) {
+        double snapped = ceil(top / grid - 1e-6) * grid;
+        top = snapped;
+    }
+    return top;
+}
+
+static int fill_page(lctx *c, const vlist *vl, int i, double avail, double head_h)
+{
+    double y = head_h, notes = 0;
+    int j;
+    for (j = i; j < vl->count; j++) {
+        const vbox *v = vl->v[j];
+        if (j > i && v->break_before)
+            break;
+        double sb = next_top(c, v, y, j == i) - y;
+        double nh = notes_height(c, v);
+        double sep = (notes == 0 && nh > 0) ? 8 : 0;
+        /* The first vbox always goes: its notes may continue overleaf. */
+        if (j > i && y + sb + v->height + notes + nh + sep > avail) {
+            int k = j;
+            while (k > i && vl->v[k]->keep_with_prev)
+                k--;
+            return k > i ? k : j;
+        }
+        y += sb + v->height;
+        notes += nh + sep;
+    }
+    return j;
+}
+
+para_line *single_line(lctx *c, const char *text, const style_class *cls,
+                              tag_node *tag);
+
+/* Facing pages: a workstream opens on a right-hand page; the left page
+ * before it, when needed, says it is blank on purpose. */
+static void blank_page(lctx *c)
+{
+    page *p = new_page(c, style_master_get(c->st, "continuation"));
+    const char *text = c->st->strings.blank_page;
+    if (!text || !*text)
+        return;
+    const style_class *cls = style_class_get(c->st, "footer");
+    para_line *ln = single_line(c, text, cls, NULL);
+    if (!ln)
+        return;
+    const style_master *m = p->master;
+    double x = (m->width - ln->width) / 2, y = m->height / 2;
+    for (int i = 0; i < ln->count; i++) {
+        page_item *it = page_add_item(c->a, p, ln->items[i].kind);
+        *it = ln->items[i];
+        it->x += x;
+        it->y += y;
+        it->artifact = true;
+        it->tag = NULL;
+    }
+}
+
+static double repeated_header_height(const vlist *vl, const vbox *v, int i)
+{
+    if (v->header_count <= 0 || i <= v->header_first + v->header_count)
+        return 0;
+    double h = 0;
+    for (int k = 0; k < v->header_count; k++)
+        h += vl->v[v->header_first + k]->height;
+    return h;
+}
+
+void paginate(lctx *c, const vlist *vl, const style_master *first,
+                     const style_master *cont)
+{
+    const char *current_ws = c->workstream;
+    note_queue queue = { NULL, 0, 0 };
+    int i = 0;
+    while (i < vl->count || queue.count) {
+        if (i >= vl->count) {
+            /* Footnotes still to place continue on a page of their own. */
+            page *p = new_page(c, cont);
+            p->workstream = current_ws;
+            int before = queue.count;
+            place_notes(c, p, &queue, frame_left(c, cont, p->number),
+                        cont->margin_top + frame_height(cont), frame_height(cont));
+            if (queue.count == before) /* taller than a page: never loop */
+                queue.count = 0;
+            continue;
+        }
+        if (c->res->page_count >= LAYOUT_MAX_PAGES) {
+            diag_add(c->diags, DIAG_ERROR, (src_loc){ c->doc->source_file, 0, 0 },
+                     "the document needs more than %d pages", LAYOUT_MAX_PAGES);
+            return;
+        }
+        const vbox *v0 = vl->v[i];
+        const style_master *m = v0->break_before && v0->master ? v0->master
+                                : i == 0                       ? first
+                                                               : cont;
+        if (c->st->facing_pages && v0->break_before && c->res->page_count % 2 == 1)
+            blank_page(c);
+        page *p = new_page(c, m);
+        double x0 = frame_left(c, m, p->number), top = m->margin_top,
+               avail = frame_height(m);
+        double head_h = repeated_header_height(vl, v0, i);
+        /* Footnotes carried over from the last page take their room first. */
+        double carried = queue_height(&queue, avail / 2);
+        int end = fill_page(c, vl, i, avail - carried - (carried > 0 ? 8 : 0), head_h);
+        double y = top;
+        if (head_h > 0)
+            for (int k = 0; k < v0->header_count; k++) {
+                const vbox *h = vl->v[v0->header_first + k];
+                place_vbox(c, p, h, x0, y, true);
+                y += h->height;
+            }
+        /* Room for this page's items at once: no growth garbage. */
+        int needed = 24;
+        for (int k = i; k < end; k++)
+            needed += vl->v[k]->count + (vl->v[k]->line ? vl->v[k]->line->count : 0);
+        page_reserve(c->a, p, needed);
+        for (int k = i; k < end; k++) {
+            const vbox *v = vl->v[k];
+            if (v->workstream)
+                current_ws = v->workstream;
+            y = top + next_top(c, v, y - top, k == i);
+            place_vbox(c, p, v, x0, y, false);
+            y += v->height;
+            for (int n = 0; n < v->note_count; n++) {
+                const vlist *nl = &c->notes[v->notes[n]->number - 1];
+                for (int l = 0; l < nl->count; l++)
+                    queue_push(c, &queue, nl->v[l]);
+            }
+        }
+        p->workstream = current_ws;
+        place_notes(c, p, &queue, x0, top + avail, top + avail - y);
+        i = end;
+    }
+    c->workstream = current_ws;
+}
+
+/* ---- headers, footers, cover, contents ------------------------------------ */
+
+static const char *expand_fields(lctx *c, const char *tpl, const page *p, int pages)
+{
+    if (!tpl || !*tpl)
+        return NULL;
+    const document *d = c->doc;
+    char *out = arena_strdup(c->a, "");
+    for (const char *s = tpl; *s;) {
+        const char *open = strchr(s, '{');
+        const char *close = open ? strchr(open, '}') : NULL;
+        if (!open || !close) {
+            out = arena_printf(c->a, "%s%s", out, s);
+            break;
+        }
+        out = arena_printf(c->a, "%s%.*s", out, (int)(open - s), s);
+        size_t n = (size_t)(close - open - 1);
+        const char *v = "";
+        char num[16];
+        if (n == 5 && !strncmp(open + 1, "title", 5))
+            v = d->title;
+        else if (n == 10 && !strncmp(open + 1, "workstream", 10))
+            v = p->workstream ? p->workstream : "";
+        else if (n == 4 && !strncmp(open + 1, "page", 4))
+            snprintf(num, sizeof num, "%d", p->number), v = num;
+        else if (n == 5 && !strncmp(open + 1, "pages", 5))
+            snprintf(num, sizeof num, "%d", pages), v = num;
+        else if (n == 4 && !strncmp(open + 1, "date", 4))
+            v = d->pubdate ? d->pubdate : "";
+        else if (n == 12 && !strncmp(open + 1, "organisation", 12))
+            v = d->organisation ? d->organisation : "";
+        out = arena_printf(c->a, "%s%s", out, v);
+        s = close + 1;
+    }
+    return *out ? out : NULL;
+}
+
+static void place_field(lctx *c, page *p, const char *text, const char *cls_name,
+                        double y, int align)
+{
+    if (!text)
+        return;
+    const style_master *m = p->master;
+    const style_class *cls = style_class_get(c->st, cls_name);
+    para_line *ln = single_line(c, text, cls, NULL);
+    if (!ln)
+        return;
+    double left = frame_left(c, m, p->number),
+           width = m->width - m->margin_inner - m->margin_outer;
+    double x = align == ALIGN_RIGHT    ? left + width - ln->width
+               : align == ALIGN_CENTER ? left + (width - ln->width) / 2
+                                       : left;
+    for (int i = 0; i < ln->count; i++) {
+        page_item *it = page_add_item(c->a, p, ln->items[i].kind);
+        *it = ln->items[i];
+        it->x += x;
+        it->y += y;
+        it->artifact = true;
+        it->tag = NULL;
+    }
+}
+
+/* The printer's slug line, below the trimmed page and its bleed. */
+static void place_slug(lctx *c, page *p, int pages)
+{
+    const style_print *pr = &c->st->print;
+    const char *text = expand_fields(c, pr->slug, p, pages);
+    if (!text)
+        return;
+    para_line *ln = single_line(c, text, style_class_get(c->st, "footer"), NULL);
+    if (!ln)
+        return;
+    double y = p->master->height + pr->bleed + pr->crop_offset + pr->crop_length * 0.7;
+    double x = pr->crop_length;
+    for (int i = 0; i < ln->count; i++) {
+        page_item *it = page_add_item(c->a, p, ln->items[i].kind);
+        *it = ln->items[i];
+        it->x += x;
+        it->y += y;
+        it->artifact = true;
+        it->tag = NULL;
+    }
+}
+
+void running_heads(lctx *c)
+{
+    int pages = c->res->page_count;
+    for (int i = 0; i < pages; i++) {
+        page *p = &c->res->pages[i];
+        const style_master *m = p->master;
+        /* Left-hand pages mirror the running heads: folios stay outside. */
+        bool mirror = c->st->facing_pages && p->number % 2 == 0;
+        int left = mirror ? ALIGN_RIGHT : ALIGN_LEFT, right = mirror ? ALIGN_LEFT : ALIGN_RIGHT;
+        place_field(c, p, expand_fields(c, m->header_left, p, pages), "header",
+                    m->header_offset, left);
+        place_field(c, p, expand_fields(c, m->header_right, p, pages), "header",
+                    m->header_offset, right);
+        double fy = m->height - m->footer_offset;
+        place_field(c, p, expand_fields(c, m->footer_left, p, pages), "footer", fy, left);
+        place_field(c, p, expand_fields(c, m->footer_center, p, pages), "footer", fy,
+                    ALIGN_CENTER);
+        place_field(c, p, expand_fields(c, m->footer_right, p, pages), "footer", fy, right);
+        if (c->print)
+            place_slug(c, p, pages);
+    }
+}
