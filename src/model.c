@@ -1,4 +1,4 @@
-#include "model.h"
+#include "model_internal.h"
 
 #include <ctype.h>
 #include <libxml/tree.h>
@@ -6,50 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "amount.h"
-#include "utf8.h"
 
 #define DOCBOOK_NS "http://docbook.org/ns/docbook"
 #define XLINK_NS "http://www.w3.org/1999/xlink"
 
-enum { MODEL_MAX_WARNED_KINDS = 256, MODEL_MAX_IDS = 1 << 16 };
-
-typedef struct id_entry {
-    const char *id;
-    block *target;
-    src_loc loc;
-} id_entry;
-
-typedef struct pending_ref {
-    inline_run *run;      /* xref run, or a run of an internal link */
-    int link;             /* internal link index, -1 for xref */
-    const char *id;
-} pending_ref;
-
-typedef struct builder {
-    arena *a;
-    const load_result *src;
-    const style *st;
-    diag_list *diags;
-    document *doc;
-    const char *warned[MODEL_MAX_WARNED_KINDS];
-    int warned_count;
-    id_entry *ids;
-    int id_count, id_cap;
-    pending_ref *refs;
-    int ref_count, ref_cap;
-    int links_cap, notes_cap;
-    const char *current_workstream;
-    const char *pending_ids[32];   /* xml:ids of inline elements, waiting */
-    src_loc pending_locs[32];      /* for the block that will hold them */
-    int pending_count;
-    size_t workstream_cap;
-    int list_depth;      /* lists inside list items: the next label level */
-} builder;
-
 /* ---- small helpers ---------------------------------------------------- */
 
-static bool is_db(xmlNode *n, const char *name)
+bool is_db(xmlNode *n, const char *name)
 {
     return n && n->type == XML_ELEMENT_NODE && n->ns &&
            strcmp((const char *)n->ns->href, DOCBOOK_NS) == 0 &&
@@ -61,7 +24,7 @@ static bool in_db_ns(xmlNode *n)
     return n->ns && strcmp((const char *)n->ns->href, DOCBOOK_NS) == 0;
 }
 
-static src_loc node_loc(builder *b, xmlNode *n)
+src_loc node_loc(builder *b, xmlNode *n)
 {
     char *file = load_node_file(b->src, n);
     src_loc loc = { arena_strdup(b->a, file), (int)xmlGetLineNo(n), 1 };
@@ -69,7 +32,7 @@ static src_loc node_loc(builder *b, xmlNode *n)
     return loc;
 }
 
-static const char *get_attr(builder *b, xmlNode *n, const char *name)
+const char *get_attr(builder *b, xmlNode *n, const char *name)
 {
     xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
     if (!v)
@@ -109,7 +72,7 @@ static const char *get_lang(builder *b, xmlNode *n)
     return lang && lang_tag_valid(lang) ? lang : NULL;
 }
 
-static void error_at(builder *b, xmlNode *n, const char *fmt, const char *a1,
+void error_at(builder *b, xmlNode *n, const char *fmt, const char *a1,
                      const char *a2)
 {
     diag_add(b->diags, DIAG_ERROR, node_loc(b, n), fmt, a1, a2 ? a2 : "");
@@ -187,7 +150,7 @@ static bool has_direct_text(xmlNode *n)
     return false;
 }
 
-static block *block_new(builder *b, block_kind kind, const char *cls,
+block *block_new(builder *b, block_kind kind, const char *cls,
                         xmlNode *n, tag_node *tag)
 {
     block *bl = arena_alloc(b->a, sizeof *bl);
@@ -204,7 +167,7 @@ static block *block_new(builder *b, block_kind kind, const char *cls,
 
 static void register_id_as(builder *b, block *bl, const char *id, src_loc loc);
 
-static void register_id(builder *b, block *bl, xmlNode *n)
+void register_id(builder *b, block *bl, xmlNode *n)
 {
     (void)n;
     if (bl->id)
@@ -358,10 +321,10 @@ static inline_run *run_new(builder *b, inline_ctx *ic, inline_kind kind,
 
 static void build_inlines(builder *b, xmlNode *n, inline_ctx *ic);
 static const char *plain_text_of(builder *b, xmlNode *n);
-static block *build_block_list(builder *b, xmlNode *first, tag_node *tag,
+block *build_block_list(builder *b, xmlNode *first, tag_node *tag,
                                int level);
 
-static bool is_block_element(xmlNode *n)
+bool is_block_element(xmlNode *n)
 {
     static const char *const names[] = {
         "para", "simpara", "formalpara", "itemizedlist", "orderedlist",
@@ -576,7 +539,7 @@ static bool runs_empty(const inline_run *r)
     return true;
 }
 
-static inline_run *plain_runs(builder *b, xmlNode *n, const char *lang)
+inline_run *plain_runs(builder *b, xmlNode *n, const char *lang)
 {
     inline_ctx ic = { 0, -1, NULL, NULL, lang, NULL, NULL };
     build_inlines(b, n->children, &ic);
@@ -584,7 +547,7 @@ static inline_run *plain_runs(builder *b, xmlNode *n, const char *lang)
 }
 
 /* Title text without markup, for outlines, the TOC and xrefs. */
-static const char *runs_plain_text(builder *b, const inline_run *r)
+const char *runs_plain_text(builder *b, const inline_run *r)
 {
     size_t n = 0;
     for (const inline_run *p = r; p; p = p->next)
@@ -616,11 +579,7 @@ static void adopt_link_tags(block *bl)
 
 /* ---- blocks ------------------------------------------------------------- */
 
-typedef struct block_list {
-    block *head, *tail;
-} block_list;
-
-static void list_append(block_list *l, block *bl)
+void list_append(block_list *l, block *bl)
 {
     if (!bl)
         return;
@@ -633,7 +592,7 @@ static void list_append(block_list *l, block *bl)
         l->tail = l->tail->next;
 }
 
-static block *make_para(builder *b, xmlNode *n, inline_run *runs,
+block *make_para(builder *b, xmlNode *n, inline_run *runs,
                         const char *cls, tag_node *parent, tag_role role)
 {
     if (runs_empty(runs))
@@ -791,286 +750,6 @@ static block *build_section(builder *b, xmlNode *n, tag_node *tag, int level)
     return sec;
 }
 
-static void build_colspecs(builder *b, xmlNode *tgroup, table_model *t)
-{
-    int col = 0;
-    for (xmlNode *c = tgroup->children; c; c = c->next) {
-        if (!is_db(c, "colspec"))
-            continue;
-        const char *num = get_attr(b, c, "colnum");
-        if (num)
-            col = atoi(num) - 1;
-        if (col < 0 || col >= t->cols) {
-            error_at(b, c, "colspec outside the table's %s columns%s", "cols", NULL);
-            continue;
-        }
-        t->col_names[col] = get_attr(b, c, "colname");
-        const char *w = get_attr(b, c, "colwidth");
-        if (w) {
-            char *star = strchr(w, '*');
-            double pts;
-            if (star) {
-                t->col_star[col] = star == w ? 1 : atof(w);
-                if (t->col_star[col] <= 0)
-                    t->col_star[col] = 1;
-                t->col_fixed[col] = 0;
-            } else if (style_parse_length(w, &pts) && pts > 0) {
-                t->col_fixed[col] = pts;
-                t->col_star[col] = 0;
-            } else
-                error_at(b, c, "bad colwidth '%s'%s", w, NULL);
-        }
-        const char *align = get_attr(b, c, "align");
-        if (align)
-            t->col_align[col] = !strcmp(align, "right")    ? CELL_RIGHT
-                                : !strcmp(align, "center") ? CELL_CENTER
-                                : !strcmp(align, "char")   ? CELL_CHAR
-                                                           : CELL_LEFT;
-        const char *role = get_attr(b, c, "role");
-        if (role && strcmp(role, "amount") == 0)
-            t->col_amount[col] = true;
-        col++;
-    }
-}
-
-static int column_index(const table_model *t, const char *name)
-{
-    for (int i = 0; name && i < t->cols; i++)
-        if (t->col_names[i] && strcmp(t->col_names[i], name) == 0)
-            return i;
-    return -1;
-}
-
-static void build_cell(builder *b, xmlNode *e, table_model *t, table_row *row,
-                       int *col, const char *cls)
-{
-    table_cell *cell = &row->cells[row->cell_count];
-    const char *colname = get_attr(b, e, "colname");
-    const char *namest = get_attr(b, e, "namest");
-    const char *nameend = get_attr(b, e, "nameend");
-    int start = colname ? column_index(t, colname) : namest ? column_index(t, namest) : *col;
-    int end = nameend ? column_index(t, nameend) : start;
-    if ((colname || namest) && start < 0) {
-        error_at(b, e, "unknown column name '%s'%s", colname ? colname : namest, NULL);
-        start = *col;
-    }
-    if (end < start)
-        end = start;
-    if (start >= t->cols || end >= t->cols) {
-        error_at(b, e, "the row has more entries than the table's %s columns%s",
-                 "cols", NULL);
-        return;
-    }
-    cell->col_start = start;
-    cell->col_end = end;
-    *col = end + 1;
-    cell->loc = node_loc(b, e);
-    const char *align = get_attr(b, e, "align");
-    cell->align = t->col_align[start];
-    if (align)
-        cell->align = !strcmp(align, "right")    ? CELL_RIGHT
-                      : !strcmp(align, "center") ? CELL_CENTER
-                      : !strcmp(align, "char")   ? CELL_CHAR
-                                                 : CELL_LEFT;
-    const char *role = get_attr(b, e, "role");
-    cell->is_amount = t->budget && row->part != ROW_HEAD &&
-                      ((role && !strcmp(role, "amount")) || t->col_amount[start]);
-    /* The heading of an amount column stands over its figures. */
-    if (t->budget && row->part == ROW_HEAD && t->col_amount[start] && !align)
-        cell->align = CELL_RIGHT;
-    tag_role trole = row->part == ROW_HEAD ? TAG_TH : TAG_TD;
-    cell->tag = tag_new(b->a, row->tag, trole);
-    if (trole == TAG_TH)
-        cell->tag->scope_column = 1;
-    cell->tag->col_span = end - start + 1;
-    bool has_blocks = false;
-    for (xmlNode *c = e->children; c; c = c->next)
-        has_blocks |= is_block_element(c);
-    int saved_depth = b->list_depth;
-    b->list_depth = 0;
-    if (has_blocks)
-        cell->content = build_block_list(b, e->children, cell->tag, 9);
-    else
-        cell->content = make_para(b, e, plain_runs(b, e, NULL), cls, cell->tag, TAG_P);
-    b->list_depth = saved_depth;
-    for (block *p = cell->content; p; p = p->next)
-        if (p->kind == BLK_PARA)
-            p->style = style_class_get(b->st, cls);
-    if (cell->is_amount) {
-        const char *text = cell->content ? runs_plain_text(b, cell->content->inlines) : "";
-        amount_status st = amount_parse(text, &cell->cents);
-        if (st == AMOUNT_OK) {
-            cell->has_amount = true;
-            char buf[40];
-            amount_format(cell->cents, buf, sizeof buf);
-            if (cell->content && cell->content->inlines) {
-                cell->content->inlines->text = arena_strdup(b->a, buf);
-                cell->content->inlines->next = NULL;
-            }
-            cell->align = CELL_CHAR;
-        } else if (st == AMOUNT_SYNTAX)
-            error_at(b, e, "'%s' is not an amount (write 1.234,56 or 1234.56)%s",
-                     text, NULL);
-        else if (st == AMOUNT_OVERFLOW)
-            error_at(b, e, "amount '%s' is too large%s", text, NULL);
-    }
-    row->cell_count++;
-}
-
-static void build_rows(builder *b, xmlNode *part_node, table_model *t,
-                       row_part part, tag_node *part_tag)
-{
-    const char *cls = part == ROW_HEAD ? "table-head" : "table-cell";
-    for (xmlNode *r = part_node->children; r; r = r->next) {
-        if (!is_db(r, "row"))
-            continue;
-        if (t->row_count >= 100000) {
-            error_at(b, r, "table has more than %s rows%s", "100000", NULL);
-            return;
-        }
-        t->rows = arena_reserve(b->a, t->rows, (size_t)t->row_count, &t->row_cap,
-                                sizeof *t->rows);
-        table_row *row = &t->rows[t->row_count++];
-        row->part = part;
-        row->loc = node_loc(b, r);
-        row->tag = tag_new(b->a, part_tag, TAG_TR);
-        const char *role = get_attr(b, r, "role");
-        row->kind = role && !strcmp(role, "subtotal") ? ROWKIND_SUBTOTAL
-                    : role && !strcmp(role, "total")  ? ROWKIND_TOTAL
-                                                      : ROWKIND_NORMAL;
-        const char *rcls = row->kind == ROWKIND_NORMAL ? cls : "table-total";
-        row->cells = arena_alloc_array(b->a, (size_t)t->cols, sizeof *row->cells);
-        int col = 0;
-        for (xmlNode *e = r->children; e; e = e->next)
-            if (is_db(e, "entry") && row->cell_count < t->cols)
-                build_cell(b, e, t, row, &col, rcls);
-            else if (is_db(e, "entry"))
-                error_at(b, e, "the row has more entries than the table's %s "
-                               "columns%s", "cols", NULL);
-    }
-}
-
-static void verify_budget(builder *b, table_model *t)
-{
-    for (int col = 0; col < t->cols; col++) {
-        budget_cell *cells = arena_alloc_array(b->a, (size_t)t->row_count + 1,
-                                               sizeof *cells);
-        int *row_of = arena_alloc_array(b->a, (size_t)t->row_count + 1, sizeof(int));
-        size_t n = 0;
-        bool any = false;
-        for (int r = 0; r < t->row_count; r++) {
-            table_row *row = &t->rows[r];
-            if (row->part == ROW_HEAD)
-                continue;
-            budget_cell c = { BUDGET_ROW_AMOUNT, false, 0 };
-            c.kind = row->kind == ROWKIND_SUBTOTAL ? BUDGET_ROW_SUBTOTAL
-                     : row->kind == ROWKIND_TOTAL  ? BUDGET_ROW_TOTAL
-                                                   : BUDGET_ROW_AMOUNT;
-            for (int i = 0; i < row->cell_count; i++)
-                if (row->cells[i].col_start == col && row->cells[i].has_amount) {
-                    c.present = true;
-                    c.cents = row->cells[i].cents;
-                    any = true;
-                }
-            row_of[n] = r;
-            cells[n++] = c;
-        }
-        if (!any)
-            continue;
-        budget_problem problems[16];
-        size_t found = budget_verify_column(cells, n, problems, 16);
-        for (size_t i = 0; i < found && i < 16; i++) {
-            table_row *row = &t->rows[row_of[problems[i].row]];
-            char stated[40], computed[40];
-            amount_format(problems[i].stated, stated, sizeof stated);
-            amount_format(problems[i].computed, computed, sizeof computed);
-            if (problems[i].kind == BUDGET_SUM_OVERFLOW)
-                diag_add(b->diags, DIAG_ERROR, row->loc,
-                         "budget sum overflows in this column");
-            else
-                diag_add(b->diags, DIAG_ERROR, row->loc,
-                         "budget %s does not add up: stated %s, computed %s",
-                         row->kind == ROWKIND_SUBTOTAL ? "subtotal" : "total",
-                         stated, computed);
-        }
-    }
-}
-
-static block *build_one_block(builder *b, xmlNode *c, tag_node *tag, int level);
-
-/* One node as blocks (its siblings untouched). */
-static block *build_node_blocks(builder *b, xmlNode *n, tag_node *tag, int level)
-{
-    return n->type == XML_ELEMENT_NODE ? build_one_block(b, n, tag, level) : NULL;
-}
-
-static block *build_table(builder *b, xmlNode *n, tag_node *tag)
-{
-    block_list out = { NULL, NULL };
-    bool informal = is_db(n, "informaltable");
-    const char *role = get_attr(b, n, "role");
-    tag_node *ttag = tag_new(b->a, tag, TAG_TABLE);
-    block *bl = block_new(b, BLK_TABLE, "table-cell", n, ttag);
-    table_model *t = arena_alloc(b->a, sizeof *t);
-    bl->table = t;
-    t->informal = informal;
-    t->budget = role && strcmp(role, "budget") == 0;
-    xmlNode *title = NULL, *tgroup = NULL;
-    for (xmlNode *c = n->children; c; c = c->next) {
-        if (is_db(c, "title") || (is_db(c, "info") && !title))
-            title = is_db(c, "info") ? NULL : c;
-        else if (is_db(c, "tgroup") && !tgroup)
-            tgroup = c;
-        else if (c->type == XML_ELEMENT_NODE && !is_db(c, "info") && !is_db(c, "tgroup"))
-            list_append(&out, build_node_blocks(b, c, tag, 9));
-    }
-    if (!tgroup) {
-        error_at(b, n, "a table needs a <tgroup>%s%s", "", NULL);
-        return NULL;
-    }
-    const char *cols = get_attr(b, tgroup, "cols");
-    t->cols = cols ? atoi(cols) : 0;
-    if (t->cols < 1 || t->cols > 64) {
-        error_at(b, tgroup, "tgroup cols must be between 1 and 64, not '%s'%s",
-                 cols ? cols : "", NULL);
-        return NULL;
-    }
-    t->col_fixed = arena_alloc_array(b->a, (size_t)t->cols, sizeof(double));
-    t->col_star = arena_alloc_array(b->a, (size_t)t->cols, sizeof(double));
-    t->col_align = arena_alloc_array(b->a, (size_t)t->cols, sizeof(cell_align));
-    t->col_amount = arena_alloc_array(b->a, (size_t)t->cols, sizeof(bool));
-    t->col_names = arena_alloc_array(b->a, (size_t)t->cols, sizeof(char *));
-    for (int i = 0; i < t->cols; i++)
-        t->col_star[i] = 1;
-    build_colspecs(b, tgroup, t);
-    if (title && !informal) {
-        b->doc->table_count++;
-        bl->number = b->doc->table_count;
-        inline_run *runs = plain_runs(b, title, NULL);
-        bl->title_text = runs_plain_text(b, runs);
-        inline_run *prefix = arena_alloc(b->a, sizeof *prefix);
-        *prefix = (inline_run){ INL_TEXT,
-                                arena_printf(b->a, "%s %d: ", b->st->strings.table_prefix,
-                                             bl->number),
-                                0, -1, NULL, NULL, NULL, NULL, node_loc(b, title), runs };
-        block *cap = make_para(b, title, prefix, "table-title", ttag, TAG_CAPTION);
-        list_append(&out, cap);
-    }
-    static const char *const parts[] = { "thead", "tbody", "tfoot" };
-    static const tag_role part_tags[] = { TAG_THEAD, TAG_TBODY, TAG_TFOOT };
-    for (int p = 0; p < 3; p++)
-        for (xmlNode *c = tgroup->children; c; c = c->next)
-            if (is_db(c, parts[p]))
-                build_rows(b, c, t, (row_part)p, tag_new(b->a, ttag, part_tags[p]));
-    if (t->budget)
-        verify_budget(b, t);
-    register_id(b, bl, n);
-    if (bl->title_text && !bl->id)
-        bl->id = NULL;
-    list_append(&out, bl);
-    return out.head;
-}
-
 static const char *textobject_alt(builder *b, xmlNode *mo)
 {
     for (xmlNode *c = mo->children; c; c = c->next)
@@ -1190,7 +869,7 @@ static block *build_unknown_container(builder *b, xmlNode *n, tag_node *tag, int
     return out.head;
 }
 
-static block *build_one_block(builder *b, xmlNode *c, tag_node *tag, int level)
+block *build_one_block(builder *b, xmlNode *c, tag_node *tag, int level)
 {
     if (is_db(c, "para") || is_db(c, "simpara"))
         return build_para(b, c, tag);
@@ -1219,7 +898,7 @@ static block *build_one_block(builder *b, xmlNode *c, tag_node *tag, int level)
     return build_unknown_block(b, c, tag, level);
 }
 
-static block *build_block_list(builder *b, xmlNode *first, tag_node *tag, int level)
+block *build_block_list(builder *b, xmlNode *first, tag_node *tag, int level)
 {
     block_list out = { NULL, NULL };
     for (xmlNode *c = first; c; c = c->next) {

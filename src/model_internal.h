@@ -1,0 +1,71 @@
+/* model_internal — what the build stage's files share.
+ *
+ * Owns nothing: the builder (the state of one model_build) and the helpers
+ * model.c and model_table.c call across. Nothing else includes it.
+ */
+#ifndef KCVS_MODEL_INTERNAL_H
+#define KCVS_MODEL_INTERNAL_H
+
+#include <libxml/tree.h>
+
+#include "model.h"
+
+enum { MODEL_MAX_WARNED_KINDS = 256 };
+
+typedef struct id_entry {
+    const char *id;
+    block *target;
+    src_loc loc;
+} id_entry;
+
+typedef struct pending_ref {
+    inline_run *run;      /* xref run, or a run of an internal link */
+    int link;             /* internal link index, -1 for xref */
+    const char *id;
+} pending_ref;
+
+typedef struct builder {
+    arena *a;
+    const load_result *src;
+    const style *st;
+    diag_list *diags;
+    document *doc;
+    const char *warned[MODEL_MAX_WARNED_KINDS];
+    int warned_count;
+    id_entry *ids;
+    int id_count, id_cap;
+    pending_ref *refs;
+    int ref_count, ref_cap;
+    int links_cap, notes_cap;
+    const char *current_workstream;
+    const char *pending_ids[32];   /* xml:ids of inline elements, waiting */
+    src_loc pending_locs[32];      /* for the block that will hold them */
+    int pending_count;
+    size_t workstream_cap;
+    int list_depth;      /* lists inside list items: the next label level */
+} builder;
+
+typedef struct block_list {
+    block *head, *tail;
+} block_list;
+
+/* model.c */
+bool is_db(xmlNode *n, const char *name);
+src_loc node_loc(builder *b, xmlNode *n);
+const char *get_attr(builder *b, xmlNode *n, const char *name);
+void error_at(builder *b, xmlNode *n, const char *fmt, const char *a1, const char *a2);
+block *block_new(builder *b, block_kind kind, const char *cls, xmlNode *n, tag_node *tag);
+void register_id(builder *b, block *bl, xmlNode *n);
+block *make_para(builder *b, xmlNode *n, inline_run *runs, const char *cls,
+                 tag_node *parent, tag_role role);
+inline_run *plain_runs(builder *b, xmlNode *n, const char *lang);
+const char *runs_plain_text(builder *b, const inline_run *r);
+void list_append(block_list *l, block *bl);
+block *build_block_list(builder *b, xmlNode *first, tag_node *tag, int level);
+block *build_one_block(builder *b, xmlNode *c, tag_node *tag, int level);
+bool is_block_element(xmlNode *n);
+
+/* model_table.c */
+block *build_table(builder *b, xmlNode *n, tag_node *tag);
+
+#endif
