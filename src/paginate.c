@@ -236,14 +236,7 @@ static void blank_page(lctx *c)
         return;
     const style_master *m = p->master;
     double x = (m->width - ln->width) / 2, y = m->height / 2;
-    for (int i = 0; i < ln->count; i++) {
-        page_item *it = page_add_item(c->a, p, ln->items[i].kind);
-        *it = ln->items[i];
-        it->x += x;
-        it->y += y;
-        it->artifact = true;
-        it->tag = NULL;
-    }
+    place_items(c, p, ln->items, ln->count, x, y, true);
 }
 
 static double repeated_header_height(const vlist *vl, const vbox *v, int i)
@@ -376,14 +369,7 @@ static void place_field(lctx *c, page *p, const char *text, const char *cls_name
     double x = align == ALIGN_RIGHT    ? left + width - ln->width
                : align == ALIGN_CENTER ? left + (width - ln->width) / 2
                                        : left;
-    for (int i = 0; i < ln->count; i++) {
-        page_item *it = page_add_item(c->a, p, ln->items[i].kind);
-        *it = ln->items[i];
-        it->x += x;
-        it->y += y;
-        it->artifact = true;
-        it->tag = NULL;
-    }
+    place_items(c, p, ln->items, ln->count, x, y, true);
 }
 
 /* The printer's slug line, below the trimmed page and its bleed. */
@@ -398,14 +384,7 @@ static void place_slug(lctx *c, page *p, int pages)
         return;
     double y = p->master->height + pr->bleed + pr->crop_offset + pr->crop_length * 0.7;
     double x = pr->crop_length;
-    for (int i = 0; i < ln->count; i++) {
-        page_item *it = page_add_item(c->a, p, ln->items[i].kind);
-        *it = ln->items[i];
-        it->x += x;
-        it->y += y;
-        it->artifact = true;
-        it->tag = NULL;
-    }
+    place_items(c, p, ln->items, ln->count, x, y, true);
 }
 
 void running_heads(lctx *c)
