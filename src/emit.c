@@ -957,13 +957,15 @@ static void emit_structure(emitter *e)
         }
         if (t->lang)
             pdfobj_ascii(pdf, d, "Lang", t->lang);
-        if (t->role == TAG_TH || (t->role == TAG_TD && t->col_span > 1)) {
+        if (t->role == TAG_TH || (t->role == TAG_TD && (t->col_span > 1 || t->row_span > 1))) {
             HPDF_Dict a = pdfobj_dict(pdf, false);
             pdfobj_name(a, "O", "Table");
             if (t->role == TAG_TH)
                 pdfobj_name(a, "Scope", t->scope_column == 2 ? "Row" : "Column");
             if (t->col_span > 1)
                 pdfobj_int(a, "ColSpan", t->col_span);
+            if (t->row_span > 1)
+                pdfobj_int(a, "RowSpan", t->row_span);
             pdfobj_put(d, "A", a);
         }
         HPDF_Array kids = pdfobj_array(pdf, false);

@@ -35,6 +35,7 @@ typedef struct tag_node {
     const char *lang;    /* when it differs from the document's */
     int scope_column;    /* TH: 1 column, 2 row */
     int col_span;        /* TH/TD: columns spanned (> 1 when spanning) */
+    int row_span;        /* TH/TD: rows spanned (> 1 with morerows) */
     int link_index;      /* Link: index into doc->links, else -1 */
     int id;              /* filled by emit */
 } tag_node;
@@ -108,6 +109,7 @@ typedef struct table_model {
     table_row *rows;
     int row_count;
     size_t row_cap;
+    int *busy;          /* per column: rows still covered by a morerows cell */
     bool budget;
     bool informal;
 } table_model;

@@ -72,6 +72,10 @@ static void build_cell(builder *b, xmlNode *e, table_model *t, table_row *row,
     const char *colname = get_attr(b, e, "colname");
     const char *namest = get_attr(b, e, "namest");
     const char *nameend = get_attr(b, e, "nameend");
+    /* Columns still covered by a cell of an earlier row (morerows) are
+     * skipped, as CALS places entries. */
+    while (!colname && !namest && *col < t->cols && t->busy[*col] > 0)
+        (*col)++;
     int start = colname ? column_index(t, colname) : namest ? column_index(t, namest) : *col;
     int end = nameend ? column_index(t, nameend) : start;
     if ((colname || namest) && start < 0) {
@@ -88,6 +92,13 @@ static void build_cell(builder *b, xmlNode *e, table_model *t, table_row *row,
     cell->col_start = start;
     cell->col_end = end;
     *col = end + 1;
+    const char *more = get_attr(b, e, "morerows");
+    int morerows = more ? atoi(more) : 0;
+    if (morerows < 0 || morerows > 1000)
+        morerows = 0;
+    for (int k = start; k <= end; k++)
+        if (t->busy[k] < morerows + 1)
+            t->busy[k] = morerows + 1;
     cell->loc = node_loc(b, e);
     const char *align = get_attr(b, e, "align");
     cell->align = t->col_align[start];
@@ -107,6 +118,7 @@ static void build_cell(builder *b, xmlNode *e, table_model *t, table_row *row,
     if (trole == TAG_TH)
         cell->tag->scope_column = 1;
     cell->tag->col_span = end - start + 1;
+    cell->tag->row_span = morerows + 1;
     bool has_blocks = false;
     for (xmlNode *c = e->children; c; c = c->next)
         has_blocks |= is_block_element(c);
@@ -165,12 +177,17 @@ static void build_rows(builder *b, xmlNode *part_node, table_model *t,
         const char *rcls = row->kind == ROWKIND_NORMAL ? cls : "table-total";
         row->cells = arena_alloc_array(b->a, (size_t)t->cols, sizeof *row->cells);
         int col = 0;
+        if (!t->busy)
+            t->busy = arena_alloc_array(b->a, (size_t)t->cols, sizeof *t->busy);
         for (xmlNode *e = r->children; e; e = e->next)
             if (is_db(e, "entry") && row->cell_count < t->cols)
                 build_cell(b, e, t, row, &col, rcls);
             else if (is_db(e, "entry"))
                 error_at(b, e, "the row has more entries than the table's %s "
                                "columns%s", "cols", NULL);
+        for (int k = 0; k < t->cols; k++)
+            if (t->busy[k] > 0)
+                t->busy[k]--;
     }
 }
 

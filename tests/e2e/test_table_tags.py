@@ -65,3 +65,37 @@ def test_rows_span_the_same_number_of_columns(tmp_path):
                 span += int(attrs.get("/ColSpan", 1)) if isinstance(attrs, pikepdf.Dictionary) else 1
             widths.append(span)
         assert widths == [3, 3, 3, 3]
+
+
+MOREROWS = """<?xml version="1.0" encoding="UTF-8"?>
+<article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="nl-BE">
+  <info><title>Rijen</title></info>
+  <section><title>Tabel</title>
+    <informaltable><tgroup cols="3"><colspec colname="a"/><colspec colname="b"/><colspec colname="c"/>
+      <tbody>
+        <row><entry morerows="1">Aa12</entry><entry>Bb1</entry><entry>Cc1</entry></row>
+        <row><entry>Bb2</entry><entry>Cc2</entry></row>
+        <row><entry>Aa3</entry><entry>Bb3</entry><entry>Cc3</entry></row>
+      </tbody></tgroup></informaltable>
+  </section>
+</article>
+"""
+
+
+def test_a_cell_spanning_rows_keeps_the_next_rows_in_their_columns(tmp_path):
+    import re
+    (tmp_path / "doc.xml").write_text(MOREROWS, encoding="utf-8")
+    out = tmp_path / "doc.pdf"
+    r = subprocess.run([KCVS, str(tmp_path / "doc.xml"), "-o", str(out)],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    html = subprocess.run(["pdftotext", "-bbox", str(out), "-"], capture_output=True,
+                          text=True).stdout
+    x = {m.group(2): float(m.group(1)) for m in
+         re.finditer(r'<word xMin="([\d.]+)"[^>]*>([A-C][a-c]\d+)</word>', html)}
+    assert abs(x["Bb2"] - x["Bb1"]) < 0.5 and abs(x["Cc2"] - x["Cc1"]) < 0.5
+    assert abs(x["Aa3"] - x["Aa12"]) < 0.5
+    with pikepdf.open(out) as pdf:
+        spans = [int(c.A.RowSpan) for c in structure(pdf, "/TD")
+                 if isinstance(c.get("/A"), pikepdf.Dictionary) and "/RowSpan" in c.A]
+        assert spans == [2]
