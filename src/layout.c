@@ -297,13 +297,16 @@ static void layout_list(lctx *c, block *list, double indent)
 
 /* ---- images ---------------------------------------------------------------- */
 
-static void layout_figure(lctx *c, block *bl, double indent)
+/* Checks an image and sizes it for a measure: its requested width, else
+ * 0.75 pt per pixel, never wider than avail or taller than the page allows,
+ * never distorted. False (with a diagnostic) when it cannot be used. */
+bool figure_size(lctx *c, const block *bl, double avail, double *width, double *height)
 {
     image_info info;
     const char *err = image_probe(bl->image->path, &info);
     if (err) {
         diag_add(c->diags, DIAG_ERROR, bl->loc, "image '%s': %s", bl->image->ref, err);
-        return;
+        return false;
     }
     if (c->print && (info.kind == IMAGE_PNG || info.components == 3))
         diag_add(c->diags, DIAG_WARNING, bl->loc,
@@ -313,7 +316,6 @@ static void layout_figure(lctx *c, block *bl, double indent)
         diag_add(c->diags, c->require_alt ? DIAG_ERROR : DIAG_WARNING, bl->loc,
                  "image without alternative text: add <textobject><phrase> "
                  "(or role=\"decorative\" on the mediaobject)");
-    double avail = c->measure - indent;
     double w = bl->image->width_pt > 0   ? bl->image->width_pt
                : bl->image->width_pt < 0 ? -bl->image->width_pt * avail
                                          : info.width * 0.75;
@@ -325,17 +327,34 @@ static void layout_figure(lctx *c, block *bl, double indent)
         w *= max_h / h;
         h = max_h;
     }
-    space_before(c, style_class_get(c->st, "body")->space_after);
-    vbox *v = vbox_new(c);
-    v->anchor = bl;
+    *width = w;
+    *height = h;
+    return true;
+}
+
+page_item *figure_item(lctx *c, vbox *v, const block *bl, double x, double y, double w,
+                       double h)
+{
     page_item *it = vbox_item(c, v, ITEM_IMAGE);
-    it->x = indent + (avail - w) / 2;
-    it->y = 0;
-    it->w = w;
-    it->h = h;
+    it->x = (float)x;
+    it->y = (float)y;
+    it->w = (float)w;
+    it->h = (float)h;
     it->image = bl->image;
     it->tag = bl->tag;
     it->artifact = bl->image->decorative;
+    return it;
+}
+
+static void layout_figure(lctx *c, block *bl, double indent)
+{
+    double avail = c->measure - indent, w, h;
+    if (!figure_size(c, bl, avail, &w, &h))
+        return;
+    space_before(c, style_class_get(c->st, "body")->space_after);
+    vbox *v = vbox_new(c);
+    v->anchor = bl;
+    figure_item(c, v, bl, indent + (avail - w) / 2, 0, w, h);
     v->height = h;
     c->pending_space = style_class_get(c->st, "body")->space_after;
 }

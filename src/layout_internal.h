@@ -79,6 +79,9 @@ double line_baseline(const para_result *pr, double leading);
 para_line *single_line(lctx *c, const char *text, const style_class *cls,
                        tag_node *tag);
 void layout_notes_of(lctx *c, const inline_run *runs);
+bool figure_size(lctx *c, const block *bl, double avail, double *width, double *height);
+page_item *figure_item(lctx *c, vbox *v, const block *bl, double x, double y, double w,
+                       double h);
 
 /* layout_table.c */
 void layout_table(lctx *c, block *bl, double indent);

@@ -48,25 +48,45 @@ static double *column_widths(lctx *c, const block *bl, double avail)
     return w;
 }
 
+/* A cell's content as a flow: paragraphs, and images (figure != NULL,
+ * with their size) where the cell holds them. */
 typedef struct cell_set {
     para_result *pr;
     const style_class **cls;
+    const block **figure;
+    double *figure_w, *figure_h;
     int paras, cap;
     double height;
 } cell_set;
 
-void layout_notes_of(lctx *c, const inline_run *runs);
-
-static void cell_para(lctx *c, const table_cell *cell, const block *p,
-                      const inline_run *runs, double measure, cell_set *out)
+static int cell_piece(lctx *c, cell_set *out)
 {
     if (out->paras == out->cap) {
         int cap = out->cap ? out->cap * 2 : 4;
         out->pr = arena_grow(c->tmp, out->pr, (size_t)out->paras, (size_t)cap, sizeof *out->pr);
         out->cls = arena_grow(c->tmp, out->cls, (size_t)out->paras, (size_t)cap,
                               sizeof *out->cls);
+        out->figure = arena_grow(c->tmp, out->figure, (size_t)out->paras, (size_t)cap,
+                                 sizeof *out->figure);
+        out->figure_w = arena_grow(c->tmp, out->figure_w, (size_t)out->paras, (size_t)cap,
+                                   sizeof *out->figure_w);
+        out->figure_h = arena_grow(c->tmp, out->figure_h, (size_t)out->paras, (size_t)cap,
+                                   sizeof *out->figure_h);
         out->cap = cap;
     }
+    int i = out->paras++;
+    memset(&out->pr[i], 0, sizeof out->pr[i]);
+    out->cls[i] = NULL;
+    out->figure[i] = NULL;
+    return i;
+}
+
+void layout_notes_of(lctx *c, const inline_run *runs);
+
+static void cell_para(lctx *c, const table_cell *cell, const block *p,
+                      const inline_run *runs, double measure, cell_set *out)
+{
+    int i = cell_piece(c, out);
     style_class *cls = arena_alloc(c->tmp, sizeof *cls);
     *cls = *p->style;
     if (cell->align == CELL_RIGHT || cell->align == CELL_CHAR)
@@ -76,10 +96,9 @@ static void cell_para(lctx *c, const table_cell *cell, const block *p,
     else if (cls->align == ALIGN_JUSTIFY)
         cls->align = ALIGN_LEFT;
     layout_notes_of(c, runs);
-    out->pr[out->paras] = para_typeset(&c->pc, runs, cls, p->tag, measure, p->lang, p->loc);
-    out->cls[out->paras] = cls;
-    out->height += out->pr[out->paras].count * cls->leading;
-    out->paras++;
+    out->pr[i] = para_typeset(&c->pc, runs, cls, p->tag, measure, p->lang, p->loc);
+    out->cls[i] = cls;
+    out->height += out->pr[i].count * cls->leading;
 }
 
 /* A cell's blocks as a flow of paragraphs: list items keep their labels
@@ -98,6 +117,15 @@ static void cell_blocks(lctx *c, const table_cell *cell, const block *first,
                 label = NULL;
             }
             cell_para(c, cell, p, runs, measure, out);
+        } else if (p->kind == BLK_FIGURE) {
+            double w, h;
+            if (!figure_size(c, p, measure, &w, &h))
+                continue;
+            int i = cell_piece(c, out);
+            out->figure[i] = p;
+            out->figure_w[i] = w;
+            out->figure_h[i] = h;
+            out->height += h;
         } else if (p->kind == BLK_ITEM)
             cell_blocks(c, cell, p->children, p->label, measure, out);
         else
@@ -182,6 +210,12 @@ static void layout_row(lctx *c, const table_model *t, const table_row *row,
             cx -= char_after[row->cells[i].col_start] - cell_char_after(c, &row->cells[i]);
         double y = pad;
         for (int p = 0; p < sets[i].paras; p++) {
+            if (sets[i].figure[p]) {
+                figure_item(c, v, sets[i].figure[p], cx + pad, y, sets[i].figure_w[p],
+                            sets[i].figure_h[p]);
+                y += sets[i].figure_h[p];
+                continue;
+            }
             const para_result *pr = &sets[i].pr[p];
             double bl = line_baseline(pr, sets[i].cls[p]->leading);
             for (int l = 0; l < pr->count; l++) {

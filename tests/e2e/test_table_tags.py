@@ -99,3 +99,30 @@ def test_a_cell_spanning_rows_keeps_the_next_rows_in_their_columns(tmp_path):
         spans = [int(c.A.RowSpan) for c in structure(pdf, "/TD")
                  if isinstance(c.get("/A"), pikepdf.Dictionary) and "/RowSpan" in c.A]
         assert spans == [2]
+
+
+def test_an_image_inside_a_cell_is_drawn_in_its_column(tmp_path):
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    raw = b"".join(b"\0" + bytes([200, 30, 30]) * 40 for _ in range(20))
+    (tmp_path / "red.png").write_bytes(
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 40, 20, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    doc = MOREROWS.replace(
+        "<entry>Bb2</entry>",
+        '<entry><mediaobject><imageobject><imagedata fileref="red.png"/></imageobject>'
+        "<textobject><phrase>Een rood vlak</phrase></textobject></mediaobject></entry>")
+    (tmp_path / "doc.xml").write_text(doc, encoding="utf-8")
+    out = tmp_path / "doc.pdf"
+    r = subprocess.run([KCVS, str(tmp_path / "doc.xml"), "-o", str(out)],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    with pikepdf.open(out) as pdf:
+        page = next(p for p in pdf.pages if "/XObject" in p.Resources and len(p.Resources.XObject.keys()))
+        cms = [ops for ops, op in pikepdf.parse_content_stream(page) if str(op) == "cm"]
+        assert any(abs(float(o[0]) - 30) < 0.01 and abs(float(o[3]) - 15) < 0.01 for o in cms)
+        figures = structure(pdf, "/Figure")
+        assert figures and str(figures[0].Alt) == "Een rood vlak"
