@@ -437,8 +437,15 @@ static void build_inline_element(builder *b, xmlNode *n, inline_ctx *ic)
     inline_ctx inner = *ic;
     inner.head = inner.tail = NULL;
     const char *lang = get_lang(b, n);
-    if (lang)
+    if (lang && (!ic->lang || strcmp(lang, ic->lang) != 0)) {
         inner.lang = lang;
+        /* A change of language is a Span with /Lang for screen readers
+         * (inside a link, the link's element holds the text instead). */
+        if (!inner.link_tag) {
+            inner.link_tag = tag_new(b->a, NULL, TAG_SPAN);
+            inner.link_tag->lang = lang;
+        }
+    }
     const char *id = get_ns_attr(b, n, "id", (const char *)XML_XML_NAMESPACE);
     if (id && b->pending_count < 32 && !is_db(n, "footnote")) {
         b->pending_locs[b->pending_count] = node_loc(b, n);
