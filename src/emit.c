@@ -777,8 +777,11 @@ static void emit_link(emitter *e, page_state *ps, HPDF_Page pg, const page_item 
         pdfobj_text(e->pdf, a, "Contents", l->uri);
     } else {
         pdfobj_put(a, "Dest", dest_array(e, l->target->page, l->target->page_y));
-        const char *t = l->target->title_text ? l->target->title_text : "";
-        pdfobj_text(e->pdf, a, "Contents", t);
+        /* PDF/UA: a link says where it goes, even to an untitled target. */
+        const char *t = l->target->title_text;
+        char where[64];
+        snprintf(where, sizeof where, "%s %d", e->st->strings.page_ref, l->target->page);
+        pdfobj_text(e->pdf, a, "Contents", t && *t ? t : where);
     }
     HPDF_Array annots = pdfobj_get_array(pg, "Annots");
     if (!annots) {

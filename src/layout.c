@@ -308,7 +308,11 @@ bool figure_size(lctx *c, const block *bl, double avail, double *width, double *
         diag_add(c->diags, DIAG_ERROR, bl->loc, "image '%s': %s", bl->image->ref, err);
         return false;
     }
-    if (c->print && (info.kind == IMAGE_PNG || info.components == 3))
+    /* PNG colour types 2, 3 and 6 are RGB (3: an RGB palette). */
+    bool rgb = info.kind == IMAGE_PNG ? info.components == 2 || info.components == 3 ||
+                                            info.components == 6
+                                      : info.components == 3;
+    if (c->print && rgb)
         diag_add(c->diags, DIAG_WARNING, bl->loc,
                  "image '%s' is RGB: the print shop expects CMYK images",
                  bl->image->ref);
@@ -397,6 +401,7 @@ void layout_notes_of(lctx *c, const inline_run *runs)
 
 static void layout_heading(lctx *c, block *h, double indent)
 {
+    layout_notes_of(c, h->inlines);
     int first = c->vl->count;
     layout_text(c, h, h->inlines, h->style, h->tag, indent, true);
     if (first < c->vl->count) {

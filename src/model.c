@@ -415,6 +415,10 @@ static void build_footnote(builder *b, xmlNode *n, inline_ctx *ic)
     b->list_depth = 0;
     note->children = build_block_list(b, n->children, note_tag, 9);
     b->list_depth = saved_depth;
+    /* An xref to a footnote prints its number and points at its text. */
+    note->title_text = arena_printf(b->a, "%d", note->number);
+    if (note->children)
+        note->children->anchor_of = note;
     for (block *c = note->children; c; c = c->next)
         c->style = style_class_get(b->st, "footnote");
     if (d->footnote_count == b->notes_cap) {
@@ -741,6 +745,7 @@ static block *build_section(builder *b, xmlNode *n, tag_node *tag, int level)
     if (title) {
         block *h = build_heading(b, title, level, sec->tag, cls);
         sec->title_text = h->title_text;
+        h->anchor_of = sec;
         list_append(&out, h);
     }
     if (subtitle) {

@@ -145,6 +145,8 @@ typedef struct block {
     bool is_cta;
     int page;                  /* filled by pagination: first page (1-based) */
     double page_y;             /* and its top there (points from the top) */
+    struct block *anchor_of;   /* a section or note whose place is this
+                                  block's (its heading, its first paragraph) */
 } block;
 
 typedef struct workstream {

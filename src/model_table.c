@@ -82,8 +82,11 @@ static void build_cell(builder *b, xmlNode *e, table_model *t, table_row *row,
         error_at(b, e, "unknown column name '%s'%s", colname ? colname : namest, NULL);
         start = *col;
     }
-    if (end < start)
+    if (end < start) {
+        error_at(b, e, "the span ends in column '%s', before it starts%s",
+                 nameend ? nameend : "", NULL);
         end = start;
+    }
     if (start >= t->cols || end >= t->cols) {
         error_at(b, e, "the row has more entries than the table's %s columns%s",
                  "cols", NULL);
@@ -153,6 +156,44 @@ static void build_cell(builder *b, xmlNode *e, table_model *t, table_row *row,
     row->cell_count++;
 }
 
+static int cell_column_order(const void *x, const void *y)
+{
+    const table_cell *a = x, *b = y;
+    return a->col_start - b->col_start;
+}
+
+/* A row with fewer entries than columns gets empty cells, so the table
+ * stays regular for assistive technology; cells and their structure
+ * elements end up in column order. */
+static void pad_row(builder *b, table_model *t, table_row *row, bool *covered)
+{
+    for (int i = 0; i < row->cell_count; i++)
+        for (int k = row->cells[i].col_start; k <= row->cells[i].col_end; k++)
+            covered[k] = true;
+    for (int k = 0; k < t->cols && row->cell_count < t->cols; k++) {
+        if (covered[k])
+            continue;
+        table_cell *cell = &row->cells[row->cell_count++];
+        memset(cell, 0, sizeof *cell);
+        cell->col_start = cell->col_end = k;
+        cell->loc = row->loc;
+        cell->tag = tag_new(b->a, row->tag, row->part == ROW_HEAD ? TAG_TH : TAG_TD);
+        cell->tag->col_span = cell->tag->row_span = 1;
+    }
+    qsort(row->cells, (size_t)row->cell_count, sizeof *row->cells, cell_column_order);
+    tag_node *prev = NULL;
+    for (int i = 0; i < row->cell_count; i++) {
+        tag_node *cell_tag = row->cells[i].tag;
+        cell_tag->next = NULL;
+        if (prev)
+            prev->next = cell_tag;
+        else
+            row->tag->first = cell_tag;
+        prev = cell_tag;
+    }
+    row->tag->last = prev;
+}
+
 static void build_rows(builder *b, xmlNode *part_node, table_model *t,
                        row_part part, tag_node *part_tag)
 {
@@ -179,12 +220,16 @@ static void build_rows(builder *b, xmlNode *part_node, table_model *t,
         int col = 0;
         if (!t->busy)
             t->busy = arena_alloc_array(b->a, (size_t)t->cols, sizeof *t->busy);
+        bool *covered = arena_alloc_array(b->a, (size_t)t->cols, sizeof *covered);
+        for (int k = 0; k < t->cols; k++)
+            covered[k] = t->busy[k] > 0;
         for (xmlNode *e = r->children; e; e = e->next)
             if (is_db(e, "entry") && row->cell_count < t->cols)
                 build_cell(b, e, t, row, &col, rcls);
             else if (is_db(e, "entry"))
                 error_at(b, e, "the row has more entries than the table's %s "
                                "columns%s", "cols", NULL);
+        pad_row(b, t, row, covered);
         for (int k = 0; k < t->cols; k++)
             if (t->busy[k] > 0)
                 t->busy[k]--;

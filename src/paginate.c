@@ -95,11 +95,11 @@ static void place_vbox(lctx *c, page *p, const vbox *v, double x0, double y,
     if (v->line)
         place_items(c, p, v->line->items, v->line->count, x0 + v->line_x, y + v->line_y,
                     artifact);
-    if (v->anchor && !artifact) {
-        if (v->anchor->page != p->number)
+    for (block *a = artifact ? NULL : v->anchor; a; a = a->anchor_of) {
+        if (a->page != p->number)
             c->anchor_changes++;
-        v->anchor->page = p->number;
-        v->anchor->page_y = y;
+        a->page = p->number;
+        a->page_y = y;
     }
     if (v->outline_title && !artifact) {
         layout_result *r = c->res;

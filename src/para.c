@@ -133,7 +133,7 @@ static hyph_dict *patterns_for(const char *lang)
     return d;
 }
 
-static hyph_dict *para_hyph_for(para_ctx *c, const char *lang)
+static hyph_dict *para_hyph_for(para_ctx *c, const char *lang, src_loc loc)
 {
     for (int i = 0; i < c->hyph_count; i++)
         if (strcmp(c->hyph[i].lang, lang) == 0)
@@ -144,8 +144,7 @@ static hyph_dict *para_hyph_for(para_ctx *c, const char *lang)
     snprintf(c->hyph[c->hyph_count].lang, sizeof c->hyph[0].lang, "%s", lang);
     c->hyph[c->hyph_count++].dict = d;
     if (!d) {
-        src_loc none = { NULL, 0, 0 };
-        diag_add(c->diags, DIAG_WARNING, none,
+        diag_add(c->diags, DIAG_WARNING, loc,
                  "no hyphenation patterns for language '%s': text in it is not "
                  "hyphenated", lang);
     }
@@ -908,7 +907,7 @@ para_result para_typeset(para_ctx *c, const inline_run *runs,
                      .ragged = cls->align != ALIGN_JUSTIFY,
                      .letter_spacing = cls->letter_spacing };
     double t0 = clock_ms();
-    b.hyph = cls->hyphenate ? para_hyph_for(c, lang ? lang : c->doc_lang) : NULL;
+    b.hyph = cls->hyphenate ? para_hyph_for(c, lang ? lang : c->doc_lang, loc) : NULL;
     build_segments(&b, runs, tag);
     if (b.seg_count == 0) {
         c->stats.shape_ms += clock_ms() - t0;
@@ -934,6 +933,10 @@ para_result para_typeset(para_ctx *c, const inline_run *runs,
             diag_add(c->diags, DIAG_WARNING, loc,
                      "a line is too wide for its column (%.1f pt) even when "
                      "broken between letters", measure);
+        else if (ok)
+            diag_add(c->diags, DIAG_WARNING, loc,
+                     "a word is broken between letters to fit its column (%.1f pt)",
+                     measure);
     }
     if (ok) {
         out.lines = arena_alloc_array(c->tmp, res.count, sizeof *out.lines);

@@ -146,6 +146,8 @@ static char *xmp_packet(const doc_meta *m, const char *lang, emit_profile profil
     xb_element(&b, "pdf:Producer", m->producer);
     if (m->keywords && *m->keywords)
         xb_element(&b, "pdf:Keywords", m->keywords);
+    if (profile == PROFILE_PRINT)
+        xb_element(&b, "pdf:Trapped", "False");
     xb_put(&b, "</rdf:Description>\n"
                "<rdf:Description rdf:about=\"\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">\n");
     xb_element(&b, "xmp:CreateDate", m->xmp_created);
