@@ -433,6 +433,8 @@ static void build_footnote(builder *b, xmlNode *n, inline_ctx *ic)
                             arena_printf(b->a, "%d", note->number), n);
     r->note = note;
     r->link = -1;
+    /* The mark is a Reference to its Note (PDF/UA footnotes). */
+    r->tag = tag_new(b->a, NULL, TAG_REFERENCE);
 }
 
 static void build_inline_element(builder *b, xmlNode *n, inline_ctx *ic)

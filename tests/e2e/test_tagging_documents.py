@@ -1,0 +1,94 @@
+"""The structure tree on test documents with lists, footnotes, tables and
+the table of contents (PDF/UA-1)."""
+import os
+import subprocess
+
+import pikepdf
+import pytest
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+KCVS = os.path.abspath(os.path.join(ROOT, os.environ.get("KCVS_PDF", "./kcvs-pdf")))
+DATA = os.path.join(ROOT, "tests", "data", "e2e")
+
+
+def kids(e):
+    k = e.get("/K")
+    if k is None:
+        return []
+    return list(k) if isinstance(k, pikepdf.Array) else [k]
+
+
+def elements(pdf):
+    out = []
+
+    def walk(e, parent):
+        if isinstance(e, pikepdf.Dictionary) and "/S" in e:
+            out.append((e, parent))
+            for k in kids(e):
+                walk(k, e)
+    for k in kids(pdf.Root.StructTreeRoot):
+        walk(k, None)
+    return out
+
+
+@pytest.fixture(scope="module")
+def compiled(tmp_path_factory):
+    cache = {}
+
+    def get(name):
+        if name not in cache:
+            out = tmp_path_factory.mktemp("tags") / (name + ".pdf")
+            r = subprocess.run([KCVS, os.path.join(DATA, name), "-o", str(out)],
+                               capture_output=True, text=True, timeout=120)
+            assert r.returncode == 0, r.stderr
+            cache[name] = pikepdf.open(out)
+        return cache[name]
+    return get
+
+
+def roles(e):
+    return [str(k.S) for k in kids(e) if isinstance(k, pikepdf.Dictionary) and "/S" in k]
+
+
+def test_list_items_hold_a_label_then_a_body(compiled):
+    pdf = compiled("lists.xml")
+    items = [e for e, _ in elements(pdf) if str(e.S) == "/LI"]
+    assert len(items) >= 6
+    for li in items:
+        assert roles(li)[:2] == ["/Lbl", "/LBody"], roles(li)
+    lists = [e for e, _ in elements(pdf) if str(e.S) == "/L"]
+    assert all(set(roles(l)) <= {"/LI", "/Caption", "/P"} for l in lists)
+    # nesting: some list sits inside another list's item body
+    assert any(str(p.S) == "/LBody" for e, p in elements(pdf) if str(e.S) == "/L" and p is not None)
+
+
+def test_footnotes_are_notes_with_ids_referenced_from_their_paragraph(compiled):
+    pdf = compiled("footnote.xml")
+    els = elements(pdf)
+    notes = [e for e, _ in els if str(e.S) == "/Note"]
+    refs = [(e, p) for e, p in els if str(e.S) == "/Reference"]
+    assert notes and refs
+    assert len({str(n.ID) for n in notes}) == len(notes)
+    assert all(str(p.S) == "/P" for _, p in refs)
+    # the note follows its reference in reading order: it sits in the same paragraph
+    assert all(str(p.S) in ("/P", "/Document", "/Sect") for e, p in els if str(e.S) == "/Note")
+
+
+def test_table_header_cells_have_a_scope(compiled):
+    pdf = compiled("long-table.xml")
+    th = [e for e, _ in elements(pdf) if str(e.S) == "/TH"]
+    assert th
+    for cell in th:
+        assert str(cell.A.O) == "/Table" and str(cell.A.Scope) in ("/Column", "/Row")
+    rows = [e for e, _ in elements(pdf) if str(e.S) == "/TR"]
+    assert len(rows) >= 60
+
+
+def test_contents_is_a_toc_of_tocis_holding_links(compiled):
+    pdf = compiled("xref.xml")
+    tocs = [e for e, _ in elements(pdf) if str(e.S) == "/TOC"]
+    assert len(tocs) == 1
+    assert roles(tocs[0]) and set(roles(tocs[0])) == {"/TOCI"}
+    for toci in kids(tocs[0]):
+        assert "/Link" in roles(toci)
+    assert all(str(p.Tabs) == "/S" for p in pdf.pages)
