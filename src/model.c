@@ -822,7 +822,10 @@ static block *build_media(builder *b, xmlNode *n, tag_node *tag)
     if (!w)
         w = get_attr(b, data, "width");
     double pts;
-    if (w && strchr(w, '%') == NULL && style_parse_length(w, &pts) && pts > 0)
+    size_t wl = w ? strlen(w) : 0;
+    if (wl > 2 && strcmp(w + wl - 2, "px") == 0 && atof(w) > 0)
+        img->width_pt = atof(w) * 0.75; /* CSS pixels, as DocBook tools read them */
+    else if (w && strchr(w, '%') == NULL && style_parse_length(w, &pts) && pts > 0)
         img->width_pt = pts;
     else if (w && strchr(w, '%'))
         img->width_pt = -atof(w) / 100.0; /* negative: share of the text width */

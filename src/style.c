@@ -165,7 +165,7 @@ bool style_parse_length(const char *text, double *points)
         return false;
     static const struct { const char *unit; double factor; } units[] = {
         { "pt", 1.0 }, { "mm", 72.0 / 25.4 }, { "cm", 72.0 / 2.54 },
-        { "in", 72.0 }, { "pc", 12.0 }, { "px", 0.75 }, { NULL, 0 } };
+        { "in", 72.0 }, { "pc", 12.0 }, { NULL, 0 } };
     if (*end == '\0' && v == 0) {
         *points = 0;
         return true;
