@@ -31,6 +31,7 @@ typedef struct load_session {
 
 static load_session *current_session;
 
+
 static char *load_display_path(const char *abs)
 {
     char cwd[PATH_MAX];
@@ -73,6 +74,7 @@ static void load_structured_error(void *user, xmlErrorPtr e)
     if (e->node && s->r->doc && ((xmlNode *)e->node)->type == XML_ELEMENT_NODE) {
         file = load_node_file(s->r, e->node);
         line = (int)xmlGetLineNo(e->node);
+        col = load_node_column(s->r, e->node);
     } else if (e->file)
         file = strdup(e->file);
     else if (s->parsing && s->parsing->input && s->parsing->input->filename) {
@@ -147,6 +149,34 @@ static char *load_read_file(load_session *s, const char *abs, const char *displa
     return buf;
 }
 
+static void load_index_lines(load_source *src)
+{
+    size_t n = 1;
+    for (size_t i = 0; i < src->len; i++)
+        n += src->text[i] == '\n';
+    src->line_starts = malloc(n * sizeof *src->line_starts);
+    if (!src->line_starts)
+        return;
+    src->line_starts[0] = 0;
+    src->line_count = 1;
+    for (size_t i = 0; i < src->len; i++)
+        if (src->text[i] == '\n')
+            src->line_starts[src->line_count++] = i + 1;
+}
+
+static void load_keep_source(load_result *r, const char *abs, char *text, size_t len)
+{
+    load_source *grown = realloc(r->sources, (size_t)(r->source_count + 1) * sizeof *grown);
+    if (!grown) {
+        free(text);
+        return;
+    }
+    r->sources = grown;
+    load_source *src = &r->sources[r->source_count++];
+    *src = (load_source){ strdup(abs), text, len, NULL, 0 };
+    load_index_lines(src);
+}
+
 static xmlDoc *load_parse_file(load_session *s, const char *abs,
                                const char *display)
 {
@@ -175,7 +205,7 @@ static xmlDoc *load_parse_file(load_session *s, const char *abs,
     }
     s->parsing = NULL;
     xmlFreeParserCtxt(ctxt);
-    free(buf);
+    load_keep_source(s->r, abs, buf, len);
     return doc;
 }
 
@@ -435,6 +465,12 @@ void load_free(load_result *r)
 {
     if (r->doc)
         xmlFreeDoc(r->doc);
+    for (int i = 0; i < r->source_count; i++) {
+        free(r->sources[i].abs);
+        free(r->sources[i].text);
+        free(r->sources[i].line_starts);
+    }
+    free(r->sources);
     free(r->root_dir);
     free(r->main_file);
     diag_clear(&r->schema_messages);
@@ -454,4 +490,51 @@ char *load_node_file(const load_result *r, xmlNode *node)
         }
     }
     return strdup(r && r->main_file ? r->main_file : "?");
+}
+
+static const load_source *load_source_of(const load_result *r, xmlNode *node)
+{
+    for (xmlNode *n = node; n && n->type == XML_ELEMENT_NODE; n = n->parent) {
+        xmlChar *base = xmlGetNsProp(n, (const xmlChar *)"base", XML_XML_NAMESPACE);
+        if (!base)
+            continue;
+        const load_source *found = NULL;
+        for (int i = 0; i < r->source_count && !found; i++)
+            if (strcmp(r->sources[i].abs, (const char *)base) == 0)
+                found = &r->sources[i];
+        xmlFree(base);
+        return found;
+    }
+    return NULL;
+}
+
+
+int load_node_column(const load_result *r, xmlNode *node)
+{
+    if (!node || node->type != XML_ELEMENT_NODE)
+        return 1;
+    const load_source *src = load_source_of(r, node);
+    long line = xmlGetLineNo(node);
+    if (!src || line < 1)
+        return 1;
+    if (!src->line_starts || (size_t)line > src->line_count)
+        return 1;
+    size_t start = src->line_starts[line - 1];
+    size_t end = (size_t)line < src->line_count ? src->line_starts[line] : src->len;
+    size_t name_len = strlen((const char *)node->name);
+    /* libxml2 gives the line where the start tag ends: the tag is on it
+     * (or began before, and then column 1 is as good as any). */
+    for (size_t i = start; i + name_len < end; i++) {
+        if (src->text[i] != '<')
+            continue;
+        size_t j = i + 1;
+        while (j < end && src->text[j] != ':' && src->text[j] != ' ' && src->text[j] != '>' &&
+               src->text[j] != '/' && j - i <= 64)
+            j++;
+        size_t k = (j < end && src->text[j] == ':') ? j + 1 : i + 1;
+        if (k + name_len <= end && strncmp(src->text + k, (const char *)node->name, name_len) == 0 &&
+            (k + name_len == end || strchr(" \t\r\n/>", src->text[k + name_len])))
+            return (int)(i - start) + 1;
+    }
+    return 1;
 }

@@ -16,8 +16,20 @@
 
 #include "diag.h"
 
+/* The text of each file read, kept until load_free: libxml2 keeps no
+ * columns, so diagnostics find them in the source line. */
+typedef struct load_source {
+    char *abs;
+    char *text;
+    size_t len;
+    size_t *line_starts; /* where each line begins */
+    size_t line_count;
+} load_source;
+
 typedef struct load_result {
     xmlDoc *doc;
+    load_source *sources;
+    int source_count;
     char *root_dir;   /* realpath of the report's folder (malloc'ed) */
     char *main_file;  /* the path as given (malloc'ed) */
     bool schema_valid;
@@ -39,6 +51,9 @@ void load_free(load_result *r);
  * (XInclude's xml:base), relative to the working directory when possible.
  * Returns a malloc'ed string. */
 char *load_node_file(const load_result *r, xmlNode *node);
+
+/* The column (1-based) of node's start tag on its line, 1 when unknown. */
+int load_node_column(const load_result *r, xmlNode *node);
 
 /* Resolves a relative reference (an image's fileref) against the file that
  * holds node, and checks it stays inside the report's folder. Returns a

@@ -27,7 +27,8 @@ static bool in_db_ns(xmlNode *n)
 src_loc node_loc(builder *b, xmlNode *n)
 {
     char *file = load_node_file(b->src, n);
-    src_loc loc = { arena_strdup(b->a, file), (int)xmlGetLineNo(n), 1 };
+    src_loc loc = { arena_strdup(b->a, file), (int)xmlGetLineNo(n),
+                    load_node_column(b->src, n) };
     free(file);
     return loc;
 }

@@ -89,3 +89,13 @@ def test_a_table_wider_than_the_text_area_is_an_error(tmp_path):
             '</section>\n')
     r, _, out = run(tmp_path, body)
     assert_refused(r, out, "the table is 600.0 pt wide but the text area is only")
+
+
+def test_diagnostics_give_the_column_of_the_element(tmp_path):
+    body = ('<section><title>Kolom</title>\n'
+            '    <para>Klik <link xmlns:xlink="http://www.w3.org/1999/xlink" '
+            'xlink:href="javascript:alert(1)">hier</link>.</para></section>\n')
+    r, _, out = run(tmp_path, body)
+    line = '    <para>Klik <link '
+    assert_refused(r, out, "unsafe link", line=5)
+    assert f"doc.xml:5:{line.index('<link') + 1}: error:" in r.stderr, r.stderr
