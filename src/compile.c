@@ -88,6 +88,9 @@ bool compile_document(const compile_request *req, diag_list *d)
                     : NULL;
     if (st && load_document(req->source, req->schema_path, &src, d)) {
         report_stage(req->stage_log, "load", &t0, a);
+        char *lang = load_document_lang(&src);
+        style_localize(st, lang ? lang : "nl-BE");
+        free(lang);
         doc = model_build(a, &src, st, d);
         /* The model owns copies of everything: the XML tree can go. */
         load_free(&src);

@@ -538,3 +538,12 @@ int load_node_column(const load_result *r, xmlNode *node)
     }
     return 1;
 }
+
+char *load_document_lang(const load_result *r)
+{
+    xmlNode *root = r->doc ? xmlDocGetRootElement(r->doc) : NULL;
+    xmlChar *lang = root ? xmlGetNsProp(root, (const xmlChar *)"lang", XML_XML_NAMESPACE) : NULL;
+    char *out = lang ? strdup((const char *)lang) : NULL;
+    xmlFree(lang);
+    return out;
+}

@@ -52,6 +52,9 @@ void load_free(load_result *r);
  * Returns a malloc'ed string. */
 char *load_node_file(const load_result *r, xmlNode *node);
 
+/* The document's xml:lang (malloc'ed), or NULL. */
+char *load_document_lang(const load_result *r);
+
 /* The column (1-based) of node's start tag on its line, 1 when unknown. */
 int load_node_column(const load_result *r, xmlNode *node);
 

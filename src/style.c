@@ -252,7 +252,8 @@ static void style_apply_attributes(style_loader *l, xmlNode *node,
 {
     for (xmlAttr *at = node->properties; at; at = at->next) {
         const char *key = (const char *)at->name;
-        if (strcmp(key, "name") == 0 || strcmp(key, "base") == 0)
+        if (strcmp(key, "name") == 0 || strcmp(key, "base") == 0 ||
+            (props == string_props && strcmp(key, "lang") == 0))
             continue;
         xmlChar *value = xmlNodeListGetString(node->doc, at->children, 1);
         const prop *p = props;
@@ -495,6 +496,25 @@ static void style_defaults(style *s)
     s->table_rule_colour = s->table_head_background = s->total_background = -1;
 }
 
+/* Words for another language start as a copy of the default ones. */
+static void style_load_strings(style_loader *l, xmlNode *node)
+{
+    style *s = l->s;
+    const char *lang = attr(node, "lang");
+    if (!lang) {
+        style_apply_attributes(l, node, string_props, &s->strings);
+        return;
+    }
+    if (s->lang_count == 8) {
+        style_error(l, node, "more than %s languages of generated words%s", "8", NULL);
+        return;
+    }
+    s->lang_names[s->lang_count] = arena_strdup(l->a, lang);
+    s->lang_strings[s->lang_count] = s->strings;
+    style_apply_attributes(l, node, string_props, &s->lang_strings[s->lang_count]);
+    s->lang_count++;
+}
+
 static void style_load_element(style_loader *l, xmlNode *node)
 {
     const char *n = (const char *)node->name;
@@ -514,7 +534,7 @@ static void style_load_element(style_loader *l, xmlNode *node)
     else if (strcmp(n, "typography") == 0)
         style_apply_attributes(l, node, typography_props, &l->s->typo);
     else if (strcmp(n, "strings") == 0)
-        style_apply_attributes(l, node, string_props, &l->s->strings);
+        style_load_strings(l, node);
     else if (strcmp(n, "print") == 0)
         style_apply_attributes(l, node, print_props, &l->s->print);
     else if (strcmp(n, "layout") == 0)
@@ -662,4 +682,23 @@ bool style_validate(const char *path, const char *schema_path, diag_list *diags)
     }
     xmlRelaxNGFree(schema);
     return ok;
+}
+
+void style_localize(style *s, const char *lang)
+{
+    if (!lang)
+        return;
+    size_t primary = strcspn(lang, "-_");
+    int best = -1;
+    for (int i = 0; i < s->lang_count; i++) {
+        if (strcasecmp(s->lang_names[i], lang) == 0) {
+            best = i;
+            break;
+        }
+        if (best < 0 && strlen(s->lang_names[i]) == primary &&
+            strncasecmp(s->lang_names[i], lang, primary) == 0)
+            best = i;
+    }
+    if (best >= 0)
+        s->strings = s->lang_strings[best];
 }

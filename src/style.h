@@ -120,6 +120,10 @@ typedef struct style {
     style_typography typo;
     style_strings strings;
     style_print print;
+    /* Generated words in other languages: <strings lang="…">. */
+    style_strings lang_strings[8];
+    const char *lang_names[8];
+    int lang_count;
     bool facing_pages;      /* mirrored margins, openers on right pages */
     double baseline_grid;   /* points; 0 = none */
     double lead_max_chars;  /* a first paragraph longer than this is no lead */
@@ -143,6 +147,10 @@ style *style_load(arena *a, const char *path, const char *font_fallback_dir,
 const style_class *style_class_get(const style *s, const char *name);
 const style_master *style_master_get(const style *s, const char *name);
 const style_colour *style_colour_at(const style *s, int index);
+
+/* Makes the generated words those of lang (exact tag, else its first
+ * subtag) when the style has them. */
+void style_localize(style *s, const char *lang);
 
 /* Parses "12pt", "4.2mm", "1cm", "0.5in", "6pc" into points. */
 bool style_parse_length(const char *text, double *points);

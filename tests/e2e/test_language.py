@@ -46,3 +46,23 @@ def test_passages_in_another_language_carry_their_lang(tmp_path):
         langs = {(str(e.S), str(e.Lang)) for e in elements(pdf) if "/Lang" in e}
     assert ("/Span", "en") in langs and ("/Span", "fr") in langs
     assert ("/P", "de") in langs
+
+
+def test_generated_words_follow_the_report_language(tmp_path):
+    doc = """<?xml version="1.0" encoding="UTF-8"?>
+<article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="en-GB">
+  <info><title>Annual report</title></info>
+  <section xml:id="one"><title>First workstream</title><para>See <xref linkend="two"/>.</para>
+    <table><title>Budget</title><tgroup cols="1"><tbody><row><entry>x</entry></row></tbody></tgroup></table>
+  </section>
+  <section xml:id="two"><title>Second workstream</title><para>Text.</para></section>
+</article>
+"""
+    (tmp_path / "en.xml").write_text(doc, encoding="utf-8")
+    out = tmp_path / "en.pdf"
+    r = subprocess.run([KCVS, str(tmp_path / "en.xml"), "-o", str(out)],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+    assert "Contents" in text and "Inhoud" not in text
+    assert "Table 1: Budget" in text and "Tabel" not in text

@@ -264,14 +264,15 @@ def test_every_c_property_is_in_the_rnc():
 
 def test_schema_attributes_match_c_tables():
     """Each element of the schema allows exactly the properties of its
-    table (plus name and base on class and page)."""
+    table (plus name and base on class and page, lang on strings)."""
     defines, elements = rng_grammar()
     for el, names in c_properties().items():
         assert el in elements, f"no element {el} in {SCHEMA_RNG.name}"
         allowed = set()
         for e in elements[el]:
             allowed |= attributes_of(e, defines)
-        extra = {"name", "base"} if el in ("class", "page") else set()
+        extra = ({"name", "base"} if el in ("class", "page")
+                 else {"lang"} if el == "strings" else set())
         assert set(names) <= allowed, f"<{el}>: not in the schema: {sorted(set(names) - allowed)}"
         assert allowed - extra <= set(names), \
             f"<{el}>: the schema allows what the compiler rejects: {sorted(allowed - extra - set(names))}"
