@@ -25,6 +25,7 @@ typedef struct seg {
     tag_node *tag;
     double rise;
     block *note;
+    hyph_dict *hyph;   /* the patterns of its language (NULL: none) */
 } seg;
 
 typedef struct payload {
@@ -299,7 +300,8 @@ static const char *substitute_missing(para_build *b, font_face *main, int flags,
 
 /* Characters the family lacks are set in its fallback family. */
 static void add_seg(para_build *b, const char *text, size_t len, int flags,
-                    int link, tag_node *tag, double size_factor, double rise)
+                    int link, tag_node *tag, double size_factor, double rise,
+                    const char *lang)
 {
     para_ctx *c = b->c;
     if (b->cls->uppercase)
@@ -326,8 +328,10 @@ static void add_seg(para_build *b, const char *text, size_t len, int flags,
         current = want;
     }
     push_seg(b, text + start, len - start, current);
+    hyph_dict *hyph = lang && b->cls->hyphenate ? para_hyph_for(c, lang, b->loc) : b->hyph;
     for (int i = first; i < b->seg_count; i++) {
         seg *s = &b->segs[i];
+        s->hyph = hyph;
         s->size = b->cls->size * size_factor;
         s->colour = b->cls->colour;
         s->link = link;
@@ -340,23 +344,23 @@ static void build_segments(para_build *b, const inline_run *runs, tag_node *tag)
 {
     const style_class *cls = b->cls;
     if (cls->prefix)
-        add_seg(b, cls->prefix, strlen(cls->prefix), 0, -1, NULL, 1, 0);
+        add_seg(b, cls->prefix, strlen(cls->prefix), 0, -1, NULL, 1, 0, NULL);
     for (const inline_run *r = runs; r; r = r->next) {
         tag_node *t = r->tag ? r->tag : tag;
         if (r->kind == INL_TEXT)
-            add_seg(b, r->text, strlen(r->text), r->flags, r->link, t, 1, 0);
+            add_seg(b, r->text, strlen(r->text), r->flags, r->link, t, 1, 0, r->lang);
         else if (r->kind == INL_XREF) {
             const char *x = xref_text(b->c, r);
-            add_seg(b, x, strlen(x), r->flags, r->link, t, 1, 0);
+            add_seg(b, x, strlen(x), r->flags, r->link, t, 1, 0, r->lang);
         } else if (r->kind == INL_NOTEREF) {
             add_seg(b, r->text, strlen(r->text), r->flags, -1, t, 0.7,
-                    -0.35 * cls->size);
+                    -0.35 * cls->size, NULL);
             if (b->seg_count)
                 b->segs[b->seg_count - 1].note = r->note;
         }
     }
     if (cls->suffix)
-        add_seg(b, cls->suffix, strlen(cls->suffix), 0, -1, NULL, 1, 0);
+        add_seg(b, cls->suffix, strlen(cls->suffix), 0, -1, NULL, 1, 0, NULL);
 }
 
 /* ---- items ------------------------------------------------------------- */
@@ -455,8 +459,8 @@ static bool is_letter_at(const char *w, size_t len, size_t i)
 
 /* Hyphenates each letter run of the word (compounds with explicit
  * hyphens break there and inside each part). */
-static int word_breaks(para_build *b, const char *w, size_t len, bool last,
-                       word_break *br)
+static int word_breaks(para_build *b, hyph_dict *hyph, const char *w, size_t len,
+                       bool last, word_break *br)
 {
     int n = 0;
     if (is_url_like(w, len))
@@ -465,7 +469,7 @@ static int word_breaks(para_build *b, const char *w, size_t len, bool last,
         if ((w[i] == '-' || w[i] == '/') && is_letter_at(w, len, i - 1) &&
             is_letter_at(w, len, i + 1))
             n = add_break(br, n, i + 1, w[i] == '-' ? BRK_EXPLICIT : BRK_URL);
-    if (!b->hyph || !b->cls->hyphenate || last)
+    if (!hyph || !b->cls->hyphenate || last)
         return n;
     const style_typography *t = &b->c->st->typo;
     hyph_options opt = { t->hyphen_left_min, t->hyphen_right_min };
@@ -481,7 +485,7 @@ static int word_breaks(para_build *b, const char *w, size_t len, bool last,
         /* A letter run glued to digits (e.g. "2021-rapport") is left alone. */
         if (i > start && (i == len || w[i] != '@')) {
             size_t offs[64];
-            int found = hyph_word(b->hyph, &opt, w + start, i - start, offs, 64);
+            int found = hyph_word(hyph, &opt, w + start, i - start, offs, 64);
             for (int f = 0; f < found; f++)
                 n = add_break(br, n, start + offs[f], BRK_HYPHEN);
         }
@@ -577,7 +581,8 @@ static void flush_word(para_build *b, piece *pieces, int np, bool last)
         o += pieces[i].end - pieces[i].start;
     }
     word_break br[MAX_BREAKS_PER_WORD];
-    int nb = word_breaks(b, w, total, last, br);
+    /* A word is hyphenated by the rules of the language it is written in. */
+    int nb = word_breaks(b, b->segs[pieces[0].seg].hyph, w, total, last, br);
     if (b->char_breaks)
         nb = char_breaks(w, total, br, nb);
     qsort(br, (size_t)nb, sizeof *br, cmp_break);
