@@ -343,6 +343,33 @@ def struct_elements(pdf):
     return out
 
 
+def struct_elements_with_parents(pdf):
+    """(element, parent element or None) for every structure element, depth
+    first in document order."""
+    out = []
+
+    def walk(e, parent):
+        for kid in struct_kids(e):
+            if is_struct_elem(kid):
+                out.append((kid, parent))
+                walk(kid, kid)
+    walk(pdf.Root.StructTreeRoot, None)
+    return out
+
+
+def struct_roles(elem):
+    """The /S of an element's child elements, in order."""
+    return [str(k.S) for k in struct_kids(elem) if is_struct_elem(k)]
+
+
+def compile_text(tmp_path, text, *extra, name="doc.xml"):
+    """Writes TEXT as NAME in TMP_PATH, compiles it, asserts success and
+    returns the Doc."""
+    source = Path(tmp_path) / name
+    source.write_text(text, encoding="utf-8")
+    return compile_ok(source, Path(tmp_path) / (Path(name).stem + ".pdf"), *extra)
+
+
 def own_mcids(elem):
     """The (page objgen, MCID) pairs an element owns directly, in order."""
     page = elem.get("/Pg")

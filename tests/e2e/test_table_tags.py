@@ -1,12 +1,13 @@
 """Tables stay regular in the structure tree: empty cells are kept and a
 spanning cell says how many columns it spans (PDF/UA, tables)."""
-import os
+import re
+import struct
 import subprocess
+import zlib
 
 import pikepdf
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-KCVS = os.path.abspath(os.path.join(ROOT, os.environ.get("KCVS_PDF", "./kcvs-pdf")))
+from conftest import compile_text, struct_elements, struct_kids
 
 DOC = """<?xml version="1.0" encoding="UTF-8"?>
 <article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="nl-BE">
@@ -25,39 +26,18 @@ DOC = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def kids(elem):
-    k = elem.get("/K")
-    if k is None:
-        return []
-    return list(k) if isinstance(k, pikepdf.Array) else [k]
-
-
 def structure(pdf, role):
-    found = []
-
-    def walk(e):
-        if isinstance(e, pikepdf.Dictionary) and "/S" in e:
-            if str(e.S) == role:
-                found.append(e)
-            for k in kids(e):
-                walk(k)
-    for k in kids(pdf.Root.StructTreeRoot):
-        walk(k)
-    return found
+    return [e for e in struct_elements(pdf) if str(e.S) == role]
 
 
 def test_rows_span_the_same_number_of_columns(tmp_path):
-    (tmp_path / "doc.xml").write_text(DOC, encoding="utf-8")
-    out = tmp_path / "doc.pdf"
-    r = subprocess.run([KCVS, str(tmp_path / "doc.xml"), "-o", str(out)],
-                       capture_output=True, text=True, timeout=60)
-    assert r.returncode == 0, r.stderr
+    out = compile_text(tmp_path, DOC).path
     with pikepdf.open(out) as pdf:
         rows = structure(pdf, "/TR")
         assert len(rows) == 4
         widths = []
         for row in rows:
-            cells = [c for c in kids(row) if isinstance(c, pikepdf.Dictionary)
+            cells = [c for c in struct_kids(row) if isinstance(c, pikepdf.Dictionary)
                      and str(c.get("/S")) in ("/TH", "/TD")]
             span = 0
             for c in cells:
@@ -83,12 +63,7 @@ MOREROWS = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def test_a_cell_spanning_rows_keeps_the_next_rows_in_their_columns(tmp_path):
-    import re
-    (tmp_path / "doc.xml").write_text(MOREROWS, encoding="utf-8")
-    out = tmp_path / "doc.pdf"
-    r = subprocess.run([KCVS, str(tmp_path / "doc.xml"), "-o", str(out)],
-                       capture_output=True, text=True, timeout=60)
-    assert r.returncode == 0, r.stderr
+    out = compile_text(tmp_path, MOREROWS).path
     html = subprocess.run(["pdftotext", "-bbox", str(out), "-"], capture_output=True,
                           text=True).stdout
     x = {m.group(2): float(m.group(1)) for m in
@@ -102,9 +77,6 @@ def test_a_cell_spanning_rows_keeps_the_next_rows_in_their_columns(tmp_path):
 
 
 def test_an_image_inside_a_cell_is_drawn_in_its_column(tmp_path):
-    import struct
-    import zlib
-
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
     raw = b"".join(b"\0" + bytes([200, 30, 30]) * 40 for _ in range(20))
@@ -115,11 +87,7 @@ def test_an_image_inside_a_cell_is_drawn_in_its_column(tmp_path):
         "<entry>Bb2</entry>",
         '<entry><mediaobject><imageobject><imagedata fileref="red.png"/></imageobject>'
         "<textobject><phrase>Een rood vlak</phrase></textobject></mediaobject></entry>")
-    (tmp_path / "doc.xml").write_text(doc, encoding="utf-8")
-    out = tmp_path / "doc.pdf"
-    r = subprocess.run([KCVS, str(tmp_path / "doc.xml"), "-o", str(out)],
-                       capture_output=True, text=True, timeout=60)
-    assert r.returncode == 0, r.stderr
+    out = compile_text(tmp_path, doc).path
     with pikepdf.open(out) as pdf:
         page = next(p for p in pdf.pages if "/XObject" in p.Resources and len(p.Resources.XObject.keys()))
         cms = [ops for ops, op in pikepdf.parse_content_stream(page) if str(op) == "cm"]

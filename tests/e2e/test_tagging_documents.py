@@ -1,34 +1,15 @@
 """The structure tree on test documents with lists, footnotes, tables and
 the table of contents (PDF/UA-1)."""
-import os
-import subprocess
-
 import pikepdf
 import pytest
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-KCVS = os.path.abspath(os.path.join(ROOT, os.environ.get("KCVS_PDF", "./kcvs-pdf")))
-DATA = os.path.join(ROOT, "tests", "data", "e2e")
+from conftest import DATA, compile_ok, struct_elements_with_parents, struct_kids, struct_roles
 
-
-def kids(e):
-    k = e.get("/K")
-    if k is None:
-        return []
-    return list(k) if isinstance(k, pikepdf.Array) else [k]
+E2E = DATA / "e2e"
 
 
 def elements(pdf):
-    out = []
-
-    def walk(e, parent):
-        if isinstance(e, pikepdf.Dictionary) and "/S" in e:
-            out.append((e, parent))
-            for k in kids(e):
-                walk(k, e)
-    for k in kids(pdf.Root.StructTreeRoot):
-        walk(k, None)
-    return out
+    return struct_elements_with_parents(pdf)
 
 
 @pytest.fixture(scope="module")
@@ -38,16 +19,12 @@ def compiled(tmp_path_factory):
     def get(name):
         if name not in cache:
             out = tmp_path_factory.mktemp("tags") / (name + ".pdf")
-            r = subprocess.run([KCVS, os.path.join(DATA, name), "-o", str(out)],
-                               capture_output=True, text=True, timeout=120)
-            assert r.returncode == 0, r.stderr
-            cache[name] = pikepdf.open(out)
+            cache[name] = pikepdf.open(compile_ok(E2E / name, out).path)
         return cache[name]
     return get
 
 
-def roles(e):
-    return [str(k.S) for k in kids(e) if isinstance(k, pikepdf.Dictionary) and "/S" in k]
+roles = struct_roles
 
 
 def test_list_items_hold_a_label_then_a_body(compiled):
@@ -89,6 +66,6 @@ def test_contents_is_a_toc_of_tocis_holding_links(compiled):
     tocs = [e for e, _ in elements(pdf) if str(e.S) == "/TOC"]
     assert len(tocs) == 1
     assert roles(tocs[0]) and set(roles(tocs[0])) == {"/TOCI"}
-    for toci in kids(tocs[0]):
+    for toci in struct_kids(tocs[0]):
         assert "/Link" in roles(toci)
     assert all(str(p.Tabs) == "/S" for p in pdf.pages)
