@@ -14,6 +14,7 @@
 #include "linebreak.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -317,18 +318,29 @@ static void fill_line(lb_line *out, const lb_params *p, size_t line_number,
 
 /* ---- The node pool and the active list ----------------------------- */
 
+/* Room for one more element in a malloc'ed array that grows by doubling;
+   false (the array untouched) when memory or size_t runs out. */
+static bool lb_reserve(void **items, size_t *capacity, size_t count, size_t size,
+                       size_t first)
+{
+    if (count < *capacity)
+        return true;
+    size_t cap = *capacity ? *capacity * 2 : first;
+    if (cap > SIZE_MAX / size)
+        return false;
+    void *grown = realloc(*items, cap * size);
+    if (!grown)
+        return false;
+    *items = grown;
+    *capacity = cap;
+    return true;
+}
+
 static size_t node_push(lb_breaker *s, const lb_node *node)
 {
-    if (s->node_count == s->node_capacity) {
-        size_t cap = s->node_capacity ? s->node_capacity * 2 : 64;
-        if (cap > SIZE_MAX / sizeof *s->nodes)
-            return LB_NONE;
-        lb_node *grown = realloc(s->nodes, cap * sizeof *grown);
-        if (!grown)
-            return LB_NONE;
-        s->nodes = grown;
-        s->node_capacity = cap;
-    }
+    if (!lb_reserve((void **)&s->nodes, &s->node_capacity, s->node_count,
+                    sizeof *s->nodes, 64))
+        return LB_NONE;
     s->nodes[s->node_count] = *node;
     return s->node_count++;
 }
@@ -692,16 +704,8 @@ typedef struct lb_greedy {
 
 static lb_line *greedy_new_line(lb_greedy *g)
 {
-    if (g->count == g->capacity) {
-        size_t cap = g->capacity ? g->capacity * 2 : 16;
-        if (cap > SIZE_MAX / sizeof *g->lines)
-            return NULL;
-        lb_line *grown = realloc(g->lines, cap * sizeof *grown);
-        if (!grown)
-            return NULL;
-        g->lines = grown;
-        g->capacity = cap;
-    }
+    if (!lb_reserve((void **)&g->lines, &g->capacity, g->count, sizeof *g->lines, 16))
+        return NULL;
     lb_line *line = &g->lines[g->count++];
     memset(line, 0, sizeof *line);
     return line;
