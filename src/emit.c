@@ -706,10 +706,6 @@ static emit_image *image_of(emitter *e, const image_model *m)
     ei->image = img;
     snprintf(ei->name, sizeof ei->name, "Im%d", e->image_count);
     e->image_count++;
-    /* libharu leaves a PNG's soft mask uncompressed. */
-    HPDF_Dict smask = pdfobj_get_dict(img, "SMask");
-    if (smask)
-        smask->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
     return ei;
 }
 

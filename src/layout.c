@@ -463,7 +463,6 @@ static void layout_cover(lctx *c)
     double saved_height = c->frame_height, saved_share = c->image_share;
     c->frame_height = frame_height(style_master_get(c->st, "cover"));
     c->image_share = 0.4;
-    tag_node *root = d->tag_root;
     layout_text(c, NULL, text_run(c, d->title), style_class_get(c->st, "cover-title"),
                 tag_new(c->a, NULL, TAG_H1), 0, true);
     if (d->subtitle)
@@ -486,7 +485,6 @@ static void layout_cover(lctx *c)
                     tag_new(c->a, NULL, TAG_P), 0, true);
     c->frame_height = saved_height;
     c->image_share = saved_share;
-    (void)root;
 }
 
 static void layout_toc(lctx *c, tag_node *toc_tag)
@@ -622,35 +620,30 @@ static vlist *fresh_list(lctx *c)
     return vl;
 }
 
-static layout_result *fresh_result(lctx *c)
+/* A result for a part of the document whose pages follow first_number. */
+static layout_result *fresh_result(lctx *c, int first_number)
 {
     layout_result *r = arena_alloc(c->a, sizeof *r);
+    r->first_number = first_number;
     c->res = r;
     return r;
 }
 
-/* Pages of one part appended to the result, renumbered. */
+/* A part's pages (already numbered from the document's start) and its
+ * outline appended to the whole. */
 static void append_pages(lctx *c, layout_result *into, const layout_result *part)
 {
-    int offset = into->page_count;
-    for (int i = 0; i < part->page_count; i++) {
-        c->res = into;
-        page *p = new_page(c, part->pages[i].master);
-        int number = p->number;
-        *p = part->pages[i];
-        p->number = number;
-        (void)offset;
+    int count = into->page_count + part->page_count;
+    if (count > into->page_cap) {
+        into->pages = arena_grow(c->a, into->pages, (size_t)into->page_count, (size_t)count,
+                                 sizeof *into->pages);
+        into->page_cap = count;
     }
-    for (int i = 0; i < part->outline_count; i++) {
-        c->res = into;
-        if (into->outline_count == into->outline_cap) {
-            int cap = into->outline_cap ? into->outline_cap * 2 : 32;
-            into->outline = arena_grow(c->a, into->outline, (size_t)into->outline_count,
-                                       (size_t)cap, sizeof *into->outline);
-            into->outline_cap = cap;
-        }
-        into->outline[into->outline_count++] = part->outline[i];
-    }
+    memcpy(into->pages + into->page_count, part->pages,
+           (size_t)part->page_count * sizeof *part->pages);
+    into->page_count = count;
+    for (int i = 0; i < part->outline_count; i++)
+        outline_add(c, into, part->outline[i]);
 }
 
 layout_result *layout_document(arena *a, document *doc, const style *st,
@@ -666,10 +659,11 @@ layout_result *layout_document(arena *a, document *doc, const style *st,
     /* Cover. */
     vlist *cover = fresh_list(&c);
     layout_cover(&c);
-    layout_result *cover_pages = fresh_result(&c);
+    layout_result *cover_pages = fresh_result(&c, 0);
     paginate(&c, cover, style_master_get(st, "cover"), style_master_get(st, "cover"));
     if (cover_pages->page_count == 0) /* a document always has its cover */
         new_page(&c, style_master_get(st, "cover"));
+    int cover_count = cover_pages->page_count;
     /* Contents: its length first, with placeholder numbers. */
     tag_node *toc_tag = NULL;
     int toc_pages = 0;
@@ -679,29 +673,22 @@ layout_result *layout_document(arena *a, document *doc, const style *st,
         c.break_next = true;
         c.break_master = style_master_get(st, "contents");
         layout_toc(&c, tag_new(a, NULL, TAG_TOC));
-        fresh_result(&c);
-        for (int k = 0; k < cover_pages->page_count; k++)
-            new_page(&c, style_master_get(st, "cover"));
+        fresh_result(&c, cover_count);
         paginate(&c, toc, style_master_get(st, "contents"),
                  style_master_get(st, "contents"));
-        toc_pages = c.res->page_count - cover_pages->page_count;
+        toc_pages = c.res->page_count;
     }
     /* Body, again while cross-reference page numbers move. */
     layout_result *body = NULL;
     int passes = 0;
-    bool has_refs = doc->link_count > c.toc_link_base ? false : false;
+    bool has_refs = false;
     for (int i = 0; i < c.toc_link_base; i++)
         has_refs |= doc->links[i].target != NULL;
     do {
         c.anchor_changes = 0;
         vlist *vl = fresh_list(&c);
         layout_body(&c);
-        body = fresh_result(&c);
-        body->page_count = 0;
-        /* Pages are numbered from the start of the document. */
-        for (int k = 0; k < cover_pages->page_count + toc_pages; k++)
-            new_page(&c, style_master_get(st, "continuation"));
-        body->page_count = cover_pages->page_count + toc_pages;
+        body = fresh_result(&c, cover_count + toc_pages);
         paginate(&c, vl, style_master_get(st, "opener"),
                  style_master_get(st, "continuation"));
         passes++;
@@ -710,36 +697,26 @@ layout_result *layout_document(arena *a, document *doc, const style *st,
     for (int w = 0; w < doc->workstream_count; w++)
         doc->workstreams[w].page = doc->workstreams[w].section->page;
     /* Contents with the real numbers. */
-    layout_result *out = fresh_result(&c);
+    layout_result *out = fresh_result(&c, 0);
     append_pages(&c, out, cover_pages);
     if (toc_tag) {
         vlist *toc = fresh_list(&c);
         c.break_next = true;
         c.break_master = style_master_get(st, "contents");
         layout_toc(&c, toc_tag);
-        layout_result *tp = fresh_result(&c);
-        tp->page_count = 0;
-        for (int k = 0; k < cover_pages->page_count; k++)
-            new_page(&c, style_master_get(st, "cover"));
+        layout_result *tp = fresh_result(&c, cover_count);
         paginate(&c, toc, style_master_get(st, "contents"),
                  style_master_get(st, "contents"));
-        layout_result part = *tp;
-        part.pages += cover_pages->page_count;
-        part.page_count -= cover_pages->page_count;
-        if (part.page_count != toc_pages)
+        if (tp->page_count != toc_pages)
             diag_add(diags, DIAG_WARNING, (src_loc){ doc->source_file, 0, 0 },
                      "the table of contents changed length between passes");
-        append_pages(&c, out, &part);
+        append_pages(&c, out, tp);
         /* Structure elements join their parent in drawing order (emit),
          * so the TOC follows the cover by itself. */
         toc_tag->parent = doc->tag_root;
     }
-    layout_result part = *body;
-    part.pages += cover_pages->page_count + toc_pages;
-    part.page_count -= cover_pages->page_count + toc_pages;
-    append_pages(&c, out, &part);
+    append_pages(&c, out, body);
     c.res = out;
-    out->toc_tag = toc_tag;
     running_heads(&c);
     if (stats) {
         stats->para = c.pc.stats;

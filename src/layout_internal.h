@@ -88,6 +88,7 @@ void layout_table(lctx *c, block *bl, double indent);
 
 /* paginate.c */
 page *new_page(lctx *c, const style_master *m);
+void outline_add(lctx *c, layout_result *r, outline_entry entry);
 void paginate(lctx *c, const vlist *vl, const style_master *first,
               const style_master *cont);
 void running_heads(lctx *c);

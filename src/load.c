@@ -492,28 +492,38 @@ char *load_node_file(const load_result *r, xmlNode *node)
     return strdup(r && r->main_file ? r->main_file : "?");
 }
 
-static const load_source *load_source_of(const load_result *r, xmlNode *node)
+xmlNode *load_file_root(xmlNode *node)
 {
-    for (xmlNode *n = node; n && n->type == XML_ELEMENT_NODE; n = n->parent) {
-        xmlChar *base = xmlGetNsProp(n, (const xmlChar *)"base", XML_XML_NAMESPACE);
-        if (!base)
-            continue;
-        const load_source *found = NULL;
-        for (int i = 0; i < r->source_count && !found; i++)
-            if (strcmp(r->sources[i].abs, (const char *)base) == 0)
-                found = &r->sources[i];
-        xmlFree(base);
-        return found;
-    }
+    for (xmlNode *n = node; n && n->type == XML_ELEMENT_NODE; n = n->parent)
+        if (xmlHasNsProp(n, (const xmlChar *)"base", XML_XML_NAMESPACE))
+            return n;
     return NULL;
 }
 
+const load_source *load_source_of(const load_result *r, xmlNode *file_root)
+{
+    xmlChar *base = file_root ? xmlGetNsProp(file_root, (const xmlChar *)"base",
+                                             XML_XML_NAMESPACE)
+                              : NULL;
+    const load_source *found = NULL;
+    for (int i = 0; base && i < r->source_count && !found; i++)
+        if (strcmp(r->sources[i].abs, (const char *)base) == 0)
+            found = &r->sources[i];
+    xmlFree(base);
+    return found;
+}
 
 int load_node_column(const load_result *r, xmlNode *node)
 {
     if (!node || node->type != XML_ELEMENT_NODE)
         return 1;
-    const load_source *src = load_source_of(r, node);
+    return load_source_column(load_source_of(r, load_file_root(node)), node);
+}
+
+int load_source_column(const load_source *src, xmlNode *node)
+{
+    if (!node || node->type != XML_ELEMENT_NODE)
+        return 1;
     long line = xmlGetLineNo(node);
     if (!src || line < 1)
         return 1;

@@ -30,9 +30,9 @@ typedef struct load_result {
     xmlDoc *doc;
     load_source *sources;
     int source_count;
+    bool schema_valid;  /* the document is inside the subset's schema */
     char *root_dir;   /* realpath of the report's folder (malloc'ed) */
     char *main_file;  /* the path as given (malloc'ed) */
-    bool schema_valid;
     diag_list schema_messages; /* validation messages, for the build stage
                                   to report or drop (see model.c) */
 } load_result;
@@ -57,6 +57,13 @@ char *load_document_lang(const load_result *r);
 
 /* The column (1-based) of node's start tag on its line, 1 when unknown. */
 int load_node_column(const load_result *r, xmlNode *node);
+
+/* For callers that place many nodes of the same file: the element that
+ * starts node's file (the nearest with our xml:base), that file's text, and
+ * the column within a known file. */
+xmlNode *load_file_root(xmlNode *node);
+const load_source *load_source_of(const load_result *r, xmlNode *file_root);
+int load_source_column(const load_source *src, xmlNode *node);
 
 /* Resolves a relative reference (an image's fileref) against the file that
  * holds node, and checks it stays inside the report's folder. Returns a

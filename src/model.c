@@ -26,10 +26,16 @@ static bool in_db_ns(xmlNode *n)
 
 src_loc node_loc(builder *b, xmlNode *n)
 {
-    char *file = load_node_file(b->src, n);
-    src_loc loc = { arena_strdup(b->a, file), (int)xmlGetLineNo(n),
-                    load_node_column(b->src, n) };
-    free(file);
+    xmlNode *root = load_file_root(n);
+    if (!b->place_file || root != b->place_root) {
+        char *file = load_node_file(b->src, n);
+        b->place_file = arena_strdup(b->a, file);
+        free(file);
+        b->place_root = root;
+        b->place_source = load_source_of(b->src, root);
+    }
+    src_loc loc = { b->place_file, (int)xmlGetLineNo(n),
+                    load_source_column(b->place_source, n) };
     return loc;
 }
 

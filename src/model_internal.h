@@ -43,6 +43,10 @@ typedef struct builder {
     int pending_count;
     size_t workstream_cap;
     int list_depth;      /* lists inside list items: the next label level */
+    /* The file of the last node placed: most nodes share their file. */
+    xmlNode *place_root;
+    const char *place_file;
+    const load_source *place_source;
 } builder;
 
 typedef struct block_list {

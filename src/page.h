@@ -69,7 +69,8 @@ typedef struct layout_result {
     int page_count, page_cap;
     outline_entry *outline;
     int outline_count, outline_cap;
-    tag_node *toc_tag;
+    int first_number;  /* the number of pages[0] minus one (parts of a
+                          document are laid out separately) */
 } layout_result;
 
 page_item *page_add_item(arena *a, page *p, item_kind kind);

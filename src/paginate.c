@@ -14,6 +14,17 @@
 
 /* ---- pagination ------------------------------------------------------------- */
 
+void outline_add(lctx *c, layout_result *r, outline_entry entry)
+{
+    if (r->outline_count == r->outline_cap) {
+        int cap = r->outline_cap ? r->outline_cap * 2 : 32;
+        r->outline = arena_grow(c->a, r->outline, (size_t)r->outline_count, (size_t)cap,
+                                sizeof *r->outline);
+        r->outline_cap = cap;
+    }
+    r->outline[r->outline_count++] = entry;
+}
+
 page *new_page(lctx *c, const style_master *m)
 {
     layout_result *r = c->res;
@@ -25,10 +36,10 @@ page *new_page(lctx *c, const style_master *m)
     }
     page *p = &r->pages[r->page_count++];
     memset(p, 0, sizeof *p);
-    if (c->progress && r->page_count % 50 == 0)
-        c->progress(r->page_count);
     p->master = m;
-    p->number = r->page_count;
+    p->number = r->first_number + r->page_count;
+    if (c->progress && p->number % 50 == 0)
+        c->progress(p->number);
     if (m->background >= 0) {
         page_item *bg = page_add_item(c->a, p, ITEM_RECT);
         bg->w = m->width;
@@ -101,17 +112,9 @@ static void place_vbox(lctx *c, page *p, const vbox *v, double x0, double y,
         a->page = p->number;
         a->page_y = y;
     }
-    if (v->outline_title && !artifact) {
-        layout_result *r = c->res;
-        if (r->outline_count == r->outline_cap) {
-            int cap = r->outline_cap ? r->outline_cap * 2 : 32;
-            r->outline = arena_grow(c->a, r->outline, (size_t)r->outline_count,
-                                    (size_t)cap, sizeof *r->outline);
-            r->outline_cap = cap;
-        }
-        r->outline[r->outline_count++] =
-            (outline_entry){ v->outline_title, v->outline_level, p->number, y };
-    }
+    if (v->outline_title && !artifact)
+        outline_add(c, c->res,
+                    (outline_entry){ v->outline_title, v->outline_level, p->number, y });
 }
 
 /* With facing pages, even (left-hand) pages mirror the margins. */
@@ -276,7 +279,8 @@ void paginate(lctx *c, const vlist *vl, const style_master *first,
         const style_master *m = v0->break_before && v0->master ? v0->master
                                 : i == 0                       ? first
                                                                : cont;
-        if (c->st->facing_pages && v0->break_before && c->res->page_count % 2 == 1)
+        int last = c->res->first_number + c->res->page_count;
+        if (c->st->facing_pages && v0->break_before && last % 2 == 1)
             blank_page(c);
         page *p = new_page(c, m);
         double x0 = frame_left(c, m, p->number), top = m->margin_top,

@@ -118,3 +118,28 @@ def test_calls_to_action_are_kept_whole(layout):
     assert where
     for cta, pages in where.items():
         assert len(pages) == 1, f"call to action {cta} split over pages {sorted(pages)}"
+
+
+def test_body_lines_sit_on_the_baseline_grid(tmp_path):
+    # a subtitle and a heading of odd heights between the paragraphs: the
+    # body lines after them still keep a whole number of 7.5 pt grid steps
+    # apart (the house style's baseline-grid)
+    body = "".join(f"<para>{paragraph_words(p, 30)}</para>" for p in range(3))
+    doc = (HEAD + "<section><title>Raster</title><subtitle>Een ondertitel</subtitle>" + body
+           + "<section><title>Tussenkop met een andere hoogte</title>" + body
+           + "</section></section></article>")
+    (tmp_path / "grid.xml").write_text(doc, encoding="utf-8")
+    out = tmp_path / "grid.pdf"
+    r = subprocess.run([KCVS, str(tmp_path / "grid.xml"), "-o", str(out)],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    html = subprocess.run(["pdftotext", "-bbox", "-f", "3", "-l", "3", str(out), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    boxes = [(float(y0), float(y1)) for y0, y1 in re.findall(
+        r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">p\d{3}w\d{3}</word>', html)]
+    # body text (10 pt) only: the lead paragraph (12 pt) is not on the grid
+    smallest = min(y1 - y0 for y0, y1 in boxes)
+    bottoms = sorted({round(y1, 2) for y0, y1 in boxes if y1 - y0 < smallest + 0.5})
+    assert len(bottoms) > 6
+    steps = [(b - bottoms[0]) / 7.5 for b in bottoms]
+    assert all(abs(s - round(s)) < 0.02 for s in steps), steps
