@@ -639,8 +639,9 @@ static void append_pages(lctx *c, layout_result *into, const layout_result *part
                                  sizeof *into->pages);
         into->page_cap = count;
     }
-    memcpy(into->pages + into->page_count, part->pages,
-           (size_t)part->page_count * sizeof *part->pages);
+    if (part->page_count) /* an empty part may have no array at all */
+        memcpy(into->pages + into->page_count, part->pages,
+               (size_t)part->page_count * sizeof *part->pages);
     into->page_count = count;
     for (int i = 0; i < part->outline_count; i++)
         outline_add(c, into, part->outline[i]);
