@@ -384,7 +384,8 @@ static void layout_footnote_body(lctx *c, block *note)
             layout_text(c, p, mark, p->style, p->tag, 0, false);
             first = false;
         } else
-            layout_blocks(c, p, 0);
+            layout_one(c, p, 0); /* one block: layout_blocks would walk p's
+                                    siblings again (1 2 3 3) */
     }
     c->vl = saved;
     c->pending_space = saved_space;
