@@ -19,6 +19,7 @@ void diag_clear(diag_list *d)
         free(d->items[i].message);
     }
     free(d->items);
+    free(d->seen);
     size_t max = d->max_errors;
     diag_init(d);
     d->max_errors = max;
@@ -46,9 +47,96 @@ static void diag_flatten(char *s)
             *p = ' ';
 }
 
+static bool same_text(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static size_t diag_hash(diag_severity severity, src_loc loc, const char *message)
+{
+    /* FNV-1a over the fields that make two diagnostics the same */
+    size_t h = 1469598103934665603u;
+    const char *parts[2] = { loc.file ? loc.file : "", message };
+    for (int k = 0; k < 2; k++) {
+        for (const char *p = parts[k]; *p; p++)
+            h = (h ^ (unsigned char)*p) * 1099511628211u;
+        h = (h ^ 0xff) * 1099511628211u;
+    }
+    size_t nums[3] = { (size_t)severity, (size_t)loc.line, (size_t)loc.col };
+    for (int k = 0; k < 3; k++)
+        h = (h ^ nums[k]) * 1099511628211u;
+    return h;
+}
+
+static bool same_diag(const diag *g, diag_severity severity, src_loc loc,
+                      const char *message)
+{
+    return g->severity == severity && g->loc.line == loc.line && g->loc.col == loc.col
+           && same_text(g->loc.file, loc.file) && same_text(g->message, message);
+}
+
+/* The slot of an equal kept item, or the empty slot where it would go. */
+static size_t *seen_slot(const diag_list *d, size_t hash, diag_severity severity,
+                         src_loc loc, const char *message)
+{
+    size_t mask = d->seen_cap - 1;
+    for (size_t i = hash & mask;; i = (i + 1) & mask) {
+        size_t *slot = &d->seen[i];
+        if (*slot == 0 || same_diag(&d->items[*slot - 1], severity, loc, message))
+            return slot;
+    }
+}
+
+/* Keeps the set at most half full; false when memory runs out. */
+static bool seen_reserve(diag_list *d)
+{
+    if ((d->count + 1) * 2 <= d->seen_cap)
+        return true;
+    size_t cap = d->seen_cap ? d->seen_cap * 2 : 64;
+    while ((d->count + 1) * 2 > cap)
+        cap *= 2;
+    size_t *old = d->seen;
+    d->seen = calloc(cap, sizeof *d->seen);
+    if (!d->seen) {
+        d->seen = old;
+        return false;
+    }
+    d->seen_cap = cap;
+    for (size_t i = 0; i < d->count; i++) {
+        const diag *g = &d->items[i];
+        *seen_slot(d, diag_hash(g->severity, g->loc, g->message ? g->message : ""),
+                   g->severity, g->loc, g->message) = i + 1;
+    }
+    free(old);
+    return true;
+}
+
+static bool items_reserve(diag_list *d)
+{
+    if (d->count < d->capacity)
+        return true;
+    size_t cap = d->capacity ? d->capacity * 2 : 16;
+    diag *items = realloc(d->items, cap * sizeof *items);
+    if (!items)
+        return false;
+    d->items = items;
+    d->capacity = cap;
+    return true;
+}
+
 void diag_vadd(diag_list *d, diag_severity severity, src_loc loc,
                const char *fmt, va_list ap)
 {
+    char buf[2048];
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    diag_flatten(buf);
+    size_t *slot = NULL;
+    size_t hash = diag_hash(severity, loc, buf);
+    if (seen_reserve(d)) {
+        slot = seen_slot(d, hash, severity, loc, buf);
+        if (*slot)
+            return; /* said already */
+    }
     if (severity == DIAG_WARNING)
         d->warnings++;
     else
@@ -59,24 +147,17 @@ void diag_vadd(diag_list *d, diag_severity severity, src_loc loc,
         d->dropped++;
         return;
     }
-    if (d->count == d->capacity) {
-        size_t cap = d->capacity ? d->capacity * 2 : 16;
-        diag *items = realloc(d->items, cap * sizeof *items);
-        if (!items) {
-            d->dropped++;
-            return;
-        }
-        d->items = items;
-        d->capacity = cap;
+    if (!items_reserve(d)) {
+        d->dropped++;
+        return;
     }
-    char buf[2048];
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    diag_flatten(buf);
     diag *g = &d->items[d->count++];
     g->severity = severity;
     g->loc = loc;
     g->loc.file = diag_strdup(loc.file);
     g->message = diag_strdup(buf);
+    if (slot)
+        *slot = d->count;
 }
 
 void diag_add(diag_list *d, diag_severity severity, src_loc loc,
@@ -86,6 +167,30 @@ void diag_add(diag_list *d, diag_severity severity, src_loc loc,
     va_start(ap, fmt);
     diag_vadd(d, severity, loc, fmt, ap);
     va_end(ap);
+}
+
+diag_mark diag_mark_now(const diag_list *d)
+{
+    return (diag_mark){ d->count, d->errors, d->warnings, d->dropped };
+}
+
+void diag_rewind(diag_list *d, diag_mark mark)
+{
+    if (mark.count > d->count)
+        return;
+    for (size_t i = mark.count; i < d->count; i++) {
+        free((char *)d->items[i].loc.file);
+        free(d->items[i].message);
+    }
+    d->count = mark.count;
+    d->errors = mark.errors;
+    d->warnings = mark.warnings;
+    d->dropped = mark.dropped;
+    /* the set is rebuilt from the items kept */
+    free(d->seen);
+    d->seen = NULL;
+    d->seen_cap = 0;
+    seen_reserve(d);
 }
 
 bool diag_has_errors(const diag_list *d)

@@ -37,15 +37,33 @@ typedef struct diag_list {
     size_t errors, warnings, dropped;
     bool environment;  /* an environment problem was seen (kept or not) */
     size_t max_errors; /* later errors are counted, not kept */
+    /* Open-addressing set of kept items (index + 1, 0 empty) by hash of
+       severity, place and message: a stage that runs more than once (the
+       layout's cross-reference passes) reports each problem once. */
+    size_t *seen;
+    size_t seen_cap;
 } diag_list;
 
 void diag_init(diag_list *d);
 void diag_clear(diag_list *d);
+/* Adds a diagnostic unless one with the same severity, file, line, column
+   and message is already in the list (then nothing is counted). */
 void diag_add(diag_list *d, diag_severity severity, src_loc loc,
               const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void diag_vadd(diag_list *d, diag_severity severity, src_loc loc,
                const char *fmt, va_list ap);
 bool diag_has_errors(const diag_list *d);
+
+/* A point in the list to come back to: a stage that runs again (the
+   layout's cross-reference passes) rewinds to it, so only what its final
+   run found is reported. */
+typedef struct diag_mark {
+    size_t count, errors, warnings, dropped;
+} diag_mark;
+diag_mark diag_mark_now(const diag_list *d);
+/* Forgets every diagnostic added since the mark (the environment flag
+   stays: it is never a layout finding). */
+void diag_rewind(diag_list *d, diag_mark mark);
 /* GCC style: "file:line:col: error: message", one line each. */
 void diag_print(const diag_list *d, FILE *out);
 /* 0 ok, 1 document errors, 2 environment errors (worst wins). */

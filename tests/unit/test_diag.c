@@ -313,6 +313,62 @@ static void environment_error_past_the_cap_still_exits_two(void **state)
     assert_int_equal(diag_exit_status(d, false), 2);
 }
 
+/* A stage that runs twice (cross-reference passes) reports each problem
+ * once: the same place and message are kept and counted once; a different
+ * line, column, file, severity or message is a new diagnostic. */
+static void identical_diagnostics_are_kept_once(void **state)
+{
+    diag_list *d = *state;
+    for (int pass = 0; pass < 3; pass++) {
+        diag_add(d, DIAG_WARNING, at("a.xml", 4, 2), "image '%s' is RGB", "x.png");
+        diag_add(d, DIAG_WARNING, at("a.xml", 5, 2), "image '%s' is RGB", "x.png");
+        diag_add(d, DIAG_WARNING, at("a.xml", 4, 3), "image '%s' is RGB", "x.png");
+        diag_add(d, DIAG_WARNING, at("b.xml", 4, 2), "image '%s' is RGB", "x.png");
+        diag_add(d, DIAG_ERROR, at("a.xml", 4, 2), "image '%s' is RGB", "x.png");
+        diag_add(d, DIAG_WARNING, at("a.xml", 4, 2), "image '%s' is RGB", "y.png");
+        diag_add(d, DIAG_WARNING, nowhere, "no place");
+    }
+    assert_int_equal(d->warnings, 6);
+    assert_int_equal(d->errors, 1);
+    assert_printed(d, "a.xml:4:2: warning: image 'x.png' is RGB\n"
+                      "a.xml:5:2: warning: image 'x.png' is RGB\n"
+                      "a.xml:4:3: warning: image 'x.png' is RGB\n"
+                      "b.xml:4:2: warning: image 'x.png' is RGB\n"
+                      "a.xml:4:2: error: image 'x.png' is RGB\n"
+                      "a.xml:4:2: warning: image 'y.png' is RGB\n"
+                      "kcvs-pdf: warning: no place\n");
+}
+
+/* Many distinct warnings stay distinct (the set grows past its first size). */
+static void many_distinct_warnings_all_kept(void **state)
+{
+    diag_list *d = *state;
+    for (int round = 0; round < 2; round++)
+        for (int i = 1; i <= 5000; i++)
+            diag_add(d, DIAG_WARNING, at("a.xml", i, 1), "w");
+    assert_int_equal(d->warnings, 5000);
+    assert_int_equal(d->count, 5000);
+}
+
+/* Rewinding forgets what was added since the mark, counts included, and
+ * the forgotten diagnostics may be added again afterwards. */
+static void rewind_forgets_what_came_after_the_mark(void **state)
+{
+    diag_list *d = *state;
+    diag_add(d, DIAG_WARNING, at("a.xml", 1, 1), "kept");
+    diag_mark m = diag_mark_now(d);
+    diag_add(d, DIAG_WARNING, at("a.xml", 2, 1), "first pass");
+    diag_add(d, DIAG_ERROR, at("a.xml", 3, 1), "first pass error");
+    diag_rewind(d, m);
+    assert_int_equal(d->warnings, 1);
+    assert_int_equal(d->errors, 0);
+    assert_false(diag_has_errors(d));
+    diag_add(d, DIAG_WARNING, at("a.xml", 1, 1), "kept");
+    diag_add(d, DIAG_WARNING, at("a.xml", 2, 1), "first pass");
+    assert_printed(d, "a.xml:1:1: warning: kept\n"
+                      "a.xml:2:1: warning: first pass\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -335,6 +391,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(no_cap_line_below_the_cap, setup_list, teardown_list),
         cmocka_unit_test_setup_teardown(warnings_do_not_count_against_the_cap, setup_list, teardown_list),
         cmocka_unit_test_setup_teardown(environment_error_past_the_cap_still_exits_two, setup_list, teardown_list),
+        cmocka_unit_test_setup_teardown(identical_diagnostics_are_kept_once, setup_list, teardown_list),
+        cmocka_unit_test_setup_teardown(many_distinct_warnings_all_kept, setup_list, teardown_list),
+        cmocka_unit_test_setup_teardown(rewind_forgets_what_came_after_the_mark, setup_list, teardown_list),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
