@@ -648,6 +648,37 @@ static void append_pages(lctx *c, layout_result *into, const layout_result *part
         outline_add(c, into, part->outline[i]);
 }
 
+/* One run of a part of the layout that may be run again. */
+typedef struct layout_run {
+    diag_mark diags;
+    para_tally tally;
+} layout_run;
+
+static layout_run layout_run_begin(lctx *c)
+{
+    layout_run run = { .diags = diag_mark_now(c->diags) };
+    if (!para_tally_save(&c->pc, &run.tally))
+        diag_add(c->diags, DIAG_ENVIRONMENT, (src_loc){ 0 }, "out of memory");
+    return run;
+}
+
+/* The run is done again: what it reported and counted is taken back. */
+static void layout_run_forget(lctx *c, layout_run *run)
+{
+    diag_rewind(c->diags, run->diags);
+    para_tally_restore(&c->pc, &run->tally);
+}
+
+/* Page numbers still moved in the last pass: a reference may be off. */
+static void warn_unsettled(lctx *c, int passes)
+{
+    src_loc at = c->first_change ? c->first_change->loc
+                                  : (src_loc){ c->doc->source_file, 0, 0 };
+    diag_add(c->diags, DIAG_WARNING, at,
+             "page numbers still moved after %d layout passes: a cross-reference "
+             "to this place may name the wrong page", passes);
+}
+
 layout_result *layout_document(arena *a, document *doc, const style *st,
                                font_set *fonts, const layout_options *opt,
                                diag_list *diags, layout_stats *stats)
@@ -666,10 +697,12 @@ layout_result *layout_document(arena *a, document *doc, const style *st,
     if (cover_pages->page_count == 0) /* a document always has its cover */
         new_page(&c, style_master_get(st, "cover"));
     int cover_count = cover_pages->page_count;
-    /* Contents: its length first, with placeholder numbers. */
+    /* Contents: its length first, with placeholder numbers; what this
+     * estimate finds is found again by the final contents. */
     tag_node *toc_tag = NULL;
     int toc_pages = 0;
     if (doc->workstream_count) {
+        layout_run run = layout_run_begin(&c);
         toc_tag = tag_new(a, NULL, TAG_TOC);
         vlist *toc = fresh_list(&c);
         c.break_next = true;
@@ -679,23 +712,34 @@ layout_result *layout_document(arena *a, document *doc, const style *st,
         paginate(&c, toc, style_master_get(st, "contents"),
                  style_master_get(st, "contents"));
         toc_pages = c.res->page_count;
+        layout_run_forget(&c, &run);
     }
-    /* Body, again while cross-reference page numbers move. */
+    /* Body, again while cross-reference page numbers move; only the last
+     * pass's findings and counts are kept. */
     layout_result *body = NULL;
     int passes = 0;
-    bool has_refs = false;
+    bool has_refs = false, again = false;
     for (int i = 0; i < c.toc_link_base; i++)
         has_refs |= doc->links[i].target != NULL;
     do {
+        layout_run run = layout_run_begin(&c);
         c.anchor_changes = 0;
+        c.first_change = NULL;
         vlist *vl = fresh_list(&c);
         layout_body(&c);
         body = fresh_result(&c, cover_count + toc_pages);
         paginate(&c, vl, style_master_get(st, "opener"),
                  style_master_get(st, "continuation"));
         passes++;
-    } while (has_refs && c.anchor_changes && passes < LAYOUT_MAX_PASSES &&
-             !diag_has_errors(diags));
+        again = has_refs && c.anchor_changes && passes < LAYOUT_MAX_PASSES &&
+                !diag_has_errors(diags);
+        if (again)
+            layout_run_forget(&c, &run);
+        else
+            para_tally_drop(&run.tally);
+    } while (again);
+    if (has_refs && c.anchor_changes && !diag_has_errors(diags))
+        warn_unsettled(&c, passes);
     for (int w = 0; w < doc->workstream_count; w++)
         doc->workstreams[w].page = doc->workstreams[w].section->page;
     /* Contents with the real numbers. */
@@ -720,6 +764,7 @@ layout_result *layout_document(arena *a, document *doc, const style *st,
     append_pages(&c, out, body);
     c.res = out;
     running_heads(&c);
+    para_report_missing(&c.pc);
     if (stats) {
         stats->para = c.pc.stats;
         stats->passes = passes;

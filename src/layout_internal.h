@@ -56,6 +56,7 @@ typedef struct lctx {
     vlist *notes;            /* laid-out footnotes, by number - 1 */
     int toc_link_base;
     int anchor_changes;
+    const block *first_change; /* the first anchor whose page moved */
     layout_result *res;
     bool in_list;
     bool print;

@@ -103,6 +103,9 @@ void para_ctx_free(para_ctx *c)
     free(c->scratch_glyphs);
     free(c->scratch_segs);
     free(c->scratch_word);
+    free(c->missing);
+    c->missing = NULL;
+    c->missing_count = c->missing_cap = 0;
     c->scratch_segs = NULL;
     c->scratch_word = NULL;
     c->scratch_items = NULL;
@@ -199,16 +202,60 @@ static const char *xref_text(para_ctx *c, const inline_run *r)
                         t->page > 0 ? t->page : 88);
 }
 
+/* Counted here, reported once per character by para_report_missing. */
 static void warn_missing_char(para_build *b, uint32_t cp)
 {
     para_ctx *c = b->c;
-    for (int i = 0; i < c->missing_count; i++)
-        if (c->missing[i] == cp)
+    for (size_t i = 0; i < c->missing_count; i++)
+        if (c->missing[i].cp == cp) {
+            c->missing[i].count++;
             return;
-    if (c->missing_count < (int)(sizeof c->missing / sizeof *c->missing))
-        c->missing[c->missing_count++] = cp;
-    diag_add(c->diags, DIAG_WARNING, b->loc,
-             "character U+%04X is in none of the style's fonts: it is left out", cp);
+        }
+    c->missing = grow_scratch(c->missing, &c->missing_cap, c->missing_count + 1,
+                              sizeof *c->missing);
+    c->missing[c->missing_count++] = (para_missing){ cp, 1, b->loc };
+}
+
+void para_report_missing(para_ctx *c)
+{
+    for (size_t i = 0; i < c->missing_count; i++) {
+        const para_missing *m = &c->missing[i];
+        diag_add(c->diags, DIAG_WARNING, m->first,
+                 "character U+%04X is in none of the style's fonts: it is left out "
+                 "(%ld time%s)", m->cp, m->count, m->count == 1 ? "" : "s");
+    }
+}
+
+bool para_tally_save(const para_ctx *c, para_tally *t)
+{
+    t->stats = c->stats;
+    t->missing_count = c->missing_count;
+    t->counts = malloc((c->missing_count + 1) * sizeof *t->counts);
+    if (!t->counts)
+        return false;
+    for (size_t i = 0; i < c->missing_count; i++)
+        t->counts[i] = c->missing[i].count;
+    return true;
+}
+
+void para_tally_restore(para_ctx *c, para_tally *t)
+{
+    /* the time was spent all the same: -v shows it */
+    double shape_ms = c->stats.shape_ms, break_ms = c->stats.break_ms;
+    c->stats = t->stats;
+    c->stats.shape_ms = shape_ms;
+    c->stats.break_ms = break_ms;
+    if (t->missing_count <= c->missing_count)
+        c->missing_count = t->missing_count;
+    for (size_t i = 0; i < c->missing_count; i++)
+        c->missing[i].count = t->counts[i];
+    para_tally_drop(t);
+}
+
+void para_tally_drop(para_tally *t)
+{
+    free(t->counts);
+    t->counts = NULL;
 }
 
 static seg *push_seg(para_build *b, const char *text, size_t len, font_face *face)

@@ -36,8 +36,9 @@ typedef struct para_ctx {
     struct { char lang[32]; hyph_dict *dict; } hyph[8];
     int hyph_count;
     para_stats stats;
-    uint32_t missing[32];       /* characters already reported missing */
-    int missing_count;
+    struct para_missing *missing; /* characters no font has, in order of
+                                     first use (malloc'ed) */
+    size_t missing_count, missing_cap;
     page_item *scratch_items;   /* the line being set (para.c) */
     double *scratch_ink;
     size_t scratch_items_cap, scratch_ink_cap;
@@ -65,6 +66,30 @@ typedef struct para_result {
     double descent;
     double leading;
 } para_result;
+
+/* A character no font has: how often it was left out, and where first. */
+typedef struct para_missing {
+    uint32_t cp;
+    long count;
+    src_loc first;
+} para_missing;
+
+/* What a layout pass has counted so far (statistics and missing
+ * characters), to take back when the pass is run again. */
+typedef struct para_tally {
+    para_stats stats;
+    long *counts;     /* malloc'ed copy of the missing characters' counts */
+    size_t missing_count;
+} para_tally;
+
+/* Saves the counts; false when memory runs out. */
+bool para_tally_save(const para_ctx *c, para_tally *t);
+/* Back to the saved counts (characters first seen since are forgotten);
+   frees the copy. */
+void para_tally_restore(para_ctx *c, para_tally *t);
+void para_tally_drop(para_tally *t);
+/* One warning per missing character, with its count and first place. */
+void para_report_missing(para_ctx *c);
 
 void para_ctx_init(para_ctx *c, arena *a, arena *tmp, font_set *fonts, const style *st,
                    diag_list *diags, const char *doc_lang);

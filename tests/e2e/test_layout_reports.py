@@ -1,0 +1,62 @@
+"""What the layout reports: each warning once (the cross-reference passes lay
+the body out again), missing characters as one warning per character with
+a count and its first place, and counts in -v that match the output."""
+import re
+import struct
+import zlib
+
+from conftest import run_kcvs
+
+HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="nl-BE">\n'
+        '<info><title>Meldingen</title></info>\n')
+
+
+def rgb_png():
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    ihdr = struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)
+    raw = b"".join(b"\0" + b"\xff\0\0" * 2 for _ in range(2))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(raw))
+            + chunk(b"IEND", b""))
+
+
+def compile_body(tmp_path, body, *extra):
+    (tmp_path / "doc.xml").write_text(HEAD + body + "</article>\n", encoding="utf-8")
+    out = tmp_path / "doc.pdf"
+    return run_kcvs(tmp_path / "doc.xml", "-o", out, *extra)
+
+
+# A cross-reference forward makes the body be laid out at least twice.
+TWICE = ('<section xml:id="a"><title>Begin</title>\n'
+         '<para>Zie <xref linkend="b"/>.</para>\n'
+         '<para>' + "x" * 120 + '</para>\n'
+         '<mediaobject><imageobject><imagedata fileref="rgb.png"/></imageobject></mediaobject>\n'
+         '<para>Een &#x1F600; hier en &#x1F600; daar.</para>\n'
+         '</section>\n'
+         '<section xml:id="b"><title>Doel</title>\n<para>Tekst &#x1F600;.</para></section>\n')
+
+
+def warnings_of(stderr):
+    return [l for l in stderr.splitlines() if ": warning: " in l]
+
+
+def test_every_warning_is_printed_once_though_the_body_is_laid_out_again(tmp_path):
+    (tmp_path / "rgb.png").write_bytes(rgb_png())
+    r = compile_body(tmp_path, TWICE, "--profile", "print", "-v")
+    assert r.returncode == 0, r.stderr
+    assert re.search(r"\b([2-9]) passes", r.stderr), r.stderr
+    warnings = warnings_of(r.stderr)
+    assert len(warnings) == len(set(warnings)), r.stderr
+    for needle in ("doc.xml:6:1: warning: a word is broken between letters",
+                   "doc.xml:7:27: warning: image 'rgb.png' is RGB",
+                   "doc.xml:7:27: warning: image without alternative text"):
+        assert sum(needle in w for w in warnings) == 1, r.stderr
+
+
+def test_a_missing_character_is_one_warning_with_its_count_and_first_place(tmp_path):
+    (tmp_path / "rgb.png").write_bytes(rgb_png())
+    r = compile_body(tmp_path, TWICE, "--profile", "print")
+    missing = [w.split("/")[-1] for w in warnings_of(r.stderr) if "U+1F600" in w]
+    assert missing == ["doc.xml:8:1: warning: character U+1F600 is in none of the style's "
+                       "fonts: it is left out (3 times)"], r.stderr
