@@ -482,8 +482,8 @@ static void build_inline_element(builder *b, xmlNode *n, inline_ctx *ic)
     } else if (is_db(n, "para") || is_db(n, "simpara")) {
         /* Paragraphs inside flowed text (an abstract): separate by a space. */
         run_new(b, &inner, INL_TEXT, " ", n);
-    } else if (is_db(n, "indexterm") || is_db(n, "remark")) {
-        return; /* never printed in DocBook */
+    } else if (is_db(n, "indexterm") || is_db(n, "remark") || is_db(n, "alt")) {
+        return; /* never printed in DocBook (alt: an abbreviation's expansion) */
     }
     (void)name; /* anything else keeps its text (warned by the pre-pass) */
     build_inlines(b, n->children, &inner);
@@ -953,7 +953,8 @@ static void gather_text(xmlNode *n, char *out, size_t *len, size_t cap, bool *sp
 {
     for (xmlNode *c = n->children; c; c = c->next) {
         if (c->type == XML_ELEMENT_NODE) {
-            if (!is_db(c, "footnote") && !is_db(c, "indexterm") && !is_db(c, "remark"))
+            if (!is_db(c, "footnote") && !is_db(c, "indexterm") && !is_db(c, "remark") &&
+                !is_db(c, "alt"))
                 gather_text(c, out, len, cap, space);
             continue;
         }

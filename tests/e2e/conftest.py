@@ -12,9 +12,11 @@ origin at the bottom left. `Box` is always top-down.
 """
 
 import os
+import bisect
 import re
 import shutil
 import subprocess
+import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from functools import cached_property
@@ -579,3 +581,280 @@ def copy_data(name, dest_dir):
     dest = Path(dest_dir) / Path(name).name
     shutil.copyfile(E2E_DATA / name, dest)
     return dest
+
+
+# ---------------------------------------------------------------- conservation of text
+#
+# The words of a source must appear in its PDF exactly once each and in
+# order, apart from generated text. The source's words are read from the XML
+# (XInclude followed) the way DocBook prints them; the PDF's from pdftotext.
+# Both sides become tokens the same way: casefolded runs of letters and
+# digits, a hyphen with the white space after it removed (a line-end
+# hyphenation "eer-\nste" and a source "eer-ste" are both "eerste"), digit
+# groups joined across "." and "," (amounts are reformatted), letters and
+# digits split apart (a footnote mark sticks to its word: "Datentypen1").
+# The two sequences are aligned with difflib; then
+# - a source run that the alignment missed but that the PDF has elsewhere as
+#   a whole (a footnote at the bottom of its page, a cell read beside its
+#   neighbour) is moved, not lost;
+# - whatever source is left is missing text;
+# - whatever PDF text is left must be generated: numbers, words of the style
+#   sheet (<strings>, page templates), or whole titles (contents, running
+#   heads, cross-references, the cover). Anything else is text printed twice.
+
+NEVER_PRINTED = {"indexterm", "remark", "titleabbrev", "alt"}  # alt: /E
+INFO_NOT_PRINTED = {"abstract", "keywordset", "pubdate", "date"}  # metadata; the date is
+# printed in the report's language, from the style's month names
+
+
+_TOKEN = re.compile(r"(?:[^\W_]|-\s*(?=[^\W_])|(?<=\d)[.,](?=\d))+")
+
+
+def conservation_tokens(text, with_offsets=False):
+    """Tokens of TEXT (see above); with_offsets: (token, offset in TEXT)."""
+    text = unicodedata.normalize("NFKC", text.replace("\u00ad", "-"))
+    out = []
+    for m in _TOKEN.finditer(text):
+        word = re.sub(r"-\s*|[.,]", "", m.group(0)).casefold()
+        out += [(t, m.start()) for t in re.findall(r"[^\W\d_]+|\d+", word)]
+    return out if with_offsets else [t for t, _ in out]
+
+
+def _local(el):
+    return el.tag.rsplit("}", 1)[-1] if isinstance(el.tag, str) else ""
+
+
+def _amount_text(text):
+    """A budget amount as kcvs-pdf prints it (Belgian: 1.234,50)."""
+    t = re.sub(r"\s+", "", text).replace("\u2212", "-")
+    m = re.fullmatch(r"(-?)(\d{1,3}(?:\.\d{3})*|\d+)(?:,(\d{1,2}))?", t) or \
+        re.fullmatch(r"(-?)(\d+)(?:\.(\d{1,2}))?", t)
+    if not m:
+        return text
+    euros = int(m.group(2).replace(".", ""))
+    cents = (m.group(3) or "0").ljust(2, "0")
+    return f"{m.group(1)}{euros:,}".replace(",", ".") + "," + cents
+
+
+# Inline elements: their text runs on with the text around them; any other
+# element separates words.
+INLINE = {"emphasis", "link", "xref", "phrase", "footnote", "literal", "code", "filename",
+          "command", "userinput", "option", "tag", "varname", "function", "uri", "quote",
+          "superscript", "subscript", "email", "abbrev", "acronym", "citetitle", "anchor",
+          "firstterm", "glossterm", "foreignphrase", "wordasword", "replaceable",
+          "systemitem", "application", "productname", "trademark", "inlinemediaobject",
+          "personname", "firstname", "surname", "orgname", "classname", "methodname",
+          "parameter", "envar", "prompt", "keycap", "guilabel", "guimenu", "markup"}
+
+
+class SourceText:
+    """The printed words of a DocBook source, in reading order, each with
+    the line of the element it comes from; and the titles (text that is
+    printed again where it is referred to: contents, running heads,
+    cross-references, the cover)."""
+
+    def __init__(self, path):
+        from lxml import etree
+        parser = etree.XMLParser(resolve_entities=True, no_network=True, load_dtd=False)
+        tree = etree.parse(str(path), parser)
+        tree.xinclude()
+        self.root = tree.getroot()
+        self._pieces, self._starts, self._lines, self._length = [], [], [], 0
+        self.titles = []     # token tuples
+        self._walk_root()
+        text = "".join(self._pieces)
+        self.words = [(t, self._lines[bisect.bisect_right(self._starts, off) - 1])
+                      for t, off in conservation_tokens(text, with_offsets=True)]
+
+    def _add(self, text, line):
+        text = unicodedata.normalize("NFKC", text)
+        self._starts.append(self._length)
+        self._lines.append(line)
+        self._pieces.append(text)
+        self._length += len(text)
+
+    def _title(self, el):
+        toks = tuple(conservation_tokens("".join(self._printed_text(el))))
+        if toks:
+            self.titles.append(toks)
+
+    def _printed_text(self, el):
+        """Text of EL without footnotes and never-printed elements."""
+        sep = "" if _local(el) in INLINE else " "
+        out = [sep, el.text or ""]
+        for c in el:
+            if _local(c) not in NEVER_PRINTED | {"footnote"}:
+                out += self._printed_text(c)
+            out.append(c.tail or "")
+        return out + [sep]
+
+    def _walk_root(self):
+        root = self.root
+        info = next((c for c in root if _local(c) == "info"), None)
+        for c in info if info is not None else ():
+            name = _local(c)
+            if name in ("title", "subtitle", "orgname", "publisher", "pubdate", "date"):
+                self._title(c)  # the cover, metadata, running heads
+            if name not in INFO_NOT_PRINTED and isinstance(c.tag, str):
+                self._walk(c, in_budget=False)
+        self._walk(root, in_budget=False, skip_info=True)
+
+    def _walk(self, el, in_budget, skip_info=False, amount_cols=()):
+        name = _local(el)
+        if name in NEVER_PRINTED or not isinstance(el.tag, str):
+            return
+        if name in ("title", "subtitle"):
+            self._title(el)
+        if name in ("table", "informaltable"):
+            in_budget = el.get("role") == "budget"
+        if name == "thead":
+            for row in el:
+                self._title(row)  # repeated on every page the table runs on to
+        if name == "tgroup":
+            amount_cols = tuple(c.get("colname") for c in el
+                                if _local(c) == "colspec" and c.get("role") == "amount")
+        if name in ("mediaobject", "inlinemediaobject") and \
+                any(_local(d) == "imagedata" for d in el.iter()):
+            return  # the image is printed; its text object is its alternative text
+        sep = "" if name in INLINE else " "
+        if name == "entry" and in_budget and (
+                el.get("role") == "amount" or el.get("colname") in amount_cols):
+            self._add(f" {_amount_text(''.join(el.itertext()))} ", el.sourceline)
+            return
+        if name == "link" and not "".join(el.itertext()).strip():
+            self._add(el.get("{http://www.w3.org/1999/xlink}href") or "", el.sourceline)
+        if name == "xref":
+            return  # generated: the target's title and page
+        if el.get("{http://www.w3.org/XML/1998/namespace}id") is not None:
+            self._title(el)  # an xref may print its text
+        self._add(sep + (el.text or ""), el.sourceline)
+        for c in el:
+            if not (skip_info and _local(c) == "info"):
+                self._walk(c, in_budget, amount_cols=amount_cols)
+            self._add(c.tail or "", el.sourceline)
+        self._add(sep, el.sourceline)
+
+
+def _style_vocabulary(style):
+    root = ET.parse(style).getroot()
+    words = set()
+    for el in root.iter():
+        if el.tag.endswith("}strings") or el.tag.endswith("}page"):
+            for v in el.attrib.values():
+                words.update(conservation_tokens(re.sub(r"\{\w+\}", " ", v)))
+    return words
+
+
+def _generated_run(tokens, titles, vocab, letter_breaks=False):
+    """TOKENS can be read as numbers, style words and whole titles (with
+    LETTER_BREAKS: titles whose words may be broken between letters)."""
+    by_first = {}
+    for t in titles:
+        by_first.setdefault(t[0], set()).add(t)
+    ok = [False] * (len(tokens) + 1)
+    ok[0] = True
+    for i in range(len(tokens)):
+        if not ok[i]:
+            continue
+        tok = tokens[i]
+        if tok.isdigit() or tok in vocab or re.fullmatch(r"[a-z]|[ivxlc]+", tok):
+            ok[i + 1] = True
+        for t in by_first.get(tok, ()):
+            if tuple(tokens[i:i + len(t)]) == t:
+                ok[i + len(t)] = True
+        if letter_breaks:
+            for t in titles:
+                _mark_broken_title(tokens, i, "".join(t), ok)
+    return ok[len(tokens)]
+
+
+def _mark_broken_title(tokens, i, letters, ok):
+    """Marks where TOKENS from I on spell LETTERS, however they are split."""
+    joined = ""
+    for j in range(i, len(tokens)):
+        joined += tokens[j]
+        if not letters.startswith(joined):
+            return
+        if joined == letters:
+            ok[j + 1] = True
+            return
+
+
+def _find_run(needle, hay):
+    n = len(needle)
+    for i in range(len(hay) - n + 1):
+        if hay[i:i + n] == needle:
+            return i
+    return -1
+
+
+def _pdf_lines(pdf_path):
+    """The PDF's text (pdftotext -bbox-layout, in its reading order) as the
+    body, pages joined, so that a word hyphenated across a page break joins
+    up; and the lines in the top and bottom margins (running heads, folios)
+    apart."""
+    doc = Doc(pdf_path)
+    master = page_master("body")
+    body, furniture = [], []
+    for index, page in enumerate(doc.bbox_pages):
+        area = text_area(index + 1, master)
+        for line in page["lines"]:
+            if not line:
+                continue
+            text = " ".join(w.text for w in line)
+            if max(w.box.y1 for w in line) <= area.y0 or min(w.box.y0 for w in line) >= area.y1:
+                furniture.append(text)
+            else:
+                body.append(text)
+    return "\n".join(body), furniture
+
+
+def text_conservation_problems(source, pdf_path, style=STYLE_XML, show=8, letter_breaks=False):
+    """Problems with the conservation of SOURCE's words in PDF_PATH: a list
+    of messages, empty when every word is printed once and in order.
+    LETTER_BREAKS: the compiler warned that it broke words between letters
+    (a column too narrow); such a word may print as two."""
+    import difflib
+    src = SourceText(source)
+    body, furniture = _pdf_lines(pdf_path)
+    got = conservation_tokens(body)
+    want = [t for t, _ in src.words]
+    matcher = difflib.SequenceMatcher(None, want, got, autojunk=False)
+    missing = []   # (start, tokens): runs of WANT
+    # (start, tokens): runs of GOT; running heads and folios are apart
+    extra = [(len(got), conservation_tokens(line)) for line in furniture]
+    for op, a0, a1, b0, b1 in matcher.get_opcodes():
+        if op == "replace" and letter_breaks and "".join(want[a0:a1]) == "".join(got[b0:b1]):
+            continue  # the same letters, a word broken between letters (warned)
+        if op in ("delete", "replace"):
+            missing.append((a0, want[a0:a1]))
+        if op in ("insert", "replace"):
+            extra.append((b0, got[b0:b1]))
+    # Moved runs: a missing run found whole inside an extra run.
+    left = []
+    for a0, run in sorted(missing, key=lambda m: -len(m[1])):
+        for k, (b0, ex) in enumerate(extra):
+            i = _find_run(run, ex)
+            if i >= 0:
+                extra[k:k + 1] = [(b0, ex[:i]), (b0 + i + len(run), ex[i + len(run):])]
+                break
+        else:
+            left.append((a0, run))
+    vocab = _style_vocabulary(style)
+    problems = []
+    for a0, run in sorted(left):
+        line = src.words[a0][1]
+        problems.append(f"missing from the PDF (source line {line}): {' '.join(run[:30])}")
+    for b0, ex in extra:
+        if ex and not _generated_run(ex, src.titles, vocab, letter_breaks):
+            ctx = " ".join(got[max(0, b0 - 6):b0])
+            problems.append(f"printed but not in the source (after '…{ctx}'): "
+                            f"{' '.join(ex[:30])}")
+    return problems[:show] + ([f"… and {len(problems) - show} more"] if len(problems) > show else [])
+
+
+def assert_text_conserved(source, pdf_path, style=STYLE_XML, stderr=""):
+    """STDERR: the compiler's diagnostics (a warned letter break is no loss)."""
+    problems = text_conservation_problems(source, pdf_path, style,
+                                          letter_breaks="between letters" in stderr)
+    assert not problems, f"text of {source} not conserved in {pdf_path}:\n" + "\n".join(problems)

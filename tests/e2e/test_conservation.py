@@ -8,7 +8,8 @@ third-party documents of ../shared/real-docbook/.
 
 import pytest
 
-from conftest import compile_text, tool
+from conftest import (ROOT, assert_text_conserved, compile_text, run_kcvs,
+                      text_conservation_problems, tool)
 
 FOOTNOTE_DOC = """<?xml version="1.0" encoding="UTF-8"?>
 <article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="nl-BE">
@@ -31,3 +32,41 @@ def test_multi_paragraph_footnote_prints_each_paragraph_once(tmp_path, paragraph
     found = [w for w in text.split() if w.startswith("Noot")]
     assert found == [f"Noot{w}alinea" for w in words], \
         f"the footnote's paragraphs are printed as {found}"
+    assert_text_conserved(tmp_path / "doc.xml", doc.path)
+
+
+def test_the_check_reports_missing_duplicated_and_misordered_words(tmp_path):
+    """The check itself can fail: against a source that differs from what
+    was printed, it names the missing and the extra words."""
+    printed = FOOTNOTE_DOC.format(note="").replace(
+        "Een alinea", "Een alinea met woorden rood groen blauw")
+    doc = compile_text(tmp_path, printed)
+    def problems(text):
+        other = tmp_path / "other.xml"
+        other.write_text(text, encoding="utf-8")
+        return text_conservation_problems(other, doc.path)
+    assert problems(printed) == []
+    missing = problems(printed.replace("groen", "groen paars"))
+    assert any("missing" in p and "paars" in p for p in missing), missing
+    twice = problems(printed.replace("groen ", ""))
+    assert any("not in the source" in p and "groen" in p for p in twice), twice
+    swapped = problems(printed.replace("rood groen blauw", "blauw groen rood"))
+    assert swapped, "words printed in another order than the source's went unnoticed"
+
+
+def corpus():
+    docs = [ROOT / "content" / "report.xml", ROOT / "docs" / "guide.xml"]
+    docs += sorted(p for p in (ROOT / "tests" / "data").rglob("*.xml")
+                   if "fuzz" not in p.parts)
+    real = ROOT.parent / "shared" / "real-docbook"
+    docs += sorted(real.rglob("*.xml")) if real.is_dir() else []
+    return [pytest.param(p, id=str(p.relative_to(ROOT.parent))) for p in docs]
+
+
+@pytest.mark.parametrize("source", corpus())
+def test_text_is_conserved(tmp_path, source):
+    out = tmp_path / "out.pdf"
+    res = run_kcvs(source, "-o", out)
+    if res.returncode != 0:
+        pytest.skip("does not compile (a bad-input document)")
+    assert_text_conserved(source, out, stderr=res.stderr)
