@@ -29,7 +29,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 ASAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests-asan/%)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all deps test-deps report check unit e2e asan-check bench clean install \
+.PHONY: all deps test-deps report check unit e2e faults asan-check bench clean install \
         uninstall dist docs validate gallery fuzz FORCE
 
 all: kcvs-pdf
@@ -75,13 +75,16 @@ build/tests-asan/%: tests/unit/%.c tests/unit/testutil.h build/libkcvs-asan.a | 
 report: deps
 	@$(MAKE) --no-print-directory kcvs-pdf
 	./kcvs-pdf content/report.xml -o out/report.pdf
-	@echo "wrote out/report.pdf"
 
 unit: $(UNIT_BIN)
 	@sh tests/run-unit.sh $(UNIT_BIN)
 
 e2e: kcvs-pdf
 	@KCVS_PDF=./kcvs-pdf sh tests/e2e/run.sh
+
+# Fault injection: nothing lost under a full disk, wrong -o, signals.
+faults: kcvs-pdf
+	@KCVS_PDF=./kcvs-pdf sh tests/faults/run.sh
 
 asan-check: kcvs-pdf-asan $(ASAN_UNIT_BIN)
 	@sh tests/run-unit.sh $(ASAN_UNIT_BIN)

@@ -75,6 +75,49 @@ static void list_links(FILE *out, const document *doc, const layout_result *lay)
     }
 }
 
+/* No file the document reads may be the one the PDF replaces (-o naming
+ * the source would turn the XML into a PDF): the files read by the load
+ * and style stages, checked before any layout work. */
+static bool inputs_spared(const compile_request *req, const style *st,
+                          const load_result *src, diag_list *d)
+{
+    const output_file *o = req->output;
+    bool ok = output_check_input(o, req->style_path, "the style sheet", d) &&
+              output_check_input(o, req->schema_path, "the schema", d) &&
+              output_check_input(o, req->style_schema_path, "the style schema", d) &&
+              output_check_input(o, req->icc_path, "the colour profile", d) &&
+              output_check_input(o, req->cmyk_icc_path, "the colour profile", d);
+    for (int i = 0; ok && i < src->source_count; i++)
+        ok = output_check_input(o, src->sources[i].abs,
+                                i ? "an included file" : "the source", d);
+    for (int f = 0; ok && f < st->font_count; f++)
+        for (int v = 0; ok && v < FONT_VARIANTS; v++)
+            ok = output_check_input(o, st->fonts[f].path[v], "a font", d);
+    return ok;
+}
+
+/* Images are known once laid out: checked before the PDF is written. */
+static bool images_spared(const compile_request *req, const layout_result *lay, diag_list *d)
+{
+    bool ok = true;
+    for (int p = 0; ok && req->output && p < lay->page_count; p++)
+        for (int i = 0; ok && i < lay->pages[p].count; i++)
+            if (lay->pages[p].items[i].kind == ITEM_IMAGE)
+                ok = output_check_input(req->output, lay->pages[p].items[i].image->path,
+                                        "an image", d);
+    return ok;
+}
+
+static void summarise(compile_summary *sum, const document *doc, const layout_result *lay)
+{
+    if (!sum)
+        return;
+    sum->pages = lay->page_count;
+    sum->links = 0;
+    for (int l = 0; l < doc->link_count; l++)
+        sum->links += doc->links[l].uri != NULL;
+}
+
 bool compile_document(const compile_request *req, diag_list *d)
 {
     double t0 = now_ms();
@@ -86,7 +129,8 @@ bool compile_document(const compile_request *req, diag_list *d)
     style *st = style_validate(req->style_path, req->style_schema_path, d)
                     ? style_load(a, req->style_path, req->fonts_dir, d)
                     : NULL;
-    if (st && load_document(req->source, req->schema_path, &src, d)) {
+    if (st && load_document(req->source, req->schema_path, &src, d) &&
+        inputs_spared(req, st, &src, d)) {
         report_stage(req->stage_log, "load", &t0, a);
         char *lang = load_document_lang(&src);
         style_localize(st, lang ? lang : "nl-BE");
@@ -114,14 +158,17 @@ bool compile_document(const compile_request *req, diag_list *d)
                     lay->page_count, stats.para.paragraphs, stats.para.lines,
                     stats.para.hyphenated_lines, stats.para.overfull_lines, stats.passes);
     }
-    bool ok = lay && !diag_has_errors(d) && !(req->warnings_are_errors && d->warnings);
+    bool ok = lay && !diag_has_errors(d) && !(req->warnings_are_errors && d->warnings) &&
+              images_spared(req, lay, d);
     if (ok && req->link_list)
         list_links(req->link_list, doc, lay);
+    if (ok)
+        summarise(req->summary, doc, lay);
     if (ok && req->pdf_path) {
         double write_ms = 0;
         emit_options eo = { req->profile, document_time(doc, req->source),
                             "kcvs-pdf " KCVS_VERSION, req->icc_path, req->cmyk_icc_path,
-                            &write_ms };
+                            &write_ms, req->output ? req->output->name : NULL };
         ok = emit_pdf(doc, lay, st, fonts, &eo, req->pdf_path, d);
         report_stage(req->stage_log, "emit", &t0, a);
         if (req->stage_log)

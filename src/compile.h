@@ -15,6 +15,7 @@
 #include "diag.h"
 #include "emit.h"
 #include "layout.h"
+#include "output.h"
 
 typedef struct compile_request {
     const char *source;
@@ -30,7 +31,17 @@ typedef struct compile_request {
     FILE *stage_log;         /* per-stage time and memory, or NULL */
     FILE *link_list;         /* --list-links output, or NULL */
     void (*progress)(int pages); /* progress as pages are laid out, or NULL */
+    /* The target the PDF replaces when complete (pdf_path is its temporary
+     * file), or NULL: named in diagnostics, and no input may be it. */
+    const output_file *output;
+    struct compile_summary *summary; /* out: what was made, or NULL */
 } compile_request;
+
+/* What a run laid out, for the editor's one-line summary. */
+typedef struct compile_summary {
+    int pages;
+    int links;   /* links to source documents (URIs) */
+} compile_summary;
 
 bool compile_document(const compile_request *req, diag_list *diags);
 

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "image.h"
+#include "output.h"
 #include "pdfa.h"
 #include "pdfobj.h"
 #include "utf8.h"
@@ -1041,9 +1042,11 @@ bool emit_pdf(const document *doc, const layout_result *layout, const style *st,
                   .print = opt->profile == PROFILE_PRINT };
     if (e.print)
         e.margin = st->print.bleed + st->print.crop_offset + st->print.crop_length + 6;
+    /* Diagnostics name the target, never the temporary file written. */
+    const char *shown = opt->output_name ? opt->output_name : path;
     e.pdf = HPDF_New(emit_error_handler, &e);
     if (!e.pdf) {
-        diag_add(diags, DIAG_ENVIRONMENT, (src_loc){ path, 0, 0 }, "libharu failed to start");
+        diag_add(diags, DIAG_ENVIRONMENT, (src_loc){ shown, 0, 0 }, "libharu failed to start");
         return false;
     }
     HPDF_SetCompressionMode(e.pdf, HPDF_COMP_ALL);
@@ -1065,16 +1068,11 @@ bool emit_pdf(const document *doc, const layout_result *layout, const style *st,
     if (ok && !diag_has_errors(diags)) {
         struct timespec t0, t1;
         clock_gettime(CLOCK_MONOTONIC, &t0);
-        HPDF_STATUS saved = HPDF_SaveToFile(e.pdf, path);
+        /* libharu's own file writer misses a failed final flush. */
+        ok = output_save_pdf(e.pdf, path, shown, diags);
         clock_gettime(CLOCK_MONOTONIC, &t1);
         if (opt->write_ms)
             *opt->write_ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
-        if (saved != HPDF_OK || HPDF_GetError(e.pdf) != HPDF_OK) {
-            diag_add(diags, DIAG_ENVIRONMENT, (src_loc){ path, 0, 0 },
-                     "cannot write the PDF (libharu error 0x%04X)",
-                     (unsigned)HPDF_GetError(e.pdf));
-            ok = false;
-        }
     }
     emitter_free(&e);
     HPDF_Free(e.pdf);

@@ -29,6 +29,8 @@ typedef struct emit_options {
     const char *icc_path;    /* sRGB profile for the archive output intent */
     const char *cmyk_icc_path; /* CMYK profile for the print (PDF/X) intent */
     double *write_ms;        /* out: time spent writing the file, or NULL */
+    const char *output_name; /* the target named in diagnostics (the path
+                                written is its temporary file), or NULL */
 } emit_options;
 
 bool emit_pdf(const document *doc, const layout_result *layout, const style *st,

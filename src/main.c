@@ -23,6 +23,7 @@
 
 #include "compile.h"
 #include "diag.h"
+#include "output.h"
 #include "starter.h"
 #include "watch.h"
 
@@ -182,23 +183,8 @@ static char *style_path(const char *datadir, const char *name)
 
 /* ---- output ------------------------------------------------------------------ */
 
-static char temp_path[PATH_MAX];
-
-static void remove_temp(void)
-{
-    if (temp_path[0])
-        unlink(temp_path);
-    temp_path[0] = '\0';
-}
-
-static void on_signal(int sig)
-{
-    if (temp_path[0])
-        unlink(temp_path);
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
+/* out/NAME.pdf in the working directory (the folder is made when the PDF
+ * is written, so --check creates nothing). */
 static char *default_output(const char *source)
 {
     char *copy = strdup(source);
@@ -209,35 +195,41 @@ static char *default_output(const char *source)
     char path[PATH_MAX];
     snprintf(path, sizeof path, "out/%s.pdf", base);
     free(copy);
-    mkdir("out", 0777);
     return strdup(path);
 }
 
-/* A temporary file beside the target proves the folder writable before any
- * work, and is renamed over the target only when the PDF is complete. */
-static bool open_temp(const char *output, diag_list *d)
+/* --check and --list-links write no PDF. */
+static bool writes_pdf(const options *o)
 {
-    char *copy = strdup(output);
-    const char *dir = dirname(copy);
-    char *base_copy = strdup(output);
-    snprintf(temp_path, sizeof temp_path, "%s/.%s.XXXXXX", dir, basename(base_copy));
-    free(copy);
-    free(base_copy);
-    int fd = mkstemp(temp_path);
-    if (fd < 0) {
-        diag_add(d, DIAG_ENVIRONMENT, (src_loc){ output, 0, 0 },
-                 "cannot write the output: %s", strerror(errno));
-        temp_path[0] = '\0';
-        return false;
-    }
-    close(fd);
-    return true;
+    return !o->check_only && !o->list_links;
 }
 
 /* A long document shows its progress on one terminal line. */
 static void show_progress(int pages)
 {
     fprintf(stderr, "\rkcvs-pdf: laying out… %d pages", pages);
+}
+
+/* The editor's confirmation: on stdout, so stderr stays diagnostics only. */
+static void print_summary(const options *o, const compile_summary *sum, const diag_list *d)
+{
+    if (o->quiet)
+        return;
+    printf("wrote %s: %d page%s, %d link%s, %zu warning%s\n", o->output, sum->pages,
+           sum->pages == 1 ? "" : "s", sum->links, sum->links == 1 ? "" : "s",
+           d->warnings, d->warnings == 1 ? "" : "s");
+    fflush(stdout);
+}
+
+/* Output that could not be written to stdout (a closed pipe: SIGPIPE is
+ * ignored) is an error, not a silent loss. */
+static bool stdout_flushed(diag_list *d)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return true;
+    diag_add(d, DIAG_ENVIRONMENT, (src_loc){ NULL, 0, 0 },
+             "cannot write to the standard output: %s", strerror(errno));
+    return false;
 }
 
 static int run(const options *o, diag_list *d)
@@ -249,35 +241,32 @@ static int run(const options *o, diag_list *d)
     char *style_schema = path_join(datadir, "schema/style.rng");
     char *fonts_dir = path_join(datadir, "fonts");
     char *spath = style_path(datadir, o->style);
-    /* --check writes nothing, so it does not create out/ either. */
-    char *output = o->output     ? strdup(o->output)
-                   : o->check_only ? strdup("")
-                                   : default_output(o->source);
+    output_file out;
+    bool writing = writes_pdf(o);
+    compile_summary sum = { 0 };
     bool ok = false;
-    if (o->check_only || open_temp(output, d)) {
-        compile_request req = { o->source, o->check_only ? NULL : temp_path, spath,
+    /* The temporary file beside the target proves it writable before any
+     * work, and replaces the target only when the PDF is complete. */
+    if (!writing || output_open(&out, o->output, d)) {
+        compile_request req = { o->source, writing ? out.temp : NULL, spath,
                                 schema, style_schema, fonts_dir,
                                 "/usr/share/color/icc/sRGB.icc",
                                 "/usr/share/color/icc/ghostscript/default_cmyk.icc",
                                 o->profile, o->warnings_are_errors,
                                 o->verbose ? stderr : NULL,
                                 o->list_links ? stdout : NULL,
-                                terminal ? show_progress : NULL };
+                                terminal ? show_progress : NULL,
+                                writing ? &out : NULL, &sum };
         ok = compile_document(&req, d);
         if (terminal)
             fputs("\r\033[K", stderr);
-        if (ok && !o->check_only) {
-            if (rename(temp_path, output) != 0) {
-                diag_add(d, DIAG_ENVIRONMENT, (src_loc){ output, 0, 0 },
-                         "cannot replace the output: %s", strerror(errno));
-                ok = false;
-            } else {
-                temp_path[0] = '\0';
-                chmod(output, 0644);
-            }
-        }
+        if (writing)
+            ok = ok ? output_commit(&out, d) : (output_discard(&out), false);
+        if (o->list_links)
+            ok = stdout_flushed(d) && ok;
+        if (ok && writing)
+            print_summary(o, &sum, d);
     }
-    free(output);
     free(schema);
     free(style_schema);
     free(fonts_dir);
@@ -310,7 +299,6 @@ static int build_once(void *user)
     diag_init(&d);
     int status = run(o, &d);
     print_diagnostics(&d, o);
-    remove_temp();
     return status;
 }
 
@@ -329,8 +317,16 @@ static int run_new(const options *o)
 static int run_watch(options *o)
 {
     char buf[PATH_MAX];
+    /* The output's folder exists before the watch starts, so that making
+     * it is not taken for an edit. */
+    diag_list d;
+    diag_init(&d);
+    if (o->output && !output_make_folder(o->output, &d)) {
+        print_diagnostics(&d, o);
+        return 2;
+    }
     char *spath = style_path(find_datadir(buf, sizeof buf), o->style);
-    int status = watch_run(o->source, spath, build_once, o);
+    int status = watch_run(o->source, spath, o->output, build_once, o);
     free(spath);
     return status;
 }
@@ -340,11 +336,13 @@ int main(int argc, char **argv)
     options o = { 0 };
     o.profile = PROFILE_ARCHIVE;
     parse_options(argc, argv, &o);
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    signal(SIGHUP, on_signal);
+    output_install_signal_handlers();
+    char *output = NULL;
+    if (o.source && writes_pdf(&o) && !o.output)
+        o.output = output = default_output(o.source);
     LIBXML_TEST_VERSION
     int status = o.new_folder ? run_new(&o) : o.watch ? run_watch(&o) : build_once(&o);
     xmlCleanupParser();
+    free(output);
     return status;
 }

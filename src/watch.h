@@ -15,7 +15,10 @@
  * exit status of that build and prints its own diagnostics. */
 typedef int (*watch_build_fn)(void *user);
 
-int watch_run(const char *source, const char *style_path, watch_build_fn build,
-              void *user);
+/* output (may be NULL) is the PDF the builds write: its own changes and
+ * those of its temporary files are never taken for an edit. Its folder
+ * must exist before the call. */
+int watch_run(const char *source, const char *style_path, const char *output,
+              watch_build_fn build, void *user);
 
 #endif

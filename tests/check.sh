@@ -12,6 +12,10 @@ step "end-to-end tests"
 KCVS_PDF=./kcvs-pdf sh tests/e2e/run.sh
 step "unit and end-to-end tests under AddressSanitizer + UBSan"
 make --no-print-directory asan-check
+step "fault injection: full disk, wrong -o, signals, modes, watch (normal and ASan build)"
+KCVS_PDF=./kcvs-pdf sh tests/faults/run.sh
+KCVS_PDF=./kcvs-pdf-asan ASAN_OPTIONS=detect_leaks=1 \
+    LSAN_OPTIONS=suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0 sh tests/faults/run.sh
 step "the real report under valgrind: no leak, no memory error"
 valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect \
     --error-exitcode=1 ./kcvs-pdf content/report.xml -o build/valgrind-report.pdf
@@ -22,4 +26,4 @@ sh tests/fuzz/run.sh "${FUZZ_SECONDS:-60}" -seed=20211231
 echo "fuzz: 1 passed, 0 failed"
 # Every step above stops the run when it fails (set -e): reaching here means
 # all of them passed.
-echo "check: 7 passed, 0 failed"
+echo "check: 8 passed, 0 failed"

@@ -537,13 +537,14 @@ def test_element_nested_8000_deep_through_includes(doc, out):
 # ---------------------------------------------------------------- environment
 
 
-@pytest.mark.parametrize("where", ["proc", "missing-folder", "parent-is-a-file"])
+@pytest.mark.parametrize("where", ["proc", "uncreatable-folder", "parent-is-a-file"])
 def test_unwritable_output_fails_before_any_work(doc, tmp_path, where):
     """Exit 2 before any work: the document (which has a budget error) is
     not even read, so only the output problem is reported, and -v prints no
     stage timings."""
     target = {"proc": Path("/proc/kcvs-pdf-test.pdf"),
-              "missing-folder": tmp_path / "bestaat-niet" / "x.pdf",
+              # a missing folder is made (like out/), unless it cannot be
+              "uncreatable-folder": Path("/proc/kcvs-pdf-test/x.pdf"),
               "parent-is-a-file": tmp_path / "gewoon-bestand" / "x.pdf"}[where]
     if where == "parent-is-a-file":
         (tmp_path / "gewoon-bestand").write_bytes(SENTINEL)

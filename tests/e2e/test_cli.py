@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import DATA, REPORT_XML, Doc, copy_data, lines_of, run_kcvs
+from conftest import DATA, REPORT_XML, copy_data, lines_of, run_kcvs
 
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 
@@ -74,11 +74,12 @@ def test_check_creates_nothing_in_the_working_directory(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def listed(tmp_path_factory):
-    out = tmp_path_factory.mktemp("list-links") / "report.pdf"
-    res = run_kcvs("--list-links", REPORT_XML, "-o", out)
+def listed(report):
+    """The link list, and the PDF of the same report (--list-links writes
+    none) to compare it with."""
+    res = run_kcvs("--list-links", REPORT_XML)
     assert res.returncode == 0, res.stderr
-    return res.stdout.splitlines(), Doc(out)
+    return res.stdout.splitlines(), report
 
 
 def source_links():

@@ -1,0 +1,291 @@
+#include "output.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The temporary file the signal handler removes. Written only with the
+ * handled signals blocked, so the handler never sees half a path. */
+static char output_signal_temp[PATH_MAX];
+
+static const int output_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+static void output_on_signal(int sig)
+{
+    /* unlink and _exit are async-signal-safe; nothing else is called. */
+    if (output_signal_temp[0])
+        unlink(output_signal_temp);
+    _exit(128 + sig);
+}
+
+void output_install_signal_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof output_signals / sizeof *output_signals; i++)
+        sigaddset(&sa.sa_mask, output_signals[i]);
+    sa.sa_handler = output_on_signal;
+    for (size_t i = 0; i < sizeof output_signals / sizeof *output_signals; i++)
+        sigaction(output_signals[i], &sa, NULL);
+    /* A reader that goes away (`| head`) becomes EPIPE on the write, which
+     * is reported, instead of a silent death that leaves files behind. */
+    signal(SIGPIPE, SIG_IGN);
+}
+
+static void block_signals(sigset_t *old)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    for (size_t i = 0; i < sizeof output_signals / sizeof *output_signals; i++)
+        sigaddset(&set, output_signals[i]);
+    sigprocmask(SIG_BLOCK, &set, old);
+}
+
+static void output_error(diag_list *d, const char *name, const char *fmt, const char *cause)
+{
+    diag_add(d, DIAG_ENVIRONMENT, (src_loc){ name, 0, 0 }, fmt, cause);
+}
+
+/* The folder part of path ("." when there is none). */
+static void folder_of(const char *path, char *out, size_t size)
+{
+    snprintf(out, size, "%s", path);
+    char *slash = strrchr(out, '/');
+    if (!slash)
+        snprintf(out, size, ".");
+    else if (slash == out)
+        slash[1] = '\0';
+    else
+        *slash = '\0';
+}
+
+bool output_make_folder(const char *name, diag_list *diags)
+{
+    char dir[PATH_MAX];
+    if (strlen(name) >= sizeof dir) {
+        output_error(diags, name, "cannot write the output: %s", strerror(ENAMETOOLONG));
+        return false;
+    }
+    folder_of(name, dir, sizeof dir);
+    /* Each ancestor in turn, like mkdir -p: out/2026/report.pdf works. */
+    for (char *p = dir + 1;; p++) {
+        bool end = *p == '\0';
+        if (*p == '/' || end) {
+            *p = '\0';
+            /* An existing folder may answer EACCES or EROFS, not EEXIST. */
+            struct stat st;
+            int err = mkdir(dir, 0777) == 0 ? 0 : errno;
+            if (err && !(stat(dir, &st) == 0 && S_ISDIR(st.st_mode))) {
+                diag_add(diags, DIAG_ENVIRONMENT, (src_loc){ name, 0, 0 },
+                         "cannot create the output folder '%s': %s", dir, strerror(err));
+                return false;
+            }
+            if (end)
+                break;
+            *p = '/';
+        }
+    }
+    return true;
+}
+
+static mode_t current_umask(void)
+{
+    /* umask can only be read by setting it: set it straight back. */
+    mode_t mask = umask(022);
+    umask(mask);
+    return mask;
+}
+
+/* Creates the temporary file with the target's final mode, recorded for
+ * the signal handler before a signal can see the file exist. */
+static bool create_temp(output_file *o, diag_list *diags)
+{
+    char dir[PATH_MAX];
+    folder_of(o->name, dir, sizeof dir);
+    const char *base = strrchr(o->name, '/');
+    base = base ? base + 1 : o->name;
+    int n = snprintf(o->temp, sizeof o->temp, "%s/.%s.XXXXXX", dir, base);
+    if (n < 0 || (size_t)n >= sizeof o->temp || (size_t)n >= sizeof output_signal_temp) {
+        o->temp[0] = '\0';
+        output_error(diags, o->name, "cannot write the output: %s", strerror(ENAMETOOLONG));
+        return false;
+    }
+    sigset_t old;
+    block_signals(&old);
+    int fd = mkstemp(o->temp);
+    int err = errno;
+    if (fd >= 0)
+        memcpy(output_signal_temp, o->temp, (size_t)n + 1);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (fd < 0) {
+        o->temp[0] = '\0';
+        output_error(diags, o->name, "cannot write the output: %s", strerror(err));
+        return false;
+    }
+    /* mkstemp makes 0600; the PDF gets what a new file would get under the
+     * umask, or what the file it replaces had. */
+    bool ok = fchmod(fd, o->mode) == 0;
+    err = errno;
+    if (close(fd) != 0 && ok) {
+        ok = false;
+        err = errno;
+    }
+    if (!ok) {
+        output_error(diags, o->name, "cannot write the output: %s", strerror(err));
+        output_discard(o);
+    }
+    return ok;
+}
+
+bool output_open(output_file *o, const char *name, diag_list *diags)
+{
+    memset(o, 0, sizeof *o);
+    o->name = name;
+    o->mode = 0666 & ~current_umask();
+    struct stat st;
+    if (stat(name, &st) == 0) {
+        /* rename() would replace a device node or FIFO by a regular file
+         * (as root, /dev/null), and cannot replace a folder. */
+        if (!S_ISREG(st.st_mode)) {
+            output_error(diags, name, "cannot write the output: %s",
+                         S_ISDIR(st.st_mode) ? "it is a folder"
+                                             : "it is not a regular file (a device or FIFO?)");
+            return false;
+        }
+        o->exists = true;
+        o->dev = st.st_dev;
+        o->ino = st.st_ino;
+        o->mode = st.st_mode & 07777;
+    } else if (errno != ENOENT) {
+        output_error(diags, name, "cannot write the output: %s", strerror(errno));
+        return false;
+    }
+    return output_make_folder(name, diags) && create_temp(o, diags);
+}
+
+bool output_check_input(const output_file *o, const char *input, const char *what,
+                        diag_list *diags)
+{
+    struct stat st;
+    if (!o || !o->exists || !input || stat(input, &st) != 0)
+        return true;
+    if (st.st_dev != o->dev || st.st_ino != o->ino)
+        return true;
+    diag_add(diags, DIAG_ENVIRONMENT, (src_loc){ o->name, 0, 0 },
+             "cannot write the output: it is %s of the document (%s); choose another -o",
+             what, input);
+    return false;
+}
+
+static bool write_all(int fd, const HPDF_BYTE *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return false;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return true;
+}
+
+/* Copies libharu's memory stream to fd. Reads never go past the stream's
+ * size: libharu reports reaching its end as an error. */
+static bool copy_stream(HPDF_Doc pdf, int fd, const char *name, diag_list *diags)
+{
+    static HPDF_BYTE buf[1 << 16];
+    HPDF_UINT32 left = HPDF_GetStreamSize(pdf);
+    while (left > 0) {
+        HPDF_UINT32 n = left < sizeof buf ? left : (HPDF_UINT32)sizeof buf;
+        HPDF_STATUS st = HPDF_ReadFromStream(pdf, buf, &n);
+        if (st != HPDF_OK || n == 0) {
+            diag_add(diags, DIAG_ENVIRONMENT, (src_loc){ name, 0, 0 },
+                     "cannot write the PDF (libharu error 0x%04X reading its output)",
+                     (unsigned)(st != HPDF_OK ? st : HPDF_GetError(pdf)));
+            return false;
+        }
+        if (!write_all(fd, buf, n)) {
+            output_error(diags, name, "cannot write the output: %s", strerror(errno));
+            return false;
+        }
+        left -= n;
+    }
+    return true;
+}
+
+bool output_save_pdf(HPDF_Doc pdf, const char *path, const char *name, diag_list *diags)
+{
+    if (HPDF_SaveToStream(pdf) != HPDF_OK || HPDF_GetError(pdf) != HPDF_OK) {
+        diag_add(diags, DIAG_ENVIRONMENT, (src_loc){ name, 0, 0 },
+                 "cannot write the PDF (libharu error 0x%04X)", (unsigned)HPDF_GetError(pdf));
+        return false;
+    }
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        output_error(diags, name, "cannot write the output: %s", strerror(errno));
+        return false;
+    }
+    bool ok = copy_stream(pdf, fd, name, diags);
+    /* A full disk may show only here (delayed allocation, NFS). */
+    if (ok && fsync(fd) != 0) {
+        output_error(diags, name, "cannot write the output: %s", strerror(errno));
+        ok = false;
+    }
+    if (close(fd) != 0 && ok) {
+        output_error(diags, name, "cannot write the output: %s", strerror(errno));
+        ok = false;
+    }
+    return ok;
+}
+
+static bool sync_folder(const char *name, diag_list *diags)
+{
+    char dir[PATH_MAX];
+    folder_of(name, dir, sizeof dir);
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    bool ok = fd >= 0 && fsync(fd) == 0;
+    int err = errno;
+    if (fd >= 0)
+        close(fd);
+    if (!ok)
+        output_error(diags, name, "cannot write the output's folder: %s", strerror(err));
+    return ok;
+}
+
+bool output_commit(output_file *o, diag_list *diags)
+{
+    if (rename(o->temp, o->name) != 0) {
+        output_error(diags, o->name, "cannot replace the output: %s", strerror(errno));
+        output_discard(o);
+        return false;
+    }
+    sigset_t old;
+    block_signals(&old);
+    output_signal_temp[0] = '\0';
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    o->temp[0] = '\0';
+    /* The rename is durable only once the folder is on disk. */
+    return sync_folder(o->name, diags);
+}
+
+void output_discard(output_file *o)
+{
+    if (!o->temp[0])
+        return;
+    sigset_t old;
+    block_signals(&old);
+    unlink(o->temp);
+    output_signal_temp[0] = '\0';
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    o->temp[0] = '\0';
+}

@@ -1,0 +1,321 @@
+"""Fault injection: nothing the editor had is lost when writing the PDF fails.
+
+Every case starts from an earlier good PDF at the target (or a file that
+must not be touched) and checks, after the faulty run: a clear error (or the
+signal's exit status), the earlier file byte-for-byte intact, and no
+temporary `.NAME.XXXXXX` left in the folder. Cases that need root (a small
+tmpfs for a full disk, device nodes) are skipped with the reason where the
+machine does not allow them.
+
+Nothing here times anything: runs that are interrupted are interrupted once
+their temporary file exists (polled, bounded by a count), runs that hang
+would be stopped by the subprocess timeout, and the watch case checks for
+the absence of a second build within a bound.
+"""
+import html
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+KCVS = (ROOT / os.environ.get("KCVS_PDF", "./kcvs-pdf")).resolve()
+REPORT = ROOT / "content" / "report.xml"
+LISTS = ROOT / "tests" / "data" / "e2e" / "lists.xml"
+SEED = ROOT / "tests" / "data" / "seed-paragraphs.txt"
+TIMEOUT = 300
+IS_ROOT = os.geteuid() == 0
+
+
+def run(*args, cwd=None, **kw):
+    env = dict(os.environ)
+    env.pop("SOURCE_DATE_EPOCH", None)
+    return subprocess.run([str(KCVS), *map(str, args)], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=TIMEOUT, **kw)
+
+
+def temporaries(folder):
+    return sorted(p.name for p in Path(folder).iterdir()
+                  if p.name.startswith(".") and p.is_file())
+
+
+def good_pdf(target):
+    """Compiles the small lists document to target: the earlier PDF."""
+    r = run(LISTS, "-o", target)
+    assert r.returncode == 0, r.stderr
+    return Path(target).read_bytes()
+
+
+def assert_failed_cleanly(r, target, before, status=2):
+    assert r.returncode == status, f"exit {r.returncode}, expected {status}:\n{r.stderr}"
+    assert Path(target).read_bytes() == before, "the earlier file was changed"
+    assert temporaries(Path(target).parent) == [], "a temporary file was left"
+
+
+# ------------------------------------------------------------ a full disk
+
+@pytest.fixture
+def small_tmpfs(tmp_path):
+    """A 200 KB tmpfs: room for the small PDF, not for the real report's
+    (112 KB) beside it."""
+    if not IS_ROOT:
+        pytest.skip("a full disk needs a small tmpfs, and mounting one needs root")
+    mnt = tmp_path / "full"
+    mnt.mkdir()
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(mnt)],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here (a container without CAP_SYS_ADMIN?): "
+                    f"{r.stderr.strip()}")
+    yield mnt
+    subprocess.run(["umount", str(mnt)], check=True)
+
+
+@pytest.fixture(scope="module")
+def report_size(tmp_path_factory):
+    out = tmp_path_factory.mktemp("size") / "report.pdf"
+    r = run(REPORT, "-o", out)
+    assert r.returncode == 0, r.stderr
+    return out.stat().st_size
+
+
+@pytest.mark.parametrize("room", ["all-but-the-last-buffer", "half"])
+def test_disk_full_keeps_the_earlier_pdf(small_tmpfs, report_size, room):
+    """all-but-the-last-buffer: every 4 KB page of the PDF fits except the
+    last, partial one, which a stdio writer only sends at fclose (libharu
+    did not notice that failure and renamed a truncated PDF over the good
+    one)."""
+    target = small_tmpfs / "report.pdf"
+    before = good_pdf(target)
+    page = os.statvfs(small_tmpfs).f_frsize
+    want = (report_size - 1) // page * page if room != "half" else report_size // 2
+    free = os.statvfs(small_tmpfs).f_bavail * page
+    assert free > want, "the tmpfs is too small for this test"
+    filler = small_tmpfs / "filler"
+    filler.write_bytes(b"\0" * (free - want))
+    assert os.statvfs(small_tmpfs).f_bavail * page <= want
+    r = run(REPORT, "-o", target)
+    filler.unlink()
+    assert "No space left on device" in r.stderr, r.stderr
+    assert f"{target}: error: cannot write the output" in r.stderr, r.stderr
+    assert_failed_cleanly(r, target, before)
+
+
+def test_disk_full_for_a_new_pdf_leaves_nothing(small_tmpfs):
+    (small_tmpfs / "filler").write_bytes(b"\0" * (150 * 1024))
+    target = small_tmpfs / "new.pdf"
+    r = run(REPORT, "-o", target)
+    assert r.returncode == 2 and "No space left on device" in r.stderr, r.stderr
+    assert not target.exists()
+    assert temporaries(small_tmpfs) == []
+
+
+# ------------------------------------------------------------ wrong -o
+
+@pytest.fixture
+def report_copy(tmp_path):
+    dest = tmp_path / "r"
+    shutil.copytree(REPORT.parent, dest)
+    return dest
+
+
+def test_output_naming_the_source_is_refused(report_copy):
+    src = report_copy / "report.xml"
+    before = src.read_bytes()
+    r = run(src, "-o", src)
+    assert "the source of the document" in r.stderr, r.stderr
+    assert_failed_cleanly(r, src, before)
+
+
+def test_output_naming_an_included_file_is_refused(report_copy):
+    inc = sorted((report_copy / "sections").glob("*.xml"))[0]
+    before = inc.read_bytes()
+    r = run(report_copy / "report.xml", "-o", inc)
+    assert "an included file of the document" in r.stderr, r.stderr
+    assert_failed_cleanly(r, inc, before)
+
+
+@pytest.mark.parametrize("device", ["null", "full"])
+def test_output_naming_a_device_is_refused(tmp_path, device):
+    """-o /dev/null or /dev/full as root. Tested on private nodes of the
+    same devices (mknod in tmp_path), never on the real ones: a broken
+    build would replace the machine's /dev/null with a regular file."""
+    if not IS_ROOT:
+        pytest.skip("only root could replace a device node: run as root to test it")
+    real = os.stat(f"/dev/{device}")
+    node = tmp_path / device
+    try:
+        os.mknod(node, stat.S_IFCHR | 0o666, real.st_rdev)
+    except OSError as e:
+        pytest.skip(f"cannot make a device node here: {e}")
+    before = os.stat(node)
+    r = run(LISTS, "-o", node)
+    assert r.returncode == 2, r.stderr
+    assert "not a regular file" in r.stderr, r.stderr
+    after = os.stat(node)
+    assert stat.S_ISCHR(after.st_mode), f"-o {node} replaced the device node"
+    assert (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)
+    assert temporaries(tmp_path) == []
+
+
+def test_output_naming_a_fifo_or_folder_is_refused(tmp_path):
+    fifo = tmp_path / "pipe.pdf"
+    os.mkfifo(fifo)
+    folder = tmp_path / "folder.pdf"
+    folder.mkdir()
+    for target in (fifo, folder):
+        r = run(LISTS, "-o", target)
+        assert r.returncode == 2 and f"{target}: error: cannot write the output" in r.stderr
+    assert stat.S_ISFIFO(fifo.stat().st_mode) and folder.is_dir()
+    assert list(folder.iterdir()) == [] and temporaries(tmp_path) == []
+
+
+# ------------------------------------------------------------ signals
+
+def test_closed_pipe_is_a_write_error_not_a_silent_death(tmp_path):
+    """--list-links into a pipe nobody reads (`| head -1` after head has
+    gone): SIGPIPE is ignored, the write error is reported, exit 2, and no
+    file is written anywhere."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        p = subprocess.run([str(KCVS), "--list-links", str(REPORT)], cwd=tmp_path,
+                           stdout=write_end, stderr=subprocess.PIPE, text=True,
+                           timeout=TIMEOUT)
+    finally:
+        os.close(write_end)
+    assert p.returncode == 2, f"exit {p.returncode}:\n{p.stderr}"
+    assert "cannot write to the standard output: Broken pipe" in p.stderr, p.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_list_links_into_head_exits_cleanly(tmp_path):
+    """The shell case: whether head has gone before the one write or not,
+    the status is 0 or 2 (never death by SIGPIPE) and nothing is left."""
+    p = subprocess.run(f"'{KCVS}' --list-links '{REPORT}' | head -1; "
+                       "echo \"status ${PIPESTATUS[0]}\"",
+                       shell=True, executable="/bin/bash", cwd=tmp_path,
+                       capture_output=True, text=True, timeout=TIMEOUT)
+    status = int(p.stdout.strip().splitlines()[-1].split()[1])
+    assert status in (0, 2), p.stdout + p.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.fixture(scope="module")
+def big_document(tmp_path_factory):
+    """About 2,000 pages of text: enough work that a signal sent as soon as
+    the temporary file appears lands mid-run."""
+    folder = tmp_path_factory.mktemp("big")
+    paras = [line.strip() for line in SEED.read_text(encoding="utf-8").splitlines()
+             if line.strip()]
+    body = []
+    for s in range(100):
+        body.append(f"<section><title>Werkspoor {s + 1}</title>")
+        body += [f"<para>{html.escape(p, quote=False)}</para>" for p in paras]
+        body.append("</section>")
+    src = folder / "big.xml"
+    src.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="nl-BE">'
+        "<info><title>Groot</title><orgname>Kenniscentrum Vlaamse Steden</orgname></info>"
+        + "\n".join(body) + "</article>\n", encoding="utf-8")
+    return src
+
+
+def wait_for_temporary(proc, folder, name):
+    """Polls (bounded by a count, not a clock) until the run's temporary
+    file exists; the run must still be going then."""
+    for _ in range(200000):
+        if any(n.startswith(f".{name}.") for n in os.listdir(folder)):
+            return True
+        if proc.poll() is not None:
+            return False
+    return False
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_signal_removes_the_temporary_file(tmp_path, big_document, sig):
+    target = tmp_path / "big.pdf"
+    before = good_pdf(target)
+    proc = subprocess.Popen([str(KCVS), str(big_document), "-o", str(target)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        assert wait_for_temporary(proc, tmp_path, "big.pdf"), \
+            f"the run ended (status {proc.returncode}) before its temporary file was seen"
+        # Stop it, so that it is certainly mid-run when the signal arrives.
+        proc.send_signal(signal.SIGSTOP)
+        assert proc.poll() is None, "the run ended before the signal could arrive"
+        proc.send_signal(sig)
+        proc.send_signal(signal.SIGCONT)
+        status = proc.wait(timeout=TIMEOUT)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert status == 128 + sig, f"exit {status}, expected {128 + sig}"
+    assert target.read_bytes() == before, "the earlier PDF was changed"
+    assert temporaries(tmp_path) == [], "the temporary file was left"
+
+
+# ------------------------------------------------------------ modes
+
+def test_umask_077_gives_a_private_pdf(tmp_path):
+    target = tmp_path / "private.pdf"
+    old = os.umask(0o077)
+    try:
+        r = run(LISTS, "-o", target)
+    finally:
+        os.umask(old)
+    assert r.returncode == 0, r.stderr
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("mode", [0o600, 0o640])
+def test_an_existing_pdf_keeps_its_mode(tmp_path, mode):
+    target = tmp_path / "kept.pdf"
+    good_pdf(target)
+    target.chmod(mode)
+    r = run(LISTS, "-o", target)
+    assert r.returncode == 0, r.stderr
+    assert stat.S_IMODE(target.stat().st_mode) == mode
+
+
+# ------------------------------------------------------------ watch
+
+def test_watch_ignores_its_own_output_whatever_its_name(tmp_path):
+    """report.PDF inside the watched folder: the build's own rename is not
+    an edit. After the first build, no second one comes within 2 s (an
+    absence check with a bound); an edit still triggers one."""
+    folder = tmp_path / "r"
+    subprocess.run([str(KCVS), "--new", str(folder)], check=True, capture_output=True)
+    out = folder / "report.PDF"
+    log_path = tmp_path / "watch.log"
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen([str(KCVS), "--watch", str(folder / "report.xml"),
+                                 "-o", str(out)], stderr=log, stdout=subprocess.DEVNULL)
+        try:
+            builds = lambda: log_path.read_text().count("rebuilt")
+            for _ in range(600):
+                if "watching" in log_path.read_text():
+                    break
+                time.sleep(0.1)
+            assert builds() == 1, log_path.read_text()
+            time.sleep(2)
+            assert builds() == 1, "rebuilt without a source change:\n" + log_path.read_text()
+            section = folder / "sections" / "01-eerste-werkspoor.xml"
+            section.write_text(section.read_text().replace("Eerste werkspoor", "Ander werkspoor"))
+            for _ in range(300):
+                if builds() >= 2:
+                    break
+                time.sleep(0.1)
+            assert builds() == 2, log_path.read_text()
+            assert temporaries(folder) == []
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    assert proc.returncode == 128 + signal.SIGTERM
