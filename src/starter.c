@@ -46,7 +46,8 @@ static const char *readme_text =
     "    kcvs-pdf report.xml            # schrijft out/report.pdf\n"
     "    kcvs-pdf --watch report.xml    # bouwt opnieuw bij elke wijziging\n\n"
     "Elk werkspoor staat in een eigen bestand onder sections/ en wordt in\n"
-    "report.xml opgenomen met <xi:include href=\"sections/...\"/>.\n";
+    "report.xml opgenomen met <xi:include href=\"sections/...\"/>.\n"
+    "schema/kcvs.rng is het schema waarmee je XML-editor het formaat controleert.\n";
 
 static bool write_file(const char *path, const char *fmt, const char *arg)
 {
@@ -55,8 +56,66 @@ static bool write_file(const char *path, const char *fmt, const char *arg)
         fprintf(stderr, "kcvs-pdf: error: cannot create %s: %s\n", path, strerror(errno));
         return false;
     }
-    fprintf(f, fmt, arg);
-    return fclose(f) == 0;
+    bool ok = fprintf(f, fmt, arg) >= 0;
+    ok = fclose(f) == 0 && ok;
+    if (!ok)
+        fprintf(stderr, "kcvs-pdf: error: cannot write %s: %s\n", path, strerror(errno));
+    return ok;
+}
+
+/* Reads the whole schema (a single self-contained file, ~30 KB). */
+static char *read_schema(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *text = NULL;
+    size_t len = 0;
+    if (f) {
+        char buf[8192];
+        size_t n;
+        while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+            char *grown = realloc(text, len + n + 1);
+            if (!grown)
+                break;
+            text = grown;
+            memcpy(text + len, buf, n);
+            len += n;
+        }
+        bool failed = ferror(f) || !feof(f);
+        fclose(f);
+        if (failed) {
+            free(text);
+            text = NULL;
+        } else if (text)
+            text[len] = '\0';
+    }
+    if (!text)
+        fprintf(stderr, "kcvs-pdf: error: cannot read the schema %s: %s\n", path,
+                strerror(errno ? errno : EIO));
+    return text;
+}
+
+/* The report's <?xml-model?> points at a copy of the schema inside the new
+ * folder, by a relative path: an absolute path would name the machine and
+ * checkout it was made on, and break as soon as the folder is shared,
+ * committed or mailed. A relative reference to the installed schema would
+ * depend on where the folder sits. The copy travels with the report, so
+ * every editor that reads <?xml-model?> (oXygen, VS Code with an XML
+ * extension, Emacs nXML) validates wherever the folder is opened; the
+ * compiler itself always validates against its own schema. */
+static bool copy_schema(const char *folder, const char *schema_path, char *path, size_t n)
+{
+    char *text = read_schema(schema_path);
+    if (!text)
+        return false;
+    snprintf(path, n, "%s/schema", folder);
+    bool ok = mkdir(path, 0777) == 0;
+    if (!ok)
+        fprintf(stderr, "kcvs-pdf: error: cannot create folder %s: %s\n", path,
+                strerror(errno));
+    snprintf(path, n, "%s/schema/kcvs.rng", folder);
+    ok = ok && write_file(path, "%s", text);
+    free(text);
+    return ok;
 }
 
 bool starter_create(const char *folder, const char *schema_path)
@@ -70,19 +129,16 @@ bool starter_create(const char *folder, const char *schema_path)
     char *path = malloc(n);
     if (!path)
         return false;
-    char *schema = realpath(schema_path, NULL);
-    const char *href = schema ? schema : schema_path;
-    bool ok = true;
+    bool ok = copy_schema(folder, schema_path, path, n);
     snprintf(path, n, "%s/sections", folder);
     ok = ok && mkdir(path, 0777) == 0;
     snprintf(path, n, "%s/report.xml", folder);
-    ok = ok && write_file(path, report_text, href);
+    ok = ok && write_file(path, report_text, "schema/kcvs.rng");
     snprintf(path, n, "%s/sections/01-eerste-werkspoor.xml", folder);
-    ok = ok && write_file(path, section_text, href);
+    ok = ok && write_file(path, section_text, "../schema/kcvs.rng");
     snprintf(path, n, "%s/README.md", folder);
     const char *base = strrchr(folder, '/');
     ok = ok && write_file(path, readme_text, base ? base + 1 : folder);
-    free(schema);
     free(path);
     return ok;
 }

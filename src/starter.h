@@ -1,8 +1,9 @@
 /* starter — `kcvs-pdf --new NAME`: a new report folder that compiles at once.
  *
  * Owns: the text of the starter files (report.xml, one example section,
- * a README), each pointing its <?xml-model?> at the installed schema so
- * XML editors validate while typing.
+ * a README) and a copy of the schema in FOLDER/schema/, which each file's
+ * <?xml-model?> names by a relative path so XML editors validate while
+ * typing wherever the folder is moved or shared.
  * Failure: an existing target folder or an unwritable place is reported on
  * stderr and returns false; nothing is overwritten.
  */

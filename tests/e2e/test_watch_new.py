@@ -1,5 +1,7 @@
 """The editors' conveniences: --new makes a report that compiles, --watch rebuilds."""
 import os
+import re
+import shutil
 import subprocess
 import time
 
@@ -65,3 +67,29 @@ def test_watch_rebuilds_within_a_second_after_a_section_changes(tmp_path):
         proc.terminate()
         proc.wait(timeout=10)
         log.close()
+
+
+def test_new_report_names_its_schema_by_a_relative_path(tmp_path):
+    """The <?xml-model?> must not carry the path of the machine the folder
+    was made on: it names the copy of the schema inside the folder, which
+    travels with it, and each file validates against what it names even
+    after the folder is moved."""
+    made = tmp_path / "made"
+    r = subprocess.run([KCVS, "--new", str(made)], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0, r.stderr
+    folder = tmp_path / "elders" / "verplaatst"
+    folder.parent.mkdir()
+    shutil.move(str(made), str(folder))
+    for f in folder.rglob("*"):
+        if f.is_file():
+            text = f.read_text()
+            assert ROOT not in text and str(tmp_path) not in text, f"{f} names a local path"
+    for name in ("report.xml", "sections/01-eerste-werkspoor.xml"):
+        text = (folder / name).read_text()
+        href = re.search(r'<\?xml-model href="([^"]+)"', text).group(1)
+        assert not href.startswith("/"), href
+        schema = (folder / name).parent / href
+        assert schema.is_file(), f"{name}: {href} does not exist"
+        v = subprocess.run(["xmllint", "--noout", "--relaxng", str(schema), str(folder / name)],
+                           capture_output=True, text=True)
+        assert v.returncode == 0, v.stderr
