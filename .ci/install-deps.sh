@@ -29,6 +29,37 @@ if [ "$(id -u)" != 0 ]; then
     fi
 fi
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
+
+# Another apt or dpkg (unattended-upgrades on a fresh machine, a second
+# make) may hold its lock: wait for it, bounded (KCVS_APT_LOCK_WAIT seconds,
+# 10 minutes by default), with a message, instead of failing at once.
+LOCK_WAIT=${KCVS_APT_LOCK_WAIT:-600}
+LOCK_POLL=${KCVS_APT_LOCK_POLL:-5}
+apt_waiting() {
+    err=$(mktemp)
+    waited=0
+    while :; do
+        if "$@" 2>"$err"; then
+            rm -f "$err"
+            return 0
+        fi
+        if ! grep -q -e "Could not get lock" -e "Unable to acquire the dpkg" "$err"; then
+            cat "$err" >&2
+            rm -f "$err"
+            return 1
+        fi
+        if [ "$waited" -ge "$LOCK_WAIT" ]; then
+            cat "$err" >&2
+            echo "error: apt/dpkg still locked by another process after $waited s" >&2
+            rm -f "$err"
+            return 1
+        fi
+        [ "$waited" = 0 ] && echo "waiting for another apt/dpkg to finish (at most $LOCK_WAIT s)..." >&2
+        sleep "$LOCK_POLL"
+        waited=$((waited + LOCK_POLL))
+    done
+}
+
+apt_waiting $SUDO apt-get update -qq
 # shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+apt_waiting $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
