@@ -2,11 +2,13 @@
 --list-links."""
 
 import re
+import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
+from PIL import Image
 
-from conftest import DATA, REPORT_XML, copy_data, lines_of, run_kcvs
+from conftest import DATA, REPORT_XML, Doc, copy_data, lines_of, run_kcvs
 
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 
@@ -135,3 +137,108 @@ def test_check_with_list_links_lists_the_same(listed):
     res = run_kcvs("--check", "--list-links", REPORT_XML)
     assert res.returncode == 0, res.stderr
     assert res.stdout.splitlines() == lines
+
+
+# ---------------------------------------------------------------- feedback
+
+def test_a_successful_run_says_what_it_wrote(report):
+    """One line on stdout (stderr stays for diagnostics), with the numbers
+    a reader of the PDF finds."""
+    links = len(source_links())
+    assert report.result.stdout == (
+        f"wrote {report.path}: {report.page_count} pages, {links} links, 0 warnings\n")
+
+
+def test_the_summary_counts_warnings_and_quiet_silences_it(tmp_path):
+    src = tmp_path / "w.xml"
+    src.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="nl-BE">'
+        "<info><title>T</title></info><section><title>W</title>"
+        "<para>Een <foreignphrase>vreemd</foreignphrase> woord en "
+        "<citetitle>een titel</citetitle>.</para></section></article>\n")
+    res = run_kcvs(src, "-o", tmp_path / "w.pdf")
+    assert res.returncode == 0, res.stderr
+    warnings = res.stderr.count(": warning: ")
+    assert warnings >= 1, res.stderr
+    pages = Doc(tmp_path / "w.pdf").page_count
+    assert res.stdout == (f"wrote {tmp_path / 'w.pdf'}: {pages} pages, 0 links, "
+                          f"{warnings} warning{'s' if warnings > 1 else ''}\n"), res.stdout
+    res = run_kcvs(src, "-q", "-o", tmp_path / "w.pdf")
+    assert res.returncode == 0 and res.stdout == "", res.stdout
+
+
+def test_output_in_a_new_folder_creates_it(tmp_path):
+    copy_data("lists.xml", tmp_path)
+    res = run_kcvs("lists.xml", "-o", "nieuw/2026/lists.pdf", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert (tmp_path / "nieuw" / "2026" / "lists.pdf").read_bytes().startswith(b"%PDF-")
+    assert all_files(tmp_path) == ["lists.xml", "nieuw", "nieuw/2026", "nieuw/2026/lists.pdf"]
+
+
+@pytest.mark.parametrize("with_output", [False, True])
+def test_list_links_writes_no_pdf(tmp_path, with_output):
+    copy_data("lists.xml", tmp_path)
+    extra = ["-o", "x.pdf"] if with_output else []
+    res = run_kcvs("--list-links", "lists.xml", *extra, cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert all_files(tmp_path) == ["lists.xml"]
+
+
+def test_make_report_does_not_repeat_the_summary():
+    """kcvs-pdf prints 'wrote out/report.pdf: …' itself; the make target
+    must not add a second 'wrote' line of its own."""
+    makefile = (REPORT_XML.parent.parent / "Makefile").read_text()
+    recipe = re.search(r"^report:.*\n((?:\t.*\n)+)", makefile, re.M)
+    assert recipe, "no report target"
+    assert "./kcvs-pdf content/report.xml" in recipe.group(1)
+    assert "wrote" not in recipe.group(1), recipe.group(1)
+
+
+# ---------------------------------------------------------------- -o refused
+
+def test_output_refuses_links_to_the_source(tmp_path):
+    """Compared by device and inode: a hard link or a symbolic link to the
+    source is the source."""
+    src = copy_data("lists.xml", tmp_path)
+    before = src.read_bytes()
+    (tmp_path / "hard.pdf").hardlink_to(src)
+    (tmp_path / "soft.pdf").symlink_to(src)
+    for name in ("hard.pdf", "soft.pdf"):
+        res = run_kcvs("lists.xml", "-o", name, cwd=tmp_path)
+        assert res.returncode == 2, res.stderr
+        assert f"{name}: error: cannot write the output: it is the source" in res.stderr
+    assert src.read_bytes() == before
+    assert all_files(tmp_path) == ["hard.pdf", "lists.xml", "soft.pdf"]
+
+
+@pytest.mark.parametrize("kind", ["style", "font", "image"])
+def test_output_refuses_the_style_a_font_and_an_image(tmp_path, kind):
+    """The style file, a font it names (a copy beside the style) and an
+    image of the document are inputs too."""
+    root = REPORT_XML.parent.parent
+    style = (root / "styles" / "kcvs.xml").read_text()
+    font = re.search(r'regular="\.\./fonts/([^"]+)"', style).group(1)
+    (tmp_path / "fonts").mkdir()
+    shutil.copy(root / "fonts" / font, tmp_path / "fonts" / font)
+    (tmp_path / "styles").mkdir()
+    (tmp_path / "styles" / "kcvs.xml").write_text(style)
+    Image.new("RGB", (4, 4), (200, 0, 0)).save(tmp_path / "foto.png")
+    (tmp_path / "doc.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="nl-BE">'
+        "<info><title>T</title></info><section><title>W</title><para>Tekst.</para>"
+        '<mediaobject><imageobject><imagedata fileref="foto.png"/></imageobject>'
+        "<textobject><phrase>Een rood vlak</phrase></textobject></mediaobject>"
+        "</section></article>\n")
+    ok = run_kcvs("doc.xml", "--style", "styles/kcvs.xml", "-o", "ok.pdf", cwd=tmp_path)
+    assert ok.returncode == 0, ok.stderr
+    target, what = {"style": ("styles/kcvs.xml", "the style sheet"),
+                    "font": (f"fonts/{font}", "a font"),
+                    "image": ("foto.png", "an image")}[kind]
+    before = (tmp_path / target).read_bytes()
+    res = run_kcvs("doc.xml", "--style", "styles/kcvs.xml", "-o", target, cwd=tmp_path)
+    assert res.returncode == 2, res.stderr
+    assert f"{target}: error: cannot write the output: it is {what}" in res.stderr
+    assert (tmp_path / target).read_bytes() == before
+    assert not [f for f in all_files(tmp_path) if "/." in f or f.startswith(".")]
