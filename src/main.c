@@ -1,10 +1,12 @@
 /* main — the kcvs-pdf command: options, the pipeline, diagnostics, exit.
  *
  * Owns: the command line, finding the program's resources (schema, styles,
- * fonts), running load → build → layout → emit, writing the PDF through a
- * temporary file that replaces the target only when complete, and turning
- * the diagnostics into the exit status (0 ok, 1 document errors, 2 usage
- * or environment). It is the only place that exits.
+ * fonts), running load → build → layout → emit with the output opened and
+ * committed by the output module (a temporary file that replaces the
+ * target only when complete), the one-line summary of a successful run,
+ * and turning the diagnostics into the exit status (0 ok, 1 document
+ * errors, 2 usage or environment). It is the only place that exits (the
+ * output module's signal handler aside).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -55,7 +57,7 @@ static const char *usage_text =
     "  -q, --quiet            print errors only\n"
     "  -v, --verbose          print the time and memory of each stage\n"
     "      --list-links       list every source document link (URI, workstream,\n"
-    "                         page), tab-separated\n"
+    "                         page), tab-separated; writes no PDF\n"
     "      --watch            rebuild whenever a source, image or the style changes\n"
     "      --new FOLDER       create a new report in FOLDER that compiles at once\n"
     "      --version          print the version and exit\n"
