@@ -87,20 +87,21 @@ void error_at(builder *b, xmlNode *n, const char *fmt, const char *a1,
 
 /* The elements of the FORMAT.md subset (plus CALS tfoot and XInclude's
  * fallback); everything else degrades with a warning. */
+static const char *const subset_names[] = {
+    "article", "book", "info", "title", "subtitle", "pubdate", "orgname",
+    "publisher", "publishername", "abstract", "keywordset", "keyword",
+    "cover", "section", "chapter", "para", "itemizedlist", "orderedlist",
+    "listitem", "emphasis", "link", "xref", "footnote", "mediaobject",
+    "imageobject", "imagedata", "textobject", "phrase", "table",
+    "informaltable", "tgroup", "colspec", "thead", "tbody", "tfoot", "row",
+    "entry", NULL };
+
 static bool in_subset(xmlNode *n)
 {
-    static const char *const names[] = {
-        "article", "book", "info", "title", "subtitle", "pubdate", "orgname",
-        "publisher", "publishername", "abstract", "keywordset", "keyword",
-        "cover", "section", "chapter", "para", "itemizedlist", "orderedlist",
-        "listitem", "emphasis", "link", "xref", "footnote", "mediaobject",
-        "imageobject", "imagedata", "textobject", "phrase", "table",
-        "informaltable", "tgroup", "colspec", "thead", "tbody", "tfoot", "row",
-        "entry", NULL };
     if (!in_db_ns(n))
         return false;
-    for (int i = 0; names[i]; i++)
-        if (strcmp((const char *)n->name, names[i]) == 0)
+    for (int i = 0; subset_names[i]; i++)
+        if (strcmp((const char *)n->name, subset_names[i]) == 0)
             return true;
     return false;
 }
@@ -115,6 +116,8 @@ static void warn_outside_subset(builder *b, xmlNode *root)
     while (n) {
         if (n->type == XML_ELEMENT_NODE && !in_subset(n))
             warn_unsupported(b, n);
+        if (n->type == XML_ELEMENT_NODE)
+            model_check_role(b, n);
         if (n->children && n->type == XML_ELEMENT_NODE) {
             n = n->children;
             continue;
@@ -127,23 +130,30 @@ static void warn_outside_subset(builder *b, xmlNode *root)
     }
 }
 
+/* A DocBook element a typo away from one of the subset: one edit in five
+ * letters, so that real DocBook elements (<line>, <date>) are not taken
+ * for typos of others (<link>, <data>). */
+static const char *element_suggestion(xmlNode *n)
+{
+    size_t len = strlen((const char *)n->name);
+    return in_db_ns(n) && len >= 5 ? model_closest((const char *)n->name, subset_names, len / 5)
+                                   : NULL;
+}
+
 /* One warning per element kind, at its first occurrence. */
 static void warn_unsupported(builder *b, xmlNode *n)
 {
-    char name[512];
-    if (n->ns && !in_db_ns(n))
-        snprintf(name, sizeof name, "{%s}%s", (const char *)n->ns->href,
-                 (const char *)n->name);
-    else
-        snprintf(name, sizeof name, "%s", (const char *)n->name);
-    for (int i = 0; i < b->warned_count; i++)
-        if (strcmp(b->warned[i], name) == 0)
-            return;
-    if (b->warned_count < MODEL_MAX_WARNED_KINDS)
-        b->warned[b->warned_count++] = arena_strdup(b->a, name);
+    const char *name = n->ns && !in_db_ns(n)
+                           ? arena_printf(b->a, "{%s}%s", (const char *)n->ns->href,
+                                          (const char *)n->name)
+                           : (const char *)n->name;
+    if (!model_seen_once(b, &b->warned, name))
+        return;
+    const char *hint = element_suggestion(n);
     diag_add(b->diags, DIAG_WARNING, node_loc(b, n),
              "element <%s> is not in the kcvs-pdf subset; its text is typeset "
-             "as plain paragraphs", name);
+             "as plain paragraphs%s%s%s", name, hint ? " (did you mean <" : "",
+             hint ? hint : "", hint ? ">?)" : "");
 }
 
 static bool has_direct_text(xmlNode *n)
@@ -1173,7 +1183,7 @@ document *model_build(arena *a, const load_result *src, const style *st,
         d->organisation = "";
     /* Schema messages only matter for documents inside the subset: for
      * others the per-element warnings above say what degrades. */
-    if (b.warned_count == 0)
+    if (b.warned.count == 0)
         for (size_t i = 0; i < src->schema_messages.count; i++)
             diag_add(diags, DIAG_WARNING, src->schema_messages.items[i].loc,
                      "%s", src->schema_messages.items[i].message);

@@ -10,7 +10,11 @@
 
 #include "model.h"
 
-enum { MODEL_MAX_WARNED_KINDS = 256 };
+/* A set of strings met once (warned kinds, roles), growing in the arena. */
+typedef struct model_seen {
+    const char **items;
+    size_t count, cap;
+} model_seen;
 
 typedef struct id_entry {
     const char *id;
@@ -30,8 +34,8 @@ typedef struct builder {
     const style *st;
     diag_list *diags;
     document *doc;
-    const char *warned[MODEL_MAX_WARNED_KINDS];
-    int warned_count;
+    model_seen warned;         /* element kinds warned as outside the subset */
+    model_seen warned_roles;   /* unknown role values warned */
     id_entry *ids;
     int id_count, id_cap;
     pending_ref *refs;
@@ -68,6 +72,18 @@ void list_append(block_list *l, block *bl);
 block *build_block_list(builder *b, xmlNode *first, tag_node *tag, int level);
 block *build_one_block(builder *b, xmlNode *c, tag_node *tag, int level);
 bool is_block_element(xmlNode *n);
+
+/* model_check.c */
+/* Edit distance with transpositions; (size_t)-1 when out of memory. */
+size_t model_edit_distance(const char *x, const char *y);
+/* The name of NAMES (NULL-terminated) nearest WORD within MAX_DISTANCE
+ * edits, or NULL. */
+const char *model_closest(const char *word, const char *const *names, size_t max_distance);
+/* True the first time KEY is added to SET. */
+bool model_seen_once(builder *b, model_seen *set, const char *key);
+/* Warns about (or, in a budget table, rejects) a role= the format does not
+ * define, with a did-you-mean. */
+void model_check_role(builder *b, xmlNode *n);
 
 /* model_table.c */
 block *build_table(builder *b, xmlNode *n, tag_node *tag);

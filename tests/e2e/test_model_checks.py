@@ -1,0 +1,88 @@
+"""What the editor typed is checked before it is printed (issue 13): role
+values and element names with a did-you-mean, link addresses, titles,
+publication dates, xml:ids."""
+
+import re
+
+import pytest
+
+from conftest import E2E_DATA, compile_text, run_kcvs
+
+DOC = """<?xml version="1.0" encoding="UTF-8"?>
+<article xmlns="http://docbook.org/ns/docbook" xmlns:xlink="http://www.w3.org/1999/xlink"
+         version="5.0" xml:lang="nl-BE">
+  <info><title>Controles</title>{info}</info>
+  <section>
+    <title>Werkspoor</title>
+{body}
+  </section>
+</article>
+"""
+
+
+def run_doc(tmp_path, body="", info="", name="doc.xml"):
+    source = tmp_path / name
+    source.write_text(DOC.format(body=body, info=info), encoding="utf-8")
+    return run_kcvs(source, "-o", tmp_path / "doc.pdf")
+
+
+def diagnostics(res, kind):
+    return [line for line in res.stderr.splitlines() if f": {kind}: " in line]
+
+
+# ---------------------------------------------------------------- roles
+
+BUDGET = """    <table role="{table}"><title>Budget</title><tgroup cols="2">
+      <colspec colname="a" role="{colspec}"/><colspec colname="b"/>
+      <tbody>
+        <row><entry>Werking</entry><entry role="{entry}">10,00</entry></row>
+        <row role="{row}"><entry>Totaal</entry><entry role="amount">99,00</entry></row>
+      </tbody></tgroup></table>"""
+
+
+@pytest.mark.parametrize("where,typo,meant", [
+    ("row", "totaal", "total"), ("table", "budgte", "budget"),
+    ("entry", "amout", "amount"), ("colspec", "amuont", "amount")])
+def test_a_role_typo_in_a_budget_table_is_an_error(tmp_path, where, typo, meant):
+    roles = {"table": "budget", "colspec": "amount", "entry": "amount", "row": "total"}
+    roles[where] = typo
+    res = run_doc(tmp_path, BUDGET.format(**roles))
+    assert res.returncode == 1, f"a wrong total compiled with role {typo!r}:\n{res.stderr}"
+    assert any(f"'{typo}'" in e and f"did you mean '{meant}'" in e
+               for e in diagnostics(res, "error")), res.stderr
+    assert not (tmp_path / "doc.pdf").exists()
+
+
+def test_an_unknown_role_is_a_warning_with_a_suggestion_once_per_value(tmp_path):
+    res = run_doc(tmp_path, """
+    <para role="ctaa">Een alinea.</para>
+    <para role="ctaa">Nog een alinea.</para>
+    <para role="underline">Een derde.</para>""")
+    assert res.returncode == 0, res.stderr
+    warnings = diagnostics(res, "warning")
+    assert [w for w in warnings if "'ctaa'" in w] == [
+        f"{tmp_path / 'doc.xml'}:8:5: warning: role 'ctaa' is not a role of the format "
+        "and has no effect: did you mean 'cta'?"], warnings
+    underline = [w for w in warnings if "'underline'" in w]
+    assert len(underline) == 1 and "did you mean" not in underline[0], warnings
+
+
+def test_known_roles_give_no_warning(tmp_path):
+    res = run_doc(tmp_path, """
+    <para role="cta">Lees het rapport.</para>
+    <para><emphasis role="bold">vet</emphasis> <emphasis role="strong">sterk</emphasis></para>""")
+    assert res.returncode == 0 and "role" not in res.stderr, res.stderr
+
+
+def test_an_unknown_element_suggests_the_closest_known_one(tmp_path):
+    res = run_doc(tmp_path, """
+    <itemisedlist><listitem><para>Een punt.</para></listitem></itemisedlist>""")
+    assert res.returncode == 0, res.stderr
+    assert any("<itemisedlist>" in w and "did you mean <itemizedlist>?" in w
+               for w in diagnostics(res, "warning")), res.stderr
+
+
+def test_a_real_docbook_element_is_not_taken_for_a_typo(tmp_path):
+    res = run_doc(tmp_path, """
+    <literallayout><line>Een regel.</line></literallayout>""")
+    assert "did you mean" not in res.stderr, res.stderr
