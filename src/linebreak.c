@@ -30,7 +30,7 @@
    inf_bad + 1), so no tolerance can accept it. */
 #define LB_OVERFULL_BADNESS (LB_INFINITY + 1.0)
 
-enum { LB_FITNESS_CLASSES = 4 };
+enum { LB_FITNESS_CLASSES = 4, LB_RUNS = LB_MAX_HYPHEN_RUN + 1 };
 
 typedef struct lb_sums {
     double width, stretch, shrink, fil;
@@ -56,6 +56,8 @@ typedef struct lb_node {
     double total_demerits;
     int fitness;
     int flagged;
+    int run;              /* hyphenated lines in a row ending here (0 when
+                             the limit is off) */
 } lb_node;
 
 typedef struct lb_pass {
@@ -72,8 +74,10 @@ typedef struct lb_candidate {
     lb_sums line;
 } lb_candidate;
 
+/* The best line ending here per fitness class and hyphen run. */
 typedef struct lb_candidates {
-    lb_candidate by_fitness[LB_FITNESS_CLASSES];
+    lb_candidate by_class[LB_FITNESS_CLASSES][LB_RUNS];
+    double best_by_run[LB_RUNS];
     double best;
 } lb_candidates;
 
@@ -127,6 +131,8 @@ static int params_are_valid(const lb_params *p)
     for (size_t i = 0; i < p->line_width_count; i++)
         if (!isfinite(p->line_widths[i]))
             return 0;
+    if (p->max_hyphen_run > LB_MAX_HYPHEN_RUN)
+        return 0;
     return !isnan(p->pretolerance) && !isnan(p->tolerance)
            && isfinite(p->line_penalty) && isfinite(p->adjacent_demerits)
            && isfinite(p->double_hyphen_demerits)
@@ -368,8 +374,20 @@ static void active_unlink(lb_breaker *s, size_t prev, size_t next)
 static void candidates_reset(lb_candidates *c)
 {
     for (int f = 0; f < LB_FITNESS_CLASSES; f++)
-        c->by_fitness[f].total = HUGE_VAL;
+        for (int r = 0; r < LB_RUNS; r++)
+            c->by_class[f][r].total = HUGE_VAL;
+    for (int r = 0; r < LB_RUNS; r++)
+        c->best_by_run[r] = HUGE_VAL;
     c->best = HUGE_VAL;
+}
+
+/* The hyphen run a line from node to `at` ends with; -1 when it would be
+   longer than the limit. */
+static int run_after(const lb_params *p, const lb_node *node, const lb_break_at *at)
+{
+    if (p->max_hyphen_run < 0 || !at->flagged)
+        return 0;
+    return node->run < p->max_hyphen_run ? node->run + 1 : -1;
 }
 
 static lb_fit assess_line(const lb_breaker *s, size_t from,
@@ -388,19 +406,21 @@ static lb_fit assess_line(const lb_breaker *s, size_t from,
 
 static void candidates_offer(const lb_breaker *s, lb_candidates *c,
                              size_t from, const lb_break_at *at,
-                             const lb_fit *fit)
+                             const lb_fit *fit, int run)
 {
     const lb_node *node = &s->nodes[from];
     double total = node->total_demerits
                    + line_demerits(s->params, at, fit->badness, fit->fitness,
                                    node->fitness, node->flagged);
-    lb_candidate *slot = &c->by_fitness[fit->fitness];
+    lb_candidate *slot = &c->by_class[fit->fitness][run];
     /* <= as in TeX: on a tie the later node (a later position) wins */
     if (total <= slot->total) {
         slot->total = total;
         slot->from = from;
         slot->line = fit->line;
     }
+    if (total < c->best_by_run[run])
+        c->best_by_run[run] = total;
     if (total < c->best)
         c->best = total;
 }
@@ -426,9 +446,14 @@ static const lb_after_break *after_break(const lb_breaker *s,
     return cache;
 }
 
-/* Creates nodes for the fitness classes that can still win: a class worse
-   than the best by more than adjacent_demerits never can, since that is the
-   most a later line's fitness can add to the difference. */
+static int insert_run(lb_breaker *s, const lb_candidates *c, int run, double limit,
+                      const lb_after_break *after, const lb_break_at *at,
+                      size_t *prev, size_t next);
+
+/* Creates nodes for the classes that can still win: a class worse than the
+   best with the same or a shorter hyphen run by more than adjacent_demerits
+   never can, since that is the most a later line's fitness can add to the
+   difference (a shorter run leaves at least the same choices). */
 static int insert_candidates(lb_breaker *s, lb_candidates *c,
                              const lb_break_at *at, lb_after_break *cache,
                              size_t *prev, size_t next)
@@ -436,9 +461,25 @@ static int insert_candidates(lb_breaker *s, lb_candidates *c,
     if (c->best == HUGE_VAL)
         return 0;
     const lb_after_break *after = after_break(s, at, cache);
-    double limit = c->best + s->params->adjacent_demerits;
+    double best = HUGE_VAL;
+    for (int r = 0; r < LB_RUNS; r++) {
+        best = fmin(best, c->best_by_run[r]);
+        if (c->best_by_run[r] == HUGE_VAL)
+            continue;
+        if (insert_run(s, c, r, best + s->params->adjacent_demerits, after, at, prev,
+                       next) != 0)
+            return -1;
+    }
+    candidates_reset(c);
+    return 0;
+}
+
+static int insert_run(lb_breaker *s, const lb_candidates *c, int run, double limit,
+                      const lb_after_break *after, const lb_break_at *at,
+                      size_t *prev, size_t next)
+{
     for (int f = 0; f < LB_FITNESS_CLASSES; f++) {
-        const lb_candidate *cand = &c->by_fitness[f];
+        const lb_candidate *cand = &c->by_class[f][run];
         if (cand->total == HUGE_VAL || cand->total > limit)
             continue;
         lb_node node = {
@@ -451,6 +492,7 @@ static int insert_candidates(lb_breaker *s, lb_candidates *c,
             .total_demerits = cand->total,
             .fitness = f,
             .flagged = at->flagged,
+            .run = run,
         };
         size_t index = node_push(s, &node);
         if (index == LB_NONE)
@@ -458,7 +500,6 @@ static int insert_candidates(lb_breaker *s, lb_candidates *c,
         active_link(s, *prev, index, next);
         *prev = index;
     }
-    candidates_reset(c);
     return 0;
 }
 
@@ -498,7 +539,12 @@ static int insert_rescue(lb_breaker *s, const lb_rescue *r,
     candidates_reset(&c);
     lb_fit fit = { r->line, shortfall, badness,
                    fitness_class(shortfall, badness) };
-    candidates_offer(s, &c, r->from, at, &fit);
+    /* Like the measure, the hyphen-run limit yields here; the caller sees
+       the run in the lines and reports it. */
+    int run = run_after(s->params, from, at);
+    if (run < 0)
+        run = from->run;
+    candidates_offer(s, &c, r->from, at, &fit, run);
     size_t prev = LB_NONE;
     return insert_candidates(s, &c, at, cache, &prev, LB_NONE);
 }
@@ -538,8 +584,9 @@ static int try_break(lb_breaker *s, size_t b)
             if (fit.badness > threshold)
                 rescue_consider(s, &rescue, a, &fit);
         }
-        if (fit.badness <= threshold)
-            candidates_offer(s, &cands, a, &at, &fit);
+        int run = run_after(s->params, &s->nodes[a], &at);
+        if (fit.badness <= threshold && run >= 0)
+            candidates_offer(s, &cands, a, &at, &fit, run);
         a = next;
     }
     if (insert_candidates(s, &cands, &at, &cache, &prev, LB_NONE) != 0)
@@ -808,6 +855,7 @@ void lb_params_default(lb_params *p, const double *widths, size_t n)
         .double_hyphen_demerits = 10000,
         .final_hyphen_demerits = 5000,
         .emergency_stretch = 0,
+        .max_hyphen_run = -1,
     };
 }
 

@@ -75,10 +75,17 @@ typedef struct lb_params {
     double double_hyphen_demerits; /* 10000 */
     double final_hyphen_demerits;  /* 5000 */
     double emergency_stretch;      /* points; 0 = no emergency pass */
+    /* The most lines in a row that may end at a flagged penalty (a
+       hyphen), 0..LB_MAX_HYPHEN_RUN; < 0: no limit. A hard constraint in
+       every pass: only the last resort's rescue of an overfull line (which
+       breaks the measure too) may exceed it. */
+    int max_hyphen_run;
 } lb_params;
 
+#define LB_MAX_HYPHEN_RUN 8
+
 /* TeX's plain values above, hyphen_penalty_default 50, no emergency
-   stretch; the widths array is referenced, not copied. */
+   stretch, no limit on hyphenated lines in a row; the widths array is referenced, not copied. */
 void lb_params_default(lb_params *p, const double *widths, size_t n);
 
 /* Fitness classes, as TeX numbers them. */
@@ -152,6 +159,11 @@ typedef struct lb_result {
  * second-to-last line ends flagged, plus adjacent_demerits when its fitness
  * class differs by more than one from the previous line's (the paragraph
  * starts "decent"). Badness is 100 r^3 capped at LB_INFINITY.
+ * With max_hyphen_run >= 0, a node also carries the number of hyphenated
+ * lines in a row that end at it; nodes that differ in it are distinct (as
+ * nodes of different fitness are), and a line that would make the run
+ * longer than the limit is never offered, so the best solution within the
+ * limit is found, not a repaired one.
  * Empty lines (no box between two breaks) are only produced at forced
  * breaks. Widths may be negative (kerns, ragged-right compensation), but as
  * in TeX a line that is overfull at one breakpoint is assumed to stay

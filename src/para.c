@@ -923,23 +923,27 @@ static bool break_lines(para_build *b, lb_result *res)
     p.double_hyphen_demerits = t->double_hyphen_demerits;
     p.final_hyphen_demerits = t->final_hyphen_demerits;
     p.emergency_stretch = t->emergency_stretch_em * b->cls->size;
+    p.max_hyphen_run = t->max_hyphen_run;
     if (b->ragged)
         p.pretolerance = -1;
-    /* More hyphenated lines in a row than the style allows: make runs of
-     * hyphens dearer until the breaker finds another way (or gives up). */
-    for (int attempt = 0;; attempt++) {
-        if (lb_break(b->il.items, b->il.count, &p, res) != 0)
-            return false;
-        if (attempt == 3 || longest_hyphen_run(res) <= b->c->st->typo.max_hyphen_run)
-            return true;
-        lb_result_free(res);
-        /* Dearer runs first; then let lines loosen to find another way. */
-        p.double_hyphen_demerits *= 10;
-        if (attempt >= 1) {
-            p.tolerance *= 2;
-            p.pretolerance = -1;
-        }
+    if (lb_break(b->il.items, b->il.count, &p, res) != 0) {
+        diag_add(b->c->diags, DIAG_ENVIRONMENT, b->loc,
+                 "cannot break this paragraph into lines (invalid measurements "
+                 "or out of memory)");
+        return false;
     }
+    return true;
+}
+
+/* The breaker keeps the limit; only an overfull last-resort line may break
+ * it, and then the editor hears of it. */
+static void warn_hyphen_run(para_build *b, const lb_result *res)
+{
+    int longest = longest_hyphen_run(res), allowed = b->c->st->typo.max_hyphen_run;
+    if (longest > allowed)
+        diag_add(b->c->diags, DIAG_WARNING, b->loc,
+                 "%d hyphenated lines in a row (the style allows %d): the paragraph "
+                 "cannot be set otherwise", longest, allowed);
 }
 
 static bool any_overfull(const lb_result *r)
@@ -991,6 +995,7 @@ para_result para_typeset(para_ctx *c, const inline_run *runs,
                      measure);
     }
     if (ok) {
+        warn_hyphen_run(&b, &res);
         out.lines = arena_alloc_array(c->tmp, res.count, sizeof *out.lines);
         out.count = (int)res.count;
         for (size_t i = 0; i < res.count; i++) {

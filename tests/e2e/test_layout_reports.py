@@ -1,11 +1,12 @@
-"""What the layout reports: each warning once (the cross-reference passes lay
+"""What the layout reports and guarantees: at most max-hyphen-run hyphenated
+lines in a row; each warning once (the cross-reference passes lay
 the body out again), missing characters as one warning per character with
 a count and its first place, and counts in -v that match the output."""
 import re
 import struct
 import zlib
 
-from conftest import run_kcvs
+from conftest import Doc, run_kcvs
 
 HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
         '<article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="nl-BE">\n'
@@ -60,3 +61,28 @@ def test_a_missing_character_is_one_warning_with_its_count_and_first_place(tmp_p
     missing = [w.split("/")[-1] for w in warnings_of(r.stderr) if "U+1F600" in w]
     assert missing == ["doc.xml:8:1: warning: character U+1F600 is in none of the style's "
                        "fonts: it is left out (3 times)"], r.stderr
+
+
+# Long Dutch compounds in the kcvs measure: the old retry loop gave up on
+# this paragraph and printed 6 hyphenated lines in a row.
+COMPOUNDS = ("het in op kinderopvangtoeslagregeling de energietransitie gemeenteraadsverkiezingen stadsvernieuwingsprojecten kinderopvangtoeslagregeling het onderwijsinstellingen samenwerkingsverbanden de op plattelandsontwikkeling arbeidsongeschiktheidsverzekering voor beleidsmedewerkers voor op beleidsmedewerkers huurwoningen de op stadsvernieuwingsprojecten beleidsmedewerkers het armoedebestrijding arbeidsongeschiktheidsverzekering energietransitie een samenwerkingsverbanden met beleidsmedewerkers op wijkgezondheidscentra woningbouwcorporaties klimaatadaptatie een woningbouwcorporaties stadsvernieuwingsprojecten op stedenbeleid op woningbouwcorporaties klimaatadaptatie gemeenteraadsverkiezingen van het energietransitie stadsvernieuwingsprojecten beleidsmedewerkers plattelandsontwikkeling samenwerkingsverbanden de huurwoningen onderwijsinstellingen kinderopvangtoeslagregeling stedenbeleid stadsvernieuwingsprojecten")
+
+
+def longest_hyphen_run(lines):
+    run = longest = 0
+    for line in lines:
+        run = run + 1 if line.rstrip().endswith("-") else 0
+        longest = max(longest, run)
+    return longest
+
+
+def test_no_more_hyphenated_lines_in_a_row_than_the_style_allows(tmp_path):
+    r = compile_body(tmp_path, "<section><title>Lange woorden</title>\n<para>" + COMPOUNDS
+                     + "</para></section>\n")
+    assert r.returncode == 0, r.stderr
+    assert "hyphenated lines in a row" not in r.stderr
+    doc = Doc(tmp_path / "doc.pdf")
+    page = max(range(doc.page_count), key=lambda i: len(doc.body_lines(i)))
+    lines = doc.body_lines(page)
+    assert sum(l.rstrip().endswith("-") for l in lines) >= 4, lines
+    assert longest_hyphen_run(lines) <= 2, lines  # max-hyphen-run="2" in kcvs.xml

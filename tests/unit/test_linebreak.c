@@ -780,7 +780,7 @@ static double reference_demerits(const reference *ref)
     const lb_params *prm = ref->prm;
     double total = 0;
     size_t prev = SIZE_MAX;
-    int prev_fitness = 2, prev_flagged = 0;
+    int prev_fitness = 2, prev_flagged = 0, run = 0;
     for (size_t i = 0; i < ref->count; i++) {
         size_t end = ref->breaks[i];
         const lb_item *it = &ref->items[end];
@@ -795,6 +795,9 @@ static double reference_demerits(const reference *ref)
         else if (pen > -LB_INFINITY)
             d -= pen * pen;
         int flagged = it->kind == LB_PENALTY && it->flagged;
+        run = flagged ? run + 1 : 0;
+        if (prm->max_hyphen_run >= 0 && run > prm->max_hyphen_run)
+            return HUGE_VAL;
         if (prev_flagged && end == ref->n - 1)
             d += prm->final_hyphen_demerits;
         else if (prev_flagged && flagged)
@@ -927,6 +930,72 @@ static void test_matches_brute_force(void **state)
     assert_true(last_resorts > 10);
 }
 
+static int longest_run(const lb_result *r)
+{
+    int run = 0, longest = 0;
+    for (size_t i = 0; i < r->count; i++) {
+        run = r->lines[i].hyphenated ? run + 1 : 0;
+        longest = run > longest ? run : longest;
+    }
+    return longest;
+}
+
+/* The hyphen-run limit is a constraint of the search, not a repair: with
+   it, total fit still finds the optimum among the break sets that keep
+   it (brute force agrees), and no solution short of the last resort's
+   rescued overfull lines has a longer run. Without it the same paragraphs
+   give runs of 4 and more (what the limit is for). */
+static void test_hyphen_run_limit(void **state)
+{
+    fixture *f = *state;
+    uint32_t seed = 88172645u;
+    int long_runs_without = 0, checked = 0;
+    for (int trial = 0; trial < 600; trial++) {
+        random_paragraph(&f->p, &seed);
+        double width = 6 + next_random(&seed) % 8;
+        lb_params prm = params_for(&width, 1);
+        prm.pretolerance = -1;
+        prm.tolerance = LB_INFINITY - 1;
+        prm.double_hyphen_demerits = 0;
+        prm.final_hyphen_demerits = 0;
+        prm.adjacent_demerits = 0;
+        lb_result_free(&f->other);
+        assert_int_equal(lb_break(f->p.items, f->p.n, &prm, &f->other), 0);
+        long_runs_without += longest_run(&f->other) >= 4;
+
+        prm.max_hyphen_run = (int)(next_random(&seed) % 3);
+        reference ref = { f->p.items, f->p.n, &prm, prm.tolerance, { 0 }, 0 };
+        double best = reference_best(&ref);
+        lb_result_free(&f->r);
+        assert_int_equal(lb_break(f->p.items, f->p.n, &prm, &f->r), 0);
+        assert_lines_sane(&f->p, &f->r);
+        if (best == HUGE_VAL) {
+            assert_int_equal(f->r.pass, 4);
+            continue;
+        }
+        checked++;
+        assert_true(longest_run(&f->r) <= prm.max_hyphen_run);
+        assert_int_equal(overfull_lines(&f->r), 0);
+        assert_close(f->r.demerits, best, 1e-6 * fmax(1, fabs(best)));
+    }
+    assert_true(long_runs_without > 5);
+    assert_true(checked > 80);
+}
+
+/* A limit past what the breaker tracks is invalid input, not quietly
+   lowered. */
+static void test_hyphen_run_limit_range(void **state)
+{
+    fixture *f = *state;
+    double width = 10;
+    lb_params prm = params_for(&width, 1);
+    add_text(&f->p, "3-3 3", (spacing){ 1, 1 });
+    prm.max_hyphen_run = LB_MAX_HYPHEN_RUN + 1;
+    assert_int_equal(lb_break(f->p.items, f->p.n, &prm, &f->r), -1);
+    prm.max_hyphen_run = LB_MAX_HYPHEN_RUN;
+    assert_int_equal(lb_break(f->p.items, f->p.n, &prm, &f->r), 0);
+}
+
 static void test_invalid_input(void **state)
 {
     fixture *f = *state;
@@ -983,6 +1052,7 @@ static void test_default_params(void **state)
     assert_close(prm.double_hyphen_demerits, 10000, 0);
     assert_close(prm.final_hyphen_demerits, 5000, 0);
     assert_close(prm.emergency_stretch, 0, 0);
+    assert_int_equal(prm.max_hyphen_run, -1);
 }
 
 #define FIXTURE_TEST(fn) \
@@ -1013,6 +1083,8 @@ int main(void)
     const struct CMUnitTest scale_and_interface[] = {
         FIXTURE_TEST(test_long_paragraph),
         FIXTURE_TEST(test_matches_brute_force),
+        FIXTURE_TEST(test_hyphen_run_limit),
+        FIXTURE_TEST(test_hyphen_run_limit_range),
         FIXTURE_TEST(test_invalid_input),
         cmocka_unit_test(test_default_params),
     };
