@@ -4,7 +4,8 @@
 # everything is there, so `make report` and `make check` can always call it.
 set -eu
 BUILD="gcc make pkg-config libxml2-dev libfreetype-dev libharfbuzz-dev libpng-dev
-libhpdf-dev libhyphen-dev hyphen-nl hyphen-de hyphen-en-us icc-profiles-free libgs-common"
+libhpdf-dev libhyphen-dev hyphen-nl hyphen-de hyphen-en-us icc-profiles-free libgs-common
+libjpeg-dev liblcms2-dev"
 TEST="libcmocka-dev qpdf poppler-utils python3 python3-pikepdf python3-pytest python3-pil libxml2-utils
 docbook5-xml jing valgrind clang libclang-rt-dev man-db"
 want="$BUILD"

@@ -11,7 +11,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "colour.h"
 #include "image.h"
+#include "jpeg.h"
 #include "output.h"
 #include "pdfa.h"
 #include "pdfobj.h"
@@ -146,6 +148,8 @@ typedef struct emitter {
     bool print;
     double margin;       /* print: room around the trimmed page for marks */
     HPDF_Dict cmyk_profile; /* ICC stream for CMYK images in the archive */
+    colour_cmyk *cmyk;      /* print: RGB images to the intent's CMYK */
+    const char *cmyk_error; /* why cmyk could not be made */
 } emitter;
 
 static void emit_error_handler(HPDF_STATUS error, HPDF_STATUS detail, void *user)
@@ -644,28 +648,82 @@ static HPDF_Array cmyk_colour_space(emitter *e)
     return cs;
 }
 
-/* PNGs are decoded here (corrupt data is an error, interlaced and 16-bit
- * files work) and embedded as raw samples with a soft mask for alpha, as
- * PDF/A-2 allows. */
-static HPDF_Image load_png(emitter *e, const char *path, const char **err)
+/* Print: RGB samples become the output intent's CMYK (a PDF/X file with a
+ * CMYK intent may not contain DeviceRGB). The converter is made on first
+ * use; when it cannot be made, every RGB image is an error of its own. */
+static const char *print_cmyk(emitter *e, image_pixels *px)
 {
-    image_pixels px;
-    *err = image_decode_png(path, &px);
-    if (*err)
-        return NULL;
-    HPDF_ColorSpace cs = px.channels == 1 ? HPDF_CS_DEVICE_GRAY : HPDF_CS_DEVICE_RGB;
-    HPDF_Image img = HPDF_LoadRawImageFromMem(e->pdf, px.colour, (HPDF_UINT)px.width,
-                                              (HPDF_UINT)px.height, cs, 8);
-    if (img && px.alpha) {
-        HPDF_Image mask = HPDF_LoadRawImageFromMem(e->pdf, px.alpha, (HPDF_UINT)px.width,
-                                                   (HPDF_UINT)px.height,
+    if (!e->cmyk && !e->cmyk_error)
+        e->cmyk = colour_cmyk_new(e->opt->cmyk_icc_path, e->st->print.image_intent,
+                                  e->st->print.black_point_compensation, &e->cmyk_error);
+    if (!e->cmyk)
+        return e->cmyk_error;
+    unsigned char *cmyk = colour_rgb_to_cmyk(e->cmyk, px->colour,
+                                             (size_t)px->width * (size_t)px->height);
+    if (!cmyk)
+        return "not enough memory to convert the image to CMYK";
+    free(px->colour);
+    px->colour = cmyk;
+    px->channels = 4;
+    return NULL;
+}
+
+/* Decoded samples are embedded raw (Flate), alpha as a soft mask, as
+ * PDF/A-2 and PDF/X-4 allow; takes px's buffers. */
+static HPDF_Image embed_pixels(emitter *e, image_pixels *px, const char **err)
+{
+    *err = e->print && px->channels == 3 ? print_cmyk(e, px) : NULL;
+    HPDF_Image img = NULL;
+    if (!*err) {
+        HPDF_ColorSpace cs = px->channels == 1   ? HPDF_CS_DEVICE_GRAY
+                             : px->channels == 4 ? HPDF_CS_DEVICE_CMYK
+                                                 : HPDF_CS_DEVICE_RGB;
+        img = HPDF_LoadRawImageFromMem(e->pdf, px->colour, (HPDF_UINT)px->width,
+                                       (HPDF_UINT)px->height, cs, 8);
+        if (!img)
+            *err = "libharu cannot embed this image";
+    }
+    if (img && px->alpha) {
+        HPDF_Image mask = HPDF_LoadRawImageFromMem(e->pdf, px->alpha, (HPDF_UINT)px->width,
+                                                   (HPDF_UINT)px->height,
                                                    HPDF_CS_DEVICE_GRAY, 8);
         if (mask)
             HPDF_Image_AddSMask(img, mask);
     }
-    image_pixels_free(&px);
-    if (!img)
-        *err = "libharu cannot embed this image";
+    image_pixels_free(px);
+    return img;
+}
+
+/* PNGs are decoded here (corrupt data is an error, interlaced and 16-bit
+ * files work). */
+static HPDF_Image load_png(emitter *e, const char *path, const char **err)
+{
+    image_pixels px;
+    *err = image_decode_png(path, &px);
+    return *err ? NULL : embed_pixels(e, &px, err);
+}
+
+/* JPEGs pass through as they are, except RGB ones in print, which are
+ * decoded to be converted (and then embedded losslessly, with Flate). */
+static HPDF_Image load_jpeg(emitter *e, const image_info *info, const char *path,
+                            const char **err)
+{
+    if (e->print && info->components == 3) {
+        image_pixels px;
+        *err = jpeg_decode_rgb(path, &px);
+        return *err ? NULL : embed_pixels(e, &px, err);
+    }
+    HPDF_Image img = HPDF_LoadJpegImageFromFile(e->pdf, path);
+    *err = img ? NULL : "libharu cannot read this JPEG file";
+    /* PDF/A admits device CMYK only under a CMYK output intent: the
+     * archive's is sRGB, so CMYK images carry their own profile. */
+    if (img && info->components == 4 && e->opt->profile == PROFILE_ARCHIVE) {
+        HPDF_Array cs = cmyk_colour_space(e);
+        if (cs)
+            pdfobj_put(img, "ColorSpace", cs);
+        else
+            *err = "a CMYK image needs a CMYK ICC profile (Debian package libgs-common)";
+    }
     return img;
 }
 
@@ -679,20 +737,9 @@ static emit_image *image_of(emitter *e, const image_model *m)
     HPDF_Image img = NULL;
     if (!err && info.kind == IMAGE_PNG)
         img = load_png(e, m->path, &err);
-    else if (!err) {
-        img = HPDF_LoadJpegImageFromFile(e->pdf, m->path);
-        err = img ? NULL : "libharu cannot read this JPEG file";
-        /* PDF/A admits device CMYK only under a CMYK output intent: the
-         * archive's is sRGB, so CMYK images carry their own profile. */
-        if (img && info.components == 4 && e->opt->profile == PROFILE_ARCHIVE) {
-            HPDF_Array cs = cmyk_colour_space(e);
-            if (cs)
-                pdfobj_put(img, "ColorSpace", cs);
-            else
-                err = "a CMYK image needs a CMYK ICC profile (Debian package libgs-common)";
-        }
-    }
-    if (!img) {
+    else if (!err)
+        img = load_jpeg(e, &info, m->path, &err);
+    if (!img || err) {
         HPDF_ResetError(e->pdf);
         diag_add(e->diags, DIAG_ERROR, m->loc, "image '%s': %s", m->ref,
                  err ? err : "cannot be embedded");
@@ -1025,6 +1072,7 @@ static void emitter_free(emitter *e)
     }
     free(e->fonts);
     free(e->images);
+    colour_cmyk_drop(e->cmyk);
     free(e->pages);
     for (int i = 0; i < e->elem_count; i++)
         free(e->elems[i].kids);

@@ -308,14 +308,6 @@ bool figure_size(lctx *c, const block *bl, double avail, double *width, double *
         diag_add(c->diags, DIAG_ERROR, bl->loc, "image '%s': %s", bl->image->ref, err);
         return false;
     }
-    /* PNG colour types 2, 3 and 6 are RGB (3: an RGB palette). */
-    bool rgb = info.kind == IMAGE_PNG ? info.components == 2 || info.components == 3 ||
-                                            info.components == 6
-                                      : info.components == 3;
-    if (c->print && rgb)
-        diag_add(c->diags, DIAG_WARNING, bl->loc,
-                 "image '%s' is RGB: the print shop expects CMYK images",
-                 bl->image->ref);
     if (!bl->image->alt && !bl->image->decorative)
         diag_add(c->diags, c->require_alt ? DIAG_ERROR : DIAG_WARNING, bl->loc,
                  "image without alternative text: add <textobject><phrase> "

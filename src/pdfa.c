@@ -88,7 +88,34 @@ void pdfa_pdf_date(long long t, char out[32])
 typedef struct doc_meta {
     const char *title, *author, *subject, *keywords, *creator, *producer;
     char created[32], xmp_created[32];
+    char document_id[48]; /* "uuid:…", derived from the content */
 } doc_meta;
+
+/* A name-based (version 3, MD5) UUID from the content digest: the same
+ * input gives the same identifier, as reproducible output needs. */
+static void pdfa_uuid(const unsigned char digest[16], char out[48])
+{
+    unsigned char u[16];
+    memcpy(u, digest, 16);
+    u[6] = (unsigned char)((u[6] & 0x0F) | 0x30);
+    u[8] = (unsigned char)((u[8] & 0x3F) | 0x80);
+    int n = snprintf(out, 48, "uuid:");
+    for (int i = 0; i < 16; i++)
+        n += snprintf(out + n, (size_t)(48 - n), "%s%02x",
+                      i == 4 || i == 6 || i == 8 || i == 10 ? "-" : "", u[i]);
+}
+
+/* PDF/X-4 (ISO 15930-7, 6.7.2) asks for the document's identity in XMP: a
+ * DocumentID, the VersionID of this version and its RenditionClass. */
+static void xmp_media_management(xbuf *b, const doc_meta *m)
+{
+    xb_put(b, "<rdf:Description rdf:about=\"\" "
+              "xmlns:xmpMM=\"http://ns.adobe.com/xap/1.0/mm/\">\n");
+    xb_element(b, "xmpMM:DocumentID", m->document_id);
+    xb_element(b, "xmpMM:VersionID", "1");
+    xb_element(b, "xmpMM:RenditionClass", "default");
+    xb_put(b, "</rdf:Description>\n");
+}
 
 static void xmp_identification(xbuf *b, emit_profile profile)
 {
@@ -154,7 +181,10 @@ static char *xmp_packet(const doc_meta *m, const char *lang, emit_profile profil
     xb_element(&b, "xmp:ModifyDate", m->xmp_created);
     xb_element(&b, "xmp:MetadataDate", m->xmp_created);
     xb_element(&b, "xmp:CreatorTool", m->creator);
-    xb_put(&b, "</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n");
+    xb_put(&b, "</rdf:Description>\n");
+    if (profile == PROFILE_PRINT)
+        xmp_media_management(&b, m);
+    xb_put(&b, "</rdf:RDF>\n</x:xmpmeta>\n");
     /* Padding lets tools update the packet in place, as XMP suggests. */
     for (int i = 0; i < 20; i++)
         xb_put(&b, "                                                                                                   \n");
@@ -244,12 +274,15 @@ bool pdfa_finish(HPDF_Doc pdf, const document *doc, const emit_options *opt,
                  const unsigned char digest[16], diag_list *diags)
 {
     doc_meta m = { doc->title, doc->organisation, doc->abstract_text,
-                   doc->keywords, "kcvs-pdf", opt->producer, "", "" };
+                   doc->keywords, "kcvs-pdf", opt->producer, "", "", "" };
     if (!m.subject || !*m.subject)
         m.subject = doc->subtitle;
     pdfa_pdf_date(opt->timestamp, m.created);
     pdfa_xmp_date(opt->timestamp, m.xmp_created);
-    pdf->pdf_version = HPDF_VER_17;
+    pdfa_uuid(digest, m.document_id);
+    /* PDF/X-4 is built on PDF 1.6 and says so in the header; PDF/A-2 and
+     * PDF/UA-1 are built on ISO 32000-1, PDF 1.7. */
+    pdf->pdf_version = opt->profile == PROFILE_PRINT ? HPDF_VER_16 : HPDF_VER_17;
     write_info(pdf, &m);
     bool archive = opt->profile == PROFILE_ARCHIVE;
     if (opt->profile == PROFILE_PRINT && pdf->info) {

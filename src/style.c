@@ -13,7 +13,7 @@
 #define STYLE_NS "urn:x-kcvs-pdf:style"
 
 typedef enum { P_LENGTH, P_NUMBER, P_INT, P_BOOL, P_COLOUR, P_FONT,
-               P_VARIANT, P_ALIGN, P_STRING } prop_type;
+               P_VARIANT, P_ALIGN, P_INTENT, P_STRING } prop_type;
 
 typedef struct prop {
     const char *name;
@@ -104,6 +104,8 @@ static const prop print_props[] = {
     PRT("bleed", P_LENGTH, bleed), PRT("crop-length", P_LENGTH, crop_length),
     PRT("crop-offset", P_LENGTH, crop_offset), PRT("crop-width", P_LENGTH, crop_width),
     PRT("slug", P_STRING, slug),
+    PRT("image-intent", P_INTENT, image_intent),
+    PRT("black-point-compensation", P_BOOL, black_point_compensation),
     { NULL, 0, 0 } };
 
 #define LAY(n, t, f) { n, t, offsetof(style, f) }
@@ -211,6 +213,10 @@ static bool style_set_prop(style_loader *l, const prop *p, void *base,
                                             "bold-italic", NULL };
     static const char *const aligns[] = { "justify", "left", "right",
                                           "center", NULL };
+    /* In the order of style_intent (ICC's rendering intent numbers). */
+    static const char *const intents[] = { "perceptual", "relative-colorimetric",
+                                           "saturation", "absolute-colorimetric",
+                                           NULL };
     char *field = (char *)base + p->offset;
     char *end;
     switch (p->type) {
@@ -237,6 +243,8 @@ static bool style_set_prop(style_loader *l, const prop *p, void *base,
         return parse_enum(v, variants, (int *)field);
     case P_ALIGN:
         return parse_enum(v, aligns, (int *)field);
+    case P_INTENT:
+        return parse_enum(v, intents, (int *)field);
     case P_STRING:
         *(const char **)field = arena_strdup(l->a, v);
         return true;
@@ -486,6 +494,8 @@ static void style_defaults(style *s)
     s->print.crop_offset = 2 * 72 / 25.4;
     s->print.crop_width = 0.25;
     s->print.slug = "{title} · {page} · {date}";
+    s->print.image_intent = STYLE_INTENT_RELATIVE;
+    s->print.black_point_compensation = true;
     str->blank_page = "";
     s->lead_max_chars = 1e9;
     s->list_indent = 14;

@@ -99,11 +99,18 @@ typedef struct style_strings {
     const char *blank_page;   /* on a left page left blank by facing pages */
 } style_strings;
 
-/* The print profile: trim, bleed, printer's marks. */
+/* How image colours are mapped into the print intent's gamut: the ICC
+ * rendering intents, numbered as ICC (and Little CMS) number them. */
+typedef enum { STYLE_INTENT_PERCEPTUAL, STYLE_INTENT_RELATIVE,
+               STYLE_INTENT_SATURATION, STYLE_INTENT_ABSOLUTE } style_intent;
+
+/* The print profile: trim, bleed, printer's marks, image conversion. */
 typedef struct style_print {
     double bleed;           /* beyond the trim on every side */
     double crop_length, crop_offset, crop_width;
     const char *slug;       /* a line under the page: fields as in masters */
+    int image_intent;       /* a style_intent: RGB images to the intent's CMYK */
+    bool black_point_compensation;
 } style_print;
 
 typedef struct style {

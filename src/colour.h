@@ -1,0 +1,37 @@
+/* colour — image colours converted to the print output intent's CMYK.
+ *
+ * A print PDF (PDF/X-4 with a CMYK output intent) must not contain
+ * DeviceRGB: RGB images are converted with Little CMS (lcms2), from sRGB
+ * (what untagged PNG and JPEG samples mean) to the very ICC profile the
+ * output intent embeds, with the style's rendering intent and black point
+ * compensation. Grey images stay DeviceGray: PDF/X-4 prints them on the
+ * black plate, which is what a grey image is meant to be.
+ *
+ * Ownership: colour_cmyk_new returns a converter the caller owns and
+ * releases with colour_cmyk_drop; colour_rgb_to_cmyk returns a buffer the
+ * caller frees.
+ * Failure: creation returns NULL and a static message saying why (the
+ * profile cannot be read, is not a CMYK output profile, or Little CMS
+ * cannot build the transform); conversion returns NULL only when out of
+ * memory.
+ */
+#ifndef KCVS_COLOUR_H
+#define KCVS_COLOUR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct colour_cmyk colour_cmyk;
+
+/* intent: an ICC rendering intent (style_intent, 0..3). */
+colour_cmyk *colour_cmyk_new(const char *icc_path, int intent,
+                             bool black_point_compensation, const char **err);
+
+/* pixels RGB samples (3 bytes each) -> a new buffer of pixels CMYK samples
+ * (4 bytes each, 255 = full ink, as PDF's DeviceCMYK reads 8-bit samples). */
+unsigned char *colour_rgb_to_cmyk(colour_cmyk *c, const unsigned char *rgb,
+                                  size_t pixels);
+
+void colour_cmyk_drop(colour_cmyk *c);
+
+#endif

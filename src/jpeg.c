@@ -1,0 +1,101 @@
+#include "jpeg.h"
+
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jpeglib.h>
+#include <jerror.h>
+
+typedef struct jpeg_failure {
+    struct jpeg_error_mgr mgr;
+    jmp_buf jump;
+    int code;             /* libjpeg's message code of the first problem */
+} jpeg_failure;
+
+/* What a libjpeg message code means for the editor. */
+static const char *jpeg_message(int code)
+{
+    switch (code) {
+    case JWRN_JPEG_EOF:
+    case JERR_INPUT_EOF:
+        return "truncated JPEG file";
+    case JERR_BAD_PRECISION:
+        return "unsupported JPEG file (only 8-bit samples can be decoded)";
+    case JERR_ARITH_NOTIMPL:
+    case JERR_NO_ARITH_TABLE:
+    case JERR_NOT_COMPILED:
+        return "unsupported JPEG coding";
+    case JERR_OUT_OF_MEMORY:
+        return "not enough memory for the image";
+    default:
+        return "corrupt JPEG data";
+    }
+}
+
+static void jpeg_fail(j_common_ptr cinfo)
+{
+    jpeg_failure *f = (jpeg_failure *)cinfo->err;
+    f->code = f->mgr.msg_code;
+    longjmp(f->jump, 1);
+}
+
+/* A warning (level -1) means damaged data that libjpeg would paper over
+ * with invented pixels: stop instead. Trace messages are ignored. */
+static void jpeg_warn(j_common_ptr cinfo, int level)
+{
+    if (level < 0)
+        jpeg_fail(cinfo);
+}
+
+static const char *jpeg_read_rows(struct jpeg_decompress_struct *cinfo, image_pixels *out)
+{
+    out->width = (int)cinfo->output_width;
+    out->height = (int)cinfo->output_height;
+    out->channels = 3;
+    size_t stride = (size_t)out->width * 3;
+    out->colour = malloc(stride * (size_t)out->height);
+    if (!out->colour)
+        return "not enough memory for the image";
+    while (cinfo->output_scanline < cinfo->output_height) {
+        JSAMPROW row = out->colour + stride * cinfo->output_scanline;
+        jpeg_read_scanlines(cinfo, &row, 1);
+    }
+    return NULL;
+}
+
+const char *jpeg_decode_rgb(const char *path, image_pixels *out)
+{
+    memset(out, 0, sizeof *out);
+    FILE *file = fopen(path, "rb");
+    if (!file)
+        return "cannot open image file";
+    struct jpeg_decompress_struct cinfo;
+    jpeg_failure failure;
+    cinfo.err = jpeg_std_error(&failure.mgr);
+    failure.mgr.error_exit = jpeg_fail;
+    failure.mgr.emit_message = jpeg_warn;
+    volatile const char *result = NULL;
+    if (setjmp(failure.jump)) {
+        result = jpeg_message(failure.code);
+    } else {
+        jpeg_create_decompress(&cinfo);
+        jpeg_stdio_src(&cinfo, file);
+        jpeg_read_header(&cinfo, TRUE);
+        if (cinfo.num_components != 3) {
+            result = "not a three-component (RGB) JPEG file";
+        } else {
+            cinfo.out_color_space = JCS_RGB;
+            jpeg_start_decompress(&cinfo);
+            result = jpeg_read_rows(&cinfo, out);
+            if (!result)
+                jpeg_finish_decompress(&cinfo);
+        }
+    }
+    jpeg_destroy_decompress(&cinfo);
+    fclose(file);
+    if (result)
+        image_pixels_free(out);
+    return (const char *)result;
+}

@@ -1,0 +1,19 @@
+/* jpeg — a JPEG file decoded to samples with libjpeg.
+ *
+ * The print profile needs the pixels of RGB JPEGs to convert them to CMYK
+ * (other JPEGs pass through to the PDF as they are). jpeg_decode_rgb
+ * decodes a three-component JPEG (YCbCr or RGB) to 8-bit RGB samples in an
+ * image_pixels (image.h; free with image_pixels_free).
+ * Failure: returns a static message (unreadable file, corrupt or truncated
+ * data, a coding libjpeg cannot decode) and leaves out empty; libjpeg's
+ * warnings about damaged data count as failures, so no guessed pixels
+ * reach the print.
+ */
+#ifndef KCVS_JPEG_H
+#define KCVS_JPEG_H
+
+#include "image.h"
+
+const char *jpeg_decode_rgb(const char *path, image_pixels *out);
+
+#endif
