@@ -88,6 +88,9 @@ static void load_structured_error(void *user, xmlErrorPtr e)
     size_t n = strlen(msg);
     while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
         msg[--n] = '\0';
+    /* A bare & (an address with ?a=1&b=2) is the common cause. */
+    if (strstr(msg, "EntityRef") && n + 60 < sizeof msg)
+        snprintf(msg + n, sizeof msg - n, ": write a & in text or an address as &amp;");
     /* libxml2 repeats some errors once per entity level: report one. */
     diag_list *d = s->sink;
     for (size_t i = 0; i < d->count; i++)

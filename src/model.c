@@ -249,12 +249,46 @@ const char *tag_role_name(tag_role role)
 static bool uri_scheme_allowed(const char *uri)
 {
     static const char *const schemes[] = { "http:", "https:", "mailto:", NULL };
-    while (*uri == ' ')
-        uri++;
     for (int i = 0; schemes[i]; i++)
         if (strncasecmp(uri, schemes[i], strlen(schemes[i])) == 0)
             return true;
     return false;
+}
+
+static bool xml_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* The address without the XML white space around it (an address wrapped
+ * in the source); NULL, after an error, when white space is inside it. */
+static const char *link_address(builder *b, xmlNode *n, const char *href)
+{
+    while (xml_space(*href))
+        href++;
+    size_t len = strlen(href);
+    while (len && xml_space(href[len - 1]))
+        len--;
+    for (size_t i = 0; i < len; i++)
+        if (xml_space(href[i])) {
+            error_at(b, n, "link address '%s' has white space inside it: write it "
+                           "without spaces or line breaks (a space is %%20)%s",
+                     arena_strndup(b->a, href, len), NULL);
+            return NULL;
+        }
+    return arena_strndup(b->a, href, len);
+}
+
+/* "www.kcvs.be" or "kcvs.be/rapport": a web address without its scheme. */
+static bool looks_like_host(const char *uri)
+{
+    if (strncasecmp(uri, "www.", 4) == 0)
+        return true;
+    size_t host = strcspn(uri, "/:?#");
+    if (uri[host] == ':')
+        return false;
+    const char *dot = memchr(uri, '.', host);
+    return dot && dot > uri && (size_t)(dot - uri) + 1 < host;
 }
 
 /* URIs go into the PDF as 7-bit ASCII: non-ASCII bytes and characters
@@ -366,19 +400,25 @@ static void build_link(builder *b, xmlNode *n, inline_ctx *ic)
     const char *linkend = get_attr(b, n, "linkend");
     inline_ctx inner = *ic;
     inner.head = inner.tail = NULL;
-    if (href) {
-        if (!uri_scheme_allowed(href)) {
+    const char *uri = href ? link_address(b, n, href) : NULL;
+    if (href && !uri)
+        build_inlines(b, n->children, &inner);
+    else if (href) {
+        /* The check reads exactly the bytes the PDF will hold. */
+        const char *written = uri_to_ascii(b->a, uri);
+        if (!uri_scheme_allowed(written)) {
             error_at(b, n, "unsafe link '%s': only http, https and mailto links "
-                           "are allowed%s", href, NULL);
+                           "are allowed%s", uri,
+                     looks_like_host(uri) ? " (a web address: add https:// in front)" : "");
             build_inlines(b, n->children, &inner);
         } else {
-            doc_link l = { .uri = uri_to_ascii(b->a, href), .loc = node_loc(b, n) };
+            doc_link l = { .uri = written, .loc = node_loc(b, n) };
             inner.link = add_link(b, l);
             inner.link_tag = tag_new(b->a, NULL, TAG_LINK);
             inner.link_tag->link_index = inner.link;
             build_inlines(b, n->children, &inner);
             if (!inner.head) /* an empty link shows its address */
-                run_new(b, &inner, INL_TEXT, href, n);
+                run_new(b, &inner, INL_TEXT, uri, n);
         }
     } else if (linkend) {
         doc_link l = { .target_id = linkend, .loc = node_loc(b, n) };

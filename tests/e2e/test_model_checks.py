@@ -86,3 +86,51 @@ def test_a_real_docbook_element_is_not_taken_for_a_typo(tmp_path):
     res = run_doc(tmp_path, """
     <literallayout><line>Een regel.</line></literallayout>""")
     assert "did you mean" not in res.stderr, res.stderr
+
+
+# ---------------------------------------------------------------- links
+
+
+def uris(doc):
+    return [str(a.A.URI) for _, a in doc.uri_links]
+
+
+@pytest.mark.parametrize("href", [" https://www.kcvs.be/rapport ",
+                                  "\n        https://www.kcvs.be/rapport\n      ",
+                                  "\thttps://www.kcvs.be/rapport\r\n"])
+def test_white_space_around_an_address_is_not_part_of_it(tmp_path, href):
+    attr = href.replace("\t", "&#9;").replace("\r", "&#13;").replace("\n", "&#10;")
+    doc = compile_text(tmp_path, DOC.format(info="", body=f"""
+    <para>Lees <link xlink:href="{attr}">het rapport</link>.</para>
+    <para><link xlink:href="{attr}"/></para>"""))
+    assert uris(doc) == ["https://www.kcvs.be/rapport"] * 2, uris(doc)
+    text = "\n".join(doc.page_texts)
+    assert "https://www.kcvs.be/rapport" in text, "an empty link shows its trimmed address"
+
+
+def test_white_space_inside_an_address_is_an_error_with_its_line(tmp_path):
+    res = run_doc(tmp_path, """
+    <para>Lees <link xlink:href="https://www.kcvs.be/een rapport.pdf">het rapport</link>.</para>""")
+    assert res.returncode == 1
+    assert re.search(r"doc\.xml:8:[0-9]+: error: link address 'https://www\.kcvs\.be/een "
+                     r"rapport\.pdf' has white space inside it", res.stderr), res.stderr
+
+
+@pytest.mark.parametrize("href", [" javascript:alert(1)", "\njavascript:alert(1)",
+                                  "file:///etc/passwd "])
+def test_the_scheme_check_reads_the_address_as_written(tmp_path, href):
+    attr = href.replace("\n", "&#10;")
+    res = run_doc(tmp_path, f'<para><link xlink:href="{attr}">x</link></para>')
+    assert res.returncode == 1 and "unsafe link" in res.stderr, res.stderr
+
+
+def test_an_address_without_scheme_gets_the_hint_to_add_https(tmp_path):
+    res = run_doc(tmp_path, '<para><link xlink:href="www.kcvs.be/rapport">x</link></para>')
+    assert res.returncode == 1
+    assert re.search(r"unsafe link 'www\.kcvs\.be/rapport'.*add https://", res.stderr), res.stderr
+
+
+def test_a_bare_ampersand_gets_the_hint_to_write_amp(tmp_path):
+    res = run_doc(tmp_path, '<para><link xlink:href="https://x.be/?a=1&b=2">x</link></para>')
+    assert res.returncode == 1
+    assert re.search(r"doc\.xml:7:[0-9]+: error: .*write a & .* as &amp;", res.stderr), res.stderr
