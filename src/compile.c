@@ -1,5 +1,6 @@
 #include "compile.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -7,6 +8,7 @@
 #include <time.h>
 
 #include "arena.h"
+#include "dump.h"
 #include "font.h"
 #include "load.h"
 #include "model.h"
@@ -164,6 +166,15 @@ bool compile_document(const compile_request *req, diag_list *d)
         list_links(req->link_list, doc, lay);
     if (ok)
         summarise(req->summary, doc, lay);
+    /* Layout appends one link per contents entry after the document's own
+     * (add_toc_links): the dump names their targets too. */
+    if (ok && req->layout_dump &&
+        !dump_layout(req->layout_dump, lay, st, doc->links,
+                     doc->link_count + doc->workstream_count)) {
+        diag_add(d, DIAG_ENVIRONMENT, (src_loc){ req->layout_dump_name, 0, 0 },
+                 "cannot write the layout dump: %s", strerror(errno));
+        ok = false;
+    }
     if (ok && req->pdf_path) {
         double write_ms = 0;
         emit_options eo = { req->profile, document_time(doc, req->source),

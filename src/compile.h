@@ -4,7 +4,8 @@
  * everything it allocates (freed before compile_document returns). Used by
  * the command line, the watch mode and the fuzzing target alike.
  * Failure: every problem is a diagnostic; the return value says whether a
- * complete PDF was written to pdf_path.
+ * complete PDF was written to pdf_path (and the layout dump, when asked
+ * for, completely written).
  */
 #ifndef KCVS_COMPILE_H
 #define KCVS_COMPILE_H
@@ -35,6 +36,8 @@ typedef struct compile_request {
      * file), or NULL: named in diagnostics, and no input may be it. */
     const output_file *output;
     struct compile_summary *summary; /* out: what was made, or NULL */
+    FILE *layout_dump;       /* --dump-layout output, or NULL */
+    const char *layout_dump_name; /* its name in messages */
 } compile_request;
 
 /* What a run laid out, for the editor's one-line summary. */

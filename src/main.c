@@ -41,7 +41,8 @@ typedef struct options {
     const char *output;
     const char *style;
     emit_profile profile;
-    bool check_only, warnings_are_errors, quiet, verbose, list_links, watch;
+    bool check_only, warnings_are_errors, quiet, verbose, list_links, watch,
+        dump_layout;
     const char *new_folder;
 } options;
 
@@ -58,6 +59,8 @@ static const char *usage_text =
     "  -v, --verbose          print the time and memory of each stage\n"
     "      --list-links       list every source document link (URI, workstream,\n"
     "                         page), tab-separated; writes no PDF\n"
+    "      --dump-layout      write the laid-out pages as text instead of a PDF\n"
+    "                         (to standard output, or to the -o FILE)\n"
     "      --watch            rebuild whenever a source, image or the style changes\n"
     "      --new FOLDER       create a new report in FOLDER that compiles at once\n"
     "      --version          print the version and exit\n"
@@ -74,7 +77,7 @@ static void usage_error(const char *msg, const char *arg)
 static void parse_options(int argc, char **argv, options *o)
 {
     enum { OPT_PROFILE = 256, OPT_STYLE, OPT_CHECK, OPT_LIST_LINKS, OPT_VERSION,
-           OPT_WATCH, OPT_NEW };
+           OPT_WATCH, OPT_NEW, OPT_DUMP_LAYOUT };
     static const struct option longopts[] = {
         { "output", required_argument, NULL, 'o' },
         { "profile", required_argument, NULL, OPT_PROFILE },
@@ -85,6 +88,7 @@ static void parse_options(int argc, char **argv, options *o)
         { "list-links", no_argument, NULL, OPT_LIST_LINKS },
         { "version", no_argument, NULL, OPT_VERSION },
         { "watch", no_argument, NULL, OPT_WATCH },
+        { "dump-layout", no_argument, NULL, OPT_DUMP_LAYOUT },
         { "new", required_argument, NULL, OPT_NEW },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 } };
@@ -112,6 +116,7 @@ static void parse_options(int argc, char **argv, options *o)
         case OPT_CHECK: o->check_only = true; break;
         case OPT_LIST_LINKS: o->list_links = true; break;
         case OPT_WATCH: o->watch = true; break;
+        case OPT_DUMP_LAYOUT: o->dump_layout = true; break;
         case OPT_NEW: o->new_folder = optarg; break;
         case ':': usage_error("option needs an argument:", argv[optind - 1]); break;
         default: usage_error("unknown option:", argv[optind - 1]);
@@ -200,11 +205,12 @@ static char *default_output(const char *source)
     return strdup(path);
 }
 
-/* --check and --list-links write no PDF. */
+/* --check, --list-links and --dump-layout write no PDF. */
 static bool writes_pdf(const options *o)
 {
-    return !o->check_only && !o->list_links;
+    return !o->check_only && !o->list_links && !o->dump_layout;
 }
+
 
 /* A long document shows its progress on one terminal line. */
 static void show_progress(int pages)
@@ -234,7 +240,41 @@ static bool stdout_flushed(diag_list *d)
     return false;
 }
 
-static int run(const options *o, diag_list *d)
+/* The layout dump goes to the -o file through the output module (a
+ * temporary file, renamed when complete), else to standard output. */
+static bool dumps_to_file(const options *o)
+{
+    return o->dump_layout && o->output && strcmp(o->output, "-") != 0;
+}
+
+static FILE *open_dump(const options *o, const output_file *out, diag_list *d)
+{
+    if (!dumps_to_file(o))
+        return stdout;
+    FILE *f = fopen(out->temp, "w");
+    if (!f)
+        diag_add(d, DIAG_ENVIRONMENT, (src_loc){ out->name, 0, 0 },
+                 "cannot write the output: %s", strerror(errno));
+    return f;
+}
+
+/* A dump file is complete only when its bytes are on the disk. */
+static bool close_dump(FILE *f, const output_file *out, bool ok, diag_list *d)
+{
+    if (f == stdout) /* a failed dump has said so already */
+        return ok && stdout_flushed(d);
+    bool written = fflush(f) == 0 && !ferror(f) && fsync(fileno(f)) == 0;
+    written = fclose(f) == 0 && written;
+    if (!written && ok)
+        diag_add(d, DIAG_ENVIRONMENT, (src_loc){ out->name, 0, 0 },
+                 "cannot write the layout dump: %s", strerror(errno));
+    return written && ok;
+}
+
+/* One compilation into the opened output (or none): the PDF's temporary
+ * file, the layout dump, standard output for --list-links. */
+static bool compile_into(const options *o, output_file *out, bool writing,
+                         compile_summary *sum, diag_list *d)
 {
     bool terminal = isatty(STDERR_FILENO) && !o->quiet;
     char buf[PATH_MAX];
@@ -243,14 +283,10 @@ static int run(const options *o, diag_list *d)
     char *style_schema = path_join(datadir, "schema/style.rng");
     char *fonts_dir = path_join(datadir, "fonts");
     char *spath = style_path(datadir, o->style);
-    output_file out;
-    bool writing = writes_pdf(o);
-    compile_summary sum = { 0 };
+    FILE *dump = o->dump_layout ? open_dump(o, out, d) : NULL;
     bool ok = false;
-    /* The temporary file beside the target proves it writable before any
-     * work, and replaces the target only when the PDF is complete. */
-    if (!writing || output_open(&out, o->output, d)) {
-        compile_request req = { o->source, writing ? out.temp : NULL, spath,
+    if (dump || !o->dump_layout) {
+        compile_request req = { o->source, writes_pdf(o) ? out->temp : NULL, spath,
                                 schema, style_schema, fonts_dir,
                                 "/usr/share/color/icc/sRGB.icc",
                                 "/usr/share/color/icc/ghostscript/default_cmyk.icc",
@@ -258,21 +294,38 @@ static int run(const options *o, diag_list *d)
                                 o->verbose ? stderr : NULL,
                                 o->list_links ? stdout : NULL,
                                 terminal ? show_progress : NULL,
-                                writing ? &out : NULL, &sum };
+                                writing ? out : NULL, sum,
+                                dump, dumps_to_file(o) ? o->output : "standard output" };
         ok = compile_document(&req, d);
         if (terminal)
             fputs("\r\033[K", stderr);
-        if (writing)
-            ok = ok ? output_commit(&out, d) : (output_discard(&out), false);
-        if (o->list_links)
-            ok = stdout_flushed(d) && ok;
-        if (ok && writing)
-            print_summary(o, &sum, d);
     }
+    if (dump)
+        ok = close_dump(dump, out, ok, d);
     free(schema);
     free(style_schema);
     free(fonts_dir);
     free(spath);
+    return ok;
+}
+
+static int run(const options *o, diag_list *d)
+{
+    output_file out = { 0 };
+    bool writing = writes_pdf(o) || dumps_to_file(o);
+    compile_summary sum = { 0 };
+    bool ok = false;
+    /* The temporary file beside the target proves it writable before any
+     * work, and replaces the target only when the output is complete. */
+    if (!writing || output_open(&out, o->output, d)) {
+        ok = compile_into(o, &out, writing, &sum, d);
+        if (writing)
+            ok = ok ? output_commit(&out, d) : (output_discard(&out), false);
+        if (o->list_links)
+            ok = stdout_flushed(d) && ok;
+        if (ok && writes_pdf(o))
+            print_summary(o, &sum, d);
+    }
     int status = diag_exit_status(d, o->warnings_are_errors);
     return ok ? status : (status ? status : 1);
 }
