@@ -4,6 +4,8 @@
 #   make check      install what is missing, build, run every test (also
 #                   under AddressSanitizer + UndefinedBehaviorSanitizer)
 #   make bench      optimised build, timing of the real report
+#   make layout-check   compare the layout goldens (tests/layout)
+#   make goldens        rewrite them after a deliberate layout change
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -30,7 +32,7 @@ ASAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests-asan/%)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 .PHONY: all deps test-deps report check unit e2e faults asan-check bench clean install \
-        uninstall dist docs validate gallery fuzz FORCE
+        uninstall dist docs validate gallery fuzz layout-check goldens FORCE
 
 all: kcvs-pdf
 
@@ -86,8 +88,18 @@ e2e: kcvs-pdf
 faults: kcvs-pdf
 	@KCVS_PDF=./kcvs-pdf sh tests/faults/run.sh
 
+# Layout goldens: every tests/layout/*.xml laid out and its text dump
+# compared with the .expected files; `make goldens` rewrites them (review
+# the result with git diff).
+layout-check: kcvs-pdf
+	@KCVS_PDF=./kcvs-pdf sh tests/layout/run.sh
+
+goldens: kcvs-pdf
+	@KCVS_PDF=./kcvs-pdf sh tests/layout/run.sh --update
+
 asan-check: kcvs-pdf-asan $(ASAN_UNIT_BIN)
 	@sh tests/run-unit.sh $(ASAN_UNIT_BIN)
+	@KCVS_PDF=./kcvs-pdf-asan ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 sh tests/layout/run.sh
 	@KCVS_PDF=./kcvs-pdf-asan ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 sh tests/e2e/run.sh
 
 check: test-deps

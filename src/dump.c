@@ -185,9 +185,14 @@ static void dump_line_text(dumper *d, const page_item *items, int n)
     const page_item *last = &items[n - 1];
     put_num(d->out, last->x + run_width(&last->run) - items[0].x);
     fputs(" \"", d->out);
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
+        /* A visible gap between runs (a list label and its item) reads
+         * as a space. */
+        if (i > 0 && items[i].x - (items[i - 1].x + run_width(&items[i - 1].run)) > 1)
+            fputc(' ', d->out);
         for (int g = 0; g < items[i].run.count; g++)
             put_escaped(d->out, font_used_text(items[i].run.face, items[i].run.glyphs[g].gid));
+    }
     fputs("\"\n", d->out);
 }
 

@@ -6,6 +6,8 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "unit tests"
 sh tests/run-unit.sh build/tests/test_*
+step "layout goldens (tests/layout; make goldens rewrites them)"
+KCVS_PDF=./kcvs-pdf sh tests/layout/run.sh
 step "content and schema validation"
 bash tests/validate_content.sh
 step "end-to-end tests"
@@ -26,4 +28,4 @@ sh tests/fuzz/run.sh "${FUZZ_SECONDS:-60}" -seed=20211231
 echo "fuzz: 1 passed, 0 failed"
 # Every step above stops the run when it fails (set -e): reaching here means
 # all of them passed.
-echo "check: 8 passed, 0 failed"
+echo "check: 9 passed, 0 failed"
