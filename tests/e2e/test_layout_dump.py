@@ -8,11 +8,12 @@ run, to a file or to standard output.
 """
 
 import re
-from pathlib import Path
+import shutil
+import subprocess
 
 import pytest
 
-from conftest import ROOT, compile_ok, pdf_rect_to_box, run_kcvs
+from conftest import KCVS_PDF, ROOT, compile_ok, pdf_rect_to_box, run_kcvs
 
 LAYOUT = ROOT / "tests" / "layout"
 NUM = r"-?\d+\.\d\d"
@@ -149,3 +150,36 @@ def test_an_unwritable_dump_target_is_an_environment_error(tmp_path):
     res = run_kcvs("--dump-layout", LAYOUT / "footnotes.xml", "-o", tmp_path / "nope" / "x.txt")
     assert res.returncode == 2
     assert "cannot write the output" in res.stderr
+
+
+def test_help_names_the_option():
+    assert "--dump-layout" in run_kcvs("--help").stdout
+
+
+def test_the_golden_runner_writes_compares_and_shows_the_diff(tmp_path):
+    """tests/layout/run.sh as README describes it, in a copy of the tree
+    with one document: --update writes NAME.expected, a plain run passes,
+    a golden that no longer matches fails with the unified diff."""
+    (tmp_path / "tests" / "layout").mkdir(parents=True)
+    shutil.copytree(ROOT / "styles", tmp_path / "styles")
+    shutil.copy(LAYOUT / "run.sh", tmp_path / "tests" / "layout" / "run.sh")
+    shutil.copy(LAYOUT / "headings.xml", tmp_path / "tests" / "layout" / "kop.xml")
+
+    def runner(*args):
+        return subprocess.run(["sh", "tests/layout/run.sh", *args], cwd=tmp_path,
+                              env={"PATH": "/usr/bin:/bin", "KCVS_PDF": str(KCVS_PDF)},
+                              capture_output=True, text=True, timeout=120)
+
+    golden = tmp_path / "tests" / "layout" / "kop.expected"
+    assert runner().returncode == 1 and not golden.exists()  # no golden yet
+    res = runner("--update")
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert golden.read_text(encoding="utf-8") == run_kcvs("--dump-layout", LAYOUT / "headings.xml").stdout
+    assert runner().returncode == 0
+    golden.write_text(golden.read_text(encoding="utf-8").replace("Vierde niveau", "Vijfde niveau"),
+                      encoding="utf-8")
+    res = runner()
+    assert res.returncode == 1
+    assert '-  line' in res.stdout and 'Vijfde niveau' in res.stdout
+    assert '+  line' in res.stdout and 'Vierde niveau' in res.stdout
+    assert "layout: 0 passed, 1 failed" in res.stdout
