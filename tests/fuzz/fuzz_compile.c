@@ -34,6 +34,9 @@ static char doc_path[64], pdf_path[64];
 static char style_path[4096], schema_path[4096], fonts_dir[4096], folder_dir[4096];
 static const char *icc_path = "/usr/share/color/icc/sRGB.icc";
 static bool verbose; /* KCVS_FUZZ_VERBOSE=1: print each input's diagnostics */
+/* Every laid-out input is also dumped (--dump-layout), to nowhere: the dump
+ * reads whatever hostile input made of the pages. */
+static FILE *dump_sink;
 
 static bool run_one(const uint8_t *data, size_t size);
 
@@ -167,6 +170,8 @@ static bool run_one(const uint8_t *data, size_t size)
     }
     close(fd);
 
+    if (!dump_sink && !(dump_sink = fopen("/dev/null", "w")))
+        die("cannot write", "/dev/null");
     compile_request req = {
         .source = doc_path,
         .pdf_path = pdf_path,
@@ -175,6 +180,8 @@ static bool run_one(const uint8_t *data, size_t size)
         .fonts_dir = fonts_dir,
         .icc_path = icc_path,
         .profile = PROFILE_ARCHIVE,
+        .layout_dump = dump_sink,
+        .layout_dump_name = "/dev/null",
     };
     diag_list diags;
     diag_init(&diags);
