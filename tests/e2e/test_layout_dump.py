@@ -146,10 +146,18 @@ def test_a_document_with_errors_gives_no_dump(tmp_path):
     assert not target.exists() and not list(tmp_path.glob(".bad.txt*"))
 
 
-def test_an_unwritable_dump_target_is_an_environment_error(tmp_path):
-    res = run_kcvs("--dump-layout", LAYOUT / "footnotes.xml", "-o", tmp_path / "nope" / "x.txt")
+def test_an_unwritable_dump_target_is_one_environment_error(tmp_path):
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    res = run_kcvs("--dump-layout", LAYOUT / "footnotes.xml", "-o", tmp_path / "file" / "x.txt")
     assert res.returncode == 2
-    assert "cannot write the output" in res.stderr
+    assert "error: cannot" in res.stderr and "x.txt" in res.stderr
+    # the source is never overwritten by its own dump
+    res = run_kcvs("--dump-layout", LAYOUT / "footnotes.xml", "-o", LAYOUT / "footnotes.xml")
+    assert res.returncode == 2 and "it is the source" in res.stderr
+    full = subprocess.run(f"'{KCVS_PDF}' --dump-layout '{LAYOUT / 'footnotes.xml'}' > /dev/full",
+                          shell=True, capture_output=True, text=True, timeout=120)
+    assert full.returncode == 2
+    assert full.stderr.count("error:") == 1 and "cannot write the layout dump" in full.stderr
 
 
 def test_help_names_the_option():
