@@ -66,18 +66,23 @@ colour_cmyk *colour_cmyk_new(const char *icc_path, int intent,
     return c;
 }
 
-unsigned char *colour_rgb_to_cmyk(colour_cmyk *c, const unsigned char *rgb,
-                                  size_t pixels)
+void colour_rgb_to_cmyk_into(colour_cmyk *c, const unsigned char *rgb,
+                             unsigned char *cmyk, size_t pixels)
 {
-    unsigned char *out = pixels <= SIZE_MAX / 4 ? malloc(pixels * 4 + 1) : NULL;
-    if (!out)
-        return NULL;
     /* lcms counts pixels in 32 bits: convert in slices. */
     const size_t slice = (size_t)1 << 20;
     for (size_t done = 0; done < pixels; done += slice) {
         size_t n = pixels - done < slice ? pixels - done : slice;
-        cmsDoTransform(c->rgb_to_cmyk, rgb + done * 3, out + done * 4, (cmsUInt32Number)n);
+        cmsDoTransform(c->rgb_to_cmyk, rgb + done * 3, cmyk + done * 4, (cmsUInt32Number)n);
     }
+}
+
+unsigned char *colour_rgb_to_cmyk(colour_cmyk *c, const unsigned char *rgb,
+                                  size_t pixels)
+{
+    unsigned char *out = pixels <= SIZE_MAX / 4 ? malloc(pixels * 4 + 1) : NULL;
+    if (out)
+        colour_rgb_to_cmyk_into(c, rgb, out, pixels);
     return out;
 }
 

@@ -32,6 +32,11 @@ colour_cmyk *colour_cmyk_new(const char *icc_path, int intent,
 unsigned char *colour_rgb_to_cmyk(colour_cmyk *c, const unsigned char *rgb,
                                   size_t pixels);
 
+/* The same into the caller's buffer (pixels * 4 bytes), for decoders that
+ * work a row at a time. */
+void colour_rgb_to_cmyk_into(colour_cmyk *c, const unsigned char *rgb,
+                             unsigned char *cmyk, size_t pixels);
+
 void colour_cmyk_drop(colour_cmyk *c);
 
 #endif

@@ -727,6 +727,21 @@ static HPDF_Image load_jpeg(emitter *e, const image_info *info, const char *path
     return img;
 }
 
+/* The document's identity (trailer /ID, the print XMP's DocumentID) covers
+ * its images too: reports that differ only in a picture are different
+ * documents. */
+static void digest_file(emitter *e, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return;
+    unsigned char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        HPDF_MD5Update(&e->md5, chunk, (HPDF_UINT)n);
+    fclose(f);
+}
+
 static emit_image *image_of(emitter *e, const image_model *m)
 {
     for (int i = 0; i < e->image_count; i++)
@@ -745,6 +760,7 @@ static emit_image *image_of(emitter *e, const image_model *m)
                  err ? err : "cannot be embedded");
         return NULL;
     }
+    digest_file(e, m->path);
     if (e->image_count == e->image_cap) {
         e->image_cap = e->image_cap ? e->image_cap * 2 : 8;
         e->images = realloc(e->images, (size_t)e->image_cap * sizeof *e->images);

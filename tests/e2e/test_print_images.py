@@ -303,6 +303,17 @@ def test_document_id_is_derived_from_the_content(print_doc, tmp_path):
     assert xmp(different)["xmpMM:DocumentID"] != xmp(print_doc)["xmpMM:DocumentID"]
 
 
+def test_document_id_covers_the_images(tmp_path):
+    """Two documents alike but for one image's pixels are two documents."""
+    ids = []
+    for n, shade in enumerate((10, 11)):
+        grey = png_bytes(20, 10, 0, 8, lambda x, y, shade=shade: (shade,))
+        src = write_doc(tmp_path / str(n), {"grey.png": grey})
+        ids.append(xmp(compile_ok(src, tmp_path / f"{n}.pdf", "--profile", "print"))
+                   ["xmpMM:DocumentID"])
+    assert ids[0] != ids[1]
+
+
 def test_archive_pdfs_do_not_claim_pdfx(tmp_path):
     doc = compile_ok(write_doc(tmp_path, {"grey.png": IMAGES["grey.png"]}), tmp_path / "a.pdf")
     assert "pdfxid:GTS_PDFXVersion" not in xmp(doc)
