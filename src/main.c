@@ -330,9 +330,11 @@ static int run(const options *o, diag_list *d)
     return ok ? status : (status ? status : 1);
 }
 
+/* -q keeps errors only; under -W error a warning is what failed the run,
+ * so it is printed too (a failure without a reason helps no one). */
 static void print_diagnostics(diag_list *d, const options *o)
 {
-    if (o->quiet) {
+    if (o->quiet && !o->warnings_are_errors) {
         diag_list errors;
         diag_init(&errors);
         for (size_t i = 0; i < d->count; i++)

@@ -44,6 +44,10 @@ def test_quiet_hides_warnings_but_not_errors(tmp_path):
                    encoding="utf-8")
     r = run("-q", bad, "-o", tmp_path / "bad.pdf")
     assert r.returncode == 1 and "error: unsafe link" in r.stderr and ": warning:" not in r.stderr
+    # under -W error the warning is what failed the run: -q still says so
+    r = run("-q", "-W", "error", src, "-o", tmp_path / "q2.pdf")
+    assert r.returncode == 1 and ": warning:" in r.stderr
+    assert not (tmp_path / "q2.pdf").exists()
 
 
 def test_verbose_reports_every_stage(tmp_path):
