@@ -402,6 +402,14 @@ static elem_info *elem_of(emitter *e, tag_node *t)
 {
     if (t->id > 0)
         return &e->elems[t->id - 1];
+    /* The parent first: a row registers all its cells in column order when
+     * it appears, and the cell that made it appear is one of them. */
+    tag_node *root = e->doc->tag_root;
+    tag_node *parent = t == root ? NULL : t->parent ? t->parent : root;
+    if (parent)
+        elem_of(e, parent); /* (may move e->elems) */
+    if (t->id > 0)
+        return &e->elems[t->id - 1];
     if (e->elem_count == e->elem_cap) {
         e->elem_cap = e->elem_cap ? e->elem_cap * 2 : 256;
         e->elems = realloc(e->elems, (size_t)e->elem_cap * sizeof *e->elems);
@@ -409,12 +417,8 @@ static elem_info *elem_of(emitter *e, tag_node *t)
     int index = e->elem_count++;
     e->elems[index] = (elem_info){ t, NULL, 0, 0, -1, NULL };
     t->id = index + 1;
-    tag_node *root = e->doc->tag_root;
-    if (t != root) {
-        tag_node *parent = t->parent ? t->parent : root;
-        elem_info *pi = elem_of(e, parent);
-        elem_push_kid(pi, (struct_kid){ KID_ELEM, t, -1, 0, NULL });
-    }
+    if (parent)
+        elem_push_kid(&e->elems[parent->id - 1], (struct_kid){ KID_ELEM, t, -1, 0, NULL });
     /* A row keeps all its cells, empty ones too, in column order: a table
      * must stay regular for assistive technology. */
     if (t->role == TAG_TR)

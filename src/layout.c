@@ -55,6 +55,17 @@ page_item *vbox_item(lctx *c, vbox *v, item_kind kind)
     return item_append(c->tmp, &v->items, &v->count, &v->cap, kind);
 }
 
+static void copy_line_items(lctx *c, vbox *v, const para_line *ln, double x0,
+                            double baseline)
+{
+    for (int i = 0; i < ln->count; i++) {
+        page_item *it = vbox_item(c, v, ln->items[i].kind);
+        *it = ln->items[i];
+        it->x += x0;
+        it->y += baseline;
+    }
+}
+
 /* Most vboxes hold one line: they point at it instead of copying it. */
 void vbox_add_line(lctx *c, vbox *v, para_line *ln, double x0, double baseline)
 {
@@ -66,14 +77,20 @@ void vbox_add_line(lctx *c, vbox *v, para_line *ln, double x0, double baseline)
             v->notes[v->note_count++] = ln->notes[i];
         return;
     }
-    for (int i = 0; i < ln->count; i++) {
-        page_item *it = vbox_item(c, v, ln->items[i].kind);
-        *it = ln->items[i];
-        it->x += x0;
-        it->y += baseline;
-    }
+    copy_line_items(c, v, ln, x0, baseline);
     for (int i = 0; i < ln->note_count && v->note_count < 4; i++)
         v->notes[v->note_count++] = ln->notes[i];
+}
+
+/* Turns the line a vbox points at into its own items, so that what is
+ * added next is drawn after the line, not before it. */
+void vbox_own_line(lctx *c, vbox *v)
+{
+    para_line *ln = v->line;
+    if (!ln)
+        return;
+    v->line = NULL;
+    copy_line_items(c, v, ln, v->line_x, v->line_y);
 }
 
 static void vbox_mark_artifact(vbox *v)
@@ -494,8 +511,12 @@ static void layout_toc(lctx *c, tag_node *toc_tag)
     double page_w = para_text_width(&c->pc, "0000", entry);
     for (int w = 0; w < d->workstream_count; w++) {
         const workstream *ws = &d->workstreams[w];
+        /* TOCI: the number as its Lbl, then the title and the page number
+         * in a Reference holding the Link (a TOCI holds no Link itself). */
         tag_node *toci = tag_new(c->a, toc_tag, TAG_TOCI);
-        tag_node *link_tag = tag_new(c->a, toci, TAG_LINK);
+        tag_node *lbl = tag_new(c->a, toci, TAG_LBL);
+        tag_node *ref = tag_new(c->a, toci, TAG_REFERENCE);
+        tag_node *link_tag = tag_new(c->a, ref, TAG_LINK);
         int link = c->toc_link_base + w;
         link_tag->link_index = link;
         style_class cls = *entry;
@@ -506,15 +527,18 @@ static void layout_toc(lctx *c, tag_node *toc_tag)
         if (first >= c->vl->count)
             continue;
         vbox *v0 = c->vl->v[first], *vn = c->vl->v[c->vl->count - 1];
-        para_line *n = single_line(c, arena_printf(c->a, "%d", ws->number), num, link_tag);
+        para_line *n = single_line(c, arena_printf(c->a, "%d", ws->number), num, lbl);
         if (n)
             vbox_add_line(c, v0, n, 0, v0->first_baseline);
         char pg[16];
         snprintf(pg, sizeof pg, "%d", ws->page > 0 ? ws->page : 888);
         para_line *p = single_line(c, pg, entry, link_tag);
         double right = c->measure;
-        if (p)
+        if (p) {
+            /* Drawn (and so read) after the title's last line. */
+            vbox_own_line(c, vn);
             vbox_add_line(c, vn, p, right - p->width, vn->first_baseline);
+        }
         double y_end = 0;
         for (int k = first; k < c->vl->count; k++)
             y_end += c->vl->v[k]->height + (k > first ? c->vl->v[k]->space_before : 0);

@@ -71,6 +71,7 @@ page_item *item_append(arena *a, page_item **items, int *count, int *cap,
                        item_kind kind);
 page_item *vbox_item(lctx *c, vbox *v, item_kind kind);
 void vbox_add_line(lctx *c, vbox *v, para_line *ln, double x0, double baseline);
+void vbox_own_line(lctx *c, vbox *v);
 page_item *vbox_rect(lctx *c, vbox *v, double x, double y, double w, double h,
                      int fill);
 void vbox_rule(lctx *c, vbox *v, double x, double y, double w, double width,
