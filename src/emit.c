@@ -221,11 +221,12 @@ static HPDF_Dict font_file_stream(emitter *e, emit_font *ef)
     return s;
 }
 
-static void cmap_utf16(sbuf *b, const char *text)
+/* UTF-16BE in hex; a text string (bom) starts with the byte order mark. */
+static void hex_utf16(sbuf *b, const char *text, bool bom)
 {
     uint16_t *units = malloc((2 * strlen(text) + 1) * sizeof *units);
     size_t n = units ? utf8_to_utf16(text, units) : 0;
-    sb_puts(b, "<");
+    sb_puts(b, bom ? "<FEFF" : "<");
     for (size_t i = 0; i < n; i++)
         sb_hex4(b, units[i]);
     sb_puts(b, ">");
@@ -260,7 +261,7 @@ static HPDF_Dict to_unicode(emitter *e, const emit_font *ef)
             sb_puts(&b, "<");
             sb_hex4(&b, ef->new_gid[batch[i]]);
             sb_puts(&b, "> ");
-            cmap_utf16(&b, font_used_text(f, batch[i]));
+            hex_utf16(&b, font_used_text(f, batch[i]), false);
             sb_puts(&b, "\n");
         }
         sb_puts(&b, "endbfchar\n");
@@ -511,6 +512,32 @@ static void set_colour(emitter *e, sbuf *b, int index, bool stroke)
     }
 }
 
+/* One TJ for glyphs [from, to) of a run, each moved to where shaping and
+ * justification put it (the pen ends where the next glyph starts). */
+static void show_glyphs(sbuf *b, const emit_font *ef, const glyph_run *r, int from, int to)
+{
+    if (from >= to)
+        return;
+    sb_puts(b, "[<");
+    bool in_string = true;
+    for (int g = from; g < to; g++) {
+        uint32_t gid = r->glyphs[g].gid;
+        uint32_t cid = gid < font_glyph_count(ef->face) ? ef->new_gid[gid] : 0;
+        if (!in_string)
+            sb_puts(b, "<");
+        sb_hex4(b, cid == UINT32_MAX ? 0 : cid);
+        in_string = true;
+        double nominal = gid < font_glyph_count(ef->face) ? ef->width[gid] : 0;
+        double adjust = nominal - r->glyphs[g].advance * 1000.0 / r->size;
+        if (fabs(adjust) >= 0.05 && g + 1 < r->count) {
+            sb_puts(b, ">");
+            sb_num(b, adjust);
+            in_string = false;
+        }
+    }
+    sb_puts(b, in_string ? ">] TJ\n" : "] TJ\n");
+}
+
 static void draw_text(emitter *e, page_state *ps, const page_item *it, double ph)
 {
     const glyph_run *r = &it->run;
@@ -540,20 +567,17 @@ static void draw_text(emitter *e, page_state *ps, const page_item *it, double ph
     sb_puts(b, "1 0 0 1 ");
     sb_num(b, it->x);
     sb_num(b, ph - it->y);
-    sb_puts(b, "Tm\n[<");
-    for (int g = 0; g < r->count; g++) {
-        uint32_t gid = r->glyphs[g].gid;
-        uint32_t cid = gid < font_glyph_count(ef->face) ? ef->new_gid[gid] : 0;
-        sb_hex4(b, cid == UINT32_MAX ? 0 : cid);
-        double nominal = gid < font_glyph_count(ef->face) ? ef->width[gid] : 0;
-        double adjust = nominal - r->glyphs[g].advance * 1000.0 / r->size;
-        if (fabs(adjust) >= 0.05 && g + 1 < r->count) {
-            sb_puts(b, ">");
-            sb_num(b, adjust);
-            sb_puts(b, "<");
-        }
+    sb_puts(b, "Tm\n");
+    /* A word hyphenated by line breaking: its parts are read as the whole
+     * word and nothing (ISO 32000-1 §14.9.4, replacement text). */
+    if (r->actual) {
+        sb_puts(b, "/Span <</ActualText ");
+        hex_utf16(b, r->actual, true);
+        sb_puts(b, ">> BDC\n");
     }
-    sb_puts(b, ">] TJ\n");
+    show_glyphs(b, ef, r, 0, r->count);
+    if (r->actual)
+        sb_puts(b, "EMC\n");
     mark_end(ps);
 }
 

@@ -28,6 +28,9 @@ typedef struct glyph_run {
     float size;
     int count;
     int colour;            /* style colour index */
+    const char *actual;    /* NULL, or the text the run stands for: a word
+                              hyphenated by line breaking is its first
+                              part's text, "" for the rest of it */
 } glyph_run;
 
 typedef enum { ITEM_TEXT, ITEM_RECT, ITEM_RULE, ITEM_IMAGE, ITEM_LINK } item_kind;

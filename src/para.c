@@ -703,6 +703,8 @@ typedef struct line_setter {
     double pen;           /* current x */
     double pending;       /* space not yet drawn */
     double ink_end;       /* x after the last box */
+    const char *actual;   /* ActualText of the next run started (NULL none) */
+    bool force_run;       /* the next box starts a run of its own */
 } line_setter;
 
 static bool same_look(const seg *a, const seg *b)
@@ -739,18 +741,24 @@ static void run_push_glyph(line_setter *ls, uint32_t gid, double advance)
     c->scratch_items[ls->run].run.count++;
 }
 
+/* A space glyph in the current run that moves the pen by advance. */
+static void push_space_glyph(line_setter *ls, double advance)
+{
+    if (ls->run < 0)
+        return;
+    const seg *s = &ls->b->segs[ls->run_seg];
+    shaped_text sp = font_shape(s->face, " ", 1);
+    if (sp.count == 1 && sp.glyphs[0].gid) {
+        font_mark_used(s->face, sp.glyphs, 1, " ", 1);
+        run_push_glyph(ls, sp.glyphs[0].gid, advance);
+    }
+}
+
 static void flush_pending_space(line_setter *ls)
 {
     if (ls->pending <= 0)
         return;
-    if (ls->run >= 0) {
-        const seg *s = &ls->b->segs[ls->run_seg];
-        shaped_text sp = font_shape(s->face, " ", 1);
-        if (sp.count == 1) {
-            font_mark_used(s->face, sp.glyphs, 1, " ", 1);
-            run_push_glyph(ls, sp.glyphs[0].gid, ls->pending);
-        }
-    }
+    push_space_glyph(ls, ls->pending);
     ls->pen += ls->pending;
     ls->pending = 0;
 }
@@ -768,8 +776,21 @@ static void start_run(line_setter *ls, int si)
     it->run.glyphs = (placed_glyph *)(uintptr_t)ls->b->c->scratch_glyph_count;
     it->link = s->link;
     it->tag = s->tag;
+    /* A hyphenated word's text goes on its first run, "" on the rest. */
+    it->run.actual = ls->actual;
+    if (ls->actual && *ls->actual)
+        ls->actual = "";
     ls->run = ls->line->count - 1;
     ls->run_seg = si;
+}
+
+/* A run that stands for no text: the space after it stays outside it. */
+static bool run_is_silent(const line_setter *ls)
+{
+    if (ls->run < 0)
+        return false;
+    const char *a = ls->b->c->scratch_items[ls->run].run.actual;
+    return a && !*a;
 }
 
 static void set_box(line_setter *ls, const payload *p)
@@ -777,10 +798,13 @@ static void set_box(line_setter *ls, const payload *p)
     if (p->seg < 0)
         return;
     const seg *s = &ls->b->segs[p->seg];
-    bool new_run = ls->run < 0 || !same_look(&ls->b->segs[ls->run_seg], s);
-    flush_pending_space(ls);
+    bool new_run = ls->force_run || ls->run < 0 || !same_look(&ls->b->segs[ls->run_seg], s);
+    ls->force_run = false;
+    if (!(new_run && run_is_silent(ls)))
+        flush_pending_space(ls);
     if (new_run)
         start_run(ls, p->seg);
+    flush_pending_space(ls);
     para_line *l = ls->line;
     if (s->note && l->note_count < 4 &&
         (l->note_count == 0 || l->notes[l->note_count - 1] != s->note))
@@ -822,6 +846,52 @@ static void set_hyphen(line_setter *ls, int si)
     shaped_text h = font_shape(s->face, "-", 1);
     payload p = { si, "-", 1, h };
     set_box(ls, &p);
+}
+
+static bool is_hyphen_break(const lb_item *brk)
+{
+    return brk->kind == LB_PENALTY && brk->flagged && brk->width > 0;
+}
+
+/* Where the word a hyphen breaks starts: the first box after the line's
+ * last glue (none when the line holds only a middle part of it). */
+static size_t hyphenated_word_start(const item_list *il, const lb_line *ln)
+{
+    size_t start = ln->end;
+    while (start > ln->content_start && il->items[start - 1].kind != LB_GLUE)
+        start--;
+    return start;
+}
+
+/* The whole text of a word broken by hyphens, from its first box up to
+ * the glue after it, without the hyphens line breaking added. */
+static const char *hyphenated_word(para_build *b, size_t from)
+{
+    const item_list *il = &b->il;
+    size_t len = 0, i;
+    for (i = from; i < il->count && il->items[i].kind != LB_GLUE; i++)
+        if (il->items[i].kind == LB_BOX && il->pl[i].seg >= 0)
+            len += il->pl[i].len;
+    char *w = arena_alloc(b->c->a, len + 1), *o = w;
+    for (i = from; i < il->count && il->items[i].kind != LB_GLUE; i++)
+        if (il->items[i].kind == LB_BOX && il->pl[i].seg >= 0) {
+            memcpy(o, il->pl[i].text, il->pl[i].len);
+            o += il->pl[i].len;
+        }
+    *o = '\0';
+    return w;
+}
+
+/* A line ends between words with a space that moves nothing: text
+ * extraction and the structure tree read a word separator there (ISO
+ * 32000-1 §14.8.2.5), not "voorredacteuren". */
+static void set_word_separator(line_setter *ls)
+{
+    if (run_is_silent(ls)) {
+        ls->actual = NULL;
+        start_run(ls, ls->run_seg);
+    }
+    push_space_glyph(ls, 0);
 }
 
 static double glue_width(const lb_item *it, const lb_line *ln)
@@ -872,14 +942,33 @@ static void align_line(para_line *l, double measure, int align, double width)
         l->items[i].x += shift;
 }
 
-static void set_line(para_build *b, const lb_line *ln, para_line *out,
+/* continued: the line starts with the rest of a word hyphenated at the
+ * end of the line before. A hyphenated word is marked for text extraction
+ * (ISO 32000-1 §14.8.2.2.3, ActualText): its first part stands for the
+ * whole word, the rest (and the hyphen) for nothing, so copying it out of
+ * the PDF and reading the structure tree give the word, not "Ken- nis". */
+static void set_line(para_build *b, const lb_line *ln, bool continued, para_line *out,
                      double ascent, double descent)
 {
     line_setter ls = { .b = b, .line = out, .run = -1, .run_seg = -1 };
     b->c->scratch_glyph_count = 0;
     const item_list *il = &b->il;
+    const lb_item *brk = &il->items[ln->end];
+    size_t word = is_hyphen_break(brk) ? hyphenated_word_start(il, ln) : SIZE_MAX;
+    if (continued && word == ln->content_start)
+        word = SIZE_MAX; /* a middle part: the first part has the word */
+    if (continued)
+        ls.actual = "", ls.force_run = true;
     for (size_t i = ln->content_start; i < ln->end; i++) {
         const lb_item *it = &il->items[i];
+        if (it->kind == LB_GLUE && ls.actual && i < word) {
+            ls.actual = NULL; /* the end of the continued word */
+            ls.force_run = true;
+        }
+        if (i == word) {
+            ls.actual = hyphenated_word(b, word);
+            ls.force_run = true;
+        }
         if (it->kind == LB_BOX && il->pl[i].seg < 0)
             ls.pen += it->width; /* the first-line indent */
         else if (it->kind == LB_BOX)
@@ -887,11 +976,11 @@ static void set_line(para_build *b, const lb_line *ln, para_line *out,
         else if (it->kind == LB_GLUE && ls.run >= 0)
             ls.pending += glue_width(it, ln);
     }
-    const lb_item *brk = &il->items[ln->end];
-    if (brk->kind == LB_PENALTY && brk->flagged && brk->width > 0) {
+    if (is_hyphen_break(brk)) {
         ls.pending = 0;
         set_hyphen(&ls, il->pl[ln->end].seg);
-    }
+    } else if (brk->kind == LB_GLUE)
+        set_word_separator(&ls);
     out->hyphenated = ln->hyphenated;
     out->width = ls.ink_end;
     add_link_areas(&ls, ascent, descent);
@@ -999,7 +1088,8 @@ para_result para_typeset(para_ctx *c, const inline_run *runs,
         out.lines = arena_alloc_array(c->tmp, res.count, sizeof *out.lines);
         out.count = (int)res.count;
         for (size_t i = 0; i < res.count; i++) {
-            set_line(&b, &res.lines[i], &out.lines[i], out.ascent, descent);
+            bool continued = i > 0 && is_hyphen_break(&b.il.items[res.lines[i - 1].end]);
+            set_line(&b, &res.lines[i], continued, &out.lines[i], out.ascent, descent);
             c->stats.hyphenated_lines += out.lines[i].hyphenated;
             c->stats.overfull_lines += res.lines[i].overfull;
         }

@@ -267,13 +267,53 @@ static void lines_read_back_as_the_paragraph(void **state)
     char *all = arena_strdup(f->a, "");
     for (int i = 0; i < res.count; i++) {
         const char *t = line_text(f, &res.lines[i]);
+        bool last = i + 1 == res.count;
         if (res.lines[i].hyphenated) {
             all = arena_printf(f->a, "%s%.*s", all, (int)strlen(t) - 1, t);
         } else
-            all = arena_printf(f->a, "%s%s%s", all, t, i + 1 < res.count ? " " : "");
-        /* No line starts or ends with a space. */
-        assert_true(t[0] != ' ' && !ends_with(t, " "));
+            all = arena_printf(f->a, "%s%s", all, t);
+        /* No line starts with a space; a line that ends between words ends
+         * in one, its word separator for text extraction, which moves
+         * nothing (the ink ends where the line's width says). */
+        assert_true(t[0] != ' ');
+        if (res.lines[i].hyphenated || last)
+            assert_false(ends_with(t, " "));
+        else {
+            assert_true(ends_with(t, " ") && !ends_with(t, "  "));
+            const page_item *it = last_text_item(&res.lines[i]);
+            assert_true(it->run.glyphs[it->run.count - 1].advance == 0);
+        }
     }
+    assert_string_equal(all, dutch);
+}
+
+/* A word hyphenated by line breaking: its first run stands for the whole
+ * word (ActualText), the runs of its other part and of nothing else for
+ * nothing, so the paragraph reads back from the runs' texts. */
+static void hyphenated_words_read_back_whole(void **state)
+{
+    fixture *f = *state;
+    para_result res = set(f, run(f, NULL, dutch, -1, NULL), "body", 300);
+    char *all = arena_strdup(f->a, "");
+    int whole = 0;
+    for (int i = 0; i < res.count; i++)
+        for (int k = 0; k < res.lines[i].count; k++) {
+            const page_item *it = &res.lines[i].items[k];
+            if (it->kind != ITEM_TEXT)
+                continue;
+            if (it->run.actual) {
+                whole += *it->run.actual != '\0';
+                all = arena_printf(f->a, "%s%s", all, it->run.actual);
+                continue;
+            }
+            para_line one = { (page_item *)it, 1, 0, false, { 0 }, 0 };
+            all = arena_printf(f->a, "%s%s", all, line_text(f, &one));
+        }
+    int hyphenated = 0;
+    for (int i = 0; i < res.count; i++)
+        hyphenated += res.lines[i].hyphenated;
+    assert_true(hyphenated >= 1);
+    assert_int_equal(whole, hyphenated);
     assert_string_equal(all, dutch);
 }
 
@@ -478,6 +518,7 @@ int main(void)
         T(justified_lines_end_on_the_measure),
         T(hyphenated_lines_end_in_a_hyphen),
         T(lines_read_back_as_the_paragraph),
+        T(hyphenated_words_read_back_whole),
         T(url_breaks_after_slash_without_hyphen),
         T(link_areas_cover_only_the_linked_text),
         T(unlinked_paragraph_has_no_link_areas),
