@@ -1048,6 +1048,8 @@ static void emit_structure(emitter *e)
         }
         if (t->lang)
             pdfobj_ascii(pdf, d, "Lang", t->lang);
+        if (t->expansion)
+            pdfobj_text(pdf, d, "E", t->expansion);
         if (t->role == TAG_TH || (t->role == TAG_TD && (t->col_span > 1 || t->row_span > 1))) {
             HPDF_Dict a = pdfobj_dict(pdf, false);
             pdfobj_name(a, "O", "Table");

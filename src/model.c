@@ -394,32 +394,48 @@ bool is_block_element(xmlNode *n)
     return false;
 }
 
+/* The element n links to href: its runs (built by the caller into inner)
+ * belong to a new Link, and the address is returned. White space inside
+ * it or an unsafe scheme is an error and no link (NULL). */
+static const char *begin_uri_link(builder *b, xmlNode *n, const char *href,
+                                  inline_ctx *inner)
+{
+    const char *uri = link_address(b, n, href);
+    if (!uri)
+        return NULL;
+    /* The check reads exactly the bytes the PDF will hold. */
+    const char *written = uri_to_ascii(b->a, uri);
+    if (!uri_scheme_allowed(written)) {
+        error_at(b, n, "unsafe link '%s': only http, https and mailto links "
+                       "are allowed%s", uri,
+                 looks_like_host(uri) ? " (a web address: add https:// in front)" : "");
+        return NULL;
+    }
+    doc_link l = { .uri = written, .loc = node_loc(b, n) };
+    inner->link = add_link(b, l);
+    inner->link_tag = tag_new(b->a, NULL, TAG_LINK);
+    inner->link_tag->link_index = inner->link;
+    return uri;
+}
+
+/* The runs of an element that is a link to href (<link>, or any inline
+ * element with xlink:href); an empty one shows its address. */
+static void build_uri_link_inlines(builder *b, xmlNode *n, const char *href, inline_ctx *inner)
+{
+    const char *uri = begin_uri_link(b, n, href, inner);
+    build_inlines(b, n->children, inner);
+    if (uri && !inner->head)
+        run_new(b, inner, INL_TEXT, uri, n);
+}
+
 static void build_link(builder *b, xmlNode *n, inline_ctx *ic)
 {
     const char *href = get_ns_attr(b, n, "href", XLINK_NS);
     const char *linkend = get_attr(b, n, "linkend");
     inline_ctx inner = *ic;
     inner.head = inner.tail = NULL;
-    const char *uri = href ? link_address(b, n, href) : NULL;
-    if (href && !uri)
-        build_inlines(b, n->children, &inner);
-    else if (href) {
-        /* The check reads exactly the bytes the PDF will hold. */
-        const char *written = uri_to_ascii(b->a, uri);
-        if (!uri_scheme_allowed(written)) {
-            error_at(b, n, "unsafe link '%s': only http, https and mailto links "
-                           "are allowed%s", uri,
-                     looks_like_host(uri) ? " (a web address: add https:// in front)" : "");
-            build_inlines(b, n->children, &inner);
-        } else {
-            doc_link l = { .uri = written, .loc = node_loc(b, n) };
-            inner.link = add_link(b, l);
-            inner.link_tag = tag_new(b->a, NULL, TAG_LINK);
-            inner.link_tag->link_index = inner.link;
-            build_inlines(b, n->children, &inner);
-            if (!inner.head) /* an empty link shows its address */
-                run_new(b, &inner, INL_TEXT, uri, n);
-        }
+    if (href) {
+        build_uri_link_inlines(b, n, href, &inner);
     } else if (linkend) {
         doc_link l = { .target_id = linkend, .loc = node_loc(b, n) };
         inner.link = add_link(b, l);
@@ -494,6 +510,25 @@ static void build_footnote(builder *b, xmlNode *n, inline_ctx *ic)
     r->tag = tag_new(b->a, NULL, TAG_REFERENCE);
 }
 
+/* <abbrev>/<acronym> with an <alt> child: the expansion is the structure
+ * element's /E (a Span of its own, or the link it is in), not text. */
+static void set_expansion(builder *b, xmlNode *n, inline_ctx *inner)
+{
+    xmlNode *alt = NULL;
+    for (xmlNode *c = n->children; c && !alt; c = c->next)
+        if (is_db(c, "alt"))
+            alt = c;
+    if (!alt)
+        return;
+    const char *e = plain_text_of(b, alt);
+    if (!*e)
+        return;
+    if (!inner->link_tag)
+        inner->link_tag = tag_new(b->a, NULL, TAG_SPAN);
+    if (!inner->link_tag->expansion)
+        inner->link_tag->expansion = e;
+}
+
 static void build_inline_element(builder *b, xmlNode *n, inline_ctx *ic)
 {
     const char *name = (const char *)n->name;
@@ -534,9 +569,16 @@ static void build_inline_element(builder *b, xmlNode *n, inline_ctx *ic)
         run_new(b, &inner, INL_TEXT, " ", n);
     } else if (is_db(n, "indexterm") || is_db(n, "remark") || is_db(n, "alt")) {
         return; /* never printed in DocBook (alt: an abbreviation's expansion) */
+    } else if (is_db(n, "abbrev") || is_db(n, "acronym")) {
+        set_expansion(b, n, &inner);
     }
     (void)name; /* anything else keeps its text (warned by the pre-pass) */
-    build_inlines(b, n->children, &inner);
+    /* xlink:href makes any inline element a link, like <link>. */
+    const char *href = get_ns_attr(b, n, "href", XLINK_NS);
+    if (href)
+        build_uri_link_inlines(b, n, href, &inner);
+    else
+        build_inlines(b, n->children, &inner);
     if (inner.head) {
         append_run(ic, inner.head);
         ic->tail = inner.tail;

@@ -33,6 +33,7 @@ typedef struct tag_node {
     struct tag_node *parent, *first, *last, *next;
     const char *alt;     /* Figure: alternative text */
     const char *lang;    /* when it differs from the document's */
+    const char *expansion; /* abbreviation: its expanded form (/E) */
     int scope_column;    /* TH: 1 column, 2 row */
     int col_span;        /* TH/TD: columns spanned (> 1 when spanning) */
     int row_span;        /* TH/TD: rows spanned (> 1 with morerows) */
