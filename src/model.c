@@ -822,24 +822,24 @@ static block *build_heading(builder *b, xmlNode *title, int level,
     return h;
 }
 
+xmlNode *model_title_of(xmlNode *n, const char *name)
+{
+    for (xmlNode *c = n->children; c; c = c->next)
+        if (is_db(c, name))
+            return c;
+    for (xmlNode *c = n->children; c; c = c->next)
+        if (is_db(c, "info"))
+            for (xmlNode *i = c->children; i; i = i->next)
+                if (is_db(i, name))
+                    return i;
+    return NULL;
+}
+
 static block *build_section(builder *b, xmlNode *n, tag_node *tag, int level)
 {
     block *sec = block_new(b, BLK_SECTION, "body", n, tag_new(b->a, tag, TAG_SECT));
     sec->level = level;
-    xmlNode *title = NULL, *subtitle = NULL;
-    for (xmlNode *c = n->children; c; c = c->next) {
-        if (is_db(c, "title") && !title)
-            title = c;
-        else if (is_db(c, "subtitle") && !subtitle)
-            subtitle = c;
-        else if (is_db(c, "info"))
-            for (xmlNode *i = c->children; i; i = i->next) {
-                if (is_db(i, "title") && !title)
-                    title = i;
-                if (is_db(i, "subtitle") && !subtitle)
-                    subtitle = i;
-            }
-    }
+    xmlNode *title = model_title_of(n, "title"), *subtitle = model_title_of(n, "subtitle");
     block_list out = { NULL, NULL };
     char cls[16];
     snprintf(cls, sizeof cls, "h%d", level > 4 ? 4 : level);
@@ -931,10 +931,10 @@ static block *build_media(builder *b, xmlNode *n, tag_node *tag)
     img->alt = textobject_alt(b, n);
     /* Without a text object, the title of an enclosing figure says what
      * the image shows. */
-    if (!img->alt && n->parent && (is_db(n->parent, "figure") || is_db(n->parent, "informalfigure")))
-        for (xmlNode *t = n->parent->children; t && !img->alt; t = t->next)
-            if (is_db(t, "title"))
-                img->alt = plain_text_of(b, t);
+    xmlNode *figure = n->parent;
+    if (!img->alt && figure && (is_db(figure, "figure") || is_db(figure, "informalfigure")) &&
+        model_title_of(figure, "title"))
+        img->alt = plain_text_of(b, model_title_of(figure, "title"));
     const char *role = get_attr(b, n, "role");
     img->decorative = role && strcmp(role, "decorative") == 0;
     bl->image = img;
@@ -971,6 +971,10 @@ static block *build_unknown_block(builder *b, xmlNode *n, tag_node *tag, int lev
 static block *build_unknown_container(builder *b, xmlNode *n, tag_node *tag, int level)
 {
     block_list out = { NULL, NULL };
+    xmlNode *title = model_title_of(n, "title");
+    if (title && title->parent != n) /* <info><title> */
+        list_append(&out, make_para(b, title, plain_runs(b, title, NULL), "minor-heading",
+                                    tag, TAG_P));
     for (xmlNode *c = n->children; c; c = c->next) {
         if (is_db(c, "title")) {
             list_append(&out, make_para(b, c, plain_runs(b, c, NULL),
@@ -1134,12 +1138,12 @@ static void add_workstream(builder *b, xmlNode *n)
                                    &b->workstream_cap, sizeof *d->workstreams);
     workstream *w = &d->workstreams[d->workstream_count++];
     w->number = d->workstream_count;
-    for (xmlNode *c = n->children; c; c = c->next) {
-        if (is_db(c, "title") && !w->title)
-            w->title = plain_text_of(b, c);
-        if (is_db(c, "subtitle") && !w->subtitle)
-            w->subtitle = plain_text_of(b, c);
-    }
+    xmlNode *title = model_title_of(n, "title"), *subtitle = model_title_of(n, "subtitle");
+    w->title = title ? plain_text_of(b, title) : NULL;
+    w->subtitle = subtitle ? plain_text_of(b, subtitle) : NULL;
+    if (!w->title || !*w->title)
+        error_at(b, n, "a workstream needs a title: add <title> (or <info><title>) to this "
+                       "<%s>%s", (const char *)n->name, NULL);
     b->current_workstream = w->title;
     w->section = build_section(b, n, d->tag_root, 1);
     if (!w->title)

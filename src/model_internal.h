@@ -71,6 +71,9 @@ const char *runs_plain_text(builder *b, const inline_run *r);
 void list_append(block_list *l, block *bl);
 block *build_block_list(builder *b, xmlNode *first, tag_node *tag, int level);
 block *build_one_block(builder *b, xmlNode *c, tag_node *tag, int level);
+/* N's <title> (or <subtitle>: NAME): a child, or a child of its <info>
+ * (DocBook 5 allows both); NULL when it has none. */
+xmlNode *model_title_of(xmlNode *n, const char *name);
 bool is_block_element(xmlNode *n);
 
 /* model_check.c */

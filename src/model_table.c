@@ -303,13 +303,14 @@ block *build_table(builder *b, xmlNode *n, tag_node *tag)
     t->budget = role && strcmp(role, "budget") == 0;
     xmlNode *title = NULL, *tgroup = NULL;
     for (xmlNode *c = n->children; c; c = c->next) {
-        if (is_db(c, "title") || (is_db(c, "info") && !title))
-            title = is_db(c, "info") ? NULL : c;
+        if (is_db(c, "title") || is_db(c, "info"))
+            continue;
         else if (is_db(c, "tgroup") && !tgroup)
             tgroup = c;
         else if (c->type == XML_ELEMENT_NODE && !is_db(c, "info") && !is_db(c, "tgroup"))
             list_append(&out, build_node_blocks(b, c, tag, 9));
     }
+    title = model_title_of(n, "title");
     if (!tgroup) {
         error_at(b, n, "a table needs a <tgroup>%s%s", "", NULL);
         return NULL;

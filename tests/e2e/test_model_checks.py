@@ -134,3 +134,50 @@ def test_a_bare_ampersand_gets_the_hint_to_write_amp(tmp_path):
     res = run_doc(tmp_path, '<para><link xlink:href="https://x.be/?a=1&b=2">x</link></para>')
     assert res.returncode == 1
     assert re.search(r"doc\.xml:7:[0-9]+: error: .*write a & .* as &amp;", res.stderr), res.stderr
+
+
+# ---------------------------------------------------------------- titles
+
+INFO_TITLES = """<?xml version="1.0" encoding="UTF-8"?>
+<article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="nl-BE">
+  <info><title>Titels</title></info>
+  <section>
+    <info><title>Werkspoor in info</title></info>
+    <para>Een alinea van het werkspoor.</para>
+    <section>
+      <info><title>Tussentitel in info</title></info>
+      <para>Een alinea onder de tussentitel.</para>
+      <table>
+        <info><title>Tabel in info</title></info>
+        <tgroup cols="1"><tbody><row><entry>cel</entry></row></tbody></tgroup>
+      </table>
+      <figure>
+        <info><title>Figuur in info</title></info>
+        <para>Een alinea in de figuur.</para>
+      </figure>
+    </section>
+  </section>
+</article>
+"""
+
+
+def test_info_title_is_a_title_everywhere(tmp_path):
+    doc = compile_text(tmp_path, INFO_TITLES)
+    assert [t for t, _, _ in doc.outline] == ["Werkspoor in info"], doc.outline
+    assert [c for c, _ in doc.outline[0][2]] == ["Tussentitel in info"], doc.outline
+    text = "\n".join(doc.page_texts)
+    contents = doc.page_texts[1]
+    assert "Werkspoor in info" in contents, f"the contents entry is not the title:\n{contents}"
+    page = doc.heading_page("Werkspoor in info", 2)
+    assert page is not None, text
+    assert "Tabel 1: Tabel in info" in text, text
+    assert "Figuur in info" in text, text
+
+
+def test_a_workstream_without_a_title_is_an_error(tmp_path):
+    source = tmp_path / "doc.xml"
+    source.write_text(INFO_TITLES.replace("<info><title>Werkspoor in info</title></info>", ""),
+                      encoding="utf-8")
+    res = run_kcvs(source, "-o", tmp_path / "doc.pdf")
+    assert res.returncode == 1
+    assert re.search(r"doc\.xml:4:3: error: a workstream needs a title", res.stderr), res.stderr
