@@ -1,5 +1,7 @@
 #include "load.h"
 
+#include "infile.h"
+
 #include <errno.h>
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
@@ -27,6 +29,13 @@ typedef struct load_session {
     xmlExternalEntityLoader default_loader;
     xmlParserCtxt *parsing;     /* the parse in progress, for positions */
     long long total_bytes;      /* of all files read so far */
+    struct load_included {      /* how often each file was included */
+        char *abs;
+        int count;
+    } *included;
+    int included_count;
+    const char *stack[LOAD_MAX_INCLUDE_DEPTH + 1]; /* files being expanded */
+    bool depth_reported;        /* the depth error is given once */
 } load_session;
 
 static load_session *current_session;
@@ -103,52 +112,67 @@ static void load_structured_error(void *user, xmlErrorPtr e)
     free(file);
 }
 
-static bool load_check_size(load_session *s, const char *display, const char *abs)
+/* Where a problem with reading a file is reported: at the xi:include that
+ * names it (so that the editor sees the including line), or, for the
+ * report itself, at its path. */
+typedef struct load_reader {
+    xmlNode *inc;       /* the xi:include, or NULL for the report */
+    const char *href;   /* as the include writes it */
+} load_reader;
+
+static void load_include_error(load_session *s, xmlNode *inc, const char *fmt,
+                               const char *a1, const char *a2);
+
+static void load_read_error(load_session *s, const load_reader *rd, const char *display,
+                            const char *why)
 {
-    diag_list *d = s->diags;
-    struct stat st;
+    if (rd->inc) {
+        load_include_error(s, rd->inc, "cannot include '%s': %s", rd->href, why);
+        return;
+    }
     src_loc loc = { display, 0, 0 };
-    if (stat(abs, &st) != 0) {
-        diag_add(d, DIAG_ERROR, loc, "cannot read file: %s", strerror(errno));
+    diag_add(s->diags, DIAG_ERROR, loc, "cannot read file: %s", why);
+}
+
+static bool load_check_size(load_session *s, const load_reader *rd, const char *display,
+                            const struct stat *st)
+{
+    char why[128];
+    if (st->st_size > LOAD_MAX_FILE_BYTES) {
+        snprintf(why, sizeof why, "file too large (%lld bytes; the limit is %d)",
+                 (long long)st->st_size, LOAD_MAX_FILE_BYTES);
+        load_read_error(s, rd, display, why);
         return false;
     }
-    if (!S_ISREG(st.st_mode)) {
-        diag_add(d, DIAG_ERROR, loc, "not a regular file");
-        return false;
-    }
-    if (st.st_size > LOAD_MAX_FILE_BYTES) {
-        diag_add(d, DIAG_ERROR, loc, "file too large (%lld bytes; the limit is %d)",
-                 (long long)st.st_size, LOAD_MAX_FILE_BYTES);
-        return false;
-    }
-    s->total_bytes += (long long)st.st_size;
+    s->total_bytes += (long long)st->st_size;
     if (s->total_bytes > LOAD_MAX_TOTAL_BYTES) {
-        diag_add(d, DIAG_ERROR, loc,
-                 "the report's files together exceed %d bytes", LOAD_MAX_TOTAL_BYTES);
+        snprintf(why, sizeof why, "the report's files together exceed %d bytes",
+                 LOAD_MAX_TOTAL_BYTES);
+        load_read_error(s, rd, display, why);
         return false;
     }
     return true;
 }
 
-static char *load_read_file(load_session *s, const char *abs, const char *display,
-                            size_t *len)
+/* Opened without blocking and read only when it is a regular file: a FIFO,
+ * a device or a folder named by an include is an error at the include. */
+static char *load_read_file(load_session *s, const load_reader *rd, const char *abs,
+                            const char *display, size_t *len)
 {
-    diag_list *d = s->diags;
-    if (!load_check_size(s, display, abs))
-        return NULL;
-    FILE *f = fopen(abs, "rb");
-    src_loc loc = { display, 0, 0 };
-    if (!f) {
-        diag_add(d, DIAG_ERROR, loc, "cannot open file: %s", strerror(errno));
-        return NULL;
-    }
+    const char *why = NULL;
     struct stat st;
-    char *buf = NULL;
-    if (fstat(fileno(f), &st) == 0 && (buf = malloc((size_t)st.st_size + 1))) {
-        *len = fread(buf, 1, (size_t)st.st_size, f);
-        buf[*len] = '\0';
+    int fd = infile_open(abs, &st, &why);
+    if (fd < 0) {
+        load_read_error(s, rd, display, why);
+        return NULL;
     }
-    fclose(f);
+    if (!load_check_size(s, rd, display, &st)) {
+        close(fd);
+        return NULL;
+    }
+    char *buf = infile_read_fd(fd, &st, LOAD_MAX_FILE_BYTES, len, &why);
+    if (!buf)
+        load_read_error(s, rd, display, why);
     return buf;
 }
 
@@ -180,11 +204,38 @@ static void load_keep_source(load_result *r, const char *abs, char *text, size_t
     load_index_lines(src);
 }
 
-static xmlDoc *load_parse_file(load_session *s, const char *abs,
+/* An xml:base written in the source is ignored: references are relative to
+ * the file that holds them, and the attribute is where load keeps each
+ * node's file (so "/etc/" would otherwise become a file name in
+ * diagnostics). Iterative: the parser bounds depth only later. */
+static void load_drop_xml_base(xmlNode *root)
+{
+    for (xmlNode *n = root; n;) {
+        if (n->type == XML_ELEMENT_NODE)
+            for (xmlAttr *a = n->properties; a;) {
+                xmlAttr *next = a->next;
+                if (a->ns && xmlStrEqual(a->ns->href, XML_XML_NAMESPACE) &&
+                    xmlStrEqual(a->name, (const xmlChar *)"base"))
+                    xmlRemoveProp(a);
+                a = next;
+            }
+        if (n->children && n->type == XML_ELEMENT_NODE) {
+            n = n->children;
+            continue;
+        }
+        while (n && n != root && !n->next)
+            n = n->parent;
+        if (!n || n == root)
+            break;
+        n = n->next;
+    }
+}
+
+static xmlDoc *load_parse_file(load_session *s, const load_reader *rd, const char *abs,
                                const char *display)
 {
     size_t len = 0;
-    char *buf = load_read_file(s, abs, display, &len);
+    char *buf = load_read_file(s, rd, abs, display, &len);
     if (!buf)
         return NULL;
     src_loc loc = { display, 1, 1 };
@@ -208,6 +259,8 @@ static xmlDoc *load_parse_file(load_session *s, const char *abs,
     }
     s->parsing = NULL;
     xmlFreeParserCtxt(ctxt);
+    if (doc && xmlDocGetRootElement(doc))
+        load_drop_xml_base(xmlDocGetRootElement(doc));
     load_keep_source(s->r, abs, buf, len);
     return doc;
 }
@@ -293,6 +346,52 @@ static xmlNode *xinclude_fallback(xmlNode *inc)
     return NULL;
 }
 
+/* Counts one more inclusion of abs; false (with the error at inc, once per
+ * file) past LOAD_MAX_INCLUDES_PER_FILE. A file that includes itself twice
+ * would otherwise double at every level, up to 2^32 includes. */
+static bool load_count_include(load_session *s, xmlNode *inc, const char *abs,
+                               const char *href)
+{
+    struct load_included *f = NULL;
+    for (int i = 0; i < s->included_count && !f; i++)
+        if (strcmp(s->included[i].abs, abs) == 0)
+            f = &s->included[i];
+    if (!f) {
+        struct load_included *grown =
+            realloc(s->included, (size_t)(s->included_count + 1) * sizeof *grown);
+        char *copy = strdup(abs);
+        if (!grown || !copy) {
+            free(copy);
+            if (grown)
+                s->included = grown;
+            load_include_error(s, inc, "cannot include '%s': %s", href, "not enough memory");
+            return false;
+        }
+        s->included = grown;
+        f = &s->included[s->included_count++];
+        *f = (struct load_included){ copy, 0 };
+    }
+    if (++f->count == LOAD_MAX_INCLUDES_PER_FILE + 1) {
+        char limit[16];
+        snprintf(limit, sizeof limit, "%d", LOAD_MAX_INCLUDES_PER_FILE);
+        load_include_error(s, inc, "'%s' is included more than %s times (a file "
+                           "that includes itself?)", href, limit);
+    }
+    return f->count <= LOAD_MAX_INCLUDES_PER_FILE;
+}
+
+/* A file that includes itself (directly or through others) never ends. */
+static bool load_is_cycle(load_session *s, xmlNode *inc, const char *abs, const char *href)
+{
+    for (int i = 0; i <= s->include_depth; i++)
+        if (s->stack[i] && strcmp(s->stack[i], abs) == 0) {
+            load_include_error(s, inc, "cannot include '%s': %s", href,
+                               "it is already being included (an include cycle)");
+            return true;
+        }
+    return false;
+}
+
 /* Replaces one xi:include by the root of the file it names. */
 static void load_include_one(load_session *s, xmlNode *inc)
 {
@@ -308,10 +407,11 @@ static void load_include_one(load_session *s, xmlNode *inc)
     else if (parse && !xmlStrEqual(parse, (const xmlChar *)"xml"))
         load_include_error(s, inc, "xi:include parse=\"%s\" is not supported%s",
                            (const char *)parse, "");
-    else if (s->include_depth >= LOAD_MAX_INCLUDE_DEPTH)
-        load_include_error(s, inc, "includes nested deeper than %s (a cycle?)%s",
-                           "32", "");
-    else if (!(abs = load_confine(s->r, inc, href ? (char *)href : "", &why))) {
+    else if (s->include_depth >= LOAD_MAX_INCLUDE_DEPTH) {
+        if (!s->depth_reported)
+            load_include_error(s, inc, "includes nested deeper than %s%s", "32", "");
+        s->depth_reported = true;
+    } else if (!(abs = load_confine(s->r, inc, href ? (char *)href : "", &why))) {
         xmlNode *fb = xinclude_fallback(inc);
         if (fb) {
             for (xmlNode *c = fb->children; c;) {
@@ -323,9 +423,12 @@ static void load_include_one(load_session *s, xmlNode *inc)
         } else
             load_include_error(s, inc, "cannot include '%s': %s",
                                href ? (char *)href : "", why);
-    } else {
+    } else if (load_is_cycle(s, inc, abs, href ? (char *)href : "")) {
+        /* reported */
+    } else if (load_count_include(s, inc, abs, href ? (char *)href : "")) {
         char *display = load_display_path(abs);
-        xmlDoc *sub = load_parse_file(s, abs, display);
+        load_reader rd = { inc, href ? (char *)href : "" };
+        xmlDoc *sub = load_parse_file(s, &rd, abs, display);
         free(display);
         if (sub && xmlDocGetRootElement(sub)) {
             replacement = xmlDocCopyNode(xmlDocGetRootElement(sub), inc->doc, 1);
@@ -333,7 +436,7 @@ static void load_include_one(load_session *s, xmlNode *inc)
                 xmlSetProp(replacement, (const xmlChar *)"xml:base",
                            (const xmlChar *)abs);
                 xmlAddPrevSibling(inc, replacement);
-                s->include_depth++;
+                s->stack[++s->include_depth] = abs;
                 load_expand_includes(s, replacement);
                 s->include_depth--;
             }
@@ -441,16 +544,19 @@ bool load_document(const char *path, const char *schema_path,
     if (!load_prepare_root(out, path, diags))
         return false;
     xmlExternalEntityLoader old_loader = xmlGetExternalEntityLoader();
-    load_session s = { out, diags, diags, DIAG_ERROR, 0, old_loader, NULL, 0 };
+    load_session s = { .r = out, .diags = diags, .sink = diags, .sink_severity = DIAG_ERROR,
+                       .default_loader = old_loader };
     current_session = &s;
     xmlSetExternalEntityLoader(load_entity_loader);
     xmlSetStructuredErrorFunc(NULL, load_structured_error);
     char *abs = realpath(path, NULL);
-    out->doc = abs ? load_parse_file(&s, abs, path) : NULL;
+    load_reader rd = { NULL, path };
+    out->doc = abs ? load_parse_file(&s, &rd, abs, path) : NULL;
     if (out->doc) {
         xmlNode *root = xmlDocGetRootElement(out->doc);
         if (root) {
             xmlSetProp(root, (const xmlChar *)"xml:base", (const xmlChar *)abs);
+            s.stack[0] = abs;
             load_expand_includes(&s, root);
             load_check_depth(&s, root);
         }
@@ -458,6 +564,9 @@ bool load_document(const char *path, const char *schema_path,
             load_validate(&s, schema_path);
     }
     free(abs);
+    for (int i = 0; i < s.included_count; i++)
+        free(s.included[i].abs);
+    free(s.included);
     xmlSetStructuredErrorFunc(NULL, NULL);
     xmlSetExternalEntityLoader(old_loader);
     current_session = NULL;

@@ -42,6 +42,9 @@ typedef struct load_result {
  * bounded: a compilation needs about 60 times the XML's size). */
 enum { LOAD_MAX_FILE_BYTES = 16 << 20, LOAD_MAX_TOTAL_BYTES = 32 << 20,
        LOAD_MAX_DEPTH = 256 };
+/* How often one file may be included: bounds include amplification (a file
+ * that includes itself twice) by count, long before the bytes limit. */
+enum { LOAD_MAX_INCLUDES_PER_FILE = 100 };
 
 bool load_document(const char *path, const char *schema_path,
                    load_result *out, diag_list *diags);
