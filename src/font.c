@@ -1,5 +1,7 @@
 #include "font.h"
 
+#include "infile.h"
+
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include FT_TRUETYPE_TABLES_H
@@ -8,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { FONT_MAX_FACES = 32, FONT_MAX_FEATURES = 16 };
+/* A font file is read whole into memory: 64 MiB is far above any real
+ * font (Noto CJK is about 20 MiB). */
+enum { FONT_MAX_FACES = 32, FONT_MAX_FEATURES = 16, FONT_MAX_FILE_BYTES = 64 << 20 };
 
 typedef struct shape_entry {
     char *key;
@@ -98,7 +102,19 @@ static void font_parse_features(font_face *f, const char *features)
 static bool font_open(font_face *f, FT_Library lib, diag_list *diags)
 {
     src_loc loc = { f->path, 0, 0 };
-    f->blob = hb_blob_create_from_file_or_fail(f->path);
+    /* Read through infile: a font path that is a FIFO or a link to
+     * /dev/zero is refused instead of blocking or reading forever. */
+    const char *why = NULL;
+    size_t size = 0;
+    char *bytes = infile_read(f->path, FONT_MAX_FILE_BYTES, &size, &why);
+    if (!bytes) {
+        diag_add(diags, DIAG_ENVIRONMENT, loc, "cannot load font file: %s", why);
+        return false;
+    }
+    f->blob = hb_blob_create_or_fail(bytes, (unsigned)size, HB_MEMORY_MODE_READONLY,
+                                     bytes, free);
+    if (!f->blob)
+        free(bytes);
     unsigned len = 0;
     const char *data = f->blob ? hb_blob_get_data(f->blob, &len) : NULL;
     if (!data || FT_New_Memory_Face(lib, (const FT_Byte *)data, (FT_Long)len, 0, &f->ft)) {

@@ -1,5 +1,7 @@
 #include "style.h"
 
+#include "infile.h"
+
 #include <errno.h>
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
@@ -8,6 +10,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define STYLE_NS "urn:x-kcvs-pdf:style"
@@ -333,16 +336,26 @@ static void style_load_colour(style_loader *l, xmlNode *node)
     s->colour_count++;
 }
 
-static const char *style_font_path(style_loader *l, const char *file)
+/* The font file's absolute path, or NULL with *why: not found, or not a
+ * regular file (a FIFO or a link to /dev/zero would hang the loader). */
+static const char *style_font_path(style_loader *l, const char *file, const char **why)
 {
     char *path = arena_printf(l->a, "%s/%s", l->s->dir, file);
     if (access(path, R_OK) != 0 && l->font_fallback) {
         const char *base = strrchr(file, '/');
         path = arena_printf(l->a, "%s/%s", l->font_fallback, base ? base + 1 : file);
     }
+    *why = "not found";
     char *real = access(path, R_OK) == 0 ? realpath(path, NULL) : NULL;
     if (!real)
         return NULL;
+    struct stat st;
+    int fd = infile_open(real, &st, why);
+    if (fd < 0) {
+        free(real);
+        return NULL;
+    }
+    close(fd);
     const char *abs = arena_strdup(l->a, real);
     free(real);
     return abs;
@@ -380,11 +393,12 @@ static void style_load_font(style_loader *l, xmlNode *node)
             style_error(l, node, "font family '%s' has no %s face", name, keys[v]);
             continue;
         }
-        f->path[v] = style_font_path(l, file);
+        const char *why = NULL;
+        f->path[v] = style_font_path(l, file, &why);
         if (!f->path[v]) {
             src_loc loc = { l->file, (int)xmlGetLineNo(node), 1 };
-            diag_add(l->diags, DIAG_ENVIRONMENT, loc, "font file '%s' not found",
-                     file);
+            diag_add(l->diags, DIAG_ENVIRONMENT, loc, "font file '%s'%s %s", file,
+                     strcmp(why, "not found") == 0 ? "" : ":", why);
             l->failed = true;
         }
     }
@@ -573,28 +587,43 @@ static void style_check_required(style_loader *l, xmlNode *root)
         style_error(l, root, "the style defines no font%s%s", "", NULL);
 }
 
+/* A style sheet is small: anything over this is not one. */
+enum { STYLE_MAX_FILE_BYTES = 4 << 20 };
+
+/* Parses the style file read through infile (a FIFO or device given as
+ * --style is refused, never waited on). NULL with *why (infile's reason)
+ * when it cannot be read, or with *why NULL and *err set when it is not
+ * well-formed. */
+static xmlDoc *style_read_xml(const char *path, const char **why, const xmlError **err,
+                              xmlParserCtxt *ctxt)
+{
+    size_t len = 0;
+    char *text = infile_read(path, STYLE_MAX_FILE_BYTES, &len, why);
+    *err = NULL;
+    if (!text)
+        return NULL;
+    xmlDoc *doc = len ? xmlCtxtReadMemory(ctxt, text, (int)len, path, NULL,
+                                          XML_PARSE_NONET | XML_PARSE_NOERROR |
+                                              XML_PARSE_NOWARNING)
+                      : NULL;
+    free(text);
+    if (!doc)
+        *err = xmlCtxtGetLastError(ctxt);
+    return doc;
+}
+
 static xmlDoc *style_parse_file(style_loader *l, const char *path)
 {
     xmlParserCtxt *ctxt = xmlNewParserCtxt();
     if (!ctxt)
         return NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        src_loc loc = { path, 0, 0 };
-        diag_add(l->diags, DIAG_ENVIRONMENT, loc, "cannot read style sheet: %s",
-                 strerror(errno));
-        xmlFreeParserCtxt(ctxt);
-        return NULL;
-    }
-    fclose(f);
-    xmlDoc *doc = xmlCtxtReadFile(ctxt, path, NULL,
-                                  XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                      XML_PARSE_NOWARNING);
+    const char *why = NULL;
+    const xmlError *e = NULL;
+    xmlDoc *doc = style_read_xml(path, &why, &e, ctxt);
     if (!doc) {
-        const xmlError *e = xmlCtxtGetLastError(ctxt);
         src_loc loc = { path, e ? e->line : 0, e ? e->int2 : 0 };
         diag_add(l->diags, DIAG_ENVIRONMENT, loc, "cannot read style sheet: %s",
-                 e && e->message ? e->message : "unreadable file");
+                 !e ? why ? why : "empty file" : e->message ? e->message : "unreadable file");
     }
     xmlFreeParserCtxt(ctxt);
     return doc;
@@ -680,8 +709,12 @@ bool style_validate(const char *path, const char *schema_path, diag_list *diags)
         diag_add(diags, DIAG_ENVIRONMENT, loc, "cannot load the style sheet schema");
         return false;
     }
-    xmlDoc *doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                              XML_PARSE_NOWARNING);
+    /* Unreadable or malformed: style_load reports it. */
+    xmlParserCtxt *ctxt = xmlNewParserCtxt();
+    const char *why = NULL;
+    const xmlError *e = NULL;
+    xmlDoc *doc = ctxt ? style_read_xml(path, &why, &e, ctxt) : NULL;
+    xmlFreeParserCtxt(ctxt);
     bool ok = true;
     if (doc) {
         xmlRelaxNGValidCtxtPtr vc = xmlRelaxNGNewValidCtxt(schema);
