@@ -1,5 +1,7 @@
 #include "compile.h"
 
+#include "hyph.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,6 +161,9 @@ bool compile_document(const compile_request *req, diag_list *d)
                     stats.layout_ms - stats.para.shape_ms - stats.para.break_ms,
                     lay->page_count, stats.para.paragraphs, stats.para.lines,
                     stats.para.hyphenated_lines, stats.para.overfull_lines, stats.passes);
+        if (req->stage_log)
+            fprintf(req->stage_log, "kcvs-pdf: %zu hyphenation pattern files loaded "
+                    "by this process\n", hyph_shared_loads());
     }
     bool ok = lay && !diag_has_errors(d) && !(req->warnings_are_errors && d->warnings) &&
               images_spared(req, lay, d);

@@ -811,7 +811,11 @@ static char **regional_files(const char *dir, const char *prefix, size_t *count)
     return names;
 }
 
-static hyph_dict *first_regional_dict(const char *dir, const language *l)
+/* How a candidate pattern file becomes a dictionary: loaded afresh
+ * (hyph_load) or shared by the process (hyph_shared). */
+typedef hyph_dict *(*dict_opener)(const char *dir, const char *name, const language *l);
+
+static hyph_dict *first_regional_dict(const char *dir, const language *l, dict_opener open)
 {
     char *prefix = string_printf("hyph_%s_", l->lang);
     size_t count = 0;
@@ -819,7 +823,7 @@ static hyph_dict *first_regional_dict(const char *dir, const language *l)
     hyph_dict *d = NULL;
     for (size_t i = 0; i < count; i++) {
         if (!d)
-            d = dict_from_file(dir, names[i], l);
+            d = open(dir, names[i], l);
         free(names[i]);
     }
     free(names);
@@ -828,16 +832,17 @@ static hyph_dict *first_regional_dict(const char *dir, const language *l)
 }
 
 /* hyph_<ll>_<CC>.dic when regional, else hyph_<ll>.dic. */
-static hyph_dict *dict_named(const char *dir, const language *l, bool regional)
+static hyph_dict *dict_named(const char *dir, const language *l, bool regional,
+                             dict_opener open)
 {
     char *name = regional ? string_printf("hyph_%s_%s.dic", l->lang, l->region)
                           : string_printf("hyph_%s.dic", l->lang);
-    hyph_dict *d = name ? dict_from_file(dir, name, l) : NULL;
+    hyph_dict *d = name ? open(dir, name, l) : NULL;
     free(name);
     return d;
 }
 
-hyph_dict *hyph_load(const char *lang_tag, const char *dir)
+static hyph_dict *find_dict(const char *lang_tag, const char *dir, dict_opener open)
 {
     language l;
     if (!lang_tag || !parse_language_tag(lang_tag, &l))
@@ -846,12 +851,64 @@ hyph_dict *hyph_load(const char *lang_tag, const char *dir)
         dir = HYPH_DEFAULT_DIR;
     hyph_dict *d = NULL;
     if (l.region[0])
-        d = dict_named(dir, &l, true);
+        d = dict_named(dir, &l, true, open);
     if (!d)
-        d = dict_named(dir, &l, false);
+        d = dict_named(dir, &l, false, open);
     if (!d)
-        d = first_regional_dict(dir, &l);
+        d = first_regional_dict(dir, &l, open);
     return d;
+}
+
+hyph_dict *hyph_load(const char *lang_tag, const char *dir)
+{
+    return find_dict(lang_tag, dir, dict_from_file);
+}
+
+/* The process's pattern sets, one per pattern file after symbolic links
+ * (Debian links de, de_AT, de_CH, ... to one file) and per Dutch rule
+ * set. Failed loads are kept too (dict NULL), so they are not retried.
+ * Reachable until exit: never freed. */
+static struct shared_dict {
+    char *real;
+    bool dutch;
+    hyph_dict *dict;
+} *shared_dicts;
+static size_t shared_count;
+static size_t shared_loads;
+
+static hyph_dict *shared_dict_from_file(const char *dir, const char *name, const language *l)
+{
+    char *path = string_printf("%s/%s", dir, name);
+    char *real = path ? realpath(path, NULL) : NULL;
+    free(path);
+    if (!real)
+        return NULL;
+    bool dutch = strcmp(l->lang, "nl") == 0;
+    for (size_t i = 0; i < shared_count; i++)
+        if (shared_dicts[i].dutch == dutch && strcmp(shared_dicts[i].real, real) == 0) {
+            free(real);
+            return shared_dicts[i].dict;
+        }
+    struct shared_dict *grown = realloc(shared_dicts, (shared_count + 1) * sizeof *grown);
+    if (!grown) {
+        free(real);
+        return NULL;
+    }
+    shared_dicts = grown;
+    hyph_dict *d = dict_from_file(dir, name, l);
+    shared_loads++;
+    shared_dicts[shared_count++] = (struct shared_dict){ real, dutch, d };
+    return d;
+}
+
+hyph_dict *hyph_shared(const char *lang_tag, const char *dir)
+{
+    return find_dict(lang_tag, dir, shared_dict_from_file);
+}
+
+size_t hyph_shared_loads(void)
+{
+    return shared_loads;
 }
 
 void hyph_free(hyph_dict *d)

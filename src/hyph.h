@@ -71,6 +71,16 @@ typedef struct hyph_dict hyph_dict;
 hyph_dict *hyph_load(const char *lang_tag, const char *dir);
 void hyph_free(hyph_dict *d);
 
+/* hyph_load for the whole process: each pattern file (after symbolic
+   links) is loaded at most once per process and shared by every tag that
+   finds it, so language variants (de, de-DE, de-AT, de-CH, ...) share the
+   one German set instead of loading ~1 MB of patterns each (seconds per
+   load). The process owns the result: never hyph_free it. NULL when the
+   tag has no patterns. hyph_shared_loads counts the pattern files loaded
+   so far (for -v output and tests). */
+hyph_dict *hyph_shared(const char *lang_tag, const char *dir);
+size_t hyph_shared_loads(void);
+
 /* The pattern file that was loaded (for diagnostics and -v output). */
 const char *hyph_path(const hyph_dict *d);
 

@@ -111,30 +111,9 @@ void para_ctx_free(para_ctx *c)
     c->scratch_items = NULL;
     c->scratch_ink = NULL;
     c->scratch_glyphs = NULL;
-    c->hyph_count = 0;
-}
-
-/* Loaded patterns outlive a compilation: libhyphen needs over a second to
- * load the German patterns, and the watch mode and the fuzzer compile again
- * and again in one process. The process owns them (never freed: reachable
- * until exit, not leaked). */
-static struct {
-    char lang[32];
-    hyph_dict *dict;
-} loaded_patterns[16];
-
-static hyph_dict *patterns_for(const char *lang)
-{
-    int i = 0;
-    for (; i < 16 && loaded_patterns[i].lang[0]; i++)
-        if (strcmp(loaded_patterns[i].lang, lang) == 0)
-            return loaded_patterns[i].dict;
-    hyph_dict *d = hyph_load(lang, NULL);
-    if (i < 16) {
-        snprintf(loaded_patterns[i].lang, sizeof loaded_patterns[i].lang, "%s", lang);
-        loaded_patterns[i].dict = d;
-    }
-    return d;
+    free(c->hyph);
+    c->hyph = NULL;
+    c->hyph_count = c->hyph_cap = 0;
 }
 
 static hyph_dict *para_hyph_for(para_ctx *c, const char *lang, src_loc loc)
@@ -142,10 +121,19 @@ static hyph_dict *para_hyph_for(para_ctx *c, const char *lang, src_loc loc)
     for (int i = 0; i < c->hyph_count; i++)
         if (strcmp(c->hyph[i].lang, lang) == 0)
             return c->hyph[i].dict;
-    if (c->hyph_count == 8)
-        return NULL;
-    hyph_dict *d = patterns_for(lang);
-    snprintf(c->hyph[c->hyph_count].lang, sizeof c->hyph[0].lang, "%s", lang);
+    /* Patterns outlive a compilation (the watch mode and the fuzzer compile
+     * again and again in one process) and are shared by language variants:
+     * hyph_shared. This list only remembers which tags were warned about. */
+    hyph_dict *d = hyph_shared(lang, NULL);
+    if (c->hyph_count == c->hyph_cap) {
+        int cap = c->hyph_cap ? 2 * c->hyph_cap : 8;
+        void *grown = realloc(c->hyph, (size_t)cap * sizeof *c->hyph);
+        if (!grown)
+            return d;
+        c->hyph = grown;
+        c->hyph_cap = cap;
+    }
+    c->hyph[c->hyph_count].lang = arena_strdup(c->a, lang);
     c->hyph[c->hyph_count++].dict = d;
     if (!d) {
         diag_add(c->diags, DIAG_WARNING, loc,

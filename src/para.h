@@ -33,8 +33,8 @@ typedef struct para_ctx {
     const style *st;
     diag_list *diags;
     const char *doc_lang;
-    struct { char lang[32]; hyph_dict *dict; } hyph[8];
-    int hyph_count;
+    struct { const char *lang; hyph_dict *dict; } *hyph; /* per language tag */
+    int hyph_count, hyph_cap;
     para_stats stats;
     struct para_missing *missing; /* characters no font has, in order of
                                      first use (malloc'ed) */
