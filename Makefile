@@ -12,7 +12,7 @@ DESTDIR ?=
 VERSION := 0.1.0
 
 CC      ?= cc
-PKGS    := libxml-2.0 freetype2 harfbuzz harfbuzz-subset libpng libjpeg lcms2
+PKGS    := libxml-2.0 freetype2 harfbuzz harfbuzz-subset libpng libjpeg lcms2 zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  ?= -O2 -g

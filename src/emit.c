@@ -13,6 +13,7 @@
 
 #include "colour.h"
 #include "image.h"
+#include "infile.h"
 #include "jpeg.h"
 #include "output.h"
 #include "pdfa.h"
@@ -676,15 +677,20 @@ static HPDF_Array cmyk_colour_space(emitter *e)
     return cs;
 }
 
-/* Print: RGB samples become the output intent's CMYK (a PDF/X file with a
- * CMYK intent may not contain DeviceRGB). The converter is made on first
- * use; when it cannot be made, every RGB image is an error of its own. */
-static const char *print_cmyk(emitter *e, image_pixels *px)
+/* Print: the converter to the output intent's CMYK (a PDF/X file with a
+ * CMYK intent may not contain DeviceRGB), made on first use; when it
+ * cannot be made, every RGB image is an error of its own. */
+static colour_cmyk *print_converter(emitter *e)
 {
     if (!e->cmyk && !e->cmyk_error)
         e->cmyk = colour_cmyk_new(e->opt->cmyk_icc_path, e->st->print.image_intent,
                                   e->st->print.black_point_compensation, &e->cmyk_error);
-    if (!e->cmyk)
+    return e->cmyk;
+}
+
+static const char *print_cmyk(emitter *e, image_pixels *px)
+{
+    if (!print_converter(e))
         return e->cmyk_error;
     unsigned char *cmyk = colour_rgb_to_cmyk(e->cmyk, px->colour,
                                              (size_t)px->width * (size_t)px->height);
@@ -722,16 +728,59 @@ static HPDF_Image embed_pixels(emitter *e, image_pixels *px, const char **err)
     return img;
 }
 
-/* PNGs are decoded here (corrupt data is an error, interlaced and 16-bit
- * files work). */
-static HPDF_Image load_png(emitter *e, const char *path, const char **err)
+/* An image XObject whose samples image.c already Flate-compressed while
+ * decoding: libharu must not compress (or hold) them raw again. */
+static HPDF_Dict flate_image(emitter *e, const unsigned char *data, size_t len, int w,
+                             int h, const char *colour_space)
 {
-    image_pixels px;
-    *err = image_decode_png(path, &px);
-    return *err ? NULL : embed_pixels(e, &px, err);
+    HPDF_Dict img = pdfobj_stream_deflated(e->pdf, data, len);
+    if (!img)
+        return NULL;
+    pdfobj_name(img, "Type", "XObject");
+    pdfobj_name(img, "Subtype", "Image");
+    pdfobj_int(img, "Width", w);
+    pdfobj_int(img, "Height", h);
+    pdfobj_name(img, "ColorSpace", colour_space);
+    pdfobj_int(img, "BitsPerComponent", 8);
+    return img;
 }
 
-/* JPEGs pass through as they are, except RGB ones in print, which are
+/* A row of RGB PNG samples to print CMYK, as image.c decodes it. */
+static unsigned char *print_row(void *ctx, const unsigned char *rgb, size_t pixels)
+{
+    emitter *e = ctx;
+    return print_converter(e) ? colour_rgb_to_cmyk(e->cmyk, rgb, pixels) : NULL;
+}
+
+/* PNGs are decoded here (corrupt data is an error, interlaced and 16-bit
+ * files work), a row at a time into Flate streams (converted to CMYK on
+ * the way in print), and embedded with a soft mask for alpha, as PDF/A-2
+ * and PDF/X-4 allow. */
+static HPDF_Image load_png(emitter *e, const char *path, const char **err)
+{
+    image_convert to_cmyk = { print_row, e, 4 };
+    image_planes px;
+    *err = image_decode_png(path, e->print ? &to_cmyk : NULL, &px);
+    if (*err && e->cmyk_error)
+        *err = e->cmyk_error;
+    if (*err)
+        return NULL;
+    HPDF_Image img = flate_image(e, px.colour, px.colour_len, px.width, px.height,
+                                 px.channels == 1   ? "DeviceGray"
+                                 : px.channels == 4 ? "DeviceCMYK"
+                                                    : "DeviceRGB");
+    if (img && px.alpha)
+        pdfobj_put(img, "SMask", flate_image(e, px.alpha, px.alpha_len, px.width,
+                                             px.height, "DeviceGray"));
+    image_planes_free(&px);
+    if (!img)
+        *err = "libharu cannot embed this image";
+    return img;
+}
+
+/* JPEGs pass through as they are, after libjpeg has decoded them once
+ * (truncated or corrupt data is an error, not a grey box); the file is
+ * read here through infile, never opened by libharu. RGB ones in print are
  * decoded to be converted (and then embedded losslessly, with Flate). */
 static HPDF_Image load_jpeg(emitter *e, const image_info *info, const char *path,
                             const char **err)
@@ -741,8 +790,20 @@ static HPDF_Image load_jpeg(emitter *e, const image_info *info, const char *path
         *err = jpeg_decode_rgb(path, &px);
         return *err ? NULL : embed_pixels(e, &px, err);
     }
-    HPDF_Image img = HPDF_LoadJpegImageFromFile(e->pdf, path);
-    *err = img ? NULL : "libharu cannot read this JPEG file";
+    size_t len = 0;
+    const char *why = NULL;
+    unsigned char *data = (unsigned char *)infile_read(path, IMAGE_MAX_FILE_BYTES, &len, &why);
+    if (!data) {
+        *err = strcmp(why, "larger than the limit") == 0
+                   ? "image file too large (the limit is 256 MiB)"
+                   : "cannot read image file";
+        return NULL;
+    }
+    *err = jpeg_check(data, len);
+    HPDF_Image img = *err ? NULL : HPDF_LoadJpegImageFromMem(e->pdf, data, (HPDF_UINT)len);
+    free(data);
+    if (!*err && !img)
+        *err = "libharu cannot read this JPEG file";
     /* PDF/A admits device CMYK only under a CMYK output intent: the
      * archive's is sRGB, so CMYK images carry their own profile. */
     if (img && info->components == 4 && e->opt->profile == PROFILE_ARCHIVE) {

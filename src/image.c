@@ -1,7 +1,11 @@
 #include "image.h"
 
+#include "infile.h"
+
 #include <png.h>
+#include <zlib.h>
 #include <setjmp.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +44,23 @@ static const char *probe_png(FILE *f, image_info *out)
     return NULL;
 }
 
+/* PDF's DCTDecode (and what viewers decode) is 8-bit baseline, extended
+ * sequential or progressive Huffman JPEG: anything else would be drawn
+ * grey or garbled, so it is refused from the frame header. */
+static const char *jpeg_unsupported_coding(int sof, int precision)
+{
+    if (sof == 0xC3 || sof == 0xC7 || sof == 0xCB || sof == 0xCF)
+        return "unsupported JPEG coding (lossless): save it as baseline JPEG or PNG";
+    if (sof >= 0xC9)
+        return "unsupported JPEG coding (arithmetic): save it as baseline JPEG";
+    if (sof == 0xC5 || sof == 0xC6)
+        return "unsupported JPEG coding (hierarchical): save it as baseline JPEG";
+    if (precision != 8)
+        return "unsupported JPEG sample precision (only 8 bits a sample can be "
+               "embedded): save it as 8-bit JPEG or PNG";
+    return NULL;
+}
+
 static const char *probe_jpeg(FILE *f, image_info *out)
 {
     out->kind = IMAGE_JPEG;
@@ -73,6 +94,9 @@ static const char *probe_jpeg(FILE *f, image_info *out)
         out->width = s[3] << 8 | s[4];
         out->components = s[5];
         out->progressive = c == 0xC2 || c == 0xC6 || c == 0xCA || c == 0xCE;
+        const char *coding = jpeg_unsupported_coding(c, s[0]);
+        if (coding)
+            return coding;
         if (out->width == 0 || out->height == 0)
             return "corrupt JPEG file (bad dimensions)";
         if (out->components != 1 && out->components != 3 && out->components != 4)
@@ -84,12 +108,23 @@ static const char *probe_jpeg(FILE *f, image_info *out)
     }
 }
 
+/* An image that cannot be opened: a FIFO or device is never read. */
+static const char *image_open_error(const char *why)
+{
+    if (strcmp(why, "file not found") == 0)
+        return "cannot open image file";
+    return strstr(why, "folder") ? "cannot open image file: it is a folder"
+                                 : "cannot open image file: not a regular file "
+                                   "(a FIFO, device or socket)";
+}
+
 const char *image_probe(const char *path, image_info *out)
 {
     memset(out, 0, sizeof *out);
-    FILE *f = fopen(path, "rb");
+    const char *why = NULL;
+    FILE *f = infile_fopen(path, &why);
     if (!f)
-        return "cannot open image file";
+        return image_open_error(why);
     unsigned char sig[8];
     const char *err;
     if (fread(sig, 1, 8, f) != 8)
@@ -113,20 +148,36 @@ void image_pixels_free(image_pixels *p)
     p->colour = p->alpha = NULL;
 }
 
+void image_planes_free(image_planes *p)
+{
+    free(p->colour);
+    free(p->alpha);
+    p->colour = p->alpha = NULL;
+    p->colour_len = p->alpha_len = 0;
+}
+
+/* ---- PNG: decoded a row at a time and Flate-compressed as it goes, so
+ * that even a 100-megapixel 16-bit image never sits in memory whole. ---- */
+
 static void png_silent_warning(png_structp png, png_const_charp msg)
 {
     (void)png;
     (void)msg;
 }
 
+/* Keeps libpng's message: its reader says "Read Error" when the file ends
+ * before the image does. */
 static void png_fail(png_structp png, png_const_charp msg)
 {
-    (void)msg;
+    volatile bool *truncated = png_get_error_ptr(png);
+    if (truncated && msg)
+        *truncated = strcmp(msg, "Read Error") == 0;
     png_longjmp(png, 1);
 }
 
-/* Normalises any PNG to 8-bit gray or RGB, with alpha when it has any. */
-static void png_normalise(png_structp png, png_infop info)
+/* Normalises any PNG to 8-bit gray or RGB, with alpha when it has any;
+ * returns the number of passes (7 when interlaced). */
+static int png_normalise(png_structp png, png_infop info)
 {
     int type = png_get_color_type(png, info);
     png_set_strip_16(png);
@@ -137,71 +188,191 @@ static void png_normalise(png_structp png, png_infop info)
         png_set_expand_gray_1_2_4_to_8(png);
     if (png_get_valid(png, info, PNG_INFO_tRNS))
         png_set_tRNS_to_alpha(png);
-    png_set_interlace_handling(png);
+    int passes = png_set_interlace_handling(png);
     png_read_update_info(png, info);
+    return passes;
 }
 
-static const char *png_split(png_structp png, png_infop info, png_bytep *rows,
-                             image_pixels *out)
+/* A growing buffer fed by zlib. */
+typedef struct deflater {
+    z_stream z;
+    unsigned char *out;
+    size_t cap;
+    bool ok;
+} deflater;
+
+static bool deflater_init(deflater *d)
 {
-    int channels = png_get_channels(png, info);
+    memset(d, 0, sizeof *d);
+    d->ok = deflateInit(&d->z, Z_DEFAULT_COMPRESSION) == Z_OK;
+    return d->ok;
+}
+
+static bool deflater_grow(deflater *d)
+{
+    size_t cap = d->cap ? d->cap * 2 : 65536;
+    unsigned char *grown = realloc(d->out, cap);
+    if (!grown) {
+        d->ok = false;
+        return false;
+    }
+    d->out = grown;
+    d->cap = cap;
+    size_t room = cap - (size_t)d->z.total_out;
+    d->z.next_out = d->out + d->z.total_out;
+    d->z.avail_out = room > UINT_MAX ? UINT_MAX : (uInt)room;
+    return true;
+}
+
+/* Compresses n bytes (Z_NO_FLUSH), or ends the stream (Z_FINISH). */
+static void deflater_feed(deflater *d, const unsigned char *in, size_t n, int flush)
+{
+    d->z.next_in = (unsigned char *)in;
+    d->z.avail_in = (uInt)n;
+    while (d->ok) {
+        if (d->z.avail_out == 0 && !deflater_grow(d))
+            return;
+        int rc = deflate(&d->z, flush);
+        if (rc == Z_STREAM_END)
+            return;
+        if (rc != Z_OK && rc != Z_BUF_ERROR) {
+            d->ok = false;
+            return;
+        }
+        if (flush != Z_FINISH && d->z.avail_in == 0 && d->z.avail_out > 0)
+            return;
+    }
+}
+
+/* Ends the stream: the compressed bytes move to *data (caller frees). */
+static bool deflater_finish(deflater *d, unsigned char **data, size_t *len)
+{
+    deflater_feed(d, NULL, 0, Z_FINISH);
+    deflateEnd(&d->z);
+    *data = d->ok ? d->out : NULL;
+    *len = d->ok ? (size_t)d->z.total_out : 0;
+    if (!d->ok)
+        free(d->out);
+    d->out = NULL;
+    return d->ok;
+}
+
+/* Whatever an interrupted decode left (deflateEnd is safe on a stream that
+ * was never started or already ended). */
+static void deflater_drop(deflater *d)
+{
+    deflateEnd(&d->z);
+    free(d->out);
+    d->out = NULL;
+}
+
+/* One decoded row: colour samples (converted when asked) to one stream,
+ * alpha to the other. False when the conversion fails. */
+static bool png_feed_row(const png_byte *row, int width, int channels, bool has_alpha,
+                         const image_convert *convert, unsigned char *scratch_c,
+                         unsigned char *scratch_a, deflater *colour, deflater *alpha)
+{
+    size_t w = (size_t)width, n = (size_t)channels;
+    size_t cc = has_alpha ? n - 1 : n;
+    const unsigned char *samples = row;
+    if (has_alpha) {
+        for (size_t x = 0; x < w; x++) {
+            memcpy(scratch_c + x * cc, row + x * n, cc);
+            scratch_a[x] = row[x * n + cc];
+        }
+        samples = scratch_c;
+        deflater_feed(alpha, scratch_a, w, Z_NO_FLUSH);
+    }
+    if (convert && cc == 3) {
+        unsigned char *converted = convert->rgb(convert->ctx, samples, w);
+        if (!converted)
+            return false;
+        deflater_feed(colour, converted, w * (size_t)convert->channels, Z_NO_FLUSH);
+        free(converted);
+        return true;
+    }
+    deflater_feed(colour, samples, w * cc, Z_NO_FLUSH);
+    return true;
+}
+
+typedef struct png_job {
+    png_structp png;
+    png_infop info;
+    deflater colour, alpha;
+    png_bytep rows;      /* one row, or the whole image when interlaced */
+    unsigned char *scratch;
+} png_job;
+
+/* Decodes every row into the two deflaters. Interlaced images need the
+ * whole image for libpng's passes (still bounded by the per-image limit). */
+static const char *png_decode_rows(png_job *j, const image_convert *convert,
+                                   image_planes *out)
+{
+    int passes = png_normalise(j->png, j->info);
+    int channels = png_get_channels(j->png, j->info);
     bool has_alpha = channels == 2 || channels == 4;
     out->channels = has_alpha ? channels - 1 : channels;
+    if (convert && out->channels == 3)
+        out->channels = convert->channels;
+    size_t stride = png_get_rowbytes(j->png, j->info);
     size_t w = (size_t)out->width, h = (size_t)out->height;
-    out->colour = malloc(w * h * (size_t)out->channels);
-    out->alpha = has_alpha ? malloc(w * h) : NULL;
-    if (!out->colour || (has_alpha && !out->alpha))
+    size_t held = passes > 1 ? h : 1;
+    j->rows = calloc(held, stride);
+    j->scratch = malloc(w * 4 + w);
+    if (!j->rows || !j->scratch || !deflater_init(&j->colour) ||
+        (has_alpha && !deflater_init(&j->alpha)))
         return "not enough memory for the image";
-    for (size_t y = 0; y < h; y++)
-        for (size_t x = 0; x < w; x++) {
-            const png_byte *px = rows[y] + x * (size_t)channels;
-            memcpy(out->colour + (y * w + x) * (size_t)out->channels, px,
-                   (size_t)out->channels);
-            if (has_alpha)
-                out->alpha[y * w + x] = px[channels - 1];
+    for (int pass = 0; pass < passes; pass++)
+        for (size_t y = 0; y < h; y++) {
+            png_bytep row = j->rows + (held > 1 ? y * stride : 0);
+            png_read_row(j->png, row, NULL);
+            if (pass == passes - 1 &&
+                !png_feed_row(row, out->width, channels, has_alpha, convert, j->scratch,
+                              j->scratch + w * 4, &j->colour, &j->alpha))
+                return "cannot convert the image's colours";
         }
+    png_read_end(j->png, NULL);
+    if (!deflater_finish(&j->colour, &out->colour, &out->colour_len) ||
+        (has_alpha && !deflater_finish(&j->alpha, &out->alpha, &out->alpha_len)))
+        return "not enough memory for the image";
     return NULL;
 }
 
-const char *image_decode_png(const char *path, image_pixels *out)
+const char *image_decode_png(const char *path, const image_convert *convert,
+                             image_planes *out)
 {
     memset(out, 0, sizeof *out);
     image_info probe;
     const char *err = image_probe(path, &probe);
     if (err)
         return err;
-    FILE *f = fopen(path, "rb");
+    const char *why = NULL;
+    FILE *f = infile_fopen(path, &why);
     if (!f)
-        return "cannot open image file";
-    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, png_fail,
-                                             png_silent_warning);
-    png_infop info = png ? png_create_info_struct(png) : NULL;
-    png_bytep *volatile rows = NULL;
+        return image_open_error(why);
+    png_job job;
+    memset(&job, 0, sizeof job);
+    volatile bool truncated = false;
+    job.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, (void *)&truncated, png_fail,
+                                     png_silent_warning);
+    job.info = job.png ? png_create_info_struct(job.png) : NULL;
     volatile const char *result = "corrupt PNG data";
-    if (png && info && !setjmp(png_jmpbuf(png))) {
-        png_init_io(png, f);
-        png_read_info(png, info);
-        out->width = (int)png_get_image_width(png, info);
-        out->height = (int)png_get_image_height(png, info);
-        png_normalise(png, info);
-        size_t stride = png_get_rowbytes(png, info);
-        rows = calloc((size_t)out->height, sizeof *rows);
-        unsigned char *data = rows ? malloc(stride * (size_t)out->height) : NULL;
-        if (data) {
-            for (int y = 0; y < out->height; y++)
-                rows[y] = data + stride * (size_t)y;
-            png_read_image(png, rows);
-            png_read_end(png, NULL);
-            result = png_split(png, info, rows, out);
-        } else
-            result = "not enough memory for the image";
+    if (job.png && job.info && !setjmp(png_jmpbuf(job.png))) {
+        png_init_io(job.png, f);
+        png_read_info(job.png, job.info);
+        out->width = (int)png_get_image_width(job.png, job.info);
+        out->height = (int)png_get_image_height(job.png, job.info);
+        result = png_decode_rows(&job, convert, out);
     }
-    if (rows)
-        free(rows[0]);
-    free(rows);
-    png_destroy_read_struct(png ? &png : NULL, info ? &info : NULL, NULL);
+    free(job.rows);
+    free(job.scratch);
+    deflater_drop(&job.colour);
+    deflater_drop(&job.alpha);
+    png_destroy_read_struct(job.png ? &job.png : NULL, job.info ? &job.info : NULL, NULL);
+    if (result && truncated)
+        result = "truncated PNG file (the data ends before the image does)";
     fclose(f);
     if (result)
-        image_pixels_free(out);
+        image_planes_free(out);
     return (const char *)result;
 }

@@ -16,4 +16,9 @@
 
 const char *jpeg_decode_rgb(const char *path, image_pixels *out);
 
+/* The data of a JPEG file that passes through to the PDF, decoded once to
+ * be sure it is sound: NULL, or a static message as jpeg_decode_rgb gives
+ * (truncated, corrupt data, a coding libjpeg cannot decode). */
+const char *jpeg_check(const unsigned char *data, size_t len);
+
 #endif

@@ -1,5 +1,7 @@
 #include "model_internal.h"
 
+#include "image.h"
+
 #include <ctype.h>
 #include <libxml/tree.h>
 #include <stdio.h>
@@ -876,6 +878,34 @@ static const char *textobject_alt(builder *b, xmlNode *mo)
     return NULL;
 }
 
+/* Decoding and embedding cost time and memory in pixels: the distinct
+ * images of a report together stay within IMAGE_MAX_TOTAL_PIXELS, checked
+ * from their headers before any is decoded. The image that crosses the
+ * limit is the error. A header that cannot be read is layout's to report. */
+static void count_image_pixels(builder *b, xmlNode *data, const char *ref, const char *path)
+{
+    for (int i = 0; i < b->image_path_count; i++)
+        if (strcmp(b->image_paths[i], path) == 0)
+            return;
+    if (b->image_path_count == b->image_path_cap) {
+        int cap = b->image_path_cap ? 2 * b->image_path_cap : 16;
+        const char **grown = arena_alloc(b->a, (size_t)cap * sizeof *grown);
+        if (b->image_path_count)
+            memcpy(grown, b->image_paths, (size_t)b->image_path_count * sizeof *grown);
+        b->image_paths = grown;
+        b->image_path_cap = cap;
+    }
+    b->image_paths[b->image_path_count++] = path;
+    image_info info;
+    if (image_probe(path, &info))
+        return;
+    long long before = b->image_pixels;
+    b->image_pixels += (long long)info.width * info.height;
+    if (before <= IMAGE_MAX_TOTAL_PIXELS && b->image_pixels > IMAGE_MAX_TOTAL_PIXELS)
+        error_at(b, data, "image '%s': %s", ref,
+                 "the report's images together exceed 200 megapixels (the limit)");
+}
+
 static block *build_media(builder *b, xmlNode *n, tag_node *tag)
 {
     /* DocBook's print rendition (role="fo") wins over the others. */
@@ -917,6 +947,7 @@ static block *build_media(builder *b, xmlNode *n, tag_node *tag)
     img->ref = ref;
     img->path = arena_strdup(b->a, path);
     free(path);
+    count_image_pixels(b, data, ref, img->path);
     const char *w = get_attr(b, data, "contentwidth");
     if (!w)
         w = get_attr(b, data, "width");

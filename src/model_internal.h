@@ -51,6 +51,9 @@ typedef struct builder {
     xmlNode *place_root;
     const char *place_file;
     const load_source *place_source;
+    const char **image_paths;  /* distinct image files, for the pixel budget */
+    int image_path_count, image_path_cap;
+    long long image_pixels;    /* of those images together */
 } builder;
 
 typedef struct block_list {

@@ -34,6 +34,23 @@ HPDF_Dict pdfobj_stream(HPDF_Doc pdf, const void *data, size_t len, bool compres
     return s;
 }
 
+/* libharu removes a /Filter key from a stream it does not filter itself,
+ * after the dictionary's before-write hook: the key is written by the
+ * write hook instead, which runs after the keys. */
+static HPDF_STATUS pdfobj_write_flate_filter(HPDF_Dict d, HPDF_Stream out)
+{
+    (void)d;
+    return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
+}
+
+HPDF_Dict pdfobj_stream_deflated(HPDF_Doc pdf, const void *data, size_t len)
+{
+    HPDF_Dict s = pdfobj_stream(pdf, data, len, false);
+    if (s)
+        s->write_fn = pdfobj_write_flate_filter;
+    return s;
+}
+
 void pdfobj_put(HPDF_Dict d, const char *key, void *obj)
 {
     if (d && obj)

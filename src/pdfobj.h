@@ -20,6 +20,9 @@ HPDF_Dict pdfobj_dict(HPDF_Doc pdf, bool indirect);
 HPDF_Array pdfobj_array(HPDF_Doc pdf, bool indirect);
 /* A stream object (always indirect), Flate-compressed when asked. */
 HPDF_Dict pdfobj_stream(HPDF_Doc pdf, const void *data, size_t len, bool compress);
+/* A stream whose data is already Flate-compressed (zlib format): written
+ * as it is, with /Filter /FlateDecode. */
+HPDF_Dict pdfobj_stream_deflated(HPDF_Doc pdf, const void *data, size_t len);
 void pdfobj_put(HPDF_Dict d, const char *key, void *obj);
 void pdfobj_name(HPDF_Dict d, const char *key, const char *name);
 void pdfobj_int(HPDF_Dict d, const char *key, long value);
