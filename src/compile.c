@@ -39,17 +39,39 @@ static void report_stage(FILE *log, const char *stage, double *t0, const arena *
     *t0 = t;
 }
 
-/* SOURCE_DATE_EPOCH, else the document's pubdate, else the source's
- * modification time: never the clock, so output is reproducible. */
-static long long document_time(const document *doc, const char *source)
+/* The latest second a four-digit year can hold: 9999-12-31T23:59:59Z. */
+#define COMPILE_MAX_EPOCH 253402300799LL
+
+/* SOURCE_DATE_EPOCH as seconds, -1 when unset (or empty). Anything but a
+ * decimal number of seconds from 1970 to the end of 9999 is an error: the
+ * dates written from it have four-digit years, and a silently wrapped year
+ * ("1000") would be a wrong date in an archived document. */
+static long long source_date_epoch(diag_list *d)
 {
     const char *env = getenv("SOURCE_DATE_EPOCH");
-    if (env && *env) {
-        char *end;
-        long long v = strtoll(env, &end, 10);
-        if (*end == '\0' && v >= 0)
-            return v;
+    if (!env || !*env)
+        return -1;
+    char *end;
+    errno = 0;
+    long long v = strtoll(env, &end, 10);
+    bool digits = *env >= '0' && *env <= '9';
+    if (!digits || *end != '\0' || errno == ERANGE || v > COMPILE_MAX_EPOCH) {
+        src_loc loc = { NULL, 0, 0 };
+        diag_add(d, DIAG_ENVIRONMENT, loc,
+                 "SOURCE_DATE_EPOCH='%.40s' is not a time from 1970 to 9999 "
+                 "(seconds since 1970-01-01 00:00 UTC, at most %lld)",
+                 env, COMPILE_MAX_EPOCH);
+        return -2;
     }
+    return v;
+}
+
+/* SOURCE_DATE_EPOCH (epoch >= 0), else the document's pubdate, else the
+ * source's modification time: never the clock, so output is reproducible. */
+static long long document_time(const document *doc, const char *source, long long epoch)
+{
+    if (epoch >= 0)
+        return epoch;
     if (doc->pubdate) {
         int y = 0, m = 1, d = 1;
         if (sscanf(doc->pubdate, "%d-%d-%d", &y, &m, &d) >= 1 && y > 1900 && y < 3000) {
@@ -125,6 +147,10 @@ static void summarise(compile_summary *sum, const document *doc, const layout_re
 bool compile_document(const compile_request *req, diag_list *d)
 {
     double t0 = now_ms();
+    /* Checked first: a bad value fails before any work. */
+    long long epoch = source_date_epoch(d);
+    if (epoch == -2)
+        return false;
     arena *a = arena_new();
     font_set *fonts = font_set_new();
     load_result src = { 0 };
@@ -182,7 +208,7 @@ bool compile_document(const compile_request *req, diag_list *d)
     }
     if (ok && req->pdf_path) {
         double write_ms = 0;
-        emit_options eo = { req->profile, document_time(doc, req->source),
+        emit_options eo = { req->profile, document_time(doc, req->source, epoch),
                             "kcvs-pdf " KCVS_VERSION, req->icc_path, req->cmyk_icc_path,
                             &write_ms, req->output ? req->output->name : NULL };
         ok = emit_pdf(doc, lay, st, fonts, &eo, req->pdf_path, d);
