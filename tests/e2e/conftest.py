@@ -53,6 +53,25 @@ KCVS_PDF = _binary()
 # ---------------------------------------------------------------- running
 
 
+def cpu_limit(seconds):
+    """A preexec_fn that bounds the child's CPU time (RLIMIT_CPU): a hostile
+    input that is not stopped by a limit gets SIGXCPU (then SIGKILL) instead
+    of hanging the suite. Tests bound work this way, never by wall-clock
+    time, which depends on the load of the machine."""
+    import resource
+
+    def apply():
+        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
+    return apply
+
+
+def assert_within_cpu(status, seconds, what="the run"):
+    """STATUS (a returncode) is not a kill by the CPU limit of cpu_limit."""
+    import signal
+    assert status not in (-signal.SIGXCPU, -signal.SIGKILL), \
+        f"{what} used more than {seconds} s of CPU time (killed by RLIMIT_CPU)"
+
+
 def run_kcvs(*args, cwd=None, env=None, timeout=TIMEOUT):
     """Runs the compiler; returns the CompletedProcess (text mode)."""
     full_env = dict(os.environ)
