@@ -374,8 +374,8 @@ static bool load_count_include(load_session *s, xmlNode *inc, const char *abs,
     if (++f->count == LOAD_MAX_INCLUDES_PER_FILE + 1) {
         char limit[16];
         snprintf(limit, sizeof limit, "%d", LOAD_MAX_INCLUDES_PER_FILE);
-        load_include_error(s, inc, "'%s' is included more than %s times (a file "
-                           "that includes itself?)", href, limit);
+        load_include_error(s, inc, "'%s' is included more than %s times (the limit)",
+                           href, limit);
     }
     return f->count <= LOAD_MAX_INCLUDES_PER_FILE;
 }
