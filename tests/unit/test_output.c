@@ -1,0 +1,209 @@
+/* Unit tests of output: the target's folders made like mkdir -p, targets
+ * that are not regular files refused, inputs recognised by device and
+ * inode (a hard link is the same file), the temporary file with the final
+ * mode (umask for a new file, the old mode for a replaced one), commit
+ * replacing the target and leaving nothing behind, discard removing the
+ * temporary file and keeping the earlier target. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "output.h"
+#include "testutil.h"
+
+typedef struct fixture {
+    char dir[PATH_MAX];
+    diag_list diags;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = fixture_new(state, sizeof *f);
+    diag_init(&f->diags);
+    return tmpdir_create(f->dir, "output") ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    diag_clear(&f->diags);
+    int rc = tmpdir_remove(f->dir);
+    free(f);
+    return rc;
+}
+
+/* Names in dir, hidden ones included ("." and ".." not). */
+static int entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
+    return n;
+}
+
+static bool first_message_has(const diag_list *d, const char *text)
+{
+    return d->count > 0 && strstr(d->items[0].message, text) != NULL;
+}
+
+static void test_missing_folders_are_made(void **state)
+{
+    fixture *f = *state;
+    char target[PATH_MAX];
+    assert_true(path_join(target, f->dir, "a/b/c/x.pdf"));
+    assert_true(output_make_folder(target, &f->diags));
+    char folder[PATH_MAX];
+    assert_true(path_join(folder, f->dir, "a/b/c"));
+    struct stat st;
+    assert_int_equal(stat(folder, &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    /* again: the folders exist, nothing to do, no error */
+    assert_true(output_make_folder(target, &f->diags));
+    assert_int_equal(f->diags.count, 0);
+}
+
+static void test_a_folder_under_a_file_is_an_error(void **state)
+{
+    fixture *f = *state;
+    assert_true(write_text_file(f->dir, "file", "x"));
+    char target[PATH_MAX];
+    assert_true(path_join(target, f->dir, "file/x.pdf"));
+    output_file o;
+    assert_false(output_open(&o, target, &f->diags));
+    assert_int_equal(f->diags.count, 1);
+    assert_string_equal(f->diags.items[0].loc.file, target);
+    assert_int_equal(entries(f->dir), 1);
+}
+
+static void test_a_folder_as_target_is_refused(void **state)
+{
+    fixture *f = *state;
+    char target[PATH_MAX];
+    assert_true(path_join(target, f->dir, "sub"));
+    assert_int_equal(mkdir(target, 0777), 0);
+    output_file o;
+    assert_false(output_open(&o, target, &f->diags));
+    assert_true(first_message_has(&f->diags, "it is a folder"));
+    assert_int_equal(entries(f->dir), 1);
+}
+
+static void test_a_fifo_as_target_is_refused(void **state)
+{
+    fixture *f = *state;
+    char target[PATH_MAX];
+    assert_true(path_join(target, f->dir, "pipe.pdf"));
+    assert_int_equal(mkfifo(target, 0666), 0);
+    output_file o;
+    assert_false(output_open(&o, target, &f->diags));
+    assert_true(first_message_has(&f->diags, "not a regular file"));
+    assert_int_equal(entries(f->dir), 1);
+}
+
+static void test_a_hard_link_to_an_input_is_the_input(void **state)
+{
+    fixture *f = *state;
+    char input[PATH_MAX], target[PATH_MAX], other[PATH_MAX];
+    assert_true(write_text_file(f->dir, "in.xml", "<a/>"));
+    assert_true(write_text_file(f->dir, "other.xml", "<b/>"));
+    assert_true(path_join(input, f->dir, "in.xml"));
+    assert_true(path_join(other, f->dir, "other.xml"));
+    assert_true(path_join(target, f->dir, "out.pdf"));
+    assert_int_equal(link(input, target), 0);
+    output_file o;
+    assert_true(output_open(&o, target, &f->diags));
+    assert_true(output_check_input(&o, other, "the source", &f->diags));
+    assert_true(output_check_input(&o, NULL, "the source", &f->diags));
+    assert_int_equal(f->diags.count, 0);
+    assert_false(output_check_input(&o, input, "the source", &f->diags));
+    assert_true(first_message_has(&f->diags, "it is the source of the document"));
+    output_discard(&o);
+    char *text = read_text_file(input);
+    assert_string_equal(text, "<a/>");
+    free(text);
+    assert_int_equal(entries(f->dir), 3);
+}
+
+static void test_a_new_pdf_follows_the_umask(void **state)
+{
+    fixture *f = *state;
+    char target[PATH_MAX];
+    assert_true(path_join(target, f->dir, "new.pdf"));
+    mode_t old = umask(077);
+    output_file o;
+    bool opened = output_open(&o, target, &f->diags);
+    umask(old);
+    assert_true(opened);
+    assert_true(output_commit(&o, &f->diags));
+    struct stat st;
+    assert_int_equal(stat(target, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0600);
+    assert_int_equal(entries(f->dir), 1);
+}
+
+static void test_a_replaced_pdf_keeps_its_mode(void **state)
+{
+    fixture *f = *state;
+    char target[PATH_MAX];
+    assert_true(write_text_file(f->dir, "old.pdf", "earlier"));
+    assert_true(path_join(target, f->dir, "old.pdf"));
+    assert_int_equal(chmod(target, 0640), 0);
+    output_file o;
+    assert_true(output_open(&o, target, &f->diags));
+    FILE *tmp = fopen(o.temp, "wb");
+    assert_non_null(tmp);
+    assert_int_equal(fputs("newer", tmp) >= 0, 1);
+    assert_int_equal(fclose(tmp), 0);
+    assert_true(output_commit(&o, &f->diags));
+    struct stat st;
+    assert_int_equal(stat(target, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0640);
+    char *text = read_text_file(target);
+    assert_string_equal(text, "newer");
+    free(text);
+    assert_int_equal(entries(f->dir), 1);
+}
+
+static void test_discard_keeps_the_earlier_pdf(void **state)
+{
+    fixture *f = *state;
+    char target[PATH_MAX];
+    assert_true(write_text_file(f->dir, "old.pdf", "earlier"));
+    assert_true(path_join(target, f->dir, "old.pdf"));
+    output_file o;
+    assert_true(output_open(&o, target, &f->diags));
+    assert_int_equal(entries(f->dir), 2);
+    output_discard(&o);
+    assert_string_equal(o.temp, "");
+    assert_int_equal(entries(f->dir), 1);
+    char *text = read_text_file(target);
+    assert_string_equal(text, "earlier");
+    free(text);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_missing_folders_are_made, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_folder_under_a_file_is_an_error, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_a_folder_as_target_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_fifo_as_target_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_hard_link_to_an_input_is_the_input, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_a_new_pdf_follows_the_umask, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_replaced_pdf_keeps_its_mode, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_discard_keeps_the_earlier_pdf, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
