@@ -226,7 +226,6 @@ static void print_summary(const options *o, const compile_summary *sum, const di
     printf("wrote %s: %d page%s, %d link%s, %zu warning%s\n", o->output, sum->pages,
            sum->pages == 1 ? "" : "s", sum->links, sum->links == 1 ? "" : "s",
            d->warnings, d->warnings == 1 ? "" : "s");
-    fflush(stdout);
 }
 
 /* Output that could not be written to stdout (a closed pipe: SIGPIPE is
@@ -323,8 +322,10 @@ static int run(const options *o, diag_list *d)
             ok = ok ? output_commit(&out, d) : (output_discard(&out), false);
         if (o->list_links)
             ok = stdout_flushed(d) && ok;
-        if (ok && writes_pdf(o))
+        if (ok && writes_pdf(o)) {
             print_summary(o, &sum, d);
+            ok = stdout_flushed(d);
+        }
     }
     int status = diag_exit_status(d, o->warnings_are_errors);
     return ok ? status : (status ? status : 1);
