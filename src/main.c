@@ -308,6 +308,24 @@ static bool compile_into(const options *o, output_file *out, bool writing,
     return ok;
 }
 
+/* After the compilation: the output replaces the target (or its temporary
+ * file goes), and what went to stdout is checked. */
+static bool finish_run(const options *o, output_file *out, bool ok,
+                       const compile_summary *sum, diag_list *d)
+{
+    if (out && ok)
+        ok = output_commit(out, d);
+    else if (out)
+        output_discard(out);
+    if (o->list_links)
+        ok = stdout_flushed(d) && ok;
+    if (ok && writes_pdf(o)) {
+        print_summary(o, sum, d);
+        ok = stdout_flushed(d);
+    }
+    return ok;
+}
+
 static int run(const options *o, diag_list *d)
 {
     output_file out = { 0 };
@@ -318,14 +336,7 @@ static int run(const options *o, diag_list *d)
      * work, and replaces the target only when the output is complete. */
     if (!writing || output_open(&out, o->output, d)) {
         ok = compile_into(o, &out, writing, &sum, d);
-        if (writing)
-            ok = ok ? output_commit(&out, d) : (output_discard(&out), false);
-        if (o->list_links)
-            ok = stdout_flushed(d) && ok;
-        if (ok && writes_pdf(o)) {
-            print_summary(o, &sum, d);
-            ok = stdout_flushed(d);
-        }
+        ok = finish_run(o, writing ? &out : NULL, ok, &sum, d);
     }
     int status = diag_exit_status(d, o->warnings_are_errors);
     return ok ? status : (status ? status : 1);
