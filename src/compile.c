@@ -182,11 +182,12 @@ bool compile_document(const compile_request *req, diag_list *d)
             fprintf(req->stage_log,
                     "kcvs-pdf:   of which shape %.2f ms, break %.2f ms, paginate %.2f ms\n"
                     "kcvs-pdf: %d pages, %ld paragraphs, %ld lines (%ld hyphenated, "
-                    "%ld overfull), %d passes\n",
+                    "%ld underfull, %ld overfull), %d passes\n",
                     stats.para.shape_ms, stats.para.break_ms,
                     stats.layout_ms - stats.para.shape_ms - stats.para.break_ms,
                     lay->page_count, stats.para.paragraphs, stats.para.lines,
-                    stats.para.hyphenated_lines, stats.para.overfull_lines, stats.passes);
+                    stats.para.hyphenated_lines, stats.para.underfull_lines,
+                    stats.para.overfull_lines, stats.passes);
         if (req->stage_log)
             fprintf(req->stage_log, "kcvs-pdf: %zu hyphenation pattern files loaded "
                     "by this process\n", hyph_shared_loads());

@@ -9,10 +9,12 @@
 #include "linebreak.h"
 #include "utf8.h"
 
-enum { MAX_BREAKS_PER_WORD = 256, CHAR_BREAK_PENALTY = 500,
+enum { CHAR_BREAK_PENALTY = 500,
        /* No word is this long; a run of text without spaces that is, is
         * data pasted by mistake, and it could not be set on any page. */
-       PARA_MAX_WORD_BYTES = 1000 };
+       PARA_MAX_WORD_BYTES = 1000,
+       /* a break between every two bytes of the longest word: never a cap */
+       MAX_BREAKS_PER_WORD = PARA_MAX_WORD_BYTES };
 
 /* A stretch of text with one look. */
 typedef struct seg {
@@ -504,6 +506,9 @@ static int word_breaks(para_build *b, hyph_dict *hyph, const char *w, size_t len
         if ((w[i] == '-' || w[i] == '/') && is_letter_at(w, len, i - 1) &&
             is_letter_at(w, len, i + 1))
             n = add_break(br, n, i + 1, w[i] == '-' ? BRK_EXPLICIT : BRK_URL);
+        /* between two tags quoted in text ("<textobject><phrase>") */
+        else if (w[i] == '>' && w[i + 1] == '<')
+            n = add_break(br, n, i + 1, BRK_URL);
     if (!hyph || !b->cls->hyphenate || last)
         return n;
     const style_typography *t = &b->c->st->typo;
@@ -519,8 +524,9 @@ static int word_breaks(para_build *b, hyph_dict *hyph, const char *w, size_t len
         }
         /* A letter run glued to digits (e.g. "2021-rapport") is left alone. */
         if (i > start && (i == len || w[i] != '@')) {
-            size_t offs[64];
-            int found = hyph_word(hyph, &opt, w + start, i - start, offs, 64);
+            size_t offs[PARA_MAX_WORD_BYTES];
+            int found = hyph_word(hyph, &opt, w + start, i - start, offs,
+                                  PARA_MAX_WORD_BYTES);
             for (int f = 0; f < found; f++)
                 n = add_break(br, n, start + offs[f], BRK_HYPHEN);
         }
@@ -1012,6 +1018,63 @@ static bool break_lines(para_build *b, lb_result *res)
     return true;
 }
 
+enum { LINE_QUOTE_BYTES = 60 };
+
+/* The start of a line's text for a diagnostic (what the editor searches
+ * for): its words, spaces for glue, cut at a character boundary with an
+ * ellipsis when longer than LINE_QUOTE_BYTES. */
+static const char *line_quote(const para_build *b, const lb_line *ln)
+{
+    char *out = arena_alloc(b->c->tmp, LINE_QUOTE_BYTES + 8), *o = out;
+    bool cut = false;
+    for (size_t i = ln->content_start; i < ln->end && !cut; i++) {
+        const lb_item *it = &b->il.items[i];
+        const char *text = it->kind == LB_BOX ? b->il.pl[i].text : " ";
+        /* one space for the glue between words, however many items */
+        size_t len = it->kind == LB_BOX ? b->il.pl[i].len
+                                        : (it->kind == LB_GLUE && o > out && o[-1] != ' ');
+        for (size_t k = 0, step; k < len; k += step) {
+            utf8_decode(text + k, len - k, &step);
+            if ((size_t)(o - out) + step > LINE_QUOTE_BYTES) {
+                cut = true;
+                break;
+            }
+            memcpy(o, text + k, step);
+            o += step;
+        }
+    }
+    while (o > out && o[-1] == ' ')
+        o--;
+    if (cut)
+        o += sprintf(o, "\u2026");
+    *o = '\0';
+    return out;
+}
+
+/* TeX's underfull and overfull boxes: a justified line set looser than the
+ * style's underfull-badness (TeX's hbadness; the emergency pass may go past
+ * the tolerance) or any line wider than its column is named with its text,
+ * and counted for -v. A ragged line is short by design. */
+static void report_bad_lines(para_build *b, const lb_result *res)
+{
+    double limit = b->c->st->typo.underfull_badness;
+    for (size_t i = 0; i < res->count; i++) {
+        const lb_line *ln = &res->lines[i];
+        if (ln->overfull) {
+            b->c->stats.overfull_lines++;
+            diag_add(b->c->diags, DIAG_WARNING, b->loc,
+                     "overfull line, %.1f pt wider than its column (%.1f pt) even when "
+                     "broken between letters: '%s'",
+                     ln->natural - ln->shrink - ln->width, ln->width, line_quote(b, ln));
+        } else if (!b->ragged && ln->badness > limit) {
+            b->c->stats.underfull_lines++;
+            diag_add(b->c->diags, DIAG_WARNING, b->loc,
+                     "underfull line (badness %.0f, the style reports above %.0f): '%s'",
+                     ln->badness, limit, line_quote(b, ln));
+        }
+    }
+}
+
 /* The breaker keeps the limit; only an overfull last-resort line may break
  * it, and then the editor hears of it. */
 static void warn_hyphen_run(para_build *b, const lb_result *res)
@@ -1062,24 +1125,20 @@ para_result para_typeset(para_ctx *c, const inline_run *runs,
         b.char_breaks = true;
         build_items(&b, cls->first_indent);
         ok = break_lines(&b, &res);
-        if (ok && any_overfull(&res))
-            diag_add(c->diags, DIAG_WARNING, loc,
-                     "a line is too wide for its column (%.1f pt) even when "
-                     "broken between letters", measure);
-        else if (ok)
+        if (ok && !any_overfull(&res))
             diag_add(c->diags, DIAG_WARNING, loc,
                      "a word is broken between letters to fit its column (%.1f pt)",
                      measure);
     }
     if (ok) {
         warn_hyphen_run(&b, &res);
+        report_bad_lines(&b, &res);
         out.lines = arena_alloc_array(c->tmp, res.count, sizeof *out.lines);
         out.count = (int)res.count;
         for (size_t i = 0; i < res.count; i++) {
             bool continued = i > 0 && is_hyphen_break(&b.il.items[res.lines[i - 1].end]);
             set_line(&b, &res.lines[i], continued, &out.lines[i], out.ascent, descent);
             c->stats.hyphenated_lines += out.lines[i].hyphenated;
-            c->stats.overfull_lines += res.lines[i].overfull;
         }
         c->stats.lines += (long)res.count;
     }

@@ -22,7 +22,7 @@
 typedef struct hyph_dict hyph_dict;
 
 typedef struct para_stats {
-    long paragraphs, lines, hyphenated_lines, overfull_lines, words;
+    long paragraphs, lines, hyphenated_lines, underfull_lines, overfull_lines, words;
     double shape_ms, break_ms; /* time in the shape and break stages */
 } para_stats;
 

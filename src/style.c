@@ -87,6 +87,7 @@ static const prop typography_props[] = {
     TYP("widows", P_INT, widows), TYP("orphans", P_INT, orphans),
     TYP("heading-keep-lines", P_INT, heading_keep_lines),
     TYP("max-hyphen-run", P_INT, max_hyphen_run),
+    TYP("underfull-badness", P_NUMBER, underfull_badness),
     TYP("hyphen-left-min", P_INT, hyphen_left_min),
     TYP("hyphen-right-min", P_INT, hyphen_right_min),
     { NULL, 0, 0 } };
@@ -489,6 +490,7 @@ static void style_defaults(style *s)
     t->ragged_stretch_em = 3;
     t->widows = t->orphans = t->heading_keep_lines = 2;
     t->max_hyphen_run = 2;
+    t->underfull_badness = 1000;
     t->hyphen_left_min = 2;
     t->hyphen_right_min = 3;
     style_strings *str = &s->strings;

@@ -89,6 +89,7 @@ typedef struct style_typography {
     double ragged_stretch_em;
     int widows, orphans, heading_keep_lines;
     int max_hyphen_run;     /* consecutive hyphenated lines allowed */
+    double underfull_badness; /* looser justified lines are reported */
     int hyphen_left_min, hyphen_right_min;
 } style_typography;
 

@@ -86,3 +86,27 @@ def test_no_more_hyphenated_lines_in_a_row_than_the_style_allows(tmp_path):
     lines = doc.body_lines(page)
     assert sum(l.rstrip().endswith("-") for l in lines) >= 4, lines
     assert longest_hyphen_run(lines) <= 2, lines  # max-hyphen-run="2" in kcvs.xml
+
+
+def test_a_line_looser_than_the_style_allows_is_reported_with_its_text(tmp_path):
+    """TeX's "Underfull \\hbox": a 58-digit number cannot share a line with
+    the words before it, which are spread over the whole measure."""
+    number = "0123456789" * 5 + "01234567"
+    r = compile_body(tmp_path, "<section><title>Gaten</title>\n<para>Zie het dossiernummer "
+                     + number + " hier.</para></section>\n", "-v")
+    assert r.returncode == 0, r.stderr
+    assert re.search(r"doc\.xml:5:1: warning: underfull line \(badness 10000, the style reports "
+                     r"above 1000\): 'Zie het dossiernummer'", r.stderr), r.stderr
+    assert "1 underfull, 0 overfull" in r.stderr, r.stderr
+
+
+def test_a_line_wider_than_its_column_is_reported_and_counted(tmp_path):
+    """A column of 1 pt cannot hold even one letter."""
+    r = compile_body(tmp_path, '<section><title>Smal</title>\n<informaltable><tgroup cols="2">'
+                     '<colspec colwidth="1*"/><colspec colwidth="400*"/><tbody>\n'
+                     '<row><entry>W</entry><entry>b</entry></row></tbody></tgroup>'
+                     '</informaltable></section>\n', "-v")
+    assert r.returncode == 0, r.stderr
+    assert re.search(r"doc\.xml:6:\d+: warning: overfull line, [0-9.]+ pt wider than its column "
+                     r"\([0-9.]+ pt\) even when broken between letters: 'W'", r.stderr), r.stderr
+    assert re.search(r"\b0 underfull, [1-9]\d* overfull", r.stderr), r.stderr
