@@ -1054,7 +1054,8 @@ static const char *line_quote(const para_build *b, const lb_line *ln)
 /* TeX's underfull and overfull boxes: a justified line set looser than the
  * style's underfull-badness (TeX's hbadness; the emergency pass may go past
  * the tolerance) or any line wider than its column is named with its text,
- * and counted for -v. A ragged line is short by design. */
+ * and counted for -v. A ragged line is short by design; a line without
+ * spaces (a word broken between letters, reported already) has no gaps. */
 static void report_bad_lines(para_build *b, const lb_result *res)
 {
     double limit = b->c->st->typo.underfull_badness;
@@ -1066,7 +1067,7 @@ static void report_bad_lines(para_build *b, const lb_result *res)
                      "overfull line, %.1f pt wider than its column (%.1f pt) even when "
                      "broken between letters: '%s'",
                      ln->natural - ln->shrink - ln->width, ln->width, line_quote(b, ln));
-        } else if (!b->ragged && ln->badness > limit) {
+        } else if (!b->ragged && ln->stretch > 0 && ln->badness > limit) {
             b->c->stats.underfull_lines++;
             diag_add(b->c->diags, DIAG_WARNING, b->loc,
                      "underfull line (badness %.0f, the style reports above %.0f): '%s'",
