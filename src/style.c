@@ -3,6 +3,7 @@
 #include "infile.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
 #include <libxml/tree.h>
@@ -12,6 +13,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "linebreak.h"
 
 #define STYLE_NS "urn:x-kcvs-pdf:style"
 
@@ -210,6 +213,101 @@ static bool parse_enum(const char *v, const char *const names[], int *out)
     return false;
 }
 
+/* Every length is finite and at most the largest PDF page (200 in): a
+ * style is not allowed to put anything off every page. */
+#define STYLE_MAX_LENGTH 14400.0
+
+typedef enum { R_ANY, R_POSITIVE, R_NONNEG, R_FRACTION } range_kind;
+
+/* What a property's value must be, besides finite (R_ANY when absent). */
+static const struct {
+    const char *name;
+    range_kind kind;
+    double max; /* 0: STYLE_MAX_LENGTH for lengths, no further bound else */
+} prop_ranges[] = {
+    { "size", R_POSITIVE, 0 }, { "leading", R_POSITIVE, 0 },
+    { "width", R_POSITIVE, 0 }, { "height", R_POSITIVE, 0 },
+    { "space-before", R_NONNEG, 0 }, { "space-after", R_NONNEG, 0 },
+    { "indent-left", R_NONNEG, 0 }, { "indent-right", R_NONNEG, 0 },
+    { "border-width", R_NONNEG, 0 }, { "radius", R_NONNEG, 0 },
+    { "padding-x", R_NONNEG, 0 }, { "padding-y", R_NONNEG, 0 },
+    { "rule-width", R_NONNEG, 0 }, { "rule-gap", R_NONNEG, 0 },
+    { "rule-length", R_NONNEG, 0 }, { "min-height", R_NONNEG, 0 },
+    { "margin-top", R_NONNEG, 0 }, { "margin-bottom", R_NONNEG, 0 },
+    { "margin-inner", R_NONNEG, 0 }, { "margin-outer", R_NONNEG, 0 },
+    { "band-height", R_NONNEG, 0 }, { "header-offset", R_NONNEG, 0 },
+    { "footer-offset", R_NONNEG, 0 },
+    { "bleed", R_NONNEG, 0 }, { "crop-length", R_NONNEG, 0 },
+    { "crop-offset", R_NONNEG, 0 }, { "crop-width", R_NONNEG, 0 },
+    { "baseline-grid", R_NONNEG, 0 }, { "list-indent", R_NONNEG, 0 },
+    { "list-label-gap", R_NONNEG, 0 }, { "footnote-rule-width", R_NONNEG, 0 },
+    { "table-rule-width", R_NONNEG, 0 }, { "table-cell-padding", R_NONNEG, 0 },
+    { "lead-max-chars", R_NONNEG, 0 },
+    { "tolerance", R_NONNEG, 0 }, { "line-penalty", R_NONNEG, 0 },
+    { "adjacent-demerits", R_NONNEG, 0 }, { "double-hyphen-demerits", R_NONNEG, 0 },
+    { "final-hyphen-demerits", R_NONNEG, 0 },
+    { "emergency-stretch", R_NONNEG, 0 }, { "space-stretch", R_NONNEG, 0 },
+    { "space-shrink", R_FRACTION, 1 }, { "ragged-stretch", R_NONNEG, 0 },
+    { "widows", R_NONNEG, 100 }, { "orphans", R_NONNEG, 100 },
+    { "heading-keep-lines", R_NONNEG, 100 },
+    { "max-hyphen-run", R_NONNEG, LB_MAX_HYPHEN_RUN },
+    { "underfull-badness", R_NONNEG, 10000 },
+    { "hyphen-left-min", R_POSITIVE, 20 }, { "hyphen-right-min", R_POSITIVE, 20 },
+    { NULL, R_ANY, 0 } };
+
+static bool value_in_range(const prop *p, double v)
+{
+    double max = p->type == P_LENGTH ? STYLE_MAX_LENGTH : HUGE_VAL;
+    range_kind kind = R_ANY;
+    for (int i = 0; prop_ranges[i].name; i++)
+        if (strcmp(prop_ranges[i].name, p->name) == 0) {
+            kind = prop_ranges[i].kind;
+            if (prop_ranges[i].max > 0)
+                max = prop_ranges[i].max;
+            break;
+        }
+    if (!isfinite(v) || fabs(v) > max)
+        return false;
+    switch (kind) {
+    case R_POSITIVE: return v > 0;
+    case R_NONNEG: case R_FRACTION: return v >= 0;
+    case R_ANY: return true;
+    }
+    return false;
+}
+
+/* Why a value that parsed was refused, for the message. */
+static void range_hint(const prop *p, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    if (p->type != P_LENGTH && p->type != P_NUMBER && p->type != P_INT)
+        return;
+    range_kind kind = R_ANY;
+    double max = p->type == P_LENGTH ? STYLE_MAX_LENGTH : 0;
+    for (int i = 0; prop_ranges[i].name; i++)
+        if (strcmp(prop_ranges[i].name, p->name) == 0) {
+            kind = prop_ranges[i].kind;
+            max = prop_ranges[i].max > 0 ? prop_ranges[i].max : max;
+        }
+    const char *unit = p->type == P_LENGTH ? "pt" : "";
+    const char *low = kind == R_POSITIVE ? "more than 0" : kind == R_ANY ? "finite" : "0 or more";
+    if (max > 0)
+        snprintf(buf, size, " (it must be %s, at most %g%s)", low, max, unit);
+    else
+        snprintf(buf, size, " (it must be %s)", low);
+}
+
+static bool style_parse_int(const char *v, int *out)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (end == v || *end != '\0' || errno == ERANGE || n < INT_MIN || n > INT_MAX)
+        return false;
+    *out = (int)n;
+    return true;
+}
+
 static bool style_set_prop(style_loader *l, const prop *p, void *base,
                            const char *v, xmlNode *node)
 {
@@ -225,13 +323,13 @@ static bool style_set_prop(style_loader *l, const prop *p, void *base,
     char *end;
     switch (p->type) {
     case P_LENGTH:
-        return style_parse_length(v, (double *)field);
+        return style_parse_length(v, (double *)field)
+               && value_in_range(p, *(double *)field);
     case P_NUMBER:
         *(double *)field = strtod(v, &end);
-        return end != v && *end == '\0' && isfinite(*(double *)field);
+        return end != v && *end == '\0' && value_in_range(p, *(double *)field);
     case P_INT:
-        *(int *)field = (int)strtol(v, &end, 10);
-        return end != v && *end == '\0';
+        return style_parse_int(v, (int *)field) && value_in_range(p, *(int *)field);
     case P_BOOL:
         if (strcmp(v, "true") && strcmp(v, "false"))
             return false;
@@ -274,9 +372,15 @@ static void style_apply_attributes(style_loader *l, xmlNode *node,
         if (!p->name)
             style_error(l, node, "unknown style property '%s' on <%s>", key,
                         (const char *)node->name);
-        else if (!style_set_prop(l, p, base, value ? (char *)value : "", node))
-            style_error(l, node, "bad value '%s' for style property '%s'",
-                        value ? (char *)value : "", key);
+        else if (!style_set_prop(l, p, base, value ? (char *)value : "", node)) {
+            src_loc loc = { l->file, (int)xmlGetLineNo(node), 1 };
+            char hint[96];
+            range_hint(p, hint, sizeof hint);
+            diag_add(l->diags, DIAG_ENVIRONMENT, loc,
+                     "bad value '%s' for style property '%s'%s", value ? (char *)value : "",
+                     key, hint);
+            l->failed = true;
+        }
         xmlFree(value);
     }
 }
@@ -471,6 +575,14 @@ static void style_load_master(style_loader *l, xmlNode *node)
     m->name = arena_strdup(l->a, name);
     s->master_count++;
     style_apply_attributes(l, node, master_props, m);
+    if (m->margin_inner + m->margin_outer >= m->width ||
+        m->margin_top + m->margin_bottom >= m->height)
+        style_error(l, node, "page '%s': the margins leave no room for text on a "
+                             "page of this size%s", name, NULL);
+    else if (m->header_offset >= m->height || m->footer_offset >= m->height ||
+             m->band_height > m->height)
+        style_error(l, node, "page '%s': a header, footer or band lies beyond the "
+                             "page%s", name, NULL);
 }
 
 static void style_defaults(style *s)

@@ -604,6 +604,56 @@ static void inheritance_in_a_written_style(void **state)
     assert_null(boxed->prefix);
 }
 
+/* Geometry: a length or number the layout cannot use is refused at its
+ * line, with what it must be, instead of invisible or overprinted text. */
+static void zero_size_and_leading_are_refused(void **state)
+{
+    fixture *f = *state;
+    assert_extra_line_refused(f, "size0.xml", "  <class name=\"extra\" size=\"0pt\"/>",
+                              DIAG_ENVIRONMENT, "bad value '0pt' for style property 'size' "
+                              "(it must be more than 0, at most 14400pt)");
+    assert_extra_line_refused(f, "leading0.xml", "  <class name=\"extra\" leading=\"0\"/>",
+                              DIAG_ENVIRONMENT, "'leading' (it must be more than 0");
+}
+
+static void negative_and_huge_lengths_are_refused(void **state)
+{
+    fixture *f = *state;
+    assert_extra_line_refused(f, "negative.xml",
+                              "  <class name=\"extra\" space-after=\"-4pt\"/>",
+                              DIAG_ENVIRONMENT, "'space-after' (it must be 0 or more");
+    assert_extra_line_refused(f, "indent.xml",
+                              "  <class name=\"extra\" indent-left=\"-40pt\"/>",
+                              DIAG_ENVIRONMENT, "'indent-left'");
+    assert_extra_line_refused(f, "huge.xml", "  <class name=\"extra\" size=\"1e20pt\"/>",
+                              DIAG_ENVIRONMENT, "'size' (it must be more than 0, at most");
+    assert_extra_line_refused(f, "overflow.xml",
+                              "  <class name=\"extra\" first-indent=\"1e400pt\"/>",
+                              DIAG_ENVIRONMENT, "'first-indent'");
+}
+
+static void margins_must_leave_room_on_the_page(void **state)
+{
+    fixture *f = *state;
+    assert_extra_line_refused(f, "margins.xml",
+                              "  <page name=\"extra\" base=\"body\" margin-inner=\"300pt\" "
+                              "margin-outer=\"300pt\"/>",
+                              DIAG_ENVIRONMENT, "the margins leave no room");
+}
+
+static void typography_counts_have_limits(void **state)
+{
+    fixture *f = *state;
+    assert_extra_line_refused(f, "run.xml", "  <typography max-hyphen-run=\"9\"/>",
+                              DIAG_ENVIRONMENT, "'max-hyphen-run' (it must be 0 or more, "
+                              "at most 8)");
+    assert_extra_line_refused(f, "int.xml", "  <typography widows=\"99999999999\"/>",
+                              DIAG_ENVIRONMENT, "'widows'");
+    assert_extra_line_refused(f, "badness.xml",
+                              "  <typography underfull-badness=\"-1\"/>",
+                              DIAG_ENVIRONMENT, "'underfull-badness'");
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -632,6 +682,10 @@ int main(void)
         T(base_must_exist_before_use),
         T(malformed_xml_is_refused),
         T(inheritance_in_a_written_style),
+        T(zero_size_and_leading_are_refused),
+        T(negative_and_huge_lengths_are_refused),
+        T(margins_must_leave_room_on_the_page),
+        T(typography_counts_have_limits),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
