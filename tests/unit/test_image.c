@@ -18,6 +18,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+#include <zlib.h>
+
 #include "image.h"
 #include "testutil.h"
 
@@ -374,10 +377,165 @@ static void garbage_empty_and_missing(void **state)
     assert_refused(tmpdir, NULL); /* a folder */
 }
 
+/* ---- codings and files PDF cannot carry ------------------------------------ */
+
+/* write_jpeg with the frame header's sample precision changed. */
+static const char *write_jpeg_precision(const char *name, int precision)
+{
+    bytes b = { .len = 0 };
+    static const unsigned char soi[2] = { 0xFF, 0xD8 };
+    put(&b, soi, 2);
+    put_jfif(&b);
+    put_sof(&b, 0xC0, 64, 48, 3);
+    b.data[2 + 4 + 14 + 4] = (unsigned char)precision;
+    static const unsigned char eoi[2] = { 0xFF, 0xD9 };
+    put(&b, eoi, 2);
+    return write_file(name, b.data, b.len);
+}
+
+static void jpeg_unsupported_codings_refused_from_the_header(void **state)
+{
+    (void)state;
+    static const struct { unsigned char sof; const char *why; } cases[] = {
+        { 0xC3, "lossless" },     { 0xC7, "lossless" },   { 0xCB, "lossless" },
+        { 0xCF, "lossless" },     { 0xC9, "arithmetic" }, { 0xCA, "arithmetic" },
+        { 0xCD, "arithmetic" },   { 0xCE, "arithmetic" }, { 0xC5, "hierarchical" },
+        { 0xC6, "hierarchical" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "sof%02x.jpg", cases[i].sof);
+        assert_refused(write_jpeg(name, cases[i].sof, 64, 48, 3), cases[i].why);
+    }
+    assert_refused(write_jpeg_precision("p12.jpg", 12), "precision");
+    assert_refused(write_jpeg_precision("p16.jpg", 16), "precision");
+    image_info info;
+    assert_null(image_probe(write_jpeg_precision("p8.jpg", 8), &info));
+    assert_null(image_probe(write_jpeg("sof1.jpg", 0xC1, 64, 48, 3), &info));
+}
+
+static void only_regular_files_are_opened(void **state)
+{
+    (void)state;
+    char path[PATH_MAX];
+    assert_true(path_join(path, tmpdir, "fifo.png"));
+    assert_int_equal(mkfifo(path, 0600), 0);
+    assert_refused(path, "not a regular file"); /* returns: never blocks */
+    assert_true(path_join(path, tmpdir, "folder.png"));
+    assert_int_equal(mkdir(path, 0700), 0);
+    assert_refused(path, "folder");
+    assert_true(path_join(path, tmpdir, "zero.jpg"));
+    assert_int_equal(symlink("/dev/zero", path), 0);
+    assert_refused(path, "not a regular file");
+}
+
+/* ---- PNG decoding ------------------------------------------------------------ */
+
+/* A real 8-bit RGBA PNG of w x h pixels (filter 0 rows of given samples). */
+static const char *write_rgba_png(const char *name, int w, int h, const unsigned char *rgba,
+                                  size_t cut)
+{
+    static unsigned char file[4096];
+    unsigned char raw[1024], z[1024];
+    size_t n = 0;
+    for (int y = 0; y < h; y++) {
+        raw[n++] = 0;
+        memcpy(raw + n, rgba + (size_t)y * (size_t)w * 4, (size_t)w * 4);
+        n += (size_t)w * 4;
+    }
+    uLongf zlen = sizeof z;
+    assert_int_equal(compress(z, &zlen, raw, n), Z_OK);
+    png_header(file, (uint32_t)w, (uint32_t)h, 8, 6, 0);
+    size_t len = 33;
+    put_be32(file + len, (uint32_t)zlen);
+    memcpy(file + len + 4, "IDAT", 4);
+    memcpy(file + len + 8, z, zlen);
+    put_be32(file + len + 8 + zlen, crc32_of(file + len + 4, zlen + 4));
+    len += 12 + zlen;
+    static const unsigned char iend[12] = { 0, 0, 0, 0, 'I', 'E', 'N', 'D',
+                                            0xAE, 0x42, 0x60, 0x82 };
+    memcpy(file + len, iend, 12);
+    len += 12;
+    return write_file(name, file, cut ? cut : len);
+}
+
+static void inflate_plane(const unsigned char *z, size_t zlen, unsigned char *out, size_t n)
+{
+    uLongf got = n;
+    assert_int_equal(uncompress(out, &got, z, zlen), Z_OK);
+    assert_int_equal(got, n);
+}
+
+/* A stand-in for the print conversion: (r, g, b) -> (255-r, 255-g, 255-b, 7). */
+static unsigned char *fake_cmyk(void *ctx, const unsigned char *rgb, size_t pixels)
+{
+    int *calls = ctx;
+    (*calls)++;
+    unsigned char *out = malloc(pixels * 4);
+    for (size_t i = 0; out && i < pixels; i++) {
+        for (int k = 0; k < 3; k++)
+            out[i * 4 + (size_t)k] = (unsigned char)(255 - rgb[i * 3 + (size_t)k]);
+        out[i * 4 + 3] = 7;
+    }
+    return out;
+}
+
+static const unsigned char RGBA_3X2[] = {
+    10, 20, 30, 255,  40, 50, 60, 128,  70, 80, 90, 0,
+    1, 2, 3, 4,       5, 6, 7, 8,       9, 10, 11, 12,
+};
+
+static void png_decoded_into_flate_planes(void **state)
+{
+    (void)state;
+    const char *path = write_rgba_png("rgba.png", 3, 2, RGBA_3X2, 0);
+    image_planes px;
+    assert_null(image_decode_png(path, NULL, &px));
+    assert_int_equal(px.width, 3);
+    assert_int_equal(px.height, 2);
+    assert_int_equal(px.channels, 3);
+    assert_non_null(px.alpha);
+    unsigned char colour[18], alpha[6];
+    inflate_plane(px.colour, px.colour_len, colour, sizeof colour);
+    inflate_plane(px.alpha, px.alpha_len, alpha, sizeof alpha);
+    for (int i = 0; i < 6; i++) {
+        assert_memory_equal(colour + i * 3, RGBA_3X2 + i * 4, 3);
+        assert_int_equal(alpha[i], RGBA_3X2[i * 4 + 3]);
+    }
+    image_planes_free(&px);
+    /* Converted row by row on the way in. */
+    int calls = 0;
+    image_convert convert = { fake_cmyk, &calls, 4 };
+    assert_null(image_decode_png(path, &convert, &px));
+    assert_int_equal(calls, 2);
+    assert_int_equal(px.channels, 4);
+    unsigned char cmyk[24];
+    inflate_plane(px.colour, px.colour_len, cmyk, sizeof cmyk);
+    assert_int_equal(cmyk[0], 255 - 10);
+    assert_int_equal(cmyk[3], 7);
+    assert_int_equal(cmyk[22], 255 - 11);
+    image_planes_free(&px);
+}
+
+static void png_cut_inside_its_data_is_truncated(void **state)
+{
+    (void)state;
+    const char *path = write_rgba_png("cut.png", 3, 2, RGBA_3X2, 33 + 8 + 10);
+    image_planes px;
+    const char *err = image_decode_png(path, NULL, &px);
+    assert_non_null(err);
+    assert_non_null(strstr(err, "truncated PNG file"));
+    assert_null(px.colour);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(png_rgb),
+        cmocka_unit_test(jpeg_unsupported_codings_refused_from_the_header),
+        cmocka_unit_test(only_regular_files_are_opened),
+        cmocka_unit_test(png_decoded_into_flate_planes),
+        cmocka_unit_test(png_cut_inside_its_data_is_truncated),
         cmocka_unit_test(png_kinds),
         cmocka_unit_test(png_interlaced_is_reported),
         cmocka_unit_test(png_bad_header_fields),

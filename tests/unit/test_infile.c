@@ -1,0 +1,107 @@
+/* Unit tests of infile: regular files are read whole; a FIFO (with no
+ * writer: a blocking open would wait forever), a folder, a device behind a
+ * symbolic link and a missing file are refused at once with a reason; the
+ * size limit is checked before reading. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <limits.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "infile.h"
+#include "testutil.h"
+
+static char tmpdir[PATH_MAX];
+TMPDIR_GROUP(tmpdir, "infile")
+
+static const char *in_tmp(const char *name)
+{
+    static char path[PATH_MAX];
+    assert_true(path_join(path, tmpdir, name));
+    return path;
+}
+
+static void assert_refused(const char *path, const char *reason)
+{
+    size_t len = 99;
+    const char *why = NULL;
+    char *data = infile_read(path, 1 << 20, &len, &why);
+    assert_null(data);
+    assert_int_equal(len, 0);
+    assert_non_null(why);
+    if (!strstr(why, reason))
+        fail_msg("%s: '%s' does not say '%s'", path, why, reason);
+}
+
+static void a_regular_file_is_read_whole(void **state)
+{
+    (void)state;
+    assert_true(write_text_file(tmpdir, "a.txt", "abc\ndef"));
+    size_t len = 0;
+    const char *why = "unset";
+    char *data = infile_read(in_tmp("a.txt"), 7, &len, &why);
+    assert_non_null(data);
+    assert_int_equal(len, 7);
+    assert_string_equal(data, "abc\ndef"); /* NUL-terminated */
+    free(data);
+    assert_true(write_text_file(tmpdir, "empty.txt", ""));
+    data = infile_read(in_tmp("empty.txt"), 7, &len, &why);
+    assert_non_null(data);
+    assert_int_equal(len, 0);
+    free(data);
+}
+
+static void a_file_over_the_limit_is_refused(void **state)
+{
+    (void)state;
+    assert_true(write_text_file(tmpdir, "eight.txt", "12345678"));
+    size_t len = 0;
+    const char *why = NULL;
+    assert_null(infile_read(in_tmp("eight.txt"), 7, &len, &why));
+    assert_string_equal(why, "larger than the limit");
+}
+
+static void what_is_not_a_regular_file_is_refused_at_once(void **state)
+{
+    (void)state;
+    assert_int_equal(mkfifo(in_tmp("fifo"), 0600), 0);
+    assert_refused(in_tmp("fifo"), "not a regular file");
+    assert_int_equal(mkdir(in_tmp("folder"), 0700), 0);
+    assert_refused(in_tmp("folder"), "folder");
+    assert_int_equal(symlink("/dev/zero", in_tmp("zero")), 0);
+    assert_refused(in_tmp("zero"), "not a regular file");
+    assert_refused(in_tmp("missing"), "file not found");
+    const char *why = NULL;
+    assert_null(infile_fopen(in_tmp("fifo"), &why));
+    assert_non_null(strstr(why, "FIFO"));
+}
+
+static void the_descriptor_is_ready_to_read(void **state)
+{
+    (void)state;
+    assert_true(write_text_file(tmpdir, "b.txt", "xyz"));
+    const char *why = NULL;
+    FILE *f = infile_fopen(in_tmp("b.txt"), &why);
+    assert_non_null(f);
+    char buf[8] = { 0 };
+    assert_int_equal(fread(buf, 1, sizeof buf, f), 3);
+    assert_string_equal(buf, "xyz");
+    fclose(f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(a_regular_file_is_read_whole),
+        cmocka_unit_test(a_file_over_the_limit_is_refused),
+        cmocka_unit_test(what_is_not_a_regular_file_is_refused_at_once),
+        cmocka_unit_test(the_descriptor_is_ready_to_read),
+    };
+    return cmocka_run_group_tests(tests, tmpdir_group_setup, tmpdir_group_teardown);
+}
