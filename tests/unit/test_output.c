@@ -86,16 +86,24 @@ static void test_a_folder_under_a_file_is_an_error(void **state)
     assert_int_equal(entries(f->dir), 1);
 }
 
+/* output_open refuses target (made by the caller in f->dir) with a
+ * message containing why, and leaves only the target in the folder. */
+static void assert_refused(fixture *f, const char *target, const char *why)
+{
+    output_file o;
+    assert_false(output_open(&o, target, &f->diags));
+    assert_true(first_message_has(&f->diags, why));
+    assert_string_equal(f->diags.items[0].loc.file, target);
+    assert_int_equal(entries(f->dir), 1);
+}
+
 static void test_a_folder_as_target_is_refused(void **state)
 {
     fixture *f = *state;
     char target[PATH_MAX];
     assert_true(path_join(target, f->dir, "sub"));
     assert_int_equal(mkdir(target, 0777), 0);
-    output_file o;
-    assert_false(output_open(&o, target, &f->diags));
-    assert_true(first_message_has(&f->diags, "it is a folder"));
-    assert_int_equal(entries(f->dir), 1);
+    assert_refused(f, target, "it is a folder");
 }
 
 static void test_a_fifo_as_target_is_refused(void **state)
@@ -104,10 +112,7 @@ static void test_a_fifo_as_target_is_refused(void **state)
     char target[PATH_MAX];
     assert_true(path_join(target, f->dir, "pipe.pdf"));
     assert_int_equal(mkfifo(target, 0666), 0);
-    output_file o;
-    assert_false(output_open(&o, target, &f->diags));
-    assert_true(first_message_has(&f->diags, "not a regular file"));
-    assert_int_equal(entries(f->dir), 1);
+    assert_refused(f, target, "not a regular file");
 }
 
 static void test_a_hard_link_to_an_input_is_the_input(void **state)
