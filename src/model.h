@@ -111,6 +111,7 @@ typedef struct table_model {
     int row_count;
     size_t row_cap;
     int *busy;          /* per column: rows still covered by a morerows cell */
+    src_loc *busy_from; /* per column: the entry whose morerows covers it */
     bool budget;
     bool informal;
 } table_model;

@@ -10,10 +10,51 @@
  */
 #include "model_internal.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "amount.h"
+
+/* The most one proportional column may weigh against another: beyond it a
+ * column would be a sliver one letter wide. */
+#define TABLE_MAX_STAR 1000.0
+
+/* "N*" or "*" (N = 1): finite, above 0, at most TABLE_MAX_STAR. */
+static bool parse_star(const char *w, const char *star, double *out)
+{
+    if (star[1] != '\0')
+        return false;
+    if (star == w) {
+        *out = 1;
+        return true;
+    }
+    if (!((*w >= '0' && *w <= '9') || *w == '.'))
+        return false; /* strtod would also take "nan", "inf" and hex */
+    char *end;
+    double v = strtod(w, &end);
+    if (end != star || !isfinite(v) || v <= 0 || v > TABLE_MAX_STAR)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* A non-negative whole number, as CALS writes morerows and colnum. */
+static bool parse_count(const char *v, int max, int *out)
+{
+    if (!*v)
+        return false;
+    long n = 0;
+    for (const char *p = v; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return false;
+        n = n * 10 + (*p - '0');
+        if (n > max)
+            return false;
+    }
+    *out = (int)n;
+    return true;
+}
 
 static void build_colspecs(builder *b, xmlNode *tgroup, table_model *t)
 {
@@ -22,8 +63,9 @@ static void build_colspecs(builder *b, xmlNode *tgroup, table_model *t)
         if (!is_db(c, "colspec"))
             continue;
         const char *num = get_attr(b, c, "colnum");
+        int colnum = 0;
         if (num)
-            col = atoi(num) - 1;
+            col = parse_count(num, t->cols, &colnum) ? colnum - 1 : -1;
         if (col < 0 || col >= t->cols) {
             error_at(b, c, "colspec outside the table's %s columns%s", "cols", NULL);
             continue;
@@ -33,16 +75,14 @@ static void build_colspecs(builder *b, xmlNode *tgroup, table_model *t)
         if (w) {
             char *star = strchr(w, '*');
             double pts;
-            if (star) {
-                t->col_star[col] = star == w ? 1 : atof(w);
-                if (t->col_star[col] <= 0)
-                    t->col_star[col] = 1;
+            if (star && parse_star(w, star, &t->col_star[col])) {
                 t->col_fixed[col] = 0;
-            } else if (style_parse_length(w, &pts) && pts > 0) {
+            } else if (!star && style_parse_length(w, &pts) && pts > 0 && pts <= 14400) {
                 t->col_fixed[col] = pts;
                 t->col_star[col] = 0;
             } else
-                error_at(b, c, "bad colwidth '%s'%s", w, NULL);
+                error_at(b, c, "bad colwidth '%s': write N* (N above 0, at most 1000) "
+                               "or a length above 0 such as 30mm%s", w, NULL);
         }
         const char *align = get_attr(b, c, "align");
         if (align)
@@ -92,16 +132,27 @@ static void build_cell(builder *b, xmlNode *e, table_model *t, table_row *row,
                  "cols", NULL);
         return;
     }
+    for (int k = start; k <= end; k++)
+        if (t->busy[k] > 0) {
+            /* two cells in one place would be drawn over each other */
+            error_at(b, e, "the entry is placed on column %s, which an earlier entry "
+                           "already covers (a span or morerows)%s",
+                     t->col_names[k] ? arena_printf(b->a, "'%s'", t->col_names[k])
+                                     : arena_printf(b->a, "%d", k + 1), NULL);
+            return;
+        }
     cell->col_start = start;
     cell->col_end = end;
     *col = end + 1;
     const char *more = get_attr(b, e, "morerows");
-    int morerows = more ? atoi(more) : 0;
-    if (morerows < 0 || morerows > 1000)
-        morerows = 0;
-    for (int k = start; k <= end; k++)
-        if (t->busy[k] < morerows + 1)
-            t->busy[k] = morerows + 1;
+    int morerows = 0;
+    if (more && !parse_count(more, 100000, &morerows))
+        error_at(b, e, "bad morerows '%s': write the number of further rows the "
+                       "entry covers%s", more, NULL);
+    for (int k = start; k <= end; k++) {
+        t->busy[k] = morerows + 1;
+        t->busy_from[k] = node_loc(b, e);
+    }
     cell->loc = node_loc(b, e);
     const char *align = get_attr(b, e, "align");
     cell->align = t->col_align[start];
@@ -194,6 +245,27 @@ static void pad_row(builder *b, table_model *t, table_row *row, bool *covered)
     row->tag->last = prev;
 }
 
+/* A morerows that reaches past the last row of its part (thead, tbody)
+ * would claim rows that do not exist. */
+static void report_overhanging_rows(builder *b, table_model *t)
+{
+    if (!t->busy)
+        return;
+    for (int k = 0; k < t->cols; k++) {
+        if (t->busy[k] <= 0)
+            continue;
+        bool first = true;
+        for (int j = 0; j < k && first; j++)
+            first = !(t->busy[j] > 0 && t->busy_from[j].line == t->busy_from[k].line &&
+                      t->busy_from[j].col == t->busy_from[k].col);
+        if (first)
+            diag_add(b->diags, DIAG_ERROR, t->busy_from[k],
+                     "morerows reaches %d row%s past the last row of the table part",
+                     t->busy[k], t->busy[k] == 1 ? "" : "s");
+        t->busy[k] = 0;
+    }
+}
+
 static void build_rows(builder *b, xmlNode *part_node, table_model *t,
                        row_part part, tag_node *part_tag)
 {
@@ -218,8 +290,10 @@ static void build_rows(builder *b, xmlNode *part_node, table_model *t,
         const char *rcls = row->kind == ROWKIND_NORMAL ? cls : "table-total";
         row->cells = arena_alloc_array(b->a, (size_t)t->cols, sizeof *row->cells);
         int col = 0;
-        if (!t->busy)
+        if (!t->busy) {
             t->busy = arena_alloc_array(b->a, (size_t)t->cols, sizeof *t->busy);
+            t->busy_from = arena_alloc_array(b->a, (size_t)t->cols, sizeof *t->busy_from);
+        }
         bool *covered = arena_alloc_array(b->a, (size_t)t->cols, sizeof *covered);
         for (int k = 0; k < t->cols; k++)
             covered[k] = t->busy[k] > 0;
@@ -234,6 +308,7 @@ static void build_rows(builder *b, xmlNode *part_node, table_model *t,
             if (t->busy[k] > 0)
                 t->busy[k]--;
     }
+    report_overhanging_rows(b, t);
 }
 
 static void verify_budget(builder *b, table_model *t)

@@ -1,0 +1,74 @@
+"""Geometry from the document and the style sheet is checked before it can
+put text off the page or over other text: absurd column widths, cells placed
+on columns another cell covers, rows spanned past the table's end, zero text
+sizes, lists nested deeper than the frame is wide."""
+import re
+
+import pytest
+
+from conftest import ROOT, run_kcvs
+
+HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="nl-BE">\n'
+        '<info><title>Maten</title></info>\n')
+
+
+def compile_body(tmp_path, body, *extra):
+    (tmp_path / "doc.xml").write_text(HEAD + body + "</article>\n", encoding="utf-8")
+    out = tmp_path / "doc.pdf"
+    return run_kcvs(tmp_path / "doc.xml", "-o", out, *extra), out
+
+
+def table(colspecs, rows):
+    return ('<section><title>T</title>\n<informaltable><tgroup cols="3">\n' + colspecs
+            + '\n<tbody>\n' + "\n".join(rows) + '\n</tbody></tgroup></informaltable></section>\n')
+
+
+SPECS = '<colspec colname="a"/><colspec colname="b"/><colspec colname="c"/>'
+
+
+def assert_error_at(r, out, line, message):
+    assert r.returncode == 1, r.stderr
+    assert not out.exists()
+    assert re.search(rf"doc\.xml:{line}:\d+: error: {message}", r.stderr), r.stderr
+
+
+@pytest.mark.parametrize("width", ["nan*", "inf*", "1e20*", "-2*", "0*", "2*+3pt", "1e20pt"])
+def test_an_absurd_colwidth_is_an_error_at_its_line(tmp_path, width):
+    specs = f'<colspec colname="a" colwidth="{width}"/><colspec colname="b"/><colspec colname="c"/>'
+    r, out = compile_body(tmp_path, table(specs, ['<row><entry>x</entry></row>']))
+    assert_error_at(r, out, 6, re.escape(f"bad colwidth '{width}'"))
+
+
+def test_an_entry_on_a_column_a_span_covers_is_an_error(tmp_path):
+    rows = ['<row><entry namest="a" nameend="b">ab</entry><entry colname="b">b</entry></row>']
+    r, out = compile_body(tmp_path, table(SPECS, rows))
+    assert_error_at(r, out, 8, "the entry is placed on column 'b', which an earlier entry "
+                               r"already covers \(a span or morerows\)")
+
+
+def test_an_entry_on_a_column_an_earlier_row_covers_is_an_error(tmp_path):
+    rows = ['<row><entry morerows="1">a</entry><entry>b</entry></row>',
+            '<row><entry colname="a">over a</entry></row>']
+    r, out = compile_body(tmp_path, table(SPECS, rows))
+    assert_error_at(r, out, 9, "the entry is placed on column 'a'")
+
+
+def test_morerows_past_the_last_row_is_an_error_and_no_rowspan_is_written(tmp_path):
+    rows = ['<row><entry morerows="999">a</entry><entry>b</entry></row>',
+            '<row><entry>c</entry></row>']
+    r, out = compile_body(tmp_path, table(SPECS, rows))
+    assert_error_at(r, out, 8, "morerows reaches 998 rows past the last row of the table part")
+
+
+def test_morerows_that_is_not_a_number_is_an_error(tmp_path):
+    rows = ['<row><entry morerows="1e3">a</entry></row>']
+    r, out = compile_body(tmp_path, table(SPECS, rows))
+    assert_error_at(r, out, 8, re.escape("bad morerows '1e3'"))
+
+
+def test_morerows_within_the_table_still_works(tmp_path):
+    rows = ['<row><entry morerows="1">a</entry><entry>b</entry><entry>c</entry></row>',
+            '<row><entry>d</entry><entry>e</entry></row>']
+    r, out = compile_body(tmp_path, table(SPECS, rows))
+    assert r.returncode == 0, r.stderr
