@@ -72,12 +72,12 @@ static long long document_time(const document *doc, const char *source, long lon
 {
     if (epoch >= 0)
         return epoch;
-    if (doc->pubdate) {
-        int y = 0, m = 1, d = 1;
-        if (sscanf(doc->pubdate, "%d-%d-%d", &y, &m, &d) >= 1 && y > 1900 && y < 3000) {
-            struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d };
-            return (long long)timegm(&tm);
-        }
+    const model_date *pd = &doc->date;
+    if (pd->precision != MODEL_DATE_NONE) {
+        struct tm tm = { .tm_year = pd->year - 1900,
+                         .tm_mon = pd->precision >= MODEL_DATE_MONTH ? pd->month - 1 : 0,
+                         .tm_mday = pd->precision == MODEL_DATE_DAY ? pd->day : 1 };
+        return (long long)timegm(&tm);
     }
     struct stat st;
     return stat(source, &st) == 0 ? (long long)st.st_mtime : 0;

@@ -1126,6 +1126,25 @@ static void cover_append(builder *b, block *blocks)
     b->doc->cover = l.head;
 }
 
+/* The date is printed in the report's language when it can be read, else
+ * as written (and the PDF's dates fall back to the file's time). */
+static void read_pubdate(builder *b, xmlNode *n)
+{
+    document *d = b->doc;
+    const char *text = plain_text_of(b, n);
+    if (model_date_parse(b->st, text, &d->date)) {
+        d->pubdate = model_date_format(b->a, &b->st->strings, &d->date);
+        return;
+    }
+    d->date = (model_date){ 0, 0, 0, MODEL_DATE_NONE };
+    d->pubdate = text;
+    diag_add(b->diags, DIAG_WARNING, node_loc(b, n),
+             "<%s> '%s' is not a date kcvs-pdf can read (write 2027-03-15, 15/03/2027 "
+             "or 15 maart 2027): it is printed as written, and the PDF's dates come "
+             "from SOURCE_DATE_EPOCH or the file's modification time",
+             (const char *)n->name, text);
+}
+
 static void build_info(builder *b, xmlNode *info)
 {
     document *d = b->doc;
@@ -1137,7 +1156,7 @@ static void build_info(builder *b, xmlNode *info)
         else if (is_db(c, "subtitle"))
             d->subtitle = plain_text_of(b, c);
         else if (is_db(c, "pubdate") || is_db(c, "date"))
-            d->pubdate = plain_text_of(b, c);
+            read_pubdate(b, c);
         else if (is_db(c, "orgname"))
             d->organisation = plain_text_of(b, c);
         else if (is_db(c, "publisher")) {

@@ -159,9 +159,20 @@ typedef struct workstream {
     int page;                  /* 1-based page where it starts */
 } workstream;
 
+/* A publication date as far as it is known (<pubdate>2027</pubdate> is a
+ * year only). */
+typedef enum { MODEL_DATE_NONE, MODEL_DATE_YEAR, MODEL_DATE_MONTH, MODEL_DATE_DAY } model_date_precision;
+typedef struct model_date {
+    int year, month, day;
+    model_date_precision precision;
+} model_date;
+
 typedef struct document {
+    /* pubdate: as printed (in the report's language when it was read) */
     const char *title, *subtitle, *organisation, *pubdate, *abstract_text,
         *keywords, *lang, *source_file;
+    model_date date;           /* the pubdate read; precision NONE when
+                                  there is none or it cannot be read */
     block *cover;              /* cover paragraphs and images */
     block *front;              /* content before the first workstream */
     workstream *workstreams;

@@ -91,6 +91,13 @@ bool model_seen_once(builder *b, model_seen *set, const char *key);
  * define, with a did-you-mean. */
 void model_check_role(builder *b, xmlNode *n);
 
+/* model_date.c */
+/* Reads TEXT (trimmed) as a date: ISO, dd/mm/yyyy, dd-mm-yyyy, dd.mm.yyyy or
+ * written with the month names of any <strings> of ST. */
+bool model_date_parse(const style *st, const char *text, model_date *d);
+/* D as printed with the words of S (months, date-format). */
+const char *model_date_format(arena *a, const style_strings *s, const model_date *d);
+
 /* model_table.c */
 block *build_table(builder *b, xmlNode *n, tag_node *tag);
 

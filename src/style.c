@@ -100,6 +100,7 @@ static const prop string_props[] = {
     STR("toc-title", toc_title), STR("table-prefix", table_prefix),
     STR("figure-prefix", figure_prefix), STR("page-ref", page_ref),
     STR("toc-leader", toc_leader), STR("blank-page", blank_page),
+    STR("months", months), STR("date-format", date_format),
     STR("bullet-1", bullets[0]), STR("bullet-2", bullets[1]),
     STR("bullet-3", bullets[2]), STR("bullet-4", bullets[3]),
     STR("ordered-1", ordered_formats[0]), STR("ordered-2", ordered_formats[1]),
@@ -625,6 +626,8 @@ static void style_defaults(style *s)
     s->print.image_intent = STYLE_INTENT_RELATIVE;
     s->print.black_point_compensation = true;
     str->blank_page = "";
+    str->months = "";
+    str->date_format = "{day} {month} {year}";
     s->lead_max_chars = 1e9;
     s->list_indent = 14;
     s->list_label_gap = 4;
@@ -641,6 +644,7 @@ static void style_load_strings(style_loader *l, xmlNode *node)
     const char *lang = attr(node, "lang");
     if (!lang) {
         style_apply_attributes(l, node, string_props, &s->strings);
+        s->default_strings = s->strings;
         return;
     }
     if (s->lang_count == 8) {

@@ -98,6 +98,8 @@ typedef struct style_strings {
         *bullets[STYLE_MAX_LEVELS], *ordered_formats[STYLE_MAX_LEVELS];
     const char *toc_leader;
     const char *blank_page;   /* on a left page left blank by facing pages */
+    const char *months;       /* twelve month names, space-separated; "" none */
+    const char *date_format;  /* {day} {month} {year} */
 } style_strings;
 
 /* How image colours are mapped into the print intent's gamut: the ICC
@@ -130,6 +132,9 @@ typedef struct style {
     style_print print;
     /* Generated words in other languages: <strings lang="…">. */
     style_strings lang_strings[8];
+    /* The words of the <strings> without lang (kept when localized): a
+     * date may be written in any of the style's languages. */
+    style_strings default_strings;
     const char *lang_names[8];
     int lang_count;
     bool facing_pages;      /* mirrored margins, openers on right pages */

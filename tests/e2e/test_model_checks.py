@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import E2E_DATA, compile_text, run_kcvs
+from conftest import Doc, compile_text, run_kcvs, tool
 
 DOC = """<?xml version="1.0" encoding="UTF-8"?>
 <article xmlns="http://docbook.org/ns/docbook" xmlns:xlink="http://www.w3.org/1999/xlink"
@@ -181,3 +181,57 @@ def test_a_workstream_without_a_title_is_an_error(tmp_path):
     res = run_kcvs(source, "-o", tmp_path / "doc.pdf")
     assert res.returncode == 1
     assert re.search(r"doc\.xml:4:3: error: a workstream needs a title", res.stderr), res.stderr
+
+
+# ---------------------------------------------------------------- dates
+
+DATED = """<?xml version="1.0" encoding="UTF-8"?>
+<article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="{lang}">
+  <info><title>Datum</title><pubdate>{date}</pubdate></info>
+  <section><title>Werkspoor</title><para>Een alinea.</para></section>
+</article>
+"""
+
+
+def creation_date(doc):
+    out = tool("pdfinfo", "-isodates", doc.path).stdout
+    return re.search(r"^CreationDate:\s*(\S+)", out, re.M).group(1)
+
+
+def dated(tmp_path, date, lang="nl-BE"):
+    source = tmp_path / "doc.xml"
+    source.write_text(DATED.format(date=date, lang=lang), encoding="utf-8")
+    res = run_kcvs(source, "-o", tmp_path / "doc.pdf")
+    assert res.returncode == 0, res.stderr
+    return Doc(tmp_path / "doc.pdf", res)
+
+
+@pytest.mark.parametrize("date", ["2027-03-15", "15/03/2027", "15-03-2027", "15 maart 2027",
+                                  "15 mars 2027", "15. März 2027", "15 March 2027",
+                                  "March 15, 2027", "  15 maart 2027 "])
+def test_a_pubdate_is_read_and_printed_in_the_reports_language(tmp_path, date):
+    doc = dated(tmp_path, date)
+    assert "warning" not in doc.result.stderr, doc.result.stderr
+    assert "15 maart 2027" in doc.page_texts[0], doc.page_texts[0]
+    assert creation_date(doc).startswith("2027-03-15"), creation_date(doc)
+
+
+@pytest.mark.parametrize("lang,printed", [("en", "15 March 2027"), ("de-DE", "15. März 2027"),
+                                          ("fr-BE", "15 mars 2027")])
+def test_the_cover_date_uses_the_month_names_of_the_language(tmp_path, lang, printed):
+    doc = dated(tmp_path, "2027-03-15", lang)
+    assert printed in doc.page_texts[0], doc.page_texts[0]
+
+
+def test_a_year_is_a_date(tmp_path):
+    doc = dated(tmp_path, "2026")
+    assert "warning" not in doc.result.stderr and "2026" in doc.page_texts[0]
+    assert creation_date(doc).startswith("2026-01-01"), creation_date(doc)
+
+
+@pytest.mark.parametrize("date", ["15 maat 2027", "31/02/2027", "volgende week", "2027-3-15"])
+def test_an_unreadable_pubdate_is_a_warning_and_printed_as_written(tmp_path, date):
+    doc = dated(tmp_path, date)
+    assert re.search(r"doc\.xml:3:[0-9]+: warning: <pubdate> '" + re.escape(date) +
+                     r"' is not a date kcvs-pdf can read", doc.result.stderr), doc.result.stderr
+    assert date in doc.page_texts[0], doc.page_texts[0]

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "model.h"
+#include "model_internal.h"
 #include "testutil.h"
 
 #define SCHEMA "schema/kcvs.rng"
@@ -330,14 +331,14 @@ static void links_are_percent_encoded_ascii(void **state)
     fixture *f = *state;
     document *d = build_clean(f, "links.xml", SECTION_A(
         "    <para>Zie <link xlink:href=\"https://example.org/café/thema’s\">het"
-        " rapport</link>, <link xlink:href=\"https://example.org/a%20b?q=x y\">"
+        " rapport</link>, <link xlink:href=\"https://example.org/a%20b?q=x|y\">"
         "de bijlage</link> en <link xlink:href=\"mailto:info@example.org\">mail"
         "</link>.</para>\n"));
     const block *p = para_containing(d, "het rapport");
     assert_string_equal(link_of(d, p, "het rapport")->uri,
                         "https://example.org/caf%C3%A9/thema%E2%80%99s");
     assert_string_equal(link_of(d, p, "de bijlage")->uri,
-                        "https://example.org/a%20b?q=x%20y");
+                        "https://example.org/a%20b?q=x%7Cy");
     assert_string_equal(link_of(d, p, "mail")->uri, "mailto:info@example.org");
     /* Text outside the links is not linked. */
     for (const inline_run *r = p->inlines; r; r = r->next)
@@ -650,6 +651,59 @@ static void footnotes_are_numbered(void **state)
     assert_false(runs_contain(p->inlines, "Noot een"));
 }
 
+/* One record per case: what the editor wrote; the date read (0 0 0: not
+ * a date); how it is printed in Dutch. */
+static const struct date_case {
+    const char *text;
+    int year, month, day;
+    const char *printed;
+} date_cases[] = {
+    { "2027-03-15", 2027, 3, 15, "15 maart 2027" },
+    { "2027-03", 2027, 3, 0, "maart 2027" },
+    { "2027", 2027, 0, 0, "2027" },
+    { "15/03/2027", 2027, 3, 15, "15 maart 2027" },
+    { "5/3/2027", 2027, 3, 5, "5 maart 2027" },
+    { "15-03-2027", 2027, 3, 15, "15 maart 2027" },
+    { "15.03.2027", 2027, 3, 15, "15 maart 2027" },
+    { "15 maart 2027", 2027, 3, 15, "15 maart 2027" },
+    { "15 mars 2027", 2027, 3, 15, "15 maart 2027" },
+    { "1er août 2027", 2027, 8, 1, "1 augustus 2027" },
+    { "15. März 2027", 2027, 3, 15, "15 maart 2027" },
+    { "15 March 2027", 2027, 3, 15, "15 maart 2027" },
+    { "March 15, 2027", 2027, 3, 15, "15 maart 2027" },
+    { "december 2026", 2026, 12, 0, "december 2026" },
+    { "29/02/2028", 2028, 2, 29, "29 februari 2028" },
+    { "29/02/2027", 0, 0, 0, NULL },
+    { "31 april 2027", 0, 0, 0, NULL },
+    { "15 maat 2027", 0, 0, 0, NULL },
+    { "2027-3-15", 0, 0, 0, NULL },
+    { "15/03-2027", 0, 0, 0, NULL },
+    { "15 maart 27", 0, 0, 0, NULL },
+    { "maart", 0, 0, 0, NULL },
+    { "", 0, 0, 0, NULL },
+    { "Friday, January 20, 1961", 0, 0, 0, NULL },
+};
+
+static void pubdates_are_read_in_four_languages(void **state)
+{
+    fixture *f = *state;
+    for (size_t i = 0; i < sizeof date_cases / sizeof *date_cases; i++) {
+        const struct date_case *c = &date_cases[i];
+        model_date d;
+        bool ok = model_date_parse(f->st, c->text, &d);
+        if (ok != (c->year != 0))
+            fail_msg("'%s' %s", c->text, ok ? "read as a date" : "not read");
+        if (!ok)
+            continue;
+        assert_int_equal(d.year, c->year);
+        if (c->month)
+            assert_int_equal(d.month, c->month);
+        if (c->day)
+            assert_int_equal(d.day, c->day);
+        assert_string_equal(model_date_format(f->a, &f->st->strings, &d), c->printed);
+    }
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -671,6 +725,7 @@ int main(void)
         T(budget_header_cells_are_not_amounts),
         T(budget_amount_that_is_not_a_number),
         T(footnotes_are_numbered),
+        T(pubdates_are_read_in_four_languages),
     };
     return cmocka_run_group_tests(tests, tmpdir_group_setup, tmpdir_group_teardown);
 }
