@@ -18,6 +18,7 @@
 #include "output.h"
 #include "pdfa.h"
 #include "pdfobj.h"
+#include "pdftree.h"
 #include "utf8.h"
 
 /* ---- a growable byte buffer for content streams ------------------------ */
@@ -120,6 +121,7 @@ typedef struct elem_info {
     int count, cap;
     int page;            /* first page with content, -1 none */
     HPDF_Dict dict;
+    int overflow;        /* 1 + index of the group taking further kids, 0 none */
 } elem_info;
 
 typedef struct parent_entry {
@@ -127,6 +129,12 @@ typedef struct parent_entry {
     tag_node **elems;    /* by MCID for a page; one element for an annotation */
     int count, cap;
 } parent_entry;
+
+typedef struct emit_failure {
+    HPDF_STATUS code, detail;
+    const char *doing;
+    int page;
+} emit_failure;
 
 typedef struct emitter {
     HPDF_Doc pdf;
@@ -145,19 +153,76 @@ typedef struct emitter {
     int elem_count, elem_cap;
     parent_entry *parents;
     int parent_count, parent_cap;
+    tag_node **groups;   /* grouping elements for overflowing /K arrays */
+    int group_count, group_cap;
     HPDF_MD5_CTX md5;
     bool print;
     double margin;       /* print: room around the trimmed page for marks */
     HPDF_Dict cmyk_profile; /* ICC stream for CMYK images in the archive */
     colour_cmyk *cmyk;      /* print: RGB images to the intent's CMYK */
     const char *cmyk_error; /* why cmyk could not be made */
+    const char *output_name; /* the output as the user named it */
+    const char *doing;   /* what the emitter is doing, for error reports */
+    int doing_page;
+    emit_failure error;  /* libharu's first error */
 } emitter;
 
+/* libharu's errors are sticky and later calls report follow-on errors
+ * (an array overflow surfaces at saving as 0x1025): like cairo, keep the
+ * first one, with what the emitter was doing when it happened. */
 static void emit_error_handler(HPDF_STATUS error, HPDF_STATUS detail, void *user)
 {
-    (void)error;
-    (void)detail;
-    (void)user; /* sticky: read back with HPDF_GetError after saving */
+    emitter *e = user;
+    if (e->error.code)
+        return;
+    e->error = (emit_failure){ error, detail, e->doing, e->doing_page };
+}
+
+/* libharu's object API (HPDF_Array_Add, HPDF_Dict_Add, …) only sets the
+ * sticky error without calling the handler; the next public call then
+ * overwrites it with 0x1025. So look for it between steps of the work. */
+static void emit_check(emitter *e)
+{
+    HPDF_STATUS code = HPDF_GetError(e->pdf);
+    if (code && !e->error.code)
+        e->error = (emit_failure){ code, HPDF_GetErrorDetail(e->pdf), e->doing, e->doing_page };
+}
+
+/* What the emitter is doing, for the first libharu error's report; page is
+ * 1-based, 0 when the work is not about one page. */
+static void emit_doing(emitter *e, const char *what, int page_no)
+{
+    emit_check(e);
+    e->doing = what;
+    e->doing_page = page_no;
+}
+
+static const char *libharu_cause(HPDF_STATUS code)
+{
+    switch (code) {
+    case HPDF_ARRAY_COUNT_ERR: return "an array of more than 32767 elements";
+    case HPDF_DICT_COUNT_ERR: return "a dictionary of more than 4095 keys";
+    case HPDF_STRING_OUT_OF_RANGE: return "a string longer than 65535 bytes";
+    case HPDF_XREF_COUNT_ERR: return "more than 8388607 objects";
+    case HPDF_FAILD_TO_ALLOC_MEM: return "out of memory";
+    case HPDF_FILE_IO_ERROR: return "a write failed";
+    case HPDF_FILE_OPEN_ERROR: return "the file cannot be opened";
+    default: return "an internal error";
+    }
+}
+
+/* The first libharu error as one diagnostic naming the output the user
+ * asked for (never the temporary file it is written to). */
+static void report_failure(const emitter *e)
+{
+    char where[48] = "";
+    if (e->error.page)
+        snprintf(where, sizeof where, " of page %d", e->error.page);
+    diag_add(e->diags, DIAG_ENVIRONMENT, (src_loc){ e->output_name, 0, 0 },
+             "cannot write the PDF: libharu error 0x%04X (%s, detail %u) while %s%s",
+             (unsigned)e->error.code, libharu_cause(e->error.code),
+             (unsigned)e->error.detail, e->error.doing ? e->error.doing : "starting",
+             where);
 }
 
 /* ---- fonts ------------------------------------------------------------------ */
@@ -398,35 +463,81 @@ static void elem_push_kid(elem_info *ei, struct_kid k)
     ei->kids[ei->count++] = k;
 }
 
+/* A grouping element for the kids of t beyond PDFOBJ_MAX_KIDS, of a kind
+ * the standard allows there: another row group beside a TBody (a Table may
+ * have several), a TOC inside a TOC, else a NonStruct, whose content counts
+ * as its parent's (ISO 32000-1 §14.8.4.2). The emitter owns it. */
+static tag_node *overflow_group(emitter *e, tag_node *t)
+{
+    if (e->group_count == e->group_cap) {
+        e->group_cap = e->group_cap ? e->group_cap * 2 : 8;
+        e->groups = realloc(e->groups, (size_t)e->group_cap * sizeof *e->groups);
+    }
+    tag_node *g = calloc(1, sizeof *g);
+    e->groups[e->group_count++] = g;
+    g->link_index = -1;
+    g->role = t->role == TAG_TBODY ? TAG_TBODY : t->role == TAG_TOC ? TAG_TOC : TAG_NONSTRUCT;
+    g->parent = t->role == TAG_TBODY ? (t->parent ? t->parent : e->doc->tag_root) : t;
+    return g;
+}
+
+static int elem_attach(emitter *e, tag_node *t, bool group);
+
+/* The element (index) that takes t's next kid: t itself while its /K has
+ * room, else its current overflow group, so no /K array reaches libharu's
+ * limit however long a section, table or paragraph is. */
+static int kid_holder(emitter *e, tag_node *t)
+{
+    int i = elem_attach(e, t, false);
+    if (e->elems[i].count < PDFOBJ_MAX_KIDS)
+        return i;
+    int g = e->elems[i].overflow - 1;
+    if (g < 0 || e->elems[g].count >= PDFOBJ_MAX_KIDS) {
+        g = elem_attach(e, overflow_group(e, t), true);
+        e->elems[i].overflow = g + 1;
+    }
+    return g;
+}
+
 /* The element joins its parent's kids when it first shows content, so the
- * structure follows the reading (drawing) order. */
-static elem_info *elem_of(emitter *e, tag_node *t)
+ * structure follows the reading (drawing) order. A group joins its parent
+ * directly (past the limit by one kid per group). */
+static int elem_attach(emitter *e, tag_node *t, bool group)
 {
     if (t->id > 0)
-        return &e->elems[t->id - 1];
+        return t->id - 1;
     /* The parent first: a row registers all its cells in column order when
      * it appears, and the cell that made it appear is one of them. */
     tag_node *root = e->doc->tag_root;
     tag_node *parent = t == root ? NULL : t->parent ? t->parent : root;
-    if (parent)
-        elem_of(e, parent); /* (may move e->elems) */
+    int pi = -1;
+    if (parent) /* (may move e->elems) */
+        pi = group ? elem_attach(e, parent, false) : kid_holder(e, parent);
     if (t->id > 0)
-        return &e->elems[t->id - 1];
+        return t->id - 1;
     if (e->elem_count == e->elem_cap) {
         e->elem_cap = e->elem_cap ? e->elem_cap * 2 : 256;
         e->elems = realloc(e->elems, (size_t)e->elem_cap * sizeof *e->elems);
     }
     int index = e->elem_count++;
-    e->elems[index] = (elem_info){ t, NULL, 0, 0, -1, NULL };
+    e->elems[index] = (elem_info){ t, NULL, 0, 0, -1, NULL, 0 };
     t->id = index + 1;
-    if (parent)
-        elem_push_kid(&e->elems[parent->id - 1], (struct_kid){ KID_ELEM, t, -1, 0, NULL });
+    if (parent) {
+        t->parent = e->elems[pi].node; /* a group, when it holds t */
+        elem_push_kid(&e->elems[pi], (struct_kid){ KID_ELEM, t, -1, 0, NULL });
+    }
     /* A row keeps all its cells, empty ones too, in column order: a table
      * must stay regular for assistive technology. */
     if (t->role == TAG_TR)
         for (tag_node *cell = t->first; cell; cell = cell->next)
             elem_of(e, cell);
-    return &e->elems[t->id - 1];
+    return index;
+}
+
+static elem_info *elem_of(emitter *e, tag_node *t)
+{
+    int i = elem_attach(e, t, false); /* may move e->elems */
+    return &e->elems[i];
 }
 
 static void add_parent(emitter *e, int key, tag_node *t, int mcid)
@@ -477,12 +588,12 @@ static void mark_begin(emitter *e, page_state *ps, const page_item *it)
         return;
     }
     tag_node *t = it->tag;
-    elem_info *ei = elem_of(e, t);
-    ei = &e->elems[t->id - 1];
+    int holder = kid_holder(e, t); /* may move e->elems */
+    elem_info *ei = &e->elems[holder];
     if (ei->page < 0)
         ei->page = ps->index;
     elem_push_kid(ei, (struct_kid){ KID_MCR, NULL, ps->index, ps->mcid, NULL });
-    add_parent(e, ps->index, t, ps->mcid);
+    add_parent(e, ps->index, ei->node, ps->mcid);
     sb_puts(&ps->content, "/");
     sb_puts(&ps->content, tag_role_name(t->role));
     char buf[40];
@@ -836,6 +947,7 @@ static emit_image *image_of(emitter *e, const image_model *m)
     for (int i = 0; i < e->image_count; i++)
         if (strcmp(e->images[i].path, m->path) == 0)
             return &e->images[i];
+    bool had_error = e->error.code != 0;
     image_info info;
     const char *err = image_probe(m->path, &info);
     HPDF_Image img = NULL;
@@ -844,7 +956,12 @@ static emit_image *image_of(emitter *e, const image_model *m)
     else if (!err)
         img = load_jpeg(e, &info, m->path, &err);
     if (!img || err) {
-        HPDF_ResetError(e->pdf);
+        /* The image's own failure is reported here; an earlier libharu
+         * error stays the one reported at the end. */
+        if (!had_error) {
+            HPDF_ResetError(e->pdf);
+            e->error = (emit_failure){ 0 };
+        }
         diag_add(e->diags, DIAG_ERROR, m->loc, "image '%s': %s", m->ref,
                  err ? err : "cannot be embedded");
         return NULL;
@@ -940,12 +1057,13 @@ static void emit_link(emitter *e, page_state *ps, HPDF_Page pg, const page_item 
     pdfobj_array_add(annots, a);
     if (it->tag) {
         int key = e->lay->page_count + e->parent_count;
-        elem_info *ei = elem_of(e, it->tag);
+        int holder = kid_holder(e, it->tag); /* may move e->elems */
+        elem_info *ei = &e->elems[holder];
         if (ei->page < 0)
             ei->page = ps->index;
         elem_push_kid(ei, (struct_kid){ KID_OBJR, NULL, ps->index, 0, a });
         pdfobj_int(a, "StructParent", key);
-        add_parent(e, key, it->tag, 0);
+        add_parent(e, key, ei->node, 0);
     }
 }
 
@@ -1058,6 +1176,7 @@ static void emit_outline(emitter *e)
         HPDF_Outline parent = NULL;
         for (int l = level - 1; l >= 1 && !parent; l--)
             parent = stack[l];
+        emit_check(e); /* before the public call hides a silent error */
         HPDF_Outline node = HPDF_CreateOutline(e->pdf, parent, o->title, utf8);
         if (!node)
             continue;
@@ -1077,6 +1196,66 @@ static void emit_outline(emitter *e)
 }
 
 /* ---- the structure tree objects ---------------------------------------------- */
+
+/* The /ID of element i (written into buf), false when it has none: notes
+ * have one, so that references can point at them. */
+static bool elem_id(const emitter *e, int i, char buf[32])
+{
+    if (e->elems[i].node->role != TAG_NOTE)
+        return false;
+    snprintf(buf, 32, "note-%d", i);
+    return true;
+}
+
+static void tree_failed(emitter *e, const char *tree)
+{
+    diag_add(e->diags, DIAG_ENVIRONMENT, (src_loc){ e->output_name, 0, 0 },
+             "cannot write the PDF: the %s has two entries with the same key "
+             "(an internal error)", tree);
+}
+
+/* Pages by StructParents (an array of elements by MCID), annotations by
+ * StructParent (their element): a sorted, balanced number tree. */
+static HPDF_Dict parent_tree(emitter *e)
+{
+    pdftree_entry *entries = calloc((size_t)e->parent_count + 1, sizeof *entries);
+    for (int i = 0; i < e->parent_count; i++) {
+        parent_entry *p = &e->parents[i];
+        entries[i].number = p->key;
+        if (p->key < e->lay->page_count) {
+            HPDF_Array arr = pdfobj_array(e->pdf, true);
+            for (int k = 0; k < p->count; k++)
+                pdfobj_array_add(arr, e->elems[p->elems[k]->id - 1].dict);
+            entries[i].value = arr;
+        } else
+            entries[i].value = e->elems[p->elems[0]->id - 1].dict;
+    }
+    HPDF_Dict tree = pdftree_write(e->pdf, PDFTREE_NUMBERS, entries, (size_t)e->parent_count);
+    free(entries);
+    if (!tree)
+        tree_failed(e, "ParentTree");
+    return tree;
+}
+
+/* Every element with an /ID, by that ID (ISO 32000-1 Table 322): a sorted,
+ * balanced name tree; NULL when no element has one. */
+static HPDF_Dict id_tree(emitter *e)
+{
+    pdftree_entry *entries = calloc((size_t)e->elem_count + 1, sizeof *entries);
+    char (*ids)[32] = calloc((size_t)e->elem_count + 1, sizeof *ids);
+    size_t count = 0;
+    for (int i = 0; i < e->elem_count; i++)
+        if (elem_id(e, i, ids[count])) {
+            entries[count].name = ids[count];
+            entries[count++].value = e->elems[i].dict;
+        }
+    HPDF_Dict tree = count ? pdftree_write(e->pdf, PDFTREE_NAMES, entries, count) : NULL;
+    if (count && !tree)
+        tree_failed(e, "IDTree");
+    free(entries);
+    free(ids);
+    return tree;
+}
 
 static void emit_structure(emitter *e)
 {
@@ -1102,11 +1281,9 @@ static void emit_structure(emitter *e)
             pdfobj_put(d, "Pg", e->pages[ei->page]);
         if (t->alt)
             pdfobj_text(pdf, d, "Alt", t->alt);
-        if (t->role == TAG_NOTE) {
-            char id[32];
-            snprintf(id, sizeof id, "note-%d", i);
+        char id[32];
+        if (elem_id(e, i, id))
             pdfobj_ascii(pdf, d, "ID", id);
-        }
         if (t->lang)
             pdfobj_ascii(pdf, d, "Lang", t->lang);
         if (t->expansion)
@@ -1148,22 +1325,10 @@ static void emit_structure(emitter *e)
     HPDF_Array top = pdfobj_array(pdf, false);
     pdfobj_array_add(top, e->elems[e->doc->tag_root->id - 1].dict);
     pdfobj_put(root, "K", top);
-    /* ParentTree: pages by StructParents, annotations by StructParent. */
-    HPDF_Dict tree = pdfobj_dict(pdf, true);
-    HPDF_Array nums = pdfobj_array(pdf, false);
-    for (int i = 0; i < e->parent_count; i++) {
-        parent_entry *p = &e->parents[i];
-        pdfobj_array_int(nums, p->key);
-        if (p->key < e->lay->page_count) {
-            HPDF_Array arr = pdfobj_array(pdf, true);
-            for (int k = 0; k < p->count; k++)
-                pdfobj_array_add(arr, e->elems[p->elems[k]->id - 1].dict);
-            pdfobj_array_add(nums, arr);
-        } else
-            pdfobj_array_add(nums, e->elems[p->elems[0]->id - 1].dict);
-    }
-    pdfobj_put(tree, "Nums", nums);
-    pdfobj_put(root, "ParentTree", tree);
+    emit_doing(e, "writing the structure tree's ParentTree", 0);
+    pdfobj_put(root, "ParentTree", parent_tree(e));
+    emit_doing(e, "writing the structure tree's IDTree", 0);
+    pdfobj_put(root, "IDTree", id_tree(e));
     pdfobj_int(root, "ParentTreeNextKey", e->lay->page_count + e->parent_count);
     pdfobj_put(pdf->catalog, "StructTreeRoot", root);
     HPDF_Dict mark = pdfobj_dict(pdf, false);
@@ -1187,6 +1352,9 @@ static void emitter_free(emitter *e)
     for (int i = 0; i < e->parent_count; i++)
         free(e->parents[i].elems);
     free(e->parents);
+    for (int i = 0; i < e->group_count; i++)
+        free(e->groups[i]);
+    free(e->groups);
 }
 
 bool emit_pdf(const document *doc, const layout_result *layout, const style *st,
@@ -1194,28 +1362,39 @@ bool emit_pdf(const document *doc, const layout_result *layout, const style *st,
               diag_list *diags)
 {
     emitter e = { .doc = doc, .lay = layout, .st = st, .opt = opt, .diags = diags,
-                  .print = opt->profile == PROFILE_PRINT };
+                  .print = opt->profile == PROFILE_PRINT,
+                  /* diagnostics name the target, never the temporary file */
+                  .output_name = opt->output_name ? opt->output_name : path };
     if (e.print)
         e.margin = st->print.bleed + st->print.crop_offset + st->print.crop_length + 6;
-    /* Diagnostics name the target, never the temporary file written. */
-    const char *shown = opt->output_name ? opt->output_name : path;
     e.pdf = HPDF_New(emit_error_handler, &e);
     if (!e.pdf) {
-        diag_add(diags, DIAG_ENVIRONMENT, (src_loc){ shown, 0, 0 }, "libharu failed to start");
+        diag_add(diags, DIAG_ENVIRONMENT, (src_loc){ e.output_name, 0, 0 },
+                 "libharu failed to start");
         return false;
     }
     HPDF_SetCompressionMode(e.pdf, HPDF_COMP_ALL);
     HPDF_UseUTFEncodings(e.pdf);
+    /* The page tree in nodes of 256 pages: libharu's one flat /Kids array
+     * would stop at 32,767 pages. */
+    HPDF_SetPagesConfiguration(e.pdf, 256);
     HPDF_MD5Init(&e.md5);
+    emit_doing(&e, "embedding the fonts", 0);
     bool ok = emit_fonts(&e, fonts);
     e.pages = calloc((size_t)layout->page_count + 1, sizeof *e.pages);
+    emit_doing(&e, "adding the pages", 0);
     for (int i = 0; ok && i < layout->page_count; i++)
         e.pages[i] = HPDF_AddPage(e.pdf);
-    for (int i = 0; ok && i < layout->page_count; i++)
+    for (int i = 0; ok && i < layout->page_count; i++) {
+        emit_doing(&e, "drawing the content", i + 1);
         emit_page(&e, i);
+    }
     if (ok) {
+        emit_doing(&e, "writing the outline", 0);
         emit_outline(&e);
+        emit_doing(&e, "writing the structure tree", 0);
         emit_structure(&e);
+        emit_doing(&e, "writing the metadata", 0);
         HPDF_BYTE digest[16];
         HPDF_MD5Final(digest, &e.md5);
         ok = pdfa_finish(e.pdf, doc, opt, digest, diags);
@@ -1223,11 +1402,20 @@ bool emit_pdf(const document *doc, const layout_result *layout, const style *st,
     if (ok && !diag_has_errors(diags)) {
         struct timespec t0, t1;
         clock_gettime(CLOCK_MONOTONIC, &t0);
-        /* libharu's own file writer misses a failed final flush. */
-        ok = output_save_pdf(e.pdf, path, shown, diags);
+        emit_doing(&e, "saving the file", 0);
+        /* libharu's own file writer misses a failed final flush; a failure
+         * while saving is reported by output_save_pdf itself. */
+        if (!e.error.code && !output_save_pdf(e.pdf, path, e.output_name, diags)) {
+            e.error = (emit_failure){ 0 };
+            ok = false;
+        }
         clock_gettime(CLOCK_MONOTONIC, &t1);
         if (opt->write_ms)
             *opt->write_ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
+    }
+    if (e.error.code) {
+        report_failure(&e);
+        ok = false;
     }
     emitter_free(&e);
     HPDF_Free(e.pdf);

@@ -242,7 +242,8 @@ const char *tag_role_name(tag_role role)
     static const char *const names[TAG_COUNT] = {
         "Document", "Sect", "H1", "H2", "H3", "H4", "H5", "H6", "P", "L", "LI",
         "Lbl", "LBody", "Table", "THead", "TBody", "TFoot", "TR", "TH", "TD",
-        "Figure", "Caption", "Link", "Note", "Reference", "TOC", "TOCI", "Span" };
+        "Figure", "Caption", "Link", "Note", "Reference", "TOC", "TOCI", "Span",
+        "NonStruct" };
     return role < TAG_COUNT ? names[role] : "Span";
 }
 

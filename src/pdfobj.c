@@ -110,9 +110,14 @@ void pdfobj_text(HPDF_Doc pdf, HPDF_Dict d, const char *key, const char *utf8)
     pdfobj_put(d, key, pdfobj_text_value(pdf, utf8));
 }
 
+void *pdfobj_ascii_value(HPDF_Doc pdf, const char *s)
+{
+    return HPDF_String_New(pdf->mmgr, s, NULL);
+}
+
 void pdfobj_ascii(HPDF_Doc pdf, HPDF_Dict d, const char *key, const char *s)
 {
-    pdfobj_put(d, key, HPDF_String_New(pdf->mmgr, s, NULL));
+    pdfobj_put(d, key, pdfobj_ascii_value(pdf, s));
 }
 
 void pdfobj_array_add(HPDF_Array a, void *obj)

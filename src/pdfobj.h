@@ -16,6 +16,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The most kids a structure element's /K array gets: PDF 1.4's array
+ * limit, far below libharu's 32,767, so a long section, table or
+ * paragraph never reaches it (the emitter groups what is beyond). */
+#define PDFOBJ_MAX_KIDS 8191
+
 HPDF_Dict pdfobj_dict(HPDF_Doc pdf, bool indirect);
 HPDF_Array pdfobj_array(HPDF_Doc pdf, bool indirect);
 /* A stream object (always indirect), Flate-compressed when asked. */
@@ -33,6 +38,8 @@ void pdfobj_text(HPDF_Doc pdf, HPDF_Dict d, const char *key, const char *utf8);
 /* A byte string (ASCII), written as a literal string. */
 void pdfobj_ascii(HPDF_Doc pdf, HPDF_Dict d, const char *key, const char *s);
 void *pdfobj_text_value(HPDF_Doc pdf, const char *utf8);
+/* A byte string as a value (for arrays, e.g. name tree keys). */
+void *pdfobj_ascii_value(HPDF_Doc pdf, const char *s);
 void pdfobj_array_add(HPDF_Array a, void *obj);
 void pdfobj_array_int(HPDF_Array a, long v);
 void pdfobj_array_real(HPDF_Array a, double v);
