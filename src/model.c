@@ -316,6 +316,13 @@ static const char *uri_to_ascii(arena *a, const char *uri)
 static int add_link(builder *b, doc_link link)
 {
     document *d = b->doc;
+    /* Checked here, before any layout: the PDF cannot hold it (PDF/A-2
+     * strings end at 32,767 bytes, libharu's at 65,535). */
+    size_t uri_len = link.uri ? strlen(link.uri) : 0;
+    if (uri_len > MODEL_MAX_URI_BYTES)
+        diag_add(b->diags, DIAG_ERROR, link.loc,
+                 "a link address of %zu bytes once percent-encoded (the limit is %d)",
+                 uri_len, MODEL_MAX_URI_BYTES);
     if (d->link_count == b->links_cap) {
         int cap = b->links_cap ? b->links_cap * 2 : 32;
         d->links = arena_grow(b->a, d->links, (size_t)d->link_count, (size_t)cap,

@@ -20,6 +20,10 @@
 #include "load.h"
 #include "style.h"
 
+/* The longest link address, in bytes once percent-encoded: a PDF/A-2
+ * string's limit. */
+#define MODEL_MAX_URI_BYTES 32767
+
 /* Tagged-PDF roles of the structure tree. */
 typedef enum {
     TAG_DOCUMENT, TAG_SECT, TAG_H1, TAG_H2, TAG_H3, TAG_H4, TAG_H5, TAG_H6,
