@@ -1,8 +1,12 @@
 #include "colour.h"
 
 #include <lcms2.h>
+#include <png.h>
+#include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct colour_cmyk {
     cmsContext ctx;
@@ -30,8 +34,22 @@ static const char *colour_check_cmyk(cmsHPROFILE p)
     return NULL;
 }
 
-colour_cmyk *colour_cmyk_new(const char *icc_path, int intent,
-                             bool black_point_compensation, const char **err)
+/* The image's own profile, or sRGB; *err says why it cannot be used. */
+static cmsHPROFILE colour_source(cmsContext ctx, const void *icc, size_t len, const char **err)
+{
+    if (!icc)
+        return cmsCreate_sRGBProfileTHR(ctx);
+    cmsHPROFILE p = len <= UINT32_MAX ? cmsOpenProfileFromMemTHR(ctx, icc, (cmsUInt32Number)len)
+                                      : NULL;
+    if (!p)
+        *err = "the ICC profile the image embeds is corrupt";
+    else if (cmsGetColorSpace(p) != cmsSigRgbData)
+        *err = "the ICC profile the image embeds is not an RGB profile";
+    return p;
+}
+
+colour_cmyk *colour_cmyk_new(const char *icc_path, const void *rgb_icc, size_t rgb_icc_len,
+                             int intent, bool black_point_compensation, const char **err)
 {
     colour_cmyk *c = calloc(1, sizeof *c);
     cmsContext ctx = c ? cmsCreateContext(NULL, NULL) : NULL;
@@ -42,21 +60,21 @@ colour_cmyk *colour_cmyk_new(const char *icc_path, int intent,
     }
     cmsSetLogErrorHandlerTHR(ctx, colour_silent);
     c->ctx = ctx;
-    cmsHPROFILE srgb = cmsCreate_sRGBProfileTHR(ctx);
     cmsHPROFILE cmyk = icc_path ? cmsOpenProfileFromFileTHR(ctx, icc_path, "r") : NULL;
     *err = !cmyk ? "cannot read the output intent's ICC profile (Debian package libgs-common)"
                  : colour_check_cmyk(cmyk);
-    if (!*err && !srgb)
+    cmsHPROFILE rgb = *err ? NULL : colour_source(ctx, rgb_icc, rgb_icc_len, err);
+    if (!*err && !rgb)
         *err = "Little CMS cannot create the sRGB profile";
     if (!*err) {
         cmsUInt32Number flags = black_point_compensation ? cmsFLAGS_BLACKPOINTCOMPENSATION : 0;
-        c->rgb_to_cmyk = cmsCreateTransformTHR(ctx, srgb, TYPE_RGB_8, cmyk, TYPE_CMYK_8,
+        c->rgb_to_cmyk = cmsCreateTransformTHR(ctx, rgb, TYPE_RGB_8, cmyk, TYPE_CMYK_8,
                                                (cmsUInt32Number)intent, flags);
         if (!c->rgb_to_cmyk)
-            *err = "Little CMS cannot convert sRGB to the output intent's CMYK";
+            *err = "Little CMS cannot convert the image's RGB to the output intent's CMYK";
     }
-    if (srgb)
-        cmsCloseProfile(srgb);
+    if (rgb)
+        cmsCloseProfile(rgb);
     if (cmyk)
         cmsCloseProfile(cmyk);
     if (*err) {
@@ -94,4 +112,59 @@ void colour_cmyk_drop(colour_cmyk *c)
         cmsDeleteTransform(c->rgb_to_cmyk);
     cmsDeleteContext(c->ctx);
     free(c);
+}
+
+/* ---- profiles embedded in image files ------------------------------------ */
+
+static void colour_png_fail(png_structp png, png_const_charp msg)
+{
+    (void)msg;
+    png_longjmp(png, 1);
+}
+
+static void colour_png_quiet(png_structp png, png_const_charp msg)
+{
+    (void)png;
+    (void)msg;
+}
+
+static const char *colour_png_iccp(FILE *f, unsigned char **icc, size_t *icc_len)
+{
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, colour_png_fail,
+                                             colour_png_quiet);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    volatile const char *result = "the PNG file or the ICC profile it embeds is corrupt";
+    if (png && info && !setjmp(png_jmpbuf(png))) {
+        /* A damaged iCCP chunk is an error, not a profile quietly ignored. */
+        png_set_benign_errors(png, 0);
+        png_init_io(png, f);
+        png_read_info(png, info);
+        png_charp name;
+        int method;
+        png_bytep data;
+        png_uint_32 len;
+        result = NULL;
+        if (png_get_iCCP(png, info, &name, &method, &data, &len) && len > 0) {
+            *icc = malloc(len);
+            if (*icc) {
+                memcpy(*icc, data, len);
+                *icc_len = len;
+            } else
+                result = "not enough memory for the image";
+        }
+    }
+    png_destroy_read_struct(png ? &png : NULL, info ? &info : NULL, NULL);
+    return (const char *)result;
+}
+
+const char *colour_png_profile(const char *path, unsigned char **icc, size_t *icc_len)
+{
+    *icc = NULL;
+    *icc_len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return "cannot open image file";
+    const char *err = colour_png_iccp(f, icc, icc_len);
+    fclose(f);
+    return err;
 }

@@ -788,22 +788,47 @@ static HPDF_Array cmyk_colour_space(emitter *e)
     return cs;
 }
 
-/* Print: the converter to the output intent's CMYK (a PDF/X file with a
- * CMYK intent may not contain DeviceRGB), made on first use; when it
- * cannot be made, every RGB image is an error of its own. */
+/* Print: the converter from sRGB to the output intent's CMYK (a PDF/X file
+ * with a CMYK intent may not contain DeviceRGB), made on first use and
+ * shared; when it cannot be made, every RGB image is an error of its own. */
 static colour_cmyk *print_converter(emitter *e)
 {
     if (!e->cmyk && !e->cmyk_error)
-        e->cmyk = colour_cmyk_new(e->opt->cmyk_icc_path, e->st->print.image_intent,
+        e->cmyk = colour_cmyk_new(e->opt->cmyk_icc_path, NULL, 0, e->st->print.image_intent,
                                   e->st->print.black_point_compensation, &e->cmyk_error);
     return e->cmyk;
 }
 
-static const char *print_cmyk(emitter *e, image_pixels *px)
+/* The conversion of one image's RGB: from the ICC profile the file embeds
+ * (a converter of its own, made on first use), else from sRGB. */
+typedef struct print_source {
+    emitter *e;
+    const unsigned char *icc;  /* NULL: sRGB */
+    size_t icc_len;
+    colour_cmyk *own;
+    const char *error;         /* why no converter could be made */
+} print_source;
+
+static colour_cmyk *print_source_converter(print_source *src)
 {
-    if (!print_converter(e))
-        return e->cmyk_error;
-    unsigned char *cmyk = colour_rgb_to_cmyk(e->cmyk, px->colour,
+    if (!src->icc) {
+        colour_cmyk *c = print_converter(src->e);
+        src->error = src->e->cmyk_error;
+        return c;
+    }
+    if (!src->own && !src->error)
+        src->own = colour_cmyk_new(src->e->opt->cmyk_icc_path, src->icc, src->icc_len,
+                                   src->e->st->print.image_intent,
+                                   src->e->st->print.black_point_compensation, &src->error);
+    return src->own;
+}
+
+static const char *print_cmyk(print_source *src, image_pixels *px)
+{
+    colour_cmyk *c = print_source_converter(src);
+    if (!c)
+        return src->error;
+    unsigned char *cmyk = colour_rgb_to_cmyk(c, px->colour,
                                              (size_t)px->width * (size_t)px->height);
     if (!cmyk)
         return "not enough memory to convert the image to CMYK";
@@ -814,10 +839,12 @@ static const char *print_cmyk(emitter *e, image_pixels *px)
 }
 
 /* Decoded samples are embedded raw (Flate), alpha as a soft mask, as
- * PDF/A-2 and PDF/X-4 allow; takes px's buffers. */
-static HPDF_Image embed_pixels(emitter *e, image_pixels *px, const char **err)
+ * PDF/A-2 and PDF/X-4 allow; RGB ones are converted first in print. Takes
+ * px's buffers. */
+static HPDF_Image embed_pixels(emitter *e, print_source *src, image_pixels *px,
+                               const char **err)
 {
-    *err = e->print && px->channels == 3 ? print_cmyk(e, px) : NULL;
+    *err = e->print && px->channels == 3 ? print_cmyk(src, px) : NULL;
     HPDF_Image img = NULL;
     if (!*err) {
         HPDF_ColorSpace cs = px->channels == 1   ? HPDF_CS_DEVICE_GRAY
@@ -859,34 +886,45 @@ static HPDF_Dict flate_image(emitter *e, const unsigned char *data, size_t len, 
 /* A row of RGB PNG samples to print CMYK, as image.c decodes it. */
 static unsigned char *print_row(void *ctx, const unsigned char *rgb, size_t pixels)
 {
-    emitter *e = ctx;
-    return print_converter(e) ? colour_rgb_to_cmyk(e->cmyk, rgb, pixels) : NULL;
+    colour_cmyk *c = print_source_converter(ctx);
+    return c ? colour_rgb_to_cmyk(c, rgb, pixels) : NULL;
+}
+
+static HPDF_Image embed_planes(emitter *e, image_planes *px, const char **err)
+{
+    HPDF_Image img = flate_image(e, px->colour, px->colour_len, px->width, px->height,
+                                 px->channels == 1   ? "DeviceGray"
+                                 : px->channels == 4 ? "DeviceCMYK"
+                                                     : "DeviceRGB");
+    if (img && px->alpha)
+        pdfobj_put(img, "SMask", flate_image(e, px->alpha, px->alpha_len, px->width,
+                                             px->height, "DeviceGray"));
+    image_planes_free(px);
+    if (!img)
+        *err = "libharu cannot embed this image";
+    return img;
 }
 
 /* PNGs are decoded here (corrupt data is an error, interlaced and 16-bit
  * files work), a row at a time into Flate streams (converted to CMYK on
- * the way in print), and embedded with a soft mask for alpha, as PDF/A-2
- * and PDF/X-4 allow. */
+ * the way in print, from the profile the file embeds), and embedded with a
+ * soft mask for alpha, as PDF/A-2 and PDF/X-4 allow. */
 static HPDF_Image load_png(emitter *e, const char *path, const char **err)
 {
-    image_convert to_cmyk = { print_row, e, 4 };
-    image_planes px;
-    *err = image_decode_png(path, e->print ? &to_cmyk : NULL, &px);
-    if (*err && e->cmyk_error)
-        *err = e->cmyk_error;
+    unsigned char *icc = NULL;
+    size_t icc_len = 0;
+    *err = e->print ? colour_png_profile(path, &icc, &icc_len) : NULL;
     if (*err)
         return NULL;
-    HPDF_Image img = flate_image(e, px.colour, px.colour_len, px.width, px.height,
-                                 px.channels == 1   ? "DeviceGray"
-                                 : px.channels == 4 ? "DeviceCMYK"
-                                                    : "DeviceRGB");
-    if (img && px.alpha)
-        pdfobj_put(img, "SMask", flate_image(e, px.alpha, px.alpha_len, px.width,
-                                             px.height, "DeviceGray"));
-    image_planes_free(&px);
-    if (!img)
-        *err = "libharu cannot embed this image";
-    return img;
+    print_source src = { e, icc, icc_len, NULL, NULL };
+    image_convert to_cmyk = { print_row, &src, 4 };
+    image_planes px;
+    *err = image_decode_png(path, e->print ? &to_cmyk : NULL, &px);
+    if (*err && src.error)
+        *err = src.error;
+    colour_cmyk_drop(src.own);
+    free(icc);
+    return *err ? NULL : embed_planes(e, &px, err);
 }
 
 /* JPEGs pass through as they are, after libjpeg has decoded them once
@@ -898,8 +936,14 @@ static HPDF_Image load_jpeg(emitter *e, const image_info *info, const char *path
 {
     if (e->print && info->components == 3) {
         image_pixels px;
-        *err = jpeg_decode_rgb(path, &px);
-        return *err ? NULL : embed_pixels(e, &px, err);
+        unsigned char *icc;
+        size_t icc_len;
+        *err = jpeg_decode_rgb(path, &px, &icc, &icc_len);
+        print_source src = { e, icc, icc_len, NULL, NULL };
+        HPDF_Image img = *err ? NULL : embed_pixels(e, &src, &px, err);
+        colour_cmyk_drop(src.own);
+        free(icc);
+        return img;
     }
     size_t len = 0;
     const char *why = NULL;

@@ -3,6 +3,7 @@
 #include "infile.h"
 
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,28 +68,64 @@ static const char *jpeg_read_rows(struct jpeg_decompress_struct *cinfo, image_pi
     return NULL;
 }
 
-const char *jpeg_decode_rgb(const char *path, image_pixels *out)
+static void jpeg_errors(struct jpeg_decompress_struct *cinfo, jpeg_failure *failure)
+{
+    cinfo->err = jpeg_std_error(&failure->mgr);
+    failure->mgr.error_exit = jpeg_fail;
+    failure->mgr.emit_message = jpeg_warn;
+}
+
+/* True when an APP2 marker says it carries (part of) an ICC profile. */
+static bool jpeg_has_icc_marker(const struct jpeg_decompress_struct *cinfo)
+{
+    for (jpeg_saved_marker_ptr m = cinfo->marker_list; m; m = m->next)
+        if (m->marker == JPEG_APP0 + 2 && m->data_length >= 12 &&
+            memcmp(m->data, "ICC_PROFILE", 12) == 0)
+            return true;
+    return false;
+}
+
+/* After the header: the embedded profile, if any. */
+static const char *jpeg_take_profile(struct jpeg_decompress_struct *cinfo,
+                                     unsigned char **icc, size_t *icc_len)
+{
+    JOCTET *data = NULL;
+    unsigned int len = 0;
+    /* false both without markers and with a broken sequence of them */
+    if (jpeg_read_icc_profile(cinfo, &data, &len)) {
+        *icc = data;
+        *icc_len = len;
+        return NULL;
+    }
+    return jpeg_has_icc_marker(cinfo) ? "the ICC profile the image embeds is corrupt" : NULL;
+}
+
+const char *jpeg_decode_rgb(const char *path, image_pixels *out, unsigned char **icc,
+                            size_t *icc_len)
 {
     memset(out, 0, sizeof *out);
+    *icc = NULL;
+    *icc_len = 0;
     const char *why = NULL;
     FILE *file = infile_fopen(path, &why); /* never a FIFO or a device */
     if (!file)
         return "cannot open image file";
     struct jpeg_decompress_struct cinfo;
     jpeg_failure failure;
-    cinfo.err = jpeg_std_error(&failure.mgr);
-    failure.mgr.error_exit = jpeg_fail;
-    failure.mgr.emit_message = jpeg_warn;
+    jpeg_errors(&cinfo, &failure);
     volatile const char *result = NULL;
     if (setjmp(failure.jump)) {
         result = jpeg_message(failure.code);
     } else {
         jpeg_create_decompress(&cinfo);
         jpeg_stdio_src(&cinfo, file);
+        jpeg_save_markers(&cinfo, JPEG_APP0 + 2, 0xFFFF);
         jpeg_read_header(&cinfo, TRUE);
-        if (cinfo.num_components != 3) {
+        if (cinfo.num_components != 3)
             result = "not a three-component (RGB) JPEG file";
-        } else {
+        else
+            result = jpeg_take_profile(&cinfo, icc, icc_len);
+        if (!result) {
             cinfo.out_color_space = JCS_RGB;
             jpeg_start_decompress(&cinfo);
             result = jpeg_read_rows(&cinfo, out);
@@ -98,8 +135,12 @@ const char *jpeg_decode_rgb(const char *path, image_pixels *out)
     }
     jpeg_destroy_decompress(&cinfo);
     fclose(file);
-    if (result)
+    if (result) {
         image_pixels_free(out);
+        free(*icc);
+        *icc = NULL;
+        *icc_len = 0;
+    }
     return (const char *)result;
 }
 
@@ -110,9 +151,7 @@ const char *jpeg_check(const unsigned char *data, size_t len)
 {
     struct jpeg_decompress_struct cinfo;
     jpeg_failure failure;
-    cinfo.err = jpeg_std_error(&failure.mgr);
-    failure.mgr.error_exit = jpeg_fail;
-    failure.mgr.emit_message = jpeg_warn;
+    jpeg_errors(&cinfo, &failure);
     volatile const char *result = NULL;
     if (setjmp(failure.jump)) {
         result = jpeg_message(failure.code);

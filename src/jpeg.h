@@ -1,20 +1,25 @@
 /* jpeg — a JPEG file decoded to samples with libjpeg.
  *
  * The print profile needs the pixels of RGB JPEGs to convert them to CMYK
- * (other JPEGs pass through to the PDF as they are). jpeg_decode_rgb
- * decodes a three-component JPEG (YCbCr or RGB) to 8-bit RGB samples in an
- * image_pixels (image.h; free with image_pixels_free).
+ * (other JPEGs pass through to the PDF as they are), and the colour profile
+ * they embed. jpeg_decode_rgb decodes a three-component JPEG (YCbCr or RGB)
+ * to 8-bit RGB samples in an image_pixels (image.h; free with
+ * image_pixels_free) and hands back the ICC profile the file embeds (APP2
+ * ICC_PROFILE markers) in *icc, a buffer the caller frees, or NULL.
  * Failure: returns a static message (unreadable file, corrupt or truncated
- * data, a coding libjpeg cannot decode) and leaves out empty; libjpeg's
- * warnings about damaged data count as failures, so no guessed pixels
- * reach the print.
+ * data, a coding libjpeg cannot decode, a damaged embedded profile) and
+ * leaves out and *icc empty; libjpeg's warnings about damaged data count
+ * as failures, so no guessed pixels reach the print.
  */
 #ifndef KCVS_JPEG_H
 #define KCVS_JPEG_H
 
+#include <stddef.h>
+
 #include "image.h"
 
-const char *jpeg_decode_rgb(const char *path, image_pixels *out);
+const char *jpeg_decode_rgb(const char *path, image_pixels *out, unsigned char **icc,
+                            size_t *icc_len);
 
 /* The data of a JPEG file that passes through to the PDF, decoded once to
  * be sure it is sound: NULL, or a static message as jpeg_decode_rgb gives

@@ -265,6 +265,52 @@ def test_an_rgb_jpeg_that_cannot_be_decoded_is_an_error_at_its_line(tmp_path):
     assert not out.exists()
 
 
+ADOBE_RGB = Path("/usr/share/color/icc/compatibleWithAdobeRGB1998.icc")
+GREY_ICC = Path("/usr/share/color/icc/Gray.icc")
+
+
+def _tagged(fmt, profile):
+    """The rgb.png picture saved by PIL as FMT with an embedded ICC profile."""
+    buf = io.BytesIO()
+    options = {"quality": 95} if fmt == "JPEG" else {}
+    Image.open(io.BytesIO(IMAGES["rgb.png"])).save(buf, fmt, icc_profile=profile, **options)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("fmt, name", [("PNG", "tagged.png"), ("JPEG", "tagged.jpg")])
+def test_an_embedded_rgb_profile_is_the_source_of_the_conversion(tmp_path, fmt, name):
+    data = _tagged(fmt, ADOBE_RGB.read_bytes())
+    doc = compile_ok(write_doc(tmp_path, {name: data}), tmp_path / "doc.pdf",
+                     "--profile", "print")
+    got = cmyk_samples(by_name(doc.pdf, [name])[name])
+    intent, bpc = house_print_settings()
+    t = ImageCms.buildTransform(ImageCms.getOpenProfile(str(ADOBE_RGB)),
+                                ImageCms.getOpenProfile(CMYK_ICC), "RGB", "CMYK",
+                                renderingIntent=intent, flags=BPC if bpc else 0)
+    decoded = Image.open(io.BytesIO(data)).convert("RGB")
+    want = ImageCms.applyTransform(decoded, t).tobytes()
+    assert max(abs(a - b) for a, b in zip(got, want)) <= (0 if fmt == "PNG" else 1)
+    # and not what the same pixels mean in sRGB
+    assert got != lcms_cmyk(decoded, intent, bpc).tobytes()
+
+
+@pytest.mark.parametrize("fmt, name, profile, message", [
+    ("JPEG", "grey-tagged.jpg", GREY_ICC.read_bytes(), "not an RGB profile"),
+    ("JPEG", "garbage.jpg", b"\0" * 200, "is corrupt"),
+    ("PNG", "garbage.png", b"\0" * 200, "is corrupt"),
+], ids=["jpeg-grey-profile", "jpeg-garbage-profile", "png-garbage-profile"])
+def test_an_unusable_embedded_profile_is_an_error_at_its_line(tmp_path, fmt, name, profile,
+                                                              message):
+    src = write_doc(tmp_path, {name: _tagged(fmt, profile)})
+    out = tmp_path / "doc.pdf"
+    res = run_kcvs(src, "-o", out, "--profile", "print")
+    assert res.returncode == 1, res.stderr
+    line = next(i for i, l in enumerate(src.read_text().splitlines(), 1) if name in l)
+    assert re.search(rf"doc\.xml:{line}:\d+: error: image 'images/{name}': .*{message}",
+                     res.stderr), res.stderr
+    assert not out.exists()
+
+
 def test_rgb_images_are_no_longer_warned_about(print_doc):
     assert "RGB" not in print_doc.result.stderr
 
