@@ -283,10 +283,29 @@ para_line *single_line(lctx *c, const char *text, const style_class *cls,
     return pr.count ? &pr.lines[0] : NULL;
 }
 
+/* Where a list's items start: one list-indent in, unless that would leave
+ * less than the style's list-min-measure for the text; then the list is set
+ * at its parent's indent (and the editor hears of it), so that nesting never
+ * pushes text out of the frame. */
+static double list_item_indent(lctx *c, const block *list, double indent)
+{
+    double in = indent + c->st->list_indent;
+    /* a list that is not nested always gets its indent */
+    if (c->measure - in >= c->st->list_min_measure || indent < c->st->list_indent)
+        return in;
+    if (!c->list_capped) /* once, at the outermost list concerned */
+        diag_add(c->diags, DIAG_WARNING, list->loc,
+                 "lists nested this deep are not indented further: their text would "
+                 "have less than %.0f pt (the style's list-min-measure)",
+                 c->st->list_min_measure);
+    c->list_capped = true;
+    return indent;
+}
+
 static void layout_list(lctx *c, block *list, double indent)
 {
     const style_class *cls = style_class_get(c->st, "list");
-    bool was_in_list = c->in_list;
+    bool was_in_list = c->in_list, was_capped = c->list_capped;
     c->in_list = true;
     for (block *item = list->children; item; item = item->next) {
         if (item->kind != BLK_ITEM) {
@@ -294,7 +313,8 @@ static void layout_list(lctx *c, block *list, double indent)
             continue;
         }
         int first = c->vl->count;
-        layout_blocks(c, item->children, indent + c->st->list_indent);
+        double text_x = list_item_indent(c, list, indent);
+        layout_blocks(c, item->children, text_x);
         if (first >= c->vl->count || !item->label)
             continue;
         vbox *v = c->vl->v[first];
@@ -302,10 +322,14 @@ static void layout_list(lctx *c, block *list, double indent)
         para_line *ln = single_line(c, item->label, cls, lbl);
         if (!ln)
             continue;
-        double x = indent + c->st->list_indent - c->st->list_label_gap - ln->width;
-        vbox_add_line(c, v, ln, x < indent ? indent : x, v->first_baseline);
+        /* the label hangs left of the text, never left of the list's edge
+           (a list not indented further hangs into its parent's) */
+        double edge = text_x - c->st->list_indent;
+        double x = text_x - c->st->list_label_gap - ln->width;
+        vbox_add_line(c, v, ln, x < edge ? edge : x, v->first_baseline);
     }
     c->in_list = was_in_list;
+    c->list_capped = was_capped;
     /* A list ends like a paragraph, whatever its items' spacing (a nested
      * list like an item). */
     space_before(c, was_in_list ? cls->space_after

@@ -59,6 +59,7 @@ typedef struct lctx {
     const block *first_change; /* the first anchor whose page moved */
     layout_result *res;
     bool in_list;
+    bool list_capped;        /* inside a list that nesting stopped indenting */
     bool print;
     bool require_alt;
     double image_share;      /* the most of the frame's height an image takes */

@@ -123,6 +123,7 @@ static const prop layout_props[] = {
     LAY("lead-max-chars", P_NUMBER, lead_max_chars),
     LAY("list-indent", P_LENGTH, list_indent),
     LAY("list-label-gap", P_LENGTH, list_label_gap),
+    LAY("list-min-measure", P_LENGTH, list_min_measure),
     LAY("footnote-rule-width", P_LENGTH, footnote_rule_width),
     LAY("table-rule-width", P_LENGTH, table_rule_width),
     LAY("table-cell-padding", P_LENGTH, table_cell_padding),
@@ -241,7 +242,8 @@ static const struct {
     { "bleed", R_NONNEG, 0 }, { "crop-length", R_NONNEG, 0 },
     { "crop-offset", R_NONNEG, 0 }, { "crop-width", R_NONNEG, 0 },
     { "baseline-grid", R_NONNEG, 0 }, { "list-indent", R_NONNEG, 0 },
-    { "list-label-gap", R_NONNEG, 0 }, { "footnote-rule-width", R_NONNEG, 0 },
+    { "list-label-gap", R_NONNEG, 0 },
+    { "list-min-measure", R_POSITIVE, 0 }, { "footnote-rule-width", R_NONNEG, 0 },
     { "table-rule-width", R_NONNEG, 0 }, { "table-cell-padding", R_NONNEG, 0 },
     { "lead-max-chars", R_NONNEG, 0 },
     { "tolerance", R_NONNEG, 0 }, { "line-penalty", R_NONNEG, 0 },
@@ -546,6 +548,7 @@ static style_class *style_new_class(style_loader *l, xmlNode *node)
     }
     c->name = arena_strdup(l->a, name);
     c->base = base ? arena_strdup(l->a, base) : NULL;
+    c->line = (int)xmlGetLineNo(node);
     s->class_count++;
     return c;
 }
@@ -631,6 +634,7 @@ static void style_defaults(style *s)
     s->lead_max_chars = 1e9;
     s->list_indent = 14;
     s->list_label_gap = 4;
+    s->list_min_measure = 200;
     s->footnote_rule_width = 0.5;
     s->table_rule_width = 0.5;
     s->table_cell_padding = 4;
@@ -685,8 +689,32 @@ static void style_load_element(style_loader *l, xmlNode *node)
         style_error(l, node, "unknown style element <%s>%s", n, NULL);
 }
 
+/* A class whose indents and padding leave no room on the narrowest page
+ * would set its text off the frame. */
+static void style_check_class_room(style_loader *l)
+{
+    double narrowest = HUGE_VAL;
+    for (int i = 0; i < l->s->master_count; i++) {
+        const style_master *m = &l->s->masters[i];
+        narrowest = fmin(narrowest, m->width - m->margin_inner - m->margin_outer);
+    }
+    for (int i = 0; i < l->s->class_count; i++) {
+        const style_class *c = &l->s->classes[i];
+        double taken = c->indent_left + c->indent_right + 2 * c->padding_x;
+        if (fabs(c->first_indent) + taken < narrowest)
+            continue;
+        src_loc loc = { l->file, c->line, 1 };
+        diag_add(l->diags, DIAG_ENVIRONMENT, loc,
+                 "class '%s': its indents and padding (%.1f pt) leave no room for text "
+                 "on the narrowest page (%.1f pt)", c->name,
+                 fabs(c->first_indent) + taken, narrowest);
+        l->failed = true;
+    }
+}
+
 static void style_check_required(style_loader *l, xmlNode *root)
 {
+    style_check_class_room(l);
     for (int i = 0; i < l->s->font_count; i++) {
         style_font *f = &l->s->fonts[i];
         if (f->fallback_name && (f->fallback = style_find_font(l->s, f->fallback_name)) < 0)

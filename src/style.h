@@ -45,6 +45,7 @@ typedef struct style_font {
 typedef struct style_class {
     const char *name;
     const char *base;
+    int line;          /* in the style file, for messages */
     int font;
     int variant;
     double size, leading;
@@ -141,6 +142,7 @@ typedef struct style {
     double baseline_grid;   /* points; 0 = none */
     double lead_max_chars;  /* a first paragraph longer than this is no lead */
     double list_indent, list_label_gap, footnote_rule_width;
+    double list_min_measure; /* nesting indents no further than this leaves */
     double table_rule_width, table_cell_padding;
     int table_rule_colour, table_head_background, total_background;
 } style;

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import ROOT, run_kcvs
+from conftest import run_kcvs, text_area, tool
 
 HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
         '<article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="nl-BE">\n'
@@ -72,3 +72,25 @@ def test_morerows_within_the_table_still_works(tmp_path):
             '<row><entry>d</entry><entry>e</entry></row>']
     r, out = compile_body(tmp_path, table(SPECS, rows))
     assert r.returncode == 0, r.stderr
+
+
+def word_boxes(pdf):
+    html = tool("pdftotext", "-bbox", pdf, "-").stdout
+    return [tuple(float(v) for v in m) for m in
+            re.findall(r'xMin="([-0-9.]+)" yMin="[-0-9.]+" xMax="([-0-9.]+)"', html)]
+
+
+def test_forty_nested_lists_stop_indenting_and_stay_in_the_frame(tmp_path):
+    depth = 40
+    body = ("<section><title>Lijsten</title>\n"
+            + "".join(f"<itemizedlist><listitem><para>Niveau {i} met tekst die lang genoeg is "
+                      "om te tonen waar de regels eindigen.</para>\n" for i in range(depth))
+            + "</listitem></itemizedlist>\n" * depth + "</section>\n")
+    r, out = compile_body(tmp_path, body)
+    assert r.returncode == 0, r.stderr
+    capped = [l for l in r.stderr.splitlines() if "lists nested this deep" in l]
+    assert len(capped) == 1 and re.search(r"doc\.xml:\d+:\d+: warning:", capped[0]), r.stderr
+    assert "wider than its column" not in r.stderr and "broken between letters" not in r.stderr
+    frame = text_area(1)  # the house style does not mirror its margins
+    for x0, x1 in word_boxes(out):
+        assert frame.x0 - 0.01 <= x0 and x1 <= frame.x1 + 0.01, (x0, x1, frame)

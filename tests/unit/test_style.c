@@ -641,6 +641,15 @@ static void margins_must_leave_room_on_the_page(void **state)
                               DIAG_ENVIRONMENT, "the margins leave no room");
 }
 
+static void indents_must_leave_room_for_text(void **state)
+{
+    fixture *f = *state;
+    assert_extra_line_refused(f, "indents.xml",
+                              "  <class name=\"extra\" indent-left=\"300pt\" "
+                              "indent-right=\"300pt\"/>",
+                              DIAG_ENVIRONMENT, "class 'extra': its indents and padding");
+}
+
 static void typography_counts_have_limits(void **state)
 {
     fixture *f = *state;
@@ -686,6 +695,7 @@ int main(void)
         T(negative_and_huge_lengths_are_refused),
         T(margins_must_leave_room_on_the_page),
         T(typography_counts_have_limits),
+        T(indents_must_leave_room_for_text),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
