@@ -1,5 +1,7 @@
 #include "arena.h"
 
+#include "mem.h"
+
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,10 +21,11 @@ struct arena {
     size_t total;
 };
 
+/* The arena's blocks come from malloc; running out ends up where every
+ * allocation failure does. */
 static void arena_out_of_memory(size_t size)
 {
-    fprintf(stderr, "kcvs-pdf: error: out of memory (asked for %zu bytes)\n", size);
-    exit(2);
+    mem_fail(size);
 }
 
 arena *arena_new(void)

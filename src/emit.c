@@ -15,6 +15,7 @@
 #include "image.h"
 #include "infile.h"
 #include "jpeg.h"
+#include "mem.h"
 #include "output.h"
 #include "pdfa.h"
 #include "pdfobj.h"
@@ -32,16 +33,7 @@ static void sb_reserve(sbuf *b, size_t more)
 {
     if (b->len + more <= b->cap)
         return;
-    size_t cap = b->cap ? b->cap * 2 : 4096;
-    while (cap < b->len + more)
-        cap *= 2;
-    char *d = realloc(b->data, cap);
-    if (!d) {
-        fprintf(stderr, "kcvs-pdf: error: out of memory\n");
-        exit(2);
-    }
-    b->data = d;
-    b->cap = cap;
+    b->data = mem_reserve(b->data, &b->cap, b->len + more, 1, 4096);
 }
 
 static void sb_put(sbuf *b, const char *s, size_t n)
@@ -118,7 +110,8 @@ typedef struct struct_kid {
 typedef struct elem_info {
     tag_node *node;
     struct_kid *kids;
-    int count, cap;
+    int count;
+    size_t cap;
     int page;            /* first page with content, -1 none */
     HPDF_Dict dict;
     int overflow;        /* 1 + index of the group taking further kids, 0 none */
@@ -127,7 +120,8 @@ typedef struct elem_info {
 typedef struct parent_entry {
     int key;             /* StructParent(s) number */
     tag_node **elems;    /* by MCID for a page; one element for an annotation */
-    int count, cap;
+    int count;
+    size_t cap;
 } parent_entry;
 
 typedef struct emit_failure {
@@ -147,14 +141,18 @@ typedef struct emitter {
     int font_count;
     HPDF_Dict font_res;
     emit_image *images;
-    int image_count, image_cap;
+    int image_count;
+    size_t image_cap;
     HPDF_Page *pages;
     elem_info *elems;
-    int elem_count, elem_cap;
+    int elem_count;
+    size_t elem_cap;
     parent_entry *parents;
-    int parent_count, parent_cap;
+    int parent_count;
+    size_t parent_cap;
     tag_node **groups;   /* grouping elements for overflowing /K arrays */
-    int group_count, group_cap;
+    int group_count;
+    size_t group_cap;
     HPDF_MD5_CTX md5;
     bool print;
     double margin;       /* print: room around the trimmed page for marks */
@@ -264,8 +262,8 @@ static HPDF_Dict font_file_stream(emitter *e, emit_font *ef)
     if (!plan)
         return NULL;
     const hb_map_t *map = hb_subset_plan_old_to_new_glyph_mapping(plan);
-    ef->new_gid = malloc((n ? n : 1) * sizeof *ef->new_gid);
-    ef->width = malloc((n ? n : 1) * sizeof *ef->width);
+    ef->new_gid = mem_alloc(n, sizeof *ef->new_gid);
+    ef->width = mem_alloc(n, sizeof *ef->width);
     int upem = font_units_per_em(f);
     for (unsigned g = 0; g < n; g++) {
         ef->new_gid[g] = hb_map_get(map, g);
@@ -290,8 +288,8 @@ static HPDF_Dict font_file_stream(emitter *e, emit_font *ef)
 /* UTF-16BE in hex; a text string (bom) starts with the byte order mark. */
 static void hex_utf16(sbuf *b, const char *text, bool bom)
 {
-    uint16_t *units = malloc((2 * strlen(text) + 1) * sizeof *units);
-    size_t n = units ? utf8_to_utf16(text, units) : 0;
+    uint16_t *units = mem_alloc(2 * strlen(text) + 1, sizeof *units);
+    size_t n = utf8_to_utf16(text, units);
     sb_puts(b, bom ? "<FEFF" : "<");
     for (size_t i = 0; i < n; i++)
         sb_hex4(b, units[i]);
@@ -347,7 +345,7 @@ static HPDF_Array width_array(emitter *e, const emit_font *ef)
     for (unsigned g = 0; g < n; g++)
         if (ef->new_gid[g] != UINT32_MAX && ef->new_gid[g] > max_new)
             max_new = ef->new_gid[g];
-    long *old_of = malloc((max_new + 1) * sizeof *old_of);
+    long *old_of = mem_alloc((size_t)max_new + 1, sizeof *old_of);
     for (unsigned i = 0; i <= max_new; i++)
         old_of[i] = -1;
     for (unsigned g = 0; g < n; g++)
@@ -425,7 +423,7 @@ static bool emit_font_objects(emitter *e, emit_font *ef, int index)
 static bool emit_fonts(emitter *e, font_set *fonts)
 {
     e->font_count = font_set_count(fonts);
-    e->fonts = calloc((size_t)e->font_count + 1, sizeof *e->fonts);
+    e->fonts = mem_alloc((size_t)e->font_count + 1, sizeof *e->fonts);
     e->font_res = pdfobj_dict(e->pdf, true);
     for (int i = 0; i < e->font_count; i++) {
         e->fonts[i].face = font_set_at(fonts, i);
@@ -456,10 +454,7 @@ static elem_info *elem_of(emitter *e, tag_node *t);
 
 static void elem_push_kid(elem_info *ei, struct_kid k)
 {
-    if (ei->count == ei->cap) {
-        ei->cap = ei->cap ? ei->cap * 2 : 4;
-        ei->kids = realloc(ei->kids, (size_t)ei->cap * sizeof *ei->kids);
-    }
+    ei->kids = mem_reserve(ei->kids, &ei->cap, (size_t)ei->count + 1, sizeof *ei->kids, 4);
     ei->kids[ei->count++] = k;
 }
 
@@ -469,11 +464,9 @@ static void elem_push_kid(elem_info *ei, struct_kid k)
  * as its parent's (ISO 32000-1 §14.8.4.2). The emitter owns it. */
 static tag_node *overflow_group(emitter *e, tag_node *t)
 {
-    if (e->group_count == e->group_cap) {
-        e->group_cap = e->group_cap ? e->group_cap * 2 : 8;
-        e->groups = realloc(e->groups, (size_t)e->group_cap * sizeof *e->groups);
-    }
-    tag_node *g = calloc(1, sizeof *g);
+    e->groups = mem_reserve(e->groups, &e->group_cap, (size_t)e->group_count + 1,
+                            sizeof *e->groups, 8);
+    tag_node *g = mem_alloc(1, sizeof *g);
     e->groups[e->group_count++] = g;
     g->link_index = -1;
     g->role = t->role == TAG_TBODY ? TAG_TBODY : t->role == TAG_TOC ? TAG_TOC : TAG_NONSTRUCT;
@@ -515,10 +508,8 @@ static int elem_attach(emitter *e, tag_node *t, bool group)
         pi = group ? elem_attach(e, parent, false) : kid_holder(e, parent);
     if (t->id > 0)
         return t->id - 1;
-    if (e->elem_count == e->elem_cap) {
-        e->elem_cap = e->elem_cap ? e->elem_cap * 2 : 256;
-        e->elems = realloc(e->elems, (size_t)e->elem_cap * sizeof *e->elems);
-    }
+    e->elems = mem_reserve(e->elems, &e->elem_cap, (size_t)e->elem_count + 1,
+                           sizeof *e->elems, 256);
     int index = e->elem_count++;
     e->elems[index] = (elem_info){ t, NULL, 0, 0, -1, NULL, 0 };
     t->id = index + 1;
@@ -546,17 +537,12 @@ static void add_parent(emitter *e, int key, tag_node *t, int mcid)
     if (e->parent_count && e->parents[e->parent_count - 1].key == key)
         p = &e->parents[e->parent_count - 1];
     else {
-        if (e->parent_count == e->parent_cap) {
-            e->parent_cap = e->parent_cap ? e->parent_cap * 2 : 64;
-            e->parents = realloc(e->parents, (size_t)e->parent_cap * sizeof *e->parents);
-        }
+        e->parents = mem_reserve(e->parents, &e->parent_cap, (size_t)e->parent_count + 1,
+                                 sizeof *e->parents, 64);
         p = &e->parents[e->parent_count++];
         *p = (parent_entry){ key, NULL, 0, 0 };
     }
-    if (p->count == p->cap) {
-        p->cap = p->cap ? p->cap * 2 : 16;
-        p->elems = realloc(p->elems, (size_t)p->cap * sizeof *p->elems);
-    }
+    p->elems = mem_reserve(p->elems, &p->cap, (size_t)p->count + 1, sizeof *p->elems, 16);
     p->elems[p->count++] = t;
     (void)mcid;
 }
@@ -1011,10 +997,8 @@ static emit_image *image_of(emitter *e, const image_model *m)
         return NULL;
     }
     digest_file(e, m->path);
-    if (e->image_count == e->image_cap) {
-        e->image_cap = e->image_cap ? e->image_cap * 2 : 8;
-        e->images = realloc(e->images, (size_t)e->image_cap * sizeof *e->images);
-    }
+    e->images = mem_reserve(e->images, &e->image_cap, (size_t)e->image_count + 1,
+                            sizeof *e->images, 8);
     emit_image *ei = &e->images[e->image_count];
     ei->path = m->path;
     ei->image = img;
@@ -1262,7 +1246,7 @@ static void tree_failed(emitter *e, const char *tree)
  * StructParent (their element): a sorted, balanced number tree. */
 static HPDF_Dict parent_tree(emitter *e)
 {
-    pdftree_entry *entries = calloc((size_t)e->parent_count + 1, sizeof *entries);
+    pdftree_entry *entries = mem_alloc((size_t)e->parent_count + 1, sizeof *entries);
     for (int i = 0; i < e->parent_count; i++) {
         parent_entry *p = &e->parents[i];
         entries[i].number = p->key;
@@ -1285,8 +1269,8 @@ static HPDF_Dict parent_tree(emitter *e)
  * balanced name tree; NULL when no element has one. */
 static HPDF_Dict id_tree(emitter *e)
 {
-    pdftree_entry *entries = calloc((size_t)e->elem_count + 1, sizeof *entries);
-    char (*ids)[32] = calloc((size_t)e->elem_count + 1, sizeof *ids);
+    pdftree_entry *entries = mem_alloc((size_t)e->elem_count + 1, sizeof *entries);
+    char (*ids)[32] = mem_alloc((size_t)e->elem_count + 1, sizeof *ids);
     size_t count = 0;
     for (int i = 0; i < e->elem_count; i++)
         if (elem_id(e, i, ids[count])) {
@@ -1425,7 +1409,7 @@ bool emit_pdf(const document *doc, const layout_result *layout, const style *st,
     HPDF_MD5Init(&e.md5);
     emit_doing(&e, "embedding the fonts", 0);
     bool ok = emit_fonts(&e, fonts);
-    e.pages = calloc((size_t)layout->page_count + 1, sizeof *e.pages);
+    e.pages = mem_alloc((size_t)layout->page_count + 1, sizeof *e.pages);
     emit_doing(&e, "adding the pages", 0);
     for (int i = 0; ok && i < layout->page_count; i++)
         e.pages[i] = HPDF_AddPage(e.pdf);

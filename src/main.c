@@ -326,9 +326,21 @@ static bool finish_run(const options *o, output_file *out, bool ok,
     return ok;
 }
 
+/* The output of the run in progress. Whatever ends the process during a
+ * run — running out of memory (mem_fail), or a library that exits on its
+ * own (libhyphen does when malloc fails) — leaves no temporary file. */
+static output_file *running_output;
+
+static void discard_at_exit(void)
+{
+    if (running_output)
+        output_discard(running_output);
+}
+
 static int run(const options *o, diag_list *d)
 {
     output_file out = { 0 };
+    running_output = &out;
     bool writing = writes_pdf(o) || dumps_to_file(o);
     compile_summary sum = { 0 };
     bool ok = false;
@@ -338,6 +350,7 @@ static int run(const options *o, diag_list *d)
         ok = compile_into(o, &out, writing, &sum, d);
         ok = finish_run(o, writing ? &out : NULL, ok, &sum, d);
     }
+    running_output = NULL;
     int status = diag_exit_status(d, o->warnings_are_errors);
     return ok ? status : (status ? status : 1);
 }
@@ -406,6 +419,7 @@ int main(int argc, char **argv)
     o.profile = PROFILE_ARCHIVE;
     parse_options(argc, argv, &o);
     output_install_signal_handlers();
+    atexit(discard_at_exit);
     char *output = NULL;
     if (o.source && writes_pdf(&o) && !o.output)
         o.output = output = default_output(o.source);

@@ -7,6 +7,7 @@
 
 #include "hyph.h"
 #include "linebreak.h"
+#include "mem.h"
 #include "utf8.h"
 
 enum { CHAR_BREAK_PENALTY = 500,
@@ -72,18 +73,7 @@ typedef struct para_build {
 
 static void *grow_scratch(void *p, size_t *cap, size_t need, size_t size)
 {
-    if (need <= *cap)
-        return p;
-    size_t n = *cap ? *cap : 64;
-    while (n < need)
-        n *= 2;
-    void *q = realloc(p, n * size);
-    if (!q) {
-        fprintf(stderr, "kcvs-pdf: error: out of memory\n");
-        exit(2);
-    }
-    *cap = n;
-    return q;
+    return mem_reserve(p, cap, need, size, 64);
 }
 
 void para_ctx_init(para_ctx *c, arena *a, arena *tmp, font_set *fonts, const style *st,
@@ -406,15 +396,10 @@ static void push_item(para_build *b, lb_item it, payload p)
 {
     item_list *l = &b->il;
     if (l->count == l->cap) {
+        /* Two arrays of one length: grown together. */
         size_t cap = l->cap ? l->cap * 2 : 256;
-        lb_item *items = realloc(l->items, cap * sizeof *items);
-        payload *pl = items ? realloc(l->pl, cap * sizeof *pl) : NULL;
-        if (!items || !pl) {
-            fprintf(stderr, "kcvs-pdf: error: out of memory\n");
-            exit(2);
-        }
-        l->items = items;
-        l->pl = pl;
+        l->items = mem_resize(l->items, cap, sizeof *l->items);
+        l->pl = mem_resize(l->pl, cap, sizeof *l->pl);
         l->cap = cap;
     }
     l->items[l->count] = it;

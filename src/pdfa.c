@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "mem.h"
 #include "pdfobj.h"
 
 typedef struct xbuf {
@@ -16,16 +17,7 @@ typedef struct xbuf {
 static void xb_put(xbuf *b, const char *s)
 {
     size_t n = strlen(s);
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 4096;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *d = realloc(b->data, cap);
-        if (!d)
-            return;
-        b->data = d;
-        b->cap = cap;
-    }
+    b->data = mem_reserve(b->data, &b->cap, b->len + n + 1, 1, 4096);
     memcpy(b->data + b->len, s, n + 1);
     b->len += n;
 }
@@ -225,27 +217,25 @@ static bool write_output_intent(HPDF_Doc pdf, const char *icc_path,
                                 const intent_kind *kind, diag_list *diags)
 {
     FILE *f = fopen(icc_path, "rb");
-    if (!f) {
+    unsigned char *data = NULL;
+    size_t len = 0, cap = 0, n;
+    unsigned char chunk[8192];
+    while (f && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        data = mem_reserve(data, &cap, len + n, 1, sizeof chunk);
+        memcpy(data + len, chunk, n);
+        len += n;
+    }
+    /* A profile cut short by a read error is no profile. */
+    bool read_ok = f && !ferror(f);
+    if (f)
+        fclose(f);
+    if (!read_ok || len == 0) {
+        free(data);
         diag_add(diags, DIAG_ENVIRONMENT, (src_loc){ icc_path, 0, 0 },
                  "cannot read the ICC profile of the output intent (Debian package %s)",
                  kind->package);
         return false;
     }
-    unsigned char *data = NULL;
-    size_t len = 0, cap = 0, n;
-    unsigned char chunk[8192];
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (len + n > cap) {
-            cap = (len + n) * 2;
-            unsigned char *d = realloc(data, cap);
-            if (!d)
-                break;
-            data = d;
-        }
-        memcpy(data + len, chunk, n);
-        len += n;
-    }
-    fclose(f);
     HPDF_Dict icc = pdfobj_stream(pdf, data, len, true);
     free(data);
     pdfobj_int(icc, "N", kind->components);

@@ -14,6 +14,7 @@ the absence of a second build within a bound.
 """
 import html
 import os
+import resource
 import shutil
 import signal
 import stat
@@ -319,3 +320,47 @@ def test_watch_ignores_its_own_output_whatever_its_name(tmp_path):
             proc.terminate()
             proc.wait(timeout=30)
     assert proc.returncode == 128 + signal.SIGTERM
+
+
+# ------------------------------------------------------------ out of memory
+
+
+def run_limited(megabytes, *args):
+    """A run whose address space is limited: malloc fails somewhere."""
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (megabytes << 20, megabytes << 20))
+    # what a library prints while failing need not be UTF-8
+    return run(*args, preexec_fn=limit, errors="replace")
+
+
+@pytest.mark.skipif("asan" in KCVS.name,
+                    reason="AddressSanitizer reserves more address space than any limit allows")
+def test_running_out_of_memory_anywhere_loses_nothing(tmp_path):
+    """Below the smallest limit under which the report compiles, malloc fails
+    in a different place at every megabyte: in our allocations (one line,
+    exit 2), in libhyphen (which exits by itself), in libharu or the loader.
+    Wherever it fails, the earlier PDF and its folder are as they were."""
+    target = tmp_path / "report.pdf"
+    low, high = 8, 1024  # fails, compiles
+    assert run_limited(high, REPORT, "-o", target).returncode == 0
+    while high - low > 1:
+        mid = (low + high) // 2
+        if run_limited(mid, REPORT, "-o", target).returncode == 0:
+            high = mid
+        else:
+            low = mid
+    before = target.read_bytes()
+    ours = 0
+    for megabytes in range(max(8, high - 24), high):
+        r = run_limited(megabytes, REPORT, "-o", target)
+        if r.returncode == 0:  # the limit is not quite monotonic
+            before = target.read_bytes()
+            continue
+        assert r.stderr.strip(), f"{megabytes} MB: failed without a word"
+        assert_failed_cleanly(r, target, before, status=r.returncode)
+        # libxml2 prints its own lines first when it is the one that failed
+        if r.stderr.splitlines()[-1].startswith("kcvs-pdf: error: out of memory"):
+            assert r.returncode == 2, r.stderr
+            ours += 1
+    assert ours, "no limit ran out of memory in kcvs-pdf's own allocations"
+

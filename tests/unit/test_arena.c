@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "testutil.h"
 
 enum { MiB = 1 << 20 };
 
@@ -39,48 +40,11 @@ static void assert_aligned(const void *p)
         fail_msg("%p is not aligned to %zu", p, alignof(max_align_t));
 }
 
-/* Runs fn in a child process with stderr captured; returns the raw wait
- * status and copies what the child wrote to stderr into err. */
-static int run_in_child(void (*fn)(void), char *err, size_t err_size)
-{
-    int pipe_fd[2];
-    assert_int_equal(pipe(pipe_fd), 0);
-    fflush(NULL);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        close(pipe_fd[0]);
-        dup2(pipe_fd[1], STDERR_FILENO);
-        fn();
-        _exit(77); /* fn returned: the allocation did not stop the process */
-    }
-    close(pipe_fd[1]);
-    size_t got = 0;
-    ssize_t n;
-    while (got + 1 < err_size &&
-           (n = read(pipe_fd[0], err + got, err_size - 1 - got)) > 0)
-        got += (size_t)n;
-    err[got] = '\0';
-    close(pipe_fd[0]);
-    int status = 0;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    return status;
-}
-
 static void assert_exits_out_of_memory(void (*fn)(void))
 {
-    char err[4096];
-    int status = run_in_child(fn, err, sizeof err);
-    if (!WIFEXITED(status))
-        fail_msg("child did not exit normally (signal %d); stderr: %s",
-                 WIFSIGNALED(status) ? WTERMSIG(status) : 0, err);
-    if (WEXITSTATUS(status) == 77)
-        fail_msg("the allocation returned instead of stopping the process");
-    if (WEXITSTATUS(status) != 2)
-        fail_msg("exit status %d, expected 2; stderr: '%s'", WEXITSTATUS(status),
-                 err);
-    if (!strstr(err, "out of memory"))
-        fail_msg("no 'out of memory' message on stderr: '%s'", err);
+    char msg[4200];
+    if (child_ran_out_of_memory(fn, msg, sizeof msg))
+        fail_msg("%s", msg);
 }
 
 /* ---- alignment and zeroing ------------------------------------------------ */

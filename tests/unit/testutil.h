@@ -4,7 +4,8 @@
  * and the cmocka group functions that make and remove one, files written
  * into them (text or bytes, with the folders on the way made), a whole file
  * read into memory, per-test fixtures with an arena and a diagnostics list,
- * and the house style styles/kcvs.xml loaded into such an arena.
+ * the house style styles/kcvs.xml loaded into such an arena, and a
+ * function run in a child process (for what must end the process).
  *
  * Every function is static inline, so a test that uses only some of them
  * builds without unused-function warnings. There is no state here: the
@@ -26,6 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "style.h"
 
@@ -193,6 +196,61 @@ static inline void fixture_arena_close(arena *a, diag_list *diags)
 static inline const style *house_style_load(arena *a, diag_list *diags)
 {
     return style_load(a, HOUSE_STYLE, NULL, diags);
+}
+
+/* ---- a child process ------------------------------------------------------ */
+
+/* Runs fn in a child process with its stderr captured into err (always
+ * terminated); returns the raw wait status, -1 if the child could not be
+ * run. A child whose fn returns exits with status 77. */
+static inline int child_status(void (*fn)(void), char *err, size_t err_size)
+{
+    int pipe_fd[2];
+    if (err_size == 0 || pipe(pipe_fd) != 0)
+        return -1;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        close(pipe_fd[0]);
+        dup2(pipe_fd[1], STDERR_FILENO);
+        fn();
+        _exit(77);
+    }
+    close(pipe_fd[1]);
+    size_t got = 0;
+    ssize_t n;
+    while (got + 1 < err_size &&
+           (n = read(pipe_fd[0], err + got, err_size - 1 - got)) > 0)
+        got += (size_t)n;
+    err[got] = '\0';
+    close(pipe_fd[0]);
+    int status = 0;
+    return waitpid(pid, &status, 0) == pid ? status : -1;
+}
+
+/* NULL when fn ended the process as running out of memory does (exit
+ * status 2 and an "out of memory" line on stderr), else what went wrong,
+ * in msg. */
+static inline const char *child_ran_out_of_memory(void (*fn)(void), char *msg, size_t size)
+{
+    char err[4096];
+    int status = child_status(fn, err, sizeof err);
+    if (status < 0)
+        snprintf(msg, size, "the child could not be run");
+    else if (!WIFEXITED(status))
+        snprintf(msg, size, "child did not exit normally (signal %d); stderr: %s",
+                 WIFSIGNALED(status) ? WTERMSIG(status) : 0, err);
+    else if (WEXITSTATUS(status) == 77)
+        snprintf(msg, size, "the allocation returned instead of stopping the process");
+    else if (WEXITSTATUS(status) != 2)
+        snprintf(msg, size, "exit status %d, expected 2; stderr: '%s'", WEXITSTATUS(status), err);
+    else if (!strstr(err, "out of memory"))
+        snprintf(msg, size, "no 'out of memory' message on stderr: '%s'", err);
+    else
+        return NULL;
+    return msg;
 }
 
 #endif

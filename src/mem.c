@@ -1,0 +1,53 @@
+#include "mem.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+_Noreturn void mem_fail(size_t bytes)
+{
+    fprintf(stderr, "kcvs-pdf: error: out of memory (asked for %zu bytes)\n", bytes);
+    exit(2);
+}
+
+/* n * size, or mem_fail when it does not fit in size_t. */
+static size_t checked_bytes(size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size)
+        mem_fail(SIZE_MAX);
+    return n * size;
+}
+
+void *mem_alloc(size_t n, size_t size)
+{
+    size_t bytes = checked_bytes(n, size);
+    void *p = calloc(bytes ? n : 1, bytes ? size : 1);
+    if (!p)
+        mem_fail(bytes);
+    return p;
+}
+
+void *mem_resize(void *p, size_t n, size_t size)
+{
+    size_t bytes = checked_bytes(n, size);
+    void *q = realloc(p, bytes ? bytes : 1);
+    if (!q)
+        mem_fail(bytes);
+    return q;
+}
+
+void *mem_reserve(void *p, size_t *cap, size_t need, size_t size, size_t first)
+{
+    if (need <= *cap)
+        return p;
+    size_t grown = *cap ? *cap : (first ? first : 1);
+    while (grown < need) {
+        if (grown > SIZE_MAX / 2)
+            mem_fail(SIZE_MAX);
+        grown *= 2;
+    }
+    p = mem_resize(p, grown, size);
+    *cap = grown;
+    return p;
+}

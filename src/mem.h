@@ -1,0 +1,30 @@
+/* mem — the one policy for heap memory outside the arena.
+ *
+ * Owns nothing: checked wrappers of malloc and realloc whose size
+ * arithmetic is overflow-checked (cairo's rule), a helper for arrays that
+ * grow by doubling, and mem_fail, the one place where running out of memory
+ * ends up (one breakpoint). Without memory there is no partial output worth
+ * saving, so an allocation that fails never returns to its caller: callers
+ * never see NULL and write no recovery code.
+ * Failure: mem_fail prints one line, "kcvs-pdf: error: out of memory
+ * (asked for N bytes)", and ends the process with exit(2), the status of
+ * an environment problem; main's exit handler removes the temporary output
+ * file.
+ */
+#ifndef KCVS_MEM_H
+#define KCVS_MEM_H
+
+#include <stddef.h>
+
+/* bytes: what was asked for (SIZE_MAX when the size itself overflowed). */
+_Noreturn void mem_fail(size_t bytes);
+
+/* n elements of size bytes, zero-filled. */
+void *mem_alloc(size_t n, size_t size);
+/* p (NULL or from mem_*) resized to n elements; what fits is kept. */
+void *mem_resize(void *p, size_t n, size_t size);
+/* Room for need elements in the mem_* array p of *cap elements, growing by
+ * doubling from first: returns the (possibly moved) array, *cap updated. */
+void *mem_reserve(void *p, size_t *cap, size_t need, size_t size, size_t first);
+
+#endif
