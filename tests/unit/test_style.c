@@ -663,6 +663,33 @@ static void typography_counts_have_limits(void **state)
                               DIAG_ENVIRONMENT, "'underfull-badness'");
 }
 
+/* How RGB images become print CMYK: the house style's choice, and each
+ * ICC rendering intent by name. */
+static void print_image_conversion(void **state)
+{
+    fixture *f = *state;
+    const style *s = load_house(f);
+    assert_int_equal(s->print.image_intent, STYLE_INTENT_RELATIVE);
+    assert_true(s->print.black_point_compensation);
+    static const char *const names[] = { "perceptual", "relative-colorimetric",
+                                         "saturation", "absolute-colorimetric" };
+    for (int i = 0; i < 4; i++) {
+        char to[128], name[32];
+        snprintf(to, sizeof to, "image-intent=\"%s\"\n         black-point-compensation=\"false\"",
+                 names[i]);
+        snprintf(name, sizeof name, "intent%d.xml", i);
+        char *path = write_style(f, name, house_with(f, "image-intent=\"relative-colorimetric\"\n"
+                                                        "         black-point-compensation=\"true\"",
+                                                     to));
+        const style *t = style_load(f->a, path, fonts_dir, &f->diags);
+        if (!t)
+            print_diags(&f->diags);
+        assert_non_null(t);
+        assert_int_equal(t->print.image_intent, i);
+        assert_false(t->print.black_point_compensation);
+    }
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -696,6 +723,7 @@ int main(void)
         T(margins_must_leave_room_on_the_page),
         T(typography_counts_have_limits),
         T(indents_must_leave_room_for_text),
+        T(print_image_conversion),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
