@@ -110,6 +110,28 @@ static bool in_subset(xmlNode *n)
 
 static void warn_unsupported(builder *b, xmlNode *n);
 
+/* Every xml:id once in the whole report, included files too (libxml2's own
+ * check names the including file: load.c leaves it to this one). */
+static void check_id(builder *b, xmlNode *n)
+{
+    xmlChar *id = xmlGetNsProp(n, (const xmlChar *)"id", XML_XML_NAMESPACE);
+    if (!id)
+        return;
+    if (!b->all_ids)
+        b->all_ids = xmlHashCreate(64);
+    src_loc *first = b->all_ids ? xmlHashLookup(b->all_ids, id) : NULL;
+    if (first)
+        diag_add(b->diags, DIAG_ERROR, node_loc(b, n),
+                 "duplicate xml:id '%s' (first defined at %s:%d)", (const char *)id,
+                 first->file, first->line);
+    else if (b->all_ids) {
+        src_loc *loc = arena_alloc(b->a, sizeof *loc);
+        *loc = node_loc(b, n);
+        xmlHashAddEntry(b->all_ids, id, loc);
+    }
+    xmlFree(id);
+}
+
 /* Walks the whole document once (without recursion: nesting is bounded by
  * the loader, but the stack need not be) and warns per unsupported kind. */
 static void warn_outside_subset(builder *b, xmlNode *root)
@@ -118,8 +140,10 @@ static void warn_outside_subset(builder *b, xmlNode *root)
     while (n) {
         if (n->type == XML_ELEMENT_NODE && !in_subset(n))
             warn_unsupported(b, n);
-        if (n->type == XML_ELEMENT_NODE)
+        if (n->type == XML_ELEMENT_NODE) {
             model_check_role(b, n);
+            check_id(b, n);
+        }
         if (n->children && n->type == XML_ELEMENT_NODE) {
             n = n->children;
             continue;
@@ -196,20 +220,17 @@ void register_id(builder *b, block *bl, xmlNode *n)
 /* Inline anchors point at the block that holds them. */
 static void register_pending_ids(builder *b, block *bl)
 {
-    for (int i = 0; i < b->pending_count; i++)
+    for (size_t i = 0; i < b->pending_count; i++)
         register_id_as(b, bl, b->pending_ids[i], b->pending_locs[i]);
     b->pending_count = 0;
 }
 
+/* Duplicates were reported by check_id: the first definition stays. */
 static void register_id_as(builder *b, block *bl, const char *id, src_loc loc)
 {
     for (int i = 0; i < b->id_count; i++)
-        if (strcmp(b->ids[i].id, id) == 0) {
-            diag_add(b->diags, DIAG_ERROR, loc,
-                     "duplicate xml:id '%s' (first defined at %s:%d)", id,
-                     b->ids[i].loc.file, b->ids[i].loc.line);
+        if (strcmp(b->ids[i].id, id) == 0)
             return;
-        }
     if (b->id_count == b->id_cap) {
         int cap = b->id_cap ? b->id_cap * 2 : 64;
         b->ids = arena_grow(b->a, b->ids, (size_t)b->id_count, (size_t)cap,
@@ -555,7 +576,11 @@ static void build_inline_element(builder *b, xmlNode *n, inline_ctx *ic)
         }
     }
     const char *id = get_ns_attr(b, n, "id", (const char *)XML_XML_NAMESPACE);
-    if (id && b->pending_count < 32 && !is_db(n, "footnote")) {
+    if (id && !is_db(n, "footnote")) {
+        b->pending_ids = arena_reserve(b->a, b->pending_ids, b->pending_count,
+                                       &b->pending_cap, sizeof *b->pending_ids);
+        b->pending_locs = arena_reserve(b->a, b->pending_locs, b->pending_count,
+                                        &b->pending_locs_cap, sizeof *b->pending_locs);
         b->pending_locs[b->pending_count] = node_loc(b, n);
         b->pending_ids[b->pending_count++] = id;
     }
@@ -1311,6 +1336,8 @@ document *model_build(arena *a, const load_result *src, const style *st,
         d->lang = "nl-BE";
     d->tag_root = tag_new(a, NULL, TAG_DOCUMENT);
     warn_outside_subset(&b, root);
+    xmlHashFree(b.all_ids, NULL);
+    b.all_ids = NULL;
     build_root(&b, root);
     resolve_refs(&b);
     /* A PDF needs a title (PDF/UA: dc:title): the first workstream's, or

@@ -6,6 +6,7 @@
 #ifndef KCVS_MODEL_INTERNAL_H
 #define KCVS_MODEL_INTERNAL_H
 
+#include <libxml/hash.h>
 #include <libxml/tree.h>
 
 #include "model.h"
@@ -42,9 +43,10 @@ typedef struct builder {
     int ref_count, ref_cap;
     int links_cap, notes_cap;
     const char *current_workstream;
-    const char *pending_ids[32];   /* xml:ids of inline elements, waiting */
-    src_loc pending_locs[32];      /* for the block that will hold them */
-    int pending_count;
+    const char **pending_ids;      /* xml:ids of inline elements, waiting */
+    src_loc *pending_locs;         /* for the block that will hold them */
+    size_t pending_count, pending_cap, pending_locs_cap;
+    xmlHashTable *all_ids;         /* every xml:id: where it is first defined */
     size_t workstream_cap;
     int list_depth;      /* lists inside list items: the next label level */
     /* The file of the last node placed: most nodes share their file. */

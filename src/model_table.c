@@ -338,9 +338,10 @@ static void verify_budget(builder *b, table_model *t)
         }
         if (!any)
             continue;
-        budget_problem problems[16];
-        size_t found = budget_verify_column(cells, n, problems, 16);
-        for (size_t i = 0; i < found && i < 16; i++) {
+        /* Every problem is reported: at most one per row. */
+        budget_problem *problems = arena_alloc_array(b->a, n + 1, sizeof *problems);
+        size_t found = budget_verify_column(cells, n, problems, n + 1);
+        for (size_t i = 0; i < found && i < n + 1; i++) {
             table_row *row = &t->rows[row_of[problems[i].row]];
             char stated[40], computed[40];
             amount_format(problems[i].stated, stated, sizeof stated);

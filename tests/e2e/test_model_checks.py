@@ -235,3 +235,63 @@ def test_an_unreadable_pubdate_is_a_warning_and_printed_as_written(tmp_path, dat
     assert re.search(r"doc\.xml:3:[0-9]+: warning: <pubdate> '" + re.escape(date) +
                      r"' is not a date kcvs-pdf can read", doc.result.stderr), doc.result.stderr
     assert date in doc.page_texts[0], doc.page_texts[0]
+
+
+# ---------------------------------------------------------------- xml:ids and caps
+
+
+def test_a_duplicate_id_in_an_included_file_names_that_file(tmp_path):
+    (tmp_path / "sections").mkdir()
+    (tmp_path / "sections" / "b.xml").write_text("""<?xml version="1.0" encoding="UTF-8"?>
+<section xmlns="http://docbook.org/ns/docbook" version="5.0">
+  <title>B</title>
+  <para xml:id="p1">Tweede.</para>
+  <para xml:id="p2">Derde.</para>
+  <para xml:id="p2">Vierde.</para>
+</section>
+""", encoding="utf-8")
+    source = tmp_path / "report.xml"
+    source.write_text("""<?xml version="1.0" encoding="UTF-8"?>
+<article xmlns="http://docbook.org/ns/docbook" xmlns:xi="http://www.w3.org/2001/XInclude"
+         version="5.0">
+  <info><title>Ids</title></info>
+  <section><title>A</title><para xml:id="p1">Eerste.</para></section>
+  <xi:include href="sections/b.xml"/>
+</article>
+""", encoding="utf-8")
+    res = run_kcvs(source, "-o", tmp_path / "r.pdf")
+    assert res.returncode == 1
+    assert re.search(r"^(\S*/)?sections/b\.xml:4:[0-9]+: error: duplicate xml:id 'p1' "
+                     r"\(first defined at (\S*/)?report\.xml:5\)", res.stderr, re.M), res.stderr
+    assert re.search(r"^(\S*/)?sections/b\.xml:6:[0-9]+: error: duplicate xml:id 'p2' "
+                     r"\(first defined at (\S*/)?sections/b\.xml:5\)", res.stderr, re.M), \
+        res.stderr
+    assert "report.xml:6" not in res.stderr, res.stderr
+
+
+def test_a_duplicate_id_in_one_file_names_both_places(tmp_path):
+    res = run_doc(tmp_path, """
+    <para xml:id="twee">Een.</para>
+    <para xml:id="twee">Twee.</para>""")
+    assert res.returncode == 1
+    assert re.search(r"doc\.xml:9:[0-9]+: error: duplicate xml:id 'twee' "
+                     r"\(first defined at \S*doc\.xml:8\)", res.stderr), res.stderr
+
+
+def test_inline_ids_are_not_capped(tmp_path):
+    marks = " ".join(f'<emphasis xml:id="w{i}">woord{i}</emphasis>' for i in range(40))
+    refs = " ".join(f'<xref linkend="w{i}"/>' for i in (0, 31, 32, 39))
+    res = run_doc(tmp_path, f"<para>{marks}</para>\n<para>Zie {refs}.</para>")
+    assert res.returncode == 0, res.stderr
+
+
+def test_every_budget_mismatch_is_reported(tmp_path):
+    rows = "".join(f"""
+        <row><entry>Post {i}</entry><entry role="amount">10,00</entry></row>
+        <row role="subtotal"><entry>Sub {i}</entry><entry role="amount">11,00</entry></row>"""
+                   for i in range(20))
+    res = run_doc(tmp_path, f"""
+    <table role="budget"><title>B</title><tgroup cols="2"><tbody>{rows}
+    </tbody></tgroup></table>""")
+    assert res.returncode == 1
+    assert len(re.findall(r"budget subtotal does not add up", res.stderr)) == 20, res.stderr
