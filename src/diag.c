@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mem.h"
+
 enum { DIAG_DEFAULT_MAX_ERRORS = 50 };
 
 void diag_init(diag_list *d)
@@ -30,10 +32,7 @@ static char *diag_strdup(const char *s)
     if (!s)
         return NULL;
     size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
+    return memcpy(mem_alloc(n, 1), s, n);
 }
 
 /* Messages are one line: a newline inside would break editors' parsers. */
@@ -87,20 +86,16 @@ static size_t *seen_slot(const diag_list *d, size_t hash, diag_severity severity
     }
 }
 
-/* Keeps the set at most half full; false when memory runs out. */
-static bool seen_reserve(diag_list *d)
+/* Keeps the set at most half full. */
+static void seen_reserve(diag_list *d)
 {
     if ((d->count + 1) * 2 <= d->seen_cap)
-        return true;
+        return;
     size_t cap = d->seen_cap ? d->seen_cap * 2 : 64;
     while ((d->count + 1) * 2 > cap)
         cap *= 2;
     size_t *old = d->seen;
-    d->seen = calloc(cap, sizeof *d->seen);
-    if (!d->seen) {
-        d->seen = old;
-        return false;
-    }
+    d->seen = mem_alloc(cap, sizeof *d->seen);
     d->seen_cap = cap;
     for (size_t i = 0; i < d->count; i++) {
         const diag *g = &d->items[i];
@@ -108,20 +103,6 @@ static bool seen_reserve(diag_list *d)
                    g->severity, g->loc, g->message) = i + 1;
     }
     free(old);
-    return true;
-}
-
-static bool items_reserve(diag_list *d)
-{
-    if (d->count < d->capacity)
-        return true;
-    size_t cap = d->capacity ? d->capacity * 2 : 16;
-    diag *items = realloc(d->items, cap * sizeof *items);
-    if (!items)
-        return false;
-    d->items = items;
-    d->capacity = cap;
-    return true;
 }
 
 void diag_vadd(diag_list *d, diag_severity severity, src_loc loc,
@@ -130,13 +111,10 @@ void diag_vadd(diag_list *d, diag_severity severity, src_loc loc,
     char buf[2048];
     vsnprintf(buf, sizeof buf, fmt, ap);
     diag_flatten(buf);
-    size_t *slot = NULL;
-    size_t hash = diag_hash(severity, loc, buf);
-    if (seen_reserve(d)) {
-        slot = seen_slot(d, hash, severity, loc, buf);
-        if (*slot)
-            return; /* said already */
-    }
+    seen_reserve(d);
+    size_t *slot = seen_slot(d, diag_hash(severity, loc, buf), severity, loc, buf);
+    if (*slot)
+        return; /* said already */
     if (severity == DIAG_WARNING)
         d->warnings++;
     else
@@ -147,17 +125,13 @@ void diag_vadd(diag_list *d, diag_severity severity, src_loc loc,
         d->dropped++;
         return;
     }
-    if (!items_reserve(d)) {
-        d->dropped++;
-        return;
-    }
+    d->items = mem_reserve(d->items, &d->capacity, d->count + 1, sizeof *d->items, 16);
     diag *g = &d->items[d->count++];
     g->severity = severity;
     g->loc = loc;
     g->loc.file = diag_strdup(loc.file);
     g->message = diag_strdup(buf);
-    if (slot)
-        *slot = d->count;
+    *slot = d->count;
 }
 
 void diag_add(diag_list *d, diag_severity severity, src_loc loc,

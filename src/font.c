@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mem.h"
+
 /* A font file is read whole into memory: 64 MiB is far above any real
  * font (Noto CJK is about 20 MiB). */
 enum { FONT_MAX_FACES = 32, FONT_MAX_FEATURES = 16, FONT_MAX_FILE_BYTES = 64 << 20 };
@@ -48,8 +50,8 @@ struct font_set {
 
 font_set *font_set_new(void)
 {
-    font_set *fs = calloc(1, sizeof *fs);
-    if (fs && FT_Init_FreeType(&fs->ft)) {
+    font_set *fs = mem_alloc(1, sizeof *fs);
+    if (FT_Init_FreeType(&fs->ft)) {
         free(fs);
         return NULL;
     }
@@ -135,8 +137,8 @@ static bool font_open(font_face *f, FT_Library lib, diag_list *diags)
     f->hb_font = hb_font_create(f->hb_face);
     hb_font_set_scale(f->hb_font, f->upem, f->upem);
     f->buffer = hb_buffer_create();
-    f->gid_text = calloc(f->glyph_count ? f->glyph_count : 1, sizeof(char *));
-    return f->gid_text != NULL;
+    f->gid_text = mem_alloc(f->glyph_count, sizeof(char *));
+    return true;
 }
 
 font_face *font_set_get(font_set *fs, const char *path, const char *features,
@@ -153,9 +155,7 @@ font_face *font_set_get(font_set *fs, const char *path, const char *features,
                  FONT_MAX_FACES);
         return NULL;
     }
-    font_face *f = calloc(1, sizeof *f);
-    if (!f)
-        return NULL;
+    font_face *f = mem_alloc(1, sizeof *f);
     f->path = strdup(path);
     f->features_text = strdup(feat);
     font_parse_features(f, feat);
@@ -232,12 +232,10 @@ static uint64_t font_hash(const char *s, size_t len)
     return h;
 }
 
-static bool font_cache_grow(font_face *f)
+static void font_cache_grow(font_face *f)
 {
     size_t cap = f->cache_cap ? f->cache_cap * 2 : 1024;
-    shape_entry *t = calloc(cap, sizeof *t);
-    if (!t)
-        return false;
+    shape_entry *t = mem_alloc(cap, sizeof *t);
     for (size_t i = 0; i < f->cache_cap; i++) {
         shape_entry *e = &f->cache[i];
         if (!e->key)
@@ -250,14 +248,13 @@ static bool font_cache_grow(font_face *f)
     free(f->cache);
     f->cache = t;
     f->cache_cap = cap;
-    return true;
 }
 
 static shape_entry *font_cache_slot(font_face *f, const char *text, size_t len,
                                     uint64_t h)
 {
-    if (f->cache_count * 2 >= f->cache_cap && !font_cache_grow(f))
-        return NULL;
+    if (f->cache_count * 2 >= f->cache_cap)
+        font_cache_grow(f);
     size_t j = h & (f->cache_cap - 1);
     while (f->cache[j].key) {
         shape_entry *e = &f->cache[j];
@@ -268,7 +265,7 @@ static shape_entry *font_cache_slot(font_face *f, const char *text, size_t len,
     return &f->cache[j];
 }
 
-static bool font_shape_into(font_face *f, const char *text, size_t len,
+static void font_shape_into(font_face *f, const char *text, size_t len,
                             shape_entry *e)
 {
     hb_buffer_clear_contents(f->buffer);
@@ -279,15 +276,8 @@ static bool font_shape_into(font_face *f, const char *text, size_t len,
     unsigned n;
     hb_glyph_info_t *info = hb_buffer_get_glyph_infos(f->buffer, &n);
     hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(f->buffer, &n);
-    e->glyphs = malloc((n ? n : 1) * sizeof *e->glyphs);
-    e->key = malloc(len + 1);
-    if (!e->glyphs || !e->key) {
-        free(e->glyphs);
-        free(e->key);
-        e->glyphs = NULL;
-        e->key = NULL;
-        return false;
-    }
+    e->glyphs = mem_alloc(n, sizeof *e->glyphs);
+    e->key = mem_alloc(len + 1, 1);
     memcpy(e->key, text, len);
     e->key[len] = '\0';
     e->len = len;
@@ -299,7 +289,6 @@ static bool font_shape_into(font_face *f, const char *text, size_t len,
         e->width += pos[i].x_advance;
     }
     f->cache_count++;
-    return true;
 }
 
 shaped_text font_shape(font_face *f, const char *text, size_t len)
@@ -307,12 +296,9 @@ shaped_text font_shape(font_face *f, const char *text, size_t len)
     uint64_t h = font_hash(text, len);
     shape_entry *e = font_cache_slot(f, text, len, h);
     shaped_text out = { NULL, 0, 0 };
-    if (!e)
-        return out;
     if (!e->key) {
         e->hash = h;
-        if (!font_shape_into(f, text, len, e))
-            return out;
+        font_shape_into(f, text, len, e);
     }
     out.glyphs = e->glyphs;
     out.count = e->count;
@@ -335,9 +321,7 @@ void font_mark_used(font_face *f, const shaped_glyph *g, int count,
         if (start > len)
             start = (uint32_t)len;
         size_t n = first_of_cluster ? end - start : 0;
-        char *t = malloc(n + 1);
-        if (!t)
-            continue;
+        char *t = mem_alloc(n + 1, 1);
         memcpy(t, text + start, n);
         t[n] = '\0';
         f->gid_text[gid] = t;

@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mem.h"
+
 #define XINCLUDE_NS "http://www.w3.org/2001/XInclude"
 #define XINCLUDE_OLD_NS "http://www.w3.org/2003/XInclude"
 
@@ -185,9 +187,7 @@ static void load_index_lines(load_source *src)
     size_t n = 1;
     for (size_t i = 0; i < src->len; i++)
         n += src->text[i] == '\n';
-    src->line_starts = malloc(n * sizeof *src->line_starts);
-    if (!src->line_starts)
-        return;
+    src->line_starts = mem_alloc(n, sizeof *src->line_starts);
     src->line_starts[0] = 0;
     src->line_count = 1;
     for (size_t i = 0; i < src->len; i++)
@@ -197,12 +197,7 @@ static void load_index_lines(load_source *src)
 
 static void load_keep_source(load_result *r, const char *abs, char *text, size_t len)
 {
-    load_source *grown = realloc(r->sources, (size_t)(r->source_count + 1) * sizeof *grown);
-    if (!grown) {
-        free(text);
-        return;
-    }
-    r->sources = grown;
+    r->sources = mem_resize(r->sources, (size_t)r->source_count + 1, sizeof *r->sources);
     load_source *src = &r->sources[r->source_count++];
     *src = (load_source){ strdup(abs), text, len, NULL, 0 };
     load_index_lines(src);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mem.h"
 #include "utf8.h"
 
 HPDF_Dict pdfobj_dict(HPDF_Doc pdf, bool indirect)
@@ -85,13 +86,8 @@ void *pdfobj_text_value(HPDF_Doc pdf, const char *utf8)
     if (ascii)
         return HPDF_String_New(pdf->mmgr, utf8, NULL);
     size_t len = strlen(utf8);
-    uint16_t *units = malloc((2 * len + 1) * sizeof *units);
-    unsigned char *buf = malloc(4 * len + 2);
-    if (!units || !buf) {
-        free(units);
-        free(buf);
-        return NULL;
-    }
+    uint16_t *units = mem_alloc(2 * len + 1, sizeof *units);
+    unsigned char *buf = mem_alloc(4 * len + 2, 1);
     size_t count = utf8_to_utf16(utf8, units), n = 0;
     buf[n++] = 0xFE; /* UTF-16BE with its byte-order mark */
     buf[n++] = 0xFF;
