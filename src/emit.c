@@ -53,9 +53,13 @@ static void sb_puts(sbuf *b, const char *s)
 static void sb_num(sbuf *b, double v)
 {
     char tmp[32];
+    /* Layout never hands over a non-finite or off-page number (it checks
+       its pages); this only keeps the conversion defined whatever comes. */
+    if (!(fabs(v) < 1e15))
+        v = 0;
     long long scaled = llround(v * 1000.0);
     bool neg = scaled < 0;
-    unsigned long long u = neg ? (unsigned long long)-scaled : (unsigned long long)scaled;
+    unsigned long long u = neg ? 0ull - (unsigned long long)scaled : (unsigned long long)scaled;
     unsigned long long ip = u / 1000, fp = u % 1000;
     int n = 0;
     if (neg && u)

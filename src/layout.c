@@ -804,6 +804,7 @@ layout_result *layout_document(arena *a, document *doc, const style *st,
     append_pages(&c, out, body);
     c.res = out;
     running_heads(&c);
+    layout_check_pages(&c);
     para_report_missing(&c.pc);
     if (stats) {
         stats->para = c.pc.stats;

@@ -95,6 +95,7 @@ void outline_add(lctx *c, layout_result *r, outline_entry entry);
 void paginate(lctx *c, const vlist *vl, const style_master *first,
               const style_master *cont);
 void running_heads(lctx *c);
+void layout_check_pages(lctx *c);
 double frame_height(const style_master *m);
 
 #endif

@@ -391,6 +391,31 @@ static void place_slug(lctx *c, page *p, int pages)
     place_items(c, p, ln->items, ln->count, x, y, true);
 }
 
+/* The last guard before emit: every item has finite coordinates and text
+ * starts on its page. Anything else is a fault of the layout, reported
+ * (once per page) rather than written. */
+void layout_check_pages(lctx *c)
+{
+    for (int n = 0; n < c->res->page_count; n++) {
+        const page *p = &c->res->pages[n];
+        for (int i = 0; i < p->count; i++) {
+            const page_item *it = &p->items[i];
+            bool finite = isfinite(it->x) && isfinite(it->y) && isfinite(it->w) &&
+                          isfinite(it->h);
+            bool on_page = it->kind != ITEM_TEXT ||
+                           (it->x >= -0.5 && it->x <= p->master->width + 0.5 &&
+                            it->y >= -0.5 && it->y <= p->master->height + 0.5);
+            if (finite && on_page)
+                continue;
+            diag_add(c->diags, DIAG_ERROR, (src_loc){ c->doc->source_file, 0, 0 },
+                     "page %d: something would be drawn off the page at (%g, %g): a "
+                     "fault of the layout, please report it with the document",
+                     p->number, (double)it->x, (double)it->y);
+            break;
+        }
+    }
+}
+
 void running_heads(lctx *c)
 {
     int pages = c->res->page_count;
