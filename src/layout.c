@@ -66,6 +66,12 @@ static void copy_line_items(lctx *c, vbox *v, const para_line *ln, double x0,
     }
 }
 
+static void vbox_take_notes(lctx *c, vbox *v, const para_line *ln)
+{
+    for (int i = 0; i < ln->note_count; i++)
+        para_notes_push(c->tmp, &v->notes, &v->note_count, &v->note_cap, ln->notes[i]);
+}
+
 /* Most vboxes hold one line: they point at it instead of copying it. */
 void vbox_add_line(lctx *c, vbox *v, para_line *ln, double x0, double baseline)
 {
@@ -73,13 +79,11 @@ void vbox_add_line(lctx *c, vbox *v, para_line *ln, double x0, double baseline)
         v->line = ln;
         v->line_x = x0;
         v->line_y = baseline;
-        for (int i = 0; i < ln->note_count && v->note_count < 4; i++)
-            v->notes[v->note_count++] = ln->notes[i];
+        vbox_take_notes(c, v, ln);
         return;
     }
     copy_line_items(c, v, ln, x0, baseline);
-    for (int i = 0; i < ln->note_count && v->note_count < 4; i++)
-        v->notes[v->note_count++] = ln->notes[i];
+    vbox_take_notes(c, v, ln);
 }
 
 /* Turns the line a vbox points at into its own items, so that what is

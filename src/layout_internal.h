@@ -26,8 +26,8 @@ typedef struct vbox {
     block *anchor;
     const char *outline_title;
     int outline_level;
-    block *notes[4];
-    int note_count;
+    block **notes;                /* footnotes marked in it (layout arena) */
+    int note_count, note_cap;
     int header_first, header_count; /* table header rows to repeat */
     double first_baseline;
     bool on_grid;                 /* its top snaps to the baseline grid */

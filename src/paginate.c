@@ -271,7 +271,7 @@ void paginate(lctx *c, const vlist *vl, const style_master *first,
             continue;
         }
         if (c->res->page_count >= LAYOUT_MAX_PAGES) {
-            diag_add(c->diags, DIAG_ERROR, (src_loc){ c->doc->source_file, 0, 0 },
+            diag_add(c->diags, DIAG_ERROR, (src_loc){ NULL, 0, 0 },
                      "the document needs more than %d pages", LAYOUT_MAX_PAGES);
             return;
         }
@@ -402,7 +402,8 @@ void layout_check_pages(lctx *c)
             const page_item *it = &p->items[i];
             bool finite = isfinite(it->x) && isfinite(it->y) && isfinite(it->w) &&
                           isfinite(it->h);
-            bool on_page = it->kind != ITEM_TEXT ||
+            /* the printer's slug line lies in the media box, beyond the trim */
+            bool on_page = it->kind != ITEM_TEXT || (c->print && it->artifact) ||
                            (it->x >= -0.5 && it->x <= p->master->width + 0.5 &&
                             it->y >= -0.5 && it->y <= p->master->height + 0.5);
             if (finite && on_page)

@@ -96,6 +96,9 @@ void para_ctx_free(para_ctx *c)
     free(c->scratch_segs);
     free(c->scratch_word);
     free(c->missing);
+    free(c->scratch_pieces);
+    c->scratch_pieces = NULL;
+    c->scratch_pieces_cap = 0;
     c->missing = NULL;
     c->missing_count = c->missing_cap = 0;
     c->scratch_segs = NULL;
@@ -204,6 +207,16 @@ void para_report_missing(para_ctx *c)
                  "character U+%04X is in none of the style's fonts: it is left out "
                  "(%ld time%s)", m->cp, m->count, m->count == 1 ? "" : "s");
     }
+}
+
+void para_notes_push(arena *a, block ***notes, int *count, int *cap, block *note)
+{
+    if (*count == *cap) {
+        int grown = *cap ? *cap * 2 : 4;
+        *notes = arena_grow(a, *notes, (size_t)*count, (size_t)grown, sizeof **notes);
+        *cap = grown;
+    }
+    (*notes)[(*count)++] = note;
 }
 
 bool para_tally_save(const para_ctx *c, para_tally *t)
@@ -637,7 +650,6 @@ static void build_items(para_build *b, double first_indent)
         lb_item box = { LB_BOX, first_indent, 0, 0, 0, 0, 0 };
         push_item(b, box, (payload){ -1, NULL, 0, { NULL, 0, 0 } });
     }
-    piece pieces[64];
     int np = 0;
     int last_space_seg = -1;
     /* Find where the last word starts, so that it is not hyphenated. */
@@ -648,10 +660,16 @@ static void build_items(para_build *b, double first_indent)
             bool end = i == s->len;
             if (!end && s->text[i] != ' ')
                 continue;
-            if (i > start && np < 64)
-                pieces[np++] = (piece){ si, start, i };
+            if (i > start) {
+                /* a word may be made of any number of pieces (styles,
+                   fallback fonts): the scratch array grows */
+                b->c->scratch_pieces = grow_scratch(b->c->scratch_pieces,
+                                                    &b->c->scratch_pieces_cap,
+                                                    (size_t)np + 1, sizeof(piece));
+                b->c->scratch_pieces[np++] = (piece){ si, start, i };
+            }
             if (!end) {
-                flush_word(b, pieces, np, false);
+                flush_word(b, b->c->scratch_pieces, np, false);
                 np = 0;
                 push_glue(b, si);
                 last_space_seg = si;
@@ -659,7 +677,7 @@ static void build_items(para_build *b, double first_indent)
             start = i + 1;
         }
     }
-    flush_word(b, pieces, np, true);
+    flush_word(b, b->c->scratch_pieces, np, true);
     (void)last_space_seg;
     lb_item inf = { LB_PENALTY, 0, 0, 0, 0, LB_INFINITY, 0 };
     lb_item fil = { LB_GLUE, 0, 0, 0, 1, 0, 0 };
@@ -785,9 +803,8 @@ static void set_box(line_setter *ls, const payload *p)
         start_run(ls, p->seg);
     flush_pending_space(ls);
     para_line *l = ls->line;
-    if (s->note && l->note_count < 4 &&
-        (l->note_count == 0 || l->notes[l->note_count - 1] != s->note))
-        l->notes[l->note_count++] = s->note;
+    if (s->note && (l->note_count == 0 || l->notes[l->note_count - 1] != s->note))
+        para_notes_push(ls->b->c->tmp, &l->notes, &l->note_count, &l->note_cap, s->note);
     double scale = seg_scale(s);
     font_mark_used(s->face, p->shaped.glyphs, p->shaped.count, p->text, p->len);
     for (int g = 0; g < p->shaped.count; g++) {

@@ -48,6 +48,8 @@ typedef struct para_ctx {
     size_t scratch_segs_cap;
     char *scratch_word;          /* the word being broken */
     size_t scratch_word_cap;
+    struct piece *scratch_pieces; /* the word being gathered */
+    size_t scratch_pieces_cap;
 } para_ctx;
 
 typedef struct para_line {
@@ -55,8 +57,9 @@ typedef struct para_line {
     int count;
     double width;      /* the width of the set material */
     bool hyphenated;
-    block *notes[4];   /* footnotes whose reference mark is on this line */
-    int note_count;
+    block **notes;     /* footnotes whose reference mark is on this line
+                          (in the layout's arena) */
+    int note_count, note_cap;
 } para_line;
 
 typedef struct para_result {
@@ -101,6 +104,10 @@ void para_ctx_free(para_ctx *c);
 para_result para_typeset(para_ctx *c, const inline_run *runs,
                          const style_class *cls, tag_node *tag, double measure,
                          const char *lang, src_loc loc);
+
+/* Appends a footnote to a growing array in arena a (any number: a line or
+ * a vbox may carry many). */
+void para_notes_push(arena *a, block ***notes, int *count, int *cap, block *note);
 
 /* Width of a single-line text in a class (for labels, folios, numbers). */
 double para_text_width(para_ctx *c, const char *text, const style_class *cls);

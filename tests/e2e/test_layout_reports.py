@@ -6,7 +6,7 @@ import re
 import struct
 import zlib
 
-from conftest import run_kcvs
+from conftest import run_kcvs, tool
 
 HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
         '<article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="nl-BE">\n'
@@ -109,3 +109,26 @@ def test_a_line_wider_than_its_column_is_reported_and_counted(tmp_path):
     assert re.search(r"doc\.xml:6:\d+: warning: overfull line, [0-9.]+ pt wider than its column "
                      r"\([0-9.]+ pt\) even when broken between letters: 'W'", r.stderr), r.stderr
     assert re.search(r"\b0 underfull, [1-9]\d* overfull", r.stderr), r.stderr
+
+
+def test_six_footnotes_on_one_line_are_all_printed(tmp_path):
+    """A line used to carry at most four footnotes: the fifth and sixth
+    vanished without a word."""
+    words = ["een", "twee", "drie", "vier", "vijf", "zes"]
+    notes = "".join(f"<footnote><para>Noot nummer {w} hier.</para></footnote>" for w in words)
+    r = compile_body(tmp_path, f"<section><title>Noten</title>\n<para>Kort{notes} zin.</para>"
+                     "</section>\n")
+    assert r.returncode == 0, r.stderr
+    text = tool("pdftotext", tmp_path / "doc.pdf", "-").stdout
+    for w in words:
+        assert f"Noot nummer {w} hier." in text, text
+
+
+def test_a_word_of_many_styled_pieces_is_printed_whole(tmp_path):
+    """A word used to keep at most 64 pieces (style changes, fallback
+    fonts): the rest was dropped."""
+    word = "".join("<emphasis>x</emphasis>y" for _ in range(70))
+    r = compile_body(tmp_path, f"<section><title>Stukken</title>\n<para>{word}</para></section>\n")
+    assert r.returncode == 0, r.stderr
+    text = tool("pdftotext", tmp_path / "doc.pdf", "-").stdout
+    assert "".join(re.findall(r"[xy]+", text)).count("xy") == 70, text
