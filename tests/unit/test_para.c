@@ -306,7 +306,7 @@ static void hyphenated_words_read_back_whole(void **state)
                 all = arena_printf(f->a, "%s%s", all, it->run.actual);
                 continue;
             }
-            para_line one = { (page_item *)it, 1, 0, false, { 0 }, 0 };
+            para_line one = { .items = (page_item *)it, .count = 1 };
             all = arena_printf(f->a, "%s%s", all, line_text(f, &one));
         }
     int hyphenated = 0;
