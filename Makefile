@@ -151,13 +151,15 @@ validate: test-deps
 	    jing schema/kcvs.rng "$$f" || exit 1; \
 	done; echo "content/ is valid"
 
-# Cover, contents, opener, continuation, budget page, in both styles. The
+# Cover, contents, opener, continuation, budget page and the guide's budget
+# chart, in both styles. The
 # 2021 report has no continuation page (every workstream fits on its
 # opener), so that one comes from the editors' guide. A continuation page is
 # one after the contents whose first line is not a workstream number; the
 # budget page is the one with the budget table's title.
 GALLERY_DPI    := 60
 GALLERY_BUDGET := ^Tabel [0-9]+: Budget
+GALLERY_CHART  := ^Figuur [0-9]+: 
 gallery: kcvs-pdf
 	@mkdir -p out/gallery
 	@set -e; \
@@ -179,6 +181,9 @@ gallery: kcvs-pdf
 	    shot out/gallery/report-$$s.pdf 3 $$s-3-opener; \
 	    shot $$cont_pdf $$cont $$s-4-continuation; \
 	    shot out/gallery/report-$$s.pdf $$budget $$s-5-budget; \
+	    chart=$$(page_of out/gallery/guide-$$s.pdf '$(GALLERY_CHART)' ''); \
+	    [ -n "$$chart" ] || { echo "gallery: no budget chart in the guide" >&2; exit 1; }; \
+	    shot out/gallery/guide-$$s.pdf $$chart $$s-6-chart; \
 	done
 
 fuzz: test-deps

@@ -716,7 +716,8 @@ static void draw_rect(emitter *e, page_state *ps, const page_item *it, double ph
         return;
     end_text(ps);
     sbuf *b = &ps->content;
-    sb_puts(b, "/Artifact BMC\nq\n");
+    mark_begin(e, ps, it); /* decoration, or a part of a chart */
+    sb_puts(b, "q\n");
     if (it->fill >= 0)
         set_colour(e, b, it->fill, false);
     if (it->stroke >= 0 && it->line_width > 0) {

@@ -476,6 +476,9 @@ static void layout_one(lctx *c, block *b, double indent)
     case BLK_FIGURE:
         layout_figure(c, b, indent);
         break;
+    case BLK_CHART:
+        layout_chart(c, b, indent);
+        break;
     }
 }
 

@@ -89,6 +89,9 @@ page_item *figure_item(lctx *c, vbox *v, const block *bl, double x, double y, do
 /* layout_table.c */
 void layout_table(lctx *c, block *bl, double indent);
 
+/* layout_chart.c */
+void layout_chart(lctx *c, block *bl, double indent);
+
 /* paginate.c */
 page *new_page(lctx *c, const style_master *m);
 void outline_add(lctx *c, layout_result *r, outline_entry entry);

@@ -76,7 +76,7 @@ typedef struct doc_link {
 
 typedef enum {
     BLK_PARA, BLK_HEADING, BLK_LIST, BLK_ITEM, BLK_TABLE, BLK_FIGURE,
-    BLK_SECTION, BLK_FOOTNOTE
+    BLK_SECTION, BLK_FOOTNOTE, BLK_CHART
 } block_kind;
 
 typedef enum { CELL_LEFT, CELL_RIGHT, CELL_CENTER, CELL_CHAR } cell_align;
@@ -120,6 +120,29 @@ typedef struct table_model {
     bool informal;
 } table_model;
 
+/* A chart drawn from a budget table's verified amounts (table role
+ * "chart-bar" or "chart-share"): the same cents the table prints. */
+typedef enum { CHART_BAR, CHART_SHARE } chart_kind;
+
+typedef struct chart_row {
+    const char *label;     /* the row's first text cell */
+    const int64_t *cents;  /* one per series; present[k] says which exist */
+    const bool *present;
+    const char **values;   /* per series: "250.000,00 (84 %)" */
+    bool subtotal;
+} chart_row;
+
+typedef struct chart_model {
+    chart_kind kind;
+    int series_count;      /* amount columns */
+    const char **series;   /* their headings */
+    chart_row *rows;       /* amount rows and subtotals, in source order */
+    int row_count;
+    int64_t *totals;       /* per series: the sum of the amount rows */
+    const char *caption;   /* "Figuur 1: Budget 2023" */
+    tag_node *caption_tag;
+} chart_model;
+
 typedef struct image_model {
     const char *path;     /* absolute, confined */
     const char *ref;      /* the fileref as written, for messages */
@@ -147,6 +170,7 @@ typedef struct block {
     int number;                /* workstream, table or footnote number */
     table_model *table;
     image_model *image;
+    chart_model *chart;
     tag_node *tag;
     bool is_cta;
     int page;                  /* filled by pagination: first page (1-based) */
@@ -187,6 +211,7 @@ typedef struct document {
     int footnote_count;
     tag_node *tag_root;
     int table_count;
+    int figure_count;
 } document;
 
 document *model_build(arena *a, const load_result *src, const style *st,

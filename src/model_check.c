@@ -17,7 +17,7 @@
  * DocBook's renditions of an imageobject. */
 static const char *const known_roles[] = {
     "budget", "amount", "subtotal", "total", "cta", "bold", "strong",
-    "decorative", "fo", "html", "print", NULL };
+    "decorative", "fo", "html", "print", "chart-bar", "chart-share", "change", NULL };
 
 /* Optimal string alignment distance (Levenshtein with transpositions:
  * "budgte" is one step from "budget"), on bytes. */
@@ -78,12 +78,34 @@ bool model_seen_once(builder *b, model_seen *set, const char *key)
     return true;
 }
 
-static bool role_known(const char *role)
+static bool token_known(const char *token)
 {
     for (size_t i = 0; known_roles[i]; i++)
-        if (strcmp(role, known_roles[i]) == 0)
+        if (strcmp(token, known_roles[i]) == 0)
             return true;
     return false;
+}
+
+/* The next space-separated token of a role ("budget chart-bar" holds
+ * two), advancing *P; NULL after the last. */
+static const char *next_token(builder *b, const char **p)
+{
+    *p += strspn(*p, " \t\r\n");
+    size_t len = strcspn(*p, " \t\r\n");
+    if (len == 0)
+        return NULL;
+    const char *token = arena_strndup(b->a, *p, len);
+    *p += len;
+    return token;
+}
+
+/* The role's first unknown token, NULL when all are known. */
+static const char *unknown_token(builder *b, const char *role)
+{
+    for (const char *token; (token = next_token(b, &role));)
+        if (!token_known(token))
+            return token;
+    return NULL;
 }
 
 /* A role a typo away: one edit for short values, two for longer ones. */
@@ -101,10 +123,12 @@ static bool is_table(xmlNode *n)
 static bool meant_as_budget(builder *b, xmlNode *table)
 {
     const char *role = get_attr(b, table, "role");
-    if (!role)
-        return false;
-    const char *s = role_known(role) ? role : role_suggestion(role);
-    return s && strcmp(s, "budget") == 0;
+    for (const char *token; role && (token = next_token(b, &role));) {
+        const char *s = token_known(token) ? token : role_suggestion(token);
+        if (s && strcmp(s, "budget") == 0)
+            return true;
+    }
+    return false;
 }
 
 /* The elements of a budget table whose roles drive the verification. */
@@ -122,8 +146,9 @@ static bool in_budget_table(builder *b, xmlNode *n)
 
 void model_check_role(builder *b, xmlNode *n)
 {
-    const char *role = get_attr(b, n, "role");
-    if (!role || role_known(role))
+    const char *whole = get_attr(b, n, "role");
+    const char *role = whole ? unknown_token(b, whole) : NULL;
+    if (!role)
         return;
     const char *hint = role_suggestion(role);
     char *did = hint ? arena_printf(b->a, ": did you mean '%s'?", hint) : "";

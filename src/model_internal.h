@@ -99,6 +99,16 @@ void model_check_role(builder *b, xmlNode *n);
 bool model_date_parse(const style *st, const char *text, model_date *d);
 /* D as printed with the words of S (months, date-format). */
 const char *model_date_format(arena *a, const style_strings *s, const model_date *d);
+/* model_chart.c */
+/* True when the space-separated ROLE holds TOKEN ("budget chart-bar"). */
+bool model_role_has(const char *role, const char *token);
+/* The chart of TABLE's verified amounts, a Figure under PARENT; NULL with
+ * an error when the table has none to show. */
+block *model_chart_build(builder *b, xmlNode *n, const block *table, tag_node *parent,
+                         chart_kind kind);
+/* Appends the computed change (absolute, per cent) between the last two
+ * amount columns to every row. */
+void model_change_columns(builder *b, xmlNode *n, table_model *t);
 
 /* model_table.c */
 block *build_table(builder *b, xmlNode *n, tag_node *tag);

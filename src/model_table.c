@@ -376,7 +376,7 @@ block *build_table(builder *b, xmlNode *n, tag_node *tag)
     table_model *t = arena_alloc(b->a, sizeof *t);
     bl->table = t;
     t->informal = informal;
-    t->budget = role && strcmp(role, "budget") == 0;
+    t->budget = model_role_has(role, "budget");
     xmlNode *title = NULL, *tgroup = NULL;
     for (xmlNode *c = n->children; c; c = c->next) {
         if (is_db(c, "title") || is_db(c, "info"))
@@ -427,9 +427,12 @@ block *build_table(builder *b, xmlNode *n, tag_node *tag)
                 build_rows(b, c, t, (row_part)p, tag_new(b->a, ttag, part_tags[p]));
     if (t->budget)
         verify_budget(b, t);
+    if (model_role_has(role, "change"))
+        model_change_columns(b, n, t);
     register_id(b, bl, n);
-    if (bl->title_text && !bl->id)
-        bl->id = NULL;
     list_append(&out, bl);
+    bool bar = model_role_has(role, "chart-bar"), share = model_role_has(role, "chart-share");
+    if (bar || share)
+        list_append(&out, model_chart_build(b, n, bl, tag, bar ? CHART_BAR : CHART_SHARE));
     return out.head;
 }

@@ -101,6 +101,8 @@ static const prop string_props[] = {
     STR("figure-prefix", figure_prefix), STR("page-ref", page_ref),
     STR("toc-leader", toc_leader), STR("blank-page", blank_page),
     STR("months", months), STR("date-format", date_format),
+    STR("currency", currency), STR("total", total_word),
+    STR("change", change_heading), STR("change-percent", change_percent_heading),
     STR("bullet-1", bullets[0]), STR("bullet-2", bullets[1]),
     STR("bullet-3", bullets[2]), STR("bullet-4", bullets[3]),
     STR("ordered-1", ordered_formats[0]), STR("ordered-2", ordered_formats[1]),
@@ -114,6 +116,17 @@ static const prop print_props[] = {
     PRT("slug", P_STRING, slug),
     PRT("image-intent", P_INTENT, image_intent),
     PRT("black-point-compensation", P_BOOL, black_point_compensation),
+    { NULL, 0, 0 } };
+
+#define CHT(n, t, f) { n, t, offsetof(style_chart, f) }
+static const prop chart_props[] = {
+    CHT("label-share", P_NUMBER, label_share), CHT("bar-height", P_LENGTH, bar_height),
+    CHT("bar-gap", P_LENGTH, bar_gap), CHT("row-gap", P_LENGTH, row_gap),
+    CHT("value-gap", P_LENGTH, value_gap), CHT("share-height", P_LENGTH, share_height),
+    CHT("swatch", P_LENGTH, swatch),
+    CHT("colour-1", P_COLOUR, colours[0]), CHT("colour-2", P_COLOUR, colours[1]),
+    CHT("colour-3", P_COLOUR, colours[2]), CHT("colour-4", P_COLOUR, colours[3]),
+    CHT("colour-5", P_COLOUR, colours[4]), CHT("colour-6", P_COLOUR, colours[5]),
     { NULL, 0, 0 } };
 
 #define LAY(n, t, f) { n, t, offsetof(style, f) }
@@ -256,6 +269,9 @@ static const struct {
     { "max-hyphen-run", R_NONNEG, LB_MAX_HYPHEN_RUN },
     { "underfull-badness", R_NONNEG, 10000 },
     { "hyphen-left-min", R_POSITIVE, 20 }, { "hyphen-right-min", R_POSITIVE, 20 },
+    { "label-share", R_FRACTION, 0.9 }, { "bar-height", R_POSITIVE, 0 },
+    { "bar-gap", R_NONNEG, 0 }, { "row-gap", R_NONNEG, 0 }, { "value-gap", R_NONNEG, 0 },
+    { "share-height", R_POSITIVE, 0 }, { "swatch", R_POSITIVE, 0 },
     { NULL, R_ANY, 0 } };
 
 static bool value_in_range(const prop *p, double v)
@@ -631,6 +647,13 @@ static void style_defaults(style *s)
     str->blank_page = "";
     str->months = "";
     str->date_format = "{day} {month} {year}";
+    str->currency = "euro";
+    str->total_word = "total";
+    str->change_heading = "Change";
+    str->change_percent_heading = "Change %";
+    s->chart = (style_chart){ .label_share = 0.35, .bar_height = 8, .bar_gap = 2,
+                              .row_gap = 5, .value_gap = 4, .share_height = 16,
+                              .swatch = 7, .colours = { -1, -1, -1, -1, -1, -1 } };
     s->lead_max_chars = 1e9;
     s->list_indent = 14;
     s->list_label_gap = 4;
@@ -683,6 +706,8 @@ static void style_load_element(style_loader *l, xmlNode *node)
         style_load_strings(l, node);
     else if (strcmp(n, "print") == 0)
         style_apply_attributes(l, node, print_props, &l->s->print);
+    else if (strcmp(n, "chart") == 0)
+        style_apply_attributes(l, node, chart_props, &l->s->chart);
     else if (strcmp(n, "layout") == 0)
         style_apply_attributes(l, node, layout_props, l->s);
     else

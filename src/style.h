@@ -101,6 +101,9 @@ typedef struct style_strings {
     const char *blank_page;   /* on a left page left blank by facing pages */
     const char *months;       /* twelve month names, space-separated; "" none */
     const char *date_format;  /* {day} {month} {year} */
+    const char *currency;     /* after an amount in a chart's description */
+    const char *total_word;   /* before the total in a chart's description */
+    const char *change_heading, *change_percent_heading; /* computed columns */
 } style_strings;
 
 /* How image colours are mapped into the print intent's gamut: the ICC
@@ -117,6 +120,17 @@ typedef struct style_print {
     bool black_point_compensation;
 } style_print;
 
+enum { STYLE_CHART_COLOURS = 6 };
+
+/* Charts drawn from a budget table's verified amounts. */
+typedef struct style_chart {
+    double label_share;     /* of the measure, for the row labels */
+    double bar_height, bar_gap, row_gap, value_gap;
+    double share_height;    /* the thickness of a share (stacked) bar */
+    double swatch;          /* the colour square of a legend entry */
+    int colours[STYLE_CHART_COLOURS]; /* series, then segments, in turn */
+} style_chart;
+
 typedef struct style {
     const char *file;
     const char *dir;
@@ -131,6 +145,7 @@ typedef struct style {
     style_typography typo;
     style_strings strings;
     style_print print;
+    style_chart chart;
     /* Generated words in other languages: <strings lang="…">. */
     style_strings lang_strings[8];
     /* The words of the <strings> without lang (kept when localized): a

@@ -725,7 +725,14 @@ class SourceText:
         if name in ("title", "subtitle"):
             self._title(el)
         if name in ("table", "informaltable"):
-            in_budget = el.get("role") == "budget"
+            roles = (el.get("role") or "").split()
+            in_budget = "budget" in roles
+            if {"chart-bar", "chart-share"} & set(roles):
+                # A chart prints each row's label again beside its bar.
+                for row in el.iter("{http://docbook.org/ns/docbook}row"):
+                    first = next(iter(row), None)
+                    if first is not None:
+                        self._title(first)
         if name == "thead":
             for row in el:
                 self._title(row)  # repeated on every page the table runs on to
