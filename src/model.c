@@ -783,23 +783,46 @@ static block *build_para(builder *b, xmlNode *n, tag_node *tag)
     return out.head;
 }
 
+/* Letters as spreadsheets count: a..z, aa, ab, … (no item shares a label). */
+static void ordinal_letters(char *out, size_t size, int n, char first)
+{
+    char rev[16];
+    size_t len = 0;
+    for (; n > 0 && len < sizeof rev; n = (n - 1) / 26)
+        rev[len++] = (char)(first + (n - 1) % 26);
+    size_t i = 0;
+    for (; i < len && i + 1 < size; i++)
+        out[i] = rev[len - 1 - i];
+    out[i] = '\0';
+}
+
+/* Roman numerals up to 3999; beyond, the number (there is no roman). */
+static void ordinal_roman(char *out, size_t size, int n, bool upper)
+{
+    static const int values[] = { 1000, 900, 500, 400, 100, 90, 50, 40, 10, 9, 5, 4, 1 };
+    static const char *const lower[] = { "m", "cm", "d", "cd", "c", "xc", "l", "xl", "x",
+                                         "ix", "v", "iv", "i" };
+    if (n < 1 || n > 3999) {
+        snprintf(out, size, "%d", n);
+        return;
+    }
+    size_t len = 0;
+    for (int k = 0; k < 13; k++)
+        for (; n >= values[k]; n -= values[k])
+            for (const char *c = lower[k]; *c && len + 1 < size; c++)
+                out[len++] = upper ? (char)(*c - 'a' + 'A') : *c;
+    out[len] = '\0';
+}
+
 static char *format_ordinal(builder *b, const char *fmt, int n)
 {
     char num[32];
     char kind = fmt && fmt[0] ? fmt[0] : '1';
-    if (kind == 'a' || kind == 'A') {
-        int k = (n - 1) % 26;
-        snprintf(num, sizeof num, "%c", (kind == 'a' ? 'a' : 'A') + k);
-    } else if (kind == 'i' || kind == 'I') {
-        static const char *const romans[] = { "i", "ii", "iii", "iv", "v", "vi",
-                                              "vii", "viii", "ix", "x", "xi",
-                                              "xii", "xiii", "xiv", "xv", "xvi",
-                                              "xvii", "xviii", "xix", "xx" };
-        if (n >= 1 && n <= 20)
-            snprintf(num, sizeof num, "%s", romans[n - 1]);
-        else
-            snprintf(num, sizeof num, "%d", n);
-    } else
+    if (kind == 'a' || kind == 'A')
+        ordinal_letters(num, sizeof num, n, kind);
+    else if (kind == 'i' || kind == 'I')
+        ordinal_roman(num, sizeof num, n, kind == 'I');
+    else
         snprintf(num, sizeof num, "%d", n);
     return arena_printf(b->a, "%s%s", num, fmt && fmt[0] ? fmt + 1 : ".");
 }

@@ -505,6 +505,32 @@ static void nested_list_labels_use_the_next_level(void **state)
     assert_true(inner_ol->level > outer->level);
 }
 
+/* Long lists keep distinct labels: letters go on to aa, ab; roman numerals
+ * go on past xx. */
+static void long_list_labels_stay_distinct(void **state)
+{
+    fixture *f = *state;
+    char body[8192] = "    <orderedlist><listitem><para>Buiten</para>\n"
+                      "      <orderedlist>\n";
+    for (int i = 0; i < 29; i++)
+        strcat(body, "        <listitem><para>Letter</para></listitem>\n");
+    strcat(body, "        <listitem><para>Laatste</para><orderedlist>");
+    for (int i = 0; i < 24; i++)
+        strcat(body, "<listitem><para>Romeins</para></listitem>");
+    strcat(body, "</orderedlist></listitem>\n      </orderedlist></listitem></orderedlist>\n");
+    char doc[9000];
+    snprintf(doc, sizeof doc, SECTION_A("%s"), body);
+    document *d = build_clean(f, "long-lists.xml", doc);
+    const block *outer = list_after(d->workstreams[0].section->children, true);
+    const block *letters = list_after(nth_item(outer, 0)->children, true);
+    assert_string_equal(nth_item(letters, 25)->label, "z.");
+    assert_string_equal(nth_item(letters, 26)->label, "aa.");
+    assert_string_equal(nth_item(letters, 29)->label, "ad.");
+    const block *roman = list_after(nth_item(letters, 29)->children, true);
+    assert_string_equal(nth_item(roman, 20)->label, "xxi.");
+    assert_string_equal(nth_item(roman, 23)->label, "xxiv.");
+}
+
 /* A list in a footnote or a table cell (both in the subset, see
  * tests/data/schema/valid-article.xml) is a first-level list: no list
  * holds it. */
@@ -719,6 +745,7 @@ int main(void)
         T(unknown_elements_warn_once_per_kind),
         T(list_labels_come_from_the_style),
         T(nested_list_labels_use_the_next_level),
+        T(long_list_labels_stay_distinct),
         T(list_in_footnote_or_cell_is_first_level),
         T(budget_amounts_are_parsed),
         T(budget_total_mismatch_names_both_figures),
