@@ -678,6 +678,8 @@ class SourceText:
         tree = etree.parse(str(path), parser)
         tree.xinclude()
         self.root = tree.getroot()
+        self._referenced = {x.get("linkend") for x in self.root.iter()
+                            if isinstance(x.tag, str) and x.get("linkend")}
         self._pieces, self._starts, self._lines, self._length = [], [], [], 0
         self.titles = []     # token tuples
         self._walk_root()
@@ -751,8 +753,8 @@ class SourceText:
             self._add(el.get("{http://www.w3.org/1999/xlink}href") or "", el.sourceline)
         if name == "xref":
             return  # generated: the target's title and page
-        if el.get("{http://www.w3.org/XML/1998/namespace}id") is not None:
-            self._title(el)  # an xref may print its text
+        if el.get("{http://www.w3.org/XML/1998/namespace}id") in self._referenced:
+            self._title(el)  # an xref prints its text
         self._add(sep + (el.text or ""), el.sourceline)
         for c in el:
             if not (skip_info and _local(c) == "info"):
