@@ -387,17 +387,33 @@ page_item *figure_item(lctx *c, vbox *v, const block *bl, double x, double y, do
     return it;
 }
 
+/* A figure is kept on one page: every vbox after its first keeps with the
+ * one before (a figure taller than a page still splits, at its end). */
+static void keep_together(lctx *c, int first)
+{
+    for (int k = first + 1; k < c->vl->count; k++)
+        c->vl->v[k]->keep_with_prev = true;
+}
+
 static void layout_figure(lctx *c, block *bl, double indent)
 {
-    double avail = c->measure - indent, w, h;
-    if (!figure_size(c, bl, avail, &w, &h))
-        return;
-    space_before(c, style_class_get(c->st, "body")->space_after);
-    vbox *v = vbox_new(c);
-    v->anchor = bl;
-    figure_item(c, v, bl, indent + (avail - w) / 2, 0, w, h);
-    v->height = h;
-    c->pending_space = style_class_get(c->st, "body")->space_after;
+    int first = c->vl->count;
+    if (bl->image) {
+        double avail = c->measure - indent, w, h;
+        if (!figure_size(c, bl, avail, &w, &h))
+            return;
+        space_before(c, style_class_get(c->st, "body")->space_after);
+        vbox *v = vbox_new(c);
+        v->anchor = bl;
+        figure_item(c, v, bl, indent + (avail - w) / 2, 0, w, h);
+        v->height = h;
+        c->pending_space = style_class_get(c->st, "body")->space_after;
+    }
+    /* Its caption (below), and the blocks of a figure without one image. */
+    layout_blocks(c, bl->children, indent);
+    if (first < c->vl->count && !c->vl->v[first]->anchor)
+        c->vl->v[first]->anchor = bl;
+    keep_together(c, first);
 }
 
 /* ---- blocks ------------------------------------------------------------------- */

@@ -117,7 +117,7 @@ static void cell_blocks(lctx *c, const table_cell *cell, const block *first,
                 label = NULL;
             }
             cell_para(c, cell, p, runs, measure, out);
-        } else if (p->kind == BLK_FIGURE) {
+        } else if (p->kind == BLK_FIGURE && p->image) {
             double w, h;
             if (!figure_size(c, p, measure, &w, &h))
                 continue;
@@ -126,6 +126,7 @@ static void cell_blocks(lctx *c, const table_cell *cell, const block *first,
             out->figure_w[i] = w;
             out->figure_h[i] = h;
             out->height += h;
+            cell_blocks(c, cell, p->children, NULL, measure, out); /* its caption */
         } else if (p->kind == BLK_ITEM)
             cell_blocks(c, cell, p->children, p->label, measure, out);
         else

@@ -51,7 +51,7 @@ const char *get_attr(builder *b, xmlNode *n, const char *name)
     return s;
 }
 
-static const char *get_ns_attr(builder *b, xmlNode *n, const char *name,
+const char *get_ns_attr(builder *b, xmlNode *n, const char *name,
                                const char *ns)
 {
     xmlChar *v = xmlGetNsProp(n, (const xmlChar *)name, (const xmlChar *)ns);
@@ -102,6 +102,8 @@ static bool in_subset(xmlNode *n)
 {
     if (!in_db_ns(n))
         return false;
+    if (model_docbook_knows(n))
+        return true;
     for (int i = 0; subset_names[i]; i++)
         if (strcmp((const char *)n->name, subset_names[i]) == 0)
             return true;
@@ -606,6 +608,8 @@ static void build_inline_element(builder *b, xmlNode *n, inline_ctx *ic)
         return; /* never printed in DocBook (alt: an abbreviation's expansion) */
     } else if (is_db(n, "abbrev") || is_db(n, "acronym")) {
         set_expansion(b, n, &inner);
+    } else if (is_db(n, "inlinemediaobject") && model_docbook_hold_media(b, n)) {
+        return;
     }
     (void)name; /* anything else keeps its text (warned by the pre-pass) */
     /* xlink:href makes any inline element a link, like <link>. */
@@ -753,6 +757,16 @@ block *make_para(builder *b, xmlNode *n, inline_run *runs,
 }
 
 /* A para may hold block children (lists, tables) between its text. */
+/* The paragraph so far, then BLOCKS: the paragraph goes on after them. */
+static void para_break(builder *b, xmlNode *n, inline_ctx *ic, const char *cls,
+                       tag_node *tag, block_list *out, block *blocks)
+{
+    list_append(out, make_para(b, n, collapse_space(b, ic->head), cls, tag, TAG_P));
+    ic->head = ic->tail = NULL;
+    list_append(out, blocks);
+}
+
+/* A para may hold block children (lists, tables, images) between its text. */
 static block *build_para(builder *b, xmlNode *n, tag_node *tag)
 {
     const char *role = get_attr(b, n, "role");
@@ -760,22 +774,23 @@ static block *build_para(builder *b, xmlNode *n, tag_node *tag)
     const char *cls = cta ? "cta" : "body";
     block_list out = { NULL, NULL };
     inline_ctx ic = { 0, -1, NULL, NULL, get_lang(b, n), NULL, NULL };
+    tag_node *saved_tag = b->held_tag;
+    block_list saved_held = b->held;
+    b->held_tag = tag;
     for (xmlNode *c = n->children; c; c = c->next) {
-        if (is_block_element(c)) {
-            list_append(&out, make_para(b, n, collapse_space(b, ic.head), cls,
-                                        tag, TAG_P));
-            ic.head = ic.tail = NULL;
-            xmlNode *next = c->next;
-            c->next = NULL;
-            list_append(&out, build_block_list(b, c, tag, 9));
-            c->next = next;
-        } else {
-            xmlNode *next = c->next;
-            c->next = NULL;
+        xmlNode *next = c->next;
+        c->next = NULL;
+        b->held = (block_list){ NULL, NULL };
+        if (is_block_element(c) || is_db(c, "inlinemediaobject"))
+            para_break(b, n, &ic, cls, tag, &out, build_block_list(b, c, tag, 9));
+        else
             build_inlines(b, c, &ic);
-            c->next = next;
-        }
+        if (b->held.head) /* images inside c's inline markup */
+            para_break(b, n, &ic, cls, tag, &out, b->held.head);
+        c->next = next;
     }
+    b->held_tag = saved_tag;
+    b->held = saved_held;
     list_append(&out, make_para(b, n, collapse_space(b, ic.head), cls, tag, TAG_P));
     for (block *bl = out.head; bl; bl = bl->next)
         if (bl->kind == BLK_PARA && cta)
@@ -962,7 +977,7 @@ static void count_image_pixels(builder *b, xmlNode *data, const char *ref, const
                  "the report's images together exceed 200 megapixels (the limit)");
 }
 
-static block *build_media(builder *b, xmlNode *n, tag_node *tag)
+block *build_media(builder *b, xmlNode *n, tag_node *tag)
 {
     /* DocBook's print rendition (role="fo") wins over the others. */
     xmlNode *data = NULL;
@@ -1088,6 +1103,8 @@ block *build_one_block(builder *b, xmlNode *c, tag_node *tag, int level)
         return build_table(b, c, tag);
     if (is_db(c, "mediaobject"))
         return build_media(b, c, tag);
+    if (model_docbook_knows(c))
+        return model_docbook_block(b, c, tag, level);
     if (is_db(c, "title") || is_db(c, "subtitle") || is_db(c, "info") ||
         is_db(c, "titleabbrev") || is_db(c, "indexterm") || is_db(c, "remark"))
         return NULL; /* handled by the parent, or never printed */

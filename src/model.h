@@ -160,7 +160,9 @@ typedef struct block {
     const char *id;            /* xml:id */
     const char *lang;          /* xml:lang where it differs */
     inline_run *inlines;       /* paragraphs, headings, captions */
-    struct block *children;    /* lists, items, sections, footnote bodies */
+    struct block *children;    /* lists, items, sections, footnote bodies;
+                                  a figure's caption (and, without a
+                                  single image, its blocks) */
     struct block *next;
     int level;                 /* heading level 1..6; list nesting depth */
     bool ordered;              /* list */

@@ -56,16 +56,21 @@ typedef struct builder {
     const char **image_paths;  /* distinct image files, for the pixel budget */
     int image_path_count, image_path_cap;
     long long image_pixels;    /* of those images together */
+    /* While a paragraph is built: images met inside its inline markup,
+     * set as blocks after the inline element (model_docbook.c). */
+    tag_node *held_tag;
+    struct block_list {
+        block *head, *tail;
+    } held;
 } builder;
 
-typedef struct block_list {
-    block *head, *tail;
-} block_list;
+typedef struct block_list block_list;
 
 /* model.c */
 bool is_db(xmlNode *n, const char *name);
 src_loc node_loc(builder *b, xmlNode *n);
 const char *get_attr(builder *b, xmlNode *n, const char *name);
+const char *get_ns_attr(builder *b, xmlNode *n, const char *name, const char *ns);
 void error_at(builder *b, xmlNode *n, const char *fmt, const char *a1, const char *a2);
 block *block_new(builder *b, block_kind kind, const char *cls, xmlNode *n, tag_node *tag);
 void register_id(builder *b, block *bl, xmlNode *n);
@@ -109,6 +114,22 @@ block *model_chart_build(builder *b, xmlNode *n, const block *table, tag_node *p
 /* Appends the computed change (absolute, per cent) between the last two
  * amount columns to every row. */
 void model_change_columns(builder *b, xmlNode *n, table_model *t);
+
+/* model_docbook.c */
+/* True for the contract's elements that model_docbook.c builds. */
+bool model_docbook_knows(xmlNode *n);
+/* The blocks of such an element N in block context (NULL: none). */
+block *model_docbook_block(builder *b, xmlNode *n, tag_node *tag, int level);
+/* An <inlinemediaobject> inside inline markup: held for the paragraph
+ * being built (true), or, outside any paragraph, a warning (false: the
+ * caller sets its text). */
+bool model_docbook_hold_media(builder *b, xmlNode *n);
+/* "PREFIX NUMBER: title" in class CLS, a Caption under TAG; *PLAIN gets the
+ * title's plain text (tables, figures). */
+block *model_caption(builder *b, xmlNode *title, const char *prefix, int number,
+                     const char *cls, tag_node *tag, const char **plain);
+/* A mediaobject (or inlinemediaobject) as a Figure block (model.c). */
+block *build_media(builder *b, xmlNode *n, tag_node *tag);
 
 /* model_table.c */
 block *build_table(builder *b, xmlNode *n, tag_node *tag);

@@ -409,15 +409,8 @@ block *build_table(builder *b, xmlNode *n, tag_node *tag)
     if (title && !informal) {
         b->doc->table_count++;
         bl->number = b->doc->table_count;
-        inline_run *runs = plain_runs(b, title, NULL);
-        bl->title_text = runs_plain_text(b, runs);
-        inline_run *prefix = arena_alloc(b->a, sizeof *prefix);
-        *prefix = (inline_run){ INL_TEXT,
-                                arena_printf(b->a, "%s %d: ", b->st->strings.table_prefix,
-                                             bl->number),
-                                0, -1, NULL, NULL, NULL, NULL, node_loc(b, title), runs };
-        block *cap = make_para(b, title, prefix, "table-title", ttag, TAG_CAPTION);
-        list_append(&out, cap);
+        list_append(&out, model_caption(b, title, b->st->strings.table_prefix, bl->number,
+                                        "table-title", ttag, &bl->title_text));
     }
     static const char *const parts[] = { "thead", "tbody", "tfoot" };
     static const tag_role part_tags[] = { TAG_THEAD, TAG_TBODY, TAG_TFOOT };

@@ -5,7 +5,8 @@ private copy and must meet its *.expect.json:
 
 - exit status 0 within timeout_s seconds of CPU time (RLIMIT_CPU) and
   max_rss_mb;
-- one warning per unsupported element kind (the json's keys), naming the
+- one warning per unsupported element kind (the json's keys, less the
+  elements of the contract, CONTRACT, which are never warned), naming the
   file, the element and the line of its first occurrence (the json lists
   the first lines of each kind);
 - at least min_text_coverage of the document's word occurrences (XML text
@@ -46,6 +47,10 @@ XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 NEVER_PRINTED = {DB + "indexterm", DB + "remark"}
 WARNING = re.compile(r"(?P<file>.+?):(?P<line>[0-9]+):(?P<col>[0-9]+): warning: "
                      r"(?P<msg>.*?\belement <(?P<el>[^>]+)>.*)")
+# Elements of FORMAT.md's "DocBook as people write it" that kcvs-pdf sets
+# with their DocBook meaning: never warned, whatever the json (written
+# before they were supported) lists.
+CONTRACT = {"figure", "informalfigure", "inlinemediaobject"}
 SANITIZER = re.compile(r"ERROR: (Address|Leak)Sanitizer|runtime error:|AddressSanitizer:")
 
 
@@ -119,7 +124,8 @@ def test_compiles(compiled):
 
 def test_one_warning_per_unsupported_element_kind(compiled):
     c = compiled
-    expected = c.expect["unsupported_elements"]
+    expected = {k: v for k, v in c.expect["unsupported_elements"].items()
+                if k not in CONTRACT}
     warned = {}
     for line in c.stderr.splitlines():
         m = WARNING.fullmatch(line)
