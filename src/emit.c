@@ -794,7 +794,7 @@ static colour_cmyk *print_converter(emitter *e)
  * (a converter of its own, made on first use), else from sRGB. */
 typedef struct print_source {
     emitter *e;
-    const unsigned char *icc;  /* NULL: sRGB */
+    unsigned char *icc;        /* NULL: sRGB (owned by the caller) */
     size_t icc_len;
     colour_cmyk *own;
     const char *error;         /* why no converter could be made */
@@ -814,49 +814,6 @@ static colour_cmyk *print_source_converter(print_source *src)
     return src->own;
 }
 
-static const char *print_cmyk(print_source *src, image_pixels *px)
-{
-    colour_cmyk *c = print_source_converter(src);
-    if (!c)
-        return src->error;
-    unsigned char *cmyk = colour_rgb_to_cmyk(c, px->colour,
-                                             (size_t)px->width * (size_t)px->height);
-    if (!cmyk)
-        return "not enough memory to convert the image to CMYK";
-    free(px->colour);
-    px->colour = cmyk;
-    px->channels = 4;
-    return NULL;
-}
-
-/* Decoded samples are embedded raw (Flate), alpha as a soft mask, as
- * PDF/A-2 and PDF/X-4 allow; RGB ones are converted first in print. Takes
- * px's buffers. */
-static HPDF_Image embed_pixels(emitter *e, print_source *src, image_pixels *px,
-                               const char **err)
-{
-    *err = e->print && px->channels == 3 ? print_cmyk(src, px) : NULL;
-    HPDF_Image img = NULL;
-    if (!*err) {
-        HPDF_ColorSpace cs = px->channels == 1   ? HPDF_CS_DEVICE_GRAY
-                             : px->channels == 4 ? HPDF_CS_DEVICE_CMYK
-                                                 : HPDF_CS_DEVICE_RGB;
-        img = HPDF_LoadRawImageFromMem(e->pdf, px->colour, (HPDF_UINT)px->width,
-                                       (HPDF_UINT)px->height, cs, 8);
-        if (!img)
-            *err = "libharu cannot embed this image";
-    }
-    if (img && px->alpha) {
-        HPDF_Image mask = HPDF_LoadRawImageFromMem(e->pdf, px->alpha, (HPDF_UINT)px->width,
-                                                   (HPDF_UINT)px->height,
-                                                   HPDF_CS_DEVICE_GRAY, 8);
-        if (mask)
-            HPDF_Image_AddSMask(img, mask);
-    }
-    image_pixels_free(px);
-    return img;
-}
-
 /* An image XObject whose samples image.c already Flate-compressed while
  * decoding: libharu must not compress (or hold) them raw again. */
 static HPDF_Dict flate_image(emitter *e, const unsigned char *data, size_t len, int w,
@@ -874,13 +831,19 @@ static HPDF_Dict flate_image(emitter *e, const unsigned char *data, size_t len, 
     return img;
 }
 
-/* A row of RGB PNG samples to print CMYK, as image.c decodes it. */
-static unsigned char *print_row(void *ctx, const unsigned char *rgb, size_t pixels)
+/* A row of RGB samples to print CMYK, as image.c and jpeg.c decode it
+ * (into one reused row: no allocation per row). */
+static bool print_row(void *ctx, const unsigned char *rgb, unsigned char *cmyk,
+                      size_t pixels)
 {
     colour_cmyk *c = print_source_converter(ctx);
-    return c ? colour_rgb_to_cmyk(c, rgb, pixels) : NULL;
+    if (c)
+        colour_rgb_to_cmyk_into(c, rgb, cmyk, pixels);
+    return c != NULL;
 }
 
+/* Decoded planes (Flate already) as an image XObject, alpha as a soft
+ * mask, as PDF/A-2 and PDF/X-4 allow; frees px. */
 static HPDF_Image embed_planes(emitter *e, image_planes *px, const char **err)
 {
     HPDF_Image img = flate_image(e, px->colour, px->colour_len, px->width, px->height,
@@ -926,15 +889,17 @@ static HPDF_Image load_jpeg(emitter *e, const image_info *info, const char *path
                             const char **err)
 {
     if (e->print && info->components == 3) {
-        image_pixels px;
-        unsigned char *icc;
-        size_t icc_len;
-        *err = jpeg_decode_rgb(path, &px, &icc, &icc_len);
-        print_source src = { e, icc, icc_len, NULL, NULL };
-        HPDF_Image img = *err ? NULL : embed_pixels(e, &src, &px, err);
+        /* The profile the file embeds is read with its header, before the
+         * first row is converted. */
+        print_source src = { e, NULL, 0, NULL, NULL };
+        image_convert to_cmyk = { print_row, &src, 4 };
+        image_planes px;
+        *err = jpeg_decode_rgb(path, &to_cmyk, &px, &src.icc, &src.icc_len);
+        if (*err && src.error)
+            *err = src.error;
         colour_cmyk_drop(src.own);
-        free(icc);
-        return img;
+        free(src.icc);
+        return *err ? NULL : embed_planes(e, &px, err);
     }
     size_t len = 0;
     const char *why = NULL;

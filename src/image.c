@@ -141,13 +141,6 @@ const char *image_probe(const char *path, image_info *out)
     return err;
 }
 
-void image_pixels_free(image_pixels *p)
-{
-    free(p->colour);
-    free(p->alpha);
-    p->colour = p->alpha = NULL;
-}
-
 void image_planes_free(image_planes *p)
 {
     free(p->colour);
@@ -266,76 +259,130 @@ static void deflater_drop(deflater *d)
     d->out = NULL;
 }
 
-/* One decoded row: colour samples (converted when asked) to one stream,
- * alpha to the other. False when the conversion fails. */
-static bool png_feed_row(const png_byte *row, int width, int channels, bool has_alpha,
-                         const image_convert *convert, unsigned char *scratch_c,
-                         unsigned char *scratch_a, deflater *colour, deflater *alpha)
+/* ---- planes built a row at a time ---- */
+
+struct image_rows {
+    int width, colour_in;   /* pixels a row; colour samples a pixel in */
+    bool has_alpha;
+    const image_convert *convert;
+    deflater colour, alpha;
+    unsigned char *scratch_c, *scratch_a;
+    unsigned char *converted;  /* one converted row */
+    image_planes planes;
+};
+
+image_rows *image_rows_new(int width, int height, int colour_channels, bool alpha,
+                           const image_convert *convert)
 {
-    size_t w = (size_t)width, n = (size_t)channels;
-    size_t cc = has_alpha ? n - 1 : n;
-    const unsigned char *samples = row;
-    if (has_alpha) {
-        for (size_t x = 0; x < w; x++) {
-            memcpy(scratch_c + x * cc, row + x * n, cc);
-            scratch_a[x] = row[x * n + cc];
-        }
-        samples = scratch_c;
-        deflater_feed(alpha, scratch_a, w, Z_NO_FLUSH);
+    image_rows *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    size_t w = (size_t)width;
+    r->width = width;
+    r->colour_in = colour_channels;
+    r->has_alpha = alpha;
+    r->convert = convert && colour_channels == 3 ? convert : NULL;
+    r->planes = (image_planes){ .width = width, .height = height,
+                                .channels = r->convert ? convert->channels : colour_channels };
+    r->scratch_c = alpha ? malloc(w * (size_t)colour_channels) : NULL;
+    r->scratch_a = alpha ? malloc(w) : NULL;
+    r->converted = r->convert ? malloc(w * (size_t)convert->channels) : NULL;
+    bool ok = deflater_init(&r->colour) && (!alpha || deflater_init(&r->alpha)) &&
+              (!alpha || (r->scratch_c && r->scratch_a)) && (!r->convert || r->converted);
+    if (!ok) {
+        image_rows_drop(r);
+        return NULL;
     }
-    if (convert && cc == 3) {
-        unsigned char *converted = convert->rgb(convert->ctx, samples, w);
-        if (!converted)
-            return false;
-        deflater_feed(colour, converted, w * (size_t)convert->channels, Z_NO_FLUSH);
-        free(converted);
-        return true;
-    }
-    deflater_feed(colour, samples, w * cc, Z_NO_FLUSH);
-    return true;
+    return r;
 }
+
+const char *image_rows_add(image_rows *r, const unsigned char *row)
+{
+    size_t w = (size_t)r->width, cc = (size_t)r->colour_in;
+    const unsigned char *samples = row;
+    if (r->has_alpha) {
+        size_t n = cc + 1;
+        for (size_t x = 0; x < w; x++) {
+            memcpy(r->scratch_c + x * cc, row + x * n, cc);
+            r->scratch_a[x] = row[x * n + cc];
+        }
+        samples = r->scratch_c;
+        deflater_feed(&r->alpha, r->scratch_a, w, Z_NO_FLUSH);
+    }
+    if (r->convert) {
+        if (!r->convert->rgb(r->convert->ctx, samples, r->converted, w))
+            return IMAGE_CONVERSION_FAILED;
+        deflater_feed(&r->colour, r->converted, w * (size_t)r->convert->channels,
+                      Z_NO_FLUSH);
+    } else
+        deflater_feed(&r->colour, samples, w * cc, Z_NO_FLUSH);
+    return r->colour.ok && (!r->has_alpha || r->alpha.ok) ? NULL
+                                                           : "not enough memory for the image";
+}
+
+const char *image_rows_finish(image_rows *r, image_planes *out)
+{
+    image_planes *p = &r->planes;
+    bool ok = deflater_finish(&r->colour, &p->colour, &p->colour_len) &&
+              (!r->has_alpha || deflater_finish(&r->alpha, &p->alpha, &p->alpha_len));
+    *out = *p;
+    memset(p, 0, sizeof *p);
+    image_rows_drop(r);
+    if (!ok)
+        image_planes_free(out);
+    return ok ? NULL : "not enough memory for the image";
+}
+
+void image_rows_drop(image_rows *r)
+{
+    if (!r)
+        return;
+    deflater_drop(&r->colour);
+    deflater_drop(&r->alpha);
+    image_planes_free(&r->planes);
+    free(r->scratch_c);
+    free(r->scratch_a);
+    free(r->converted);
+    free(r);
+}
+
+/* ---- PNG ---- */
 
 typedef struct png_job {
     png_structp png;
     png_infop info;
-    deflater colour, alpha;
+    image_rows *rows_out;
     png_bytep rows;      /* one row, or the whole image when interlaced */
-    unsigned char *scratch;
 } png_job;
 
-/* Decodes every row into the two deflaters. Interlaced images need the
- * whole image for libpng's passes (still bounded by the per-image limit). */
+/* Decodes every row into the planes. Interlaced images need the whole
+ * image for libpng's passes (still bounded by the per-image limit). */
 static const char *png_decode_rows(png_job *j, const image_convert *convert,
                                    image_planes *out)
 {
     int passes = png_normalise(j->png, j->info);
     int channels = png_get_channels(j->png, j->info);
     bool has_alpha = channels == 2 || channels == 4;
-    out->channels = has_alpha ? channels - 1 : channels;
-    if (convert && out->channels == 3)
-        out->channels = convert->channels;
     size_t stride = png_get_rowbytes(j->png, j->info);
-    size_t w = (size_t)out->width, h = (size_t)out->height;
+    size_t h = (size_t)png_get_image_height(j->png, j->info);
     size_t held = passes > 1 ? h : 1;
     j->rows = calloc(held, stride);
-    j->scratch = malloc(w * 4 + w);
-    if (!j->rows || !j->scratch || !deflater_init(&j->colour) ||
-        (has_alpha && !deflater_init(&j->alpha)))
+    j->rows_out = image_rows_new((int)png_get_image_width(j->png, j->info), (int)h,
+                                 has_alpha ? channels - 1 : channels, has_alpha, convert);
+    if (!j->rows || !j->rows_out)
         return "not enough memory for the image";
     for (int pass = 0; pass < passes; pass++)
         for (size_t y = 0; y < h; y++) {
             png_bytep row = j->rows + (held > 1 ? y * stride : 0);
             png_read_row(j->png, row, NULL);
-            if (pass == passes - 1 &&
-                !png_feed_row(row, out->width, channels, has_alpha, convert, j->scratch,
-                              j->scratch + w * 4, &j->colour, &j->alpha))
-                return "cannot convert the image's colours";
+            const char *err = pass == passes - 1 ? image_rows_add(j->rows_out, row) : NULL;
+            if (err)
+                return err;
         }
     png_read_end(j->png, NULL);
-    if (!deflater_finish(&j->colour, &out->colour, &out->colour_len) ||
-        (has_alpha && !deflater_finish(&j->alpha, &out->alpha, &out->alpha_len)))
-        return "not enough memory for the image";
-    return NULL;
+    image_rows *done = j->rows_out;
+    j->rows_out = NULL;
+    return image_rows_finish(done, out);
 }
 
 const char *image_decode_png(const char *path, const image_convert *convert,
@@ -360,14 +407,10 @@ const char *image_decode_png(const char *path, const image_convert *convert,
     if (job.png && job.info && !setjmp(png_jmpbuf(job.png))) {
         png_init_io(job.png, f);
         png_read_info(job.png, job.info);
-        out->width = (int)png_get_image_width(job.png, job.info);
-        out->height = (int)png_get_image_height(job.png, job.info);
         result = png_decode_rows(&job, convert, out);
     }
     free(job.rows);
-    free(job.scratch);
-    deflater_drop(&job.colour);
-    deflater_drop(&job.alpha);
+    image_rows_drop(job.rows_out);
     png_destroy_read_struct(job.png ? &job.png : NULL, job.info ? &job.info : NULL, NULL);
     if (result && truncated)
         result = "truncated PNG file (the data ends before the image does)";

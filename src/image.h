@@ -1,9 +1,12 @@
-/* image — what layout needs to know of an image file before emit loads it.
+/* image — what layout needs to know of an image file before emit loads it,
+ * and decoded images as the PDF embeds them.
  *
  * Owns nothing: reads the header of a PNG or JPEG file (pixel size, kind,
- * colour model) and checks it against the documented limits, so that a
- * missing, corrupt or oversized image is an error with the source's
- * file:line long before libharu sees it.
+ * colour model, coding) and checks it against the documented limits, so
+ * that a missing, corrupt, unsupported or oversized image is an error with
+ * the source's file:line long before libharu sees it. Decoders (PNG here,
+ * JPEG in jpeg.c) write their rows through image_rows into compressed
+ * planes, so no image is ever held whole in memory.
  */
 #ifndef KCVS_IMAGE_H
 #define KCVS_IMAGE_H
@@ -32,19 +35,10 @@ enum { IMAGE_MAX_SIDE = 20000, IMAGE_MAX_PIXELS = 100000000,
 /* Returns NULL on success, or a static message saying what is wrong. */
 const char *image_probe(const char *path, image_info *out);
 
-/* Decoded samples (8 bits each), colour (1, 3 or 4 channels) and, when the
- * image has transparency, a separate alpha plane. Free with
- * image_pixels_free. */
-typedef struct image_pixels {
-    int width, height, channels;
-    unsigned char *colour;
-    unsigned char *alpha; /* NULL when opaque */
-} image_pixels;
-
-void image_pixels_free(image_pixels *p);
-
-/* The same planes Flate-compressed (zlib format, ready for a PDF image
- * stream with /Filter /FlateDecode). Free with image_planes_free. */
+/* Decoded 8-bit samples, colour (1, 3 or 4 channels) and, when the image
+ * has transparency, a separate alpha plane, each Flate-compressed (zlib
+ * format, ready for a PDF image stream with /Filter /FlateDecode). Free
+ * with image_planes_free. */
 typedef struct image_planes {
     int width, height, channels;
     unsigned char *colour;
@@ -55,14 +49,30 @@ typedef struct image_planes {
 
 void image_planes_free(image_planes *p);
 
-/* A conversion of RGB rows on their way in (print: to CMYK): rgb returns a
- * new malloc'ed row of pixels with channels samples each, or NULL (then
- * decoding fails). */
+/* A conversion of RGB rows on their way in (print: to CMYK): rgb writes
+ * pixels with channels samples each to out (one row, reused: no allocation
+ * per row), or returns false (then decoding fails with
+ * IMAGE_CONVERSION_FAILED). */
+#define IMAGE_CONVERSION_FAILED "cannot convert the image's colours"
 typedef struct image_convert {
-    unsigned char *(*rgb)(void *ctx, const unsigned char *rgb, size_t pixels);
+    bool (*rgb)(void *ctx, const unsigned char *rgb, unsigned char *out, size_t pixels);
     void *ctx;
     int channels;
 } image_convert;
+
+/* Planes built a row at a time: each row (width pixels of colour_channels
+ * samples, then one alpha sample when alpha) is converted (RGB rows only,
+ * when convert is given) and compressed at once, so a decoder never holds
+ * the image whole. image_rows_new returns NULL when out of memory;
+ * image_rows_add returns NULL or a static message; image_rows_finish hands
+ * the planes to out and frees the writer (so does image_rows_drop, which
+ * accepts NULL, for a decode given up). */
+typedef struct image_rows image_rows;
+image_rows *image_rows_new(int width, int height, int colour_channels, bool alpha,
+                           const image_convert *convert);
+const char *image_rows_add(image_rows *r, const unsigned char *row);
+const char *image_rows_finish(image_rows *r, image_planes *out);
+void image_rows_drop(image_rows *r);
 
 /* A PNG decoded in full (so that corrupt or truncated data is an error,
  * not a crash in the PDF writer) to 8-bit gray or RGB (through convert,

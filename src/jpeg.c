@@ -52,18 +52,17 @@ static void jpeg_warn(j_common_ptr cinfo, int level)
         jpeg_fail(cinfo);
 }
 
-static const char *jpeg_read_rows(struct jpeg_decompress_struct *cinfo, image_pixels *out)
+/* Scanlines straight into the planes writer: the image is never held
+ * whole, whatever its size. */
+static const char *jpeg_read_rows(struct jpeg_decompress_struct *cinfo, image_rows *rows)
 {
-    out->width = (int)cinfo->output_width;
-    out->height = (int)cinfo->output_height;
-    out->channels = 3;
-    size_t stride = (size_t)out->width * 3;
-    out->colour = malloc(stride * (size_t)out->height);
-    if (!out->colour)
-        return "not enough memory for the image";
+    JSAMPARRAY line = (*cinfo->mem->alloc_sarray)((j_common_ptr)cinfo, JPOOL_IMAGE,
+                                                  cinfo->output_width * 3, 1);
     while (cinfo->output_scanline < cinfo->output_height) {
-        JSAMPROW row = out->colour + stride * cinfo->output_scanline;
-        jpeg_read_scanlines(cinfo, &row, 1);
+        jpeg_read_scanlines(cinfo, line, 1);
+        const char *err = image_rows_add(rows, line[0]);
+        if (err)
+            return err;
     }
     return NULL;
 }
@@ -100,8 +99,8 @@ static const char *jpeg_take_profile(struct jpeg_decompress_struct *cinfo,
     return jpeg_has_icc_marker(cinfo) ? "the ICC profile the image embeds is corrupt" : NULL;
 }
 
-const char *jpeg_decode_rgb(const char *path, image_pixels *out, unsigned char **icc,
-                            size_t *icc_len)
+const char *jpeg_decode_rgb(const char *path, const image_convert *convert,
+                            image_planes *out, unsigned char **icc, size_t *icc_len)
 {
     memset(out, 0, sizeof *out);
     *icc = NULL;
@@ -114,6 +113,7 @@ const char *jpeg_decode_rgb(const char *path, image_pixels *out, unsigned char *
     jpeg_failure failure;
     jpeg_errors(&cinfo, &failure);
     volatile const char *result = NULL;
+    image_rows *volatile rows = NULL;
     if (setjmp(failure.jump)) {
         result = jpeg_message(failure.code);
     } else {
@@ -128,15 +128,21 @@ const char *jpeg_decode_rgb(const char *path, image_pixels *out, unsigned char *
         if (!result) {
             cinfo.out_color_space = JCS_RGB;
             jpeg_start_decompress(&cinfo);
-            result = jpeg_read_rows(&cinfo, out);
-            if (!result)
+            rows = image_rows_new((int)cinfo.output_width, (int)cinfo.output_height, 3,
+                                  false, convert);
+            result = rows ? jpeg_read_rows(&cinfo, rows) : "not enough memory for the image";
+            if (!result) {
                 jpeg_finish_decompress(&cinfo);
+                image_rows *done = rows;
+                rows = NULL;
+                result = image_rows_finish(done, out);
+            }
         }
     }
+    image_rows_drop(rows);
     jpeg_destroy_decompress(&cinfo);
     fclose(file);
     if (result) {
-        image_pixels_free(out);
         free(*icc);
         *icc = NULL;
         *icc_len = 0;

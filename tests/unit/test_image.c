@@ -467,17 +467,16 @@ static void inflate_plane(const unsigned char *z, size_t zlen, unsigned char *ou
 }
 
 /* A stand-in for the print conversion: (r, g, b) -> (255-r, 255-g, 255-b, 7). */
-static unsigned char *fake_cmyk(void *ctx, const unsigned char *rgb, size_t pixels)
+static bool fake_cmyk(void *ctx, const unsigned char *rgb, unsigned char *out, size_t pixels)
 {
     int *calls = ctx;
     (*calls)++;
-    unsigned char *out = malloc(pixels * 4);
-    for (size_t i = 0; out && i < pixels; i++) {
+    for (size_t i = 0; i < pixels; i++) {
         for (int k = 0; k < 3; k++)
             out[i * 4 + (size_t)k] = (unsigned char)(255 - rgb[i * 3 + (size_t)k]);
         out[i * 4 + 3] = 7;
     }
-    return out;
+    return true;
 }
 
 static const unsigned char RGBA_3X2[] = {
