@@ -1,6 +1,7 @@
 #include "load.h"
 
 #include "infile.h"
+#include "strindex.h"
 
 #include <errno.h>
 #include <libxml/parser.h>
@@ -36,6 +37,8 @@ typedef struct load_session {
         int count;
     } *included;
     int included_count;
+    size_t included_cap;
+    strindex included_index;    /* abs -> position in included */
     const char *stack[LOAD_MAX_INCLUDE_DEPTH + 1]; /* files being expanded */
     bool depth_reported;        /* the depth error is given once */
 } load_session;
@@ -197,9 +200,14 @@ static void load_index_lines(load_source *src)
 
 static void load_keep_source(load_result *r, const char *abs, char *text, size_t len)
 {
-    r->sources = mem_resize(r->sources, (size_t)r->source_count + 1, sizeof *r->sources);
+    r->sources = mem_reserve(r->sources, &r->source_cap, (size_t)r->source_count + 1,
+                             sizeof *r->sources, 16);
+    char *copy = strdup(abs);
+    if (!copy)
+        mem_fail(strlen(abs) + 1);
+    strindex_put(&r->source_index, copy, r->source_count);
     load_source *src = &r->sources[r->source_count++];
-    *src = (load_source){ strdup(abs), text, len, NULL, 0 };
+    *src = (load_source){ copy, text, len, NULL, 0 };
     load_index_lines(src);
 }
 
@@ -351,25 +359,18 @@ static xmlNode *xinclude_fallback(xmlNode *inc)
 static bool load_count_include(load_session *s, xmlNode *inc, const char *abs,
                                const char *href)
 {
-    struct load_included *f = NULL;
-    for (int i = 0; i < s->included_count && !f; i++)
-        if (strcmp(s->included[i].abs, abs) == 0)
-            f = &s->included[i];
-    if (!f) {
-        struct load_included *grown =
-            realloc(s->included, (size_t)(s->included_count + 1) * sizeof *grown);
+    int at = strindex_get(&s->included_index, abs);
+    if (at < 0) {
+        s->included = mem_reserve(s->included, &s->included_cap, (size_t)s->included_count + 1,
+                                  sizeof *s->included, 16);
         char *copy = strdup(abs);
-        if (!grown || !copy) {
-            free(copy);
-            if (grown)
-                s->included = grown;
-            load_include_error(s, inc, "cannot include '%s': %s", href, "not enough memory");
-            return false;
-        }
-        s->included = grown;
-        f = &s->included[s->included_count++];
-        *f = (struct load_included){ copy, 0 };
+        if (!copy)
+            mem_fail(strlen(abs) + 1);
+        strindex_put(&s->included_index, copy, s->included_count);
+        s->included[s->included_count] = (struct load_included){ copy, 0 };
+        at = s->included_count++;
     }
+    struct load_included *f = &s->included[at];
     if (++f->count == LOAD_MAX_INCLUDES_PER_FILE + 1) {
         char limit[16];
         snprintf(limit, sizeof limit, "%d", LOAD_MAX_INCLUDES_PER_FILE);
@@ -566,6 +567,7 @@ bool load_document(const char *path, const char *schema_path,
     for (int i = 0; i < s.included_count; i++)
         free(s.included[i].abs);
     free(s.included);
+    strindex_free(&s.included_index);
     xmlSetStructuredErrorFunc(NULL, NULL);
     xmlSetExternalEntityLoader(old_loader);
     current_session = NULL;
@@ -582,6 +584,7 @@ void load_free(load_result *r)
         free(r->sources[i].line_starts);
     }
     free(r->sources);
+    strindex_free(&r->source_index);
     free(r->root_dir);
     free(r->main_file);
     diag_clear(&r->schema_messages);
@@ -616,10 +619,8 @@ const load_source *load_source_of(const load_result *r, xmlNode *file_root)
     xmlChar *base = file_root ? xmlGetNsProp(file_root, (const xmlChar *)"base",
                                              XML_XML_NAMESPACE)
                               : NULL;
-    const load_source *found = NULL;
-    for (int i = 0; base && i < r->source_count && !found; i++)
-        if (strcmp(r->sources[i].abs, (const char *)base) == 0)
-            found = &r->sources[i];
+    int at = base ? strindex_get(&r->source_index, (const char *)base) : -1;
+    const load_source *found = at >= 0 ? &r->sources[at] : NULL;
     xmlFree(base);
     return found;
 }

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 
 #include "diag.h"
+#include "strindex.h"
 
 /* The text of each file read, kept until load_free: libxml2 keeps no
  * columns, so diagnostics find them in the source line. */
@@ -30,6 +31,8 @@ typedef struct load_result {
     xmlDoc *doc;
     load_source *sources;
     int source_count;
+    size_t source_cap;
+    strindex source_index;  /* abs -> position in sources */
     bool schema_valid;  /* the document is inside the subset's schema */
     char *root_dir;   /* realpath of the report's folder (malloc'ed) */
     char *main_file;  /* the path as given (malloc'ed) */

@@ -230,15 +230,15 @@ static void register_pending_ids(builder *b, block *bl)
 /* Duplicates were reported by check_id: the first definition stays. */
 static void register_id_as(builder *b, block *bl, const char *id, src_loc loc)
 {
-    for (int i = 0; i < b->id_count; i++)
-        if (strcmp(b->ids[i].id, id) == 0)
-            return;
+    if (strindex_get(&b->id_index, id) >= 0)
+        return;
     if (b->id_count == b->id_cap) {
         int cap = b->id_cap ? b->id_cap * 2 : 64;
         b->ids = arena_grow(b->a, b->ids, (size_t)b->id_count, (size_t)cap,
                             sizeof *b->ids);
         b->id_cap = cap;
     }
+    strindex_put(&b->id_index, id, b->id_count);
     b->ids[b->id_count++] = (id_entry){ id, bl, loc };
 }
 
@@ -1329,10 +1329,8 @@ static void resolve_refs(builder *b)
 {
     for (int i = 0; i < b->ref_count; i++) {
         pending_ref *p = &b->refs[i];
-        block *target = NULL;
-        for (int k = 0; k < b->id_count; k++)
-            if (strcmp(b->ids[k].id, p->id) == 0)
-                target = b->ids[k].target;
+        int at = strindex_get(&b->id_index, p->id);
+        block *target = at >= 0 ? b->ids[at].target : NULL;
         src_loc loc = p->run ? p->run->loc : b->doc->links[p->link].loc;
         if (!target) {
             /* An xref registers twice (its run and its link): report once. */
@@ -1398,5 +1396,6 @@ document *model_build(arena *a, const load_result *src, const style *st,
         for (size_t i = 0; i < src->schema_messages.count; i++)
             diag_add(diags, DIAG_WARNING, src->schema_messages.items[i].loc,
                      "%s", src->schema_messages.items[i].message);
+    strindex_free(&b.id_index);
     return d;
 }

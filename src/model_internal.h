@@ -10,6 +10,7 @@
 #include <libxml/tree.h>
 
 #include "model.h"
+#include "strindex.h"
 
 /* A set of strings met once (warned kinds, roles), growing in the arena. */
 typedef struct model_seen {
@@ -39,6 +40,7 @@ typedef struct builder {
     model_seen warned_roles;   /* unknown role values warned */
     id_entry *ids;
     int id_count, id_cap;
+    strindex id_index;    /* id -> position in ids */
     pending_ref *refs;
     int ref_count, ref_cap;
     int links_cap, notes_cap;
