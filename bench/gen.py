@@ -4,7 +4,8 @@
 Standard library only (Debian's /usr/bin/python3). Every input is
 deterministic: the same source gives byte-identical files.
 
-  x10, x100   10 and 100 copies of the real report's workstreams: the <info>
+  x10, x100, x1000
+              10, 100 and 1000 copies of the real report's workstreams: the <info>
               of content/report.xml, then every section of it repeated N
               times, each copy a generated file xi:included like the real
               ones (xN/sections/cKKK-NAME.xml). In copy K every <title> gets
@@ -37,7 +38,7 @@ ET.register_namespace("", DB)
 ET.register_namespace("xlink", XL)
 ET.register_namespace("xi", XI)
 
-ALL = ["x10", "x100", "long200", "table1k", "table5k", "table10k"]
+ALL = ["x10", "x100", "x1000", "long200", "table1k", "table5k", "table10k"]
 # Characters of running text that make about 200 pages in the kcvs style
 # (10 pt Noto Sans, 160 mm measure, 15 pt leading): calibrated once on
 # kcvs-pdf's output (~3 640 characters per page).
