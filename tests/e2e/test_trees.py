@@ -14,6 +14,8 @@ minutes (the same code paths run there on the small documents).
 
 import os
 import re
+import struct
+import zlib
 
 import pikepdf
 import pytest
@@ -355,20 +357,33 @@ def test_a_70000_character_uri_fails_early_naming_line_and_limit(tmp_path):
     assert not out.exists()
 
 
+def tiny_png():
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+    ihdr = struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)
+    rows = b"".join(b"\0" + b"\x80\x40\x20" * 2 for _ in range(2))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(rows))
+            + chunk(b"IEND", b""))
+
+
 def test_a_libharu_error_names_the_output_and_its_first_cause(tmp_path):
-    # A title beyond libharu's 65,535-byte strings (its link's /Contents in
-    # the contents, its outline entry) cannot be written.
-    title = " ".join(f"woord{i:05d}" for i in range(7000))
+    # Alternative text beyond libharu's 65,535-byte strings cannot be
+    # written into the structure tree's /Alt.
+    alt = " ".join(f"woord{i:05d}" for i in range(7000))
+    (tmp_path / "dot.png").write_bytes(tiny_png())
     src = tmp_path / "doc.xml"
-    src.write_text(HEAD + f"<section><title>{title}</title><para>Tekst.</para></section>\n"
+    src.write_text(HEAD + "<section><title>Beeld</title><mediaobject><imageobject>"
+                   '<imagedata fileref="dot.png"/></imageobject>'
+                   f"<textobject><phrase>{alt}</phrase></textobject></mediaobject></section>\n"
                    + TAIL, encoding="utf-8")
     out = tmp_path / "doc.pdf"
     out.write_bytes(b"%PDF earlier")
     res = run_kcvs(src, "-o", out)
     assert res.returncode == 2, res.stderr
     assert f"{out}: error: cannot write the PDF: libharu error 0x105B " \
-           "(a string longer than 65535 bytes" in res.stderr, res.stderr
-    assert re.search(r"\) while [a-z]", res.stderr)  # what kcvs-pdf was doing
+           "(a string longer than 65535 bytes, detail 0) while writing the structure tree" \
+           in res.stderr, res.stderr
     assert ".doc.pdf." not in res.stderr  # never the temporary file
     assert out.read_bytes() == b"%PDF earlier"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["doc.pdf", "doc.xml"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["doc.pdf", "doc.xml", "dot.png"]
