@@ -3,6 +3,7 @@
 #include "image.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <libxml/tree.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,10 +82,12 @@ static const char *get_lang(builder *b, xmlNode *n)
     return lang && lang_tag_valid(lang) ? lang : NULL;
 }
 
-void error_at(builder *b, xmlNode *n, const char *fmt, const char *a1,
-                     const char *a2)
+void error_at(builder *b, xmlNode *n, const char *fmt, ...)
 {
-    diag_add(b->diags, DIAG_ERROR, node_loc(b, n), fmt, a1, a2 ? a2 : "");
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vadd(b->diags, DIAG_ERROR, node_loc(b, n), fmt, ap);
+    va_end(ap);
 }
 
 /* The elements of the FORMAT.md subset (plus CALS tfoot and XInclude's
@@ -298,8 +301,8 @@ static const char *link_address(builder *b, xmlNode *n, const char *href)
     for (size_t i = 0; i < len; i++)
         if (xml_space(href[i])) {
             error_at(b, n, "link address '%s' has white space inside it: write it "
-                           "without spaces or line breaks (a space is %%20)%s",
-                     arena_strndup(b->a, href, len), NULL);
+                           "without spaces or line breaks (a space is %%20)",
+                     arena_strndup(b->a, href, len));
             return NULL;
         }
     return arena_strndup(b->a, href, len);
@@ -481,7 +484,7 @@ static void build_link(builder *b, xmlNode *n, inline_ctx *ic)
         }
         add_ref(b, NULL, inner.link, linkend);
     } else {
-        error_at(b, n, "<link> needs xlink:href or linkend%s%s", "", NULL);
+        error_at(b, n, "<link> needs xlink:href or linkend");
         build_inlines(b, n->children, &inner);
     }
     if (inner.head) {
@@ -494,7 +497,7 @@ static void build_xref(builder *b, xmlNode *n, inline_ctx *ic)
 {
     const char *linkend = get_attr(b, n, "linkend");
     if (!linkend) {
-        error_at(b, n, "<xref> needs a linkend%s%s", "", NULL);
+        error_at(b, n, "<xref> needs a linkend");
         return;
     }
     inline_ctx inner = *ic;
@@ -1266,7 +1269,7 @@ static void add_workstream(builder *b, xmlNode *n)
     w->subtitle = subtitle ? plain_text_of(b, subtitle) : NULL;
     if (!w->title || !*w->title)
         error_at(b, n, "a workstream needs a title: add <title> (or <info><title>) to this "
-                       "<%s>%s", (const char *)n->name, NULL);
+                       "<%s>", (const char *)n->name);
     b->current_workstream = w->title;
     w->section = build_section(b, n, d->tag_root, 1);
     if (!w->title)

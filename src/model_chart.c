@@ -153,12 +153,12 @@ static bool check_request(builder *b, xmlNode *n, const table_model *t, const ch
 {
     if (!t->budget) {
         error_at(b, n, "role '%s' is computed from a budget table's verified amounts: "
-                       "add 'budget' to the table's role%s", what, "");
+                       "add 'budget' to the table's role", what);
         return false;
     }
     if (series == 0) {
         error_at(b, n, "role '%s' asks for a chart of the verified amounts, but the "
-                       "table has no amount cells%s", what, "");
+                       "table has no amount cells", what);
         return false;
     }
     return true;
@@ -298,7 +298,7 @@ void model_change_columns(builder *b, xmlNode *n, table_model *t)
         return;
     if (series < 2) {
         error_at(b, n, "role 'change' compares two amount columns (one per year); "
-                       "this table has %s%s", "one", "");
+                       "this table has one");
         return;
     }
     int from = cols[series - 2], to = cols[series - 1], at = t->cols;

@@ -73,7 +73,9 @@ bool is_db(xmlNode *n, const char *name);
 src_loc node_loc(builder *b, xmlNode *n);
 const char *get_attr(builder *b, xmlNode *n, const char *name);
 const char *get_ns_attr(builder *b, xmlNode *n, const char *name, const char *ns);
-void error_at(builder *b, xmlNode *n, const char *fmt, const char *a1, const char *a2);
+/* An error at n's place in the source (printf format, checked). */
+void error_at(builder *b, xmlNode *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 block *block_new(builder *b, block_kind kind, const char *cls, xmlNode *n, tag_node *tag);
 void register_id(builder *b, block *bl, xmlNode *n);
 block *make_para(builder *b, xmlNode *n, inline_run *runs, const char *cls,

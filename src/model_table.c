@@ -67,7 +67,7 @@ static void build_colspecs(builder *b, xmlNode *tgroup, table_model *t)
         if (num)
             col = parse_count(num, t->cols, &colnum) ? colnum - 1 : -1;
         if (col < 0 || col >= t->cols) {
-            error_at(b, c, "colspec outside the table's %s columns%s", "cols", NULL);
+            error_at(b, c, "colspec outside the table's cols columns");
             continue;
         }
         t->col_names[col] = get_attr(b, c, "colname");
@@ -82,7 +82,7 @@ static void build_colspecs(builder *b, xmlNode *tgroup, table_model *t)
                 t->col_star[col] = 0;
             } else
                 error_at(b, c, "bad colwidth '%s': write N* (N above 0, at most 1000) "
-                               "or a length above 0 such as 30mm%s", w, NULL);
+                               "or a length above 0 such as 30mm", w);
         }
         const char *align = get_attr(b, c, "align");
         if (align)
@@ -119,26 +119,25 @@ static void build_cell(builder *b, xmlNode *e, table_model *t, table_row *row,
     int start = colname ? column_index(t, colname) : namest ? column_index(t, namest) : *col;
     int end = nameend ? column_index(t, nameend) : start;
     if ((colname || namest) && start < 0) {
-        error_at(b, e, "unknown column name '%s'%s", colname ? colname : namest, NULL);
+        error_at(b, e, "unknown column name '%s'", colname ? colname : namest);
         start = *col;
     }
     if (end < start) {
-        error_at(b, e, "the span ends in column '%s', before it starts%s",
-                 nameend ? nameend : "", NULL);
+        error_at(b, e, "the span ends in column '%s', before it starts",
+                 nameend ? nameend : "");
         end = start;
     }
     if (start >= t->cols || end >= t->cols) {
-        error_at(b, e, "the row has more entries than the table's %s columns%s",
-                 "cols", NULL);
+        error_at(b, e, "the row has more entries than the table's cols columns");
         return;
     }
     for (int k = start; k <= end; k++)
         if (t->busy[k] > 0) {
             /* two cells in one place would be drawn over each other */
             error_at(b, e, "the entry is placed on column %s, which an earlier entry "
-                           "already covers (a span or morerows)%s",
+                           "already covers (a span or morerows)",
                      t->col_names[k] ? arena_printf(b->a, "'%s'", t->col_names[k])
-                                     : arena_printf(b->a, "%d", k + 1), NULL);
+                                     : arena_printf(b->a, "%d", k + 1));
             return;
         }
     cell->col_start = start;
@@ -148,7 +147,7 @@ static void build_cell(builder *b, xmlNode *e, table_model *t, table_row *row,
     int morerows = 0;
     if (more && !parse_count(more, 100000, &morerows))
         error_at(b, e, "bad morerows '%s': write the number of further rows the "
-                       "entry covers%s", more, NULL);
+                       "entry covers", more);
     for (int k = start; k <= end; k++) {
         t->busy[k] = morerows + 1;
         t->busy_from[k] = node_loc(b, e);
@@ -199,10 +198,10 @@ static void build_cell(builder *b, xmlNode *e, table_model *t, table_row *row,
             }
             cell->align = CELL_CHAR;
         } else if (st == AMOUNT_SYNTAX)
-            error_at(b, e, "'%s' is not an amount (write 1.234,56 or 1234.56)%s",
-                     text, NULL);
+            error_at(b, e, "'%s' is not an amount (write 1.234,56 or 1234.56)",
+                     text);
         else if (st == AMOUNT_OVERFLOW)
-            error_at(b, e, "amount '%s' is too large%s", text, NULL);
+            error_at(b, e, "amount '%s' is too large", text);
     }
     row->cell_count++;
 }
@@ -274,7 +273,7 @@ static void build_rows(builder *b, xmlNode *part_node, table_model *t,
         if (!is_db(r, "row"))
             continue;
         if (t->row_count >= 100000) {
-            error_at(b, r, "table has more than %s rows%s", "100000", NULL);
+            error_at(b, r, "table has more than %d rows", 100000);
             return;
         }
         t->rows = arena_reserve(b->a, t->rows, (size_t)t->row_count, &t->row_cap,
@@ -301,8 +300,8 @@ static void build_rows(builder *b, xmlNode *part_node, table_model *t,
             if (is_db(e, "entry") && row->cell_count < t->cols)
                 build_cell(b, e, t, row, &col, rcls);
             else if (is_db(e, "entry"))
-                error_at(b, e, "the row has more entries than the table's %s "
-                               "columns%s", "cols", NULL);
+                error_at(b, e, "the row has more entries than the table's cols "
+                               "columns");
         pad_row(b, t, row, covered);
         for (int k = 0; k < t->cols; k++)
             if (t->busy[k] > 0)
@@ -388,14 +387,14 @@ block *build_table(builder *b, xmlNode *n, tag_node *tag)
     }
     title = model_title_of(n, "title");
     if (!tgroup) {
-        error_at(b, n, "a table needs a <tgroup>%s%s", "", NULL);
+        error_at(b, n, "a table needs a <tgroup>");
         return NULL;
     }
     const char *cols = get_attr(b, tgroup, "cols");
     t->cols = cols ? atoi(cols) : 0;
     if (t->cols < 1 || t->cols > 64) {
-        error_at(b, tgroup, "tgroup cols must be between 1 and 64, not '%s'%s",
-                 cols ? cols : "", NULL);
+        error_at(b, tgroup, "tgroup cols must be between 1 and 64, not '%s'",
+                 cols ? cols : "");
         return NULL;
     }
     t->col_fixed = arena_alloc_array(b->a, (size_t)t->cols, sizeof(double));
