@@ -1,5 +1,7 @@
 #include "colour.h"
 
+#include "infile.h"
+
 #include <lcms2.h>
 #include <png.h>
 #include <setjmp.h>
@@ -161,7 +163,8 @@ const char *colour_png_profile(const char *path, unsigned char **icc, size_t *ic
 {
     *icc = NULL;
     *icc_len = 0;
-    FILE *f = fopen(path, "rb");
+    const char *why = NULL;
+    FILE *f = infile_fopen(path, &why); /* never a FIFO or a device */
     if (!f)
         return "cannot open image file";
     const char *err = colour_png_iccp(f, icc, icc_len);

@@ -932,7 +932,8 @@ static HPDF_Image load_jpeg(emitter *e, const image_info *info, const char *path
  * documents. */
 static void digest_file(emitter *e, const char *path)
 {
-    FILE *f = fopen(path, "rb");
+    const char *why = NULL;
+    FILE *f = infile_fopen(path, &why); /* never a FIFO or a device */
     if (!f)
         return;
     unsigned char chunk[65536];
