@@ -11,6 +11,9 @@ deterministic: the same source gives byte-identical files.
               ones (xN/sections/cKKK-NAME.xml). In copy K every <title> gets
               " (K)", every xml:id (and every linkend pointing at it) the
               suffix "-cK", and every xlink:href the query "copy=K".
+  sect95k     95,000 workstreams of a title and one sentence: about 98,000
+              pages (each workstream opens a page, plus the contents), near
+              the 100,000-page limit, in 6.6 MB of XML.
   long200     one workstream of about 200 pages of running text: paragraphs
               rebuilt from the sentences of the report's own paragraphs,
               shuffled and regrouped (deterministic seed) so no two are equal,
@@ -38,7 +41,7 @@ ET.register_namespace("", DB)
 ET.register_namespace("xlink", XL)
 ET.register_namespace("xi", XI)
 
-ALL = ["x10", "x100", "x1000", "long200", "table1k", "table5k", "table10k"]
+ALL = ["x10", "x100", "x1000", "sect95k", "long200", "table1k", "table5k", "table10k"]
 # Characters of running text that make about 200 pages in the kcvs style
 # (10 pt Noto Sans, 160 mm measure, 15 pt leading): calibrated once on
 # kcvs-pdf's output (~3 640 characters per page).
@@ -140,6 +143,16 @@ def gen_copies(root, sections, out, name, n):
             body.append('  <xi:include href="sections/%s"/>\n' % fn)
     body.append(tail)
     write(os.path.join(d, "report.xml"), "".join(body))
+
+
+def gen_sections(root, out, name, count):
+    head, tail = header(root)
+    parts = [head, info_xml(root)]
+    for i in range(1, count + 1):
+        parts.append("  <section><title>Werkspoor %d</title><para>Tekst van werkspoor %d."
+                     "</para></section>\n" % (i, i))
+    parts.append(tail)
+    write(os.path.join(out, name, "report.xml"), "".join(parts))
 
 
 def esc(t):
@@ -263,6 +276,10 @@ def main():
         m = re.fullmatch(r"x(\d+)", name)
         if m:
             gen_copies(root, sections, a.out, name, int(m.group(1)))
+            continue
+        m = re.fullmatch(r"sect(\d+)k", name)
+        if m:
+            gen_sections(root, a.out, name, int(m.group(1)) * 1000)
             continue
         m = re.fullmatch(r"long(\d+)", name)
         if m:
