@@ -898,6 +898,23 @@ static block *build_heading(builder *b, xmlNode *title, int level,
     return h;
 }
 
+/* What a section's <info> holds besides its titles (an abstract, authors)
+ * is printed under the heading, as plain paragraphs: never dropped. */
+static block *build_info_content(builder *b, xmlNode *n, tag_node *tag, int level)
+{
+    block_list out = { NULL, NULL };
+    for (xmlNode *info = n->children; info; info = info->next) {
+        if (!is_db(info, "info"))
+            continue;
+        for (xmlNode *c = info->children; c; c = c->next) {
+            if (c->type == XML_ELEMENT_NODE && !is_db(c, "title") && !is_db(c, "subtitle") &&
+                !is_db(c, "titleabbrev"))
+                list_append(&out, build_one_block(b, c, tag, level));
+        }
+    }
+    return out.head;
+}
+
 xmlNode *model_title_of(xmlNode *n, const char *name)
 {
     for (xmlNode *c = n->children; c; c = c->next)
@@ -933,6 +950,7 @@ static block *build_section(builder *b, xmlNode *n, tag_node *tag, int level)
             st->kind = BLK_PARA;
         list_append(&out, st);
     }
+    list_append(&out, build_info_content(b, n, sec->tag, level + 1));
     list_append(&out, build_block_list(b, n->children, sec->tag, level + 1));
     sec->children = out.head;
     register_id(b, sec, n);

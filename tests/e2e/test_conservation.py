@@ -71,3 +71,27 @@ def test_text_is_conserved(tmp_path, source):
     if res.returncode != 0:
         pytest.skip("does not compile (a bad-input document)")
     assert_text_conserved(source, out, stderr=res.stderr)
+
+
+def test_what_a_sections_info_holds_besides_its_title_is_printed(tmp_path):
+    source = tmp_path / "doc.xml"
+    source.write_text("""<?xml version="1.0" encoding="UTF-8"?>
+<article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="nl-BE">
+  <info><title>Info</title></info>
+  <section>
+    <info>
+      <title>Werkspoor</title>
+      <abstract><para>Samenvatting van het werkspoor.</para></abstract>
+      <author><personname>Annelies Vandermeersch</personname></author>
+    </info>
+    <para>De tekst van het werkspoor.</para>
+    <section>
+      <info><title>Tussentitel</title><abstract><para>Korte inhoud.</para></abstract></info>
+      <para>Meer tekst.</para>
+    </section>
+  </section>
+</article>
+""", encoding="utf-8")
+    res = run_kcvs(source, "-o", tmp_path / "doc.pdf")
+    assert res.returncode == 0, res.stderr
+    assert_text_conserved(source, tmp_path / "doc.pdf", stderr=res.stderr)
