@@ -132,7 +132,7 @@ void *arena_reserve(arena *a, void *array, size_t count, size_t *cap, size_t siz
 {
     if (count < *cap)
         return array;
-    size_t grown = *cap ? *cap * 2 : 8;
+    size_t grown = mem_grown(*cap, count + 1, 8);
     void *p = arena_grow(a, array, count, grown, size);
     *cap = grown;
     return p;

@@ -1,5 +1,7 @@
 #include "hyph.h"
 
+#include "mem.h"
+
 #include <dirent.h>
 #include <hyphen.h>
 #include <stdarg.h>
@@ -793,16 +795,10 @@ static char **regional_files(const char *dir, const char *prefix, size_t *count)
     for (struct dirent *e; (e = readdir(dp));) {
         if (!is_regional_file(e->d_name, prefix))
             continue;
-        if (*count == cap) {
-            cap = cap ? 2 * cap : 8;
-            char **grown = realloc(names, cap * sizeof *names);
-            if (!grown)
-                break;
-            names = grown;
-        }
-        char *name = strdup(e->d_name);
-        if (!name)
-            break;
+        names = mem_reserve(names, &cap, *count + 1, sizeof *names, 8);
+        size_t len = strlen(e->d_name);
+        char *name = mem_alloc(len + 1, 1);
+        memcpy(name, e->d_name, len);
         names[(*count)++] = name;
     }
     closedir(dp);
@@ -889,12 +885,7 @@ static hyph_dict *shared_dict_from_file(const char *dir, const char *name, const
             free(real);
             return shared_dicts[i].dict;
         }
-    struct shared_dict *grown = realloc(shared_dicts, (shared_count + 1) * sizeof *grown);
-    if (!grown) {
-        free(real);
-        return NULL;
-    }
-    shared_dicts = grown;
+    shared_dicts = mem_resize(shared_dicts, shared_count + 1, sizeof *shared_dicts);
     hyph_dict *d = dict_from_file(dir, name, l);
     shared_loads++;
     shared_dicts[shared_count++] = (struct shared_dict){ real, dutch, d };

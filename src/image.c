@@ -1,6 +1,7 @@
 #include "image.h"
 
 #include "infile.h"
+#include "mem.h"
 
 #include <png.h>
 #include <zlib.h>
@@ -201,20 +202,13 @@ static bool deflater_init(deflater *d)
     return d->ok;
 }
 
-static bool deflater_grow(deflater *d)
+/* Out of memory ends the process (mem.h): growing never fails here. */
+static void deflater_grow(deflater *d)
 {
-    size_t cap = d->cap ? d->cap * 2 : 65536;
-    unsigned char *grown = realloc(d->out, cap);
-    if (!grown) {
-        d->ok = false;
-        return false;
-    }
-    d->out = grown;
-    d->cap = cap;
-    size_t room = cap - (size_t)d->z.total_out;
+    d->out = mem_reserve(d->out, &d->cap, d->cap + 1, 1, 65536);
+    size_t room = d->cap - (size_t)d->z.total_out;
     d->z.next_out = d->out + d->z.total_out;
     d->z.avail_out = room > UINT_MAX ? UINT_MAX : (uInt)room;
-    return true;
 }
 
 /* Compresses n bytes (Z_NO_FLUSH), or ends the stream (Z_FINISH). */
@@ -223,8 +217,8 @@ static void deflater_feed(deflater *d, const unsigned char *in, size_t n, int fl
     d->z.next_in = (unsigned char *)in;
     d->z.avail_in = (uInt)n;
     while (d->ok) {
-        if (d->z.avail_out == 0 && !deflater_grow(d))
-            return;
+        if (d->z.avail_out == 0)
+            deflater_grow(d);
         int rc = deflate(&d->z, flush);
         if (rc == Z_STREAM_END)
             return;

@@ -11,11 +11,7 @@
 vbox *vbox_new(lctx *c)
 {
     vlist *vl = c->vl;
-    if (vl->count == vl->cap) {
-        int cap = vl->cap ? vl->cap * 2 : 256;
-        vl->v = arena_grow(c->tmp, vl->v, (size_t)vl->count, (size_t)cap, sizeof *vl->v);
-        vl->cap = cap;
-    }
+    vl->v = arena_reserve(c->tmp, vl->v, (size_t)vl->count, &vl->cap, sizeof *vl->v);
     vbox *v = arena_alloc(c->tmp, sizeof *v);
     vl->v[vl->count++] = v;
     v->space_before = c->pending_space;
@@ -34,14 +30,10 @@ vbox *vbox_new(lctx *c)
 }
 
 /* A new, blank item at the end of an arena-owned item array. */
-page_item *item_append(arena *a, page_item **items, int *count, int *cap,
+page_item *item_append(arena *a, page_item **items, int *count, size_t *cap,
                               item_kind kind)
 {
-    if (*count == *cap) {
-        int grown = *cap ? *cap * 2 : 8;
-        *items = arena_grow(a, *items, (size_t)*count, (size_t)grown, sizeof **items);
-        *cap = grown;
-    }
+    *items = arena_reserve(a, *items, (size_t)*count, cap, sizeof **items);
     page_item *it = &(*items)[(*count)++];
     memset(it, 0, sizeof *it);
     it->kind = kind;
@@ -698,10 +690,10 @@ static layout_result *fresh_result(lctx *c, int first_number)
 static void append_pages(lctx *c, layout_result *into, const layout_result *part)
 {
     int count = into->page_count + part->page_count;
-    if (count > into->page_cap) {
+    if ((size_t)count > into->page_cap) {
         into->pages = arena_grow(c->a, into->pages, (size_t)into->page_count, (size_t)count,
                                  sizeof *into->pages);
-        into->page_cap = count;
+        into->page_cap = (size_t)count;
     }
     if (part->page_count) /* an empty part may have no array at all */
         memcpy(into->pages + into->page_count, part->pages,

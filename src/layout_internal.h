@@ -20,14 +20,16 @@ typedef struct vbox {
     const style_master *master;   /* of the page a forced break starts */
     const char *workstream;       /* running header from here on */
     page_item *items;             /* relative to the frame's left, box top */
-    int count, cap;
+    int count;
+    size_t cap;
     para_line *line;              /* a line set in place, not copied */
     double line_x, line_y;
     block *anchor;
     const char *outline_title;
     int outline_level;
     block **notes;                /* footnotes marked in it (layout arena) */
-    int note_count, note_cap;
+    int note_count;
+    size_t note_cap;
     int header_first, header_count; /* table header rows to repeat */
     double first_baseline;
     bool on_grid;                 /* its top snaps to the baseline grid */
@@ -35,7 +37,8 @@ typedef struct vbox {
 
 typedef struct vlist {
     vbox **v;
-    int count, cap;
+    int count;
+    size_t cap;
 } vlist;
 
 typedef struct lctx {
@@ -68,7 +71,7 @@ typedef struct lctx {
 
 /* layout.c: the vertical list */
 vbox *vbox_new(lctx *c);
-page_item *item_append(arena *a, page_item **items, int *count, int *cap,
+page_item *item_append(arena *a, page_item **items, int *count, size_t *cap,
                        item_kind kind);
 page_item *vbox_item(lctx *c, vbox *v, item_kind kind);
 void vbox_add_line(lctx *c, vbox *v, para_line *ln, double x0, double baseline);

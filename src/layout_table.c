@@ -55,15 +55,17 @@ typedef struct cell_set {
     const style_class **cls;
     const block **figure;
     double *figure_w, *figure_h;
-    int paras, cap;
+    int paras;
+    size_t cap;
     double height;
 } cell_set;
 
 static int cell_piece(lctx *c, cell_set *out)
 {
-    if (out->paras == out->cap) {
-        int cap = out->cap ? out->cap * 2 : 4;
-        out->pr = arena_grow(c->tmp, out->pr, (size_t)out->paras, (size_t)cap, sizeof *out->pr);
+    if ((size_t)out->paras == out->cap) {
+        /* Five arrays of one length: the first decides the new capacity. */
+        size_t cap = out->cap;
+        out->pr = arena_reserve(c->tmp, out->pr, (size_t)out->paras, &cap, sizeof *out->pr);
         out->cls = arena_grow(c->tmp, out->cls, (size_t)out->paras, (size_t)cap,
                               sizeof *out->cls);
         out->figure = arena_grow(c->tmp, out->figure, (size_t)out->paras, (size_t)cap,

@@ -37,16 +37,22 @@ void *mem_resize(void *p, size_t n, size_t size)
     return q;
 }
 
-void *mem_reserve(void *p, size_t *cap, size_t need, size_t size, size_t first)
+size_t mem_grown(size_t cap, size_t need, size_t first)
 {
-    if (need <= *cap)
-        return p;
-    size_t grown = *cap ? *cap : (first ? first : 1);
+    size_t grown = cap ? cap : (first ? first : 1);
     while (grown < need) {
         if (grown > SIZE_MAX / 2)
             mem_fail(SIZE_MAX);
         grown *= 2;
     }
+    return grown;
+}
+
+void *mem_reserve(void *p, size_t *cap, size_t need, size_t size, size_t first)
+{
+    if (need <= *cap)
+        return p;
+    size_t grown = mem_grown(*cap, need, first);
     p = mem_resize(p, grown, size);
     *cap = grown;
     return p;

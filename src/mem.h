@@ -23,6 +23,9 @@ _Noreturn void mem_fail(size_t bytes);
 void *mem_alloc(size_t n, size_t size);
 /* p (NULL or from mem_*) resized to n elements; what fits is kept. */
 void *mem_resize(void *p, size_t n, size_t size);
+/* The capacity an array of cap elements grows to (doubling, from first when
+ * empty) to hold need: the one growth rule of mem_reserve and arena_reserve. */
+size_t mem_grown(size_t cap, size_t need, size_t first);
 /* Room for need elements in the mem_* array p of *cap elements, growing by
  * doubling from first: returns the (possibly moved) array, *cap updated. */
 void *mem_reserve(void *p, size_t *cap, size_t need, size_t size, size_t first);

@@ -235,12 +235,7 @@ static void register_id_as(builder *b, block *bl, const char *id, src_loc loc)
 {
     if (strindex_get(&b->id_index, id) >= 0)
         return;
-    if (b->id_count == b->id_cap) {
-        int cap = b->id_cap ? b->id_cap * 2 : 64;
-        b->ids = arena_grow(b->a, b->ids, (size_t)b->id_count, (size_t)cap,
-                            sizeof *b->ids);
-        b->id_cap = cap;
-    }
+    b->ids = arena_reserve(b->a, b->ids, (size_t)b->id_count, &b->id_cap, sizeof *b->ids);
     strindex_put(&b->id_index, id, b->id_count);
     b->ids[b->id_count++] = (id_entry){ id, bl, loc };
 }
@@ -349,12 +344,8 @@ static int add_link(builder *b, doc_link link)
         diag_add(b->diags, DIAG_ERROR, link.loc,
                  "a link address of %zu bytes once percent-encoded (the limit is %d)",
                  uri_len, MODEL_MAX_URI_BYTES);
-    if (d->link_count == b->links_cap) {
-        int cap = b->links_cap ? b->links_cap * 2 : 32;
-        d->links = arena_grow(b->a, d->links, (size_t)d->link_count, (size_t)cap,
-                              sizeof *d->links);
-        b->links_cap = cap;
-    }
+    d->links = arena_reserve(b->a, d->links, (size_t)d->link_count, &b->links_cap,
+                             sizeof *d->links);
     link.workstream = b->current_workstream;
     d->links[d->link_count] = link;
     return d->link_count++;
@@ -362,12 +353,7 @@ static int add_link(builder *b, doc_link link)
 
 static void add_ref(builder *b, inline_run *run, int link, const char *id)
 {
-    if (b->ref_count == b->ref_cap) {
-        int cap = b->ref_cap ? b->ref_cap * 2 : 32;
-        b->refs = arena_grow(b->a, b->refs, (size_t)b->ref_count, (size_t)cap,
-                             sizeof *b->refs);
-        b->ref_cap = cap;
-    }
+    b->refs = arena_reserve(b->a, b->refs, (size_t)b->ref_count, &b->ref_cap, sizeof *b->refs);
     b->refs[b->ref_count++] = (pending_ref){ run, link, id };
 }
 
@@ -530,12 +516,8 @@ static void build_footnote(builder *b, xmlNode *n, inline_ctx *ic)
         note->children->anchor_of = note;
     for (block *c = note->children; c; c = c->next)
         c->style = style_class_get(b->st, "footnote");
-    if (d->footnote_count == b->notes_cap) {
-        int cap = b->notes_cap ? b->notes_cap * 2 : 16;
-        d->footnotes = arena_grow(b->a, d->footnotes, (size_t)d->footnote_count,
-                                  (size_t)cap, sizeof *d->footnotes);
-        b->notes_cap = cap;
-    }
+    d->footnotes = arena_reserve(b->a, d->footnotes, (size_t)d->footnote_count, &b->notes_cap,
+                                 sizeof *d->footnotes);
     d->footnotes[d->footnote_count++] = note;
     register_id(b, note, n);
     inline_run *r = run_new(b, ic, INL_NOTEREF,

@@ -39,11 +39,12 @@ typedef struct builder {
     model_seen warned;         /* element kinds warned as outside the subset */
     model_seen warned_roles;   /* unknown role values warned */
     id_entry *ids;
-    int id_count, id_cap;
+    int id_count;
+    size_t id_cap;
     strindex id_index;    /* id -> position in ids */
     pending_ref *refs;
-    int ref_count, ref_cap;
-    int links_cap, notes_cap;
+    int ref_count;
+    size_t ref_cap, links_cap, notes_cap;
     const char *current_workstream;
     const char **pending_ids;      /* xml:ids of inline elements, waiting */
     src_loc *pending_locs;         /* for the block that will hold them */

@@ -54,7 +54,8 @@ typedef struct page_item {
 
 typedef struct page {
     page_item *items;
-    int count, cap;
+    int count;
+    size_t cap;
     const style_master *master;
     int number;        /* 1-based physical page number */
     const char *workstream;
@@ -69,9 +70,11 @@ typedef struct outline_entry {
 
 typedef struct layout_result {
     page *pages;
-    int page_count, page_cap;
+    int page_count;
+    size_t page_cap;
     outline_entry *outline;
-    int outline_count, outline_cap;
+    int outline_count;
+    size_t outline_cap;
     int first_number;  /* the number of pages[0] minus one (parts of a
                           document are laid out separately) */
 } layout_result;

@@ -16,24 +16,16 @@
 
 void outline_add(lctx *c, layout_result *r, outline_entry entry)
 {
-    if (r->outline_count == r->outline_cap) {
-        int cap = r->outline_cap ? r->outline_cap * 2 : 32;
-        r->outline = arena_grow(c->a, r->outline, (size_t)r->outline_count, (size_t)cap,
-                                sizeof *r->outline);
-        r->outline_cap = cap;
-    }
+    r->outline = arena_reserve(c->a, r->outline, (size_t)r->outline_count, &r->outline_cap,
+                               sizeof *r->outline);
     r->outline[r->outline_count++] = entry;
 }
 
 page *new_page(lctx *c, const style_master *m)
 {
     layout_result *r = c->res;
-    if (r->page_count == r->page_cap) {
-        int cap = r->page_cap ? r->page_cap * 2 : 64;
-        r->pages = arena_grow(c->a, r->pages, (size_t)r->page_count, (size_t)cap,
-                              sizeof *r->pages);
-        r->page_cap = cap;
-    }
+    r->pages = arena_reserve(c->a, r->pages, (size_t)r->page_count, &r->page_cap,
+                             sizeof *r->pages);
     page *p = &r->pages[r->page_count++];
     memset(p, 0, sizeof *p);
     p->master = m;
@@ -59,11 +51,11 @@ page *new_page(lctx *c, const style_master *m)
 
 static void page_reserve(arena *a, page *p, int more)
 {
-    if (p->count + more <= p->cap)
+    size_t need = (size_t)p->count + (size_t)more;
+    if (need <= p->cap)
         return;
-    p->items = arena_grow(a, p->items, (size_t)p->count, (size_t)(p->count + more),
-                          sizeof *p->items);
-    p->cap = p->count + more;
+    p->items = arena_grow(a, p->items, (size_t)p->count, need, sizeof *p->items);
+    p->cap = need;
 }
 
 page_item *page_add_item(arena *a, page *p, item_kind kind)
@@ -128,20 +120,16 @@ double frame_height(const style_master *m)
     return m->height - m->margin_top - m->margin_bottom;
 }
 
-/* How many vboxes from i fill one page, honouring keeps and footnotes. */
 /* Footnote lines waiting for room at the foot of a page, in order. */
 typedef struct note_queue {
     const vbox **lines;
-    int count, cap;
+    int count;
+    size_t cap;
 } note_queue;
 
 static void queue_push(lctx *c, note_queue *q, const vbox *v)
 {
-    if (q->count == q->cap) {
-        int cap = q->cap ? q->cap * 2 : 32;
-        q->lines = arena_grow(c->tmp, q->lines, (size_t)q->count, (size_t)cap, sizeof *q->lines);
-        q->cap = cap;
-    }
+    q->lines = arena_reserve(c->tmp, q->lines, (size_t)q->count, &q->cap, sizeof *q->lines);
     q->lines[q->count++] = v;
 }
 

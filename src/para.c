@@ -120,14 +120,7 @@ static hyph_dict *para_hyph_for(para_ctx *c, const char *lang, src_loc loc)
      * again and again in one process) and are shared by language variants:
      * hyph_shared. This list only remembers which tags were warned about. */
     hyph_dict *d = hyph_shared(lang, NULL);
-    if (c->hyph_count == c->hyph_cap) {
-        int cap = c->hyph_cap ? 2 * c->hyph_cap : 8;
-        void *grown = realloc(c->hyph, (size_t)cap * sizeof *c->hyph);
-        if (!grown)
-            return d;
-        c->hyph = grown;
-        c->hyph_cap = cap;
-    }
+    c->hyph = mem_reserve(c->hyph, &c->hyph_cap, (size_t)c->hyph_count + 1, sizeof *c->hyph, 8);
     c->hyph[c->hyph_count].lang = arena_strdup(c->a, lang);
     c->hyph[c->hyph_count++].dict = d;
     if (!d) {
@@ -209,13 +202,9 @@ void para_report_missing(para_ctx *c)
     }
 }
 
-void para_notes_push(arena *a, block ***notes, int *count, int *cap, block *note)
+void para_notes_push(arena *a, block ***notes, int *count, size_t *cap, block *note)
 {
-    if (*count == *cap) {
-        int grown = *cap ? *cap * 2 : 4;
-        *notes = arena_grow(a, *notes, (size_t)*count, (size_t)grown, sizeof **notes);
-        *cap = grown;
-    }
+    *notes = arena_reserve(a, *notes, (size_t)*count, cap, sizeof **notes);
     (*notes)[(*count)++] = note;
 }
 
@@ -409,9 +398,9 @@ static void push_item(para_build *b, lb_item it, payload p)
 {
     item_list *l = &b->il;
     if (l->count == l->cap) {
-        /* Two arrays of one length: grown together. */
-        size_t cap = l->cap ? l->cap * 2 : 256;
-        l->items = mem_resize(l->items, cap, sizeof *l->items);
+        /* Two arrays of one length: the first decides the new capacity. */
+        size_t cap = l->cap;
+        l->items = mem_reserve(l->items, &cap, l->count + 1, sizeof *l->items, 256);
         l->pl = mem_resize(l->pl, cap, sizeof *l->pl);
         l->cap = cap;
     }

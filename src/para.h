@@ -34,7 +34,8 @@ typedef struct para_ctx {
     diag_list *diags;
     const char *doc_lang;
     struct { const char *lang; hyph_dict *dict; } *hyph; /* per language tag */
-    int hyph_count, hyph_cap;
+    int hyph_count;
+    size_t hyph_cap;
     para_stats stats;
     struct para_missing *missing; /* characters no font has, in order of
                                      first use (malloc'ed) */
@@ -59,7 +60,8 @@ typedef struct para_line {
     bool hyphenated;
     block **notes;     /* footnotes whose reference mark is on this line
                           (in the layout's arena) */
-    int note_count, note_cap;
+    int note_count;
+    size_t note_cap;
 } para_line;
 
 typedef struct para_result {
@@ -107,7 +109,7 @@ para_result para_typeset(para_ctx *c, const inline_run *runs,
 
 /* Appends a footnote to a growing array in arena a (any number: a line or
  * a vbox may carry many). */
-void para_notes_push(arena *a, block ***notes, int *count, int *cap, block *note);
+void para_notes_push(arena *a, block ***notes, int *count, size_t *cap, block *note);
 
 /* Width of a single-line text in a class (for labels, folios, numbers). */
 double para_text_width(para_ctx *c, const char *text, const style_class *cls);

@@ -1,5 +1,7 @@
 #include "starter.h"
 
+#include "mem.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,10 +75,7 @@ static char *read_schema(const char *path)
         char buf[8192];
         size_t n;
         while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-            char *grown = realloc(text, len + n + 1);
-            if (!grown)
-                break;
-            text = grown;
+            text = mem_resize(text, len + n + 1, 1);
             memcpy(text + len, buf, n);
             len += n;
         }

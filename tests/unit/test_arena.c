@@ -298,6 +298,16 @@ static void grow_overflow_child(void)
     (void)w;
 }
 
+/* A full array whose doubled capacity no longer fits in size_t: the
+   growth must stop the process, not wrap to a zero-sized block. */
+static void reserve_overflow_child(void)
+{
+    arena *a = child_arena = arena_new();
+    size_t cap = SIZE_MAX / 2 + 1;
+    volatile char *p = arena_reserve(a, NULL, cap, &cap, 1);
+    (void)p;
+}
+
 static void alloc_array_overflow_stops_the_process(void **state)
 {
     (void)state;
@@ -305,6 +315,25 @@ static void alloc_array_overflow_stops_the_process(void **state)
     assert_exits_out_of_memory(alloc_array_overflow_child_big_size);
     assert_exits_out_of_memory(alloc_rounding_overflow_child);
     assert_exits_out_of_memory(grow_overflow_child);
+    assert_exits_out_of_memory(reserve_overflow_child);
+}
+
+/* One element at a time: the array doubles from 8 and keeps what it holds. */
+static void reserve_grows_by_doubling_and_keeps_elements(void **state)
+{
+    (void)state;
+    arena *a = arena_new();
+    int *v = NULL;
+    size_t cap = 0;
+    for (size_t i = 0; i < 100; i++) {
+        v = arena_reserve(a, v, i, &cap, sizeof *v);
+        assert_true(cap > i);
+        assert_int_equal(cap, i < 8 ? 8 : i < 16 ? 16 : i < 32 ? 32 : i < 64 ? 64 : 128);
+        v[i] = (int)i * 3;
+    }
+    for (size_t i = 0; i < 100; i++)
+        assert_int_equal(v[i], (int)i * 3);
+    arena_free(a);
 }
 
 static void alloc_array_without_overflow(void **state)
@@ -342,6 +371,7 @@ int main(void)
         cmocka_unit_test(strndup_stops_at_n),
         cmocka_unit_test(printf_formats_short_and_long),
         cmocka_unit_test(grow_keeps_old_elements_and_zeroes_new),
+        cmocka_unit_test(reserve_grows_by_doubling_and_keeps_elements),
         cmocka_unit_test(alloc_array_overflow_stops_the_process),
         cmocka_unit_test(alloc_array_without_overflow),
         cmocka_unit_test(free_null_is_harmless),
