@@ -90,6 +90,27 @@ void error_at(builder *b, xmlNode *n, const char *fmt, ...)
     va_end(ap);
 }
 
+/* An imagedata width: a length, CSS pixels (as DocBook tools read them)
+ * or a percentage of the text width (stored negative); each finite, above
+ * 0 and at most a page (14400 pt, 100 %). */
+static bool image_width(const char *w, double *out)
+{
+    size_t n = strlen(w);
+    char *end = NULL;
+    double v;
+    if (n > 2 && strcmp(w + n - 2, "px") == 0) {
+        v = (w[0] >= '0' && w[0] <= '9') || w[0] == '.' ? strtod(w, &end) : 0;
+        *out = v * 0.75;
+        return end == w + n - 2 && v > 0 && *out <= 14400;
+    }
+    if (n > 1 && w[n - 1] == '%') {
+        v = (w[0] >= '0' && w[0] <= '9') || w[0] == '.' ? strtod(w, &end) : 0;
+        *out = -v / 100.0; /* negative: share of the text width */
+        return end == w + n - 1 && v > 0 && v <= 100;
+    }
+    return style_parse_length(w, out) && *out > 0 && *out <= 14400;
+}
+
 /* The elements of the FORMAT.md subset (plus CALS tfoot and XInclude's
  * fallback); everything else degrades with a warning. */
 static const char *const subset_names[] = {
@@ -1025,14 +1046,9 @@ block *build_media(builder *b, xmlNode *n, tag_node *tag)
     const char *w = get_attr(b, data, "contentwidth");
     if (!w)
         w = get_attr(b, data, "width");
-    double pts;
-    size_t wl = w ? strlen(w) : 0;
-    if (wl > 2 && strcmp(w + wl - 2, "px") == 0 && atof(w) > 0)
-        img->width_pt = atof(w) * 0.75; /* CSS pixels, as DocBook tools read them */
-    else if (w && strchr(w, '%') == NULL && style_parse_length(w, &pts) && pts > 0)
-        img->width_pt = pts;
-    else if (w && strchr(w, '%'))
-        img->width_pt = -atof(w) / 100.0; /* negative: share of the text width */
+    if (w && !image_width(w, &img->width_pt))
+        error_at(b, data, "bad image width '%s': write a length such as 80mm (at most "
+                          "14400pt), pixels such as 300px, or a share such as 50%%%s", w, NULL);
     img->alt = textobject_alt(b, n);
     /* Without a text object, the title of an enclosing figure says what
      * the image shows. */

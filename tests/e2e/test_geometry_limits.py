@@ -3,6 +3,8 @@ put text off the page or over other text: absurd column widths, cells placed
 on columns another cell covers, rows spanned past the table's end, zero text
 sizes, lists nested deeper than the frame is wide."""
 import re
+import struct
+import zlib
 
 import pytest
 
@@ -94,3 +96,31 @@ def test_forty_nested_lists_stop_indenting_and_stay_in_the_frame(tmp_path):
     frame = text_area(1)  # the house style does not mirror its margins
     for x0, x1 in word_boxes(out):
         assert frame.x0 - 0.01 <= x0 and x1 <= frame.x1 + 0.01, (x0, x1, frame)
+
+
+def tiny_png():
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    ihdr = struct.pack(">IIBBBBB", 2, 2, 8, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr)
+            + chunk(b"IDAT", zlib.compress(b"\0\x80\x80" * 2)) + chunk(b"IEND", b""))
+
+
+def figure(width):
+    return ('<section><title>Beeld</title>\n<mediaobject><imageobject>\n'
+            f'<imagedata fileref="p.png" width="{width}"/></imageobject>\n'
+            '<textobject><phrase>Grijs</phrase></textobject></mediaobject></section>\n')
+
+
+@pytest.mark.parametrize("width", ["infpx", "nanpx", "1e20pt", "nan%", "150%", "0%", "abc"])
+def test_an_absurd_image_width_is_an_error_at_its_line(tmp_path, width):
+    (tmp_path / "p.png").write_bytes(tiny_png())
+    r, out = compile_body(tmp_path, figure(width))
+    assert_error_at(r, out, 6, re.escape(f"bad image width '{width}'"))
+
+
+@pytest.mark.parametrize("width", ["80mm", "300px", "50%"])
+def test_image_widths_in_range_are_used(tmp_path, width):
+    (tmp_path / "p.png").write_bytes(tiny_png())
+    r, _ = compile_body(tmp_path, figure(width))
+    assert r.returncode == 0, r.stderr
