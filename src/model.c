@@ -1048,7 +1048,7 @@ block *build_media(builder *b, xmlNode *n, tag_node *tag)
         w = get_attr(b, data, "width");
     if (w && !image_width(w, &img->width_pt))
         error_at(b, data, "bad image width '%s': write a length such as 80mm (at most "
-                          "14400pt), pixels such as 300px, or a share such as 50%%%s", w, NULL);
+                          "14400pt), pixels such as 300px, or a share such as 50%%", w);
     img->alt = textobject_alt(b, n);
     /* Without a text object, the title of an enclosing figure says what
      * the image shows. */
