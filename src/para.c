@@ -255,7 +255,9 @@ static seg *push_seg(para_build *b, const char *text, size_t len, font_face *fac
     return s;
 }
 
-enum { FALLBACK_DEPTH = 4 };
+/* The whole chain: a style has at most this many families, so a longer
+ * walk is a cycle (a → b → a) and ends. */
+enum { FALLBACK_DEPTH = STYLE_MAX_FONTS };
 
 /* The first face along the family's fallback chain that has cp. */
 static font_face *fallback_face(para_ctx *c, const style_class *cls, int flags,

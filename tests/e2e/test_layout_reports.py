@@ -132,3 +132,23 @@ def test_a_word_of_many_styled_pieces_is_printed_whole(tmp_path):
     assert r.returncode == 0, r.stderr
     text = tool("pdftotext", tmp_path / "doc.pdf", "-").stdout
     assert "".join(re.findall(r"[xy]+", text)).count("xy") == 70, text
+
+
+def test_the_whole_font_fallback_chain_is_searched(tmp_path):
+    """Fallback chains were followed four families deep and then given up
+    silently; a character in the sixth family was left out."""
+    from conftest import ROOT
+    style = (ROOT / "styles" / "kcvs.xml").read_text(encoding="utf-8")
+    style = style.replace('"../fonts/', f'"{ROOT}/fonts/')
+    regular = f'{ROOT}/fonts/NotoSans-Regular.ttf'
+    chain = "".join(f'<font name="x{i}" regular="{regular}" fallback="{"x%d" % (i + 1) if i < 4 else "symbols"}"/>\n'
+                    for i in range(1, 5))
+    style = style.replace('features="kern,liga" fallback="symbols"/>',
+                          'features="kern,liga" fallback="x1"/>\n' + chain, 1)
+    assert 'fallback="x1"' in style
+    (tmp_path / "deep.xml").write_text(style, encoding="utf-8")
+    r = compile_body(tmp_path, "<section><title>Tekens</title>\n<para>Een \u2a00 teken.</para>"
+                     "</section>\n", "--style", tmp_path / "deep.xml")
+    assert r.returncode == 0, r.stderr
+    assert "U+2A00" not in r.stderr, r.stderr
+    assert "\u2a00" in tool("pdftotext", tmp_path / "doc.pdf", "-").stdout
