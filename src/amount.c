@@ -436,7 +436,7 @@ static void check_stated(problem_sink *sink, size_t row,
                                        sum->cents });
 }
 
-size_t budget_verify_column(const budget_cell *cells, size_t rows,
+size_t amount_verify_column(const budget_cell *cells, size_t rows,
                             budget_problem *problems, size_t max)
 {
     problem_sink sink = { problems, max, 0 };

@@ -109,7 +109,7 @@ typedef struct budget_problem {
  * All problems are found in one pass. Up to max are written to problems
  * (which may be NULL when max is 0); the return value is the number found,
  * which may exceed max. */
-size_t budget_verify_column(const budget_cell *cells, size_t rows,
+size_t amount_verify_column(const budget_cell *cells, size_t rows,
                             budget_problem *problems, size_t max);
 
 #endif

@@ -129,7 +129,7 @@ static void put_path(FILE *out, tag_table *t, const tag_node *tag)
         put_path(out, t, tag->parent);
     else if (tag->role == TAG_DOCUMENT)
         return;
-    fprintf(out, "/%s[%d]", tag_role_name(tag->role), tag_ordinal(t, tag));
+    fprintf(out, "/%s[%d]", model_tag_role_name(tag->role), tag_ordinal(t, tag));
 }
 
 static void put_tag(FILE *out, tag_table *t, const page_item *it)

@@ -585,7 +585,7 @@ static void mark_begin(emitter *e, page_state *ps, const page_item *it)
     elem_push_kid(ei, (struct_kid){ KID_MCR, NULL, ps->index, ps->mcid, NULL });
     add_parent(e, ps->index, ei->node, ps->mcid);
     sb_puts(&ps->content, "/");
-    sb_puts(&ps->content, tag_role_name(t->role));
+    sb_puts(&ps->content, model_tag_role_name(t->role));
     char buf[40];
     snprintf(buf, sizeof buf, " <</MCID %d>> BDC\n", ps->mcid++);
     sb_puts(&ps->content, buf);
@@ -1270,7 +1270,7 @@ static void emit_structure(emitter *e)
         HPDF_Dict d = ei->dict;
         /* /Type is optional for structure elements; a long report has tens
          * of thousands of them and libharu spends ~300 bytes on each key. */
-        pdfobj_name(d, "S", tag_role_name(t->role));
+        pdfobj_name(d, "S", model_tag_role_name(t->role));
         tag_node *parent = t->parent && t->parent->id > 0 ? t->parent : NULL;
         if (t == e->doc->tag_root)
             pdfobj_put(d, "P", root);

@@ -8,7 +8,7 @@
 
 /* ---- the vertical list ------------------------------------------------------ */
 
-vbox *vbox_new(lctx *c)
+vbox *layout_vbox_new(lctx *c)
 {
     vlist *vl = c->vl;
     vl->v = arena_reserve(c->tmp, vl->v, (size_t)vl->count, &vl->cap, sizeof *vl->v);
@@ -30,7 +30,7 @@ vbox *vbox_new(lctx *c)
 }
 
 /* A new, blank item at the end of an arena-owned item array. */
-page_item *item_append(arena *a, page_item **items, int *count, size_t *cap,
+page_item *layout_item_append(arena *a, page_item **items, int *count, size_t *cap,
                               item_kind kind)
 {
     *items = arena_reserve(a, *items, (size_t)*count, cap, sizeof **items);
@@ -42,16 +42,16 @@ page_item *item_append(arena *a, page_item **items, int *count, size_t *cap,
     return it;
 }
 
-page_item *vbox_item(lctx *c, vbox *v, item_kind kind)
+page_item *layout_vbox_item(lctx *c, vbox *v, item_kind kind)
 {
-    return item_append(c->tmp, &v->items, &v->count, &v->cap, kind);
+    return layout_item_append(c->tmp, &v->items, &v->count, &v->cap, kind);
 }
 
 static void copy_line_items(lctx *c, vbox *v, const para_line *ln, double x0,
                             double baseline)
 {
     for (int i = 0; i < ln->count; i++) {
-        page_item *it = vbox_item(c, v, ln->items[i].kind);
+        page_item *it = layout_vbox_item(c, v, ln->items[i].kind);
         *it = ln->items[i];
         it->x += x0;
         it->y += baseline;
@@ -65,7 +65,7 @@ static void vbox_take_notes(lctx *c, vbox *v, const para_line *ln)
 }
 
 /* Most vboxes hold one line: they point at it instead of copying it. */
-void vbox_add_line(lctx *c, vbox *v, para_line *ln, double x0, double baseline)
+void layout_vbox_add_line(lctx *c, vbox *v, para_line *ln, double x0, double baseline)
 {
     if (!v->line && v->count == 0) {
         v->line = ln;
@@ -80,7 +80,7 @@ void vbox_add_line(lctx *c, vbox *v, para_line *ln, double x0, double baseline)
 
 /* Turns the line a vbox points at into its own items, so that what is
  * added next is drawn after the line, not before it. */
-void vbox_own_line(lctx *c, vbox *v)
+void layout_vbox_own_line(lctx *c, vbox *v)
 {
     para_line *ln = v->line;
     if (!ln)
@@ -101,10 +101,10 @@ static void vbox_mark_artifact(vbox *v)
     }
 }
 
-page_item *vbox_rect(lctx *c, vbox *v, double x, double y, double w,
+page_item *layout_vbox_rect(lctx *c, vbox *v, double x, double y, double w,
                             double h, int fill)
 {
-    page_item *r = vbox_item(c, v, ITEM_RECT);
+    page_item *r = layout_vbox_item(c, v, ITEM_RECT);
     r->x = x;
     r->y = y;
     r->w = w;
@@ -114,10 +114,10 @@ page_item *vbox_rect(lctx *c, vbox *v, double x, double y, double w,
     return r;
 }
 
-void vbox_rule(lctx *c, vbox *v, double x, double y, double w,
+void layout_vbox_rule(lctx *c, vbox *v, double x, double y, double w,
                       double width, int colour)
 {
-    page_item *r = vbox_item(c, v, ITEM_RULE);
+    page_item *r = layout_vbox_item(c, v, ITEM_RULE);
     r->x = x;
     r->y = y;
     r->w = w;
@@ -127,7 +127,7 @@ void vbox_rule(lctx *c, vbox *v, double x, double y, double w,
     r->artifact = true;
 }
 
-void space_before(lctx *c, double space)
+void layout_space_before(lctx *c, double space)
 {
     if (space > c->pending_space)
         c->pending_space = space;
@@ -135,7 +135,7 @@ void space_before(lctx *c, double space)
 
 /* ---- running text ------------------------------------------------------ */
 
-double line_baseline(const para_result *pr, double leading)
+double layout_line_baseline(const para_result *pr, double leading)
 {
     return pr->ascent + (leading - pr->ascent - pr->descent) / 2;
 }
@@ -161,7 +161,7 @@ static bool lines_single_link(const para_result *pr, int *link, tag_node **tag)
 static void layout_boxed(lctx *c, const para_result *pr, const style_class *cls,
                          double x0, block *anchor)
 {
-    vbox *v = vbox_new(c);
+    vbox *v = layout_vbox_new(c);
     v->anchor = anchor;
     double px = cls->padding_x, py = cls->padding_y;
     double widest = 0;
@@ -171,11 +171,11 @@ static void layout_boxed(lctx *c, const para_result *pr, const style_class *cls,
     double w = widest + 2 * px, h = pr->count * cls->leading + 2 * py;
     if (h < cls->min_height)
         h = cls->min_height;
-    page_item *box = vbox_rect(c, v, x0, 0, w, h, cls->background);
+    page_item *box = layout_vbox_rect(c, v, x0, 0, w, h, cls->background);
     box->stroke = cls->border_colour;
     box->line_width = cls->border_width;
     box->radius = cls->radius;
-    double bl = line_baseline(pr, cls->leading);
+    double bl = layout_line_baseline(pr, cls->leading);
     int link;
     tag_node *link_tag = NULL;
     bool button = lines_single_link(pr, &link, &link_tag);
@@ -186,10 +186,10 @@ static void layout_boxed(lctx *c, const para_result *pr, const style_class *cls,
             if (ln->items[i].kind == ITEM_LINK)
                 ln->items[i].kind = ITEM_RULE, ln->items[i].line_width = 0,
                 ln->items[i].stroke = -1, ln->items[i].artifact = true;
-        vbox_add_line(c, v, ln, x0 + px, py + l * cls->leading + bl);
+        layout_vbox_add_line(c, v, ln, x0 + px, py + l * cls->leading + bl);
     }
     if (button) {
-        page_item *a = vbox_item(c, v, ITEM_LINK);
+        page_item *a = layout_vbox_item(c, v, ITEM_LINK);
         a->x = x0;
         a->y = 0;
         a->w = w;
@@ -206,10 +206,10 @@ static void layout_rule_below(lctx *c, const style_class *cls, double x0,
 {
     if (cls->rule_colour < 0 || cls->rule_width <= 0)
         return;
-    vbox *v = vbox_new(c);
+    vbox *v = layout_vbox_new(c);
     v->keep_with_prev = true;
     double len = cls->rule_length > 0 ? cls->rule_length : measure;
-    vbox_rule(c, v, x0, cls->rule_gap + cls->rule_width / 2, len,
+    layout_vbox_rule(c, v, x0, cls->rule_gap + cls->rule_width / 2, len,
               cls->rule_width, cls->rule_colour);
     v->height = cls->rule_gap + cls->rule_width;
 }
@@ -219,18 +219,18 @@ static void layout_lines(lctx *c, const para_result *pr, const style_class *cls,
                          double x0, block *anchor, bool keep_whole)
 {
     const style_typography *t = &c->st->typo;
-    double bl = line_baseline(pr, cls->leading);
+    double bl = layout_line_baseline(pr, cls->leading);
     int n = pr->count;
     /* After a heading, its first lines go with it to the next page. */
     int kept = c->keep_next ? t->heading_keep_lines : 0;
     for (int k = 0; k < n; k++) {
-        vbox *v = vbox_new(c);
+        vbox *v = layout_vbox_new(c);
         v->on_grid = cls->on_grid;
         if (k == 0)
             v->anchor = anchor;
         else
             v->keep_with_prev = keep_whole || k < t->orphans || k < kept || n - k < t->widows;
-        vbox_add_line(c, v, &pr->lines[k], x0, bl);
+        layout_vbox_add_line(c, v, &pr->lines[k], x0, bl);
         v->height = cls->leading;
         v->first_baseline = bl;
     }
@@ -252,7 +252,7 @@ static void layout_text(lctx *c, block *bl, const inline_run *runs,
         c->break_next = true;
         c->break_master = style_master_get(c->st, "continuation");
     }
-    space_before(c, cls->space_before);
+    layout_space_before(c, cls->space_before);
     if (boxed)
         layout_boxed(c, &pr, cls, x0, bl);
     else
@@ -267,7 +267,7 @@ static void layout_text(lctx *c, block *bl, const inline_run *runs,
 static void layout_blocks(lctx *c, block *first, double indent);
 static void layout_one(lctx *c, block *b, double indent);
 
-para_line *single_line(lctx *c, const char *text, const style_class *cls,
+para_line *layout_single_line(lctx *c, const char *text, const style_class *cls,
                               tag_node *tag)
 {
     inline_run r = { INL_TEXT, text, 0, -1, NULL, NULL, NULL, NULL, { 0 }, NULL };
@@ -315,20 +315,20 @@ static void layout_list(lctx *c, block *list, double indent)
             continue;
         vbox *v = c->vl->v[first];
         tag_node *lbl = item->tag ? item->tag->first : NULL;
-        para_line *ln = single_line(c, item->label, cls, lbl);
+        para_line *ln = layout_single_line(c, item->label, cls, lbl);
         if (!ln)
             continue;
         /* the label hangs left of the text, never left of the list's edge
            (a list not indented further hangs into its parent's) */
         double edge = text_x - c->st->list_indent;
         double x = text_x - c->st->list_label_gap - ln->width;
-        vbox_add_line(c, v, ln, x < edge ? edge : x, v->first_baseline);
+        layout_vbox_add_line(c, v, ln, x < edge ? edge : x, v->first_baseline);
     }
     c->in_list = was_in_list;
     c->list_capped = was_capped;
     /* A list ends like a paragraph, whatever its items' spacing (a nested
      * list like an item). */
-    space_before(c, was_in_list ? cls->space_after
+    layout_space_before(c, was_in_list ? cls->space_after
                                 : style_class_get(c->st, "body")->space_after);
 }
 
@@ -337,7 +337,7 @@ static void layout_list(lctx *c, block *list, double indent)
 /* Checks an image and sizes it for a measure: its requested width, else
  * 0.75 pt per pixel, never wider than avail or taller than the page allows,
  * never distorted. False (with a diagnostic) when it cannot be used. */
-bool figure_size(lctx *c, const block *bl, double avail, double *width, double *height)
+bool layout_figure_size(lctx *c, const block *bl, double avail, double *width, double *height)
 {
     image_info info;
     const char *err = image_probe(bl->image->path, &info);
@@ -365,10 +365,10 @@ bool figure_size(lctx *c, const block *bl, double avail, double *width, double *
     return true;
 }
 
-page_item *figure_item(lctx *c, vbox *v, const block *bl, double x, double y, double w,
+page_item *layout_figure_item(lctx *c, vbox *v, const block *bl, double x, double y, double w,
                        double h)
 {
-    page_item *it = vbox_item(c, v, ITEM_IMAGE);
+    page_item *it = layout_vbox_item(c, v, ITEM_IMAGE);
     it->x = (float)x;
     it->y = (float)y;
     it->w = (float)w;
@@ -392,12 +392,12 @@ static void layout_figure(lctx *c, block *bl, double indent)
     int first = c->vl->count;
     if (bl->image) {
         double avail = c->measure - indent, w, h;
-        if (!figure_size(c, bl, avail, &w, &h))
+        if (!layout_figure_size(c, bl, avail, &w, &h))
             return;
-        space_before(c, style_class_get(c->st, "body")->space_after);
-        vbox *v = vbox_new(c);
+        layout_space_before(c, style_class_get(c->st, "body")->space_after);
+        vbox *v = layout_vbox_new(c);
         v->anchor = bl;
-        figure_item(c, v, bl, indent + (avail - w) / 2, 0, w, h);
+        layout_figure_item(c, v, bl, indent + (avail - w) / 2, 0, w, h);
         v->height = h;
         c->pending_space = style_class_get(c->st, "body")->space_after;
     }
@@ -510,13 +510,13 @@ static void layout_cover(lctx *c)
     document *d = c->doc;
     /* A cover image shares its page with the title and the imprint. */
     double saved_height = c->frame_height, saved_share = c->image_share;
-    c->frame_height = frame_height(style_master_get(c->st, "cover"));
+    c->frame_height = layout_frame_height(style_master_get(c->st, "cover"));
     c->image_share = 0.4;
     layout_text(c, NULL, text_run(c, d->title), style_class_get(c->st, "cover-title"),
-                tag_new(c->a, NULL, TAG_H1), 0, true);
+                model_tag_new(c->a, NULL, TAG_H1), 0, true);
     if (d->subtitle)
         layout_text(c, NULL, text_run(c, d->subtitle),
-                    style_class_get(c->st, "cover-subtitle"), tag_new(c->a, NULL, TAG_P),
+                    style_class_get(c->st, "cover-subtitle"), model_tag_new(c->a, NULL, TAG_P),
                     0, true);
     for (block *b = d->cover; b; b = b->next) {
         if (b->kind == BLK_PARA)
@@ -527,11 +527,11 @@ static void layout_cover(lctx *c)
     }
     if (d->organisation && *d->organisation)
         layout_text(c, NULL, text_run(c, d->organisation),
-                    style_class_get(c->st, "cover-meta"), tag_new(c->a, NULL, TAG_P), 0,
+                    style_class_get(c->st, "cover-meta"), model_tag_new(c->a, NULL, TAG_P), 0,
                     true);
     if (d->pubdate)
         layout_text(c, NULL, text_run(c, d->pubdate), style_class_get(c->st, "cover-meta"),
-                    tag_new(c->a, NULL, TAG_P), 0, true);
+                    model_tag_new(c->a, NULL, TAG_P), 0, true);
     c->frame_height = saved_height;
     c->image_share = saved_share;
 }
@@ -541,7 +541,7 @@ static void layout_toc(lctx *c, tag_node *toc_tag)
     document *d = c->doc;
     const style_class *title = style_class_get(c->st, "toc-title");
     /* The heading is the TOC's sibling: a TOC holds only TOCI. */
-    tag_node *heading = tag_new(c->a, NULL, TAG_H1);
+    tag_node *heading = model_tag_new(c->a, NULL, TAG_H1);
     heading->parent = toc_tag->parent;
     layout_text(c, NULL, text_run(c, c->st->strings.toc_title), title, heading, 0, true);
     const style_class *entry = style_class_get(c->st, "toc-entry");
@@ -552,10 +552,10 @@ static void layout_toc(lctx *c, tag_node *toc_tag)
         const workstream *ws = &d->workstreams[w];
         /* TOCI: the number as its Lbl, then the title and the page number
          * in a Reference holding the Link (a TOCI holds no Link itself). */
-        tag_node *toci = tag_new(c->a, toc_tag, TAG_TOCI);
-        tag_node *lbl = tag_new(c->a, toci, TAG_LBL);
-        tag_node *ref = tag_new(c->a, toci, TAG_REFERENCE);
-        tag_node *link_tag = tag_new(c->a, ref, TAG_LINK);
+        tag_node *toci = model_tag_new(c->a, toc_tag, TAG_TOCI);
+        tag_node *lbl = model_tag_new(c->a, toci, TAG_LBL);
+        tag_node *ref = model_tag_new(c->a, toci, TAG_REFERENCE);
+        tag_node *link_tag = model_tag_new(c->a, ref, TAG_LINK);
         int link = c->toc_link_base + w;
         link_tag->link_index = link;
         style_class cls = *entry;
@@ -566,22 +566,22 @@ static void layout_toc(lctx *c, tag_node *toc_tag)
         if (first >= c->vl->count)
             continue;
         vbox *v0 = c->vl->v[first], *vn = c->vl->v[c->vl->count - 1];
-        para_line *n = single_line(c, arena_printf(c->a, "%d", ws->number), num, lbl);
+        para_line *n = layout_single_line(c, arena_printf(c->a, "%d", ws->number), num, lbl);
         if (n)
-            vbox_add_line(c, v0, n, 0, v0->first_baseline);
+            layout_vbox_add_line(c, v0, n, 0, v0->first_baseline);
         char pg[16];
         snprintf(pg, sizeof pg, "%d", ws->page > 0 ? ws->page : 888);
-        para_line *p = single_line(c, pg, entry, link_tag);
+        para_line *p = layout_single_line(c, pg, entry, link_tag);
         double right = c->measure;
         if (p) {
             /* Drawn (and so read) after the title's last line. */
-            vbox_own_line(c, vn);
-            vbox_add_line(c, vn, p, right - p->width, vn->first_baseline);
+            layout_vbox_own_line(c, vn);
+            layout_vbox_add_line(c, vn, p, right - p->width, vn->first_baseline);
         }
         double y_end = 0;
         for (int k = first; k < c->vl->count; k++)
             y_end += c->vl->v[k]->height + (k > first ? c->vl->v[k]->space_before : 0);
-        page_item *a = vbox_item(c, v0, ITEM_LINK);
+        page_item *a = layout_vbox_item(c, v0, ITEM_LINK);
         a->x = 0;
         a->y = 0;
         a->w = c->measure;
@@ -590,7 +590,7 @@ static void layout_toc(lctx *c, tag_node *toc_tag)
         a->tag = link_tag;
         for (int k = first + 1; k < c->vl->count; k++)
             c->vl->v[k]->keep_with_prev = true;
-        vbox_rule(c, vn, num_w, vn->height + 3, c->measure - num_w, 0.3,
+        layout_vbox_rule(c, vn, num_w, vn->height + 3, c->measure - num_w, 0.3,
                   c->st->table_rule_colour);
     }
 }
@@ -662,7 +662,7 @@ static void init_ctx(lctx *c, arena *a, document *doc, const style *st,
     double w1 = cont->width - cont->margin_inner - cont->margin_outer;
     double w2 = opener->width - opener->margin_inner - opener->margin_outer;
     c->measure = w1 < w2 ? w1 : w2;
-    c->frame_height = frame_height(cont);
+    c->frame_height = layout_frame_height(cont);
     c->image_share = 0.85;
     c->notes = arena_alloc_array(a, (size_t)doc->footnote_count + 1, sizeof(vlist));
 }
@@ -700,7 +700,7 @@ static void append_pages(lctx *c, layout_result *into, const layout_result *part
                (size_t)part->page_count * sizeof *part->pages);
     into->page_count = count;
     for (int i = 0; i < part->outline_count; i++)
-        outline_add(c, into, part->outline[i]);
+        layout_outline_add(c, into, part->outline[i]);
 }
 
 /* One run of a part of the layout that may be run again. */
@@ -748,9 +748,9 @@ layout_result *layout_document(arena *a, document *doc, const style *st,
     vlist *cover = fresh_list(&c);
     layout_cover(&c);
     layout_result *cover_pages = fresh_result(&c, 0);
-    paginate(&c, cover, style_master_get(st, "cover"), style_master_get(st, "cover"));
+    layout_paginate(&c, cover, style_master_get(st, "cover"), style_master_get(st, "cover"));
     if (cover_pages->page_count == 0) /* a document always has its cover */
-        new_page(&c, style_master_get(st, "cover"));
+        layout_new_page(&c, style_master_get(st, "cover"));
     int cover_count = cover_pages->page_count;
     /* Contents: its length first, with placeholder numbers; what this
      * estimate finds is found again by the final contents. */
@@ -758,13 +758,13 @@ layout_result *layout_document(arena *a, document *doc, const style *st,
     int toc_pages = 0;
     if (doc->workstream_count) {
         layout_run run = layout_run_begin(&c);
-        toc_tag = tag_new(a, NULL, TAG_TOC);
+        toc_tag = model_tag_new(a, NULL, TAG_TOC);
         vlist *toc = fresh_list(&c);
         c.break_next = true;
         c.break_master = style_master_get(st, "contents");
-        layout_toc(&c, tag_new(a, NULL, TAG_TOC));
+        layout_toc(&c, model_tag_new(a, NULL, TAG_TOC));
         fresh_result(&c, cover_count);
-        paginate(&c, toc, style_master_get(st, "contents"),
+        layout_paginate(&c, toc, style_master_get(st, "contents"),
                  style_master_get(st, "contents"));
         toc_pages = c.res->page_count;
         layout_run_forget(&c, &run);
@@ -783,7 +783,7 @@ layout_result *layout_document(arena *a, document *doc, const style *st,
         vlist *vl = fresh_list(&c);
         layout_body(&c);
         body = fresh_result(&c, cover_count + toc_pages);
-        paginate(&c, vl, style_master_get(st, "opener"),
+        layout_paginate(&c, vl, style_master_get(st, "opener"),
                  style_master_get(st, "continuation"));
         passes++;
         again = has_refs && c.anchor_changes && passes < LAYOUT_MAX_PASSES &&
@@ -806,7 +806,7 @@ layout_result *layout_document(arena *a, document *doc, const style *st,
         c.break_master = style_master_get(st, "contents");
         layout_toc(&c, toc_tag);
         layout_result *tp = fresh_result(&c, cover_count);
-        paginate(&c, toc, style_master_get(st, "contents"),
+        layout_paginate(&c, toc, style_master_get(st, "contents"),
                  style_master_get(st, "contents"));
         if (tp->page_count != toc_pages)
             diag_add(diags, DIAG_WARNING, (src_loc){ doc->source_file, 0, 0 },
@@ -818,7 +818,7 @@ layout_result *layout_document(arena *a, document *doc, const style *st,
     }
     append_pages(&c, out, body);
     c.res = out;
-    running_heads(&c);
+    layout_running_heads(&c);
     layout_check_pages(&c);
     para_report_missing(&c.pc);
     if (stats) {

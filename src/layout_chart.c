@@ -39,10 +39,10 @@ static para_result chart_text(lctx *c, const char *text, const style_class *cls,
 static double add_lines(lctx *c, vbox *v, para_result *pr, const style_class *cls,
                         double x, double top)
 {
-    double bl = line_baseline(pr, cls->leading);
+    double bl = layout_line_baseline(pr, cls->leading);
     for (int l = 0; l < pr->count; l++)
-        vbox_add_line(c, v, &pr->lines[l], x, top + bl + l * cls->leading);
-    vbox_own_line(c, v); /* drawn (and read) before what follows */
+        layout_vbox_add_line(c, v, &pr->lines[l], x, top + bl + l * cls->leading);
+    layout_vbox_own_line(c, v); /* drawn (and read) before what follows */
     return pr->count * cls->leading;
 }
 
@@ -52,7 +52,7 @@ static void chart_rect(lctx *c, vbox *v, tag_node *tag, double x, double y, doub
 {
     if (w <= 0 || h <= 0)
         return;
-    page_item *r = vbox_rect(c, v, x, y, w, h, colour);
+    page_item *r = layout_vbox_rect(c, v, x, y, w, h, colour);
     r->artifact = false;
     r->tag = tag;
 }
@@ -65,13 +65,13 @@ static void centred_text(lctx *c, vbox *v, const char *text, const style_class *
     if (pr.count == 0)
         return;
     double baseline = top + (height + pr.ascent - pr.descent) / 2;
-    vbox_add_line(c, v, &pr.lines[0], x, baseline);
-    vbox_own_line(c, v);
+    layout_vbox_add_line(c, v, &pr.lines[0], x, baseline);
+    layout_vbox_own_line(c, v);
 }
 
 static vbox *chart_box(lctx *c, bool keep)
 {
-    vbox *v = vbox_new(c);
+    vbox *v = layout_vbox_new(c);
     v->keep_with_prev = keep;
     return v;
 }
@@ -81,10 +81,10 @@ static void layout_caption(lctx *c, const block *bl, double indent)
     const style_class *cls = bl->style;
     para_result pr = chart_text(c, bl->chart->caption, cls, bl->chart->caption_tag,
                                 c->measure - indent, bl->loc);
-    space_before(c, cls->space_before);
+    layout_space_before(c, cls->space_before);
     vbox *v = chart_box(c, true);
     v->height = add_lines(c, v, &pr, cls, indent, 0) + cls->space_after;
-    v->first_baseline = line_baseline(&pr, cls->leading);
+    v->first_baseline = layout_line_baseline(&pr, cls->leading);
 }
 
 /* Swatches and names of several amount columns, in a row that wraps. */

@@ -70,23 +70,23 @@ typedef struct lctx {
 } lctx;
 
 /* layout.c: the vertical list */
-vbox *vbox_new(lctx *c);
-page_item *item_append(arena *a, page_item **items, int *count, size_t *cap,
+vbox *layout_vbox_new(lctx *c);
+page_item *layout_item_append(arena *a, page_item **items, int *count, size_t *cap,
                        item_kind kind);
-page_item *vbox_item(lctx *c, vbox *v, item_kind kind);
-void vbox_add_line(lctx *c, vbox *v, para_line *ln, double x0, double baseline);
-void vbox_own_line(lctx *c, vbox *v);
-page_item *vbox_rect(lctx *c, vbox *v, double x, double y, double w, double h,
+page_item *layout_vbox_item(lctx *c, vbox *v, item_kind kind);
+void layout_vbox_add_line(lctx *c, vbox *v, para_line *ln, double x0, double baseline);
+void layout_vbox_own_line(lctx *c, vbox *v);
+page_item *layout_vbox_rect(lctx *c, vbox *v, double x, double y, double w, double h,
                      int fill);
-void vbox_rule(lctx *c, vbox *v, double x, double y, double w, double width,
+void layout_vbox_rule(lctx *c, vbox *v, double x, double y, double w, double width,
                int colour);
-void space_before(lctx *c, double space);
-double line_baseline(const para_result *pr, double leading);
-para_line *single_line(lctx *c, const char *text, const style_class *cls,
+void layout_space_before(lctx *c, double space);
+double layout_line_baseline(const para_result *pr, double leading);
+para_line *layout_single_line(lctx *c, const char *text, const style_class *cls,
                        tag_node *tag);
 void layout_notes_of(lctx *c, const inline_run *runs);
-bool figure_size(lctx *c, const block *bl, double avail, double *width, double *height);
-page_item *figure_item(lctx *c, vbox *v, const block *bl, double x, double y, double w,
+bool layout_figure_size(lctx *c, const block *bl, double avail, double *width, double *height);
+page_item *layout_figure_item(lctx *c, vbox *v, const block *bl, double x, double y, double w,
                        double h);
 
 /* layout_table.c */
@@ -96,12 +96,12 @@ void layout_table(lctx *c, block *bl, double indent);
 void layout_chart(lctx *c, block *bl, double indent);
 
 /* paginate.c */
-page *new_page(lctx *c, const style_master *m);
-void outline_add(lctx *c, layout_result *r, outline_entry entry);
-void paginate(lctx *c, const vlist *vl, const style_master *first,
+page *layout_new_page(lctx *c, const style_master *m);
+void layout_outline_add(lctx *c, layout_result *r, outline_entry entry);
+void layout_paginate(lctx *c, const vlist *vl, const style_master *first,
               const style_master *cont);
-void running_heads(lctx *c);
+void layout_running_heads(lctx *c);
 void layout_check_pages(lctx *c);
-double frame_height(const style_master *m);
+double layout_frame_height(const style_master *m);
 
 #endif

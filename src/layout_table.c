@@ -121,7 +121,7 @@ static void cell_blocks(lctx *c, const table_cell *cell, const block *first,
             cell_para(c, cell, p, runs, measure, out);
         } else if (p->kind == BLK_FIGURE && p->image) {
             double w, h;
-            if (!figure_size(c, p, measure, &w, &h))
+            if (!layout_figure_size(c, p, measure, &w, &h))
                 continue;
             int i = cell_piece(c, out);
             out->figure[i] = p;
@@ -193,18 +193,18 @@ static void layout_row(lctx *c, const table_model *t, const table_row *row,
         if (sets[i].height > height)
             height = sets[i].height;
     }
-    vbox *v = vbox_new(c);
+    vbox *v = layout_vbox_new(c);
     v->height = height;
     int bg = row->part == ROW_HEAD         ? c->st->table_head_background
              : row->kind != ROWKIND_NORMAL ? c->st->total_background
                                            : -1;
     if (bg >= 0)
-        vbox_rect(c, v, x0, 0, total_w, height, bg);
+        layout_vbox_rect(c, v, x0, 0, total_w, height, bg);
     double rule = c->st->table_rule_width;
     if (first_row || row->kind == ROWKIND_TOTAL)
-        vbox_rule(c, v, x0, 0, total_w, row->kind == ROWKIND_TOTAL ? rule * 2 : rule,
+        layout_vbox_rule(c, v, x0, 0, total_w, row->kind == ROWKIND_TOTAL ? rule * 2 : rule,
                   c->st->table_rule_colour);
-    vbox_rule(c, v, x0, height, total_w, rule, c->st->table_rule_colour);
+    layout_vbox_rule(c, v, x0, height, total_w, rule, c->st->table_rule_colour);
     for (int i = 0; i < row->cell_count; i++) {
         double cx = x0;
         for (int k = 0; k < row->cells[i].col_start; k++)
@@ -214,15 +214,15 @@ static void layout_row(lctx *c, const table_model *t, const table_row *row,
         double y = pad;
         for (int p = 0; p < sets[i].paras; p++) {
             if (sets[i].figure[p]) {
-                figure_item(c, v, sets[i].figure[p], cx + pad, y, sets[i].figure_w[p],
+                layout_figure_item(c, v, sets[i].figure[p], cx + pad, y, sets[i].figure_w[p],
                             sets[i].figure_h[p]);
                 y += sets[i].figure_h[p];
                 continue;
             }
             const para_result *pr = &sets[i].pr[p];
-            double bl = line_baseline(pr, sets[i].cls[p]->leading);
+            double bl = layout_line_baseline(pr, sets[i].cls[p]->leading);
             for (int l = 0; l < pr->count; l++) {
-                vbox_add_line(c, v, &pr->lines[l], cx + pad, y + bl);
+                layout_vbox_add_line(c, v, &pr->lines[l], cx + pad, y + bl);
                 y += sets[i].cls[p]->leading;
             }
         }
@@ -234,7 +234,7 @@ void layout_table(lctx *c, block *bl, double indent)
     table_model *t = bl->table;
     double *colw = column_widths(c, bl, c->measure - indent);
     double *char_after = char_columns(c, t);
-    space_before(c, style_class_get(c->st, "body")->space_after);
+    layout_space_before(c, style_class_get(c->st, "body")->space_after);
     int head_first = -1, head_count = 0;
     bool first = true;
     for (int r = 0; r < t->row_count; r++) {

@@ -15,7 +15,7 @@
 
 /* ---- small helpers ---------------------------------------------------- */
 
-bool is_db(xmlNode *n, const char *name)
+bool model_is_db(xmlNode *n, const char *name)
 {
     return n && n->type == XML_ELEMENT_NODE && n->ns &&
            strcmp((const char *)n->ns->href, DOCBOOK_NS) == 0 &&
@@ -27,7 +27,7 @@ static bool in_db_ns(xmlNode *n)
     return n->ns && strcmp((const char *)n->ns->href, DOCBOOK_NS) == 0;
 }
 
-src_loc node_loc(builder *b, xmlNode *n)
+src_loc model_node_loc(builder *b, xmlNode *n)
 {
     xmlNode *root = load_file_root(n);
     if (!b->place_file || root != b->place_root) {
@@ -42,7 +42,7 @@ src_loc node_loc(builder *b, xmlNode *n)
     return loc;
 }
 
-const char *get_attr(builder *b, xmlNode *n, const char *name)
+const char *model_get_attr(builder *b, xmlNode *n, const char *name)
 {
     xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
     if (!v)
@@ -52,7 +52,7 @@ const char *get_attr(builder *b, xmlNode *n, const char *name)
     return s;
 }
 
-const char *get_ns_attr(builder *b, xmlNode *n, const char *name,
+const char *model_get_ns_attr(builder *b, xmlNode *n, const char *name,
                                const char *ns)
 {
     xmlChar *v = xmlGetNsProp(n, (const xmlChar *)name, (const xmlChar *)ns);
@@ -77,16 +77,16 @@ static bool lang_tag_valid(const char *tag)
 
 static const char *get_lang(builder *b, xmlNode *n)
 {
-    const char *lang = get_ns_attr(b, n, "lang", (const char *)XML_XML_NAMESPACE);
+    const char *lang = model_get_ns_attr(b, n, "lang", (const char *)XML_XML_NAMESPACE);
     /* An empty or malformed tag inherits the document's language. */
     return lang && lang_tag_valid(lang) ? lang : NULL;
 }
 
-void error_at(builder *b, xmlNode *n, const char *fmt, ...)
+void model_error_at(builder *b, xmlNode *n, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    diag_vadd(b->diags, DIAG_ERROR, node_loc(b, n), fmt, ap);
+    diag_vadd(b->diags, DIAG_ERROR, model_node_loc(b, n), fmt, ap);
     va_end(ap);
 }
 
@@ -147,12 +147,12 @@ static void check_id(builder *b, xmlNode *n)
         b->all_ids = xmlHashCreate(64);
     src_loc *first = b->all_ids ? xmlHashLookup(b->all_ids, id) : NULL;
     if (first)
-        diag_add(b->diags, DIAG_ERROR, node_loc(b, n),
+        diag_add(b->diags, DIAG_ERROR, model_node_loc(b, n),
                  "duplicate xml:id '%s' (first defined at %s:%d)", (const char *)id,
                  first->file, first->line);
     else if (b->all_ids) {
         src_loc *loc = arena_alloc(b->a, sizeof *loc);
-        *loc = node_loc(b, n);
+        *loc = model_node_loc(b, n);
         xmlHashAddEntry(b->all_ids, id, loc);
     }
     xmlFree(id);
@@ -202,7 +202,7 @@ static void warn_unsupported(builder *b, xmlNode *n)
     if (!model_seen_once(b, &b->warned, name))
         return;
     const char *hint = element_suggestion(n);
-    diag_add(b->diags, DIAG_WARNING, node_loc(b, n),
+    diag_add(b->diags, DIAG_WARNING, model_node_loc(b, n),
              "element <%s> is not in the kcvs-pdf subset; its text is typeset "
              "as plain paragraphs%s%s%s", name, hint ? " (did you mean <" : "",
              hint ? hint : "", hint ? ">?)" : "");
@@ -219,15 +219,15 @@ static bool has_direct_text(xmlNode *n)
     return false;
 }
 
-block *block_new(builder *b, block_kind kind, const char *cls,
+block *model_block_new(builder *b, block_kind kind, const char *cls,
                         xmlNode *n, tag_node *tag)
 {
     block *bl = arena_alloc(b->a, sizeof *bl);
     bl->kind = kind;
     bl->style = style_class_get(b->st, cls);
-    bl->loc = node_loc(b, n);
+    bl->loc = model_node_loc(b, n);
     bl->tag = tag;
-    bl->id = get_ns_attr(b, n, "id", (const char *)XML_XML_NAMESPACE);
+    bl->id = model_get_ns_attr(b, n, "id", (const char *)XML_XML_NAMESPACE);
     bl->lang = get_lang(b, n);
     if (bl->tag && bl->lang)
         bl->tag->lang = bl->lang;
@@ -236,7 +236,7 @@ block *block_new(builder *b, block_kind kind, const char *cls,
 
 static void register_id_as(builder *b, block *bl, const char *id, src_loc loc);
 
-void register_id(builder *b, block *bl, xmlNode *n)
+void model_register_id(builder *b, block *bl, xmlNode *n)
 {
     (void)n;
     if (bl->id)
@@ -263,7 +263,7 @@ static void register_id_as(builder *b, block *bl, const char *id, src_loc loc)
 
 /* ---- tags ----------------------------------------------------------------- */
 
-tag_node *tag_new(arena *a, tag_node *parent, tag_role role)
+tag_node *model_tag_new(arena *a, tag_node *parent, tag_role role)
 {
     tag_node *t = arena_alloc(a, sizeof *t);
     t->role = role;
@@ -279,7 +279,7 @@ tag_node *tag_new(arena *a, tag_node *parent, tag_role role)
     return t;
 }
 
-const char *tag_role_name(tag_role role)
+const char *model_tag_role_name(tag_role role)
 {
     static const char *const names[TAG_COUNT] = {
         "Document", "Sect", "H1", "H2", "H3", "H4", "H5", "H6", "P", "L", "LI",
@@ -316,7 +316,7 @@ static const char *link_address(builder *b, xmlNode *n, const char *href)
         len--;
     for (size_t i = 0; i < len; i++)
         if (xml_space(href[i])) {
-            error_at(b, n, "link address '%s' has white space inside it: write it "
+            model_error_at(b, n, "link address '%s' has white space inside it: write it "
                            "without spaces or line breaks (a space is %%20)",
                      arena_strndup(b->a, href, len));
             return NULL;
@@ -408,17 +408,17 @@ static inline_run *run_new(builder *b, inline_ctx *ic, inline_kind kind,
     r->link = ic->link;
     r->tag = ic->link_tag;
     r->lang = ic->lang;
-    r->loc = node_loc(b, n);
+    r->loc = model_node_loc(b, n);
     append_run(ic, r);
     return r;
 }
 
 static void build_inlines(builder *b, xmlNode *n, inline_ctx *ic);
 static const char *plain_text_of(builder *b, xmlNode *n);
-block *build_block_list(builder *b, xmlNode *first, tag_node *tag,
+block *model_build_block_list(builder *b, xmlNode *first, tag_node *tag,
                                int level);
 
-bool is_block_element(xmlNode *n)
+bool model_is_block_element(xmlNode *n)
 {
     static const char *const names[] = {
         "para", "simpara", "formalpara", "itemizedlist", "orderedlist",
@@ -449,14 +449,14 @@ static const char *begin_uri_link(builder *b, xmlNode *n, const char *href,
     /* The check reads exactly the bytes the PDF will hold. */
     const char *written = uri_to_ascii(b->a, uri);
     if (!uri_scheme_allowed(written)) {
-        error_at(b, n, "unsafe link '%s': only http, https and mailto links "
+        model_error_at(b, n, "unsafe link '%s': only http, https and mailto links "
                        "are allowed%s", uri,
                  looks_like_host(uri) ? " (a web address: add https:// in front)" : "");
         return NULL;
     }
-    doc_link l = { .uri = written, .loc = node_loc(b, n) };
+    doc_link l = { .uri = written, .loc = model_node_loc(b, n) };
     inner->link = add_link(b, l);
-    inner->link_tag = tag_new(b->a, NULL, TAG_LINK);
+    inner->link_tag = model_tag_new(b->a, NULL, TAG_LINK);
     inner->link_tag->link_index = inner->link;
     return uri;
 }
@@ -473,16 +473,16 @@ static void build_uri_link_inlines(builder *b, xmlNode *n, const char *href, inl
 
 static void build_link(builder *b, xmlNode *n, inline_ctx *ic)
 {
-    const char *href = get_ns_attr(b, n, "href", XLINK_NS);
-    const char *linkend = get_attr(b, n, "linkend");
+    const char *href = model_get_ns_attr(b, n, "href", XLINK_NS);
+    const char *linkend = model_get_attr(b, n, "linkend");
     inline_ctx inner = *ic;
     inner.head = inner.tail = NULL;
     if (href) {
         build_uri_link_inlines(b, n, href, &inner);
     } else if (linkend) {
-        doc_link l = { .target_id = linkend, .loc = node_loc(b, n) };
+        doc_link l = { .target_id = linkend, .loc = model_node_loc(b, n) };
         inner.link = add_link(b, l);
-        inner.link_tag = tag_new(b->a, NULL, TAG_LINK);
+        inner.link_tag = model_tag_new(b->a, NULL, TAG_LINK);
         inner.link_tag->link_index = inner.link;
         build_inlines(b, n->children, &inner);
         if (!inner.head) {
@@ -491,7 +491,7 @@ static void build_link(builder *b, xmlNode *n, inline_ctx *ic)
         }
         add_ref(b, NULL, inner.link, linkend);
     } else {
-        error_at(b, n, "<link> needs xlink:href or linkend");
+        model_error_at(b, n, "<link> needs xlink:href or linkend");
         build_inlines(b, n->children, &inner);
     }
     if (inner.head) {
@@ -502,15 +502,15 @@ static void build_link(builder *b, xmlNode *n, inline_ctx *ic)
 
 static void build_xref(builder *b, xmlNode *n, inline_ctx *ic)
 {
-    const char *linkend = get_attr(b, n, "linkend");
+    const char *linkend = model_get_attr(b, n, "linkend");
     if (!linkend) {
-        error_at(b, n, "<xref> needs a linkend");
+        model_error_at(b, n, "<xref> needs a linkend");
         return;
     }
     inline_ctx inner = *ic;
-    doc_link l = { .target_id = linkend, .loc = node_loc(b, n) };
+    doc_link l = { .target_id = linkend, .loc = model_node_loc(b, n) };
     inner.link = add_link(b, l);
-    inner.link_tag = tag_new(b->a, NULL, TAG_LINK);
+    inner.link_tag = model_tag_new(b->a, NULL, TAG_LINK);
     inner.link_tag->link_index = inner.link;
     inline_run *r = run_new(b, &inner, INL_XREF, "", n);
     r->tag = inner.link_tag;
@@ -524,12 +524,12 @@ static void build_xref(builder *b, xmlNode *n, inline_ctx *ic)
 static void build_footnote(builder *b, xmlNode *n, inline_ctx *ic)
 {
     document *d = b->doc;
-    tag_node *note_tag = tag_new(b->a, NULL, TAG_NOTE);
-    block *note = block_new(b, BLK_FOOTNOTE, "footnote", n, note_tag);
+    tag_node *note_tag = model_tag_new(b->a, NULL, TAG_NOTE);
+    block *note = model_block_new(b, BLK_FOOTNOTE, "footnote", n, note_tag);
     note->number = d->footnote_count + 1;
     int saved_depth = b->list_depth;
     b->list_depth = 0;
-    note->children = build_block_list(b, n->children, note_tag, 9);
+    note->children = model_build_block_list(b, n->children, note_tag, 9);
     b->list_depth = saved_depth;
     /* An xref to a footnote prints its number and points at its text. */
     note->title_text = arena_printf(b->a, "%d", note->number);
@@ -540,13 +540,13 @@ static void build_footnote(builder *b, xmlNode *n, inline_ctx *ic)
     d->footnotes = arena_reserve(b->a, d->footnotes, (size_t)d->footnote_count, &b->notes_cap,
                                  sizeof *d->footnotes);
     d->footnotes[d->footnote_count++] = note;
-    register_id(b, note, n);
+    model_register_id(b, note, n);
     inline_run *r = run_new(b, ic, INL_NOTEREF,
                             arena_printf(b->a, "%d", note->number), n);
     r->note = note;
     r->link = -1;
     /* The mark is a Reference to its Note (PDF/UA footnotes). */
-    r->tag = tag_new(b->a, NULL, TAG_REFERENCE);
+    r->tag = model_tag_new(b->a, NULL, TAG_REFERENCE);
 }
 
 /* <abbrev>/<acronym> with an <alt> child: the expansion is the structure
@@ -555,7 +555,7 @@ static void set_expansion(builder *b, xmlNode *n, inline_ctx *inner)
 {
     xmlNode *alt = NULL;
     for (xmlNode *c = n->children; c && !alt; c = c->next)
-        if (is_db(c, "alt"))
+        if (model_is_db(c, "alt"))
             alt = c;
     if (!alt)
         return;
@@ -563,7 +563,7 @@ static void set_expansion(builder *b, xmlNode *n, inline_ctx *inner)
     if (!*e)
         return;
     if (!inner->link_tag)
-        inner->link_tag = tag_new(b->a, NULL, TAG_SPAN);
+        inner->link_tag = model_tag_new(b->a, NULL, TAG_SPAN);
     if (!inner->link_tag->expansion)
         inner->link_tag->expansion = e;
 }
@@ -579,47 +579,47 @@ static void build_inline_element(builder *b, xmlNode *n, inline_ctx *ic)
         /* A change of language is a Span with /Lang for screen readers
          * (inside a link, the link's element holds the text instead). */
         if (!inner.link_tag) {
-            inner.link_tag = tag_new(b->a, NULL, TAG_SPAN);
+            inner.link_tag = model_tag_new(b->a, NULL, TAG_SPAN);
             inner.link_tag->lang = lang;
         }
     }
-    const char *id = get_ns_attr(b, n, "id", (const char *)XML_XML_NAMESPACE);
-    if (id && !is_db(n, "footnote")) {
+    const char *id = model_get_ns_attr(b, n, "id", (const char *)XML_XML_NAMESPACE);
+    if (id && !model_is_db(n, "footnote")) {
         b->pending_ids = arena_reserve(b->a, b->pending_ids, b->pending_count,
                                        &b->pending_cap, sizeof *b->pending_ids);
         b->pending_locs = arena_reserve(b->a, b->pending_locs, b->pending_count,
                                         &b->pending_locs_cap, sizeof *b->pending_locs);
-        b->pending_locs[b->pending_count] = node_loc(b, n);
+        b->pending_locs[b->pending_count] = model_node_loc(b, n);
         b->pending_ids[b->pending_count++] = id;
     }
-    if (is_db(n, "emphasis")) {
-        const char *role = get_attr(b, n, "role");
+    if (model_is_db(n, "emphasis")) {
+        const char *role = model_get_attr(b, n, "role");
         bool bold = role && (!strcmp(role, "bold") || !strcmp(role, "strong"));
         inner.flags |= bold ? INL_BOLD : INL_ITALIC;
-    } else if (is_db(n, "link")) {
+    } else if (model_is_db(n, "link")) {
         build_link(b, n, ic);
         return;
-    } else if (is_db(n, "xref")) {
+    } else if (model_is_db(n, "xref")) {
         build_xref(b, n, ic);
         return;
-    } else if (is_db(n, "footnote")) {
+    } else if (model_is_db(n, "footnote")) {
         build_footnote(b, n, ic);
         return;
-    } else if (is_db(n, "phrase") || is_db(n, "title") || is_db(n, "subtitle")) {
+    } else if (model_is_db(n, "phrase") || model_is_db(n, "title") || model_is_db(n, "subtitle")) {
         /* phrase is in the subset: a span with no look of its own */
-    } else if (is_db(n, "para") || is_db(n, "simpara")) {
+    } else if (model_is_db(n, "para") || model_is_db(n, "simpara")) {
         /* Paragraphs inside flowed text (an abstract): separate by a space. */
         run_new(b, &inner, INL_TEXT, " ", n);
-    } else if (is_db(n, "indexterm") || is_db(n, "remark") || is_db(n, "alt")) {
+    } else if (model_is_db(n, "indexterm") || model_is_db(n, "remark") || model_is_db(n, "alt")) {
         return; /* never printed in DocBook (alt: an abbreviation's expansion) */
-    } else if (is_db(n, "abbrev") || is_db(n, "acronym")) {
+    } else if (model_is_db(n, "abbrev") || model_is_db(n, "acronym")) {
         set_expansion(b, n, &inner);
-    } else if (is_db(n, "inlinemediaobject") && model_docbook_hold_media(b, n)) {
+    } else if (model_is_db(n, "inlinemediaobject") && model_docbook_hold_media(b, n)) {
         return;
     }
     (void)name; /* anything else keeps its text (warned by the pre-pass) */
     /* xlink:href makes any inline element a link, like <link>. */
-    const char *href = get_ns_attr(b, n, "href", XLINK_NS);
+    const char *href = model_get_ns_attr(b, n, "href", XLINK_NS);
     if (href)
         build_uri_link_inlines(b, n, href, &inner);
     else
@@ -696,7 +696,7 @@ static bool runs_empty(const inline_run *r)
     return true;
 }
 
-inline_run *plain_runs(builder *b, xmlNode *n, const char *lang)
+inline_run *model_plain_runs(builder *b, xmlNode *n, const char *lang)
 {
     inline_ctx ic = { 0, -1, NULL, NULL, lang, NULL, NULL };
     build_inlines(b, n->children, &ic);
@@ -704,7 +704,7 @@ inline_run *plain_runs(builder *b, xmlNode *n, const char *lang)
 }
 
 /* Title text without markup, for outlines, the TOC and xrefs. */
-const char *runs_plain_text(builder *b, const inline_run *r)
+const char *model_runs_plain_text(builder *b, const inline_run *r)
 {
     size_t n = 0;
     for (const inline_run *p = r; p; p = p->next)
@@ -736,7 +736,7 @@ static void adopt_link_tags(block *bl)
 
 /* ---- blocks ------------------------------------------------------------- */
 
-void list_append(block_list *l, block *bl)
+void model_list_append(block_list *l, block *bl)
 {
     if (!bl)
         return;
@@ -749,15 +749,15 @@ void list_append(block_list *l, block *bl)
         l->tail = l->tail->next;
 }
 
-block *make_para(builder *b, xmlNode *n, inline_run *runs,
+block *model_make_para(builder *b, xmlNode *n, inline_run *runs,
                         const char *cls, tag_node *parent, tag_role role)
 {
     if (runs_empty(runs))
         return NULL;
-    block *bl = block_new(b, BLK_PARA, cls, n, tag_new(b->a, parent, role));
+    block *bl = model_block_new(b, BLK_PARA, cls, n, model_tag_new(b->a, parent, role));
     bl->inlines = runs;
     adopt_link_tags(bl);
-    register_id(b, bl, n);
+    model_register_id(b, bl, n);
     register_pending_ids(b, bl);
     return bl;
 }
@@ -767,15 +767,15 @@ block *make_para(builder *b, xmlNode *n, inline_run *runs,
 static void para_break(builder *b, xmlNode *n, inline_ctx *ic, const char *cls,
                        tag_node *tag, block_list *out, block *blocks)
 {
-    list_append(out, make_para(b, n, collapse_space(b, ic->head), cls, tag, TAG_P));
+    model_list_append(out, model_make_para(b, n, collapse_space(b, ic->head), cls, tag, TAG_P));
     ic->head = ic->tail = NULL;
-    list_append(out, blocks);
+    model_list_append(out, blocks);
 }
 
 /* A para may hold block children (lists, tables, images) between its text. */
 static block *build_para(builder *b, xmlNode *n, tag_node *tag)
 {
-    const char *role = get_attr(b, n, "role");
+    const char *role = model_get_attr(b, n, "role");
     bool cta = role && strcmp(role, "cta") == 0;
     const char *cls = cta ? "cta" : "body";
     block_list out = { NULL, NULL };
@@ -787,8 +787,8 @@ static block *build_para(builder *b, xmlNode *n, tag_node *tag)
         xmlNode *next = c->next;
         c->next = NULL;
         b->held = (block_list){ NULL, NULL };
-        if (is_block_element(c) || is_db(c, "inlinemediaobject"))
-            para_break(b, n, &ic, cls, tag, &out, build_block_list(b, c, tag, 9));
+        if (model_is_block_element(c) || model_is_db(c, "inlinemediaobject"))
+            para_break(b, n, &ic, cls, tag, &out, model_build_block_list(b, c, tag, 9));
         else
             build_inlines(b, c, &ic);
         if (b->held.head) /* images inside c's inline markup */
@@ -797,7 +797,7 @@ static block *build_para(builder *b, xmlNode *n, tag_node *tag)
     }
     b->held_tag = saved_tag;
     b->held = saved_held;
-    list_append(&out, make_para(b, n, collapse_space(b, ic.head), cls, tag, TAG_P));
+    model_list_append(&out, model_make_para(b, n, collapse_space(b, ic.head), cls, tag, TAG_P));
     for (block *bl = out.head; bl; bl = bl->next)
         if (bl->kind == BLK_PARA && cta)
             bl->is_cta = true;
@@ -851,38 +851,38 @@ static char *format_ordinal(builder *b, const char *fmt, int n)
 static block *build_list(builder *b, xmlNode *n, tag_node *tag)
 {
     int depth = b->list_depth;
-    bool ordered = is_db(n, "orderedlist");
-    block *list = block_new(b, BLK_LIST, "list", n, tag_new(b->a, tag, TAG_L));
+    bool ordered = model_is_db(n, "orderedlist");
+    block *list = model_block_new(b, BLK_LIST, "list", n, model_tag_new(b->a, tag, TAG_L));
     list->ordered = ordered;
     list->level = depth;
-    register_id(b, list, n);
+    model_register_id(b, list, n);
     block_list items = { NULL, NULL };
     int number = 0;
     int lvl = depth < STYLE_MAX_LEVELS ? depth : STYLE_MAX_LEVELS - 1;
     for (xmlNode *c = n->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE)
             continue;
-        if (is_db(c, "title")) {
-            list_append(&items, make_para(b, c, plain_runs(b, c, NULL),
+        if (model_is_db(c, "title")) {
+            model_list_append(&items, model_make_para(b, c, model_plain_runs(b, c, NULL),
                                           "minor-heading", list->tag, TAG_P));
             continue;
         }
-        block *item = block_new(b, BLK_ITEM, "list", c,
-                                tag_new(b->a, list->tag, TAG_LI));
+        block *item = model_block_new(b, BLK_ITEM, "list", c,
+                                model_tag_new(b->a, list->tag, TAG_LI));
         number++;
         item->level = depth;
         item->label = ordered ? format_ordinal(b, b->st->strings.ordered_formats[lvl],
                                                number)
                               : b->st->strings.bullets[lvl];
-        tag_new(b->a, item->tag, TAG_LBL);
-        tag_node *body = tag_new(b->a, item->tag, TAG_LBODY);
+        model_tag_new(b->a, item->tag, TAG_LBL);
+        tag_node *body = model_tag_new(b->a, item->tag, TAG_LBODY);
         b->list_depth++;
-        item->children = build_block_list(b, c->children, body, 9);
+        item->children = model_build_block_list(b, c->children, body, 9);
         b->list_depth--;
         if (!item->children && has_direct_text(c))
-            item->children = make_para(b, c, plain_runs(b, c, NULL), "body", body,
+            item->children = model_make_para(b, c, model_plain_runs(b, c, NULL), "body", body,
                                        TAG_P);
-        list_append(&items, item);
+        model_list_append(&items, item);
     }
     list->children = items.head;
     return list;
@@ -892,10 +892,10 @@ static block *build_heading(builder *b, xmlNode *title, int level,
                             tag_node *tag, const char *cls)
 {
     tag_role role = (tag_role)(TAG_H1 + (level < 1 ? 0 : level > 6 ? 5 : level - 1));
-    block *h = block_new(b, BLK_HEADING, cls, title, tag_new(b->a, tag, role));
+    block *h = model_block_new(b, BLK_HEADING, cls, title, model_tag_new(b->a, tag, role));
     h->level = level;
-    h->inlines = plain_runs(b, title, get_lang(b, title));
-    h->title_text = runs_plain_text(b, h->inlines);
+    h->inlines = model_plain_runs(b, title, get_lang(b, title));
+    h->title_text = model_runs_plain_text(b, h->inlines);
     adopt_link_tags(h);
     register_pending_ids(b, h);
     return h;
@@ -907,12 +907,12 @@ static block *build_info_content(builder *b, xmlNode *n, tag_node *tag, int leve
 {
     block_list out = { NULL, NULL };
     for (xmlNode *info = n->children; info; info = info->next) {
-        if (!is_db(info, "info"))
+        if (!model_is_db(info, "info"))
             continue;
         for (xmlNode *c = info->children; c; c = c->next) {
-            if (c->type == XML_ELEMENT_NODE && !is_db(c, "title") && !is_db(c, "subtitle") &&
-                !is_db(c, "titleabbrev"))
-                list_append(&out, build_one_block(b, c, tag, level));
+            if (c->type == XML_ELEMENT_NODE && !model_is_db(c, "title") && !model_is_db(c, "subtitle") &&
+                !model_is_db(c, "titleabbrev"))
+                model_list_append(&out, model_build_one_block(b, c, tag, level));
         }
     }
     return out.head;
@@ -921,19 +921,19 @@ static block *build_info_content(builder *b, xmlNode *n, tag_node *tag, int leve
 xmlNode *model_title_of(xmlNode *n, const char *name)
 {
     for (xmlNode *c = n->children; c; c = c->next)
-        if (is_db(c, name))
+        if (model_is_db(c, name))
             return c;
     for (xmlNode *c = n->children; c; c = c->next)
-        if (is_db(c, "info"))
+        if (model_is_db(c, "info"))
             for (xmlNode *i = c->children; i; i = i->next)
-                if (is_db(i, name))
+                if (model_is_db(i, name))
                     return i;
     return NULL;
 }
 
 static block *build_section(builder *b, xmlNode *n, tag_node *tag, int level)
 {
-    block *sec = block_new(b, BLK_SECTION, "body", n, tag_new(b->a, tag, TAG_SECT));
+    block *sec = model_block_new(b, BLK_SECTION, "body", n, model_tag_new(b->a, tag, TAG_SECT));
     sec->level = level;
     xmlNode *title = model_title_of(n, "title"), *subtitle = model_title_of(n, "subtitle");
     block_list out = { NULL, NULL };
@@ -943,29 +943,29 @@ static block *build_section(builder *b, xmlNode *n, tag_node *tag, int level)
         block *h = build_heading(b, title, level, sec->tag, cls);
         sec->title_text = h->title_text;
         h->anchor_of = sec;
-        list_append(&out, h);
+        model_list_append(&out, h);
     }
     if (subtitle) {
-        block *st = make_para(b, subtitle, plain_runs(b, subtitle, NULL),
+        block *st = model_make_para(b, subtitle, model_plain_runs(b, subtitle, NULL),
                               level == 1 ? "h1-subtitle" : "minor-heading",
                               sec->tag, TAG_P);
         if (st)
             st->kind = BLK_PARA;
-        list_append(&out, st);
+        model_list_append(&out, st);
     }
-    list_append(&out, build_info_content(b, n, sec->tag, level + 1));
-    list_append(&out, build_block_list(b, n->children, sec->tag, level + 1));
+    model_list_append(&out, build_info_content(b, n, sec->tag, level + 1));
+    model_list_append(&out, model_build_block_list(b, n->children, sec->tag, level + 1));
     sec->children = out.head;
-    register_id(b, sec, n);
+    model_register_id(b, sec, n);
     return sec;
 }
 
 static const char *textobject_alt(builder *b, xmlNode *mo)
 {
     for (xmlNode *c = mo->children; c; c = c->next)
-        if (is_db(c, "textobject"))
+        if (model_is_db(c, "textobject"))
             for (xmlNode *p = c->children; p; p = p->next)
-                if (is_db(p, "phrase") || is_db(p, "para")) {
+                if (model_is_db(p, "phrase") || model_is_db(p, "para")) {
                     /* Blank alternative text is no alternative text. */
                     const char *alt = plain_text_of(b, p);
                     return *alt ? alt : NULL;
@@ -997,21 +997,21 @@ static void count_image_pixels(builder *b, xmlNode *data, const char *ref, const
     long long before = b->image_pixels;
     b->image_pixels += (long long)info.width * info.height;
     if (before <= IMAGE_MAX_TOTAL_PIXELS && b->image_pixels > IMAGE_MAX_TOTAL_PIXELS)
-        error_at(b, data, "image '%s': %s", ref,
+        model_error_at(b, data, "image '%s': %s", ref,
                  "the report's images together exceed 200 megapixels (the limit)");
 }
 
-block *build_media(builder *b, xmlNode *n, tag_node *tag)
+block *model_build_media(builder *b, xmlNode *n, tag_node *tag)
 {
     /* DocBook's print rendition (role="fo") wins over the others. */
     xmlNode *data = NULL;
     for (xmlNode *c = n->children; c; c = c->next) {
-        if (!is_db(c, "imageobject"))
+        if (!model_is_db(c, "imageobject"))
             continue;
-        const char *role = get_attr(b, c, "role");
+        const char *role = model_get_attr(b, c, "role");
         bool print = role && (!strcmp(role, "fo") || !strcmp(role, "print"));
         for (xmlNode *d = c->children; d; d = d->next)
-            if (is_db(d, "imagedata") && (!data || print)) {
+            if (model_is_db(d, "imagedata") && (!data || print)) {
                 data = d;
                 break;
             }
@@ -1024,43 +1024,43 @@ block *build_media(builder *b, xmlNode *n, tag_node *tag)
             return NULL;
         inline_run *r = arena_alloc(b->a, sizeof *r);
         *r = (inline_run){ INL_TEXT, alt, 0, -1, NULL, NULL, NULL, NULL,
-                           node_loc(b, n), NULL };
-        return make_para(b, n, r, "caption", tag, TAG_P);
+                           model_node_loc(b, n), NULL };
+        return model_make_para(b, n, r, "caption", tag, TAG_P);
     }
-    const char *ref = get_attr(b, data, "fileref");
+    const char *ref = model_get_attr(b, data, "fileref");
     const char *why = NULL;
     char *path = ref ? load_resolve_resource(b->src, data, ref, &why) : NULL;
     if (!path) {
-        error_at(b, data, "image '%s': %s", ref ? ref : "",
+        model_error_at(b, data, "image '%s': %s", ref ? ref : "",
                  ref ? why : "imagedata needs a fileref");
         return NULL;
     }
-    block *bl = block_new(b, BLK_FIGURE, "caption", n, tag_new(b->a, tag, TAG_FIGURE));
-    bl->loc = node_loc(b, data); /* problems with the file are the imagedata's */
+    block *bl = model_block_new(b, BLK_FIGURE, "caption", n, model_tag_new(b->a, tag, TAG_FIGURE));
+    bl->loc = model_node_loc(b, data); /* problems with the file are the imagedata's */
     image_model *img = arena_alloc(b->a, sizeof *img);
     img->loc = bl->loc;
     img->ref = ref;
     img->path = arena_strdup(b->a, path);
     free(path);
     count_image_pixels(b, data, ref, img->path);
-    const char *w = get_attr(b, data, "contentwidth");
+    const char *w = model_get_attr(b, data, "contentwidth");
     if (!w)
-        w = get_attr(b, data, "width");
+        w = model_get_attr(b, data, "width");
     if (w && !image_width(w, &img->width_pt))
-        error_at(b, data, "bad image width '%s': write a length such as 80mm (at most "
+        model_error_at(b, data, "bad image width '%s': write a length such as 80mm (at most "
                           "14400pt), pixels such as 300px, or a share such as 50%%", w);
     img->alt = textobject_alt(b, n);
     /* Without a text object, the title of an enclosing figure says what
      * the image shows. */
     xmlNode *figure = n->parent;
-    if (!img->alt && figure && (is_db(figure, "figure") || is_db(figure, "informalfigure")) &&
+    if (!img->alt && figure && (model_is_db(figure, "figure") || model_is_db(figure, "informalfigure")) &&
         model_title_of(figure, "title"))
         img->alt = plain_text_of(b, model_title_of(figure, "title"));
-    const char *role = get_attr(b, n, "role");
+    const char *role = model_get_attr(b, n, "role");
     img->decorative = role && strcmp(role, "decorative") == 0;
     bl->image = img;
     bl->tag->alt = img->alt;
-    register_id(b, bl, n);
+    model_register_id(b, bl, n);
     return bl;
 }
 
@@ -1071,20 +1071,20 @@ static block *build_unknown_container(builder *b, xmlNode *n, tag_node *tag, int
 /* The degraded element's xml:id stays a valid target: its first block. */
 static block *build_unknown_block(builder *b, xmlNode *n, tag_node *tag, int level)
 {
-    const char *id = get_ns_attr(b, n, "id", (const char *)XML_XML_NAMESPACE);
+    const char *id = model_get_ns_attr(b, n, "id", (const char *)XML_XML_NAMESPACE);
     block *first;
     if (has_direct_text(n)) {
         b->pending_count = 0;
-        first = make_para(b, n, plain_runs(b, n, get_lang(b, n)), "body", tag, TAG_P);
+        first = model_make_para(b, n, model_plain_runs(b, n, get_lang(b, n)), "body", tag, TAG_P);
         if (first && first->id)
             return first;
     } else
         first = build_unknown_container(b, n, tag, level);
     if (id && first && !first->id) {
         first->id = id;
-        register_id(b, first, n);
+        model_register_id(b, first, n);
         if (!first->title_text && first->inlines)
-            first->title_text = runs_plain_text(b, first->inlines);
+            first->title_text = model_runs_plain_text(b, first->inlines);
     }
     return first;
 }
@@ -1094,59 +1094,59 @@ static block *build_unknown_container(builder *b, xmlNode *n, tag_node *tag, int
     block_list out = { NULL, NULL };
     xmlNode *title = model_title_of(n, "title");
     if (title && title->parent != n) /* <info><title> */
-        list_append(&out, make_para(b, title, plain_runs(b, title, NULL), "minor-heading",
+        model_list_append(&out, model_make_para(b, title, model_plain_runs(b, title, NULL), "minor-heading",
                                     tag, TAG_P));
     for (xmlNode *c = n->children; c; c = c->next) {
-        if (is_db(c, "title")) {
-            list_append(&out, make_para(b, c, plain_runs(b, c, NULL),
+        if (model_is_db(c, "title")) {
+            model_list_append(&out, model_make_para(b, c, model_plain_runs(b, c, NULL),
                                         "minor-heading", tag, TAG_P));
             continue;
         }
         xmlNode *next = c->next;
         c->next = NULL;
-        list_append(&out, build_block_list(b, c, tag, level));
+        model_list_append(&out, model_build_block_list(b, c, tag, level));
         c->next = next;
     }
     return out.head;
 }
 
-block *build_one_block(builder *b, xmlNode *c, tag_node *tag, int level)
+block *model_build_one_block(builder *b, xmlNode *c, tag_node *tag, int level)
 {
-    if (is_db(c, "para") || is_db(c, "simpara"))
+    if (model_is_db(c, "para") || model_is_db(c, "simpara"))
         return build_para(b, c, tag);
-    if (is_db(c, "itemizedlist") || is_db(c, "orderedlist"))
+    if (model_is_db(c, "itemizedlist") || model_is_db(c, "orderedlist"))
         return build_list(b, c, tag);
-    if (is_db(c, "section") || is_db(c, "chapter"))
+    if (model_is_db(c, "section") || model_is_db(c, "chapter"))
         return build_section(b, c, tag, level < 2 ? 2 : level);
-    if (is_db(c, "table") || is_db(c, "informaltable"))
-        return build_table(b, c, tag);
-    if (is_db(c, "mediaobject"))
-        return build_media(b, c, tag);
+    if (model_is_db(c, "table") || model_is_db(c, "informaltable"))
+        return model_build_table(b, c, tag);
+    if (model_is_db(c, "mediaobject"))
+        return model_build_media(b, c, tag);
     if (model_docbook_knows(c))
         return model_docbook_block(b, c, tag, level);
-    if (is_db(c, "title") || is_db(c, "subtitle") || is_db(c, "info") ||
-        is_db(c, "titleabbrev") || is_db(c, "indexterm") || is_db(c, "remark"))
+    if (model_is_db(c, "title") || model_is_db(c, "subtitle") || model_is_db(c, "info") ||
+        model_is_db(c, "titleabbrev") || model_is_db(c, "indexterm") || model_is_db(c, "remark"))
         return NULL; /* handled by the parent, or never printed */
-    if (is_db(c, "footnote")) {
+    if (model_is_db(c, "footnote")) {
         inline_ctx ic = { 0, -1, NULL, NULL, NULL, NULL, NULL };
         build_footnote(b, c, &ic);
-        return make_para(b, c, ic.head, "body", tag, TAG_P);
+        return model_make_para(b, c, ic.head, "body", tag, TAG_P);
     }
-    if (is_db(c, "emphasis") || is_db(c, "link") || is_db(c, "xref") ||
-        is_db(c, "phrase")) {
+    if (model_is_db(c, "emphasis") || model_is_db(c, "link") || model_is_db(c, "xref") ||
+        model_is_db(c, "phrase")) {
         inline_ctx ic = { 0, -1, NULL, NULL, NULL, NULL, NULL };
         build_inline_element(b, c, &ic);
-        return make_para(b, c, collapse_space(b, ic.head), "body", tag, TAG_P);
+        return model_make_para(b, c, collapse_space(b, ic.head), "body", tag, TAG_P);
     }
     return build_unknown_block(b, c, tag, level);
 }
 
-block *build_block_list(builder *b, xmlNode *first, tag_node *tag, int level)
+block *model_build_block_list(builder *b, xmlNode *first, tag_node *tag, int level)
 {
     block_list out = { NULL, NULL };
     for (xmlNode *c = first; c; c = c->next) {
         if (c->type == XML_ELEMENT_NODE)
-            list_append(&out, build_one_block(b, c, tag, level));
+            model_list_append(&out, model_build_one_block(b, c, tag, level));
         else if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
                  c->content) {
             bool blank = true;
@@ -1158,7 +1158,7 @@ block *build_block_list(builder *b, xmlNode *first, tag_node *tag, int level)
                 c->next = NULL;
                 build_inlines(b, c, &ic);
                 c->next = next;
-                list_append(&out, make_para(b, c, collapse_space(b, ic.head),
+                model_list_append(&out, model_make_para(b, c, collapse_space(b, ic.head),
                                             "body", tag, TAG_P));
             }
         }
@@ -1172,8 +1172,8 @@ static void gather_text(xmlNode *n, char *out, size_t *len, size_t cap, bool *sp
 {
     for (xmlNode *c = n->children; c; c = c->next) {
         if (c->type == XML_ELEMENT_NODE) {
-            if (!is_db(c, "footnote") && !is_db(c, "indexterm") && !is_db(c, "remark") &&
-                !is_db(c, "alt"))
+            if (!model_is_db(c, "footnote") && !model_is_db(c, "indexterm") && !model_is_db(c, "remark") &&
+                !model_is_db(c, "alt"))
                 gather_text(c, out, len, cap, space);
             continue;
         }
@@ -1214,7 +1214,7 @@ static void cover_append(builder *b, block *blocks)
     block_list l = { b->doc->cover, NULL };
     for (block *x = b->doc->cover; x; x = x->next)
         l.tail = x;
-    list_append(&l, blocks);
+    model_list_append(&l, blocks);
     b->doc->cover = l.head;
 }
 
@@ -1230,7 +1230,7 @@ static void read_pubdate(builder *b, xmlNode *n)
     }
     d->date = (model_date){ 0, 0, 0, MODEL_DATE_NONE };
     d->pubdate = text;
-    diag_add(b->diags, DIAG_WARNING, node_loc(b, n),
+    diag_add(b->diags, DIAG_WARNING, model_node_loc(b, n),
              "<%s> '%s' is not a date kcvs-pdf can read (write 2027-03-15, 15/03/2027 "
              "or 15 maart 2027): it is printed as written, and the PDF's dates come "
              "from SOURCE_DATE_EPOCH or the file's modification time",
@@ -1243,32 +1243,32 @@ static void build_info(builder *b, xmlNode *info)
     for (xmlNode *c = info->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE)
             continue;
-        if (is_db(c, "title"))
+        if (model_is_db(c, "title"))
             d->title = plain_text_of(b, c);
-        else if (is_db(c, "subtitle"))
+        else if (model_is_db(c, "subtitle"))
             d->subtitle = plain_text_of(b, c);
-        else if (is_db(c, "pubdate") || is_db(c, "date"))
+        else if (model_is_db(c, "pubdate") || model_is_db(c, "date"))
             read_pubdate(b, c);
-        else if (is_db(c, "orgname"))
+        else if (model_is_db(c, "orgname"))
             d->organisation = plain_text_of(b, c);
-        else if (is_db(c, "publisher")) {
+        else if (model_is_db(c, "publisher")) {
             for (xmlNode *p = c->children; p; p = p->next)
-                if (is_db(p, "publishername"))
+                if (model_is_db(p, "publishername"))
                     d->organisation = plain_text_of(b, p);
-        } else if (is_db(c, "abstract"))
+        } else if (model_is_db(c, "abstract"))
             d->abstract_text = plain_text_of(b, c);
-        else if (is_db(c, "keywordset")) {
+        else if (model_is_db(c, "keywordset")) {
             char *kw = arena_strdup(b->a, "");
             for (xmlNode *k = c->children; k; k = k->next)
-                if (is_db(k, "keyword"))
+                if (model_is_db(k, "keyword"))
                     kw = arena_printf(b->a, "%s%s%s", kw, *kw ? ", " : "",
                                       plain_text_of(b, k));
             d->keywords = kw;
-        } else if (is_db(c, "cover"))
-            cover_append(b, build_block_list(b, c->children, d->tag_root, 9));
+        } else if (model_is_db(c, "cover"))
+            cover_append(b, model_build_block_list(b, c->children, d->tag_root, 9));
         else
             /* Outside the subset: its text is printed on the cover. */
-            cover_append(b, make_para(b, c, plain_runs(b, c, get_lang(b, c)), "cover-para",
+            cover_append(b, model_make_para(b, c, model_plain_runs(b, c, get_lang(b, c)), "cover-para",
                                       d->tag_root, TAG_P));
     }
 }
@@ -1284,7 +1284,7 @@ static void add_workstream(builder *b, xmlNode *n)
     w->title = title ? plain_text_of(b, title) : NULL;
     w->subtitle = subtitle ? plain_text_of(b, subtitle) : NULL;
     if (!w->title || !*w->title)
-        error_at(b, n, "a workstream needs a title: add <title> (or <info><title>) to this "
+        model_error_at(b, n, "a workstream needs a title: add <title> (or <info><title>) to this "
                        "<%s>", (const char *)n->name);
     b->current_workstream = w->title;
     w->section = build_section(b, n, d->tag_root, 1);
@@ -1294,7 +1294,7 @@ static void add_workstream(builder *b, xmlNode *n)
      * enough for the style to set it large. */
     for (block *c = w->section->children; c; c = c->next)
         if (c->kind == BLK_PARA && !c->is_cta && c->style == style_class_get(b->st, "body")) {
-            if (strlen(runs_plain_text(b, c->inlines)) <= b->st->lead_max_chars)
+            if (strlen(model_runs_plain_text(b, c->inlines)) <= b->st->lead_max_chars)
                 c->style = style_class_get(b->st, "lead");
             break;
         } else if (c->kind != BLK_HEADING && c->kind != BLK_PARA)
@@ -1310,23 +1310,23 @@ static void build_root(builder *b, xmlNode *root)
             if (c->type == XML_TEXT_NODE && d->workstream_count == 0) {
                 xmlNode *next = c->next;
                 c->next = NULL; /* this text node alone */
-                list_append(&front, build_block_list(b, c, d->tag_root, 2));
+                model_list_append(&front, model_build_block_list(b, c, d->tag_root, 2));
                 c->next = next;
             }
             continue;
         }
-        if (is_db(c, "info"))
+        if (model_is_db(c, "info"))
             build_info(b, c);
-        else if (is_db(c, "title"))
+        else if (model_is_db(c, "title"))
             d->title = d->title ? d->title : plain_text_of(b, c);
-        else if (is_db(c, "subtitle"))
+        else if (model_is_db(c, "subtitle"))
             d->subtitle = d->subtitle ? d->subtitle : plain_text_of(b, c);
-        else if (is_db(c, "section") || is_db(c, "chapter"))
+        else if (model_is_db(c, "section") || model_is_db(c, "chapter"))
             add_workstream(b, c);
         else if (d->workstream_count == 0) {
             xmlNode *next = c->next;
             c->next = NULL;
-            list_append(&front, build_block_list(b, c, d->tag_root, 2));
+            model_list_append(&front, model_build_block_list(b, c, d->tag_root, 2));
             c->next = next;
         } else {
             /* Content after a workstream belongs to it. */
@@ -1336,7 +1336,7 @@ static void build_root(builder *b, xmlNode *root)
             block_list tail = { sec->children, NULL };
             for (block *x = sec->children; x; x = x->next)
                 tail.tail = x;
-            list_append(&tail, build_block_list(b, c, sec->tag, 2));
+            model_list_append(&tail, model_build_block_list(b, c, sec->tag, 2));
             sec->children = tail.head;
             c->next = next;
         }
@@ -1375,23 +1375,23 @@ document *model_build(arena *a, const load_result *src, const style *st,
     document *d = arena_alloc(a, sizeof *d);
     b.doc = d;
     xmlNode *root = xmlDocGetRootElement(src->doc);
-    if (!root || !(is_db(root, "article") || is_db(root, "book"))) {
-        diag_add(diags, DIAG_ERROR, root ? node_loc(&b, root) : (src_loc){ src->main_file, 1, 1 },
+    if (!root || !(model_is_db(root, "article") || model_is_db(root, "book"))) {
+        diag_add(diags, DIAG_ERROR, root ? model_node_loc(&b, root) : (src_loc){ src->main_file, 1, 1 },
                  "the root element must be DocBook <article> or <book> "
                  "(namespace %s), not <%s>", DOCBOOK_NS,
                  root ? (const char *)root->name : "nothing");
         return NULL;
     }
     d->source_file = src->main_file;
-    d->lang = get_ns_attr(&b, root, "lang", (const char *)XML_XML_NAMESPACE);
+    d->lang = model_get_ns_attr(&b, root, "lang", (const char *)XML_XML_NAMESPACE);
     if (d->lang && !lang_tag_valid(d->lang)) {
-        diag_add(diags, DIAG_WARNING, node_loc(&b, root),
+        diag_add(diags, DIAG_WARNING, model_node_loc(&b, root),
                  "xml:lang '%s' is not a language tag: nl-BE is used", d->lang);
         d->lang = NULL;
     }
     if (!d->lang)
         d->lang = "nl-BE";
-    d->tag_root = tag_new(a, NULL, TAG_DOCUMENT);
+    d->tag_root = model_tag_new(a, NULL, TAG_DOCUMENT);
     warn_outside_subset(&b, root);
     xmlHashFree(b.all_ids, NULL);
     b.all_ids = NULL;

@@ -220,7 +220,7 @@ document *model_build(arena *a, const load_result *src, const style *st,
                       diag_list *diags);
 
 /* Tag-tree helpers shared by the build and layout stages. */
-tag_node *tag_new(arena *a, tag_node *parent, tag_role role);
-const char *tag_role_name(tag_role role);
+tag_node *model_tag_new(arena *a, tag_node *parent, tag_role role);
+const char *model_tag_role_name(tag_role role);
 
 #endif

@@ -59,7 +59,7 @@ static const table_cell *cell_at(const table_row *row, int col)
 
 static const char *cell_text(builder *b, const table_cell *cell)
 {
-    return cell && cell->content ? runs_plain_text(b, cell->content->inlines) : "";
+    return cell && cell->content ? model_runs_plain_text(b, cell->content->inlines) : "";
 }
 
 /* A row's label: its first cell that is not an amount and has text. */
@@ -152,12 +152,12 @@ static bool check_request(builder *b, xmlNode *n, const table_model *t, const ch
                           int series)
 {
     if (!t->budget) {
-        error_at(b, n, "role '%s' is computed from a budget table's verified amounts: "
+        model_error_at(b, n, "role '%s' is computed from a budget table's verified amounts: "
                        "add 'budget' to the table's role", what);
         return false;
     }
     if (series == 0) {
-        error_at(b, n, "role '%s' asks for a chart of the verified amounts, but the "
+        model_error_at(b, n, "role '%s' asks for a chart of the verified amounts, but the "
                        "table has no amount cells", what);
         return false;
     }
@@ -173,7 +173,7 @@ static bool chart_totals(builder *b, xmlNode *n, chart_model *ch, const char *wh
         for (int k = 0; k < ch->series_count; k++) {
             const chart_row *row = &ch->rows[r];
             if (row->present[k] && row->cents[k] < 0) {
-                error_at(b, n, "role '%s': the chart cannot show the negative amount "
+                model_error_at(b, n, "role '%s': the chart cannot show the negative amount "
                                "of '%s'", what, row->label);
                 return false;
             }
@@ -223,14 +223,14 @@ block *model_chart_build(builder *b, xmlNode *n, const block *table, tag_node *p
     if (!chart_totals(b, n, ch, what))
         return NULL;
     chart_values(b, ch);
-    block *bl = block_new(b, BLK_CHART, "caption", n, tag_new(b->a, parent, TAG_FIGURE));
+    block *bl = model_block_new(b, BLK_CHART, "caption", n, model_tag_new(b->a, parent, TAG_FIGURE));
     bl->id = NULL; /* the table keeps its xml:id */
     bl->chart = ch;
     bl->number = ++b->doc->figure_count;
     const char *title = table->title_text;
     ch->caption = arena_printf(b->a, "%s %d%s%s", b->st->strings.figure_prefix, bl->number,
                                title ? ": " : "", title ? title : "");
-    ch->caption_tag = tag_new(b->a, bl->tag, TAG_CAPTION);
+    ch->caption_tag = model_tag_new(b->a, bl->tag, TAG_CAPTION);
     bl->tag->alt = describe(b, ch, title);
     return bl;
 }
@@ -251,7 +251,7 @@ static table_cell *add_cell(builder *b, table_row *row, int col, const char *tex
     cell->col_start = cell->col_end = col;
     cell->align = CELL_RIGHT;
     cell->loc = row->loc;
-    cell->tag = tag_new(b->a, row->tag, row->part == ROW_HEAD ? TAG_TH : TAG_TD);
+    cell->tag = model_tag_new(b->a, row->tag, row->part == ROW_HEAD ? TAG_TH : TAG_TD);
     cell->tag->col_span = cell->tag->row_span = 1;
     cell->tag->scope_column = row->part == ROW_HEAD;
     if (!*text)
@@ -263,7 +263,7 @@ static table_cell *add_cell(builder *b, table_row *row, int col, const char *tex
     p->kind = BLK_PARA;
     p->style = style_class_get(b->st, cls);
     p->loc = row->loc;
-    p->tag = tag_new(b->a, cell->tag, TAG_P);
+    p->tag = model_tag_new(b->a, cell->tag, TAG_P);
     p->inlines = arena_alloc(b->a, sizeof *p->inlines);
     *p->inlines = (inline_run){ .kind = INL_TEXT, .text = text, .link = -1, .loc = row->loc };
     cell->content = p;
@@ -297,7 +297,7 @@ void model_change_columns(builder *b, xmlNode *n, table_model *t)
     if (!check_request(b, n, t, "change", series))
         return;
     if (series < 2) {
-        error_at(b, n, "role 'change' compares two amount columns (one per year); "
+        model_error_at(b, n, "role 'change' compares two amount columns (one per year); "
                        "this table has one");
         return;
     }

@@ -116,13 +116,13 @@ static const char *role_suggestion(const char *role)
 
 static bool is_table(xmlNode *n)
 {
-    return is_db(n, "table") || is_db(n, "informaltable");
+    return model_is_db(n, "table") || model_is_db(n, "informaltable");
 }
 
 /* A table meant as a budget: role="budget", or a role a typo away from it. */
 static bool meant_as_budget(builder *b, xmlNode *table)
 {
-    const char *role = get_attr(b, table, "role");
+    const char *role = model_get_attr(b, table, "role");
     for (const char *token; role && (token = next_token(b, &role));) {
         const char *s = token_known(token) ? token : role_suggestion(token);
         if (s && strcmp(s, "budget") == 0)
@@ -136,7 +136,7 @@ static bool in_budget_table(builder *b, xmlNode *n)
 {
     if (is_table(n))
         return meant_as_budget(b, n);
-    if (!is_db(n, "row") && !is_db(n, "entry") && !is_db(n, "colspec"))
+    if (!model_is_db(n, "row") && !model_is_db(n, "entry") && !model_is_db(n, "colspec"))
         return false;
     for (xmlNode *p = n->parent; p && p->type == XML_ELEMENT_NODE; p = p->parent)
         if (is_table(p))
@@ -146,20 +146,20 @@ static bool in_budget_table(builder *b, xmlNode *n)
 
 void model_check_role(builder *b, xmlNode *n)
 {
-    const char *whole = get_attr(b, n, "role");
+    const char *whole = model_get_attr(b, n, "role");
     const char *role = whole ? unknown_token(b, whole) : NULL;
     if (!role)
         return;
     const char *hint = role_suggestion(role);
     char *did = hint ? arena_printf(b->a, ": did you mean '%s'?", hint) : "";
     if (in_budget_table(b, n)) {
-        diag_add(b->diags, DIAG_ERROR, node_loc(b, n),
+        diag_add(b->diags, DIAG_ERROR, model_node_loc(b, n),
                  "role '%s' on <%s> in a budget table is not a role of the format%s "
                  "(the budget is verified only with budget, amount, subtotal and total)",
                  role, (const char *)n->name, did);
         return;
     }
     if (model_seen_once(b, &b->warned_roles, role))
-        diag_add(b->diags, DIAG_WARNING, node_loc(b, n),
+        diag_add(b->diags, DIAG_WARNING, model_node_loc(b, n),
                  "role '%s' is not a role of the format and has no effect%s", role, did);
 }

@@ -16,7 +16,7 @@ static const char *const docbook_names[] = {
 bool model_docbook_knows(xmlNode *n)
 {
     for (int i = 0; docbook_names[i]; i++)
-        if (is_db(n, docbook_names[i]))
+        if (model_is_db(n, docbook_names[i]))
             return true;
     return false;
 }
@@ -27,10 +27,10 @@ static xmlNode *sole_media(xmlNode *fig)
 {
     xmlNode *media = NULL;
     for (xmlNode *c = fig->children; c; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE || is_db(c, "title") || is_db(c, "info") ||
-            is_db(c, "titleabbrev") || is_db(c, "indexterm"))
+        if (c->type != XML_ELEMENT_NODE || model_is_db(c, "title") || model_is_db(c, "info") ||
+            model_is_db(c, "titleabbrev") || model_is_db(c, "indexterm"))
             continue;
-        if (media || !is_db(c, "mediaobject"))
+        if (media || !model_is_db(c, "mediaobject"))
             return NULL;
         media = c;
     }
@@ -40,12 +40,12 @@ static xmlNode *sole_media(xmlNode *fig)
 block *model_caption(builder *b, xmlNode *title, const char *prefix, int number,
                      const char *cls, tag_node *tag, const char **plain)
 {
-    inline_run *runs = plain_runs(b, title, NULL);
-    *plain = runs_plain_text(b, runs);
+    inline_run *runs = model_plain_runs(b, title, NULL);
+    *plain = model_runs_plain_text(b, runs);
     inline_run *head = arena_alloc(b->a, sizeof *head);
     *head = (inline_run){ INL_TEXT, arena_printf(b->a, "%s %d: ", prefix, number),
-                          0, -1, NULL, NULL, NULL, NULL, node_loc(b, title), runs };
-    return make_para(b, title, head, cls, tag, TAG_CAPTION);
+                          0, -1, NULL, NULL, NULL, NULL, model_node_loc(b, title), runs };
+    return model_make_para(b, title, head, cls, tag, TAG_CAPTION);
 }
 
 /* "Figuur 3: title" as a Caption under the figure's tag; the number
@@ -65,38 +65,38 @@ static block *build_figure(builder *b, xmlNode *n, tag_node *tag, int level)
     xmlNode *media = sole_media(n);
     block *fig;
     if (media) {
-        fig = build_media(b, media, tag);
+        fig = model_build_media(b, media, tag);
         if (!fig || fig->kind != BLK_FIGURE)
             return fig; /* no image: its text (or an error) stands */
     } else {
-        fig = block_new(b, BLK_FIGURE, "caption", n, tag_new(b->a, tag, TAG_FIGURE));
-        fig->children = build_block_list(b, n->children, fig->tag, level);
+        fig = model_block_new(b, BLK_FIGURE, "caption", n, model_tag_new(b->a, tag, TAG_FIGURE));
+        fig->children = model_build_block_list(b, n->children, fig->tag, level);
         /* A Figure needs alternative text: its title says what it shows. */
-        fig->tag->alt = title ? runs_plain_text(b, plain_runs(b, title, NULL)) : NULL;
+        fig->tag->alt = title ? model_runs_plain_text(b, model_plain_runs(b, title, NULL)) : NULL;
     }
-    if (title && !is_db(n, "informalfigure")) {
+    if (title && !model_is_db(n, "informalfigure")) {
         block_list l = { fig->children, NULL };
         for (block *x = fig->children; x; x = x->next)
             l.tail = x;
-        list_append(&l, figure_caption(b, title, fig));
+        model_list_append(&l, figure_caption(b, title, fig));
         fig->children = l.head;
     }
     /* The figure's xml:id names the whole (an xref prints its title). */
-    const char *id = get_ns_attr(b, n, "id", (const char *)XML_XML_NAMESPACE);
+    const char *id = model_get_ns_attr(b, n, "id", (const char *)XML_XML_NAMESPACE);
     if (id && fig->image) {
         fig->id = id;
-        register_id(b, fig, n);
+        model_register_id(b, fig, n);
     } else if (!fig->image)
-        register_id(b, fig, n);
+        model_register_id(b, fig, n);
     return fig;
 }
 
 block *model_docbook_block(builder *b, xmlNode *n, tag_node *tag, int level)
 {
-    if (is_db(n, "figure") || is_db(n, "informalfigure"))
+    if (model_is_db(n, "figure") || model_is_db(n, "informalfigure"))
         return build_figure(b, n, tag, level);
-    if (is_db(n, "inlinemediaobject"))
-        return build_media(b, n, tag);
+    if (model_is_db(n, "inlinemediaobject"))
+        return model_build_media(b, n, tag);
     return NULL;
 }
 
@@ -110,10 +110,10 @@ block *model_docbook_block(builder *b, xmlNode *n, tag_node *tag, int level)
 bool model_docbook_hold_media(builder *b, xmlNode *n)
 {
     if (b->held_tag) {
-        list_append(&b->held, build_media(b, n, b->held_tag));
+        model_list_append(&b->held, model_build_media(b, n, b->held_tag));
         return true;
     }
-    diag_add(b->diags, DIAG_WARNING, node_loc(b, n),
+    diag_add(b->diags, DIAG_WARNING, model_node_loc(b, n),
              "an image in <%s> cannot be set there: its alternative text is printed "
              "instead (move the image into a paragraph)",
              n->parent ? (const char *)n->parent->name : "");

@@ -70,26 +70,26 @@ typedef struct builder {
 typedef struct block_list block_list;
 
 /* model.c */
-bool is_db(xmlNode *n, const char *name);
-src_loc node_loc(builder *b, xmlNode *n);
-const char *get_attr(builder *b, xmlNode *n, const char *name);
-const char *get_ns_attr(builder *b, xmlNode *n, const char *name, const char *ns);
+bool model_is_db(xmlNode *n, const char *name);
+src_loc model_node_loc(builder *b, xmlNode *n);
+const char *model_get_attr(builder *b, xmlNode *n, const char *name);
+const char *model_get_ns_attr(builder *b, xmlNode *n, const char *name, const char *ns);
 /* An error at n's place in the source (printf format, checked). */
-void error_at(builder *b, xmlNode *n, const char *fmt, ...)
+void model_error_at(builder *b, xmlNode *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-block *block_new(builder *b, block_kind kind, const char *cls, xmlNode *n, tag_node *tag);
-void register_id(builder *b, block *bl, xmlNode *n);
-block *make_para(builder *b, xmlNode *n, inline_run *runs, const char *cls,
+block *model_block_new(builder *b, block_kind kind, const char *cls, xmlNode *n, tag_node *tag);
+void model_register_id(builder *b, block *bl, xmlNode *n);
+block *model_make_para(builder *b, xmlNode *n, inline_run *runs, const char *cls,
                  tag_node *parent, tag_role role);
-inline_run *plain_runs(builder *b, xmlNode *n, const char *lang);
-const char *runs_plain_text(builder *b, const inline_run *r);
-void list_append(block_list *l, block *bl);
-block *build_block_list(builder *b, xmlNode *first, tag_node *tag, int level);
-block *build_one_block(builder *b, xmlNode *c, tag_node *tag, int level);
+inline_run *model_plain_runs(builder *b, xmlNode *n, const char *lang);
+const char *model_runs_plain_text(builder *b, const inline_run *r);
+void model_list_append(block_list *l, block *bl);
+block *model_build_block_list(builder *b, xmlNode *first, tag_node *tag, int level);
+block *model_build_one_block(builder *b, xmlNode *c, tag_node *tag, int level);
 /* N's <title> (or <subtitle>: NAME): a child, or a child of its <info>
  * (DocBook 5 allows both); NULL when it has none. */
 xmlNode *model_title_of(xmlNode *n, const char *name);
-bool is_block_element(xmlNode *n);
+bool model_is_block_element(xmlNode *n);
 
 /* model_check.c */
 /* Edit distance with transpositions; (size_t)-1 when out of memory. */
@@ -134,9 +134,9 @@ bool model_docbook_hold_media(builder *b, xmlNode *n);
 block *model_caption(builder *b, xmlNode *title, const char *prefix, int number,
                      const char *cls, tag_node *tag, const char **plain);
 /* A mediaobject (or inlinemediaobject) as a Figure block (model.c). */
-block *build_media(builder *b, xmlNode *n, tag_node *tag);
+block *model_build_media(builder *b, xmlNode *n, tag_node *tag);
 
 /* model_table.c */
-block *build_table(builder *b, xmlNode *n, tag_node *tag);
+block *model_build_table(builder *b, xmlNode *n, tag_node *tag);
 
 #endif

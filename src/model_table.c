@@ -60,18 +60,18 @@ static void build_colspecs(builder *b, xmlNode *tgroup, table_model *t)
 {
     int col = 0;
     for (xmlNode *c = tgroup->children; c; c = c->next) {
-        if (!is_db(c, "colspec"))
+        if (!model_is_db(c, "colspec"))
             continue;
-        const char *num = get_attr(b, c, "colnum");
+        const char *num = model_get_attr(b, c, "colnum");
         int colnum = 0;
         if (num)
             col = parse_count(num, t->cols, &colnum) ? colnum - 1 : -1;
         if (col < 0 || col >= t->cols) {
-            error_at(b, c, "colspec outside the table's cols columns");
+            model_error_at(b, c, "colspec outside the table's cols columns");
             continue;
         }
-        t->col_names[col] = get_attr(b, c, "colname");
-        const char *w = get_attr(b, c, "colwidth");
+        t->col_names[col] = model_get_attr(b, c, "colname");
+        const char *w = model_get_attr(b, c, "colwidth");
         if (w) {
             char *star = strchr(w, '*');
             double pts;
@@ -81,16 +81,16 @@ static void build_colspecs(builder *b, xmlNode *tgroup, table_model *t)
                 t->col_fixed[col] = pts;
                 t->col_star[col] = 0;
             } else
-                error_at(b, c, "bad colwidth '%s': write N* (N above 0, at most 1000) "
+                model_error_at(b, c, "bad colwidth '%s': write N* (N above 0, at most 1000) "
                                "or a length above 0 such as 30mm", w);
         }
-        const char *align = get_attr(b, c, "align");
+        const char *align = model_get_attr(b, c, "align");
         if (align)
             t->col_align[col] = !strcmp(align, "right")    ? CELL_RIGHT
                                 : !strcmp(align, "center") ? CELL_CENTER
                                 : !strcmp(align, "char")   ? CELL_CHAR
                                                            : CELL_LEFT;
-        const char *role = get_attr(b, c, "role");
+        const char *role = model_get_attr(b, c, "role");
         if (role && strcmp(role, "amount") == 0)
             t->col_amount[col] = true;
         col++;
@@ -109,9 +109,9 @@ static void build_cell(builder *b, xmlNode *e, table_model *t, table_row *row,
                        int *col, const char *cls)
 {
     table_cell *cell = &row->cells[row->cell_count];
-    const char *colname = get_attr(b, e, "colname");
-    const char *namest = get_attr(b, e, "namest");
-    const char *nameend = get_attr(b, e, "nameend");
+    const char *colname = model_get_attr(b, e, "colname");
+    const char *namest = model_get_attr(b, e, "namest");
+    const char *nameend = model_get_attr(b, e, "nameend");
     /* Columns still covered by a cell of an earlier row (morerows) are
      * skipped, as CALS places entries. */
     while (!colname && !namest && *col < t->cols && t->busy[*col] > 0)
@@ -119,22 +119,22 @@ static void build_cell(builder *b, xmlNode *e, table_model *t, table_row *row,
     int start = colname ? column_index(t, colname) : namest ? column_index(t, namest) : *col;
     int end = nameend ? column_index(t, nameend) : start;
     if ((colname || namest) && start < 0) {
-        error_at(b, e, "unknown column name '%s'", colname ? colname : namest);
+        model_error_at(b, e, "unknown column name '%s'", colname ? colname : namest);
         start = *col;
     }
     if (end < start) {
-        error_at(b, e, "the span ends in column '%s', before it starts",
+        model_error_at(b, e, "the span ends in column '%s', before it starts",
                  nameend ? nameend : "");
         end = start;
     }
     if (start >= t->cols || end >= t->cols) {
-        error_at(b, e, "the row has more entries than the table's cols columns");
+        model_error_at(b, e, "the row has more entries than the table's cols columns");
         return;
     }
     for (int k = start; k <= end; k++)
         if (t->busy[k] > 0) {
             /* two cells in one place would be drawn over each other */
-            error_at(b, e, "the entry is placed on column %s, which an earlier entry "
+            model_error_at(b, e, "the entry is placed on column %s, which an earlier entry "
                            "already covers (a span or morerows)",
                      t->col_names[k] ? arena_printf(b->a, "'%s'", t->col_names[k])
                                      : arena_printf(b->a, "%d", k + 1));
@@ -143,50 +143,50 @@ static void build_cell(builder *b, xmlNode *e, table_model *t, table_row *row,
     cell->col_start = start;
     cell->col_end = end;
     *col = end + 1;
-    const char *more = get_attr(b, e, "morerows");
+    const char *more = model_get_attr(b, e, "morerows");
     int morerows = 0;
     if (more && !parse_count(more, 100000, &morerows))
-        error_at(b, e, "bad morerows '%s': write the number of further rows the "
+        model_error_at(b, e, "bad morerows '%s': write the number of further rows the "
                        "entry covers", more);
     for (int k = start; k <= end; k++) {
         t->busy[k] = morerows + 1;
-        t->busy_from[k] = node_loc(b, e);
+        t->busy_from[k] = model_node_loc(b, e);
     }
-    cell->loc = node_loc(b, e);
-    const char *align = get_attr(b, e, "align");
+    cell->loc = model_node_loc(b, e);
+    const char *align = model_get_attr(b, e, "align");
     cell->align = t->col_align[start];
     if (align)
         cell->align = !strcmp(align, "right")    ? CELL_RIGHT
                       : !strcmp(align, "center") ? CELL_CENTER
                       : !strcmp(align, "char")   ? CELL_CHAR
                                                  : CELL_LEFT;
-    const char *role = get_attr(b, e, "role");
+    const char *role = model_get_attr(b, e, "role");
     cell->is_amount = t->budget && row->part != ROW_HEAD &&
                       ((role && !strcmp(role, "amount")) || t->col_amount[start]);
     /* The heading of an amount column stands over its figures. */
     if (t->budget && row->part == ROW_HEAD && t->col_amount[start] && !align)
         cell->align = CELL_RIGHT;
     tag_role trole = row->part == ROW_HEAD ? TAG_TH : TAG_TD;
-    cell->tag = tag_new(b->a, row->tag, trole);
+    cell->tag = model_tag_new(b->a, row->tag, trole);
     if (trole == TAG_TH)
         cell->tag->scope_column = 1;
     cell->tag->col_span = end - start + 1;
     cell->tag->row_span = morerows + 1;
     bool has_blocks = false;
     for (xmlNode *c = e->children; c; c = c->next)
-        has_blocks |= is_block_element(c);
+        has_blocks |= model_is_block_element(c);
     int saved_depth = b->list_depth;
     b->list_depth = 0;
     if (has_blocks)
-        cell->content = build_block_list(b, e->children, cell->tag, 9);
+        cell->content = model_build_block_list(b, e->children, cell->tag, 9);
     else
-        cell->content = make_para(b, e, plain_runs(b, e, NULL), cls, cell->tag, TAG_P);
+        cell->content = model_make_para(b, e, model_plain_runs(b, e, NULL), cls, cell->tag, TAG_P);
     b->list_depth = saved_depth;
     for (block *p = cell->content; p; p = p->next)
         if (p->kind == BLK_PARA)
             p->style = style_class_get(b->st, cls);
     if (cell->is_amount) {
-        const char *text = cell->content ? runs_plain_text(b, cell->content->inlines) : "";
+        const char *text = cell->content ? model_runs_plain_text(b, cell->content->inlines) : "";
         amount_status st = amount_parse(text, &cell->cents);
         if (st == AMOUNT_OK) {
             cell->has_amount = true;
@@ -198,10 +198,10 @@ static void build_cell(builder *b, xmlNode *e, table_model *t, table_row *row,
             }
             cell->align = CELL_CHAR;
         } else if (st == AMOUNT_SYNTAX)
-            error_at(b, e, "'%s' is not an amount (write 1.234,56 or 1234.56)",
+            model_error_at(b, e, "'%s' is not an amount (write 1.234,56 or 1234.56)",
                      text);
         else if (st == AMOUNT_OVERFLOW)
-            error_at(b, e, "amount '%s' is too large", text);
+            model_error_at(b, e, "amount '%s' is too large", text);
     }
     row->cell_count++;
 }
@@ -227,7 +227,7 @@ static void pad_row(builder *b, table_model *t, table_row *row, bool *covered)
         memset(cell, 0, sizeof *cell);
         cell->col_start = cell->col_end = k;
         cell->loc = row->loc;
-        cell->tag = tag_new(b->a, row->tag, row->part == ROW_HEAD ? TAG_TH : TAG_TD);
+        cell->tag = model_tag_new(b->a, row->tag, row->part == ROW_HEAD ? TAG_TH : TAG_TD);
         cell->tag->col_span = cell->tag->row_span = 1;
     }
     qsort(row->cells, (size_t)row->cell_count, sizeof *row->cells, cell_column_order);
@@ -270,19 +270,19 @@ static void build_rows(builder *b, xmlNode *part_node, table_model *t,
 {
     const char *cls = part == ROW_HEAD ? "table-head" : "table-cell";
     for (xmlNode *r = part_node->children; r; r = r->next) {
-        if (!is_db(r, "row"))
+        if (!model_is_db(r, "row"))
             continue;
         if (t->row_count >= 100000) {
-            error_at(b, r, "table has more than %d rows", 100000);
+            model_error_at(b, r, "table has more than %d rows", 100000);
             return;
         }
         t->rows = arena_reserve(b->a, t->rows, (size_t)t->row_count, &t->row_cap,
                                 sizeof *t->rows);
         table_row *row = &t->rows[t->row_count++];
         row->part = part;
-        row->loc = node_loc(b, r);
-        row->tag = tag_new(b->a, part_tag, TAG_TR);
-        const char *role = get_attr(b, r, "role");
+        row->loc = model_node_loc(b, r);
+        row->tag = model_tag_new(b->a, part_tag, TAG_TR);
+        const char *role = model_get_attr(b, r, "role");
         row->kind = role && !strcmp(role, "subtotal") ? ROWKIND_SUBTOTAL
                     : role && !strcmp(role, "total")  ? ROWKIND_TOTAL
                                                       : ROWKIND_NORMAL;
@@ -297,10 +297,10 @@ static void build_rows(builder *b, xmlNode *part_node, table_model *t,
         for (int k = 0; k < t->cols; k++)
             covered[k] = t->busy[k] > 0;
         for (xmlNode *e = r->children; e; e = e->next)
-            if (is_db(e, "entry") && row->cell_count < t->cols)
+            if (model_is_db(e, "entry") && row->cell_count < t->cols)
                 build_cell(b, e, t, row, &col, rcls);
-            else if (is_db(e, "entry"))
-                error_at(b, e, "the row has more entries than the table's cols "
+            else if (model_is_db(e, "entry"))
+                model_error_at(b, e, "the row has more entries than the table's cols "
                                "columns");
         pad_row(b, t, row, covered);
         for (int k = 0; k < t->cols; k++)
@@ -339,7 +339,7 @@ static void verify_budget(builder *b, table_model *t)
             continue;
         /* Every problem is reported: at most one per row. */
         budget_problem *problems = arena_alloc_array(b->a, n + 1, sizeof *problems);
-        size_t found = budget_verify_column(cells, n, problems, n + 1);
+        size_t found = amount_verify_column(cells, n, problems, n + 1);
         for (size_t i = 0; i < found && i < n + 1; i++) {
             table_row *row = &t->rows[row_of[problems[i].row]];
             char stated[40], computed[40];
@@ -357,43 +357,43 @@ static void verify_budget(builder *b, table_model *t)
     }
 }
 
-block *build_one_block(builder *b, xmlNode *c, tag_node *tag, int level);
+block *model_build_one_block(builder *b, xmlNode *c, tag_node *tag, int level);
 
 /* One node as blocks (its siblings untouched). */
 static block *build_node_blocks(builder *b, xmlNode *n, tag_node *tag, int level)
 {
-    return n->type == XML_ELEMENT_NODE ? build_one_block(b, n, tag, level) : NULL;
+    return n->type == XML_ELEMENT_NODE ? model_build_one_block(b, n, tag, level) : NULL;
 }
 
-block *build_table(builder *b, xmlNode *n, tag_node *tag)
+block *model_build_table(builder *b, xmlNode *n, tag_node *tag)
 {
     block_list out = { NULL, NULL };
-    bool informal = is_db(n, "informaltable");
-    const char *role = get_attr(b, n, "role");
-    tag_node *ttag = tag_new(b->a, tag, TAG_TABLE);
-    block *bl = block_new(b, BLK_TABLE, "table-cell", n, ttag);
+    bool informal = model_is_db(n, "informaltable");
+    const char *role = model_get_attr(b, n, "role");
+    tag_node *ttag = model_tag_new(b->a, tag, TAG_TABLE);
+    block *bl = model_block_new(b, BLK_TABLE, "table-cell", n, ttag);
     table_model *t = arena_alloc(b->a, sizeof *t);
     bl->table = t;
     t->informal = informal;
     t->budget = model_role_has(role, "budget");
     xmlNode *title = NULL, *tgroup = NULL;
     for (xmlNode *c = n->children; c; c = c->next) {
-        if (is_db(c, "title") || is_db(c, "info"))
+        if (model_is_db(c, "title") || model_is_db(c, "info"))
             continue;
-        else if (is_db(c, "tgroup") && !tgroup)
+        else if (model_is_db(c, "tgroup") && !tgroup)
             tgroup = c;
-        else if (c->type == XML_ELEMENT_NODE && !is_db(c, "info") && !is_db(c, "tgroup"))
-            list_append(&out, build_node_blocks(b, c, tag, 9));
+        else if (c->type == XML_ELEMENT_NODE && !model_is_db(c, "info") && !model_is_db(c, "tgroup"))
+            model_list_append(&out, build_node_blocks(b, c, tag, 9));
     }
     title = model_title_of(n, "title");
     if (!tgroup) {
-        error_at(b, n, "a table needs a <tgroup>");
+        model_error_at(b, n, "a table needs a <tgroup>");
         return NULL;
     }
-    const char *cols = get_attr(b, tgroup, "cols");
+    const char *cols = model_get_attr(b, tgroup, "cols");
     t->cols = cols ? atoi(cols) : 0;
     if (t->cols < 1 || t->cols > 64) {
-        error_at(b, tgroup, "tgroup cols must be between 1 and 64, not '%s'",
+        model_error_at(b, tgroup, "tgroup cols must be between 1 and 64, not '%s'",
                  cols ? cols : "");
         return NULL;
     }
@@ -408,23 +408,23 @@ block *build_table(builder *b, xmlNode *n, tag_node *tag)
     if (title && !informal) {
         b->doc->table_count++;
         bl->number = b->doc->table_count;
-        list_append(&out, model_caption(b, title, b->st->strings.table_prefix, bl->number,
+        model_list_append(&out, model_caption(b, title, b->st->strings.table_prefix, bl->number,
                                         "table-title", ttag, &bl->title_text));
     }
     static const char *const parts[] = { "thead", "tbody", "tfoot" };
     static const tag_role part_tags[] = { TAG_THEAD, TAG_TBODY, TAG_TFOOT };
     for (int p = 0; p < 3; p++)
         for (xmlNode *c = tgroup->children; c; c = c->next)
-            if (is_db(c, parts[p]))
-                build_rows(b, c, t, (row_part)p, tag_new(b->a, ttag, part_tags[p]));
+            if (model_is_db(c, parts[p]))
+                build_rows(b, c, t, (row_part)p, model_tag_new(b->a, ttag, part_tags[p]));
     if (t->budget)
         verify_budget(b, t);
     if (model_role_has(role, "change"))
         model_change_columns(b, n, t);
-    register_id(b, bl, n);
-    list_append(&out, bl);
+    model_register_id(b, bl, n);
+    model_list_append(&out, bl);
     bool bar = model_role_has(role, "chart-bar"), share = model_role_has(role, "chart-share");
     if (bar || share)
-        list_append(&out, model_chart_build(b, n, bl, tag, bar ? CHART_BAR : CHART_SHARE));
+        model_list_append(&out, model_chart_build(b, n, bl, tag, bar ? CHART_BAR : CHART_SHARE));
     return out.head;
 }

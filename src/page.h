@@ -79,6 +79,6 @@ typedef struct layout_result {
                           document are laid out separately) */
 } layout_result;
 
-page_item *page_add_item(arena *a, page *p, item_kind kind);
+page_item *layout_page_add_item(arena *a, page *p, item_kind kind);
 
 #endif

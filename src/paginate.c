@@ -14,14 +14,14 @@
 
 /* ---- pagination ------------------------------------------------------------- */
 
-void outline_add(lctx *c, layout_result *r, outline_entry entry)
+void layout_outline_add(lctx *c, layout_result *r, outline_entry entry)
 {
     r->outline = arena_reserve(c->a, r->outline, (size_t)r->outline_count, &r->outline_cap,
                                sizeof *r->outline);
     r->outline[r->outline_count++] = entry;
 }
 
-page *new_page(lctx *c, const style_master *m)
+page *layout_new_page(lctx *c, const style_master *m)
 {
     layout_result *r = c->res;
     r->pages = arena_reserve(c->a, r->pages, (size_t)r->page_count, &r->page_cap,
@@ -33,14 +33,14 @@ page *new_page(lctx *c, const style_master *m)
     if (c->progress && p->number % 50 == 0)
         c->progress(p->number);
     if (m->background >= 0) {
-        page_item *bg = page_add_item(c->a, p, ITEM_RECT);
+        page_item *bg = layout_page_add_item(c->a, p, ITEM_RECT);
         bg->w = m->width;
         bg->h = m->height;
         bg->fill = m->background;
         bg->artifact = true;
     }
     if (m->band_colour >= 0 && m->band_height > 0) {
-        page_item *band = page_add_item(c->a, p, ITEM_RECT);
+        page_item *band = layout_page_add_item(c->a, p, ITEM_RECT);
         band->w = m->width;
         band->h = m->band_height;
         band->fill = m->band_colour;
@@ -58,9 +58,9 @@ static void page_reserve(arena *a, page *p, int more)
     p->cap = need;
 }
 
-page_item *page_add_item(arena *a, page *p, item_kind kind)
+page_item *layout_page_add_item(arena *a, page *p, item_kind kind)
 {
-    return item_append(a, &p->items, &p->count, &p->cap, kind);
+    return layout_item_append(a, &p->items, &p->count, &p->cap, kind);
 }
 
 static double notes_height(lctx *c, const vbox *v)
@@ -78,7 +78,7 @@ static void place_items(lctx *c, page *p, const page_item *items, int count,
                         double x, double y, bool artifact)
 {
     for (int i = 0; i < count; i++) {
-        page_item *it = page_add_item(c->a, p, items[i].kind);
+        page_item *it = layout_page_add_item(c->a, p, items[i].kind);
         *it = items[i];
         it->x += x;
         it->y += y;
@@ -105,7 +105,7 @@ static void place_vbox(lctx *c, page *p, const vbox *v, double x0, double y,
         a->page_y = y;
     }
     if (v->outline_title && !artifact)
-        outline_add(c, c->res,
+        layout_outline_add(c, c->res,
                     (outline_entry){ v->outline_title, v->outline_level, p->number, y });
 }
 
@@ -115,7 +115,7 @@ static double frame_left(const lctx *c, const style_master *m, int number)
     return c->st->facing_pages && number % 2 == 0 ? m->margin_outer : m->margin_inner;
 }
 
-double frame_height(const style_master *m)
+double layout_frame_height(const style_master *m)
 {
     return m->height - m->margin_top - m->margin_bottom;
 }
@@ -148,7 +148,7 @@ static void place_notes(lctx *c, page *p, note_queue *q, double x0, double botto
     if (n == 0)
         return;
     double y = bottom - used;
-    page_item *rule = page_add_item(c->a, p, ITEM_RULE);
+    page_item *rule = layout_page_add_item(c->a, p, ITEM_RULE);
     rule->x = (float)x0;
     rule->y = (float)(y - gap / 2);
     rule->w = (float)(0.3 * c->measure);
@@ -210,19 +210,19 @@ static int fill_page(lctx *c, const vlist *vl, int i, double avail, double head_
     return j;
 }
 
-para_line *single_line(lctx *c, const char *text, const style_class *cls,
+para_line *layout_single_line(lctx *c, const char *text, const style_class *cls,
                               tag_node *tag);
 
 /* Facing pages: a workstream opens on a right-hand page; the left page
  * before it, when needed, says it is blank on purpose. */
 static void blank_page(lctx *c)
 {
-    page *p = new_page(c, style_master_get(c->st, "continuation"));
+    page *p = layout_new_page(c, style_master_get(c->st, "continuation"));
     const char *text = c->st->strings.blank_page;
     if (!text || !*text)
         return;
     const style_class *cls = style_class_get(c->st, "footer");
-    para_line *ln = single_line(c, text, cls, NULL);
+    para_line *ln = layout_single_line(c, text, cls, NULL);
     if (!ln)
         return;
     const style_master *m = p->master;
@@ -240,7 +240,7 @@ static double repeated_header_height(const vlist *vl, const vbox *v, int i)
     return h;
 }
 
-void paginate(lctx *c, const vlist *vl, const style_master *first,
+void layout_paginate(lctx *c, const vlist *vl, const style_master *first,
                      const style_master *cont)
 {
     const char *current_ws = c->workstream;
@@ -249,11 +249,11 @@ void paginate(lctx *c, const vlist *vl, const style_master *first,
     while (i < vl->count || queue.count) {
         if (i >= vl->count) {
             /* Footnotes still to place continue on a page of their own. */
-            page *p = new_page(c, cont);
+            page *p = layout_new_page(c, cont);
             p->workstream = current_ws;
             int before = queue.count;
             place_notes(c, p, &queue, frame_left(c, cont, p->number),
-                        cont->margin_top + frame_height(cont), frame_height(cont));
+                        cont->margin_top + layout_frame_height(cont), layout_frame_height(cont));
             if (queue.count == before) /* taller than a page: never loop */
                 queue.count = 0;
             continue;
@@ -270,9 +270,9 @@ void paginate(lctx *c, const vlist *vl, const style_master *first,
         int last = c->res->first_number + c->res->page_count;
         if (c->st->facing_pages && v0->break_before && last % 2 == 1)
             blank_page(c);
-        page *p = new_page(c, m);
+        page *p = layout_new_page(c, m);
         double x0 = frame_left(c, m, p->number), top = m->margin_top,
-               avail = frame_height(m);
+               avail = layout_frame_height(m);
         double head_h = repeated_header_height(vl, v0, i);
         /* Footnotes carried over from the last page take their room first. */
         double carried = queue_height(&queue, avail / 2);
@@ -353,7 +353,7 @@ static void place_field(lctx *c, page *p, const char *text, const char *cls_name
         return;
     const style_master *m = p->master;
     const style_class *cls = style_class_get(c->st, cls_name);
-    para_line *ln = single_line(c, text, cls, NULL);
+    para_line *ln = layout_single_line(c, text, cls, NULL);
     if (!ln)
         return;
     double left = frame_left(c, m, p->number),
@@ -371,7 +371,7 @@ static void place_slug(lctx *c, page *p, int pages)
     const char *text = expand_fields(c, pr->slug, p, pages);
     if (!text)
         return;
-    para_line *ln = single_line(c, text, style_class_get(c->st, "footer"), NULL);
+    para_line *ln = layout_single_line(c, text, style_class_get(c->st, "footer"), NULL);
     if (!ln)
         return;
     double y = p->master->height + pr->bleed + pr->crop_offset + pr->crop_length * 0.7;
@@ -405,7 +405,7 @@ void layout_check_pages(lctx *c)
     }
 }
 
-void running_heads(lctx *c)
+void layout_running_heads(lctx *c)
 {
     int pages = c->res->page_count;
     for (int i = 0; i < pages; i++) {

@@ -6,6 +6,8 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "unit tests"
 sh tests/run-unit.sh build/tests/test_*
+step "code structure (exported names carry their module's prefix)"
+sh tests/structure.sh
 step "layout goldens (tests/layout; make goldens rewrites them)"
 KCVS_PDF=./kcvs-pdf sh tests/layout/run.sh
 step "content and schema validation"

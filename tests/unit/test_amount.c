@@ -314,7 +314,7 @@ static void verify_correct_budget(void **state)
         total(155051),
     };
     budget_problem problems[4];
-    assert_int_equal(budget_verify_column(cells, ARRAY_LENGTH(cells),
+    assert_int_equal(amount_verify_column(cells, ARRAY_LENGTH(cells),
                                           problems, ARRAY_LENGTH(problems)),
                      0);
 }
@@ -324,7 +324,7 @@ static void verify_total_off_by_one_cent(void **state)
     (void)state;
     budget_cell cells[] = { amount(39717817), amount(100), total(39717916) };
     budget_problem problems[4];
-    assert_int_equal(budget_verify_column(cells, ARRAY_LENGTH(cells),
+    assert_int_equal(amount_verify_column(cells, ARRAY_LENGTH(cells),
                                           problems, ARRAY_LENGTH(problems)),
                      1);
     assert_problem(&problems[0], BUDGET_MISMATCH, 2, 39717916, 39717917);
@@ -338,7 +338,7 @@ static void verify_subtotal_mismatch(void **state)
         amount(50),  subtotal(50), total(1250),
     };
     budget_problem problems[4];
-    assert_int_equal(budget_verify_column(cells, ARRAY_LENGTH(cells),
+    assert_int_equal(amount_verify_column(cells, ARRAY_LENGTH(cells),
                                           problems, ARRAY_LENGTH(problems)),
                      1);
     assert_problem(&problems[0], BUDGET_MISMATCH, 2, 1300, 1200);
@@ -352,11 +352,11 @@ static void verify_negative_amounts(void **state)
         amount(-80000), subtotal(-80000), total(-5000),
     };
     budget_problem problems[4];
-    assert_int_equal(budget_verify_column(cells, ARRAY_LENGTH(cells),
+    assert_int_equal(amount_verify_column(cells, ARRAY_LENGTH(cells),
                                           problems, ARRAY_LENGTH(problems)),
                      0);
     cells[5] = total(5000);
-    assert_int_equal(budget_verify_column(cells, ARRAY_LENGTH(cells),
+    assert_int_equal(amount_verify_column(cells, ARRAY_LENGTH(cells),
                                           problems, ARRAY_LENGTH(problems)),
                      1);
     assert_problem(&problems[0], BUDGET_MISMATCH, 5, 5000, -5000);
@@ -375,11 +375,11 @@ static void verify_empty_cells(void **state)
         total(500),
     };
     budget_problem problems[4];
-    assert_int_equal(budget_verify_column(cells, ARRAY_LENGTH(cells),
+    assert_int_equal(amount_verify_column(cells, ARRAY_LENGTH(cells),
                                           problems, ARRAY_LENGTH(problems)),
                      0);
     cells[4] = subtotal(500);
-    assert_int_equal(budget_verify_column(cells, ARRAY_LENGTH(cells),
+    assert_int_equal(amount_verify_column(cells, ARRAY_LENGTH(cells),
                                           problems, ARRAY_LENGTH(problems)),
                      1);
     assert_problem(&problems[0], BUDGET_MISMATCH, 4, 500, 200);
@@ -390,11 +390,11 @@ static void verify_total_restating_single_amount(void **state)
     (void)state;
     budget_cell cells[] = { amount(1500000), total(1500000) };
     budget_problem problems[2];
-    assert_int_equal(budget_verify_column(cells, ARRAY_LENGTH(cells),
+    assert_int_equal(amount_verify_column(cells, ARRAY_LENGTH(cells),
                                           problems, ARRAY_LENGTH(problems)),
                      0);
     cells[1] = total(1500001);
-    assert_int_equal(budget_verify_column(cells, ARRAY_LENGTH(cells),
+    assert_int_equal(amount_verify_column(cells, ARRAY_LENGTH(cells),
                                           problems, ARRAY_LENGTH(problems)),
                      1);
     assert_problem(&problems[0], BUDGET_MISMATCH, 1, 1500001, 1500000);
@@ -403,9 +403,9 @@ static void verify_total_restating_single_amount(void **state)
 static void verify_without_cells(void **state)
 {
     (void)state;
-    assert_int_equal(budget_verify_column(NULL, 0, NULL, 0), 0);
+    assert_int_equal(amount_verify_column(NULL, 0, NULL, 0), 0);
     budget_cell only_amount[] = { amount(5) };
-    assert_int_equal(budget_verify_column(only_amount, 1, NULL, 0), 0);
+    assert_int_equal(amount_verify_column(only_amount, 1, NULL, 0), 0);
 }
 
 static void verify_sum_overflow(void **state)
@@ -417,7 +417,7 @@ static void verify_sum_overflow(void **state)
         total(7),                        /* the column stays overflowed */
     };
     budget_problem problems[4];
-    assert_int_equal(budget_verify_column(cells, ARRAY_LENGTH(cells),
+    assert_int_equal(amount_verify_column(cells, ARRAY_LENGTH(cells),
                                           problems, ARRAY_LENGTH(problems)),
                      2);
     assert_problem(&problems[0], BUDGET_SUM_OVERFLOW, 2, 5, 0);
@@ -429,7 +429,7 @@ static void verify_negative_sum_overflow(void **state)
     (void)state;
     budget_cell cells[] = { amount(INT64_MIN), amount(-1), total(0) };
     budget_problem problems[1];
-    assert_int_equal(budget_verify_column(cells, ARRAY_LENGTH(cells),
+    assert_int_equal(amount_verify_column(cells, ARRAY_LENGTH(cells),
                                           problems, ARRAY_LENGTH(problems)),
                      1);
     assert_problem(&problems[0], BUDGET_SUM_OVERFLOW, 2, 0, 0);
@@ -443,7 +443,7 @@ static void verify_reports_several_problems(void **state)
         total(301),
     };
     budget_problem problems[3];
-    assert_int_equal(budget_verify_column(cells, ARRAY_LENGTH(cells),
+    assert_int_equal(amount_verify_column(cells, ARRAY_LENGTH(cells),
                                           problems, ARRAY_LENGTH(problems)),
                      3);
     assert_problem(&problems[0], BUDGET_MISMATCH, 1, 101, 100);
@@ -461,13 +461,13 @@ static void verify_counts_beyond_max(void **state)
     budget_problem problems[3];
     memset(problems, 0xAB, sizeof problems);
     budget_problem untouched = problems[2];
-    assert_int_equal(budget_verify_column(cells, ARRAY_LENGTH(cells),
+    assert_int_equal(amount_verify_column(cells, ARRAY_LENGTH(cells),
                                           problems, 2),
                      3);
     assert_problem(&problems[0], BUDGET_MISMATCH, 1, 101, 100);
     assert_problem(&problems[1], BUDGET_MISMATCH, 3, 199, 200);
     assert_memory_equal(&problems[2], &untouched, sizeof untouched);
-    assert_int_equal(budget_verify_column(cells, ARRAY_LENGTH(cells),
+    assert_int_equal(amount_verify_column(cells, ARRAY_LENGTH(cells),
                                           NULL, 0),
                      3);
 }

@@ -350,7 +350,7 @@ static void url_breaks_after_slash_without_hyphen(void **state)
 static void link_areas_cover_only_the_linked_text(void **state)
 {
     fixture *f = *state;
-    tag_node *link_tag = tag_new(f->a, NULL, TAG_LINK);
+    tag_node *link_tag = model_tag_new(f->a, NULL, TAG_LINK);
     link_tag->link_index = 0;
     inline_run *head = run(f, NULL, "Lees in ", -1, NULL);
     inline_run *linked = run(f, head, "het volledige rapport over de stadsmonitor",
