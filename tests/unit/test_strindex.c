@@ -24,7 +24,7 @@ static void every_key_is_found_after_growing(void **state)
 {
     (void)state;
     enum { N = 20000 };
-    static char keys[N][16];
+    static char keys[N][24];
     strindex m = { 0 };
     for (int i = 0; i < N; i++) {
         snprintf(keys[i], sizeof keys[i], "sections/c%d", i);
