@@ -840,6 +840,17 @@ static bool is_hyphen_break(const lb_item *brk)
     return brk->kind == LB_PENALTY && brk->flagged && brk->width > 0;
 }
 
+/* A break at a space: its glue, or the penalty between the two glues of
+ * a ragged space (not a break inside a word, nor the paragraph's end). */
+static bool breaks_between_words(const item_list *il, size_t at)
+{
+    const lb_item *brk = &il->items[at];
+    if (brk->kind == LB_GLUE)
+        return true;
+    return brk->kind == LB_PENALTY && !brk->flagged && brk->penalty > -LB_INFINITY &&
+           at > 0 && il->items[at - 1].kind == LB_GLUE;
+}
+
 /* Where the word a hyphen breaks starts: the first box after the line's
  * last glue (none when the line holds only a middle part of it). */
 static size_t hyphenated_word_start(const item_list *il, const lb_line *ln)
@@ -966,7 +977,7 @@ static void set_line(para_build *b, const lb_line *ln, bool continued, para_line
     if (is_hyphen_break(brk)) {
         ls.pending = 0;
         set_hyphen(&ls, il->pl[ln->end].seg);
-    } else if (brk->kind == LB_GLUE)
+    } else if (breaks_between_words(il, ln->end))
         set_word_separator(&ls);
     out->hyphenated = ln->hyphenated;
     out->width = ls.ink_end;
