@@ -41,6 +41,7 @@ deps:
 
 test-deps:
 	@sh .ci/install-deps.sh test
+	@sh tests/js/install.sh
 
 build/obj/%.o: src/%.c $(wildcard src/*.h) | build/obj
 	$(CC) $(ALL_CFLAGS) -MMD -c $< -o $@

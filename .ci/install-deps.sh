@@ -7,12 +7,17 @@ BUILD="gcc make pkg-config libxml2-dev libfreetype-dev libharfbuzz-dev libpng-de
 libhpdf-dev libhyphen-dev hyphen-nl hyphen-de hyphen-en-us icc-profiles-free libgs-common
 libjpeg-dev liblcms2-dev zlib1g-dev"
 TEST="libcmocka-dev qpdf poppler-utils python3 python3-pikepdf python3-pytest python3-pil libxml2-utils
-docbook5-xml jing valgrind clang libclang-rt-dev man-db"
+docbook5-xml jing valgrind clang libclang-rt-dev man-db nodejs npm"
 want="$BUILD"
 [ "${1:-}" = test ] && want="$BUILD $TEST"
 
 missing=""
 for p in $want; do
+    # node and npm may come from another package (one nodejs that ships npm)
+    case "$p" in
+        nodejs) command -v node >/dev/null 2>&1 && continue ;;
+        npm) command -v npm >/dev/null 2>&1 && continue ;;
+    esac
     status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
     case "$status" in
         *" installed") ;;
