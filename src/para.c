@@ -484,9 +484,11 @@ static bool is_letter_at(const char *w, size_t len, size_t i)
 }
 
 /* Hyphenates each letter run of the word (compounds with explicit
- * hyphens break there and inside each part). */
+ * hyphens break there and inside each part). The paragraph's last word
+ * too: the breaker prices a hyphen on the last line with the style's
+ * final-hyphen-demerits, as TeX does, and a table cell is often one word. */
 static int word_breaks(para_build *b, hyph_dict *hyph, const char *w, size_t len,
-                       bool last, word_break *br)
+                       word_break *br)
 {
     int n = 0;
     if (is_url_like(w, len))
@@ -498,7 +500,7 @@ static int word_breaks(para_build *b, hyph_dict *hyph, const char *w, size_t len
         /* between two tags quoted in text ("<textobject><phrase>") */
         else if (w[i] == '>' && w[i + 1] == '<')
             n = add_break(br, n, i + 1, BRK_URL);
-    if (!hyph || !b->cls->hyphenate || last)
+    if (!hyph || !b->cls->hyphenate)
         return n;
     const style_typography *t = &b->c->st->typo;
     hyph_options opt = { t->hyphen_left_min, t->hyphen_right_min };
@@ -587,7 +589,7 @@ static void push_break(para_build *b, int si, break_kind kind)
 
 /* The word's text is spread over pieces of segments; breaks are offsets
  * into the concatenation. */
-static void flush_word(para_build *b, piece *pieces, int np, bool last)
+static void flush_word(para_build *b, piece *pieces, int np)
 {
     if (np == 0)
         return;
@@ -612,7 +614,7 @@ static void flush_word(para_build *b, piece *pieces, int np, bool last)
     }
     word_break br[MAX_BREAKS_PER_WORD];
     /* A word is hyphenated by the rules of the language it is written in. */
-    int nb = word_breaks(b, b->segs[pieces[0].seg].hyph, w, total, last, br);
+    int nb = word_breaks(b, b->segs[pieces[0].seg].hyph, w, total, br);
     if (b->char_breaks)
         nb = char_breaks(w, total, br, nb);
     qsort(br, (size_t)nb, sizeof *br, cmp_break);
@@ -642,8 +644,6 @@ static void build_items(para_build *b, double first_indent)
         push_item(b, box, (payload){ -1, NULL, 0, { NULL, 0, 0 } });
     }
     int np = 0;
-    int last_space_seg = -1;
-    /* Find where the last word starts, so that it is not hyphenated. */
     for (int si = 0; si < b->seg_count; si++) {
         const seg *s = &b->segs[si];
         size_t start = 0;
@@ -660,16 +660,14 @@ static void build_items(para_build *b, double first_indent)
                 b->c->scratch_pieces[np++] = (piece){ si, start, i };
             }
             if (!end) {
-                flush_word(b, b->c->scratch_pieces, np, false);
+                flush_word(b, b->c->scratch_pieces, np);
                 np = 0;
                 push_glue(b, si);
-                last_space_seg = si;
             }
             start = i + 1;
         }
     }
-    flush_word(b, b->c->scratch_pieces, np, true);
-    (void)last_space_seg;
+    flush_word(b, b->c->scratch_pieces, np);
     lb_item inf = { LB_PENALTY, 0, 0, 0, 0, LB_INFINITY, 0 };
     lb_item fil = { LB_GLUE, 0, 0, 0, 1, 0, 0 };
     lb_item force = { LB_PENALTY, 0, 0, 0, 0, -LB_INFINITY, 0 };

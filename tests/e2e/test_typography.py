@@ -1,0 +1,40 @@
+"""Line-breaking quality (issue 15): the last word of a paragraph may be
+hyphenated, narrow table cells hyphenate before they break between letters,
+kerning survives hyphenation points. Read from --dump-layout (the laid-out
+lines as text) and from the PDF with pikepdf."""
+import re
+
+from conftest import run_kcvs
+
+HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="nl-BE">\n'
+        '<info><title>Typografie</title></info>\n')
+
+
+def dump_lines(tmp_path, body, *extra):
+    """Compiles body in a one-section article; returns (stderr, line texts)."""
+    (tmp_path / "doc.xml").write_text(HEAD + '<section><title>Zetwerk</title>\n' + body
+                                      + '</section>\n</article>\n', encoding="utf-8")
+    r = run_kcvs("--dump-layout", tmp_path / "doc.xml", "-o", tmp_path / "doc.dump", *extra)
+    assert r.returncode == 0, r.stderr
+    text = (tmp_path / "doc.dump").read_text()
+    return r.stderr, re.findall(r'^  line [-0-9. ]+"(.*)"$', text, re.M)
+
+
+def cells(*words, widths):
+    """One table row, one word per cell, with the relative column widths."""
+    specs = "".join('<colspec colwidth="%d*"/>' % w for w in widths)
+    entries = "".join("<entry>%s</entry>" % w for w in words)
+    return ('<informaltable><tgroup cols="%d">%s<tbody><row>%s</row></tbody></tgroup>'
+            '</informaltable>\n' % (len(widths), specs, entries))
+
+
+def test_a_one_word_cell_is_hyphenated_not_broken_between_letters(tmp_path):
+    """A cell is one paragraph of one word: its last word. It used to be
+    broken between letters ("Indicatorc|ode") with a warning."""
+    err, lines = dump_lines(tmp_path, cells("Indicatorcode", "Toelichting bij de code",
+                                            widths=(12, 100)))
+    i = next(k for k, l in enumerate(lines) if l.startswith("Indica"))
+    assert lines[i].endswith("-"), lines
+    assert (lines[i][:-1] + lines[i + 1]) == "Indicatorcode", lines
+    assert "broken between letters" not in err, err
