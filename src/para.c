@@ -65,6 +65,7 @@ typedef struct para_build {
     item_list il;
     double measure;
     bool ragged, char_breaks;
+    bool any_hyphen_run; /* the style's max-hyphen-run lifted (then warned) */
     hyph_dict *hyph;
     double letter_spacing;
     src_loc loc;
@@ -525,13 +526,33 @@ static int word_breaks(para_build *b, hyph_dict *hyph, const char *w, size_t len
     return n;
 }
 
-static int char_breaks(const char *w, size_t len, word_break *br, int n)
+static int char_breaks(const char *w, size_t from, size_t to, word_break *br, int n)
 {
     size_t k;
-    for (size_t i = 0; i < len; i += k) {
-        utf8_decode(w + i, len - i, &k);
-        if (i > 0)
+    for (size_t i = from; i < to; i += k) {
+        utf8_decode(w + i, to - i, &k);
+        if (i > from)
             n = add_break(br, n, i, BRK_CHAR);
+    }
+    return n;
+}
+
+/* The last resort: breaks between letters, but only inside the parts of a
+ * word (between its hyphenation points) that are wider than the measure
+ * with a hyphen; where a hyphenation point fits, the word breaks there.
+ * The part is measured in the face of the word's first piece. br is sorted. */
+static int char_breaks_where_needed(para_build *b, const seg *s, const char *w, size_t len,
+                                    word_break *br, int n)
+{
+    double hyphen = font_shape(s->face, "-", 1).width * seg_scale(s);
+    size_t from = 0;
+    int found = n;
+    for (int i = 0; i <= found; i++) {
+        size_t to = i < found ? br[i].at : len;
+        shaped_text sh = font_shape(s->face, w + from, to - from);
+        if (sh.width * seg_scale(s) + b->letter_spacing * sh.count + hyphen > b->measure)
+            n = char_breaks(w, from, to, br, n);
+        from = to;
     }
     return n;
 }
@@ -615,9 +636,11 @@ static void flush_word(para_build *b, piece *pieces, int np)
     word_break br[MAX_BREAKS_PER_WORD];
     /* A word is hyphenated by the rules of the language it is written in. */
     int nb = word_breaks(b, b->segs[pieces[0].seg].hyph, w, total, br);
-    if (b->char_breaks)
-        nb = char_breaks(w, total, br, nb);
     qsort(br, (size_t)nb, sizeof *br, cmp_break);
+    if (b->char_breaks) {
+        nb = char_breaks_where_needed(b, &b->segs[pieces[0].seg], w, total, br, nb);
+        qsort(br, (size_t)nb, sizeof *br, cmp_break);
+    }
     b->c->stats.words++;
     size_t base = 0;
     int next = 0;
@@ -1008,7 +1031,7 @@ static bool break_lines(para_build *b, lb_result *res)
     p.double_hyphen_demerits = t->double_hyphen_demerits;
     p.final_hyphen_demerits = t->final_hyphen_demerits;
     p.emergency_stretch = t->emergency_stretch_em * b->cls->size;
-    p.max_hyphen_run = t->max_hyphen_run;
+    p.max_hyphen_run = b->any_hyphen_run ? -1 : t->max_hyphen_run;
     if (b->ragged)
         p.pretolerance = -1;
     if (lb_break(b->il.items, b->il.count, &p, res) != 0) {
@@ -1122,8 +1145,15 @@ para_result para_typeset(para_ctx *c, const inline_run *runs,
     bool ok = break_lines(&b, &res);
     c->stats.shape_ms += t1 - t0;
     c->stats.break_ms += clock_ms() - t1;
+    /* What does not fit otherwise may first hyphenate more lines in a row
+     * than the style allows (narrow cells: "Gege-|vens-|bescher-|…"), and
+     * only then break between letters. Both are reported. */
     if (ok && any_overfull(&res)) {
-        /* Emergency: allow breaks between any two characters. */
+        lb_result_free(&res);
+        b.any_hyphen_run = true;
+        ok = break_lines(&b, &res);
+    }
+    if (ok && any_overfull(&res)) {
         lb_result_free(&res);
         b.char_breaks = true;
         build_items(&b, cls->first_indent);

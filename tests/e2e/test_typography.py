@@ -38,3 +38,41 @@ def test_a_one_word_cell_is_hyphenated_not_broken_between_letters(tmp_path):
     assert lines[i].endswith("-"), lines
     assert (lines[i][:-1] + lines[i + 1]) == "Indicatorcode", lines
     assert "broken between letters" not in err, err
+
+
+def hyphenated_parts(lines, first):
+    """The lines of the cell whose first line starts with `first`, up to the
+    one that does not end in a hyphen."""
+    i = next(k for k, l in enumerate(lines) if l.startswith(first))
+    parts = []
+    while lines[i].endswith("-"):
+        parts.append(lines[i])
+        i += 1
+    return parts + [lines[i]]
+
+
+def test_narrow_cells_hyphenate_before_they_break_between_letters(tmp_path):
+    """The column widths of issue 15: TeX sets "Indicator-|code" and breaks
+    "Gegevensbeschermingsautoriteit" only at hyphenation points. More
+    hyphenated lines in a row than the style allows are the lesser evil
+    (and reported); no break between letters where a hyphenation point fits."""
+    err, lines = dump_lines(tmp_path, cells("Indicatorcode", "Gegevensbeschermingsautoriteit",
+                                            "Toelichting", widths=(16, 14, 100)))
+    assert hyphenated_parts(lines, "Indica") == ["Indicator-", "code"], lines
+    parts = hyphenated_parts(lines, "Gege")
+    assert len(parts) >= 3, lines
+    assert "".join(p.strip().rstrip("-") for p in parts) == "Gegevensbeschermingsautoriteit", lines
+    assert "broken between letters" not in err, err
+    assert "hyphenated lines in a row (the style allows 2)" in err, err
+
+
+def test_only_a_part_wider_than_the_cell_is_broken_between_letters(tmp_path):
+    """"Bbbbbbbbbbbbbbbbbbbbbbbb" has no hyphenation point and is wider than
+    its cell: it alone is broken between letters (with a warning), the
+    hyphenatable word beside it in the same cell only at its hyphenation points."""
+    err, lines = dump_lines(tmp_path, cells("Gegevensbeschermingsautoriteit "
+                                            "Bbbbbbbbbbbbbbbbbbbbbbbb", "Toelichting",
+                                            widths=(14, 100)))
+    assert "a word is broken between letters to fit its column" in err, err
+    parts = hyphenated_parts(lines, "Gege")
+    assert "".join(p.strip().rstrip("-") for p in parts) == "Gegevensbeschermingsautoriteit", lines
