@@ -90,6 +90,33 @@ void model_error_at(builder *b, xmlNode *n, const char *fmt, ...)
     va_end(ap);
 }
 
+/* The bytes text takes as a PDF string, written as pdfobj_text writes it:
+ * printable ASCII as it is, anything else UTF-16BE with a byte-order mark
+ * (two units for a character beyond the BMP). */
+static size_t pdf_string_bytes(const char *text)
+{
+    bool ascii = true;
+    size_t units = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        ascii &= *p >= 0x20 && *p < 0x7F;
+        if ((*p & 0xC0) != 0x80)
+            units += *p >= 0xF0 ? 2 : 1;
+    }
+    return ascii ? strlen(text) : 2 + 2 * units;
+}
+
+/* Text that becomes one PDF string must fit it: checked here, before any
+ * layout, with the element's line. */
+static const char *checked_pdf_string(builder *b, xmlNode *n, const char *what,
+                                      const char *text)
+{
+    size_t bytes = pdf_string_bytes(text);
+    if (bytes > MODEL_MAX_PDF_STRING)
+        model_error_at(b, n, "%s of %zu bytes in the PDF (the limit is %d)", what, bytes,
+                       MODEL_MAX_PDF_STRING);
+    return text;
+}
+
 /* An imagedata width: a length, CSS pixels (as DocBook tools read them)
  * or a percentage of the text width (stored negative); each finite, above
  * 0 and at most a page (14400 pt, 100 %). */
@@ -361,10 +388,10 @@ static int add_link(builder *b, doc_link link)
     /* Checked here, before any layout: the PDF cannot hold it (PDF/A-2
      * strings end at 32,767 bytes, libharu's at 65,535). */
     size_t uri_len = link.uri ? strlen(link.uri) : 0;
-    if (uri_len > MODEL_MAX_URI_BYTES)
+    if (uri_len > MODEL_MAX_PDF_STRING)
         diag_add(b->diags, DIAG_ERROR, link.loc,
                  "a link address of %zu bytes once percent-encoded (the limit is %d)",
-                 uri_len, MODEL_MAX_URI_BYTES);
+                 uri_len, MODEL_MAX_PDF_STRING);
     d->links = arena_reserve(b->a, d->links, (size_t)d->link_count, &b->links_cap,
                              sizeof *d->links);
     link.workstream = b->current_workstream;
@@ -559,7 +586,7 @@ static void set_expansion(builder *b, xmlNode *n, inline_ctx *inner)
             alt = c;
     if (!alt)
         return;
-    const char *e = plain_text_of(b, alt);
+    const char *e = checked_pdf_string(b, alt, "an expansion", plain_text_of(b, alt));
     if (!*e)
         return;
     if (!inner->link_tag)
@@ -967,7 +994,8 @@ static const char *textobject_alt(builder *b, xmlNode *mo)
             for (xmlNode *p = c->children; p; p = p->next)
                 if (model_is_db(p, "phrase") || model_is_db(p, "para")) {
                     /* Blank alternative text is no alternative text. */
-                    const char *alt = plain_text_of(b, p);
+                    const char *alt = checked_pdf_string(b, p, "alternative text",
+                                                         plain_text_of(b, p));
                     return *alt ? alt : NULL;
                 }
     return NULL;

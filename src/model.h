@@ -20,9 +20,10 @@
 #include "load.h"
 #include "style.h"
 
-/* The longest link address, in bytes once percent-encoded: a PDF/A-2
- * string's limit. */
-#define MODEL_MAX_URI_BYTES 32767
+/* The longest text that becomes one PDF string (a link address once
+ * percent-encoded, alternative text, an expansion), in the PDF's bytes:
+ * PDF/A-2's limit (libharu's is 65,535). */
+#define MODEL_MAX_PDF_STRING 32767
 
 /* Tagged-PDF roles of the structure tree. */
 typedef enum {

@@ -367,23 +367,46 @@ def tiny_png():
             + chunk(b"IEND", b""))
 
 
-def test_a_libharu_error_names_the_output_and_its_first_cause(tmp_path):
-    # Alternative text beyond libharu's 65,535-byte strings cannot be
-    # written into the structure tree's /Alt.
-    alt = " ".join(f"woord{i:05d}" for i in range(7000))
+def figure_with_alt(tmp_path, alt):
     (tmp_path / "dot.png").write_bytes(tiny_png())
     src = tmp_path / "doc.xml"
-    src.write_text(HEAD + "<section><title>Beeld</title><mediaobject><imageobject>"
-                   '<imagedata fileref="dot.png"/></imageobject>'
+    src.write_text(HEAD + "<section><title>Beeld</title>\n<mediaobject><imageobject>"
+                   '<imagedata fileref="dot.png"/></imageobject>\n'
                    f"<textobject><phrase>{alt}</phrase></textobject></mediaobject></section>\n"
+                   + TAIL, encoding="utf-8")
+    return src, tmp_path / "doc.pdf"
+
+
+def test_alternative_text_past_the_pdf_string_limit_fails_early(tmp_path):
+    # 19,999 characters (é and spaces): 40,000 bytes as UTF-16 with its BOM.
+    src, out = figure_with_alt(tmp_path, " ".join(["é" * 9] * 2000))
+    res = run_kcvs(src, "-o", out, "-v")
+    assert res.returncode == 1, res.stderr
+    assert re.search(r"doc\.xml:6:\d+: error: alternative text of 40000 bytes in the PDF "
+                     r"\(the limit is 32767\)", res.stderr), res.stderr
+    assert "kcvs-pdf: layout" not in res.stderr and not out.exists()
+
+
+def test_alternative_text_within_the_limit_compiles(tmp_path):
+    src, out = figure_with_alt(tmp_path, " ".join(["a" * 9] * 3000))  # 29,999 bytes
+    compile_ok(src, out)
+
+
+def test_a_libharu_error_names_the_output_and_its_first_cause(tmp_path):
+    # A section title beyond libharu's 65,535-byte strings cannot be
+    # written into the outline (the one string not checked before layout).
+    title = " ".join(f"woord{i:05d}" for i in range(7000))
+    src = tmp_path / "doc.xml"
+    src.write_text(HEAD + "<section><title>Kort</title><para>Tekst.</para>"
+                   f"<section><title>{title}</title><para>Tekst.</para></section></section>\n"
                    + TAIL, encoding="utf-8")
     out = tmp_path / "doc.pdf"
     out.write_bytes(b"%PDF earlier")
     res = run_kcvs(src, "-o", out)
     assert res.returncode == 2, res.stderr
     assert f"{out}: error: cannot write the PDF: libharu error 0x105B " \
-           "(a string longer than 65535 bytes, detail 0) while writing the structure tree" \
+           "(a string longer than 65535 bytes, detail 0) while writing the outline" \
            in res.stderr, res.stderr
     assert ".doc.pdf." not in res.stderr  # never the temporary file
     assert out.read_bytes() == b"%PDF earlier"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["doc.pdf", "doc.xml", "dot.png"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["doc.pdf", "doc.xml"]
