@@ -20,6 +20,7 @@
 #include "pdfa.h"
 #include "pdfobj.h"
 #include "pdftree.h"
+#include "ptrindex.h"
 #include "utf8.h"
 
 /* ---- a growable byte buffer for content streams ------------------------ */
@@ -119,6 +120,8 @@ typedef struct elem_info {
     int page;            /* first page with content, -1 none */
     HPDF_Dict dict;
     int overflow;        /* 1 + index of the group taking further kids, 0 none */
+    int parent;          /* index of the element holding it (a group when one
+                            does), -1 for the document element */
 } elem_info;
 
 typedef struct parent_entry {
@@ -151,6 +154,8 @@ typedef struct emitter {
     elem_info *elems;
     int elem_count;
     size_t elem_cap;
+    ptrindex tag_index;  /* tag node -> index in elems: emit numbers the
+                            model's tags here, never in the model */
     parent_entry *parents;
     int parent_count;
     size_t parent_cap;
@@ -456,6 +461,12 @@ static emit_font *font_of(emitter *e, const font_face *f)
 
 static elem_info *elem_of(emitter *e, tag_node *t);
 
+/* t's index in e->elems, -1 while it has not shown content. */
+static int elem_index(const emitter *e, const tag_node *t)
+{
+    return ptrindex_get(&e->tag_index, t);
+}
+
 static void elem_push_kid(elem_info *ei, struct_kid k)
 {
     ei->kids = mem_reserve(ei->kids, &ei->cap, (size_t)ei->count + 1, sizeof *ei->kids, 4);
@@ -474,7 +485,10 @@ static tag_node *overflow_group(emitter *e, tag_node *t)
     e->groups[e->group_count++] = g;
     g->link_index = -1;
     g->role = t->role == TAG_TBODY ? TAG_TBODY : t->role == TAG_TOC ? TAG_TOC : TAG_NONSTRUCT;
-    g->parent = t->role == TAG_TBODY ? (t->parent ? t->parent : e->doc->tag_root) : t;
+    /* t is attached (kid_holder attached it): a row group goes beside it,
+       under whatever element holds it now (itself maybe a group). */
+    int holder = e->elems[elem_index(e, t)].parent;
+    g->parent = t->role != TAG_TBODY ? t : holder >= 0 ? e->elems[holder].node : e->doc->tag_root;
     return g;
 }
 
@@ -501,8 +515,9 @@ static int kid_holder(emitter *e, tag_node *t)
  * directly (past the limit by one kid per group). */
 static int elem_attach(emitter *e, tag_node *t, bool group)
 {
-    if (t->id > 0)
-        return t->id - 1;
+    int known = elem_index(e, t);
+    if (known >= 0)
+        return known;
     /* The parent first: a row registers all its cells in column order when
      * it appears, and the cell that made it appear is one of them. */
     tag_node *root = e->doc->tag_root;
@@ -510,15 +525,15 @@ static int elem_attach(emitter *e, tag_node *t, bool group)
     int pi = -1;
     if (parent) /* (may move e->elems) */
         pi = group ? elem_attach(e, parent, false) : kid_holder(e, parent);
-    if (t->id > 0)
-        return t->id - 1;
+    known = elem_index(e, t); /* a row brings its cells along */
+    if (known >= 0)
+        return known;
     e->elems = mem_reserve(e->elems, &e->elem_cap, (size_t)e->elem_count + 1,
                            sizeof *e->elems, 256);
     int index = e->elem_count++;
-    e->elems[index] = (elem_info){ t, NULL, 0, 0, -1, NULL, 0 };
-    t->id = index + 1;
+    e->elems[index] = (elem_info){ t, NULL, 0, 0, -1, NULL, 0, pi };
+    ptrindex_put(&e->tag_index, t, index);
     if (parent) {
-        t->parent = e->elems[pi].node; /* a group, when it holds t */
         elem_push_kid(&e->elems[pi], (struct_kid){ KID_ELEM, t, -1, 0, NULL });
     }
     /* A row keeps all its cells, empty ones too, in column order: a table
@@ -1224,10 +1239,10 @@ static HPDF_Dict parent_tree(emitter *e)
         if (p->key < e->lay->page_count) {
             HPDF_Array arr = pdfobj_array(e->pdf, true);
             for (int k = 0; k < p->count; k++)
-                pdfobj_array_add(arr, e->elems[p->elems[k]->id - 1].dict);
+                pdfobj_array_add(arr, e->elems[elem_index(e, p->elems[k])].dict);
             entries[i].value = arr;
         } else
-            entries[i].value = e->elems[p->elems[0]->id - 1].dict;
+            entries[i].value = e->elems[elem_index(e, p->elems[0])].dict;
     }
     HPDF_Dict tree = pdftree_write(e->pdf, PDFTREE_NUMBERS, entries, (size_t)e->parent_count);
     free(entries);
@@ -1271,11 +1286,7 @@ static void emit_structure(emitter *e)
         /* /Type is optional for structure elements; a long report has tens
          * of thousands of them and libharu spends ~300 bytes on each key. */
         pdfobj_name(d, "S", model_tag_role_name(t->role));
-        tag_node *parent = t->parent && t->parent->id > 0 ? t->parent : NULL;
-        if (t == e->doc->tag_root)
-            pdfobj_put(d, "P", root);
-        else
-            pdfobj_put(d, "P", e->elems[(parent ? parent : e->doc->tag_root)->id - 1].dict);
+        pdfobj_put(d, "P", ei->parent >= 0 ? e->elems[ei->parent].dict : root);
         if (ei->page >= 0)
             pdfobj_put(d, "Pg", e->pages[ei->page]);
         if (t->alt)
@@ -1302,7 +1313,7 @@ static void emit_structure(emitter *e)
         for (int k = 0; k < ei->count; k++) {
             struct_kid *kid = &ei->kids[k];
             if (kid->type == KID_ELEM)
-                pdfobj_array_add(kids, e->elems[kid->elem->id - 1].dict);
+                pdfobj_array_add(kids, e->elems[elem_index(e, kid->elem)].dict);
             else if (kid->type == KID_MCR && kid->page == ei->page)
                 pdfobj_array_int(kids, kid->mcid);
             else if (kid->type == KID_MCR) {
@@ -1322,7 +1333,7 @@ static void emit_structure(emitter *e)
         pdfobj_put(d, "K", kids);
     }
     HPDF_Array top = pdfobj_array(pdf, false);
-    pdfobj_array_add(top, e->elems[e->doc->tag_root->id - 1].dict);
+    pdfobj_array_add(top, e->elems[elem_index(e, e->doc->tag_root)].dict);
     pdfobj_put(root, "K", top);
     emit_doing(e, "writing the structure tree's ParentTree", 0);
     pdfobj_put(root, "ParentTree", parent_tree(e));
@@ -1348,6 +1359,7 @@ static void emitter_free(emitter *e)
     for (int i = 0; i < e->elem_count; i++)
         free(e->elems[i].kids);
     free(e->elems);
+    ptrindex_free(&e->tag_index);
     for (int i = 0; i < e->parent_count; i++)
         free(e->parents[i].elems);
     free(e->parents);

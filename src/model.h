@@ -43,7 +43,6 @@ typedef struct tag_node {
     int col_span;        /* TH/TD: columns spanned (> 1 when spanning) */
     int row_span;        /* TH/TD: rows spanned (> 1 with morerows) */
     int link_index;      /* Link: index into doc->links, else -1 */
-    int id;              /* filled by emit */
 } tag_node;
 
 typedef enum {
