@@ -70,6 +70,10 @@ typedef struct para_build {
     double letter_spacing;
     src_loc loc;
     bool word_too_long;
+    /* What breaking right after the last box pushed adds to its width: the
+       box set alone (without the kern to the next letter) minus its slice
+       of the word shaped whole. */
+    double break_kern;
 } para_build;
 
 static void *grow_scratch(void *p, size_t *cap, size_t need, size_t size)
@@ -588,7 +592,78 @@ static void push_box(para_build *b, int si, const char *text, size_t len)
     payload p = { si, text, n, sh };
     lb_item box = { LB_BOX, w, 0, 0, 0, 0, 0 };
     push_item(b, box, p);
+    b->break_kern = 0;
 }
+
+static double shaped_width(const para_build *b, const seg *s, shaped_text sh)
+{
+    return sh.width * seg_scale(s) + b->letter_spacing * sh.count;
+}
+
+static bool glyph_starts_at(shaped_text sh, size_t at)
+{
+    for (int g = 0; g < sh.count; g++)
+        if (sh.glyphs[g].cluster >= at)
+            return sh.glyphs[g].cluster == at;
+    return true; /* past the last glyph: the end of the text */
+}
+
+/* The piece of a word's segment shaped once, whole, so that kerning (and
+ * any contextual form) between letters on either side of a possible break
+ * is kept; NULL glyphs when it cannot be cut by its clusters: soft hyphens
+ * (removed per box), clusters out of text order, or a glyph (a ligature)
+ * that spans one of the breaks br[0, nb) (offsets into the piece) — then the
+ * pieces between breaks are shaped apart, as before. */
+static shaped_text shape_whole(const seg *s, const char *text, size_t len,
+                               const size_t *br, int nb)
+{
+    shaped_text none = { NULL, 0, 0 };
+    if (memmem(text, len, "\xC2\xAD", 2))
+        return none;
+    shaped_text sh = font_shape(s->face, text, len);
+    for (int g = 1; g < sh.count; g++)
+        if (sh.glyphs[g].cluster < sh.glyphs[g - 1].cluster)
+            return none;
+    for (int i = 0; i < nb; i++)
+        if (!glyph_starts_at(sh, br[i]))
+            return none;
+    return sh;
+}
+
+/* The box for text[from, to) of a piece shaped whole: its glyphs are the
+ * slice whose clusters fall in the range, copied with clusters made
+ * relative to the box's own text (what font_mark_used indexes). */
+static void push_slice(para_build *b, int si, const char *text, shaped_text whole,
+                       size_t from, size_t to)
+{
+    if (!whole.glyphs) {
+        push_box(b, si, text + from, to - from);
+        return;
+    }
+    b->break_kern = 0;
+    if (to == from)
+        return;
+    int g0 = 0, g1;
+    while (g0 < whole.count && whole.glyphs[g0].cluster < from)
+        g0++;
+    for (g1 = g0; g1 < whole.count && whole.glyphs[g1].cluster < to; g1++)
+        ;
+    shaped_glyph *gl = arena_alloc_array(b->c->tmp, (size_t)(g1 - g0) + 1, sizeof *gl);
+    shaped_text sh = { gl, g1 - g0, 0 };
+    for (int g = g0; g < g1; g++) {
+        gl[g - g0] = whole.glyphs[g];
+        gl[g - g0].cluster -= (uint32_t)from;
+        sh.width += whole.glyphs[g].advance;
+    }
+    const seg *s = &b->segs[si];
+    payload p = { si, text + from, to - from, sh };
+    lb_item box = { LB_BOX, shaped_width(b, s, sh), 0, 0, 0, 0, 0 };
+    push_item(b, box, p);
+    shaped_text alone = font_shape(s->face, text + from, to - from);
+    b->break_kern = shaped_width(b, s, alone) - box.width;
+}
+
+
 
 static void push_break(para_build *b, int si, break_kind kind)
 {
@@ -605,6 +680,7 @@ static void push_break(para_build *b, int si, break_kind kind)
         pen.flagged = 1;
     } else
         pen.penalty = kind == BRK_URL ? t->explicit_break_penalty : CHAR_BREAK_PENALTY;
+    pen.width += b->break_kern;
     push_item(b, pen, p);
 }
 
@@ -646,15 +722,22 @@ static void flush_word(para_build *b, piece *pieces, int np)
     int next = 0;
     for (int i = 0; i < np; i++) {
         const piece *p = &pieces[i];
+        const char *text = b->segs[p->seg].text + p->start;
         size_t plen = p->end - p->start, from = 0;
+        size_t cuts[MAX_BREAKS_PER_WORD];
+        int nc = 0;
+        for (int k = next; k < nb && br[k].at <= base + plen; k++)
+            cuts[nc++] = br[k].at - base;
+        shaped_text whole = shape_whole(&b->segs[p->seg], text, plen, cuts, nc);
         while (next < nb && br[next].at <= base + plen) {
             size_t cut = br[next].at - base;
-            push_box(b, p->seg, b->segs[p->seg].text + p->start + from, cut - from);
+            push_slice(b, p->seg, text, whole, from, cut);
             push_break(b, p->seg, br[next].kind);
             from = cut;
             next++;
         }
-        push_box(b, p->seg, b->segs[p->seg].text + p->start + from, plen - from);
+        push_slice(b, p->seg, text, whole, from, plen);
+        b->break_kern = 0;
         base += plen;
     }
 }
@@ -830,6 +913,22 @@ static void set_box(line_setter *ls, const payload *p)
     ls->b->c->scratch_ink[ls->run] = ls->pen;
 }
 
+/* A box cut from a word shaped whole is set as its slice, except next to
+ * a break taken inside the word: there it stands alone (no kern with the
+ * letter now on the other line), as the breaker measured it (break_kern). */
+static const payload *box_as_set(para_build *b, const lb_line *ln, size_t i)
+{
+    const item_list *il = &b->il;
+    bool before = i + 1 == ln->end && il->items[ln->end].kind == LB_PENALTY;
+    bool after = i == ln->content_start && i > 0 && il->items[i - 1].kind == LB_PENALTY;
+    if (!before && !after)
+        return &il->pl[i];
+    payload *p = arena_alloc(b->c->tmp, sizeof *p);
+    *p = il->pl[i];
+    p->shaped = font_shape(b->segs[p->seg].face, p->text, p->len);
+    return p;
+}
+
 /* Copies the line out of the scratch buffers at its exact size. */
 static void line_commit(para_ctx *c, para_line *l)
 {
@@ -991,7 +1090,7 @@ static void set_line(para_build *b, const lb_line *ln, bool continued, para_line
         if (it->kind == LB_BOX && il->pl[i].seg < 0)
             ls.pen += it->width; /* the first-line indent */
         else if (it->kind == LB_BOX)
-            set_box(&ls, &il->pl[i]);
+            set_box(&ls, box_as_set(b, ln, i));
         else if (it->kind == LB_GLUE && ls.run >= 0)
             ls.pending += glue_width(it, ln);
     }

@@ -4,7 +4,7 @@ kerning survives hyphenation points. Read from --dump-layout (the laid-out
 lines as text) and from the PDF with pikepdf."""
 import re
 
-from conftest import run_kcvs
+from conftest import ROOT, run_kcvs
 
 HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
         '<article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="nl-BE">\n'
@@ -76,3 +76,44 @@ def test_only_a_part_wider_than_the_cell_is_broken_between_letters(tmp_path):
     assert "a word is broken between letters to fit its column" in err, err
     parts = hyphenated_parts(lines, "Gege")
     assert "".join(p.strip().rstrip("-") for p in parts) == "Gegevensbeschermingsautoriteit", lines
+
+
+KERNED = "geven leven gezond bergen gewoon"
+
+
+def glyph_runs(pdf_path):
+    """The TJ operands of every page: glyph codes and the moves between them."""
+    import pikepdf
+    runs = []
+    with pikepdf.open(pdf_path) as pdf:
+        for page in pdf.pages:
+            for operands, op in pikepdf.parse_content_stream(page):
+                if str(op) == "TJ":
+                    runs.append([bytes(x) if isinstance(x, pikepdf.String) else float(x)
+                                 for x in operands[0]])
+    return runs
+
+
+def test_kerning_inside_hyphenatable_words_is_kept(tmp_path):
+    """Every word here has hyphenation points next to a kerning pair (ev, ez,
+    rg, ew). Set on one line, its glyphs must stand exactly where they stand
+    when each word is shaped whole (the same style with hyphenation off);
+    shaping the pieces between hyphenation points apart lost those kerns."""
+    style = (ROOT / "styles" / "kcvs.xml").read_text(encoding="utf-8")
+    body = ('<class name="body" font="sans" size="10pt" leading="15pt" colour="text" '
+            'align="justify"\n         space-after="7.5pt" hyphenate="%s"')
+    assert body % "true" in style
+    (tmp_path / "whole.xml").write_text(style.replace(body % "true", body % "false"),
+                                        encoding="utf-8")
+    (tmp_path / "doc.xml").write_text(HEAD + '<section><title>Zetwerk</title>\n<para>' + KERNED
+                                      + '</para></section>\n</article>\n', encoding="utf-8")
+    pdfs = []
+    for name, extra in (("hyph", ()), ("whole", ("--style", tmp_path / "whole.xml"))):
+        out = tmp_path / (name + ".pdf")
+        r = run_kcvs(tmp_path / "doc.xml", "-o", out, *extra)
+        assert r.returncode == 0, r.stderr
+        pdfs.append(glyph_runs(out))
+    assert pdfs[0] == pdfs[1]
+    # the words are hyphenatable (or the comparison would prove nothing)
+    err, lines = dump_lines(tmp_path, cells(KERNED.replace(" ", ""), "Tekst", widths=(10, 100)))
+    assert any(l.endswith("-") for l in lines), lines
