@@ -18,7 +18,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 DEFS    := -D_GNU_SOURCE -DKCVS_VERSION='"$(VERSION)"' \
-           -DKCVS_DATADIR='"$(PREFIX)/share/kcvs-pdf"'
+           -DKCVS_DATADIR='"$(PREFIX)/share/kcvs-pdf"' -Ibuild/gen
 ALL_CFLAGS = $(WARN) $(DEFS) $(PKG_CFLAGS) $(CFLAGS)
 LIBS    := $(PKG_LIBS) -lhpdf -lhyphen -lm
 
@@ -43,10 +43,23 @@ test-deps:
 	@sh .ci/install-deps.sh test
 	@sh tests/js/install.sh
 
-build/obj/%.o: src/%.c $(wildcard src/*.h) | build/obj
+# The Dutch hyphenation patterns, compiled into the binary (src/hyph.c):
+# mapped at run time instead of parsed. Without the file the header has no
+# patterns and kcvs-pdf loads whatever file it finds, as before.
+HYPH_EMBEDDED_FILE ?= /usr/share/hyphen/hyph_nl_NL.dic
+GEN_H := build/gen/hyph_embedded.h
+
+build/gen/hyphgen: tools/hyphgen.c
+	@mkdir -p build/gen
+	$(CC) $(WARN) -O2 $< -lhyphen -o $@
+
+$(GEN_H): build/gen/hyphgen $(wildcard $(HYPH_EMBEDDED_FILE))
+	build/gen/hyphgen $(HYPH_EMBEDDED_FILE) $@.tmp && mv $@.tmp $@
+
+build/obj/%.o: src/%.c $(wildcard src/*.h) $(GEN_H) | build/obj
 	$(CC) $(ALL_CFLAGS) -MMD -c $< -o $@
 
-build/asan/%.o: src/%.c $(wildcard src/*.h) | build/asan
+build/asan/%.o: src/%.c $(wildcard src/*.h) $(GEN_H) | build/asan
 	$(CC) $(ALL_CFLAGS) -O1 $(SAN_FLAGS) -c $< -o $@
 
 build/obj build/asan build/tests build/tests-asan:
@@ -108,7 +121,7 @@ check: test-deps
 	@sh tests/check.sh
 
 # The benchmark times its own optimised build, whatever ./kcvs-pdf was built with.
-build/bench/kcvs-pdf-opt: $(SRC) $(wildcard src/*.h)
+build/bench/kcvs-pdf-opt: $(SRC) $(wildcard src/*.h) $(GEN_H)
 	@mkdir -p build/bench
 	$(CC) $(WARN) $(DEFS) $(PKG_CFLAGS) -O2 -DNDEBUG $(SRC) $(LIBS) -o $@
 

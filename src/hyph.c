@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <hyphen.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -349,11 +350,132 @@ static void table_free(word_table *t)
 }
 
 /* ------------------------------------------------------------------ */
+/* Patterns compiled at build time                                      */
+/* ------------------------------------------------------------------ */
+
+/* tools/hyphgen writes libhyphen's state machine for the Dutch patterns
+   (HYPH_EMBEDDED_FILE in the Makefile) into build/gen/hyph_embedded.h as
+   pointer-free arrays in the binary's read-only data: loading them is one
+   allocation per level and a pass that sets the state pointers, instead of
+   parsing 116 KB with a malloc per pattern. The data is what hnj_hyphen_load
+   built, and libhyphen's own hnj_hyphen_hyphenate3 runs on it, so the
+   hyphenation is libhyphen's (tests/unit/test_hyph.c compares the two). It
+   stands in only for a file of the same size and FNV-1a hash. */
+typedef struct hyph_embedded_state {
+    int32_t match, repl; /* 1-based offsets into the pool, 0 for NULL */
+    signed char replindex, replcut;
+    int32_t fallback_state, num_trans, trans;
+} hyph_embedded_state;
+
+typedef struct hyph_embedded_level {
+    char lhmin, rhmin, clhmin, crhmin;
+    int32_t nohyphen;
+    int nohyphenl, num_states;
+    char cset[MAX_NAME];
+    int utf8;
+} hyph_embedded_level;
+
+#include "hyph_embedded.h"
+
+#if HYPH_EMBEDDED_LEVELS > 0
+static char *embedded_string(int32_t offset)
+{
+    /* libhyphen's fields are not const; it only reads them */
+    return offset ? (char *)&hyph_embedded_pool[offset - 1] : NULL;
+}
+
+static HyphenDict *embedded_level(const hyph_embedded_level *l,
+                                  const hyph_embedded_state *states)
+{
+    HyphenDict *d = calloc(1, sizeof *d);
+    HyphenState *s = d ? malloc((size_t)l->num_states * sizeof *s) : NULL;
+    if (!s) {
+        free(d);
+        return NULL;
+    }
+    for (int i = 0; i < l->num_states; i++)
+        s[i] = (HyphenState){
+            .match = embedded_string(states[i].match),
+            .repl = embedded_string(states[i].repl),
+            .replindex = states[i].replindex,
+            .replcut = states[i].replcut,
+            .fallback_state = states[i].fallback_state,
+            .num_trans = states[i].num_trans,
+            .trans = (HyphenTrans *)&hyph_embedded_trans[states[i].trans],
+        };
+    d->lhmin = l->lhmin;
+    d->rhmin = l->rhmin;
+    d->clhmin = l->clhmin;
+    d->crhmin = l->crhmin;
+    d->nohyphen = embedded_string(l->nohyphen);
+    d->nohyphenl = l->nohyphenl;
+    d->num_states = l->num_states;
+    memcpy(d->cset, l->cset, sizeof d->cset);
+    d->utf8 = l->utf8;
+    d->states = s;
+    return d;
+}
+#endif
+
+void hyph_embedded_free(HyphenDict *d)
+{
+    while (d) {
+        HyphenDict *next = d->nextlevel;
+        free(d->states);
+        free(d);
+        d = next;
+    }
+}
+
+HyphenDict *hyph_embedded_patterns(void)
+{
+    HyphenDict *first = NULL;
+#if HYPH_EMBEDDED_LEVELS > 0
+    size_t n = sizeof hyph_embedded_levels / sizeof *hyph_embedded_levels;
+    const hyph_embedded_state *states = hyph_embedded_states;
+    HyphenDict **link = &first;
+    for (size_t i = 0; i < n; i++) {
+        *link = embedded_level(&hyph_embedded_levels[i], states);
+        if (!*link) {
+            hyph_embedded_free(first);
+            return NULL;
+        }
+        states += hyph_embedded_levels[i].num_states;
+        link = &(*link)->nextlevel;
+    }
+#endif
+    return first;
+}
+
+/* Whether path holds exactly the file the patterns were compiled from. */
+static bool is_embedded_file(const char *path)
+{
+#if HYPH_EMBEDDED_LEVELS > 0
+    struct stat st;
+    if (stat(path, &st) != 0 || (uint64_t)st.st_size != hyph_embedded_size)
+        return false;
+    FILE *f = fopen(path, "rb");
+    unsigned char *buf = f ? malloc(hyph_embedded_size + 1) : NULL;
+    size_t got = buf ? fread(buf, 1, hyph_embedded_size + 1, f) : 0;
+    if (f)
+        fclose(f);
+    uint64_t h = 0xcbf29ce484222325u; /* FNV-1a, as tools/hyphgen */
+    for (size_t i = 0; i < got; i++)
+        h = (h ^ buf[i]) * 0x100000001b3u;
+    free(buf);
+    return got == hyph_embedded_size && h == hyph_embedded_hash;
+#else
+    return false;
+#endif
+}
+
+/* ------------------------------------------------------------------ */
 /* The dictionary                                                       */
 /* ------------------------------------------------------------------ */
 
 struct hyph_dict {
     HyphenDict *patterns;
+    bool embedded; /* patterns from hyph_embedded_patterns */
     char *path;
     bool dutch; /* apply the Dutch spelling rules (trema, ij) */
     word_table cache;      /* (minima, UTF-8 word) -> byte offsets */
@@ -753,18 +875,27 @@ static void register_dutch_exceptions(hyph_dict *d)
                            strlen(DUTCH_LOANWORD_EXCEPTIONS[i]));
 }
 
+static void free_patterns(HyphenDict *p, bool embedded)
+{
+    if (embedded)
+        hyph_embedded_free(p);
+    else if (p)
+        hnj_hyphen_free(p);
+}
+
 static hyph_dict *dict_from_file(const char *dir, const char *name, const language *l)
 {
     char *path = string_printf("%s/%s", dir, name);
-    HyphenDict *p = path ? hnj_hyphen_load(path) : NULL;
+    bool embedded = path && is_embedded_file(path);
+    HyphenDict *p = embedded ? hyph_embedded_patterns() : path ? hnj_hyphen_load(path) : NULL;
     hyph_dict *d = p && charset_supported(p) ? calloc(1, sizeof *d) : NULL;
     if (!d) {
-        if (p)
-            hnj_hyphen_free(p);
+        free_patterns(p, embedded);
         free(path);
         return NULL;
     }
     d->patterns = p;
+    d->embedded = embedded;
     d->path = path;
     d->dutch = strcmp(l->lang, "nl") == 0;
     if (d->dutch)
@@ -908,9 +1039,14 @@ void hyph_free(hyph_dict *d)
         return;
     table_free(&d->cache);
     table_free(&d->exceptions);
-    hnj_hyphen_free(d->patterns);
+    free_patterns(d->patterns, d->embedded);
     free(d->path);
     free(d);
+}
+
+bool hyph_is_embedded(const hyph_dict *d)
+{
+    return d && d->embedded;
 }
 
 const char *hyph_path(const hyph_dict *d)

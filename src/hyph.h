@@ -81,6 +81,16 @@ void hyph_free(hyph_dict *d);
 hyph_dict *hyph_shared(const char *lang_tag, const char *dir);
 size_t hyph_shared_loads(void);
 
+/* Whether d's patterns are the ones compiled into the binary at build
+   time (tools/hyphgen) rather than parsed from its file. */
+bool hyph_is_embedded(const hyph_dict *d);
+
+/* The patterns compiled into the binary as a libhyphen dictionary (NULL
+   when the build had no pattern file, or memory runs out); free with
+   hyph_embedded_free, never hnj_hyphen_free. */
+struct _HyphenDict *hyph_embedded_patterns(void);
+void hyph_embedded_free(struct _HyphenDict *d);
+
 /* The pattern file that was loaded (for diagnostics and -v output). */
 const char *hyph_path(const hyph_dict *d);
 

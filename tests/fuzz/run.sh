@@ -40,9 +40,11 @@ pkg_libs=$(pkg-config --libs $pkgs)
 cflags="-std=c11 -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE
   -DKCVS_VERSION=\"fuzz\" -DKCVS_DATADIR=\"$PWD\" -g -O1
   -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
-  $pkg_cflags"
+  -I$PWD/build/gen $pkg_cflags"
 
 mkdir -p "$out/obj" "$out/corpus" tests/fuzz/regressions
+# src/hyph.c includes the patterns compiled at build time
+make --no-print-directory build/gen/hyph_embedded.h >/dev/null || exit 2
 objs=""
 for src in src/*.c; do
     [ "$src" = src/main.c ] && continue

@@ -17,6 +17,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <dirent.h>
+#include <hyphen.h>
+
 #include "hyph.h"
 #include "testutil.h"
 
@@ -687,6 +690,175 @@ static void test_dutch_word_list(void **state)
     assert_true(words >= 30);
 }
 
+/* ---- the patterns compiled at build time (tools/hyphgen) ---- */
+
+static void assert_same_string(const char *a, const char *b)
+{
+    if (!a || !b)
+        assert_ptr_equal(a, b);
+    else
+        assert_string_equal(a, b);
+}
+
+/* Every level, state and transition of the compiled patterns equals what
+   libhyphen parses from the file: the same machine, the same results for
+   any word. */
+static void test_embedded_patterns_are_libhyphens(void **state)
+{
+    (void)state;
+    HyphenDict *want = hnj_hyphen_load(DUTCH_PATTERNS), *got = hyph_embedded_patterns();
+    assert_non_null(want);
+    assert_non_null(got);
+    const HyphenDict *w = want, *g = got;
+    for (; w && g; w = w->nextlevel, g = g->nextlevel) {
+        assert_int_equal(w->lhmin, g->lhmin);
+        assert_int_equal(w->rhmin, g->rhmin);
+        assert_int_equal(w->clhmin, g->clhmin);
+        assert_int_equal(w->crhmin, g->crhmin);
+        assert_int_equal(w->nohyphenl, g->nohyphenl);
+        for (int i = 0, at = 0; i < w->nohyphenl; i++) {
+            assert_string_equal(w->nohyphen + at, g->nohyphen + at);
+            at += (int)strlen(w->nohyphen + at) + 1;
+        }
+        assert_string_equal(w->cset, g->cset);
+        assert_int_equal(w->utf8, g->utf8);
+        assert_int_equal(w->num_states, g->num_states);
+        for (int i = 0; i < w->num_states; i++) {
+            const HyphenState *a = &w->states[i], *b = &g->states[i];
+            assert_same_string(a->match, b->match);
+            assert_same_string(a->repl, b->repl);
+            if (a->repl) { /* libhyphen leaves them unset without one */
+                assert_int_equal(a->replindex, b->replindex);
+                assert_int_equal(a->replcut, b->replcut);
+            }
+            assert_int_equal(a->fallback_state, b->fallback_state);
+            assert_int_equal(a->num_trans, b->num_trans);
+            for (int k = 0; k < a->num_trans; k++) {
+                assert_int_equal(a->trans[k].ch, b->trans[k].ch);
+                assert_int_equal(a->trans[k].new_state, b->trans[k].new_state);
+            }
+        }
+    }
+    assert_null(w);
+    assert_null(g);
+    hnj_hyphen_free(want);
+    hyph_embedded_free(got);
+}
+
+enum { MAX_WORD = 100 };
+
+typedef struct word_counts {
+    long words, hyphenated;
+} word_counts;
+
+/* libhyphen's answer for one Latin-1 word, from either dictionary, as
+   hyph.c asks for it; the two must agree in breaks and replacements. */
+static void assert_same_hyphenation(HyphenDict *a, HyphenDict *b, const char *word, int len,
+                                    word_counts *n)
+{
+    char ha[MAX_WORD + 5], hb[MAX_WORD + 5];
+    char **ra = NULL, **rb = NULL;
+    int *pa = NULL, *pb = NULL, *ca = NULL, *cb = NULL;
+    int rca = hnj_hyphen_hyphenate3(a, word, len, ha, NULL, &ra, &pa, &ca, 1, 1, 0, 0);
+    int rcb = hnj_hyphen_hyphenate3(b, word, len, hb, NULL, &rb, &pb, &cb, 1, 1, 0, 0);
+    assert_int_equal(rca, rcb);
+    n->words++;
+    for (int k = 0; k < len; k++) {
+        if ((ha[k] & 1) != (hb[k] & 1))
+            fail_msg("%.*s: break after %d differs", len, word, k);
+        n->hyphenated += ha[k] & 1;
+        assert_true(!ra == !rb);
+        if (ra) {
+            assert_same_string(ra[k], rb[k]);
+            if (ra[k])
+                assert_true(pa[k] == pb[k] && ca[k] == cb[k]);
+            free(ra[k]);
+            free(rb[k]);
+        }
+    }
+    free(ra);
+    free(rb);
+    free(pa);
+    free(pb);
+    free(ca);
+    free(cb);
+}
+
+/* The words of a UTF-8 text as lowercase Latin-1 (as hyph.c folds them),
+   each handed to both dictionaries. */
+static void compare_words_of_file(HyphenDict *a, HyphenDict *b, const char *path,
+                                  word_counts *n)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fail_msg("cannot open %s (run from the repository root)", path);
+    char word[MAX_WORD];
+    int len = 0;
+    for (int c; (c = getc(f)) != EOF;) {
+        if (c == 0xC3) { /* U+00C0..U+00FF: a Latin-1 letter */
+            int next = getc(f);
+            c = next == EOF ? 0 : 0x40 | (next & 0x3F);
+            if (c >= 0xC0 && c <= 0xDE && c != 0xD7)
+                c += 0x20;
+        } else if (c >= 'A' && c <= 'Z') {
+            c += 'a' - 'A';
+        }
+        bool letter = (c >= 'a' && c <= 'z') || (c >= 0xDF && c != 0xF7);
+        if (letter && len < MAX_WORD) {
+            word[len++] = (char)c;
+            continue;
+        }
+        if (len >= 2)
+            assert_same_hyphenation(a, b, word, len, n);
+        len = 0;
+    }
+    fclose(f);
+}
+
+/* Identical hyphenation on the word list and every word of the report. */
+static void test_embedded_patterns_hyphenate_like_libhyphen(void **state)
+{
+    (void)state;
+    HyphenDict *want = hnj_hyphen_load(DUTCH_PATTERNS), *got = hyph_embedded_patterns();
+    assert_non_null(want);
+    assert_non_null(got);
+    word_counts n = {0, 0};
+    compare_words_of_file(want, got, WORD_LIST, &n);
+    compare_words_of_file(want, got, "content/report.xml", &n);
+    DIR *dir = opendir("content/sections");
+    assert_non_null(dir);
+    for (struct dirent *e; (e = readdir(dir));) {
+        char path[PATH_MAX];
+        if (strstr(e->d_name, ".xml")) {
+            snprintf(path, sizeof path, "content/sections/%s", e->d_name);
+            compare_words_of_file(want, got, path, &n);
+        }
+    }
+    closedir(dir);
+    hnj_hyphen_free(want);
+    hyph_embedded_free(got);
+    assert_true(n.words >= 4000);
+    assert_true(n.hyphenated >= 4000);
+}
+
+/* The Dutch file found by language is the compiled one, not parsed. */
+static void test_dutch_patterns_are_embedded(void **state)
+{
+    (void)state;
+    hyph_dict *d = load_dutch();
+    assert_true(hyph_is_embedded(d));
+    hyph_free(d);
+    /* A file with other content is parsed, as before. */
+    scratch_dir s;
+    scratch_open(&s);
+    scratch_write(&s, "hyph_nl.dic", "ISO8859-1\nt1a\n");
+    hyph_dict *other = hyph_load("nl", s.path);
+    assert_non_null(other);
+    assert_false(hyph_is_embedded(other));
+    hyph_free(other);
+    scratch_close(&s);
+}
+
 /* ---- patterns shared by the process ---- */
 
 static void test_variants_share_one_loaded_pattern_file(void **state)
@@ -749,6 +921,9 @@ int main(void)
         cmocka_unit_test(test_pattern_file_encodings),
         cmocka_unit_test(test_without_dictionary_or_room),
         cmocka_unit_test(test_dutch_word_list),
+        cmocka_unit_test(test_embedded_patterns_are_libhyphens),
+        cmocka_unit_test(test_embedded_patterns_hyphenate_like_libhyphen),
+        cmocka_unit_test(test_dutch_patterns_are_embedded),
         cmocka_unit_test(test_variants_share_one_loaded_pattern_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
