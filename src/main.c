@@ -26,6 +26,7 @@
 #include "compile.h"
 #include "diag.h"
 #include "output.h"
+#include "import.h"
 #include "starter.h"
 #include "watch.h"
 
@@ -44,6 +45,7 @@ typedef struct options {
     bool check_only, warnings_are_errors, quiet, verbose, list_links, watch,
         dump_layout;
     const char *new_folder;
+    const char *import_source;
 } options;
 
 static const char *usage_text =
@@ -63,6 +65,8 @@ static const char *usage_text =
     "                         (to standard output, or to the -o FILE)\n"
     "      --watch            rebuild whenever a source, image or the style changes\n"
     "      --new FOLDER       create a new report in FOLDER that compiles at once\n"
+    "      --import FILE FOLDER  convert FILE (.docx, .odt, .md) with pandoc into\n"
+    "                         a new report in FOLDER\n"
     "      --version          print the version and exit\n"
     "  -h, --help             print this help and exit\n\n"
     "Exit status: 0 success, 1 errors in the document, 2 usage or environment.\n";
@@ -77,7 +81,7 @@ static void usage_error(const char *msg, const char *arg)
 static void parse_options(int argc, char **argv, options *o)
 {
     enum { OPT_PROFILE = 256, OPT_STYLE, OPT_CHECK, OPT_LIST_LINKS, OPT_VERSION,
-           OPT_WATCH, OPT_NEW, OPT_DUMP_LAYOUT };
+           OPT_WATCH, OPT_NEW, OPT_DUMP_LAYOUT, OPT_IMPORT };
     static const struct option longopts[] = {
         { "output", required_argument, NULL, 'o' },
         { "profile", required_argument, NULL, OPT_PROFILE },
@@ -90,6 +94,7 @@ static void parse_options(int argc, char **argv, options *o)
         { "watch", no_argument, NULL, OPT_WATCH },
         { "dump-layout", no_argument, NULL, OPT_DUMP_LAYOUT },
         { "new", required_argument, NULL, OPT_NEW },
+        { "import", required_argument, NULL, OPT_IMPORT },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 } };
     int c;
@@ -118,12 +123,19 @@ static void parse_options(int argc, char **argv, options *o)
         case OPT_WATCH: o->watch = true; break;
         case OPT_DUMP_LAYOUT: o->dump_layout = true; break;
         case OPT_NEW: o->new_folder = optarg; break;
+        case OPT_IMPORT: o->import_source = optarg; break;
         case ':': usage_error("option needs an argument:", argv[optind - 1]); break;
         default: usage_error("unknown option:", argv[optind - 1]);
         }
     }
     if (o->new_folder && optind == argc)
         return;
+    if (o->import_source) { /* the positional argument is the new folder */
+        if (optind != argc - 1)
+            usage_error("--import needs a source file and one new folder", NULL);
+        o->new_folder = argv[optind];
+        return;
+    }
     if (optind != argc - 1)
         usage_error(optind >= argc ? "no source file given" : "more than one source file",
                     NULL);
@@ -396,6 +408,18 @@ static int run_new(const options *o)
     return ok ? 0 : 2;
 }
 
+static int run_import(const options *o)
+{
+    char buf[PATH_MAX];
+    char *schema = path_join(find_datadir(buf, sizeof buf), "schema/kcvs.rng");
+    int status = import_run(o->import_source, o->new_folder, schema);
+    free(schema);
+    if (!status && !o->quiet)
+        fprintf(stderr, "kcvs-pdf: imported %s into %s: compile it with "
+                "'kcvs-pdf %s/report.xml'\n", o->import_source, o->new_folder, o->new_folder);
+    return status;
+}
+
 static int run_watch(options *o)
 {
     char buf[PATH_MAX];
@@ -424,7 +448,7 @@ int main(int argc, char **argv)
     if (o.source && writes_pdf(&o) && !o.output)
         o.output = output = default_output(o.source);
     LIBXML_TEST_VERSION
-    int status = o.new_folder ? run_new(&o) : o.watch ? run_watch(&o) : build_once(&o);
+    int status = o.import_source ? run_import(&o) : o.new_folder ? run_new(&o) : o.watch ? run_watch(&o) : build_once(&o);
     xmlCleanupParser();
     free(output);
     return status;

@@ -161,6 +161,11 @@ static bool in_subset(xmlNode *n)
     return false;
 }
 
+bool model_in_subset(xmlNode *n)
+{
+    return in_subset(n);
+}
+
 static void warn_unsupported(builder *b, xmlNode *n);
 
 /* Every xml:id once in the whole report, included files too (libxml2's own

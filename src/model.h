@@ -220,6 +220,10 @@ document *model_build(arena *a, const load_result *src, const style *st,
                       diag_list *diags);
 
 /* Tag-tree helpers shared by the build and layout stages. */
+/* Whether the compiler sets element n (a DocBook element of the contract it
+ * knows) rather than warning and typesetting its text: --import unwraps
+ * what it does not know. */
+bool model_in_subset(xmlNode *n);
 tag_node *model_tag_new(arena *a, tag_node *parent, tag_role role);
 const char *model_tag_role_name(tag_role role);
 

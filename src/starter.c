@@ -117,6 +117,26 @@ static bool copy_schema(const char *folder, const char *schema_path, char *path,
     return ok;
 }
 
+bool starter_copy_schema(const char *folder, const char *schema_path)
+{
+    size_t n = strlen(folder) + 64;
+    char *path = mem_resize(NULL, n, 1);
+    bool ok = copy_schema(folder, schema_path, path, n);
+    free(path);
+    return ok;
+}
+
+bool starter_write_readme(const char *folder, const char *name)
+{
+    size_t n = strlen(folder) + 64;
+    char *path = mem_resize(NULL, n, 1);
+    snprintf(path, n, "%s/README.md", folder);
+    const char *base = strrchr(name, '/');
+    bool ok = write_file(path, readme_text, base ? base + 1 : name);
+    free(path);
+    return ok;
+}
+
 bool starter_create(const char *folder, const char *schema_path)
 {
     if (mkdir(folder, 0777) != 0) {
@@ -135,9 +155,7 @@ bool starter_create(const char *folder, const char *schema_path)
     ok = ok && write_file(path, report_text, "schema/kcvs.rng");
     snprintf(path, n, "%s/sections/01-eerste-werkspoor.xml", folder);
     ok = ok && write_file(path, section_text, "../schema/kcvs.rng");
-    snprintf(path, n, "%s/README.md", folder);
-    const char *base = strrchr(folder, '/');
-    ok = ok && write_file(path, readme_text, base ? base + 1 : folder);
     free(path);
+    ok = ok && starter_write_readme(folder, folder);
     return ok;
 }

@@ -13,5 +13,10 @@
 #include <stdbool.h>
 
 bool starter_create(const char *folder, const char *schema_path);
+/* The pieces --import shares: FOLDER/schema/kcvs.rng and FOLDER/README.md
+ * (its heading is NAME's last component: an import writes into a
+ * temporary folder first). */
+bool starter_copy_schema(const char *folder, const char *schema_path);
+bool starter_write_readme(const char *folder, const char *name);
 
 #endif
