@@ -426,14 +426,23 @@ static double space_width(const seg *s)
     return sp.width * seg_scale(s);
 }
 
-static void push_glue(para_build *b, int si)
+/* An interword space; a tie (a no-break space) is the same glue behind an
+ * infinite penalty, so it stretches and shrinks like the others but is
+ * never a break (glue is a legal break only right after a box). */
+static void push_glue(para_build *b, int si, bool tie)
 {
     const seg *s = &b->segs[si];
     double w = space_width(s);
     const style_typography *t = &b->c->st->typo;
     payload p = { si, NULL, 0, { NULL, 0, 0 } };
-    if (!b->ragged) {
-        lb_item g = { LB_GLUE, w, w * t->space_stretch, w * t->space_shrink, 0, 0, 0 };
+    if (tie) {
+        lb_item never = { LB_PENALTY, 0, 0, 0, 0, LB_INFINITY, 0 };
+        push_item(b, never, p);
+    }
+    if (!b->ragged || tie) {
+        double stretch = b->ragged ? 0 : w * t->space_stretch;
+        double shrink = b->ragged ? 0 : w * t->space_shrink;
+        lb_item g = { LB_GLUE, w, stretch, shrink, 0, 0, 0 };
         push_item(b, g, p);
         return;
     }
@@ -446,6 +455,14 @@ static void push_glue(para_build *b, int si)
     push_item(b, g1, p);
     push_item(b, pen, p);
     push_item(b, g2, p);
+}
+
+/* The bytes of the word separator at text[i]: a space, a no-break space
+ * (U+00A0, a tie), or 0. */
+static size_t separator_at(const char *text, size_t len, size_t i, bool *tie)
+{
+    *tie = i + 1 < len && (unsigned char)text[i] == 0xC2 && (unsigned char)text[i + 1] == 0xA0;
+    return *tie ? 2 : text[i] == ' ';
 }
 
 static bool is_url_like(const char *w, size_t len)
@@ -753,9 +770,11 @@ static void build_items(para_build *b, double first_indent)
     for (int si = 0; si < b->seg_count; si++) {
         const seg *s = &b->segs[si];
         size_t start = 0;
-        for (size_t i = 0; i <= s->len; i++) {
-            bool end = i == s->len;
-            if (!end && s->text[i] != ' ')
+        size_t sep = 0;
+        for (size_t i = 0; i <= s->len; i += sep ? sep : 1) {
+            bool end = i == s->len, tie = false;
+            sep = end ? 0 : separator_at(s->text, s->len, i, &tie);
+            if (!end && !sep)
                 continue;
             if (i > start) {
                 /* a word may be made of any number of pieces (styles,
@@ -768,9 +787,9 @@ static void build_items(para_build *b, double first_indent)
             if (!end) {
                 flush_word(b, b->c->scratch_pieces, np);
                 np = 0;
-                push_glue(b, si);
+                push_glue(b, si, tie);
             }
-            start = i + 1;
+            start = i + sep;
         }
     }
     flush_word(b, b->c->scratch_pieces, np);

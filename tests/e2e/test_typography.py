@@ -117,3 +117,30 @@ def test_kerning_inside_hyphenatable_words_is_kept(tmp_path):
     # the words are hyphenatable (or the comparison would prove nothing)
     err, lines = dump_lines(tmp_path, cells(KERNED.replace(" ", ""), "Tekst", widths=(10, 100)))
     assert any(l.endswith("-") for l in lines), lines
+
+
+def justified_gaps(pdf_path):
+    """Per line of at least 4 words (all but the page's last): the
+    gaps between its consecutive words in pt, as poppler reads them."""
+    from conftest import Doc
+    out = []
+    for page in Doc(pdf_path).bbox_pages:
+        for line in page["lines"][:-1]:
+            if len(line) >= 4:
+                out.append([b.box.x0 - a.box.x1 for a, b in zip(line, line[1:])])
+    return out
+
+
+def test_a_no_break_space_stretches_and_shrinks_like_the_other_spaces(tmp_path):
+    """It used to keep its natural width (0.26 em) while the other spaces of
+    its justified line shrank to 0.16 em."""
+    text = " ".join("art.\u00a0%d van het decreet en €\u00a0%d,00 ten laste" % (i, i * 7)
+                    for i in range(1, 30))
+    (tmp_path / "doc.xml").write_text(HEAD + '<section><title>Zetwerk</title>\n<para>' + text
+                                      + '</para></section>\n</article>\n', encoding="utf-8")
+    r = run_kcvs(tmp_path / "doc.xml", "-o", tmp_path / "doc.pdf")
+    assert r.returncode == 0, r.stderr
+    lines = justified_gaps(tmp_path / "doc.pdf")
+    assert len(lines) >= 3, lines
+    for gaps in lines[:-1]:
+        assert max(gaps) - min(gaps) < 0.05, gaps
