@@ -541,6 +541,10 @@ static int elem_attach(emitter *e, tag_node *t, bool group)
     if (t->role == TAG_TR)
         for (tag_node *cell = t->first; cell; cell = cell->next)
             elem_of(e, cell);
+    /* A footnote is read where its mark is, not where its text is drawn
+     * (the foot of the page, after the rest of the paragraph). */
+    if (t->note)
+        elem_attach(e, t->note, false);
     return index;
 }
 

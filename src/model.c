@@ -579,6 +579,7 @@ static void build_footnote(builder *b, xmlNode *n, inline_ctx *ic)
     r->link = -1;
     /* The mark is a Reference to its Note (PDF/UA footnotes). */
     r->tag = model_tag_new(b->a, NULL, TAG_REFERENCE);
+    r->tag->note = note_tag;
 }
 
 /* <abbrev>/<acronym> with an <alt> child: the expansion is the structure

@@ -43,6 +43,7 @@ typedef struct tag_node {
     int col_span;        /* TH/TD: columns spanned (> 1 when spanning) */
     int row_span;        /* TH/TD: rows spanned (> 1 with morerows) */
     int link_index;      /* Link: index into doc->links, else -1 */
+    struct tag_node *note; /* a footnote mark's Reference: its Note */
 } tag_node;
 
 typedef enum {

@@ -395,3 +395,17 @@ def test_structure_text_of_a_paragraph_is_its_source_text(pdfs, trees, name):
         found = [p for p in paras if p.startswith(want[:30])]
         assert found, f"no paragraph opens with {want[:30]!r}"
         assert want in found, f"the structure tree reads {found[0]!r}, the source {want!r}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_footnote_is_read_right_after_its_mark(trees, name):
+    notes = 0
+    for node in trees[name].walk():
+        for i, (kind, kid) in enumerate(node.kids):
+            if kind == "elem" and kid.role == "Note":
+                notes += 1
+                before = node.kids[i - 1] if i else (None, None)
+                assert before[0] == "elem" and before[1].role == "Reference", (
+                    f"a Note ({kid.text()[:40]!r}) is read after {before}, not its mark")
+    if name == "data-footnote":
+        assert notes >= 1
