@@ -152,6 +152,7 @@ typedef struct dumper {
     FILE *out;
     const style *st;
     const doc_link *links;
+    const page_dest *link_dests;
     int link_count;
     tag_table tags;
 } dumper;
@@ -285,8 +286,9 @@ static void dump_image(dumper *d, const page_item *it)
     fputc('\n', d->out);
 }
 
-static void put_target(dumper *d, const doc_link *l)
+static void put_target(dumper *d, int link)
 {
+    const doc_link *l = &d->links[link];
     if (l->uri) {
         put_quoted(d->out, l->uri);
         return;
@@ -295,8 +297,8 @@ static void put_target(dumper *d, const doc_link *l)
         fputs(" nowhere", d->out);
         return;
     }
-    fprintf(d->out, " to page %d", l->target->page);
-    put_num(d->out, l->target->page_y);
+    fprintf(d->out, " to page %d", d->link_dests[link].page);
+    put_num(d->out, d->link_dests[link].y);
     if (l->target->id)
         fprintf(d->out, " #%s", l->target->id);
     else if (l->target->title_text)
@@ -308,7 +310,7 @@ static void dump_link(dumper *d, const page_item *it)
     fputs("  link", d->out);
     put_box(d->out, it);
     if (it->link >= 0 && it->link < d->link_count)
-        put_target(d, &d->links[it->link]);
+        put_target(d, it->link);
     else
         fprintf(d->out, " link #%d", it->link);
     put_tag(d->out, &d->tags, it);
@@ -350,7 +352,7 @@ static void dump_outline(dumper *d, const layout_result *lay)
 bool dump_layout(FILE *out, const layout_result *lay, const style *st,
                  const doc_link *links, int link_count)
 {
-    dumper d = { out, st, links, link_count, { arena_new(), NULL, 0, 0 } };
+    dumper d = { out, st, links, lay->link_dests, link_count, { arena_new(), NULL, 0, 0 } };
     fprintf(out, "kcvs-pdf layout, format %d, %d pages\n", DUMP_FORMAT, lay->page_count);
     for (int p = 0; p < lay->page_count; p++)
         dump_page(&d, &lay->pages[p]);

@@ -1060,11 +1060,12 @@ static void emit_link(emitter *e, page_state *ps, HPDF_Page pg, const page_item 
         pdfobj_put(a, "A", act);
         pdfobj_text(e->pdf, a, "Contents", l->uri);
     } else {
-        pdfobj_put(a, "Dest", dest_array(e, l->target->page, l->target->page_y));
+        page_dest to = e->lay->link_dests[it->link];
+        pdfobj_put(a, "Dest", dest_array(e, to.page, to.y));
         /* PDF/UA: a link says where it goes, even to an untitled target. */
         const char *t = l->target->title_text;
         char where[64];
-        snprintf(where, sizeof where, "%s %d", e->st->strings.page_ref, l->target->page);
+        snprintf(where, sizeof where, "%s %d", e->st->strings.page_ref, to.page);
         pdfobj_text(e->pdf, a, "Contents", t && *t ? t : where);
     }
     HPDF_Array annots = pdfobj_get_array(pg, "Annots");

@@ -570,7 +570,8 @@ static void layout_toc(lctx *c, tag_node *toc_tag)
         if (n)
             layout_vbox_add_line(c, v0, n, 0, v0->first_baseline);
         char pg[16];
-        snprintf(pg, sizeof pg, "%d", ws->page > 0 ? ws->page : 888);
+        int ws_page = para_anchor_get(&c->anchors, ws->section).page;
+        snprintf(pg, sizeof pg, "%d", ws_page > 0 ? ws_page : 888);
         para_line *p = layout_single_line(c, pg, entry, link_tag);
         double right = c->measure;
         if (p) {
@@ -657,6 +658,7 @@ static void init_ctx(lctx *c, arena *a, document *doc, const style *st,
     c->st = st;
     c->diags = diags;
     para_ctx_init(&c->pc, a, c->tmp, fonts, st, diags, doc->lang);
+    c->pc.anchors = &c->anchors;
     const style_master *cont = style_master_get(st, "continuation");
     const style_master *opener = style_master_get(st, "opener");
     double w1 = cont->width - cont->margin_inner - cont->margin_outer;
@@ -734,6 +736,19 @@ static void warn_unsettled(lctx *c, int passes)
              "to this place may name the wrong page", passes);
 }
 
+/* Where each internal link goes, for emit and the dump (which read pages,
+ * not the anchors of the passes). */
+static page_dest *link_dests(lctx *c)
+{
+    const document *d = c->doc;
+    int n = d->link_count + d->workstream_count;
+    page_dest *dests = arena_alloc_array(c->a, (size_t)n + 1, sizeof *dests);
+    for (int i = 0; i < n; i++)
+        if (!d->links[i].uri && d->links[i].target)
+            dests[i] = para_anchor_get(&c->anchors, d->links[i].target);
+    return dests;
+}
+
 layout_result *layout_document(arena *a, document *doc, const style *st,
                                font_set *fonts, const layout_options *opt,
                                diag_list *diags, layout_stats *stats)
@@ -795,8 +810,6 @@ layout_result *layout_document(arena *a, document *doc, const style *st,
     } while (again);
     if (has_refs && c.anchor_changes && !diag_has_errors(diags))
         warn_unsettled(&c, passes);
-    for (int w = 0; w < doc->workstream_count; w++)
-        doc->workstreams[w].page = doc->workstreams[w].section->page;
     /* Contents with the real numbers. */
     layout_result *out = fresh_result(&c, 0);
     append_pages(&c, out, cover_pages);
@@ -820,12 +833,14 @@ layout_result *layout_document(arena *a, document *doc, const style *st,
     c.res = out;
     layout_running_heads(&c);
     layout_check_pages(&c);
+    out->link_dests = link_dests(&c);
     para_report_missing(&c.pc);
     if (stats) {
         stats->para = c.pc.stats;
         stats->passes = passes;
     }
     para_ctx_free(&c.pc);
+    para_anchors_free(&c.anchors);
     arena_free(c.tmp);
     return out;
 }

@@ -58,6 +58,7 @@ typedef struct lctx {
     double frame_height;
     vlist *notes;            /* laid-out footnotes, by number - 1 */
     int toc_link_base;
+    para_anchors anchors;    /* where the latest pass placed each anchor */
     int anchor_changes;
     const block *first_change; /* the first anchor whose page moved */
     layout_result *res;

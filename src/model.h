@@ -176,8 +176,6 @@ typedef struct block {
     chart_model *chart;
     tag_node *tag;
     bool is_cta;
-    int page;                  /* filled by pagination: first page (1-based) */
-    double page_y;             /* and its top there (points from the top) */
     struct block *anchor_of;   /* a section or note whose place is this
                                   block's (its heading, its first paragraph) */
 } block;
@@ -187,7 +185,6 @@ typedef struct workstream {
     const char *title;
     const char *subtitle;
     int number;
-    int page;                  /* 1-based page where it starts */
 } workstream;
 
 /* A publication date as far as it is known (<pubdate>2027</pubdate> is a

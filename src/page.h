@@ -68,6 +68,13 @@ typedef struct outline_entry {
     double y;
 } outline_entry;
 
+/* Where something was placed: a 1-based page (0: not placed) and the top
+ * there, in points from the page's top. */
+typedef struct page_dest {
+    int page;
+    double y;
+} page_dest;
+
 typedef struct layout_result {
     page *pages;
     int page_count;
@@ -75,6 +82,9 @@ typedef struct layout_result {
     outline_entry *outline;
     int outline_count;
     size_t outline_cap;
+    page_dest *link_dests; /* by link index (the document's links, then the
+                              contents' links): where an internal link
+                              goes; page 0 for a URI or a missing target */
     int first_number;  /* the number of pages[0] minus one (parts of a
                           document are laid out separately) */
 } layout_result;

@@ -99,10 +99,9 @@ static void place_vbox(lctx *c, page *p, const vbox *v, double x0, double y,
         place_items(c, p, v->line->items, v->line->count, x0 + v->line_x, y + v->line_y,
                     artifact);
     for (block *a = artifact ? NULL : v->anchor; a; a = a->anchor_of) {
-        if (a->page != p->number && !c->anchor_changes++)
+        if (para_anchor_get(&c->anchors, a).page != p->number && !c->anchor_changes++)
             c->first_change = a;
-        a->page = p->number;
-        a->page_y = y;
+        para_anchor_set(&c->anchors, a, (page_dest){ p->number, y });
     }
     if (v->outline_title && !artifact)
         layout_outline_add(c, c->res,

@@ -93,6 +93,30 @@ void para_ctx_init(para_ctx *c, arena *a, arena *tmp, font_set *fonts, const sty
     c->doc_lang = doc_lang ? doc_lang : "nl-BE";
 }
 
+page_dest para_anchor_get(const para_anchors *an, const block *b)
+{
+    int i = an ? ptrindex_get(&an->index, b) : -1;
+    return i >= 0 ? an->at[i] : (page_dest){ 0, 0 };
+}
+
+void para_anchor_set(para_anchors *an, const block *b, page_dest at)
+{
+    int i = ptrindex_get(&an->index, b);
+    if (i < 0) {
+        an->at = mem_reserve(an->at, &an->cap, (size_t)an->count + 1, sizeof *an->at, 64);
+        i = an->count++;
+        ptrindex_put(&an->index, b, i);
+    }
+    an->at[i] = at;
+}
+
+void para_anchors_free(para_anchors *an)
+{
+    ptrindex_free(&an->index);
+    free(an->at);
+    *an = (para_anchors){ 0 };
+}
+
 void para_ctx_free(para_ctx *c)
 {
     free(c->scratch_items);
@@ -179,8 +203,9 @@ static const char *xref_text(para_ctx *c, const inline_run *r)
     if (!title[0] && t->inlines)
         title = t->inlines->text;
     /* Before the first pagination the page is unknown: reserve two digits. */
+    int at = para_anchor_get(c->anchors, t).page;
     return arena_printf(c->tmp, "%s, %s %d", title, c->st->strings.page_ref,
-                        t->page > 0 ? t->page : 88);
+                        at > 0 ? at : 88);
 }
 
 /* Counted here, reported once per character by para_report_missing. */

@@ -17,6 +17,7 @@
 #include "font.h"
 #include "model.h"
 #include "page.h"
+#include "ptrindex.h"
 #include "style.h"
 
 typedef struct hyph_dict hyph_dict;
@@ -26,6 +27,22 @@ typedef struct para_stats {
     double shape_ms, break_ms; /* time in the shape and break stages */
 } para_stats;
 
+/* Where the blocks that cross-references, links and the contents point
+ * at were placed by the latest pagination pass: the layout fills it
+ * (Typst's introspector), the next pass reads it; the model is not written.
+ * Block pointers are keys only. */
+typedef struct para_anchors {
+    ptrindex index;      /* block -> position in at */
+    page_dest *at;
+    int count;
+    size_t cap;
+} para_anchors;
+
+/* Where b was placed; page 0 before the first pass placed it. */
+page_dest para_anchor_get(const para_anchors *an, const block *b);
+void para_anchor_set(para_anchors *an, const block *b, page_dest at);
+void para_anchors_free(para_anchors *an);
+
 typedef struct para_ctx {
     arena *a;      /* the document's: glyphs that pages point at */
     arena *tmp;    /* the layout's: lines and their items, freed after it */
@@ -33,6 +50,7 @@ typedef struct para_ctx {
     const style *st;
     diag_list *diags;
     const char *doc_lang;
+    const para_anchors *anchors; /* the layout's, for xref page numbers */
     struct { const char *lang; hyph_dict *dict; } *hyph; /* per language tag */
     int hyph_count;
     size_t hyph_cap;

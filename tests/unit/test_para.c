@@ -510,6 +510,30 @@ static void long_word_fits_a_wide_measure_untouched(void **state)
     assert_int_equal(f->diags.count, 0);
 }
 
+/* The anchors of a pass: unplaced blocks read as page 0, a later pass
+ * moves a block, and the blocks themselves are never written. */
+static void anchors_remember_the_latest_placement(void **state)
+{
+    (void)state;
+    static block blocks[300];
+    para_anchors an = { 0 };
+    assert_int_equal(para_anchor_get(&an, &blocks[0]).page, 0);
+    assert_int_equal(para_anchor_get(NULL, &blocks[0]).page, 0);
+    for (int i = 0; i < 300; i++)
+        para_anchor_set(&an, &blocks[i], (page_dest){ i + 1, 10.0 * i });
+    para_anchor_set(&an, &blocks[7], (page_dest){ 42, 5.5 });
+    for (int i = 0; i < 300; i++) {
+        page_dest d = para_anchor_get(&an, &blocks[i]);
+        assert_int_equal(d.page, i == 7 ? 42 : i + 1);
+        assert_true(d.y == (i == 7 ? 5.5 : 10.0 * i));
+    }
+    assert_int_equal(an.count, 300);
+    static const block untouched;
+    assert_memory_equal(&blocks[7], &untouched, sizeof untouched);
+    para_anchors_free(&an);
+    assert_int_equal(para_anchor_get(&an, &blocks[1]).page, 0);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -528,6 +552,7 @@ int main(void)
         T(long_number_breaks_between_digits_without_warning),
         T(unbreakable_glyph_wider_than_the_measure_warns),
         T(long_word_fits_a_wide_measure_untouched),
+        cmocka_unit_test(anchors_remember_the_latest_placement),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
