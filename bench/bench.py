@@ -203,10 +203,27 @@ def mib(kib):
     return kib / 1024.0
 
 
+def page_count(k):
+    """The run's page count as a number, None when unknown."""
+    try:
+        return int(k["pages"]) if k else None
+    except (TypeError, ValueError):
+        return None
+
+
+def per_page(k):
+    """(pages per second, µs of wall time per page) as text for the table."""
+    n = page_count(k)
+    if not n or not k["median"]:
+        return ("–", "–")
+    return ("%.0f" % (n / k["median"]), "%.0f" % (k["median"] / n * 1e6))
+
+
 def results_table(rows, fop_on):
     h = ("| input | pages | kcvs-pdf median ms | kcvs-pdf peak MB | size KB | FOP median s "
-         "| FOP peak MB | FOP/kcvs ratio | FOP pages | kcvs-pdf CPU ms | runs kcvs/FOP |")
-    lines = [h, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+         "| FOP peak MB | FOP/kcvs ratio | FOP pages | kcvs-pdf CPU ms | pages/s | µs/page "
+         "| runs kcvs/FOP |")
+    lines = [h, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name, k, f in rows:
         kc = ("| %s | %s | %s | %.0f | %.0f " % (name, k["pages"], fmt_ms(k["median"]),
                                                  mib(k["peak_kib"]), k["size"] / 1024.0)
@@ -221,7 +238,8 @@ def results_table(rows, fop_on):
         else:
             fc = "| – | – | – | – "
         runs = "%s/%s" % (k["runs"] if k else "–", f["runs"] if f and f != "not run" else "–")
-        lines.append(kc + fc + "| %s | %s |" % (fmt_ms(k["cpu"]) if k else "–", runs))
+        rate = "| %s | %s " % per_page(k)
+        lines.append(kc + fc + "| %s " % (fmt_ms(k["cpu"]) if k else "–") + rate + "| %s |" % runs)
     return "\n".join(lines)
 
 
@@ -267,6 +285,15 @@ def check(results, startup, fop_on, problems):
               x100["median"] * 1000, 110 * net * 1000, "ms", "%.0f")
     else:
         out.append(("FAIL", "x100 scaling: no measurement"))
+    # time per page flat: x1000 (~20,800 pages) within 1.25× of x100's
+    x1000 = k("x1000")
+    n100, n1000 = page_count(x100), page_count(x1000)
+    if n100 and n1000:
+        p100 = x100["median"] / n100 * 1e6
+        upper("x1000 time per page (x100: %.0f µs/page)" % p100,
+              x1000["median"] / n1000 * 1e6, 1.25 * p100, "µs", "%.0f")
+    else:
+        out.append(("FAIL", "page linearity (x100, x1000): no measurement"))
     t1, t5, t10 = k("table1k"), k("table5k"), k("table10k")
     if t1 and t10:
         p1 = (t1["median"] - startup) / 1000
