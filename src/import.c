@@ -531,13 +531,12 @@ static void ensure_title(importer *im, xmlNode *root)
         return;
     }
     xmlFree(text);
-    xmlNode *heading = NULL;
-    for (xmlNode *n = root; n && !heading; n = next_element(n, root, false))
-        if (is_db(n, "title") && n->parent != info && has_text((char *)n->children))
-            heading = n;
     char *name = NULL;
-    if (heading)
-        name = plain_text(heading);
+    for (xmlNode *n = root; n && !has_text(name); n = next_element(n, root, false))
+        if (is_db(n, "title") && n->parent != info) {
+            xmlFree(name);
+            name = plain_text(n);
+        }
     if (!has_text(name)) {
         xmlFree(name);
         const char *base = strrchr(im->source, '/');

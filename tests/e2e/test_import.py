@@ -209,3 +209,59 @@ def test_import_refuses_an_unknown_kind(tmp_path):
     src.write_text("{\\rtf1 hallo}")
     r = do_import(src, tmp_path / "verslag")
     assert r.returncode == 2 and ".docx, .odt and .md" in r.stderr
+
+
+FAKE_PANDOC = """#!/bin/sh
+# Stands in for pandoc: writes the DocBook of $FAKE_DOCBOOK where -o says.
+while [ $# -gt 0 ]; do
+    [ "$1" = -o ] && cp "$FAKE_DOCBOOK" "$2"
+    shift
+done
+"""
+
+ODD_DOCBOOK = """<?xml version="1.0" encoding="utf-8" ?>
+<!DOCTYPE article>
+<article xmlns="http://docbook.org/ns/docbook" version="5.0"
+  xmlns:xlink="http://www.w3.org/1999/xlink">
+  <info><title></title></info>
+  <section xml:id="1-inleiding">
+    <title>Inleiding en doel</title>
+    <para>Zie <link linkend="wat?">de vraag</link> en
+      <wordasword>woordspel</wordasword> hier.</para>
+    <address>Stadhuis Botermarkt</address>
+    <section xml:id="wat?"><title>Wat?</title><para>Een antwoord.</para></section>
+  </section>
+  <section xml:id="één"><title>Één slot</title>
+    <para>Terug naar <link linkend="1-inleiding">het begin</link>.</para></section>
+</article>
+"""
+
+
+def test_import_makes_ids_valid_and_unwraps_what_the_compiler_lacks(tmp_path):
+    """What pandoc may write beyond the Markdown above: ids that start with
+    a digit or hold a '?', elements kcvs-pdf does not set (an inline one is
+    unwrapped, a block holding text becomes a paragraph), an empty title."""
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "pandoc").write_text(FAKE_PANDOC)
+    (fake / "pandoc").chmod(0o755)
+    (tmp_path / "odd.xml").write_text(ODD_DOCBOOK)
+    src = tmp_path / "odd.md"
+    src.write_text("(the fake pandoc writes odd.xml)\n")
+    folder = tmp_path / "verslag"
+    r = do_import(src, folder, env={"PATH": f"{fake}:{os.environ['PATH']}",
+                                    "FAKE_DOCBOOK": str(tmp_path / "odd.xml")})
+    assert r.returncode == 0, r.stderr
+    report = ET.parse(folder / "report.xml").getroot()
+    assert report.find(f"{DB}info/{DB}title").text == "Inleiding en doel"
+    first = ET.parse(folder / "sections/01-inleiding-en-doel.xml").getroot()
+    last = ET.parse(folder / "sections/02-n-slot.xml").getroot()
+    assert first.get(XML_ID) == "id-1-inleiding" and last.get(XML_ID) == "één"
+    assert first.find(f"{DB}section").get(XML_ID) == "wat-"
+    assert first.find(f"{DB}para/{DB}link").get("linkend") == "wat-"
+    assert last.find(f"{DB}para/{DB}link").get("linkend") == "id-1-inleiding"
+    assert not list(first.iter(f"{DB}wordasword")) and not list(first.iter(f"{DB}address"))
+    paras = ["".join(p.itertext()).split() for p in first.findall(f"{DB}para")]
+    assert "woordspel" in paras[0] and paras[1] == ["Stadhuis", "Botermarkt"]
+    pdf = compiled(folder, tmp_path)
+    assert pdf.is_file()
