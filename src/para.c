@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 #include <time.h>
 
@@ -74,6 +75,7 @@ typedef struct para_build {
        box set alone (without the kern to the next letter) minus its slice
        of the word shaped whole. */
     double break_kern;
+    int dashes; /* standalone dashes so far: every second one closes */
 } para_build;
 
 static void *grow_scratch(void *p, size_t *cap, size_t need, size_t size)
@@ -784,14 +786,108 @@ static void flush_word(para_build *b, piece *pieces, int np)
     }
 }
 
+enum { TIE_WORD_BYTES = 32 };
+
+/* A word as the tie rules see it: its first bytes and its full length. */
+typedef struct tie_word {
+    char text[TIE_WORD_BYTES];
+    size_t len;
+} tie_word;
+
+static void tie_word_of(const para_build *b, const piece *pieces, int np, tie_word *out)
+{
+    out->len = 0;
+    for (int i = 0; i < np; i++)
+        for (size_t k = pieces[i].start; k < pieces[i].end; k++, out->len++)
+            if (out->len < TIE_WORD_BYTES)
+                out->text[out->len] = b->segs[pieces[i].seg].text[k];
+}
+
+/* Whether w[0, len) is one of the space-separated words of list. */
+static bool in_word_list(const char *list, const char *w, size_t len)
+{
+    if (!list || len == 0)
+        return false;
+    for (const char *p = list; *p;) {
+        size_t n = strcspn(p, " ");
+        if (n == len && memcmp(p, w, len) == 0)
+            return true;
+        p += n;
+        p += strspn(p, " ");
+    }
+    return false;
+}
+
+/* Without the punctuation that may follow a unit ("10 km.", "25 %,"). */
+static size_t without_trailing_punct(const char *w, size_t len)
+{
+    while (len > 1 && strchr(".,;:!?)", w[len - 1]))
+        len--;
+    return len;
+}
+
+static bool is_dash_word(const tie_word *w)
+{
+    return w->len == 3 && (memcmp(w->text, "\xE2\x80\x93", 3) == 0 ||
+                           memcmp(w->text, "\xE2\x80\x94", 3) == 0);
+}
+
+/* Whether the space between prev and cur is a tie, by the style's lists
+ * for the report's language: number + unit or %, abbreviation or currency
+ * + number, "’s" + word; a line never starts with % or with a dash that
+ * closes a parenthetical remark (every second standalone dash). */
+static bool is_tie(para_build *b, const tie_word *prev, const tie_word *cur)
+{
+    const style_strings *st = &b->c->st->strings;
+    if (prev->len == 0 || cur->len == 0)
+        return false;
+    bool short_prev = prev->len <= TIE_WORD_BYTES, short_cur = cur->len <= TIE_WORD_BYTES;
+    if (cur->text[0] == '%')
+        return true;
+    if (is_dash_word(cur) && ++b->dashes % 2 == 0)
+        return true;
+    bool digit_before = short_prev && isdigit((unsigned char)prev->text[prev->len - 1]);
+    if (digit_before && short_cur &&
+        (in_word_list(st->tie_units, cur->text, cur->len) ||
+         in_word_list(st->tie_units, cur->text, without_trailing_punct(cur->text, cur->len))))
+        return true;
+    if (!short_prev)
+        return false;
+    if (isdigit((unsigned char)cur->text[0]) &&
+        in_word_list(st->tie_before_number, prev->text, prev->len))
+        return true;
+    return in_word_list(st->tie_before_word, prev->text, prev->len);
+}
+
+/* The space seen last, pushed once the word after it is known (a tie
+ * depends on both words). */
+typedef struct pending_space {
+    bool set, tie;
+    int seg;
+} pending_space;
+
+static void end_word(para_build *b, pending_space *sp, tie_word *prev, int np)
+{
+    tie_word cur;
+    tie_word_of(b, b->c->scratch_pieces, np, &cur);
+    if (sp->set)
+        push_glue(b, sp->seg, sp->tie || is_tie(b, prev, &cur));
+    sp->set = false;
+    flush_word(b, b->c->scratch_pieces, np);
+    *prev = cur;
+}
+
 static void build_items(para_build *b, double first_indent)
 {
     b->il.count = 0;
+    b->dashes = 0;
     if (first_indent > 0) {
         lb_item box = { LB_BOX, first_indent, 0, 0, 0, 0, 0 };
         push_item(b, box, (payload){ -1, NULL, 0, { NULL, 0, 0 } });
     }
     int np = 0;
+    pending_space sp = { false, false, -1 };
+    tie_word prev = { .len = 0 };
     for (int si = 0; si < b->seg_count; si++) {
         const seg *s = &b->segs[si];
         size_t start = 0;
@@ -810,14 +906,20 @@ static void build_items(para_build *b, double first_indent)
                 b->c->scratch_pieces[np++] = (piece){ si, start, i };
             }
             if (!end) {
-                flush_word(b, b->c->scratch_pieces, np);
+                if (np > 0)
+                    end_word(b, &sp, &prev, np);
+                else if (sp.set) /* two spaces in a row */
+                    push_glue(b, sp.seg, sp.tie);
                 np = 0;
-                push_glue(b, si, tie);
+                sp = (pending_space){ true, tie, si };
             }
             start = i + sep;
         }
     }
-    flush_word(b, b->c->scratch_pieces, np);
+    if (np > 0)
+        end_word(b, &sp, &prev, np);
+    if (sp.set)
+        push_glue(b, sp.seg, sp.tie);
     lb_item inf = { LB_PENALTY, 0, 0, 0, 0, LB_INFINITY, 0 };
     lb_item fil = { LB_GLUE, 0, 0, 0, 1, 0, 0 };
     lb_item force = { LB_PENALTY, 0, 0, 0, 0, -LB_INFINITY, 0 };

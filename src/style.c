@@ -103,6 +103,8 @@ static const prop string_props[] = {
     STR("months", months), STR("date-format", date_format),
     STR("currency", currency), STR("total", total_word),
     STR("change", change_heading), STR("change-percent", change_percent_heading),
+    STR("tie-units", tie_units), STR("tie-before-number", tie_before_number),
+    STR("tie-before-word", tie_before_word),
     STR("bullet-1", bullets[0]), STR("bullet-2", bullets[1]),
     STR("bullet-3", bullets[2]), STR("bullet-4", bullets[3]),
     STR("ordered-1", ordered_formats[0]), STR("ordered-2", ordered_formats[1]),

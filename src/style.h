@@ -104,6 +104,9 @@ typedef struct style_strings {
     const char *currency;     /* after an amount in a chart's description */
     const char *total_word;   /* before the total in a chart's description */
     const char *change_heading, *change_percent_heading; /* computed columns */
+    /* Ties (space-separated words, NULL none): after a number, before a
+       number, before a word. */
+    const char *tie_units, *tie_before_number, *tie_before_word;
 } style_strings;
 
 /* How image colours are mapped into the print intent's gamut: the ICC

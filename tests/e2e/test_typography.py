@@ -144,3 +144,24 @@ def test_a_no_break_space_stretches_and_shrinks_like_the_other_spaces(tmp_path):
     assert len(lines) >= 3, lines
     for gaps in lines[:-1]:
         assert max(gaps) - min(gaps) < 0.05, gaps
+
+
+TIES = ("het kost € 5,00 per dag en groeit met 25 % per jaar over 10 km weg, zie p. 12–15 "
+        "en art. 3 van het decreet; ’s avonds rijden de bussen (zie nr. 7) – de lijnen "
+        "van de stad – minder vaak; ")
+
+
+def test_ties_keep_numbers_with_units_currency_and_abbreviations(tmp_path):
+    """The style's tie lists (tie-units, tie-before-number, tie-before-word
+    in <strings>): no line ends with "€", "p.", "art.", "nr.", "’s" or a
+    number before its unit, and none starts with "%" or a closing dash.
+    The text is repeated so that every pair meets a line end somewhere."""
+    err, lines = dump_lines(tmp_path, "<para>" + TIES * 12 + "</para>\n")
+    body = [l.strip() for l in lines if "decreet" in l or "stad" in l or "km" in l]
+    assert len(body) >= 10, lines
+    for line in body:
+        first, last = line.split()[0], line.split()[-1]
+        assert last not in ("€", "p.", "art.", "nr.", "’s", "25", "10"), line
+        assert first not in ("%", "km", "5,00", "12–15", "3", "avonds", "7)"), line
+    # a closing dash is never a line's first word; an opening dash may end a line
+    assert not any(l.strip().startswith("– minder") for l in lines), lines
