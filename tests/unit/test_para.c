@@ -260,10 +260,9 @@ static void hyphenated_lines_end_in_a_hyphen(void **state)
     assert_true(hyphenated >= 1);
 }
 
-static void lines_read_back_as_the_paragraph(void **state)
+static void read_back(fixture *f, const char *cls)
 {
-    fixture *f = *state;
-    para_result res = set(f, run(f, NULL, dutch, -1, NULL), "body", 300);
+    para_result res = set(f, run(f, NULL, dutch, -1, NULL), cls, 300);
     char *all = arena_strdup(f->a, "");
     for (int i = 0; i < res.count; i++) {
         const char *t = line_text(f, &res.lines[i]);
@@ -285,6 +284,18 @@ static void lines_read_back_as_the_paragraph(void **state)
         }
     }
     assert_string_equal(all, dutch);
+}
+
+static void lines_read_back_as_the_paragraph(void **state)
+{
+    read_back(*state, "body");
+}
+
+/* Ragged lines break at a penalty between a space's two glues: they end in
+ * the word separator as well. */
+static void ragged_lines_read_back_as_the_paragraph(void **state)
+{
+    read_back(*state, "abstract");
 }
 
 /* A word hyphenated by line breaking: its first run stands for the whole
@@ -542,6 +553,7 @@ int main(void)
         T(justified_lines_end_on_the_measure),
         T(hyphenated_lines_end_in_a_hyphen),
         T(lines_read_back_as_the_paragraph),
+        T(ragged_lines_read_back_as_the_paragraph),
         T(hyphenated_words_read_back_whole),
         T(url_breaks_after_slash_without_hyphen),
         T(link_areas_cover_only_the_linked_text),
