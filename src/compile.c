@@ -198,11 +198,7 @@ bool compile_document(const compile_request *req, diag_list *d)
         list_links(req->link_list, doc, lay);
     if (ok)
         summarise(req->summary, doc, lay);
-    /* Layout appends one link per contents entry after the document's own
-     * (add_toc_links): the dump names their targets too. */
-    if (ok && req->layout_dump &&
-        !dump_layout(req->layout_dump, lay, st, doc->links,
-                     doc->link_count + doc->workstream_count)) {
+    if (ok && req->layout_dump && !dump_layout(req->layout_dump, lay, st)) {
         diag_add(d, DIAG_ENVIRONMENT, (src_loc){ req->layout_dump_name, 0, 0 },
                  "cannot write the layout dump: %s", strerror(errno));
         ok = false;

@@ -349,10 +349,10 @@ static void dump_outline(dumper *d, const layout_result *lay)
     }
 }
 
-bool dump_layout(FILE *out, const layout_result *lay, const style *st,
-                 const doc_link *links, int link_count)
+bool dump_layout(FILE *out, const layout_result *lay, const style *st)
 {
-    dumper d = { out, st, links, lay->link_dests, link_count, { arena_new(), NULL, 0, 0 } };
+    dumper d = { out, st, lay->links, lay->link_dests, lay->link_count,
+                 { arena_new(), NULL, 0, 0 } };
     fprintf(out, "kcvs-pdf layout, format %d, %d pages\n", DUMP_FORMAT, lay->page_count);
     for (int p = 0; p < lay->page_count; p++)
         dump_page(&d, &lay->pages[p]);

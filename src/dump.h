@@ -18,9 +18,7 @@
 
 #include "page.h"
 
-/* links: the document's links after layout (ITEM_LINK.link indexes them);
- * st names the colours. */
-bool dump_layout(FILE *out, const layout_result *lay, const style *st,
-                 const doc_link *links, int link_count);
+/* st names the colours; links are the laid-out result's. */
+bool dump_layout(FILE *out, const layout_result *lay, const style *st);
 
 #endif

@@ -1034,9 +1034,9 @@ static HPDF_Array dest_array(emitter *e, int page_no, double y)
 static void emit_link(emitter *e, page_state *ps, HPDF_Page pg, const page_item *it,
                       double ph)
 {
-    if (it->link < 0 || it->link >= e->doc->link_count + e->doc->workstream_count)
+    if (it->link < 0 || it->link >= e->lay->link_count)
         return;
-    const doc_link *l = &e->doc->links[it->link];
+    const doc_link *l = &e->lay->links[it->link];
     if (!l->uri && !l->target)
         return;
     HPDF_Dict a = pdfobj_dict(e->pdf, true);

@@ -596,9 +596,11 @@ static void layout_toc(lctx *c, tag_node *toc_tag)
     }
 }
 
+/* The contents' links follow the document's in the layout's own copy
+ * (ITEM_LINK.link indexes it); the model's array is left as built. */
 static void add_toc_links(lctx *c)
 {
-    document *d = c->doc;
+    const document *d = c->doc;
     doc_link *links = arena_alloc_array(c->a, (size_t)(d->link_count + d->workstream_count),
                                         sizeof *links);
     if (d->link_count)
@@ -608,7 +610,8 @@ static void add_toc_links(lctx *c)
         links[d->link_count + w] = (doc_link){ .target = d->workstreams[w].section,
                                                .target_id = "toc",
                                                .workstream = d->workstreams[w].title };
-    d->links = links;
+    c->links = links;
+    c->link_count = d->link_count + d->workstream_count;
 }
 
 static bool holds_budget(const block *b)
@@ -740,12 +743,10 @@ static void warn_unsettled(lctx *c, int passes)
  * not the anchors of the passes). */
 static page_dest *link_dests(lctx *c)
 {
-    const document *d = c->doc;
-    int n = d->link_count + d->workstream_count;
-    page_dest *dests = arena_alloc_array(c->a, (size_t)n + 1, sizeof *dests);
-    for (int i = 0; i < n; i++)
-        if (!d->links[i].uri && d->links[i].target)
-            dests[i] = para_anchor_get(&c->anchors, d->links[i].target);
+    page_dest *dests = arena_alloc_array(c->a, (size_t)c->link_count + 1, sizeof *dests);
+    for (int i = 0; i < c->link_count; i++)
+        if (!c->links[i].uri && c->links[i].target)
+            dests[i] = para_anchor_get(&c->anchors, c->links[i].target);
     return dests;
 }
 
@@ -833,6 +834,8 @@ layout_result *layout_document(arena *a, document *doc, const style *st,
     c.res = out;
     layout_running_heads(&c);
     layout_check_pages(&c);
+    out->links = c.links;
+    out->link_count = c.link_count;
     out->link_dests = link_dests(&c);
     para_report_missing(&c.pc);
     if (stats) {

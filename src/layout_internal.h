@@ -58,6 +58,8 @@ typedef struct lctx {
     double frame_height;
     vlist *notes;            /* laid-out footnotes, by number - 1 */
     int toc_link_base;
+    doc_link *links;         /* the document's links and the contents' */
+    int link_count;
     para_anchors anchors;    /* where the latest pass placed each anchor */
     int anchor_changes;
     const block *first_change; /* the first anchor whose page moved */

@@ -82,6 +82,10 @@ typedef struct layout_result {
     outline_entry *outline;
     int outline_count;
     size_t outline_cap;
+    const doc_link *links; /* what ITEM_LINK.link indexes: the document's
+                              links, then one per contents entry (the
+                              layout's copy; the model's stay as built) */
+    int link_count;
     page_dest *link_dests; /* by link index (the document's links, then the
                               contents' links): where an internal link
                               goes; page 0 for a URI or a missing target */
