@@ -293,7 +293,23 @@ static const char *fresh_id(importer *im, const char *old)
     return id;
 }
 
-static void unwrap(xmlNode *n);
+/* Replaces n by its children; a walk in document order goes on at the
+ * first of them that is an element, or after n. */
+static xmlNode *unwrap_in_walk(xmlNode *n, xmlNode *root)
+{
+    xmlNode *next = next_element(n, root, true);
+    xmlNode *first = n->children;
+    while (n->children) {
+        xmlNode *c = n->children;
+        xmlUnlinkNode(c);
+        xmlAddPrevSibling(n, c);
+    }
+    xmlUnlinkNode(n);
+    xmlFreeNode(n);
+    for (; first && first->type != XML_ELEMENT_NODE; first = first->next)
+        ;
+    return first && first->parent ? first : next;
+}
 
 /* A link whose target the conversion lost (a Word round trip renames
  * headings' ids) would stop the compile: its text is kept, and the editor
@@ -304,12 +320,7 @@ static xmlNode *drop_dangling_link(xmlNode *n, xmlNode *root, const char *to)
     fprintf(stderr, "kcvs-pdf: warning: the document's link \"%s\" leads to '%s', "
             "which is not in it: kept as text without the link\n", text ? text : "", to);
     xmlFree(text);
-    xmlNode *next = next_element(n, root, true);
-    xmlNode *first = n->children;
-    unwrap(n);
-    for (; first && first->type != XML_ELEMENT_NODE; first = first->next)
-        ;
-    return first && first->parent ? first : next;
+    return unwrap_in_walk(n, root);
 }
 
 static void fix_ids(importer *im, xmlNode *root)
@@ -465,52 +476,68 @@ static bool has_direct_text(xmlNode *n)
     return false;
 }
 
-static void unwrap(xmlNode *n)
+/* Whether n stays as it is. A list item outside a list (its variablelist
+ * unwrapped) and an emphasis of a kind the format lacks (pandoc's
+ * role="strikethrough", "underline") go like an unknown element. */
+static bool kept(xmlNode *n, xmlNode *root)
 {
-    while (n->children) {
-        xmlNode *c = n->children;
-        xmlUnlinkNode(c);
-        xmlAddPrevSibling(n, c);
+    if (n == root)
+        return true;
+    if (!model_in_subset(n))
+        return false;
+    if (is_db(n, "listitem"))
+        return is_db(n->parent, "itemizedlist") || is_db(n->parent, "orderedlist") ||
+               is_db(n->parent, "varlistentry");
+    if (is_db(n, "emphasis")) {
+        xmlChar *role = xmlGetNoNsProp(n, (const xmlChar *)"role");
+        bool known = !role || !xmlStrcmp(role, (const xmlChar *)"bold") ||
+                     !xmlStrcmp(role, (const xmlChar *)"strong");
+        xmlFree(role);
+        return known;
     }
+    return true;
+}
+
+/* Metadata in <info> the compiler does not read: pandoc's <date> is the
+ * publication date when there is none; anything else is named on stderr
+ * rather than left as stray text. Returns where the walk goes on. */
+static xmlNode *info_child(xmlNode *n, xmlNode *root)
+{
+    xmlNode *next = next_element(n, root, true);
+    if (is_db(n, "date") && !first_child(n->parent, "pubdate")) {
+        xmlNodeSetName(n, (const xmlChar *)"pubdate");
+        return next;
+    }
+    char *text = plain_text(n);
+    fprintf(stderr, "kcvs-pdf: warning: <%s> of the document's info is not "
+            "imported: \"%s\"\n", (const char *)n->name, text ? text : "");
+    xmlFree(text);
     xmlUnlinkNode(n);
     xmlFreeNode(n);
+    return next;
 }
 
 /* What the compiler does not set would be a warning and plain text: its
- * text is kept, without the element. Metadata the compiler does not read
- * is named on stderr rather than left as stray text in <info>. */
+ * text is kept, without the element (a block holding text directly becomes
+ * a paragraph). */
 static void keep_to_subset(xmlNode *root)
 {
     xmlNode *n = root;
     while (n) {
-        if (model_in_subset(n) || n == root) {
+        if (is_db(n, "link")) /* pandoc marks an autolink role="uri" */
+            xmlUnsetProp(n, (const xmlChar *)"role");
+        if (kept(n, root)) {
             n = next_element(n, root, false);
-            continue;
-        }
-        xmlNode *next = next_element(n, root, true);
-        if (is_db(n->parent, "info")) {
-            char *text = plain_text(n);
-            fprintf(stderr, "kcvs-pdf: warning: <%s> of the document's info is not "
-                    "imported: \"%s\"\n", (const char *)n->name, text ? text : "");
-            xmlFree(text);
-            xmlUnlinkNode(n);
-            xmlFreeNode(n);
+        } else if (is_db(n->parent, "info")) {
+            n = info_child(n, root);
         } else if (holds_blocks(n->parent) && has_direct_text(n)) {
             xmlNodeSetName(n, (const xmlChar *)"para");
             while (n->properties)
                 xmlRemoveProp(n->properties);
-            next = next_element(n, root, false);
+            n = next_element(n, root, false);
         } else {
-            next = n->children && n->children->type == XML_ELEMENT_NODE ? n->children : next;
-            xmlNode *first = n->children;
-            unwrap(n);
-            /* Resume at the first unwrapped element, if any. */
-            for (; first && first->type != XML_ELEMENT_NODE; first = first->next)
-                ;
-            if (first && first->parent)
-                next = first;
+            n = unwrap_in_walk(n, root);
         }
-        n = next;
     }
 }
 

@@ -265,3 +265,54 @@ def test_import_makes_ids_valid_and_unwraps_what_the_compiler_lacks(tmp_path):
     assert "woordspel" in paras[0] and paras[1] == ["Stadhuis", "Botermarkt"]
     pdf = compiled(folder, tmp_path)
     assert pdf.is_file()
+
+
+RICH_MARKDOWN = """\
+---
+title: Een rijker document
+date: 2026-03-15
+---
+
+Een inleiding voor de eerste kop.
+
+# Eerste
+
+Tekst met een voetnoot[^1], H~2~O en 10^3^, ~~geschrapt~~ en "geciteerd".
+
+Meer op <https://example.org/>.
+
+```
+code blok
+  ingesprongen
+```
+
+> een citaat met *nadruk*
+
+Term
+:   De uitleg van de term.
+
+1. een
+2. twee
+
+[^1]: De tekst van de voetnoot.
+
+# Tweede
+
+Slot.
+"""
+
+
+def test_import_of_richer_markdown_compiles_without_warnings(tmp_path):
+    """Elements and attributes pandoc writes beyond the contract's core:
+    strikeout (an emphasis role the format lacks), an autolink (role="uri"),
+    a definition list, code, a quotation, a footnote, the date in the
+    metadata (the publication date), a paragraph before the first heading."""
+    src = tmp_path / "rijk.md"
+    src.write_text(RICH_MARKDOWN, encoding="utf-8")
+    folder = tmp_path / "verslag"
+    r = do_import(src, folder)
+    assert r.returncode == 0, r.stderr
+    assert "warning" not in r.stderr, r.stderr
+    report = ET.parse(folder / "report.xml").getroot()
+    assert report.find(f"{DB}info/{DB}pubdate").text.strip() == "2026-03-15"
+    compiled(folder, tmp_path)
