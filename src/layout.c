@@ -750,6 +750,79 @@ static page_dest *link_dests(lctx *c)
     return dests;
 }
 
+/* The cover's pages: at least one, a document always has its cover. */
+static layout_result *cover_pages(lctx *c)
+{
+    const style_master *m = style_master_get(c->st, "cover");
+    vlist *cover = fresh_list(c);
+    layout_cover(c);
+    layout_result *r = fresh_result(c, 0);
+    layout_paginate(c, cover, m, m);
+    if (r->page_count == 0)
+        layout_new_page(c, m);
+    return r;
+}
+
+/* The contents, its entries tagged under tag, on pages numbered after
+ * first; the page numbers are those the anchors hold (888 before the body
+ * was laid out). */
+static layout_result *contents_pages(lctx *c, tag_node *tag, int first)
+{
+    const style_master *m = style_master_get(c->st, "contents");
+    vlist *toc = fresh_list(c);
+    c->break_next = true;
+    c->break_master = m;
+    layout_toc(c, tag);
+    layout_result *r = fresh_result(c, first);
+    layout_paginate(c, toc, m, m);
+    return r;
+}
+
+/* The body, again while cross-reference page numbers move; only the last
+ * pass's findings and counts are kept. Still moving after the last pass
+ * allowed: a warning. */
+static layout_result *body_pages(lctx *c, int first, int *passes)
+{
+    bool has_refs = false, again = false;
+    for (int i = 0; i < c->toc_link_base; i++)
+        has_refs |= c->doc->links[i].target != NULL;
+    layout_result *body = NULL;
+    *passes = 0;
+    do {
+        layout_run run = layout_run_begin(c);
+        c->anchor_changes = 0;
+        c->first_change = NULL;
+        vlist *vl = fresh_list(c);
+        layout_body(c);
+        body = fresh_result(c, first);
+        layout_paginate(c, vl, style_master_get(c->st, "opener"),
+                        style_master_get(c->st, "continuation"));
+        ++*passes;
+        again = has_refs && c->anchor_changes && *passes < LAYOUT_MAX_PASSES &&
+                !diag_has_errors(c->diags);
+        if (again)
+            layout_run_forget(c, &run);
+        else
+            para_tally_drop(&run.tally);
+    } while (again);
+    if (has_refs && c->anchor_changes && !diag_has_errors(c->diags))
+        warn_unsettled(c, *passes);
+    return body;
+}
+
+/* What emit and the dump read besides the pages: running heads, the
+ * links and where they go; then the checks of the finished pages. */
+static void finish_result(lctx *c, layout_result *out)
+{
+    c->res = out;
+    layout_running_heads(c);
+    layout_check_pages(c);
+    out->links = c->links;
+    out->link_count = c->link_count;
+    out->link_dests = link_dests(c);
+    para_report_missing(&c->pc);
+}
+
 layout_result *layout_document(arena *a, document *doc, const style *st,
                                font_set *fonts, const layout_options *opt,
                                diag_list *diags, layout_stats *stats)
@@ -760,84 +833,36 @@ layout_result *layout_document(arena *a, document *doc, const style *st,
     c.require_alt = opt && opt->require_alt;
     c.progress = opt ? opt->progress : NULL;
     add_toc_links(&c);
-    /* Cover. */
-    vlist *cover = fresh_list(&c);
-    layout_cover(&c);
-    layout_result *cover_pages = fresh_result(&c, 0);
-    layout_paginate(&c, cover, style_master_get(st, "cover"), style_master_get(st, "cover"));
-    if (cover_pages->page_count == 0) /* a document always has its cover */
-        layout_new_page(&c, style_master_get(st, "cover"));
-    int cover_count = cover_pages->page_count;
-    /* Contents: its length first, with placeholder numbers; what this
-     * estimate finds is found again by the final contents. */
+    layout_result *cover = cover_pages(&c);
+    int cover_count = cover->page_count;
+    /* Contents: its length first, with placeholder numbers (under a tag of
+     * its own, dropped); what this estimate finds is found again by the
+     * final contents. */
     tag_node *toc_tag = NULL;
     int toc_pages = 0;
     if (doc->workstream_count) {
         layout_run run = layout_run_begin(&c);
         toc_tag = model_tag_new(a, NULL, TAG_TOC);
-        vlist *toc = fresh_list(&c);
-        c.break_next = true;
-        c.break_master = style_master_get(st, "contents");
-        layout_toc(&c, model_tag_new(a, NULL, TAG_TOC));
-        fresh_result(&c, cover_count);
-        layout_paginate(&c, toc, style_master_get(st, "contents"),
-                 style_master_get(st, "contents"));
-        toc_pages = c.res->page_count;
+        toc_pages = contents_pages(&c, model_tag_new(a, NULL, TAG_TOC), cover_count)->page_count;
         layout_run_forget(&c, &run);
     }
-    /* Body, again while cross-reference page numbers move; only the last
-     * pass's findings and counts are kept. */
-    layout_result *body = NULL;
-    int passes = 0;
-    bool has_refs = false, again = false;
-    for (int i = 0; i < c.toc_link_base; i++)
-        has_refs |= doc->links[i].target != NULL;
-    do {
-        layout_run run = layout_run_begin(&c);
-        c.anchor_changes = 0;
-        c.first_change = NULL;
-        vlist *vl = fresh_list(&c);
-        layout_body(&c);
-        body = fresh_result(&c, cover_count + toc_pages);
-        layout_paginate(&c, vl, style_master_get(st, "opener"),
-                 style_master_get(st, "continuation"));
-        passes++;
-        again = has_refs && c.anchor_changes && passes < LAYOUT_MAX_PASSES &&
-                !diag_has_errors(diags);
-        if (again)
-            layout_run_forget(&c, &run);
-        else
-            para_tally_drop(&run.tally);
-    } while (again);
-    if (has_refs && c.anchor_changes && !diag_has_errors(diags))
-        warn_unsettled(&c, passes);
-    /* Contents with the real numbers. */
+    int passes;
+    layout_result *body = body_pages(&c, cover_count + toc_pages, &passes);
     layout_result *out = fresh_result(&c, 0);
-    append_pages(&c, out, cover_pages);
+    append_pages(&c, out, cover);
     if (toc_tag) {
-        vlist *toc = fresh_list(&c);
-        c.break_next = true;
-        c.break_master = style_master_get(st, "contents");
-        layout_toc(&c, toc_tag);
-        layout_result *tp = fresh_result(&c, cover_count);
-        layout_paginate(&c, toc, style_master_get(st, "contents"),
-                 style_master_get(st, "contents"));
+        layout_result *tp = contents_pages(&c, toc_tag, cover_count);
         if (tp->page_count != toc_pages)
             diag_add(diags, DIAG_WARNING, (src_loc){ doc->source_file, 0, 0 },
                      "the table of contents changed length between passes");
         append_pages(&c, out, tp);
-        /* Structure elements join their parent in drawing order (emit),
-         * so the TOC follows the cover by itself. */
+        /* The contents' own tag (not the model's) joins the document:
+         * structure elements join their parent in drawing order (emit), so
+         * the TOC follows the cover by itself. */
         toc_tag->parent = doc->tag_root;
     }
     append_pages(&c, out, body);
-    c.res = out;
-    layout_running_heads(&c);
-    layout_check_pages(&c);
-    out->links = c.links;
-    out->link_count = c.link_count;
-    out->link_dests = link_dests(&c);
-    para_report_missing(&c.pc);
+    finish_result(&c, out);
     if (stats) {
         stats->para = c.pc.stats;
         stats->passes = passes;
