@@ -1276,6 +1276,50 @@ static HPDF_Dict id_tree(emitter *e)
     return tree;
 }
 
+/* A header cell's scope and a cell's spans (the Table attribute owner). */
+static void table_attributes(HPDF_Doc pdf, HPDF_Dict d, const tag_node *t)
+{
+    if (t->role != TAG_TH && !(t->role == TAG_TD && (t->col_span > 1 || t->row_span > 1)))
+        return;
+    HPDF_Dict a = pdfobj_dict(pdf, false);
+    pdfobj_name(a, "O", "Table");
+    if (t->role == TAG_TH)
+        pdfobj_name(a, "Scope", t->scope_column == 2 ? "Row" : "Column");
+    if (t->col_span > 1)
+        pdfobj_int(a, "ColSpan", t->col_span);
+    if (t->row_span > 1)
+        pdfobj_int(a, "RowSpan", t->row_span);
+    pdfobj_put(d, "A", a);
+}
+
+/* An element's /K: child elements, marked content (a bare MCID on the
+ * element's own page, else an MCR naming its page) and annotations. */
+static HPDF_Array struct_kids(emitter *e, const elem_info *ei)
+{
+    HPDF_Array kids = pdfobj_array(e->pdf, false);
+    for (int k = 0; k < ei->count; k++) {
+        const struct_kid *kid = &ei->kids[k];
+        if (kid->type == KID_ELEM)
+            pdfobj_array_add(kids, e->elems[elem_index(e, kid->elem)].dict);
+        else if (kid->type == KID_MCR && kid->page == ei->page)
+            pdfobj_array_int(kids, kid->mcid);
+        else if (kid->type == KID_MCR) {
+            HPDF_Dict m = pdfobj_dict(e->pdf, false);
+            pdfobj_name(m, "Type", "MCR");
+            pdfobj_put(m, "Pg", e->pages[kid->page]);
+            pdfobj_int(m, "MCID", kid->mcid);
+            pdfobj_array_add(kids, m);
+        } else {
+            HPDF_Dict o = pdfobj_dict(e->pdf, false);
+            pdfobj_name(o, "Type", "OBJR");
+            pdfobj_put(o, "Obj", kid->annot);
+            pdfobj_put(o, "Pg", e->pages[kid->page]);
+            pdfobj_array_add(kids, o);
+        }
+    }
+    return kids;
+}
+
 static void emit_structure(emitter *e)
 {
     HPDF_Doc pdf = e->pdf;
@@ -1303,39 +1347,8 @@ static void emit_structure(emitter *e)
             pdfobj_ascii(pdf, d, "Lang", t->lang);
         if (t->expansion)
             pdfobj_text(pdf, d, "E", t->expansion);
-        if (t->role == TAG_TH || (t->role == TAG_TD && (t->col_span > 1 || t->row_span > 1))) {
-            HPDF_Dict a = pdfobj_dict(pdf, false);
-            pdfobj_name(a, "O", "Table");
-            if (t->role == TAG_TH)
-                pdfobj_name(a, "Scope", t->scope_column == 2 ? "Row" : "Column");
-            if (t->col_span > 1)
-                pdfobj_int(a, "ColSpan", t->col_span);
-            if (t->row_span > 1)
-                pdfobj_int(a, "RowSpan", t->row_span);
-            pdfobj_put(d, "A", a);
-        }
-        HPDF_Array kids = pdfobj_array(pdf, false);
-        for (int k = 0; k < ei->count; k++) {
-            struct_kid *kid = &ei->kids[k];
-            if (kid->type == KID_ELEM)
-                pdfobj_array_add(kids, e->elems[elem_index(e, kid->elem)].dict);
-            else if (kid->type == KID_MCR && kid->page == ei->page)
-                pdfobj_array_int(kids, kid->mcid);
-            else if (kid->type == KID_MCR) {
-                HPDF_Dict m = pdfobj_dict(pdf, false);
-                pdfobj_name(m, "Type", "MCR");
-                pdfobj_put(m, "Pg", e->pages[kid->page]);
-                pdfobj_int(m, "MCID", kid->mcid);
-                pdfobj_array_add(kids, m);
-            } else {
-                HPDF_Dict o = pdfobj_dict(pdf, false);
-                pdfobj_name(o, "Type", "OBJR");
-                pdfobj_put(o, "Obj", kid->annot);
-                pdfobj_put(o, "Pg", e->pages[kid->page]);
-                pdfobj_array_add(kids, o);
-            }
-        }
-        pdfobj_put(d, "K", kids);
+        table_attributes(pdf, d, t);
+        pdfobj_put(d, "K", struct_kids(e, ei));
     }
     HPDF_Array top = pdfobj_array(pdf, false);
     pdfobj_array_add(top, e->elems[elem_index(e, e->doc->tag_root)].dict);

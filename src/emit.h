@@ -4,7 +4,10 @@
  * HarfBuzz and embedded as Type0/CIDFontType2 with a proper ToUnicode map),
  * page content streams drawn from laid-out pages, link annotations, the
  * outline, document information, and per profile the archive (PDF/A-2,
- * tagged PDF/UA-1) or print parts. It sees laid-out pages only.
+ * tagged PDF/UA-1) or print parts. It draws the laid-out pages and takes
+ * links and their destinations from the layout's result; it still reads
+ * the model's tag tree, images and document information (model.h), but
+ * writes nothing into them: its structure numbering is its own.
  * Failure: libharu errors and unwritable files are diagnostics; the file at
  * path is then not written (the caller writes to a temporary path and
  * renames it, so an earlier PDF survives).
