@@ -76,6 +76,7 @@ typedef struct para_build {
        of the word shaped whole. */
     double break_kern;
     int dashes; /* standalone dashes so far: every second one closes */
+    size_t word_limit; /* where the ActualText of a hyphenated word ends */
 } para_build;
 
 static void *grow_scratch(void *p, size_t *cap, size_t need, size_t size)
@@ -1128,16 +1129,19 @@ static size_t hyphenated_word_start(const item_list *il, const lb_line *ln)
 }
 
 /* The whole text of a word broken by hyphens, from its first box up to
- * the glue after it, without the hyphens line breaking added. */
+ * the glue after it, without the hyphens line breaking added; it ends
+ * earlier, at b->word_limit, where a line after the hyphenated ones breaks
+ * the word again without a hyphen ("Sche-|matron/|NVDL": the last line
+ * reads its own text, so the word stops at "/"). */
 static const char *hyphenated_word(para_build *b, size_t from)
 {
     const item_list *il = &b->il;
-    size_t len = 0, i;
-    for (i = from; i < il->count && il->items[i].kind != LB_GLUE; i++)
+    size_t len = 0, i, end = b->word_limit < il->count ? b->word_limit : il->count;
+    for (i = from; i < end && il->items[i].kind != LB_GLUE; i++)
         if (il->items[i].kind == LB_BOX && il->pl[i].seg >= 0)
             len += il->pl[i].len;
     char *w = arena_alloc(b->c->a, len + 1), *o = w;
-    for (i = from; i < il->count && il->items[i].kind != LB_GLUE; i++)
+    for (i = from; i < end && il->items[i].kind != LB_GLUE; i++)
         if (il->items[i].kind == LB_BOX && il->pl[i].seg >= 0) {
             memcpy(o, il->pl[i].text, il->pl[i].len);
             o += il->pl[i].len;
@@ -1357,6 +1361,16 @@ static void warn_hyphen_run(para_build *b, const lb_result *res)
                  "cannot be set otherwise", longest, allowed);
 }
 
+/* The end of the first line from line i + 1 on that does not end at a
+ * hyphen: the lines a word hyphenated at line i's end can reach. */
+static size_t hyphen_chain_end(const para_build *b, const lb_result *r, size_t i)
+{
+    size_t k = i + 1;
+    while (k < r->count && is_hyphen_break(&b->il.items[r->lines[k].end]))
+        k++;
+    return k < r->count ? r->lines[k].end : b->il.count;
+}
+
 static bool any_overfull(const lb_result *r)
 {
     for (size_t i = 0; i < r->count; i++)
@@ -1415,6 +1429,7 @@ para_result para_typeset(para_ctx *c, const inline_run *runs,
         out.count = (int)res.count;
         for (size_t i = 0; i < res.count; i++) {
             bool continued = i > 0 && is_hyphen_break(&b.il.items[res.lines[i - 1].end]);
+            b.word_limit = hyphen_chain_end(&b, &res, i);
             set_line(&b, &res.lines[i], continued, &out.lines[i], out.ascent, descent);
             c->stats.hyphenated_lines += out.lines[i].hyphenated;
         }

@@ -165,3 +165,18 @@ def test_ties_keep_numbers_with_units_currency_and_abbreviations(tmp_path):
         assert first not in ("%", "km", "5,00", "12–15", "3", "avonds", "7)"), line
     # a closing dash is never a line's first word; an opening dash may end a line
     assert not any(l.strip().startswith("– minder") for l in lines), lines
+
+
+def test_a_word_hyphenated_then_broken_after_a_slash_reads_once(tmp_path):
+    """"Sche-|matron/|NVDL": the hyphenated part carries the word up to the
+    slash as its ActualText, the last line reads its own text; "NVDL" used
+    to be read twice (once in the first part's ActualText)."""
+    err, lines = dump_lines(tmp_path, cells("RELAX NG + Schematron/NVDL", "Toelichting",
+                                            widths=(8, 72)))
+    assert "matron/" in [l.strip() for l in lines], lines  # the case meant
+    r = run_kcvs(tmp_path / "doc.xml", "-o", tmp_path / "doc.pdf")
+    assert r.returncode == 0, r.stderr
+    from conftest import tool
+    text = tool("pdftotext", tmp_path / "doc.pdf", "-").stdout
+    assert text.count("NVDL") == 1, text
+    assert "Schematron/" in text.replace("\n", ""), text
