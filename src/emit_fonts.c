@@ -1,0 +1,214 @@
+#include "emit_internal.h"
+
+/* ---- fonts ------------------------------------------------------------------ */
+
+static void subset_tag(const emit_font *ef, unsigned glyphs, char tag[7])
+{
+    uint32_t h = 2166136261u;
+    for (unsigned g = 0; g < glyphs; g++)
+        if (ef->new_gid[g] != UINT32_MAX)
+            h = (h ^ g) * 16777619u;
+    for (int i = 0; i < 6; i++) {
+        tag[i] = (char)('A' + h % 26);
+        h /= 26;
+    }
+    tag[6] = '\0';
+}
+
+static HPDF_Dict font_file_stream(emitter *e, emit_font *ef)
+{
+    font_face *f = ef->face;
+    hb_face_t *face = font_hb_face(f);
+    unsigned n = font_glyph_count(f);
+    hb_subset_input_t *in = hb_subset_input_create_or_fail();
+    if (!in)
+        return NULL;
+    hb_set_t *glyphs = hb_subset_input_glyph_set(in);
+    hb_set_add(glyphs, 0);
+    for (unsigned g = 0; g < n; g++)
+        if (font_used_text(f, g))
+            hb_set_add(glyphs, g);
+    hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
+    static const char *const dropped[] = { "GSUB", "GPOS", "GDEF", "kern", "DSIG",
+                                           "BASE", "JSTF", "MATH", "vhea", "vmtx" };
+    for (size_t i = 0; i < sizeof dropped / sizeof *dropped; i++)
+        hb_set_add(drop, hb_tag_from_string(dropped[i], 4));
+    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
+    hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(face, in);
+    hb_subset_input_destroy(in);
+    if (!plan)
+        return NULL;
+    const hb_map_t *map = hb_subset_plan_old_to_new_glyph_mapping(plan);
+    ef->new_gid = mem_alloc(n, sizeof *ef->new_gid);
+    ef->width = mem_alloc(n, sizeof *ef->width);
+    int upem = font_units_per_em(f);
+    for (unsigned g = 0; g < n; g++) {
+        ef->new_gid[g] = hb_map_get(map, g);
+        if (ef->new_gid[g] == HB_MAP_VALUE_INVALID)
+            ef->new_gid[g] = UINT32_MAX;
+        ef->width[g] = round(font_glyph_advance(f, g) * 1000.0 / upem * 100) / 100;
+    }
+    hb_face_t *sub = hb_subset_plan_execute_or_fail(plan);
+    hb_subset_plan_destroy(plan);
+    if (!sub)
+        return NULL;
+    hb_blob_t *blob = hb_face_reference_blob(sub);
+    unsigned len;
+    const char *data = hb_blob_get_data(blob, &len);
+    HPDF_Dict s = pdfobj_stream(e->pdf, data, len, true);
+    pdfobj_int(s, "Length1", (long)len);
+    hb_blob_destroy(blob);
+    hb_face_destroy(sub);
+    return s;
+}
+
+/* A ToUnicode CMap of bfchar entries: every drawn glyph extracts as the
+ * text it was shaped from. */
+static HPDF_Dict to_unicode(emitter *e, const emit_font *ef)
+{
+    font_face *f = ef->face;
+    unsigned n = font_glyph_count(f);
+    sbuf b = { 0 };
+    sb_puts(&b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+                "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+                "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+                "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    unsigned g = 0;
+    while (g < n) {
+        unsigned batch[100], count = 0;
+        for (; g < n && count < 100; g++) {
+            const char *t = font_used_text(f, g);
+            if (t && *t && ef->new_gid[g] != UINT32_MAX)
+                batch[count++] = g;
+        }
+        if (!count)
+            continue;
+        char head[32];
+        snprintf(head, sizeof head, "%u beginbfchar\n", count);
+        sb_puts(&b, head);
+        for (unsigned i = 0; i < count; i++) {
+            sb_puts(&b, "<");
+            sb_hex4(&b, ef->new_gid[batch[i]]);
+            sb_puts(&b, "> ");
+            hex_utf16(&b, font_used_text(f, batch[i]), false);
+            sb_puts(&b, "\n");
+        }
+        sb_puts(&b, "endbfchar\n");
+    }
+    sb_puts(&b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    HPDF_Dict s = pdfobj_stream(e->pdf, b.data, b.len, true);
+    free(b.data);
+    return s;
+}
+
+static HPDF_Array width_array(emitter *e, const emit_font *ef)
+{
+    font_face *f = ef->face;
+    unsigned n = font_glyph_count(f);
+    /* new gid -> old gid, to write /W in CID order */
+    unsigned max_new = 0;
+    for (unsigned g = 0; g < n; g++)
+        if (ef->new_gid[g] != UINT32_MAX && ef->new_gid[g] > max_new)
+            max_new = ef->new_gid[g];
+    long *old_of = mem_alloc((size_t)max_new + 1, sizeof *old_of);
+    for (unsigned i = 0; i <= max_new; i++)
+        old_of[i] = -1;
+    for (unsigned g = 0; g < n; g++)
+        if (ef->new_gid[g] != UINT32_MAX)
+            old_of[ef->new_gid[g]] = g;
+    HPDF_Array w = pdfobj_array(e->pdf, false);
+    for (unsigned c = 0; c <= max_new;) {
+        if (old_of[c] < 0) {
+            c++;
+            continue;
+        }
+        pdfobj_array_int(w, (long)c);
+        HPDF_Array run = pdfobj_array(e->pdf, false);
+        while (c <= max_new && old_of[c] >= 0) {
+            pdfobj_array_real(run, ef->width[old_of[c]]);
+            c++;
+        }
+        pdfobj_array_add(w, run);
+    }
+    free(old_of);
+    return w;
+}
+
+static bool emit_font_objects(emitter *e, emit_font *ef, int index)
+{
+    font_face *f = ef->face;
+    HPDF_Dict file = font_file_stream(e, ef);
+    if (!file)
+        return false;
+    char tag[7], base[160];
+    subset_tag(ef, font_glyph_count(f), tag);
+    snprintf(base, sizeof base, "%s+%s", tag, font_postscript_name(f));
+    snprintf(ef->name, sizeof ef->name, "F%d", index);
+    HPDF_Dict fd = pdfobj_dict(e->pdf, true);
+    pdfobj_name(fd, "Type", "FontDescriptor");
+    pdfobj_name(fd, "FontName", base);
+    pdfobj_int(fd, "Flags", 4 | (font_flags_italic(f) ? 64 : 0));
+    int bbox[4];
+    font_bbox(f, bbox);
+    HPDF_Array bb = pdfobj_array(e->pdf, false);
+    for (int i = 0; i < 4; i++)
+        pdfobj_array_int(bb, bbox[i]);
+    pdfobj_put(fd, "FontBBox", bb);
+    pdfobj_real(fd, "ItalicAngle", font_italic_angle(f));
+    pdfobj_int(fd, "Ascent", lround(font_ascender(f) * 1000));
+    pdfobj_int(fd, "Descent", -lround(font_descender(f) * 1000));
+    pdfobj_int(fd, "CapHeight", lround(font_cap_height(f) * 1000));
+    pdfobj_int(fd, "StemV", 80);
+    pdfobj_put(fd, "FontFile2", file);
+    HPDF_Dict cid = pdfobj_dict(e->pdf, true);
+    pdfobj_name(cid, "Type", "Font");
+    pdfobj_name(cid, "Subtype", "CIDFontType2");
+    pdfobj_name(cid, "BaseFont", base);
+    HPDF_Dict info = pdfobj_dict(e->pdf, false);
+    pdfobj_ascii(e->pdf, info, "Registry", "Adobe");
+    pdfobj_ascii(e->pdf, info, "Ordering", "Identity");
+    pdfobj_int(info, "Supplement", 0);
+    pdfobj_put(cid, "CIDSystemInfo", info);
+    pdfobj_put(cid, "FontDescriptor", fd);
+    pdfobj_name(cid, "CIDToGIDMap", "Identity");
+    pdfobj_put(cid, "W", width_array(e, ef));
+    ef->type0 = pdfobj_dict(e->pdf, true);
+    pdfobj_name(ef->type0, "Type", "Font");
+    pdfobj_name(ef->type0, "Subtype", "Type0");
+    pdfobj_name(ef->type0, "BaseFont", base);
+    pdfobj_name(ef->type0, "Encoding", "Identity-H");
+    HPDF_Array desc = pdfobj_array(e->pdf, false);
+    pdfobj_array_add(desc, cid);
+    pdfobj_put(ef->type0, "DescendantFonts", desc);
+    pdfobj_put(ef->type0, "ToUnicode", to_unicode(e, ef));
+    pdfobj_put(e->font_res, ef->name, ef->type0);
+    return true;
+}
+
+bool emit_fonts(emitter *e, font_set *fonts)
+{
+    e->font_count = font_set_count(fonts);
+    e->fonts = mem_alloc((size_t)e->font_count + 1, sizeof *e->fonts);
+    e->font_res = pdfobj_dict(e->pdf, true);
+    for (int i = 0; i < e->font_count; i++) {
+        e->fonts[i].face = font_set_at(fonts, i);
+        bool used = false;
+        unsigned n = font_glyph_count(e->fonts[i].face);
+        for (unsigned g = 0; g < n && !used; g++)
+            used = font_used_text(e->fonts[i].face, g) != NULL;
+        if (used && !emit_font_objects(e, &e->fonts[i], i)) {
+            src_loc loc = { font_path(e->fonts[i].face), 0, 0 };
+            diag_add(e->diags, DIAG_ENVIRONMENT, loc, "cannot subset this font");
+            return false;
+        }
+    }
+    return true;
+}
+
+emit_font *emit_font_of(emitter *e, const font_face *f)
+{
+    for (int i = 0; i < e->font_count; i++)
+        if (e->fonts[i].face == f)
+            return &e->fonts[i];
+    return NULL;
+}

@@ -1,0 +1,207 @@
+/* emit_internal — what emit's files share.
+ *
+ * Owns nothing: the emitter (the state of one emit_pdf), the byte buffer
+ * content streams and text strings are written into, and the functions the
+ * files call across: emit.c (pages, drawing, the structure tree, the
+ * document) and emit_fonts.c (subsets and font objects). Nothing outside
+ * emit includes it.
+ */
+#ifndef KCVS_EMIT_INTERNAL_H
+#define KCVS_EMIT_INTERNAL_H
+
+#include "emit.h"
+
+#include <hb-subset.h>
+#include <hb.h>
+#include <hpdf_encrypt.h>
+#include <hpdf_pages.h>
+#include <hpdf_streams.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "colour.h"
+#include "image.h"
+#include "infile.h"
+#include "jpeg.h"
+#include "mem.h"
+#include "output.h"
+#include "pdfa.h"
+#include "pdfobj.h"
+#include "pdftree.h"
+#include "ptrindex.h"
+#include "utf8.h"
+
+/* ---- a growable byte buffer for content streams ------------------------ */
+
+typedef struct sbuf {
+    char *data;
+    size_t len, cap;
+} sbuf;
+
+static inline void sb_reserve(sbuf *b, size_t more)
+{
+    if (b->len + more <= b->cap)
+        return;
+    b->data = mem_reserve(b->data, &b->cap, b->len + more, 1, 4096);
+}
+
+static inline void sb_put(sbuf *b, const char *s, size_t n)
+{
+    sb_reserve(b, n);
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+}
+
+static inline void sb_puts(sbuf *b, const char *s)
+{
+    sb_put(b, s, strlen(s));
+}
+
+/* Numbers with up to 3 decimals, no exponent, no trailing zeros: the same
+ * text for the same value on every machine. */
+static inline void sb_num(sbuf *b, double v)
+{
+    char tmp[32];
+    /* Layout never hands over a non-finite or off-page number (it checks
+       its pages); this only keeps the conversion defined whatever comes. */
+    if (!(fabs(v) < 1e15))
+        v = 0;
+    long long scaled = llround(v * 1000.0);
+    bool neg = scaled < 0;
+    unsigned long long u = neg ? 0ull - (unsigned long long)scaled : (unsigned long long)scaled;
+    unsigned long long ip = u / 1000, fp = u % 1000;
+    int n = 0;
+    if (neg && u)
+        tmp[n++] = '-';
+    n += snprintf(tmp + n, sizeof tmp - (size_t)n, "%llu", ip);
+    if (fp) {
+        tmp[n++] = '.';
+        tmp[n++] = (char)('0' + fp / 100);
+        if (fp % 100) {
+            tmp[n++] = (char)('0' + fp / 10 % 10);
+            if (fp % 10)
+                tmp[n++] = (char)('0' + fp % 10);
+        }
+    }
+    tmp[n++] = ' ';
+    sb_put(b, tmp, (size_t)n);
+}
+
+static inline void sb_hex4(sbuf *b, unsigned v)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char t[4] = { hex[(v >> 12) & 15], hex[(v >> 8) & 15], hex[(v >> 4) & 15], hex[v & 15] };
+    sb_put(b, t, 4);
+}
+
+/* ---- the emitter ---------------------------------------------------------- */
+
+typedef struct emit_font {
+    font_face *face;
+    uint32_t *new_gid;   /* old gid -> new gid, UINT32_MAX when not kept */
+    double *width;       /* old gid -> width in 1/1000 em, as in /W */
+    char name[16];
+    HPDF_Dict type0;
+} emit_font;
+
+typedef struct emit_image {
+    const char *path;
+    HPDF_Image image;
+    char name[12];
+} emit_image;
+
+typedef enum { KID_ELEM, KID_MCR, KID_OBJR } kid_type;
+
+typedef struct struct_kid {
+    kid_type type;
+    tag_node *elem;
+    int page;
+    int mcid;
+    HPDF_Dict annot;
+} struct_kid;
+
+typedef struct elem_info {
+    tag_node *node;
+    struct_kid *kids;
+    int count;
+    size_t cap;
+    int page;            /* first page with content, -1 none */
+    HPDF_Dict dict;
+    int overflow;        /* 1 + index of the group taking further kids, 0 none */
+    int parent;          /* index of the element holding it (a group when one
+                            does), -1 for the document element */
+} elem_info;
+
+typedef struct parent_entry {
+    int key;             /* StructParent(s) number */
+    tag_node **elems;    /* by MCID for a page; one element for an annotation */
+    int count;
+    size_t cap;
+} parent_entry;
+
+typedef struct emit_failure {
+    HPDF_STATUS code, detail;
+    const char *doing;
+    int page;
+} emit_failure;
+
+typedef struct emitter {
+    HPDF_Doc pdf;
+    const document *doc;
+    const layout_result *lay;
+    const style *st;
+    const emit_options *opt;
+    diag_list *diags;
+    emit_font *fonts;
+    int font_count;
+    HPDF_Dict font_res;
+    emit_image *images;
+    int image_count;
+    size_t image_cap;
+    HPDF_Page *pages;
+    elem_info *elems;
+    int elem_count;
+    size_t elem_cap;
+    ptrindex tag_index;  /* tag node -> index in elems: emit numbers the
+                            model's tags here, never in the model */
+    parent_entry *parents;
+    int parent_count;
+    size_t parent_cap;
+    tag_node **groups;   /* grouping elements for overflowing /K arrays */
+    int group_count;
+    size_t group_cap;
+    HPDF_MD5_CTX md5;
+    bool print;
+    double margin;       /* print: room around the trimmed page for marks */
+    HPDF_Dict cmyk_profile; /* ICC stream for CMYK images in the archive */
+    colour_cmyk *cmyk;      /* print: RGB images to the intent's CMYK */
+    const char *cmyk_error; /* why cmyk could not be made */
+    const char *output_name; /* the output as the user named it */
+    const char *doing;   /* what the emitter is doing, for error reports */
+    int doing_page;
+    emit_failure error;  /* libharu's first error */
+} emitter;
+
+/* UTF-16BE in hex; a text string (bom) starts with the byte order mark. */
+static inline void hex_utf16(sbuf *b, const char *text, bool bom)
+{
+    uint16_t *units = mem_alloc(2 * strlen(text) + 1, sizeof *units);
+    size_t n = utf8_to_utf16(text, units);
+    sb_puts(b, bom ? "<FEFF" : "<");
+    for (size_t i = 0; i < n; i++)
+        sb_hex4(b, units[i]);
+    sb_puts(b, ">");
+    free(units);
+}
+
+/* emit_fonts.c */
+/* Subsets and embeds every used face (Type0 over CIDFontType2); false
+ * with a diagnostic when one cannot be. */
+bool emit_fonts(emitter *e, font_set *fonts);
+/* The embedded font of face f (NULL when it was never used). */
+emit_font *emit_font_of(emitter *e, const font_face *f);
+
+#endif
