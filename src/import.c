@@ -36,6 +36,7 @@ typedef struct {
     xmlHashTablePtr ids;      /* old xml:id -> new one */
     xmlHashTablePtr used_ids; /* every new xml:id */
     xmlHashTablePtr images;   /* every file name under images/ */
+    xmlHashTablePtr copied;   /* source path of an image -> its name there */
     int failed;               /* exit status of the first failure, 0 if none */
 } importer;
 
@@ -404,10 +405,17 @@ static void import_image(importer *im, xmlNode *data, xmlNode *root)
         return;
     }
     char *from = r[0] == '/' ? strdup(r) : join(im->source_dir, r);
-    char *name = image_name(im, from);
+    /* An image used twice is one file. */
+    char *name = xmlHashLookup(im->copied, (xmlChar *)from);
+    bool copy = !name;
+    if (copy) {
+        name = image_name(im, from);
+        xmlHashAddEntry(im->copied, (xmlChar *)from, name);
+    }
     char *images = join(im->tmp, "images");
     char *to = join(images, name);
-    if (mkdir(images, 0777) != 0 && errno != EEXIST)
+    if (!copy) {
+    } else if (mkdir(images, 0777) != 0 && errno != EEXIST)
         fail(im, 2, "cannot create %s: %s", images, strerror(errno));
     else if (!copy_file(from, to))
         fail(im, 1, "cannot copy the image %s: %s", from, strerror(errno ? errno : EIO));
@@ -774,6 +782,7 @@ int import_run(const char *source, const char *folder, const char *schema_path)
     im.ids = xmlHashCreate(64);
     im.used_ids = xmlHashCreate(64);
     im.images = xmlHashCreate(16);
+    im.copied = xmlHashCreate(16);
     run_pandoc(&im, format);
     if (!im.failed)
         convert(&im);
@@ -789,6 +798,7 @@ int import_run(const char *source, const char *folder, const char *schema_path)
         remove_tree(im.tmp);
     xmlHashFree(im.ids, NULL);
     xmlHashFree(im.used_ids, free_name);
+    xmlHashFree(im.copied, NULL);
     xmlHashFree(im.images, free_name);
     xmlFree(im.source_dir);
     free(im.tmp);
