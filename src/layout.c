@@ -408,6 +408,38 @@ static void layout_figure(lctx *c, block *bl, double indent)
     keep_together(c, first);
 }
 
+/* ---- listings and boxes ------------------------------------------------------ */
+
+/* A listing's lines as written: each source line its own paragraph in the
+ * code class (wrapped only when wider than the measure), the spacing of
+ * the class around the whole; it may split across pages between lines. */
+static void layout_code(lctx *c, block *bl, double indent)
+{
+    const style_class *cls = bl->style;
+    double x0 = indent + cls->indent_left;
+    double measure = c->measure - x0 - cls->indent_right;
+    layout_space_before(c, cls->space_before);
+    for (block *ln = bl->children; ln; ln = ln->next) {
+        para_result pr = para_typeset(&c->pc, ln->inlines, cls, ln->tag, measure, bl->lang,
+                                      ln->loc);
+        layout_lines(c, &pr, cls, x0, ln == bl->children ? bl : NULL, false);
+    }
+    c->pending_space = cls->space_after;
+}
+
+/* A quotation or note: its blocks indented by its class, its spacing
+ * around them. */
+static void layout_box(lctx *c, block *bl, double indent)
+{
+    const style_class *cls = bl->style;
+    layout_space_before(c, cls->space_before);
+    int first = c->vl->count;
+    layout_blocks(c, bl->children, indent + cls->indent_left);
+    if (first < c->vl->count && !c->vl->v[first]->anchor)
+        c->vl->v[first]->anchor = bl;
+    layout_space_before(c, cls->space_after);
+}
+
 /* ---- blocks ------------------------------------------------------------------- */
 
 static void layout_footnote_body(lctx *c, block *note)
@@ -483,6 +515,12 @@ static void layout_one(lctx *c, block *b, double indent)
         break;
     case BLK_FIGURE:
         layout_figure(c, b, indent);
+        break;
+    case BLK_CODE:
+        layout_code(c, b, indent);
+        break;
+    case BLK_BOX:
+        layout_box(c, b, indent);
         break;
     case BLK_CHART:
         layout_chart(c, b, indent);

@@ -317,7 +317,7 @@ const char *model_tag_role_name(tag_role role)
         "Document", "Sect", "H1", "H2", "H3", "H4", "H5", "H6", "P", "L", "LI",
         "Lbl", "LBody", "Table", "THead", "TBody", "TFoot", "TR", "TH", "TD",
         "Figure", "Caption", "Link", "Note", "Reference", "TOC", "TOCI", "Span",
-        "NonStruct" };
+        "NonStruct", "Code", "BlockQuote", "Quote", "Div" };
     return role < TAG_COUNT ? names[role] : "Span";
 }
 
@@ -412,14 +412,6 @@ static void add_ref(builder *b, inline_run *run, int link, const char *id)
 
 /* ---- inline content ------------------------------------------------------- */
 
-typedef struct inline_ctx {
-    int flags;
-    int link;
-    tag_node *link_tag;
-    tag_node *parent_tag;
-    const char *lang;
-    inline_run *head, *tail;
-} inline_ctx;
 
 static void append_run(inline_ctx *ic, inline_run *r)
 {
@@ -430,7 +422,7 @@ static void append_run(inline_ctx *ic, inline_run *r)
     ic->tail = r;
 }
 
-static inline_run *run_new(builder *b, inline_ctx *ic, inline_kind kind,
+inline_run *model_run_new(builder *b, inline_ctx *ic, inline_kind kind,
                            const char *text, xmlNode *n)
 {
     inline_run *r = arena_alloc(b->a, sizeof *r);
@@ -445,7 +437,6 @@ static inline_run *run_new(builder *b, inline_ctx *ic, inline_kind kind,
     return r;
 }
 
-static void build_inlines(builder *b, xmlNode *n, inline_ctx *ic);
 static const char *plain_text_of(builder *b, xmlNode *n);
 block *model_build_block_list(builder *b, xmlNode *first, tag_node *tag,
                                int level);
@@ -495,12 +486,12 @@ static const char *begin_uri_link(builder *b, xmlNode *n, const char *href,
 
 /* The runs of an element that is a link to href (<link>, or any inline
  * element with xlink:href); an empty one shows its address. */
-static void build_uri_link_inlines(builder *b, xmlNode *n, const char *href, inline_ctx *inner)
+void model_build_uri_link_inlines(builder *b, xmlNode *n, const char *href, inline_ctx *inner)
 {
     const char *uri = begin_uri_link(b, n, href, inner);
-    build_inlines(b, n->children, inner);
+    model_build_inlines(b, n->children, inner);
     if (uri && !inner->head)
-        run_new(b, inner, INL_TEXT, uri, n);
+        model_run_new(b, inner, INL_TEXT, uri, n);
 }
 
 static void build_link(builder *b, xmlNode *n, inline_ctx *ic)
@@ -510,21 +501,21 @@ static void build_link(builder *b, xmlNode *n, inline_ctx *ic)
     inline_ctx inner = *ic;
     inner.head = inner.tail = NULL;
     if (href) {
-        build_uri_link_inlines(b, n, href, &inner);
+        model_build_uri_link_inlines(b, n, href, &inner);
     } else if (linkend) {
         doc_link l = { .target_id = linkend, .loc = model_node_loc(b, n) };
         inner.link = add_link(b, l);
         inner.link_tag = model_tag_new(b->a, NULL, TAG_LINK);
         inner.link_tag->link_index = inner.link;
-        build_inlines(b, n->children, &inner);
+        model_build_inlines(b, n->children, &inner);
         if (!inner.head) {
-            inline_run *r = run_new(b, &inner, INL_XREF, "", n);
+            inline_run *r = model_run_new(b, &inner, INL_XREF, "", n);
             add_ref(b, r, -1, linkend);
         }
         add_ref(b, NULL, inner.link, linkend);
     } else {
         model_error_at(b, n, "<link> needs xlink:href or linkend");
-        build_inlines(b, n->children, &inner);
+        model_build_inlines(b, n->children, &inner);
     }
     if (inner.head) {
         append_run(ic, inner.head);
@@ -544,7 +535,7 @@ static void build_xref(builder *b, xmlNode *n, inline_ctx *ic)
     inner.link = add_link(b, l);
     inner.link_tag = model_tag_new(b->a, NULL, TAG_LINK);
     inner.link_tag->link_index = inner.link;
-    inline_run *r = run_new(b, &inner, INL_XREF, "", n);
+    inline_run *r = model_run_new(b, &inner, INL_XREF, "", n);
     r->tag = inner.link_tag;
     ic->tail = inner.tail;
     if (!ic->head)
@@ -573,7 +564,7 @@ static void build_footnote(builder *b, xmlNode *n, inline_ctx *ic)
                                  sizeof *d->footnotes);
     d->footnotes[d->footnote_count++] = note;
     model_register_id(b, note, n);
-    inline_run *r = run_new(b, ic, INL_NOTEREF,
+    inline_run *r = model_run_new(b, ic, INL_NOTEREF,
                             arena_printf(b->a, "%d", note->number), n);
     r->note = note;
     r->link = -1;
@@ -642,7 +633,7 @@ static void build_inline_element(builder *b, xmlNode *n, inline_ctx *ic)
         /* phrase is in the subset: a span with no look of its own */
     } else if (model_is_db(n, "para") || model_is_db(n, "simpara")) {
         /* Paragraphs inside flowed text (an abstract): separate by a space. */
-        run_new(b, &inner, INL_TEXT, " ", n);
+        model_run_new(b, &inner, INL_TEXT, " ", n);
     } else if (model_is_db(n, "indexterm") || model_is_db(n, "remark") || model_is_db(n, "alt")) {
         return; /* never printed in DocBook (alt: an abbreviation's expansion) */
     } else if (model_is_db(n, "abbrev") || model_is_db(n, "acronym")) {
@@ -653,22 +644,24 @@ static void build_inline_element(builder *b, xmlNode *n, inline_ctx *ic)
     (void)name; /* anything else keeps its text (warned by the pre-pass) */
     /* xlink:href makes any inline element a link, like <link>. */
     const char *href = model_get_ns_attr(b, n, "href", XLINK_NS);
-    if (href)
-        build_uri_link_inlines(b, n, href, &inner);
+    if (model_docbook_inline(b, n, &inner, href))
+        ; /* built with its own content (quote, email) */
+    else if (href)
+        model_build_uri_link_inlines(b, n, href, &inner);
     else
-        build_inlines(b, n->children, &inner);
+        model_build_inlines(b, n->children, &inner);
     if (inner.head) {
         append_run(ic, inner.head);
         ic->tail = inner.tail;
     }
 }
 
-static void build_inlines(builder *b, xmlNode *n, inline_ctx *ic)
+void model_build_inlines(builder *b, xmlNode *n, inline_ctx *ic)
 {
     for (; n; n = n->next) {
         if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
             if (n->content && *n->content)
-                run_new(b, ic, INL_TEXT, arena_strdup(b->a, (char *)n->content), n);
+                model_run_new(b, ic, INL_TEXT, arena_strdup(b->a, (char *)n->content), n);
         } else if (n->type == XML_ELEMENT_NODE)
             build_inline_element(b, n, ic);
     }
@@ -732,7 +725,7 @@ static bool runs_empty(const inline_run *r)
 inline_run *model_plain_runs(builder *b, xmlNode *n, const char *lang)
 {
     inline_ctx ic = { 0, -1, NULL, NULL, lang, NULL, NULL };
-    build_inlines(b, n->children, &ic);
+    model_build_inlines(b, n->children, &ic);
     return collapse_space(b, ic.head);
 }
 
@@ -823,7 +816,7 @@ static block *build_para(builder *b, xmlNode *n, tag_node *tag)
         if (model_is_block_element(c) || model_is_db(c, "inlinemediaobject"))
             para_break(b, n, &ic, cls, tag, &out, model_build_block_list(b, c, tag, 9));
         else
-            build_inlines(b, c, &ic);
+            model_build_inlines(b, c, &ic);
         if (b->held.head) /* images inside c's inline markup */
             para_break(b, n, &ic, cls, tag, &out, b->held.head);
         c->next = next;
@@ -881,10 +874,10 @@ static char *format_ordinal(builder *b, const char *fmt, int n)
     return arena_printf(b->a, "%s%s", num, fmt && fmt[0] ? fmt + 1 : ".");
 }
 
-static block *build_list(builder *b, xmlNode *n, tag_node *tag)
+block *model_build_list(builder *b, xmlNode *n, tag_node *tag)
 {
     int depth = b->list_depth;
-    bool ordered = model_is_db(n, "orderedlist");
+    bool ordered = model_is_db(n, "orderedlist") || model_is_db(n, "procedure") || model_is_db(n, "substeps");
     block *list = model_block_new(b, BLK_LIST, "list", n, model_tag_new(b->a, tag, TAG_L));
     list->ordered = ordered;
     list->level = depth;
@@ -895,9 +888,9 @@ static block *build_list(builder *b, xmlNode *n, tag_node *tag)
     for (xmlNode *c = n->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE)
             continue;
-        if (model_is_db(c, "title")) {
+        if (model_is_db(c, "title")) { /* an L holds only LI and its Caption */
             model_list_append(&items, model_make_para(b, c, model_plain_runs(b, c, NULL),
-                                          "minor-heading", list->tag, TAG_P));
+                                          "minor-heading", list->tag, TAG_CAPTION));
             continue;
         }
         block *item = model_block_new(b, BLK_ITEM, "list", c,
@@ -1148,16 +1141,19 @@ block *model_build_one_block(builder *b, xmlNode *c, tag_node *tag, int level)
 {
     if (model_is_db(c, "para") || model_is_db(c, "simpara"))
         return build_para(b, c, tag);
-    if (model_is_db(c, "itemizedlist") || model_is_db(c, "orderedlist"))
-        return build_list(b, c, tag);
+    if (model_is_db(c, "itemizedlist") || model_is_db(c, "orderedlist") || model_is_db(c, "procedure") ||
+        model_is_db(c, "substeps") || model_is_db(c, "simplelist"))
+        return model_build_list(b, c, tag);
     if (model_is_db(c, "section") || model_is_db(c, "chapter"))
         return build_section(b, c, tag, level < 2 ? 2 : level);
     if (model_is_db(c, "table") || model_is_db(c, "informaltable"))
         return model_build_table(b, c, tag);
     if (model_is_db(c, "mediaobject"))
         return model_build_media(b, c, tag);
-    if (model_docbook_knows(c))
-        return model_docbook_block(b, c, tag, level);
+    bool built;
+    block *docbook = model_docbook_block(b, c, tag, level, &built);
+    if (built)
+        return docbook;
     if (model_is_db(c, "title") || model_is_db(c, "subtitle") || model_is_db(c, "info") ||
         model_is_db(c, "titleabbrev") || model_is_db(c, "indexterm") || model_is_db(c, "remark"))
         return NULL; /* handled by the parent, or never printed */
@@ -1190,7 +1186,7 @@ block *model_build_block_list(builder *b, xmlNode *first, tag_node *tag, int lev
                 inline_ctx ic = { 0, -1, NULL, NULL, NULL, NULL, NULL };
                 xmlNode *next = c->next;
                 c->next = NULL;
-                build_inlines(b, c, &ic);
+                model_build_inlines(b, c, &ic);
                 c->next = next;
                 model_list_append(&out, model_make_para(b, c, collapse_space(b, ic.head),
                                             "body", tag, TAG_P));
@@ -1300,7 +1296,11 @@ static void build_info(builder *b, xmlNode *info)
             d->keywords = kw;
         } else if (model_is_db(c, "cover"))
             cover_append(b, model_build_block_list(b, c->children, d->tag_root, 9));
-        else
+        else if (model_is_db(c, "author") || model_is_db(c, "authorgroup") || model_is_db(c, "copyright") ||
+                 model_is_db(c, "legalnotice")) {
+            bool built;
+            cover_append(b, model_docbook_info(b, c, &built));
+        } else
             /* Outside the subset: its text is printed on the cover. */
             cover_append(b, model_make_para(b, c, model_plain_runs(b, c, get_lang(b, c)), "cover-para",
                                       d->tag_root, TAG_P));

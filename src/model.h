@@ -30,7 +30,8 @@ typedef enum {
     TAG_DOCUMENT, TAG_SECT, TAG_H1, TAG_H2, TAG_H3, TAG_H4, TAG_H5, TAG_H6,
     TAG_P, TAG_L, TAG_LI, TAG_LBL, TAG_LBODY, TAG_TABLE, TAG_THEAD, TAG_TBODY,
     TAG_TFOOT, TAG_TR, TAG_TH, TAG_TD, TAG_FIGURE, TAG_CAPTION, TAG_LINK,
-    TAG_NOTE, TAG_REFERENCE, TAG_TOC, TAG_TOCI, TAG_SPAN, TAG_NONSTRUCT, TAG_COUNT
+    TAG_NOTE, TAG_REFERENCE, TAG_TOC, TAG_TOCI, TAG_SPAN, TAG_NONSTRUCT, TAG_CODE, TAG_BLOCKQUOTE, TAG_QUOTE, TAG_DIV,
+    TAG_COUNT
 } tag_role;
 
 typedef struct tag_node {
@@ -52,7 +53,9 @@ typedef enum {
     INL_NOTEREF,   /* a footnote's reference mark */
 } inline_kind;
 
-enum { INL_ITALIC = 1, INL_BOLD = 2, INL_MONO = 4 };
+/* INL_MONO: the style's "literal" font, never hyphenated; INL_SUP/INL_SUB:
+ * raised/lowered smaller text (the typography's script-* parameters). */
+enum { INL_ITALIC = 1, INL_BOLD = 2, INL_MONO = 4, INL_SUP = 8, INL_SUB = 16 };
 
 typedef struct inline_run {
     inline_kind kind;
@@ -77,7 +80,11 @@ typedef struct doc_link {
 
 typedef enum {
     BLK_PARA, BLK_HEADING, BLK_LIST, BLK_ITEM, BLK_TABLE, BLK_FIGURE,
-    BLK_SECTION, BLK_FOOTNOTE, BLK_CHART
+    BLK_SECTION, BLK_FOOTNOTE, BLK_CHART,
+    BLK_CODE,   /* programlisting, screen, literallayout: children are its
+                   lines (paragraphs set as written) */
+    BLK_BOX     /* blockquote, note and the like: children set apart with
+                   the indents of its style class */
 } block_kind;
 
 typedef enum { CELL_LEFT, CELL_RIGHT, CELL_CENTER, CELL_CHAR } cell_align;
@@ -210,6 +217,7 @@ typedef struct document {
     block **footnotes;
     int footnote_count;
     tag_node *tag_root;
+    const char *authors;       /* <author>s of the info, ", "-separated */
     int table_count;
     int figure_count;
 } document;

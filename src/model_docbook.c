@@ -9,9 +9,17 @@
 
 #include <string.h>
 
-/* Contract elements built here: they are in the subset, never warned. */
+/* The contract's elements (FORMAT.md, "DocBook as people write it") that
+ * are built here or by model.c: in the subset, never warned. */
 static const char *const docbook_names[] = {
-    "figure", "informalfigure", "inlinemediaobject", NULL };
+    "figure", "informalfigure", "inlinemediaobject", "literal", "code", "filename",
+    "command", "userinput", "option", "tag", "varname", "function", "uri", "quote",
+    "superscript", "subscript", "email", "citetitle", "programlisting", "screen",
+    "literallayout", "blockquote", "attribution", "variablelist", "varlistentry", "term",
+    "note", "tip", "important", "warning", "caution", "sidebar", "abbrev", "acronym", "alt",
+    "bridgehead", "anchor", "simplelist", "member", "procedure", "step", "substeps",
+    "author", "personname", "firstname", "surname", "othername", "honorific",
+    "authorgroup", "date", "copyright", "year", "holder", "legalnotice", NULL };
 
 bool model_docbook_knows(xmlNode *n)
 {
@@ -91,13 +99,107 @@ static block *build_figure(builder *b, xmlNode *n, tag_node *tag, int level)
     return fig;
 }
 
-block *model_docbook_block(builder *b, xmlNode *n, tag_node *tag, int level)
+/* ---- listings ------------------------------------------------------------------ */
+
+/* Tabs to the next multiple of 8 columns; a space at a line's start or
+ * after another space becomes a figure space (a character of its own, not
+ * glue that a line start drops or justification stretches), so that
+ * indentation and alignment survive; a single space between words stays a
+ * break. */
+static const char *keep_spaces(builder *b, const char *text, int *column)
 {
-    if (model_is_db(n, "figure") || model_is_db(n, "informalfigure"))
-        return build_figure(b, n, tag, level);
-    if (model_is_db(n, "inlinemediaobject"))
-        return model_build_media(b, n, tag);
-    return NULL;
+    size_t n = 0;
+    for (const char *p = text; *p; p++)
+        n += *p == '\t' ? 8 * 3 : 3;
+    char *out = arena_alloc(b->a, n + 1), *o = out;
+    bool prev_space = *column == 0;
+    for (const char *p = text; *p; p++) {
+        int spaces = *p == '\t' ? 8 - *column % 8 : *p == ' ' ? 1 : 0;
+        for (int k = 0; k < spaces; k++, (*column)++) {
+            if (prev_space) { /* U+2007 FIGURE SPACE: a box, never glue */
+                *o++ = (char)0xE2;
+                *o++ = (char)0x80;
+                *o++ = (char)0x87;
+            } else
+                *o++ = ' ';
+            prev_space = true;
+        }
+        if (!spaces) {
+            *o++ = *p;
+            prev_space = false;
+            if (((unsigned char)*p & 0xC0) != 0x80)
+                (*column)++;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+static inline_run *copy_run(builder *b, const inline_run *r)
+{
+    inline_run *c = arena_alloc(b->a, sizeof *c);
+    *c = *r;
+    c->next = NULL;
+    return c;
+}
+
+/* One line of a listing, or a figure space when it is empty. */
+static block *listing_line(builder *b, xmlNode *n, inline_run *head, tag_node *code)
+{
+    if (!head)
+        head = copy_run(b, &(inline_run){ INL_TEXT, "\u2007", INL_MONO, -1, NULL, NULL,
+                                          NULL, NULL, model_node_loc(b, n), NULL });
+    xmlNode *text = n->children ? n->children : n; /* not n: its xml:id is the listing's */
+    return model_make_para(b, text, head, "code", code, TAG_SPAN);
+}
+
+/* <programlisting>, <screen>, <literallayout>: the text as written, line
+ * by line, in the style's code class, one Code element. */
+static block *build_listing(builder *b, xmlNode *n, tag_node *tag)
+{
+    block *code = model_block_new(b, BLK_CODE, "code", n, model_tag_new(b->a, tag, TAG_CODE));
+    model_register_id(b, code, n);
+    inline_ctx ic = { model_is_db(n, "literallayout") ? 0 : INL_MONO, -1, NULL, NULL, NULL, NULL,
+                      NULL };
+    model_build_inlines(b, n->children, &ic);
+    block_list lines = { NULL, NULL };
+    inline_ctx line = ic;
+    line.head = line.tail = NULL;
+    int column = 0;
+    bool any = false, blank = true;
+    for (inline_run *r = ic.head; r; r = r->next) {
+        const char *t = r->kind == INL_TEXT ? r->text : "";
+        do {
+            const char *nl = strchr(t, '\n');
+            size_t len = nl ? (size_t)(nl - t) : strlen(t);
+            if (len || r->kind != INL_TEXT) {
+                inline_run *piece = copy_run(b, r);
+                blank = blank && r->kind == INL_TEXT && strspn(t, " \t") >= len;
+                if (r->kind == INL_TEXT)
+                    piece->text = keep_spaces(b, arena_strndup(b->a, t, len), &column);
+                if (line.tail)
+                    line.tail->next = piece;
+                else
+                    line.head = piece;
+                line.tail = piece;
+            }
+            if (!nl)
+                break;
+            /* A line break right after the start tag is layout of the
+             * source, not an empty first line. */
+            if (any || line.head)
+                model_list_append(&lines, listing_line(b, n, line.head, code->tag));
+            any = true;
+            line.head = line.tail = NULL;
+            column = 0;
+            blank = true;
+            t = nl + 1;
+        } while (1);
+    }
+    if (line.head && !blank) /* not the indentation of the end tag */
+        model_list_append(&lines, listing_line(b, n, line.head, code->tag));
+    code->children = lines.head;
+    return code;
 }
 
 /* ---- images inside a paragraph ---------------------------------------------- */
@@ -118,4 +220,258 @@ bool model_docbook_hold_media(builder *b, xmlNode *n)
              "instead (move the image into a paragraph)",
              n->parent ? (const char *)n->parent->name : "");
     return false;
+}
+
+/* ---- inline elements ---------------------------------------------------------- */
+
+/* Computer text: set in the style's monospace font, never hyphenated. */
+static const char *const mono_names[] = {
+    "literal", "code", "filename", "command", "userinput", "option", "tag", "varname",
+    "function", "uri", "systemitem", "computeroutput", "envar", "parameter",
+    "classname", "constant", "replaceable", "prompt", "markup", "email", NULL };
+
+static bool is_mono(xmlNode *n)
+{
+    for (int i = 0; mono_names[i]; i++)
+        if (model_is_db(n, mono_names[i]))
+            return true;
+    return false;
+}
+
+/* <quote>: the quotation marks of the report's language around its runs,
+ * a Quote element for assistive technology. */
+static void build_quote(builder *b, xmlNode *n, inline_ctx *inner)
+{
+    if (!inner->link_tag)
+        inner->link_tag = model_tag_new(b->a, NULL, TAG_QUOTE);
+    model_run_new(b, inner, INL_TEXT, b->st->strings.quote_open, n);
+    model_build_inlines(b, n->children, inner);
+    model_run_new(b, inner, INL_TEXT, b->st->strings.quote_close, n);
+}
+
+/* Text without markup and white space at either end. */
+static char *trimmed_text(builder *b, xmlNode *n)
+{
+    xmlChar *raw = xmlNodeGetContent(n);
+    const char *p = raw ? (const char *)raw : "";
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+        p++;
+    size_t len = strlen(p);
+    while (len && (p[len - 1] == ' ' || p[len - 1] == '\t' || p[len - 1] == '\n' ||
+                   p[len - 1] == '\r'))
+        len--;
+    char *out = arena_strndup(b->a, p, len);
+    xmlFree(raw);
+    return out;
+}
+
+bool model_docbook_inline(builder *b, xmlNode *n, inline_ctx *inner, const char *href)
+{
+    if (is_mono(n))
+        inner->flags |= INL_MONO;
+    if (model_is_db(n, "superscript"))
+        inner->flags = (inner->flags & ~INL_SUB) | INL_SUP;
+    else if (model_is_db(n, "subscript"))
+        inner->flags = (inner->flags & ~INL_SUP) | INL_SUB;
+    else if (model_is_db(n, "citetitle") || model_is_db(n, "firstterm") || model_is_db(n, "foreignphrase"))
+        inner->flags |= INL_ITALIC;
+    else if (model_is_db(n, "quote")) {
+        build_quote(b, n, inner);
+        return true;
+    } else if (model_is_db(n, "email") && !href) {
+        /* An address is a mailto: link, checked like any link. */
+        model_build_uri_link_inlines(b, n, arena_printf(b->a, "mailto:%s", trimmed_text(b, n)),
+                               inner);
+        return true;
+    }
+    return false;
+}
+
+/* ---- boxes: quotations, notes, sidebars ---------------------------------------- */
+
+static const char *const admonition_names[5] = { "note", "tip", "important", "warning",
+                                                 "caution" };
+
+/* The heading line of a box: its own title, else the kind's name in the
+ * report's language (style strings); a sidebar without title has none. */
+static block *box_title(builder *b, xmlNode *n, tag_node *tag)
+{
+    xmlNode *title = model_title_of(n, "title");
+    if (title)
+        return model_make_para(b, title, model_plain_runs(b, title, NULL), "admonition-title", tag,
+                         TAG_P);
+    for (int i = 0; i < 5; i++)
+        if (model_is_db(n, admonition_names[i])) {
+            inline_run *r = model_run_new(b, &(inline_ctx){ 0, -1, NULL, NULL, NULL, NULL, NULL },
+                                    INL_TEXT, b->st->strings.admonitions[i], n);
+            return model_make_para(b, n->children ? n->children : n, r, "admonition-title", tag,
+                             TAG_P);
+        }
+    return NULL;
+}
+
+/* <blockquote> (a BlockQuote, its <attribution> set below it) and the
+ * set-apart boxes (a Div headed by their kind). */
+static block *build_box(builder *b, xmlNode *n, tag_node *tag, int level)
+{
+    bool quote = model_is_db(n, "blockquote");
+    block *box = model_block_new(b, BLK_BOX, quote ? "blockquote" : "admonition", n,
+                           model_tag_new(b->a, tag, quote ? TAG_BLOCKQUOTE : TAG_DIV));
+    model_register_id(b, box, n);
+    block_list out = { NULL, NULL };
+    xmlNode *attribution = NULL;
+    if (quote) {
+        xmlNode *title = model_title_of(n, "title");
+        if (title)
+            model_list_append(&out, model_make_para(b, title, model_plain_runs(b, title, NULL),
+                                        "minor-heading", box->tag, TAG_P));
+    } else
+        model_list_append(&out, box_title(b, n, box->tag));
+    for (xmlNode *c = n->children; c; c = c->next) {
+        if (model_is_db(c, "attribution")) {
+            attribution = c;
+            continue;
+        }
+        xmlNode *next = c->next;
+        c->next = NULL;
+        model_list_append(&out, model_build_block_list(b, c, box->tag, level));
+        c->next = next;
+    }
+    if (attribution)
+        model_list_append(&out, model_make_para(b, attribution, model_plain_runs(b, attribution, NULL),
+                                    "attribution", box->tag, TAG_P));
+    box->children = out.head;
+    return box;
+}
+
+/* ---- definition lists ----------------------------------------------------------- */
+
+/* <variablelist>: an L whose items hold the terms (Lbl) and their
+ * description (LBody). */
+static block *build_variablelist(builder *b, xmlNode *n, tag_node *tag)
+{
+    block *list = model_block_new(b, BLK_LIST, "list", n, model_tag_new(b->a, tag, TAG_L));
+    list->level = b->list_depth;
+    model_register_id(b, list, n);
+    block_list items = { NULL, NULL };
+    for (xmlNode *c = n->children; c; c = c->next) {
+        if (model_is_db(c, "title")) {
+            model_list_append(&items, model_make_para(b, c, model_plain_runs(b, c, NULL), "minor-heading",
+                                          list->tag, TAG_CAPTION));
+            continue;
+        }
+        if (!model_is_db(c, "varlistentry"))
+            continue;
+        block *item = model_block_new(b, BLK_ITEM, "list", c, model_tag_new(b->a, list->tag, TAG_LI));
+        item->level = list->level;
+        model_register_id(b, item, c);
+        block_list parts = { NULL, NULL };
+        for (xmlNode *t = c->children; t; t = t->next)
+            if (model_is_db(t, "term"))
+                model_list_append(&parts, model_make_para(b, t, model_plain_runs(b, t, NULL), "term",
+                                              item->tag, TAG_LBL));
+        tag_node *body = model_tag_new(b->a, item->tag, TAG_LBODY);
+        b->list_depth++;
+        for (xmlNode *t = c->children; t; t = t->next)
+            if (model_is_db(t, "listitem"))
+                model_list_append(&parts, model_build_block_list(b, t->children, body, 9));
+        b->list_depth--;
+        item->children = parts.head;
+        model_list_append(&items, item);
+    }
+    list->children = items.head;
+    return list;
+}
+
+/* ---- dispatch ------------------------------------------------------------------- */
+
+block *model_docbook_block(builder *b, xmlNode *n, tag_node *tag, int level, bool *built)
+{
+    *built = true;
+    if (model_is_db(n, "figure") || model_is_db(n, "informalfigure"))
+        return build_figure(b, n, tag, level);
+    if (model_is_db(n, "inlinemediaobject"))
+        return model_build_media(b, n, tag);
+    if (model_is_db(n, "programlisting") || model_is_db(n, "screen") || model_is_db(n, "literallayout"))
+        return build_listing(b, n, tag);
+    if (model_is_db(n, "blockquote") || model_is_db(n, "sidebar"))
+        return build_box(b, n, tag, level);
+    for (int i = 0; i < 5; i++)
+        if (model_is_db(n, admonition_names[i]))
+            return build_box(b, n, tag, level);
+    if (model_is_db(n, "variablelist"))
+        return build_variablelist(b, n, tag);
+    if (model_is_db(n, "bridgehead"))
+        return model_make_para(b, n, model_plain_runs(b, n, NULL), "minor-heading", tag, TAG_P);
+    *built = false;
+    return NULL;
+}
+
+/* ---- the report's info: authors, copyright, legal notice ------------------------- */
+
+/* An author's name: the parts of a personname joined by spaces (they are
+ * often written without space between them), or the text as written. */
+static const char *person_name(builder *b, xmlNode *author)
+{
+    xmlNode *name = NULL;
+    for (xmlNode *c = author->children; c && !name; c = c->next)
+        if (model_is_db(c, "personname") || model_is_db(c, "orgname"))
+            name = c;
+    if (!name)
+        return trimmed_text(b, author);
+    const char *out = "";
+    bool parts = false;
+    for (xmlNode *c = name->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE) {
+            out = arena_printf(b->a, "%s%s%s", out, *out ? " " : "", trimmed_text(b, c));
+            parts = true;
+        }
+    return parts ? out : trimmed_text(b, name);
+}
+
+static inline_run *text_runs(builder *b, xmlNode *n, const char *text)
+{
+    return model_run_new(b, &(inline_ctx){ 0, -1, NULL, NULL, NULL, NULL, NULL }, INL_TEXT, text, n);
+}
+
+/* The authors (the PDF's Author, a cover line), the copyright line
+ * ("© 2024 holder") and the legal notice, for the cover and colophon. */
+block *model_docbook_info(builder *b, xmlNode *n, bool *built)
+{
+    document *d = b->doc;
+    *built = true;
+    if (model_is_db(n, "author")) {
+        /* The name is the metadata; the cover has all it says (address,
+         * affiliation). */
+        const char *name = person_name(b, n);
+        d->authors = d->authors ? arena_printf(b->a, "%s, %s", d->authors, name) : name;
+        return model_make_para(b, n, model_plain_runs(b, n, NULL), "cover-para", d->tag_root, TAG_P);
+    }
+    if (model_is_db(n, "authorgroup")) {
+        block_list out = { NULL, NULL };
+        for (xmlNode *c = n->children; c; c = c->next)
+            if (model_is_db(c, "author")) {
+                bool any;
+                model_list_append(&out, model_docbook_info(b, c, &any));
+            } else if (c->type == XML_ELEMENT_NODE) /* an editor: warned, printed */
+                model_list_append(&out, model_make_para(b, c, model_plain_runs(b, c, NULL), "cover-para",
+                                            d->tag_root, TAG_P));
+        return out.head;
+    }
+    if (model_is_db(n, "copyright")) {
+        const char *line = "\u00a9";
+        for (xmlNode *c = n->children; c; c = c->next)
+            if (c->type == XML_ELEMENT_NODE)
+                line = arena_printf(b->a, "%s %s", line, trimmed_text(b, c));
+        return model_make_para(b, n, text_runs(b, n, line), "cover-para", d->tag_root, TAG_P);
+    }
+    if (model_is_db(n, "legalnotice")) {
+        block *blocks = model_build_block_list(b, n->children, d->tag_root, 9);
+        for (block *x = blocks; x; x = x->next)
+            if (x->kind == BLK_PARA)
+                x->style = style_class_get(b->st, "cover-para");
+        return blocks;
+    }
+    *built = false;
+    return NULL;
 }

@@ -69,6 +69,16 @@ typedef struct builder {
 
 typedef struct block_list block_list;
 
+/* The inline runs being built and what they inherit. */
+typedef struct inline_ctx {
+    int flags;
+    int link;
+    tag_node *link_tag;
+    tag_node *parent_tag;
+    const char *lang;
+    inline_run *head, *tail;
+} inline_ctx;
+
 /* model.c */
 bool model_is_db(xmlNode *n, const char *name);
 src_loc model_node_loc(builder *b, xmlNode *n);
@@ -120,11 +130,26 @@ block *model_chart_build(builder *b, xmlNode *n, const block *table, tag_node *p
  * amount columns to every row. */
 void model_change_columns(builder *b, xmlNode *n, table_model *t);
 
+inline_run *model_run_new(builder *b, inline_ctx *ic, inline_kind kind, const char *text,
+                    xmlNode *n);
+void model_build_inlines(builder *b, xmlNode *n, inline_ctx *ic);
+/* The runs of N as a link to HREF (checked like <link>). */
+void model_build_uri_link_inlines(builder *b, xmlNode *n, const char *href, inline_ctx *inner);
+/* itemizedlist, orderedlist, procedure, substeps, simplelist. */
+block *model_build_list(builder *b, xmlNode *n, tag_node *tag);
+
 /* model_docbook.c */
+/* Sets up INNER for the contract's inline element N (monospace, scripts,
+ * italic titles); true when it built N's runs itself (quote, email). */
+bool model_docbook_inline(builder *b, xmlNode *n, inline_ctx *inner, const char *href);
 /* True for the contract's elements that model_docbook.c builds. */
 bool model_docbook_knows(xmlNode *n);
-/* The blocks of such an element N in block context (NULL: none). */
-block *model_docbook_block(builder *b, xmlNode *n, tag_node *tag, int level);
+/* The blocks of the contract's block element N (*BUILT true), or *BUILT
+ * false when N is none of them. */
+block *model_docbook_block(builder *b, xmlNode *n, tag_node *tag, int level, bool *built);
+/* The info element N about authors, copyright or legal notice: the
+ * document's authors and the blocks for the cover (*BUILT false: none). */
+block *model_docbook_info(builder *b, xmlNode *n, bool *built);
 /* An <inlinemediaobject> inside inline markup: held for the paragraph
  * being built (true), or, outside any paragraph, a warning (false: the
  * caller sets its text). */

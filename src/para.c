@@ -30,6 +30,7 @@ typedef struct seg {
     double rise;
     block *note;
     hyph_dict *hyph;   /* the patterns of its language (NULL: none) */
+    bool literal;      /* computer text: no hyphenation, no break at a '-' */
 } seg;
 
 typedef struct payload {
@@ -170,7 +171,9 @@ font_face *para_face(para_ctx *c, const style_class *cls, int flags)
     bool bold = v == FONT_BOLD || v == FONT_BOLD_ITALIC || (flags & INL_BOLD);
     int variant = bold ? (italic ? FONT_BOLD_ITALIC : FONT_BOLD)
                        : (italic ? FONT_ITALIC : FONT_REGULAR);
-    const style_font *f = &c->st->fonts[cls->font];
+    /* Computer text takes the font of the style's literal class. */
+    const style_class *mono = (flags & INL_MONO) ? style_class_get(c->st, "literal") : NULL;
+    const style_font *f = &c->st->fonts[mono ? mono->font : cls->font];
     return font_set_get(c->fonts, f->path[variant], f->features, c->diags);
 }
 
@@ -392,10 +395,13 @@ static void add_seg(para_build *b, const char *text, size_t len, int flags,
         current = want;
     }
     push_seg(b, text + start, len - start, current);
-    hyph_dict *hyph = lang && b->cls->hyphenate ? para_hyph_for(c, lang, b->loc) : b->hyph;
+    hyph_dict *hyph = (flags & INL_MONO) ? NULL /* computer text is never hyphenated */
+                      : lang && b->cls->hyphenate ? para_hyph_for(c, lang, b->loc)
+                                                  : b->hyph;
     for (int i = first; i < b->seg_count; i++) {
         seg *s = &b->segs[i];
         s->hyph = hyph;
+        s->literal = (flags & INL_MONO) != 0;
         s->size = b->cls->size * size_factor;
         s->colour = b->cls->colour;
         s->link = link;
@@ -411,7 +417,12 @@ static void build_segments(para_build *b, const inline_run *runs, tag_node *tag)
         add_seg(b, cls->prefix, strlen(cls->prefix), 0, -1, NULL, 1, 0, NULL);
     for (const inline_run *r = runs; r; r = r->next) {
         tag_node *t = r->tag ? r->tag : tag;
-        if (r->kind == INL_TEXT)
+        if (r->kind == INL_TEXT && (r->flags & (INL_SUP | INL_SUB))) {
+            const style_typography *ty = &b->c->st->typo;
+            double rise = (r->flags & INL_SUP) ? -ty->script_rise : ty->script_drop;
+            add_seg(b, r->text, strlen(r->text), r->flags, r->link, t, ty->script_size,
+                    rise * cls->size, r->lang);
+        } else if (r->kind == INL_TEXT)
             add_seg(b, r->text, strlen(r->text), r->flags, r->link, t, 1, 0, r->lang);
         else if (r->kind == INL_XREF) {
             const char *x = xref_text(b->c, r);
@@ -538,13 +549,15 @@ static bool is_letter_at(const char *w, size_t len, size_t i)
  * too: the breaker prices a hyphen on the last line with the style's
  * final-hyphen-demerits, as TeX does, and a table cell is often one word. */
 static int word_breaks(para_build *b, hyph_dict *hyph, const char *w, size_t len,
-                       word_break *br)
+                       bool literal, word_break *br)
 {
     int n = 0;
     if (is_url_like(w, len))
         return url_breaks(w, len, br, 0);
     for (size_t i = 1; i + 1 < len; i++)
-        if ((w[i] == '-' || w[i] == '/') && is_letter_at(w, len, i - 1) &&
+        if (literal && w[i] == '-')
+            continue; /* "kcvs-pdf" is one name */
+        else if ((w[i] == '-' || w[i] == '/') && is_letter_at(w, len, i - 1) &&
             is_letter_at(w, len, i + 1))
             n = add_break(br, n, i + 1, w[i] == '-' ? BRK_EXPLICIT : BRK_URL);
         /* between two tags quoted in text ("<textobject><phrase>") */
@@ -756,7 +769,8 @@ static void flush_word(para_build *b, piece *pieces, int np)
     }
     word_break br[MAX_BREAKS_PER_WORD];
     /* A word is hyphenated by the rules of the language it is written in. */
-    int nb = word_breaks(b, b->segs[pieces[0].seg].hyph, w, total, br);
+    int nb = word_breaks(b, b->segs[pieces[0].seg].hyph, w, total,
+                         b->segs[pieces[0].seg].literal, br);
     qsort(br, (size_t)nb, sizeof *br, cmp_break);
     if (b->char_breaks) {
         nb = char_breaks_where_needed(b, &b->segs[pieces[0].seg], w, total, br, nb);

@@ -263,7 +263,9 @@ static void write_id(HPDF_Doc pdf, const unsigned char digest[16])
 bool pdfa_finish(HPDF_Doc pdf, const document *doc, const emit_options *opt,
                  const unsigned char digest[16], diag_list *diags)
 {
-    doc_meta m = { doc->title, doc->organisation, doc->abstract_text,
+    /* The Author is who wrote the report: its authors, else its publisher. */
+    doc_meta m = { doc->title, doc->authors ? doc->authors : doc->organisation,
+                   doc->abstract_text,
                    doc->keywords, "kcvs-pdf", opt->producer, "", "", "" };
     if (!m.subject || !*m.subject)
         m.subject = doc->subtitle;

@@ -93,6 +93,9 @@ static const prop typography_props[] = {
     TYP("underfull-badness", P_NUMBER, underfull_badness),
     TYP("hyphen-left-min", P_INT, hyphen_left_min),
     TYP("hyphen-right-min", P_INT, hyphen_right_min),
+    TYP("script-size", P_NUMBER, script_size),
+    TYP("script-rise", P_NUMBER, script_rise),
+    TYP("script-drop", P_NUMBER, script_drop),
     { NULL, 0, 0 } };
 
 #define STR(n, f) { n, P_STRING, offsetof(style_strings, f) }
@@ -100,6 +103,10 @@ static const prop string_props[] = {
     STR("toc-title", toc_title), STR("table-prefix", table_prefix),
     STR("figure-prefix", figure_prefix), STR("page-ref", page_ref),
     STR("toc-leader", toc_leader), STR("blank-page", blank_page),
+    STR("quote-open", quote_open), STR("quote-close", quote_close),
+    STR("note", admonitions[0]), STR("tip", admonitions[1]),
+    STR("important", admonitions[2]), STR("warning", admonitions[3]),
+    STR("caution", admonitions[4]),
     STR("months", months), STR("date-format", date_format),
     STR("currency", currency), STR("total", total_word),
     STR("change", change_heading), STR("change-percent", change_percent_heading),
@@ -153,7 +160,8 @@ static const char *const required_classes[] = {
     "table-cell", "table-head", "table-total", "caption", "footnote",
     "toc-title", "toc-entry", "toc-number", "cover-title", "cover-subtitle",
     "cover-meta", "cover-para", "header", "footer", "workstream-number",
-    "minor-heading", "abstract", NULL };
+    "minor-heading", "abstract", "literal", "code", "blockquote", "attribution",
+    "admonition", "admonition-title", "term", NULL };
 static const char *const required_masters[] = {
     "cover", "contents", "opener", "continuation", NULL };
 
@@ -271,6 +279,8 @@ static const struct {
     { "max-hyphen-run", R_NONNEG, LB_MAX_HYPHEN_RUN },
     { "underfull-badness", R_NONNEG, 10000 },
     { "hyphen-left-min", R_POSITIVE, 20 }, { "hyphen-right-min", R_POSITIVE, 20 },
+    { "script-size", R_POSITIVE, 1 }, { "script-rise", R_NONNEG, 1 },
+    { "script-drop", R_NONNEG, 1 },
     { "label-share", R_FRACTION, 0.9 }, { "bar-height", R_POSITIVE, 0 },
     { "bar-gap", R_NONNEG, 0 }, { "row-gap", R_NONNEG, 0 }, { "value-gap", R_NONNEG, 0 },
     { "share-height", R_POSITIVE, 0 }, { "swatch", R_POSITIVE, 0 },
@@ -625,12 +635,20 @@ static void style_defaults(style *s)
     t->widows = t->orphans = t->heading_keep_lines = 2;
     t->max_hyphen_run = 2;
     t->underfull_badness = 1000;
+    t->script_size = 0.7;
+    t->script_rise = 0.35;
+    t->script_drop = 0.15;
     t->hyphen_left_min = 2;
     t->hyphen_right_min = 3;
     style_strings *str = &s->strings;
     str->toc_title = "Contents";
     str->table_prefix = "Table";
     str->figure_prefix = "Figure";
+    str->quote_open = "\u201C";
+    str->quote_close = "\u201D";
+    static const char *const kinds[5] = { "Note", "Tip", "Important", "Warning", "Caution" };
+    for (int i = 0; i < 5; i++)
+        str->admonitions[i] = kinds[i];
     str->page_ref = "p.";
     str->toc_leader = ".";
     static const char *const bullets[] = { "•", "–", "‣", "·" };

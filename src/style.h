@@ -92,6 +92,9 @@ typedef struct style_typography {
     int max_hyphen_run;     /* consecutive hyphenated lines allowed */
     double underfull_badness; /* looser justified lines are reported */
     int hyphen_left_min, hyphen_right_min;
+    /* Superscript and subscript: size as a share of the text's, raise and
+     * drop as shares of the text size. */
+    double script_size, script_rise, script_drop;
 } style_typography;
 
 typedef struct style_strings {
@@ -99,6 +102,9 @@ typedef struct style_strings {
         *bullets[STYLE_MAX_LEVELS], *ordered_formats[STYLE_MAX_LEVELS];
     const char *toc_leader;
     const char *blank_page;   /* on a left page left blank by facing pages */
+    const char *quote_open, *quote_close; /* around a <quote> */
+    /* The names of note, tip, important, warning, caution boxes. */
+    const char *admonitions[5];
     const char *months;       /* twelve month names, space-separated; "" none */
     const char *date_format;  /* {day} {month} {year} */
     const char *currency;     /* after an amount in a chart's description */

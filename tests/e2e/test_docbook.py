@@ -8,9 +8,11 @@ with poppler (pdftotext) and pikepdf (the structure tree, the images drawn).
 
 import re
 
+import pikepdf
 import pytest
 
-from conftest import canon, compile_text, struct_elements, struct_kids, is_struct_elem
+from conftest import (E2E_DATA, _cmap_decoder, canon, compile_ok, compile_text, is_struct_elem,
+                      struct_elements, struct_kids, struct_roles)
 from test_images import PNG_CASES, png_bytes, placements
 
 DOC = """<?xml version="1.0" encoding="UTF-8"?>
@@ -111,3 +113,130 @@ def test_figure_caption_is_on_the_page_of_its_image(doc):
     for n in (1, 2):
         on = [i for i, t in enumerate(doc.page_texts) if f"Figuur {n}:" in t]
         assert on and on[0] in pages
+
+
+# ---------------------------------------------------------------- the elements of step 2
+
+ELEMENTS = E2E_DATA / "docbook-elements.xml"
+
+
+@pytest.fixture(scope="module", params=["kcvs", "sober"])
+def elements(request, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("elements")
+    return compile_ok(ELEMENTS, tmp / "doc.pdf", "--style", request.param)
+
+
+def shown_runs(doc):
+    """(page index, font BaseFont, size, text) of every text-showing operator."""
+    out = []
+    for i, page in enumerate(doc.pdf.pages):
+        fonts = page.obj.Resources.get("/Font", pikepdf.Dictionary())
+        decoders = {str(k): _cmap_decoder(fonts[k]) for k in fonts.keys()}
+        font, size = None, 0
+        for operands, op in pikepdf.parse_content_stream(page):
+            op = str(op)
+            if op == "Tf":
+                font, size = str(operands[0]), float(operands[1])
+            elif op in ("Tj", "TJ") and font:
+                parts = operands[0] if op == "TJ" else [operands[0]]
+                text = "".join(decoders[font](p) for p in parts
+                               if isinstance(p, (bytes, pikepdf.String)))
+                out.append((i, str(fonts[font].BaseFont), size, text))
+    return out
+
+
+def test_elements_compile_without_warnings(elements):
+    assert "warning" not in elements.result.stderr, elements.result.stderr
+
+
+def test_computer_text_is_in_the_monospace_font(elements):
+    runs = shown_runs(elements)
+    mono = " ".join(t for _, f, _, t in runs if "NotoSansMono" in f)
+    other = " ".join(t for _, f, _, t in runs if "NotoSansMono" not in f)
+    for word in ("config.xml", "kcvs-pdf", "--check", "letterlijk", "teller", "main",
+                 "info@example.org", "int", "return", "totaal"):
+        assert word in mono, f"{word!r} not set in Noto Sans Mono"
+    assert "letterlijk" not in other and "In deze alinea" in other
+
+
+SCRIPTS = """<?xml version="1.0" encoding="UTF-8"?>
+<article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="nl-BE">
+  <info><title>Machten</title></info>
+  <section><title>Formules</title>
+    <para>Duizend is 10<superscript>3</superscript> en water is H<subscript>2</subscript>O.</para>
+  </section>
+</article>
+"""
+
+
+def test_superscript_and_subscript_are_smaller_raised_and_lowered(tmp_path):
+    doc = compile_text(tmp_path, SCRIPTS)
+    assert "warning" not in doc.result.stderr
+    runs = shown_runs(doc)
+    texts = [t for _, _, _, t in runs]
+    i = next(k for k, t in enumerate(texts) if t.rstrip().endswith("10"))
+    j = next(k for k, t in enumerate(texts) if t.rstrip().endswith("H"))
+    body = runs[i][2]
+    assert texts[i + 1].strip() == "3" and runs[i + 1][2] == pytest.approx(0.7 * body)
+    assert texts[j + 1].strip() == "2" and runs[j + 1][2] == pytest.approx(0.7 * body)
+    page = next(p for p in doc.bbox_words if any(w.text == "Duizend" for w in p))
+    words = {}
+    for w in page:  # the first of each word: the paragraph's, not the page number
+        words.setdefault(w.text, w.box)
+    # poppler reads the raised and lowered digits as words of their own
+    ten = next(b for t, b in words.items() if t.startswith("10"))
+    three = words.get("3", ten)
+    two, h = words.get("2"), next(b for t, b in words.items() if t.startswith("H"))
+    assert three.y1 < ten.y1 - 1, "the superscript is not raised"
+    assert two is not None and two.y1 > h.y1, "the subscript is not lowered"
+
+
+def test_quote_has_the_quotation_marks_of_the_language(elements):
+    text = " ".join(elements.page_texts)
+    assert "„dit is een citaat”" in text
+    assert "Quote" in {str(e.get("/S"))[1:] for e in struct_elements(elements.pdf)}
+
+
+def test_email_is_a_mailto_link(elements):
+    assert "mailto:info@example.org" in [str(a.A.URI) for _, a in elements.uri_links]
+
+
+def test_listing_keeps_lines_and_indentation(elements):
+    words = [w for page in elements.bbox_words for w in page]
+    x = {w.text: w.box.x0 for w in words if w.text in ("{", "return", "int")}
+    assert x["return"] > x["{"] + 10, x  # four spaces of indentation kept
+    text = "\n".join(elements.page_texts)
+    assert "int main(void)\n{\n" in text
+    roles = [str(e.get("/S")) for e in struct_elements(elements.pdf)]
+    assert roles.count("/Code") >= 3
+
+
+def test_blockquote_and_boxes_are_tagged(elements):
+    roles = [str(e.get("/S")) for e in struct_elements(elements.pdf)]
+    assert "/BlockQuote" in roles
+    assert roles.count("/Div") == 6  # note, tip, important, warning, caution, sidebar
+    text = canon(" ".join(elements.page_texts))
+    for word in ("— marie dubois", "opmerking", "belangrijk", "waarschuwing", "let op", "kader"):
+        assert canon(word) in text
+
+
+def test_variablelist_is_a_list_of_labels_and_bodies(elements):
+    items = [e for e in struct_elements(elements.pdf)
+             if e.get("/S") == "/LI" and struct_roles(e) == ["/Lbl", "/LBody"]]
+    # the two entries, and the items of the simple list and the procedure
+    assert len(items) == 6
+    labels = [e for e in struct_elements(elements.pdf) if e.get("/S") == "/Lbl"
+              and any(k.get("/S") == "/LI" for k in [e.P])]
+    assert len(labels) == 6
+
+
+def test_procedure_is_numbered(elements):
+    text = " ".join(elements.page_texts)
+    assert "1. Eerst dit." in text and "2. Dan dat." in text
+
+
+def test_info_authors_copyright_and_legal_notice(elements):
+    assert elements.pdf.docinfo["/Author"] == "Ann Peeters, Jan Claes"
+    cover = elements.page_texts[0]
+    assert "Ann Peeters" in cover and "Jan Claes" in cover and "© 2024 Kenniscentrum" in cover
+    assert "Vrij te hergebruiken" in cover
