@@ -2,8 +2,9 @@
  *
  * Owns nothing: the emitter (the state of one emit_pdf), the byte buffer
  * content streams and text strings are written into, and the functions the
- * files call across: emit.c (pages, drawing, the structure tree, the
- * document) and emit_fonts.c (subsets and font objects). Nothing outside
+ * files call across: emit.c (pages, drawing, images, links, the
+ * document), emit_tags.c (the structure tree) and emit_fonts.c (subsets
+ * and font objects). Nothing outside
  * emit includes it.
  */
 #ifndef KCVS_EMIT_INTERNAL_H
@@ -196,6 +197,22 @@ static inline void hex_utf16(sbuf *b, const char *text, bool bom)
     sb_puts(b, ">");
     free(units);
 }
+
+/* emit.c */
+/* What the emitter is doing, for the first libharu error's report (page
+ * 1-based, 0 when the work is not about one page); looks for an error the
+ * previous step left first. */
+void emit_doing(emitter *e, const char *what, int page_no);
+
+/* emit_tags.c: the structure tree, numbered by emit (never in the model) */
+void emit_elem_push_kid(elem_info *ei, struct_kid k);
+/* The element (index) that takes t's next kid: t, or its overflow group. */
+int emit_kid_holder(emitter *e, tag_node *t);
+/* Records that StructParent(s) key (a page's MCIDs, or an annotation)
+ * holds content of t. */
+void emit_add_parent(emitter *e, int key, tag_node *t, int mcid);
+/* The StructTreeRoot with every element, the ParentTree and the IDTree. */
+void emit_structure(emitter *e);
 
 /* emit_fonts.c */
 /* Subsets and embeds every used face (Type0 over CIDFontType2); false
