@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,11 +41,15 @@ typedef struct {
     int failed;               /* exit status of the first failure, 0 if none */
 } importer;
 
-static void fail(importer *im, int status, const char *fmt, const char *a, const char *b)
+__attribute__((format(printf, 3, 4)))
+static void fail(importer *im, int status, const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
     fprintf(stderr, "kcvs-pdf: error: ");
-    fprintf(stderr, fmt, a, b);
+    vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
+    va_end(ap);
     if (!im->failed)
         im->failed = status;
 }
@@ -76,8 +81,12 @@ static const char *pandoc_format(const char *source)
 static bool folder_usable(importer *im, const char *folder)
 {
     struct stat st;
-    if (stat(folder, &st) != 0)
-        return errno == ENOENT || (fail(im, 2, "cannot use %s: %s", folder, strerror(errno)), false);
+    if (stat(folder, &st) != 0) {
+        if (errno == ENOENT)
+            return true;
+        fail(im, 2, "cannot use %s: %s", folder, strerror(errno));
+        return false;
+    }
     bool empty = false;
     if (S_ISDIR(st.st_mode)) {
         DIR *d = opendir(folder);
@@ -89,8 +98,8 @@ static bool folder_usable(importer *im, const char *folder)
             closedir(d);
     }
     if (!empty)
-        fail(im, 2, "%s exists and is not an empty folder: import into a new folder%s",
-             folder, "");
+        fail(im, 2, "%s exists and is not an empty folder: import into a new folder",
+             folder);
     return empty;
 }
 
@@ -181,7 +190,7 @@ static void run_pandoc(importer *im, const char *format)
     }
     if (im->failed) {
     } else if (pid < 0) {
-        fail(im, 2, "cannot start pandoc: %s%s", strerror(errno), "");
+        fail(im, 2, "cannot start pandoc: %s", strerror(errno));
     } else {
         close(fds[1]);
         int err = 0, status = 0;
@@ -191,12 +200,12 @@ static void run_pandoc(importer *im, const char *format)
         if (got == (ssize_t)sizeof err && err == ENOENT)
             fail(im, 2, "--import needs pandoc, which is not installed: install it with "
                  "'apt-get install pandoc' (Debian, Ubuntu) or from "
-                 "https://pandoc.org/installing.html%s%s", "", "");
+                 "https://pandoc.org/installing.html");
         else if (got == (ssize_t)sizeof err)
-            fail(im, 2, "cannot run pandoc: %s%s", strerror(err), "");
+            fail(im, 2, "cannot run pandoc: %s", strerror(err));
         else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-            fail(im, 1, "pandoc could not convert %s%s (its message is above)",
-                 im->source, "");
+            fail(im, 1, "pandoc could not convert %s (its message is above)",
+                 im->source);
     }
     remove(filter);
     free(filter);
@@ -400,7 +409,7 @@ static void import_image(importer *im, xmlNode *data, xmlNode *root)
     const char *r = (const char *)ref;
     if (strstr(r, "://") || !strncmp(r, "data:", 5)) {
         fail(im, 1, "image %s is not a file beside the document: save it there "
-             "and refer to it by its file name%s", r, "");
+             "and refer to it by its file name", r);
         xmlFree(ref);
         return;
     }
@@ -693,7 +702,7 @@ static void drop_invalid_attributes(importer *im, xmlDoc *doc)
     xmlRelaxNGPtr schema = pc ? xmlRelaxNGParse(pc) : NULL;
     xmlRelaxNGFreeParserCtxt(pc);
     if (!schema) {
-        fail(im, 2, "cannot read the schema %s%s", im->schema_path, "");
+        fail(im, 2, "cannot read the schema %s", im->schema_path);
         return;
     }
     for (int pass = 0; pass < 100; pass++) {
@@ -766,7 +775,7 @@ int import_run(const char *source, const char *folder, const char *schema_path)
     importer im = { .source = source, .schema_path = schema_path };
     const char *format = pandoc_format(source);
     if (!format) {
-        fail(&im, 2, "--import reads .docx, .odt and .md files, not %s%s", source, "");
+        fail(&im, 2, "--import reads .docx, .odt and .md files, not %s", source);
         return im.failed;
     }
     if (access(source, R_OK) != 0) {

@@ -320,3 +320,17 @@ def test_import_of_richer_markdown_compiles_without_warnings(tmp_path):
     report = ET.parse(folder / "report.xml").getroot()
     assert report.find(f"{DB}info/{DB}pubdate").text.strip() == "2026-03-15"
     compiled(folder, tmp_path)
+
+
+def test_import_is_reproducible(sources, tmp_path):
+    """The same document gives the same folder, byte for byte."""
+    trees = []
+    for name in ("a", "b"):
+        root = tmp_path / name / "verslag"
+        root.parent.mkdir()
+        r = do_import(sources / "x.docx", root)
+        assert r.returncode == 0, r.stderr
+        trees.append({str(p.relative_to(root)): p.read_bytes()
+                      for p in sorted(root.rglob("*")) if p.is_file()})
+    assert trees[0].keys() == trees[1].keys()
+    assert trees[0] == trees[1]
