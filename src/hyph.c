@@ -23,17 +23,6 @@ enum {
 static const char CHARSET_LATIN1[] = "ISO8859-1";
 static const char CHARSET_UTF8[] = "UTF-8";
 
-/* English loanwords common in Flemish policy reports that the Dutch
-   patterns split by Dutch syllable rules (da-ta-wa-re-house). Registered
-   as exceptions when Dutch patterns are loaded; spelled as the Woordenlijst
-   hyphenates them. */
-static const char *const DUTCH_LOANWORD_EXCEPTIONS[] = {
-    "da-ta-ware-house", "da-ta-ware-hou-ses", "ware-house", "ware-hou-ses",
-    "stake-hol-der",    "stake-hol-ders",     "home-page",  "home-pa-ges",
-    "frame-work",       "frame-works",        "bench-mark", "bench-marks",
-    "bench-mar-king",   "time-sheet",         "time-sheets",
-};
-
 /* ------------------------------------------------------------------ */
 /* Characters                                                           */
 /* ------------------------------------------------------------------ */
@@ -867,14 +856,6 @@ static bool charset_supported(const HyphenDict *p)
     return strcmp(p->cset, CHARSET_LATIN1) == 0 || strcmp(p->cset, CHARSET_UTF8) == 0;
 }
 
-static void register_dutch_exceptions(hyph_dict *d)
-{
-    size_t n = sizeof DUTCH_LOANWORD_EXCEPTIONS / sizeof *DUTCH_LOANWORD_EXCEPTIONS;
-    for (size_t i = 0; i < n; i++)
-        hyph_add_exception(d, DUTCH_LOANWORD_EXCEPTIONS[i],
-                           strlen(DUTCH_LOANWORD_EXCEPTIONS[i]));
-}
-
 static void free_patterns(HyphenDict *p, bool embedded)
 {
     if (embedded)
@@ -898,8 +879,6 @@ static hyph_dict *dict_from_file(const char *dir, const char *name, const langua
     d->embedded = embedded;
     d->path = path;
     d->dutch = strcmp(l->lang, "nl") == 0;
-    if (d->dutch)
-        register_dutch_exceptions(d);
     return d;
 }
 

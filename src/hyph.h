@@ -66,8 +66,8 @@ typedef struct hyph_dict hyph_dict;
    tries hyph_<ll>_<CC>.dic, then hyph_<ll>.dic, then every
    hyph_<ll>_*.dic in byte order, and takes the first one that loads and is
    encoded in ISO8859-1 or UTF-8. Returns NULL when there is none.
-   For Dutch a few English loanwords that the Dutch patterns split by Dutch
-   syllable rules (da-ta-wa-re-house) are pre-registered as exceptions. */
+   Exceptions are data: the style sheet's hyphenation-exceptions, added by
+   the paragraph builder with hyph_add_exception. */
 hyph_dict *hyph_load(const char *lang_tag, const char *dir);
 void hyph_free(hyph_dict *d);
 

@@ -144,6 +144,21 @@ void para_ctx_free(para_ctx *c)
     c->hyph_count = c->hyph_cap = 0;
 }
 
+/* The style's hyphenation exceptions for lang go into its patterns (a
+ * word already there is replaced, so a later compilation in the same
+ * process adds nothing twice). */
+static void add_style_exceptions(para_ctx *c, hyph_dict *d, const char *lang)
+{
+    const char *list = style_strings_for(c->st, lang)->hyphen_exceptions;
+    for (const char *p = list ? list : ""; *p;) {
+        p += strspn(p, " \t\n");
+        size_t n = strcspn(p, " \t\n");
+        if (n > 0)
+            hyph_add_exception(d, p, n);
+        p += n;
+    }
+}
+
 static hyph_dict *para_hyph_for(para_ctx *c, const char *lang, src_loc loc)
 {
     for (int i = 0; i < c->hyph_count; i++)
@@ -156,6 +171,8 @@ static hyph_dict *para_hyph_for(para_ctx *c, const char *lang, src_loc loc)
     c->hyph = mem_reserve(c->hyph, &c->hyph_cap, (size_t)c->hyph_count + 1, sizeof *c->hyph, 8);
     c->hyph[c->hyph_count].lang = arena_strdup(c->a, lang);
     c->hyph[c->hyph_count++].dict = d;
+    if (d)
+        add_style_exceptions(c, d, lang);
     if (!d) {
         diag_add(c->diags, DIAG_WARNING, loc,
                  "no hyphenation patterns for language '%s': text in it is not "

@@ -112,6 +112,7 @@ static const prop string_props[] = {
     STR("change", change_heading), STR("change-percent", change_percent_heading),
     STR("tie-units", tie_units), STR("tie-before-number", tie_before_number),
     STR("tie-before-word", tie_before_word),
+    STR("hyphenation-exceptions", hyphen_exceptions),
     STR("bullet-1", bullets[0]), STR("bullet-2", bullets[1]),
     STR("bullet-3", bullets[2]), STR("bullet-4", bullets[3]),
     STR("ordered-1", ordered_formats[0]), STR("ordered-2", ordered_formats[1]),
@@ -918,21 +919,33 @@ bool style_validate(const char *path, const char *schema_path, diag_list *diags)
     return ok;
 }
 
-void style_localize(style *s, const char *lang)
+/* The <strings lang> for lang: the exact tag, else its primary language;
+ * -1 none. */
+static int lang_variant(const style *s, const char *lang)
 {
-    if (!lang)
-        return;
     size_t primary = strcspn(lang, "-_");
     int best = -1;
     for (int i = 0; i < s->lang_count; i++) {
-        if (strcasecmp(s->lang_names[i], lang) == 0) {
-            best = i;
-            break;
-        }
+        if (strcasecmp(s->lang_names[i], lang) == 0)
+            return i;
         if (best < 0 && strlen(s->lang_names[i]) == primary &&
             strncasecmp(s->lang_names[i], lang, primary) == 0)
             best = i;
     }
+    return best;
+}
+
+void style_localize(style *s, const char *lang)
+{
+    if (!lang)
+        return;
+    int best = lang_variant(s, lang);
     if (best >= 0)
         s->strings = s->lang_strings[best];
+}
+
+const style_strings *style_strings_for(const style *s, const char *lang)
+{
+    int best = lang ? lang_variant(s, lang) : -1;
+    return best >= 0 ? &s->lang_strings[best] : &s->default_strings;
 }

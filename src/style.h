@@ -113,6 +113,9 @@ typedef struct style_strings {
     /* Ties (space-separated words, NULL none): after a number, before a
        number, before a word. */
     const char *tie_units, *tie_before_number, *tie_before_word;
+    /* Words the patterns break wrongly, hyphenated ("ware-house"),
+       space-separated; NULL none. */
+    const char *hyphen_exceptions;
 } style_strings;
 
 /* How image colours are mapped into the print intent's gamut: the ICC
@@ -187,6 +190,9 @@ const style_class *style_class_get(const style *s, const char *name);
 const style_master *style_master_get(const style *s, const char *name);
 const style_colour *style_colour_at(const style *s, int index);
 
+/* The words of the <strings> for lang (exact tag, else its primary
+   language, else the <strings> without lang). */
+const style_strings *style_strings_for(const style *s, const char *lang);
 /* Makes the generated words those of lang (exact tag, else its first
  * subtag) when the style has them. */
 void style_localize(style *s, const char *lang);

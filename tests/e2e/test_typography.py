@@ -180,3 +180,21 @@ def test_a_word_hyphenated_then_broken_after_a_slash_reads_once(tmp_path):
     text = tool("pdftotext", tmp_path / "doc.pdf", "-").stdout
     assert text.count("NVDL") == 1, text
     assert "Schematron/" in text.replace("\n", ""), text
+
+
+def test_hyphenation_exceptions_come_from_the_style_sheet(tmp_path):
+    """The patterns alone break "datawarehouse" as da-ta-wa-re-house; the
+    style's hyphenation-exceptions (da-ta-ware-house) remove wa-re. Cells of
+    several widths: with the house style no line ends in "wa-"; with the
+    same style without the list, some line does."""
+    widths = (7, 8, 9, 10, 11, 12, 13, 14, 15, 16)
+    table = cells(*["Datawarehouse"] * len(widths), widths=widths)
+    _, lines = dump_lines(tmp_path, table)
+    assert any(l.endswith("-") for l in lines if l.startswith("Da")), lines
+    assert not any(l.endswith("wa-") for l in lines), lines
+    style = (ROOT / "styles" / "kcvs.xml").read_text(encoding="utf-8")
+    bare = re.sub(r'\s+hyphenation-exceptions="[^"]*"', "", style)
+    assert bare != style
+    (tmp_path / "bare.xml").write_text(bare, encoding="utf-8")
+    _, lines = dump_lines(tmp_path, table, "--style", tmp_path / "bare.xml")
+    assert any(l.endswith("wa-") for l in lines), lines
