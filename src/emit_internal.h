@@ -2,9 +2,9 @@
  *
  * Owns nothing: the emitter (the state of one emit_pdf), the byte buffer
  * content streams and text strings are written into, and the functions the
- * files call across: emit.c (pages, drawing, images, links, the
- * document), emit_tags.c (the structure tree) and emit_fonts.c (subsets
- * and font objects). Nothing outside
+ * files call across: emit.c (pages, drawing, links, the document),
+ * emit_tags.c (the structure tree), emit_images.c (image XObjects and the
+ * print conversion) and emit_fonts.c (subsets and font objects). Nothing outside
  * emit includes it.
  */
 #ifndef KCVS_EMIT_INTERNAL_H
@@ -213,6 +213,11 @@ int emit_kid_holder(emitter *e, tag_node *t);
 void emit_add_parent(emitter *e, int key, tag_node *t, int mcid);
 /* The StructTreeRoot with every element, the ParentTree and the IDTree. */
 void emit_structure(emitter *e);
+
+/* emit_images.c */
+/* The embedded XObject of image m, made on first use (NULL with a
+ * diagnostic when it cannot be read or converted). */
+emit_image *emit_image_of(emitter *e, const image_model *m);
 
 /* emit_fonts.c */
 /* Subsets and embeds every used face (Type0 over CIDFontType2); false
