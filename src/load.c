@@ -2,6 +2,7 @@
 
 #include "infile.h"
 #include "strindex.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <libxml/parser.h>
@@ -109,6 +110,10 @@ static void load_structured_error(void *user, xmlErrorPtr e)
     /* A bare & (an address with ?a=1&b=2) is the common cause. */
     if (strstr(msg, "EntityRef") && n + 60 < sizeof msg)
         snprintf(msg + n, sizeof msg - n, ": write a & in text or an address as &amp;");
+    /* HTML's entities (&nbsp;, &eacute;) are not XML's. */
+    else if (strstr(msg, "Entity '") && strstr(msg, "not defined") && n + 120 < sizeof msg)
+        snprintf(msg + n, sizeof msg - n, ": write the character itself (UTF-8; a no-break "
+                                          "space for &nbsp;) or declare the entity in the DOCTYPE");
     /* libxml2 repeats some errors once per entity level: report one. */
     diag_list *d = s->sink;
     for (size_t i = 0; i < d->count; i++)
@@ -392,7 +397,37 @@ static bool load_is_cycle(load_session *s, xmlNode *inc, const char *abs, const 
     return false;
 }
 
-/* Replaces one xi:include by the root of the file it names. */
+/* parse="text" (a code sample kept in its own file): the file's text,
+ * read like every include (confined, regular files only, the same size
+ * limits), valid UTF-8, as a text node in place of the xi:include. */
+static void load_include_text(load_session *s, xmlNode *inc, const char *abs,
+                              const char *href)
+{
+    char *display = load_display_path(abs);
+    load_reader rd = { inc, href };
+    size_t len = 0;
+    char *text = load_read_file(s, &rd, abs, display, &len);
+    free(display);
+    if (!text)
+        return;
+    if (!utf8_valid(text, len))
+        load_include_error(s, inc, "cannot include '%s': %s", href,
+                           "it is not UTF-8 text");
+    else {
+        xmlNode *t = xmlNewDocTextLen(inc->doc, (const xmlChar *)text, (int)len);
+        if (t)
+            xmlAddPrevSibling(inc, t);
+    }
+    free(text);
+}
+
+static bool load_parse_is_text(const xmlChar *parse)
+{
+    return parse && xmlStrEqual(parse, (const xmlChar *)"text");
+}
+
+/* Replaces one xi:include by the root of the file it names (or, with
+ * parse="text", by its text). */
 static void load_include_one(load_session *s, xmlNode *inc)
 {
     xmlChar *href = xmlGetProp(inc, (const xmlChar *)"href");
@@ -404,7 +439,7 @@ static void load_include_one(load_session *s, xmlNode *inc)
     if (xpointer)
         load_include_error(s, inc, "xi:include with xpointer is not supported%s%s",
                            "", "");
-    else if (parse && !xmlStrEqual(parse, (const xmlChar *)"xml"))
+    else if (parse && !xmlStrEqual(parse, (const xmlChar *)"xml") && !load_parse_is_text(parse))
         load_include_error(s, inc, "xi:include parse=\"%s\" is not supported%s",
                            (const char *)parse, "");
     else if (s->include_depth >= LOAD_MAX_INCLUDE_DEPTH) {
@@ -423,6 +458,9 @@ static void load_include_one(load_session *s, xmlNode *inc)
         } else
             load_include_error(s, inc, "cannot include '%s': %s",
                                href ? (char *)href : "", why);
+    } else if (load_parse_is_text(parse)) {
+        if (load_count_include(s, inc, abs, href ? (char *)href : ""))
+            load_include_text(s, inc, abs, href ? (char *)href : "");
     } else if (load_is_cycle(s, inc, abs, href ? (char *)href : "")) {
         /* reported */
     } else if (load_count_include(s, inc, abs, href ? (char *)href : "")) {

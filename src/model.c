@@ -1409,6 +1409,16 @@ document *model_build(arena *a, const load_result *src, const style *st,
     document *d = arena_alloc(a, sizeof *d);
     b.doc = d;
     xmlNode *root = xmlDocGetRootElement(src->doc);
+    if (root && !root->ns && (xmlStrEqual(root->name, (const xmlChar *)"article") ||
+                              xmlStrEqual(root->name, (const xmlChar *)"book"))) {
+        /* DocBook 4 (no namespace): say what to change, not just what is wrong. */
+        diag_add(diags, DIAG_ERROR, model_node_loc(&b, root),
+                 "this is DocBook 4 (a <%s> without namespace); kcvs-pdf reads DocBook 5: "
+                 "add xmlns=\"%s\" version=\"5.0\" to <%s>, write every id= as xml:id= "
+                 "(and drop the DOCTYPE)", (const char *)root->name, DOCBOOK_NS,
+                 (const char *)root->name);
+        return NULL;
+    }
     if (!root || !(model_is_db(root, "article") || model_is_db(root, "book"))) {
         diag_add(diags, DIAG_ERROR, root ? model_node_loc(&b, root) : (src_loc){ src->main_file, 1, 1 },
                  "the root element must be DocBook <article> or <book> "

@@ -11,7 +11,7 @@ import re
 import pikepdf
 import pytest
 
-from conftest import (E2E_DATA, _cmap_decoder, canon, compile_ok, compile_text, is_struct_elem,
+from conftest import (E2E_DATA, _cmap_decoder, canon, compile_ok, compile_text, is_struct_elem, run_kcvs,
                       struct_elements, struct_kids, struct_roles)
 from test_images import PNG_CASES, png_bytes, placements
 
@@ -240,3 +240,70 @@ def test_info_authors_copyright_and_legal_notice(elements):
     cover = elements.page_texts[0]
     assert "Ann Peeters" in cover and "Jan Claes" in cover and "© 2024 Kenniscentrum" in cover
     assert "Vrij te hergebruiken" in cover
+
+
+# ---------------------------------------------------------------- includes and hints
+
+INCLUDE = """<?xml version="1.0" encoding="UTF-8"?>
+<article xmlns="http://docbook.org/ns/docbook" xmlns:xi="http://www.w3.org/2001/XInclude"
+         version="5.0" xml:lang="nl-BE">
+  <info><title>Insluiten</title></info>
+  <section><title>Code</title>
+    <para>Het voorbeeld staat in een eigen bestand.</para>
+    <programlisting><xi:include href="{href}" parse="text"/></programlisting>
+  </section>
+</article>
+"""
+
+
+def test_text_include_in_a_listing_is_set_as_written(tmp_path):
+    (tmp_path / "code").mkdir()
+    (tmp_path / "code" / "sample.c").write_text(
+        "int main(void)\n{\n    return 0; /* <ok> & */\n}\n", encoding="utf-8")
+    doc = compile_text(tmp_path, INCLUDE.format(href="code/sample.c"))
+    assert "warning" not in doc.result.stderr, doc.result.stderr
+    text = "\n".join(doc.page_texts)
+    assert "int main(void)\n{\n" in text and "/* <ok> & */" in text
+    words = {w.text: w.box.x0 for page in doc.bbox_words for w in page}
+    assert words["return"] > words["{"] + 10  # the indentation is kept
+
+
+@pytest.mark.parametrize("href, content, why", [
+    ("../outside.c", None, "leaves the report's folder"),
+    ("latin1.c", "caf\xe9".encode("latin-1"), "not UTF-8"),
+    ("missing.c", None, "file not found"),
+])
+def test_text_include_is_confined_and_checked(tmp_path, href, content, why):
+    work = tmp_path / "report"
+    work.mkdir()
+    (tmp_path / "outside.c").write_text("geheim\n")
+    if content is not None:
+        (work / href).write_bytes(content)
+    src = work / "r.xml"
+    src.write_text(INCLUDE.format(href=href), encoding="utf-8")
+    res = run_kcvs(src, "-o", work / "r.pdf")
+    assert res.returncode == 1
+    assert re.search(rf"r\.xml:7:[0-9]+: error: cannot include '{re.escape(href)}': .*{why}",
+                     res.stderr), res.stderr
+    assert not (work / "r.pdf").exists()
+
+
+def test_docbook_4_says_what_to_change(tmp_path):
+    src = tmp_path / "db4.xml"
+    src.write_text('<?xml version="1.0"?>\n<book id="b"><title>T</title>'
+                   '<chapter id="c"><title>C</title><para>x</para></chapter></book>\n')
+    res = run_kcvs(src, "-o", tmp_path / "db4.pdf")
+    assert res.returncode == 1
+    assert re.search(r"db4\.xml:2:[0-9]+: error: this is DocBook 4 .*"
+                     r'xmlns="http://docbook\.org/ns/docbook".*xml:id', res.stderr), res.stderr
+
+
+def test_html_entity_gets_the_hint_to_write_the_character(tmp_path):
+    src = tmp_path / "ent.xml"
+    src.write_text('<?xml version="1.0"?>\n<article xmlns="http://docbook.org/ns/docbook" '
+                   'version="5.0"><info><title>T</title></info><section><title>S</title>'
+                   '<para>a&nbsp;b</para></section></article>\n')
+    res = run_kcvs(src, "-o", tmp_path / "ent.pdf")
+    assert res.returncode == 1
+    assert re.search(r"ent\.xml:2:[0-9]+: error: Entity 'nbsp' not defined: write the "
+                     r"character itself", res.stderr), res.stderr
