@@ -236,6 +236,25 @@ static void layout_lines(lctx *c, const para_result *pr, const style_class *cls,
     }
 }
 
+/* A paragraph whose text ends in a colon right before a list introduces
+ * it ("De stappen die het netwerk wil zetten:"): it never stands alone at
+ * the foot of a page, it is kept with the list's first lines. */
+static bool introduces_list(const block *bl)
+{
+    if (!bl || bl->kind != BLK_PARA || !bl->next || bl->next->kind != BLK_LIST)
+        return false;
+    const char *last = NULL;
+    for (const inline_run *r = bl->inlines; r; r = r->next)
+        if (r->text && *r->text)
+            last = r->text;
+    if (!last)
+        return false;
+    size_t n = strlen(last);
+    while (n > 0 && last[n - 1] == ' ')
+        n--;
+    return n > 0 && last[n - 1] == ':';
+}
+
 static void layout_text(lctx *c, block *bl, const inline_run *runs,
                         const style_class *cls, tag_node *tag, double indent,
                         bool keep_whole)
@@ -259,7 +278,7 @@ static void layout_text(lctx *c, block *bl, const inline_run *runs,
         layout_lines(c, &pr, cls, x0, bl, keep_whole);
     layout_rule_below(c, cls, x0, measure);
     c->pending_space = cls->space_after;
-    c->keep_next = cls->keep_with_next;
+    c->keep_next = cls->keep_with_next || introduces_list(bl);
 }
 
 /* ---- lists ------------------------------------------------------------------ */

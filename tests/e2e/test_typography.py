@@ -198,3 +198,27 @@ def test_hyphenation_exceptions_come_from_the_style_sheet(tmp_path):
     (tmp_path / "bare.xml").write_text(bare, encoding="utf-8")
     _, lines = dump_lines(tmp_path, table, "--style", tmp_path / "bare.xml")
     assert any(l.endswith("wa-") for l in lines), lines
+
+
+def test_a_paragraph_introducing_a_list_stays_with_its_first_item(tmp_path):
+    """Lead-ins ending in a colon at every height of the page: none is the
+    last text line of a page (the list then starts overleaf)."""
+    filler = "Het netwerk van steden werkt samen aan beleid en onderzoek. "
+    body = "".join('<para>%s</para>\n<para>Stap %d die het netwerk wil zetten:</para>\n'
+                   '<itemizedlist><listitem><para>Lijstpunt een %d</para></listitem>'
+                   '<listitem><para>Lijstpunt twee</para></listitem></itemizedlist>\n'
+                   % (filler * (1 + k % 7), k, k) for k in range(60))
+    (tmp_path / "doc.xml").write_text(HEAD + '<section><title>Zetwerk</title>\n' + body
+                                      + '</section>\n</article>\n', encoding="utf-8")
+    r = run_kcvs("--dump-layout", tmp_path / "doc.xml", "-o", tmp_path / "doc.dump")
+    assert r.returncode == 0, r.stderr
+    pages = re.split(r"^page ", (tmp_path / "doc.dump").read_text(), flags=re.M)[1:]
+    body_pages = 0
+    for page in pages:
+        # the body's lines (running heads and folios are artifacts)
+        texts = [t for t, run in re.findall(r'^  line [-0-9. ]+"(.*)"\n    run (.*)$', page, re.M)
+                 if not run.endswith("artifact")]
+        if any("Lijstpunt" in t for t in texts):
+            body_pages += 1
+            assert not texts[-1].strip().endswith("zetten:"), texts[-3:]
+    assert body_pages >= 3
