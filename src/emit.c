@@ -503,6 +503,44 @@ static void emitter_free(emitter *e)
     free(e->groups);
 }
 
+/* libharu's document, set up as every profile wants it; false with a
+ * diagnostic when libharu cannot start. */
+static bool emitter_start(emitter *e)
+{
+    e->pdf = HPDF_New(emit_error_handler, e);
+    if (!e->pdf) {
+        diag_add(e->diags, DIAG_ENVIRONMENT, (src_loc){ e->output_name, 0, 0 },
+                 "libharu failed to start");
+        return false;
+    }
+    HPDF_SetCompressionMode(e->pdf, HPDF_COMP_ALL);
+    HPDF_UseUTFEncodings(e->pdf);
+    /* The page tree in nodes of 256 pages: libharu's one flat /Kids array
+     * would stop at 32,767 pages. */
+    HPDF_SetPagesConfiguration(e->pdf, 256);
+    HPDF_MD5Init(&e->md5);
+    return true;
+}
+
+/* Writes the file (timed for -v); false when it could not be written. */
+static bool save_file(emitter *e, const char *path)
+{
+    bool ok = true;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    emit_doing(e, "saving the file", 0);
+    /* libharu's own file writer misses a failed final flush; a failure
+     * while saving is reported by output_save_pdf itself. */
+    if (!e->error.code && !output_save_pdf(e->pdf, path, e->output_name, e->diags)) {
+        e->error = (emit_failure){ 0 };
+        ok = false;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (e->opt->write_ms)
+        *e->opt->write_ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
+    return ok;
+}
+
 bool emit_pdf(const document *doc, const layout_result *layout, const style *st,
               font_set *fonts, const emit_options *opt, const char *path,
               diag_list *diags)
@@ -513,18 +551,8 @@ bool emit_pdf(const document *doc, const layout_result *layout, const style *st,
                   .output_name = opt->output_name ? opt->output_name : path };
     if (e.print)
         e.margin = st->print.bleed + st->print.crop_offset + st->print.crop_length + 6;
-    e.pdf = HPDF_New(emit_error_handler, &e);
-    if (!e.pdf) {
-        diag_add(diags, DIAG_ENVIRONMENT, (src_loc){ e.output_name, 0, 0 },
-                 "libharu failed to start");
+    if (!emitter_start(&e))
         return false;
-    }
-    HPDF_SetCompressionMode(e.pdf, HPDF_COMP_ALL);
-    HPDF_UseUTFEncodings(e.pdf);
-    /* The page tree in nodes of 256 pages: libharu's one flat /Kids array
-     * would stop at 32,767 pages. */
-    HPDF_SetPagesConfiguration(e.pdf, 256);
-    HPDF_MD5Init(&e.md5);
     emit_doing(&e, "embedding the fonts", 0);
     bool ok = emit_fonts(&e, fonts);
     e.pages = mem_alloc((size_t)layout->page_count + 1, sizeof *e.pages);
@@ -545,20 +573,8 @@ bool emit_pdf(const document *doc, const layout_result *layout, const style *st,
         HPDF_MD5Final(digest, &e.md5);
         ok = pdfa_finish(e.pdf, doc, opt, digest, diags);
     }
-    if (ok && !diag_has_errors(diags)) {
-        struct timespec t0, t1;
-        clock_gettime(CLOCK_MONOTONIC, &t0);
-        emit_doing(&e, "saving the file", 0);
-        /* libharu's own file writer misses a failed final flush; a failure
-         * while saving is reported by output_save_pdf itself. */
-        if (!e.error.code && !output_save_pdf(e.pdf, path, e.output_name, diags)) {
-            e.error = (emit_failure){ 0 };
-            ok = false;
-        }
-        clock_gettime(CLOCK_MONOTONIC, &t1);
-        if (opt->write_ms)
-            *opt->write_ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
-    }
+    if (ok && !diag_has_errors(diags))
+        ok = save_file(&e, path);
     if (e.error.code) {
         report_failure(&e);
         ok = false;
