@@ -337,3 +337,15 @@ def test_import_is_reproducible(sources, tmp_path):
                       for p in sorted(root.rglob("*")) if p.is_file()})
     assert trees[0].keys() == trees[1].keys()
     assert trees[0] == trees[1]
+
+
+def test_import_keeps_the_language_the_document_names(tmp_path):
+    src = tmp_path / "fr.md"
+    src.write_text("---\nlang: fr-BE\n---\n\n# Rapport annuel\n\nUn paragraphe.\n",
+                   encoding="utf-8")
+    r = do_import(src, tmp_path / "rapport")
+    assert r.returncode == 0, r.stderr
+    root = ET.parse(tmp_path / "rapport/report.xml").getroot()
+    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "fr-BE"
+    section = ET.parse(tmp_path / "rapport/sections/01-rapport-annuel.xml").getroot()
+    assert section.get("{http://www.w3.org/XML/1998/namespace}lang") == "fr-BE"
