@@ -83,8 +83,6 @@ static int cell_piece(lctx *c, cell_set *out)
     return i;
 }
 
-void layout_notes_of(lctx *c, const inline_run *runs);
-
 static void cell_para(lctx *c, const table_cell *cell, const block *p,
                       const inline_run *runs, double measure, cell_set *out)
 {

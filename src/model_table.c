@@ -357,8 +357,6 @@ static void verify_budget(builder *b, table_model *t)
     }
 }
 
-block *model_build_one_block(builder *b, xmlNode *c, tag_node *tag, int level);
-
 /* One node as blocks (its siblings untouched). */
 static block *build_node_blocks(builder *b, xmlNode *n, tag_node *tag, int level)
 {

@@ -5,7 +5,8 @@
  * for what its public API lacks: our own font objects, annotations, the
  * structure tree, XMP metadata and output intents. Objects belong to the
  * libharu document (freed by HPDF_Free). Errors are libharu's sticky
- * status, checked once by the emit stage after saving.
+ * status (these calls do not reach its error handler): emit looks for it
+ * between its steps (emit_doing) and reports the first, with the step.
  */
 #ifndef KCVS_PDFOBJ_H
 #define KCVS_PDFOBJ_H
