@@ -227,13 +227,30 @@ static void layout_row(lctx *c, const table_model *t, const table_row *row,
     }
 }
 
+static int body_row_count(const table_model *t)
+{
+    int n = 0;
+    for (int r = 0; r < t->row_count; r++)
+        n += t->rows[r].part == ROW_BODY;
+    return n;
+}
+
+/* Whether body row b (of n) must stay with the row before it: the first
+ * and the last table-split-rows body rows stay together, so a break leaves
+ * at least that many on each side. */
+static bool body_row_kept(const lctx *c, int b, int n)
+{
+    int keep = (int)c->st->table_split_rows;
+    return b > 0 && (b < keep || b > n - keep);
+}
+
 void layout_table(lctx *c, block *bl, double indent)
 {
     table_model *t = bl->table;
     double *colw = column_widths(c, bl, c->measure - indent);
     double *char_after = char_columns(c, t);
     layout_space_before(c, style_class_get(c->st, "body")->space_after);
-    int head_first = -1, head_count = 0;
+    int head_first = -1, head_count = 0, body = 0, bodies = body_row_count(t);
     bool first = true;
     for (int r = 0; r < t->row_count; r++) {
         const table_row *row = &t->rows[r];
@@ -244,6 +261,8 @@ void layout_table(lctx *c, block *bl, double indent)
             head_count++;
         /* The header rows stay with the first body row. */
         if (!first && (row->part == ROW_HEAD || (head_count && r == head_count)))
+            c->keep_next = true;
+        if (row->part == ROW_BODY && body_row_kept(c, body++, bodies))
             c->keep_next = true;
         layout_row(c, t, row, colw, char_after, indent, first);
         vbox *v = c->vl->v[index];

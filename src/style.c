@@ -144,6 +144,7 @@ static const prop layout_props[] = {
     LAY("facing-pages", P_BOOL, facing_pages),
     LAY("baseline-grid", P_LENGTH, baseline_grid),
     LAY("lead-max-chars", P_NUMBER, lead_max_chars),
+    LAY("table-split-rows", P_NUMBER, table_split_rows),
     LAY("list-indent", P_LENGTH, list_indent),
     LAY("list-label-gap", P_LENGTH, list_label_gap),
     LAY("list-min-measure", P_LENGTH, list_min_measure),
@@ -676,6 +677,7 @@ static void style_defaults(style *s)
                               .row_gap = 5, .value_gap = 4, .share_height = 16,
                               .swatch = 7, .colours = { -1, -1, -1, -1, -1, -1 } };
     s->lead_max_chars = 1e9;
+    s->table_split_rows = 2;
     s->list_indent = 14;
     s->list_label_gap = 4;
     s->list_min_measure = 200;

@@ -168,6 +168,7 @@ typedef struct style {
     bool facing_pages;      /* mirrored margins, openers on right pages */
     double baseline_grid;   /* points; 0 = none */
     double lead_max_chars;  /* a first paragraph longer than this is no lead */
+    double table_split_rows; /* body rows kept on each side of a table break */
     double list_indent, list_label_gap, footnote_rule_width;
     double list_min_measure; /* nesting indents no further than this leaves */
     double table_rule_width, table_cell_padding;

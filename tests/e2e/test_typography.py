@@ -222,3 +222,29 @@ def test_a_paragraph_introducing_a_list_stays_with_its_first_item(tmp_path):
             body_pages += 1
             assert not texts[-1].strip().endswith("zetten:"), texts[-3:]
     assert body_pages >= 3
+
+
+def test_a_table_keeps_two_body_rows_on_each_side_of_a_page_break(tmp_path):
+    """Tables of 6 rows after paragraphs of every length: wherever one is
+    broken, each page holds at least 2 of its body rows (the style's
+    table-split-rows), never a title, header and one row at a page foot,
+    nor one row alone overleaf."""
+    filler = "Het netwerk van steden werkt samen aan beleid en onderzoek. "
+    rows = "".join("<row><entry>Rij %d</entry><entry>%d</entry></row>" % (i, i) for i in range(6))
+    table = ('<informaltable><tgroup cols="2"><thead><row><entry>Naam</entry><entry>Getal'
+             '</entry></row></thead><tbody>%s</tbody></tgroup></informaltable>\n' % rows)
+    body = "".join("<para>%s</para>\n%s" % (filler * (1 + k % 9), table) for k in range(30))
+    (tmp_path / "doc.xml").write_text(HEAD + '<section><title>Zetwerk</title>\n' + body
+                                      + '</section>\n</article>\n', encoding="utf-8")
+    r = run_kcvs("--dump-layout", tmp_path / "doc.xml", "-o", tmp_path / "doc.dump")
+    assert r.returncode == 0, r.stderr
+    pages = re.split(r"^page ", (tmp_path / "doc.dump").read_text(), flags=re.M)[1:]
+    where = {}  # table -> page -> body rows
+    for n, page in enumerate(pages):
+        for table, row in set(re.findall(r"/(Table\[\d+\])/TBody\[1\]/TR\[(\d+)\]", page)):
+            where.setdefault(table, {}).setdefault(n, set()).add(row)
+    split = [t for t, p in where.items() if len(p) > 1]
+    assert split, "no table was broken: the test proves nothing"
+    for t in split:
+        for n, rows_here in where[t].items():
+            assert len(rows_here) >= 2, (t, where[t])
