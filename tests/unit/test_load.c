@@ -253,7 +253,7 @@ static void schema_invalid_document_still_loads(void **state)
     write_main(f, "invalid.xml", DOC_OPEN
                "  <section>\n"
                "    <title>Wonen</title>\n"
-               "    <sidebar><para>Opzij</para></sidebar>\n"
+               "    <epigraph><para>Opzij</para></epigraph>\n"
                "  </section>\n" DOC_CLOSE);
     expect_loaded(f);
     assert_false(f->r.schema_valid);

@@ -407,17 +407,17 @@ static void unknown_elements_warn_once_per_kind(void **state)
 {
     fixture *f = *state;
     document *d = build(f, "unknown.xml", SECTION_A(
-        "    <sidebar><para>Opzij een</para></sidebar>\n"
-        "    <sidebar><para>Opzij twee</para></sidebar>\n"
-        "    <blockquote><para>Geciteerd</para></blockquote>\n"
-        "    <para>Typ <command>ls</command> of <command>dir</command>.</para>\n"));
-    assert_int_equal(count_diags(&f->diags, DIAG_WARNING, "sidebar"), 1);
-    assert_int_equal(count_diags(&f->diags, DIAG_WARNING, "blockquote"), 1);
-    assert_int_equal(count_diags(&f->diags, DIAG_WARNING, "command"), 1);
+        "    <epigraph><para>Opzij een</para></epigraph>\n"
+        "    <epigraph><para>Opzij twee</para></epigraph>\n"
+        "    <informalexample><para>Geciteerd</para></informalexample>\n"
+        "    <para>Typ <keycap>ls</keycap> of <keycap>dir</keycap>.</para>\n"));
+    assert_int_equal(count_diags(&f->diags, DIAG_WARNING, "epigraph"), 1);
+    assert_int_equal(count_diags(&f->diags, DIAG_WARNING, "informalexample"), 1);
+    assert_int_equal(count_diags(&f->diags, DIAG_WARNING, "keycap"), 1);
     assert_int_equal(f->diags.warnings, 3);
     assert_false(diag_has_errors(&f->diags));
     /* Each warning is at the first occurrence. */
-    const diag *g = find_diag(&f->diags, DIAG_WARNING, "sidebar");
+    const diag *g = find_diag(&f->diags, DIAG_WARNING, "epigraph");
     assert_int_equal(g->loc.line, 7);
     /* Nothing is dropped: the text is still typeset. */
     para_containing(d, "Opzij een");
