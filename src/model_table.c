@@ -105,10 +105,12 @@ static int column_index(const table_model *t, const char *name)
     return -1;
 }
 
-static void build_cell(builder *b, xmlNode *e, table_model *t, table_row *row,
-                       int *col, const char *cls)
+/* The columns entry e takes (CALS colname, namest/nameend, or the next
+ * free one), marked busy for its morerows; false with an error when it
+ * cannot be placed. */
+static bool place_cell(builder *b, xmlNode *e, table_model *t, table_cell *cell, int *col,
+                       int *morerows)
 {
-    table_cell *cell = &row->cells[row->cell_count];
     const char *colname = model_get_attr(b, e, "colname");
     const char *namest = model_get_attr(b, e, "namest");
     const char *nameend = model_get_attr(b, e, "nameend");
@@ -129,7 +131,7 @@ static void build_cell(builder *b, xmlNode *e, table_model *t, table_row *row,
     }
     if (start >= t->cols || end >= t->cols) {
         model_error_at(b, e, "the row has more entries than the table's cols columns");
-        return;
+        return false;
     }
     for (int k = start; k <= end; k++)
         if (t->busy[k] > 0) {
@@ -138,20 +140,71 @@ static void build_cell(builder *b, xmlNode *e, table_model *t, table_row *row,
                            "already covers (a span or morerows)",
                      t->col_names[k] ? arena_printf(b->a, "'%s'", t->col_names[k])
                                      : arena_printf(b->a, "%d", k + 1));
-            return;
+            return false;
         }
     cell->col_start = start;
     cell->col_end = end;
     *col = end + 1;
     const char *more = model_get_attr(b, e, "morerows");
-    int morerows = 0;
-    if (more && !parse_count(more, 100000, &morerows))
+    *morerows = 0;
+    if (more && !parse_count(more, 100000, morerows))
         model_error_at(b, e, "bad morerows '%s': write the number of further rows the "
                        "entry covers", more);
     for (int k = start; k <= end; k++) {
-        t->busy[k] = morerows + 1;
+        t->busy[k] = *morerows + 1;
         t->busy_from[k] = model_node_loc(b, e);
     }
+    return true;
+}
+
+/* The entry's blocks (or its text as one paragraph) under its TH/TD. */
+static void cell_content(builder *b, xmlNode *e, table_cell *cell, const char *cls)
+{
+    bool has_blocks = false;
+    for (xmlNode *c = e->children; c; c = c->next)
+        has_blocks |= model_is_block_element(c);
+    int saved_depth = b->list_depth;
+    b->list_depth = 0;
+    if (has_blocks)
+        cell->content = model_build_block_list(b, e->children, cell->tag, 9);
+    else
+        cell->content = model_make_para(b, e, model_plain_runs(b, e, NULL), cls, cell->tag, TAG_P);
+    b->list_depth = saved_depth;
+    for (block *p = cell->content; p; p = p->next)
+        if (p->kind == BLK_PARA)
+            p->style = style_class_get(b->st, cls);
+}
+
+/* An amount cell's text read as cents and set again in the one format,
+ * aligned on its decimal comma; an error when it is no amount. */
+static void cell_amount(builder *b, xmlNode *e, table_cell *cell)
+{
+    const char *text = cell->content ? model_runs_plain_text(b, cell->content->inlines) : "";
+    amount_status st = amount_parse(text, &cell->cents);
+    if (st == AMOUNT_OK) {
+        cell->has_amount = true;
+        char buf[40];
+        amount_format(cell->cents, buf, sizeof buf);
+        if (cell->content && cell->content->inlines) {
+            cell->content->inlines->text = arena_strdup(b->a, buf);
+            cell->content->inlines->next = NULL;
+        }
+        cell->align = CELL_CHAR;
+    } else if (st == AMOUNT_SYNTAX)
+        model_error_at(b, e, "'%s' is not an amount (write 1.234,56 or 1234.56)",
+                 text);
+    else if (st == AMOUNT_OVERFLOW)
+        model_error_at(b, e, "amount '%s' is too large", text);
+}
+
+static void build_cell(builder *b, xmlNode *e, table_model *t, table_row *row,
+                       int *col, const char *cls)
+{
+    table_cell *cell = &row->cells[row->cell_count];
+    int morerows;
+    if (!place_cell(b, e, t, cell, col, &morerows))
+        return;
+    int start = cell->col_start, end = cell->col_end;
     cell->loc = model_node_loc(b, e);
     const char *align = model_get_attr(b, e, "align");
     cell->align = t->col_align[start];
@@ -172,37 +225,9 @@ static void build_cell(builder *b, xmlNode *e, table_model *t, table_row *row,
         cell->tag->scope_column = 1;
     cell->tag->col_span = end - start + 1;
     cell->tag->row_span = morerows + 1;
-    bool has_blocks = false;
-    for (xmlNode *c = e->children; c; c = c->next)
-        has_blocks |= model_is_block_element(c);
-    int saved_depth = b->list_depth;
-    b->list_depth = 0;
-    if (has_blocks)
-        cell->content = model_build_block_list(b, e->children, cell->tag, 9);
-    else
-        cell->content = model_make_para(b, e, model_plain_runs(b, e, NULL), cls, cell->tag, TAG_P);
-    b->list_depth = saved_depth;
-    for (block *p = cell->content; p; p = p->next)
-        if (p->kind == BLK_PARA)
-            p->style = style_class_get(b->st, cls);
-    if (cell->is_amount) {
-        const char *text = cell->content ? model_runs_plain_text(b, cell->content->inlines) : "";
-        amount_status st = amount_parse(text, &cell->cents);
-        if (st == AMOUNT_OK) {
-            cell->has_amount = true;
-            char buf[40];
-            amount_format(cell->cents, buf, sizeof buf);
-            if (cell->content && cell->content->inlines) {
-                cell->content->inlines->text = arena_strdup(b->a, buf);
-                cell->content->inlines->next = NULL;
-            }
-            cell->align = CELL_CHAR;
-        } else if (st == AMOUNT_SYNTAX)
-            model_error_at(b, e, "'%s' is not an amount (write 1.234,56 or 1234.56)",
-                     text);
-        else if (st == AMOUNT_OVERFLOW)
-            model_error_at(b, e, "amount '%s' is too large", text);
-    }
+    cell_content(b, e, cell, cls);
+    if (cell->is_amount)
+        cell_amount(b, e, cell);
     row->cell_count++;
 }
 
