@@ -239,6 +239,46 @@ static double repeated_header_height(const vlist *vl, const vbox *v, int i)
     return h;
 }
 
+/* Footnotes still to place after the last vbox continue on a page of
+ * their own. */
+static void notes_page(lctx *c, const style_master *cont, note_queue *queue, const char *ws)
+{
+    page *p = layout_new_page(c, cont);
+    p->workstream = ws;
+    int before = queue->count;
+    place_notes(c, p, queue, frame_left(c, cont, p->number),
+                cont->margin_top + layout_frame_height(cont), layout_frame_height(cont));
+    if (queue->count == before) /* taller than a page: never loop */
+        queue->count = 0;
+}
+
+/* Places vboxes i..end-1 on p from y down (top: the frame's), queueing
+ * the footnotes they mark and following the running workstream *ws;
+ * returns the y below the last. */
+static double place_run(lctx *c, page *p, const vlist *vl, int i, int end, double x0,
+                        double top, double y, note_queue *queue, const char **ws)
+{
+    /* Room for this page's items at once: no growth garbage. */
+    int needed = 24;
+    for (int k = i; k < end; k++)
+        needed += vl->v[k]->count + (vl->v[k]->line ? vl->v[k]->line->count : 0);
+    page_reserve(c->a, p, needed);
+    for (int k = i; k < end; k++) {
+        const vbox *v = vl->v[k];
+        if (v->workstream)
+            *ws = v->workstream;
+        y = top + next_top(c, v, y - top, k == i);
+        place_vbox(c, p, v, x0, y, false);
+        y += v->height;
+        for (int n = 0; n < v->note_count; n++) {
+            const vlist *nl = &c->notes[v->notes[n]->number - 1];
+            for (int l = 0; l < nl->count; l++)
+                queue_push(c, queue, nl->v[l]);
+        }
+    }
+    return y;
+}
+
 void layout_paginate(lctx *c, const vlist *vl, const style_master *first,
                      const style_master *cont)
 {
@@ -247,14 +287,7 @@ void layout_paginate(lctx *c, const vlist *vl, const style_master *first,
     int i = 0;
     while (i < vl->count || queue.count) {
         if (i >= vl->count) {
-            /* Footnotes still to place continue on a page of their own. */
-            page *p = layout_new_page(c, cont);
-            p->workstream = current_ws;
-            int before = queue.count;
-            place_notes(c, p, &queue, frame_left(c, cont, p->number),
-                        cont->margin_top + layout_frame_height(cont), layout_frame_height(cont));
-            if (queue.count == before) /* taller than a page: never loop */
-                queue.count = 0;
+            notes_page(c, cont, &queue, current_ws);
             continue;
         }
         if (c->res->page_count >= LAYOUT_MAX_PAGES) {
@@ -283,24 +316,7 @@ void layout_paginate(lctx *c, const vlist *vl, const style_master *first,
                 place_vbox(c, p, h, x0, y, true);
                 y += h->height;
             }
-        /* Room for this page's items at once: no growth garbage. */
-        int needed = 24;
-        for (int k = i; k < end; k++)
-            needed += vl->v[k]->count + (vl->v[k]->line ? vl->v[k]->line->count : 0);
-        page_reserve(c->a, p, needed);
-        for (int k = i; k < end; k++) {
-            const vbox *v = vl->v[k];
-            if (v->workstream)
-                current_ws = v->workstream;
-            y = top + next_top(c, v, y - top, k == i);
-            place_vbox(c, p, v, x0, y, false);
-            y += v->height;
-            for (int n = 0; n < v->note_count; n++) {
-                const vlist *nl = &c->notes[v->notes[n]->number - 1];
-                for (int l = 0; l < nl->count; l++)
-                    queue_push(c, &queue, nl->v[l]);
-            }
-        }
+        y = place_run(c, p, vl, i, end, x0, top, y, &queue, &current_ws);
         p->workstream = current_ws;
         place_notes(c, p, &queue, x0, top + avail, top + avail - y);
         i = end;
