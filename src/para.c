@@ -545,11 +545,11 @@ static int cmp_break(const void *x, const void *y)
     return a->at < b->at ? -1 : a->at > b->at;
 }
 
-/* URLs break after / . - _ ? & = with no hyphen added. */
+/* URLs break after / . - _ ? & = # with no hyphen added. */
 static int url_breaks(const char *w, size_t len, word_break *br, int n)
 {
     for (size_t i = 1; i + 1 < len; i++)
-        if (strchr("/.-_?&=", w[i]) && w[i + 1] != '/')
+        if (strchr("/.-_?&=#", w[i]) && w[i + 1] != '/')
             n = add_break(br, n, i + 1, BRK_URL);
     return n;
 }

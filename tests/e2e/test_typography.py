@@ -248,3 +248,13 @@ def test_a_table_keeps_two_body_rows_on_each_side_of_a_page_break(tmp_path):
     for t in split:
         for n, rows_here in where[t].items():
             assert len(rows_here) >= 2, (t, where[t])
+
+
+def test_a_url_breaks_after_a_hash(tmp_path):
+    """"…/verslag#hoofdstukvijfparagraafdrie": in a narrow cell the
+    address breaks after the #, with no hyphen added."""
+    url = "https://kcvs.be/verslag#hoofdstukvijfparagraafdrie"
+    _, lines = dump_lines(tmp_path, cells(url, "Toelichting", widths=(30, 70)))
+    parts = [l.strip() for l in lines if l.strip() and l.strip() in url]
+    assert any(p.endswith("#") for p in parts), lines
+    assert not any(p.endswith("-") for p in parts), lines
