@@ -837,6 +837,27 @@ def _pdf_lines(pdf_path):
     return "\n".join(body), furniture
 
 
+def _move_run(run, extra, shortest=2):
+    """Takes RUN out of the EXTRA runs (replacing each run it is found in
+    by what lies before and after it), whole or as pieces of at least
+    SHORTEST tokens, longest first; returns the tokens found nowhere."""
+    while run:
+        best = None  # (length, index into extra, offset)
+        for k, (_, ex) in enumerate(extra):
+            n = len(run)
+            while n >= min(shortest, len(run)) and _find_run(run[:n], ex) < 0:
+                n -= 1
+            if n >= min(shortest, len(run)) and (best is None or n > best[0]):
+                best = (n, k, _find_run(run[:n], ex))
+        if best is None:
+            return run
+        n, k, i = best
+        b0, ex = extra[k]
+        extra[k:k + 1] = [(b0, ex[:i]), (b0 + i + n, ex[i + n:])]
+        run = run[n:]
+    return run
+
+
 def text_conservation_problems(source, pdf_path, style=STYLE_XML, show=8, letter_breaks=False):
     """Problems with the conservation of SOURCE's words in PDF_PATH: a list
     of messages, empty when every word is printed once and in order.
@@ -858,16 +879,14 @@ def text_conservation_problems(source, pdf_path, style=STYLE_XML, show=8, letter
             missing.append((a0, want[a0:a1]))
         if op in ("insert", "replace"):
             extra.append((b0, got[b0:b1]))
-    # Moved runs: a missing run found whole inside an extra run.
+    # Moved runs: a missing run found whole inside an extra run, or in
+    # pieces of two words or more (a table row read beside a footnote that
+    # a page break moved), each piece taken out of the extra text once.
     left = []
     for a0, run in sorted(missing, key=lambda m: -len(m[1])):
-        for k, (b0, ex) in enumerate(extra):
-            i = _find_run(run, ex)
-            if i >= 0:
-                extra[k:k + 1] = [(b0, ex[:i]), (b0 + i + len(run), ex[i + len(run):])]
-                break
-        else:
-            left.append((a0, run))
+        rest = _move_run(run, extra)
+        if rest:
+            left.append((a0 + len(run) - len(rest), rest))
     vocab = _style_vocabulary(style)
     problems = []
     for a0, run in sorted(left):
