@@ -5,7 +5,9 @@
   bench/quality.py kcvs-pdf=a.pdf FOP=b.pdf          labelled columns
 
 Word positions come from poppler's `pdftotext -bbox-layout` (page, flow,
-block, line, word boxes). Font sizes come from pdfminer (Debian's
+block, line, word boxes) of a copy of the PDF without /ActualText (pikepdf):
+poppler reads a hyphenated word whole through its ActualText, so the original
+would hide every line-end hyphen; the copy gives what is drawn. Font sizes come from pdfminer (Debian's
 python3-pdfminer): every word takes the median size of the glyphs whose
 centre lies in its box; pdfminer's glyph height is exactly the font size times
 the text matrix scale. Without pdfminer the size is estimated from the word box
@@ -33,10 +35,12 @@ Definitions
 """
 import collections
 import json
+import os
 import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import xml.etree.ElementTree as ET
 
 NS = "{http://www.w3.org/1999/xhtml}"
@@ -44,10 +48,38 @@ HYPHENS = ("-", "\u2010", "\u00ad")
 NOTO_HEIGHT = 1.362
 
 
+def without_actual_text(pdf, tmpdir):
+    """A copy of pdf whose marked-content sequences carry no /ActualText
+    (the drawn glyphs are what text extraction then reads), or pdf itself
+    when nothing had to change."""
+    import pikepdf
+    changed = False
+    with pikepdf.open(pdf) as doc:
+        for page in doc.pages:
+            ops = pikepdf.parse_content_stream(page)
+            hit = False
+            for operands, op in ops:
+                if str(op) == "BDC" and len(operands) == 2 and \
+                        isinstance(operands[1], pikepdf.Dictionary) and \
+                        "/ActualText" in operands[1]:
+                    del operands[1]["/ActualText"]
+                    hit = True
+            if hit:
+                page.Contents = doc.make_stream(pikepdf.unparse_content_stream(ops))
+                changed = True
+        if not changed:
+            return pdf
+        out = os.path.join(tmpdir, "drawn.pdf")
+        doc.save(out)
+    return out
+
+
 def words_layout(pdf):
     """[(page_w, page_h, [block: [line: [(x0, y0, x1, y1, text)]]])]"""
-    out = subprocess.run(["pdftotext", "-bbox-layout", pdf, "-"], check=True,
-                         stdout=subprocess.PIPE).stdout.decode("utf-8", "replace")
+    with tempfile.TemporaryDirectory() as tmpdir:
+        drawn = without_actual_text(pdf, tmpdir)
+        out = subprocess.run(["pdftotext", "-bbox-layout", drawn, "-"], check=True,
+                             stdout=subprocess.PIPE).stdout.decode("utf-8", "replace")
     out = re.sub(r"<!DOCTYPE[^>]*>", "", out)
     out = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", out)
     root = ET.fromstring(out)
