@@ -20,7 +20,7 @@ WARN    := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-param
 DEFS    := -D_GNU_SOURCE -DKCVS_VERSION='"$(VERSION)"' \
            -DKCVS_DATADIR='"$(PREFIX)/share/kcvs-pdf"' -Ibuild/gen
 ALL_CFLAGS = $(WARN) $(DEFS) $(PKG_CFLAGS) $(CFLAGS)
-LIBS    := $(PKG_LIBS) -lhpdf -lhyphen -lm
+LIBS    := $(PKG_LIBS) -lhpdf -lhyphen -lm -pthread
 
 SRC      := $(sort $(wildcard src/*.c))
 LIB_SRC  := $(filter-out src/main.c,$(SRC))

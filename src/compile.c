@@ -15,6 +15,7 @@
 #include "load.h"
 #include "model.h"
 #include "style.h"
+#include "zpool.h"
 
 #ifndef KCVS_VERSION
 #define KCVS_VERSION "0.0.0"
@@ -64,6 +65,28 @@ static long long source_date_epoch(diag_list *d)
         return -2;
     }
     return v;
+}
+
+/* KCVS_THREADS: how many threads compress the page content streams
+ * (default 2, the machine's cores; 1 makes none). The output is the same
+ * bytes whatever the number; anything but 1 to ZPOOL_MAX_THREADS is an
+ * error, never silently clamped. -1 after a diagnostic. */
+static int compile_threads(diag_list *d)
+{
+    const char *env = getenv("KCVS_THREADS");
+    if (!env || !*env)
+        return 2;
+    char *end;
+    errno = 0;
+    long v = strtol(env, &end, 10);
+    bool digits = *env >= '0' && *env <= '9';
+    if (!digits || *end != '\0' || errno == ERANGE || v < 1 || v > ZPOOL_MAX_THREADS) {
+        diag_add(d, DIAG_ENVIRONMENT, (src_loc){ NULL, 0, 0 },
+                 "KCVS_THREADS='%.40s' is not a number of threads from 1 to %d",
+                 env, ZPOOL_MAX_THREADS);
+        return -1;
+    }
+    return (int)v;
 }
 
 /* SOURCE_DATE_EPOCH (epoch >= 0), else the document's pubdate, else the
@@ -149,7 +172,8 @@ bool compile_document(const compile_request *req, diag_list *d)
     double t0 = now_ms();
     /* Checked first: a bad value fails before any work. */
     long long epoch = source_date_epoch(d);
-    if (epoch == -2)
+    int threads = compile_threads(d);
+    if (epoch == -2 || threads < 0)
         return false;
     arena *a = arena_new();
     font_set *fonts = font_set_new();
@@ -207,7 +231,7 @@ bool compile_document(const compile_request *req, diag_list *d)
         double write_ms = 0;
         emit_options eo = { req->profile, document_time(doc, req->source, epoch),
                             "kcvs-pdf " KCVS_VERSION, req->icc_path, req->cmyk_icc_path,
-                            &write_ms, req->output ? req->output->name : NULL };
+                            &write_ms, req->output ? req->output->name : NULL, threads };
         ok = emit_pdf(doc, lay, st, fonts, &eo, req->pdf_path, d);
         report_stage(req->stage_log, "emit", &t0, a);
         if (req->stage_log)

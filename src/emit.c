@@ -1,5 +1,9 @@
 #include "emit_internal.h"
 
+#include <zlib.h>
+
+#include "zpool.h"
+
 /* libharu's errors are sticky and later calls report follow-on errors
  * (an array overflow surfaces at saving as 0x1025): like cairo, keep the
  * first one, with what the emitter was doing when it happened. */
@@ -355,11 +359,42 @@ static void emit_link(emitter *e, page_state *ps, HPDF_Page pg, const page_item 
 
 /* ---- pages ----------------------------------------------------------------- */
 
-static void write_content(HPDF_Page pg, const sbuf *content)
+/* zlib's default level, as libharu uses for the streams it compresses: the
+ * same bytes as before pages were compressed by us (see bench/NOTES.md for
+ * the lower levels measured). */
+#define EMIT_ZLIB_LEVEL Z_DEFAULT_COMPRESSION
+
+/* The oldest page handed to the pool, compressed, into its content stream;
+ * false when none was waiting. */
+static bool take_content(emitter *e)
 {
-    HPDF_PageAttr attr = (HPDF_PageAttr)pg->attr;
-    HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)content->data,
-                      (HPDF_UINT)content->len);
+    zpool_result r;
+    if (!zpool_take(e->zpool, &r))
+        return false;
+    if (r.ok) {
+        HPDF_PageAttr attr = (HPDF_PageAttr)e->pages[r.tag]->attr;
+        pdfobj_stream_put_deflated(attr->contents, r.data, r.len);
+    } else {
+        diag_add(e->diags, DIAG_ENVIRONMENT, (src_loc){ e->output_name, 0, 0 },
+                 "zlib could not compress the content of page %d", r.tag + 1);
+    }
+    free(r.data);
+    return true;
+}
+
+/* The page's content, final, goes to the pool: compressed there (maybe on
+ * another thread) and its uncompressed form freed, so a long document
+ * never holds more than a few uncompressed pages. */
+static void write_content(emitter *e, int index, sbuf *content)
+{
+    if (!content->len) { /* libharu writes an empty stream as it is */
+        free(content->data);
+        return;
+    }
+    while (zpool_full(e->zpool))
+        take_content(e);
+    zpool_submit(e->zpool, index, (unsigned char *)content->data, content->len);
+    *content = (sbuf){ 0 };
 }
 
 static HPDF_Array box_array(emitter *e, double x0, double y0, double x1, double y1)
@@ -446,8 +481,7 @@ static void emit_page(emitter *e, int index)
     pdfobj_int(pg, "StructParents", index);
     pdfobj_name(pg, "Tabs", "S");
     HPDF_MD5Update(&e->md5, (const HPDF_BYTE *)ps.content.data, (HPDF_UINT)ps.content.len);
-    write_content(pg, &ps.content);
-    free(ps.content.data);
+    write_content(e, index, &ps.content);
 }
 
 /* ---- outline ---------------------------------------------------------------- */
@@ -501,6 +535,7 @@ static void emitter_free(emitter *e)
     for (int i = 0; i < e->group_count; i++)
         free(e->groups[i]);
     free(e->groups);
+    zpool_free(e->zpool);
 }
 
 /* libharu's document, set up as every profile wants it; false with a
@@ -519,6 +554,7 @@ static bool emitter_start(emitter *e)
      * would stop at 32,767 pages. */
     HPDF_SetPagesConfiguration(e->pdf, 256);
     HPDF_MD5Init(&e->md5);
+    e->zpool = zpool_new(e->opt->threads > 0 ? e->opt->threads : 1, EMIT_ZLIB_LEVEL);
     return true;
 }
 
@@ -563,6 +599,8 @@ bool emit_pdf(const document *doc, const layout_result *layout, const style *st,
         emit_doing(&e, "drawing the content", i + 1);
         emit_page(&e, i);
     }
+    while (take_content(&e))
+        continue;
     if (ok) {
         emit_doing(&e, "writing the outline", 0);
         emit_outline(&e);

@@ -34,6 +34,8 @@ typedef struct emit_options {
     double *write_ms;        /* out: time spent writing the file, or NULL */
     const char *output_name; /* the target named in diagnostics (the path
                                 written is its temporary file), or NULL */
+    int threads;             /* content streams compressed by this many
+                                threads (same bytes for any number; 0 = 1) */
 } emit_options;
 
 bool emit_pdf(const document *doc, const layout_result *layout, const style *st,

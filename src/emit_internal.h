@@ -175,6 +175,7 @@ typedef struct emitter {
     int group_count;
     size_t group_cap;
     HPDF_MD5_CTX md5;
+    struct zpool *zpool; /* compresses each page's content once it is drawn */
     bool print;
     double margin;       /* print: room around the trimmed page for marks */
     HPDF_Dict cmyk_profile; /* ICC stream for CMYK images in the archive */

@@ -52,6 +52,22 @@ HPDF_Dict pdfobj_stream_deflated(HPDF_Doc pdf, const void *data, size_t len)
     return s;
 }
 
+/* libharu's own spelling for a stream it compresses (an array), so that
+ * pages compressed by us are the same bytes as if libharu had done it. */
+static HPDF_STATUS pdfobj_write_flate_array(HPDF_Dict d, HPDF_Stream out)
+{
+    (void)d;
+    return HPDF_Stream_WriteStr(out, "/Filter [ /FlateDecode ]\012");
+}
+
+void pdfobj_stream_put_deflated(HPDF_Dict s, const void *data, size_t len)
+{
+    s->filter = HPDF_STREAM_FILTER_NONE;
+    s->write_fn = pdfobj_write_flate_array;
+    if (len)
+        HPDF_Stream_Write(s->stream, (const HPDF_BYTE *)data, (HPDF_UINT)len);
+}
+
 void pdfobj_put(HPDF_Dict d, const char *key, void *obj)
 {
     if (d && obj)

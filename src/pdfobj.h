@@ -29,6 +29,10 @@ HPDF_Dict pdfobj_stream(HPDF_Doc pdf, const void *data, size_t len, bool compres
 /* A stream whose data is already Flate-compressed (zlib format): written
  * as it is, with /Filter /FlateDecode. */
 HPDF_Dict pdfobj_stream_deflated(HPDF_Doc pdf, const void *data, size_t len);
+/* Gives libharu's stream s data already Flate-compressed (zlib format):
+ * written as it is, with the same /Filter [ /FlateDecode ] libharu writes
+ * for the streams it compresses itself. */
+void pdfobj_stream_put_deflated(HPDF_Dict s, const void *data, size_t len);
 void pdfobj_put(HPDF_Dict d, const char *key, void *obj);
 void pdfobj_name(HPDF_Dict d, const char *key, const char *name);
 void pdfobj_int(HPDF_Dict d, const char *key, long value);

@@ -1,0 +1,43 @@
+/* zpool — page content streams deflated on worker threads, taken back in
+ * the order they were given.
+ *
+ * Owns the jobs in flight (at most ZPOOL_DEPTH): each job's input is freed
+ * as soon as it is compressed, so memory holds only compressed pages and a
+ * few pages still being drawn. Every job is deflated alone, with the same
+ * zlib level and one deflate call, so the bytes do not depend on the number
+ * of threads (1 = deflated at once on the caller's thread, no thread made).
+ * Used by emit from one thread only; the workers touch nothing but zlib and
+ * their job. Failure: a job that zlib could not compress comes back with
+ * ok false; a thread that cannot start makes zpool_new fall back to fewer
+ * (the bytes stay the same).
+ */
+#ifndef KCVS_ZPOOL_H
+#define KCVS_ZPOOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The most threads honoured (KCVS_THREADS above it is an error). */
+#define ZPOOL_MAX_THREADS 64
+
+typedef struct zpool zpool;
+
+typedef struct zpool_result {
+    int tag;             /* what the caller gave to zpool_submit */
+    unsigned char *data; /* zlib-format bytes, owned by the caller (free) */
+    size_t len;
+    bool ok;
+} zpool_result;
+
+/* threads: 1 (deflate on the caller's thread) to ZPOOL_MAX_THREADS. */
+zpool *zpool_new(int threads, int level);
+/* True when a result must be taken before the next submit. */
+bool zpool_full(const zpool *p);
+/* Hands data (from malloc, len bytes) to the pool, which frees it. */
+void zpool_submit(zpool *p, int tag, unsigned char *data, size_t len);
+/* The oldest job not yet taken, waiting for it; false when none is left. */
+bool zpool_take(zpool *p, zpool_result *out);
+/* Stops the threads and frees what was not taken. */
+void zpool_free(zpool *p);
+
+#endif

@@ -1,0 +1,37 @@
+"""Page content streams are compressed by KCVS_THREADS threads (default 2):
+the output is the same bytes whatever the number, and every page's content
+is a Flate stream readers decode."""
+
+import subprocess
+
+import pikepdf
+import pytest
+
+from conftest import REPORT_XML, compile_ok, run_kcvs
+
+
+def test_one_two_and_five_threads_give_the_same_bytes(tmp_path):
+    # the report has more pages than the pool holds in flight, so the
+    # ring of jobs wraps around with every thread count
+    outs = [compile_ok(REPORT_XML, tmp_path / f"t{n}.pdf",
+                       env={"KCVS_THREADS": str(n)}).path for n in (1, 2, 5)]
+    with pikepdf.open(outs[0]) as pdf:
+        assert len(pdf.pages) > 16
+    for other in outs[1:]:
+        assert subprocess.run(["cmp", outs[0], other]).returncode == 0
+
+
+def test_page_contents_are_flate_streams_that_decode(report):
+    with pikepdf.open(report.path) as pdf:
+        for page in pdf.pages:
+            contents = page.obj.Contents
+            assert contents.Filter == pikepdf.Array([pikepdf.Name.FlateDecode])
+            assert b"BT" in contents.read_bytes() or b" re" in contents.read_bytes()
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "65", "two", "2x"])
+def test_a_bad_thread_count_is_refused(tmp_path, value):
+    res = run_kcvs(REPORT_XML, "-o", tmp_path / "x.pdf", env={"KCVS_THREADS": value})
+    assert res.returncode == 2
+    assert f"KCVS_THREADS='{value}'" in res.stderr
+    assert not (tmp_path / "x.pdf").exists()
