@@ -317,6 +317,15 @@ static double list_item_indent(lctx *c, const block *list, double indent)
     return indent;
 }
 
+/* An item's blocks at its text's indent; the terms of a definition list
+ * (tagged Lbl) at the list's own left edge, as a reader of a glossary
+ * expects, their class's indent-left from there. */
+static void layout_item_blocks(lctx *c, block *first, double indent, double text_x)
+{
+    for (block *b = first; b; b = b->next)
+        layout_one(c, b, b->tag && b->tag->role == TAG_LBL ? indent : text_x);
+}
+
 static void layout_list(lctx *c, block *list, double indent)
 {
     const style_class *cls = style_class_get(c->st, "list");
@@ -329,7 +338,7 @@ static void layout_list(lctx *c, block *list, double indent)
         }
         int first = c->vl->count;
         double text_x = list_item_indent(c, list, indent);
-        layout_blocks(c, item->children, text_x);
+        layout_item_blocks(c, item->children, indent, text_x);
         if (first >= c->vl->count || !item->label)
             continue;
         vbox *v = c->vl->v[first];
@@ -446,14 +455,68 @@ static void layout_code(lctx *c, block *bl, double indent)
     c->pending_space = cls->space_after;
 }
 
+/* A rect drawn before everything else the vbox holds (its line is drawn
+ * after its items, so only the copied items need moving). */
+static void box_back_rect(lctx *c, vbox *v, double x, double w, int fill)
+{
+    layout_vbox_rect(c, v, x, 0, w, v->height, fill);
+    page_item it = v->items[v->count - 1];
+    memmove(v->items + 1, v->items, (size_t)(v->count - 1) * sizeof *v->items);
+    v->items[0] = it;
+}
+
+/* An empty vbox of the box's vertical padding, kept with its content. */
+static vbox *box_pad(lctx *c, double height)
+{
+    vbox *v = layout_vbox_new(c);
+    v->height = height;
+    return v;
+}
+
+/* The fill and the left border of a set-apart box, drawn behind each of
+ * its vboxes so that it splits across pages with them: the space between
+ * its blocks becomes part of the vbox above (and so filled too), and its
+ * lines leave the baseline grid, which would open unfilled gaps. */
+static void box_paint(lctx *c, const style_class *cls, int first, double x, double w)
+{
+    for (int k = first; k < c->vl->count; k++) {
+        vbox *v = c->vl->v[k];
+        if (k + 1 < c->vl->count) {
+            v->height += c->vl->v[k + 1]->space_before;
+            c->vl->v[k + 1]->space_before = 0;
+        }
+        v->on_grid = false;
+        if (cls->border_colour >= 0 && cls->border_width > 0)
+            box_back_rect(c, v, x, cls->border_width, cls->border_colour);
+        if (cls->background >= 0)
+            box_back_rect(c, v, x, w, cls->background);
+    }
+}
+
 /* A quotation or note: its blocks indented by its class, its spacing
- * around them. */
+ * around them; with a fill or border in its class, a set-apart box
+ * (padded by the class) that may split across pages. */
 static void layout_box(lctx *c, block *bl, double indent)
 {
     const style_class *cls = bl->style;
+    bool boxed = cls->background >= 0 || (cls->border_colour >= 0 && cls->border_width > 0);
+    double px = boxed ? cls->padding_x : 0, py = boxed ? cls->padding_y : 0;
+    double x = indent + cls->indent_left, saved_measure = c->measure;
     layout_space_before(c, cls->space_before);
     int first = c->vl->count;
-    layout_blocks(c, bl->children, indent + cls->indent_left);
+    if (boxed && py > 0)
+        box_pad(c, py);
+    c->measure -= cls->indent_right + px;
+    layout_blocks(c, bl->children, x + px);
+    c->measure = saved_measure;
+    if (boxed && first < c->vl->count) {
+        if (py > 0) {
+            c->pending_space = 0; /* the padding ends the box, not its last block's space */
+            c->vl->v[first + 1 < c->vl->count ? first + 1 : first]->keep_with_prev = true;
+            box_pad(c, py)->keep_with_prev = true;
+        }
+        box_paint(c, cls, first, x, c->measure - cls->indent_right - x);
+    }
     if (first < c->vl->count && !c->vl->v[first]->anchor)
         c->vl->v[first]->anchor = bl;
     layout_space_before(c, cls->space_after);

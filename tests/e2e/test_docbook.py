@@ -307,3 +307,71 @@ def test_html_entity_gets_the_hint_to_write_the_character(tmp_path):
     assert res.returncode == 1
     assert re.search(r"ent\.xml:2:[0-9]+: error: Entity 'nbsp' not defined: write the "
                      r"character itself", res.stderr), res.stderr
+
+
+def page_rects(doc, index):
+    """The rectangles drawn on a page (content stream 're'), top-down boxes."""
+    height = doc.page_height(index)
+    boxes = []
+    for operands, op in pikepdf.parse_content_stream(doc.pdf.pages[index]):
+        if str(op) == "re":
+            x, y, w, h = (float(v) for v in operands)
+            boxes.append((x, height - y - h, x + w, height - y))
+    return boxes
+
+
+def word_boxes(doc, word):
+    return [(i, w.box) for i, page in enumerate(doc.bbox_words) for w in page if w.text == word]
+
+
+def framed(doc, index, top, bottom):
+    """Whether drawn rects (the box's fill, or its border at the left),
+    piece by piece, run without a gap beside or behind the text from top
+    to bottom."""
+    spans = sorted((r[1], r[3]) for r in page_rects(doc, index) if r[0] <= top.x0 - 1)
+    reached = top.y0 + 1  # poppler's word boxes reach a little past the line
+    for y0, y1 in spans:
+        if y0 <= reached + 0.05 and y1 > reached:
+            reached = y1
+    return reached >= bottom.y1 - 1
+
+
+def test_variablelist_term_at_the_lists_left_description_indented(elements):
+    (_, term), = word_boxes(elements, "Stad")[-1:]
+    desc = next(b for i, b in word_boxes(elements, "grote"))
+    para = next(b for i, b in word_boxes(elements, "Hij"))
+    assert abs(term.x0 - para.x0) < 0.5, (term, para)  # the list's left: the text's
+    assert desc.x0 > term.x0 + 8, (desc, term)  # the description indented under it
+
+
+@pytest.mark.parametrize("title,body", [("Opmerking", "opmerking."), ("Tip", "tip."),
+                                        ("Kader", "kader.")])
+def test_admonition_is_a_set_apart_box(elements, title, body):
+    (i, top), = word_boxes(elements, title)
+    (j, bottom), = word_boxes(elements, body)
+    assert i == j
+    assert framed(elements, i, top, bottom), (title, page_rects(elements, i))
+
+
+LONG_NOTE = ("<?xml version='1.0' encoding='UTF-8'?>\n"
+             "<article xmlns='http://docbook.org/ns/docbook' version='5.0' xml:lang='nl-BE'>"
+             "<info><title>Lange noot</title></info><section><title>Eén</title><note>"
+             + "".join(f"<para>Regel{n} van een lange opmerking die over de bladzijde loopt, "
+                       f"zodat het kader in stukken op twee bladzijden staat.</para>"
+                       for n in range(60))
+             + "</note></section></article>")
+
+
+@pytest.mark.parametrize("style", ["kcvs", "sober"])
+def test_admonition_box_splits_across_pages(tmp_path, style):
+    d = compile_text(tmp_path, LONG_NOTE, "--style", style)
+    assert "warning" not in d.result.stderr, d.result.stderr
+    found = word_boxes(d, "Opmerking") + [w for n in range(60) for w in word_boxes(d, f"Regel{n}")]
+    assert len(found) == 61  # every paragraph set
+    pages = sorted({i for i, _ in found})
+    assert len(pages) >= 2, pages
+    for i in pages:
+        on = [b for k, b in found if k == i]
+        top, bottom = min(on, key=lambda b: b.y0), max(on, key=lambda b: b.y1)
+        # one piece of the box per page, behind or beside all its lines
+        assert framed(d, i, top, bottom), (style, i)
