@@ -98,3 +98,27 @@ def test_guide_uses_what_it_explains(tree):
     ids = {el.get("{http://www.w3.org/XML/1998/namespace}id") for el in tree.iter()}
     xrefs = list(tree.iter(DB + "xref"))
     assert xrefs and all(x.get("linkend") in ids for x in xrefs)
+
+
+XI_INCLUDE = "{http://www.w3.org/2001/XInclude}include"
+
+
+def test_guide_shows_the_docbook_elements_people_write(tree, guide):
+    """The section on DocBook as people write it uses what it explains:
+    computer text, a listing included as text, quotations, boxes, a titled
+    figure someone refers to, and a definition list."""
+    section = next(s for s in tree.iter(DB + "section")
+                   if s.get("{http://www.w3.org/XML/1998/namespace}id") == "docbook-elementen")
+    for name in ("literal", "option", "filename", "command", "quote", "blockquote",
+                 "attribution", "note", "warning", "figure", "variablelist", "term"):
+        assert section.find(f".//{DB}{name}") is not None, name
+    include = section.find(f".//{DB}programlisting/{XI_INCLUDE}")
+    assert include is not None and include.get("parse") == "text"
+    figure = section.find(f".//{DB}figure")
+    assert any(x.get("linkend") == figure.get("{http://www.w3.org/XML/1998/namespace}id")
+               for x in tree.iter(DB + "xref"))
+    text = canon(" ".join(guide.page_texts))
+    # the included file's lines, set as written
+    for line in (GUIDE.parent / include.get("href")).read_text(encoding="utf-8").splitlines():
+        assert canon(line) in text, line
+    assert canon("Opmerking") in text  # the note's heading, named by its kind
