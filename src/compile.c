@@ -232,7 +232,7 @@ bool compile_document(const compile_request *req, diag_list *d)
         emit_options eo = { req->profile, document_time(doc, req->source, epoch),
                             "kcvs-pdf " KCVS_VERSION, req->icc_path, req->cmyk_icc_path,
                             &write_ms, req->output ? req->output->name : NULL, threads };
-        ok = emit_pdf(doc, lay, st, fonts, &eo, req->pdf_path, d);
+        ok = emit_pdf(lay, st, fonts, &eo, req->pdf_path, d);
         report_stage(req->stage_log, "emit", &t0, a);
         if (req->stage_log)
             fprintf(req->stage_log, "kcvs-pdf:   of which write %.2f ms\n", write_ms);

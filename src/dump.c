@@ -4,6 +4,9 @@
 #include <stdint.h>
 #include <string.h>
 
+/* A link's target block names it by its xml:id (the model's). */
+#include "model.h"
+
 /* The format's version: bump it when a line's shape changes, so that a
  * golden file from an older format fails as a whole, not line by line. */
 #define DUMP_FORMAT 1
@@ -301,8 +304,8 @@ static void put_target(dumper *d, int link)
     put_num(d->out, d->link_dests[link].y);
     if (l->target->id)
         fprintf(d->out, " #%s", l->target->id);
-    else if (l->target->title_text)
-        put_quoted(d->out, l->target->title_text);
+    else if (l->target_title)
+        put_quoted(d->out, l->target_title);
 }
 
 static void dump_link(dumper *d, const page_item *it)

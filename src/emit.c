@@ -334,7 +334,7 @@ static void emit_link(emitter *e, page_state *ps, HPDF_Page pg, const page_item 
         page_dest to = e->lay->link_dests[it->link];
         pdfobj_put(a, "Dest", dest_array(e, to.page, to.y));
         /* PDF/UA: a link says where it goes, even to an untitled target. */
-        const char *t = l->target->title_text;
+        const char *t = l->target_title;
         char where[64];
         snprintf(where, sizeof where, "%s %d", e->st->strings.page_ref, to.page);
         pdfobj_text(e->pdf, a, "Contents", t && *t ? t : where);
@@ -577,11 +577,11 @@ static bool save_file(emitter *e, const char *path)
     return ok;
 }
 
-bool emit_pdf(const document *doc, const layout_result *layout, const style *st,
+bool emit_pdf(const layout_result *layout, const style *st,
               font_set *fonts, const emit_options *opt, const char *path,
               diag_list *diags)
 {
-    emitter e = { .doc = doc, .lay = layout, .st = st, .opt = opt, .diags = diags,
+    emitter e = { .lay = layout, .st = st, .opt = opt, .diags = diags,
                   .print = opt->profile == PROFILE_PRINT,
                   /* diagnostics name the target, never the temporary file */
                   .output_name = opt->output_name ? opt->output_name : path };
@@ -609,7 +609,7 @@ bool emit_pdf(const document *doc, const layout_result *layout, const style *st,
         emit_doing(&e, "writing the metadata", 0);
         HPDF_BYTE digest[16];
         HPDF_MD5Final(digest, &e.md5);
-        ok = pdfa_finish(e.pdf, doc, opt, digest, diags);
+        ok = pdfa_finish(e.pdf, &layout->info, opt, digest, diags);
     }
     if (ok && !diag_has_errors(diags))
         ok = save_file(&e, path);

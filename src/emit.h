@@ -5,9 +5,9 @@
  * page content streams drawn from laid-out pages, link annotations, the
  * outline, document information, and per profile the archive (PDF/A-2,
  * tagged PDF/UA-1) or print parts. It draws the laid-out pages and takes
- * links and their destinations from the layout's result; it still reads
- * the model's tag tree, images and document information (model.h), but
- * writes nothing into them: its structure numbering is its own.
+ * links, their destinations, the tag tree, images and the document
+ * information from the layout's result (page.h: no model, no libxml2),
+ * and writes nothing into them: its structure numbering is its own.
  * Failure: libharu errors and unwritable files are diagnostics; the file at
  * path is then not written (the caller writes to a temporary path and
  * renames it, so an earlier PDF survives).
@@ -19,7 +19,6 @@
 
 #include "diag.h"
 #include "font.h"
-#include "model.h"
 #include "page.h"
 #include "style.h"
 
@@ -38,7 +37,7 @@ typedef struct emit_options {
                                 threads (same bytes for any number; 0 = 1) */
 } emit_options;
 
-bool emit_pdf(const document *doc, const layout_result *layout, const style *st,
+bool emit_pdf(const layout_result *layout, const style *st,
               font_set *fonts, const emit_options *opt, const char *path,
               diag_list *diags);
 

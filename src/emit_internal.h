@@ -151,7 +151,6 @@ typedef struct emit_failure {
 
 typedef struct emitter {
     HPDF_Doc pdf;
-    const document *doc;
     const layout_result *lay;
     const style *st;
     const emit_options *opt;

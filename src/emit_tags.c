@@ -31,7 +31,7 @@ static tag_node *overflow_group(emitter *e, tag_node *t)
     /* t is attached (kid_holder attached it): a row group goes beside it,
        under whatever element holds it now (itself maybe a group). */
     int holder = e->elems[elem_index(e, t)].parent;
-    g->parent = t->role != TAG_TBODY ? t : holder >= 0 ? e->elems[holder].node : e->doc->tag_root;
+    g->parent = t->role != TAG_TBODY ? t : holder >= 0 ? e->elems[holder].node : e->lay->info.tag_root;
     return g;
 }
 
@@ -63,7 +63,7 @@ static int elem_attach(emitter *e, tag_node *t, bool group)
         return known;
     /* The parent first: a row registers all its cells in column order when
      * it appears, and the cell that made it appear is one of them. */
-    tag_node *root = e->doc->tag_root;
+    tag_node *root = e->lay->info.tag_root;
     tag_node *parent = t == root ? NULL : t->parent ? t->parent : root;
     int pi = -1;
     if (parent) /* (may move e->elems) */
@@ -222,7 +222,7 @@ static HPDF_Array struct_kids(emitter *e, const elem_info *ei)
 void emit_structure(emitter *e)
 {
     HPDF_Doc pdf = e->pdf;
-    elem_of(e, e->doc->tag_root);
+    elem_of(e, e->lay->info.tag_root);
     for (int i = 0; i < e->elem_count; i++)
         e->elems[i].dict = pdfobj_dict(pdf, true);
     HPDF_Dict root = pdfobj_dict(pdf, true);
@@ -250,7 +250,7 @@ void emit_structure(emitter *e)
         pdfobj_put(d, "K", struct_kids(e, ei));
     }
     HPDF_Array top = pdfobj_array(pdf, false);
-    pdfobj_array_add(top, e->elems[elem_index(e, e->doc->tag_root)].dict);
+    pdfobj_array_add(top, e->elems[elem_index(e, e->lay->info.tag_root)].dict);
     pdfobj_put(root, "K", top);
     emit_doing(e, "writing the structure tree's ParentTree", 0);
     pdfobj_put(root, "ParentTree", parent_tree(e));

@@ -14,6 +14,21 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "diag.h"
+
+/* An image the document places (the build stage reads it from the
+ * imagedata, layout sizes it, emit embeds it): a base type here so that
+ * emit needs no document model. */
+typedef struct image_model {
+    const char *path;     /* absolute, confined */
+    const char *ref;      /* the fileref as written, for messages */
+    src_loc loc;          /* the imagedata, for problems with the file */
+    double width_pt;      /* requested width, 0 = natural/text width */
+    bool scale_to_fit;
+    const char *alt;
+    bool decorative;
+} image_model;
+
 typedef enum { IMAGE_PNG, IMAGE_JPEG } image_kind;
 
 typedef struct image_info {

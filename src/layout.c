@@ -732,6 +732,11 @@ static void add_toc_links(lctx *c)
                                                .workstream = d->workstreams[w].title };
     c->links = links;
     c->link_count = d->link_count + d->workstream_count;
+    /* The title emit gives a link annotation (/Contents), read here so
+     * emit needs no model. */
+    for (int i = 0; i < c->link_count; i++)
+        if (links[i].target)
+            links[i].target_title = links[i].target->title_text;
 }
 
 static bool holds_budget(const block *b)
@@ -930,6 +935,18 @@ static layout_result *body_pages(lctx *c, int first, int *passes)
     return body;
 }
 
+/* What emit writes of the document: plain copies, so emit needs no
+ * model; and each link's target title (the model's links stay as built). */
+static void copy_doc_info(const document *d, layout_result *out)
+{
+    out->info = (page_doc_info){ .title = d->title, .subtitle = d->subtitle,
+                                 .organisation = d->organisation,
+                                 .authors = d->authors,
+                                 .abstract_text = d->abstract_text,
+                                 .keywords = d->keywords, .lang = d->lang,
+                                 .tag_root = d->tag_root };
+}
+
 /* What emit and the dump read besides the pages: running heads, the
  * links and where they go; then the checks of the finished pages. */
 static void finish_result(lctx *c, layout_result *out)
@@ -941,6 +958,7 @@ static void finish_result(lctx *c, layout_result *out)
     out->link_count = c->link_count;
     out->link_dests = link_dests(c);
     para_report_missing(&c->pc);
+    copy_doc_info(c->doc, out);
 }
 
 layout_result *layout_document(arena *a, document *doc, const style *st,

@@ -19,33 +19,14 @@
 #include "diag.h"
 #include "load.h"
 #include "style.h"
+#include "image.h"
+#include "link.h"
+#include "tag.h"
 
 /* The longest text that becomes one PDF string (a link address once
  * percent-encoded, alternative text, an expansion), in the PDF's bytes:
  * PDF/A-2's limit (libharu's is 65,535). */
 #define MODEL_MAX_PDF_STRING 32767
-
-/* Tagged-PDF roles of the structure tree. */
-typedef enum {
-    TAG_DOCUMENT, TAG_SECT, TAG_H1, TAG_H2, TAG_H3, TAG_H4, TAG_H5, TAG_H6,
-    TAG_P, TAG_L, TAG_LI, TAG_LBL, TAG_LBODY, TAG_TABLE, TAG_THEAD, TAG_TBODY,
-    TAG_TFOOT, TAG_TR, TAG_TH, TAG_TD, TAG_FIGURE, TAG_CAPTION, TAG_LINK,
-    TAG_NOTE, TAG_REFERENCE, TAG_TOC, TAG_TOCI, TAG_SPAN, TAG_NONSTRUCT, TAG_CODE, TAG_BLOCKQUOTE, TAG_QUOTE, TAG_DIV,
-    TAG_COUNT
-} tag_role;
-
-typedef struct tag_node {
-    tag_role role;
-    struct tag_node *parent, *first, *last, *next;
-    const char *alt;     /* Figure: alternative text */
-    const char *lang;    /* when it differs from the document's */
-    const char *expansion; /* abbreviation: its expanded form (/E) */
-    int scope_column;    /* TH: 1 column, 2 row */
-    int col_span;        /* TH/TD: columns spanned (> 1 when spanning) */
-    int row_span;        /* TH/TD: rows spanned (> 1 with morerows) */
-    int link_index;      /* Link: index into doc->links, else -1 */
-    struct tag_node *note; /* a footnote mark's Reference: its Note */
-} tag_node;
 
 typedef enum {
     INL_TEXT,      /* text in a style */
@@ -69,14 +50,6 @@ typedef struct inline_run {
     src_loc loc;
     struct inline_run *next;
 } inline_run;
-
-typedef struct doc_link {
-    const char *uri;        /* external: percent-encoded ASCII URI */
-    struct block *target;   /* internal */
-    const char *target_id;
-    const char *workstream; /* title of the workstream that holds it */
-    src_loc loc;
-} doc_link;
 
 typedef enum {
     BLK_PARA, BLK_HEADING, BLK_LIST, BLK_ITEM, BLK_TABLE, BLK_FIGURE,
@@ -151,16 +124,6 @@ typedef struct chart_model {
     tag_node *caption_tag;
 } chart_model;
 
-typedef struct image_model {
-    const char *path;     /* absolute, confined */
-    const char *ref;      /* the fileref as written, for messages */
-    src_loc loc;          /* the imagedata, for problems with the file */
-    double width_pt;      /* requested width, 0 = natural/text width */
-    bool scale_to_fit;
-    const char *alt;
-    bool decorative;
-} image_model;
-
 typedef struct block {
     block_kind kind;
     const style_class *style;
@@ -231,6 +194,5 @@ document *model_build(arena *a, const load_result *src, const style *st,
  * what it does not know. */
 bool model_in_subset(xmlNode *n);
 tag_node *model_tag_new(arena *a, tag_node *parent, tag_role role);
-const char *model_tag_role_name(tag_role role);
 
 #endif

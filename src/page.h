@@ -5,6 +5,8 @@
  * link areas — each knowing the structure element it belongs to or that it
  * is an artifact (running headers, folios, decoration). Coordinates are
  * points from the page's top-left corner; emit flips them for PDF.
+ * Self-contained: emit reads this and the base types (tag.h, link.h,
+ * image.h), never the document model.
  */
 #ifndef KCVS_PAGE_H
 #define KCVS_PAGE_H
@@ -14,8 +16,10 @@
 
 #include "arena.h"
 #include "font.h"
-#include "model.h"
+#include "image.h"
+#include "link.h"
 #include "style.h"
+#include "tag.h"
 
 typedef struct placed_glyph {
     uint32_t gid;
@@ -75,6 +79,15 @@ typedef struct page_dest {
     double y;
 } page_dest;
 
+/* What emit writes of the document besides its pages (Info, XMP, /Lang,
+ * the structure tree): copied by layout from the model, so that emit reads
+ * only the laid-out result. Strings may be NULL. */
+typedef struct page_doc_info {
+    const char *title, *subtitle, *organisation, *authors, *abstract_text,
+        *keywords, *lang;
+    tag_node *tag_root;    /* read only: emit numbers its elements apart */
+} page_doc_info;
+
 typedef struct layout_result {
     page *pages;
     int page_count;
@@ -91,6 +104,7 @@ typedef struct layout_result {
                               goes; page 0 for a URI or a missing target */
     int first_number;  /* the number of pages[0] minus one (parts of a
                           document are laid out separately) */
+    page_doc_info info;
 } layout_result;
 
 page_item *layout_page_add_item(arena *a, page *p, item_kind kind);

@@ -260,7 +260,7 @@ static void write_id(HPDF_Doc pdf, const unsigned char digest[16])
     pdfobj_put(pdf->trailer, "ID", id);
 }
 
-bool pdfa_finish(HPDF_Doc pdf, const document *doc, const emit_options *opt,
+bool pdfa_finish(HPDF_Doc pdf, const page_doc_info *doc, const emit_options *opt,
                  const unsigned char digest[16], diag_list *diags)
 {
     /* The Author is who wrote the report: its authors, else its publisher. */

@@ -16,9 +16,9 @@
 
 #include "diag.h"
 #include "emit.h"
-#include "model.h"
+#include "page.h"
 
-bool pdfa_finish(HPDF_Doc pdf, const document *doc, const emit_options *opt,
+bool pdfa_finish(HPDF_Doc pdf, const page_doc_info *doc, const emit_options *opt,
                  const unsigned char digest[16], diag_list *diags);
 
 /* "2022-01-31T12:00:00+00:00" and "D:20220131120000+00'00'" for a time. */
