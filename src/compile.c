@@ -167,6 +167,55 @@ static void summarise(compile_summary *sum, const document *doc, const layout_re
         sum->links += doc->links[l].uri != NULL;
 }
 
+/* The layout stage's figures for --verbose: where its time went. */
+static void log_layout(FILE *log, const layout_stats *stats, const layout_result *lay)
+{
+    if (!log)
+        return;
+    fprintf(log,
+            "kcvs-pdf:   of which shape %.2f ms, break %.2f ms, paginate %.2f ms\n"
+            "kcvs-pdf: %d pages, %ld paragraphs, %ld lines (%ld hyphenated, "
+            "%ld underfull, %ld overfull), %d passes\n",
+            stats->para.shape_ms, stats->para.break_ms,
+            stats->layout_ms - stats->para.shape_ms - stats->para.break_ms,
+            lay->page_count, stats->para.paragraphs, stats->para.lines,
+            stats->para.hyphenated_lines, stats->para.underfull_lines,
+            stats->para.overfull_lines, stats->passes);
+    fprintf(log, "kcvs-pdf: %zu hyphenation pattern files loaded "
+            "by this process\n", hyph_shared_loads());
+}
+
+static layout_result *lay_out(const compile_request *req, arena *a, document *doc,
+                              const style *st, font_set *fonts, double *t0,
+                              diag_list *d)
+{
+    layout_stats stats = { 0 };
+    layout_options lo = { req->profile == PROFILE_PRINT,
+                          req->profile == PROFILE_ARCHIVE, req->progress };
+    double before = now_ms();
+    layout_result *lay = layout_document(a, doc, st, fonts, &lo, d, &stats);
+    stats.layout_ms = now_ms() - before;
+    report_stage(req->stage_log, "layout", t0, a);
+    log_layout(req->stage_log, &stats, lay);
+    return lay;
+}
+
+static bool write_pdf(const compile_request *req, const document *doc,
+                      const layout_result *lay, const style *st, font_set *fonts,
+                      long long epoch, int threads, double *t0, arena *a,
+                      diag_list *d)
+{
+    double write_ms = 0;
+    emit_options eo = { req->profile, document_time(doc, req->source, epoch),
+                        "kcvs-pdf " KCVS_VERSION, req->icc_path, req->cmyk_icc_path,
+                        &write_ms, req->output ? req->output->name : NULL, threads };
+    bool ok = emit_pdf(lay, st, fonts, &eo, req->pdf_path, d);
+    report_stage(req->stage_log, "emit", t0, a);
+    if (req->stage_log)
+        fprintf(req->stage_log, "kcvs-pdf:   of which write %.2f ms\n", write_ms);
+    return ok;
+}
+
 bool compile_document(const compile_request *req, diag_list *d)
 {
     double t0 = now_ms();
@@ -194,28 +243,8 @@ bool compile_document(const compile_request *req, diag_list *d)
         load_free(&src);
         report_stage(req->stage_log, "build", &t0, a);
     }
-    if (doc && !diag_has_errors(d)) {
-        layout_stats stats = { 0 };
-        layout_options lo = { req->profile == PROFILE_PRINT,
-                              req->profile == PROFILE_ARCHIVE, req->progress };
-        double before = now_ms();
-        lay = layout_document(a, doc, st, fonts, &lo, d, &stats);
-        stats.layout_ms = now_ms() - before;
-        report_stage(req->stage_log, "layout", &t0, a);
-        if (req->stage_log)
-            fprintf(req->stage_log,
-                    "kcvs-pdf:   of which shape %.2f ms, break %.2f ms, paginate %.2f ms\n"
-                    "kcvs-pdf: %d pages, %ld paragraphs, %ld lines (%ld hyphenated, "
-                    "%ld underfull, %ld overfull), %d passes\n",
-                    stats.para.shape_ms, stats.para.break_ms,
-                    stats.layout_ms - stats.para.shape_ms - stats.para.break_ms,
-                    lay->page_count, stats.para.paragraphs, stats.para.lines,
-                    stats.para.hyphenated_lines, stats.para.underfull_lines,
-                    stats.para.overfull_lines, stats.passes);
-        if (req->stage_log)
-            fprintf(req->stage_log, "kcvs-pdf: %zu hyphenation pattern files loaded "
-                    "by this process\n", hyph_shared_loads());
-    }
+    if (doc && !diag_has_errors(d))
+        lay = lay_out(req, a, doc, st, fonts, &t0, d);
     bool ok = lay && !diag_has_errors(d) && !(req->warnings_are_errors && d->warnings) &&
               images_spared(req, lay, d);
     if (ok && req->link_list)
@@ -227,16 +256,8 @@ bool compile_document(const compile_request *req, diag_list *d)
                  "cannot write the layout dump: %s", strerror(errno));
         ok = false;
     }
-    if (ok && req->pdf_path) {
-        double write_ms = 0;
-        emit_options eo = { req->profile, document_time(doc, req->source, epoch),
-                            "kcvs-pdf " KCVS_VERSION, req->icc_path, req->cmyk_icc_path,
-                            &write_ms, req->output ? req->output->name : NULL, threads };
-        ok = emit_pdf(lay, st, fonts, &eo, req->pdf_path, d);
-        report_stage(req->stage_log, "emit", &t0, a);
-        if (req->stage_log)
-            fprintf(req->stage_log, "kcvs-pdf:   of which write %.2f ms\n", write_ms);
-    }
+    if (ok && req->pdf_path)
+        ok = write_pdf(req, doc, lay, st, fonts, epoch, threads, &t0, a, d);
     load_free(&src);
     font_set_free(fonts);
     arena_free(a);

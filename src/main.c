@@ -78,6 +78,34 @@ static void usage_error(const char *msg, const char *arg)
     exit(2);
 }
 
+static emit_profile parse_profile(const char *name)
+{
+    if (!strcmp(name, "archive"))
+        return PROFILE_ARCHIVE;
+    if (!strcmp(name, "screen"))
+        return PROFILE_SCREEN;
+    if (strcmp(name, "print"))
+        usage_error("unknown profile:", name);
+    return PROFILE_PRINT;
+}
+
+/* The operands after the options: the source, or --import's new folder. */
+static void take_operands(int argc, char **argv, options *o)
+{
+    if (o->new_folder && optind == argc)
+        return;
+    if (o->import_source) { /* the positional argument is the new folder */
+        if (optind != argc - 1)
+            usage_error("--import needs a source file and one new folder", NULL);
+        o->new_folder = argv[optind];
+        return;
+    }
+    if (optind != argc - 1)
+        usage_error(optind >= argc ? "no source file given" : "more than one source file",
+                    NULL);
+    o->source = argv[optind];
+}
+
 static void parse_options(int argc, char **argv, options *o)
 {
     enum { OPT_PROFILE = 256, OPT_STYLE, OPT_CHECK, OPT_LIST_LINKS, OPT_VERSION,
@@ -111,12 +139,7 @@ static void parse_options(int argc, char **argv, options *o)
         case 'v': o->verbose = true; break;
         case 'h': fputs(usage_text, stdout); exit(0);
         case OPT_VERSION: printf("kcvs-pdf %s\n", KCVS_VERSION); exit(0);
-        case OPT_PROFILE:
-            if (!strcmp(optarg, "archive")) o->profile = PROFILE_ARCHIVE;
-            else if (!strcmp(optarg, "screen")) o->profile = PROFILE_SCREEN;
-            else if (!strcmp(optarg, "print")) o->profile = PROFILE_PRINT;
-            else usage_error("unknown profile:", optarg);
-            break;
+        case OPT_PROFILE: o->profile = parse_profile(optarg); break;
         case OPT_STYLE: o->style = optarg; break;
         case OPT_CHECK: o->check_only = true; break;
         case OPT_LIST_LINKS: o->list_links = true; break;
@@ -128,19 +151,9 @@ static void parse_options(int argc, char **argv, options *o)
         default: usage_error("unknown option:", argv[optind - 1]);
         }
     }
-    if (o->new_folder && optind == argc)
-        return;
-    if (o->import_source) { /* the positional argument is the new folder */
-        if (optind != argc - 1)
-            usage_error("--import needs a source file and one new folder", NULL);
-        o->new_folder = argv[optind];
-        return;
-    }
-    if (optind != argc - 1)
-        usage_error(optind >= argc ? "no source file given" : "more than one source file",
-                    NULL);
-    o->source = argv[optind];
+    take_operands(argc, argv, o);
 }
+
 
 /* ---- resources ------------------------------------------------------------- */
 
