@@ -592,30 +592,42 @@ static void set_expansion(builder *b, xmlNode *n, inline_ctx *inner)
         inner->link_tag->expansion = e;
 }
 
+/* An inline element in another language than its surroundings: its runs
+ * carry the language, and a Span with /Lang tells screen readers (inside a
+ * link, the link's element holds the text instead). */
+static void enter_lang(builder *b, xmlNode *n, const inline_ctx *ic, inline_ctx *inner)
+{
+    const char *lang = get_lang(b, n);
+    if (!lang || (ic->lang && strcmp(lang, ic->lang) == 0))
+        return;
+    inner->lang = lang;
+    if (!inner->link_tag) {
+        inner->link_tag = model_tag_new(b->a, NULL, TAG_SPAN);
+        inner->link_tag->lang = lang;
+    }
+}
+
+/* An inline element's xml:id waits for the block that holds it (a
+ * footnote's id names the note itself). */
+static void hold_inline_id(builder *b, xmlNode *n)
+{
+    const char *id = model_get_ns_attr(b, n, "id", (const char *)XML_XML_NAMESPACE);
+    if (!id || model_is_db(n, "footnote"))
+        return;
+    b->pending_ids = arena_reserve(b->a, b->pending_ids, b->pending_count,
+                                   &b->pending_cap, sizeof *b->pending_ids);
+    b->pending_locs = arena_reserve(b->a, b->pending_locs, b->pending_count,
+                                    &b->pending_locs_cap, sizeof *b->pending_locs);
+    b->pending_locs[b->pending_count] = model_node_loc(b, n);
+    b->pending_ids[b->pending_count++] = id;
+}
+
 static void build_inline_element(builder *b, xmlNode *n, inline_ctx *ic)
 {
-    const char *name = (const char *)n->name;
     inline_ctx inner = *ic;
     inner.head = inner.tail = NULL;
-    const char *lang = get_lang(b, n);
-    if (lang && (!ic->lang || strcmp(lang, ic->lang) != 0)) {
-        inner.lang = lang;
-        /* A change of language is a Span with /Lang for screen readers
-         * (inside a link, the link's element holds the text instead). */
-        if (!inner.link_tag) {
-            inner.link_tag = model_tag_new(b->a, NULL, TAG_SPAN);
-            inner.link_tag->lang = lang;
-        }
-    }
-    const char *id = model_get_ns_attr(b, n, "id", (const char *)XML_XML_NAMESPACE);
-    if (id && !model_is_db(n, "footnote")) {
-        b->pending_ids = arena_reserve(b->a, b->pending_ids, b->pending_count,
-                                       &b->pending_cap, sizeof *b->pending_ids);
-        b->pending_locs = arena_reserve(b->a, b->pending_locs, b->pending_count,
-                                        &b->pending_locs_cap, sizeof *b->pending_locs);
-        b->pending_locs[b->pending_count] = model_node_loc(b, n);
-        b->pending_ids[b->pending_count++] = id;
-    }
+    enter_lang(b, n, ic, &inner);
+    hold_inline_id(b, n);
     if (model_is_db(n, "emphasis")) {
         const char *role = model_get_attr(b, n, "role");
         bool bold = role && (!strcmp(role, "bold") || !strcmp(role, "strong"));
@@ -641,7 +653,7 @@ static void build_inline_element(builder *b, xmlNode *n, inline_ctx *ic)
     } else if (model_is_db(n, "inlinemediaobject") && model_docbook_hold_media(b, n)) {
         return;
     }
-    (void)name; /* anything else keeps its text (warned by the pre-pass) */
+    /* anything else keeps its text (warned by the pre-pass) */
     /* xlink:href makes any inline element a link, like <link>. */
     const char *href = model_get_ns_attr(b, n, "href", XLINK_NS);
     if (model_docbook_inline(b, n, &inner, href))
@@ -1028,9 +1040,10 @@ static void count_image_pixels(builder *b, xmlNode *data, const char *ref, const
                  "the report's images together exceed 200 megapixels (the limit)");
 }
 
-block *model_build_media(builder *b, xmlNode *n, tag_node *tag)
+/* The imagedata of a mediaobject: DocBook's print rendition (role="fo")
+ * wins over the others; NULL when there is none. */
+static xmlNode *media_data(builder *b, xmlNode *n)
 {
-    /* DocBook's print rendition (role="fo") wins over the others. */
     xmlNode *data = NULL;
     for (xmlNode *c = n->children; c; c = c->next) {
         if (!model_is_db(c, "imageobject"))
@@ -1045,6 +1058,24 @@ block *model_build_media(builder *b, xmlNode *n, tag_node *tag)
         if (print && data)
             break;
     }
+    return data;
+}
+
+/* What the image shows: its text object, or else the title of an
+ * enclosing figure. */
+static const char *media_alt(builder *b, xmlNode *n)
+{
+    const char *alt = textobject_alt(b, n);
+    xmlNode *figure = n->parent;
+    if (!alt && figure && (model_is_db(figure, "figure") || model_is_db(figure, "informalfigure")) &&
+        model_title_of(figure, "title"))
+        alt = plain_text_of(b, model_title_of(figure, "title"));
+    return alt;
+}
+
+block *model_build_media(builder *b, xmlNode *n, tag_node *tag)
+{
+    xmlNode *data = media_data(b, n);
     if (!data) {
         const char *alt = textobject_alt(b, n);
         if (!alt)
@@ -1076,13 +1107,7 @@ block *model_build_media(builder *b, xmlNode *n, tag_node *tag)
     if (w && !image_width(w, &img->width_pt))
         model_error_at(b, data, "bad image width '%s': write a length such as 80mm (at most "
                           "14400pt), pixels such as 300px, or a share such as 50%%", w);
-    img->alt = textobject_alt(b, n);
-    /* Without a text object, the title of an enclosing figure says what
-     * the image shows. */
-    xmlNode *figure = n->parent;
-    if (!img->alt && figure && (model_is_db(figure, "figure") || model_is_db(figure, "informalfigure")) &&
-        model_title_of(figure, "title"))
-        img->alt = plain_text_of(b, model_title_of(figure, "title"));
+    img->alt = media_alt(b, n);
     const char *role = model_get_attr(b, n, "role");
     img->decorative = role && strcmp(role, "decorative") == 0;
     bl->image = img;

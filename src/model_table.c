@@ -388,6 +388,40 @@ static block *build_node_blocks(builder *b, xmlNode *n, tag_node *tag, int level
     return n->type == XML_ELEMENT_NODE ? model_build_one_block(b, n, tag, level) : NULL;
 }
 
+/* The tgroup's columns: their count (an error outside 1..64) and their
+ * colspecs; false after an error. */
+static bool table_columns(builder *b, xmlNode *tgroup, table_model *t)
+{
+    const char *cols = model_get_attr(b, tgroup, "cols");
+    t->cols = cols ? atoi(cols) : 0;
+    if (t->cols < 1 || t->cols > 64) {
+        model_error_at(b, tgroup, "tgroup cols must be between 1 and 64, not '%s'",
+                 cols ? cols : "");
+        return false;
+    }
+    t->col_fixed = arena_alloc_array(b->a, (size_t)t->cols, sizeof(double));
+    t->col_star = arena_alloc_array(b->a, (size_t)t->cols, sizeof(double));
+    t->col_align = arena_alloc_array(b->a, (size_t)t->cols, sizeof(cell_align));
+    t->col_amount = arena_alloc_array(b->a, (size_t)t->cols, sizeof(bool));
+    t->col_names = arena_alloc_array(b->a, (size_t)t->cols, sizeof(char *));
+    for (int i = 0; i < t->cols; i++)
+        t->col_star[i] = 1;
+    build_colspecs(b, tgroup, t);
+    return true;
+}
+
+/* Head, body and foot rows in that order, whatever the source's order,
+ * each part under its own structure element. */
+static void build_parts(builder *b, xmlNode *tgroup, table_model *t, tag_node *ttag)
+{
+    static const char *const parts[] = { "thead", "tbody", "tfoot" };
+    static const tag_role part_tags[] = { TAG_THEAD, TAG_TBODY, TAG_TFOOT };
+    for (int p = 0; p < 3; p++)
+        for (xmlNode *c = tgroup->children; c; c = c->next)
+            if (model_is_db(c, parts[p]))
+                build_rows(b, c, t, (row_part)p, model_tag_new(b->a, ttag, part_tags[p]));
+}
+
 block *model_build_table(builder *b, xmlNode *n, tag_node *tag)
 {
     block_list out = { NULL, NULL };
@@ -413,33 +447,15 @@ block *model_build_table(builder *b, xmlNode *n, tag_node *tag)
         model_error_at(b, n, "a table needs a <tgroup>");
         return NULL;
     }
-    const char *cols = model_get_attr(b, tgroup, "cols");
-    t->cols = cols ? atoi(cols) : 0;
-    if (t->cols < 1 || t->cols > 64) {
-        model_error_at(b, tgroup, "tgroup cols must be between 1 and 64, not '%s'",
-                 cols ? cols : "");
+    if (!table_columns(b, tgroup, t))
         return NULL;
-    }
-    t->col_fixed = arena_alloc_array(b->a, (size_t)t->cols, sizeof(double));
-    t->col_star = arena_alloc_array(b->a, (size_t)t->cols, sizeof(double));
-    t->col_align = arena_alloc_array(b->a, (size_t)t->cols, sizeof(cell_align));
-    t->col_amount = arena_alloc_array(b->a, (size_t)t->cols, sizeof(bool));
-    t->col_names = arena_alloc_array(b->a, (size_t)t->cols, sizeof(char *));
-    for (int i = 0; i < t->cols; i++)
-        t->col_star[i] = 1;
-    build_colspecs(b, tgroup, t);
     if (title && !informal) {
         b->doc->table_count++;
         bl->number = b->doc->table_count;
         model_list_append(&out, model_caption(b, title, b->st->strings.table_prefix, bl->number,
                                         "table-title", ttag, &bl->title_text));
     }
-    static const char *const parts[] = { "thead", "tbody", "tfoot" };
-    static const tag_role part_tags[] = { TAG_THEAD, TAG_TBODY, TAG_TFOOT };
-    for (int p = 0; p < 3; p++)
-        for (xmlNode *c = tgroup->children; c; c = c->next)
-            if (model_is_db(c, parts[p]))
-                build_rows(b, c, t, (row_part)p, model_tag_new(b->a, ttag, part_tags[p]));
+    build_parts(b, tgroup, t, ttag);
     if (t->budget)
         verify_budget(b, t);
     if (model_role_has(role, "change"))

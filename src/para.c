@@ -1410,6 +1410,23 @@ static bool any_overfull(const lb_result *r)
     return false;
 }
 
+/* The broken lines set (after their warnings) into out's lines. */
+static void set_lines(para_build *b, const lb_result *res, para_result *out, double descent)
+{
+    para_ctx *c = b->c;
+    warn_hyphen_run(b, res);
+    report_bad_lines(b, res);
+    out->lines = arena_alloc_array(c->tmp, res->count, sizeof *out->lines);
+    out->count = (int)res->count;
+    for (size_t i = 0; i < res->count; i++) {
+        bool continued = i > 0 && is_hyphen_break(&b->il.items[res->lines[i - 1].end]);
+        b->word_limit = hyphen_chain_end(b, res, i);
+        set_line(b, &res->lines[i], continued, &out->lines[i], out->ascent, descent);
+        c->stats.hyphenated_lines += out->lines[i].hyphenated;
+    }
+    c->stats.lines += (long)res->count;
+}
+
 para_result para_typeset(para_ctx *c, const inline_run *runs,
                          const style_class *cls, tag_node *tag, double measure,
                          const char *lang, src_loc loc)
@@ -1453,19 +1470,8 @@ para_result para_typeset(para_ctx *c, const inline_run *runs,
                      "a word is broken between letters to fit its column (%.1f pt)",
                      measure);
     }
-    if (ok) {
-        warn_hyphen_run(&b, &res);
-        report_bad_lines(&b, &res);
-        out.lines = arena_alloc_array(c->tmp, res.count, sizeof *out.lines);
-        out.count = (int)res.count;
-        for (size_t i = 0; i < res.count; i++) {
-            bool continued = i > 0 && is_hyphen_break(&b.il.items[res.lines[i - 1].end]);
-            b.word_limit = hyphen_chain_end(&b, &res, i);
-            set_line(&b, &res.lines[i], continued, &out.lines[i], out.ascent, descent);
-            c->stats.hyphenated_lines += out.lines[i].hyphenated;
-        }
-        c->stats.lines += (long)res.count;
-    }
+    if (ok)
+        set_lines(&b, &res, &out, descent);
     c->stats.paragraphs++;
     lb_result_free(&res);
     free(b.il.items);

@@ -619,9 +619,9 @@ static void style_load_master(style_loader *l, xmlNode *node)
                              "page%s", name, NULL);
 }
 
-static void style_defaults(style *s)
+/* TeX's and the house style's line-breaking and script defaults. */
+static void typography_defaults(style_typography *t)
 {
-    style_typography *t = &s->typo;
     t->tolerance = 200;
     t->pretolerance = 100;
     t->line_penalty = 10;
@@ -642,7 +642,11 @@ static void style_defaults(style *s)
     t->script_drop = 0.15;
     t->hyphen_left_min = 2;
     t->hyphen_right_min = 3;
-    style_strings *str = &s->strings;
+}
+
+/* The generated words in English, until the style localises them. */
+static void strings_defaults(style_strings *str)
+{
     str->toc_title = "Contents";
     str->table_prefix = "Table";
     str->figure_prefix = "Figure";
@@ -659,13 +663,6 @@ static void style_defaults(style *s)
         str->bullets[i] = bullets[i % 4];
         str->ordered_formats[i] = ordered[i % 4];
     }
-    s->print.bleed = 3 * 72 / 25.4;
-    s->print.crop_length = 6 * 72 / 25.4;
-    s->print.crop_offset = 2 * 72 / 25.4;
-    s->print.crop_width = 0.25;
-    s->print.slug = "{title} · {page} · {date}";
-    s->print.image_intent = STYLE_INTENT_RELATIVE;
-    s->print.black_point_compensation = true;
     str->blank_page = "";
     str->months = "";
     str->date_format = "{day} {month} {year}";
@@ -673,6 +670,19 @@ static void style_defaults(style *s)
     str->total_word = "total";
     str->change_heading = "Change";
     str->change_percent_heading = "Change %";
+}
+
+static void style_defaults(style *s)
+{
+    typography_defaults(&s->typo);
+    strings_defaults(&s->strings);
+    s->print.bleed = 3 * 72 / 25.4;
+    s->print.crop_length = 6 * 72 / 25.4;
+    s->print.crop_offset = 2 * 72 / 25.4;
+    s->print.crop_width = 0.25;
+    s->print.slug = "{title} · {page} · {date}";
+    s->print.image_intent = STYLE_INTENT_RELATIVE;
+    s->print.black_point_compensation = true;
     s->chart = (style_chart){ .label_share = 0.35, .bar_height = 8, .bar_gap = 2,
                               .row_gap = 5, .value_gap = 4, .share_height = 16,
                               .swatch = 7, .colours = { -1, -1, -1, -1, -1, -1 } };
