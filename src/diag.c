@@ -27,14 +27,6 @@ void diag_clear(diag_list *d)
     d->max_errors = max;
 }
 
-static char *diag_strdup(const char *s)
-{
-    if (!s)
-        return NULL;
-    size_t n = strlen(s) + 1;
-    return memcpy(mem_alloc(n, 1), s, n);
-}
-
 /* Messages are one line: a newline inside would break editors' parsers. */
 static void diag_flatten(char *s)
 {
@@ -129,8 +121,8 @@ void diag_vadd(diag_list *d, diag_severity severity, src_loc loc,
     diag *g = &d->items[d->count++];
     g->severity = severity;
     g->loc = loc;
-    g->loc.file = diag_strdup(loc.file);
-    g->message = diag_strdup(buf);
+    g->loc.file = mem_strdup(loc.file);
+    g->message = mem_strdup(buf);
     *slot = d->count;
 }
 

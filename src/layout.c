@@ -570,6 +570,9 @@ static void layout_heading(lctx *c, block *h, double indent)
     }
 }
 
+/* One case per block kind, each a call of the same shape (duplicates
+ * lists the run of cases): a dispatch, deliberately not a table, so the
+ * compiler checks that every kind is handled. */
 static void layout_one(lctx *c, block *b, double indent)
 {
     switch (b->kind) {

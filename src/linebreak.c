@@ -703,13 +703,21 @@ static void result_clear(lb_result *out)
     out->pass = 0;
 }
 
+/* What both breakers do first: an empty result, and whether the input
+ * can be broken at all. */
+static bool begin_result(const lb_item *items, size_t n, const lb_params *p,
+                         lb_result *out)
+{
+    if (!out)
+        return false;
+    result_clear(out);
+    return input_is_valid(items, n, p);
+}
+
 int lb_break(const lb_item *items, size_t n, const lb_params *p,
              lb_result *out)
 {
-    if (!out)
-        return -1;
-    result_clear(out);
-    if (!input_is_valid(items, n, p))
+    if (!begin_result(items, n, p, out))
         return -1;
     lb_breaker s = { .items = items, .n = n, .params = p };
     lb_pass passes[4];
@@ -819,10 +827,7 @@ static int greedy_consider(lb_greedy *g, size_t b)
 int lb_greedy_break(const lb_item *items, size_t n, const lb_params *p,
                     lb_result *out)
 {
-    if (!out)
-        return -1;
-    result_clear(out);
-    if (!input_is_valid(items, n, p))
+    if (!begin_result(items, n, p, out))
         return -1;
     lb_greedy g = { .items = items, .n = n, .params = p, .line_number = 1,
                     .prev_fitness = LB_DECENT };

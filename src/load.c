@@ -207,9 +207,7 @@ static void load_keep_source(load_result *r, const char *abs, char *text, size_t
 {
     r->sources = mem_reserve(r->sources, &r->source_cap, (size_t)r->source_count + 1,
                              sizeof *r->sources, 16);
-    char *copy = strdup(abs);
-    if (!copy)
-        mem_fail(strlen(abs) + 1);
+    char *copy = mem_strdup(abs);
     strindex_put(&r->source_index, copy, r->source_count);
     load_source *src = &r->sources[r->source_count++];
     *src = (load_source){ copy, text, len, NULL, 0 };
@@ -220,9 +218,18 @@ static void load_keep_source(load_result *r, const char *abs, char *text, size_t
  * the file that holds them, and the attribute is where load keeps each
  * node's file (so "/etc/" would otherwise become a file name in
  * diagnostics). Iterative: the parser bounds depth only later. */
+xmlNode *load_walk_next(xmlNode *n, const xmlNode *root)
+{
+    if (n->children && n->type == XML_ELEMENT_NODE)
+        return n->children;
+    while (n && n != root && !n->next)
+        n = n->parent;
+    return !n || n == root ? NULL : n->next;
+}
+
 static void load_drop_xml_base(xmlNode *root)
 {
-    for (xmlNode *n = root; n;) {
+    for (xmlNode *n = root; n; n = load_walk_next(n, root)) {
         if (n->type == XML_ELEMENT_NODE)
             for (xmlAttr *a = n->properties; a;) {
                 xmlAttr *next = a->next;
@@ -231,15 +238,6 @@ static void load_drop_xml_base(xmlNode *root)
                     xmlRemoveProp(a);
                 a = next;
             }
-        if (n->children && n->type == XML_ELEMENT_NODE) {
-            n = n->children;
-            continue;
-        }
-        while (n && n != root && !n->next)
-            n = n->parent;
-        if (!n || n == root)
-            break;
-        n = n->next;
     }
 }
 
@@ -368,9 +366,7 @@ static bool load_count_include(load_session *s, xmlNode *inc, const char *abs,
     if (at < 0) {
         s->included = mem_reserve(s->included, &s->included_cap, (size_t)s->included_count + 1,
                                   sizeof *s->included, 16);
-        char *copy = strdup(abs);
-        if (!copy)
-            mem_fail(strlen(abs) + 1);
+        char *copy = mem_strdup(abs);
         strindex_put(&s->included_index, copy, s->included_count);
         s->included[s->included_count] = (struct load_included){ copy, 0 };
         at = s->included_count++;

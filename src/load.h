@@ -68,6 +68,9 @@ int load_node_column(const load_result *r, xmlNode *node);
  * starts node's file (the nearest with our xml:base), that file's text, and
  * the column within a known file. */
 xmlNode *load_file_root(xmlNode *node);
+/* The node after n in a pre-order walk of root's subtree (into elements'
+ * children), NULL at its end: iterative, as nesting is bounded only later. */
+xmlNode *load_walk_next(xmlNode *n, const xmlNode *root);
 const load_source *load_source_of(const load_result *r, xmlNode *file_root);
 int load_source_column(const load_source *src, xmlNode *node);
 

@@ -57,3 +57,11 @@ void *mem_reserve(void *p, size_t *cap, size_t need, size_t size, size_t first)
     *cap = grown;
     return p;
 }
+
+char *mem_strdup(const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    return memcpy(mem_alloc(n, 1), s, n);
+}

@@ -29,5 +29,7 @@ size_t mem_grown(size_t cap, size_t need, size_t first);
 /* Room for need elements in the mem_* array p of *cap elements, growing by
  * doubling from first: returns the (possibly moved) array, *cap updated. */
 void *mem_reserve(void *p, size_t *cap, size_t need, size_t size, size_t first);
+/* A copy of s to free(), NULL for NULL. */
+char *mem_strdup(const char *s);
 
 #endif

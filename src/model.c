@@ -194,23 +194,13 @@ static void check_id(builder *b, xmlNode *n)
  * the loader, but the stack need not be) and warns per unsupported kind. */
 static void warn_outside_subset(builder *b, xmlNode *root)
 {
-    xmlNode *n = root;
-    while (n) {
+    for (xmlNode *n = root; n; n = load_walk_next(n, root)) {
         if (n->type == XML_ELEMENT_NODE && !in_subset(n))
             warn_unsupported(b, n);
         if (n->type == XML_ELEMENT_NODE) {
             model_check_role(b, n);
             check_id(b, n);
         }
-        if (n->children && n->type == XML_ELEMENT_NODE) {
-            n = n->children;
-            continue;
-        }
-        while (n && n != root && !n->next)
-            n = n->parent;
-        if (!n || n == root)
-            break;
-        n = n->next;
     }
 }
 

@@ -6,6 +6,7 @@
  * Ownership: the index owns its slots (strindex_free releases them); keys
  * are borrowed and must outlive the index. A zeroed strindex is empty.
  * Failure: none returned; memory is the mem module's (it ends the run).
+ * Deliberately the shape of ptrindex (duplicates lists the pair): see there.
  */
 #ifndef KCVS_STRINDEX_H
 #define KCVS_STRINDEX_H

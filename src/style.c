@@ -73,6 +73,8 @@ static const prop master_props[] = {
     MST("footer-offset", P_LENGTH, footer_offset),
     { NULL, 0, 0 } };
 
+/* Deliberately the shape of class_props (duplicates lists the pair): each
+ * table is data, one row per property of its own struct. */
 #define TYP(n, t, f) { n, t, offsetof(style_typography, f) }
 static const prop typography_props[] = {
     TYP("tolerance", P_NUMBER, tolerance),
