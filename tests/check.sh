@@ -6,7 +6,7 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "unit tests"
 sh tests/run-unit.sh build/tests/test_*
-step "code structure (exported names carry their module's prefix)"
+step "code structure (module prefixes, stage order, header cycles, emit without the model, function length)"
 sh tests/structure.sh
 step "layout goldens (tests/layout; make goldens rewrites them)"
 KCVS_PDF=./kcvs-pdf sh tests/layout/run.sh

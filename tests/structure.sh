@@ -1,5 +1,6 @@
 #!/bin/sh
-# Code structure checks (issue 17), cheap enough for every `make check`:
+# Code structure checks (issue 17), cheap enough for every `make check`.
+# First:
 # every symbol an object file exports carries its module's prefix — the
 # file's name, its first word (model_table.o: model_) or its stage's prefix
 # (paginate.o lays out: layout_; linebreak.o: lb_) — so a name says where
