@@ -213,6 +213,8 @@ static void dump_run(dumper *d, const page_item *it, double line_y)
     put_num(out, it->run.size);
     fprintf(out, " %d glyphs", it->run.count);
     put_num(out, run_width(&it->run));
+    if (it->run.hscale > 0 && fabs(it->run.hscale - 1) >= 0.00005)
+        fprintf(out, " expand=%.4f", it->run.hscale); /* font expansion */
     put_colour(out, "colour", d->st, it->run.colour);
     put_tag(out, &d->tags, it);
     fputc('\n', out);

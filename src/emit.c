@@ -73,6 +73,7 @@ typedef struct page_state {
     const void *font;
     double size;
     int fill;            /* colour index of the text fill, -2 unknown */
+    double hscale;       /* Tz / 100 in force (0: unknown, PDF default 1) */
 } page_state;
 
 static void end_text(page_state *ps)
@@ -125,10 +126,29 @@ static void set_colour(emitter *e, sbuf *b, int index, bool stroke)
     }
 }
 
+static double run_hscale(const glyph_run *r)
+{
+    return r->hscale > 0 ? r->hscale : 1;
+}
+
+/* Font expansion: the run's glyphs widened or narrowed by Tz (ISO 32000-1
+ * §9.3.4), which leaves the text and its extraction as they are. */
+static void set_hscale(page_state *ps, const glyph_run *r)
+{
+    double h = run_hscale(r);
+    if (ps->hscale == h)
+        return;
+    sb_num(&ps->content, h * 100);
+    sb_puts(&ps->content, "Tz\n");
+    ps->hscale = h;
+}
+
 /* One TJ for glyphs [from, to) of a run, each moved to where shaping and
  * justification put it (the pen ends where the next glyph starts). */
 static void show_glyphs(sbuf *b, const emit_font *ef, const glyph_run *r, int from, int to)
 {
+    /* Tz scales every move, so the advances are taken back to unscaled. */
+    double hscale = run_hscale(r);
     if (from >= to)
         return;
     sb_puts(b, "[<");
@@ -141,7 +161,7 @@ static void show_glyphs(sbuf *b, const emit_font *ef, const glyph_run *r, int fr
         sb_hex4(b, cid == UINT32_MAX ? 0 : cid);
         in_string = true;
         double nominal = gid < font_glyph_count(ef->face) ? ef->width[gid] : 0;
-        double adjust = nominal - r->glyphs[g].advance * 1000.0 / r->size;
+        double adjust = nominal - r->glyphs[g].advance * 1000.0 / (r->size * hscale);
         if (fabs(adjust) >= 0.05 && g + 1 < r->count) {
             sb_puts(b, ">");
             sb_num(b, adjust);
@@ -177,6 +197,7 @@ static void draw_text(emitter *e, page_state *ps, const page_item *it, double ph
         set_colour(e, b, r->colour, false);
         ps->fill = r->colour;
     }
+    set_hscale(ps, r);
     sb_puts(b, "1 0 0 1 ");
     sb_num(b, it->x);
     sb_num(b, ph - it->y);
@@ -451,7 +472,7 @@ static void emit_page(emitter *e, int index)
     HPDF_Dict res = pdfobj_dict(e->pdf, false);
     pdfobj_put(res, "Font", e->font_res);
     HPDF_Dict xobjects = pdfobj_dict(e->pdf, false);
-    page_state ps = { index, 0, { 0 }, false, NULL, 0, -2 };
+    page_state ps = { index, 0, { 0 }, false, NULL, 0, -2, 1 };
     if (e->print) {
         sb_puts(&ps.content, "q\n1 0 0 1 ");
         sb_num(&ps.content, e->margin);

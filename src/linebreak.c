@@ -157,11 +157,11 @@ static void sums_add_item(lb_sums *s, const lb_item *it)
     if (it->kind == LB_PENALTY)
         return; /* a penalty's width counts only when breaking there */
     s->width += it->width;
-    if (it->kind == LB_GLUE) {
-        s->stretch += it->stretch;
-        s->shrink += it->shrink;
+    /* A box's stretch and shrink are its font expansion (0 without). */
+    s->stretch += it->stretch;
+    s->shrink += it->shrink;
+    if (it->kind == LB_GLUE)
         s->fil += it->stretch_fil;
-    }
 }
 
 static lb_sums sums_between(const lb_sums *to, const lb_sums *from)

@@ -15,7 +15,9 @@
  * Reentrant: no global state; concurrent calls on different results are safe.
  *
  * The item list contract (the caller builds it, as TeX does):
- *   - a word (or word fragment between hyphenation points) is a box;
+ *   - a word (or word fragment between hyphenation points) is a box; its
+ *     stretch and shrink, 0 unless the caller expands fonts (pdfTeX's
+ *     \pdfadjustspacing), count in its line's totals like glue's;
  *   - interword space is glue; breaking at a glue is allowed only when the
  *     item before it is a box, and the glue itself is then dropped;
  *   - a hyphenation point is a flagged penalty whose width is the hyphen's
@@ -52,8 +54,8 @@ typedef struct lb_item {
     lb_kind kind;
     double width;       /* points; for a penalty: the width added if the line
                            breaks here (a hyphen) */
-    double stretch;     /* glue only */
-    double shrink;      /* glue only */
+    double stretch;     /* glue; a box: its font expansion (else 0) */
+    double shrink;      /* glue; a box: its font expansion (else 0) */
     double stretch_fil; /* glue only: infinite-order stretch (last line
                            fill); 0 normally */
     double penalty;     /* penalty only; >= LB_INFINITY forbids,

@@ -35,6 +35,9 @@ typedef struct glyph_run {
     const char *actual;    /* NULL, or the text the run stands for: a word
                               hyphenated by line breaking is its first
                               part's text, "" for the rest of it */
+    float hscale;          /* horizontal scale of the glyphs (font
+                              expansion); 0 or 1: none. The advances are
+                              the pen's real moves, scale included */
 } glyph_run;
 
 typedef enum { ITEM_TEXT, ITEM_RECT, ITEM_RULE, ITEM_IMAGE, ITEM_LINK } item_kind;

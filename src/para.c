@@ -70,6 +70,7 @@ typedef struct para_build {
     bool any_hyphen_run; /* the style's max-hyphen-run lifted (then warned) */
     hyph_dict *hyph;
     double letter_spacing;
+    double font_stretch, font_shrink; /* expandability of word boxes */
     src_loc loc;
     bool word_too_long;
     /* What breaking right after the last box pushed adds to its width: the
@@ -466,6 +467,12 @@ static void push_item(para_build *b, lb_item it, payload p)
         l->items = mem_reserve(l->items, &cap, l->count + 1, sizeof *l->items, 256);
         l->pl = mem_resize(l->pl, cap, sizeof *l->pl);
         l->cap = cap;
+    }
+    if (it.kind == LB_BOX && p.seg >= 0) {
+        /* Font expansion: the breaker may widen or narrow a word as it
+           stretches or shrinks glue (pdfTeX's \pdfadjustspacing 2). */
+        it.stretch = it.width * b->font_stretch;
+        it.shrink = it.width * b->font_shrink;
     }
     l->items[l->count] = it;
     l->pl[l->count++] = p;
@@ -973,6 +980,7 @@ typedef struct line_setter {
     double pen;           /* current x */
     double pending;       /* space not yet drawn */
     double ink_end;       /* x after the last box */
+    double expand;        /* the line's font expansion factor (1: none) */
     const char *actual;   /* ActualText of the next run started (NULL none) */
     bool force_run;       /* the next box starts a run of its own */
 } line_setter;
@@ -1042,6 +1050,7 @@ static void start_run(line_setter *ls, int si)
     it->run.face = s->face;
     it->run.size = s->size;
     it->run.colour = s->colour;
+    it->run.hscale = (float)ls->expand;
     /* Until the line is copied out, glyphs holds an offset into scratch. */
     it->run.glyphs = (placed_glyph *)(uintptr_t)ls->b->c->scratch_glyph_count;
     it->link = s->link;
@@ -1083,7 +1092,7 @@ static void set_box(line_setter *ls, const payload *p)
     for (int g = 0; g < p->shaped.count; g++) {
         if (p->shaped.glyphs[g].gid == 0)
             continue;
-        double adv = p->shaped.glyphs[g].advance * scale + ls->b->letter_spacing;
+        double adv = p->shaped.glyphs[g].advance * scale * ls->expand + ls->b->letter_spacing;
         run_push_glyph(ls, p->shaped.glyphs[g].gid, adv);
         ls->pen += adv;
     }
@@ -1241,6 +1250,68 @@ static void align_line(para_line *l, double measure, int align, double width)
         l->items[i].x += shift;
 }
 
+/* What font expansion can add to a line: the widths of its glyphs (words
+ * and a line-end hyphen) and the stretch and shrink its boxes gave the
+ * breaker. */
+typedef struct line_boxes {
+    double width, stretch, shrink;
+} line_boxes;
+
+static line_boxes line_box_totals(const para_build *b, const lb_line *ln)
+{
+    line_boxes t = { 0, 0, 0 };
+    const item_list *il = &b->il;
+    for (size_t i = ln->content_start; i < ln->end; i++) {
+        if (il->items[i].kind != LB_BOX || il->pl[i].seg < 0)
+            continue;
+        t.width += il->items[i].width;
+        t.stretch += il->items[i].stretch;
+        t.shrink += il->items[i].shrink;
+    }
+    if (is_hyphen_break(&il->items[ln->end]))
+        t.width += il->items[ln->end].width;
+    return t;
+}
+
+/* The ratio a line's glue takes once its glyphs are scaled by e. */
+static double glue_ratio_after(const lb_line *ln, const line_boxes *t, double e)
+{
+    double rest = ln->width - ln->natural - (e - 1) * t->width;
+    double stretch = ln->stretch - t->stretch, shrink = ln->shrink - t->shrink;
+    if (rest >= 0)
+        return stretch > 0 ? rest / stretch : 0;
+    if (shrink > 0)
+        return rest / shrink;
+    return rest > -1e-6 ? 0 : -LB_INFINITY;
+}
+
+/* The line's expansion factor, and in *glue the line with the ratio its
+ * glue keeps once the glyphs are scaled, so it still fills the measure.
+ * The factor is the breaker's share of the line's stretch or shrink,
+ * rounded to a whole number of steps (a few scaled instances, as pdfTeX
+ * has) and the glue takes the rest; where that rest is more shrink than
+ * the glue has, one step narrower. A line set at its natural width (a
+ * short last line) is set unscaled. */
+static double line_expansion(const para_build *b, const lb_line *ln, lb_line *glue)
+{
+    *glue = *ln;
+    double r = ln->ratio;
+    if ((b->font_stretch <= 0 && b->font_shrink <= 0) || fabs(r) >= LB_INFINITY || r == 0)
+        return 1;
+    line_boxes t = line_box_totals(b, ln);
+    double least = 1 - b->font_shrink, most = 1 + b->font_stretch;
+    double used = r > 1 ? 1 : r < -1 ? -1 : r;
+    double e = 1 + used * (r > 0 ? b->font_stretch : b->font_shrink);
+    double step = b->c->st->typo.font_expansion_step;
+    if (step > 0)
+        e = 1 + round((e - 1) / step) * step;
+    e = e < least ? least : e > most ? most : e;
+    while (step > 0 && glue_ratio_after(ln, &t, e) < -1 && e - step >= least - 1e-9)
+        e -= step;
+    glue->ratio = glue_ratio_after(ln, &t, e);
+    return e;
+}
+
 /* continued: the line starts with the rest of a word hyphenated at the
  * end of the line before. A hyphenated word is marked for text extraction
  * (ISO 32000-1 §14.8.2.2.3, ActualText): its first part stands for the
@@ -1249,7 +1320,9 @@ static void align_line(para_line *l, double measure, int align, double width)
 static void set_line(para_build *b, const lb_line *ln, bool continued, para_line *out,
                      double ascent, double descent)
 {
-    line_setter ls = { .b = b, .line = out, .run = -1, .run_seg = -1 };
+    lb_line glue_line;
+    line_setter ls = { .b = b, .line = out, .run = -1, .run_seg = -1,
+                       .expand = line_expansion(b, ln, &glue_line) };
     b->c->scratch_glyph_count = 0;
     const item_list *il = &b->il;
     const lb_item *brk = &il->items[ln->end];
@@ -1273,7 +1346,7 @@ static void set_line(para_build *b, const lb_line *ln, bool continued, para_line
         else if (it->kind == LB_BOX)
             set_box(&ls, box_as_set(b, ln, i));
         else if (it->kind == LB_GLUE && ls.run >= 0)
-            ls.pending += glue_width(it, ln);
+            ls.pending += glue_width(it, &glue_line);
     }
     if (is_hyphen_break(brk)) {
         ls.pending = 0;
@@ -1435,6 +1508,10 @@ para_result para_typeset(para_ctx *c, const inline_run *runs,
     para_build b = { .c = c, .cls = cls, .measure = measure > 1 ? measure : 1, .loc = loc,
                      .ragged = cls->align != ALIGN_JUSTIFY,
                      .letter_spacing = cls->letter_spacing };
+    if (!b.ragged) {
+        b.font_stretch = c->st->typo.font_stretch;
+        b.font_shrink = c->st->typo.font_shrink;
+    }
     double t0 = clock_ms();
     b.hyph = cls->hyphenate ? para_hyph_for(c, lang ? lang : c->doc_lang, loc) : NULL;
     build_segments(&b, runs, tag);

@@ -98,6 +98,9 @@ static const prop typography_props[] = {
     TYP("script-size", P_NUMBER, script_size),
     TYP("script-rise", P_NUMBER, script_rise),
     TYP("script-drop", P_NUMBER, script_drop),
+    TYP("font-stretch", P_NUMBER, font_stretch),
+    TYP("font-shrink", P_NUMBER, font_shrink),
+    TYP("font-expansion-step", P_NUMBER, font_expansion_step),
     { NULL, 0, 0 } };
 
 #define STR(n, f) { n, P_STRING, offsetof(style_strings, f) }
@@ -285,6 +288,8 @@ static const struct {
     { "hyphen-left-min", R_POSITIVE, 20 }, { "hyphen-right-min", R_POSITIVE, 20 },
     { "script-size", R_POSITIVE, 1 }, { "script-rise", R_NONNEG, 1 },
     { "script-drop", R_NONNEG, 1 },
+    { "font-stretch", R_FRACTION, 0.1 }, { "font-shrink", R_FRACTION, 0.1 },
+    { "font-expansion-step", R_FRACTION, 0.1 },
     { "label-share", R_FRACTION, 0.9 }, { "bar-height", R_POSITIVE, 0 },
     { "bar-gap", R_NONNEG, 0 }, { "row-gap", R_NONNEG, 0 }, { "value-gap", R_NONNEG, 0 },
     { "share-height", R_POSITIVE, 0 }, { "swatch", R_POSITIVE, 0 },
@@ -642,6 +647,8 @@ static void typography_defaults(style_typography *t)
     t->script_size = 0.7;
     t->script_rise = 0.35;
     t->script_drop = 0.15;
+    t->font_stretch = t->font_shrink = 0; /* no font expansion */
+    t->font_expansion_step = 0.005;
     t->hyphen_left_min = 2;
     t->hyphen_right_min = 3;
 }

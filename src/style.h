@@ -95,6 +95,10 @@ typedef struct style_typography {
     /* Superscript and subscript: size as a share of the text's, raise and
      * drop as shares of the text size. */
     double script_size, script_rise, script_drop;
+    /* Font expansion in justified text (pdfTeX's): how far a line's glyphs
+     * may be widened or narrowed, as fractions of their width (0: never),
+     * in steps of font_expansion_step (0: any factor). */
+    double font_stretch, font_shrink, font_expansion_step;
 } style_typography;
 
 typedef struct style_strings {

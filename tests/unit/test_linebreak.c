@@ -189,11 +189,10 @@ static void measure_directly(const lb_item *items, size_t from, size_t end,
         if (items[i].kind == LB_PENALTY)
             continue;
         *natural += items[i].width;
-        if (items[i].kind == LB_GLUE) {
-            *stretch += items[i].stretch;
-            *shrink += items[i].shrink;
+        *stretch += items[i].stretch; /* a box's: its font expansion */
+        *shrink += items[i].shrink;
+        if (items[i].kind == LB_GLUE)
             *fil += items[i].stretch_fil;
-        }
     }
     if (items[end].kind == LB_PENALTY)
         *natural += items[end].width;
@@ -277,16 +276,22 @@ static size_t overfull_lines(const lb_result *r)
    (ratio 3, badness 2700: over tolerance), three make 11 (ratio -1/2,
    badness 12.5: tight). So 3 + 3, the last line shrinking too (fil only
    stretches): demerits 2 * (10 + 12.5)^2 = 1012.5, both tight. */
-static void test_hand_computed_shrinking_lines(void **state)
+/* Breaks f's six words of 3 at measure 10 and checks they make 3 + 3. */
+static void break_six_threes(fixture *f)
 {
-    fixture *f = *state;
-    add_text(&f->p, "3 3 3 3 3 3", (spacing){ 1, 1 });
     double width = 10;
     lb_params prm = params_for(&width, 1);
     assert_int_equal(lb_break(f->p.items, f->p.n, &prm, &f->r), 0);
     assert_lines_sane(&f->p, &f->r);
     size_t ends[] = { space_after_word(&f->p, 3), f->p.n - 1 };
     assert_ends(&f->r, ends, 2);
+}
+
+static void test_hand_computed_shrinking_lines(void **state)
+{
+    fixture *f = *state;
+    add_text(&f->p, "3 3 3 3 3 3", (spacing){ 1, 1 });
+    break_six_threes(f);
     assert_int_equal(f->r.pass, 1);
     assert_close(f->r.demerits, 1012.5, 1e-9);
     for (size_t i = 0; i < 2; i++) {
@@ -294,6 +299,22 @@ static void test_hand_computed_shrinking_lines(void **state)
         assert_close(f->r.lines[i].badness, 12.5, 1e-9);
         assert_int_equal(f->r.lines[i].fitness, LB_TIGHT);
     }
+}
+
+/* Font expansion: boxes that may shrink by 1/6 of their width (0.5 for a
+ * word of 3) add to the glue's shrink. The same paragraph at measure 10:
+ * "3 3 3" = 11, shrink 2 (glue) + 1.5 (boxes), ratio -1/3.5. */
+static void test_box_stretch_and_shrink_count_in_the_line(void **state)
+{
+    fixture *f = *state;
+    add_text(&f->p, "3 3 3 3 3 3", (spacing){ 1, 1 });
+    for (size_t i = 0; i < f->p.n; i++)
+        if (f->p.items[i].kind == LB_BOX)
+            f->p.items[i].stretch = f->p.items[i].shrink = f->p.items[i].width / 6;
+    break_six_threes(f);
+    assert_close(f->r.lines[0].shrink, 3.5, 1e-12);
+    assert_close(f->r.lines[0].stretch, 3.5, 1e-12);
+    assert_close(f->r.lines[0].ratio, -1 / 3.5, 1e-12);
 }
 
 /* Measure 12, words 2 5 1 1 5 3 4, spaces 1 +1 -0.
@@ -1062,6 +1083,7 @@ int main(void)
 {
     const struct CMUnitTest hand_computed[] = {
         FIXTURE_TEST(test_hand_computed_shrinking_lines),
+        FIXTURE_TEST(test_box_stretch_and_shrink_count_in_the_line),
         FIXTURE_TEST(test_hand_computed_total_fit),
         FIXTURE_TEST(test_total_fit_beats_first_fit),
         FIXTURE_TEST(test_forced_break_mid_paragraph),

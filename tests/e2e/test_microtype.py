@@ -1,0 +1,150 @@
+"""Microtypography (issue 15, item 8): font expansion chosen by the line
+breaker (pdfTeX's), and the quality of the real report's justified lines it
+brings. Read from --dump-layout (the factor of every run), from the PDF with
+pikepdf (the Tz operators) and poppler (the words), and with bench/quality.py
+(the measures `make bench` reports)."""
+import re
+import subprocess
+import sys
+
+import pikepdf
+import pytest
+
+from conftest import ROOT, run_kcvs
+
+sys.path.insert(0, str(ROOT / "bench"))
+import quality  # noqa: E402
+
+HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="nl-BE">\n'
+        '<info><title>Microtypografie</title></info>\n')
+
+# Justified paragraphs with long words and few spaces: lines the breaker
+# has to stretch or shrink, without an explicit hyphen (which poppler
+# would join across a line end).
+PARAS = [
+    "De samenwerkingsovereenkomst tussen de centrumsteden en de Vlaamse overheid "
+    "loopt af in 2022; het Kenniscentrum bereidt daarom een nieuwe overeenkomst voor "
+    "met aandacht voor stadsvernieuwing, armoedebestrijding, woonbeleid en de "
+    "herbestemming van parochiekerken die hun functie als gebedshuis verliezen.",
+    "Onderzoekers, beleidsmedewerkers en stadsontwikkelaars kwamen samen in "
+    "werkgroepen rond omgevingsbeleidsmanagementinformatie, datawarehousing, "
+    "personeelsbeleid en klimaatadaptatie; zij bespraken de gegevensbescherming, "
+    "de verantwoordingsplicht en de financiering van nieuwe projecten.",
+    "Wie de jaarrekening leest, ziet dat de werkingsmiddelen licht gestegen zijn, "
+    "terwijl de personeelskosten stabiel bleven ondanks de indexering van de lonen "
+    "en de uitbreiding van het team met twee stafmedewerkers.",
+]
+
+FONT_ATTRS = 'font-stretch="0.02" font-shrink="0.02" font-expansion-step="0.005"'
+
+
+def style_with(tmp_path, name, attrs):
+    """The kcvs style with its font-expansion attributes replaced."""
+    style = (ROOT / "styles" / "kcvs.xml").read_text(encoding="utf-8")
+    assert FONT_ATTRS in style
+    path = tmp_path / (name + ".xml")
+    path.write_text(style.replace(FONT_ATTRS, attrs), encoding="utf-8")
+    return path
+
+
+def compile_paras(tmp_path, name, *extra):
+    src = tmp_path / "doc.xml"
+    src.write_text(HEAD + "<section><title>Zetwerk</title>\n"
+                   + "".join("<para>%s</para>\n" % p for p in PARAS)
+                   + "</section>\n</article>\n", encoding="utf-8")
+    pdf = tmp_path / (name + ".pdf")
+    r = run_kcvs(src, "-o", pdf, *extra)
+    assert r.returncode == 0, r.stderr
+    dump = tmp_path / (name + ".dump")
+    r = run_kcvs("--dump-layout", src, "-o", dump, *extra)
+    assert r.returncode == 0, r.stderr
+    return pdf, dump.read_text(encoding="utf-8")
+
+
+def dump_factors(dump):
+    """The expansion factor of every text run of the body's paragraphs (1
+    where the dump names none)."""
+    out = []
+    for m in re.finditer(r"^    run .* glyphs [-0-9.]+( expand=([0-9.]+))? .*/P\[", dump, re.M):
+        out.append(float(m.group(2)) if m.group(2) else 1.0)
+    return out
+
+
+def tz_values(pdf):
+    with pikepdf.open(pdf) as doc:
+        return [float(ops[0]) for page in doc.pages
+                for ops, op in pikepdf.parse_content_stream(page) if str(op) == "Tz"]
+
+
+def words(pdf):
+    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True,
+                          stdout=subprocess.PIPE).stdout.decode("utf-8")
+    return text.split()
+
+
+def test_expansion_stays_within_the_style_limit_in_steps(tmp_path):
+    """The house style expands by at most 2 % in steps of 0.5 %; a style
+    allowing 1 % gets at most 1 %. Lines are both widened and narrowed."""
+    for limit in (0.02, 0.01):
+        attrs = 'font-stretch="%g" font-shrink="%g" font-expansion-step="0.005"' % (limit, limit)
+        pdf, dump = compile_paras(tmp_path, "x%g" % limit,
+                                  "--style", style_with(tmp_path, "s%g" % limit, attrs))
+        factors = dump_factors(dump)
+        assert any(f > 1 for f in factors) and any(f < 1 for f in factors), factors
+        for f in factors:
+            assert 1 - limit - 1e-6 <= f <= 1 + limit + 1e-6, (limit, factors)
+            assert abs(round((f - 1) / 0.005) * 0.005 - (f - 1)) < 1e-6, factors
+        tz = tz_values(pdf)
+        assert tz and all(100 * (1 - limit) - 1e-3 <= v <= 100 * (1 + limit) + 1e-3
+                          for v in tz), tz
+        assert any(v != 100 for v in tz), tz
+
+
+def test_expansion_keeps_the_text(tmp_path):
+    """Scaling glyphs (Tz) changes neither the words poppler reads nor the
+    lines' ends: the same words as the same paragraphs set without
+    expansion, and every justified line still ends at the measure."""
+    on, dump_on = compile_paras(tmp_path, "on")
+    off, dump_off = compile_paras(tmp_path, "off", "--style", style_with(
+        tmp_path, "off", 'font-stretch="0" font-shrink="0"'))
+    assert any(f != 1 for f in dump_factors(dump_on))
+    assert all(f == 1 for f in dump_factors(dump_off))
+    assert words(on) == words(off)
+    assert "Tz" not in str(tz_values(off)) and not tz_values(off)
+    q = quality.measure(str(on))
+    assert q["justified_lines"] >= 6 and q["overruns"] == 0, q
+
+
+@pytest.fixture(scope="module")
+def report_quality(tmp_path_factory):
+    """bench/quality.py's measures of the real report in both styles (one
+    compile each, shared by the tests)."""
+    out = {}
+    d = tmp_path_factory.mktemp("quality")
+    for style in ("kcvs", "sober"):
+        pdf = d / (style + ".pdf")
+        r = run_kcvs(ROOT / "content" / "report.xml", "-o", pdf, "--style", style)
+        assert r.returncode == 0, r.stderr
+        out[style] = quality.measure(str(pdf))
+    return out
+
+
+def test_report_quality_in_the_house_style(report_quality):
+    """Issue 15's targets: at least LuaLaTeX + microtype on the same text."""
+    q = report_quality["kcvs"]
+    assert q["justified_lines"] > 100, q
+    assert q["space_p95_em"] <= 0.33, q
+    assert q["space_max_em"] <= 0.39, q
+    # hyphens are counted as drawn (not read through /ActualText as 0 %)
+    assert 0.05 <= q["hyphen_share"] <= 0.20, q
+    assert q["hyphen_longest_run"] <= 2, q
+    assert q["overruns"] == 0, q
+
+
+def test_report_quality_in_the_sober_style(report_quality):
+    q = report_quality["sober"]
+    assert q["justified_lines"] > 100, q
+    assert q["space_max_em"] <= 0.42, q
+    assert q["hyphen_longest_run"] <= 2, q
+    assert q["overruns"] == 0, q
