@@ -23,7 +23,7 @@ GRAMMAR = {
     "header": rf"kcvs-pdf layout, format \d+, \d+ pages",
     "page": rf"page \d+ [a-z-]+ {NUM} {NUM}(?: {QUOTED})?",
     "line": rf"  line {NUM} {NUM} {NUM} {QUOTED}",
-    "run": rf"    run {NUM}(?: rise {NUM})? \S+ {NUM} \d+ glyphs {NUM}(?: colour=\S+)? {PATH}",
+    "run": rf"    run {NUM}(?: rise {NUM})? \S+ {NUM} \d+ glyphs {NUM}(?: expand=\d\.\d{{4}})?(?: colour=\S+)? {PATH}",
     "rect": rf"  rect {NUM} {NUM} {NUM} {NUM}(?: fill=\S+)?(?: stroke=\S+ {NUM})?"
             rf"(?: radius {NUM})? {PATH}",
     "rule": rf"  rule {NUM} {NUM} {NUM} {NUM}(?: stroke=\S+ {NUM}| invisible) {PATH}",
