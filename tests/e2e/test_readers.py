@@ -249,7 +249,9 @@ def plain(el):
 
 def cell(text):
     """Canonical cell text; amounts compare by their digits (397178.17 is
-    printed 397.178,17)."""
+    printed 397.178,17); quotation marks left out (<quote> prints the
+    marks of the text's language, which the source does not spell)."""
+    text = re.sub("[\u201e\u201c\u201d\u201a\u2018\u2019\u00ab\u00bb\u2039\u203a]", "", text)
     return re.sub(r"(?<=[0-9])[.,](?=[0-9])", "", canon(text))
 
 
