@@ -1,6 +1,7 @@
 #include "pdfobj.h"
 
 #include <hpdf_streams.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,6 +65,16 @@ void pdfobj_stream_put_deflated(HPDF_Dict s, const void *data, size_t len)
 {
     s->filter = HPDF_STREAM_FILTER_NONE;
     s->write_fn = pdfobj_write_flate_array;
+    /* A memory stream grows in chunks of 4 KB while a compressed page is
+     * ~1.6 KB: an empty one gets one chunk of exactly its data (every chunk
+     * of a stream has the chunk size libharu reads it back by). */
+    HPDF_MemStreamAttr attr = s->stream->type == HPDF_STREAM_MEMORY
+                                  ? (HPDF_MemStreamAttr)s->stream->attr : NULL;
+    if (len && len <= UINT32_MAX && attr && attr->buf->count == 0 &&
+        attr->w_pos == attr->buf_siz) {
+        /* no chunk yet: the write position says "this chunk is full" */
+        attr->buf_siz = attr->w_pos = (HPDF_UINT)len;
+    }
     if (len)
         HPDF_Stream_Write(s->stream, (const HPDF_BYTE *)data, (HPDF_UINT)len);
 }
