@@ -1,0 +1,112 @@
+/* Unit tests of zpool: results come back in the order given, decompress
+ * to their input, and are the same bytes with 1, 2 and 7 threads; a pool
+ * freed with jobs still in flight leaks nothing (ASan build). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "zpool.h"
+
+enum { JOBS = 100 };
+
+/* Job i: text-like bytes of a length that varies with i (0 included). */
+static unsigned char *job_input(int i, size_t *len)
+{
+    *len = (size_t)(i * 731) % 9000;
+    unsigned char *d = malloc(*len ? *len : 1);
+    for (size_t k = 0; k < *len; k++)
+        d[k] = (unsigned char)("BT /F1 10 Tf 72 700 Td (kcvs) Tj ET\n"[(k + (size_t)i) % 37]);
+    return d;
+}
+
+/* Runs every job through a pool of n threads; out[i] gets job i's bytes. */
+static void run_pool(int threads, unsigned char **out, size_t *out_len)
+{
+    zpool *p = zpool_new(threads, Z_DEFAULT_COMPRESSION);
+    int taken = 0;
+    zpool_result r;
+    for (int i = 0; i < JOBS; i++) {
+        while (zpool_full(p)) {
+            assert_true(zpool_take(p, &r));
+            assert_int_equal(r.tag, taken); /* in the order given */
+            assert_true(r.ok);
+            out[taken] = r.data, out_len[taken++] = r.len;
+        }
+        size_t len;
+        unsigned char *d = job_input(i, &len);
+        zpool_submit(p, i, d, len);
+    }
+    while (zpool_take(p, &r)) {
+        assert_int_equal(r.tag, taken);
+        assert_true(r.ok);
+        out[taken] = r.data, out_len[taken++] = r.len;
+    }
+    assert_int_equal(taken, JOBS);
+    zpool_free(p);
+}
+
+static void results_decompress_to_their_input(void **state)
+{
+    (void)state;
+    static unsigned char *out[JOBS];
+    static size_t out_len[JOBS];
+    run_pool(2, out, out_len);
+    for (int i = 0; i < JOBS; i++) {
+        size_t len;
+        unsigned char *want = job_input(i, &len);
+        uLongf got_len = (uLongf)len + 16;
+        unsigned char *got = malloc(got_len);
+        assert_int_equal(uncompress(got, &got_len, out[i], (uLong)out_len[i]), Z_OK);
+        assert_int_equal(got_len, len);
+        if (len)
+            assert_memory_equal(got, want, len);
+        free(got), free(want), free(out[i]);
+    }
+}
+
+static void the_bytes_do_not_depend_on_the_thread_count(void **state)
+{
+    (void)state;
+    static unsigned char *a[JOBS], *b[JOBS];
+    static size_t a_len[JOBS], b_len[JOBS];
+    run_pool(1, a, a_len);
+    for (int threads = 2; threads <= 7; threads += 5) {
+        run_pool(threads, b, b_len);
+        for (int i = 0; i < JOBS; i++) {
+            assert_int_equal(a_len[i], b_len[i]);
+            assert_memory_equal(a[i], b[i], a_len[i]);
+            free(b[i]);
+        }
+    }
+    for (int i = 0; i < JOBS; i++)
+        free(a[i]);
+}
+
+static void a_pool_freed_with_jobs_in_flight_leaks_nothing(void **state)
+{
+    (void)state;
+    zpool *p = zpool_new(2, Z_DEFAULT_COMPRESSION);
+    for (int i = 0; i < 10; i++) {
+        size_t len;
+        unsigned char *d = job_input(i + 1, &len);
+        zpool_submit(p, i, d, len);
+    }
+    zpool_free(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(results_decompress_to_their_input),
+        cmocka_unit_test(the_bytes_do_not_depend_on_the_thread_count),
+        cmocka_unit_test(a_pool_freed_with_jobs_in_flight_leaks_nothing),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
