@@ -120,6 +120,17 @@ def canon(text):
     return text.strip().casefold()
 
 
+def xml_text(el, skip=(), sep=""):
+    """The text of an ElementTree element and its descendants, leaving out
+    the elements whose tag is in skip (never printed) but not their tails."""
+    parts = [el.text or ""]
+    for kid in el:
+        if kid.tag not in skip:
+            parts.append(xml_text(kid, skip, sep))
+        parts.append(kid.tail or "")
+    return sep.join(parts)
+
+
 def contains_words(haystack, needle):
     """NEEDLE occurs in HAYSTACK (both canonical) on word boundaries."""
     start = 0

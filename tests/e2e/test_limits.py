@@ -1,14 +1,11 @@
 """Documented limits: each exceeded with a clear error, quickly, without
 exhausting memory, and never a PDF."""
-import os
 import struct
 import subprocess
 import zlib
 
-from conftest import assert_within_cpu, cpu_limit
+from conftest import KCVS_PDF, assert_within_cpu, cpu_limit
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-KCVS = os.path.abspath(os.path.join(ROOT, os.environ.get("KCVS_PDF", "./kcvs-pdf")))
 
 HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
         '<article xmlns="http://docbook.org/ns/docbook" '
@@ -28,7 +25,7 @@ def run(tmp_path, body, files=None):
     out = tmp_path / "doc.pdf"
     # Each limit must stop the work early: bounded by CPU time (RLIMIT_CPU),
     # never by the wall clock; the timeout is only a safety net.
-    r = subprocess.run([KCVS, str(tmp_path / "doc.xml"), "-o", str(out)],
+    r = subprocess.run([str(KCVS_PDF), str(tmp_path / "doc.xml"), "-o", str(out)],
                        capture_output=True, text=True, timeout=300,
                        preexec_fn=cpu_limit(CPU_SECONDS))
     assert_within_cpu(r.returncode, CPU_SECONDS)

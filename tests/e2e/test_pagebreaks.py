@@ -1,6 +1,5 @@
 """Page-break rules on constructed documents: no widows or orphans, headings
 kept with what follows, calls to action kept whole."""
-import os
 import random
 import re
 import subprocess
@@ -8,8 +7,7 @@ from collections import defaultdict
 
 import pytest
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-KCVS = os.path.abspath(os.path.join(ROOT, os.environ.get("KCVS_PDF", "./kcvs-pdf")))
+from conftest import KCVS_PDF
 
 HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
         '<article xmlns="http://docbook.org/ns/docbook" '
@@ -43,7 +41,7 @@ def layout(tmp_path_factory):
         parts.append("</section>")
     d = tmp_path_factory.mktemp("pagebreaks")
     (d / "doc.xml").write_text(HEAD + "".join(parts) + "</article>", encoding="utf-8")
-    r = subprocess.run([KCVS, str(d / "doc.xml"), "-o", str(d / "doc.pdf")],
+    r = subprocess.run([str(KCVS_PDF), str(d / "doc.xml"), "-o", str(d / "doc.pdf")],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     html = subprocess.run(["pdftotext", "-bbox-layout", str(d / "doc.pdf"), "-"],
@@ -130,7 +128,7 @@ def test_body_lines_sit_on_the_baseline_grid(tmp_path):
            + "</section></section></article>")
     (tmp_path / "grid.xml").write_text(doc, encoding="utf-8")
     out = tmp_path / "grid.pdf"
-    r = subprocess.run([KCVS, str(tmp_path / "grid.xml"), "-o", str(out)],
+    r = subprocess.run([str(KCVS_PDF), str(tmp_path / "grid.xml"), "-o", str(out)],
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     html = subprocess.run(["pdftotext", "-bbox", "-f", "3", "-l", "3", str(out), "-"],

@@ -30,7 +30,7 @@ import pikepdf
 import pytest
 
 from conftest import (DATA, DB, ROOT, canon, compile_ok, is_struct_elem, marked_content,
-                      struct_kids, tool)
+                      struct_kids, tool, xml_text)
 
 REAL = Path(os.environ.get("KCVS_REAL_DOCBOOK", ROOT.parent / "shared" / "real-docbook"))
 JS = ROOT / "tests" / "js"
@@ -238,13 +238,7 @@ def source_tree(src):
 
 def plain(el):
     """Element text as DocBook prints it: no indexterm, remark or alt."""
-    skip = {DB + "indexterm", DB + "remark", DB + "alt", DB + "footnote"}
-    parts = [el.text or ""]
-    for kid in el:
-        if kid.tag not in skip:
-            parts.append(plain(kid))
-        parts.append(kid.tail or "")
-    return "".join(parts)
+    return xml_text(el, {DB + "indexterm", DB + "remark", DB + "alt", DB + "footnote"})
 
 
 def cell(text):

@@ -40,7 +40,7 @@ from urllib.parse import unquote
 import pikepdf
 import pytest
 
-from conftest import KCVS_PDF, ROOT, assert_within_cpu, cpu_limit
+from conftest import KCVS_PDF, ROOT, assert_within_cpu, cpu_limit, xml_text
 
 REAL = Path(os.environ.get("KCVS_REAL_DOCBOOK", ROOT.parent / "shared" / "real-docbook"))
 DB = "{http://docbook.org/ns/docbook}"
@@ -168,12 +168,7 @@ def normalise(text):
 
 
 def printed_text(el):
-    parts = [el.text or ""]
-    for child in el:
-        if child.tag not in NEVER_PRINTED:
-            parts.append(printed_text(child))
-        parts.append(child.tail or "")
-    return " ".join(parts)
+    return xml_text(el, NEVER_PRINTED, " ")
 
 
 def test_words_of_the_document_are_in_the_pdf(compiled):
