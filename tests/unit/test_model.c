@@ -3,7 +3,11 @@
  * nested headings, inline emphasis, calls to action, links (percent-encoded
  * URIs, unsafe schemes refused), cross-references, unsupported elements
  * (one warning per kind), list labels from the style, budget tables and
- * footnotes. Run from the repository root. */
+ * footnotes. Run from the repository root.
+ * Deliberate pairs (duplicates lists them "by shape"): each test writes its
+ * own small document as a string literal and asserts on it; the documents
+ * look alike line by line but are different inputs, and a test reads best
+ * with its document beside its asserts. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

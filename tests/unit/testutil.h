@@ -15,7 +15,13 @@
  * functions as well as in tests; the caller decides how to fail. Running out
  * of memory is fatal, as it is for arena_new.
  *
- * Needs -D_GNU_SOURCE (nftw, mkdtemp), as the Makefile gives, and -Isrc. */
+ * Needs -D_GNU_SOURCE (nftw, mkdtemp), as the Makefile gives, and -Isrc.
+ *
+ * Deliberate pairs: `duplicates tests` lists cmocka's main() tables and
+ * short arrange-act-assert tests of the same shape (marked boilerplate):
+ * each test names one behaviour and cmocka reports it by that name, which a
+ * loop over a table would lose; test_ptrindex and test_strindex mirror each
+ * other as their modules do (see ptrindex.h). */
 #ifndef KCVS_TESTUTIL_H
 #define KCVS_TESTUTIL_H
 
