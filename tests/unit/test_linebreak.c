@@ -44,6 +44,7 @@ typedef struct para {
 typedef struct fixture {
     para p;
     lb_result r, other;
+    double width;        /* the one line width of text_in's parameters */
 } fixture;
 
 static int fixture_setup(void **state)
@@ -161,6 +162,14 @@ static lb_params params_for(const double *widths, size_t n)
     return prm;
 }
 
+/* The fixture's paragraph is text with spacing, set in lines of one width. */
+static lb_params text_in(fixture *f, const char *text, spacing sp, double width)
+{
+    add_text(&f->p, text, sp);
+    f->width = width;
+    return params_for(&f->width, 1);
+}
+
 /* ---- Checking results independently -------------------------------- */
 
 static int forced_at(const lb_item *it)
@@ -239,6 +248,19 @@ static void assert_lines_sane(const para *p, const lb_result *r)
     }
 }
 
+/* The fixture's paragraph broken into r, which must succeed with sane lines. */
+static void break_ok(fixture *f, const lb_params *prm, lb_result *r)
+{
+    assert_int_equal(lb_break(f->p.items, f->p.n, prm, r), 0);
+    assert_lines_sane(&f->p, r);
+}
+
+static void greedy_ok(fixture *f, const lb_params *prm, lb_result *r)
+{
+    assert_int_equal(lb_greedy_break(f->p.items, f->p.n, prm, r), 0);
+    assert_lines_sane(&f->p, r);
+}
+
 static void assert_ends(const lb_result *r, const size_t *ends, size_t count)
 {
     assert_int_equal(r->count, count);
@@ -281,8 +303,7 @@ static void break_six_threes(fixture *f)
 {
     double width = 10;
     lb_params prm = params_for(&width, 1);
-    assert_int_equal(lb_break(f->p.items, f->p.n, &prm, &f->r), 0);
-    assert_lines_sane(&f->p, &f->r);
+    break_ok(f, &prm, &f->r);
     size_t ends[] = { space_after_word(&f->p, 3), f->p.n - 1 };
     assert_ends(&f->r, ends, 2);
 }
@@ -325,11 +346,8 @@ static void test_box_stretch_and_shrink_count_in_the_line(void **state)
 static void test_hand_computed_total_fit(void **state)
 {
     fixture *f = *state;
-    add_text(&f->p, "2 5 1 1 5 3 4", (spacing){ 1, 0 });
-    double width = 12;
-    lb_params prm = params_for(&width, 1);
-    assert_int_equal(lb_break(f->p.items, f->p.n, &prm, &f->r), 0);
-    assert_lines_sane(&f->p, &f->r);
+    lb_params prm = text_in(f, "2 5 1 1 5 3 4", (spacing){ 1, 0 }, 12);
+    break_ok(f, &prm, &f->r);
     size_t ends[] = { space_after_word(&f->p, 3), space_after_word(&f->p, 6),
                       f->p.n - 1 };
     assert_ends(&f->r, ends, 3);
@@ -347,9 +365,7 @@ static void test_hand_computed_total_fit(void **state)
 static void test_total_fit_beats_first_fit(void **state)
 {
     fixture *f = *state;
-    add_text(&f->p, "2 5 1 1 5 3 4", (spacing){ 1, 0 });
-    double width = 12;
-    lb_params prm = params_for(&width, 1);
+    lb_params prm = text_in(f, "2 5 1 1 5 3 4", (spacing){ 1, 0 }, 12);
     assert_int_equal(lb_break(f->p.items, f->p.n, &prm, &f->r), 0);
     assert_int_equal(lb_greedy_break(f->p.items, f->p.n, &prm, &f->other), 0);
     assert_lines_sane(&f->p, &f->r);
@@ -376,8 +392,7 @@ static void test_forced_break_mid_paragraph(void **state)
     add_text(&f->p, "3 3/3 3 3 3 3", (spacing){ 1, 1 });
     size_t forced = nth(&f->p, LB_PENALTY, 1); /* [+inf] [fil] [-inf] */
     assert_true(f->p.items[forced].penalty <= -LB_INFINITY);
-    assert_int_equal(lb_break(f->p.items, f->p.n, &prm, &f->r), 0);
-    assert_lines_sane(&f->p, &f->r);
+    break_ok(f, &prm, &f->r);
     assert_int_equal(f->r.lines[0].end, forced);
     assert_close(f->r.lines[0].ratio, 0, 0);
     assert_close(f->r.lines[0].natural, 7, 1e-12);
@@ -404,8 +419,7 @@ static void test_forbidden_break(void **state)
     add_text(&f->p, "3 3 3 3~3 3 3 3", (spacing){ 2, 1 });
     size_t tie_glue = space_after_word(&f->p, 4);
     assert_true(f->p.items[tie_glue - 1].penalty >= LB_INFINITY);
-    assert_int_equal(lb_break(f->p.items, f->p.n, &prm, &f->r), 0);
-    assert_lines_sane(&f->p, &f->r);
+    break_ok(f, &prm, &f->r);
     assert_false(ends_at(&f->r, tie_glue));
     assert_false(ends_at(&f->r, tie_glue - 1));
     size_t ends[] = { space_after_word(&f->p, 5), f->p.n - 1 };
@@ -480,11 +494,8 @@ static void test_no_empty_lines(void **state)
 static void test_hyphenation_waits_for_second_pass(void **state)
 {
     fixture *f = *state;
-    add_text(&f->p, "4 4-5 3", (spacing){ 1, 0 });
-    double width = 10;
-    lb_params prm = params_for(&width, 1);
-    assert_int_equal(lb_break(f->p.items, f->p.n, &prm, &f->r), 0);
-    assert_lines_sane(&f->p, &f->r);
+    lb_params prm = text_in(f, "4 4-5 3", (spacing){ 1, 0 }, 10);
+    break_ok(f, &prm, &f->r);
     assert_int_equal(f->r.pass, 2);
     assert_int_equal(f->r.count, 2);
     assert_true(f->r.lines[0].hyphenated);
@@ -501,19 +512,15 @@ static void test_hyphenation_waits_for_second_pass(void **state)
 static void test_first_pass_avoids_hyphenation(void **state)
 {
     fixture *f = *state;
-    add_text(&f->p, "3 5-2 2", (spacing){ 1, 1 });
-    double width = 10;
-    lb_params prm = params_for(&width, 1);
-    assert_int_equal(lb_break(f->p.items, f->p.n, &prm, &f->r), 0);
-    assert_lines_sane(&f->p, &f->r);
+    lb_params prm = text_in(f, "3 5-2 2", (spacing){ 1, 1 }, 10);
+    break_ok(f, &prm, &f->r);
     assert_int_equal(f->r.pass, 1);
     assert_close(f->r.demerits, 12200, 1e-9);
     for (size_t i = 0; i < f->r.count; i++)
         assert_false(f->r.lines[i].hyphenated);
 
     prm.pretolerance = -1;
-    assert_int_equal(lb_break(f->p.items, f->p.n, &prm, &f->other), 0);
-    assert_lines_sane(&f->p, &f->other);
+    break_ok(f, &prm, &f->other);
     assert_int_equal(f->other.pass, 2);
     assert_true(f->other.lines[0].hyphenated);
     assert_close(f->other.demerits, 7700, 1e-9);
@@ -527,21 +534,17 @@ static void test_first_pass_avoids_hyphenation(void **state)
 static void test_double_hyphen_demerits(void **state)
 {
     fixture *f = *state;
-    add_text(&f->p, "5 5-2 4 3-3 2-2", (spacing){ 1, 1 });
-    double width = 12;
-    lb_params prm = params_for(&width, 1);
+    lb_params prm = text_in(f, "5 5-2 4 3-3 2-2", (spacing){ 1, 1 }, 12);
     prm.pretolerance = -1;
     prm.final_hyphen_demerits = 0;
     prm.double_hyphen_demerits = 0;
-    assert_int_equal(lb_break(f->p.items, f->p.n, &prm, &f->other), 0);
-    assert_lines_sane(&f->p, &f->other);
+    break_ok(f, &prm, &f->other);
     assert_int_equal(f->other.count, 3);
     assert_true(f->other.lines[0].hyphenated && f->other.lines[1].hyphenated);
     assert_close(f->other.demerits, 5300, 1e-9);
 
     prm.double_hyphen_demerits = 10000;
-    assert_int_equal(lb_break(f->p.items, f->p.n, &prm, &f->r), 0);
-    assert_lines_sane(&f->p, &f->r);
+    break_ok(f, &prm, &f->r);
     assert_int_equal(f->r.count, 3);
     assert_true(f->r.lines[0].hyphenated);
     assert_false(f->r.lines[1].hyphenated);
@@ -554,9 +557,7 @@ static void test_double_hyphen_demerits(void **state)
 static void test_final_hyphen_demerits(void **state)
 {
     fixture *f = *state;
-    add_text(&f->p, "4 4-5 3", (spacing){ 1, 0 });
-    double width = 10;
-    lb_params prm = params_for(&width, 1);
+    lb_params prm = text_in(f, "4 4-5 3", (spacing){ 1, 0 }, 10);
     prm.final_hyphen_demerits = 0;
     assert_int_equal(lb_break(f->p.items, f->p.n, &prm, &f->r), 0);
     assert_true(f->r.lines[0].hyphenated);
@@ -571,12 +572,9 @@ static void test_final_hyphen_demerits(void **state)
 static void test_emergency_pass(void **state)
 {
     fixture *f = *state;
-    add_text(&f->p, "4 3 9", (spacing){ 1, 0 });
-    double width = 10;
-    lb_params prm = params_for(&width, 1);
+    lb_params prm = text_in(f, "4 3 9", (spacing){ 1, 0 }, 10);
     prm.emergency_stretch = 2;
-    assert_int_equal(lb_break(f->p.items, f->p.n, &prm, &f->r), 0);
-    assert_lines_sane(&f->p, &f->r);
+    break_ok(f, &prm, &f->r);
     assert_int_equal(f->r.pass, 3);
     assert_int_equal(f->r.lines[0].end, space_after_word(&f->p, 2));
     assert_close(f->r.lines[0].ratio, 2, 1e-12);
@@ -584,8 +582,7 @@ static void test_emergency_pass(void **state)
     assert_int_equal(f->r.lines[0].fitness, LB_LOOSE); /* judged at 29.6 */
 
     prm.emergency_stretch = 0;
-    assert_int_equal(lb_break(f->p.items, f->p.n, &prm, &f->other), 0);
-    assert_lines_sane(&f->p, &f->other);
+    break_ok(f, &prm, &f->other);
     assert_int_equal(f->other.pass, 4);
     assert_int_equal(f->other.lines[0].end, space_after_word(&f->p, 2));
     assert_int_equal(overfull_lines(&f->other), 0);
@@ -596,12 +593,9 @@ static void test_emergency_pass(void **state)
 static void test_last_resort_overfull(void **state)
 {
     fixture *f = *state;
-    add_text(&f->p, "3 3 15 3 3", (spacing){ 1, 0 });
-    double width = 10;
-    lb_params prm = params_for(&width, 1);
+    lb_params prm = text_in(f, "3 3 15 3 3", (spacing){ 1, 0 }, 10);
     prm.emergency_stretch = 5;
-    assert_int_equal(lb_break(f->p.items, f->p.n, &prm, &f->r), 0);
-    assert_lines_sane(&f->p, &f->r);
+    break_ok(f, &prm, &f->r);
     assert_int_equal(f->r.pass, 4);
     size_t ends[] = { space_after_word(&f->p, 2), space_after_word(&f->p, 3),
                       f->p.n - 1 };
@@ -612,8 +606,7 @@ static void test_last_resort_overfull(void **state)
     assert_close(f->r.lines[1].natural, 15, 0);
     assert_close(f->r.lines[1].badness, LB_INFINITY, 0);
 
-    assert_int_equal(lb_greedy_break(f->p.items, f->p.n, &prm, &f->other), 0);
-    assert_lines_sane(&f->p, &f->other);
+    greedy_ok(f, &prm, &f->other);
     assert_int_equal(overfull_lines(&f->other), 1);
 }
 
@@ -626,8 +619,7 @@ static void test_varying_line_widths(void **state)
     add_text(&f->p, "3 3 3 3 3 3 3 3", (spacing){ 1, 1 });
     double narrow_first[] = { 7, 11 };
     lb_params prm = params_for(narrow_first, 2);
-    assert_int_equal(lb_break(f->p.items, f->p.n, &prm, &f->r), 0);
-    assert_lines_sane(&f->p, &f->r);
+    break_ok(f, &prm, &f->r);
     size_t ends[] = { space_after_word(&f->p, 2), space_after_word(&f->p, 5),
                       f->p.n - 1 };
     assert_ends(&f->r, ends, 3);
@@ -639,8 +631,7 @@ static void test_varying_line_widths(void **state)
 
     double wide_first[] = { 11, 7, 15 };
     prm = params_for(wide_first, 3);
-    assert_int_equal(lb_break(f->p.items, f->p.n, &prm, &f->other), 0);
-    assert_lines_sane(&f->p, &f->other);
+    break_ok(f, &prm, &f->other);
     size_t other_ends[] = { space_after_word(&f->p, 3),
                             space_after_word(&f->p, 5), f->p.n - 1 };
     assert_ends(&f->other, other_ends, 3);
@@ -652,11 +643,8 @@ static void test_varying_line_widths(void **state)
 static void test_last_line_fil(void **state)
 {
     fixture *f = *state;
-    add_text(&f->p, "3 3 3 3", (spacing){ 1, 1 });
-    double width = 11;
-    lb_params prm = params_for(&width, 1);
-    assert_int_equal(lb_break(f->p.items, f->p.n, &prm, &f->r), 0);
-    assert_lines_sane(&f->p, &f->r);
+    lb_params prm = text_in(f, "3 3 3 3", (spacing){ 1, 1 }, 11);
+    break_ok(f, &prm, &f->r);
     assert_int_equal(f->r.count, 2);
     const lb_line *last = &f->r.lines[1];
     assert_close(last->natural, 3, 0);
@@ -687,8 +675,7 @@ static void test_ragged_right(void **state)
     add_paragraph_end(&f->p);
     double width = 30;
     lb_params prm = params_for(&width, 1);
-    assert_int_equal(lb_break(f->p.items, f->p.n, &prm, &f->r), 0);
-    assert_lines_sane(&f->p, &f->r);
+    break_ok(f, &prm, &f->r);
     assert_true(f->r.count >= 8);
     assert_int_equal(overfull_lines(&f->r), 0);
     int ragged = 0;
@@ -735,8 +722,7 @@ static void test_long_paragraph(void **state)
     add_paragraph_end(&f->p);
     double widths[] = { 280, 300 };
     lb_params prm = params_for(widths, 2);
-    assert_int_equal(lb_break(f->p.items, f->p.n, &prm, &f->r), 0);
-    assert_lines_sane(&f->p, &f->r);
+    break_ok(f, &prm, &f->r);
     assert_true(f->r.pass <= 2);
     double tolerance = f->r.pass == 1 ? prm.pretolerance : prm.tolerance;
     for (size_t i = 0; i < f->r.count; i++) {
@@ -923,8 +909,7 @@ static void test_matches_brute_force(void **state)
         reference ref = { f->p.items, f->p.n, &prm, prm.tolerance, { 0 }, 0 };
         double best = reference_best(&ref);
         lb_result_free(&f->r);
-        assert_int_equal(lb_break(f->p.items, f->p.n, &prm, &f->r), 0);
-        assert_lines_sane(&f->p, &f->r);
+        break_ok(f, &prm, &f->r);
         if (best == HUGE_VAL) {
             assert_int_equal(f->r.pass, 4);
             ref.threshold = LB_INFINITY;
@@ -988,8 +973,7 @@ static void test_hyphen_run_limit(void **state)
         reference ref = { f->p.items, f->p.n, &prm, prm.tolerance, { 0 }, 0 };
         double best = reference_best(&ref);
         lb_result_free(&f->r);
-        assert_int_equal(lb_break(f->p.items, f->p.n, &prm, &f->r), 0);
-        assert_lines_sane(&f->p, &f->r);
+        break_ok(f, &prm, &f->r);
         if (best == HUGE_VAL) {
             assert_int_equal(f->r.pass, 4);
             continue;
