@@ -10,6 +10,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <hpdf_doc.h>
+#include <hpdf_streams.h>
+
+#include "mem.h"
+
 /* The temporary file the signal handler removes. Written only with the
  * handled signals blocked, so the handler never sees half a path. */
 static char output_signal_temp[PATH_MAX];
@@ -199,43 +204,67 @@ static bool write_all(int fd, const HPDF_BYTE *p, size_t n)
     return true;
 }
 
-/* Copies libharu's memory stream to fd. Reads never go past the stream's
- * size: libharu reports reaching its end as an error. */
-static bool copy_stream(HPDF_Doc pdf, int fd, const char *name, diag_list *diags)
+/* libharu writes the document through this sink straight into the file,
+ * not into a memory stream of the whole PDF copied out afterwards (that
+ * copy was the largest single block at the peak of a long document). Its
+ * writes come token by token: they are gathered in a buffer. */
+typedef struct fd_sink {
+    int fd;
+    int err; /* errno of the first failed write, 0 */
+    size_t used;
+    HPDF_BYTE buf[1 << 16];
+} fd_sink;
+
+static bool sink_flush(fd_sink *k)
 {
-    static HPDF_BYTE buf[1 << 16];
-    HPDF_UINT32 left = HPDF_GetStreamSize(pdf);
-    while (left > 0) {
-        HPDF_UINT32 n = left < sizeof buf ? left : (HPDF_UINT32)sizeof buf;
-        HPDF_STATUS st = HPDF_ReadFromStream(pdf, buf, &n);
-        if (st != HPDF_OK || n == 0) {
-            diag_add(diags, DIAG_ENVIRONMENT, (src_loc){ name, 0, 0 },
-                     "cannot write the PDF (libharu error 0x%04X reading its output)",
-                     (unsigned)(st != HPDF_OK ? st : HPDF_GetError(pdf)));
-            return false;
-        }
-        if (!write_all(fd, buf, n)) {
-            output_error(diags, name, "cannot write the output: %s", strerror(errno));
-            return false;
-        }
-        left -= n;
+    if (!k->err && !write_all(k->fd, k->buf, k->used))
+        k->err = errno ? errno : EIO;
+    k->used = 0;
+    return !k->err;
+}
+
+static HPDF_STATUS sink_write(HPDF_Stream s, const HPDF_BYTE *p, HPDF_UINT n)
+{
+    fd_sink *k = s->attr;
+    while (n > 0) {
+        if (k->used == sizeof k->buf && !sink_flush(k))
+            return HPDF_FILE_IO_ERROR;
+        size_t room = sizeof k->buf - k->used, take = n < room ? n : room;
+        memcpy(k->buf + k->used, p, take);
+        k->used += take, p += take, n -= (HPDF_UINT)take;
     }
-    return true;
+    return HPDF_OK;
+}
+
+/* HPDF_SaveToStream into the sink: libharu saves into pdf->stream, which
+ * it only empties first when it is a memory stream. */
+static bool save_into(HPDF_Doc pdf, fd_sink *k)
+{
+    pdf->stream = HPDF_CallbackWriter_New(pdf->mmgr, sink_write, k);
+    bool ok = pdf->stream && HPDF_SaveToStream(pdf) == HPDF_OK &&
+              HPDF_GetError(pdf) == HPDF_OK;
+    if (pdf->stream)
+        HPDF_Stream_Free(pdf->stream);
+    pdf->stream = NULL;
+    return ok && sink_flush(k);
 }
 
 bool output_save_pdf(HPDF_Doc pdf, const char *path, const char *name, diag_list *diags)
 {
-    if (HPDF_SaveToStream(pdf) != HPDF_OK || HPDF_GetError(pdf) != HPDF_OK) {
-        diag_add(diags, DIAG_ENVIRONMENT, (src_loc){ name, 0, 0 },
-                 "cannot write the PDF (libharu error 0x%04X)", (unsigned)HPDF_GetError(pdf));
-        return false;
-    }
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     if (fd < 0) {
         output_error(diags, name, "cannot write the output: %s", strerror(errno));
         return false;
     }
-    bool ok = copy_stream(pdf, fd, name, diags);
+    fd_sink *k = mem_alloc(1, sizeof *k);
+    k->fd = fd;
+    bool ok = save_into(pdf, k);
+    if (!ok && k->err)
+        output_error(diags, name, "cannot write the output: %s", strerror(k->err));
+    else if (!ok)
+        diag_add(diags, DIAG_ENVIRONMENT, (src_loc){ name, 0, 0 },
+                 "cannot write the PDF (libharu error 0x%04X)", (unsigned)HPDF_GetError(pdf));
+    free(k);
     /* A full disk may show only here (delayed allocation, NFS). */
     if (ok && fsync(fd) != 0) {
         output_error(diags, name, "cannot write the output: %s", strerror(errno));

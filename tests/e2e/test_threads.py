@@ -2,12 +2,15 @@
 the output is the same bytes whatever the number, and every page's content
 is a Flate stream readers decode."""
 
+import os
+import resource
+import signal
 import subprocess
 
 import pikepdf
 import pytest
 
-from conftest import REPORT_XML, compile_ok, run_kcvs
+from conftest import KCVS_PDF, REPORT_XML, TIMEOUT, compile_ok, run_kcvs
 
 
 def test_one_two_and_five_threads_give_the_same_bytes(tmp_path):
@@ -35,3 +38,24 @@ def test_a_bad_thread_count_is_refused(tmp_path, value):
     assert res.returncode == 2
     assert f"KCVS_THREADS='{value}'" in res.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+def _small_file_limit():
+    # a file may grow to 64 KB, and passing it fails the write (EFBIG)
+    # instead of killing the process
+    resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+
+def test_a_write_that_fails_while_saving_is_reported_and_leaves_no_file(tmp_path):
+    # libharu writes straight into the file: a write refused part-way is
+    # the output's error with its cause, and the temporary file is gone
+    out = tmp_path / "big.pdf"
+    env = dict(os.environ)
+    env.pop("SOURCE_DATE_EPOCH", None)
+    res = subprocess.run([str(KCVS_PDF), REPORT_XML, "-o", out], env=env,
+                         capture_output=True, text=True, timeout=TIMEOUT,
+                         preexec_fn=_small_file_limit)
+    assert res.returncode == 2, res.stderr
+    assert f"{out}: error: cannot write the output: File too large" in res.stderr
+    assert list(tmp_path.iterdir()) == []
