@@ -50,9 +50,10 @@ bool output_open(output_file *o, const char *name, diag_list *diags);
 bool output_check_input(const output_file *o, const char *input, const char *what,
                         diag_list *diags);
 
-/* Writes pdf's bytes to path through HPDF_SaveToStream and checked write,
- * fsync and close calls (libharu's own file writer misses a failed final
- * flush). Problems name `name`. */
+/* Writes pdf's bytes to path: HPDF_SaveToStream into our own buffered
+ * stream (no memory copy of the whole PDF) with checked write, fsync and
+ * close calls (libharu's own file writer misses a failed final flush).
+ * Problems name `name`. */
 bool output_save_pdf(HPDF_Doc pdf, const char *path, const char *name, diag_list *diags);
 
 /* Renames the temporary file over the target and syncs the folder. */
