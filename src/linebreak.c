@@ -41,6 +41,7 @@ typedef struct lb_break_at {
     size_t position;
     double penalty; /* 0 at a glue */
     double penalty_width;
+    double protrude; /* how far the line may reach past its measure here */
     int forced, flagged;
     int final; /* the paragraph's last item */
 } lb_break_at;
@@ -121,7 +122,7 @@ static int item_is_valid(const lb_item *it)
     /* Penalties may be given as IEEE infinities; measurements may not. */
     return isfinite(it->width) && isfinite(it->stretch)
            && isfinite(it->shrink) && isfinite(it->stretch_fil)
-           && !isnan(it->penalty);
+           && isfinite(it->protrude) && !isnan(it->penalty);
 }
 
 static int params_are_valid(const lb_params *p)
@@ -204,6 +205,7 @@ static lb_break_at describe_break(const lb_item *items, size_t n, size_t b)
         .position = b,
         .penalty = penalty ? it->penalty : 0,
         .penalty_width = penalty ? it->width : 0,
+        .protrude = it->kind == LB_BOX ? 0 : it->protrude,
         .forced = is_forced(it),
         .flagged = penalty && it->flagged,
         .final = b == n - 1,
@@ -396,7 +398,12 @@ static lb_fit assess_line(const lb_breaker *s, size_t from,
     const lb_node *node = &s->nodes[from];
     lb_fit fit;
     fit.line = sums_between(&s->sums, &node->after);
-    fit.line.width += at->penalty_width;
+    /* What hangs into the margins widens the measure: counted here as
+       width the line does not need (so its totals, kept in the node, say
+       so too). */
+    const lb_item *first = node->content_start < s->n ? &s->items[node->content_start] : NULL;
+    fit.line.width += at->penalty_width - at->protrude
+                      - (first && first->kind == LB_BOX ? first->protrude : 0);
     fit.shortfall = line_shortfall(line_measure(s->params, node->line + 1),
                                    &fit.line);
     fit.badness = line_badness(fit.shortfall, &fit.line, s->pass.extra_stretch);

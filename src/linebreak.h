@@ -61,6 +61,11 @@ typedef struct lb_item {
     double penalty;     /* penalty only; >= LB_INFINITY forbids,
                            <= -LB_INFINITY forces */
     int flagged;        /* penalty only: a hyphenation break */
+    /* Margin protrusion (pdfTeX's): a glue or penalty: how far a line
+       ending here may reach past its measure (a final period or hyphen
+       hanging into the margin); a box: how far a line starting with it
+       may begin before the measure (an opening quote). 0: none. */
+    double protrude;
 } lb_item;
 
 typedef struct lb_params {

@@ -71,6 +71,7 @@ typedef struct para_build {
     hyph_dict *hyph;
     double letter_spacing;
     double font_stretch, font_shrink; /* expandability of word boxes */
+    const char *protrude_left, *protrude_right; /* margin protrusion tables */
     src_loc loc;
     bool word_too_long;
     /* What breaking right after the last box pushed adds to its width: the
@@ -458,9 +459,53 @@ static void build_segments(para_build *b, const inline_run *runs, tag_node *tag)
 
 /* ---- items ------------------------------------------------------------- */
 
+static double seg_scale(const seg *s);
+
+/* How far a glyph may hang into the margin: its protrusion table's share
+ * of its advance. */
+static double glyph_protrusion(const para_build *b, const char *table, const payload *p,
+                               uint32_t cp, int glyph)
+{
+    if (!table || p->seg < 0 || glyph < 0 || glyph >= p->shaped.count)
+        return 0;
+    double share = style_protrusion(table, cp);
+    return share > 0 ? share * p->shaped.glyphs[glyph].advance * seg_scale(&b->segs[p->seg]) : 0;
+}
+
+/* The last character of a box's text. */
+static uint32_t last_char(const payload *p)
+{
+    size_t i = p->len;
+    while (i > 0 && ((unsigned char)p->text[i - 1] & 0xC0) == 0x80)
+        i--;
+    size_t n = 0;
+    return i > 0 ? utf8_decode(p->text + i - 1, p->len - (i - 1), &n) : 0;
+}
+
+/* Margin protrusion (pdfTeX's): a word may start with an opening quote
+ * that hangs into the left margin; a line ending at a glue or break after
+ * a word may let its last character (a period, a comma, a quote) or the
+ * hyphen a hyphenation adds hang into the right one. */
+static double item_protrusion(const para_build *b, const lb_item *it, const payload *p)
+{
+    const item_list *l = &b->il;
+    if (it->kind == LB_BOX) {
+        size_t n = 0;
+        uint32_t cp = p->seg >= 0 && p->len ? utf8_decode(p->text, p->len, &n) : 0;
+        return glyph_protrusion(b, b->protrude_left, p, cp, 0);
+    }
+    if (l->count == 0 || l->items[l->count - 1].kind != LB_BOX)
+        return 0;
+    if (it->kind == LB_PENALTY && it->flagged)
+        return it->width * style_protrusion(b->protrude_right ? b->protrude_right : "", '-');
+    const payload *prev = &l->pl[l->count - 1];
+    return glyph_protrusion(b, b->protrude_right, prev, last_char(prev), prev->shaped.count - 1);
+}
+
 static void push_item(para_build *b, lb_item it, payload p)
 {
     item_list *l = &b->il;
+    it.protrude = item_protrusion(b, &it, &p);
     if (l->count == l->cap) {
         /* Two arrays of one length: the first decides the new capacity. */
         size_t cap = l->cap;
@@ -499,22 +544,22 @@ static void push_glue(para_build *b, int si, bool tie)
     const style_typography *t = &b->c->st->typo;
     payload p = { si, NULL, 0, { NULL, 0, 0 } };
     if (tie) {
-        lb_item never = { LB_PENALTY, 0, 0, 0, 0, LB_INFINITY, 0 };
+        lb_item never = { LB_PENALTY, 0, 0, 0, 0, LB_INFINITY, 0, 0 };
         push_item(b, never, p);
     }
     if (!b->ragged || tie) {
         double stretch = b->ragged ? 0 : w * t->space_stretch;
         double shrink = b->ragged ? 0 : w * t->space_shrink;
-        lb_item g = { LB_GLUE, w, stretch, shrink, 0, 0, 0 };
+        lb_item g = { LB_GLUE, w, stretch, shrink, 0, 0, 0, 0 };
         push_item(b, g, p);
         return;
     }
     /* Ragged: a break here leaves stretch at the line end; no break leaves
      * exactly one space (TeX's construction for \raggedright). */
     double s3 = t->ragged_stretch_em * s->size;
-    lb_item g1 = { LB_GLUE, 0, s3, 0, 0, 0, 0 };
-    lb_item pen = { LB_PENALTY, 0, 0, 0, 0, 0, 0 };
-    lb_item g2 = { LB_GLUE, w, -s3, 0, 0, 0, 0 };
+    lb_item g1 = { LB_GLUE, 0, s3, 0, 0, 0, 0, 0 };
+    lb_item pen = { LB_PENALTY, 0, 0, 0, 0, 0, 0, 0 };
+    lb_item g2 = { LB_GLUE, w, -s3, 0, 0, 0, 0, 0 };
     push_item(b, g1, p);
     push_item(b, pen, p);
     push_item(b, g2, p);
@@ -672,7 +717,7 @@ static void push_box(para_build *b, int si, const char *text, size_t len)
     shaped_text sh = font_shape(s->face, text, n);
     double w = sh.width * seg_scale(s) + b->letter_spacing * sh.count;
     payload p = { si, text, n, sh };
-    lb_item box = { LB_BOX, w, 0, 0, 0, 0, 0 };
+    lb_item box = { LB_BOX, w, 0, 0, 0, 0, 0, 0 };
     push_item(b, box, p);
     b->break_kern = 0;
 }
@@ -739,7 +784,7 @@ static void push_slice(para_build *b, int si, const char *text, shaped_text whol
     }
     const seg *s = &b->segs[si];
     payload p = { si, text + from, to - from, sh };
-    lb_item box = { LB_BOX, shaped_width(b, s, sh), 0, 0, 0, 0, 0 };
+    lb_item box = { LB_BOX, shaped_width(b, s, sh), 0, 0, 0, 0, 0, 0 };
     push_item(b, box, p);
     shaped_text alone = font_shape(s->face, text + from, to - from);
     b->break_kern = shaped_width(b, s, alone) - box.width;
@@ -751,7 +796,7 @@ static void push_break(para_build *b, int si, break_kind kind)
 {
     const style_typography *t = &b->c->st->typo;
     payload p = { si, NULL, 0, { NULL, 0, 0 } };
-    lb_item pen = { LB_PENALTY, 0, 0, 0, 0, 0, 0 };
+    lb_item pen = { LB_PENALTY, 0, 0, 0, 0, 0, 0, 0 };
     if (kind == BRK_HYPHEN) {
         const seg *s = &b->segs[si];
         pen.width = font_shape(s->face, "-", 1).width * seg_scale(s);
@@ -921,7 +966,7 @@ static void build_items(para_build *b, double first_indent)
     b->il.count = 0;
     b->dashes = 0;
     if (first_indent > 0) {
-        lb_item box = { LB_BOX, first_indent, 0, 0, 0, 0, 0 };
+        lb_item box = { LB_BOX, first_indent, 0, 0, 0, 0, 0, 0 };
         push_item(b, box, (payload){ -1, NULL, 0, { NULL, 0, 0 } });
     }
     int np = 0;
@@ -959,9 +1004,9 @@ static void build_items(para_build *b, double first_indent)
         end_word(b, &sp, &prev, np);
     if (sp.set)
         push_glue(b, sp.seg, sp.tie);
-    lb_item inf = { LB_PENALTY, 0, 0, 0, 0, LB_INFINITY, 0 };
-    lb_item fil = { LB_GLUE, 0, 0, 0, 1, 0, 0 };
-    lb_item force = { LB_PENALTY, 0, 0, 0, 0, -LB_INFINITY, 0 };
+    lb_item inf = { LB_PENALTY, 0, 0, 0, 0, LB_INFINITY, 0, 0 };
+    lb_item fil = { LB_GLUE, 0, 0, 0, 1, 0, 0, 0 };
+    lb_item force = { LB_PENALTY, 0, 0, 0, 0, -LB_INFINITY, 0, 0 };
     payload none = { b->seg_count ? b->seg_count - 1 : -1, NULL, 0, { NULL, 0, 0 } };
     push_item(b, inf, none);
     push_item(b, fil, none);
@@ -1331,6 +1376,9 @@ static void set_line(para_build *b, const lb_line *ln, bool continued, para_line
         word = SIZE_MAX; /* a middle part: the first part has the word */
     if (continued)
         ls.actual = "", ls.force_run = true;
+    const lb_item *first = &il->items[ln->content_start];
+    if (first->kind == LB_BOX)
+        ls.pen = -first->protrude; /* an opening quote hangs into the margin */
     for (size_t i = ln->content_start; i < ln->end; i++) {
         const lb_item *it = &il->items[i];
         if (it->kind == LB_GLUE && ls.actual && i < word) {
@@ -1511,6 +1559,8 @@ para_result para_typeset(para_ctx *c, const inline_run *runs,
     if (!b.ragged) {
         b.font_stretch = c->st->typo.font_stretch;
         b.font_shrink = c->st->typo.font_shrink;
+        b.protrude_left = c->st->typo.protrude_left;
+        b.protrude_right = c->st->typo.protrude_right;
     }
     double t0 = clock_ms();
     b.hyph = cls->hyphenate ? para_hyph_for(c, lang ? lang : c->doc_lang, loc) : NULL;

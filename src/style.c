@@ -1,6 +1,7 @@
 #include "style.h"
 
 #include "infile.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -101,6 +102,8 @@ static const prop typography_props[] = {
     TYP("font-stretch", P_NUMBER, font_stretch),
     TYP("font-shrink", P_NUMBER, font_shrink),
     TYP("font-expansion-step", P_NUMBER, font_expansion_step),
+    TYP("protrude-left", P_STRING, protrude_left),
+    TYP("protrude-right", P_STRING, protrude_right),
     { NULL, 0, 0 } };
 
 #define STR(n, f) { n, P_STRING, offsetof(style_strings, f) }
@@ -188,6 +191,54 @@ static void style_error(style_loader *l, xmlNode *node, const char *fmt,
     src_loc loc = { l->file, node ? (int)xmlGetLineNo(node) : 0, 1 };
     diag_add(l->diags, DIAG_ENVIRONMENT, loc, fmt, arg1, arg2 ? arg2 : "");
     l->failed = true;
+}
+
+/* One entry of a protrusion table: a character, blanks, a share 0..1,
+ * blanks. Returns the text after it, NULL when it is malformed. */
+static const char *protrusion_entry(const char *s, uint32_t *cp, double *share)
+{
+    size_t n = 0;
+    *cp = utf8_decode(s, strlen(s), &n);
+    if (n == 0 || *cp == 0 || (s[n] != ' ' && s[n] != '\t'))
+        return NULL;
+    char *end;
+    *share = strtod(s + n, &end);
+    if (end == s + n || !(*share >= 0 && *share <= 1) || (*end && *end != ' ' && *end != '\t'))
+        return NULL;
+    while (*end == ' ' || *end == '\t')
+        end++;
+    return end;
+}
+
+double style_protrusion(const char *table, uint32_t cp)
+{
+    const char *s = table;
+    while (s && *s == ' ')
+        s++;
+    while (s && *s) {
+        uint32_t c;
+        double share;
+        s = protrusion_entry(s, &c, &share);
+        if (s && c == cp)
+            return share;
+    }
+    return 0;
+}
+
+static void style_check_protrusion(style_loader *l, xmlNode *node, const char *name,
+                                   const char *table)
+{
+    const char *s = table;
+    while (s && (*s == ' ' || *s == '\t'))
+        s++;
+    while (s && *s) {
+        uint32_t c;
+        double share;
+        s = protrusion_entry(s, &c, &share);
+    }
+    if (table && !s)
+        style_error(l, node, "%s: expected pairs of a character and a share of its "
+                    "width from 0 to 1, separated by spaces (\"- 0.7 . 0.6\")%s", name, NULL);
 }
 
 bool style_parse_length(const char *text, double *points)
@@ -742,8 +793,11 @@ static void style_load_element(style_loader *l, xmlNode *node)
             style_apply_attributes(l, node, class_props, c);
     } else if (strcmp(n, "page") == 0)
         style_load_master(l, node);
-    else if (strcmp(n, "typography") == 0)
+    else if (strcmp(n, "typography") == 0) {
         style_apply_attributes(l, node, typography_props, &l->s->typo);
+        style_check_protrusion(l, node, "protrude-left", l->s->typo.protrude_left);
+        style_check_protrusion(l, node, "protrude-right", l->s->typo.protrude_right);
+    }
     else if (strcmp(n, "strings") == 0)
         style_load_strings(l, node);
     else if (strcmp(n, "print") == 0)

@@ -13,6 +13,7 @@
 #define KCVS_STYLE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "arena.h"
 #include "diag.h"
@@ -99,6 +100,10 @@ typedef struct style_typography {
      * may be widened or narrowed, as fractions of their width (0: never),
      * in steps of font_expansion_step (0: any factor). */
     double font_stretch, font_shrink, font_expansion_step;
+    /* Margin protrusion of justified text: "c share c share ...", how far
+     * a character hangs into the margin at a line's start (left) or end
+     * (right), as a share of its width; NULL or "": none. */
+    const char *protrude_left, *protrude_right;
 } style_typography;
 
 typedef struct style_strings {
@@ -204,5 +209,10 @@ void style_localize(style *s, const char *lang);
 
 /* Parses "12pt", "4.2mm", "1cm", "0.5in", "6pc" into points. */
 bool style_parse_length(const char *text, double *points);
+
+/* The share of cp's width a protrusion table (style_typography's
+ * protrude_left or protrude_right, checked when the style was loaded) lets
+ * it hang into the margin: 0 when cp is not in it. */
+double style_protrusion(const char *table, uint32_t cp);
 
 #endif
