@@ -216,3 +216,31 @@ def test_a_malformed_protrusion_table_is_an_error_of_the_style_sheet(tmp_path):
     assert r.returncode != 0
     assert re.search(r"bad\.xml:\d+:\d+: error: protrude-right: expected pairs of a character "
                      r"and a share", r.stderr), r.stderr
+
+
+def test_an_opening_quote_starting_a_line_hangs_into_the_left_margin(tmp_path):
+    """The house style lets “ hang by half its width (0.5 × 4.3 pt at 10 pt);
+    without the protrude-left table the line starts at the text column."""
+    body = ("<section><title>Zetwerk</title><para>\u201cDe stad is van iedereen\u201d, zei de "
+            "burgemeester bij de opening van het nieuwe stadskantoor aan de Grote Markt, "
+            "waar voortaan alle loketten samen zitten.</para></section>\n")
+    starts = {}
+    for name, left in (("on", None), ("off", "")):
+        extra = ()
+        if left is not None:
+            style = (ROOT / "styles" / "kcvs.xml").read_text(encoding="utf-8")
+            path = tmp_path / "left.xml"
+            path.write_text(re.sub(r'protrude-left="[^"]*"', 'protrude-left=""', style),
+                            encoding="utf-8")
+            extra = ("--style", path)
+        src = tmp_path / "doc.xml"
+        src.write_text(HEAD + body + "</article>\n", encoding="utf-8")
+        dump = tmp_path / (name + ".dump")
+        r = run_kcvs("--dump-layout", src, "-o", dump, *extra)
+        assert r.returncode == 0, r.stderr
+        m = re.search(r'^  line ([0-9.]+) [0-9.]+ [0-9.]+ "\u201cDe stad', dump.read_text(
+            encoding="utf-8"), re.M)
+        assert m, dump.read_text(encoding="utf-8")
+        starts[name] = float(m.group(1))
+    assert starts["off"] == pytest.approx(70.87, abs=0.01), starts
+    assert 1.0 < starts["off"] - starts["on"] < 3.0, starts
