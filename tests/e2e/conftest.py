@@ -202,6 +202,29 @@ def _length_pt(value):
     return n * {"mm": MM, "cm": 10 * MM, "in": 72.0, "pt": 1.0, "pc": 12.0, None: 1.0}[m.group(2)]
 
 
+def protrusion_table(side, style=STYLE_XML):
+    """The style's margin protrusion for SIDE ("left" or "right"): each
+    character and the share of its width that may hang past the measure."""
+    for el in ET.parse(style).getroot().iter():
+        spec = el.get(f"protrude-{side}")
+        if spec:
+            items = spec.split()
+            return {items[i]: float(items[i + 1]) for i in range(0, len(items) - 1, 2)}
+    return {}
+
+
+def hang_allowance(word, side, height, style=STYLE_XML):
+    """How far a word (pdftotext's box HEIGHT high) may stand past the
+    measure on SIDE: its edge character's protrusion share times a bound of
+    that character's width (0.3 of the box height, about 0.4 em: more than
+    any punctuation's advance); 0 when it does not protrude. On the right a
+    word may also end in a line-break hyphen that text extraction does not
+    show (its /ActualText is the whole word)."""
+    table = protrusion_table(side, style)
+    edges = [word[-1:], "-"] if side == "right" else [word[:1]]
+    return max(table.get(e, 0.0) for e in edges) * 0.3 * height
+
+
 def page_master(name="body", style=STYLE_XML):
     """A <page> master of the style sheet, base= resolved, lengths in pt."""
     root = ET.parse(style).getroot()

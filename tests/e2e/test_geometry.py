@@ -11,7 +11,7 @@ out by 0.069 em (1.5 pt at 22 pt).
 
 import pytest
 
-from conftest import E2E_DATA, compile_ok, text_area
+from conftest import E2E_DATA, compile_ok, hang_allowance, text_area
 
 H_TOL = 0.5
 
@@ -24,7 +24,9 @@ def misplaced_words(doc, master, pages):
         for w in doc.bbox_words[i]:
             b = w.box
             where = f"page {i + 1}: {w.text!r} {b}"
-            if b.x1 > area.x1 + H_TOL:
+            hang_right = hang_allowance(w.text, "right", b.y1 - b.y0)
+            hang_left = hang_allowance(w.text, "left", b.y1 - b.y0)
+            if b.x1 > area.x1 + H_TOL + hang_right:
                 bad.append(f"{where} beyond the right margin by {b.x1 - area.x1:.2f} pt")
             in_margin = b.y1 <= area.y0 or b.y0 >= area.y1
             if in_margin:  # running header or footer
@@ -32,7 +34,7 @@ def misplaced_words(doc, master, pages):
                     bad.append(f"{where} off the page")
                 continue
             v_tol = 0.1 * (b.y1 - b.y0)
-            if (b.x0 < area.x0 - H_TOL or b.y0 < area.y0 - v_tol
+            if (b.x0 < area.x0 - H_TOL - hang_left or b.y0 < area.y0 - v_tol
                     or b.y1 > area.y1 + v_tol):
                 bad.append(f"{where} outside the text area {area}")
     return bad
