@@ -30,7 +30,6 @@ import shutil
 import signal
 import subprocess
 import threading
-import time
 import unicodedata
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -73,12 +72,11 @@ def expectations():
 
 def run_measured(args, cwd, timeout):
     """Runs ARGS under a CPU-time limit of TIMEOUT seconds; returns (status,
-    stdout, stderr, seconds, peak RSS in MB) of that one child (os.wait4).
+    stdout, stderr, peak RSS in MB) of that one child (os.wait4).
     A wall-clock kill after four times TIMEOUT is only a safety net."""
     env = dict(os.environ)
     env.pop("SOURCE_DATE_EPOCH", None)
     with open(cwd / ".stdout", "w+b") as out, open(cwd / ".stderr", "w+b") as err:
-        t0 = time.monotonic()
         p = subprocess.Popen(args, cwd=cwd, env=env, stdout=out, stderr=err,
                              preexec_fn=cpu_limit(timeout))
         timer = threading.Timer(4 * timeout, lambda: os.kill(p.pid, signal.SIGKILL))
@@ -88,11 +86,10 @@ def run_measured(args, cwd, timeout):
         finally:
             timer.cancel()
         p.returncode = os.waitstatus_to_exitcode(wstatus)
-        seconds = time.monotonic() - t0
         out.seek(0)
         err.seek(0)
         result = (p.returncode, out.read().decode("utf-8", "replace"),
-                  err.read().decode("utf-8", "replace"), seconds, usage.ru_maxrss / 1024)
+                  err.read().decode("utf-8", "replace"), usage.ru_maxrss / 1024)
     (cwd / ".stdout").unlink()
     (cwd / ".stderr").unlink()
     return result
@@ -112,7 +109,7 @@ class Compiled:
         self.source = workdir / self.rel
         self.pdf = workdir / "out" / "doc.pdf"
         self.pdf.parent.mkdir()
-        (self.status, self.stdout, self.stderr, self.seconds,
+        (self.status, self.stdout, self.stderr,
          self.rss_mb) = run_measured([str(KCVS_PDF), self.rel, "-o", str(self.pdf)],
                                      workdir, self.expect.get("timeout_s", 180))
 
@@ -267,7 +264,7 @@ REDUCTION = """<?xml version="1.0" encoding="UTF-8"?>
 def compile_reduction(tmp_path, info="", body=""):
     src = tmp_path / "r.xml"
     src.write_text(REDUCTION.format(info=info, body=body))
-    status, _, stderr, _, _ = run_measured([str(KCVS_PDF), "r.xml", "-o", "r.pdf"],
+    status, _, stderr, _ = run_measured([str(KCVS_PDF), "r.xml", "-o", "r.pdf"],
                                            tmp_path, 60)
     assert status == 0, stderr
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(tmp_path / "r.pdf"), "-"],
