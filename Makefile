@@ -12,20 +12,28 @@ DESTDIR ?=
 VERSION := 0.1.0
 
 CC      ?= cc
+# src/ holds one folder per stage of the pipeline, in its order; a stage
+# includes only its own and earlier stages' headers (tests/structure.sh).
+STAGES   := base load build shape break layout emit cli
+SRC_DIRS := $(addprefix src/,$(STAGES))
 PKGS    := libxml-2.0 freetype2 harfbuzz harfbuzz-subset libpng libjpeg lcms2 zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 DEFS    := -D_GNU_SOURCE -DKCVS_VERSION='"$(VERSION)"' \
-           -DKCVS_DATADIR='"$(PREFIX)/share/kcvs-pdf"' -Ibuild/gen
+           -DKCVS_DATADIR='"$(PREFIX)/share/kcvs-pdf"' -Ibuild/gen \
+           $(addprefix -I,$(SRC_DIRS))
 ALL_CFLAGS = $(WARN) $(DEFS) $(PKG_CFLAGS) $(CFLAGS)
 LIBS    := $(PKG_LIBS) -lhpdf -lhyphen -lm -pthread
 
-SRC      := $(sort $(wildcard src/*.c))
-LIB_SRC  := $(filter-out src/main.c,$(SRC))
-OBJ      := $(LIB_SRC:src/%.c=build/obj/%.o)
-ASAN_OBJ := $(LIB_SRC:src/%.c=build/asan/%.o)
+SRC      := $(sort $(wildcard $(addsuffix /*.c,$(SRC_DIRS))))
+HDR      := $(wildcard $(addsuffix /*.h,$(SRC_DIRS)))
+MAIN_SRC := src/cli/main.c
+LIB_SRC  := $(filter-out $(MAIN_SRC),$(SRC))
+OBJ      := $(addprefix build/obj/,$(notdir $(LIB_SRC:.c=.o)))
+ASAN_OBJ := $(addprefix build/asan/,$(notdir $(LIB_SRC:.c=.o)))
+vpath %.c $(SRC_DIRS)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 ASAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests-asan/%)
@@ -43,7 +51,7 @@ test-deps:
 	@sh .ci/install-deps.sh test
 	@sh tests/js/install.sh
 
-# The Dutch hyphenation patterns, compiled into the binary (src/hyph.c):
+# The Dutch hyphenation patterns, compiled into the binary (src/shape/hyph.c):
 # mapped at run time instead of parsed. Without the file the header has no
 # patterns and kcvs-pdf loads whatever file it finds, as before.
 HYPH_EMBEDDED_FILE ?= /usr/share/hyphen/hyph_nl_NL.dic
@@ -56,10 +64,10 @@ build/gen/hyphgen: tools/hyphgen.c
 $(GEN_H): build/gen/hyphgen $(wildcard $(HYPH_EMBEDDED_FILE))
 	build/gen/hyphgen $(HYPH_EMBEDDED_FILE) $@.tmp && mv $@.tmp $@
 
-build/obj/%.o: src/%.c $(wildcard src/*.h) $(GEN_H) | build/obj
-	$(CC) $(ALL_CFLAGS) -MMD -c $< -o $@
+build/obj/%.o: %.c $(HDR) $(GEN_H) | build/obj
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
-build/asan/%.o: src/%.c $(wildcard src/*.h) $(GEN_H) | build/asan
+build/asan/%.o: %.c $(HDR) $(GEN_H) | build/asan
 	$(CC) $(ALL_CFLAGS) -O1 $(SAN_FLAGS) -c $< -o $@
 
 build/obj build/asan build/tests build/tests-asan:
@@ -76,17 +84,17 @@ build/prefix: FORCE
 	@mkdir -p build; echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
 FORCE:
 
-kcvs-pdf: src/main.c build/libkcvs.a build/prefix
-	$(CC) $(ALL_CFLAGS) src/main.c build/libkcvs.a $(LIBS) -o $@
+kcvs-pdf: $(MAIN_SRC) build/libkcvs.a build/prefix
+	$(CC) $(ALL_CFLAGS) $(MAIN_SRC) build/libkcvs.a $(LIBS) -o $@
 
-kcvs-pdf-asan: src/main.c build/libkcvs-asan.a
-	$(CC) $(ALL_CFLAGS) -O1 $(SAN_FLAGS) src/main.c build/libkcvs-asan.a $(LIBS) -o $@
+kcvs-pdf-asan: $(MAIN_SRC) build/libkcvs-asan.a
+	$(CC) $(ALL_CFLAGS) -O1 $(SAN_FLAGS) $(MAIN_SRC) build/libkcvs-asan.a $(LIBS) -o $@
 
 build/tests/%: tests/unit/%.c tests/unit/testutil.h build/libkcvs.a | build/tests
-	$(CC) $(ALL_CFLAGS) -Isrc $< build/libkcvs.a $(LIBS) -lcmocka -o $@
+	$(CC) $(ALL_CFLAGS) $< build/libkcvs.a $(LIBS) -lcmocka -o $@
 
 build/tests-asan/%: tests/unit/%.c tests/unit/testutil.h build/libkcvs-asan.a | build/tests-asan
-	$(CC) $(ALL_CFLAGS) -O1 $(SAN_FLAGS) -Isrc $< build/libkcvs-asan.a $(LIBS) -lcmocka -o $@
+	$(CC) $(ALL_CFLAGS) -O1 $(SAN_FLAGS) $< build/libkcvs-asan.a $(LIBS) -lcmocka -o $@
 
 report: deps
 	@$(MAKE) --no-print-directory kcvs-pdf
@@ -121,7 +129,7 @@ check: test-deps
 	@sh tests/check.sh
 
 # The benchmark times its own optimised build, whatever ./kcvs-pdf was built with.
-build/bench/kcvs-pdf-opt: $(SRC) $(wildcard src/*.h) $(GEN_H)
+build/bench/kcvs-pdf-opt: $(SRC) $(HDR) $(GEN_H)
 	@mkdir -p build/bench
 	$(CC) $(WARN) $(DEFS) $(PKG_CFLAGS) -O2 -DNDEBUG $(SRC) $(LIBS) -o $@
 

@@ -1,5 +1,5 @@
 # Functions longer than max lines (awk -v max=60 -f tests/fnlen.awk
-# src/*.c), counted from the first line of the signature to the closing
+# src/*/*.c), counted from the first line of the signature to the closing
 # brace. Relies on the project's style: a definition starts at column 0,
 # its body opens with a "{" alone on a line and ends at the next "}" at
 # column 0 (initialisers and struct bodies open on their own line's end).

@@ -8,7 +8,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 bad=0
-for c in src/*.c; do
+for c in src/*/*.c; do
     m=$(basename "$c" .c)
     o=build/obj/$m.o
     [ "$m" = main ] && continue
@@ -28,27 +28,36 @@ for c in src/*.c; do
 done
 [ "$bad" = 0 ] && echo "structure: every exported symbol carries its module's prefix"
 
-# The pipeline's stages, in order; a file may include headers of its own
-# stage or earlier ones, never a later stage's. Base: services and
-# self-contained algorithms every stage may use (line breaking and
-# hyphenation have no dependencies; style checks against lb's limits).
+# The pipeline's stages are the folders of src/, in the order the
+# Makefile's STAGES gives; a file may include headers of its own stage or
+# an earlier one, never a later stage's.
+STAGES=$(sed -n 's/^STAGES *:= *//p' Makefile)
 stage() {
-    case "$1" in
-        load) echo 1 ;;
-        model|model_*) echo 2 ;;
-        para|page|layout|layout_*|paginate) echo 3 ;;
-        emit|emit_*|pdfa|dump) echo 4 ;;
-        compile|main|watch|import) echo 5 ;;
-        *) echo 0 ;;
-    esac
+    n=0
+    for s in $STAGES; do
+        [ "$s" = "$1" ] && { echo $n; return; }
+        n=$((n + 1))
+    done
+    echo "structure: src/$1 is not a stage of the pipeline" >&2
+    echo 99
 }
+# The folder (stage) of each header, by name.
+header_stage() {
+    for d in src/*/; do
+        [ -f "$d$1.h" ] && { stage "$(basename "$d")"; return; }
+    done
+    echo -1   # generated (build/gen) or not ours
+}
+for d in src/*/; do
+    [ "$(stage "$(basename "$d")")" = 99 ] && bad=1
+done
 edges=$(mktemp)
 trap 'rm -f "$edges"' EXIT
-for f in src/*.c src/*.h; do
+for f in src/*/*.c src/*/*.h; do
     m=$(basename "$f"); m=${m%.*}
-    own=$(stage "$m")
+    own=$(stage "$(basename "$(dirname "$f")")")
     for h in $(sed -n 's/^#include "\([a-z_0-9]*\)\.h".*/\1/p' "$f"); do
-        if [ "$(stage "$h")" -gt "$own" ]; then
+        if [ "$(header_stage "$h")" -gt "$own" ]; then
             echo "structure: $f includes $h.h of a later stage" >&2
             bad=1
         fi
@@ -64,10 +73,11 @@ fi
 # Emit reads the laid-out pages only: neither the document model nor
 # libxml2, directly or through another header (the compiler's view).
 cflags=$(pkg-config --cflags libxml-2.0 freetype2 harfbuzz libpng 2>/dev/null || true)
-for f in src/emit*.c src/emit*.h src/pdfa.c src/pdfa.h; do
+for d in src/*/; do cflags="$cflags -I${d%/}"; done
+for f in src/emit/*.c src/emit/*.h; do
     # shellcheck disable=SC2086
-    dep=$(${CC:-cc} -MM -Isrc $cflags "$f" | tr ' \\' '\n\n' |
-          grep -m1 -E '^src/(model[a-z_]*|load)\.h$|/libxml/' || true)
+    dep=$(${CC:-cc} -MM -Ibuild/gen $cflags "$f" | tr ' \\' '\n\n' |
+          grep -m1 -E '^src/(build/[a-z_]*|load/load)\.h$|/libxml/' || true)
     if [ -n "$dep" ]; then
         echo "structure: $f depends on $dep (the model or libxml2)" >&2
         bad=1
@@ -75,7 +85,7 @@ for f in src/emit*.c src/emit*.h src/pdfa.c src/pdfa.h; do
 done
 
 # No function over 60 lines: a longer one does several things.
-long=$(awk -v max=60 -f tests/fnlen.awk src/*.c)
+long=$(awk -v max=60 -f tests/fnlen.awk src/*/*.c)
 if [ -n "$long" ]; then
     echo "$long" | sed 's/^/structure: /' >&2
     bad=1

@@ -20,7 +20,7 @@ def test_release_tarball_builds_and_compiles_the_report(tmp_path):
     with tarfile.open(os.path.join(ROOT, "out", sorted(tarballs)[-1])) as tar:
         names = tar.getnames()
         top = names[0].split("/")[0]
-        for needed in ("Makefile", "README.md", "src/main.c", "schema/kcvs.rng",
+        for needed in ("Makefile", "README.md", "src/cli/main.c", "schema/kcvs.rng",
                        "styles/kcvs.xml", "fonts/OFL-Noto.txt", "content/report.xml"):
             assert f"{top}/{needed}" in names, needed
         tar.extractall(tmp_path)

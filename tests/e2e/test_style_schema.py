@@ -7,7 +7,7 @@ shipped style sheets, against broken ones, and against the compiler.
   element) is rejected by xmllint with the line of the fault, and by
   kcvs-pdf with a `FILE:LINE:COL: error:` diagnostic on the same line;
 - the schema cannot drift from the code: every property of the tables of
-  src/style.c (CLS, MST, TYP, STR, PRT, LAY) is an attribute of the matching
+  src/load/style.c (CLS, MST, TYP, STR, PRT, LAY) is an attribute of the matching
   element of the schema and the other way round, every class and page the
   compiler requires is named in the schema's documentation, and every
   element and attribute of the schema is documented;
@@ -29,14 +29,14 @@ from conftest import REPORT_XML, ROOT, assert_within_cpu, compile_ok, cpu_limit,
 
 SCHEMA_RNC = ROOT / "schema" / "style.rnc"
 SCHEMA_RNG = ROOT / "schema" / "style.rng"
-STYLE_C = ROOT / "src" / "style.c"
+STYLE_C = ROOT / "src" / "load" / "style.c"
 STYLES = sorted((ROOT / "styles").glob("*.xml"))
 FONTS = ROOT / "fonts"
 
 RNG = "{http://relaxng.org/ns/structure/1.0}"
 DOC = "{http://relaxng.org/ns/compatibility/annotations/1.0}documentation"
 
-# The macro of each property table of src/style.c -> the element it styles.
+# The macro of each property table of src/load/style.c -> the element it styles.
 TABLES = {"CLS": "class", "MST": "page", "TYP": "typography", "STR": "strings",
           "PRT": "print", "LAY": "layout"}
 
@@ -207,7 +207,7 @@ def test_broken_style_rejected_by_compiler(broken, tmp_path):
 
 
 def c_properties():
-    """{element: [property names]} from the tables of src/style.c."""
+    """{element: [property names]} from the tables of src/load/style.c."""
     src = STYLE_C.read_text(encoding="utf-8")
     props = {el: [] for el in TABLES.values()}
     for macro, name in re.findall(r'\b(CLS|MST|TYP|STR|PRT|LAY)\(\s*"([^"]+)"', src):
@@ -258,7 +258,7 @@ def test_every_c_property_is_in_the_rnc():
     rnc = SCHEMA_RNC.read_text(encoding="utf-8")
     missing = [f"{el}/@{n}" for el, names in c_properties().items() for n in names
                if not re.search(rf"\battribute {re.escape(n)} \{{", rnc)]
-    assert not missing, f"properties of src/style.c missing from {SCHEMA_RNC.name}: {missing}"
+    assert not missing, f"properties of src/load/style.c missing from {SCHEMA_RNC.name}: {missing}"
 
 
 def test_schema_attributes_match_c_tables():

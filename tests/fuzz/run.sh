@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds the libFuzzer target (tests/fuzz/fuzz_compile.c against every
-# src/*.c but main.c, with AddressSanitizer and UndefinedBehaviorSanitizer)
+# src/*/*.c but main.c, with AddressSanitizer and UndefinedBehaviorSanitizer)
 # into build/fuzz/ and runs it for SECONDS (default 60).
 #
 #   sh tests/fuzz/run.sh [SECONDS] [extra libFuzzer options...]
@@ -41,13 +41,14 @@ cflags="-std=c11 -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE
   -DKCVS_VERSION=\"fuzz\" -DKCVS_DATADIR=\"$PWD\" -g -O1
   -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
   -I$PWD/build/gen $pkg_cflags"
+for d in src/*/; do cflags="$cflags -I$PWD/${d%/}"; done
 
 mkdir -p "$out/obj" "$out/corpus" tests/fuzz/regressions
-# src/hyph.c includes the patterns compiled at build time
+# src/shape/hyph.c includes the patterns compiled at build time
 make --no-print-directory build/gen/hyph_embedded.h >/dev/null || exit 2
 objs=""
-for src in src/*.c; do
-    [ "$src" = src/main.c ] && continue
+for src in src/*/*.c; do
+    [ "$src" = src/cli/main.c ] && continue
     obj="$out/obj/$(basename "$src" .c).o"
     # Rebuild when the source or any header is newer than the object.
     if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ -n "$(find src -name '*.h' -newer "$obj")" ]; then

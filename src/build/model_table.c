@@ -4,7 +4,7 @@
  * alignment, amount columns), rows and cells with their spans and
  * structure tags (TH with header scope, TD), budget amounts parsed into
  * integer cents and printed the Belgian way, and the verification of
- * subtotal and total rows (src/amount.c does the arithmetic).
+ * subtotal and total rows (src/base/amount.c does the arithmetic).
  * Failure: malformed tables and budget mismatches are errors with the
  * row's or cell's file:line.
  */

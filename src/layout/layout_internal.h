@@ -5,7 +5,7 @@
  * layout.c (the vertical list, text, lists, images, cover, contents,
  * layout_document), layout_table.c (CALS tables) and paginate.c (pages,
  * footnotes, running heads). Nothing outside src/layout*.c and
- * src/paginate.c includes it.
+ * src/layout/paginate.c includes it.
  */
 #ifndef KCVS_LAYOUT_INTERNAL_H
 #define KCVS_LAYOUT_INTERNAL_H

@@ -11,6 +11,9 @@
 #include "mem.h"
 #include "utf8.h"
 
+_Static_assert(STYLE_MAX_HYPHEN_RUN <= LB_MAX_HYPHEN_RUN,
+               "a style may ask for a hyphen run the breaker cannot carry");
+
 enum { CHAR_BREAK_PENALTY = 500,
        /* No word is this long; a run of text without spaces that is, is
         * data pasted by mistake, and it could not be set on any page. */

@@ -18,6 +18,11 @@
 #include "arena.h"
 #include "diag.h"
 
+/* The longest run of hyphenated lines a style may allow: the line breaker
+   carries the run in its active nodes up to its own LB_MAX_HYPHEN_RUN
+   (the paragraph builder asserts the two agree). */
+#define STYLE_MAX_HYPHEN_RUN 8
+
 enum { STYLE_MAX_COLOURS = 64, STYLE_MAX_FONTS = 16, STYLE_MAX_CLASSES = 96,
        STYLE_MAX_MASTERS = 16, STYLE_MAX_LEVELS = 6 };
 
@@ -90,7 +95,8 @@ typedef struct style_typography {
     double space_stretch, space_shrink; /* fractions of the space width */
     double ragged_stretch_em;
     int widows, orphans, heading_keep_lines;
-    int max_hyphen_run;     /* consecutive hyphenated lines allowed */
+    int max_hyphen_run;     /* consecutive hyphenated lines allowed,
+                               0..STYLE_MAX_HYPHEN_RUN */
     double underfull_badness; /* looser justified lines are reported */
     int hyphen_left_min, hyphen_right_min;
     /* Superscript and subscript: size as a share of the text's, raise and

@@ -15,7 +15,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "linebreak.h"
 
 #define STYLE_NS "urn:x-kcvs-pdf:style"
 
@@ -334,7 +333,7 @@ static const struct {
     { "space-shrink", R_FRACTION, 1 }, { "ragged-stretch", R_NONNEG, 0 },
     { "widows", R_NONNEG, 100 }, { "orphans", R_NONNEG, 100 },
     { "heading-keep-lines", R_NONNEG, 100 },
-    { "max-hyphen-run", R_NONNEG, LB_MAX_HYPHEN_RUN },
+    { "max-hyphen-run", R_NONNEG, STYLE_MAX_HYPHEN_RUN },
     { "underfull-badness", R_NONNEG, 10000 },
     { "hyphen-left-min", R_POSITIVE, 20 }, { "hyphen-right-min", R_POSITIVE, 20 },
     { "script-size", R_POSITIVE, 1 }, { "script-rise", R_NONNEG, 1 },
