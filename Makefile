@@ -65,7 +65,7 @@ $(GEN_H): build/gen/hyphgen $(wildcard $(HYPH_EMBEDDED_FILE))
 	build/gen/hyphgen $(HYPH_EMBEDDED_FILE) $@.tmp && mv $@.tmp $@
 
 build/obj/%.o: %.c $(HDR) $(GEN_H) | build/obj
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -MMD -MP -MF $(@:.o=.dep) -c $< -o $@
 
 build/asan/%.o: %.c $(HDR) $(GEN_H) | build/asan
 	$(CC) $(ALL_CFLAGS) -O1 $(SAN_FLAGS) -c $< -o $@
@@ -211,4 +211,6 @@ gallery: kcvs-pdf
 fuzz: test-deps
 	sh tests/fuzz/run.sh $${FUZZ_SECONDS:-600}
 
--include $(OBJ:.o=.d)
+# .dep, not .d: dependency files from before src/ had stage folders name
+# sources that moved.
+-include $(OBJ:.o=.dep)
