@@ -21,19 +21,9 @@ struct arena {
     size_t total;
 };
 
-/* The arena's blocks come from malloc; running out ends up where every
- * allocation failure does. */
-static void arena_out_of_memory(size_t size)
-{
-    mem_fail(size);
-}
-
 arena *arena_new(void)
 {
-    arena *a = calloc(1, sizeof *a);
-    if (!a)
-        arena_out_of_memory(sizeof *a);
-    return a;
+    return mem_alloc(1, sizeof(arena));
 }
 
 void arena_free(arena *a)
@@ -50,9 +40,11 @@ void arena_free(arena *a)
 static chunk *chunk_new(size_t at_least)
 {
     size_t size = at_least > ARENA_CHUNK ? at_least : ARENA_CHUNK;
+    /* malloc, not mem_alloc: a chunk needs no zeroing (its bytes are
+     * handed out as written); running out still ends in mem_fail */
     chunk *c = malloc(sizeof *c + size);
     if (!c)
-        arena_out_of_memory(size);
+        mem_fail(sizeof *c + size);
     c->size = size;
     c->used = 0;
     c->next = NULL;
@@ -63,7 +55,7 @@ void *arena_alloc(arena *a, size_t size)
 {
     size_t need = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
     if (need < size)
-        arena_out_of_memory(size);
+        mem_fail(size);
     chunk *c = a->head;
     if (!c || c->size - c->used < need) {
         chunk *fresh = chunk_new(need);
@@ -88,7 +80,7 @@ void *arena_alloc(arena *a, size_t size)
 void *arena_alloc_array(arena *a, size_t n, size_t size)
 {
     if (size && n > SIZE_MAX / size)
-        arena_out_of_memory(SIZE_MAX);
+        mem_fail(SIZE_MAX);
     return arena_alloc(a, n * size);
 }
 

@@ -1,4 +1,5 @@
 #include "infile.h"
+#include "mem.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -63,12 +64,7 @@ char *infile_read_fd(int fd, const struct stat *st, size_t max, size_t *len,
         return NULL;
     }
     size_t size = (size_t)st->st_size;
-    char *buf = malloc(size + 1);
-    if (!buf) {
-        *why = "not enough memory";
-        close(fd);
-        return NULL;
-    }
+    char *buf = mem_alloc(size + 1, 1);
     /* Read one byte past the stated size: a file that grows while read is
      * noticed instead of silently cut. */
     size_t got = 0;

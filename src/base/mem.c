@@ -1,5 +1,6 @@
 #include "mem.h"
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,4 +65,19 @@ char *mem_strdup(const char *s)
         return NULL;
     size_t n = strlen(s) + 1;
     return memcpy(mem_alloc(n, 1), s, n);
+}
+
+char *mem_printf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *s = mem_alloc(n > 0 ? (size_t)n + 1 : 1, 1);
+    if (n > 0) {
+        va_start(ap, fmt);
+        vsnprintf(s, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
+    return s;
 }

@@ -31,5 +31,7 @@ size_t mem_grown(size_t cap, size_t need, size_t first);
 void *mem_reserve(void *p, size_t *cap, size_t need, size_t size, size_t first);
 /* A copy of s to free(), NULL for NULL. */
 char *mem_strdup(const char *s);
+/* printf into a new string to free() (a format error gives ""). */
+__attribute__((format(printf, 1, 2))) char *mem_printf(const char *fmt, ...);
 
 #endif

@@ -12,6 +12,7 @@
  * addressed by index.
  */
 #include "linebreak.h"
+#include "mem.h"
 
 #include <math.h>
 #include <stdbool.h>
@@ -326,29 +327,10 @@ static void fill_line(lb_line *out, const lb_params *p, size_t line_number,
 
 /* ---- The node pool and the active list ----------------------------- */
 
-/* Room for one more element in a malloc'ed array that grows by doubling;
-   false (the array untouched) when memory or size_t runs out. */
-static bool lb_reserve(void **items, size_t *capacity, size_t count, size_t size,
-                       size_t first)
-{
-    if (count < *capacity)
-        return true;
-    size_t cap = *capacity ? *capacity * 2 : first;
-    if (cap > SIZE_MAX / size)
-        return false;
-    void *grown = realloc(*items, cap * size);
-    if (!grown)
-        return false;
-    *items = grown;
-    *capacity = cap;
-    return true;
-}
-
 static size_t node_push(lb_breaker *s, const lb_node *node)
 {
-    if (!lb_reserve((void **)&s->nodes, &s->node_capacity, s->node_count,
-                    sizeof *s->nodes, 64))
-        return LB_NONE;
+    s->nodes = mem_reserve(s->nodes, &s->node_capacity, s->node_count + 1,
+                           sizeof *s->nodes, 64);
     s->nodes[s->node_count] = *node;
     return s->node_count++;
 }
@@ -453,37 +435,34 @@ static const lb_after_break *after_break(const lb_breaker *s,
     return cache;
 }
 
-static int insert_run(lb_breaker *s, const lb_candidates *c, int run, double limit,
-                      const lb_after_break *after, const lb_break_at *at,
-                      size_t *prev, size_t next);
+static void insert_run(lb_breaker *s, const lb_candidates *c, int run, double limit,
+                       const lb_after_break *after, const lb_break_at *at,
+                       size_t *prev, size_t next);
 
 /* Creates nodes for the classes that can still win: a class worse than the
    best with the same or a shorter hyphen run by more than adjacent_demerits
    never can, since that is the most a later line's fitness can add to the
    difference (a shorter run leaves at least the same choices). */
-static int insert_candidates(lb_breaker *s, lb_candidates *c,
-                             const lb_break_at *at, lb_after_break *cache,
-                             size_t *prev, size_t next)
+static void insert_candidates(lb_breaker *s, lb_candidates *c,
+                              const lb_break_at *at, lb_after_break *cache,
+                              size_t *prev, size_t next)
 {
     if (c->best == HUGE_VAL)
-        return 0;
+        return;
     const lb_after_break *after = after_break(s, at, cache);
     double best = HUGE_VAL;
     for (int r = 0; r < LB_RUNS; r++) {
         best = fmin(best, c->best_by_run[r]);
         if (c->best_by_run[r] == HUGE_VAL)
             continue;
-        if (insert_run(s, c, r, best + s->params->adjacent_demerits, after, at, prev,
-                       next) != 0)
-            return -1;
+        insert_run(s, c, r, best + s->params->adjacent_demerits, after, at, prev, next);
     }
     candidates_reset(c);
-    return 0;
 }
 
-static int insert_run(lb_breaker *s, const lb_candidates *c, int run, double limit,
-                      const lb_after_break *after, const lb_break_at *at,
-                      size_t *prev, size_t next)
+static void insert_run(lb_breaker *s, const lb_candidates *c, int run, double limit,
+                       const lb_after_break *after, const lb_break_at *at,
+                       size_t *prev, size_t next)
 {
     for (int f = 0; f < LB_FITNESS_CLASSES; f++) {
         const lb_candidate *cand = &c->by_class[f][run];
@@ -502,12 +481,9 @@ static int insert_run(lb_breaker *s, const lb_candidates *c, int run, double lim
             .run = run,
         };
         size_t index = node_push(s, &node);
-        if (index == LB_NONE)
-            return -1;
         active_link(s, *prev, index, next);
         *prev = index;
     }
-    return 0;
 }
 
 /* Orders nodes by position, the paragraph start first. */
@@ -535,7 +511,7 @@ static void rescue_consider(const lb_breaker *s, lb_rescue *r, size_t from,
 
 /* TeX's "artificial demerits": break here anyway from the rescued node,
    so the paragraph goes on with one overfull line. */
-static int insert_rescue(lb_breaker *s, const lb_rescue *r,
+static void insert_rescue(lb_breaker *s, const lb_rescue *r,
                          const lb_break_at *at, lb_after_break *cache)
 {
     const lb_node *from = &s->nodes[r->from];
@@ -553,10 +529,10 @@ static int insert_rescue(lb_breaker *s, const lb_rescue *r,
         run = from->run;
     candidates_offer(s, &c, r->from, at, &fit, run);
     size_t prev = LB_NONE;
-    return insert_candidates(s, &c, at, cache, &prev, LB_NONE);
+    insert_candidates(s, &c, at, cache, &prev, LB_NONE);
 }
 
-static int try_break(lb_breaker *s, size_t b)
+static void try_break(lb_breaker *s, size_t b)
 {
     lb_break_at at = describe_break(s->items, s->n, b);
     lb_after_break cache = { 0 };
@@ -570,8 +546,7 @@ static int try_break(lb_breaker *s, size_t b)
         size_t a_group = line_group(s->params, s->nodes[a].line + 1);
         if (a_group != group) {
             /* new nodes go before the next group, keeping the list sorted */
-            if (insert_candidates(s, &cands, &at, &cache, &prev, a) != 0)
-                return -1;
+            insert_candidates(s, &cands, &at, &cache, &prev, a);
             group = a_group;
         }
         size_t next = s->nodes[a].next_active;
@@ -596,16 +571,14 @@ static int try_break(lb_breaker *s, size_t b)
             candidates_offer(s, &cands, a, &at, &fit, run);
         a = next;
     }
-    if (insert_candidates(s, &cands, &at, &cache, &prev, LB_NONE) != 0)
-        return -1;
+    insert_candidates(s, &cands, &at, &cache, &prev, LB_NONE);
     if (s->active == LB_NONE && s->pass.last_resort && rescue.valid)
-        return insert_rescue(s, &rescue, &at, &cache);
-    return 0;
+        insert_rescue(s, &rescue, &at, &cache);
 }
 
 /* ---- Passes ---------------------------------------------------------- */
 
-static int start_pass(lb_breaker *s, const lb_pass *pass)
+static void start_pass(lb_breaker *s, const lb_pass *pass)
 {
     s->pass = *pass;
     s->node_count = 0;
@@ -619,11 +592,7 @@ static int start_pass(lb_breaker *s, const lb_pass *pass)
         .next_active = LB_NONE,
         .fitness = LB_DECENT, /* TeX: the paragraph starts decent */
     };
-    size_t index = node_push(s, &start);
-    if (index == LB_NONE)
-        return -1;
-    s->active = index;
-    return 0;
+    s->active = node_push(s, &start);
 }
 
 /* Every node left after the final forced break ends the paragraph. */
@@ -638,19 +607,13 @@ static size_t best_final_node(const lb_breaker *s)
 }
 
 /* Returns the final node of the best solution, LB_NONE when the pass finds
-   none; -1 in *failed on allocation failure. */
-static size_t run_pass(lb_breaker *s, const lb_pass *pass, int *failed)
+   none. */
+static size_t run_pass(lb_breaker *s, const lb_pass *pass)
 {
-    if (start_pass(s, pass) != 0) {
-        *failed = 1;
-        return LB_NONE;
-    }
+    start_pass(s, pass);
     for (size_t b = 0; b < s->n; b++) {
         if (is_legal_break(s->items, b, pass->allow_flagged)) {
-            if (try_break(s, b) != 0) {
-                *failed = 1;
-                return LB_NONE;
-            }
+            try_break(s, b);
             if (s->active == LB_NONE)
                 return LB_NONE; /* nothing can reach the end any more */
         }
@@ -659,16 +622,14 @@ static size_t run_pass(lb_breaker *s, const lb_pass *pass, int *failed)
     return best_final_node(s);
 }
 
-static int build_result(const lb_breaker *s, size_t last, int pass,
-                        lb_result *out)
+static void build_result(const lb_breaker *s, size_t last, int pass,
+                         lb_result *out)
 {
     size_t count = 0;
     for (size_t k = last; s->nodes[k].previous != LB_NONE;
          k = s->nodes[k].previous)
         count++;
-    lb_line *lines = calloc(count, sizeof *lines);
-    if (!lines)
-        return -1;
+    lb_line *lines = mem_alloc(count, sizeof *lines);
     size_t i = count;
     for (size_t k = last; s->nodes[k].previous != LB_NONE;
          k = s->nodes[k].previous) {
@@ -686,7 +647,6 @@ static int build_result(const lb_breaker *s, size_t last, int pass,
     out->count = count;
     out->demerits = s->nodes[last].total_demerits;
     out->pass = pass;
-    return 0;
 }
 
 static int plan_passes(const lb_params *p, lb_pass passes[4])
@@ -731,12 +691,10 @@ int lb_break(const lb_item *items, size_t n, const lb_params *p,
     int pass_count = plan_passes(p, passes);
     int rc = -1;
     for (int i = 0; i < pass_count; i++) {
-        int failed = 0;
-        size_t last = run_pass(&s, &passes[i], &failed);
-        if (failed)
-            break;
+        size_t last = run_pass(&s, &passes[i]);
         if (last != LB_NONE) {
-            rc = build_result(&s, last, passes[i].number, out);
+            build_result(&s, last, passes[i].number, out);
+            rc = 0;
             break;
         }
     }
@@ -766,8 +724,7 @@ typedef struct lb_greedy {
 
 static lb_line *greedy_new_line(lb_greedy *g)
 {
-    if (!lb_reserve((void **)&g->lines, &g->capacity, g->count, sizeof *g->lines, 16))
-        return NULL;
+    g->lines = mem_reserve(g->lines, &g->capacity, g->count + 1, sizeof *g->lines, 16);
     lb_line *line = &g->lines[g->count++];
     memset(line, 0, sizeof *line);
     return line;
@@ -775,15 +732,13 @@ static lb_line *greedy_new_line(lb_greedy *g)
 
 /* Ends the current line at `position`; sums_before are the totals of the
    items before it. */
-static int greedy_emit(lb_greedy *g, size_t position,
-                       const lb_sums *sums_before)
+static void greedy_emit(lb_greedy *g, size_t position,
+                        const lb_sums *sums_before)
 {
     lb_break_at at = describe_break(g->items, g->n, position);
     lb_sums sums = sums_between(sums_before, &g->after);
     sums.width += at.penalty_width;
     lb_line *line = greedy_new_line(g);
-    if (!line)
-        return -1;
     line->start = g->start;
     line->content_start = g->content_start;
     line->end = position;
@@ -801,15 +756,14 @@ static int greedy_emit(lb_greedy *g, size_t position,
     g->content_start = skip_discardables(g->items, g->n, position, &g->after);
     g->line_number++;
     g->have_fit = 0;
-    return 0;
 }
 
-static int greedy_consider(lb_greedy *g, size_t b)
+static void greedy_consider(lb_greedy *g, size_t b)
 {
     lb_break_at at = describe_break(g->items, g->n, b);
     for (;;) {
         if (!at.forced && g->content_start >= b)
-            return 0;
+            return;
         lb_sums line = sums_between(&g->sums, &g->after);
         line.width += at.penalty_width;
         double shortfall =
@@ -818,16 +772,17 @@ static int greedy_consider(lb_greedy *g, size_t b)
         if (overfull && g->have_fit) {
             /* end at the last fit and look at b again from there */
             lb_sums fit_sums = g->fit_sums;
-            if (greedy_emit(g, g->fit_position, &fit_sums) != 0)
-                return -1;
+            greedy_emit(g, g->fit_position, &fit_sums);
             continue;
         }
-        if (at.forced || overfull)
-            return greedy_emit(g, b, &g->sums);
+        if (at.forced || overfull) {
+            greedy_emit(g, b, &g->sums);
+            return;
+        }
         g->have_fit = 1;
         g->fit_position = b;
         g->fit_sums = g->sums;
-        return 0;
+        return;
     }
 }
 
@@ -839,10 +794,8 @@ int lb_greedy_break(const lb_item *items, size_t n, const lb_params *p,
     lb_greedy g = { .items = items, .n = n, .params = p, .line_number = 1,
                     .prev_fitness = LB_DECENT };
     for (size_t b = 0; b < n; b++) {
-        if (is_legal_break(items, b, 1) && greedy_consider(&g, b) != 0) {
-            free(g.lines);
-            return -1;
-        }
+        if (is_legal_break(items, b, 1))
+            greedy_consider(&g, b);
         sums_add_item(&g.sums, &items[b]);
     }
     out->lines = g.lines;

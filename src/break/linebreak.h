@@ -7,11 +7,11 @@
  * build, hyphenate or set lines: the caller does that from the result.
  * Failure: lb_break and lb_greedy_break return -1 on invalid input (no
  * items, a list that does not end in a forced break, NULL or empty line
- * widths, NaN or infinite measurements) or on allocation failure; *out is
- * then empty and safe to pass to lb_result_free. A paragraph that cannot be
+ * widths, NaN or infinite measurements); *out is then empty and safe to pass to lb_result_free. A paragraph that cannot be
  * set well is not an error: the last pass always produces lines, and a line
  * that could not be made to fit is returned flagged `overfull` so the caller
- * can warn and repair.
+ * can warn and repair. Memory is the mem module's (running out ends the
+ * run).
  * Reentrant: no global state; concurrent calls on different results are safe.
  *
  * The item list contract (the caller builds it, as TeX does):

@@ -9,6 +9,7 @@
  * warning, once per value.
  */
 #include "model_internal.h"
+#include "mem.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -24,9 +25,7 @@ static const char *const known_roles[] = {
 size_t model_edit_distance(const char *x, const char *y)
 {
     size_t n = strlen(x), m = strlen(y);
-    size_t *rows = calloc(3 * (m + 1), sizeof *rows);
-    if (!rows)
-        return (size_t)-1; /* no suggestion rather than a wrong one */
+    size_t *rows = mem_alloc(3 * (m + 1), sizeof *rows);
     size_t *prev2 = rows, *prev = rows + m + 1, *cur = rows + 2 * (m + 1);
     for (size_t j = 0; j <= m; j++)
         prev[j] = j;

@@ -102,7 +102,7 @@ xmlNode *model_title_of(xmlNode *n, const char *name);
 bool model_is_block_element(xmlNode *n);
 
 /* model_check.c */
-/* Edit distance with transpositions; (size_t)-1 when out of memory. */
+/* Edit distance with transpositions. */
 size_t model_edit_distance(const char *x, const char *y);
 /* The name of NAMES (NULL-terminated) nearest WORD within MAX_DISTANCE
  * edits, or NULL. */

@@ -56,10 +56,7 @@ static void fail(importer *im, int status, const char *fmt, ...)
 
 static char *join(const char *a, const char *b)
 {
-    size_t n = strlen(a) + strlen(b) + 2;
-    char *s = mem_alloc(n, 1);
-    snprintf(s, n, "%s/%s", a, b);
-    return s;
+    return mem_printf("%s/%s", a, b);
 }
 
 /* pandoc's reader is chosen by the extension, as pandoc itself would. */
@@ -413,7 +410,7 @@ static void import_image(importer *im, xmlNode *data, xmlNode *root)
         xmlFree(ref);
         return;
     }
-    char *from = r[0] == '/' ? strdup(r) : join(im->source_dir, r);
+    char *from = r[0] == '/' ? mem_strdup(r) : join(im->source_dir, r);
     /* An image used twice is one file. */
     char *name = xmlHashLookup(im->copied, (xmlChar *)from);
     bool copy = !name;

@@ -27,6 +27,7 @@
 #include "diag.h"
 #include "output.h"
 #include "import.h"
+#include "mem.h"
 #include "starter.h"
 #include "watch.h"
 
@@ -165,11 +166,7 @@ static bool file_exists(const char *path)
 
 static char *path_join(const char *dir, const char *rest)
 {
-    size_t n = strlen(dir) + strlen(rest) + 2;
-    char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%s/%s", dir, rest);
-    return p;
+    return mem_printf("%s/%s", dir, rest);
 }
 
 /* The schema, styles and fonts live beside the binary in a checkout and
@@ -190,7 +187,7 @@ static const char *find_datadir(char *buf, size_t size)
         for (int i = 0; i < 2; i++) {
             snprintf(buf, size, "%s%s", dir, candidates[i]);
             char *probe = path_join(buf, "schema/kcvs.rng");
-            bool found = probe && file_exists(probe);
+            bool found = file_exists(probe);
             free(probe);
             if (found)
                 return buf;
@@ -204,13 +201,8 @@ static char *style_path(const char *datadir, const char *name)
     if (!name)
         name = "kcvs";
     if (strchr(name, '/') || strstr(name, ".xml"))
-        return strdup(name);
-    size_t n = strlen(name) + 16;
-    char *file = malloc(n);
-    snprintf(file, n, "styles/%s.xml", name);
-    char *p = path_join(datadir, file);
-    free(file);
-    return p;
+        return mem_strdup(name);
+    return mem_printf("%s/styles/%s.xml", datadir, name);
 }
 
 /* ---- output ------------------------------------------------------------------ */
@@ -219,7 +211,7 @@ static char *style_path(const char *datadir, const char *name)
  * is written, so --check creates nothing). */
 static char *default_output(const char *source)
 {
-    char *copy = strdup(source);
+    char *copy = mem_strdup(source);
     char *base = basename(copy);
     char *dot = strrchr(base, '.');
     if (dot)
@@ -227,7 +219,7 @@ static char *default_output(const char *source)
     char path[PATH_MAX];
     snprintf(path, sizeof path, "out/%s.pdf", base);
     free(copy);
-    return strdup(path);
+    return mem_strdup(path);
 }
 
 /* --check, --list-links and --dump-layout write no PDF. */

@@ -145,9 +145,7 @@ bool starter_create(const char *folder, const char *schema_path)
         return false;
     }
     size_t n = strlen(folder) + 64;
-    char *path = malloc(n);
-    if (!path)
-        return false;
+    char *path = mem_alloc(n, 1);
     bool ok = copy_schema(folder, schema_path, path, n);
     snprintf(path, n, "%s/sections", folder);
     ok = ok && mkdir(path, 0777) == 0;

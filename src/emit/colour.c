@@ -1,6 +1,7 @@
 #include "colour.h"
 
 #include "infile.h"
+#include "mem.h"
 
 #include <lcms2.h>
 #include <png.h>
@@ -53,13 +54,14 @@ static cmsHPROFILE colour_source(cmsContext ctx, const void *icc, size_t len, co
 colour_cmyk *colour_cmyk_new(const char *icc_path, const void *rgb_icc, size_t rgb_icc_len,
                              int intent, bool black_point_compensation, const char **err)
 {
-    colour_cmyk *c = calloc(1, sizeof *c);
-    cmsContext ctx = c ? cmsCreateContext(NULL, NULL) : NULL;
+    cmsContext ctx = cmsCreateContext(NULL, NULL);
     if (!ctx) {
-        free(c);
-        *err = "not enough memory for colour conversion";
+        /* Little CMS allocates for itself; its failures are reported as a
+         * library's are (libharu's too), not through mem_fail */
+        *err = "Little CMS is out of memory";
         return NULL;
     }
+    colour_cmyk *c = mem_alloc(1, sizeof *c);
     cmsSetLogErrorHandlerTHR(ctx, colour_silent);
     c->ctx = ctx;
     cmsHPROFILE cmyk = icc_path ? cmsOpenProfileFromFileTHR(ctx, icc_path, "r") : NULL;
@@ -100,9 +102,8 @@ void colour_rgb_to_cmyk_into(colour_cmyk *c, const unsigned char *rgb,
 unsigned char *colour_rgb_to_cmyk(colour_cmyk *c, const unsigned char *rgb,
                                   size_t pixels)
 {
-    unsigned char *out = pixels <= SIZE_MAX / 4 ? malloc(pixels * 4 + 1) : NULL;
-    if (out)
-        colour_rgb_to_cmyk_into(c, rgb, out, pixels);
+    unsigned char *out = mem_alloc(pixels, 4);
+    colour_rgb_to_cmyk_into(c, rgb, out, pixels);
     return out;
 }
 
@@ -147,12 +148,8 @@ static const char *colour_png_iccp(FILE *f, unsigned char **icc, size_t *icc_len
         png_uint_32 len;
         result = NULL;
         if (png_get_iCCP(png, info, &name, &method, &data, &len) && len > 0) {
-            *icc = malloc(len);
-            if (*icc) {
-                memcpy(*icc, data, len);
-                *icc_len = len;
-            } else
-                result = "not enough memory for the image";
+            *icc = memcpy(mem_alloc(len, 1), data, len);
+            *icc_len = len;
         }
     }
     png_destroy_read_struct(png ? &png : NULL, info ? &info : NULL, NULL);

@@ -12,8 +12,8 @@
  * caller frees.
  * Failure: creation returns NULL and a static message saying why (a
  * profile cannot be read, the intent's is not a CMYK output profile, the
- * image's is not RGB, or Little CMS cannot build the transform); conversion returns NULL only when out of
- * memory.
+ * image's is not RGB, or Little CMS cannot build the transform or runs out
+ * of memory); conversion cannot fail (memory is the mem module's).
  */
 #ifndef KCVS_COLOUR_H
 #define KCVS_COLOUR_H

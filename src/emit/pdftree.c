@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mem.h"
 #include "pdfobj.h"
 
 static int compare_numbers(const void *a, const void *b)
@@ -108,9 +109,7 @@ HPDF_Dict pdftree_write(HPDF_Doc pdf, pdftree_kind kind, pdftree_entry *entries,
         return leaf(&w, 0, count, true).dict;
     /* Leaves first, then one level of parents at a time up to the root. */
     size_t nodes = group_count(count);
-    tree_node *level = malloc(nodes * sizeof *level);
-    if (!level)
-        return NULL;
+    tree_node *level = mem_alloc(nodes, sizeof *level);
     for (size_t g = 0; g < nodes; g++)
         level[g] = leaf(&w, group_start(count, nodes, g), group_start(count, nodes, g + 1),
                         false);

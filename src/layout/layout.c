@@ -845,8 +845,7 @@ typedef struct layout_run {
 static layout_run layout_run_begin(lctx *c)
 {
     layout_run run = { .diags = diag_mark_now(c->diags) };
-    if (!para_tally_save(&c->pc, &run.tally))
-        diag_add(c->diags, DIAG_ENVIRONMENT, (src_loc){ 0 }, "out of memory");
+    para_tally_save(&c->pc, &run.tally);
     return run;
 }
 

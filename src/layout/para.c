@@ -266,16 +266,13 @@ void para_notes_push(arena *a, block ***notes, int *count, size_t *cap, block *n
     (*notes)[(*count)++] = note;
 }
 
-bool para_tally_save(const para_ctx *c, para_tally *t)
+void para_tally_save(const para_ctx *c, para_tally *t)
 {
     t->stats = c->stats;
     t->missing_count = c->missing_count;
-    t->counts = malloc((c->missing_count + 1) * sizeof *t->counts);
-    if (!t->counts)
-        return false;
+    t->counts = mem_alloc(c->missing_count + 1, sizeof *t->counts);
     for (size_t i = 0; i < c->missing_count; i++)
         t->counts[i] = c->missing[i].count;
-    return true;
 }
 
 void para_tally_restore(para_ctx *c, para_tally *t)
@@ -1440,8 +1437,7 @@ static bool break_lines(para_build *b, lb_result *res)
         p.pretolerance = -1;
     if (lb_break(b->il.items, b->il.count, &p, res) != 0) {
         diag_add(b->c->diags, DIAG_ENVIRONMENT, b->loc,
-                 "cannot break this paragraph into lines (invalid measurements "
-                 "or out of memory)");
+                 "cannot break this paragraph into lines (invalid measurements)");
         return false;
     }
     return true;

@@ -105,8 +105,8 @@ typedef struct para_tally {
     size_t missing_count;
 } para_tally;
 
-/* Saves the counts; false when memory runs out. */
-bool para_tally_save(const para_ctx *c, para_tally *t);
+/* Saves the counts. */
+void para_tally_save(const para_ctx *c, para_tally *t);
 /* Back to the saved counts (characters first seen since are forgotten);
    frees the copy. */
 void para_tally_restore(para_ctx *c, para_tally *t);

@@ -268,9 +268,7 @@ struct image_rows {
 image_rows *image_rows_new(int width, int height, int colour_channels, bool alpha,
                            const image_convert *convert)
 {
-    image_rows *r = calloc(1, sizeof *r);
-    if (!r)
-        return NULL;
+    image_rows *r = mem_alloc(1, sizeof *r);
     size_t w = (size_t)width;
     r->width = width;
     r->colour_in = colour_channels;
@@ -278,12 +276,10 @@ image_rows *image_rows_new(int width, int height, int colour_channels, bool alph
     r->convert = convert && colour_channels == 3 ? convert : NULL;
     r->planes = (image_planes){ .width = width, .height = height,
                                 .channels = r->convert ? convert->channels : colour_channels };
-    r->scratch_c = alpha ? malloc(w * (size_t)colour_channels) : NULL;
-    r->scratch_a = alpha ? malloc(w) : NULL;
-    r->converted = r->convert ? malloc(w * (size_t)convert->channels) : NULL;
-    bool ok = deflater_init(&r->colour) && (!alpha || deflater_init(&r->alpha)) &&
-              (!alpha || (r->scratch_c && r->scratch_a)) && (!r->convert || r->converted);
-    if (!ok) {
+    r->scratch_c = alpha ? mem_alloc(w, (size_t)colour_channels) : NULL;
+    r->scratch_a = alpha ? mem_alloc(w, 1) : NULL;
+    r->converted = r->convert ? mem_alloc(w, (size_t)convert->channels) : NULL;
+    if (!deflater_init(&r->colour) || (alpha && !deflater_init(&r->alpha))) {
         image_rows_drop(r);
         return NULL;
     }
@@ -360,10 +356,10 @@ static const char *png_decode_rows(png_job *j, const image_convert *convert,
     size_t stride = png_get_rowbytes(j->png, j->info);
     size_t h = (size_t)png_get_image_height(j->png, j->info);
     size_t held = passes > 1 ? h : 1;
-    j->rows = calloc(held, stride);
+    j->rows = mem_alloc(held, stride);
     j->rows_out = image_rows_new((int)png_get_image_width(j->png, j->info), (int)h,
                                  has_alpha ? channels - 1 : channels, has_alpha, convert);
-    if (!j->rows || !j->rows_out)
+    if (!j->rows_out)
         return "not enough memory for the image";
     for (int pass = 0; pass < passes; pass++)
         for (size_t y = 0; y < h; y++) {

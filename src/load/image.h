@@ -78,7 +78,8 @@ typedef struct image_convert {
 /* Planes built a row at a time: each row (width pixels of colour_channels
  * samples, then one alpha sample when alpha) is converted (RGB rows only,
  * when convert is given) and compressed at once, so a decoder never holds
- * the image whole. image_rows_new returns NULL when out of memory;
+ * the image whole. image_rows_new returns NULL when zlib cannot
+ * start (its own allocation failed; ours end the run, mem.h);
  * image_rows_add returns NULL or a static message; image_rows_finish hands
  * the planes to out and frees the writer (so does image_rows_drop, which
  * accepts NULL, for a decode given up). */

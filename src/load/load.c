@@ -53,9 +53,9 @@ static char *load_display_path(const char *abs)
     if (getcwd(cwd, sizeof cwd)) {
         size_t n = strlen(cwd);
         if (strncmp(abs, cwd, n) == 0 && abs[n] == '/')
-            return strdup(abs + n + 1);
+            return mem_strdup(abs + n + 1);
     }
-    return strdup(abs);
+    return mem_strdup(abs);
 }
 
 /* We read every source file ourselves, so anything libxml2 asks this loader
@@ -95,10 +95,10 @@ static void load_structured_error(void *user, xmlErrorPtr e)
         line = (int)xmlGetLineNo(e->node);
         col = load_node_column(s->r, e->node);
     } else if (e->file)
-        file = strdup(e->file);
+        file = mem_strdup(e->file);
     else if (s->parsing && s->parsing->input && s->parsing->input->filename) {
         /* Entity errors come without a place: the parse's position is it. */
-        file = strdup(s->parsing->input->filename);
+        file = mem_strdup(s->parsing->input->filename);
         line = s->parsing->input->line;
         col = s->parsing->input->col;
     }
@@ -565,7 +565,7 @@ static bool load_prepare_root(load_result *out, const char *path, diag_list *dia
     }
     char *slash = strrchr(abs, '/');
     out->root_dir = strndup(abs, slash && slash != abs ? (size_t)(slash - abs) : 1);
-    out->main_file = strdup(path);
+    out->main_file = mem_strdup(path);
     free(abs);
     return true;
 }
@@ -637,7 +637,7 @@ char *load_node_file(const load_result *r, xmlNode *node)
             return display;
         }
     }
-    return strdup(r && r->main_file ? r->main_file : "?");
+    return mem_strdup(r && r->main_file ? r->main_file : "?");
 }
 
 xmlNode *load_file_root(xmlNode *node)
@@ -699,7 +699,7 @@ char *load_document_lang(const load_result *r)
 {
     xmlNode *root = r->doc ? xmlDocGetRootElement(r->doc) : NULL;
     xmlChar *lang = root ? xmlGetNsProp(root, (const xmlChar *)"lang", XML_XML_NAMESPACE) : NULL;
-    char *out = lang ? strdup((const char *)lang) : NULL;
+    char *out = lang ? mem_strdup((const char *)lang) : NULL;
     xmlFree(lang);
     return out;
 }

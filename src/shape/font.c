@@ -156,8 +156,8 @@ font_face *font_set_get(font_set *fs, const char *path, const char *features,
         return NULL;
     }
     font_face *f = mem_alloc(1, sizeof *f);
-    f->path = strdup(path);
-    f->features_text = strdup(feat);
+    f->path = mem_strdup(path);
+    f->features_text = mem_strdup(feat);
     font_parse_features(f, feat);
     if (!font_open(f, fs->ft, diags)) {
         font_face_free(f);

@@ -129,13 +129,11 @@ static void word_release(parsed_word *w)
     memset(w, 0, sizeof *w);
 }
 
-/* False when the text is not UTF-8 or memory runs out. */
+/* False when the text is not UTF-8. */
 static bool word_decode(parsed_word *w, const char *text, size_t len)
 {
     memset(w, 0, sizeof *w);
-    w->chars = malloc((len + 1) * sizeof *w->chars);
-    if (!w->chars)
-        return false;
+    w->chars = mem_alloc(len + 1, sizeof *w->chars);
     const unsigned char *s = (const unsigned char *)text;
     for (size_t i = 0; i < len;) {
         word_char *c = &w->chars[w->n_chars++];
@@ -156,13 +154,11 @@ static bool word_decode(parsed_word *w, const char *text, size_t len)
 }
 
 /* Called only for words of letters and apostrophes. */
-static bool word_fold(parsed_word *w)
+static void word_fold(parsed_word *w)
 {
     size_t cap = 2 * w->n_chars + 1;
-    w->folded = malloc(cap);
-    w->folded_from = malloc(cap * sizeof *w->folded_from);
-    if (!w->folded || !w->folded_from)
-        return false;
+    w->folded = mem_alloc(cap, 1);
+    w->folded_from = mem_alloc(cap, sizeof *w->folded_from);
     for (size_t i = 0; i < w->n_chars; i++) {
         uint32_t cp = w->chars[i].cp;
         w->chars[i].first_folded = w->n_folded;
@@ -177,7 +173,6 @@ static bool word_fold(parsed_word *w)
         w->folded[w->n_folded++] = latin1_lower(cp);
     }
     w->folded[w->n_folded] = '\0';
-    return true;
 }
 
 /* Where the letters that decide "all capitals" end: before the last
@@ -264,12 +259,10 @@ static const table_entry *table_find(const word_table *t, uint64_t hash, uint32_
     return t->slots[table_slot(t, hash, tag, key, len)];
 }
 
-static bool table_grow(word_table *t)
+static void table_grow(word_table *t)
 {
-    size_t capacity = t->capacity ? 2 * t->capacity : MIN_TABLE_CAPACITY;
-    table_entry **slots = calloc(capacity, sizeof *slots);
-    if (!slots)
-        return false;
+    size_t capacity = mem_grown(t->capacity, t->capacity + 1, MIN_TABLE_CAPACITY);
+    table_entry **slots = mem_alloc(capacity, sizeof *slots);
     for (size_t i = 0; i < t->capacity; i++) {
         table_entry *e = t->slots[i];
         if (!e)
@@ -282,15 +275,13 @@ static bool table_grow(word_table *t)
     free(t->slots);
     t->slots = slots;
     t->capacity = capacity;
-    return true;
 }
 
 static table_entry *entry_new(uint64_t hash, uint32_t tag, const void *key, size_t len,
                               const size_t *values, size_t count)
 {
-    table_entry *e = malloc(sizeof *e + count * sizeof *values + len);
-    if (!e)
-        return NULL;
+    /* count and len are bounded by HYPH_MAX_WORD_BYTES: the sum fits */
+    table_entry *e = mem_alloc(1, sizeof *e + count * sizeof *values + len);
     e->hash = hash;
     e->tag = tag;
     e->key_len = len;
@@ -308,11 +299,9 @@ static bool table_put(word_table *t, uint64_t hash, uint32_t tag, const void *ke
 {
     if (t->count >= HYPH_CACHE_MAX_WORDS && !table_find(t, hash, tag, key, len))
         return false;
-    if (2 * (t->count + 1) > t->capacity && !table_grow(t))
-        return false;
+    if (2 * (t->count + 1) > t->capacity)
+        table_grow(t);
     table_entry *e = entry_new(hash, tag, key, len, values, count);
-    if (!e)
-        return false;
     size_t i = table_slot(t, hash, tag, key, len);
     if (t->slots[i])
         free(t->slots[i]);
@@ -376,12 +365,8 @@ static char *embedded_string(int32_t offset)
 static HyphenDict *embedded_level(const hyph_embedded_level *l,
                                   const hyph_embedded_state *states)
 {
-    HyphenDict *d = calloc(1, sizeof *d);
-    HyphenState *s = d ? malloc((size_t)l->num_states * sizeof *s) : NULL;
-    if (!s) {
-        free(d);
-        return NULL;
-    }
+    HyphenDict *d = mem_alloc(1, sizeof *d);
+    HyphenState *s = mem_alloc((size_t)l->num_states, sizeof *s);
     for (int i = 0; i < l->num_states; i++)
         s[i] = (HyphenState){
             .match = embedded_string(states[i].match),
@@ -425,10 +410,6 @@ HyphenDict *hyph_embedded_patterns(void)
     HyphenDict **link = &first;
     for (size_t i = 0; i < n; i++) {
         *link = embedded_level(&hyph_embedded_levels[i], states);
-        if (!*link) {
-            hyph_embedded_free(first);
-            return NULL;
-        }
         states += hyph_embedded_levels[i].num_states;
         link = &(*link)->nextlevel;
     }
@@ -444,7 +425,7 @@ static bool is_embedded_file(const char *path)
     if (stat(path, &st) != 0 || (uint64_t)st.st_size != hyph_embedded_size)
         return false;
     FILE *f = fopen(path, "rb");
-    unsigned char *buf = f ? malloc(hyph_embedded_size + 1) : NULL;
+    unsigned char *buf = f ? mem_alloc(hyph_embedded_size + 1, 1) : NULL;
     size_t got = buf ? fread(buf, 1, hyph_embedded_size + 1, f) : 0;
     if (f)
         fclose(f);
@@ -501,9 +482,7 @@ static uint32_t cache_tag(minima m)
 
 static char *latin1_to_utf8(const unsigned char *s, size_t n, size_t *out_len)
 {
-    char *out = malloc(2 * n + 1);
-    if (!out)
-        return NULL;
+    char *out = mem_alloc(2 * n + 1, 1);
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
         if (s[i] < 0x80) {
@@ -531,17 +510,12 @@ static void free_replacements(char **rep, int *pos, int *cut, size_t n)
 /* Marks proposed[u] for every standard break the patterns allow before
    folded position u. Non-standard breaks (a replacement in rep[]) are not
    marked: using them would change the word's spelling. */
-static bool run_patterns(HyphenDict *p, const parsed_word *w, bool *proposed)
+static void run_patterns(HyphenDict *p, const parsed_word *w, bool *proposed)
 {
     size_t len = w->n_folded;
     char *encoded = p->utf8 ? latin1_to_utf8(w->folded, w->n_folded, &len)
                             : (char *)w->folded;
-    char *hyphens = encoded ? malloc(len + 5) : NULL;
-    if (!hyphens) {
-        if (encoded != (char *)w->folded)
-            free(encoded);
-        return false;
-    }
+    char *hyphens = mem_alloc(len + 5, 1);
     char **rep = NULL;
     int *pos = NULL, *cut = NULL;
     /* Minima of 1: ours count letters (ĳ is one, ' none), which libhyphen
@@ -556,18 +530,18 @@ static bool run_patterns(HyphenDict *p, const parsed_word *w, bool *proposed)
     free(hyphens);
     if (encoded != (char *)w->folded)
         free(encoded);
-    return true;
 }
 
-static bool propose_breaks(hyph_dict *d, const parsed_word *w, bool *proposed)
+static void propose_breaks(hyph_dict *d, const parsed_word *w, bool *proposed)
 {
     uint64_t hash = table_hash(0, w->folded, w->n_folded);
     const table_entry *e = table_find(&d->exceptions, hash, 0, w->folded, w->n_folded);
-    if (!e)
-        return run_patterns(d->patterns, w, proposed);
+    if (!e) {
+        run_patterns(d->patterns, w, proposed);
+        return;
+    }
     for (size_t i = 0; i < e->count; i++)
         proposed[e->values[i]] = true;
-    return true;
 }
 
 /* ---- keeping the breaks the rules allow ---- */
@@ -628,13 +602,11 @@ static size_t find_breaks(hyph_dict *d, parsed_word *w, minima m, size_t *breaks
     *worth_caching = false;
     if (w->has_soft_hyphen)
         return soft_hyphen_breaks(w, breaks);
-    if (!may_hyphenate_automatically(w, m.left + m.right) || !word_fold(w))
+    if (!may_hyphenate_automatically(w, m.left + m.right))
         return 0;
-    bool *proposed = calloc(w->n_folded + 1, sizeof *proposed);
-    if (!proposed || !propose_breaks(d, w, proposed)) {
-        free(proposed);
-        return 0;
-    }
+    word_fold(w);
+    bool *proposed = mem_alloc(w->n_folded + 1, sizeof *proposed);
+    propose_breaks(d, w, proposed);
     size_t n = keep_allowed_breaks(d, w, proposed, m, breaks);
     free(proposed);
     *worth_caching = true;
@@ -666,15 +638,12 @@ int hyph_word(hyph_dict *d, const hyph_options *o, const char *text, size_t len,
     parsed_word w;
     if (!word_decode(&w, text, len))
         return 0;
-    int written = 0;
-    size_t *breaks = malloc(w.n_chars * sizeof *breaks);
-    if (breaks) {
-        bool worth_caching;
-        size_t n = find_breaks(d, &w, m, breaks, &worth_caching);
-        if (worth_caching)
-            table_put(&d->cache, hash, tag, text, len, breaks, n);
-        written = copy_breaks(breaks, n, offsets, max);
-    }
+    size_t *breaks = mem_alloc(w.n_chars, sizeof *breaks);
+    bool worth_caching;
+    size_t n = find_breaks(d, &w, m, breaks, &worth_caching);
+    if (worth_caching)
+        table_put(&d->cache, hash, tag, text, len, breaks, n);
+    int written = copy_breaks(breaks, n, offsets, max);
     free(breaks);
     word_release(&w);
     return written;
@@ -735,9 +704,12 @@ static bool store_exception(hyph_dict *d, const char *plain, size_t plain_len,
     parsed_word w;
     if (!word_decode(&w, plain, plain_len))
         return false;
-    bool ok = is_plain_word(&w) && word_fold(&w) && marks_to_folded(&w, marks, n_marks) &&
-              table_put(&d->exceptions, table_hash(0, w.folded, w.n_folded), 0, w.folded,
-                        w.n_folded, marks, n_marks);
+    bool ok = is_plain_word(&w);
+    if (ok)
+        word_fold(&w);
+    ok = ok && marks_to_folded(&w, marks, n_marks) &&
+         table_put(&d->exceptions, table_hash(0, w.folded, w.n_folded), 0, w.folded,
+                   w.n_folded, marks, n_marks);
     word_release(&w);
     return ok;
 }
@@ -746,11 +718,10 @@ bool hyph_add_exception(hyph_dict *d, const char *hyphenated, size_t len)
 {
     if (!d || !hyphenated || len == 0 || len > HYPH_MAX_WORD_BYTES)
         return false;
-    char *plain = malloc(len);
-    size_t *marks = malloc(len * sizeof *marks);
+    char *plain = mem_alloc(len, 1);
+    size_t *marks = mem_alloc(len, sizeof *marks);
     size_t plain_len, n_marks;
-    bool ok = plain && marks &&
-              split_marked_word(hyphenated, len, plain, &plain_len, marks, &n_marks) &&
+    bool ok = split_marked_word(hyphenated, len, plain, &plain_len, marks, &n_marks) &&
               store_exception(d, plain, plain_len, marks, n_marks);
     free(plain);
     free(marks);
@@ -835,21 +806,6 @@ static bool parse_language_tag(const char *tag, language *out)
     return true;
 }
 
-__attribute__((format(printf, 1, 2))) static char *string_printf(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    char *s = n < 0 ? NULL : malloc((size_t)n + 1);
-    if (s) {
-        va_start(ap, fmt);
-        vsnprintf(s, (size_t)n + 1, fmt, ap);
-        va_end(ap);
-    }
-    return s;
-}
-
 /* Words are folded to Latin-1, which can be handed over in these two. */
 static bool charset_supported(const HyphenDict *p)
 {
@@ -866,10 +822,10 @@ static void free_patterns(HyphenDict *p, bool embedded)
 
 static hyph_dict *dict_from_file(const char *dir, const char *name, const language *l)
 {
-    char *path = string_printf("%s/%s", dir, name);
-    bool embedded = path && is_embedded_file(path);
-    HyphenDict *p = embedded ? hyph_embedded_patterns() : path ? hnj_hyphen_load(path) : NULL;
-    hyph_dict *d = p && charset_supported(p) ? calloc(1, sizeof *d) : NULL;
+    char *path = mem_printf("%s/%s", dir, name);
+    bool embedded = is_embedded_file(path);
+    HyphenDict *p = embedded ? hyph_embedded_patterns() : hnj_hyphen_load(path);
+    hyph_dict *d = p && charset_supported(p) ? mem_alloc(1, sizeof *d) : NULL;
     if (!d) {
         free_patterns(p, embedded);
         free(path);
@@ -923,9 +879,9 @@ typedef hyph_dict *(*dict_opener)(const char *dir, const char *name, const langu
 
 static hyph_dict *first_regional_dict(const char *dir, const language *l, dict_opener open)
 {
-    char *prefix = string_printf("hyph_%s_", l->lang);
+    char *prefix = mem_printf("hyph_%s_", l->lang);
     size_t count = 0;
-    char **names = prefix ? regional_files(dir, prefix, &count) : NULL;
+    char **names = regional_files(dir, prefix, &count);
     hyph_dict *d = NULL;
     for (size_t i = 0; i < count; i++) {
         if (!d)
@@ -941,9 +897,9 @@ static hyph_dict *first_regional_dict(const char *dir, const language *l, dict_o
 static hyph_dict *dict_named(const char *dir, const language *l, bool regional,
                              dict_opener open)
 {
-    char *name = regional ? string_printf("hyph_%s_%s.dic", l->lang, l->region)
-                          : string_printf("hyph_%s.dic", l->lang);
-    hyph_dict *d = name ? open(dir, name, l) : NULL;
+    char *name = regional ? mem_printf("hyph_%s_%s.dic", l->lang, l->region)
+                          : mem_printf("hyph_%s.dic", l->lang);
+    hyph_dict *d = open(dir, name, l);
     free(name);
     return d;
 }
@@ -984,8 +940,8 @@ static size_t shared_loads;
 
 static hyph_dict *shared_dict_from_file(const char *dir, const char *name, const language *l)
 {
-    char *path = string_printf("%s/%s", dir, name);
-    char *real = path ? realpath(path, NULL) : NULL;
+    char *path = mem_printf("%s/%s", dir, name);
+    char *real = realpath(path, NULL);
     free(path);
     if (!real)
         return NULL;

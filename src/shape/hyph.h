@@ -33,9 +33,9 @@
  *
  * Failure: nothing is reported, because an unhyphenated word is always a
  * correct (if less tidy) result. hyph_load returns NULL when no usable
- * pattern file exists (or memory runs out); the caller then leaves that
- * language unhyphenated and may warn. hyph_word returns 0 for any word it
- * cannot or should not hyphenate, including when memory runs out.
+ * pattern file exists; the caller then leaves that language unhyphenated
+ * and may warn. hyph_word returns 0 for any word it cannot or should not
+ * hyphenate. Memory is the mem module's (running out ends the run).
  *
  * Not thread-safe: hyph_word updates the dictionary's cache.
  */
@@ -86,7 +86,7 @@ size_t hyph_shared_loads(void);
 bool hyph_is_embedded(const hyph_dict *d);
 
 /* The patterns compiled into the binary as a libhyphen dictionary (NULL
-   when the build had no pattern file, or memory runs out); free with
+   when the build had no pattern file); free with
    hyph_embedded_free, never hnj_hyphen_free. */
 struct _HyphenDict *hyph_embedded_patterns(void);
 void hyph_embedded_free(struct _HyphenDict *d);
@@ -125,8 +125,8 @@ size_t hyph_strip_soft_hyphens(const char *in, size_t len, char *out,
    spelled with '-' at every allowed break ("da-ta-ware-house"). It replaces
    the patterns for that word in any capitalisation; the rules above (minima,
    capitals, trema, ...) still apply. Returns false when the text is not a
-   word that could be hyphenated at all (digits, punctuation, ...) or
-   memory runs out. Clears the cache, so words already looked up see the
+   word that could be hyphenated at all (digits, punctuation, ...).
+   Clears the cache, so words already looked up see the
    exception too. */
 bool hyph_add_exception(hyph_dict *d, const char *hyphenated, size_t len);
 

@@ -40,13 +40,6 @@ static void assert_aligned(const void *p)
         fail_msg("%p is not aligned to %zu", p, alignof(max_align_t));
 }
 
-static void assert_exits_out_of_memory(void (*fn)(void))
-{
-    char msg[4200];
-    if (child_ran_out_of_memory(fn, msg, sizeof msg))
-        fail_msg("%s", msg);
-}
-
 /* ---- alignment and zeroing ------------------------------------------------ */
 
 static void alignment_for_every_small_size(void **state)

@@ -128,6 +128,22 @@ static void test_large_images_convert_to_the_last_pixel(void **state)
     colour_cmyk_drop(c);
 }
 
+/* A conversion larger than memory can hold ends the run as every
+ * allocation does (mem.h): it never hands back NULL to be checked. */
+static void oversized_conversion_child(void)
+{
+    const char *err;
+    colour_cmyk *c = colour_cmyk_new(CMYK_ICC, NULL, 0, 1, true, &err);
+    if (c)
+        colour_rgb_to_cmyk(c, samples, SIZE_MAX / 2);
+}
+
+static void test_a_conversion_too_large_for_memory_ends_the_run(void **state)
+{
+    (void)state;
+    assert_exits_out_of_memory(oversized_conversion_child);
+}
+
 static void refused(const char *path, const char *message)
 {
     const char *err = NULL;
@@ -217,6 +233,7 @@ int main(void)
         cmocka_unit_test(test_every_intent_matches_lcms),
         cmocka_unit_test(test_intent_and_black_point_change_the_result),
         cmocka_unit_test(test_large_images_convert_to_the_last_pixel),
+        cmocka_unit_test(test_a_conversion_too_large_for_memory_ends_the_run),
         cmocka_unit_test(test_an_embedded_rgb_profile_is_the_source),
         cmocka_unit_test(test_an_unusable_embedded_profile_is_refused),
         cmocka_unit_test(test_profiles_that_cannot_convert_are_refused),

@@ -16,15 +16,6 @@
 #include "mem.h"
 #include "testutil.h"
 
-/* As in test_arena.c: cmocka's fail_msg cannot move into testutil.h, whose
- * helpers never assert. */
-static void assert_exits_out_of_memory(void (*fn)(void))
-{
-    char msg[4200];
-    if (child_ran_out_of_memory(fn, msg, sizeof msg))
-        fail_msg("%s", msg);
-}
-
 static void alloc_is_zeroed_and_never_null(void **state)
 {
     (void)state;

@@ -259,4 +259,14 @@ static inline const char *child_ran_out_of_memory(void (*fn)(void), char *msg, s
     return msg;
 }
 
+/* A cmocka assertion that fn ends the process as running out of memory
+ * does: a macro, because fail_msg exists only where the test included
+ * cmocka.h (the functions above never assert). */
+#define assert_exits_out_of_memory(fn)                                  \
+    do {                                                                \
+        char oom_msg_[4200];                                            \
+        if (child_ran_out_of_memory((fn), oom_msg_, sizeof oom_msg_))   \
+            fail_msg("%s", oom_msg_);                                   \
+    } while (0)
+
 #endif
