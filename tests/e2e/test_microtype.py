@@ -135,8 +135,8 @@ def test_report_quality_in_the_house_style(report_quality):
     """Issue 15's targets: at least LuaLaTeX + microtype on the same text."""
     q = report_quality["kcvs"]
     assert q["justified_lines"] > 100, q
-    # at the precision of the issue's and the bench's tables (3 decimals)
-    assert round(q["space_p95_em"], 3) <= 0.33, q
+    # clearly under 0.33, not only once rounded to the tables' 3 decimals
+    assert q["space_p95_em"] <= 0.325, q
     assert q["space_max_em"] <= 0.39, q
     # hyphens are counted as drawn (not read through /ActualText as 0 %)
     assert 0.05 <= q["hyphen_share"] <= 0.20, q

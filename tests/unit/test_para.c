@@ -196,10 +196,8 @@ static size_t count_warnings(const diag_list *d, const char *needle)
     return n;
 }
 
-/* How far a justified line's last glyph may hang into the right margin:
- * the house style's protrude-right share of its advance (a hyphen, a
- * period, ...; 0 for a letter). */
-static double line_hang(fixture *f, const para_line *l)
+/* The last character a line draws (its word separator aside), 0 none. */
+static uint32_t line_last_char(fixture *f, const para_line *l)
 {
     const char *text = line_text(f, l);
     size_t n = strlen(text);
@@ -208,10 +206,18 @@ static double line_hang(fixture *f, const para_line *l)
     size_t i = n;
     while (i > 0 && ((unsigned char)text[i - 1] & 0xC0) == 0x80)
         i--;
-    if (i == 0)
-        return 0;
     size_t size = 0;
-    uint32_t cp = utf8_decode(text + i - 1, n - (i - 1), &size);
+    return i == 0 ? 0 : utf8_decode(text + i - 1, n - (i - 1), &size);
+}
+
+/* How far a justified line's last glyph may hang into the right margin:
+ * the house style's protrude-right share of its advance (a hyphen, a
+ * period, ...; 0 for a letter). */
+static double line_hang(fixture *f, const para_line *l)
+{
+    uint32_t cp = line_last_char(f, l);
+    if (cp == 0)
+        return 0;
     const page_item *it = last_text_item(l);
     double share = style_protrusion(f->st->typo.protrude_right, cp);
     double hscale = it->run.hscale > 0 ? it->run.hscale : 1; /* font expansion */
@@ -544,6 +550,83 @@ static void long_word_fits_a_wide_measure_untouched(void **state)
     assert_int_equal(f->diags.count, 0);
 }
 
+/* ---- font expansion on a step --------------------------------------------- */
+
+/* A justified line's letters (unexpanded) and spaces as set: n spaces
+ * of natural width w each; e its expansion factor. */
+typedef struct set_line_parts {
+    double letters, space, e;
+    int spaces;
+} set_line_parts;
+
+static set_line_parts line_parts(const para_line *l)
+{
+    set_line_parts p = { 0, 0, 1, 0 };
+    for (int i = 0; i < l->count; i++) {
+        const page_item *it = &l->items[i];
+        if (it->kind != ITEM_TEXT || it->run.count == 0)
+            continue;
+        p.e = it->run.hscale > 0 ? it->run.hscale : 1;
+        shaped_text sp = font_shape(it->run.face, " ", 1);
+        p.space = sp.width * it->run.size / font_units_per_em(it->run.face);
+        for (int g = 0; g < it->run.count; g++)
+            if (!is_space_glyph(it, g))
+                p.letters += it->run.glyphs[g].advance / p.e;
+            else if (it->run.glyphs[g].advance > 0)
+                p.spaces++;
+    }
+    return p;
+}
+
+/* Whether the line's last character may hang into the margin. */
+static bool ends_hanging(fixture *f, const para_line *l)
+{
+    return style_protrusion(f->st->typo.protrude_right, line_last_char(f, l)) > 0;
+}
+
+/* How far the spaces of a line of measure m are from their natural width
+ * when its letters are scaled by e (points, all spaces together). */
+static double spaces_off(const set_line_parts *p, double m, double e)
+{
+    return fabs(m - e * p->letters - p->spaces * p->space);
+}
+
+/* The expansion factor is the step on either side of the breaker's share
+ * (the line's stretch or shrink ratio times the font's range) that leaves
+ * the spaces nearer their natural width, not the step nearest the share:
+ * rounding put up to half a step of the glyphs' width into the spaces. */
+static void expansion_step_leaves_spaces_nearest_natural(void **state)
+{
+    fixture *f = *state;
+    const style_typography *t = &f->st->typo;
+    double step = t->font_expansion_step;
+    assert_true(step > 0 && t->font_stretch > step);
+    int checked = 0;
+    for (double m = 240; m <= 420; m += 6) {
+        para_result res = set(f, run(f, NULL, dutch, -1, NULL), "body", m);
+        for (int i = 0; i + 1 < res.count; i++) {
+            const para_line *l = &res.lines[i];
+            set_line_parts p = line_parts(l);
+            if (l->hyphenated || ends_hanging(f, l) || p.spaces == 0)
+                continue; /* the breaker widened the measure */
+            double short_by = m - p.letters - p.spaces * p.space;
+            double give = short_by > 0 ? p.spaces * p.space * t->space_stretch + t->font_stretch * p.letters
+                                       : p.spaces * p.space * t->space_shrink + t->font_shrink * p.letters;
+            double share = 1 + short_by / give * (short_by > 0 ? t->font_stretch : t->font_shrink);
+            double lo = 1 + floor((share - 1) / step + 1e-9) * step, hi = lo + step;
+            if (hi > 1 + t->font_stretch + 1e-9 || lo < 1 - t->font_shrink - 1e-9 ||
+                fabs(spaces_off(&p, m, lo) - spaces_off(&p, m, hi)) < 0.05)
+                continue; /* at a limit, or a tie */
+            double want = spaces_off(&p, m, lo) < spaces_off(&p, m, hi) ? lo : hi;
+            if (fabs(p.e - want) > 1e-4)
+                fail_msg("line %d at %.0f pt: factor %.4f, share %.4f, steps %.4f/%.4f",
+                         i, m, p.e, share, lo, hi);
+            checked++;
+        }
+    }
+    assert_true(checked >= 20);
+}
+
 /* The anchors of a pass: unplaced blocks read as page 0, a later pass
  * moves a block, and the blocks themselves are never written. */
 static void anchors_remember_the_latest_placement(void **state)
@@ -587,6 +670,7 @@ int main(void)
         T(long_number_breaks_between_digits_without_warning),
         T(unbreakable_glyph_wider_than_the_measure_warns),
         T(long_word_fits_a_wide_measure_untouched),
+        T(expansion_step_leaves_spaces_nearest_natural),
         cmocka_unit_test(anchors_remember_the_latest_placement),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
