@@ -74,7 +74,7 @@ typedef struct para_build {
     hyph_dict *hyph;
     double letter_spacing;
     double font_stretch, font_shrink; /* expandability of word boxes */
-    const char *protrude_left, *protrude_right; /* margin protrusion tables */
+    const style_protrusion_set *protrude_left, *protrude_right; /* margin protrusion */
     src_loc loc;
     bool word_too_long;
     /* What breaking right after the last box pushed adds to its width: the
@@ -463,12 +463,13 @@ static double seg_scale(const seg *s);
 
 /* How far a glyph may hang into the margin: its protrusion table's share
  * of its advance. */
-static double glyph_protrusion(const para_build *b, const char *table, const payload *p,
+static double glyph_protrusion(const para_build *b, const style_protrusion_set *table,
+                               const payload *p,
                                uint32_t cp, int glyph)
 {
     if (!table || p->seg < 0 || glyph < 0 || glyph >= p->shaped.count)
         return 0;
-    double share = style_protrusion(table, cp);
+    double share = style_protrusion_share(table, cp);
     return share > 0 ? share * p->shaped.glyphs[glyph].advance * seg_scale(&b->segs[p->seg]) : 0;
 }
 
@@ -497,7 +498,7 @@ static double item_protrusion(const para_build *b, const lb_item *it, const payl
     if (l->count == 0 || l->items[l->count - 1].kind != LB_BOX)
         return 0;
     if (it->kind == LB_PENALTY && it->flagged)
-        return it->width * style_protrusion(b->protrude_right ? b->protrude_right : "", '-');
+        return b->protrude_right ? it->width * style_protrusion_share(b->protrude_right, '-') : 0;
     const payload *prev = &l->pl[l->count - 1];
     return glyph_protrusion(b, b->protrude_right, prev, last_char(prev), prev->shaped.count - 1);
 }
@@ -1564,8 +1565,8 @@ para_result para_typeset(para_ctx *c, const inline_run *runs,
     if (!b.ragged) {
         b.font_stretch = c->st->typo.font_stretch;
         b.font_shrink = c->st->typo.font_shrink;
-        b.protrude_left = c->st->typo.protrude_left;
-        b.protrude_right = c->st->typo.protrude_right;
+        b.protrude_left = &c->st->typo.protrude_left_set;
+        b.protrude_right = &c->st->typo.protrude_right_set;
     }
     double t0 = clock_ms();
     b.hyph = cls->hyphenate ? para_hyph_for(c, lang ? lang : c->doc_lang, loc) : NULL;

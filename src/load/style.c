@@ -224,20 +224,41 @@ double style_protrusion(const char *table, uint32_t cp)
     return 0;
 }
 
-static void style_check_protrusion(style_loader *l, xmlNode *node, const char *name,
-                                   const char *table)
+double style_protrusion_share(const style_protrusion_set *set, uint32_t cp)
 {
+    for (int i = 0; i < set->count; i++)
+        if (set->cp[i] == cp)
+            return set->share[i];
+    return 0;
+}
+
+/* Checks a protrusion table and parses it into set. */
+static void style_parse_protrusion(style_loader *l, xmlNode *node, const char *name,
+                                   const char *table, style_protrusion_set *set)
+{
+    *set = (style_protrusion_set){ 0 };
     const char *s = table;
     while (s && (*s == ' ' || *s == '\t'))
         s++;
+    int count = 0;
+    /* A table has fewer entries than characters: enough room either way. */
+    size_t room = table ? strlen(table) / 2 + 1 : 0;
+    uint32_t *cps = room ? arena_alloc_array(l->a, room, sizeof *cps) : NULL;
+    double *shares = room ? arena_alloc_array(l->a, room, sizeof *shares) : NULL;
     while (s && *s) {
         uint32_t c;
         double share;
         s = protrusion_entry(s, &c, &share);
+        if (s) {
+            cps[count] = c;
+            shares[count++] = share;
+        }
     }
     if (table && !s)
         style_error(l, node, "%s: expected pairs of a character and a share of its "
                     "width from 0 to 1, separated by spaces (\"- 0.7 . 0.6\")%s", name, NULL);
+    else
+        *set = (style_protrusion_set){ cps, shares, count };
 }
 
 bool style_parse_length(const char *text, double *points)
@@ -794,8 +815,10 @@ static void style_load_element(style_loader *l, xmlNode *node)
         style_load_master(l, node);
     else if (strcmp(n, "typography") == 0) {
         style_apply_attributes(l, node, typography_props, &l->s->typo);
-        style_check_protrusion(l, node, "protrude-left", l->s->typo.protrude_left);
-        style_check_protrusion(l, node, "protrude-right", l->s->typo.protrude_right);
+        style_parse_protrusion(l, node, "protrude-left", l->s->typo.protrude_left,
+                               &l->s->typo.protrude_left_set);
+        style_parse_protrusion(l, node, "protrude-right", l->s->typo.protrude_right,
+                               &l->s->typo.protrude_right_set);
     }
     else if (strcmp(n, "strings") == 0)
         style_load_strings(l, node);

@@ -88,6 +88,14 @@ typedef struct style_master {
     double header_offset, footer_offset; /* baseline distance from the edge */
 } style_master;
 
+/* A protrusion table parsed: characters and their shares, in table order
+ * (the first entry for a character counts). */
+typedef struct style_protrusion_set {
+    const uint32_t *cp;
+    const double *share;
+    int count;
+} style_protrusion_set;
+
 typedef struct style_typography {
     double tolerance, pretolerance, line_penalty, hyphen_penalty,
         explicit_break_penalty, adjacent_demerits, double_hyphen_demerits,
@@ -110,6 +118,9 @@ typedef struct style_typography {
      * a character hangs into the margin at a line's start (left) or end
      * (right), as a share of its width; NULL or "": none. */
     const char *protrude_left, *protrude_right;
+    /* The same tables parsed when the style is loaded: the breaker asks
+     * for a share at every word and line end. */
+    style_protrusion_set protrude_left_set, protrude_right_set;
 } style_typography;
 
 typedef struct style_strings {
@@ -220,5 +231,7 @@ bool style_parse_length(const char *text, double *points);
  * protrude_left or protrude_right, checked when the style was loaded) lets
  * it hang into the margin: 0 when cp is not in it. */
 double style_protrusion(const char *table, uint32_t cp);
+/* The same from a parsed table (style_typography's protrude_*_set). */
+double style_protrusion_share(const style_protrusion_set *set, uint32_t cp);
 
 #endif
