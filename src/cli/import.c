@@ -1,8 +1,10 @@
 #include "import.h"
 
+#include "import_odt.h"
 #include "mem.h"
 #include "model.h"
 #include "starter.h"
+#include "zipfile.h"
 
 #include <libxml/hash.h>
 #include <libxml/parser.h>
@@ -38,6 +40,7 @@ typedef struct {
     xmlHashTablePtr used_ids; /* every new xml:id */
     xmlHashTablePtr images;   /* every file name under images/ */
     xmlHashTablePtr copied;   /* source path of an image -> its name there */
+    import_odt_images odt;    /* an .odt's images and their descriptions */
     int failed;               /* exit status of the first failure, 0 if none */
 } importer;
 
@@ -146,11 +149,15 @@ static void remove_tree(const char *path)
 /* Runs pandoc without a shell. A pipe closed on exec tells the parent
  * whether execvp itself failed (pandoc not installed) or pandoc ran. */
 /* pandoc's DocBook writer gives an inline image only its title, never its
- * alternative text (Word's "Alt Text"), which this filter makes the title
- * when there is none. (A Markdown figure, title "fig:…", keeps its own.) */
+ * alternative text (Markdown's ![alt], Word's "Alt Text", its descr), which
+ * this filter makes the title: the title is a tooltip (Word's legacy
+ * title), the alternative text what a screen reader is to say. (A Markdown
+ * figure, title "fig:…", keeps its own; an .odt's image has no alternative
+ * text here, see import_odt.h.) */
 static const char *alt_filter =
     "function Image(el)\n"
-    "  if el.title == '' then el.title = pandoc.utils.stringify(el.caption) end\n"
+    "  local alt = pandoc.utils.stringify(el.caption)\n"
+    "  if el.title:sub(1, 4) ~= 'fig:' and alt ~= '' then el.title = alt end\n"
     "  return el\n"
     "end\n";
 
@@ -164,6 +171,22 @@ static char *write_filter(importer *im)
     if (!ok)
         fail(im, 2, "cannot write %s: %s", path, strerror(errno ? errno : EIO));
     return path;
+}
+
+/* An .odt or .docx is a zip package: bounded before pandoc unpacks it
+ * (zipfile.h); an .odt's image descriptions are read from it. */
+static void read_package(importer *im, const char *format)
+{
+    if (!strcmp(format, "markdown"))
+        return;
+    char *err = NULL;
+    zipfile *z = zipfile_open(im->source, &err);
+    if (z && !strcmp(format, "odt"))
+        import_odt_read(z, im->source, &im->odt, &err);
+    if (err)
+        fail(im, 1, "%s", err);
+    free(err);
+    zipfile_close(z);
 }
 
 static void run_pandoc(importer *im, const char *format)
@@ -248,11 +271,10 @@ static bool has_text(const char *s)
     return false;
 }
 
-/* Text with runs of white space made one space and trimmed. */
-static char *plain_text(xmlNode *n)
+/* s (from libxml2) with runs of white space made one space and trimmed. */
+static char *collapse_space(char *s)
 {
-    xmlChar *raw = xmlNodeGetContent(n);
-    char *s = (char *)raw, *w = s;
+    char *w = s;
     bool space = false;
     for (const char *r = s; r && *r; r++) {
         if (strchr(" \t\r\n", *r)) {
@@ -267,6 +289,11 @@ static char *plain_text(xmlNode *n)
     if (w)
         *w = '\0';
     return s;
+}
+
+static char *plain_text(xmlNode *n)
+{
+    return collapse_space((char *)xmlNodeGetContent(n));
 }
 
 /* An xml:id must be an NCName: pandoc makes ids of headings ("1-inleiding",
@@ -430,7 +457,8 @@ static void import_image(importer *im, xmlNode *data, xmlNode *root)
     xmlNode *media = data->parent ? data->parent->parent : NULL;
     if (media && !first_child(media, "textobject"))
         fprintf(stderr, "kcvs-pdf: warning: the image images/%s has no alternative "
-                "text: write it in its <textobject><phrase> (in Word: Edit Alt Text)\n",
+                "text: write it in its <textobject><phrase> (in Word: Edit Alt Text; in "
+                "LibreOffice: the image's Properties, Options, Text Alternative)\n",
                 name);
     free(rel);
     free(to);
@@ -439,30 +467,48 @@ static void import_image(importer *im, xmlNode *data, xmlNode *root)
     xmlFree(ref);
 }
 
+/* The description an .odt gives the image of image_object, read from the
+ * .odt itself (pandoc's is lost or mangled); NULL for other sources. */
+static char *odt_alt(importer *im, xmlNode *image_object)
+{
+    xmlNode *data = first_child(image_object, "imagedata");
+    xmlChar *ref = data ? xmlGetNoNsProp(data, (const xmlChar *)"fileref") : NULL;
+    char *media = join(im->tmp, "media");
+    size_t n = strlen(media);
+    const char *alt = NULL;
+    if (ref && !strncmp((const char *)ref, media, n) && ref[n] == '/')
+        alt = import_odt_take(&im->odt, (const char *)ref + n + 1);
+    free(media);
+    xmlFree(ref);
+    return alt ? collapse_space((char *)xmlStrdup((const xmlChar *)alt)) : NULL;
+}
+
 /* pandoc writes an image's alternative text as imageobject/objectinfo/title
  * (the subset wants textobject/phrase, which the PDF's /Alt is made of). */
-static void image_alt(xmlNode *image_object)
+static void image_alt(importer *im, xmlNode *image_object)
 {
     xmlNode *info = first_child(image_object, "objectinfo");
-    if (!info)
-        return;
+    xmlNode *title = info ? first_child(info, "title") : NULL;
+    char *alt = im->odt.count ? odt_alt(im, image_object) : NULL;
+    if (!alt && title)
+        alt = plain_text(title);
     xmlNode *media = image_object->parent;
-    xmlNode *title = first_child(info, "title");
-    char *alt = title ? plain_text(title) : NULL;
     if (media && has_text(alt) && !first_child(media, "textobject")) {
         xmlNode *to = xmlNewChild(media, media->ns, (const xmlChar *)"textobject", NULL);
         xmlNewTextChild(to, media->ns, (const xmlChar *)"phrase", (const xmlChar *)alt);
     }
     xmlFree(alt);
-    xmlUnlinkNode(info);
-    xmlFreeNode(info);
+    if (info) {
+        xmlUnlinkNode(info);
+        xmlFreeNode(info);
+    }
 }
 
 static void import_images(importer *im, xmlNode *root)
 {
     for (xmlNode *n = root; n; n = next_element(n, root, false)) {
         if (is_db(n, "imageobject"))
-            image_alt(n);
+            image_alt(im, n);
         else if (is_db(n, "imagedata"))
             import_image(im, n, root);
     }
@@ -789,6 +835,7 @@ int import_run(const char *source, const char *folder, const char *schema_path)
     im.used_ids = xmlHashCreate(64);
     im.images = xmlHashCreate(16);
     im.copied = xmlHashCreate(16);
+    read_package(&im, format);
     run_pandoc(&im, format);
     if (!im.failed)
         convert(&im);
@@ -807,6 +854,7 @@ int import_run(const char *source, const char *folder, const char *schema_path)
     xmlHashFree(im.copied, NULL);
     xmlHashFree(im.images, free_name);
     xmlFree(im.source_dir);
+    import_odt_free(&im.odt);
     free(im.tmp);
     return im.failed;
 }

@@ -7,7 +7,9 @@
  * top-level section under sections/ (xi:include), the images under images/
  * referenced relative to the file that uses them, every xml:id a valid and
  * unique NCName, and only elements the compiler sets (what it does not know
- * is unwrapped, its text kept).
+ * is unwrapped, its text kept). What pandoc loses of an .odt (its images'
+ * descriptions, import_odt.h) is read from the .odt itself; an .odt or
+ * .docx is unpacked once, bounded, before pandoc unpacks it (zipfile.h).
  * Failure: a message on stderr; the work happens in a temporary folder
  * beside FOLDER that is renamed at the end, so a failed import leaves
  * nothing behind. Returns the exit status: 0, 1 (the conversion failed),

@@ -7,14 +7,17 @@ OpenDocument ones from the Markdown, as an editor's would be."""
 import os
 import re
 import shutil
+import struct
 import subprocess
 import xml.etree.ElementTree as ET
+import zipfile
 from pathlib import Path
 
 import pikepdf
 import pytest
 
-from conftest import assert_text_conserved, compile_ok, run_kcvs
+from conftest import (assert_text_conserved, canon, compile_ok, contains_words, run_kcvs,
+                      struct_elements, tool)
 
 pytestmark = pytest.mark.skipif(shutil.which("pandoc") is None,
                                 reason="pandoc is not installed (.ci/install-deps.sh test)")
@@ -32,7 +35,8 @@ title: Jaarverslag van de stad
 # 2024 in cijfers {#cijfers}
 
 Dit jaar schreven we *twaalf* adviezen en **drie** studies, te lezen op
-[onze website](https://www.kenniscentrumvlaamsesteden.be/).
+[onze website](https://www.kenniscentrumvlaamsesteden.be/) met
+![Het logo van de stad](grafiek.png "Logo") bovenaan.
 
 ![Een rode rechthoek als grafiek](grafiek.png)
 
@@ -73,6 +77,35 @@ def sources(tmp_path_factory):
     pandoc("-o", "x.docx", "x.md", cwd=d)
     pandoc("-o", "x.odt", "x.md", cwd=d)
     return d
+
+
+# What a reader of the PDF is to be told of each image of MARKDOWN.
+ALTS = ["Het logo van de stad", "Een rode rechthoek als grafiek", "Dezelfde grafiek"]
+
+
+def source_words(markdown):
+    """The words of a Markdown document a reader sees printed: its title
+    and body, without the images (their alternative text is no printed
+    text), link targets and heading ids."""
+    front, body = markdown.split("---\n", 2)[1:]
+    text = re.search(r"^title: (.*)$", front, re.M).group(1) + "\n" + body
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", text)
+    text = re.sub(r"\]\([^)]*\)|<https?://[^>]*>|\{#[^}]*\}", " ", text)
+    return re.findall(r"\w+", text)
+
+
+def assert_words_kept(markdown, pdf):
+    """Every word of the Markdown the import started from is in the PDF:
+    what pandoc's round trip through Word or LibreOffice loses shows here,
+    not in the conservation check from report.xml."""
+    printed = canon(tool("pdftotext", pdf, "-").stdout)
+    lost = [w for w in source_words(markdown) if not contains_words(printed, canon(w))]
+    assert not lost, f"words of the source not in {pdf}: {lost}"
+
+
+def figure_alts(pdf):
+    with pikepdf.open(pdf) as p:
+        return [str(e.get("/Alt")) for e in struct_elements(p) if e.get("/S") == "/Figure"]
 
 
 def do_import(source, folder, env=None):
@@ -146,26 +179,75 @@ def test_import_compiles_without_warnings_and_keeps_everything(sources, tmp_path
     assert len(list((folder / "images").iterdir())) == 1
     pdf = compiled(folder, tmp_path)
     assert (40, 30) in image_sizes(pdf)
+    # The alternative text, not the tooltip title ("Logo"): Markdown's
+    # ![alt], Word's Alt Text (its descr).
+    assert figure_alts(pdf) == ALTS
+    assert_words_kept(MARKDOWN, pdf)
     assert not list(tmp_path.glob(".verslag.import-*"))
 
 
-def test_import_odt(sources, tmp_path):
-    """pandoc's OpenDocument reader drops an image's alternative text (and
-    its writer never writes it): the import says so, naming the image, and
-    once the editor writes it the report compiles without warnings."""
+def as_libreoffice_saves(odt, out, descriptions):
+    """ODT as LibreOffice saves it once the editor gave its images, in
+    document order, a Text Alternative (svg:title) and a Description
+    (svg:desc), (title, desc) each, None for none (ODF 1.2 §10.3.2: children
+    of the image's draw:frame). pandoc's ODT writer writes neither."""
+    with zipfile.ZipFile(odt) as z:
+        parts = [(i.filename, z.read(i)) for i in z.infolist()]
+    content = dict(parts)["content.xml"].decode()
+    frames = re.findall(r"<draw:frame .*?</draw:frame>", content)
+    assert len(frames) == len(descriptions), frames
+    for frame, (title, desc) in zip(frames, descriptions):
+        svg = "".join(f"<svg:{k}>{v}</svg:{k}>" for k, v in (("title", title), ("desc", desc)) if v)
+        content = content.replace(frame, frame.replace("</draw:frame>", svg + "</draw:frame>"))
+    with zipfile.ZipFile(out, "w") as z:
+        for name, data in parts:
+            z.writestr(name, content if name == "content.xml" else data,
+                       zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED)
+
+
+def test_import_odt_as_pandoc_writes_it(sources, tmp_path):
+    """pandoc's ODT writer drops an inline image's alternative text (the
+    .odt has none left: the import names the image) and writes a figure's
+    as its caption, a paragraph after the image, which becomes its
+    alternative text."""
     folder = tmp_path / "verslag"
     r = do_import(sources / "x.odt", folder)
     assert r.returncode == 0, r.stderr
-    assert re.search(r"images/\S+\.png has no alternative text", r.stderr), r.stderr
+    missing = re.findall(r"images/\S+\.png has no alternative text", r.stderr)
+    assert len(missing) == 1, r.stderr
     check_folder(folder)
     section = folder / "sections/01-2024-in-cijfers.xml"
-    text = section.read_text()
-    text, n = re.subn(r"(<imagedata [^>]*/>\s*</imageobject>)",
-                      r"\1<textobject><phrase>Een grafiek</phrase></textobject>", text)
-    assert n == 2
+    text, n = re.subn(r"(<imagedata [^>]*/>\s*</imageobject>)(?!\s*<textobject>)",
+                      r"\1<textobject><phrase>Een logo</phrase></textobject>",
+                      section.read_text())
+    assert n == 1
     section.write_text(text)
     pdf = compiled(folder, tmp_path)
     assert (40, 30) in image_sizes(pdf)
+    assert figure_alts(pdf) == ["Een logo"] + ALTS[1:]
+
+
+def test_import_odt_keeps_the_descriptions_of_its_images(sources, tmp_path):
+    """pandoc's ODT reader drops svg:desc and makes svg:title a slug
+    ("dezelfde-grafiek"): the import reads them from the .odt itself, each
+    image's own even when two show one picture, title and description both
+    when there are both."""
+    odt = tmp_path / "bewerkt.odt"
+    as_libreoffice_saves(sources / "x.odt", odt, [
+        ("Het logo", "Een rood schild met een leeuw"),
+        (None, "Een staafgrafiek van de adviezen per maand"),
+        ("Dezelfde Grafiek, Nog Eens", None)])
+    folder = tmp_path / "verslag"
+    r = do_import(odt, folder)
+    assert r.returncode == 0, r.stderr
+    warnings = [l for l in r.stderr.splitlines() if "warning" in l]
+    # the link to a heading is lost as from Word (see above)
+    assert len(warnings) == 1 and "leads to 'dubbel'" in warnings[0], r.stderr
+    check_folder(folder)
+    pdf = compiled(folder, tmp_path)
+    assert figure_alts(pdf) == ["Het logo. Een rood schild met een leeuw",
+                                "Een staafgrafiek van de adviezen per maand",
+                                "Dezelfde Grafiek, Nog Eens"]
 
 
 def test_import_without_pandoc_says_how_to_install_it(sources, tmp_path):
@@ -349,3 +431,83 @@ def test_import_keeps_the_language_the_document_names(tmp_path):
     assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "fr-BE"
     section = ET.parse(tmp_path / "rapport/sections/01-rapport-annuel.xml").getroot()
     assert section.get("{http://www.w3.org/XML/1998/namespace}lang") == "fr-BE"
+
+
+PANDOC_WITNESS = """#!/bin/sh
+# Stands in for pandoc: leaves a file to say that it ran.
+touch "$PANDOC_RAN"
+"""
+
+
+def import_package(tmp_path, package):
+    """Imports PACKAGE with a pandoc that only says whether it ran."""
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "pandoc").write_text(PANDOC_WITNESS)
+    (fake / "pandoc").chmod(0o755)
+    ran = tmp_path / "pandoc-ran"
+    r = do_import(package, tmp_path / "verslag",
+                  env={"PATH": f"{fake}:{os.environ['PATH']}", "PANDOC_RAN": str(ran)})
+    assert not ran.exists(), "pandoc was given the package"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["bin", package.name])
+    return r
+
+
+@pytest.mark.parametrize("kind", ["odt", "docx"])
+def test_import_refuses_a_zip_bomb(tmp_path, kind):
+    """A part that unpacks to more than 64 MB (here 65 MB of spaces in a
+    65 KB package) is refused before pandoc unpacks it, naming the part."""
+    bomb = tmp_path / f"bom.{kind}"
+    part = "content.xml" if kind == "odt" else "word/document.xml"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.text", zipfile.ZIP_STORED)
+        with z.open(part, "w", force_zip64=True) as f:
+            for _ in range(65):
+                f.write(b" " * (1 << 20))
+    assert bomb.stat().st_size < 1 << 20
+    r = import_package(tmp_path, bomb)
+    assert r.returncode == 1, r.stderr
+    assert f"its part {part} unpacks to more than 64 MB" in r.stderr, r.stderr
+    assert "zip bomb" in r.stderr and str(bomb) in r.stderr, r.stderr
+
+
+def test_import_refuses_a_package_of_too_many_parts(tmp_path):
+    package = tmp_path / "veel.odt"
+    with zipfile.ZipFile(package, "w") as z:
+        for i in range(10001):
+            z.writestr(f"Pictures/{i}.png", b"")
+    r = import_package(tmp_path, package)
+    assert r.returncode == 1 and "more than 10000 parts" in r.stderr, r.stderr
+
+
+def test_import_of_an_odt_that_is_no_zip_says_so(tmp_path):
+    package = tmp_path / "tekst.odt"
+    package.write_text("Dit is platte tekst met de verkeerde naam.\n")
+    r = import_package(tmp_path, package)
+    assert r.returncode == 1 and "tekst.odt is not a zip package" in r.stderr, r.stderr
+
+
+def test_import_of_an_odt_without_content_says_so(tmp_path):
+    package = tmp_path / "leeg.odt"
+    with zipfile.ZipFile(package, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+    r = import_package(tmp_path, package)
+    assert r.returncode == 1 and "leeg.odt has no content.xml" in r.stderr, r.stderr
+
+
+def test_import_counts_what_a_part_unpacks_to_not_what_it_declares(tmp_path):
+    """A part whose headers say 100 bytes and that unpacks to 65 MB."""
+    package = tmp_path / "leugen.odt"
+    with zipfile.ZipFile(package, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("content.xml", b" " * (65 << 20))
+    data = bytearray(package.read_bytes())
+    assert data[:4] == b"PK\x03\x04"
+    struct.pack_into("<I", data, 22, 100)  # the local header's size
+    central = data.rfind(b"PK\x01\x02")
+    struct.pack_into("<I", data, central + 24, 100)  # the central directory's
+    package.write_bytes(data)
+    with zipfile.ZipFile(package) as z:
+        assert z.getinfo("content.xml").file_size == 100
+    r = import_package(tmp_path, package)
+    assert r.returncode == 1, r.stderr
+    assert "its part content.xml unpacks to more than 64 MB" in r.stderr, r.stderr

@@ -1,0 +1,38 @@
+/* import_odt — the image descriptions of an .odt, which pandoc loses.
+ *
+ * Owns: the list of the images an .odt's content.xml draws, in document
+ * order, each with the package path of its picture (Pictures/….png, the
+ * name pandoc's --extract-media keeps) and its description: the svg:title
+ * and svg:desc of its draw:frame (ODF 1.2 §10.3.2, LibreOffice's "Text
+ * Alternative" and "Description"). pandoc 2.17's ODT reader drops svg:desc
+ * and turns svg:title into a slug ("Een grafiek" → "een-grafiek").
+ * Failure: false with *err set to a message to free() (no content.xml, or
+ * one that is not XML).
+ */
+#ifndef KCVS_IMPORT_ODT_H
+#define KCVS_IMPORT_ODT_H
+
+#include "zipfile.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct import_odt_image {
+    char *href; /* the picture's path in the package */
+    char *alt;  /* NULL when its frame has no description */
+    bool taken;
+} import_odt_image;
+
+typedef struct import_odt_images {
+    import_odt_image *items;
+    size_t count, cap;
+} import_odt_images;
+
+bool import_odt_read(zipfile *z, const char *path, import_odt_images *out, char **err);
+/* The description of the next image not taken yet whose picture is href
+ * (an image used twice is one picture, each use its own description), or
+ * NULL when it has none or no such image is left. */
+const char *import_odt_take(import_odt_images *images, const char *href);
+void import_odt_free(import_odt_images *images);
+
+#endif
