@@ -166,6 +166,12 @@ bool model_in_subset(xmlNode *n)
     return in_subset(n);
 }
 
+const char *model_element_name(size_t i)
+{
+    size_t core = sizeof subset_names / sizeof *subset_names - 1;
+    return i < core ? subset_names[i] : model_docbook_name(i - core);
+}
+
 static void warn_unsupported(builder *b, xmlNode *n);
 
 /* Every xml:id once in the whole report, included files too (libxml2's own

@@ -193,6 +193,10 @@ document *model_build(arena *a, const load_result *src, const style *st,
  * knows) rather than warning and typesetting its text: --import unwraps
  * what it does not know. */
 bool model_in_subset(xmlNode *n);
+/* The name of the i-th element model_in_subset accepts (the FORMAT.md
+ * subset, then the contract's DocBook as people write it); NULL past the
+ * last. The one list: --list-elements prints it for the tests. */
+const char *model_element_name(size_t i);
 tag_node *model_tag_new(arena *a, tag_node *parent, tag_role role);
 
 #endif

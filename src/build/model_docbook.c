@@ -21,6 +21,11 @@ static const char *const docbook_names[] = {
     "author", "personname", "firstname", "surname", "othername", "honorific",
     "authorgroup", "date", "copyright", "year", "holder", "legalnotice", NULL };
 
+const char *model_docbook_name(size_t i)
+{
+    return i < sizeof docbook_names / sizeof *docbook_names ? docbook_names[i] : NULL;
+}
+
 bool model_docbook_knows(xmlNode *n)
 {
     for (int i = 0; docbook_names[i]; i++)

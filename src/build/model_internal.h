@@ -144,6 +144,8 @@ block *model_build_list(builder *b, xmlNode *n, tag_node *tag);
 bool model_docbook_inline(builder *b, xmlNode *n, inline_ctx *inner, const char *href);
 /* True for the contract's elements that model_docbook.c builds. */
 bool model_docbook_knows(xmlNode *n);
+/* The i-th of them; NULL past the last. */
+const char *model_docbook_name(size_t i);
 /* The blocks of the contract's block element N (*BUILT true), or *BUILT
  * false when N is none of them. */
 block *model_docbook_block(builder *b, xmlNode *n, tag_node *tag, int level, bool *built);

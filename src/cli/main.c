@@ -28,6 +28,7 @@
 #include "output.h"
 #include "import.h"
 #include "mem.h"
+#include "model.h"
 #include "starter.h"
 #include "watch.h"
 
@@ -107,10 +108,17 @@ static void take_operands(int argc, char **argv, options *o)
     o->source = argv[optind];
 }
 
+/* --list-elements: one element name a line. */
+static void list_elements(void)
+{
+    for (size_t i = 0; model_element_name(i); i++)
+        puts(model_element_name(i));
+}
+
 static void parse_options(int argc, char **argv, options *o)
 {
     enum { OPT_PROFILE = 256, OPT_STYLE, OPT_CHECK, OPT_LIST_LINKS, OPT_VERSION,
-           OPT_WATCH, OPT_NEW, OPT_DUMP_LAYOUT, OPT_IMPORT };
+           OPT_WATCH, OPT_NEW, OPT_DUMP_LAYOUT, OPT_IMPORT, OPT_LIST_ELEMENTS };
     static const struct option longopts[] = {
         { "output", required_argument, NULL, 'o' },
         { "profile", required_argument, NULL, OPT_PROFILE },
@@ -125,6 +133,9 @@ static void parse_options(int argc, char **argv, options *o)
         { "new", required_argument, NULL, OPT_NEW },
         { "import", required_argument, NULL, OPT_IMPORT },
         { "help", no_argument, NULL, 'h' },
+        /* not in the help: the tests ask the binary which elements it sets
+         * instead of keeping a copy of the list */
+        { "list-elements", no_argument, NULL, OPT_LIST_ELEMENTS },
         { NULL, 0, NULL, 0 } };
     int c;
     opterr = 0;
@@ -140,6 +151,7 @@ static void parse_options(int argc, char **argv, options *o)
         case 'v': o->verbose = true; break;
         case 'h': fputs(usage_text, stdout); exit(0);
         case OPT_VERSION: printf("kcvs-pdf %s\n", KCVS_VERSION); exit(0);
+        case OPT_LIST_ELEMENTS: list_elements(); exit(0);
         case OPT_PROFILE: o->profile = parse_profile(optarg); break;
         case OPT_STYLE: o->style = optarg; break;
         case OPT_CHECK: o->check_only = true; break;

@@ -2,6 +2,7 @@
 import os
 import pty
 import subprocess
+import xml.etree.ElementTree as ET
 
 import pikepdf
 
@@ -31,6 +32,23 @@ def test_warnings_pass_unless_W_error(tmp_path):
     r = run("-W", "error", src, "-o", tmp_path / "strict.pdf")
     assert r.returncode == 1, r.stderr
     assert not (tmp_path / "strict.pdf").exists()
+
+
+def test_list_elements_names_what_is_set_and_not_what_is_warned(tmp_path):
+    """The hidden --list-elements (the tests' one source of the element
+    list) needs no source; it names the elements WARNED is built of and
+    not the one it warns about."""
+    r = run("--list-elements")
+    assert r.returncode == 0, r.stderr
+    names = r.stdout.split()
+    assert len(names) == len(set(names))
+    src = tmp_path / "w.xml"
+    src.write_text(WARNED, encoding="utf-8")
+    warned = run("--check", src)
+    assert "warning: element <epigraph>" in warned.stderr
+    assert "epigraph" not in names
+    used = {el.tag.split("}")[1] for el in ET.fromstring(WARNED.encode()).iter()}
+    assert used - {"epigraph"} <= set(names)
 
 
 def test_quiet_hides_warnings_but_not_errors(tmp_path):
