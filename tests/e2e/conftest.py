@@ -202,6 +202,21 @@ def _length_pt(value):
     return n * {"mm": MM, "cm": 10 * MM, "in": 72.0, "pt": 1.0, "pc": 12.0, None: 1.0}[m.group(2)]
 
 
+def style_setting(attr, style=STYLE_XML):
+    """The value of ATTR on the first element of the style sheet that has
+    it (typography, layout and print settings are each on one element):
+    tests read the style instead of restating its numbers."""
+    for el in ET.parse(style).getroot().iter():
+        if el.get(attr) is not None:
+            return el.get(attr)
+    raise AssertionError(f"{style} sets no {attr}")
+
+
+def style_length(attr, style=STYLE_XML):
+    """style_setting as a length in pt."""
+    return _length_pt(style_setting(attr, style))
+
+
 def protrusion_table(side, style=STYLE_XML):
     """The style's margin protrusion for SIDE ("left" or "right"): each
     character and the share of its width that may hang past the measure."""

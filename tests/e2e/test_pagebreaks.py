@@ -7,7 +7,7 @@ from collections import defaultdict
 
 import pytest
 
-from conftest import KCVS_PDF
+from conftest import KCVS_PDF, style_length
 
 HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
         '<article xmlns="http://docbook.org/ns/docbook" '
@@ -120,8 +120,8 @@ def test_calls_to_action_are_kept_whole(layout):
 
 def test_body_lines_sit_on_the_baseline_grid(tmp_path):
     # a subtitle and a heading of odd heights between the paragraphs: the
-    # body lines after them still keep a whole number of 7.5 pt grid steps
-    # apart (the house style's baseline-grid)
+    # body lines after them still keep a whole number of grid steps apart
+    # (the house style's baseline-grid)
     body = "".join(f"<para>{paragraph_words(p, 30)}</para>" for p in range(3))
     doc = (HEAD + "<section><title>Raster</title><subtitle>Een ondertitel</subtitle>" + body
            + "<section><title>Tussenkop met een andere hoogte</title>" + body
@@ -139,5 +139,5 @@ def test_body_lines_sit_on_the_baseline_grid(tmp_path):
     smallest = min(y1 - y0 for y0, y1 in boxes)
     bottoms = sorted({round(y1, 2) for y0, y1 in boxes if y1 - y0 < smallest + 0.5})
     assert len(bottoms) > 6
-    steps = [(b - bottoms[0]) / 7.5 for b in bottoms]
+    steps = [(b - bottoms[0]) / style_length("baseline-grid") for b in bottoms]
     assert all(abs(s - round(s)) < 0.02 for s in steps), steps

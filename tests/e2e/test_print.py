@@ -7,13 +7,13 @@ import subprocess
 import pikepdf
 import pytest
 
-from conftest import hang_allowance
+from conftest import hang_allowance, page_master, style_length
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 KCVS = os.path.abspath(os.path.join(ROOT, os.environ.get("KCVS_PDF", "./kcvs-pdf")))
-MM = 72 / 25.4
-A4 = (595.276, 841.89)
-BLEED = 3 * MM
+BODY = page_master("body")
+A4 = (BODY["width"], BODY["height"])
+BLEED = style_length("bleed")
 
 
 def compile_report(out, *args):
@@ -123,8 +123,10 @@ def test_words_inside_trim_box_minus_margins(print_pdf):
         n = len(pdf.pages)
     height = media[3]
     # pdftotext's y grows downwards from the MediaBox top
-    left, right = trim[0] + 25 * MM, trim[2] - 25 * MM
-    top, bottom = height - trim[3] + 28 * MM, height - trim[1] - 26 * MM
+    # the smallest margins of any page (the body page's: openers and the
+    # cover only have larger tops)
+    left, right = trim[0] + BODY["margin-inner"], trim[2] - BODY["margin-outer"]
+    top, bottom = height - trim[3] + BODY["margin-top"], height - trim[1] - BODY["margin-bottom"]
     for p in range(3, n + 1):
         for x0, y0, x1, y1, text in words(print_pdf, p):
             if y1 < top or y0 > bottom:
@@ -159,7 +161,7 @@ def test_facing_pages_open_workstreams_on_right_hand_pages(tmp_path):
         count = len(pdf.pages)
     checked = 0
     for p in range(3, count + 1):
-        folio = [w for w in words(out, p) if w[1] > height - 20 * MM]
+        folio = [w for w in words(out, p) if w[1] > height - BODY["margin-bottom"]]
         numbers = [w for w in folio if w[4] == str(p)]
         if not numbers:
             continue
