@@ -6,6 +6,7 @@
 #   make bench      optimised build, timing of the real report
 #   make layout-check   compare the layout goldens (tests/layout)
 #   make goldens        rewrite them after a deliberate layout change
+#   make style-docs     rewrite docs/style-parameters.md from the style table
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -40,7 +41,8 @@ ASAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests-asan/%)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 .PHONY: all deps test-deps report check unit e2e faults asan-check bench clean install \
-        uninstall dist docs validate gallery fuzz layout-check goldens FORCE
+        uninstall dist docs validate gallery fuzz layout-check goldens style-docs \
+        style-docs-check FORCE
 
 all: kcvs-pdf
 
@@ -118,6 +120,20 @@ layout-check: kcvs-pdf
 
 goldens: kcvs-pdf
 	@KCVS_PDF=./kcvs-pdf sh tests/layout/run.sh --update
+
+# The reference of the style parameters, generated from the one table that
+# declares them (src/load/style_table.c); style-docs-check fails when it is stale.
+build/gen/styledoc: tools/styledoc.c build/libkcvs.a
+	@mkdir -p build/gen
+	$(CC) $(ALL_CFLAGS) $< build/libkcvs.a $(LIBS) -o $@
+
+style-docs: build/gen/styledoc
+	build/gen/styledoc > docs/style-parameters.md.tmp && mv docs/style-parameters.md.tmp docs/style-parameters.md
+
+style-docs-check: build/gen/styledoc
+	@build/gen/styledoc | diff -u docs/style-parameters.md - >&2 || \
+	    { echo "style-docs: docs/style-parameters.md is stale: make style-docs" >&2; exit 1; }
+	@echo "style-docs: 1 passed, 0 failed"
 
 asan-check: kcvs-pdf-asan $(ASAN_UNIT_BIN)
 	@sh tests/run-unit.sh $(ASAN_UNIT_BIN)

@@ -8,6 +8,8 @@ step "unit tests"
 sh tests/run-unit.sh build/tests/test_*
 step "code structure (module prefixes, stage order, header cycles, emit without the model, function length)"
 sh tests/structure.sh
+step "the style parameters' reference is generated from their table (make style-docs)"
+make --no-print-directory style-docs-check
 step "layout goldens (tests/layout; make goldens rewrites them)"
 KCVS_PDF=./kcvs-pdf sh tests/layout/run.sh
 step "content and schema validation"

@@ -318,7 +318,8 @@ static HPDF_Array dest_array(emitter *e, int page_no, double y)
     pdfobj_array_add(d, e->pages[page_no - 1]);
     pdfobj_array_name(d, "XYZ");
     pdfobj_array_real(d, 0);
-    pdfobj_array_real(d, e->margin + e->lay->pages[page_no - 1].master->height - y + 4);
+    pdfobj_array_real(d, e->margin + e->lay->pages[page_no - 1].master->height - y +
+                                 e->st->link_target_offset);
     pdfobj_array_null(e->pdf, d);
     return d;
 }
@@ -526,7 +527,8 @@ static void emit_outline(emitter *e)
         pdfobj_array_add(d, e->pages[o->page - 1]);
         pdfobj_array_name(d, "XYZ");
         pdfobj_array_real(d, 0);
-        pdfobj_array_real(d, e->margin + e->lay->pages[o->page - 1].master->height - o->y + 4);
+        pdfobj_array_real(d, e->margin + e->lay->pages[o->page - 1].master->height - o->y +
+                                     e->st->link_target_offset);
         pdfobj_array_null(e->pdf, d);
         HPDF_Outline_SetDestination(node, d);
         HPDF_Outline_SetOpened(node, level == 1 ? HPDF_FALSE : HPDF_FALSE);
@@ -607,7 +609,8 @@ bool emit_pdf(const layout_result *layout, const style *st,
                   /* diagnostics name the target, never the temporary file */
                   .output_name = opt->output_name ? opt->output_name : path };
     if (e.print)
-        e.margin = st->print.bleed + st->print.crop_offset + st->print.crop_length + 6;
+        e.margin = st->print.bleed + st->print.crop_offset + st->print.crop_length +
+                   st->print.mark_margin;
     if (!emitter_start(&e))
         return false;
     emit_doing(&e, "embedding the fonts", 0);

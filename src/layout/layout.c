@@ -634,7 +634,7 @@ static void layout_cover(lctx *c)
     /* A cover image shares its page with the title and the imprint. */
     double saved_height = c->frame_height, saved_share = c->image_share;
     c->frame_height = layout_frame_height(style_master_get(c->st, "cover"));
-    c->image_share = 0.4;
+    c->image_share = c->st->cover_image_share;
     layout_text(c, NULL, text_run(c, d->title), style_class_get(c->st, "cover-title"),
                 model_tag_new(c->a, NULL, TAG_H1), 0, true);
     if (d->subtitle)
@@ -659,6 +659,19 @@ static void layout_cover(lctx *c)
     c->image_share = saved_share;
 }
 
+/* "000…": n digits, whose width sizes a column of numbers. */
+static const char *digits(lctx *c, int n)
+{
+    char *s = arena_alloc(c->tmp, (size_t)n + 1);
+    memset(s, '0', (size_t)n);
+    return s;
+}
+
+/* The page number of a contents entry before its page is known (the
+ * first pass): three digits, so that the line takes about the room of
+ * the number to come. Not drawn: the last pass has every page. */
+#define LAYOUT_UNKNOWN_PAGE 888
+
 static void layout_toc(lctx *c, tag_node *toc_tag)
 {
     document *d = c->doc;
@@ -669,8 +682,9 @@ static void layout_toc(lctx *c, tag_node *toc_tag)
     layout_text(c, NULL, text_run(c, c->st->strings.toc_title), title, heading, 0, true);
     const style_class *entry = style_class_get(c->st, "toc-entry");
     const style_class *num = style_class_get(c->st, "toc-number");
-    double num_w = para_text_width(&c->pc, "00", num) + 12;
-    double page_w = para_text_width(&c->pc, "0000", entry);
+    double num_w = para_text_width(&c->pc, digits(c, c->st->toc_number_digits), num) +
+                   c->st->toc_number_gap;
+    double page_w = para_text_width(&c->pc, digits(c, c->st->toc_page_digits), entry);
     for (int w = 0; w < d->workstream_count; w++) {
         const workstream *ws = &d->workstreams[w];
         /* TOCI: the number as its Lbl, then the title and the page number
@@ -683,7 +697,7 @@ static void layout_toc(lctx *c, tag_node *toc_tag)
         link_tag->link_index = link;
         style_class cls = *entry;
         cls.indent_left = num_w;
-        cls.indent_right = page_w + 8;
+        cls.indent_right = page_w + c->st->toc_page_gap;
         int first = c->vl->count;
         layout_text(c, NULL, text_run(c, ws->title), &cls, link_tag, 0, false);
         if (first >= c->vl->count)
@@ -694,7 +708,7 @@ static void layout_toc(lctx *c, tag_node *toc_tag)
             layout_vbox_add_line(c, v0, n, 0, v0->first_baseline);
         char pg[16];
         int ws_page = para_anchor_get(&c->anchors, ws->section).page;
-        snprintf(pg, sizeof pg, "%d", ws_page > 0 ? ws_page : 888);
+        snprintf(pg, sizeof pg, "%d", ws_page > 0 ? ws_page : LAYOUT_UNKNOWN_PAGE);
         para_line *p = layout_single_line(c, pg, entry, link_tag);
         double right = c->measure;
         if (p) {
@@ -714,8 +728,8 @@ static void layout_toc(lctx *c, tag_node *toc_tag)
         a->tag = link_tag;
         for (int k = first + 1; k < c->vl->count; k++)
             c->vl->v[k]->keep_with_prev = true;
-        layout_vbox_rule(c, vn, num_w, vn->height + 3, c->measure - num_w, 0.3,
-                  c->st->table_rule_colour);
+        layout_vbox_rule(c, vn, num_w, vn->height + c->st->toc_rule_gap, c->measure - num_w,
+                         c->st->toc_rule_width, c->st->table_rule_colour);
     }
 }
 
@@ -796,7 +810,7 @@ static void init_ctx(lctx *c, arena *a, document *doc, const style *st,
     double w2 = opener->width - opener->margin_inner - opener->margin_outer;
     c->measure = w1 < w2 ? w1 : w2;
     c->frame_height = layout_frame_height(cont);
-    c->image_share = 0.85;
+    c->image_share = st->image_share;
     c->notes = arena_alloc_array(a, (size_t)doc->footnote_count + 1, sizeof(vlist));
 }
 

@@ -274,5 +274,6 @@ void layout_table(lctx *c, block *bl, double indent)
         }
         first = false;
     }
-    c->pending_space = style_class_get(c->st, "body")->space_after * 1.5;
+    c->pending_space = style_class_get(c->st, "body")->space_after *
+                      c->st->table_space_after;
 }

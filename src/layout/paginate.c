@@ -137,7 +137,7 @@ static void queue_push(lctx *c, note_queue *q, const vbox *v)
 static void place_notes(lctx *c, page *p, note_queue *q, double x0, double bottom,
                         double room)
 {
-    double gap = 8, used = 0;
+    double gap = c->st->footnote_gap, used = 0;
     int n = 0;
     while (n < q->count && used + q->lines[n]->height + (n ? q->lines[n]->space_before : 0) +
                                    gap <= room + 0.01)
@@ -150,7 +150,7 @@ static void place_notes(lctx *c, page *p, note_queue *q, double x0, double botto
     page_item *rule = layout_page_add_item(c->a, p, ITEM_RULE);
     rule->x = (float)x0;
     rule->y = (float)(y - gap / 2);
-    rule->w = (float)(0.3 * c->measure);
+    rule->w = (float)(c->st->footnote_rule_length * c->measure);
     rule->line_width = (float)c->st->footnote_rule_width;
     rule->stroke = (int16_t)c->st->table_rule_colour;
     rule->artifact = true;
@@ -195,7 +195,7 @@ static int fill_page(lctx *c, const vlist *vl, int i, double avail, double head_
             break;
         double sb = next_top(c, v, y, j == i) - y;
         double nh = notes_height(c, v);
-        double sep = (notes == 0 && nh > 0) ? 8 : 0;
+        double sep = (notes == 0 && nh > 0) ? c->st->footnote_gap : 0;
         /* The first vbox always goes: its notes may continue overleaf. */
         if (j > i && y + sb + v->height + notes + nh + sep > avail) {
             int k = j;
@@ -308,7 +308,7 @@ void layout_paginate(lctx *c, const vlist *vl, const style_master *first,
         double head_h = repeated_header_height(vl, v0, i);
         /* Footnotes carried over from the last page take their room first. */
         double carried = queue_height(&queue, avail / 2);
-        int end = fill_page(c, vl, i, avail - carried - (carried > 0 ? 8 : 0), head_h);
+        int end = fill_page(c, vl, i, avail - carried - (carried > 0 ? c->st->footnote_gap : 0), head_h);
         double y = top;
         if (head_h > 0)
             for (int k = 0; k < v0->header_count; k++) {
@@ -389,7 +389,7 @@ static void place_slug(lctx *c, page *p, int pages)
     para_line *ln = layout_single_line(c, text, style_class_get(c->st, "footer"), NULL);
     if (!ln)
         return;
-    double y = p->master->height + pr->bleed + pr->crop_offset + pr->crop_length * 0.7;
+    double y = p->master->height + pr->bleed + pr->crop_offset + pr->crop_length * pr->slug_drop;
     double x = pr->crop_length;
     place_items(c, p, ln->items, ln->count, x, y, true);
 }

@@ -447,8 +447,9 @@ static void build_segments(para_build *b, const inline_run *runs, tag_node *tag)
             const char *x = xref_text(b->c, r);
             add_seg(b, x, strlen(x), r->flags, r->link, t, 1, 0, r->lang);
         } else if (r->kind == INL_NOTEREF) {
-            add_seg(b, r->text, strlen(r->text), r->flags, -1, t, 0.7,
-                    -0.35 * cls->size, NULL);
+            const style_typography *ty = &b->c->st->typo;
+            add_seg(b, r->text, strlen(r->text), r->flags, -1, t, ty->note_mark_size,
+                    -ty->note_mark_rise * cls->size, NULL);
             if (b->seg_count)
                 b->segs[b->seg_count - 1].note = r->note;
         }

@@ -15,153 +15,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "style_table.h"
 
 #define STYLE_NS "urn:x-kcvs-pdf:style"
-
-typedef enum { P_LENGTH, P_NUMBER, P_INT, P_BOOL, P_COLOUR, P_FONT,
-               P_VARIANT, P_ALIGN, P_INTENT, P_STRING } prop_type;
-
-typedef struct prop {
-    const char *name;
-    prop_type type;
-    size_t offset;
-} prop;
-
-#define CLS(n, t, f) { n, t, offsetof(style_class, f) }
-static const prop class_props[] = {
-    CLS("font", P_FONT, font), CLS("variant", P_VARIANT, variant),
-    CLS("size", P_LENGTH, size), CLS("leading", P_LENGTH, leading),
-    CLS("colour", P_COLOUR, colour), CLS("align", P_ALIGN, align),
-    CLS("space-before", P_LENGTH, space_before),
-    CLS("space-after", P_LENGTH, space_after),
-    CLS("indent-left", P_LENGTH, indent_left),
-    CLS("indent-right", P_LENGTH, indent_right),
-    CLS("first-indent", P_LENGTH, first_indent),
-    CLS("letter-spacing", P_LENGTH, letter_spacing),
-    CLS("uppercase", P_BOOL, uppercase), CLS("hyphenate", P_BOOL, hyphenate),
-    CLS("keep-with-next", P_BOOL, keep_with_next),
-    CLS("break-before", P_BOOL, break_before),
-    CLS("baseline-grid", P_BOOL, on_grid),
-    CLS("background", P_COLOUR, background),
-    CLS("border-colour", P_COLOUR, border_colour),
-    CLS("border-width", P_LENGTH, border_width),
-    CLS("radius", P_LENGTH, radius), CLS("padding-x", P_LENGTH, padding_x),
-    CLS("padding-y", P_LENGTH, padding_y),
-    CLS("rule-colour", P_COLOUR, rule_colour),
-    CLS("rule-width", P_LENGTH, rule_width), CLS("rule-gap", P_LENGTH, rule_gap),
-    CLS("rule-length", P_LENGTH, rule_length),
-    CLS("min-height", P_LENGTH, min_height),
-    CLS("prefix", P_STRING, prefix), CLS("suffix", P_STRING, suffix),
-    { NULL, 0, 0 } };
-
-#define MST(n, t, f) { n, t, offsetof(style_master, f) }
-static const prop master_props[] = {
-    MST("width", P_LENGTH, width), MST("height", P_LENGTH, height),
-    MST("margin-top", P_LENGTH, margin_top),
-    MST("margin-bottom", P_LENGTH, margin_bottom),
-    MST("margin-inner", P_LENGTH, margin_inner),
-    MST("margin-outer", P_LENGTH, margin_outer),
-    MST("background", P_COLOUR, background),
-    MST("band-height", P_LENGTH, band_height),
-    MST("band-colour", P_COLOUR, band_colour),
-    MST("header-left", P_STRING, header_left),
-    MST("header-right", P_STRING, header_right),
-    MST("footer-left", P_STRING, footer_left),
-    MST("footer-center", P_STRING, footer_center),
-    MST("footer-right", P_STRING, footer_right),
-    MST("header-offset", P_LENGTH, header_offset),
-    MST("footer-offset", P_LENGTH, footer_offset),
-    { NULL, 0, 0 } };
-
-/* Deliberately the shape of class_props (duplicates lists the pair): each
- * table is data, one row per property of its own struct. */
-#define TYP(n, t, f) { n, t, offsetof(style_typography, f) }
-static const prop typography_props[] = {
-    TYP("tolerance", P_NUMBER, tolerance),
-    TYP("pretolerance", P_NUMBER, pretolerance),
-    TYP("line-penalty", P_NUMBER, line_penalty),
-    TYP("hyphen-penalty", P_NUMBER, hyphen_penalty),
-    TYP("explicit-break-penalty", P_NUMBER, explicit_break_penalty),
-    TYP("adjacent-demerits", P_NUMBER, adjacent_demerits),
-    TYP("double-hyphen-demerits", P_NUMBER, double_hyphen_demerits),
-    TYP("final-hyphen-demerits", P_NUMBER, final_hyphen_demerits),
-    TYP("emergency-stretch", P_NUMBER, emergency_stretch_em),
-    TYP("space-stretch", P_NUMBER, space_stretch),
-    TYP("space-shrink", P_NUMBER, space_shrink),
-    TYP("ragged-stretch", P_NUMBER, ragged_stretch_em),
-    TYP("widows", P_INT, widows), TYP("orphans", P_INT, orphans),
-    TYP("heading-keep-lines", P_INT, heading_keep_lines),
-    TYP("max-hyphen-run", P_INT, max_hyphen_run),
-    TYP("underfull-badness", P_NUMBER, underfull_badness),
-    TYP("hyphen-left-min", P_INT, hyphen_left_min),
-    TYP("hyphen-right-min", P_INT, hyphen_right_min),
-    TYP("script-size", P_NUMBER, script_size),
-    TYP("script-rise", P_NUMBER, script_rise),
-    TYP("script-drop", P_NUMBER, script_drop),
-    TYP("font-stretch", P_NUMBER, font_stretch),
-    TYP("font-shrink", P_NUMBER, font_shrink),
-    TYP("font-expansion-step", P_NUMBER, font_expansion_step),
-    TYP("protrude-left", P_STRING, protrude_left),
-    TYP("protrude-right", P_STRING, protrude_right),
-    { NULL, 0, 0 } };
-
-#define STR(n, f) { n, P_STRING, offsetof(style_strings, f) }
-static const prop string_props[] = {
-    STR("toc-title", toc_title), STR("table-prefix", table_prefix),
-    STR("figure-prefix", figure_prefix), STR("page-ref", page_ref),
-    STR("toc-leader", toc_leader), STR("blank-page", blank_page),
-    STR("quote-open", quote_open), STR("quote-close", quote_close),
-    STR("note", admonitions[0]), STR("tip", admonitions[1]),
-    STR("important", admonitions[2]), STR("warning", admonitions[3]),
-    STR("caution", admonitions[4]),
-    STR("months", months), STR("date-format", date_format),
-    STR("currency", currency), STR("total", total_word),
-    STR("change", change_heading), STR("change-percent", change_percent_heading),
-    STR("tie-units", tie_units), STR("tie-before-number", tie_before_number),
-    STR("tie-before-word", tie_before_word),
-    STR("hyphenation-exceptions", hyphen_exceptions),
-    STR("bullet-1", bullets[0]), STR("bullet-2", bullets[1]),
-    STR("bullet-3", bullets[2]), STR("bullet-4", bullets[3]),
-    STR("ordered-1", ordered_formats[0]), STR("ordered-2", ordered_formats[1]),
-    STR("ordered-3", ordered_formats[2]), STR("ordered-4", ordered_formats[3]),
-    { NULL, 0, 0 } };
-
-#define PRT(n, t, f) { n, t, offsetof(style_print, f) }
-static const prop print_props[] = {
-    PRT("bleed", P_LENGTH, bleed), PRT("crop-length", P_LENGTH, crop_length),
-    PRT("crop-offset", P_LENGTH, crop_offset), PRT("crop-width", P_LENGTH, crop_width),
-    PRT("slug", P_STRING, slug),
-    PRT("image-intent", P_INTENT, image_intent),
-    PRT("black-point-compensation", P_BOOL, black_point_compensation),
-    { NULL, 0, 0 } };
-
-#define CHT(n, t, f) { n, t, offsetof(style_chart, f) }
-static const prop chart_props[] = {
-    CHT("label-share", P_NUMBER, label_share), CHT("bar-height", P_LENGTH, bar_height),
-    CHT("bar-gap", P_LENGTH, bar_gap), CHT("row-gap", P_LENGTH, row_gap),
-    CHT("value-gap", P_LENGTH, value_gap), CHT("share-height", P_LENGTH, share_height),
-    CHT("swatch", P_LENGTH, swatch),
-    CHT("colour-1", P_COLOUR, colours[0]), CHT("colour-2", P_COLOUR, colours[1]),
-    CHT("colour-3", P_COLOUR, colours[2]), CHT("colour-4", P_COLOUR, colours[3]),
-    CHT("colour-5", P_COLOUR, colours[4]), CHT("colour-6", P_COLOUR, colours[5]),
-    { NULL, 0, 0 } };
-
-#define LAY(n, t, f) { n, t, offsetof(style, f) }
-static const prop layout_props[] = {
-    LAY("facing-pages", P_BOOL, facing_pages),
-    LAY("baseline-grid", P_LENGTH, baseline_grid),
-    LAY("lead-max-chars", P_NUMBER, lead_max_chars),
-    LAY("table-split-rows", P_NUMBER, table_split_rows),
-    LAY("list-indent", P_LENGTH, list_indent),
-    LAY("list-label-gap", P_LENGTH, list_label_gap),
-    LAY("list-min-measure", P_LENGTH, list_min_measure),
-    LAY("footnote-rule-width", P_LENGTH, footnote_rule_width),
-    LAY("table-rule-width", P_LENGTH, table_rule_width),
-    LAY("table-cell-padding", P_LENGTH, table_cell_padding),
-    LAY("table-rule-colour", P_COLOUR, table_rule_colour),
-    LAY("table-head-background", P_COLOUR, table_head_background),
-    LAY("total-background", P_COLOUR, total_background),
-    { NULL, 0, 0 } };
 
 /* The classes and masters the layout asks for by name. */
 static const char *const required_classes[] = {
@@ -316,93 +172,33 @@ static bool parse_enum(const char *v, const char *const names[], int *out)
     return false;
 }
 
-/* Every length is finite and at most the largest PDF page (200 in): a
- * style is not allowed to put anything off every page. */
-#define STYLE_MAX_LENGTH 14400.0
-
-typedef enum { R_ANY, R_POSITIVE, R_NONNEG, R_FRACTION } range_kind;
-
-/* What a property's value must be, besides finite (R_ANY when absent). */
-static const struct {
-    const char *name;
-    range_kind kind;
-    double max; /* 0: STYLE_MAX_LENGTH for lengths, no further bound else */
-} prop_ranges[] = {
-    { "size", R_POSITIVE, 0 }, { "leading", R_POSITIVE, 0 },
-    { "width", R_POSITIVE, 0 }, { "height", R_POSITIVE, 0 },
-    { "space-before", R_NONNEG, 0 }, { "space-after", R_NONNEG, 0 },
-    { "indent-left", R_NONNEG, 0 }, { "indent-right", R_NONNEG, 0 },
-    { "border-width", R_NONNEG, 0 }, { "radius", R_NONNEG, 0 },
-    { "padding-x", R_NONNEG, 0 }, { "padding-y", R_NONNEG, 0 },
-    { "rule-width", R_NONNEG, 0 }, { "rule-gap", R_NONNEG, 0 },
-    { "rule-length", R_NONNEG, 0 }, { "min-height", R_NONNEG, 0 },
-    { "margin-top", R_NONNEG, 0 }, { "margin-bottom", R_NONNEG, 0 },
-    { "margin-inner", R_NONNEG, 0 }, { "margin-outer", R_NONNEG, 0 },
-    { "band-height", R_NONNEG, 0 }, { "header-offset", R_NONNEG, 0 },
-    { "footer-offset", R_NONNEG, 0 },
-    { "bleed", R_NONNEG, 0 }, { "crop-length", R_NONNEG, 0 },
-    { "crop-offset", R_NONNEG, 0 }, { "crop-width", R_NONNEG, 0 },
-    { "baseline-grid", R_NONNEG, 0 }, { "list-indent", R_NONNEG, 0 },
-    { "list-label-gap", R_NONNEG, 0 },
-    { "list-min-measure", R_POSITIVE, 0 }, { "footnote-rule-width", R_NONNEG, 0 },
-    { "table-rule-width", R_NONNEG, 0 }, { "table-cell-padding", R_NONNEG, 0 },
-    { "lead-max-chars", R_NONNEG, 0 },
-    { "tolerance", R_NONNEG, 0 }, { "line-penalty", R_NONNEG, 0 },
-    { "adjacent-demerits", R_NONNEG, 0 }, { "double-hyphen-demerits", R_NONNEG, 0 },
-    { "final-hyphen-demerits", R_NONNEG, 0 },
-    { "emergency-stretch", R_NONNEG, 0 }, { "space-stretch", R_NONNEG, 0 },
-    { "space-shrink", R_FRACTION, 1 }, { "ragged-stretch", R_NONNEG, 0 },
-    { "widows", R_NONNEG, 100 }, { "orphans", R_NONNEG, 100 },
-    { "heading-keep-lines", R_NONNEG, 100 },
-    { "max-hyphen-run", R_NONNEG, STYLE_MAX_HYPHEN_RUN },
-    { "underfull-badness", R_NONNEG, 10000 },
-    { "hyphen-left-min", R_POSITIVE, 20 }, { "hyphen-right-min", R_POSITIVE, 20 },
-    { "script-size", R_POSITIVE, 1 }, { "script-rise", R_NONNEG, 1 },
-    { "script-drop", R_NONNEG, 1 },
-    { "font-stretch", R_FRACTION, 0.1 }, { "font-shrink", R_FRACTION, 0.1 },
-    { "font-expansion-step", R_FRACTION, 0.1 },
-    { "label-share", R_FRACTION, 0.9 }, { "bar-height", R_POSITIVE, 0 },
-    { "bar-gap", R_NONNEG, 0 }, { "row-gap", R_NONNEG, 0 }, { "value-gap", R_NONNEG, 0 },
-    { "share-height", R_POSITIVE, 0 }, { "swatch", R_POSITIVE, 0 },
-    { NULL, R_ANY, 0 } };
-
-static bool value_in_range(const prop *p, double v)
+static const style_param *param_find(style_element el, const char *name)
 {
-    double max = p->type == P_LENGTH ? STYLE_MAX_LENGTH : HUGE_VAL;
-    range_kind kind = R_ANY;
-    for (int i = 0; prop_ranges[i].name; i++)
-        if (strcmp(prop_ranges[i].name, p->name) == 0) {
-            kind = prop_ranges[i].kind;
-            if (prop_ranges[i].max > 0)
-                max = prop_ranges[i].max;
-            break;
-        }
-    if (!isfinite(v) || fabs(v) > max)
+    for (const style_param *p = style_params; p->name; p++)
+        if (p->element == el && strcmp(p->name, name) == 0)
+            return p;
+    return NULL;
+}
+
+/* Finite, within the row's bound, and at or above its least value. */
+static bool value_in_range(const style_param *p, double v)
+{
+    if (!isfinite(v) || fabs(v) > style_param_max(p))
         return false;
-    switch (kind) {
-    case R_POSITIVE: return v > 0;
-    case R_NONNEG: case R_FRACTION: return v >= 0;
-    case R_ANY: return true;
-    }
-    return false;
+    return p->low == STYLE_POSITIVE ? v > 0 : p->low == STYLE_NONNEG ? v >= 0 : true;
 }
 
 /* Why a value that parsed was refused, for the message. */
-static void range_hint(const prop *p, char *buf, size_t size)
+static void range_hint(const style_param *p, char *buf, size_t size)
 {
     buf[0] = '\0';
-    if (p->type != P_LENGTH && p->type != P_NUMBER && p->type != P_INT)
+    if (p->type != STYLE_LENGTH && p->type != STYLE_NUMBER && p->type != STYLE_COUNT)
         return;
-    range_kind kind = R_ANY;
-    double max = p->type == P_LENGTH ? STYLE_MAX_LENGTH : 0;
-    for (int i = 0; prop_ranges[i].name; i++)
-        if (strcmp(prop_ranges[i].name, p->name) == 0) {
-            kind = prop_ranges[i].kind;
-            max = prop_ranges[i].max > 0 ? prop_ranges[i].max : max;
-        }
-    const char *unit = p->type == P_LENGTH ? "pt" : "";
-    const char *low = kind == R_POSITIVE ? "more than 0" : kind == R_ANY ? "finite" : "0 or more";
-    if (max > 0)
+    double max = style_param_max(p);
+    const char *unit = p->type == STYLE_LENGTH ? "pt" : "";
+    const char *low = p->low == STYLE_POSITIVE ? "more than 0"
+                    : p->low == STYLE_ANY      ? "finite" : "0 or more";
+    if (isfinite(max))
         snprintf(buf, size, " (it must be %s, at most %g%s)", low, max, unit);
     else
         snprintf(buf, size, " (it must be %s)", low);
@@ -419,71 +215,85 @@ static bool style_parse_int(const char *v, int *out)
     return true;
 }
 
-static bool style_set_prop(style_loader *l, const prop *p, void *base,
-                           const char *v, xmlNode *node)
+static bool parse_number(const char *v, double *out)
 {
-    static const char *const variants[] = { "regular", "italic", "bold",
-                                            "bold-italic", NULL };
-    static const char *const aligns[] = { "justify", "left", "right",
-                                          "center", NULL };
-    /* In the order of style_intent (ICC's rendering intent numbers). */
-    static const char *const intents[] = { "perceptual", "relative-colorimetric",
-                                           "saturation", "absolute-colorimetric",
-                                           NULL };
-    char *field = (char *)base + p->offset;
     char *end;
+    *out = strtod(v, &end);
+    return end != v && *end == '\0';
+}
+
+/* Sets p's field in base from v, as written in a style sheet. */
+static bool style_set_prop(style_loader *l, const style_param *p, void *base, const char *v)
+{
+    char *field = (char *)base + p->offset;
     switch (p->type) {
-    case P_LENGTH:
-        return style_parse_length(v, (double *)field)
-               && value_in_range(p, *(double *)field);
-    case P_NUMBER:
-        *(double *)field = strtod(v, &end);
-        return end != v && *end == '\0' && value_in_range(p, *(double *)field);
-    case P_INT:
+    case STYLE_LENGTH:
+        return style_parse_length(v, (double *)field) && value_in_range(p, *(double *)field);
+    case STYLE_NUMBER:
+        return parse_number(v, (double *)field) && value_in_range(p, *(double *)field);
+    case STYLE_COUNT:
         return style_parse_int(v, (int *)field) && value_in_range(p, *(int *)field);
-    case P_BOOL:
+    case STYLE_BOOLEAN:
         if (strcmp(v, "true") && strcmp(v, "false"))
             return false;
         *(bool *)field = strcmp(v, "true") == 0;
         return true;
-    case P_COLOUR:
+    case STYLE_COLOUR:
         *(int *)field = strcmp(v, "none") == 0 ? -1 : style_find_colour(l->s, v);
         return strcmp(v, "none") == 0 || *(int *)field >= 0;
-    case P_FONT:
+    case STYLE_FONT:
         *(int *)field = style_find_font(l->s, v);
         return *(int *)field >= 0;
-    case P_VARIANT:
-        return parse_enum(v, variants, (int *)field);
-    case P_ALIGN:
-        return parse_enum(v, aligns, (int *)field);
-    case P_INTENT:
-        return parse_enum(v, intents, (int *)field);
-    case P_STRING:
+    case STYLE_VARIANT: case STYLE_ALIGN: case STYLE_INTENT:
+        return parse_enum(v, style_type_values(p->type), (int *)field);
+    case STYLE_TEXT: case STYLE_TEMPLATE:
         *(const char **)field = arena_strdup(l->a, v);
         return true;
     }
-    (void)node;
     return false;
+}
+
+static size_t param_size(const style_param *p)
+{
+    switch (p->type) {
+    case STYLE_LENGTH: case STYLE_NUMBER: return sizeof(double);
+    case STYLE_BOOLEAN: return sizeof(bool);
+    case STYLE_TEXT: case STYLE_TEMPLATE: return sizeof(const char *);
+    default: return sizeof(int);
+    }
+}
+
+/* Gives the properties of el in base their defaults (only the class's
+ * own ones when own_only), parsed as a style sheet's values are. */
+static void element_defaults(style_loader *l, style_element el, void *base, bool own_only)
+{
+    for (const style_param *p = style_params; p->name; p++) {
+        if (p->element != el || (own_only && !(p->flags & STYLE_OWN)))
+            continue;
+        if (!p->def)
+            memset((char *)base + p->offset, 0, param_size(p));
+        else if (!style_set_prop(l, p, base, p->def))
+            style_error(l, NULL, "the default '%s' of style property '%s' is refused: a fault "
+                        "of kcvs-pdf", p->def, p->name);
+    }
 }
 
 /* Applies every attribute of node through the table; "name" and "base"
  * are handled by the caller. */
-static void style_apply_attributes(style_loader *l, xmlNode *node,
-                                   const prop *props, void *base)
+static void style_apply_attributes(style_loader *l, xmlNode *node, style_element el,
+                                   void *base)
 {
     for (xmlAttr *at = node->properties; at; at = at->next) {
         const char *key = (const char *)at->name;
         if (strcmp(key, "name") == 0 || strcmp(key, "base") == 0 ||
-            (props == string_props && strcmp(key, "lang") == 0))
+            (el == STYLE_EL_STRINGS && strcmp(key, "lang") == 0))
             continue;
         xmlChar *value = xmlNodeListGetString(node->doc, at->children, 1);
-        const prop *p = props;
-        while (p->name && strcmp(p->name, key) != 0)
-            p++;
-        if (!p->name)
+        const style_param *p = param_find(el, key);
+        if (!p)
             style_error(l, node, "unknown style property '%s' on <%s>", key,
                         (const char *)node->name);
-        else if (!style_set_prop(l, p, base, value ? (char *)value : "", node)) {
+        else if (!style_set_prop(l, p, base, value ? (char *)value : "")) {
             src_loc loc = { l->file, (int)xmlGetLineNo(node), 1 };
             char hint[96];
             range_hint(p, hint, sizeof hint);
@@ -639,21 +449,10 @@ static style_class *style_new_class(style_loader *l, xmlNode *node)
                     base);
         return NULL;
     }
-    if (parent) {
+    if (parent)
         *c = *parent;
-        /* Spacing, boxes and decoration belong to one class, not its kin. */
-        c->space_before = c->space_after = 0;
-        c->break_before = c->keep_with_next = c->on_grid = false;
-        c->background = c->border_colour = c->rule_colour = -1;
-        c->prefix = c->suffix = NULL;
-    } else {
-        c->font = 0;
-        c->size = 10;
-        c->leading = 13;
-        c->colour = -1;
-        c->hyphenate = true;
-        c->background = c->border_colour = c->rule_colour = -1;
-    }
+    /* Spacing, boxes and decoration belong to one class, not its kin. */
+    element_defaults(l, STYLE_EL_CLASS, c, parent != NULL);
     c->name = arena_strdup(l->a, name);
     c->base = base ? arena_strdup(l->a, base) : NULL;
     c->line = (int)xmlGetLineNo(node);
@@ -675,18 +474,13 @@ static void style_load_master(style_loader *l, xmlNode *node)
     const style_master *parent = base ? style_master_get(s, base) : NULL;
     if (parent)
         *m = *parent;
-    else {
-        m->width = 595.276;
-        m->height = 841.89;
-        m->margin_top = m->margin_bottom = m->margin_inner = m->margin_outer = 72;
-        m->background = m->band_colour = -1;
-        m->header_offset = m->footer_offset = 36;
-    }
+    else
+        element_defaults(l, STYLE_EL_PAGE, m, false);
     if (base && !parent)
         style_error(l, node, "page '%s' is based on unknown page '%s'", name, base);
     m->name = arena_strdup(l->a, name);
     s->master_count++;
-    style_apply_attributes(l, node, master_props, m);
+    style_apply_attributes(l, node, STYLE_EL_PAGE, m);
     if (m->margin_inner + m->margin_outer >= m->width ||
         m->margin_top + m->margin_bottom >= m->height)
         style_error(l, node, "page '%s': the margins leave no room for text on a "
@@ -697,84 +491,15 @@ static void style_load_master(style_loader *l, xmlNode *node)
                              "page%s", name, NULL);
 }
 
-/* TeX's and the house style's line-breaking and script defaults. */
-static void typography_defaults(style_typography *t)
+static void style_defaults(style_loader *l)
 {
-    t->tolerance = 200;
-    t->pretolerance = 100;
-    t->line_penalty = 10;
-    t->hyphen_penalty = 50;
-    t->explicit_break_penalty = 50;
-    t->adjacent_demerits = 10000;
-    t->double_hyphen_demerits = 10000;
-    t->final_hyphen_demerits = 5000;
-    t->emergency_stretch_em = 1.5;
-    t->space_stretch = 0.5;
-    t->space_shrink = 0.33;
-    t->ragged_stretch_em = 3;
-    t->widows = t->orphans = t->heading_keep_lines = 2;
-    t->max_hyphen_run = 2;
-    t->underfull_badness = 1000;
-    t->script_size = 0.7;
-    t->script_rise = 0.35;
-    t->script_drop = 0.15;
-    t->font_stretch = t->font_shrink = 0; /* no font expansion */
-    t->font_expansion_step = 0.005;
-    t->hyphen_left_min = 2;
-    t->hyphen_right_min = 3;
-}
-
-/* The generated words in English, until the style localises them. */
-static void strings_defaults(style_strings *str)
-{
-    str->toc_title = "Contents";
-    str->table_prefix = "Table";
-    str->figure_prefix = "Figure";
-    str->quote_open = "\u201C";
-    str->quote_close = "\u201D";
-    static const char *const kinds[5] = { "Note", "Tip", "Important", "Warning", "Caution" };
-    for (int i = 0; i < 5; i++)
-        str->admonitions[i] = kinds[i];
-    str->page_ref = "p.";
-    str->toc_leader = ".";
-    static const char *const bullets[] = { "•", "–", "‣", "·" };
-    static const char *const ordered[] = { "1.", "a.", "i.", "1." };
-    for (int i = 0; i < STYLE_MAX_LEVELS; i++) {
-        str->bullets[i] = bullets[i % 4];
-        str->ordered_formats[i] = ordered[i % 4];
-    }
-    str->blank_page = "";
-    str->months = "";
-    str->date_format = "{day} {month} {year}";
-    str->currency = "euro";
-    str->total_word = "total";
-    str->change_heading = "Change";
-    str->change_percent_heading = "Change %";
-}
-
-static void style_defaults(style *s)
-{
-    typography_defaults(&s->typo);
-    strings_defaults(&s->strings);
-    s->print.bleed = 3 * 72 / 25.4;
-    s->print.crop_length = 6 * 72 / 25.4;
-    s->print.crop_offset = 2 * 72 / 25.4;
-    s->print.crop_width = 0.25;
-    s->print.slug = "{title} · {page} · {date}";
-    s->print.image_intent = STYLE_INTENT_RELATIVE;
-    s->print.black_point_compensation = true;
-    s->chart = (style_chart){ .label_share = 0.35, .bar_height = 8, .bar_gap = 2,
-                              .row_gap = 5, .value_gap = 4, .share_height = 16,
-                              .swatch = 7, .colours = { -1, -1, -1, -1, -1, -1 } };
-    s->lead_max_chars = 1e9;
-    s->table_split_rows = 2;
-    s->list_indent = 14;
-    s->list_label_gap = 4;
-    s->list_min_measure = 200;
-    s->footnote_rule_width = 0.5;
-    s->table_rule_width = 0.5;
-    s->table_cell_padding = 4;
-    s->table_rule_colour = s->table_head_background = s->total_background = -1;
+    style *s = l->s;
+    element_defaults(l, STYLE_EL_TYPOGRAPHY, &s->typo, false);
+    element_defaults(l, STYLE_EL_STRINGS, &s->strings, false);
+    s->default_strings = s->strings;
+    element_defaults(l, STYLE_EL_LAYOUT, s, false);
+    element_defaults(l, STYLE_EL_CHART, &s->chart, false);
+    element_defaults(l, STYLE_EL_PRINT, &s->print, false);
 }
 
 /* Words for another language start as a copy of the default ones. */
@@ -783,7 +508,7 @@ static void style_load_strings(style_loader *l, xmlNode *node)
     style *s = l->s;
     const char *lang = attr(node, "lang");
     if (!lang) {
-        style_apply_attributes(l, node, string_props, &s->strings);
+        style_apply_attributes(l, node, STYLE_EL_STRINGS, &s->strings);
         s->default_strings = s->strings;
         return;
     }
@@ -793,7 +518,7 @@ static void style_load_strings(style_loader *l, xmlNode *node)
     }
     s->lang_names[s->lang_count] = arena_strdup(l->a, lang);
     s->lang_strings[s->lang_count] = s->strings;
-    style_apply_attributes(l, node, string_props, &s->lang_strings[s->lang_count]);
+    style_apply_attributes(l, node, STYLE_EL_STRINGS, &s->lang_strings[s->lang_count]);
     s->lang_count++;
 }
 
@@ -810,11 +535,11 @@ static void style_load_element(style_loader *l, xmlNode *node)
     else if (strcmp(n, "class") == 0) {
         style_class *c = style_new_class(l, node);
         if (c)
-            style_apply_attributes(l, node, class_props, c);
+            style_apply_attributes(l, node, STYLE_EL_CLASS, c);
     } else if (strcmp(n, "page") == 0)
         style_load_master(l, node);
     else if (strcmp(n, "typography") == 0) {
-        style_apply_attributes(l, node, typography_props, &l->s->typo);
+        style_apply_attributes(l, node, STYLE_EL_TYPOGRAPHY, &l->s->typo);
         style_parse_protrusion(l, node, "protrude-left", l->s->typo.protrude_left,
                                &l->s->typo.protrude_left_set);
         style_parse_protrusion(l, node, "protrude-right", l->s->typo.protrude_right,
@@ -823,11 +548,11 @@ static void style_load_element(style_loader *l, xmlNode *node)
     else if (strcmp(n, "strings") == 0)
         style_load_strings(l, node);
     else if (strcmp(n, "print") == 0)
-        style_apply_attributes(l, node, print_props, &l->s->print);
+        style_apply_attributes(l, node, STYLE_EL_PRINT, &l->s->print);
     else if (strcmp(n, "chart") == 0)
-        style_apply_attributes(l, node, chart_props, &l->s->chart);
+        style_apply_attributes(l, node, STYLE_EL_CHART, &l->s->chart);
     else if (strcmp(n, "layout") == 0)
-        style_apply_attributes(l, node, layout_props, l->s);
+        style_apply_attributes(l, node, STYLE_EL_LAYOUT, l->s);
     else
         style_error(l, node, "unknown style element <%s>%s", n, NULL);
 }
@@ -926,7 +651,7 @@ style *style_load(arena *a, const char *path, const char *font_fallback_dir,
     l.s->file = arena_strdup(a, path);
     const char *slash = strrchr(path, '/');
     l.s->dir = slash ? arena_strndup(a, path, (size_t)(slash - path)) : ".";
-    style_defaults(l.s);
+    style_defaults(&l);
     xmlDoc *doc = style_parse_file(&l, path);
     if (!doc)
         return NULL;

@@ -3,8 +3,8 @@
  * Owns: the parsed style sheet (colours, font families, paragraph classes,
  * page masters, typographic parameters, generated strings). Loaded once per
  * compilation from an XML file under styles/; every property is declared
- * once in a table in style.c with its type and default, so C code never
- * hard-codes a visual value.
+ * once, with its type, default and range, in the table of style_table.c,
+ * so C code never hard-codes a visual value.
  * Failure: unknown elements or attributes and malformed values are errors
  * with the style file's file:line; style_load then returns NULL.
  * Everything is allocated in the caller's arena.
@@ -23,8 +23,10 @@
    (the paragraph builder asserts the two agree). */
 #define STYLE_MAX_HYPHEN_RUN 8
 
+/* STYLE_MAX_LEVELS: list levels with a bullet and number format of their
+ * own; deeper levels take the last. */
 enum { STYLE_MAX_COLOURS = 64, STYLE_MAX_FONTS = 16, STYLE_MAX_CLASSES = 96,
-       STYLE_MAX_MASTERS = 16, STYLE_MAX_LEVELS = 6 };
+       STYLE_MAX_MASTERS = 16, STYLE_MAX_LEVELS = 4 };
 
 typedef enum { FONT_REGULAR, FONT_ITALIC, FONT_BOLD, FONT_BOLD_ITALIC,
                FONT_VARIANTS } font_variant;
@@ -110,6 +112,8 @@ typedef struct style_typography {
     /* Superscript and subscript: size as a share of the text's, raise and
      * drop as shares of the text size. */
     double script_size, script_rise, script_drop;
+    /* A footnote's mark in the text, likewise. */
+    double note_mark_size, note_mark_rise;
     /* Font expansion in justified text (pdfTeX's): how far a line's glyphs
      * may be widened or narrowed, as fractions of their width (0: never),
      * in steps of font_expansion_step (0: any factor). */
@@ -153,7 +157,9 @@ typedef enum { STYLE_INTENT_PERCEPTUAL, STYLE_INTENT_RELATIVE,
 typedef struct style_print {
     double bleed;           /* beyond the trim on every side */
     double crop_length, crop_offset, crop_width;
+    double mark_margin;     /* beyond the crop marks to the media box */
     const char *slug;       /* a line under the page: fields as in masters */
+    double slug_drop;       /* its baseline along the marks, share of crop_length */
     int image_intent;       /* a style_intent: RGB images to the intent's CMYK */
     bool black_point_compensation;
 } style_print;
@@ -195,10 +201,18 @@ typedef struct style {
     double baseline_grid;   /* points; 0 = none */
     double lead_max_chars;  /* a first paragraph longer than this is no lead */
     double table_split_rows; /* body rows kept on each side of a table break */
+    double table_space_after; /* share of the body's space_after */
     double list_indent, list_label_gap, footnote_rule_width;
     double list_min_measure; /* nesting indents no further than this leaves */
+    double footnote_gap, footnote_rule_length; /* the latter a share of the measure */
     double table_rule_width, table_cell_padding;
     int table_rule_colour, table_head_background, total_background;
+    double image_share, cover_image_share; /* images' largest height, of the frame's */
+    /* The contents: columns as wide as so many digits plus a gap, a rule
+     * under each entry. */
+    int toc_number_digits, toc_page_digits;
+    double toc_number_gap, toc_page_gap, toc_rule_gap, toc_rule_width;
+    double link_target_offset; /* a destination opens this far above its target */
 } style;
 
 /* Validates a style file against the style sheet's RELAX NG schema

@@ -6,11 +6,10 @@ shipped style sheets, against broken ones, and against the compiler.
 - a broken style sheet (unknown attribute, bad length, bad colour, unknown
   element) is rejected by xmllint with the line of the fault, and by
   kcvs-pdf with a `FILE:LINE:COL: error:` diagnostic on the same line;
-- the schema cannot drift from the code: every property of the tables of
-  src/load/style.c (CLS, MST, TYP, STR, PRT, LAY) is an attribute of the matching
-  element of the schema and the other way round, every class and page the
-  compiler requires is named in the schema's documentation, and every
-  element and attribute of the schema is documented;
+- every class and page the compiler requires is named in the schema's
+  documentation, and every element and attribute of the schema is
+  documented (that the schema's attributes and types are those of the style
+  table, src/load/style_table.c, is tests/unit/test_style_table.c's part);
 - style.rng is trang's translation of style.rnc (when trang is installed).
 
 The broken sheets are copies of a shipped sheet in a temporary folder, with
@@ -35,11 +34,6 @@ FONTS = ROOT / "fonts"
 
 RNG = "{http://relaxng.org/ns/structure/1.0}"
 DOC = "{http://relaxng.org/ns/compatibility/annotations/1.0}documentation"
-
-# The macro of each property table of src/load/style.c -> the element it styles.
-TABLES = {"CLS": "class", "MST": "page", "TYP": "typography", "STR": "strings",
-          "PRT": "print", "LAY": "layout"}
-
 
 def xmllint(path, cpu_seconds=None):
     return subprocess.run(["xmllint", "--noout", "--nonet", "--relaxng", str(SCHEMA_RNG),
@@ -206,15 +200,6 @@ def test_broken_style_rejected_by_compiler(broken, tmp_path):
 # ------------------------------------------------------------ no drift
 
 
-def c_properties():
-    """{element: [property names]} from the tables of src/load/style.c."""
-    src = STYLE_C.read_text(encoding="utf-8")
-    props = {el: [] for el in TABLES.values()}
-    for macro, name in re.findall(r'\b(CLS|MST|TYP|STR|PRT|LAY)\(\s*"([^"]+)"', src):
-        props[TABLES[macro]].append(name)
-    return props
-
-
 def rng_grammar():
     root = ET.parse(SCHEMA_RNG).getroot()
     defines = {}
@@ -224,57 +209,6 @@ def rng_grammar():
     for el in root.iter(RNG + "element"):
         elements.setdefault(el.get("name"), []).append(el)
     return defines, elements
-
-
-def attributes_of(element, defines):
-    """The attribute names an element's pattern allows (refs followed,
-    nested elements not entered)."""
-    names, seen = set(), set()
-
-    def walk(node):
-        for child in node:
-            if child.tag == RNG + "attribute":
-                names.add(child.get("name"))
-            elif child.tag == RNG + "ref":
-                ref = child.get("name")
-                if ref not in seen:
-                    seen.add(ref)
-                    for d in defines[ref]:
-                        walk(d)
-            elif child.tag != RNG + "element":
-                walk(child)
-    walk(element)
-    return names
-
-
-def test_c_tables_are_found():
-    props = c_properties()
-    for el, names in props.items():
-        assert names, f"no {el} properties found in {STYLE_C}: has the table macro changed?"
-    assert "space-after" in props["class"] and "margin-top" in props["page"]
-
-
-def test_every_c_property_is_in_the_rnc():
-    rnc = SCHEMA_RNC.read_text(encoding="utf-8")
-    missing = [f"{el}/@{n}" for el, names in c_properties().items() for n in names
-               if not re.search(rf"\battribute {re.escape(n)} \{{", rnc)]
-    assert not missing, f"properties of src/load/style.c missing from {SCHEMA_RNC.name}: {missing}"
-
-
-def test_schema_attributes_match_c_tables():
-    """Each element of the schema allows exactly the properties of its
-    table (plus name and base on class and page, lang on strings)."""
-    defines, elements = rng_grammar()
-    for el, names in c_properties().items():
-        assert el in elements, f"no element {el} in {SCHEMA_RNG.name}"
-        allowed = set()
-        for e in elements[el]:
-            allowed |= attributes_of(e, defines)
-        extra = ({"name", "base"} if el in ("class", "page")
-                 else {"lang"} if el == "strings" else set())
-        assert set(names) <= allowed, f"<{el}>: not in the schema: {sorted(set(names) - allowed)}"
-        assert allowed - extra <= set(names), \
-            f"<{el}>: the schema allows what the compiler rejects: {sorted(allowed - extra - set(names))}"
 
 
 def test_required_classes_and_pages_are_documented():
