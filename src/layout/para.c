@@ -33,6 +33,7 @@ typedef struct seg {
     double rise;
     block *note;
     hyph_dict *hyph;   /* the patterns of its language (NULL: none) */
+    const char *lang;  /* its language: the phrase's, else the paragraph's */
     bool literal;      /* computer text: no hyphenation, no break at a '-' */
 } seg;
 
@@ -50,6 +51,10 @@ typedef struct item_list {
 } item_list;
 
 typedef enum { BRK_HYPHEN, BRK_EXPLICIT, BRK_URL, BRK_CHAR } break_kind;
+
+/* A space between words: a break, or a tie (a no-break space, or one the
+ * style's tie rules make), or a narrow no-break space. */
+typedef enum { SPACE_BREAK, SPACE_TIE, SPACE_NARROW } space_kind;
 
 typedef struct word_break {
     size_t at;        /* byte offset in the word */
@@ -72,6 +77,7 @@ typedef struct para_build {
     bool ragged, char_breaks;
     bool any_hyphen_run; /* the style's max-hyphen-run lifted (then warned) */
     hyph_dict *hyph;
+    const char *lang; /* the paragraph's language (else the document's) */
     double letter_spacing;
     double font_stretch, font_shrink; /* expandability of word boxes */
     const style_protrusion_set *protrude_left, *protrude_right; /* margin protrusion */
@@ -338,11 +344,19 @@ static uint32_t substitute_char(uint32_t cp)
     switch (cp) {
     case 0x2212: return 0x2013;              /* minus → en dash */
     case 0x2010: case 0x2011: return '-';
-    case 0x00A0: case 0x202F: case 0x2009: return ' ';
+    case 0x2009: return ' ';
     case 0x2018: case 0x2019: return '\'';
     case 0x201C: case 0x201D: return '"';
     default: return 0;
     }
+}
+
+/* The no-break spaces are glue, not glyphs: drawn as a space when the
+ * face lacks them, never set in a fallback face, never replaced by a
+ * plain (breakable) space. */
+static bool is_glue_char(uint32_t cp)
+{
+    return cp == 0x00A0 || cp == 0x202F;
 }
 
 static bool any_face_has(para_build *b, font_face *main, int flags, uint32_t cp)
@@ -360,7 +374,8 @@ static const char *substitute_missing(para_build *b, font_face *main, int flags,
     for (size_t i = 0; i < *len; i += k) {
         uint32_t cp = utf8_decode(text + i, *len - i, &k);
         uint32_t sub = 0;
-        if (cp >= 0x80 && cp != 0xAD && !any_face_has(b, main, flags, cp) &&
+        bool drawn = cp >= 0x80 && cp != 0xAD && !is_glue_char(cp);
+        if (drawn && !any_face_has(b, main, flags, cp) &&
             (sub = substitute_char(cp)) && any_face_has(b, main, flags, sub)) {
             if (!out) {
                 out = arena_alloc(b->c->tmp, *len + 1);
@@ -369,7 +384,7 @@ static const char *substitute_missing(para_build *b, font_face *main, int flags,
             }
             o += utf8_encode(sub, o);
         } else {
-            if (cp >= 0x80 && cp != 0xAD && cp != 0xFFFD && !any_face_has(b, main, flags, cp))
+            if (drawn && cp != 0xFFFD && !any_face_has(b, main, flags, cp))
                 warn_missing_char(b, cp);
             if (out) {
                 memcpy(o, text + i, k);
@@ -402,7 +417,7 @@ static void add_seg(para_build *b, const char *text, size_t len, int flags,
     for (size_t i = 0; i < len; i += k) {
         uint32_t cp = utf8_decode(text + i, len - i, &k);
         font_face *want = main;
-        if (cp >= 0x80 && cp != 0xAD && !font_has_char(main, cp)) {
+        if (cp >= 0x80 && cp != 0xAD && !is_glue_char(cp) && !font_has_char(main, cp)) {
             font_face *alt = fallback_face(c, b->cls, flags, cp);
             if (alt)
                 want = alt;
@@ -420,6 +435,7 @@ static void add_seg(para_build *b, const char *text, size_t len, int flags,
     for (int i = first; i < b->seg_count; i++) {
         seg *s = &b->segs[i];
         s->hyph = hyph;
+        s->lang = lang ? lang : b->lang;
         s->literal = (flags & INL_MONO) != 0;
         s->size = b->cls->size * size_factor;
         s->colour = b->cls->colour;
@@ -536,15 +552,34 @@ static double space_width(const seg *s)
     return sp.width * seg_scale(s);
 }
 
+#define NARROW_NBSP "\xE2\x80\xAF"
+
+/* A narrow no-break space (U+202F, French "10 000", "dit :") is glue of
+ * the font's own width for it, drawn as that character; a face without
+ * it gets a plain space. */
+static payload narrow_space(const seg *s, int si, double *w)
+{
+    payload p = { si, NULL, 0, { NULL, 0, 0 } };
+    if (!font_has_char(s->face, 0x202F))
+        return p;
+    *w = font_shape(s->face, NARROW_NBSP, 3).width * seg_scale(s);
+    p.text = NARROW_NBSP;
+    p.len = 3;
+    return p;
+}
+
 /* An interword space; a tie (a no-break space) is the same glue behind an
- * infinite penalty, so it stretches and shrinks like the others but is
- * never a break (glue is a legal break only right after a box). */
-static void push_glue(para_build *b, int si, bool tie)
+ * infinite penalty, so it stretches and shrinks like the others (in
+ * proportion to its width) but is never a break (glue is a legal break
+ * only right after a box). */
+static void push_glue(para_build *b, int si, space_kind kind)
 {
     const seg *s = &b->segs[si];
     double w = space_width(s);
     const style_typography *t = &b->c->st->typo;
-    payload p = { si, NULL, 0, { NULL, 0, 0 } };
+    bool tie = kind != SPACE_BREAK;
+    payload p = kind == SPACE_NARROW ? narrow_space(s, si, &w)
+                                     : (payload){ si, NULL, 0, { NULL, 0, 0 } };
     if (tie) {
         lb_item never = { LB_PENALTY, 0, 0, 0, 0, LB_INFINITY, 0, 0 };
         push_item(b, never, p);
@@ -568,11 +603,19 @@ static void push_glue(para_build *b, int si, bool tie)
 }
 
 /* The bytes of the word separator at text[i]: a space, a no-break space
- * (U+00A0, a tie), or 0. */
-static size_t separator_at(const char *text, size_t len, size_t i, bool *tie)
+ * (U+00A0, a tie), a narrow one (U+202F), or 0. */
+static size_t separator_at(const char *text, size_t len, size_t i, space_kind *kind)
 {
-    *tie = i + 1 < len && (unsigned char)text[i] == 0xC2 && (unsigned char)text[i + 1] == 0xA0;
-    return *tie ? 2 : text[i] == ' ';
+    *kind = SPACE_BREAK;
+    if (i + 1 < len && (unsigned char)text[i] == 0xC2 && (unsigned char)text[i + 1] == 0xA0) {
+        *kind = SPACE_TIE;
+        return 2;
+    }
+    if (i + 2 < len && memcmp(text + i, NARROW_NBSP, 3) == 0) {
+        *kind = SPACE_NARROW;
+        return 3;
+    }
+    return text[i] == ' ';
 }
 
 static bool is_url_like(const char *w, size_t len)
@@ -919,12 +962,14 @@ static bool is_dash_word(const tie_word *w)
 }
 
 /* Whether the space between prev and cur is a tie, by the style's lists
- * for the report's language: number + unit or %, abbreviation or currency
- * + number, "’s" + word; a line never starts with % or with a dash that
- * closes a parenthetical remark (every second standalone dash). */
-static bool is_tie(para_build *b, const tie_word *prev, const tie_word *cur)
+ * for the language of the space (of its segment: a phrase's own xml:lang,
+ * else its paragraph's, else the report's): number + unit or %,
+ * abbreviation or currency + number, "’s" + word; a line never starts
+ * with % or with a dash that closes a parenthetical remark (every second
+ * standalone dash). */
+static bool is_tie(para_build *b, int si, const tie_word *prev, const tie_word *cur)
 {
-    const style_strings *st = &b->c->st->strings;
+    const style_strings *st = style_strings_for(b->c->st, b->segs[si].lang);
     if (prev->len == 0 || cur->len == 0)
         return false;
     bool short_prev = prev->len <= TIE_WORD_BYTES, short_cur = cur->len <= TIE_WORD_BYTES;
@@ -948,7 +993,8 @@ static bool is_tie(para_build *b, const tie_word *prev, const tie_word *cur)
 /* The space seen last, pushed once the word after it is known (a tie
  * depends on both words). */
 typedef struct pending_space {
-    bool set, tie;
+    bool set;
+    space_kind kind;
     int seg;
 } pending_space;
 
@@ -957,7 +1003,8 @@ static void end_word(para_build *b, pending_space *sp, tie_word *prev, int np)
     tie_word cur;
     tie_word_of(b, b->c->scratch_pieces, np, &cur);
     if (sp->set)
-        push_glue(b, sp->seg, sp->tie || is_tie(b, prev, &cur));
+        push_glue(b, sp->seg, sp->kind == SPACE_BREAK && is_tie(b, sp->seg, prev, &cur)
+                                  ? SPACE_TIE : sp->kind);
     sp->set = false;
     flush_word(b, b->c->scratch_pieces, np);
     *prev = cur;
@@ -972,15 +1019,16 @@ static void build_items(para_build *b, double first_indent)
         push_item(b, box, (payload){ -1, NULL, 0, { NULL, 0, 0 } });
     }
     int np = 0;
-    pending_space sp = { false, false, -1 };
+    pending_space sp = { false, SPACE_BREAK, -1 };
     tie_word prev = { .len = 0 };
     for (int si = 0; si < b->seg_count; si++) {
         const seg *s = &b->segs[si];
         size_t start = 0;
         size_t sep = 0;
         for (size_t i = 0; i <= s->len; i += sep ? sep : 1) {
-            bool end = i == s->len, tie = false;
-            sep = end ? 0 : separator_at(s->text, s->len, i, &tie);
+            bool end = i == s->len;
+            space_kind kind = SPACE_BREAK;
+            sep = end ? 0 : separator_at(s->text, s->len, i, &kind);
             if (!end && !sep)
                 continue;
             if (i > start) {
@@ -995,9 +1043,9 @@ static void build_items(para_build *b, double first_indent)
                 if (np > 0)
                     end_word(b, &sp, &prev, np);
                 else if (sp.set) /* two spaces in a row */
-                    push_glue(b, sp.seg, sp.tie);
+                    push_glue(b, sp.seg, sp.kind);
                 np = 0;
-                sp = (pending_space){ true, tie, si };
+                sp = (pending_space){ true, kind, si };
             }
             start = i + sep;
         }
@@ -1005,7 +1053,7 @@ static void build_items(para_build *b, double first_indent)
     if (np > 0)
         end_word(b, &sp, &prev, np);
     if (sp.set)
-        push_glue(b, sp.seg, sp.tie);
+        push_glue(b, sp.seg, sp.kind);
     lb_item inf = { LB_PENALTY, 0, 0, 0, 0, LB_INFINITY, 0, 0 };
     lb_item fil = { LB_GLUE, 0, 0, 0, 1, 0, 0, 0 };
     lb_item force = { LB_PENALTY, 0, 0, 0, 0, -LB_INFINITY, 0, 0 };
@@ -1026,6 +1074,7 @@ typedef struct line_setter {
     int run_seg;
     double pen;           /* current x */
     double pending;       /* space not yet drawn */
+    const char *pending_text; /* the character it is drawn as (NULL: " ") */
     double ink_end;       /* x after the last box */
     double expand;        /* the line's font expansion factor (1: none) */
     const char *actual;   /* ActualText of the next run started (NULL none) */
@@ -1072,9 +1121,11 @@ static void push_space_glyph(line_setter *ls, double advance)
     if (ls->run < 0)
         return;
     const seg *s = &ls->b->segs[ls->run_seg];
-    shaped_text sp = font_shape(s->face, " ", 1);
+    const char *text = ls->pending_text ? ls->pending_text : " ";
+    ls->pending_text = NULL;
+    shaped_text sp = font_shape(s->face, text, strlen(text));
     if (sp.count == 1 && sp.glyphs[0].gid) {
-        font_mark_used(s->face, sp.glyphs, 1, " ", 1);
+        font_mark_used(s->face, sp.glyphs, 1, text, strlen(text));
         run_push_glyph(ls, sp.glyphs[0].gid, advance);
     }
 }
@@ -1401,8 +1452,11 @@ static void set_line(para_build *b, const lb_line *ln, bool continued, para_line
             ls.pen += it->width; /* the first-line indent */
         else if (it->kind == LB_BOX)
             set_box(&ls, box_as_set(b, ln, i));
-        else if (it->kind == LB_GLUE && ls.run >= 0)
+        else if (it->kind == LB_GLUE && ls.run >= 0) {
             ls.pending += glue_width(it, &glue_line);
+            if (il->pl[i].text)
+                ls.pending_text = il->pl[i].text; /* a narrow no-break space */
+        }
     }
     if (is_hyphen_break(brk)) {
         ls.pending = 0;
@@ -1570,7 +1624,8 @@ para_result para_typeset(para_ctx *c, const inline_run *runs,
         b.protrude_right = &c->st->typo.protrude_right_set;
     }
     double t0 = clock_ms();
-    b.hyph = cls->hyphenate ? para_hyph_for(c, lang ? lang : c->doc_lang, loc) : NULL;
+    b.lang = lang ? lang : c->doc_lang;
+    b.hyph = cls->hyphenate ? para_hyph_for(c, b.lang, loc) : NULL;
     build_segments(&b, runs, tag);
     if (b.seg_count == 0) {
         c->stats.shape_ms += clock_ms() - t0;

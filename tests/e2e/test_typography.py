@@ -258,3 +258,28 @@ def test_a_url_breaks_after_a_hash(tmp_path):
     parts = [l.strip() for l in lines if l.strip() and l.strip() in url]
     assert any(p.endswith("#") for p in parts), lines
     assert not any(p.endswith("-") for p in parts), lines
+
+
+FRENCH = ("le montant est de 25 € par habitant, voir n° 12 et chap. 3 du rapport ; ")
+
+
+def test_ties_follow_the_phrases_own_language(tmp_path):
+    """A French phrase in a Dutch paragraph takes the French tie lists of
+    the style: "25 €" (a unit in French, not in Dutch), "n° 12" and
+    "chap. 3" (abbreviations before a number only in French) never part
+    at a line end. The same words marked Dutch do, somewhere: the test
+    can fail."""
+    def para(lang):
+        return "<para>%s</para>\n" % "".join(
+            'Het verslag citeert <phrase xml:lang="%s">%s</phrase> zoals gevraagd. ' % (lang, FRENCH)
+            for _ in range(14))
+
+    def parted(lines):
+        return [l for l in lines if l.split() and (l.split()[-1] in ("25", "n°", "chap.")
+                                                   or l.split()[0] == "€")]
+
+    _, french = dump_lines(tmp_path, para("fr"))
+    assert sum("n°" in l for l in french) >= 10, french
+    assert not parted(french), parted(french)
+    _, dutch = dump_lines(tmp_path, para("nl-BE"))
+    assert parted(dutch), dutch

@@ -627,6 +627,65 @@ static void expansion_step_leaves_spaces_nearest_natural(void **state)
     assert_true(checked >= 20);
 }
 
+/* ---- the narrow no-break space ------------------------------------------ */
+
+#define NNBSP "\xE2\x80\xAF"
+
+/* Every space and narrow no-break space of a line: the advance it got
+ * over its natural width (glue stretched or shrunk alike gives one ratio). */
+static void space_ratios(const para_line *l, double *plain, double *narrow, int *narrows)
+{
+    *plain = 1;
+    for (int i = 0; i < l->count; i++) {
+        const page_item *it = &l->items[i];
+        if (it->kind != ITEM_TEXT)
+            continue;
+        double scale = it->run.size / font_units_per_em(it->run.face);
+        double sp = font_shape(it->run.face, " ", 1).width * scale;
+        double nn = font_shape(it->run.face, NNBSP, 3).width * scale;
+        for (int g = 0; g < it->run.count; g++) {
+            const char *t = font_used_text(it->run.face, it->run.glyphs[g].gid);
+            double adv = it->run.glyphs[g].advance;
+            if (t && strcmp(t, NNBSP) == 0)
+                narrow[(*narrows)++] = adv / nn;
+            else if (is_space_glyph(it, g) && adv > 0)
+                *plain = adv / sp;
+        }
+    }
+}
+
+/* U+202F ("10 000", French "dit :") is glue that never breaks: it
+ * stretches and shrinks with the line's other spaces, in proportion to
+ * its own width, and is drawn as itself (copied out as U+202F). It used
+ * to be part of the word, rigid while the spaces around it moved. */
+static void narrow_no_break_space_is_glue_that_never_breaks(void **state)
+{
+    fixture *f = *state;
+    const char *unit = "De prijs is 10" NNBSP "000 euro en de bijdrage 2" NNBSP "500 euro "
+                       "per jaar voor elke stad; ";
+    char *text = arena_strdup(f->a, "");
+    for (int i = 0; i < 12; i++)
+        text = arena_printf(f->a, "%s%s", text, unit);
+    int moved = 0;
+    for (double m = 160; m <= 320; m += 8) {
+        para_result res = set(f, run(f, NULL, text, -1, NULL), "body", m);
+        for (int i = 0; i < res.count; i++) {
+            const char *t = line_text(f, &res.lines[i]);
+            if (strncmp(t, "000", 3) == 0 || strncmp(t, "500", 3) == 0)
+                fail_msg("line %d at %.0f pt starts after a narrow space: '%s'", i, m, t);
+            double plain, narrow[64];
+            int narrows = 0;
+            space_ratios(&res.lines[i], &plain, narrow, &narrows);
+            for (int k = 0; k < narrows && i + 1 < res.count; k++)
+                if (fabs(narrow[k] - plain) > 0.02)
+                    fail_msg("line %d at %.0f pt: narrow space at %.3f of its width, "
+                             "spaces at %.3f", i, m, narrow[k], plain);
+            moved += narrows > 0 && fabs(plain - 1) > 0.05 && i + 1 < res.count;
+        }
+    }
+    assert_true(moved >= 5); /* lines where the spaces did stretch or shrink */
+}
+
 /* The anchors of a pass: unplaced blocks read as page 0, a later pass
  * moves a block, and the blocks themselves are never written. */
 static void anchors_remember_the_latest_placement(void **state)
@@ -671,6 +730,7 @@ int main(void)
         T(unbreakable_glyph_wider_than_the_measure_warns),
         T(long_word_fits_a_wide_measure_untouched),
         T(expansion_step_leaves_spaces_nearest_natural),
+        T(narrow_no_break_space_is_glue_that_never_breaks),
         cmocka_unit_test(anchors_remember_the_latest_placement),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
