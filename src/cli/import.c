@@ -40,7 +40,7 @@ typedef struct {
     xmlHashTablePtr used_ids; /* every new xml:id */
     xmlHashTablePtr images;   /* every file name under images/ */
     xmlHashTablePtr copied;   /* source path of an image -> its name there */
-    import_odt_images odt;    /* an .odt's images and their descriptions */
+    import_odt odt;           /* what pandoc loses of an .odt, read from it */
     int failed;               /* exit status of the first failure, 0 if none */
 } importer;
 
@@ -174,7 +174,7 @@ static char *write_filter(importer *im)
 }
 
 /* An .odt or .docx is a zip package: bounded before pandoc unpacks it
- * (zipfile.h); an .odt's image descriptions are read from it. */
+ * (zipfile.h); what pandoc loses of an .odt is read from it. */
 static void read_package(importer *im, const char *format)
 {
     if (!strcmp(format, "markdown"))
@@ -489,7 +489,7 @@ static void image_alt(importer *im, xmlNode *image_object)
 {
     xmlNode *info = first_child(image_object, "objectinfo");
     xmlNode *title = info ? first_child(info, "title") : NULL;
-    char *alt = im->odt.count ? odt_alt(im, image_object) : NULL;
+    char *alt = im->odt.image_count ? odt_alt(im, image_object) : NULL;
     if (!alt && title)
         alt = plain_text(title);
     xmlNode *media = image_object->parent;
@@ -512,6 +512,66 @@ static void import_images(importer *im, xmlNode *root)
         else if (is_db(n, "imagedata"))
             import_image(im, n, root);
     }
+}
+
+static bool is_table(xmlNode *n)
+{
+    return is_db(n, "table") || is_db(n, "informaltable");
+}
+
+/* An .odt table's header rows, put back (import_odt.h) unless pandoc kept
+ * their text; said so when they do not fit the table. */
+static void restore_header(xmlNode *table, const import_odt_header *h)
+{
+    xmlNode *group = first_child(table, "tgroup");
+    xmlNode *head = group ? first_child(group, "thead") : NULL;
+    char *kept = head ? plain_text(head) : NULL;
+    xmlChar *cols = group ? xmlGetNoNsProp(group, (const xmlChar *)"cols") : NULL;
+    bool fits = cols && h->columns && strtoul((const char *)cols, NULL, 10) == h->columns;
+    xmlFree(cols);
+    if (!h->count || has_text(kept)) {
+    } else if (!fits) {
+        fprintf(stderr, "kcvs-pdf: warning: the heading of a table, \"%s\", is not "
+                "imported: its cells span columns (write it in the table's <thead>)\n",
+                h->count ? h->cells[0] : "");
+    } else {
+        if (head) {
+            xmlUnlinkNode(head);
+            xmlFreeNode(head);
+        }
+        head = xmlNewNode(group->ns, (const xmlChar *)"thead");
+        xmlNode *body = first_child(group, "tbody");
+        body ? xmlAddPrevSibling(body, head) : xmlAddChild(group, head);
+        for (size_t r = 0; r < h->rows; r++) {
+            xmlNode *row = xmlNewChild(head, group->ns, (const xmlChar *)"row", NULL);
+            for (size_t c = 0; c < h->columns; c++)
+                xmlNewTextChild(row, group->ns, (const xmlChar *)"entry",
+                                (const xmlChar *)h->cells[r * h->columns + c]);
+        }
+    }
+    xmlFree(kept);
+}
+
+/* pandoc's tables are the .odt's, in the same order: when their numbers
+ * differ, no header is put back where it does not belong. */
+static void restore_headers(importer *im, xmlNode *root)
+{
+    size_t tables = 0, k = 0;
+    for (xmlNode *n = root; n; n = next_element(n, root, false))
+        tables += is_table(n);
+    if (tables != im->odt.header_count) {
+        for (size_t i = 0; i < im->odt.header_count; i++)
+            if (im->odt.headers[i].count) {
+                fprintf(stderr, "kcvs-pdf: warning: the headings of the document's tables "
+                        "are not imported: pandoc read %zu tables of its %zu\n", tables,
+                        im->odt.header_count);
+                return;
+            }
+        return;
+    }
+    for (xmlNode *n = root; n; n = next_element(n, root, false))
+        if (is_table(n))
+            restore_header(n, &im->odt.headers[k++]);
 }
 
 /* Elements that hold paragraphs: an element the compiler does not know,
@@ -796,6 +856,7 @@ static void convert(importer *im)
         xmlNodeSetLang(root, (const xmlChar *)"nl-BE");
     xmlFree(lang);
     import_images(im, root);
+    restore_headers(im, root);
     keep_to_subset(root);
     ensure_title(im, root);
     fix_ids(im, root);

@@ -14,6 +14,7 @@
 #define SVG_NS "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
 #define XLINK_NS "http://www.w3.org/1999/xlink"
 #define TEXT_NS "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+#define TABLE_NS "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 
 static bool is_el(const xmlNode *n, const char *ns, const char *name)
 {
@@ -94,7 +95,7 @@ static char *description(const xmlNode *frame)
     return alt;
 }
 
-static void add_image(import_odt_images *out, const xmlNode *image)
+static void add_image(import_odt *out, const xmlNode *image)
 {
     xmlChar *href = xmlGetNsProp(image, (const xmlChar *)"href", (const xmlChar *)XLINK_NS);
     if (!href)
@@ -102,17 +103,80 @@ static void add_image(import_odt_images *out, const xmlNode *image)
     const char *h = (const char *)href;
     while (!strncmp(h, "./", 2))
         h += 2;
-    out->items = mem_reserve(out->items, &out->cap, out->count + 1, sizeof *out->items, 16);
-    import_odt_image *it = &out->items[out->count++];
+    out->images = mem_reserve(out->images, &out->image_cap, out->image_count + 1,
+                              sizeof *out->images, 16);
+    import_odt_image *it = &out->images[out->image_count++];
     *it = (import_odt_image){ .href = mem_strdup(h), .alt = description(image->parent) };
     xmlFree(href);
+}
+
+/* A cell's paragraphs (and those of lists in it), one space between. */
+static void cell_text(const xmlNode *n, char **text)
+{
+    for (xmlNode *c = n->children; c; c = c->next) {
+        if (is_el(c, TEXT_NS, "p") || is_el(c, TEXT_NS, "h")) {
+            xmlChar *more = xmlNodeGetContent(c);
+            char *joined = mem_printf("%s%s%s", *text ? *text : "", *text ? " " : "",
+                                      more ? (char *)more : "");
+            free(*text);
+            *text = joined;
+            xmlFree(more);
+        } else if (c->type == XML_ELEMENT_NODE) {
+            cell_text(c, text);
+        }
+    }
+}
+
+/* A header row's cells, or false when one spans columns or rows (a
+ * covered cell): such a header is not a grid the import can rebuild. */
+static bool header_row(const xmlNode *row, import_odt_header *h, size_t *cap)
+{
+    size_t count = 0;
+    for (xmlNode *c = row->children; c; c = c->next) {
+        if (is_el(c, TABLE_NS, "covered-table-cell"))
+            return false;
+        if (!is_el(c, TABLE_NS, "table-cell"))
+            continue;
+        xmlChar *span = xmlGetNsProp(c, (const xmlChar *)"number-columns-spanned",
+                                     (const xmlChar *)TABLE_NS);
+        bool spans = span && strcmp((const char *)span, "1");
+        xmlFree(span);
+        char *text = NULL;
+        cell_text(c, &text);
+        h->cells = mem_reserve(h->cells, cap, h->count + 1, sizeof *h->cells, 8);
+        h->cells[h->count++] = text ? text : mem_strdup("");
+        count++;
+        if (spans) /* its text read all the same, for the message */
+            return false;
+    }
+    if (h->rows && count != h->columns)
+        return false;
+    h->columns = count;
+    h->rows++;
+    return true;
+}
+
+static void add_table(import_odt *out, const xmlNode *table)
+{
+    out->headers = mem_reserve(out->headers, &out->header_cap, out->header_count + 1,
+                               sizeof *out->headers, 8);
+    import_odt_header *h = &out->headers[out->header_count++];
+    *h = (import_odt_header){ 0 };
+    size_t cap = 0;
+    for (xmlNode *c = table->children; c; c = c->next)
+        if (is_el(c, TABLE_NS, "table-header-rows"))
+            for (xmlNode *row = c->children; row; row = row->next)
+                if (is_el(row, TABLE_NS, "table-row") && !header_row(row, h, &cap)) {
+                    h->columns = 0;
+                    return;
+                }
 }
 
 static void silent(void *data, xmlErrorPtr e)
 {
 }
 
-bool import_odt_read(zipfile *z, const char *path, import_odt_images *out, char **err)
+bool import_odt_read(zipfile *z, const char *path, import_odt *out, char **err)
 {
     size_t len = 0;
     char *xml = zipfile_read(z, "content.xml", &len, err);
@@ -135,6 +199,8 @@ bool import_odt_read(zipfile *z, const char *path, import_odt_images *out, char 
     for (xmlNode *n = root; n;) {
         if (is_el(n, DRAW_NS, "image") && is_el(n->parent, DRAW_NS, "frame"))
             add_image(out, n);
+        else if (is_el(n, TABLE_NS, "table"))
+            add_table(out, n);
         if (n->children) {
             n = n->children;
             continue;
@@ -147,10 +213,10 @@ bool import_odt_read(zipfile *z, const char *path, import_odt_images *out, char 
     return true;
 }
 
-const char *import_odt_take(import_odt_images *images, const char *href)
+const char *import_odt_take(import_odt *odt, const char *href)
 {
-    for (size_t i = 0; i < images->count; i++) {
-        import_odt_image *it = &images->items[i];
+    for (size_t i = 0; i < odt->image_count; i++) {
+        import_odt_image *it = &odt->images[i];
         if (!it->taken && !strcmp(it->href, href)) {
             it->taken = true;
             return it->alt;
@@ -159,12 +225,19 @@ const char *import_odt_take(import_odt_images *images, const char *href)
     return NULL;
 }
 
-void import_odt_free(import_odt_images *images)
+void import_odt_free(import_odt *odt)
 {
-    for (size_t i = 0; i < images->count; i++) {
-        free(images->items[i].href);
-        free(images->items[i].alt);
+    for (size_t i = 0; i < odt->image_count; i++) {
+        free(odt->images[i].href);
+        free(odt->images[i].alt);
     }
-    free(images->items);
-    *images = (import_odt_images){ 0 };
+    for (size_t i = 0; i < odt->header_count; i++) {
+        import_odt_header *h = &odt->headers[i];
+        for (size_t k = 0; k < h->count; k++)
+            free(h->cells[k]);
+        free(h->cells);
+    }
+    free(odt->images);
+    free(odt->headers);
+    *odt = (import_odt){ 0 };
 }

@@ -6,6 +6,9 @@
  * and svg:desc of its draw:frame (ODF 1.2 §10.3.2, LibreOffice's "Text
  * Alternative" and "Description"). pandoc 2.17's ODT reader drops svg:desc
  * and turns svg:title into a slug ("Een grafiek" → "een-grafiek").
+ * And the text of every table's header rows (table:table-header-rows,
+ * Markdown's and LibreOffice's table heading), which the same reader reads
+ * as rows of empty cells and its DocBook writer then leaves out.
  * Failure: false with *err set to a message to free() (no content.xml, or
  * one that is not XML).
  */
@@ -23,16 +26,25 @@ typedef struct import_odt_image {
     bool taken;
 } import_odt_image;
 
-typedef struct import_odt_images {
-    import_odt_image *items;
-    size_t count, cap;
-} import_odt_images;
+/* The header rows of one table, a grid of rows × columns cells' text. */
+typedef struct import_odt_header {
+    char **cells;
+    size_t count;         /* cells read */
+    size_t rows, columns; /* columns 0: cells spanning columns, no grid */
+} import_odt_header;
 
-bool import_odt_read(zipfile *z, const char *path, import_odt_images *out, char **err);
+typedef struct import_odt {
+    import_odt_image *images;
+    size_t image_count, image_cap;
+    import_odt_header *headers; /* of every table:table, in document order */
+    size_t header_count, header_cap;
+} import_odt;
+
+bool import_odt_read(zipfile *z, const char *path, import_odt *out, char **err);
 /* The description of the next image not taken yet whose picture is href
  * (an image used twice is one picture, each use its own description), or
  * NULL when it has none or no such image is left. */
-const char *import_odt_take(import_odt_images *images, const char *href);
-void import_odt_free(import_odt_images *images);
+const char *import_odt_take(import_odt *odt, const char *href);
+void import_odt_free(import_odt *odt);
 
 #endif
