@@ -18,6 +18,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "arena.h"
 #include "style.h"
 #include "testutil.h"
 
@@ -213,6 +217,91 @@ static const style_class *cls(const style *s, const char *name)
     return c;
 }
 
+/* ---- the house style's file, read beside the loader ------------------------ */
+
+/* The text of ATTR on the house style's ELEMENT whose name= is NAME (NAME
+ * NULL: the first ELEMENT with ATTR), or NULL. The house style tests
+ * compare what the loader made of styles/kcvs.xml with what the file says,
+ * read here with libxml2, so that they restate none of its values. */
+static const char *house_attr(fixture *f, const char *element, const char *name,
+                              const char *attr)
+{
+    xmlDoc *doc = xmlReadFile(HOUSE_STYLE, NULL, XML_PARSE_NONET);
+    if (!doc)
+        fail_msg("%s: libxml2 cannot read it", HOUSE_STYLE);
+    const char *out = NULL;
+    for (xmlNode *n = xmlDocGetRootElement(doc)->children; n && !out; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE || strcmp((const char *)n->name, element) != 0)
+            continue;
+        xmlChar *id = xmlGetProp(n, (const xmlChar *)"name");
+        xmlChar *v = xmlGetProp(n, (const xmlChar *)attr);
+        if (v && (!name || (id && strcmp((const char *)id, name) == 0)))
+            out = arena_strdup(f->a, (const char *)v);
+        xmlFree(id);
+        xmlFree(v);
+    }
+    xmlFreeDoc(doc);
+    return out;
+}
+
+static const char *house_text_of(fixture *f, const char *element, const char *name,
+                                 const char *attr)
+{
+    const char *v = house_attr(f, element, name, attr);
+    if (!v)
+        fail_msg("%s: no %s=\"%s\" %s", HOUSE_STYLE, element, name ? name : "", attr);
+    return v;
+}
+
+static double house_length(fixture *f, const char *element, const char *name, const char *attr)
+{
+    double pt;
+    const char *v = house_text_of(f, element, name, attr);
+    if (!style_parse_length(v, &pt))
+        fail_msg("%s %s: '%s' is not a length", name ? name : element, attr, v);
+    return pt;
+}
+
+static double house_number(fixture *f, const char *element, const char *attr)
+{
+    return strtod(house_text_of(f, element, NULL, attr), NULL);
+}
+
+static bool house_flag(fixture *f, const char *name, const char *attr)
+{
+    const char *v = house_attr(f, "class", name, attr);
+    return v && strcmp(v, "true") == 0;
+}
+
+/* A class's align= as the loader's enum (body's when the class has none). */
+static int house_align(fixture *f, const char *name)
+{
+    const char *v = house_attr(f, "class", name, "align");
+    if (!v)
+        v = house_text_of(f, "class", "body", "align");
+    static const char *const names[] = { "justify", "left", "right", "center" };
+    for (int i = 0; i < 4; i++)
+        if (strcmp(v, names[i]) == 0)
+            return ALIGN_JUSTIFY + i;
+    fail_msg("class %s: align '%s'", name, v);
+    return -1;
+}
+
+/* "#rrggbb" and "c m y k" (percent) as the loader's 0..1 components. */
+static void assert_colour_as_written(fixture *f, const style_colour *c)
+{
+    unsigned rgb[3];
+    double cmyk[4];
+    const char *hex = house_text_of(f, "colour", c->name, "rgb");
+    const char *ink = house_text_of(f, "colour", c->name, "cmyk");
+    assert_int_equal(sscanf(hex, "#%2x%2x%2x", &rgb[0], &rgb[1], &rgb[2]), 3);
+    assert_int_equal(sscanf(ink, "%lf %lf %lf %lf", &cmyk[0], &cmyk[1], &cmyk[2], &cmyk[3]), 4);
+    for (int i = 0; i < 3; i++)
+        assert_close(c->rgb[i], rgb[i] / 255.0);
+    for (int i = 0; i < 4; i++)
+        assert_close(c->cmyk[i], cmyk[i] / 100);
+}
+
 /* ---- lengths --------------------------------------------------------------- */
 
 static void length_units(void **state)
@@ -296,8 +385,9 @@ static void house_style_loads_with_every_required_class(void **state)
         const style_master *pm = style_master_get(s, *m);
         if (!pm)
             fail_msg("no page '%s'", *m);
-        assert_close(pm->width, 595.275590551);  /* A4 */
-        assert_close(pm->height, 841.889763780);
+        /* every page inherits the body page's size */
+        assert_close(pm->width, house_length(f, "page", "body", "width"));
+        assert_close(pm->height, house_length(f, "page", "body", "height"));
         assert_true(pm->margin_top > 0 && pm->margin_bottom > 0);
         assert_true(pm->margin_inner + pm->margin_outer < pm->width / 2);
     }
@@ -309,51 +399,52 @@ static void house_style_values(void **state)
     fixture *f = *state;
     const style *s = load_house(f);
     const style_class *body = cls(s, "body");
-    assert_close(body->size, 10);
-    assert_close(body->leading, 15);
-    assert_close(body->space_after, 7.5);
-    assert_int_equal(body->align, ALIGN_JUSTIFY);
-    assert_true(body->hyphenate);
+    assert_close(body->size, house_length(f, "class", "body", "size"));
+    assert_close(body->leading, house_length(f, "class", "body", "leading"));
+    assert_close(body->space_after, house_length(f, "class", "body", "space-after"));
+    assert_int_equal(body->align, house_align(f, "body"));
+    assert_int_equal(body->hyphenate, house_flag(f, "body", "hyphenate"));
+    assert_null(house_attr(f, "class", "body", "variant")); /* the default: */
     assert_int_equal(body->variant, FONT_REGULAR);
     const style_class *h1 = cls(s, "h1");
-    assert_close(h1->size, 22);
+    assert_close(h1->size, house_length(f, "class", "h1", "size"));
+    assert_string_equal(house_text_of(f, "class", "h1", "variant"), "bold");
     assert_int_equal(h1->variant, FONT_BOLD);
-    assert_int_equal(h1->align, ALIGN_LEFT);
-    assert_false(h1->hyphenate);
-    assert_true(h1->keep_with_next);
-    assert_close(h1->rule_width, 2);
-    const style_colour *accent = style_colour_at(s, h1->rule_colour);
-    assert_non_null(accent);
-    assert_string_equal(accent->name, "accent");
+    assert_int_equal(h1->align, house_align(f, "h1"));
+    assert_int_equal(h1->hyphenate, house_flag(f, "h1", "hyphenate"));
+    assert_int_equal(h1->keep_with_next, house_flag(f, "h1", "keep-with-next"));
+    assert_close(h1->rule_width, house_length(f, "class", "h1", "rule-width"));
+    const style_colour *rule = style_colour_at(s, h1->rule_colour);
+    assert_non_null(rule);
+    assert_string_equal(rule->name, house_text_of(f, "class", "h1", "rule-colour"));
     const style_class *cta = cls(s, "cta");
-    assert_true(cta->uppercase);
+    assert_int_equal(cta->uppercase, house_flag(f, "cta", "uppercase"));
     assert_non_null(cta->prefix);
-    assert_string_equal(cta->prefix, "→ ");
-    assert_close(cta->letter_spacing, 0.4);
+    assert_string_equal(cta->prefix, house_text_of(f, "class", "cta", "prefix"));
+    assert_close(cta->letter_spacing, house_length(f, "class", "cta", "letter-spacing"));
     /* Colours: RGB 0..1 and CMYK percentages as 0..1. */
-    const style_colour *primary = style_colour_at(s, h1->colour);
-    assert_non_null(primary);
-    assert_string_equal(primary->name, "primary");
-    assert_close(primary->rgb[0], 0x00 / 255.0);
-    assert_close(primary->rgb[1], 0x50 / 255.0);
-    assert_close(primary->rgb[2], 0x6e / 255.0);
-    assert_close(primary->cmyk[0], 1.0);
-    assert_close(primary->cmyk[1], 0.45);
-    assert_close(primary->cmyk[3], 0.35);
+    const style_colour *text = style_colour_at(s, h1->colour);
+    assert_non_null(text);
+    assert_string_equal(text->name, house_text_of(f, "class", "h1", "colour"));
+    for (int i = 0; i < s->colour_count; i++)
+        assert_colour_as_written(f, style_colour_at(s, i));
     assert_null(style_colour_at(s, -1));
     assert_null(style_colour_at(s, s->colour_count));
-    /* Typography and strings. */
-    assert_close(s->typo.tolerance, 200);
-    assert_close(s->typo.hyphen_penalty, 50);
-    assert_int_equal(s->typo.hyphen_right_min, 3);
-    assert_string_equal(s->strings.toc_title, "Inhoud");
-    assert_string_equal(s->strings.bullets[0], "•");
-    assert_string_equal(s->strings.ordered_formats[1], "a.");
-    assert_close(s->list_indent, 14);
-    /* Page masters inherit from the page named in base=. */
+    /* Typography and strings (the first <strings>: the report's language). */
+    assert_close(s->typo.tolerance, house_number(f, "typography", "tolerance"));
+    assert_close(s->typo.hyphen_penalty, house_number(f, "typography", "hyphen-penalty"));
+    assert_close(s->typo.hyphen_right_min, house_number(f, "typography", "hyphen-right-min"));
+    assert_string_equal(s->strings.toc_title, house_text_of(f, "strings", NULL, "toc-title"));
+    assert_string_equal(s->strings.bullets[0], house_text_of(f, "strings", NULL, "bullet-1"));
+    assert_string_equal(s->strings.ordered_formats[1],
+                        house_text_of(f, "strings", NULL, "ordered-2"));
+    assert_close(s->list_indent, house_length(f, "layout", NULL, "list-indent"));
+    /* Page masters inherit from the page named in base=: the cover sets its
+     * own top margin and takes the body page's inner one. */
     const style_master *cover = style_master_get(s, "cover");
-    assert_close(cover->margin_top, 70 * 72 / 25.4);
-    assert_close(cover->margin_inner, 25 * 72 / 25.4);
+    assert_close(cover->margin_top, house_length(f, "page", "cover", "margin-top"));
+    assert_null(house_attr(f, "page", "cover", "margin-inner"));
+    assert_close(cover->margin_inner, house_length(f, "page", "body", "margin-inner"));
     assert_true(cover->background >= 0);
 }
 
@@ -394,8 +485,9 @@ static void inheritance_in_the_house_style(void **state)
     assert_close(h4->leading, h3->leading);
     assert_int_equal(h4->colour, h3->colour);
     assert_int_equal(h4->align, h3->align);
+    assert_string_equal(house_text_of(f, "class", "h4", "variant"), "bold-italic");
     assert_int_equal(h4->variant, FONT_BOLD_ITALIC); /* its own */
-    assert_close(h4->space_before, 6);
+    assert_close(h4->space_before, house_length(f, "class", "h4", "space-before"));
     /* Without base=, a class is based on body. */
     const style_class *body = cls(s, "body"), *list = cls(s, "list");
     assert_string_equal(list->base, "body");
@@ -403,10 +495,11 @@ static void inheritance_in_the_house_style(void **state)
     assert_close(list->leading, body->leading);
     assert_int_equal(list->align, body->align);
     assert_int_equal(list->font, body->font);
-    assert_close(list->space_after, 0);
+    assert_close(list->space_after, house_length(f, "class", "list", "space-after"));
     const style_class *head = cls(s, "table-head"), *cell = cls(s, "table-cell");
+    assert_null(house_attr(f, "class", "table-head", "size"));
     assert_close(head->size, cell->size);
-    assert_close(head->size, 9.5);
+    assert_close(cell->size, house_length(f, "class", "table-cell", "size"));
 }
 
 /* ---- temporary style files --------------------------------------------- */
