@@ -646,7 +646,7 @@ static void build_inline_element(builder *b, xmlNode *n, inline_ctx *ic)
         return; /* never printed in DocBook (alt: an abbreviation's expansion) */
     } else if (model_is_db(n, "abbrev") || model_is_db(n, "acronym")) {
         set_expansion(b, n, &inner);
-    } else if (model_is_db(n, "inlinemediaobject") && model_docbook_hold_media(b, n)) {
+    } else if (model_is_db(n, "inlinemediaobject") && model_docbook_inline_media(b, n, ic)) {
         return;
     }
     /* anything else keeps its text (warned by the pre-pass) */
@@ -750,6 +750,17 @@ const char *model_runs_plain_text(builder *b, const inline_run *r)
     return out;
 }
 
+static void tag_adopt(tag_node *parent, tag_node *t)
+{
+    t->parent = parent;
+    t->next = NULL;
+    if (parent->last)
+        parent->last->next = t;
+    else
+        parent->first = t;
+    parent->last = t;
+}
+
 /* Attaches the link element tags of a block's runs under its tag, and a
  * footnote's Note under the paragraph that refers to it (reading order). */
 static void adopt_link_tags(block *bl)
@@ -757,14 +768,8 @@ static void adopt_link_tags(block *bl)
     for (inline_run *r = bl->inlines; r; r = r->next) {
         if (r->kind == INL_NOTEREF && r->note && r->note->tag && !r->note->tag->parent)
             r->note->tag->parent = bl->tag;
-        if (r->tag && !r->tag->parent && bl->tag) {
-            r->tag->parent = bl->tag;
-            if (bl->tag->last)
-                bl->tag->last->next = r->tag;
-            else
-                bl->tag->first = r->tag;
-            bl->tag->last = r->tag;
-        }
+        if (r->tag && !r->tag->parent && bl->tag)
+            tag_adopt(bl->tag, r->tag);
     }
 }
 
@@ -796,17 +801,41 @@ block *model_make_para(builder *b, xmlNode *n, inline_run *runs,
     return bl;
 }
 
-/* A para may hold block children (lists, tables) between its text. */
+/* A paragraph of nothing but images (how pandoc writes a picture of a
+ * Word document: alone in its paragraph) is those images as figures of
+ * their own, each centred on its line; images among words stay in the
+ * line, in the paragraph. */
+static block *para_or_figures(builder *b, xmlNode *n, inline_run *runs, const char *cls,
+                              tag_node *tag)
+{
+    bool images = false;
+    for (const inline_run *r = runs; r; r = r->next)
+        if (r->kind == INL_IMAGE)
+            images = true;
+        else if (r->kind != INL_TEXT || r->text[strspn(r->text, " ")])
+            return model_make_para(b, n, runs, cls, tag, TAG_P);
+    if (!images)
+        return NULL;
+    block_list out = { NULL, NULL };
+    for (inline_run *r = runs; r; r = r->next)
+        if (r->kind == INL_IMAGE) {
+            tag_adopt(tag, r->target->tag);
+            model_list_append(&out, r->target);
+        }
+    register_pending_ids(b, out.head);
+    return out.head;
+}
+
 /* The paragraph so far, then BLOCKS: the paragraph goes on after them. */
 static void para_break(builder *b, xmlNode *n, inline_ctx *ic, const char *cls,
                        tag_node *tag, block_list *out, block *blocks)
 {
-    model_list_append(out, model_make_para(b, n, collapse_space(b, ic->head), cls, tag, TAG_P));
+    model_list_append(out, para_or_figures(b, n, collapse_space(b, ic->head), cls, tag));
     ic->head = ic->tail = NULL;
     model_list_append(out, blocks);
 }
 
-/* A para may hold block children (lists, tables, images) between its text. */
+/* A para may hold block children (lists, tables) between its text. */
 static block *build_para(builder *b, xmlNode *n, tag_node *tag)
 {
     const char *role = model_get_attr(b, n, "role");
@@ -814,24 +843,19 @@ static block *build_para(builder *b, xmlNode *n, tag_node *tag)
     const char *cls = cta ? "cta" : "body";
     block_list out = { NULL, NULL };
     inline_ctx ic = { 0, -1, NULL, NULL, get_lang(b, n), NULL, NULL };
-    tag_node *saved_tag = b->held_tag;
-    block_list saved_held = b->held;
-    b->held_tag = tag;
+    bool saved = b->in_para;
+    b->in_para = true;
     for (xmlNode *c = n->children; c; c = c->next) {
         xmlNode *next = c->next;
         c->next = NULL;
-        b->held = (block_list){ NULL, NULL };
-        if (model_is_block_element(c) || model_is_db(c, "inlinemediaobject"))
+        if (model_is_block_element(c))
             para_break(b, n, &ic, cls, tag, &out, model_build_block_list(b, c, tag, 9));
         else
             model_build_inlines(b, c, &ic);
-        if (b->held.head) /* images inside c's inline markup */
-            para_break(b, n, &ic, cls, tag, &out, b->held.head);
         c->next = next;
     }
-    b->held_tag = saved_tag;
-    b->held = saved_held;
-    model_list_append(&out, model_make_para(b, n, collapse_space(b, ic.head), cls, tag, TAG_P));
+    b->in_para = saved;
+    model_list_append(&out, para_or_figures(b, n, collapse_space(b, ic.head), cls, tag));
     for (block *bl = out.head; bl; bl = bl->next)
         if (bl->kind == BLK_PARA && cta)
             bl->is_cta = true;
@@ -1069,18 +1093,52 @@ static const char *media_alt(builder *b, xmlNode *n)
     return alt;
 }
 
-block *model_build_media(builder *b, xmlNode *n, tag_node *tag)
+/* A depth (contentdepth, depth): a length or CSS pixels, as a width is
+ * read; a share has nothing to be a share of. */
+static bool image_depth(const char *d, double *out)
 {
-    xmlNode *data = media_data(b, n);
-    if (!data) {
-        const char *alt = textobject_alt(b, n);
-        if (!alt)
-            return NULL;
-        inline_run *r = arena_alloc(b->a, sizeof *r);
-        *r = (inline_run){ INL_TEXT, alt, 0, -1, NULL, NULL, NULL, NULL,
-                           model_node_loc(b, n), NULL };
-        return model_make_para(b, n, r, "caption", tag, TAG_P);
-    }
+    return image_width(d, out) && *out > 0;
+}
+
+/* scale="50": half the natural size; a percentage above 0, at most 1000. */
+static bool image_scale(const char *s, double *out)
+{
+    char *end = NULL;
+    double v = (s[0] >= '0' && s[0] <= '9') || s[0] == '.' ? strtod(s, &end) : 0;
+    *out = v / 100.0;
+    return end && *end == '\0' && v > 0 && v <= 1000;
+}
+
+/* A size attribute of an imagedata (DocBook's content size, else its
+ * viewport's, read alike), parsed into *out; else the error says what
+ * to write. */
+static void media_length(builder *b, xmlNode *data, const char *content, const char *viewport,
+                         bool (*parse)(const char *, double *), double *out, const char *fix)
+{
+    const char *v = model_get_attr(b, data, content);
+    if (!v && viewport)
+        v = model_get_attr(b, data, viewport);
+    if (v && !parse(v, out))
+        model_error_at(b, data, "bad image %s '%s': write %s", viewport ? viewport : content,
+                       v, fix);
+}
+
+/* The size the imagedata asks for: width, depth, scale. */
+static void media_size(builder *b, xmlNode *data, image_model *img)
+{
+    media_length(b, data, "contentwidth", "width", image_width, &img->width_pt,
+                 "a length such as 80mm (at most 14400pt), pixels such as 300px, or a "
+                 "share such as 50%");
+    media_length(b, data, "contentdepth", "depth", image_depth, &img->depth_pt,
+                 "a length such as 20mm (at most 14400pt) or pixels such as 300px");
+    media_length(b, data, "scale", NULL, image_scale, &img->scale,
+                 "a percentage of the image's size, such as 50 (above 0, at most 1000)");
+}
+
+/* The figure block of a media object with an image (NULL, with the
+ * error, when its file cannot be used), its id not yet registered. */
+static block *media_figure(builder *b, xmlNode *n, xmlNode *data, tag_node *tag)
+{
     const char *ref = model_get_attr(b, data, "fileref");
     const char *why = NULL;
     char *path = ref ? load_resolve_resource(b->src, data, ref, &why) : NULL;
@@ -1097,19 +1155,54 @@ block *model_build_media(builder *b, xmlNode *n, tag_node *tag)
     img->path = arena_strdup(b->a, path);
     free(path);
     count_image_pixels(b, data, ref, img->path);
-    const char *w = model_get_attr(b, data, "contentwidth");
-    if (!w)
-        w = model_get_attr(b, data, "width");
-    if (w && !image_width(w, &img->width_pt))
-        model_error_at(b, data, "bad image width '%s': write a length such as 80mm (at most "
-                          "14400pt), pixels such as 300px, or a share such as 50%%", w);
+    media_size(b, data, img);
     img->alt = media_alt(b, n);
     const char *role = model_get_attr(b, n, "role");
     img->decorative = role && strcmp(role, "decorative") == 0;
     bl->image = img;
     bl->tag->alt = img->alt;
-    model_register_id(b, bl, n);
     return bl;
+}
+
+block *model_build_media(builder *b, xmlNode *n, tag_node *tag)
+{
+    xmlNode *data = media_data(b, n);
+    if (!data) {
+        const char *alt = textobject_alt(b, n);
+        if (!alt)
+            return NULL;
+        inline_run *r = arena_alloc(b->a, sizeof *r);
+        *r = (inline_run){ INL_TEXT, alt, 0, -1, NULL, NULL, NULL, NULL,
+                           model_node_loc(b, n), NULL };
+        return model_make_para(b, n, r, "caption", tag, TAG_P);
+    }
+    block *bl = media_figure(b, n, data, tag);
+    if (bl)
+        model_register_id(b, bl, n);
+    return bl;
+}
+
+/* An <inlinemediaobject> among a paragraph's words: a run that sets the
+ * image in the line (its Figure joins the paragraph's P); without an
+ * image, its text alternative as text. Its xml:id names the paragraph
+ * (held by the caller), as any inline element's does. */
+void model_build_inline_media(builder *b, xmlNode *n, inline_ctx *ic)
+{
+    xmlNode *data = media_data(b, n);
+    if (!data) {
+        const char *alt = textobject_alt(b, n);
+        if (alt)
+            model_run_new(b, ic, INL_TEXT, alt, n);
+        return;
+    }
+    block *fig = media_figure(b, n, data, NULL);
+    if (!fig)
+        return;
+    fig->id = NULL;
+    inline_run *r = model_run_new(b, ic, INL_IMAGE, "", n);
+    r->link = -1;
+    r->target = fig;
+    r->tag = fig->tag;
 }
 
 /* Unknown element in block context: text becomes a paragraph, element

@@ -32,6 +32,9 @@ typedef enum {
     INL_TEXT,      /* text in a style */
     INL_XREF,      /* generated: target's title and page */
     INL_NOTEREF,   /* a footnote's reference mark */
+    INL_IMAGE,     /* an image in the line (<inlinemediaobject> among a
+                      paragraph's words): target is its BLK_FIGURE block
+                      (the image and its Figure tag), text is "" */
 } inline_kind;
 
 /* INL_MONO: the style's "literal" font, never hyphenated; INL_SUP/INL_SUB:
@@ -45,7 +48,8 @@ typedef struct inline_run {
     int link;              /* index into doc->links, -1 none */
     tag_node *tag;         /* the Link / Reference element it belongs to */
     const char *lang;      /* xml:lang of the run, NULL = the block's */
-    struct block *target;  /* xref / internal link target */
+    struct block *target;  /* xref / internal link target; INL_IMAGE: the
+                              figure it shows */
     struct block *note;    /* footnote body for INL_NOTEREF */
     src_loc loc;
     struct inline_run *next;

@@ -209,15 +209,13 @@ static block *build_listing(builder *b, xmlNode *n, tag_node *tag)
 
 /* ---- images inside a paragraph ---------------------------------------------- */
 
-/* An image written inside inline markup of a paragraph (<emphasis> around
- * an <inlinemediaobject>) is built now and set as its own block right after
- * the inline element that holds it; build_para flushes it. Outside a
- * paragraph (a title), there is no line it could stand after: its text
- * alternative is set and a warning says so. */
-bool model_docbook_hold_media(builder *b, xmlNode *n)
+/* An image among a paragraph's words (directly or inside inline markup)
+ * is set in the line (model_build_inline_media). Outside a paragraph (a
+ * title), its text alternative is set and a warning says so. */
+bool model_docbook_inline_media(builder *b, xmlNode *n, inline_ctx *ic)
 {
-    if (b->held_tag) {
-        model_list_append(&b->held, model_build_media(b, n, b->held_tag));
+    if (b->in_para) {
+        model_build_inline_media(b, n, ic);
         return true;
     }
     diag_add(b->diags, DIAG_WARNING, model_node_loc(b, n),

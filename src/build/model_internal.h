@@ -59,15 +59,13 @@ typedef struct builder {
     const char **image_paths;  /* distinct image files, for the pixel budget */
     int image_path_count, image_path_cap;
     long long image_pixels;    /* of those images together */
-    /* While a paragraph is built: images met inside its inline markup,
-     * set as blocks after the inline element (model_docbook.c). */
-    tag_node *held_tag;
-    struct block_list {
-        block *head, *tail;
-    } held;
+    /* While a paragraph is built: its images are set in its lines. */
+    bool in_para;
 } builder;
 
-typedef struct block_list block_list;
+typedef struct block_list {
+    block *head, *tail;
+} block_list;
 
 /* The inline runs being built and what they inherit. */
 typedef struct inline_ctx {
@@ -152,16 +150,17 @@ block *model_docbook_block(builder *b, xmlNode *n, tag_node *tag, int level, boo
 /* The info element N about authors, copyright or legal notice: the
  * document's authors and the blocks for the cover (*BUILT false: none). */
 block *model_docbook_info(builder *b, xmlNode *n, bool *built);
-/* An <inlinemediaobject> inside inline markup: held for the paragraph
- * being built (true), or, outside any paragraph, a warning (false: the
- * caller sets its text). */
-bool model_docbook_hold_media(builder *b, xmlNode *n);
+/* An <inlinemediaobject> N: in a paragraph, its run in IC (true), or,
+ * outside any paragraph, a warning (false: the caller sets its text). */
+bool model_docbook_inline_media(builder *b, xmlNode *n, inline_ctx *ic);
 /* "PREFIX NUMBER: title" in class CLS, a Caption under TAG; *PLAIN gets the
  * title's plain text (tables, figures). */
 block *model_caption(builder *b, xmlNode *title, const char *prefix, int number,
                      const char *cls, tag_node *tag, const char **plain);
 /* A mediaobject (or inlinemediaobject) as a Figure block (model.c). */
 block *model_build_media(builder *b, xmlNode *n, tag_node *tag);
+/* An <inlinemediaobject> N of a paragraph as an INL_IMAGE run in IC. */
+void model_build_inline_media(builder *b, xmlNode *n, inline_ctx *ic);
 
 /* model_table.c */
 block *model_build_table(builder *b, xmlNode *n, tag_node *tag);

@@ -140,6 +140,23 @@ double layout_line_baseline(const para_result *pr, double leading)
     return pr->ascent + (leading - pr->ascent - pr->descent) / 2;
 }
 
+/* How much taller than the leading a line is: an image in it higher than
+ * the space above its baseline pushes the baseline (and what follows)
+ * down by the difference, as TeX's line of a taller box is. */
+double layout_line_extra(const para_line *ln, double baseline)
+{
+    return ln->image_height > baseline ? ln->image_height - baseline : 0;
+}
+
+/* The height of a paragraph's lines together. */
+double layout_lines_height(const para_result *pr, double leading)
+{
+    double bl = layout_line_baseline(pr, leading), h = 0;
+    for (int l = 0; l < pr->count; l++)
+        h += leading + layout_line_extra(&pr->lines[l], bl);
+    return h;
+}
+
 static bool lines_single_link(const para_result *pr, int *link, tag_node **tag)
 {
     *link = -1;
@@ -168,7 +185,7 @@ static void layout_boxed(lctx *c, const para_result *pr, const style_class *cls,
     for (int l = 0; l < pr->count; l++)
         if (pr->lines[l].width > widest)
             widest = pr->lines[l].width;
-    double w = widest + 2 * px, h = pr->count * cls->leading + 2 * py;
+    double w = widest + 2 * px, h = layout_lines_height(pr, cls->leading) + 2 * py;
     if (h < cls->min_height)
         h = cls->min_height;
     page_item *box = layout_vbox_rect(c, v, x0, 0, w, h, cls->background);
@@ -179,6 +196,7 @@ static void layout_boxed(lctx *c, const para_result *pr, const style_class *cls,
     int link;
     tag_node *link_tag = NULL;
     bool button = lines_single_link(pr, &link, &link_tag);
+    double y = py;
     for (int l = 0; l < pr->count; l++) {
         para_line *ln = &pr->lines[l];
         /* A button is one link: the per-line areas give way to it. */
@@ -186,7 +204,11 @@ static void layout_boxed(lctx *c, const para_result *pr, const style_class *cls,
             if (ln->items[i].kind == ITEM_LINK)
                 ln->items[i].kind = ITEM_RULE, ln->items[i].line_width = 0,
                 ln->items[i].stroke = -1, ln->items[i].artifact = true;
-        layout_vbox_add_line(c, v, ln, x0 + px, py + l * cls->leading + bl);
+        double extra = layout_line_extra(ln, bl);
+        layout_vbox_add_line(c, v, ln, x0 + px, y + bl + extra);
+        if (l == 0)
+            v->first_baseline = py + bl + extra;
+        y += cls->leading + extra;
     }
     if (button) {
         page_item *a = layout_vbox_item(c, v, ITEM_LINK);
@@ -198,7 +220,6 @@ static void layout_boxed(lctx *c, const para_result *pr, const style_class *cls,
         a->tag = link_tag;
     }
     v->height = h;
-    v->first_baseline = py + bl;
 }
 
 static void layout_rule_below(lctx *c, const style_class *cls, double x0,
@@ -230,9 +251,12 @@ static void layout_lines(lctx *c, const para_result *pr, const style_class *cls,
             v->anchor = anchor;
         else
             v->keep_with_prev = keep_whole || k < t->orphans || k < kept || n - k < t->widows;
-        layout_vbox_add_line(c, v, &pr->lines[k], x0, bl);
-        v->height = cls->leading;
-        v->first_baseline = bl;
+        double extra = layout_line_extra(&pr->lines[k], bl), grid = c->st->baseline_grid;
+        if (cls->on_grid && grid > 0) /* the next line stays on the grid */
+            extra = ceil(extra / grid - 1e-6) * grid;
+        layout_vbox_add_line(c, v, &pr->lines[k], x0, bl + extra);
+        v->height = cls->leading + extra;
+        v->first_baseline = bl + extra;
     }
 }
 
@@ -362,13 +386,10 @@ static void layout_list(lctx *c, block *list, double indent)
 
 /* ---- images ---------------------------------------------------------------- */
 
-/* Checks an image and sizes it for a measure: its requested width, else
- * 0.75 pt per pixel, never wider than avail or taller than the page allows,
- * never distorted. False (with a diagnostic) when it cannot be used. */
-bool layout_figure_size(lctx *c, const block *bl, double avail, double *width, double *height)
+/* Checks an image: its file (an error) and its alternative text. */
+static bool image_checked(lctx *c, const block *bl, image_info *info)
 {
-    image_info info;
-    const char *err = image_probe(bl->image->path, &info);
+    const char *err = image_probe(bl->image->path, info);
     if (err) {
         diag_add(c->diags, DIAG_ERROR, bl->loc, "image '%s': %s", bl->image->ref, err);
         return false;
@@ -377,20 +398,73 @@ bool layout_figure_size(lctx *c, const block *bl, double avail, double *width, d
         diag_add(c->diags, c->require_alt ? DIAG_ERROR : DIAG_WARNING, bl->loc,
                  "image without alternative text: add <textobject><phrase> "
                  "(or role=\"decorative\" on the mediaobject)");
-    double w = bl->image->width_pt > 0   ? bl->image->width_pt
-               : bl->image->width_pt < 0 ? -bl->image->width_pt * avail
-                                         : info.width * 0.75;
-    if (w > avail)
-        w = avail;
-    double h = w * info.height / info.width;
-    double max_h = c->frame_height * c->image_share;
-    if (h > max_h) {
-        w *= max_h / h;
-        h = max_h;
+    return info->width > 0 && info->height > 0;
+}
+
+/* The size the source asks for (a width, a share of avail, a depth, a
+ * scale; width and depth together: the largest size within both, never
+ * distorted, as DocBook's stylesheets scale uniformly), true; else the
+ * natural size, 0.75 pt a pixel (96 dpi, as browsers and Word read a
+ * pixel), false. */
+static bool requested_size(const image_model *img, const image_info *info, double avail,
+                           double *w, double *h)
+{
+    double nw = info->width * 0.75, nh = info->height * 0.75;
+    double want_w = img->width_pt > 0 ? img->width_pt
+                    : img->width_pt < 0 ? -img->width_pt * avail : 0;
+    double s = img->scale > 0 ? img->scale : 1;
+    if (want_w > 0 && img->depth_pt > 0)
+        s = fmin(want_w / nw, img->depth_pt / nh);
+    else if (want_w > 0)
+        s = want_w / nw;
+    else if (img->depth_pt > 0)
+        s = img->depth_pt / nh;
+    *w = nw * s;
+    *h = nh * s;
+    return want_w > 0 || img->depth_pt > 0 || img->scale > 0;
+}
+
+/* Scales w x h down to at most max_h high. */
+static void cap_height(double *w, double *h, double max_h)
+{
+    if (*h > max_h) {
+        *w *= max_h / *h;
+        *h = max_h;
     }
-    *width = w;
-    *height = h;
+}
+
+/* Checks an image and sizes it for a measure: its requested size, else its
+ * natural size, never wider than avail or taller than the page allows,
+ * never distorted. False (with a diagnostic) when it cannot be used. */
+bool layout_figure_size(lctx *c, const block *bl, double avail, double *width, double *height)
+{
+    image_info info;
+    if (!image_checked(c, bl, &info))
+        return false;
+    requested_size(bl->image, &info, avail, width, height);
+    if (*width > avail) {
+        *height *= avail / *width;
+        *width = avail;
+    }
+    cap_height(width, height, c->frame_height * c->image_share);
     return true;
+}
+
+/* An image in a line of text (para.c asks): its requested size, else its
+ * natural size within the style's inline-image-height, so that an icon
+ * drawn large sits in the line like a letter; never taller than a figure
+ * may be (para.c keeps it within the measure). */
+static bool inline_image_size(void *ctx, const block *fig, double em, double measure,
+                              double *w, double *h)
+{
+    lctx *c = ctx;
+    image_info info;
+    if (!image_checked(c, fig, &info))
+        return false;
+    if (!requested_size(fig->image, &info, measure, w, h))
+        cap_height(w, h, c->st->typo.inline_image_height * em);
+    cap_height(w, h, c->frame_height * c->image_share);
+    return *w > 0 && *h > 0;
 }
 
 page_item *layout_figure_item(lctx *c, vbox *v, const block *bl, double x, double y, double w,
@@ -803,6 +877,8 @@ static void init_ctx(lctx *c, arena *a, document *doc, const style *st,
     c->st = st;
     c->diags = diags;
     para_ctx_init(&c->pc, a, c->tmp, fonts, st, diags, doc->lang);
+    c->pc.image_size = inline_image_size;
+    c->pc.image_ctx = c;
     c->pc.anchors = &c->anchors;
     const style_master *cont = style_master_get(st, "continuation");
     const style_master *opener = style_master_get(st, "opener");

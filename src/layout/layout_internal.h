@@ -85,6 +85,8 @@ void layout_vbox_rule(lctx *c, vbox *v, double x, double y, double w, double wid
                int colour);
 void layout_space_before(lctx *c, double space);
 double layout_line_baseline(const para_result *pr, double leading);
+double layout_line_extra(const para_line *ln, double baseline);
+double layout_lines_height(const para_result *pr, double leading);
 para_line *layout_single_line(lctx *c, const char *text, const style_class *cls,
                        tag_node *tag);
 void layout_notes_of(lctx *c, const inline_run *runs);

@@ -98,7 +98,7 @@ static void cell_para(lctx *c, const table_cell *cell, const block *p,
     layout_notes_of(c, runs);
     out->pr[i] = para_typeset(&c->pc, runs, cls, p->tag, measure, p->lang, p->loc);
     out->cls[i] = cls;
-    out->height += out->pr[i].count * cls->leading;
+    out->height += layout_lines_height(&out->pr[i], cls->leading);
 }
 
 /* A cell's blocks as a flow of paragraphs: list items keep their labels
@@ -220,8 +220,9 @@ static void layout_row(lctx *c, const table_model *t, const table_row *row,
             const para_result *pr = &sets[i].pr[p];
             double bl = layout_line_baseline(pr, sets[i].cls[p]->leading);
             for (int l = 0; l < pr->count; l++) {
-                layout_vbox_add_line(c, v, &pr->lines[l], cx + pad, y + bl);
-                y += sets[i].cls[p]->leading;
+                double extra = layout_line_extra(&pr->lines[l], bl);
+                layout_vbox_add_line(c, v, &pr->lines[l], cx + pad, y + bl + extra);
+                y += sets[i].cls[p]->leading + extra;
             }
         }
     }

@@ -35,6 +35,10 @@ typedef struct seg {
     hyph_dict *hyph;   /* the patterns of its language (NULL: none) */
     const char *lang;  /* its language: the phrase's, else the paragraph's */
     bool literal;      /* computer text: no hyphenation, no break at a '-' */
+    const image_model *image; /* an image in the line (no text), of */
+    double image_w, image_h;  /* this size */
+    tag_node *image_tag;      /* its Figure */
+    bool own_line;     /* as wide as the measure: a line of its own */
 } seg;
 
 typedef struct payload {
@@ -88,6 +92,7 @@ typedef struct para_build {
        of the word shaped whole. */
     double break_kern;
     int dashes; /* standalone dashes so far: every second one closes */
+    bool newline_due; /* after an image on a line of its own */
     size_t word_limit; /* where the ActualText of a hyphenated word ends */
 } para_build;
 
@@ -445,6 +450,32 @@ static void add_seg(para_build *b, const char *text, size_t len, int flags,
     }
 }
 
+/* An image in the line: a segment without text, sized by the layout's
+ * rules; one wider than the measure is scaled to it and takes a line of
+ * its own (Word's and the web's choice), never dropped. */
+static void add_image_seg(para_build *b, const inline_run *r)
+{
+    para_ctx *c = b->c;
+    double w, h;
+    font_face *face = para_face(c, b->cls, r->flags);
+    if (!r->target || !r->target->image || !c->image_size || !face ||
+        !c->image_size(c->image_ctx, r->target, b->cls->size, b->measure, &w, &h))
+        return;
+    seg *s = push_seg(b, "", 0, face);
+    if (w >= b->measure) {
+        h *= b->measure / w;
+        w = b->measure;
+        s->own_line = true;
+    }
+    s->image = r->target->image;
+    s->image_w = w;
+    s->image_h = h;
+    s->image_tag = r->target->tag;
+    s->size = b->cls->size;
+    s->colour = b->cls->colour;
+    s->link = -1;
+}
+
 static void build_segments(para_build *b, const inline_run *runs, tag_node *tag)
 {
     const style_class *cls = b->cls;
@@ -468,7 +499,8 @@ static void build_segments(para_build *b, const inline_run *runs, tag_node *tag)
                     -ty->note_mark_rise * cls->size, NULL);
             if (b->seg_count)
                 b->segs[b->seg_count - 1].note = r->note;
-        }
+        } else if (r->kind == INL_IMAGE)
+            add_image_seg(b, r);
     }
     if (cls->suffix)
         add_seg(b, cls->suffix, strlen(cls->suffix), 0, -1, NULL, 1, 0, NULL);
@@ -531,7 +563,7 @@ static void push_item(para_build *b, lb_item it, payload p)
         l->pl = mem_resize(l->pl, cap, sizeof *l->pl);
         l->cap = cap;
     }
-    if (it.kind == LB_BOX && p.seg >= 0) {
+    if (it.kind == LB_BOX && p.seg >= 0 && !b->segs[p.seg].image) {
         /* Font expansion: the breaker may widen or narrow a word as it
            stretches or shrinks glue (pdfTeX's \pdfadjustspacing 2). */
         it.stretch = it.width * b->font_stretch;
@@ -574,6 +606,8 @@ static payload narrow_space(const seg *s, int si, double *w)
  * only right after a box). */
 static void push_glue(para_build *b, int si, space_kind kind)
 {
+    if (b->newline_due)
+        return; /* the line ends after the image: spaces go with it */
     const seg *s = &b->segs[si];
     double w = space_width(s);
     const style_typography *t = &b->c->st->typo;
@@ -998,6 +1032,19 @@ typedef struct pending_space {
     int seg;
 } pending_space;
 
+/* A forced line end (as at a paragraph's end) at segment si. */
+static void push_newline(para_build *b, int si)
+{
+    payload p = { si, NULL, 0, { NULL, 0, 0 } };
+    lb_item inf = { LB_PENALTY, 0, 0, 0, 0, LB_INFINITY, 0, 0 };
+    lb_item fil = { LB_GLUE, 0, 0, 0, 1, 0, 0, 0 };
+    lb_item force = { LB_PENALTY, 0, 0, 0, 0, -LB_INFINITY, 0, 0 };
+    b->newline_due = false;
+    push_item(b, inf, p);
+    push_item(b, fil, p);
+    push_item(b, force, p);
+}
+
 static void end_word(para_build *b, pending_space *sp, tie_word *prev, int np)
 {
     tie_word cur;
@@ -1006,14 +1053,47 @@ static void end_word(para_build *b, pending_space *sp, tie_word *prev, int np)
         push_glue(b, sp->seg, sp->kind == SPACE_BREAK && is_tie(b, sp->seg, prev, &cur)
                                   ? SPACE_TIE : sp->kind);
     sp->set = false;
+    if (b->newline_due)
+        push_newline(b, b->c->scratch_pieces[0].seg);
     flush_word(b, b->c->scratch_pieces, np);
     *prev = cur;
+}
+
+static bool any_box(const para_build *b)
+{
+    for (size_t i = 0; i < b->il.count; i++)
+        if (b->il.items[i].kind == LB_BOX && b->il.pl[i].seg >= 0)
+            return true;
+    return false;
+}
+
+/* An image is one box, never broken, glued to a word written against it
+ * ("<img/>,"); one on a line of its own ends the line before it as a
+ * paragraph's end would, and the line after it. */
+static void push_image(para_build *b, int si, int *np, pending_space *sp, tie_word *prev)
+{
+    if (*np > 0)
+        end_word(b, sp, prev, *np);
+    *np = 0;
+    const seg *s = &b->segs[si];
+    if (s->own_line || b->newline_due) {
+        b->newline_due = false;
+        if (any_box(b))
+            push_newline(b, si);
+    } else if (sp->set)
+        push_glue(b, sp->seg, sp->kind);
+    *sp = (pending_space){ false, SPACE_BREAK, -1 };
+    prev->len = 0;
+    lb_item box = { LB_BOX, s->image_w, 0, 0, 0, 0, 0, 0 };
+    push_item(b, box, (payload){ si, NULL, 0, { NULL, 0, 0 } });
+    b->newline_due = s->own_line;
 }
 
 static void build_items(para_build *b, double first_indent)
 {
     b->il.count = 0;
     b->dashes = 0;
+    b->newline_due = false;
     if (first_indent > 0) {
         lb_item box = { LB_BOX, first_indent, 0, 0, 0, 0, 0, 0 };
         push_item(b, box, (payload){ -1, NULL, 0, { NULL, 0, 0 } });
@@ -1023,6 +1103,10 @@ static void build_items(para_build *b, double first_indent)
     tie_word prev = { .len = 0 };
     for (int si = 0; si < b->seg_count; si++) {
         const seg *s = &b->segs[si];
+        if (s->image) {
+            push_image(b, si, &np, &sp, &prev);
+            continue;
+        }
         size_t start = 0;
         size_t sep = 0;
         for (size_t i = 0; i <= s->len; i += sep ? sep : 1) {
@@ -1054,13 +1138,7 @@ static void build_items(para_build *b, double first_indent)
         end_word(b, &sp, &prev, np);
     if (sp.set)
         push_glue(b, sp.seg, sp.kind);
-    lb_item inf = { LB_PENALTY, 0, 0, 0, 0, LB_INFINITY, 0, 0 };
-    lb_item fil = { LB_GLUE, 0, 0, 0, 1, 0, 0, 0 };
-    lb_item force = { LB_PENALTY, 0, 0, 0, 0, -LB_INFINITY, 0, 0 };
-    payload none = { b->seg_count ? b->seg_count - 1 : -1, NULL, 0, { NULL, 0, 0 } };
-    push_item(b, inf, none);
-    push_item(b, fil, none);
-    push_item(b, force, none);
+    push_newline(b, b->seg_count ? b->seg_count - 1 : -1);
 }
 
 /* ---- setting lines ------------------------------------------------------- */
@@ -1079,6 +1157,7 @@ typedef struct line_setter {
     double expand;        /* the line's font expansion factor (1: none) */
     const char *actual;   /* ActualText of the next run started (NULL none) */
     bool force_run;       /* the next box starts a run of its own */
+    bool started;         /* a box was set: glue counts from here */
 } line_setter;
 
 static bool same_look(const seg *a, const seg *b)
@@ -1118,11 +1197,11 @@ static void run_push_glyph(line_setter *ls, uint32_t gid, double advance)
 /* A space glyph in the current run that moves the pen by advance. */
 static void push_space_glyph(line_setter *ls, double advance)
 {
-    if (ls->run < 0)
-        return;
-    const seg *s = &ls->b->segs[ls->run_seg];
     const char *text = ls->pending_text ? ls->pending_text : " ";
     ls->pending_text = NULL;
+    if (ls->run < 0)
+        return; /* at a line's start or after an image: the pen moves alone */
+    const seg *s = &ls->b->segs[ls->run_seg];
     shaped_text sp = font_shape(s->face, text, strlen(text));
     if (sp.count == 1 && sp.glyphs[0].gid) {
         font_mark_used(s->face, sp.glyphs, 1, text, strlen(text));
@@ -1196,6 +1275,32 @@ static void set_box(line_setter *ls, const payload *p)
     }
     ls->ink_end = ls->pen;
     ls->b->c->scratch_ink[ls->run] = ls->pen;
+    ls->started = true;
+}
+
+/* An image on the baseline, drawn where the pen is; the text after it is
+ * a run of its own (a run's glyphs move the pen only by their advances). */
+static void set_image(line_setter *ls, const seg *s)
+{
+    if (run_is_silent(ls)) {
+        ls->pen += ls->pending;
+        ls->pending = 0;
+    } else
+        flush_pending_space(ls);
+    page_item *it = line_add_item(ls, ITEM_IMAGE);
+    it->x = (float)ls->pen;
+    it->y = (float)(s->rise - s->image_h);
+    it->w = (float)s->image_w;
+    it->h = (float)s->image_h;
+    it->image = s->image;
+    it->tag = s->image_tag;
+    it->artifact = s->image->decorative;
+    ls->pen += s->image_w;
+    ls->ink_end = ls->pen;
+    ls->run = -1;
+    ls->started = true;
+    if (s->image_h - s->rise > ls->line->image_height)
+        ls->line->image_height = s->image_h - s->rise;
 }
 
 /* A box cut from a word shaped whole is set as its slice, except next to
@@ -1204,6 +1309,8 @@ static void set_box(line_setter *ls, const payload *p)
 static const payload *box_as_set(para_build *b, const lb_line *ln, size_t i)
 {
     const item_list *il = &b->il;
+    if (b->segs[il->pl[i].seg].image)
+        return &il->pl[i];
     bool before = i + 1 == ln->end && il->items[ln->end].kind == LB_PENALTY;
     bool after = i == ln->content_start && i > 0 && il->items[i - 1].kind == LB_PENALTY;
     if (!before && !after)
@@ -1280,7 +1387,7 @@ static const char *hyphenated_word(para_build *b, size_t from)
             len += il->pl[i].len;
     char *w = arena_alloc(b->c->a, len + 1), *o = w;
     for (i = from; i < end && il->items[i].kind != LB_GLUE; i++)
-        if (il->items[i].kind == LB_BOX && il->pl[i].seg >= 0) {
+        if (il->items[i].kind == LB_BOX && il->pl[i].seg >= 0 && il->pl[i].len) {
             memcpy(o, il->pl[i].text, il->pl[i].len);
             o += il->pl[i].len;
         }
@@ -1360,8 +1467,8 @@ static line_boxes line_box_totals(const para_build *b, const lb_line *ln)
     line_boxes t = { 0, 0, 0 };
     const item_list *il = &b->il;
     for (size_t i = ln->content_start; i < ln->end; i++) {
-        if (il->items[i].kind != LB_BOX || il->pl[i].seg < 0)
-            continue;
+        if (il->items[i].kind != LB_BOX || il->pl[i].seg < 0 || b->segs[il->pl[i].seg].image)
+            continue; /* an image is never scaled */
         t.width += il->items[i].width;
         t.stretch += il->items[i].stretch;
         t.shrink += il->items[i].shrink;
@@ -1450,9 +1557,11 @@ static void set_line(para_build *b, const lb_line *ln, bool continued, para_line
         }
         if (it->kind == LB_BOX && il->pl[i].seg < 0)
             ls.pen += it->width; /* the first-line indent */
+        else if (it->kind == LB_BOX && b->segs[il->pl[i].seg].image)
+            set_image(&ls, &b->segs[il->pl[i].seg]);
         else if (it->kind == LB_BOX)
             set_box(&ls, box_as_set(b, ln, i));
-        else if (it->kind == LB_GLUE && ls.run >= 0) {
+        else if (it->kind == LB_GLUE && ls.started) {
             ls.pending += glue_width(it, &glue_line);
             if (il->pl[i].text)
                 ls.pending_text = il->pl[i].text; /* a narrow no-break space */

@@ -69,12 +69,20 @@ typedef struct para_ctx {
     size_t scratch_word_cap;
     struct piece *scratch_pieces; /* the word being gathered */
     size_t scratch_pieces_cap;
+    /* The size of an image set in a line (INL_IMAGE), by the layout's
+     * rules: em is the text's size, measure the line's; false (reported)
+     * when it cannot be drawn. NULL: images in lines are left out. */
+    bool (*image_size)(void *ctx, const block *figure, double em, double measure,
+                       double *w, double *h);
+    void *image_ctx;
 } para_ctx;
 
 typedef struct para_line {
     page_item *items;  /* x relative to the line start, y to the baseline */
     int count;
     double width;      /* the width of the set material */
+    double image_height; /* of the tallest image in the line, above its
+                            baseline (0: none): the line grows to hold it */
     bool hyphenated;
     block **notes;     /* footnotes whose reference mark is on this line
                           (in the layout's arena) */

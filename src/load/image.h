@@ -24,6 +24,9 @@ typedef struct image_model {
     const char *ref;      /* the fileref as written, for messages */
     src_loc loc;          /* the imagedata, for problems with the file */
     double width_pt;      /* requested width, 0 = natural/text width */
+    double depth_pt;      /* requested height (contentdepth), 0 = none */
+    double scale;         /* share of the natural size (scale="50": 0.5),
+                             0 = none */
     bool scale_to_fit;
     const char *alt;
     bool decorative;

@@ -114,6 +114,9 @@ typedef struct style_typography {
     double script_size, script_rise, script_drop;
     /* A footnote's mark in the text, likewise. */
     double note_mark_size, note_mark_rise;
+    /* The most height an image in a line of text whose source gives no
+       size takes, as a share of the text's size (em). */
+    double inline_image_height;
     /* Font expansion in justified text (pdfTeX's): how far a line's glyphs
      * may be widened or narrowed, as fractions of their width (0: never),
      * in steps of font_expansion_step (0: any factor). */

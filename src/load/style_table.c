@@ -164,6 +164,8 @@ const style_param style_params[] = {
         "The size of a footnote's mark in the text."),
     TYP("note-mark-rise", N, note_mark_rise, "0.35", NN, 1, "share of the text size",
         "How far a footnote's mark in the text is raised."),
+    TYP("inline-image-height", N, inline_image_height, "1", POS, 100, "share of the text size",
+        "The most height an image among a line's words takes when its source gives it no size."),
     TYP("font-stretch", N, font_stretch, "0", NN, 0.1, "share of a glyph's width",
         "How far the breaker may widen a justified line's glyphs (0: never)."),
     TYP("font-shrink", N, font_shrink, "0", NN, 0.1, "share of a glyph's width",
