@@ -661,9 +661,7 @@ static void keep_to_subset(xmlNode *root)
     }
 }
 
-/* The document's title: pandoc's metadata, else its first heading, else
- * the file's name. */
-static void ensure_title(importer *im, xmlNode *root)
+static xmlNode *info_of(xmlNode *root)
 {
     xmlNode *info = first_child(root, "info");
     if (!info) {
@@ -671,6 +669,67 @@ static void ensure_title(importer *im, xmlNode *root)
         xmlNode *first = root->children;
         first ? xmlAddPrevSibling(first, info) : xmlAddChild(root, info);
     }
+    return info;
+}
+
+/* Removes the first of the paragraphs opening the body that shows text
+ * (white space aside); false when none does. */
+static bool drop_shown(xmlNode *root, const char *text)
+{
+    char *want = collapse_space((char *)xmlStrdup((const xmlChar *)text));
+    xmlNode *found = NULL;
+    for (xmlNode *c = root->children; c && !found; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || is_db(c, "info"))
+            continue;
+        if (!is_db(c, "para"))
+            break;
+        char *shown = plain_text(c);
+        if (shown && !strcmp(shown, want))
+            found = c;
+        xmlFree(shown);
+    }
+    xmlFree(want);
+    if (found) {
+        xmlUnlinkNode(found);
+        xmlFreeNode(found);
+    }
+    return found != NULL;
+}
+
+/* An .odt's title (its properties', else its Title paragraph) and pandoc's
+ * Date paragraph, which pandoc's reader leaves in the body, become the
+ * report's (import_odt.h): the paragraphs that showed them go. */
+static void restore_front(importer *im, xmlNode *root)
+{
+    xmlNode *info = first_child(root, "info");
+    xmlNode *title = info ? first_child(info, "title") : NULL;
+    char *had = title ? plain_text(title) : NULL;
+    if (im->odt.title && !has_text(had)) {
+        info = info_of(root);
+        if (title) {
+            xmlUnlinkNode(title);
+            xmlFreeNode(title);
+        }
+        title = xmlNewTextChild(info, root->ns, (const xmlChar *)"title",
+                                (const xmlChar *)im->odt.title);
+        xmlUnlinkNode(title);
+        info->children ? xmlAddPrevSibling(info->children, title) : xmlAddChild(info, title);
+        if (im->odt.shown_title && !strcmp(im->odt.title, im->odt.shown_title))
+            drop_shown(root, im->odt.shown_title);
+    }
+    xmlFree(had);
+    if (im->odt.shown_date && !(info && (first_child(info, "pubdate") ||
+                                         first_child(info, "date"))) &&
+        drop_shown(root, im->odt.shown_date))
+        xmlNewTextChild(info_of(root), root->ns, (const xmlChar *)"pubdate",
+                        (const xmlChar *)im->odt.shown_date);
+}
+
+/* The document's title: pandoc's metadata, else its first heading, else
+ * the file's name. */
+static void ensure_title(importer *im, xmlNode *root)
+{
+    xmlNode *info = info_of(root);
     xmlNode *title = first_child(info, "title");
     char *text = title ? plain_text(title) : NULL;
     if (has_text(text)) {
@@ -857,6 +916,7 @@ static void convert(importer *im)
     xmlFree(lang);
     import_images(im, root);
     restore_headers(im, root);
+    restore_front(im, root);
     keep_to_subset(root);
     ensure_title(im, root);
     fix_ids(im, root);

@@ -15,6 +15,9 @@
 #define XLINK_NS "http://www.w3.org/1999/xlink"
 #define TEXT_NS "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 #define TABLE_NS "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+#define OFFICE_NS "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+#define STYLE_NS "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+#define DC_NS "http://purl.org/dc/elements/1.1/"
 
 static bool is_el(const xmlNode *n, const char *ns, const char *name)
 {
@@ -176,23 +179,111 @@ static void silent(void *data, xmlErrorPtr e)
 {
 }
 
-bool import_odt_read(zipfile *z, const char *path, import_odt *out, char **err)
+/* The part name of the package as a parsed document; NULL when the
+ * package has none (and *err NULL) or it is not XML. */
+static xmlDoc *read_part(zipfile *z, const char *path, const char *name, char **err)
 {
     size_t len = 0;
-    char *xml = zipfile_read(z, "content.xml", &len, err);
-    if (!xml) {
-        if (!*err) {
-            *err = mem_printf("%s has no content.xml: it is not an OpenDocument text", path);
-        }
-        return false;
-    }
+    char *xml = zipfile_read(z, name, &len, err);
+    if (!xml)
+        return NULL;
     xmlSetStructuredErrorFunc(NULL, silent);
-    xmlDoc *doc = len <= INT_MAX ? xmlReadMemory(xml, (int)len, "content.xml", NULL,
-                                                 XML_PARSE_NONET) : NULL;
+    xmlDoc *doc = len <= INT_MAX ? xmlReadMemory(xml, (int)len, name, NULL, XML_PARSE_NONET)
+                                 : NULL;
     xmlSetStructuredErrorFunc(NULL, NULL);
     free(xml);
+    if (!doc)
+        *err = mem_printf("%s: its %s is not XML (a damaged or encrypted file?)", path, name);
+    return doc;
+}
+
+static xmlNode *child(const xmlNode *n, const char *ns, const char *name)
+{
+    for (xmlNode *c = n ? n->children : NULL; c; c = c->next)
+        if (is_el(c, ns, name))
+            return c;
+    return NULL;
+}
+
+/* The style a paragraph shows: its own, or the one its automatic style
+ * (P1, …: LibreOffice's for a paragraph formatted by hand) derives from. */
+static bool shows_style(const xmlNode *p, const xmlNode *autos, const char *style)
+{
+    xmlChar *name = xmlGetNsProp(p, (const xmlChar *)"style-name", (const xmlChar *)TEXT_NS);
+    for (xmlNode *c = autos ? autos->children : NULL; name && c; c = c->next) {
+        xmlChar *own = is_el(c, STYLE_NS, "style")
+                           ? xmlGetNsProp(c, (const xmlChar *)"name", (const xmlChar *)STYLE_NS)
+                           : NULL;
+        bool is = own && xmlStrEqual(own, name);
+        xmlFree(own);
+        xmlChar *parent = is ? xmlGetNsProp(c, (const xmlChar *)"parent-style-name",
+                                            (const xmlChar *)STYLE_NS) : NULL;
+        if (parent) {
+            xmlFree(name);
+            name = parent;
+        }
+        if (is)
+            break;
+    }
+    bool shows = name && !strcmp((const char *)name, style);
+    xmlFree(name);
+    return shows;
+}
+
+/* What office:text holds before the text: forms, tracked changes and the
+ * declarations of variables, sequences, user fields. */
+static bool preamble(const xmlNode *n)
+{
+    return n->type != XML_ELEMENT_NODE || is_el(n, OFFICE_NS, "forms") ||
+           is_el(n, TEXT_NS, "tracked-changes") || strstr((const char *)n->name, "-decls");
+}
+
+/* The paragraphs styled Title and Date (pandoc's writer; LibreOffice's
+ * Title) that open the body, before any other (empty ones aside). */
+static void read_front(import_odt *out, const xmlNode *root)
+{
+    const xmlNode *autos = child(root, OFFICE_NS, "automatic-styles");
+    const xmlNode *text = child(child(root, OFFICE_NS, "body"), OFFICE_NS, "text");
+    for (xmlNode *c = text ? text->children : NULL; c; c = c->next) {
+        if (preamble(c))
+            continue;
+        if (!is_el(c, TEXT_NS, "p"))
+            break;
+        char *content = (char *)xmlNodeGetContent(c);
+        bool go_on = true;
+        if (blank(content)) {
+        } else if (!out->shown_title && shows_style(c, autos, "Title")) {
+            out->shown_title = mem_strdup(content);
+        } else if (!out->shown_date && shows_style(c, autos, "Date")) {
+            out->shown_date = mem_strdup(content);
+        } else {
+            go_on = false;
+        }
+        xmlFree(content);
+        if (!go_on)
+            break;
+    }
+}
+
+/* The title of the document's properties (meta.xml's dc:title). */
+static char *read_title(zipfile *z, const char *path, char **err)
+{
+    xmlDoc *doc = read_part(z, path, "meta.xml", err);
+    xmlNode *meta = doc ? child(xmlDocGetRootElement(doc), OFFICE_NS, "meta") : NULL;
+    xmlNode *title = child(meta, DC_NS, "title");
+    char *text = title ? (char *)xmlNodeGetContent(title) : NULL;
+    char *copy = blank(text) ? NULL : mem_strdup(text);
+    xmlFree(text);
+    xmlFreeDoc(doc);
+    return copy;
+}
+
+bool import_odt_read(zipfile *z, const char *path, import_odt *out, char **err)
+{
+    xmlDoc *doc = read_part(z, path, "content.xml", err);
     if (!doc) {
-        *err = mem_printf("%s: its content.xml is not XML (a damaged or encrypted file?)", path);
+        if (!*err)
+            *err = mem_printf("%s has no content.xml: it is not an OpenDocument text", path);
         return false;
     }
     xmlNode *root = xmlDocGetRootElement(doc);
@@ -209,8 +300,12 @@ bool import_odt_read(zipfile *z, const char *path, import_odt *out, char **err)
             n = n->parent;
         n = n && n != root ? n->next : NULL;
     }
+    read_front(out, root);
     xmlFreeDoc(doc);
-    return true;
+    out->title = read_title(z, path, err);
+    if (!out->title && out->shown_title)
+        out->title = mem_strdup(out->shown_title);
+    return !*err;
 }
 
 const char *import_odt_take(import_odt *odt, const char *href)
@@ -239,5 +334,8 @@ void import_odt_free(import_odt *odt)
     }
     free(odt->images);
     free(odt->headers);
+    free(odt->title);
+    free(odt->shown_title);
+    free(odt->shown_date);
     *odt = (import_odt){ 0 };
 }

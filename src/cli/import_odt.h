@@ -8,7 +8,9 @@
  * and turns svg:title into a slug ("Een grafiek" → "een-grafiek").
  * And the text of every table's header rows (table:table-header-rows,
  * Markdown's and LibreOffice's table heading), which the same reader reads
- * as rows of empty cells and its DocBook writer then leaves out.
+ * as rows of empty cells and its DocBook writer then leaves out. And the
+ * document's title, which that reader never reads (meta.xml) and whose
+ * Title paragraph, with pandoc's Date after it, it makes body text.
  * Failure: false with *err set to a message to free() (no content.xml, or
  * one that is not XML).
  */
@@ -38,6 +40,9 @@ typedef struct import_odt {
     size_t image_count, image_cap;
     import_odt_header *headers; /* of every table:table, in document order */
     size_t header_count, header_cap;
+    char *title;       /* the document's properties' (dc:title), else shown_title */
+    char *shown_title; /* the paragraph styled Title that opens the body */
+    char *shown_date;  /* the paragraph styled Date after it (pandoc's) */
 } import_odt;
 
 bool import_odt_read(zipfile *z, const char *path, import_odt *out, char **err);

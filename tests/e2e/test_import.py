@@ -186,14 +186,14 @@ def test_import_compiles_without_warnings_and_keeps_everything(sources, tmp_path
     assert not list(tmp_path.glob(".verslag.import-*"))
 
 
-def rewrite_content(odt, out, change):
-    """ODT with its content.xml changed by CHANGE (text to text), as OUT."""
+def rewrite_content(odt, out, change, part="content.xml"):
+    """ODT with its PART changed by CHANGE (text to text), as OUT."""
     with zipfile.ZipFile(odt) as z:
         parts = [(i.filename, z.read(i)) for i in z.infolist()]
-    content = change(dict(parts)["content.xml"].decode())
+    content = change(dict(parts)[part].decode())
     with zipfile.ZipFile(out, "w") as z:
         for name, data in parts:
-            z.writestr(name, content if name == "content.xml" else data,
+            z.writestr(name, content if name == part else data,
                        zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED)
 
 
@@ -211,6 +211,16 @@ def as_libreoffice_saves(odt, out, descriptions):
             content = content.replace(frame, frame.replace("</draw:frame>", svg + "</draw:frame>"))
         return content
     rewrite_content(odt, out, describe)
+
+
+def report_title(folder):
+    return ET.parse(folder / "report.xml").getroot().find(f"{DB}info/{DB}title").text
+
+
+def body_paragraphs(folder, text):
+    """The paragraphs of report.xml's body that read TEXT."""
+    report = ET.parse(folder / "report.xml").getroot()
+    return [p for p in report.findall(f"{DB}para") if " ".join(xml_text(p).split()) == text]
 
 
 def table_heading(folder):
@@ -239,6 +249,9 @@ def test_import_odt_as_pandoc_writes_it(sources, tmp_path):
     pdf = compiled(folder, tmp_path)
     assert (40, 30) in image_sizes(pdf)
     assert figure_alts(pdf) == ["Een logo"] + ALTS[1:]
+    # pandoc's ODT reader reads no title; its Title paragraph is the title
+    assert report_title(folder) == "Jaarverslag van de stad"
+    assert not body_paragraphs(folder, "Jaarverslag van de stad")
     # pandoc's ODT reader reads the table's heading as empty cells
     assert table_heading(folder) == [["Stad", "Inwoners"]]
     assert_words_kept(MARKDOWN, pdf)
@@ -266,6 +279,42 @@ def test_import_odt_keeps_the_descriptions_of_its_images(sources, tmp_path):
                                 "Een staafgrafiek van de adviezen per maand",
                                 "Dezelfde Grafiek, Nog Eens"]
     assert_words_kept(MARKDOWN, pdf)
+
+
+def test_import_odt_takes_the_title_of_its_properties(sources, tmp_path):
+    """LibreOffice's File, Properties, Title (meta.xml's dc:title), which
+    pandoc's ODT reader never reads, with no Title paragraph in the body."""
+    plain, odt = tmp_path / "plain.odt", tmp_path / "titel.odt"
+    rewrite_content(sources / "x.odt", plain, lambda c: re.sub(
+        r'<text:p text:style-name="Title">.*?</text:p>', "", c))
+    rewrite_content(plain, odt, lambda m: re.sub(
+        r"<dc:title>.*?</dc:title>", "<dc:title>Verslag volgens de eigenschappen</dc:title>", m),
+        part="meta.xml")
+    r = do_import(odt, tmp_path / "verslag")
+    assert r.returncode == 0, r.stderr
+    assert report_title(tmp_path / "verslag") == "Verslag volgens de eigenschappen"
+
+
+def test_import_odt_title_paragraph_formatted_by_hand(sources, tmp_path):
+    """No title in the properties, and a Title paragraph as LibreOffice
+    saves it once formatted by hand: an automatic style (P7) derived from
+    Title. It is the report's title, and no longer a paragraph."""
+    plain, odt = tmp_path / "plain.odt", tmp_path / "titel.odt"
+    rewrite_content(sources / "x.odt", plain, lambda m: re.sub(
+        r"<dc:title>.*?</dc:title>", "", m), part="meta.xml")
+
+    def by_hand(content):
+        content = content.replace('<text:p text:style-name="Title">',
+                                  '<text:p text:style-name="P7">', 1)
+        return content.replace("<office:automatic-styles>", '<office:automatic-styles>'
+                               '<style:style style:name="P7" style:family="paragraph" '
+                               'style:parent-style-name="Title" />', 1)
+    rewrite_content(plain, odt, by_hand)
+    assert b'style:parent-style-name="Title"' in zipfile.ZipFile(odt).read("content.xml")
+    r = do_import(odt, tmp_path / "verslag")
+    assert r.returncode == 0, r.stderr
+    assert report_title(tmp_path / "verslag") == "Jaarverslag van de stad"
+    assert not body_paragraphs(tmp_path / "verslag", "Jaarverslag van de stad")
 
 
 def test_import_odt_names_a_table_heading_it_cannot_rebuild(sources, tmp_path):
@@ -425,7 +474,7 @@ Slot.
 """
 
 
-@pytest.mark.parametrize("kind", ["md", "docx"])
+@pytest.mark.parametrize("kind", ["md", "docx", "odt"])
 def test_import_of_richer_markdown_compiles_without_warnings(tmp_path, kind):
     """Elements and attributes pandoc writes beyond the contract's core:
     strikeout (an emphasis role the format lacks), an autolink (role="uri"),
