@@ -805,8 +805,8 @@ block *model_make_para(builder *b, xmlNode *n, inline_run *runs,
  * Word document: alone in its paragraph) is those images as figures of
  * their own, each centred on its line; images among words stay in the
  * line, in the paragraph. */
-static block *para_or_figures(builder *b, xmlNode *n, inline_run *runs, const char *cls,
-                              tag_node *tag)
+block *model_para_or_figures(builder *b, xmlNode *n, inline_run *runs, const char *cls,
+                             tag_node *tag)
 {
     bool images = false;
     for (const inline_run *r = runs; r; r = r->next)
@@ -830,7 +830,7 @@ static block *para_or_figures(builder *b, xmlNode *n, inline_run *runs, const ch
 static void para_break(builder *b, xmlNode *n, inline_ctx *ic, const char *cls,
                        tag_node *tag, block_list *out, block *blocks)
 {
-    model_list_append(out, para_or_figures(b, n, collapse_space(b, ic->head), cls, tag));
+    model_list_append(out, model_para_or_figures(b, n, collapse_space(b, ic->head), cls, tag));
     ic->head = ic->tail = NULL;
     model_list_append(out, blocks);
 }
@@ -855,7 +855,7 @@ static block *build_para(builder *b, xmlNode *n, tag_node *tag)
         c->next = next;
     }
     b->in_para = saved;
-    model_list_append(&out, para_or_figures(b, n, collapse_space(b, ic.head), cls, tag));
+    model_list_append(&out, model_para_or_figures(b, n, collapse_space(b, ic.head), cls, tag));
     for (block *bl = out.head; bl; bl = bl->next)
         if (bl->kind == BLK_PARA && cta)
             bl->is_cta = true;

@@ -159,6 +159,10 @@ block *model_caption(builder *b, xmlNode *title, const char *prefix, int number,
                      const char *cls, tag_node *tag, const char **plain);
 /* A mediaobject (or inlinemediaobject) as a Figure block (model.c). */
 block *model_build_media(builder *b, xmlNode *n, tag_node *tag);
+/* The paragraph of RUNS (built while b->in_para) in class CLS under TAG,
+ * or, when it holds nothing but images, those images as figures. */
+block *model_para_or_figures(builder *b, xmlNode *n, inline_run *runs, const char *cls,
+                             tag_node *tag);
 /* An <inlinemediaobject> N of a paragraph as an INL_IMAGE run in IC. */
 void model_build_inline_media(builder *b, xmlNode *n, inline_ctx *ic);
 

@@ -167,8 +167,12 @@ static void cell_content(builder *b, xmlNode *e, table_cell *cell, const char *c
     b->list_depth = 0;
     if (has_blocks)
         cell->content = model_build_block_list(b, e->children, cell->tag, 9);
-    else
-        cell->content = model_make_para(b, e, model_plain_runs(b, e, NULL), cls, cell->tag, TAG_P);
+    else {
+        bool saved = b->in_para; /* its text is a paragraph: images go in its lines */
+        b->in_para = true;
+        cell->content = model_para_or_figures(b, e, model_plain_runs(b, e, NULL), cls, cell->tag);
+        b->in_para = saved;
+    }
     b->list_depth = saved_depth;
     for (block *p = cell->content; p; p = p->next)
         if (p->kind == BLK_PARA)

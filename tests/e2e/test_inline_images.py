@@ -329,3 +329,27 @@ def test_a_bad_size_is_an_error_at_its_line(tmp_path, attr, value, message):
     res = run_kcvs(source, "-o", tmp_path / "doc.pdf")
     assert res.returncode != 0
     assert re.search(r"doc\.xml:7:\d+: error: " + re.escape(message), res.stderr), res.stderr
+
+
+# ---------------------------------------------------------------- in a table's cells
+
+
+def test_an_image_in_a_cells_text_is_in_its_line_and_grows_its_row(tmp_path):
+    write_images(tmp_path)
+    rows = (f"<row><entry>CEL {image('Celbeeld', contentdepth='12mm')} TEKST</entry>"
+            "<entry>BUUR</entry></row>"
+            f"<row><entry>{image('Alleen in de cel')}</entry><entry>ONDER</entry></row>")
+    doc = compile_text(tmp_path, HEAD + "    <informaltable><tgroup cols=\"2\"><tbody>"
+                       + rows + "</tbody></tgroup></informaltable>" + TAIL)
+    assert "warning" not in doc.result.stderr, doc.result.stderr
+    (page, inline), (_, alone) = image_boxes(doc)
+    cel, tekst = word(doc, page, "CEL"), word(doc, page, "TEKST")
+    assert same_line(cel, tekst) and cel.x1 <= inline.x0 + 0.01 and inline.x1 <= tekst.x0 + 0.01
+    assert cel.y0 < inline.y1 < cel.y1 and abs((inline.y1 - inline.y0) - 12 * MM) < 0.05
+    # the row grew: the next row starts below the image
+    assert alone.y0 >= inline.y1 and word(doc, page, "ONDER").y0 >= inline.y1
+    # an entry of only an image holds it as a figure, at its natural size
+    assert abs((alone.x1 - alone.x0) - 120 * 0.75) < 0.05
+    parents = {str(e.get("/Alt")): parent.get("/S")
+               for e, parent in struct_elements_with_parents(doc.pdf) if e.get("/S") == "/Figure"}
+    assert parents == {"Celbeeld": "/P", "Alleen in de cel": "/TD"}
