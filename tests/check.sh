@@ -6,7 +6,7 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "unit tests"
 sh tests/run-unit.sh build/tests/test_*
-step "code structure (module prefixes, stage order, header cycles, emit without the model, function length)"
+step "code structure (module prefixes, stage order, header cycles, emit without the model, function length, visual literals outside the style table)"
 sh tests/structure.sh
 step "the style parameters' reference is generated from their table (make style-docs)"
 make --no-print-directory style-docs-check

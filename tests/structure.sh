@@ -90,5 +90,32 @@ if [ -n "$long" ]; then
     echo "$long" | sed 's/^/structure: /' >&2
     bad=1
 fi
-[ "$bad" = 0 ] && echo "structure: stages include only earlier stages, no header cycles, emit without model or libxml2, no function over 60 lines"
+# No visual value in C outside the style table: tests/literals.awk reports
+# the numbers that look like lengths, shares and ratios (its heuristic is
+# documented there); every one must be allowed, with its reason, by a line
+# of tests/literals.allow, and every line there must still allow one.
+lits=$(find src -name '*.[ch]' ! -name style_table.c | LC_ALL=C sort |
+       xargs awk -f tests/literals.awk)
+unallowed=$(printf '%s\n' "$lits" | awk -F'|' '
+    FNR == NR { if ($0 !~ /^#/ && NF) {
+                    if (NF != 4 || $4 == "") { print "tests/literals.allow:" FNR ": no FILE|NUMBER|PART|WHY: " $0; next }
+                    n++; file[n] = $1; num[n] = $2; part[n] = $3; used[n] = 0 }
+                next }
+    $0 != "" {
+        split($0, f, ": "); where = f[1]; sub(/:[0-9]+$/, "", where)
+        text = substr($0, length(f[1]) + length(f[2]) + 5)
+        ok = 0
+        for (i = 1; i <= n; i++)
+            if (file[i] == where && num[i] == f[2] && index(text, part[i])) { ok = 1; used[i] = 1 }
+        if (!ok) print $0
+    }
+    END { for (i = 1; i <= n; i++) if (!used[i])
+              print "tests/literals.allow: " file[i] "|" num[i] "|" part[i] ": allows nothing any more" }
+' tests/literals.allow -)
+if [ -n "$unallowed" ]; then
+    echo "structure: a visual value belongs in src/load/style_table.c and the style sheets; a number that is not one goes, with why, in tests/literals.allow:" >&2
+    printf '%s\n' "$unallowed" | sed 's/^/  /' >&2
+    bad=1
+fi
+[ "$bad" = 0 ] && echo "structure: stages include only earlier stages, no header cycles, emit without model or libxml2, no function over 60 lines, no visual literal outside the style table"
 exit "$bad"

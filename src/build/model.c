@@ -127,15 +127,15 @@ static bool image_width(const char *w, double *out)
     double v;
     if (n > 2 && strcmp(w + n - 2, "px") == 0) {
         v = (w[0] >= '0' && w[0] <= '9') || w[0] == '.' ? strtod(w, &end) : 0;
-        *out = v * 0.75;
-        return end == w + n - 2 && v > 0 && *out <= 14400;
+        *out = v * IMAGE_PT_PER_PX;
+        return end == w + n - 2 && v > 0 && *out <= STYLE_MAX_LENGTH;
     }
     if (n > 1 && w[n - 1] == '%') {
         v = (w[0] >= '0' && w[0] <= '9') || w[0] == '.' ? strtod(w, &end) : 0;
         *out = -v / 100.0; /* negative: share of the text width */
         return end == w + n - 1 && v > 0 && v <= 100;
     }
-    return style_parse_length(w, out) && *out > 0 && *out <= 14400;
+    return style_parse_length(w, out) && *out > 0 && *out <= STYLE_MAX_LENGTH;
 }
 
 /* The elements of the FORMAT.md subset (plus CALS tfoot and XInclude's

@@ -77,7 +77,7 @@ static void build_colspecs(builder *b, xmlNode *tgroup, table_model *t)
             double pts;
             if (star && parse_star(w, star, &t->col_star[col])) {
                 t->col_fixed[col] = 0;
-            } else if (!star && style_parse_length(w, &pts) && pts > 0 && pts <= 14400) {
+            } else if (!star && style_parse_length(w, &pts) && pts > 0 && pts <= STYLE_MAX_LENGTH) {
                 t->col_fixed[col] = pts;
                 t->col_star[col] = 0;
             } else

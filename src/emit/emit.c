@@ -215,6 +215,11 @@ static void draw_text(emitter *e, page_state *ps, const page_item *it, double ph
     mark_end(ps);
 }
 
+/* A quarter circle of radius r as a cubic Bézier: its control points lie
+ * r times this from its ends (4/3 (sqrt 2 - 1), rounded). Geometry, not
+ * style. */
+#define EMIT_BEZIER_CIRCLE 0.5523
+
 static void rounded_rect(sbuf *b, double x, double y, double w, double h, double r)
 {
     if (r <= 0) {
@@ -226,7 +231,7 @@ static void rounded_rect(sbuf *b, double x, double y, double w, double h, double
         r = w / 2;
     if (r > h / 2)
         r = h / 2;
-    double k = r * 0.5523;
+    double k = r * EMIT_BEZIER_CIRCLE;
     sb_num(b, x + r), sb_num(b, y), sb_puts(b, "m\n");
     sb_num(b, x + w - r), sb_num(b, y), sb_puts(b, "l\n");
     sb_num(b, x + w - r + k), sb_num(b, y), sb_num(b, x + w), sb_num(b, y + r - k);
@@ -241,6 +246,10 @@ static void rounded_rect(sbuf *b, double x, double y, double w, double h, double
     sb_num(b, x), sb_num(b, y + r - k), sb_num(b, x + r - k), sb_num(b, y);
     sb_num(b, x + r), sb_num(b, y), sb_puts(b, "c\nh\n");
 }
+
+/* A rectangle this near the trim edge (in points) touches it: layout's
+ * sums leave rounding dust, not a visible gap. */
+#define EMIT_AT_EDGE 0.01
 
 static void draw_rect(emitter *e, page_state *ps, const page_item *it, double ph)
 {
@@ -261,13 +270,13 @@ static void draw_rect(emitter *e, page_state *ps, const page_item *it, double ph
     if (e->print && it->radius <= 0) {
         /* What touches the trim edge runs on into the bleed. */
         double bleed = e->st->print.bleed, pw = e->lay->pages[ps->index].master->width;
-        if (x <= 0.01)
+        if (x <= EMIT_AT_EDGE)
             x -= bleed, w += bleed;
-        if (x + w >= pw - 0.01)
+        if (x + w >= pw - EMIT_AT_EDGE)
             w += bleed;
-        if (y <= 0.01)
+        if (y <= EMIT_AT_EDGE)
             y -= bleed, h += bleed;
-        if (y + h >= ph - 0.01)
+        if (y + h >= ph - EMIT_AT_EDGE)
             h += bleed;
     }
     rounded_rect(b, x, ph - y - h, w, h, it->radius);

@@ -45,6 +45,10 @@ typedef struct image_info {
 
 /* A side, one image, and all distinct images of a report together (what
  * decoding and embedding them costs in time and memory). */
+/* A CSS pixel in points (96 to the inch): how a width in px and an image
+ * without a width are sized. A unit's definition, not a style's choice. */
+#define IMAGE_PT_PER_PX 0.75
+
 enum { IMAGE_MAX_SIDE = 20000, IMAGE_MAX_PIXELS = 100000000,
        IMAGE_MAX_TOTAL_PIXELS = 200000000,
        /* a JPEG file, read whole to be checked and embedded */

@@ -23,6 +23,10 @@
    (the paragraph builder asserts the two agree). */
 #define STYLE_MAX_HYPHEN_RUN 8
 
+/* Every length is finite and at most the largest PDF page (200 in): a
+ * style, or a width in a document, puts nothing off every page. */
+#define STYLE_MAX_LENGTH 14400.0
+
 /* STYLE_MAX_LEVELS: list levels with a bullet and number format of their
  * own; deeper levels take the last. */
 enum { STYLE_MAX_COLOURS = 64, STYLE_MAX_FONTS = 16, STYLE_MAX_CLASSES = 96,

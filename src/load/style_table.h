@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "style.h" /* STYLE_MAX_LENGTH */
+
 /* The elements of a style sheet that hold properties (colours and fonts
  * have their own loaders). */
 typedef enum { STYLE_EL_CLASS, STYLE_EL_PAGE, STYLE_EL_TYPOGRAPHY, STYLE_EL_STRINGS,
@@ -45,10 +47,6 @@ typedef struct style_param {
     const char *unit;   /* what a number counts, for the reference; NULL */
     const char *help;   /* one line */
 } style_param;
-
-/* Every length is finite and at most the largest PDF page (200 in): a
- * style is not allowed to put anything off every page. */
-#define STYLE_MAX_LENGTH 14400.0
 
 /* The table, ended by a row whose name is NULL. */
 extern const style_param style_params[];
