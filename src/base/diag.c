@@ -83,9 +83,7 @@ static void seen_reserve(diag_list *d)
 {
     if ((d->count + 1) * 2 <= d->seen_cap)
         return;
-    size_t cap = d->seen_cap ? d->seen_cap * 2 : 64;
-    while ((d->count + 1) * 2 > cap)
-        cap *= 2;
+    size_t cap = mem_grown(d->seen_cap, (d->count + 1) * 2, 64);
     size_t *old = d->seen;
     d->seen = mem_alloc(cap, sizeof *d->seen);
     d->seen_cap = cap;

@@ -20,7 +20,10 @@ static ptrindex_slot *find_slot(ptrindex_slot *slots, size_t cap, const void *ke
             return &slots[i];
 }
 
-/* Keeps the index at most half full, so probes stay short. */
+/* grow, put, get and free are strindex.c's, line for line (duplicates
+ * pairs them): keys compared by identity here, as strings there (see
+ * ptrindex.h for why there are two). Keeps the index at most half full,
+ * so probes stay short. */
 static void grow(ptrindex *m)
 {
     size_t cap = mem_grown(m->cap, m->cap + 1, 64);

@@ -24,9 +24,12 @@ static strindex_slot *find_slot(strindex_slot *slots, size_t cap, const char *ke
             return &slots[i];
 }
 
+/* grow, put, get and free are ptrindex.c's, line for line (duplicates
+ * pairs them): keys compared as strings here, by identity there (see
+ * ptrindex.h for why there are two). Keeps the index at most half full. */
 static void grow(strindex *m)
 {
-    size_t cap = m->cap ? m->cap * 2 : 64;
+    size_t cap = mem_grown(m->cap, m->cap + 1, 64);
     strindex_slot *slots = mem_alloc(cap, sizeof *slots);
     for (size_t i = 0; i < m->cap; i++)
         if (m->slots[i].key)

@@ -10,6 +10,7 @@
 #include <libxml/uri.h>
 #include <libxml/xmlerror.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -134,8 +135,8 @@ typedef struct load_reader {
     const char *href;   /* as the include writes it */
 } load_reader;
 
-static void load_include_error(load_session *s, xmlNode *inc, const char *fmt,
-                               const char *a1, const char *a2);
+__attribute__((format(printf, 3, 4)))
+static void load_include_error(load_session *s, xmlNode *inc, const char *fmt, ...);
 
 static void load_read_error(load_session *s, const load_reader *rd, const char *display,
                             const char *why)
@@ -338,12 +339,14 @@ static bool is_xinclude(xmlNode *n)
 
 static void load_expand_includes(load_session *s, xmlNode *parent);
 
-static void load_include_error(load_session *s, xmlNode *inc, const char *fmt,
-                               const char *a1, const char *a2)
+static void load_include_error(load_session *s, xmlNode *inc, const char *fmt, ...)
 {
     char *file = load_node_file(s->r, inc);
     src_loc loc = { file, (int)xmlGetLineNo(inc), 1 };
-    diag_add(s->diags, DIAG_ERROR, loc, fmt, a1, a2);
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vadd(s->diags, DIAG_ERROR, loc, fmt, ap);
+    va_end(ap);
     free(file);
 }
 
@@ -373,10 +376,8 @@ static bool load_count_include(load_session *s, xmlNode *inc, const char *abs,
     }
     struct load_included *f = &s->included[at];
     if (++f->count == LOAD_MAX_INCLUDES_PER_FILE + 1) {
-        char limit[16];
-        snprintf(limit, sizeof limit, "%d", LOAD_MAX_INCLUDES_PER_FILE);
-        load_include_error(s, inc, "'%s' is included more than %s times (the limit)",
-                           href, limit);
+        load_include_error(s, inc, "'%s' is included more than %d times (the limit)",
+                           href, LOAD_MAX_INCLUDES_PER_FILE);
     }
     return f->count <= LOAD_MAX_INCLUDES_PER_FILE;
 }
@@ -433,14 +434,14 @@ static void load_include_one(load_session *s, xmlNode *inc)
     char *abs = NULL;
     xmlNode *replacement = NULL;
     if (xpointer)
-        load_include_error(s, inc, "xi:include with xpointer is not supported%s%s",
-                           "", "");
+        load_include_error(s, inc, "xi:include with xpointer is not supported");
     else if (parse && !xmlStrEqual(parse, (const xmlChar *)"xml") && !load_parse_is_text(parse))
-        load_include_error(s, inc, "xi:include parse=\"%s\" is not supported%s",
-                           (const char *)parse, "");
+        load_include_error(s, inc, "xi:include parse=\"%s\" is not supported",
+                           (const char *)parse);
     else if (s->include_depth >= LOAD_MAX_INCLUDE_DEPTH) {
         if (!s->depth_reported)
-            load_include_error(s, inc, "includes nested deeper than %s%s", "32", "");
+            load_include_error(s, inc, "includes nested deeper than %d",
+                               LOAD_MAX_INCLUDE_DEPTH);
         s->depth_reported = true;
     } else if (!(abs = load_confine(s->r, inc, href ? (char *)href : "", &why))) {
         xmlNode *fb = xinclude_fallback(inc);

@@ -9,6 +9,7 @@
 #include <libxml/relaxng.h>
 #include <libxml/tree.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,11 +41,14 @@ typedef struct style_loader {
 } style_loader;
 
 /* A bad style sheet is the environment's fault, not the document's. */
-static void style_error(style_loader *l, xmlNode *node, const char *fmt,
-                        const char *arg1, const char *arg2)
+__attribute__((format(printf, 3, 4)))
+static void style_error(style_loader *l, xmlNode *node, const char *fmt, ...)
 {
     src_loc loc = { l->file, node ? (int)xmlGetLineNo(node) : 0, 1 };
-    diag_add(l->diags, DIAG_ENVIRONMENT, loc, fmt, arg1, arg2 ? arg2 : "");
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vadd(l->diags, DIAG_ENVIRONMENT, loc, fmt, ap);
+    va_end(ap);
     l->failed = true;
 }
 
@@ -112,7 +116,7 @@ static void style_parse_protrusion(style_loader *l, xmlNode *node, const char *n
     }
     if (table && !s)
         style_error(l, node, "%s: expected pairs of a character and a share of its "
-                    "width from 0 to 1, separated by spaces (\"- 0.7 . 0.6\")%s", name, NULL);
+                    "width from 0 to 1, separated by spaces (\"- 0.7 . 0.6\")", name);
     else
         *set = (style_protrusion_set){ cps, shares, count };
 }
@@ -343,22 +347,34 @@ static bool parse_cmyk(const char *v, double cmyk[4])
     return *v == '\0';
 }
 
+/* The name= of a new colour, font, class or page, or NULL (reported) when
+ * it has none or the style already holds the most there may be. */
+static const char *new_name(style_loader *l, xmlNode *node, int count, int max,
+                            const char *plural)
+{
+    const char *name = attr(node, "name");
+    if (name && count < max)
+        return name;
+    style_error(l, node, "<%s> needs a name (at most %d %s)", (const char *)node->name, max,
+                plural);
+    return NULL;
+}
+
+/* Begins as style_load_master does (duplicates pairs them): a new named
+ * entry of a bounded array; what is read into it differs. */
 static void style_load_colour(style_loader *l, xmlNode *node)
 {
     style *s = l->s;
-    const char *name = attr(node, "name");
-    if (!name || s->colour_count >= STYLE_MAX_COLOURS) {
-        style_error(l, node, "<colour> needs a name (at most %s colours)%s",
-                    "64", NULL);
+    const char *name = new_name(l, node, s->colour_count, STYLE_MAX_COLOURS, "colours");
+    if (!name)
         return;
-    }
     style_colour *c = &s->colours[s->colour_count];
     c->name = arena_strdup(l->a, name);
     if (!parse_hex_rgb(attr(node, "rgb"), c->rgb))
-        style_error(l, node, "colour '%s' needs rgb=\"#rrggbb\"%s", name, NULL);
+        style_error(l, node, "colour '%s' needs rgb=\"#rrggbb\"", name);
     if (!parse_cmyk(attr(node, "cmyk"), c->cmyk))
         style_error(l, node,
-                    "colour '%s' needs cmyk=\"c m y k\" in percent%s", name, NULL);
+                    "colour '%s' needs cmyk=\"c m y k\" in percent", name);
     s->colour_count++;
 }
 
@@ -392,12 +408,9 @@ static void style_load_font(style_loader *l, xmlNode *node)
     static const char *const keys[FONT_VARIANTS] = { "regular", "italic",
                                                      "bold", "bold-italic" };
     style *s = l->s;
-    const char *name = attr(node, "name");
-    if (!name || s->font_count >= STYLE_MAX_FONTS) {
-        style_error(l, node, "<font> needs a name (at most %s families)%s", "16",
-                    NULL);
+    const char *name = new_name(l, node, s->font_count, STYLE_MAX_FONTS, "families");
+    if (!name)
         return;
-    }
     style_font *f = &s->fonts[s->font_count++];
     f->name = arena_strdup(l->a, name);
     const char *fallback = attr(node, "fallback");
@@ -433,12 +446,9 @@ static void style_load_font(style_loader *l, xmlNode *node)
 static style_class *style_new_class(style_loader *l, xmlNode *node)
 {
     style *s = l->s;
-    const char *name = attr(node, "name");
-    if (!name || s->class_count >= STYLE_MAX_CLASSES) {
-        style_error(l, node, "<class> needs a name (at most %s classes)%s", "96",
-                    NULL);
+    const char *name = new_name(l, node, s->class_count, STYLE_MAX_CLASSES, "classes");
+    if (!name)
         return NULL;
-    }
     const char *base = attr(node, "base");
     if (!base && strcmp(name, "body") != 0)
         base = "body";
@@ -460,15 +470,14 @@ static style_class *style_new_class(style_loader *l, xmlNode *node)
     return c;
 }
 
+/* Begins as style_load_colour does (duplicates pairs them): a new named
+ * entry; then base= and the page's own checks. */
 static void style_load_master(style_loader *l, xmlNode *node)
 {
     style *s = l->s;
-    const char *name = attr(node, "name");
-    if (!name || s->master_count >= STYLE_MAX_MASTERS) {
-        style_error(l, node, "<page> needs a name (at most %s masters)%s", "16",
-                    NULL);
+    const char *name = new_name(l, node, s->master_count, STYLE_MAX_MASTERS, "masters");
+    if (!name)
         return;
-    }
     const char *base = attr(node, "base");
     style_master *m = &s->masters[s->master_count];
     const style_master *parent = base ? style_master_get(s, base) : NULL;
@@ -484,11 +493,11 @@ static void style_load_master(style_loader *l, xmlNode *node)
     if (m->margin_inner + m->margin_outer >= m->width ||
         m->margin_top + m->margin_bottom >= m->height)
         style_error(l, node, "page '%s': the margins leave no room for text on a "
-                             "page of this size%s", name, NULL);
+                             "page of this size", name);
     else if (m->header_offset >= m->height || m->footer_offset >= m->height ||
              m->band_height > m->height)
         style_error(l, node, "page '%s': a header, footer or band lies beyond the "
-                             "page%s", name, NULL);
+                             "page", name);
 }
 
 static void style_defaults(style_loader *l)
@@ -512,8 +521,9 @@ static void style_load_strings(style_loader *l, xmlNode *node)
         s->default_strings = s->strings;
         return;
     }
-    if (s->lang_count == 8) {
-        style_error(l, node, "more than %s languages of generated words%s", "8", NULL);
+    int max_langs = (int)(sizeof s->lang_names / sizeof *s->lang_names);
+    if (s->lang_count == max_langs) {
+        style_error(l, node, "more than %d languages of generated words", max_langs);
         return;
     }
     s->lang_names[s->lang_count] = arena_strdup(l->a, lang);
@@ -554,7 +564,7 @@ static void style_load_element(style_loader *l, xmlNode *node)
     else if (strcmp(n, "layout") == 0)
         style_apply_attributes(l, node, STYLE_EL_LAYOUT, l->s);
     else
-        style_error(l, node, "unknown style element <%s>%s", n, NULL);
+        style_error(l, node, "unknown style element <%s>", n);
 }
 
 /* A class whose indents and padding leave no room on the narrowest page
@@ -591,14 +601,12 @@ static void style_check_required(style_loader *l, xmlNode *root)
     }
     for (int i = 0; required_classes[i]; i++)
         if (!style_class_get(l->s, required_classes[i]))
-            style_error(l, root, "the style defines no class '%s'%s",
-                        required_classes[i], NULL);
+            style_error(l, root, "the style defines no class '%s'", required_classes[i]);
     for (int i = 0; required_masters[i]; i++)
         if (!style_master_get(l->s, required_masters[i]))
-            style_error(l, root, "the style defines no page '%s'%s",
-                        required_masters[i], NULL);
+            style_error(l, root, "the style defines no page '%s'", required_masters[i]);
     if (l->s->font_count == 0)
-        style_error(l, root, "the style defines no font%s%s", "", NULL);
+        style_error(l, root, "the style defines no font");
 }
 
 /* A style sheet is small: anything over this is not one. */
@@ -657,8 +665,7 @@ style *style_load(arena *a, const char *path, const char *font_fallback_dir,
         return NULL;
     xmlNode *root = xmlDocGetRootElement(doc);
     if (!root || strcmp((const char *)root->name, "style") != 0)
-        style_error(&l, root, "the style sheet's root must be <style>%s%s", "",
-                    NULL);
+        style_error(&l, root, "the style sheet's root must be <style>");
     else {
         for (xmlNode *n = root->children; n; n = n->next)
             if (n->type == XML_ELEMENT_NODE)

@@ -234,7 +234,7 @@ static uint64_t font_hash(const char *s, size_t len)
 
 static void font_cache_grow(font_face *f)
 {
-    size_t cap = f->cache_cap ? f->cache_cap * 2 : 1024;
+    size_t cap = mem_grown(f->cache_cap, f->cache_cap + 1, 1024);
     shape_entry *t = mem_alloc(cap, sizeof *t);
     for (size_t i = 0; i < f->cache_cap; i++) {
         shape_entry *e = &f->cache[i];

@@ -400,8 +400,8 @@ def is_struct_elem(obj):
             and obj.get("/Type") not in ("/MCR", "/OBJR"))
 
 
-def struct_elements(pdf):
-    """Every structure element, depth first in document order."""
+def struct_descendants(elem):
+    """Every structure element below ELEM, depth first in document order."""
     out = []
 
     def walk(e):
@@ -409,8 +409,13 @@ def struct_elements(pdf):
             if is_struct_elem(kid):
                 out.append(kid)
                 walk(kid)
-    walk(pdf.Root.StructTreeRoot)
+    walk(elem)
     return out
+
+
+def struct_elements(pdf):
+    """Every structure element, depth first in document order."""
+    return struct_descendants(pdf.Root.StructTreeRoot)
 
 
 def struct_elements_with_parents(pdf):

@@ -7,7 +7,7 @@ import pikepdf
 import pytest
 
 from conftest import (canon, is_struct_elem, marked_content, number_tree, own_mcids,
-                      struct_elements, struct_kids)
+                      struct_descendants, struct_elements, struct_kids)
 
 
 @pytest.fixture(scope="module")
@@ -101,14 +101,7 @@ def test_budget_is_a_table_with_rows_header_and_data_cells(report, content, elem
     tables = [e for e in elements if e.S == "/Table"]
     budget = [t for t in tables if "397.178,17" in element_text(report, content, t)]
     assert len(budget) == 1
-    below = []
-
-    def walk(e):
-        for k in struct_kids(e):
-            if is_struct_elem(k):
-                below.append(k)
-                walk(k)
-    walk(budget[0])
+    below = struct_descendants(budget[0])
     kinds = [str(e.S) for e in below]
     assert kinds.count("/TR") >= 3 and kinds.count("/TH") >= 2 and kinds.count("/TD") >= 4, kinds
     th = [canon(element_text(report, content, e)) for e in below if e.S == "/TH"]

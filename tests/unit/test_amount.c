@@ -18,6 +18,10 @@
 #define EM_DASH "\xE2\x80\x94"
 
 #define ARRAY_LENGTH(a) (sizeof(a) / sizeof((a)[0]))
+/* The problems amount_verify_column finds in the array CELLS, with room
+ * for all of them in the array PROBLEMS. */
+#define VERIFIED(cells, problems) \
+    amount_verify_column((cells), ARRAY_LENGTH(cells), (problems), ARRAY_LENGTH(problems))
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -314,9 +318,7 @@ static void verify_correct_budget(void **state)
         total(155051),
     };
     budget_problem problems[4];
-    assert_int_equal(amount_verify_column(cells, ARRAY_LENGTH(cells),
-                                          problems, ARRAY_LENGTH(problems)),
-                     0);
+    assert_int_equal(VERIFIED(cells, problems), 0);
 }
 
 static void verify_total_off_by_one_cent(void **state)
@@ -324,9 +326,7 @@ static void verify_total_off_by_one_cent(void **state)
     (void)state;
     budget_cell cells[] = { amount(39717817), amount(100), total(39717916) };
     budget_problem problems[4];
-    assert_int_equal(amount_verify_column(cells, ARRAY_LENGTH(cells),
-                                          problems, ARRAY_LENGTH(problems)),
-                     1);
+    assert_int_equal(VERIFIED(cells, problems), 1);
     assert_problem(&problems[0], BUDGET_MISMATCH, 2, 39717916, 39717917);
 }
 
@@ -338,9 +338,7 @@ static void verify_subtotal_mismatch(void **state)
         amount(50),  subtotal(50), total(1250),
     };
     budget_problem problems[4];
-    assert_int_equal(amount_verify_column(cells, ARRAY_LENGTH(cells),
-                                          problems, ARRAY_LENGTH(problems)),
-                     1);
+    assert_int_equal(VERIFIED(cells, problems), 1);
     assert_problem(&problems[0], BUDGET_MISMATCH, 2, 1300, 1200);
 }
 
@@ -352,13 +350,9 @@ static void verify_negative_amounts(void **state)
         amount(-80000), subtotal(-80000), total(-5000),
     };
     budget_problem problems[4];
-    assert_int_equal(amount_verify_column(cells, ARRAY_LENGTH(cells),
-                                          problems, ARRAY_LENGTH(problems)),
-                     0);
+    assert_int_equal(VERIFIED(cells, problems), 0);
     cells[5] = total(5000);
-    assert_int_equal(amount_verify_column(cells, ARRAY_LENGTH(cells),
-                                          problems, ARRAY_LENGTH(problems)),
-                     1);
+    assert_int_equal(VERIFIED(cells, problems), 1);
     assert_problem(&problems[0], BUDGET_MISMATCH, 5, 5000, -5000);
 }
 
@@ -375,13 +369,9 @@ static void verify_empty_cells(void **state)
         total(500),
     };
     budget_problem problems[4];
-    assert_int_equal(amount_verify_column(cells, ARRAY_LENGTH(cells),
-                                          problems, ARRAY_LENGTH(problems)),
-                     0);
+    assert_int_equal(VERIFIED(cells, problems), 0);
     cells[4] = subtotal(500);
-    assert_int_equal(amount_verify_column(cells, ARRAY_LENGTH(cells),
-                                          problems, ARRAY_LENGTH(problems)),
-                     1);
+    assert_int_equal(VERIFIED(cells, problems), 1);
     assert_problem(&problems[0], BUDGET_MISMATCH, 4, 500, 200);
 }
 
@@ -390,13 +380,9 @@ static void verify_total_restating_single_amount(void **state)
     (void)state;
     budget_cell cells[] = { amount(1500000), total(1500000) };
     budget_problem problems[2];
-    assert_int_equal(amount_verify_column(cells, ARRAY_LENGTH(cells),
-                                          problems, ARRAY_LENGTH(problems)),
-                     0);
+    assert_int_equal(VERIFIED(cells, problems), 0);
     cells[1] = total(1500001);
-    assert_int_equal(amount_verify_column(cells, ARRAY_LENGTH(cells),
-                                          problems, ARRAY_LENGTH(problems)),
-                     1);
+    assert_int_equal(VERIFIED(cells, problems), 1);
     assert_problem(&problems[0], BUDGET_MISMATCH, 1, 1500001, 1500000);
 }
 
@@ -417,9 +403,7 @@ static void verify_sum_overflow(void **state)
         total(7),                        /* the column stays overflowed */
     };
     budget_problem problems[4];
-    assert_int_equal(amount_verify_column(cells, ARRAY_LENGTH(cells),
-                                          problems, ARRAY_LENGTH(problems)),
-                     2);
+    assert_int_equal(VERIFIED(cells, problems), 2);
     assert_problem(&problems[0], BUDGET_SUM_OVERFLOW, 2, 5, 0);
     assert_problem(&problems[1], BUDGET_SUM_OVERFLOW, 5, 7, 0);
 }
@@ -429,12 +413,12 @@ static void verify_negative_sum_overflow(void **state)
     (void)state;
     budget_cell cells[] = { amount(INT64_MIN), amount(-1), total(0) };
     budget_problem problems[1];
-    assert_int_equal(amount_verify_column(cells, ARRAY_LENGTH(cells),
-                                          problems, ARRAY_LENGTH(problems)),
-                     1);
+    assert_int_equal(VERIFIED(cells, problems), 1);
     assert_problem(&problems[0], BUDGET_SUM_OVERFLOW, 2, 0, 0);
 }
 
+/* The same column as verify_counts_beyond_max (duplicates pairs them):
+ * here every problem is reported, there they do not fit. */
 static void verify_reports_several_problems(void **state)
 {
     (void)state;
@@ -443,14 +427,14 @@ static void verify_reports_several_problems(void **state)
         total(301),
     };
     budget_problem problems[3];
-    assert_int_equal(amount_verify_column(cells, ARRAY_LENGTH(cells),
-                                          problems, ARRAY_LENGTH(problems)),
-                     3);
+    assert_int_equal(VERIFIED(cells, problems), 3);
     assert_problem(&problems[0], BUDGET_MISMATCH, 1, 101, 100);
     assert_problem(&problems[1], BUDGET_MISMATCH, 3, 199, 200);
     assert_problem(&problems[2], BUDGET_MISMATCH, 4, 301, 300);
 }
 
+/* The column of verify_reports_several_problems (duplicates pairs them),
+ * with room for fewer problems than it has. */
 static void verify_counts_beyond_max(void **state)
 {
     (void)state;

@@ -190,6 +190,9 @@ static void status_of_empty_list_is_zero(void **state)
     assert_printed(d, "");
 }
 
+/* This, document_error_is_one and environment_error_wins add
+ * diagnostics and read the exit status (duplicates pairs them by shape):
+ * one rule of the status each. */
 static void warnings_pass_unless_made_errors(void **state)
 {
     diag_list *d = *state;
@@ -198,6 +201,8 @@ static void warnings_pass_unless_made_errors(void **state)
     assert_int_equal(diag_exit_status(d, true), 1);
 }
 
+/* Same shape as warnings_pass_unless_made_errors (duplicates pairs
+ * them): another rule of the exit status. */
 static void document_error_is_one(void **state)
 {
     diag_list *d = *state;

@@ -289,6 +289,9 @@ static void test_short_words_untouched(void **state)
     hyph_free(d);
 }
 
+/* This and test_non_latin1_letter_untouched are tables of words, one
+ * row a call (duplicates pairs them by shape): each test names the kind
+ * of word it holds, which one table for the file would lose. */
 static void test_other_characters_untouched(void **state)
 {
     (void)state;
@@ -301,6 +304,8 @@ static void test_other_characters_untouched(void **state)
     hyph_free(d);
 }
 
+/* A table of words as test_other_characters_untouched is (duplicates
+ * pairs them): another kind of word. */
 static void test_non_latin1_letter_untouched(void **state)
 {
     (void)state;

@@ -95,6 +95,10 @@ static void the_descriptor_is_ready_to_read(void **state)
     fclose(f);
 }
 
+/* cmocka's table of this file's tests, in the shape of every short test
+ * file's main (duplicates pairs test_infile, test_mem, test_pdftree,
+ * test_style_table, test_ptrindex, test_strindex and test_zpool):
+ * each lists its own tests by name. */
 int main(void)
 {
     const struct CMUnitTest tests[] = {

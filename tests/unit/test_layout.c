@@ -33,6 +33,9 @@ static void assert_near(double got, double want)
     assert_true(got > want - 1e-9 && got < want + 1e-9);
 }
 
+/* This and absolute_columns_keep_their_width_and_stars_share_the_rest
+ * are the same three-column check on other widths (duplicates pairs
+ * them): one rule of column sharing each. */
 static void proportional_columns_share_by_weight(void **state)
 {
     (void)state;
@@ -44,6 +47,8 @@ static void proportional_columns_share_by_weight(void **state)
     assert_near(c.widths[2], 100);
 }
 
+/* Same shape as proportional_columns_share_by_weight (duplicates pairs
+ * them): other column widths. */
 static void absolute_columns_keep_their_width_and_stars_share_the_rest(void **state)
 {
     (void)state;

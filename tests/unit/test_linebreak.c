@@ -564,6 +564,9 @@ static void test_final_hyphen_demerits(void **state)
     assert_close(f->r.demerits, 2600 + 100, 1e-9);
 }
 
+/* With test_last_resort_overfull (duplicates pairs them), one scenario
+ * of the later passes each: the arrange-and-break lines are the same, the
+ * paragraph and what is asserted of the pass are not. */
 /* Measure 10, "4 3 9", spaces 1 +1 -0: the first line can only be "4 3"
    (ratio 2, badness 800), over tolerance 200. Emergency stretch 2 makes
    its badness 100 (2/3)^3 = 29.6, so pass 3 accepts it; the reported ratio
@@ -588,6 +591,8 @@ static void test_emergency_pass(void **state)
     assert_int_equal(overfull_lines(&f->other), 0);
 }
 
+/* Arranged as test_emergency_pass (duplicates pairs them): another
+ * paragraph, another pass. */
 /* Measure 10, "3 3 15 3 3": the 15 fits nowhere. The last resort breaks
    before it and gives it an overfull line of its own, flagged. */
 static void test_last_resort_overfull(void **state)

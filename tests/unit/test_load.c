@@ -275,6 +275,9 @@ static void internal_entities_are_expanded(void **state)
 
 /* ---- includes ---------------------------------------------------------------- */
 
+/* This and nested_include_resolves_against_the_including_file end
+ * alike, asking which file and line a node came from (duplicates pairs
+ * them): the includes they load differ. */
 static void include_names_the_included_file(void **state)
 {
     fixture *f = *state;
@@ -309,6 +312,8 @@ static void include_names_the_included_file(void **state)
     assert_int_equal(xmlGetLineNo(intro), 6);
 }
 
+/* Ends as include_names_the_included_file does (duplicates pairs them):
+ * another include. */
 static void nested_include_resolves_against_the_including_file(void **state)
 {
     fixture *f = *state;

@@ -110,6 +110,10 @@ static void every_overflow_stops_the_process(void **state)
     assert_string_equal(err, "kcvs-pdf: error: out of memory (asked for 12345 bytes)\n");
 }
 
+/* cmocka's table of this file's tests, in the shape of every short test
+ * file's main (duplicates pairs test_infile, test_mem, test_pdftree,
+ * test_style_table, test_ptrindex, test_strindex and test_zpool):
+ * each lists its own tests by name. */
 int main(void)
 {
     const struct CMUnitTest tests[] = {

@@ -330,6 +330,9 @@ static const doc_link *link_of(const document *d, const block *p,
     return NULL;
 }
 
+/* Same shape as list_labels_come_from_the_style (duplicates pairs them):
+ * both write a document as a literal; the documents differ, and each test
+ * reads best with its input beside its asserts. */
 static void links_are_percent_encoded_ascii(void **state)
 {
     fixture *f = *state;
@@ -467,6 +470,8 @@ static const char *counted(char *buf, const char *format, int n)
     return buf;
 }
 
+/* Same shape as links_are_percent_encoded_ascii (duplicates pairs them):
+ * a document literal beside its asserts, a different input. */
 static void list_labels_come_from_the_style(void **state)
 {
     fixture *f = *state;

@@ -97,6 +97,8 @@ static void assert_refused(fixture *f, const char *target, const char *why)
     assert_int_equal(entries(f->dir), 1);
 }
 
+/* This and test_a_fifo_as_target_is_refused differ in the target only
+ * (duplicates pairs them): one kind of file each, named by its test. */
 static void test_a_folder_as_target_is_refused(void **state)
 {
     fixture *f = *state;
@@ -106,6 +108,8 @@ static void test_a_folder_as_target_is_refused(void **state)
     assert_refused(f, target, "it is a folder");
 }
 
+/* Same shape as test_a_folder_as_target_is_refused (duplicates pairs
+ * them): another kind of target. */
 static void test_a_fifo_as_target_is_refused(void **state)
 {
     fixture *f = *state;

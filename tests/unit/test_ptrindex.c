@@ -51,6 +51,11 @@ static void putting_a_key_again_replaces_its_value(void **state)
     ptrindex_free(&m);
 }
 
+/* cmocka's table of this file's tests, in the shape of every short test
+ * file's main (duplicates pairs test_infile, test_mem, test_pdftree,
+ * test_style_table, test_ptrindex, test_strindex and test_zpool):
+ * each lists its own tests by name. It mirrors test_strindex.c as ptrindex mirrors strindex
+ * (see ptrindex.h). */
 int main(void)
 {
     const struct CMUnitTest tests[] = {

@@ -50,6 +50,11 @@ static void an_equal_key_replaces_the_value(void **state)
     strindex_free(&m);
 }
 
+/* cmocka's table of this file's tests, in the shape of every short test
+ * file's main (duplicates pairs test_infile, test_mem, test_pdftree,
+ * test_style_table, test_ptrindex, test_strindex and test_zpool):
+ * each lists its own tests by name. It mirrors test_ptrindex.c as strindex mirrors ptrindex
+ * (see ptrindex.h). */
 int main(void)
 {
     const struct CMUnitTest tests[] = {

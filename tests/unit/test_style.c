@@ -725,6 +725,25 @@ static void negative_and_huge_lengths_are_refused(void **state)
                               DIAG_ENVIRONMENT, "'first-indent'");
 }
 
+/* A colour, font, class or page without a name: the message counts with
+ * the style's own limit. */
+static void a_nameless_entry_is_refused_with_its_limit(void **state)
+{
+    fixture *f = *state;
+    char want[80];
+    snprintf(want, sizeof want, "<colour> needs a name (at most %d colours)",
+             STYLE_MAX_COLOURS);
+    assert_extra_line_refused(f, "nameless.xml",
+                              "  <colour rgb=\"#000000\" cmyk=\"0 0 0 100\"/>",
+                              DIAG_ENVIRONMENT, want);
+    snprintf(want, sizeof want, "<page> needs a name (at most %d masters)", STYLE_MAX_MASTERS);
+    assert_extra_line_refused(f, "nameless-page.xml", "  <page base=\"body\"/>",
+                              DIAG_ENVIRONMENT, want);
+}
+
+/* This and indents_must_leave_room_for_text are one refused line each in
+ * the shape of every assert_extra_line_refused test (duplicates pairs
+ * them): the line and the message are the test. */
 static void margins_must_leave_room_on_the_page(void **state)
 {
     fixture *f = *state;
@@ -734,6 +753,8 @@ static void margins_must_leave_room_on_the_page(void **state)
                               DIAG_ENVIRONMENT, "the margins leave no room");
 }
 
+/* Same shape as margins_must_leave_room_on_the_page (duplicates pairs
+ * them): another refused line. */
 static void indents_must_leave_room_for_text(void **state)
 {
     fixture *f = *state;
@@ -814,6 +835,7 @@ int main(void)
         T(zero_size_and_leading_are_refused),
         T(negative_and_huge_lengths_are_refused),
         T(margins_must_leave_room_on_the_page),
+        T(a_nameless_entry_is_refused_with_its_limit),
         T(typography_counts_have_limits),
         T(indents_must_leave_room_for_text),
         T(print_image_conversion),

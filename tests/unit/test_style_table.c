@@ -376,6 +376,10 @@ static void rows_are_unique_and_documented(void **state)
     }
 }
 
+/* cmocka's table of this file's tests, in the shape of every short test
+ * file's main (duplicates pairs test_infile, test_mem, test_pdftree,
+ * test_style_table, test_ptrindex, test_strindex and test_zpool):
+ * each lists its own tests by name. */
 int main(void)
 {
     const struct CMUnitTest tests[] = {

@@ -106,6 +106,9 @@ static void encoded_replacement_character_is_valid(void **state)
 
 /* ---- invalid sequences --------------------------------------------------- */
 
+/* This, overlong_forms and surrogates_and_beyond_unicode are tables of
+ * invalid sequences, one assert_invalid row each (duplicates pairs them
+ * by shape); each test is one class of the UTF-8 definition. */
 static void stray_and_impossible_bytes(void **state)
 {
     (void)state;
@@ -120,6 +123,7 @@ static void stray_and_impossible_bytes(void **state)
     assert_invalid("\xF0\x9F\x98\x41", 4, "bad fourth byte");
 }
 
+/* A table as stray_and_impossible_bytes is (duplicates pairs them). */
 static void overlong_forms(void **state)
 {
     (void)state;

@@ -101,6 +101,10 @@ static void a_pool_freed_with_jobs_in_flight_leaks_nothing(void **state)
     zpool_free(p);
 }
 
+/* cmocka's table of this file's tests, in the shape of every short test
+ * file's main (duplicates pairs test_infile, test_mem, test_pdftree,
+ * test_style_table, test_ptrindex, test_strindex and test_zpool):
+ * each lists its own tests by name. */
 int main(void)
 {
     const struct CMUnitTest tests[] = {

@@ -17,11 +17,8 @@
  *
  * Needs -D_GNU_SOURCE (nftw, mkdtemp), as the Makefile gives, and -Isrc.
  *
- * Deliberate pairs: `duplicates tests` lists cmocka's main() tables and
- * short arrange-act-assert tests of the same shape (marked boilerplate):
- * each test names one behaviour and cmocka reports it by that name, which a
- * loop over a table would lose; test_ptrindex and test_strindex mirror each
- * other as their modules do (see ptrindex.h). */
+ * Deliberate pairs: what `duplicates tests` lists (main() tables, tests of
+ * one shape that each name one behaviour) says why at both places. */
 #ifndef KCVS_TESTUTIL_H
 #define KCVS_TESTUTIL_H
 
