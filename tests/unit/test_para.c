@@ -686,6 +686,118 @@ static void narrow_no_break_space_is_glue_that_never_breaks(void **state)
     assert_true(moved >= 5); /* lines where the spaces did stretch or shrink */
 }
 
+/* ---- images in the line ------------------------------------------------------ */
+
+/* The layout's sizing rules stand in as fixed sizes: the image's figure
+ * block carries the size asked for in its image's width and depth. */
+static bool stub_image_size(void *ctx, const block *fig, double em, double measure,
+                            double *w, double *h)
+{
+    (void)ctx, (void)em, (void)measure;
+    *w = fig->image->width_pt;
+    *h = fig->image->depth_pt;
+    return *w > 0;
+}
+
+/* "before" IMAGE(w x h) "after" as runs. */
+static inline_run *with_image(fixture *f, const char *before, double w, double h,
+                              const char *after)
+{
+    inline_run *first = run(f, NULL, before, -1, NULL);
+    inline_run *img = run(f, first, "", -1, NULL);
+    block *fig = arena_alloc(f->a, sizeof *fig);
+    image_model *im = arena_alloc(f->a, sizeof *im);
+    im->width_pt = w;
+    im->depth_pt = h;
+    im->ref = "x.png";
+    fig->image = im;
+    fig->kind = BLK_FIGURE;
+    fig->tag = arena_alloc(f->a, sizeof *fig->tag);
+    fig->tag->role = TAG_FIGURE;
+    img->kind = INL_IMAGE;
+    img->target = fig;
+    img->tag = fig->tag;
+    run(f, img, after, -1, NULL);
+    f->ctx.image_size = stub_image_size;
+    return first;
+}
+
+static const page_item *image_item(const para_line *l)
+{
+    for (int i = 0; i < l->count; i++)
+        if (l->items[i].kind == ITEM_IMAGE)
+            return &l->items[i];
+    return NULL;
+}
+
+/* An image among words is a box of its size standing on the baseline
+ * between them, in the Figure its run names; the line knows how far it
+ * reaches above its baseline, and the words read as before. */
+static void image_in_a_line_stands_on_the_baseline_between_its_words(void **state)
+{
+    fixture *f = *state;
+    para_result res = set(f, with_image(f, "Klik op ", 20, 30, " om te bewaren."), "body", 400);
+    assert_int_equal(res.count, 1);
+    const para_line *l = &res.lines[0];
+    const page_item *img = image_item(l);
+    assert_non_null(img);
+    assert_close(img->w, 20, EPS);
+    assert_close(img->h, 30, EPS);
+    assert_close(img->y, -30, EPS); /* its bottom on the baseline */
+    assert_int_equal(img->tag->role, TAG_FIGURE);
+    assert_close(l->image_height, 30, EPS);
+    const page_item *before = NULL, *after = NULL;
+    for (int i = 0; i < l->count; i++) {
+        if (l->items[i].kind != ITEM_TEXT)
+            continue;
+        if (&l->items[i] < img)
+            before = &l->items[i];
+        else if (!after)
+            after = &l->items[i];
+    }
+    assert_non_null(before);
+    assert_non_null(after);
+    double end = before->x;
+    for (int g = 0; g < before->run.count; g++)
+        end += before->run.glyphs[g].advance;
+    assert_true(end <= img->x + EPS);           /* "op " and its space end first */
+    assert_true(img->x + img->w <= after->x + EPS);
+    assert_string_equal(line_text(f, l), "Klik op om te bewaren.");
+}
+
+/* Wider than the measure: scaled to it, on a line of its own; the text
+ * before it ends its line as a paragraph's last line does (not stretched
+ * across the measure), the text after it starts the next. */
+static void image_wider_than_the_measure_takes_a_line_of_its_own(void **state)
+{
+    fixture *f = *state;
+    para_result res = set(f, with_image(f, "Een te breed beeld ", 600, 100,
+                                        " staat alleen."), "body", 300);
+    assert_int_equal(res.count, 3);
+    assert_string_equal(line_text(f, &res.lines[0]), "Een te breed beeld");
+    assert_true(res.lines[0].width < 200);
+    assert_null(image_item(&res.lines[0]));
+    const page_item *img = image_item(&res.lines[1]);
+    assert_non_null(img);
+    assert_int_equal(res.lines[1].count, 1);
+    assert_close(img->x, 0, EPS);
+    assert_close(img->w, 300, EPS);
+    assert_close(img->h, 50, EPS);
+    assert_string_equal(line_text(f, &res.lines[2]), "staat alleen.");
+}
+
+/* An image the layout cannot size (its file is unreadable: an error
+ * already) is left out; the words stay. */
+static void image_that_cannot_be_sized_is_left_out(void **state)
+{
+    fixture *f = *state;
+    para_result res = set(f, with_image(f, "Tekst ", 0, 0, " erna."), "body", 300);
+    assert_int_equal(res.count, 1);
+    assert_null(image_item(&res.lines[0]));
+    assert_close(res.lines[0].image_height, 0, EPS);
+    assert_string_equal(line_text(f, &res.lines[0]), "Tekst erna.");
+}
+
 /* The anchors of a pass: unplaced blocks read as page 0, a later pass
  * moves a block, and the blocks themselves are never written. */
 static void anchors_remember_the_latest_placement(void **state)
@@ -731,6 +843,9 @@ int main(void)
         T(long_word_fits_a_wide_measure_untouched),
         T(expansion_step_leaves_spaces_nearest_natural),
         T(narrow_no_break_space_is_glue_that_never_breaks),
+        T(image_in_a_line_stands_on_the_baseline_between_its_words),
+        T(image_wider_than_the_measure_takes_a_line_of_its_own),
+        T(image_that_cannot_be_sized_is_left_out),
         cmocka_unit_test(anchors_remember_the_latest_placement),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
