@@ -357,6 +357,22 @@ static xmlNode *drop_dangling_link(xmlNode *n, xmlNode *root, const char *to)
     return unwrap_in_walk(n, root);
 }
 
+/* pandoc's anchors are the .odt's bookmarks, one each, in the same order
+ * (import_odt.h): each gets its bookmark's name back, so that a link to a
+ * heading finds it; when their numbers differ, none does. */
+static void restore_bookmarks(importer *im, xmlNode *root)
+{
+    size_t anchors = 0, k = 0;
+    for (xmlNode *n = root; n; n = next_element(n, root, false))
+        anchors += is_db(n, "anchor");
+    if (anchors != im->odt.bookmark_count)
+        return;
+    for (xmlNode *n = root; n; n = next_element(n, root, false))
+        if (is_db(n, "anchor") && im->odt.bookmarks[k++][0])
+            xmlSetNsProp(n, xmlSearchNsByHref(n->doc, n, (const xmlChar *)XML_NS),
+                         (const xmlChar *)"id", (const xmlChar *)im->odt.bookmarks[k - 1]);
+}
+
 static void fix_ids(importer *im, xmlNode *root)
 {
     for (xmlNode *n = root; n; n = next_element(n, root, false)) {
@@ -919,6 +935,7 @@ static void convert(importer *im)
     restore_front(im, root);
     keep_to_subset(root);
     ensure_title(im, root);
+    restore_bookmarks(im, root);
     fix_ids(im, root);
     drop_invalid_attributes(im, doc);
     split_sections(im, doc);

@@ -179,6 +179,15 @@ static void silent(void *data, xmlErrorPtr e)
 {
 }
 
+static void add_bookmark(import_odt *out, const xmlNode *mark)
+{
+    xmlChar *name = xmlGetNsProp(mark, (const xmlChar *)"name", (const xmlChar *)TEXT_NS);
+    out->bookmarks = mem_reserve(out->bookmarks, &out->bookmark_cap, out->bookmark_count + 1,
+                                 sizeof *out->bookmarks, 16);
+    out->bookmarks[out->bookmark_count++] = mem_strdup(name ? (const char *)name : "");
+    xmlFree(name);
+}
+
 /* The part name of the package as a parsed document; NULL when the
  * package has none (and *err NULL) or it is not XML. */
 static xmlDoc *read_part(zipfile *z, const char *path, const char *name, char **err)
@@ -292,6 +301,8 @@ bool import_odt_read(zipfile *z, const char *path, import_odt *out, char **err)
             add_image(out, n);
         else if (is_el(n, TABLE_NS, "table"))
             add_table(out, n);
+        else if (is_el(n, TEXT_NS, "bookmark") || is_el(n, TEXT_NS, "bookmark-start"))
+            add_bookmark(out, n);
         if (n->children) {
             n = n->children;
             continue;
@@ -332,6 +343,9 @@ void import_odt_free(import_odt *odt)
             free(h->cells[k]);
         free(h->cells);
     }
+    for (size_t i = 0; i < odt->bookmark_count; i++)
+        free(odt->bookmarks[i]);
+    free(odt->bookmarks);
     free(odt->images);
     free(odt->headers);
     free(odt->title);

@@ -10,7 +10,9 @@
  * Markdown's and LibreOffice's table heading), which the same reader reads
  * as rows of empty cells and its DocBook writer then leaves out. And the
  * document's title, which that reader never reads (meta.xml) and whose
- * Title paragraph, with pandoc's Date after it, it makes body text.
+ * Title paragraph, with pandoc's Date after it, it makes body text. And
+ * the names of its bookmarks (a heading's, which a link to it names),
+ * which the reader renames "anchor", "anchor-1", … without the links.
  * Failure: false with *err set to a message to free() (no content.xml, or
  * one that is not XML).
  */
@@ -43,6 +45,8 @@ typedef struct import_odt {
     char *title;       /* the document's properties' (dc:title), else shown_title */
     char *shown_title; /* the paragraph styled Title that opens the body */
     char *shown_date;  /* the paragraph styled Date after it (pandoc's) */
+    char **bookmarks;  /* every bookmark's name, in document order */
+    size_t bookmark_count, bookmark_cap;
 } import_odt;
 
 bool import_odt_read(zipfile *z, const char *path, import_odt *out, char **err);
