@@ -45,17 +45,20 @@ static char fonts_dir[PATH_MAX];
 static char *house_text;
 TMPDIR_GROUP(tmpdir, "style")
 
+/* Two buffers a refused line: room for the table's rows in one test. */
+enum { OWNED_MAX = 128 };
+
 typedef struct fixture {
     arena *a;
     diag_list diags;
-    void *owned[16]; /* malloc'ed by helpers, freed by teardown */
+    void *owned[OWNED_MAX]; /* malloc'ed by helpers, freed by teardown */
     int owned_count;
 } fixture;
 
 static void *own(fixture *f, void *p)
 {
     assert_non_null(p);
-    assert_true(f->owned_count < 16);
+    assert_true(f->owned_count < OWNED_MAX);
     f->owned[f->owned_count++] = p;
     return p;
 }
@@ -307,31 +310,22 @@ static void assert_colour_as_written(fixture *f, const style_colour *c)
 static void length_units(void **state)
 {
     (void)state;
-    double pt = -1;
-    assert_true(style_parse_length("12pt", &pt));
-    assert_close(pt, 12);
-    assert_true(style_parse_length("0.5pt", &pt));
-    assert_close(pt, 0.5);
-    assert_true(style_parse_length("25.4mm", &pt));
-    assert_close(pt, 72);
-    assert_true(style_parse_length("4.2mm", &pt));
-    assert_close(pt, 4.2 * 72 / 25.4);
-    assert_true(style_parse_length("2.54cm", &pt));
-    assert_close(pt, 72);
-    assert_true(style_parse_length("1cm", &pt));
-    assert_close(pt, 72 / 2.54);
-    assert_true(style_parse_length("0.5in", &pt));
-    assert_close(pt, 36);
-    assert_true(style_parse_length("6pc", &pt));
-    assert_close(pt, 72);
-    assert_true(style_parse_length("210mm", &pt));
-    assert_close(pt, 595.275590551);
-    assert_true(style_parse_length("-3pt", &pt)); /* hanging indents */
-    assert_close(pt, -3);
-    /* Zero needs no unit. */
-    pt = -1;
-    assert_true(style_parse_length("0", &pt));
-    assert_close(pt, 0);
+    static const struct {
+        const char *text;
+        double pt;
+    } good[] = {
+        { "12pt", 12 }, { "0.5pt", 0.5 }, { "25.4mm", 72 }, { "4.2mm", 4.2 * 72 / 25.4 },
+        { "2.54cm", 72 }, { "1cm", 72 / 2.54 }, { "0.5in", 36 }, { "6pc", 72 },
+        { "210mm", 595.275590551 },
+        { "-3pt", -3 }, /* hanging indents */
+        { "0", 0 },     /* zero needs no unit */
+    };
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+        double pt = -1;
+        if (!style_parse_length(good[i].text, &pt))
+            fail_msg("\"%s\" refused", good[i].text);
+        assert_close(pt, good[i].pt);
+    }
 }
 
 static void length_rejects(void **state)
@@ -474,27 +468,30 @@ static void house_style_font_paths_are_absolute(void **state)
                          s->fonts[i].name, v, s->fonts[i].path[v]);
 }
 
+/* CHILD is based on PARENT and takes its look: size, leading, colour,
+ * alignment and font. */
+static void assert_takes_the_look_of(const style_class *child, const style_class *parent)
+{
+    assert_string_equal(child->base, parent->name);
+    assert_close(child->size, parent->size);
+    assert_close(child->leading, parent->leading);
+    assert_int_equal(child->colour, parent->colour);
+    assert_int_equal(child->align, parent->align);
+    assert_int_equal(child->font, parent->font);
+}
+
 static void inheritance_in_the_house_style(void **state)
 {
     fixture *f = *state;
     const style *s = load_house(f);
-    /* h4 is based on h3: it takes h3's size, leading and colour. */
-    const style_class *h3 = cls(s, "h3"), *h4 = cls(s, "h4");
-    assert_string_equal(h4->base, "h3");
-    assert_close(h4->size, h3->size);
-    assert_close(h4->leading, h3->leading);
-    assert_int_equal(h4->colour, h3->colour);
-    assert_int_equal(h4->align, h3->align);
+    const style_class *h4 = cls(s, "h4");
+    assert_takes_the_look_of(h4, cls(s, "h3"));
     assert_string_equal(house_text_of(f, "class", "h4", "variant"), "bold-italic");
     assert_int_equal(h4->variant, FONT_BOLD_ITALIC); /* its own */
     assert_close(h4->space_before, house_length(f, "class", "h4", "space-before"));
     /* Without base=, a class is based on body. */
-    const style_class *body = cls(s, "body"), *list = cls(s, "list");
-    assert_string_equal(list->base, "body");
-    assert_close(list->size, body->size);
-    assert_close(list->leading, body->leading);
-    assert_int_equal(list->align, body->align);
-    assert_int_equal(list->font, body->font);
+    const style_class *list = cls(s, "list");
+    assert_takes_the_look_of(list, cls(s, "body"));
     assert_close(list->space_after, house_length(f, "class", "list", "space-after"));
     const style_class *head = cls(s, "table-head"), *cell = cls(s, "table-cell");
     assert_null(house_attr(f, "class", "table-head", "size"));
@@ -530,85 +527,6 @@ static void copy_without_fallback_misses_its_fonts(void **state)
     assert_int_equal(diag_exit_status(&f->diags, false), 2);
 }
 
-static void unknown_property(void **state)
-{
-    fixture *f = *state;
-    assert_extra_line_refused(f, "unknown-prop.xml",
-                              "  <class name=\"extra\" bogus=\"1\"/>",
-                              DIAG_ENVIRONMENT, "bogus");
-}
-
-static void unknown_property_on_a_page(void **state)
-{
-    fixture *f = *state;
-    assert_extra_line_refused(f, "unknown-page-prop.xml",
-                              "  <page name=\"extra\" base=\"body\" gutter=\"1pt\"/>",
-                              DIAG_ENVIRONMENT, "gutter");
-}
-
-static void bad_length(void **state)
-{
-    fixture *f = *state;
-    assert_extra_line_refused(f, "bad-length.xml",
-                              "  <class name=\"extra\" size=\"12px\"/>",
-                              DIAG_ENVIRONMENT, "12px");
-    assert_extra_line_refused(f, "bad-layout-length.xml",
-                              "  <layout list-indent=\"wide\"/>",
-                              DIAG_ENVIRONMENT, "wide");
-}
-
-static void bad_boolean_number_and_enum(void **state)
-{
-    fixture *f = *state;
-    assert_extra_line_refused(f, "bad-bool.xml",
-                              "  <class name=\"extra\" hyphenate=\"yes\"/>",
-                              DIAG_ENVIRONMENT, "yes");
-    assert_extra_line_refused(f, "bad-number.xml",
-                              "  <typography tolerance=\"lots\"/>",
-                              DIAG_ENVIRONMENT, "lots");
-    assert_extra_line_refused(f, "bad-align.xml",
-                              "  <class name=\"extra\" align=\"middle\"/>",
-                              DIAG_ENVIRONMENT, "middle");
-}
-
-static void unknown_colour_reference(void **state)
-{
-    fixture *f = *state;
-    assert_extra_line_refused(f, "bad-colour.xml",
-                              "  <class name=\"extra\" colour=\"mauve\"/>",
-                              DIAG_ENVIRONMENT, "mauve");
-    assert_extra_line_refused(f, "bad-band.xml",
-                              "  <page name=\"extra\" base=\"body\" band-colour=\"teal\"/>",
-                              DIAG_ENVIRONMENT, "teal");
-}
-
-static void malformed_colour_values(void **state)
-{
-    fixture *f = *state;
-    assert_extra_line_refused(f, "bad-rgb.xml",
-                              "  <colour name=\"x\" rgb=\"#12345\" cmyk=\"0 0 0 0\"/>",
-                              DIAG_ENVIRONMENT, "rgb");
-    assert_extra_line_refused(f, "bad-cmyk.xml",
-                              "  <colour name=\"x\" rgb=\"#123456\" cmyk=\"0 0 0 150\"/>",
-                              DIAG_ENVIRONMENT, "cmyk");
-}
-
-static void unknown_element(void **state)
-{
-    fixture *f = *state;
-    assert_extra_line_refused(f, "unknown-element.xml",
-                              "  <frobnicate/>",
-                              DIAG_ENVIRONMENT, "frobnicate");
-}
-
-static void element_outside_the_style_namespace(void **state)
-{
-    fixture *f = *state;
-    assert_extra_line_refused(f, "foreign.xml",
-                              "  <class xmlns=\"urn:other\" name=\"x\"/>",
-                              DIAG_ENVIRONMENT, "namespace");
-}
-
 static void missing_font_file_is_an_environment_error(void **state)
 {
     fixture *f = *state;
@@ -618,35 +536,26 @@ static void missing_font_file_is_an_environment_error(void **state)
     assert_int_equal(diag_exit_status(&f->diags, false), 2);
 }
 
-static void missing_required_class(void **state)
-{
-    fixture *f = *state;
-    assert_edited_refused(f, "no-caption.xml", "name=\"caption\"", "name=\"kaption\"",
-                          DIAG_ENVIRONMENT, "caption");
-}
+/* The house style with a required name misspelt: refused, naming it. */
+typedef struct edited_name {
+    const char *file, *from, *to, *needle;
+} edited_name;
 
-/* model.c sets a level-1 section's <subtitle> in class "h1-subtitle"; a
- * style without it loads, and the subtitle's block has no class. */
-static void missing_h1_subtitle_class(void **state)
-{
-    fixture *f = *state;
-    assert_edited_refused(f, "no-h1-subtitle.xml", "name=\"h1-subtitle\"", "name=\"h1-sub\"",
-                          DIAG_ENVIRONMENT, "h1-subtitle");
-}
+static const edited_name edited_names[] = {
+    { "no-caption.xml", "name=\"caption\"", "name=\"kaption\"", "caption" },
+    /* model.c sets a level-1 section's <subtitle> in class "h1-subtitle" */
+    { "no-h1-subtitle.xml", "name=\"h1-subtitle\"", "name=\"h1-sub\"", "h1-subtitle" },
+    { "no-opener.xml", "name=\"opener\"", "name=\"openr\"", "opener" },
+};
 
-static void missing_required_page(void **state)
+static void a_missing_required_name_is_refused(void **state)
 {
     fixture *f = *state;
-    assert_edited_refused(f, "no-opener.xml", "name=\"opener\"", "name=\"openr\"",
-                          DIAG_ENVIRONMENT, "opener");
-}
-
-static void base_must_exist_before_use(void **state)
-{
-    fixture *f = *state;
-    assert_extra_line_refused(f, "bad-base.xml",
-                              "  <class name=\"extra\" base=\"h9\"/>",
-                              DIAG_ENVIRONMENT, "h9");
+    for (size_t i = 0; i < sizeof edited_names / sizeof *edited_names; i++) {
+        const edited_name *e = &edited_names[i];
+        diag_clear(&f->diags);
+        assert_edited_refused(f, e->file, e->from, e->to, DIAG_ENVIRONMENT, e->needle);
+    }
 }
 
 static void malformed_xml_is_refused(void **state)
@@ -697,32 +606,114 @@ static void inheritance_in_a_written_style(void **state)
     assert_null(boxed->prefix);
 }
 
-/* Geometry: a length or number the layout cannot use is refused at its
- * line, with what it must be, instead of invisible or overprinted text. */
-static void zero_size_and_leading_are_refused(void **state)
-{
-    fixture *f = *state;
-    assert_extra_line_refused(f, "size0.xml", "  <class name=\"extra\" size=\"0pt\"/>",
-                              DIAG_ENVIRONMENT, "bad value '0pt' for style property 'size' "
-                              "(it must be more than 0, at most 14400pt)");
-    assert_extra_line_refused(f, "leading0.xml", "  <class name=\"extra\" leading=\"0\"/>",
-                              DIAG_ENVIRONMENT, "'leading' (it must be more than 0");
-}
+/* ---- refused lines: one table ----------------------------------------- */
 
-static void negative_and_huge_lengths_are_refused(void **state)
+/* A line added to the house style and what the message refusing it
+ * (an environment error, at that line) must say. */
+typedef struct refused_line {
+    const char *file, *line, *needle;
+} refused_line;
+
+static const refused_line refused_lines[] = {
+    /* unknown property */
+    { "unknown-prop.xml",
+      "  <class name=\"extra\" bogus=\"1\"/>",
+      "bogus" },
+    /* unknown property on a page */
+    { "unknown-page-prop.xml",
+      "  <page name=\"extra\" base=\"body\" gutter=\"1pt\"/>",
+      "gutter" },
+    /* bad length */
+    { "bad-length.xml",
+      "  <class name=\"extra\" size=\"12px\"/>",
+      "12px" },
+    { "bad-layout-length.xml",
+      "  <layout list-indent=\"wide\"/>",
+      "wide" },
+    /* bad boolean number and enum */
+    { "bad-bool.xml",
+      "  <class name=\"extra\" hyphenate=\"yes\"/>",
+      "yes" },
+    { "bad-number.xml",
+      "  <typography tolerance=\"lots\"/>",
+      "lots" },
+    { "bad-align.xml",
+      "  <class name=\"extra\" align=\"middle\"/>",
+      "middle" },
+    /* unknown colour reference */
+    { "bad-colour.xml",
+      "  <class name=\"extra\" colour=\"mauve\"/>",
+      "mauve" },
+    { "bad-band.xml",
+      "  <page name=\"extra\" base=\"body\" band-colour=\"teal\"/>",
+      "teal" },
+    /* malformed colour values */
+    { "bad-rgb.xml",
+      "  <colour name=\"x\" rgb=\"#12345\" cmyk=\"0 0 0 0\"/>",
+      "rgb" },
+    { "bad-cmyk.xml",
+      "  <colour name=\"x\" rgb=\"#123456\" cmyk=\"0 0 0 150\"/>",
+      "cmyk" },
+    /* unknown element */
+    { "unknown-element.xml",
+      "  <frobnicate/>",
+      "frobnicate" },
+    /* element outside the style namespace */
+    { "foreign.xml",
+      "  <class xmlns=\"urn:other\" name=\"x\"/>",
+      "namespace" },
+    /* base must exist before use */
+    { "bad-base.xml",
+      "  <class name=\"extra\" base=\"h9\"/>",
+      "h9" },
+    /* zero size and leading are refused */
+    { "size0.xml",
+      "  <class name=\"extra\" size=\"0pt\"/>",
+      "bad value '0pt' for style property 'size' (it must be more than 0, at most 14400pt)" },
+    { "leading0.xml",
+      "  <class name=\"extra\" leading=\"0\"/>",
+      "'leading' (it must be more than 0" },
+    /* negative and huge lengths are refused */
+    { "negative.xml",
+      "  <class name=\"extra\" space-after=\"-4pt\"/>",
+      "'space-after' (it must be 0 or more" },
+    { "indent.xml",
+      "  <class name=\"extra\" indent-left=\"-40pt\"/>",
+      "'indent-left'" },
+    { "huge.xml",
+      "  <class name=\"extra\" size=\"1e20pt\"/>",
+      "'size' (it must be more than 0, at most" },
+    { "overflow.xml",
+      "  <class name=\"extra\" first-indent=\"1e400pt\"/>",
+      "'first-indent'" },
+    /* margins must leave room on the page */
+    { "margins.xml",
+      "  <page name=\"extra\" base=\"body\" margin-inner=\"300pt\" margin-outer=\"300pt\"/>",
+      "the margins leave no room" },
+    /* typography counts have limits */
+    { "run.xml",
+      "  <typography max-hyphen-run=\"9\"/>",
+      "'max-hyphen-run' (it must be 0 or more, at most 8)" },
+    { "int.xml",
+      "  <typography widows=\"99999999999\"/>",
+      "'widows'" },
+    { "badness.xml",
+      "  <typography underfull-badness=\"-1\"/>",
+      "'underfull-badness'" },
+    /* indents must leave room for text */
+    { "indents.xml",
+      "  <class name=\"extra\" indent-left=\"300pt\" indent-right=\"300pt\"/>",
+      "class 'extra': its indents and padding" },
+};
+
+static void every_refused_line_is_refused_at_its_line(void **state)
 {
     fixture *f = *state;
-    assert_extra_line_refused(f, "negative.xml",
-                              "  <class name=\"extra\" space-after=\"-4pt\"/>",
-                              DIAG_ENVIRONMENT, "'space-after' (it must be 0 or more");
-    assert_extra_line_refused(f, "indent.xml",
-                              "  <class name=\"extra\" indent-left=\"-40pt\"/>",
-                              DIAG_ENVIRONMENT, "'indent-left'");
-    assert_extra_line_refused(f, "huge.xml", "  <class name=\"extra\" size=\"1e20pt\"/>",
-                              DIAG_ENVIRONMENT, "'size' (it must be more than 0, at most");
-    assert_extra_line_refused(f, "overflow.xml",
-                              "  <class name=\"extra\" first-indent=\"1e400pt\"/>",
-                              DIAG_ENVIRONMENT, "'first-indent'");
+    for (size_t i = 0; i < sizeof refused_lines / sizeof *refused_lines; i++) {
+        const refused_line *r = &refused_lines[i];
+        diag_clear(&f->diags); /* each row finds its own message */
+        assert_extra_line_refused(f, r->file, r->line, DIAG_ENVIRONMENT, r->needle);
+    }
 }
 
 /* A colour, font, class or page without a name: the message counts with
@@ -739,42 +730,6 @@ static void a_nameless_entry_is_refused_with_its_limit(void **state)
     snprintf(want, sizeof want, "<page> needs a name (at most %d masters)", STYLE_MAX_MASTERS);
     assert_extra_line_refused(f, "nameless-page.xml", "  <page base=\"body\"/>",
                               DIAG_ENVIRONMENT, want);
-}
-
-/* This and indents_must_leave_room_for_text are one refused line each in
- * the shape of every assert_extra_line_refused test (duplicates pairs
- * them): the line and the message are the test. */
-static void margins_must_leave_room_on_the_page(void **state)
-{
-    fixture *f = *state;
-    assert_extra_line_refused(f, "margins.xml",
-                              "  <page name=\"extra\" base=\"body\" margin-inner=\"300pt\" "
-                              "margin-outer=\"300pt\"/>",
-                              DIAG_ENVIRONMENT, "the margins leave no room");
-}
-
-/* Same shape as margins_must_leave_room_on_the_page (duplicates pairs
- * them): another refused line. */
-static void indents_must_leave_room_for_text(void **state)
-{
-    fixture *f = *state;
-    assert_extra_line_refused(f, "indents.xml",
-                              "  <class name=\"extra\" indent-left=\"300pt\" "
-                              "indent-right=\"300pt\"/>",
-                              DIAG_ENVIRONMENT, "class 'extra': its indents and padding");
-}
-
-static void typography_counts_have_limits(void **state)
-{
-    fixture *f = *state;
-    assert_extra_line_refused(f, "run.xml", "  <typography max-hyphen-run=\"9\"/>",
-                              DIAG_ENVIRONMENT, "'max-hyphen-run' (it must be 0 or more, "
-                              "at most 8)");
-    assert_extra_line_refused(f, "int.xml", "  <typography widows=\"99999999999\"/>",
-                              DIAG_ENVIRONMENT, "'widows'");
-    assert_extra_line_refused(f, "badness.xml",
-                              "  <typography underfull-badness=\"-1\"/>",
-                              DIAG_ENVIRONMENT, "'underfull-badness'");
 }
 
 /* How RGB images become print CMYK: the house style's choice, and each
@@ -817,27 +772,12 @@ int main(void)
         T(inheritance_in_the_house_style),
         T(copy_in_another_folder_uses_the_font_fallback),
         T(copy_without_fallback_misses_its_fonts),
-        T(unknown_property),
-        T(unknown_property_on_a_page),
-        T(bad_length),
-        T(bad_boolean_number_and_enum),
-        T(unknown_colour_reference),
-        T(malformed_colour_values),
-        T(unknown_element),
-        T(element_outside_the_style_namespace),
         T(missing_font_file_is_an_environment_error),
-        T(missing_required_class),
-        T(missing_h1_subtitle_class),
-        T(missing_required_page),
-        T(base_must_exist_before_use),
+        T(a_missing_required_name_is_refused),
         T(malformed_xml_is_refused),
         T(inheritance_in_a_written_style),
-        T(zero_size_and_leading_are_refused),
-        T(negative_and_huge_lengths_are_refused),
-        T(margins_must_leave_room_on_the_page),
+        T(every_refused_line_is_refused_at_its_line),
         T(a_nameless_entry_is_refused_with_its_limit),
-        T(typography_counts_have_limits),
-        T(indents_must_leave_room_for_text),
         T(print_image_conversion),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
