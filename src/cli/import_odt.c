@@ -331,6 +331,8 @@ const char *import_odt_take(import_odt *odt, const char *href)
     return NULL;
 }
 
+/* A run of frees, one per owned field: alike in shape to para_ctx_free's
+ * (duplicates pairs them), different data. */
 void import_odt_free(import_odt *odt)
 {
     for (size_t i = 0; i < odt->image_count; i++) {

@@ -137,6 +137,8 @@ void para_anchors_free(para_anchors *an)
     *an = (para_anchors){ 0 };
 }
 
+/* A run of frees, one per scratch array: alike in shape to
+ * import_odt_free's (duplicates pairs them), different data. */
 void para_ctx_free(para_ctx *c)
 {
     free(c->scratch_items);
