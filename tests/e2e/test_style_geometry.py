@@ -1,0 +1,228 @@
+"""The geometry that used to be written into the C code is the style's
+(issue 17): each parameter below, set in a copy of the house style to
+another value, moves what it says it moves, by as much, in the layout dump
+(`--dump-layout`) or, for what only the PDF writer uses, in the PDF.
+
+Each case lays out one of the layout-golden documents (tests/layout) with
+the house style as shipped and with one more element that sets the
+parameter (a later value replaces an earlier one), and compares the two.
+The expected changes are computed from the value set and the one shipped
+(read from styles/kcvs.xml, never restated), so a parameter the program
+ignores fails its case.
+"""
+
+import re
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from conftest import MM, ROOT, STYLE_XML, run_kcvs, style_length, style_setting
+
+LAYOUT = ROOT / "tests" / "layout"
+FONTS = ROOT / "fonts"
+
+
+def style_with(tmp_path, extra, name):
+    """The house style plus EXTRA before </style>, with absolute font paths
+    (the copy lives elsewhere)."""
+    text = STYLE_XML.read_text(encoding="utf-8").replace("../fonts/", str(FONTS) + "/")
+    text = text.replace("</style>", extra + "\n</style>")
+    path = tmp_path / f"{name}.xml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def dump(tmp_path, doc, style, *extra):
+    out = tmp_path / f"{style.stem}-{Path(doc).stem}.txt"
+    res = run_kcvs("-q", "--style", style, "--dump-layout", doc, "-o", out, *extra, cwd=LAYOUT)
+    assert res.returncode == 0, res.stderr
+    return parse(out.read_text(encoding="utf-8"))
+
+
+def parse(text):
+    """{page number: [(kind, numbers, rest of the line)]} of a layout dump."""
+    pages, items = {}, None
+    for line in text.splitlines():
+        m = re.match(r"page (\d+) ", line)
+        if m:
+            items = pages.setdefault(int(m.group(1)), [])
+            continue
+        m = re.match(r"\s+(\w+) ((?:-?[\d.]+ )*)(.*)", line)
+        if m and items is not None:
+            nums = [float(x) for x in m.group(2).split()]
+            items.append((m.group(1), nums, m.group(3)))
+    return pages
+
+
+def both(tmp_path, doc, element, attr, value, *extra):
+    """The dumps of DOC with the house style and with <ELEMENT ATTR=VALUE/>."""
+    base = dump(tmp_path, LAYOUT / doc, style_with(tmp_path, "", "base"), *extra)
+    changed = dump(tmp_path, LAYOUT / doc, style_with(
+        tmp_path, f'<{element} {attr}="{value}"/>', "changed"), *extra)
+    return base, changed
+
+
+def footnote_rule(pages):
+    """The rule above the footnotes of the last page (the lowest rule)."""
+    rules = [nums for kind, nums, _ in pages[max(pages)] if kind == "rule"]
+    return max(rules, key=lambda n: n[1])
+
+
+def toc_title_x(pages):
+    """The x of a contents entry's title (the run in its Link, left of the
+    page number)."""
+    runs = [nums[0] for kind, nums, rest in pages[2]
+            if kind == "run" and "/Reference[1]/Link[1]" in rest]
+    return min(runs)
+
+
+def toc_rule(pages):
+    """The rule under the first contents entry (the title's is wider)."""
+    return [nums for kind, nums, rest in pages[2] if kind == "rule" and "stroke=rule" in rest][0]
+
+
+def note_mark(pages):
+    """(size, rise) of the first footnote mark in the text."""
+    for page in sorted(pages):
+        for kind, nums, rest in pages[page]:
+            m = re.match(r"rise ([\d.]+) \S+ ([\d.]+) ", rest)
+            if kind == "run" and m and "/Reference[" in rest:
+                return float(m.group(2)), float(m.group(1))
+    raise AssertionError("no footnote mark in the dump")
+
+
+def test_footnote_gap(tmp_path):
+    old = style_length("footnote-gap")
+    base, changed = both(tmp_path, "footnotes.xml", "layout", "footnote-gap", f"{old + 10}pt")
+    # the notes sit on the frame's foot; the rule halfway up the gap
+    assert footnote_rule(changed)[1] == pytest.approx(footnote_rule(base)[1] - 5, abs=0.02)
+
+
+def test_footnote_rule_length(tmp_path):
+    old = float(style_setting("footnote-rule-length"))
+    base, changed = both(tmp_path, "footnotes.xml", "layout", "footnote-rule-length", old * 2)
+    length = lambda r: r[2] - r[0]
+    assert length(footnote_rule(changed)) == pytest.approx(2 * length(footnote_rule(base)),
+                                                           abs=0.02)
+
+
+def test_toc_number_gap(tmp_path):
+    old = style_length("toc-number-gap")
+    base, changed = both(tmp_path, "footnotes.xml", "layout", "toc-number-gap", f"{old + 10}pt")
+    assert toc_title_x(changed) == pytest.approx(toc_title_x(base) + 10, abs=0.02)
+    assert toc_rule(changed)[0] == pytest.approx(toc_rule(base)[0] + 10, abs=0.02)
+
+
+def test_toc_number_digits(tmp_path):
+    old = int(style_setting("toc-number-digits"))
+    base, changed = both(tmp_path, "footnotes.xml", "layout", "toc-number-digits", old + 3)
+    assert toc_title_x(changed) > toc_title_x(base) + 3 * 4  # three more digits
+
+
+def test_toc_page_gap_narrows_the_title(tmp_path):
+    """A wide page-number column leaves the title less room: it wraps."""
+    base, changed = both(tmp_path, "footnotes.xml", "layout", "toc-page-gap", "300pt")
+    lines = lambda p: len([1 for kind, n, rest in p[2] if kind == "run"
+                           and "/Reference[1]/Link[1]" in rest])
+    assert lines(changed) > lines(base)
+
+
+def test_toc_rule_gap_and_width(tmp_path):
+    old = style_length("toc-rule-gap")
+    base, changed = both(tmp_path, "footnotes.xml", "layout", "toc-rule-gap", f"{old + 10}pt")
+    assert toc_rule(changed)[1] == pytest.approx(toc_rule(base)[1] + 10, abs=0.02)
+    _, wide = both(tmp_path, "footnotes.xml", "layout", "toc-rule-width", "1.25pt")
+    rest = [r for kind, n, r in wide[2] if kind == "rule" and "stroke=rule" in r][0]
+    assert rest.split()[1] == "1.25", rest
+
+
+def test_note_mark_size_and_rise(tmp_path):
+    base, changed = both(tmp_path, "footnotes.xml", "typography", "note-mark-size", "0.5")
+    size, _ = note_mark(changed)
+    old_size, _ = note_mark(base)
+    assert size == pytest.approx(old_size / float(style_setting("note-mark-size")) * 0.5,
+                                 abs=0.02)
+    base, changed = both(tmp_path, "footnotes.xml", "typography", "note-mark-rise", "0.6")
+    (_, rise), (_, old_rise) = note_mark(changed), note_mark(base)
+    assert rise == pytest.approx(old_rise / float(style_setting("note-mark-rise")) * 0.6,
+                                 abs=0.02)
+
+
+def test_image_max_height(tmp_path):
+    base, changed = both(tmp_path, "images.xml", "layout", "image-max-height", "0.1")
+    images = lambda p: [n for page in p.values() for kind, n, rest in page
+                        if kind == "image" and "artifact" not in rest]
+    old, new = images(base), images(changed)
+    assert len(old) == len(new) and old
+    assert max(h for *_, h in new) < max(h for *_, h in old)
+    # never distorted
+    for (_, _, w0, h0), (_, _, w1, h1) in zip(old, new):
+        assert w1 / h1 == pytest.approx(w0 / h0, rel=0.01)
+
+
+def test_cover_image_max_height(tmp_path):
+    base, changed = both(tmp_path, "cover.xml", "layout", "cover-image-max-height", "0.05")
+    image = lambda p: [n for kind, n, _ in p[1] if kind == "image"][0]
+    assert image(changed)[3] < image(base)[3]
+
+
+def test_table_space_after(tmp_path):
+    old = float(style_setting("table-space-after"))
+    base, changed = both(tmp_path, "table-pages.xml", "layout", "table-space-after", old + 4)
+    after = lambda p: [n for page in p.values() for kind, n, rest in page
+                       if kind == "line" and "Na de tabel volgt" in rest][0]
+    assert after(changed)[1] > after(base)[1] + 4 * 7  # four body space-afters, on the grid
+
+
+def test_slug_drop(tmp_path):
+    old = float(style_setting("slug-drop"))
+    base, changed = both(tmp_path, "footnotes.xml", "print", "slug-drop", old / 2,
+                         "--profile", "print")
+    slug = lambda p: [n for kind, n, rest in p[1] if kind == "line" and "·" in rest][0]
+    drop = style_length("crop-length") * old / 2
+    assert slug(changed)[1] == pytest.approx(slug(base)[1] - drop, abs=0.02)
+
+
+# ---- what only the PDF writer uses -------------------------------------------
+
+
+def compile_with(tmp_path, extra, name, *args):
+    out = tmp_path / f"{name}.pdf"
+    res = run_kcvs("--style", style_with(tmp_path, extra, name), LAYOUT / "footnotes.xml",
+                   "-o", out, *args, cwd=LAYOUT)
+    assert res.returncode == 0, res.stderr
+    return pikepdf.open(out)
+
+
+def link_tops(pdf):
+    """The top of every link annotation's destination (/XYZ left top zoom)."""
+    tops = []
+    for page in pdf.pages:
+        for annot in page.get("/Annots", []):
+            dest = annot.get("/Dest")
+            if dest is None and "/A" in annot:
+                dest = annot["/A"].get("/D")
+            if dest is not None and len(dest) == 5 and dest[1] == "/XYZ":
+                tops.append(float(dest[3]))
+    return tops
+
+
+def test_link_target_offset(tmp_path):
+    old = style_length("link-target-offset")
+    base = link_tops(compile_with(tmp_path, "", "base"))
+    changed = link_tops(compile_with(
+        tmp_path, f'<layout link-target-offset="{old + 20}pt"/>', "changed"))
+    assert base and len(base) == len(changed)
+    for b, c in zip(base, changed):
+        assert c == pytest.approx(b + 20, abs=0.01)
+
+
+def test_mark_margin(tmp_path):
+    old = style_length("mark-margin")
+    box = lambda pdf: [float(v) for v in pdf.pages[0].MediaBox]
+    base = box(compile_with(tmp_path, "", "base", "--profile", "print"))
+    changed = box(compile_with(tmp_path, f'<print mark-margin="{old + 10}pt"/>', "changed",
+                               "--profile", "print"))
+    assert changed[2] - changed[0] == pytest.approx(base[2] - base[0] + 20, abs=0.01)
+    assert changed[3] - changed[1] == pytest.approx(base[3] - base[1] + 20, abs=0.01)
