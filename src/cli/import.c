@@ -483,20 +483,51 @@ static void import_image(importer *im, xmlNode *data, xmlNode *root)
     xmlFree(ref);
 }
 
-/* The description an .odt gives the image of image_object, read from the
- * .odt itself (pandoc's is lost or mangled); NULL for other sources. */
-static char *odt_alt(importer *im, xmlNode *image_object)
+/* What the .odt itself says of the image of image_object (pandoc loses or
+ * mangles it); NULL for other sources. */
+static const import_odt_image *odt_image(importer *im, xmlNode *image_object)
 {
     xmlNode *data = first_child(image_object, "imagedata");
     xmlChar *ref = data ? xmlGetNoNsProp(data, (const xmlChar *)"fileref") : NULL;
     char *media = join(im->tmp, "media");
     size_t n = strlen(media);
-    const char *alt = NULL;
+    const import_odt_image *it = NULL;
     if (ref && !strncmp((const char *)ref, media, n) && ref[n] == '/')
-        alt = import_odt_take(&im->odt, (const char *)ref + n + 1);
+        it = import_odt_take(&im->odt, (const char *)ref + n + 1);
     free(media);
     xmlFree(ref);
-    return alt ? collapse_space((char *)xmlStrdup((const xmlChar *)alt)) : NULL;
+    return it;
+}
+
+/* Takes label ("Figuur 1", white space runs alike) and the separator
+ * after it (": ") off the start of the first text in n. */
+static void strip_label(xmlNode *n, const char *label)
+{
+    while (n && n->type != XML_TEXT_NODE)
+        n = n->children;
+    const char *t = n ? (const char *)n->content : NULL;
+    const char *l = label;
+    while (t && *t && strchr(" \t\r\n", *t))
+        t++;
+    while (t && *l) {
+        bool space = strchr(" \t\r\n", *l) != NULL;
+        if (space && strchr(" \t\r\n", *t)) {
+            while (*t && strchr(" \t\r\n", *t))
+                t++;
+            while (*l && strchr(" \t\r\n", *l))
+                l++;
+        } else if (*t == *l) {
+            t++, l++;
+        } else {
+            return;
+        }
+    }
+    while (t && *t && strchr(" \t\r\n:.-", *t))
+        t++;
+    xmlChar *rest = t ? xmlStrdup((const xmlChar *)t) : NULL; /* t is n's */
+    if (rest)
+        xmlNodeSetContent(n, rest);
+    xmlFree(rest);
 }
 
 /* pandoc writes an image's alternative text as imageobject/objectinfo/title
@@ -505,10 +536,21 @@ static void image_alt(importer *im, xmlNode *image_object)
 {
     xmlNode *info = first_child(image_object, "objectinfo");
     xmlNode *title = info ? first_child(info, "title") : NULL;
-    char *alt = im->odt.image_count ? odt_alt(im, image_object) : NULL;
-    if (!alt && title)
-        alt = plain_text(title);
+    const import_odt_image *odt = im->odt.image_count ? odt_image(im, image_object) : NULL;
+    char *alt = odt && odt->alt ? collapse_space((char *)xmlStrdup((const xmlChar *)odt->alt))
+                : title     ? plain_text(title)
+                            : NULL;
     xmlNode *media = image_object->parent;
+    xmlNode *given = media ? first_child(media, "textobject") : NULL;
+    if (odt && odt->label) { /* pandoc's caption of a LibreOffice figure */
+        strip_label(given, odt->label);
+        if (is_db(media->parent, "figure"))
+            strip_label(first_child(media->parent, "title"), odt->label);
+    }
+    if (given && odt && odt->alt) { /* the .odt's description, not the caption */
+        xmlUnlinkNode(given);
+        xmlFreeNode(given);
+    }
     if (media && has_text(alt) && !first_child(media, "textobject")) {
         xmlNode *to = xmlNewChild(media, media->ns, (const xmlChar *)"textobject", NULL);
         xmlNewTextChild(to, media->ns, (const xmlChar *)"phrase", (const xmlChar *)alt);

@@ -98,6 +98,41 @@ static char *description(const xmlNode *frame)
     return alt;
 }
 
+/* The text of n up to and with its first text:sequence (the number
+ * LibreOffice gives a caption), the image's frame aside. */
+static bool label_text(const xmlNode *n, char **acc)
+{
+    for (xmlNode *c = n->children; c; c = c->next) {
+        bool sequence = is_el(c, TEXT_NS, "sequence");
+        xmlChar *more = c->type == XML_TEXT_NODE || sequence ? xmlNodeGetContent(c) : NULL;
+        if (more) {
+            char *joined = mem_printf("%s%s", *acc ? *acc : "", (const char *)more);
+            free(*acc);
+            *acc = joined;
+            xmlFree(more);
+        }
+        if (sequence || (c->type == XML_ELEMENT_NODE && !is_el(c, DRAW_NS, "frame") &&
+                         label_text(c, acc)))
+            return true;
+    }
+    return false;
+}
+
+/* pandoc makes LibreOffice's caption, label and all, the figure's title
+ * (the compiler numbers figures itself): the label, to be taken off. */
+static char *caption_label(const xmlNode *frame)
+{
+    const xmlNode *p = frame->parent;
+    if (!is_el(p, TEXT_NS, "p") || !is_el(p->parent, DRAW_NS, "text-box"))
+        return NULL;
+    char *label = NULL;
+    if (!label_text(p, &label) || blank(label)) {
+        free(label);
+        return NULL;
+    }
+    return label;
+}
+
 static void add_image(import_odt *out, const xmlNode *image)
 {
     xmlChar *href = xmlGetNsProp(image, (const xmlChar *)"href", (const xmlChar *)XLINK_NS);
@@ -109,7 +144,8 @@ static void add_image(import_odt *out, const xmlNode *image)
     out->images = mem_reserve(out->images, &out->image_cap, out->image_count + 1,
                               sizeof *out->images, 16);
     import_odt_image *it = &out->images[out->image_count++];
-    *it = (import_odt_image){ .href = mem_strdup(h), .alt = description(image->parent) };
+    *it = (import_odt_image){ .href = mem_strdup(h), .alt = description(image->parent),
+                              .label = caption_label(image->parent) };
     xmlFree(href);
 }
 
@@ -319,13 +355,13 @@ bool import_odt_read(zipfile *z, const char *path, import_odt *out, char **err)
     return !*err;
 }
 
-const char *import_odt_take(import_odt *odt, const char *href)
+const import_odt_image *import_odt_take(import_odt *odt, const char *href)
 {
     for (size_t i = 0; i < odt->image_count; i++) {
         import_odt_image *it = &odt->images[i];
         if (!it->taken && !strcmp(it->href, href)) {
             it->taken = true;
-            return it->alt;
+            return it;
         }
     }
     return NULL;
@@ -338,6 +374,7 @@ void import_odt_free(import_odt *odt)
     for (size_t i = 0; i < odt->image_count; i++) {
         free(odt->images[i].href);
         free(odt->images[i].alt);
+        free(odt->images[i].label);
     }
     for (size_t i = 0; i < odt->header_count; i++) {
         import_odt_header *h = &odt->headers[i];

@@ -27,6 +27,8 @@
 typedef struct import_odt_image {
     char *href; /* the picture's path in the package */
     char *alt;  /* NULL when its frame has no description */
+    char *label; /* its caption's numbering ("Figuur 1") when LibreOffice
+                    captioned it (a text box holding image and caption) */
     bool taken;
 } import_odt_image;
 
@@ -50,10 +52,9 @@ typedef struct import_odt {
 } import_odt;
 
 bool import_odt_read(zipfile *z, const char *path, import_odt *out, char **err);
-/* The description of the next image not taken yet whose picture is href
- * (an image used twice is one picture, each use its own description), or
- * NULL when it has none or no such image is left. */
-const char *import_odt_take(import_odt *odt, const char *href);
+/* The next image not taken yet whose picture is href (an image used twice
+ * is one picture, each use its own description), NULL when none is left. */
+const import_odt_image *import_odt_take(import_odt *odt, const char *href);
 void import_odt_free(import_odt *odt);
 
 #endif

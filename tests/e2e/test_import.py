@@ -291,6 +291,50 @@ def test_import_odt_keeps_the_descriptions_of_its_images(sources, tmp_path):
     assert_words_kept(MARKDOWN, pdf)
 
 
+LIBREOFFICE_FIGURE = (
+    '<text:p text:style-name="Standard"><draw:frame draw:name="Kader1" text:anchor-type="as-char"'
+    ' svg:width="40pt" draw:z-index="0"><draw:text-box fo:min-height="30pt">'
+    '<text:p text:style-name="Figure"><draw:frame draw:name="Afbeelding1"'
+    ' text:anchor-type="paragraph" svg:width="40pt" svg:height="30pt">{image}{desc}</draw:frame>'
+    'Figuur <text:sequence text:ref-name="refFigure0" text:name="Figure"'
+    ' text:formula="ooow:Figure+1" style:num-format="1">1</text:sequence>: {caption}'
+    '</text:p></draw:text-box></draw:frame></text:p>')
+
+
+@pytest.mark.parametrize("desc", [None, "Staven per maand, de hoogste in maart"])
+def test_import_odt_figure_captioned_in_libreoffice(sources, tmp_path, desc):
+    """LibreOffice captions an image in a text box holding the image and
+    its numbered caption ("Figuur 1: …"), which pandoc makes a figure whose
+    title is the caption, number and all: the compiler numbers figures
+    itself, so the number goes. The alternative text is the image's
+    description, else the caption."""
+    odt = tmp_path / "figuur.odt"
+    caption = "Een rode rechthoek als grafiek"
+
+    def captioned(content):
+        start = content.index('<text:p text:style-name="FigureWithCaption">')
+        end = content.index("</text:p>", content.index(f">{caption}</text:p>")) + 9
+        image = re.search(r"<draw:image [^>]*/>", content[start:end]).group(0)
+        return content[:start] + LIBREOFFICE_FIGURE.format(
+            image=image, desc=f"<svg:desc>{desc}</svg:desc>" if desc else "",
+            caption=caption) + content[end:]
+    rewrite_content(sources / "x.odt", odt, captioned)
+    folder = tmp_path / "verslag"
+    r = do_import(odt, folder)
+    assert r.returncode == 0, r.stderr
+    section = ET.parse(folder / "sections/01-2024-in-cijfers.xml").getroot()
+    titles = [xml_text(f.find(f"{DB}title")).strip() for f in section.iter(f"{DB}figure")]
+    assert titles == [caption]
+    section_file = folder / "sections/01-2024-in-cijfers.xml"
+    section_file.write_text(re.sub(  # the inline image's, which pandoc's .odt lacks
+        r"(<imagedata [^>]*/>\s*</imageobject>)(?!\s*<textobject>)",
+        r"\1<textobject><phrase>Een logo</phrase></textobject>", section_file.read_text(), 1))
+    pdf = compiled(folder, tmp_path)
+    assert figure_alts(pdf) == ["Een logo", desc or caption, ALTS[2]]
+    printed = canon(tool("pdftotext", pdf, "-").stdout)
+    assert printed.count(canon(caption)) == 1 and "figuur 1: figuur" not in printed
+
+
 def test_import_odt_takes_the_title_of_its_properties(sources, tmp_path):
     """LibreOffice's File, Properties, Title (meta.xml's dc:title), which
     pandoc's ODT reader never reads, with no Title paragraph in the body."""
