@@ -6,9 +6,8 @@ import xml.etree.ElementTree as ET
 
 import pikepdf
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-KCVS = os.path.abspath(os.path.join(ROOT, os.environ.get("KCVS_PDF", "./kcvs-pdf")))
-REPORT = os.path.join(ROOT, "content", "report.xml")
+from conftest import KCVS_PDF, REPORT_XML as REPORT, ROOT
+from conftest import run_kcvs as run
 
 WARNED = """<?xml version="1.0" encoding="UTF-8"?>
 <article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="nl-BE">
@@ -16,11 +15,6 @@ WARNED = """<?xml version="1.0" encoding="UTF-8"?>
   <section><title>Werkspoor</title><para>Een <epigraph><para>KCVS</para></epigraph> alinea.</para></section>
 </article>
 """
-
-
-def run(*args, cwd=None):
-    return subprocess.run([KCVS, *map(str, args)], capture_output=True, text=True,
-                          timeout=120, cwd=cwd)
 
 
 def test_warnings_pass_unless_W_error(tmp_path):
@@ -108,7 +102,7 @@ def test_progress_shows_on_a_terminal_only(tmp_path):
                    'version="5.0"><info><title>Lang</title></info>' + body + "</article>",
                    encoding="utf-8")
     master, slave = pty.openpty()
-    p = subprocess.Popen([KCVS, str(src), "-o", str(tmp_path / "t.pdf")], stderr=slave,
+    p = subprocess.Popen([str(KCVS_PDF), str(src), "-o", str(tmp_path / "t.pdf")], stderr=slave,
                          stdout=subprocess.DEVNULL)
     os.close(slave)
     seen = b""

@@ -1,13 +1,12 @@
 """Cross-references to any kind of target, footnotes in titles, padded
 table rows, the print profile's XMP and the letter-break warning."""
-import os
 import re
 import subprocess
 
 import pikepdf
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-KCVS = os.path.abspath(os.path.join(ROOT, os.environ.get("KCVS_PDF", "./kcvs-pdf")))
+from conftest import compile_text
+
 
 DOC = """<?xml version="1.0" encoding="UTF-8"?>
 <article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="nl-BE">
@@ -27,12 +26,8 @@ DOC = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def compile_doc(tmp_path, text, *args):
-    (tmp_path / "doc.xml").write_text(text, encoding="utf-8")
-    out = tmp_path / "doc.pdf"
-    r = subprocess.run([KCVS, str(tmp_path / "doc.xml"), "-o", str(out), *args],
-                       capture_output=True, text=True, timeout=60)
-    assert r.returncode == 0, r.stderr
-    return out, r
+    doc = compile_text(tmp_path, text, *args)
+    return doc.path, doc.result
 
 
 def page_of(pdf_path, needle):

@@ -1,12 +1,11 @@
 """Ligatures are drawn as ligature glyphs and still extract as their letters."""
-import os
 import re
 import subprocess
 
 import pikepdf
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-KCVS = os.path.abspath(os.path.join(ROOT, os.environ.get("KCVS_PDF", "./kcvs-pdf")))
+from conftest import compile_text
+
 
 DOC = """<?xml version="1.0" encoding="UTF-8"?>
 <article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="nl-BE">
@@ -19,11 +18,7 @@ DOC = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def test_ligature_glyphs_map_back_to_their_letters(tmp_path):
-    (tmp_path / "doc.xml").write_text(DOC, encoding="utf-8")
-    out = tmp_path / "doc.pdf"
-    r = subprocess.run([KCVS, str(tmp_path / "doc.xml"), "-o", str(out)],
-                       capture_output=True, text=True, timeout=60)
-    assert r.returncode == 0, r.stderr
+    out = compile_text(tmp_path, DOC).path
     multi = set()
     with pikepdf.open(out) as pdf:
         for page in pdf.pages:

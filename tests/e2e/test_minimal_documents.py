@@ -1,12 +1,11 @@
 """Documents with almost nothing in them still give a valid, titled PDF."""
-import os
 import subprocess
 
 import pikepdf
 import pytest
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-KCVS = os.path.abspath(os.path.join(ROOT, os.environ.get("KCVS_PDF", "./kcvs-pdf")))
+from conftest import compile_text
+
 NS = 'xmlns="http://docbook.org/ns/docbook" version="5.0"'
 
 
@@ -17,11 +16,8 @@ NS = 'xmlns="http://docbook.org/ns/docbook" version="5.0"'
      ["Enig hoofdstuk", "Tekst."]),
 ])
 def test_minimal_document_gives_a_titled_tagged_pdf(tmp_path, name, body, words):
-    src = tmp_path / f"{name}.xml"
-    src.write_text('<?xml version="1.0" encoding="UTF-8"?>\n' + body, encoding="utf-8")
-    out = tmp_path / f"{name}.pdf"
-    r = subprocess.run([KCVS, str(src), "-o", str(out)], capture_output=True, text=True, timeout=60)
-    assert r.returncode == 0, r.stderr
+    out = compile_text(tmp_path, '<?xml version="1.0" encoding="UTF-8"?>\n' + body,
+                       name=f"{name}.xml").path
     with pikepdf.open(out) as pdf:
         assert len(pdf.pages) >= 1
         title = str(pdf.docinfo["/Title"])

@@ -5,8 +5,8 @@ import subprocess
 
 import pytest
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-KCVS = os.path.abspath(os.path.join(ROOT, os.environ.get("KCVS_PDF", "./kcvs-pdf")))
+from conftest import ROOT, compile_text
+
 
 
 def test_no_break_spaces_keep_their_words_on_one_line(tmp_path):
@@ -15,11 +15,7 @@ def test_no_break_spaces_keep_their_words_on_one_line(tmp_path):
            '<article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="nl-BE">'
            '<info><title>Harde spaties</title></info><section><title>Werkspoor</title>'
            f"<para>{pairs}</para></section></article>")
-    (tmp_path / "doc.xml").write_text(doc, encoding="utf-8")
-    out = tmp_path / "doc.pdf"
-    r = subprocess.run([KCVS, str(tmp_path / "doc.xml"), "-o", str(out)],
-                       capture_output=True, text=True, timeout=60)
-    assert r.returncode == 0, r.stderr
+    out = compile_text(tmp_path, doc).path
     lines = subprocess.run(["pdftotext", str(out), "-"], capture_output=True,
                            text=True).stdout.splitlines()
     body = [l for l in lines if "art" in l or "€" in l]

@@ -7,20 +7,15 @@ import subprocess
 import pikepdf
 import pytest
 
-from conftest import hang_allowance, page_master, style_length
+from conftest import REPORT_XML, ROOT, compile_ok, hang_allowance, page_master, style_length
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-KCVS = os.path.abspath(os.path.join(ROOT, os.environ.get("KCVS_PDF", "./kcvs-pdf")))
 BODY = page_master("body")
 A4 = (BODY["width"], BODY["height"])
 BLEED = style_length("bleed")
 
 
 def compile_report(out, *args):
-    r = subprocess.run([KCVS, os.path.join(ROOT, "content/report.xml"), "-o", str(out), *args],
-                       capture_output=True, text=True, timeout=120)
-    assert r.returncode == 0, r.stderr
-    return r
+    return compile_ok(REPORT_XML, out, *args).result
 
 
 @pytest.fixture(scope="module")

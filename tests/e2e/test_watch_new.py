@@ -1,12 +1,10 @@
 """The editors' conveniences: --new makes a report that compiles, --watch rebuilds."""
-import os
 import re
 import shutil
 import subprocess
 import time
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-KCVS = os.path.abspath(os.path.join(ROOT, os.environ.get("KCVS_PDF", "./kcvs-pdf")))
+from conftest import KCVS_PDF, ROOT, run_kcvs
 
 
 def pdftext(path):
@@ -15,21 +13,20 @@ def pdftext(path):
 
 def test_new_creates_a_report_that_compiles(tmp_path):
     folder = tmp_path / "jaarverslag-2026"
-    r = subprocess.run([KCVS, "--new", str(folder)], capture_output=True, text=True, timeout=30)
+    r = run_kcvs("--new", folder)
     assert r.returncode == 0, r.stderr
     for name in ("report.xml", "README.md", "sections/01-eerste-werkspoor.xml"):
         assert (folder / name).is_file()
         if name.endswith(".xml"):
             assert "<?xml-model" in (folder / name).read_text()
     out = tmp_path / "r.pdf"
-    r = subprocess.run([KCVS, "-W", "error", str(folder / "report.xml"), "-o", str(out)],
-                       capture_output=True, text=True, timeout=60)
+    r = run_kcvs("-W", "error", folder / "report.xml", "-o", out)
     assert r.returncode == 0, r.stderr
     assert "Eerste werkspoor" in pdftext(out)
 
 
 def test_new_refuses_an_existing_folder(tmp_path):
-    r = subprocess.run([KCVS, "--new", str(tmp_path)], capture_output=True, text=True)
+    r = run_kcvs("--new", tmp_path)
     assert r.returncode == 2 and "cannot create folder" in r.stderr
 
 
@@ -47,10 +44,10 @@ def test_watch_rebuilds_after_a_section_changes(tmp_path):
     asserted: wall-clock time depends on the machine's load; the waits are
     only safety nets."""
     folder = tmp_path / "r"
-    subprocess.run([KCVS, "--new", str(folder)], check=True, capture_output=True)
+    assert run_kcvs("--new", folder).returncode == 0
     out = tmp_path / "w.pdf"
     log = open(tmp_path / "watch.log", "w")
-    proc = subprocess.Popen([KCVS, "--watch", str(folder / "report.xml"), "-o", str(out)],
+    proc = subprocess.Popen([str(KCVS_PDF), "--watch", str(folder / "report.xml"), "-o", str(out)],
                             stderr=log, stdout=subprocess.DEVNULL)
     try:
         assert wait_for(out.exists, 30), "no first build"
@@ -76,7 +73,7 @@ def test_new_report_names_its_schema_by_a_relative_path(tmp_path):
     travels with it, and each file validates against what it names even
     after the folder is moved."""
     made = tmp_path / "made"
-    r = subprocess.run([KCVS, "--new", str(made)], capture_output=True, text=True, timeout=30)
+    r = run_kcvs("--new", made)
     assert r.returncode == 0, r.stderr
     folder = tmp_path / "elders" / "verplaatst"
     folder.parent.mkdir()
@@ -84,7 +81,7 @@ def test_new_report_names_its_schema_by_a_relative_path(tmp_path):
     for f in folder.rglob("*"):
         if f.is_file():
             text = f.read_text()
-            assert ROOT not in text and str(tmp_path) not in text, f"{f} names a local path"
+            assert str(ROOT) not in text and str(tmp_path) not in text, f"{f} names a local path"
     for name in ("report.xml", "sections/01-eerste-werkspoor.xml"):
         text = (folder / name).read_text()
         href = re.search(r'<\?xml-model href="([^"]+)"', text).group(1)
