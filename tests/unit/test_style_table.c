@@ -3,6 +3,7 @@
  *   each element, each with the schema type of its table type;
  * - every row drives the loader: a value written in a style sheet lands in
  *   the row's field (so no row points at another's field or type);
+ * - a default the schema's documentation states in brackets is the table's;
  * - the rows are well formed: unique names and fields, one line of help.
  * Run from the repository root. */
 #include <setjmp.h>
@@ -222,6 +223,73 @@ static void every_schema_attribute_is_in_the_table(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* The default an attribute's documentation states in brackets ("[3mm]",
+ * "[0: never]", "[none]"): the text up to ']', ':' or ';', or "" when it
+ * states none. */
+static void documented_default(const xmlNode *attr, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    for (const xmlNode *c = attr->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "documentation"))
+            continue;
+        xmlChar *text = xmlNodeGetContent(c);
+        const char *open = strchr((const char *)text, '[');
+        if (open) {
+            size_t n = strcspn(open + 1, "]:;");
+            snprintf(buf, size, "%.*s", (int)(n < size ? n : size - 1), open + 1);
+        }
+        xmlFree(text);
+        return;
+    }
+}
+
+/* Whether the documented default d says what the row's default does. */
+static bool default_agrees(const style_param *p, const char *d)
+{
+    const char *def = p->def ? p->def : "";
+    if (!*def)
+        return strncmp(d, "none", 4) == 0 || strncmp(d, "empty", 5) == 0 ||
+               strcmp(d, "0") == 0 || strcmp(d, "false") == 0;
+    char quoted[256];
+    snprintf(quoted, sizeof quoted, "\"%s\"", def);
+    if (strcmp(d, def) == 0 || strcmp(d, quoted) == 0)
+        return true;
+    double a, b;
+    char *end;
+    if (p->type == STYLE_LENGTH)
+        return style_parse_length(d, &a) && style_parse_length(def, &b) && fabs(a - b) < 1e-9;
+    if (p->type == STYLE_NUMBER || p->type == STYLE_COUNT) {
+        a = strtod(d, &end);
+        return end != d && *end == '\0' && fabs(a - strtod(def, NULL)) < 1e-9;
+    }
+    return false;
+}
+
+static void documented_defaults_are_the_tables(void **state)
+{
+    xmlDoc *doc = xmlReadFile(SCHEMA, NULL, XML_PARSE_NONET);
+    assert_non_null(doc);
+    int bad = 0;
+    for (const style_param *p = style_params; p->name; p++) {
+        attrs a;
+        element_attrs(doc, p->element, &a);
+        for (int i = 0; i < a.count; i++) {
+            char d[256];
+            if (!attr_named(a.node[i], p->name))
+                continue;
+            documented_default(a.node[i], d, sizeof d);
+            if (*d && !default_agrees(p, d)) {
+                print_error("<%s %s>: %s documents the default [%s], the table has %s\n",
+                            style_element_name(p->element), p->name, SCHEMA, d,
+                            p->def ? p->def : "none");
+                bad++;
+            }
+        }
+    }
+    xmlFreeDoc(doc);
+    assert_int_equal(bad, 0);
+}
+
 /* ---- the table drives the loader --------------------------------------- */
 
 static char tmpdir[PATH_MAX];
@@ -385,6 +453,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_row_is_in_the_schema_with_its_type),
         cmocka_unit_test(every_schema_attribute_is_in_the_table),
+        cmocka_unit_test(documented_defaults_are_the_tables),
         cmocka_unit_test(every_row_sets_its_own_field),
         cmocka_unit_test(rows_are_unique_and_documented),
     };
