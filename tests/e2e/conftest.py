@@ -212,6 +212,20 @@ def style_setting(attr, style=STYLE_XML):
     raise AssertionError(f"{style} sets no {attr}")
 
 
+def style_class(name, style=STYLE_XML):
+    """The attributes a <class> of the style sheet sets itself (base= not
+    followed)."""
+    for el in ET.parse(style).getroot().iter("{urn:x-kcvs-pdf:style}class"):
+        if el.get("name") == name:
+            return dict(el.attrib)
+    raise AssertionError(f"{style} has no class {name}")
+
+
+def class_length(name, attr, style=STYLE_XML):
+    """A length a <class> sets itself, in pt."""
+    return _length_pt(style_class(name, style)[attr])
+
+
 def style_length(attr, style=STYLE_XML):
     """style_setting as a length in pt."""
     return _length_pt(style_setting(attr, style))

@@ -11,7 +11,7 @@ import sys
 import pikepdf
 import pytest
 
-from conftest import ROOT, page_master, protrusion_table, run_kcvs
+from conftest import ROOT, class_length, page_master, protrusion_table, run_kcvs
 
 sys.path.insert(0, str(ROOT / "bench"))
 import quality  # noqa: E402
@@ -43,6 +43,7 @@ BODY = page_master("body")
 # where a body line starts and how long it is, as the layout dump writes them
 COLUMN_START = "%.2f" % BODY["margin-inner"]
 MEASURE = BODY["width"] - BODY["margin-inner"] - BODY["margin-outer"]
+BODY_SIZE = "%.2f" % class_length("body", "size")
 
 
 def with_font_attrs(style, attrs):
@@ -163,8 +164,8 @@ def test_report_quality_in_the_sober_style(report_quality):
 
 
 def report_lines(tmp_path, name, right):
-    """(width, text) of the lines of the real report's body paragraphs (10 pt
-    at the text column's start) in the kcvs style without font expansion and
+    """(width, text) of the lines of the real report's body paragraphs (the
+    body size, at the text column's start) in the kcvs style without font expansion and
     with the given protrude-right table."""
     style = (ROOT / "styles" / "kcvs.xml").read_text(encoding="utf-8")
     style = re.sub(r'protrude-right="[^"]*"', 'protrude-right="%s"' % right,
@@ -177,7 +178,7 @@ def report_lines(tmp_path, name, right):
     return [(float(w), t) for w, t, size in re.findall(
         r'^  line ' + re.escape(COLUMN_START)
         + r' [0-9.]+ ([0-9.]+) "(.*)"\n    run [0-9.]+ NotoSans-Regular ([0-9.]+)',
-        dump.read_text(encoding="utf-8"), re.M) if size == "10.00"]
+        dump.read_text(encoding="utf-8"), re.M) if size == BODY_SIZE]
 
 
 def test_protrusion_hangs_line_end_hyphens_and_periods_by_the_styles_share(tmp_path):
