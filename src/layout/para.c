@@ -46,6 +46,9 @@ typedef struct payload {
     const char *text;  /* box: its text (soft hyphens removed) */
     size_t len;
     shaped_text shaped;
+    /* a break inside a word (a penalty), or the ragged stretch around
+       one (glue): not a space between words */
+    bool in_word;
 } payload;
 
 typedef struct item_list {
@@ -54,7 +57,8 @@ typedef struct item_list {
     size_t count, cap;
 } item_list;
 
-typedef enum { BRK_HYPHEN, BRK_EXPLICIT, BRK_URL, BRK_CHAR } break_kind;
+/* BRK_URL_CHAR: between two characters of an address, its last resort. */
+typedef enum { BRK_HYPHEN, BRK_EXPLICIT, BRK_URL, BRK_URL_CHAR, BRK_CHAR } break_kind;
 
 /* A space between words: a break, or a tie (a no-break space, or one the
  * style's tie rules make), or a narrow no-break space. */
@@ -93,7 +97,6 @@ typedef struct para_build {
     double break_kern;
     int dashes; /* standalone dashes so far: every second one closes */
     bool newline_due; /* after an image on a line of its own */
-    size_t word_limit; /* where the ActualText of a hyphenated word ends */
 } para_build;
 
 static void *grow_scratch(void *p, size_t *cap, size_t need, size_t size)
@@ -593,7 +596,7 @@ static double space_width(const seg *s)
  * it gets a plain space. */
 static payload narrow_space(const seg *s, int si, double *w)
 {
-    payload p = { si, NULL, 0, { NULL, 0, 0 } };
+    payload p = { si, NULL, 0, { NULL, 0, 0 }, false };
     if (!font_has_char(s->face, 0x202F))
         return p;
     *w = font_shape(s->face, NARROW_NBSP, 3).width * seg_scale(s);
@@ -615,7 +618,7 @@ static void push_glue(para_build *b, int si, space_kind kind)
     const style_typography *t = &b->c->st->typo;
     bool tie = kind != SPACE_BREAK;
     payload p = kind == SPACE_NARROW ? narrow_space(s, si, &w)
-                                     : (payload){ si, NULL, 0, { NULL, 0, 0 } };
+                                     : (payload){ si, NULL, 0, { NULL, 0, 0 }, false };
     if (tie) {
         lb_item never = { LB_PENALTY, 0, 0, 0, 0, LB_INFINITY, 0, 0 };
         push_item(b, never, p);
@@ -678,12 +681,23 @@ static int cmp_break(const void *x, const void *y)
     return a->at < b->at ? -1 : a->at > b->at;
 }
 
-/* URLs break after / . - _ ? & = # with no hyphen added. */
-static int url_breaks(const char *w, size_t len, word_break *br, int n)
+/* URLs break after / . - _ ? & = # with no hyphen added, and as a last
+ * resort (a high penalty from the style) between any two characters: a
+ * line that cannot end well at a preferred break takes part of the
+ * address rather than open its spaces wide. */
+static int url_breaks(const para_build *b, const char *w, size_t len, word_break *br, int n)
 {
     for (size_t i = 1; i + 1 < len; i++)
         if (strchr("/.-_?&=#", w[i]) && w[i + 1] != '/')
             n = add_break(br, n, i + 1, BRK_URL);
+    if (b->c->st->typo.url_char_penalty >= LB_INFINITY)
+        return n; /* never: only where a part is wider than the measure */
+    size_t k;
+    for (size_t i = 0; i < len; i += k) {
+        utf8_decode(w + i, len - i, &k);
+        if (i > 0)
+            n = add_break(br, n, i, BRK_URL_CHAR);
+    }
     return n;
 }
 
@@ -703,7 +717,7 @@ static int word_breaks(para_build *b, hyph_dict *hyph, const char *w, size_t len
 {
     int n = 0;
     if (is_url_like(w, len))
-        return url_breaks(w, len, br, 0);
+        return url_breaks(b, w, len, br, 0);
     for (size_t i = 1; i + 1 < len; i++)
         if (literal && w[i] == '-')
             continue; /* "kcvs-pdf" is one name */
@@ -797,7 +811,7 @@ static void push_box(para_build *b, int si, const char *text, size_t len)
         return;
     shaped_text sh = font_shape(s->face, text, n);
     double w = sh.width * seg_scale(s) + b->letter_spacing * sh.count;
-    payload p = { si, text, n, sh };
+    payload p = { si, text, n, sh, false };
     lb_item box = { LB_BOX, w, 0, 0, 0, 0, 0, 0 };
     push_item(b, box, p);
     b->break_kern = 0;
@@ -864,7 +878,7 @@ static void push_slice(para_build *b, int si, const char *text, shaped_text whol
         sh.width += whole.glyphs[g].advance;
     }
     const seg *s = &b->segs[si];
-    payload p = { si, text + from, to - from, sh };
+    payload p = { si, text + from, to - from, sh, false };
     lb_item box = { LB_BOX, shaped_width(b, s, sh), 0, 0, 0, 0, 0, 0 };
     push_item(b, box, p);
     shaped_text alone = font_shape(s->face, text + from, to - from);
@@ -873,10 +887,27 @@ static void push_slice(para_build *b, int si, const char *text, shaped_text whol
 
 
 
+/* In ragged text a break without a hyphen inside a word (an address, "en/
+ * of") gets the ragged stretch a space has, so a line may end there in the
+ * normal passes: [no break] [glue +S] [the break] [glue -S]; the hyphen
+ * breaks keep their old form (ragged text hyphenates only when a line
+ * cannot be set otherwise). */
+static void push_ragged_break(para_build *b, lb_item pen, payload p)
+{
+    double s3 = b->c->st->typo.ragged_stretch_em * b->segs[p.seg].size;
+    lb_item never = { LB_PENALTY, 0, 0, 0, 0, LB_INFINITY, 0, 0 };
+    lb_item g1 = { LB_GLUE, 0, s3, 0, 0, 0, 0, 0 };
+    lb_item g2 = { LB_GLUE, 0, -s3, 0, 0, 0, 0, 0 };
+    push_item(b, never, p);
+    push_item(b, g1, p);
+    push_item(b, pen, p);
+    push_item(b, g2, p);
+}
+
 static void push_break(para_build *b, int si, break_kind kind)
 {
     const style_typography *t = &b->c->st->typo;
-    payload p = { si, NULL, 0, { NULL, 0, 0 } };
+    payload p = { si, NULL, 0, { NULL, 0, 0 }, true };
     lb_item pen = { LB_PENALTY, 0, 0, 0, 0, 0, 0, 0 };
     if (kind == BRK_HYPHEN) {
         const seg *s = &b->segs[si];
@@ -887,9 +918,33 @@ static void push_break(para_build *b, int si, break_kind kind)
         pen.penalty = t->hyphen_penalty;
         pen.flagged = 1;
     } else
-        pen.penalty = kind == BRK_URL ? t->explicit_break_penalty : CHAR_BREAK_PENALTY;
+        pen.penalty = kind == BRK_URL        ? t->explicit_break_penalty
+                      : kind == BRK_URL_CHAR ? t->url_char_penalty
+                                             : CHAR_BREAK_PENALTY;
     pen.width += b->break_kern;
-    push_item(b, pen, p);
+    if (b->ragged && (kind == BRK_URL || kind == BRK_URL_CHAR))
+        push_ragged_break(b, pen, p);
+    else
+        push_item(b, pen, p);
+}
+
+/* An address's breaks between characters that fall inside a glyph of the
+ * piece text[0, len) (a ligature: "fi") are dropped, so that the piece can
+ * still be shaped whole; the breaks from br[next] on that lie in the piece
+ * (offset base in the word) are looked at. Returns the new count. */
+static int drop_breaks_inside_glyphs(const seg *s, const char *text, size_t len, size_t base,
+                                     word_break *br, int next, int nb)
+{
+    shaped_text sh = { NULL, 0, 0 };
+    int out = next;
+    for (int k = next; k < nb; k++) {
+        bool inside = br[k].kind == BRK_URL_CHAR && br[k].at < base + len;
+        if (inside && !sh.glyphs)
+            sh = font_shape(s->face, text, len);
+        if (!inside || glyph_starts_at(sh, br[k].at - base))
+            br[out++] = br[k];
+    }
+    return out;
 }
 
 /* The word's text is spread over pieces of segments; breaks are offsets
@@ -935,6 +990,7 @@ static void flush_word(para_build *b, piece *pieces, int np)
         size_t plen = p->end - p->start, from = 0;
         size_t cuts[MAX_BREAKS_PER_WORD];
         int nc = 0;
+        nb = drop_breaks_inside_glyphs(&b->segs[p->seg], text, plen, base, br, next, nb);
         for (int k = next; k < nb && br[k].at <= base + plen; k++)
             cuts[nc++] = br[k].at - base;
         shaped_text whole = shape_whole(&b->segs[p->seg], text, plen, cuts, nc);
@@ -1037,7 +1093,7 @@ typedef struct pending_space {
 /* A forced line end (as at a paragraph's end) at segment si. */
 static void push_newline(para_build *b, int si)
 {
-    payload p = { si, NULL, 0, { NULL, 0, 0 } };
+    payload p = { si, NULL, 0, { NULL, 0, 0 }, false };
     lb_item inf = { LB_PENALTY, 0, 0, 0, 0, LB_INFINITY, 0, 0 };
     lb_item fil = { LB_GLUE, 0, 0, 0, 1, 0, 0, 0 };
     lb_item force = { LB_PENALTY, 0, 0, 0, 0, -LB_INFINITY, 0, 0 };
@@ -1087,7 +1143,7 @@ static void push_image(para_build *b, int si, int *np, pending_space *sp, tie_wo
     *sp = (pending_space){ false, SPACE_BREAK, -1 };
     prev->len = 0;
     lb_item box = { LB_BOX, s->image_w, 0, 0, 0, 0, 0, 0 };
-    push_item(b, box, (payload){ si, NULL, 0, { NULL, 0, 0 } });
+    push_item(b, box, (payload){ si, NULL, 0, { NULL, 0, 0 }, false });
     b->newline_due = s->own_line;
 }
 
@@ -1098,7 +1154,7 @@ static void build_items(para_build *b, double first_indent)
     b->newline_due = false;
     if (first_indent > 0) {
         lb_item box = { LB_BOX, first_indent, 0, 0, 0, 0, 0, 0 };
-        push_item(b, box, (payload){ -1, NULL, 0, { NULL, 0, 0 } });
+        push_item(b, box, (payload){ -1, NULL, 0, { NULL, 0, 0 }, false });
     }
     int np = 0;
     pending_space sp = { false, SPACE_BREAK, -1 };
@@ -1345,7 +1401,7 @@ static void set_hyphen(line_setter *ls, int si)
         return;
     const seg *s = &ls->b->segs[si];
     shaped_text h = font_shape(s->face, "-", 1);
-    payload p = { si, "-", 1, h };
+    payload p = { si, "-", 1, h, false };
     set_box(ls, &p);
 }
 
@@ -1362,33 +1418,45 @@ static bool breaks_between_words(const item_list *il, size_t at)
     if (brk->kind == LB_GLUE)
         return true;
     return brk->kind == LB_PENALTY && !brk->flagged && brk->penalty > -LB_INFINITY &&
-           at > 0 && il->items[at - 1].kind == LB_GLUE;
+           at > 0 && il->items[at - 1].kind == LB_GLUE && !il->pl[at].in_word;
 }
 
-/* Where the word a hyphen breaks starts: the first box after the line's
- * last glue (none when the line holds only a middle part of it). */
-static size_t hyphenated_word_start(const item_list *il, const lb_line *ln)
+/* A break inside a word: at a hyphen, after a slash or dash of a
+ * compound, or in an address. */
+static bool breaks_inside_word(const item_list *il, size_t at)
+{
+    return il->items[at].kind == LB_PENALTY && il->pl[at].in_word;
+}
+
+/* A space between words (not the ragged stretch inside one). */
+static bool is_space_glue(const item_list *il, size_t i)
+{
+    return il->items[i].kind == LB_GLUE && !il->pl[i].in_word;
+}
+
+/* Where the word broken at the line's end starts: the first box after the
+ * line's last glue (none when the line holds only a middle part of it). */
+static size_t broken_word_start(const item_list *il, const lb_line *ln)
 {
     size_t start = ln->end;
-    while (start > ln->content_start && il->items[start - 1].kind != LB_GLUE)
+    while (start > ln->content_start && !is_space_glue(il, start - 1))
         start--;
     return start;
 }
 
-/* The whole text of a word broken by hyphens, from its first box up to
- * the glue after it, without the hyphens line breaking added; it ends
- * earlier, at b->word_limit, where a line after the hyphenated ones breaks
- * the word again without a hyphen ("Sche-|matron/|NVDL": the last line
- * reads its own text, so the word stops at "/"). */
-static const char *hyphenated_word(para_build *b, size_t from)
+/* The whole text of a word broken at line ends, from its first box up to
+ * the glue after it, without the hyphens line breaking added
+ * ("Sche-|matron/|NVDL" reads "Schematron/NVDL", an address broken over
+ * three lines reads whole). */
+static const char *broken_word(para_build *b, size_t from)
 {
     const item_list *il = &b->il;
-    size_t len = 0, i, end = b->word_limit < il->count ? b->word_limit : il->count;
-    for (i = from; i < end && il->items[i].kind != LB_GLUE; i++)
+    size_t len = 0, i, end = il->count;
+    for (i = from; i < end && !is_space_glue(il, i); i++)
         if (il->items[i].kind == LB_BOX && il->pl[i].seg >= 0)
             len += il->pl[i].len;
     char *w = arena_alloc(b->c->a, len + 1), *o = w;
-    for (i = from; i < end && il->items[i].kind != LB_GLUE; i++)
+    for (i = from; i < end && !is_space_glue(il, i); i++)
         if (il->items[i].kind == LB_BOX && il->pl[i].seg >= 0 && il->pl[i].len) {
             memcpy(o, il->pl[i].text, il->pl[i].len);
             o += il->pl[i].len;
@@ -1525,11 +1593,12 @@ static double line_expansion(const para_build *b, const lb_line *ln, lb_line *gl
     return e;
 }
 
-/* continued: the line starts with the rest of a word hyphenated at the
- * end of the line before. A hyphenated word is marked for text extraction
- * (ISO 32000-1 §14.8.2.2.3, ActualText): its first part stands for the
- * whole word, the rest (and the hyphen) for nothing, so copying it out of
- * the PDF and reading the structure tree give the word, not "Ken- nis". */
+/* continued: the line starts with the rest of a word broken at the end
+ * of the line before (hyphenated, or an address). A broken word is marked
+ * for text extraction (ISO 32000-1 §14.8.2.2.3, ActualText): its first
+ * part stands for the whole word, the rest (and the hyphen) for nothing,
+ * so copying it out of the PDF and reading the structure tree give the
+ * word, not "Ken- nis" or an address in pieces. */
 static void set_line(para_build *b, const lb_line *ln, bool continued, para_line *out,
                      double ascent, double descent)
 {
@@ -1539,7 +1608,7 @@ static void set_line(para_build *b, const lb_line *ln, bool continued, para_line
     b->c->scratch_glyph_count = 0;
     const item_list *il = &b->il;
     const lb_item *brk = &il->items[ln->end];
-    size_t word = is_hyphen_break(brk) ? hyphenated_word_start(il, ln) : SIZE_MAX;
+    size_t word = breaks_inside_word(il, ln->end) ? broken_word_start(il, ln) : SIZE_MAX;
     if (continued && word == ln->content_start)
         word = SIZE_MAX; /* a middle part: the first part has the word */
     if (continued)
@@ -1549,12 +1618,12 @@ static void set_line(para_build *b, const lb_line *ln, bool continued, para_line
         ls.pen = -first->protrude; /* an opening quote hangs into the margin */
     for (size_t i = ln->content_start; i < ln->end; i++) {
         const lb_item *it = &il->items[i];
-        if (it->kind == LB_GLUE && ls.actual && i < word) {
+        if (is_space_glue(il, i) && ls.actual && i < word) {
             ls.actual = NULL; /* the end of the continued word */
             ls.force_run = true;
         }
         if (i == word) {
-            ls.actual = hyphenated_word(b, word);
+            ls.actual = broken_word(b, word);
             ls.force_run = true;
         }
         if (it->kind == LB_BOX && il->pl[i].seg < 0)
@@ -1563,7 +1632,7 @@ static void set_line(para_build *b, const lb_line *ln, bool continued, para_line
             set_image(&ls, &b->segs[il->pl[i].seg]);
         else if (it->kind == LB_BOX)
             set_box(&ls, box_as_set(b, ln, i));
-        else if (it->kind == LB_GLUE && ls.started) {
+        else if (is_space_glue(il, i) && ls.started) {
             ls.pending += glue_width(it, &glue_line);
             if (il->pl[i].text)
                 ls.pending_text = il->pl[i].text; /* a narrow no-break space */
@@ -1630,7 +1699,7 @@ static const char *line_quote(const para_build *b, const lb_line *ln)
         const char *text = it->kind == LB_BOX ? b->il.pl[i].text : " ";
         /* one space for the glue between words, however many items */
         size_t len = it->kind == LB_BOX ? b->il.pl[i].len
-                                        : (it->kind == LB_GLUE && o > out && o[-1] != ' ');
+                                        : (is_space_glue(&b->il, i) && o > out && o[-1] != ' ');
         for (size_t k = 0, step; k < len; k += step) {
             utf8_decode(text + k, len - k, &step);
             if ((size_t)(o - out) + step > LINE_QUOTE_BYTES) {
@@ -1685,16 +1754,6 @@ static void warn_hyphen_run(para_build *b, const lb_result *res)
                  "cannot be set otherwise", longest, allowed);
 }
 
-/* The end of the first line from line i + 1 on that does not end at a
- * hyphen: the lines a word hyphenated at line i's end can reach. */
-static size_t hyphen_chain_end(const para_build *b, const lb_result *r, size_t i)
-{
-    size_t k = i + 1;
-    while (k < r->count && is_hyphen_break(&b->il.items[r->lines[k].end]))
-        k++;
-    return k < r->count ? r->lines[k].end : b->il.count;
-}
-
 static bool any_overfull(const lb_result *r)
 {
     for (size_t i = 0; i < r->count; i++)
@@ -1712,8 +1771,7 @@ static void set_lines(para_build *b, const lb_result *res, para_result *out, dou
     out->lines = arena_alloc_array(c->tmp, res->count, sizeof *out->lines);
     out->count = (int)res->count;
     for (size_t i = 0; i < res->count; i++) {
-        bool continued = i > 0 && is_hyphen_break(&b->il.items[res->lines[i - 1].end]);
-        b->word_limit = hyphen_chain_end(b, res, i);
+        bool continued = i > 0 && breaks_inside_word(&b->il, res->lines[i - 1].end);
         set_line(b, &res->lines[i], continued, &out->lines[i], out->ascent, descent);
         c->stats.hyphenated_lines += out->lines[i].hyphenated;
     }

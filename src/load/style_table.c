@@ -126,6 +126,8 @@ const style_param style_params[] = {
         "The penalty for a break at a hyphenation point or after a hyphen."),
     TYP("explicit-break-penalty", N, explicit_break_penalty, "50", ANY, 0, "penalty",
         "The penalty for a break after a dash or a slash between words."),
+    TYP("url-char-penalty", N, url_char_penalty, "1000", ANY, 0, "penalty",
+        "The penalty for a break between two characters of a web or e-mail address (its last resort)."),
     TYP("adjacent-demerits", N, adjacent_demerits, "10000", NN, 0, "demerits",
         "Demerits when a very loose line meets a very tight one."),
     TYP("double-hyphen-demerits", N, double_hyphen_demerits, "10000", NN, 0, "demerits",

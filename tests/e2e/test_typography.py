@@ -167,9 +167,9 @@ def test_ties_keep_numbers_with_units_currency_and_abbreviations(tmp_path):
 
 
 def test_a_word_hyphenated_then_broken_after_a_slash_reads_once(tmp_path):
-    """"Sche-|matron/|NVDL": the hyphenated part carries the word up to the
-    slash as its ActualText, the last line reads its own text; "NVDL" used
-    to be read twice (once in the first part's ActualText)."""
+    """"Sche-|matron/|NVDL": the first part carries the whole word as its
+    ActualText, the other lines read nothing; "NVDL" used to be read twice
+    (once in the first part's ActualText)."""
     err, lines = dump_lines(tmp_path, cells("RELAX NG + Schematron/NVDL", "Toelichting",
                                             widths=(8, 72)))
     assert "matron/" in [l.strip() for l in lines], lines  # the case meant
@@ -282,3 +282,74 @@ def test_ties_follow_the_phrases_own_language(tmp_path):
     assert not parted(french), parted(french)
     _, dutch = dump_lines(tmp_path, para("nl-BE"))
     assert parted(dutch), dutch
+
+
+ADDRESS = ("https://www.kenniscentrumvlaamsesteden.be/jaarverslagen/bijlagen/"
+           "stadsmonitorwerkingcentrumsteden2021.pdf")
+
+
+def link(uri):
+    return ('<link xmlns:xlink="http://www.w3.org/1999/xlink" xlink:href="%s">%s</link>'
+            % (uri, uri))
+
+
+def test_an_address_longer_than_its_column_breaks_between_characters(tmp_path):
+    """Its parts between the preferred breaks (after / . - _ ? & = #) are
+    wider than the cell: it breaks between two characters, with no hyphen
+    and no warning; no line is wider than the cell, each piece lies under
+    the link's annotation, and poppler copies the address whole."""
+    from conftest import style_length, tool
+    err, _ = dump_lines(tmp_path, cells(link(ADDRESS), "Toelichting bij de bron",
+                                        widths=(20, 80)))
+    assert "overfull" not in err and "between letters" not in err, err
+    dump = (tmp_path / "doc.dump").read_text(encoding="utf-8")
+    lines = [(float(x), float(y), float(w), t) for x, y, w, t in
+             re.findall(r'^  line ([-0-9.]+) ([-0-9.]+) ([-0-9.]+) "(.*)"$', dump, re.M)]
+    first = next(l for l in lines if l[3].startswith("https:"))
+    pieces = [l for l in lines if l[0] == first[0] and l[3].strip() in ADDRESS]
+    assert len(pieces) >= 3 and "".join(p[3].strip() for p in pieces) == ADDRESS, lines
+    assert any(not p[3].strip().endswith(tuple("/.-_?&=#")) for p in pieces[:-1]), pieces
+    other = next(l for l in lines if l[3].startswith("Toelichting"))
+    right = other[0] - 2 * style_length("table-cell-padding")
+    for x, y, w, t in pieces:
+        assert x + w <= right + 0.01, (t, x + w, right)
+    r = run_kcvs(tmp_path / "doc.xml", "-o", tmp_path / "doc.pdf")
+    assert r.returncode == 0, r.stderr
+    import pikepdf
+    with pikepdf.open(tmp_path / "doc.pdf") as pdf:
+        rects = [[float(v) for v in a.Rect] for p in pdf.pages for a in p.get("/Annots", [])
+                 if "/A" in a and str(a.A.get("/URI", "")) == ADDRESS]
+        height = float(pdf.pages[0].MediaBox[3])
+    for x, y, w, t in pieces:
+        assert any(rx0 <= x + 0.01 and x + w <= rx1 + 0.01 and ry0 <= height - y <= ry1
+                   for rx0, ry0, rx1, ry1 in rects), (t, rects)
+    assert ADDRESS in tool("pdftotext", tmp_path / "doc.pdf", "-").stdout
+
+
+def test_addresses_in_running_text_keep_the_spaces_even(tmp_path):
+    """A line that cannot end well before a long address takes part of it
+    (a break between two characters, at the style's high url-char-penalty)
+    rather than stretch its spaces: with that break forbidden, gaps open
+    to over 1 em."""
+    import sys
+    sys.path.insert(0, str(ROOT / "bench"))
+    import quality
+    body = "".join(
+        "<para>Het verslag over de werking van het netwerk staat op %s en de bijlage met "
+        "de cijfers van de stadsmonitor op %s voor wie meer wil weten over de steden.</para>\n"
+        % (link(ADDRESS), link(ADDRESS + "?deel=%d" % i)) for i in range(6))
+    src = tmp_path / "doc.xml"
+    src.write_text(HEAD + "<section><title>Zetwerk</title>\n" + body
+                   + "</section>\n</article>\n", encoding="utf-8")
+    style = (ROOT / "styles" / "kcvs.xml").read_text(encoding="utf-8")
+    never = re.sub(r'url-char-penalty="[^"]*"', 'url-char-penalty="10000"', style)
+    assert never != style
+    (tmp_path / "never.xml").write_text(never, encoding="utf-8")
+    widest = {}
+    for name, extra in (("house", ()), ("never", ("--style", tmp_path / "never.xml"))):
+        r = run_kcvs(src, "-o", tmp_path / (name + ".pdf"), *extra)
+        assert r.returncode == 0, r.stderr
+        q = quality.measure(str(tmp_path / (name + ".pdf")))
+        assert q["justified_lines"] >= 10 and q["overruns"] == 0, q
+        widest[name] = q["space_max_em"]
+    assert widest["house"] <= 0.4 < 1 <= widest["never"], widest
