@@ -1133,7 +1133,13 @@ static void push_image(para_build *b, int si, int *np, pending_space *sp, tie_wo
     if (*np > 0)
         end_word(b, sp, prev, *np);
     *np = 0;
-    const seg *s = &b->segs[si];
+    seg *s = &b->segs[si];
+    if (s->own_line && !any_box(b) && b->il.count > 0 && b->il.items[0].width < b->measure) {
+        /* the paragraph's first line, after its indent: the rest of it */
+        double room = b->measure - b->il.items[0].width;
+        s->image_h *= room / s->image_w;
+        s->image_w = room;
+    }
     if (s->own_line || b->newline_due) {
         b->newline_due = false;
         if (any_box(b))

@@ -790,6 +790,26 @@ static void image_wider_than_the_measure_takes_a_line_of_its_own(void **state)
     assert_string_equal(line_text(f, &res.lines[2]), "staat alleen.");
 }
 
+/* A paragraph that starts with a wide image: its first line is indented,
+ * so the image fills the rest of it, never past the measure. */
+static void wide_image_after_the_first_indent_fills_the_rest(void **state)
+{
+    fixture *f = *state;
+    style_class indented = *style_class_get(f->st, "body");
+    indented.first_indent = 20;
+    para_result res = para_typeset(&f->ctx, with_image(f, "", 600, 100, " staat alleen."),
+                                   &indented, NULL, 300, "nl-BE", here);
+    assert_int_equal(res.count, 2);
+    const page_item *img = image_item(&res.lines[0]);
+    assert_non_null(img);
+    assert_close(img->x, 20, EPS);
+    assert_close(img->x + img->w, 300, EPS);
+    assert_close(img->h, 100 * 280.0 / 600, EPS);
+    assert_string_equal(line_text(f, &res.lines[1]), "staat alleen.");
+    assert_false(diag_has_errors(&f->diags));
+    assert_int_equal(f->diags.count, 0); /* no overfull line */
+}
+
 /* An image the layout cannot size (its file is unreadable: an error
  * already) is left out; the words stay. */
 static void image_that_cannot_be_sized_is_left_out(void **state)
@@ -850,6 +870,7 @@ int main(void)
         T(image_in_a_line_stands_on_the_baseline_between_its_words),
         T(image_wider_than_the_measure_takes_a_line_of_its_own),
         T(image_that_cannot_be_sized_is_left_out),
+        T(wide_image_after_the_first_indent_fills_the_rest),
         cmocka_unit_test(anchors_remember_the_latest_placement),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
