@@ -567,6 +567,7 @@ static void emitter_free(emitter *e)
     for (int i = 0; i < e->group_count; i++)
         free(e->groups[i]);
     free(e->groups);
+    free(e->scratch.data);
     zpool_free(e->zpool);
 }
 

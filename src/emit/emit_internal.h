@@ -170,6 +170,10 @@ typedef struct emitter {
     parent_entry *parents;
     int parent_count;
     size_t parent_cap;
+    unsigned long elem_first_number; /* object number of elems[0]'s dict,
+                                        the others follow in order */
+    unsigned long struct_root_number;
+    sbuf scratch;        /* an element's keys as they are saved */
     tag_node **groups;   /* grouping elements for overflowing /K arrays */
     int group_count;
     size_t group_cap;

@@ -191,52 +191,86 @@ static void table_attributes(HPDF_Doc pdf, HPDF_Dict d, const tag_node *t)
     pdfobj_put(d, "A", a);
 }
 
+static void sb_ref(sbuf *b, unsigned long number)
+{
+    char buf[32];
+    int n = snprintf(buf, sizeof buf, "%lu 0 R ", number);
+    sb_put(b, buf, (size_t)n);
+}
+
+static unsigned long elem_number(const emitter *e, const tag_node *t)
+{
+    return e->elem_first_number + (unsigned long)elem_index(e, t);
+}
+
 /* An element's /K: child elements, marked content (a bare MCID on the
  * element's own page, else an MCR naming its page) and annotations. */
-static HPDF_Array struct_kids(emitter *e, const elem_info *ei)
+static void struct_kids(const emitter *e, const elem_info *ei, sbuf *b)
 {
-    HPDF_Array kids = pdfobj_array(e->pdf, false);
+    sb_puts(b, "/K [");
     for (int k = 0; k < ei->count; k++) {
         const struct_kid *kid = &ei->kids[k];
         if (kid->type == KID_ELEM)
-            pdfobj_array_add(kids, e->elems[elem_index(e, kid->elem)].dict);
+            sb_ref(b, elem_number(e, kid->elem));
         else if (kid->type == KID_MCR && kid->page == ei->page)
-            pdfobj_array_int(kids, kid->mcid);
+            sb_num(b, kid->mcid);
         else if (kid->type == KID_MCR) {
-            HPDF_Dict m = pdfobj_dict(e->pdf, false);
-            pdfobj_name(m, "Type", "MCR");
-            pdfobj_put(m, "Pg", e->pages[kid->page]);
-            pdfobj_int(m, "MCID", kid->mcid);
-            pdfobj_array_add(kids, m);
+            sb_puts(b, "<</Type /MCR /Pg ");
+            sb_ref(b, pdfobj_number(e->pages[kid->page]));
+            sb_puts(b, "/MCID ");
+            sb_num(b, kid->mcid);
+            sb_puts(b, ">> ");
         } else {
-            HPDF_Dict o = pdfobj_dict(e->pdf, false);
-            pdfobj_name(o, "Type", "OBJR");
-            pdfobj_put(o, "Obj", kid->annot);
-            pdfobj_put(o, "Pg", e->pages[kid->page]);
-            pdfobj_array_add(kids, o);
+            sb_puts(b, "<</Type /OBJR /Obj ");
+            sb_ref(b, pdfobj_number(kid->annot));
+            sb_puts(b, "/Pg ");
+            sb_ref(b, pdfobj_number(e->pages[kid->page]));
+            sb_puts(b, ">> ");
         }
     }
-    return kids;
+    sb_puts(b, "]\n");
+}
+
+/* Element i's /S, /P, /Pg and /K, written as the file is saved (its rare
+ * keys, /Alt, /ID, /Lang, /E and /A, are libharu's, before these). */
+static HPDF_STATUS write_elem(HPDF_Dict d, HPDF_Stream out)
+{
+    emitter *e = pdfobj_user(d);
+    const elem_info *ei = &e->elems[pdfobj_number(d) - e->elem_first_number];
+    sbuf *b = &e->scratch;
+    b->len = 0;
+    sb_puts(b, "/S /");
+    sb_puts(b, model_tag_role_name(ei->node->role));
+    sb_puts(b, "\n/P ");
+    sb_ref(b, ei->parent >= 0 ? e->elem_first_number + (unsigned long)ei->parent
+                              : e->struct_root_number);
+    if (ei->page >= 0) {
+        sb_puts(b, "\n/Pg ");
+        sb_ref(b, pdfobj_number(e->pages[ei->page]));
+    }
+    sb_puts(b, "\n");
+    struct_kids(e, ei, b);
+    return pdfobj_write(out, b->data, b->len);
 }
 
 void emit_structure(emitter *e)
 {
     HPDF_Doc pdf = e->pdf;
     elem_of(e, e->lay->info.tag_root);
+    /* Numbered in a row: an element finds its own index from its number. */
     for (int i = 0; i < e->elem_count; i++)
-        e->elems[i].dict = pdfobj_dict(pdf, true);
+        e->elems[i].dict = pdfobj_dict_writing(pdf, write_elem, e);
+    if (e->elem_count && e->elems[0].dict)
+        e->elem_first_number = pdfobj_number(e->elems[0].dict);
     HPDF_Dict root = pdfobj_dict(pdf, true);
+    if (!root)
+        return;
+    e->struct_root_number = pdfobj_number(root);
     pdfobj_name(root, "Type", "StructTreeRoot");
     for (int i = 0; i < e->elem_count; i++) {
-        elem_info *ei = &e->elems[i];
-        tag_node *t = ei->node;
-        HPDF_Dict d = ei->dict;
-        /* /Type is optional for structure elements; a long report has tens
-         * of thousands of them and libharu spends ~300 bytes on each key. */
-        pdfobj_name(d, "S", model_tag_role_name(t->role));
-        pdfobj_put(d, "P", ei->parent >= 0 ? e->elems[ei->parent].dict : root);
-        if (ei->page >= 0)
-            pdfobj_put(d, "Pg", e->pages[ei->page]);
+        tag_node *t = e->elems[i].node;
+        HPDF_Dict d = e->elems[i].dict;
+        /* /Type is optional for structure elements and left out. */
         if (t->alt)
             pdfobj_text(pdf, d, "Alt", t->alt);
         char id[32];
@@ -247,7 +281,6 @@ void emit_structure(emitter *e)
         if (t->expansion)
             pdfobj_text(pdf, d, "E", t->expansion);
         table_attributes(pdf, d, t);
-        pdfobj_put(d, "K", struct_kids(e, ei));
     }
     HPDF_Array top = pdfobj_array(pdf, false);
     pdfobj_array_add(top, e->elems[elem_index(e, e->lay->info.tag_root)].dict);

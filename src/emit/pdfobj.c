@@ -169,6 +169,32 @@ void pdfobj_array_null(HPDF_Doc pdf, HPDF_Array a)
     HPDF_Array_Add(a, HPDF_Null_New(pdf->mmgr));
 }
 
+HPDF_Dict pdfobj_dict_writing(HPDF_Doc pdf, pdfobj_writer write, void *user)
+{
+    HPDF_Dict d = pdfobj_dict(pdf, true);
+    if (d) {
+        d->write_fn = write;
+        d->attr = user;
+    }
+    return d;
+}
+
+void *pdfobj_user(HPDF_Dict d)
+{
+    return d->attr;
+}
+
+HPDF_STATUS pdfobj_write(HPDF_Stream out, const char *bytes, size_t len)
+{
+    return len > UINT32_MAX ? HPDF_FILE_IO_ERROR
+                            : HPDF_Stream_Write(out, (const HPDF_BYTE *)bytes, (HPDF_UINT)len);
+}
+
+unsigned long pdfobj_number(const void *obj)
+{
+    return ((const HPDF_Obj_Header *)obj)->obj_id & 0x00FFFFFF;
+}
+
 HPDF_Dict pdfobj_get_dict(HPDF_Dict d, const char *key)
 {
     return HPDF_Dict_GetItem(d, key, HPDF_OCLASS_DICT);

@@ -50,6 +50,18 @@ void pdfobj_array_int(HPDF_Array a, long v);
 void pdfobj_array_real(HPDF_Array a, double v);
 void pdfobj_array_name(HPDF_Array a, const char *name);
 void pdfobj_array_null(HPDF_Doc pdf, HPDF_Array a);
+/* An indirect dictionary that writes its own keys when the file is saved:
+ * write(d, out) runs after the keys libharu holds and writes more with
+ * pdfobj_write. For objects a document has by the hundred thousand
+ * (structure elements): libharu spends ~140 bytes on each key and a
+ * small object per value, a callback nothing. user is the callback's
+ * (pdfobj_user); the dictionary does not own it. */
+typedef HPDF_STATUS (*pdfobj_writer)(HPDF_Dict d, HPDF_Stream out);
+HPDF_Dict pdfobj_dict_writing(HPDF_Doc pdf, pdfobj_writer write, void *user);
+void *pdfobj_user(HPDF_Dict d);
+HPDF_STATUS pdfobj_write(HPDF_Stream out, const char *bytes, size_t len);
+/* The object number of an indirect object (its "N 0 R"). */
+unsigned long pdfobj_number(const void *obj);
 HPDF_Dict pdfobj_get_dict(HPDF_Dict d, const char *key);
 HPDF_Array pdfobj_get_array(HPDF_Dict d, const char *key);
 
