@@ -13,12 +13,14 @@ enum { ARENA_CHUNK = 1 << 20, ARENA_ALIGN = 16 };
 typedef struct chunk {
     struct chunk *next;
     size_t size, used;
+    size_t seq;        /* chunks are numbered as they are made */
     _Alignas(16) unsigned char data[];
 } chunk;
 
 struct arena {
     chunk *head;
     size_t total;
+    size_t chunks;     /* made so far: the next one's seq */
 };
 
 arena *arena_new(void)
@@ -37,7 +39,7 @@ void arena_free(arena *a)
     free(a);
 }
 
-static chunk *chunk_new(size_t at_least)
+static chunk *chunk_new(arena *a, size_t at_least)
 {
     size_t size = at_least > ARENA_CHUNK ? at_least : ARENA_CHUNK;
     /* malloc, not mem_alloc: a chunk needs no zeroing (its bytes are
@@ -48,6 +50,7 @@ static chunk *chunk_new(size_t at_least)
     c->size = size;
     c->used = 0;
     c->next = NULL;
+    c->seq = ++a->chunks;
     return c;
 }
 
@@ -58,7 +61,7 @@ void *arena_alloc(arena *a, size_t size)
         mem_fail(size);
     chunk *c = a->head;
     if (!c || c->size - c->used < need) {
-        chunk *fresh = chunk_new(need);
+        chunk *fresh = chunk_new(a, need);
         /* A huge one-off block goes behind the current chunk so the
          * current chunk's free space is not wasted. */
         if (c && need > ARENA_CHUNK) {
@@ -128,6 +131,32 @@ void *arena_reserve(arena *a, void *array, size_t count, size_t *cap, size_t siz
     void *p = arena_grow(a, array, count, grown, size);
     *cap = grown;
     return p;
+}
+
+arena_mark arena_mark_now(const arena *a)
+{
+    const chunk *h = a->head;
+    return (arena_mark){ a->head, h ? h->used : 0, a->total, a->chunks };
+}
+
+void arena_release(arena *a, arena_mark m)
+{
+    /* Chunks made after the mark (numbered above m.seq) are in front of
+     * its head chunk, or, huge one-off blocks, right behind it. */
+    while (a->head && a->head != m.head) {
+        chunk *next = a->head->next;
+        free(a->head);
+        a->head = next;
+    }
+    chunk *h = a->head;
+    while (h && h->next && h->next->seq > m.seq) {
+        chunk *next = h->next->next;
+        free(h->next);
+        h->next = next;
+    }
+    if (h)
+        h->used = m.used;
+    a->total = m.total;
 }
 
 size_t arena_used(const arena *a)

@@ -31,6 +31,19 @@ void *arena_grow(arena *a, void *old, size_t old_n, size_t new_n, size_t size);
  * doubling: returns the (possibly moved) array and updates *cap. */
 void *arena_reserve(arena *a, void *array, size_t count, size_t *cap, size_t size);
 
+/* A point in an arena's life to go back to: arena_release frees all that
+ * was allocated after arena_mark_now returned it (for the layout's
+ * scratch, done with once a part of the document is on pages). Marks are
+ * released last taken first; nothing allocated after a mark may be used
+ * once it is released. */
+typedef struct arena_mark {
+    void *head;
+    size_t used, total, seq;
+} arena_mark;
+
+arena_mark arena_mark_now(const arena *a);
+void arena_release(arena *a, arena_mark m);
+
 /* Bytes handed out so far (for -v statistics). */
 size_t arena_used(const arena *a);
 

@@ -604,7 +604,8 @@ static void layout_footnote_body(lctx *c, block *note)
     double saved_space = c->pending_space;
     bool saved_keep = c->keep_next, saved_break = c->break_next;
     vlist *nl = &c->notes[note->number - 1];
-    nl->count = 0;
+    /* Laid out afresh (the scratch of an earlier pass or part is gone). */
+    *nl = (vlist){ 0 };
     c->vl = nl;
     c->pending_space = 0;
     c->keep_next = c->break_next = false;
@@ -838,18 +839,42 @@ static bool holds_budget(const block *b)
     return false;
 }
 
+static vlist *fresh_list(lctx *c);
+
+/* A part of the body that starts a page (the front matter, a workstream)
+ * is paginated as soon as it is laid out, and its scratch (vboxes, lines,
+ * table cells) freed: the layout holds one workstream's, not the
+ * document's. */
+static arena_mark part_begin(lctx *c)
+{
+    arena_mark m = arena_mark_now(c->tmp);
+    fresh_list(c);
+    return m;
+}
+
+static void part_end(lctx *c, arena_mark m)
+{
+    layout_paginate(c, c->vl, style_master_get(c->st, "opener"),
+                    style_master_get(c->st, "continuation"));
+    c->vl = NULL;
+    arena_release(c->tmp, m);
+}
+
 static void layout_body(lctx *c)
 {
     document *d = c->doc;
     const style_master *opener = style_master_get(c->st, "opener");
     if (d->front) {
+        arena_mark m = part_begin(c);
         c->break_next = true;
         c->break_master = opener;
         layout_blocks(c, d->front, 0);
+        part_end(c, m);
     }
     const style_class *num_cls = style_class_get(c->st, "workstream-number");
     for (int w = 0; w < d->workstream_count; w++) {
         workstream *ws = &d->workstreams[w];
+        arena_mark m = part_begin(c);
         c->break_next = true;
         /* The budget has a page master of its own when the style has one. */
         const style_master *budget = style_master_get(c->st, "budget");
@@ -863,6 +888,7 @@ static void layout_body(lctx *c)
         layout_blocks(c, ws->section->children, 0);
         if (first < c->vl->count)
             c->vl->v[first]->anchor = ws->section;
+        part_end(c, m);
     }
     c->workstream = NULL;
 }
@@ -1009,11 +1035,8 @@ static layout_result *body_pages(lctx *c, int first, int *passes)
         layout_run run = layout_run_begin(c);
         c->anchor_changes = 0;
         c->first_change = NULL;
-        vlist *vl = fresh_list(c);
-        layout_body(c);
         body = fresh_result(c, first);
-        layout_paginate(c, vl, style_master_get(c->st, "opener"),
-                        style_master_get(c->st, "continuation"));
+        layout_body(c);
         ++*passes;
         again = has_refs && c->anchor_changes && *passes < LAYOUT_MAX_PASSES &&
                 !diag_has_errors(c->diags);

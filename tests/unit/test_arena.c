@@ -344,6 +344,41 @@ static void alloc_array_without_overflow(void **state)
     arena_free(a);
 }
 
+/* What was allocated before a mark survives its release, small or huge
+ * (a huge block sits behind the head chunk, where later huge ones go
+ * too); what came after is given back: the count returns to the mark and
+ * the next allocation reuses the space. Under ASan a wrongly freed block
+ * is a use after free. */
+static void release_frees_only_what_came_after_the_mark(void **state)
+{
+    (void)state;
+    arena *a = arena_new();
+    char *before = arena_strdup(a, "kept");
+    unsigned char *huge_before = arena_alloc(a, (1u << 20) * 2);
+    huge_before[(1u << 20) * 2 - 1] = 42;
+    arena_mark m = arena_mark_now(a);
+    size_t used = arena_used(a);
+    void *first_after = arena_alloc(a, 100);
+    for (int i = 0; i < 50; i++) /* several fresh chunks in front */
+        memset(arena_alloc(a, 100000), 1, 100000);
+    memset(arena_alloc(a, (1u << 20) * 3), 2, 16); /* a huge one behind */
+    arena_release(a, m);
+    assert_int_equal(arena_used(a), used);
+    assert_string_equal(before, "kept");
+    assert_int_equal(huge_before[(1u << 20) * 2 - 1], 42);
+    assert_ptr_equal(arena_alloc(a, 100), first_after);
+    /* a mark on an empty arena releases everything */
+    arena *b = arena_new();
+    arena_mark empty = arena_mark_now(b);
+    arena_alloc(b, 5000000);
+    arena_alloc(b, 10);
+    arena_release(b, empty);
+    assert_int_equal(arena_used(b), 0);
+    assert_non_null(arena_alloc(b, 10));
+    arena_free(b);
+    arena_free(a);
+}
+
 static void free_null_is_harmless(void **state)
 {
     (void)state;
@@ -367,6 +402,7 @@ int main(void)
         cmocka_unit_test(reserve_grows_by_doubling_and_keeps_elements),
         cmocka_unit_test(alloc_array_overflow_stops_the_process),
         cmocka_unit_test(alloc_array_without_overflow),
+        cmocka_unit_test(release_frees_only_what_came_after_the_mark),
         cmocka_unit_test(free_null_is_harmless),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
