@@ -200,15 +200,23 @@ static layout_result *lay_out(const compile_request *req, arena *a, document *do
     return lay;
 }
 
+/* A drawn page's items and glyphs go: emit holds the page's PDF objects
+ * from then on, so a long document never holds all of both. */
+static void release_drawn_page(void *lay, int index)
+{
+    layout_page_release(&((layout_result *)lay)->pages[index]);
+}
+
 static bool write_pdf(const compile_request *req, const document *doc,
-                      const layout_result *lay, const style *st, font_set *fonts,
+                      layout_result *lay, const style *st, font_set *fonts,
                       long long epoch, int threads, double *t0, arena *a,
                       diag_list *d)
 {
     double write_ms = 0;
     emit_options eo = { req->profile, document_time(doc, req->source, epoch),
                         "kcvs-pdf " KCVS_VERSION, req->icc_path, req->cmyk_icc_path,
-                        &write_ms, req->output ? req->output->name : NULL, threads };
+                        &write_ms, req->output ? req->output->name : NULL, threads,
+                        release_drawn_page, lay };
     bool ok = emit_pdf(lay, st, fonts, &eo, req->pdf_path, d);
     report_stage(req->stage_log, "emit", t0, a);
     if (req->stage_log)
@@ -259,6 +267,7 @@ bool compile_document(const compile_request *req, diag_list *d)
     if (ok && req->pdf_path)
         ok = write_pdf(req, doc, lay, st, fonts, epoch, threads, &t0, a, d);
     load_free(&src);
+    layout_result_free(lay);
     font_set_free(fonts);
     arena_free(a);
     return ok;

@@ -632,6 +632,8 @@ bool emit_pdf(const layout_result *layout, const style *st,
     for (int i = 0; ok && i < layout->page_count; i++) {
         emit_doing(&e, "drawing the content", i + 1);
         emit_page(&e, i);
+        if (opt->page_drawn)
+            opt->page_drawn(opt->page_drawn_user, i);
     }
     while (take_content(&e))
         continue;

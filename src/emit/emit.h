@@ -35,6 +35,10 @@ typedef struct emit_options {
                                 written is its temporary file), or NULL */
     int threads;             /* content streams compressed by this many
                                 threads (same bytes for any number; 0 = 1) */
+    /* Called once page index (0-based) is drawn, its items never read
+     * again (the caller may free them), or NULL. */
+    void (*page_drawn)(void *user, int index);
+    void *page_drawn_user;
 } emit_options;
 
 bool emit_pdf(const layout_result *layout, const style *st,

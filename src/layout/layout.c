@@ -1035,6 +1035,7 @@ static layout_result *body_pages(lctx *c, int first, int *passes)
         layout_run run = layout_run_begin(c);
         c->anchor_changes = 0;
         c->first_change = NULL;
+        layout_result_free(body); /* an earlier pass's */
         body = fresh_result(c, first);
         layout_body(c);
         ++*passes;
@@ -1096,7 +1097,9 @@ layout_result *layout_document(arena *a, document *doc, const style *st,
     if (doc->workstream_count) {
         layout_run run = layout_run_begin(&c);
         toc_tag = model_tag_new(a, NULL, TAG_TOC);
-        toc_pages = contents_pages(&c, model_tag_new(a, NULL, TAG_TOC), cover_count)->page_count;
+        layout_result *estimate = contents_pages(&c, model_tag_new(a, NULL, TAG_TOC), cover_count);
+        toc_pages = estimate->page_count;
+        layout_result_free(estimate);
         layout_run_forget(&c, &run);
     }
     int passes;

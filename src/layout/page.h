@@ -1,6 +1,8 @@
 /* page — the laid-out pages: what the paginate stage hands to emit.
  *
- * Owns nothing beyond its arrays (in the compilation's arena): each page is
+ * Owns each page's items and glyphs (malloc'ed, released page by page
+ * with layout_page_release or all at once with layout_result_free; the
+ * rest is in the compilation's arena): each page is
  * a flat list of positioned things — glyph runs, rectangles, rules, images,
  * link areas — each knowing the structure element it belongs to or that it
  * is an artifact (running headers, folios, decoration). Coordinates are
@@ -59,10 +61,18 @@ typedef struct page_item {
     bool artifact;
 } page_item;
 
+/* The glyphs of a page's runs, copied there when a line is placed (a
+ * table header repeated on every page has its own copy on each). */
+typedef struct page_glyphs {
+    struct page_glyphs *next;
+    placed_glyph glyphs[];
+} page_glyphs;
+
 typedef struct page {
-    page_item *items;
+    page_item *items;  /* malloc'ed, like glyphs: layout_page_release */
     int count;
     size_t cap;
+    page_glyphs *glyphs;
     const style_master *master;
     int number;        /* 1-based physical page number */
     const char *workstream;
@@ -110,6 +120,11 @@ typedef struct layout_result {
     page_doc_info info;
 } layout_result;
 
-page_item *layout_page_add_item(arena *a, page *p, item_kind kind);
+page_item *layout_page_add_item(page *p, item_kind kind);
+/* Frees a page's items and glyphs (its master and number stay): once it
+ * is drawn, a long document need not hold it any longer. */
+void layout_page_release(page *p);
+/* Releases every page of r (r itself is in the compilation's arena). */
+void layout_result_free(layout_result *r);
 
 #endif

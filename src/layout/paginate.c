@@ -8,6 +8,8 @@
  */
 #include "layout_internal.h"
 
+#include "mem.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,14 +35,14 @@ page *layout_new_page(lctx *c, const style_master *m)
     if (c->progress && p->number % 50 == 0)
         c->progress(p->number);
     if (m->background >= 0) {
-        page_item *bg = layout_page_add_item(c->a, p, ITEM_RECT);
+        page_item *bg = layout_page_add_item(p, ITEM_RECT);
         bg->w = m->width;
         bg->h = m->height;
         bg->fill = m->background;
         bg->artifact = true;
     }
     if (m->band_colour >= 0 && m->band_height > 0) {
-        page_item *band = layout_page_add_item(c->a, p, ITEM_RECT);
+        page_item *band = layout_page_add_item(p, ITEM_RECT);
         band->w = m->width;
         band->h = m->band_height;
         band->fill = m->band_colour;
@@ -49,18 +51,66 @@ page *layout_new_page(lctx *c, const style_master *m)
     return p;
 }
 
-static void page_reserve(arena *a, page *p, int more)
+static void page_reserve(page *p, int more)
 {
     size_t need = (size_t)p->count + (size_t)more;
     if (need <= p->cap)
         return;
-    p->items = arena_grow(a, p->items, (size_t)p->count, need, sizeof *p->items);
+    p->items = mem_resize(p->items, need, sizeof *p->items);
     p->cap = need;
 }
 
-page_item *layout_page_add_item(arena *a, page *p, item_kind kind)
+page_item *layout_page_add_item(page *p, item_kind kind)
 {
-    return layout_item_append(a, &p->items, &p->count, &p->cap, kind);
+    p->items = mem_reserve(p->items, &p->cap, (size_t)p->count + 1, sizeof *p->items, 32);
+    page_item *it = &p->items[p->count++];
+    memset(it, 0, sizeof *it);
+    it->kind = kind;
+    it->fill = it->stroke = -1;
+    it->link = -1;
+    return it;
+}
+
+void layout_page_release(page *p)
+{
+    free(p->items);
+    p->items = NULL;
+    p->count = 0;
+    p->cap = 0;
+    for (page_glyphs *g = p->glyphs, *next; g; g = next) {
+        next = g->next;
+        free(g);
+    }
+    p->glyphs = NULL;
+}
+
+void layout_result_free(layout_result *r)
+{
+    for (int i = 0; r && i < r->page_count; i++)
+        layout_page_release(&r->pages[i]);
+}
+
+/* The glyphs of items (a line, a vbox) into one block of the page's, so
+ * that the page holds all it draws and lines can go with the layout's
+ * scratch. */
+static void copy_glyphs(page *p, page_item *items, int count)
+{
+    size_t n = 0;
+    for (int i = 0; i < count; i++)
+        if (items[i].kind == ITEM_TEXT)
+            n += (size_t)items[i].run.count;
+    if (n == 0)
+        return;
+    page_glyphs *copy = mem_alloc(1, sizeof *copy + n * sizeof(placed_glyph));
+    copy->next = p->glyphs;
+    p->glyphs = copy;
+    placed_glyph *to = copy->glyphs;
+    for (int i = 0; i < count; i++)
+        if (items[i].kind == ITEM_TEXT && items[i].run.count > 0) {
+            memcpy(to, items[i].run.glyphs, (size_t)items[i].run.count * sizeof *to);
+            items[i].run.glyphs = to;
+            to += items[i].run.count;
+        }
 }
 
 static double notes_height(lctx *c, const vbox *v)
@@ -77,8 +127,9 @@ static double notes_height(lctx *c, const vbox *v)
 static void place_items(lctx *c, page *p, const page_item *items, int count,
                         double x, double y, bool artifact)
 {
+    int first = p->count;
     for (int i = 0; i < count; i++) {
-        page_item *it = layout_page_add_item(c->a, p, items[i].kind);
+        page_item *it = layout_page_add_item(p, items[i].kind);
         *it = items[i];
         it->x += x;
         it->y += y;
@@ -89,6 +140,7 @@ static void place_items(lctx *c, page *p, const page_item *items, int count,
                 it->kind = ITEM_RULE, it->line_width = 0, it->stroke = -1;
         }
     }
+    copy_glyphs(p, p->items + first, count);
 }
 
 static void place_vbox(lctx *c, page *p, const vbox *v, double x0, double y,
@@ -147,7 +199,7 @@ static void place_notes(lctx *c, page *p, note_queue *q, double x0, double botto
     if (n == 0)
         return;
     double y = bottom - used;
-    page_item *rule = layout_page_add_item(c->a, p, ITEM_RULE);
+    page_item *rule = layout_page_add_item(p, ITEM_RULE);
     rule->x = (float)x0;
     rule->y = (float)(y - gap / 2);
     rule->w = (float)(c->st->footnote_rule_length * c->measure);
@@ -262,7 +314,7 @@ static double place_run(lctx *c, page *p, const vlist *vl, int i, int end, doubl
     int needed = 24;
     for (int k = i; k < end; k++)
         needed += vl->v[k]->count + (vl->v[k]->line ? vl->v[k]->line->count : 0);
-    page_reserve(c->a, p, needed);
+    page_reserve(p, needed);
     for (int k = i; k < end; k++) {
         const vbox *v = vl->v[k];
         if (v->workstream)

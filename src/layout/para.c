@@ -1389,7 +1389,7 @@ static const payload *box_as_set(para_build *b, const lb_line *ln, size_t i)
 static void line_commit(para_ctx *c, para_line *l)
 {
     page_item *items = arena_alloc_array(c->tmp, (size_t)l->count, sizeof *items);
-    placed_glyph *glyphs = arena_alloc_array(c->a, c->scratch_glyph_count, sizeof *glyphs);
+    placed_glyph *glyphs = arena_alloc_array(c->tmp, c->scratch_glyph_count, sizeof *glyphs);
     if (c->scratch_glyph_count)
         memcpy(glyphs, c->scratch_glyphs, c->scratch_glyph_count * sizeof *glyphs);
     for (int i = 0; i < l->count; i++) {

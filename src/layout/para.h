@@ -44,7 +44,7 @@ void para_anchor_set(para_anchors *an, const block *b, page_dest at);
 void para_anchors_free(para_anchors *an);
 
 typedef struct para_ctx {
-    arena *a;      /* the document's: glyphs that pages point at */
+    arena *a;      /* the document's: text that pages point at */
     arena *tmp;    /* the layout's: lines and their items, freed after it */
     font_set *fonts;
     const style *st;
@@ -127,7 +127,8 @@ void para_ctx_init(para_ctx *c, arena *a, arena *tmp, font_set *fonts, const sty
 void para_ctx_free(para_ctx *c);
 
 /* Sets runs in class cls to lines of the given measure. Lines and their
- * items live in c->tmp; the glyph arrays they point at in c->a. tag is the
+ * items and the glyph arrays they point at live in c->tmp (a page copies
+ * what it places); the text of a hyphenated word in c->a. tag is the
  * structure element the text belongs to (links carry their own). */
 para_result para_typeset(para_ctx *c, const inline_run *runs,
                          const style_class *cls, tag_node *tag, double measure,
