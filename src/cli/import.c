@@ -1,6 +1,8 @@
 #include "import.h"
 
+#include "import_docx.h"
 #include "import_odt.h"
+#include "import_xml.h"
 #include "mem.h"
 #include "model.h"
 #include "starter.h"
@@ -41,6 +43,7 @@ typedef struct {
     xmlHashTablePtr images;   /* every file name under images/ */
     xmlHashTablePtr copied;   /* source path of an image -> its name there */
     import_odt odt;           /* what pandoc loses of an .odt, read from it */
+    import_docx docx;         /* and of a .docx */
     int failed;               /* exit status of the first failure, 0 if none */
 } importer;
 
@@ -183,6 +186,8 @@ static void read_package(importer *im, const char *format)
     zipfile *z = zipfile_open(im->source, &err);
     if (z && !strcmp(format, "odt"))
         import_odt_read(z, im->source, &im->odt, &err);
+    else if (z)
+        import_docx_read(z, im->source, &im->docx, &err);
     if (err)
         fail(im, 1, "%s", err);
     free(err);
@@ -245,21 +250,6 @@ static xmlNode *first_child(xmlNode *n, const char *name)
     for (xmlNode *c = n->children; c; c = c->next)
         if (is_db(c, name))
             return c;
-    return NULL;
-}
-
-/* The next element after n in document order, its subtree skipped if
- * skip_children. */
-static xmlNode *next_element(xmlNode *n, xmlNode *top, bool skip_children)
-{
-    if (!skip_children)
-        for (xmlNode *c = n->children; c; c = c->next)
-            if (c->type == XML_ELEMENT_NODE)
-                return c;
-    for (; n && n != top; n = n->parent)
-        for (xmlNode *s = n->next; s; s = s->next)
-            if (s->type == XML_ELEMENT_NODE)
-                return s;
     return NULL;
 }
 
@@ -331,7 +321,7 @@ static const char *fresh_id(importer *im, const char *old)
  * first of them that is an element, or after n. */
 static xmlNode *unwrap_in_walk(xmlNode *n, xmlNode *root)
 {
-    xmlNode *next = next_element(n, root, true);
+    xmlNode *next = import_xml_next(n, root, true);
     xmlNode *first = n->children;
     while (n->children) {
         xmlNode *c = n->children;
@@ -363,19 +353,47 @@ static xmlNode *drop_dangling_link(xmlNode *n, xmlNode *root, const char *to)
 static void restore_bookmarks(importer *im, xmlNode *root)
 {
     size_t anchors = 0, k = 0;
-    for (xmlNode *n = root; n; n = next_element(n, root, false))
+    for (xmlNode *n = root; n; n = import_xml_next(n, root, false))
         anchors += is_db(n, "anchor");
     if (anchors != im->odt.bookmark_count)
         return;
-    for (xmlNode *n = root; n; n = next_element(n, root, false))
+    for (xmlNode *n = root; n; n = import_xml_next(n, root, false))
         if (is_db(n, "anchor") && im->odt.bookmarks[k++][0])
             xmlSetNsProp(n, xmlSearchNsByHref(n->doc, n, (const xmlChar *)XML_NS),
                          (const xmlChar *)"id", (const xmlChar *)im->odt.bookmarks[k - 1]);
 }
 
+/* A .docx's headings are pandoc's sections, in the same order
+ * (import_docx.h): each section's title gets an anchor named after each of
+ * its heading's bookmarks, so that a link to the heading finds it; when
+ * their numbers differ, none does. */
+static void restore_heading_marks(importer *im, xmlNode *root)
+{
+    size_t sections = 0, k = 0;
+    for (xmlNode *n = root; n; n = import_xml_next(n, root, false))
+        sections += is_db(n, "section");
+    if (!sections || sections != im->docx.count)
+        return;
+    xmlNs *xml = xmlSearchNsByHref(root->doc, root, (const xmlChar *)XML_NS);
+    for (xmlNode *n = root; n; n = import_xml_next(n, root, false)) {
+        const import_docx_heading *h = is_db(n, "section") ? &im->docx.headings[k++] : NULL;
+        xmlNode *title = h ? first_child(n, "title") : NULL;
+        xmlChar *id = title ? xmlGetNsProp(n, (const xmlChar *)"id", (const xmlChar *)XML_NS)
+                            : NULL;
+        for (size_t i = title ? h->count : 0; i-- > 0;) {
+            if (id && !strcmp((const char *)id, h->bookmarks[i]))
+                continue; /* pandoc's own id for it */
+            xmlNode *mark = xmlNewNode(n->ns, (const xmlChar *)"anchor");
+            xmlSetNsProp(mark, xml, (const xmlChar *)"id", (const xmlChar *)h->bookmarks[i]);
+            title->children ? xmlAddPrevSibling(title->children, mark) : xmlAddChild(title, mark);
+        }
+        xmlFree(id);
+    }
+}
+
 static void fix_ids(importer *im, xmlNode *root)
 {
-    for (xmlNode *n = root; n; n = next_element(n, root, false)) {
+    for (xmlNode *n = root; n; n = import_xml_next(n, root, false)) {
         xmlAttr *a = xmlHasNsProp(n, (const xmlChar *)"id", (const xmlChar *)XML_NS);
         if (!a)
             continue;
@@ -387,7 +405,7 @@ static void fix_ids(importer *im, xmlNode *root)
         xmlFree(old);
     }
     for (xmlNode *n = root, *next; n; n = next) {
-        next = next_element(n, root, false);
+        next = import_xml_next(n, root, false);
         xmlChar *to = xmlGetNoNsProp(n, (const xmlChar *)"linkend");
         const char *id = to ? xmlHashLookup(im->ids, to) : NULL;
         if (id)
@@ -564,7 +582,7 @@ static void image_alt(importer *im, xmlNode *image_object)
 
 static void import_images(importer *im, xmlNode *root)
 {
-    for (xmlNode *n = root; n; n = next_element(n, root, false)) {
+    for (xmlNode *n = root; n; n = import_xml_next(n, root, false)) {
         if (is_db(n, "imageobject"))
             image_alt(im, n);
         else if (is_db(n, "imagedata"))
@@ -615,7 +633,7 @@ static void restore_header(xmlNode *table, const import_odt_header *h)
 static void restore_headers(importer *im, xmlNode *root)
 {
     size_t tables = 0, k = 0;
-    for (xmlNode *n = root; n; n = next_element(n, root, false))
+    for (xmlNode *n = root; n; n = import_xml_next(n, root, false))
         tables += is_table(n);
     if (tables != im->odt.header_count) {
         for (size_t i = 0; i < im->odt.header_count; i++)
@@ -627,7 +645,7 @@ static void restore_headers(importer *im, xmlNode *root)
             }
         return;
     }
-    for (xmlNode *n = root; n; n = next_element(n, root, false))
+    for (xmlNode *n = root; n; n = import_xml_next(n, root, false))
         if (is_table(n))
             restore_header(n, &im->odt.headers[k++]);
 }
@@ -681,7 +699,7 @@ static bool kept(xmlNode *n, xmlNode *root)
  * rather than left as stray text. Returns where the walk goes on. */
 static xmlNode *info_child(xmlNode *n, xmlNode *root)
 {
-    xmlNode *next = next_element(n, root, true);
+    xmlNode *next = import_xml_next(n, root, true);
     if (is_db(n, "date") && !first_child(n->parent, "pubdate")) {
         xmlNodeSetName(n, (const xmlChar *)"pubdate");
         return next;
@@ -705,14 +723,14 @@ static void keep_to_subset(xmlNode *root)
         if (is_db(n, "link")) /* pandoc marks an autolink role="uri" */
             xmlUnsetProp(n, (const xmlChar *)"role");
         if (kept(n, root)) {
-            n = next_element(n, root, false);
+            n = import_xml_next(n, root, false);
         } else if (is_db(n->parent, "info")) {
             n = info_child(n, root);
         } else if (holds_blocks(n->parent) && has_direct_text(n)) {
             xmlNodeSetName(n, (const xmlChar *)"para");
             while (n->properties)
                 xmlRemoveProp(n->properties);
-            n = next_element(n, root, false);
+            n = import_xml_next(n, root, false);
         } else {
             n = unwrap_in_walk(n, root);
         }
@@ -796,7 +814,7 @@ static void ensure_title(importer *im, xmlNode *root)
     }
     xmlFree(text);
     char *name = NULL;
-    for (xmlNode *n = root; n && !has_text(name); n = next_element(n, root, false))
+    for (xmlNode *n = root; n && !has_text(name); n = import_xml_next(n, root, false))
         if (is_db(n, "title") && n->parent != info) {
             xmlFree(name);
             name = plain_text(n);
@@ -978,6 +996,7 @@ static void convert(importer *im)
     keep_to_subset(root);
     ensure_title(im, root);
     restore_bookmarks(im, root);
+    restore_heading_marks(im, root);
     fix_ids(im, root);
     drop_invalid_attributes(im, doc);
     split_sections(im, doc);
@@ -1035,6 +1054,7 @@ int import_run(const char *source, const char *folder, const char *schema_path)
     xmlHashFree(im.images, free_name);
     xmlFree(im.source_dir);
     import_odt_free(&im.odt);
+    import_docx_free(&im.docx);
     free(im.tmp);
     return im.failed;
 }

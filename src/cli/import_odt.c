@@ -1,11 +1,10 @@
 #include "import_odt.h"
 
+#include "import_xml.h"
 #include "mem.h"
 
-#include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,12 +17,6 @@
 #define OFFICE_NS "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 #define STYLE_NS "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
 #define DC_NS "http://purl.org/dc/elements/1.1/"
-
-static bool is_el(const xmlNode *n, const char *ns, const char *name)
-{
-    return n && n->type == XML_ELEMENT_NODE && n->ns &&
-           !strcmp((const char *)n->ns->href, ns) && !strcmp((const char *)n->name, name);
-}
 
 static bool blank(const char *s)
 {
@@ -38,7 +31,7 @@ static bool blank(const char *s)
 static char *frame_text(const xmlNode *frame, const char *name)
 {
     for (xmlNode *c = frame ? frame->children : NULL; c; c = c->next)
-        if (is_el(c, SVG_NS, name)) {
+        if (import_xml_is(c, SVG_NS, name)) {
             char *text = (char *)xmlNodeGetContent(c);
             if (!blank(text))
                 return text;
@@ -49,7 +42,7 @@ static char *frame_text(const xmlNode *frame, const char *name)
 
 static bool styled(const xmlNode *n, const char *style)
 {
-    xmlChar *name = is_el(n, TEXT_NS, "p") ? xmlGetNsProp(n, (const xmlChar *)"style-name",
+    xmlChar *name = import_xml_is(n, TEXT_NS, "p") ? xmlGetNsProp(n, (const xmlChar *)"style-name",
                                                           (const xmlChar *)TEXT_NS)
                                            : NULL;
     bool is = name && !strcmp((const char *)name, style);
@@ -103,7 +96,7 @@ static char *description(const xmlNode *frame)
 static bool label_text(const xmlNode *n, char **acc)
 {
     for (xmlNode *c = n->children; c; c = c->next) {
-        bool sequence = is_el(c, TEXT_NS, "sequence");
+        bool sequence = import_xml_is(c, TEXT_NS, "sequence");
         xmlChar *more = c->type == XML_TEXT_NODE || sequence ? xmlNodeGetContent(c) : NULL;
         if (more) {
             char *joined = mem_printf("%s%s", *acc ? *acc : "", (const char *)more);
@@ -111,7 +104,7 @@ static bool label_text(const xmlNode *n, char **acc)
             *acc = joined;
             xmlFree(more);
         }
-        if (sequence || (c->type == XML_ELEMENT_NODE && !is_el(c, DRAW_NS, "frame") &&
+        if (sequence || (c->type == XML_ELEMENT_NODE && !import_xml_is(c, DRAW_NS, "frame") &&
                          label_text(c, acc)))
             return true;
     }
@@ -123,7 +116,7 @@ static bool label_text(const xmlNode *n, char **acc)
 static char *caption_label(const xmlNode *frame)
 {
     const xmlNode *p = frame->parent;
-    if (!is_el(p, TEXT_NS, "p") || !is_el(p->parent, DRAW_NS, "text-box"))
+    if (!import_xml_is(p, TEXT_NS, "p") || !import_xml_is(p->parent, DRAW_NS, "text-box"))
         return NULL;
     char *label = NULL;
     if (!label_text(p, &label) || blank(label)) {
@@ -153,7 +146,7 @@ static void add_image(import_odt *out, const xmlNode *image)
 static void cell_text(const xmlNode *n, char **text)
 {
     for (xmlNode *c = n->children; c; c = c->next) {
-        if (is_el(c, TEXT_NS, "p") || is_el(c, TEXT_NS, "h")) {
+        if (import_xml_is(c, TEXT_NS, "p") || import_xml_is(c, TEXT_NS, "h")) {
             xmlChar *more = xmlNodeGetContent(c);
             char *joined = mem_printf("%s%s%s", *text ? *text : "", *text ? " " : "",
                                       more ? (char *)more : "");
@@ -172,9 +165,9 @@ static bool header_row(const xmlNode *row, import_odt_header *h, size_t *cap)
 {
     size_t count = 0;
     for (xmlNode *c = row->children; c; c = c->next) {
-        if (is_el(c, TABLE_NS, "covered-table-cell"))
+        if (import_xml_is(c, TABLE_NS, "covered-table-cell"))
             return false;
-        if (!is_el(c, TABLE_NS, "table-cell"))
+        if (!import_xml_is(c, TABLE_NS, "table-cell"))
             continue;
         xmlChar *span = xmlGetNsProp(c, (const xmlChar *)"number-columns-spanned",
                                      (const xmlChar *)TABLE_NS);
@@ -203,16 +196,12 @@ static void add_table(import_odt *out, const xmlNode *table)
     *h = (import_odt_header){ 0 };
     size_t cap = 0;
     for (xmlNode *c = table->children; c; c = c->next)
-        if (is_el(c, TABLE_NS, "table-header-rows"))
+        if (import_xml_is(c, TABLE_NS, "table-header-rows"))
             for (xmlNode *row = c->children; row; row = row->next)
-                if (is_el(row, TABLE_NS, "table-row") && !header_row(row, h, &cap)) {
+                if (import_xml_is(row, TABLE_NS, "table-row") && !header_row(row, h, &cap)) {
                     h->columns = 0;
                     return;
                 }
-}
-
-static void silent(void *data, xmlErrorPtr e)
-{
 }
 
 static void add_bookmark(import_odt *out, const xmlNode *mark)
@@ -224,39 +213,13 @@ static void add_bookmark(import_odt *out, const xmlNode *mark)
     xmlFree(name);
 }
 
-/* The part name of the package as a parsed document; NULL when the
- * package has none (and *err NULL) or it is not XML. */
-static xmlDoc *read_part(zipfile *z, const char *path, const char *name, char **err)
-{
-    size_t len = 0;
-    char *xml = zipfile_read(z, name, &len, err);
-    if (!xml)
-        return NULL;
-    xmlSetStructuredErrorFunc(NULL, silent);
-    xmlDoc *doc = len <= INT_MAX ? xmlReadMemory(xml, (int)len, name, NULL, XML_PARSE_NONET)
-                                 : NULL;
-    xmlSetStructuredErrorFunc(NULL, NULL);
-    free(xml);
-    if (!doc)
-        *err = mem_printf("%s: its %s is not XML (a damaged or encrypted file?)", path, name);
-    return doc;
-}
-
-static xmlNode *child(const xmlNode *n, const char *ns, const char *name)
-{
-    for (xmlNode *c = n ? n->children : NULL; c; c = c->next)
-        if (is_el(c, ns, name))
-            return c;
-    return NULL;
-}
-
 /* The style a paragraph shows: its own, or the one its automatic style
  * (P1, …: LibreOffice's for a paragraph formatted by hand) derives from. */
 static bool shows_style(const xmlNode *p, const xmlNode *autos, const char *style)
 {
     xmlChar *name = xmlGetNsProp(p, (const xmlChar *)"style-name", (const xmlChar *)TEXT_NS);
     for (xmlNode *c = autos ? autos->children : NULL; name && c; c = c->next) {
-        xmlChar *own = is_el(c, STYLE_NS, "style")
+        xmlChar *own = import_xml_is(c, STYLE_NS, "style")
                            ? xmlGetNsProp(c, (const xmlChar *)"name", (const xmlChar *)STYLE_NS)
                            : NULL;
         bool is = own && xmlStrEqual(own, name);
@@ -279,20 +242,20 @@ static bool shows_style(const xmlNode *p, const xmlNode *autos, const char *styl
  * declarations of variables, sequences, user fields. */
 static bool preamble(const xmlNode *n)
 {
-    return n->type != XML_ELEMENT_NODE || is_el(n, OFFICE_NS, "forms") ||
-           is_el(n, TEXT_NS, "tracked-changes") || strstr((const char *)n->name, "-decls");
+    return n->type != XML_ELEMENT_NODE || import_xml_is(n, OFFICE_NS, "forms") ||
+           import_xml_is(n, TEXT_NS, "tracked-changes") || strstr((const char *)n->name, "-decls");
 }
 
 /* The paragraphs styled Title and Date (pandoc's writer; LibreOffice's
  * Title) that open the body, before any other (empty ones aside). */
 static void read_front(import_odt *out, const xmlNode *root)
 {
-    const xmlNode *autos = child(root, OFFICE_NS, "automatic-styles");
-    const xmlNode *text = child(child(root, OFFICE_NS, "body"), OFFICE_NS, "text");
+    const xmlNode *autos = import_xml_child(root, OFFICE_NS, "automatic-styles");
+    const xmlNode *text = import_xml_child(import_xml_child(root, OFFICE_NS, "body"), OFFICE_NS, "text");
     for (xmlNode *c = text ? text->children : NULL; c; c = c->next) {
         if (preamble(c))
             continue;
-        if (!is_el(c, TEXT_NS, "p"))
+        if (!import_xml_is(c, TEXT_NS, "p"))
             break;
         char *content = (char *)xmlNodeGetContent(c);
         bool go_on = true;
@@ -313,9 +276,9 @@ static void read_front(import_odt *out, const xmlNode *root)
 /* The title of the document's properties (meta.xml's dc:title). */
 static char *read_title(zipfile *z, const char *path, char **err)
 {
-    xmlDoc *doc = read_part(z, path, "meta.xml", err);
-    xmlNode *meta = doc ? child(xmlDocGetRootElement(doc), OFFICE_NS, "meta") : NULL;
-    xmlNode *title = child(meta, DC_NS, "title");
+    xmlDoc *doc = import_xml_part(z, path, "meta.xml", err);
+    xmlNode *meta = doc ? import_xml_child(xmlDocGetRootElement(doc), OFFICE_NS, "meta") : NULL;
+    xmlNode *title = import_xml_child(meta, DC_NS, "title");
     char *text = title ? (char *)xmlNodeGetContent(title) : NULL;
     char *copy = blank(text) ? NULL : mem_strdup(text);
     xmlFree(text);
@@ -325,27 +288,21 @@ static char *read_title(zipfile *z, const char *path, char **err)
 
 bool import_odt_read(zipfile *z, const char *path, import_odt *out, char **err)
 {
-    xmlDoc *doc = read_part(z, path, "content.xml", err);
+    xmlDoc *doc = import_xml_part(z, path, "content.xml", err);
     if (!doc) {
         if (!*err)
             *err = mem_printf("%s has no content.xml: it is not an OpenDocument text", path);
         return false;
     }
     xmlNode *root = xmlDocGetRootElement(doc);
-    for (xmlNode *n = root; n;) {
-        if (is_el(n, DRAW_NS, "image") && is_el(n->parent, DRAW_NS, "frame"))
+    for (xmlNode *n = root; n; n = import_xml_next(n, root, false)) {
+        if (import_xml_is(n, DRAW_NS, "image") && import_xml_is(n->parent, DRAW_NS, "frame"))
             add_image(out, n);
-        else if (is_el(n, TABLE_NS, "table"))
+        else if (import_xml_is(n, TABLE_NS, "table"))
             add_table(out, n);
-        else if (is_el(n, TEXT_NS, "bookmark") || is_el(n, TEXT_NS, "bookmark-start"))
+        else if (import_xml_is(n, TEXT_NS, "bookmark") ||
+                 import_xml_is(n, TEXT_NS, "bookmark-start"))
             add_bookmark(out, n);
-        if (n->children) {
-            n = n->children;
-            continue;
-        }
-        while (n && n != root && !n->next)
-            n = n->parent;
-        n = n && n != root ? n->next : NULL;
     }
     read_front(out, root);
     xmlFreeDoc(doc);

@@ -1,0 +1,34 @@
+/* import_docx — what pandoc loses of a .docx: its headings' bookmarks.
+ *
+ * Owns: the list of a .docx's headings (paragraphs whose style is named
+ * "heading N" in styles.xml, whatever its id: "Kop1" in a Dutch Word), in
+ * document order, each with the names of the bookmarks that start at it
+ * (inside the paragraph, as Word writes them, or just before it, as
+ * pandoc's writer does). A link to a heading leads to its bookmark, which
+ * pandoc 2.17's DOCX reader drops: the heading's section gets an id from
+ * its text instead, and the link no target.
+ * Failure: false with *err set to a message to free() (no
+ * word/document.xml, or a part that is not XML).
+ */
+#ifndef KCVS_IMPORT_DOCX_H
+#define KCVS_IMPORT_DOCX_H
+
+#include "zipfile.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct import_docx_heading {
+    char **bookmarks;
+    size_t count, cap;
+} import_docx_heading;
+
+typedef struct import_docx {
+    import_docx_heading *headings;
+    size_t count, cap;
+} import_docx;
+
+bool import_docx_read(zipfile *z, const char *path, import_docx *out, char **err);
+void import_docx_free(import_docx *docx);
+
+#endif

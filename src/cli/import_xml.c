@@ -1,0 +1,56 @@
+#include "import_xml.h"
+
+#include "mem.h"
+
+#include <libxml/parser.h>
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void silent(void *data, xmlErrorPtr e)
+{
+}
+
+xmlDoc *import_xml_part(zipfile *z, const char *path, const char *name, char **err)
+{
+    size_t len = 0;
+    char *xml = zipfile_read(z, name, &len, err);
+    if (!xml)
+        return NULL;
+    xmlSetStructuredErrorFunc(NULL, silent);
+    xmlDoc *doc = len <= INT_MAX ? xmlReadMemory(xml, (int)len, name, NULL, XML_PARSE_NONET)
+                                 : NULL;
+    xmlSetStructuredErrorFunc(NULL, NULL);
+    free(xml);
+    if (!doc)
+        *err = mem_printf("%s: its %s is not XML (a damaged or encrypted file?)", path, name);
+    return doc;
+}
+
+bool import_xml_is(const xmlNode *n, const char *ns, const char *name)
+{
+    return n && n->type == XML_ELEMENT_NODE && n->ns &&
+           !strcmp((const char *)n->ns->href, ns) && !strcmp((const char *)n->name, name);
+}
+
+xmlNode *import_xml_child(const xmlNode *n, const char *ns, const char *name)
+{
+    for (xmlNode *c = n ? n->children : NULL; c; c = c->next)
+        if (import_xml_is(c, ns, name))
+            return c;
+    return NULL;
+}
+
+xmlNode *import_xml_next(xmlNode *n, const xmlNode *top, bool skip_children)
+{
+    if (!skip_children)
+        for (xmlNode *c = n->children; c; c = c->next)
+            if (c->type == XML_ELEMENT_NODE)
+                return c;
+    for (; n && n != top; n = n->parent)
+        for (xmlNode *s = n->next; s; s = s->next)
+            if (s->type == XML_ELEMENT_NODE)
+                return s;
+    return NULL;
+}

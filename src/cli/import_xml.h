@@ -1,0 +1,25 @@
+/* import_xml — reading the XML parts of an .odt's or .docx's package.
+ *
+ * Owns nothing: a part parsed with the network off, its errors silenced
+ * (the caller names the file), and the lookups by namespace the readers of
+ * both packages share.
+ * Failure: NULL with *err set to a message to free() when the part is not
+ * XML; NULL with *err NULL when the package has no such part.
+ */
+#ifndef KCVS_IMPORT_XML_H
+#define KCVS_IMPORT_XML_H
+
+#include "zipfile.h"
+
+#include <libxml/tree.h>
+#include <stdbool.h>
+
+xmlDoc *import_xml_part(zipfile *z, const char *path, const char *name, char **err);
+bool import_xml_is(const xmlNode *n, const char *ns, const char *name);
+/* n's first child element ns:name, NULL when none (or n is NULL). */
+xmlNode *import_xml_child(const xmlNode *n, const char *ns, const char *name);
+/* The next element after n in document order under top, n's subtree
+ * skipped if skip_children. */
+xmlNode *import_xml_next(xmlNode *n, const xmlNode *top, bool skip_children);
+
+#endif
