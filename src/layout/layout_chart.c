@@ -105,7 +105,7 @@ static void layout_legend(lctx *c, const block *bl, double indent, bool keep)
                    chart_colour(c, k, cls));
         centred_text(c, v, ch->series[k], cls, bl->tag, x + s->swatch + s->value_gap, y,
                      line, bl->loc);
-        x += w + 2 * s->value_gap;
+        x += w + s->legend_gap;
     }
     v->height = y + line + s->row_gap;
 }
@@ -244,7 +244,7 @@ static double chart_estimate(const lctx *c, const chart_model *ch)
 void layout_chart(lctx *c, block *bl, double indent)
 {
     const chart_model *ch = bl->chart;
-    bool keep = chart_estimate(c, ch) < c->frame_height / 2;
+    bool keep = chart_estimate(c, ch) < c->frame_height * c->st->chart.keep_share;
     c->keep_next = true; /* with the table it draws */
     layout_caption(c, bl, indent);
     if (ch->series_count > 1 && ch->kind == CHART_BAR)

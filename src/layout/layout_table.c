@@ -200,7 +200,8 @@ static void layout_row(lctx *c, const table_model *t, const table_row *row,
         layout_vbox_rect(c, v, x0, 0, total_w, height, bg);
     double rule = c->st->table_rule_width;
     if (first_row || row->kind == ROWKIND_TOTAL)
-        layout_vbox_rule(c, v, x0, 0, total_w, row->kind == ROWKIND_TOTAL ? rule * 2 : rule,
+        layout_vbox_rule(c, v, x0, 0, total_w,
+                         row->kind == ROWKIND_TOTAL ? c->st->total_rule_width : rule,
                   c->st->table_rule_colour);
     layout_vbox_rule(c, v, x0, height, total_w, rule, c->st->table_rule_colour);
     for (int i = 0; i < row->cell_count; i++) {

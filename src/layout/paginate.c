@@ -359,7 +359,7 @@ void layout_paginate(lctx *c, const vlist *vl, const style_master *first,
                avail = layout_frame_height(m);
         double head_h = repeated_header_height(vl, v0, i);
         /* Footnotes carried over from the last page take their room first. */
-        double carried = queue_height(&queue, avail / 2);
+        double carried = queue_height(&queue, avail * c->st->footnote_carry_share);
         int end = fill_page(c, vl, i, avail - carried - (carried > 0 ? c->st->footnote_gap : 0), head_h);
         double y = top;
         if (head_h > 0)

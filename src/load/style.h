@@ -179,6 +179,8 @@ typedef struct style_chart {
     double bar_height, bar_gap, row_gap, value_gap;
     double share_height;    /* the thickness of a share (stacked) bar */
     double swatch;          /* the colour square of a legend entry */
+    double legend_gap;      /* between two legend entries */
+    double keep_share;      /* a chart shorter than this share of the frame is kept whole */
     int colours[STYLE_CHART_COLOURS]; /* series, then segments, in turn */
 } style_chart;
 
@@ -213,6 +215,8 @@ typedef struct style {
     double list_min_measure; /* nesting indents no further than this leaves */
     double footnote_gap, footnote_rule_length; /* the latter a share of the measure */
     double table_rule_width, table_cell_padding;
+    double total_rule_width; /* the rule above a budget table's total row */
+    double footnote_carry_share; /* carried-over notes take at most this of a page */
     int table_rule_colour, table_head_background, total_background;
     double image_share, cover_image_share; /* images' largest height, of the frame's */
     /* The contents: columns as wide as so many digits plus a gap, a rule

@@ -226,3 +226,80 @@ def test_mark_margin(tmp_path):
                                "--profile", "print"))
     assert changed[2] - changed[0] == pytest.approx(base[2] - base[0] + 20, abs=0.01)
     assert changed[3] - changed[1] == pytest.approx(base[3] - base[1] + 20, abs=0.01)
+
+
+def test_total_rule_width(tmp_path):
+    base, changed = both(tmp_path, "budget.xml", "layout", "total-rule-width", "3.5pt")
+    widths = lambda p: {r.split()[1] for page in p.values() for kind, _, r in page
+                        if kind == "rule" and r.startswith("stroke=rule")}
+    total = f"{style_length('total-rule-width'):.2f}"
+    assert total in widths(base) and total not in widths(changed)
+    assert "3.50" in widths(changed)
+
+
+def chart_dump(tmp_path, fillers, extra, name):
+    """chart-years.xml after FILLERS one-line paragraphs, laid out with the
+    house style plus EXTRA: the pages the chart's rectangles are on, and
+    its legend's swatches (x)."""
+    text = (ROOT / "tests" / "data" / "e2e" / "chart-years.xml").read_text(encoding="utf-8")
+    fill = "".join(f"<para>Regel {i} van de opvulling.</para>\n" for i in range(fillers))
+    doc = tmp_path / f"chart-{fillers}.xml"
+    doc.write_text(text.replace("<para>De begroting van 2021 tot 2023 naast elkaar.</para>",
+                                fill or "<para>Een alinea.</para>"), encoding="utf-8")
+    pages = dump(tmp_path, doc, style_with(tmp_path, extra, name))
+    rects = [(page, n) for page, items in pages.items() for kind, n, rest in items
+             if kind == "rect" and "/Figure[" in rest]
+    swatches = [n[0] for _, n in rects if n[2] == n[3] == style_length("swatch")]
+    return {page for page, _ in rects}, swatches
+
+
+def test_legend_gap(tmp_path):
+    old = style_length("legend-gap")
+    _, base = chart_dump(tmp_path, 0, "", "base")
+    _, changed = chart_dump(tmp_path, 0, f'<chart legend-gap="{old + 10}pt"/>', "changed")
+    assert len(base) == len(changed) == 3  # one swatch a year
+    for k in range(3):
+        assert changed[k] == pytest.approx(base[k] + 10 * k, abs=0.02)
+
+
+def test_keep_share(tmp_path):
+    """Where a chart that may break (keep-share 0) is cut by a page end, the
+    same chart is kept whole with the house style's share."""
+    for fillers in range(0, 120, 2):
+        pages, _ = chart_dump(tmp_path, fillers, '<chart keep-share="0"/>', "loose")
+        if len(pages) > 1:
+            break
+    else:
+        raise AssertionError("no number of filler lines breaks the chart")
+    kept, _ = chart_dump(tmp_path, fillers, "", "base")
+    assert len(kept) == 1, (fillers, pages, kept)
+
+
+def test_footnote_carry_share(tmp_path):
+    """A footnote too long for its page goes on overleaf taking at most the
+    share of the page the style gives; the rest on the page after."""
+    note = " ".join(f"Zin {i} van een heel lange voetnoot die over de pagina loopt."
+                    for i in range(160))
+    body = "".join(f"<para>Alinea {i} met gewone lopende tekst die de pagina vult en nog "
+                   "wat verder gaat dan een regel.</para>\n" for i in range(40))
+    doc = tmp_path / "longnote.xml"
+    doc.write_text(f"""<?xml version="1.0" encoding="UTF-8"?>
+<article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="nl-BE">
+  <info><title>Lange noot</title></info>
+  <section><title>Een werkspoor met een lange noot</title>
+    <para>Deze alinea draagt het anker<footnote><para>{note}</para></footnote>.</para>
+{body}  </section>
+</article>
+""", encoding="utf-8")
+
+    def note_lines(extra, name):
+        pages = dump(tmp_path, doc, style_with(tmp_path, extra, name))
+        counts = [sum(1 for kind, _, rest in pages[p] if kind == "run" and "/Note[" in rest)
+                  for p in sorted(pages)]
+        return [c for c in counts if c]
+
+    old = float(style_setting("footnote-carry-share"))
+    base = note_lines("", "base")
+    less = note_lines(f'<layout footnote-carry-share="{old / 2}"/>', "less")
+    assert sum(base) == sum(less) and len(base) > 1
+    assert less[1] < base[1]  # the page after the anchor's takes less
