@@ -35,6 +35,7 @@
 /* What one import carries between its steps. */
 typedef struct {
     const char *source;
+    const char *format;       /* pandoc's name of its kind: docx, odt, markdown */
     const char *schema_path;
     char *source_dir; /* relative image paths of a Markdown file resolve here */
     char *tmp;        /* absolute path of the temporary folder */
@@ -548,6 +549,50 @@ static void strip_label(xmlNode *n, const char *label)
     xmlFree(rest);
 }
 
+static bool has_direct_text(xmlNode *n)
+{
+    for (xmlNode *c = n->children; c; c = c->next)
+        if (c->type == XML_TEXT_NODE && has_text((const char *)c->content))
+            return true;
+    return false;
+}
+
+/* pandoc's ODT writer sets a Markdown figure as a paragraph holding the
+ * image and one holding its caption, and its reader reads them back as
+ * two paragraphs (import_odt.h): they become the figure again. */
+static void make_figure(xmlNode *media, const char *caption)
+{
+    xmlNode *para = media->parent, *next = para ? para->next : NULL;
+    while (next && next->type != XML_ELEMENT_NODE)
+        next = next->next;
+    if (!is_db(media, "inlinemediaobject") || !is_db(para, "para") ||
+        has_direct_text(para) || !is_db(next, "para"))
+        return;
+    for (xmlNode *c = para->children; c; c = c->next)
+        if (c != media && c->type == XML_ELEMENT_NODE)
+            return;
+    char *want = collapse_space((char *)xmlStrdup((const xmlChar *)caption));
+    char *shown = plain_text(next);
+    bool same = shown && !strcmp(shown, want);
+    xmlFree(want);
+    xmlFree(shown);
+    if (!same)
+        return;
+    xmlNode *figure = xmlNewNode(para->ns, (const xmlChar *)"figure");
+    xmlNode *title = xmlNewChild(figure, para->ns, (const xmlChar *)"title", NULL);
+    for (xmlNode *c; (c = next->children);) {
+        xmlUnlinkNode(c);
+        xmlAddChild(title, c);
+    }
+    xmlUnlinkNode(media);
+    xmlNodeSetName(media, (const xmlChar *)"mediaobject");
+    xmlAddChild(figure, media);
+    xmlReplaceNode(para, figure);
+    xmlFreeNode(para);
+    xmlUnlinkNode(next);
+    xmlFreeNode(next);
+}
+
 /* pandoc writes an image's alternative text as imageobject/objectinfo/title
  * (the subset wants textobject/phrase, which the PDF's /Alt is made of). */
 static void image_alt(importer *im, xmlNode *image_object)
@@ -573,11 +618,18 @@ static void image_alt(importer *im, xmlNode *image_object)
         xmlNode *to = xmlNewChild(media, media->ns, (const xmlChar *)"textobject", NULL);
         xmlNewTextChild(to, media->ns, (const xmlChar *)"phrase", (const xmlChar *)alt);
     }
-    xmlFree(alt);
     if (info) {
         xmlUnlinkNode(info);
         xmlFreeNode(info);
     }
+    /* pandoc's DOCX writer sets a figure as its ODT writer does, the
+     * caption its alternative text: in a .docx a paragraph after an image
+     * that reads the image's alternative text is taken for its caption. */
+    if (media && odt && odt->caption)
+        make_figure(media, odt->caption);
+    else if (media && has_text(alt) && !strcmp(im->format, "docx"))
+        make_figure(media, alt);
+    xmlFree(alt);
 }
 
 static void import_images(importer *im, xmlNode *root)
@@ -660,14 +712,6 @@ static bool holds_blocks(xmlNode *n)
         "important", "sidebar", NULL };
     for (int i = 0; names[i]; i++)
         if (is_db(n, names[i]))
-            return true;
-    return false;
-}
-
-static bool has_direct_text(xmlNode *n)
-{
-    for (xmlNode *c = n->children; c; c = c->next)
-        if (c->type == XML_TEXT_NODE && has_text((const char *)c->content))
             return true;
     return false;
 }
@@ -1014,8 +1058,9 @@ static void free_name(void *payload, const xmlChar *name)
 
 int import_run(const char *source, const char *folder, const char *schema_path)
 {
-    importer im = { .source = source, .schema_path = schema_path };
-    const char *format = pandoc_format(source);
+    importer im = { .source = source, .schema_path = schema_path,
+                    .format = pandoc_format(source) };
+    const char *format = im.format;
     if (!format) {
         fail(&im, 2, "--import reads .docx, .odt and .md files, not %s", source);
         return im.failed;

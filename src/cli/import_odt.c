@@ -50,9 +50,9 @@ static bool styled(const xmlNode *n, const char *style)
     return is;
 }
 
-/* pandoc's ODT writer gives a figure's image no description: the Markdown
- * alternative text, its caption, is the paragraph after the image's
- * (styles FigureWithCaption, FigureCaption). */
+/* pandoc's ODT writer sets a Markdown figure as a paragraph holding the
+ * image (style FigureWithCaption) and one holding its caption, the
+ * Markdown alternative text (FigureCaption): the caption's text. */
 static char *pandoc_caption(const xmlNode *frame)
 {
     const xmlNode *p = frame->parent, *next = p ? p->next : NULL;
@@ -83,8 +83,6 @@ static char *description(const xmlNode *frame)
         snprintf(alt, n, "%.*s%s%s", (int)end, title, stop ? " " : ". ", desc);
     } else if (title || desc) {
         alt = mem_strdup(title ? title : desc);
-    } else {
-        alt = pandoc_caption(frame);
     }
     xmlFree(title);
     xmlFree(desc);
@@ -138,7 +136,10 @@ static void add_image(import_odt *out, const xmlNode *image)
                               sizeof *out->images, 16);
     import_odt_image *it = &out->images[out->image_count++];
     *it = (import_odt_image){ .href = mem_strdup(h), .alt = description(image->parent),
-                              .label = caption_label(image->parent) };
+                              .label = caption_label(image->parent),
+                              .caption = pandoc_caption(image->parent) };
+    if (!it->alt && it->caption) /* pandoc's writer gives it no description */
+        it->alt = mem_strdup(it->caption);
     xmlFree(href);
 }
 
@@ -332,6 +333,7 @@ void import_odt_free(import_odt *odt)
         free(odt->images[i].href);
         free(odt->images[i].alt);
         free(odt->images[i].label);
+        free(odt->images[i].caption);
     }
     for (size_t i = 0; i < odt->header_count; i++) {
         import_odt_header *h = &odt->headers[i];

@@ -29,6 +29,8 @@ typedef struct import_odt_image {
     char *alt;  /* NULL when its frame has no description */
     char *label; /* its caption's numbering ("Figuur 1") when LibreOffice
                     captioned it (a text box holding image and caption) */
+    char *caption; /* when pandoc's writer set it as a figure: its caption,
+                      the paragraph after the image's (FigureCaption) */
     bool taken;
 } import_odt_image;
 

@@ -159,6 +159,7 @@ def test_import_compiles_without_warnings_and_keeps_everything(sources, tmp_path
     # pandoc's DOCX reader drops the headings' bookmarks, the link's
     # target: the import puts them back
     folder = import_cleanly(sources / f"x.{kind}", tmp_path)
+    assert figure_titles(folder) == ALTS[1:]
     title = ET.parse(folder / "report.xml").getroot().find(f"{DB}info/{DB}title")
     assert title.text == "Jaarverslag van de stad"
     # The image used twice is one file.
@@ -250,6 +251,12 @@ def import_cleanly(source, tmp_path):
     return folder
 
 
+def figure_titles(folder):
+    """The figures' captions, in the order of the report."""
+    section = ET.parse(folder / "sections/01-2024-in-cijfers.xml").getroot()
+    return [" ".join(xml_text(f.find(f"{DB}title")).split()) for f in section.iter(f"{DB}figure")]
+
+
 def report_title(folder):
     return ET.parse(folder / "report.xml").getroot().find(f"{DB}info/{DB}title").text
 
@@ -288,6 +295,8 @@ def test_import_odt_as_pandoc_writes_it(sources, tmp_path):
     pdf = compiled(folder, tmp_path)
     assert (40, 30) in image_sizes(pdf)
     assert figure_alts(pdf) == ["Een logo"] + ALTS[1:]
+    # its figures, as two paragraphs each, are figures again
+    assert figure_titles(folder) == ALTS[1:]
     # pandoc's ODT reader reads no title; its Title paragraph is the title
     assert report_title(folder) == "Jaarverslag van de stad"
     assert not body_paragraphs(folder, "Jaarverslag van de stad")
@@ -347,9 +356,7 @@ def test_import_odt_figure_captioned_in_libreoffice(sources, tmp_path, desc):
     folder = tmp_path / "verslag"
     r = do_import(odt, folder)
     assert r.returncode == 0, r.stderr
-    section = ET.parse(folder / "sections/01-2024-in-cijfers.xml").getroot()
-    titles = [xml_text(f.find(f"{DB}title")).strip() for f in section.iter(f"{DB}figure")]
-    assert titles == [caption]
+    assert figure_titles(folder) == [caption, ALTS[2]]
     section_file = folder / "sections/01-2024-in-cijfers.xml"
     section_file.write_text(re.sub(  # the inline image's, which pandoc's .odt lacks
         r"(<imagedata [^>]*/>\s*</imageobject>)(?!\s*<textobject>)",
