@@ -1,6 +1,7 @@
 /* Unit tests of the layout stage's pure parts: CALS column widths. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -28,47 +29,52 @@ static columns *make(columns *c, int n, const double fixed[], const double star[
     return c;
 }
 
+static bool near(double got, double want)
+{
+    return got > want - 1e-9 && got < want + 1e-9;
+}
+
 static void assert_near(double got, double want)
 {
-    assert_true(got > want - 1e-9 && got < want + 1e-9);
+    assert_true(near(got, want));
 }
 
-/* This and absolute_columns_keep_their_width_and_stars_share_the_rest
- * are the same three-column check on other widths (duplicates pairs
- * them): one rule of column sharing each. */
-static void proportional_columns_share_by_weight(void **state)
-{
-    (void)state;
-    columns c;
-    make(&c, 3, (double[]){ 0, 0, 0 }, (double[]){ 2, 1, 1 });
-    assert_true(layout_column_widths(&c.t, 400, c.widths, &c.total));
-    assert_near(c.widths[0], 200);
-    assert_near(c.widths[1], 100);
-    assert_near(c.widths[2], 100);
-}
+/* Columns that fit: their specifications ("100pt" fixed, "2*" star, 0
+ * unset), the width of the text and the widths they get; *total is the
+ * sum of the fixed widths. */
+typedef struct fitting_columns {
+    const char *rule;
+    int n;
+    double fixed[4], star[4], avail, want[4], total;
+} fitting_columns;
 
-/* Same shape as proportional_columns_share_by_weight (duplicates pairs
- * them): other column widths. */
-static void absolute_columns_keep_their_width_and_stars_share_the_rest(void **state)
-{
-    (void)state;
-    columns c;
-    make(&c, 3, (double[]){ 100, 0, 0 }, (double[]){ 0, 3, 1 });
-    assert_true(layout_column_widths(&c.t, 500, c.widths, &c.total));
-    assert_near(c.widths[0], 100);
-    assert_near(c.widths[1], 300);
-    assert_near(c.widths[2], 100);
-    assert_near(c.total, 100);
-}
+static const fitting_columns fitting[] = {
+    { "proportional columns share by weight",
+      3, { 0, 0, 0 }, { 2, 1, 1 }, 400, { 200, 100, 100 }, 0 },
+    { "absolute columns keep their width and stars share the rest",
+      3, { 100, 0, 0 }, { 0, 3, 1 }, 500, { 100, 300, 100 }, 100 },
+    { "only absolute columns may be narrower than the text",
+      2, { 100, 150 }, { 0, 0 }, 450, { 100, 150 }, 250 },
+    { "unset columns share equally",
+      4, { 0, 0, 0, 0 }, { 1, 1, 1, 1 }, 400, { 100, 100, 100, 100 }, 0 },
+};
 
-static void only_absolute_columns_may_be_narrower_than_the_text(void **state)
+static void columns_that_fit_get_their_widths(void **state)
 {
     (void)state;
-    columns c;
-    make(&c, 2, (double[]){ 100, 150 }, (double[]){ 0, 0 });
-    assert_true(layout_column_widths(&c.t, 450, c.widths, &c.total));
-    assert_near(c.widths[0], 100);
-    assert_near(c.widths[1], 150);
+    for (size_t k = 0; k < sizeof fitting / sizeof *fitting; k++) {
+        const fitting_columns *f = &fitting[k];
+        columns c;
+        make(&c, f->n, f->fixed, f->star);
+        if (!layout_column_widths(&c.t, f->avail, c.widths, &c.total))
+            fail_msg("%s: refused", f->rule);
+        for (int i = 0; i < f->n; i++)
+            if (!near(c.widths[i], f->want[i]))
+                fail_msg("%s: column %d is %g wide, not %g", f->rule, i + 1, c.widths[i],
+                         f->want[i]);
+        if (!near(c.total, f->total))
+            fail_msg("%s: total %g, not %g", f->rule, c.total, f->total);
+    }
 }
 
 static void a_table_wider_than_the_text_is_refused(void **state)
@@ -82,24 +88,11 @@ static void a_table_wider_than_the_text_is_refused(void **state)
     assert_near(c.widths[0] + c.widths[1], 450);
 }
 
-static void unset_columns_share_equally(void **state)
-{
-    (void)state;
-    columns c;
-    make(&c, 4, (double[]){ 0, 0, 0, 0 }, (double[]){ 1, 1, 1, 1 });
-    assert_true(layout_column_widths(&c.t, 400, c.widths, &c.total));
-    for (int i = 0; i < 4; i++)
-        assert_near(c.widths[i], 100);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(proportional_columns_share_by_weight),
-        cmocka_unit_test(absolute_columns_keep_their_width_and_stars_share_the_rest),
-        cmocka_unit_test(only_absolute_columns_may_be_narrower_than_the_text),
+        cmocka_unit_test(columns_that_fit_get_their_widths),
         cmocka_unit_test(a_table_wider_than_the_text_is_refused),
-        cmocka_unit_test(unset_columns_share_equally),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
