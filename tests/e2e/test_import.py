@@ -94,13 +94,24 @@ def source_words(markdown):
     return re.findall(r"\w+", text)
 
 
-def assert_words_kept(markdown, pdf):
-    """Every word of the Markdown the import started from is in the PDF:
-    what pandoc's round trip through Word or LibreOffice loses shows here,
-    not in the conservation check from report.xml."""
+def pdf_uris(pdf):
+    """The URIs the PDF's links open."""
+    with pikepdf.open(pdf) as p:
+        return [str(a.A.URI) for page in p.pages for a in page.obj.get("/Annots", [])
+                if a.get("/A") is not None and a.A.get("/S") == "/URI"]
+
+
+def assert_source_kept(markdown, pdf):
+    """Every word of the Markdown the import started from is in the PDF,
+    and every link to the web (links inside it: assert_link_to_verder):
+    what pandoc's round trip through Word or LibreOffice
+    loses shows here, not in the conservation check from report.xml."""
     printed = canon(tool("pdftotext", pdf, "-").stdout)
     lost = [w for w in source_words(markdown) if not contains_words(printed, canon(w))]
     assert not lost, f"words of the source not in {pdf}: {lost}"
+    wanted = [a or b for a, b in re.findall(r"\]\((https?://[^)]*)\)|<(https?://[^>]*)>",
+                                            markdown)]
+    assert sorted(pdf_uris(pdf)) == sorted(wanted)
 
 
 def figure_alts(pdf):
@@ -169,7 +180,7 @@ def test_import_compiles_without_warnings_and_keeps_everything(sources, tmp_path
     # The alternative text, not the tooltip title ("Logo"): Markdown's
     # ![alt], Word's Alt Text (its descr).
     assert figure_alts(pdf) == ALTS
-    assert_words_kept(MARKDOWN, pdf)
+    assert_source_kept(MARKDOWN, pdf)
     assert not list(tmp_path.glob(".verslag.import-*"))
 
 
@@ -302,7 +313,7 @@ def test_import_odt_as_pandoc_writes_it(sources, tmp_path):
     assert not body_paragraphs(folder, "Jaarverslag van de stad")
     # pandoc's ODT reader reads the table's heading as empty cells
     assert table_heading(folder) == [["Stad", "Inwoners"]]
-    assert_words_kept(MARKDOWN, pdf)
+    assert_source_kept(MARKDOWN, pdf)
 
 
 def test_import_odt_keeps_the_descriptions_of_its_images(sources, tmp_path):
@@ -322,7 +333,7 @@ def test_import_odt_keeps_the_descriptions_of_its_images(sources, tmp_path):
     assert figure_alts(pdf) == ["Het logo. Een rood schild met een leeuw",
                                 "Een staafgrafiek van de adviezen per maand",
                                 "Dezelfde Grafiek, Nog Eens"]
-    assert_words_kept(MARKDOWN, pdf)
+    assert_source_kept(MARKDOWN, pdf)
 
 
 LIBREOFFICE_FIGURE = (
@@ -581,7 +592,7 @@ def test_import_of_richer_markdown_compiles_without_warnings(tmp_path, kind):
     date = report.find(f"{DB}info/{DB}date") if date is None else date
     assert date is not None and date.text.strip() == "2026-03-15"
     pdf = compiled(folder, tmp_path)
-    assert_words_kept(RICH_MARKDOWN, pdf)
+    assert_source_kept(RICH_MARKDOWN, pdf)
 
 
 def test_import_is_reproducible(sources, tmp_path):
