@@ -319,18 +319,47 @@ static void draw_image(emitter *e, page_state *ps, const page_item *it, double p
 
 /* ---- annotations ----------------------------------------------------------- */
 
-static HPDF_Array dest_array(emitter *e, int page_no, double y)
+/* A link annotation's keys, written as the file is saved: a long report
+ * has tens of thousands, and libharu would hold a dozen objects for each. */
+static HPDF_STATUS write_link(HPDF_Dict d, HPDF_Stream out)
 {
-    HPDF_Array d = pdfobj_array(e->pdf, false);
-    if (page_no < 1 || page_no > e->lay->page_count)
-        page_no = 1;
-    pdfobj_array_add(d, e->pages[page_no - 1]);
-    pdfobj_array_name(d, "XYZ");
-    pdfobj_array_real(d, 0);
-    pdfobj_array_real(d, e->margin + e->lay->pages[page_no - 1].master->height - y +
-                                 e->st->link_target_offset);
-    pdfobj_array_null(e->pdf, d);
-    return d;
+    emitter *e = pdfobj_user(d);
+    const emit_annot *an = &e->annots[ptrindex_get(&e->annot_index, d)];
+    const doc_link *l = &e->lay->links[an->link];
+    sbuf *b = &e->scratch;
+    b->len = 0;
+    sb_puts(b, "/Type /Annot\n/Subtype /Link\n/Rect [");
+    for (int i = 0; i < 4; i++)
+        sb_num(b, an->rect[i]);
+    sb_puts(b, "]\n/Border [0 0 0]\n/F 4\n");
+    if (l->uri) {
+        sb_puts(b, "/A <</S /URI /URI ");
+        sb_text(b, l->uri); /* ASCII: the model made it so */
+        sb_puts(b, ">>\n/Contents ");
+        sb_text(b, l->uri);
+    } else {
+        page_dest to = e->lay->link_dests[an->link];
+        int page_no = to.page < 1 || to.page > e->lay->page_count ? 1 : to.page;
+        char ref[32];
+        snprintf(ref, sizeof ref, "%lu 0 R ", pdfobj_number(e->pages[page_no - 1]));
+        sb_puts(b, "/Dest [");
+        sb_puts(b, ref);
+        sb_puts(b, "/XYZ 0 ");
+        sb_num(b, e->margin + e->lay->pages[page_no - 1].master->height - to.y + 4);
+        sb_puts(b, "null]\n/Contents ");
+        /* PDF/UA: a link says where it goes, even to an untitled target. */
+        const char *t = l->target_title;
+        char where[64];
+        snprintf(where, sizeof where, "%s %d", e->st->strings.page_ref, to.page);
+        sb_text(b, t && *t ? t : where);
+    }
+    sb_puts(b, "\n");
+    if (an->struct_parent >= 0) {
+        sb_puts(b, "/StructParent ");
+        sb_num(b, an->struct_parent);
+        sb_puts(b, "\n");
+    }
+    return pdfobj_write(out, b->data, b->len);
 }
 
 static void emit_link(emitter *e, page_state *ps, HPDF_Page pg, const page_item *it,
@@ -341,35 +370,16 @@ static void emit_link(emitter *e, page_state *ps, HPDF_Page pg, const page_item 
     const doc_link *l = &e->lay->links[it->link];
     if (!l->uri && !l->target)
         return;
-    HPDF_Dict a = pdfobj_dict(e->pdf, true);
-    pdfobj_name(a, "Type", "Annot");
-    pdfobj_name(a, "Subtype", "Link");
-    HPDF_Array rect = pdfobj_array(e->pdf, false);
-    pdfobj_array_real(rect, e->margin + it->x);
-    pdfobj_array_real(rect, e->margin + ph - it->y - it->h);
-    pdfobj_array_real(rect, e->margin + it->x + it->w);
-    pdfobj_array_real(rect, e->margin + ph - it->y);
-    pdfobj_put(a, "Rect", rect);
-    HPDF_Array border = pdfobj_array(e->pdf, false);
-    for (int i = 0; i < 3; i++)
-        pdfobj_array_int(border, 0);
-    pdfobj_put(a, "Border", border);
-    pdfobj_int(a, "F", 4);
-    if (l->uri) {
-        HPDF_Dict act = pdfobj_dict(e->pdf, false);
-        pdfobj_name(act, "S", "URI");
-        pdfobj_ascii(e->pdf, act, "URI", l->uri);
-        pdfobj_put(a, "A", act);
-        pdfobj_text(e->pdf, a, "Contents", l->uri);
-    } else {
-        page_dest to = e->lay->link_dests[it->link];
-        pdfobj_put(a, "Dest", dest_array(e, to.page, to.y));
-        /* PDF/UA: a link says where it goes, even to an untitled target. */
-        const char *t = l->target_title;
-        char where[64];
-        snprintf(where, sizeof where, "%s %d", e->st->strings.page_ref, to.page);
-        pdfobj_text(e->pdf, a, "Contents", t && *t ? t : where);
-    }
+    HPDF_Dict a = pdfobj_dict_writing(e->pdf, write_link, e);
+    if (!a)
+        return;
+    e->annots = mem_reserve(e->annots, &e->annot_cap, (size_t)e->annot_count + 1,
+                            sizeof *e->annots, 64);
+    emit_annot *an = &e->annots[e->annot_count];
+    *an = (emit_annot){ { (float)(e->margin + it->x), (float)(e->margin + ph - it->y - it->h),
+                          (float)(e->margin + it->x + it->w), (float)(e->margin + ph - it->y) },
+                        it->link, -1 };
+    ptrindex_put(&e->annot_index, a, e->annot_count++);
     HPDF_Array annots = pdfobj_get_array(pg, "Annots");
     if (!annots) {
         annots = pdfobj_array(e->pdf, false);
@@ -383,7 +393,7 @@ static void emit_link(emitter *e, page_state *ps, HPDF_Page pg, const page_item 
         if (ei->page < 0)
             ei->page = ps->index;
         emit_elem_push_kid(ei, (struct_kid){ KID_OBJR, NULL, ps->index, 0, a });
-        pdfobj_int(a, "StructParent", key);
+        an->struct_parent = key;
         emit_add_parent(e, key, ei->node, 0);
     }
 }
@@ -568,6 +578,8 @@ static void emitter_free(emitter *e)
         free(e->groups[i]);
     free(e->groups);
     free(e->scratch.data);
+    free(e->annots);
+    ptrindex_free(&e->annot_index);
     zpool_free(e->zpool);
 }
 

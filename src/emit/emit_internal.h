@@ -151,6 +151,13 @@ typedef struct parent_entry {
     size_t cap;
 } parent_entry;
 
+/* A link annotation, written by itself as the file is saved. */
+typedef struct emit_annot {
+    float rect[4];
+    int link;            /* index into the layout's links */
+    int struct_parent;   /* its StructParent key, -1 none */
+} emit_annot;
+
 typedef struct emit_failure {
     HPDF_STATUS code, detail;
     const char *doing;
@@ -182,6 +189,10 @@ typedef struct emitter {
                                         the others follow in order */
     unsigned long struct_root_number;
     sbuf scratch;        /* an element's keys as they are saved */
+    emit_annot *annots;
+    int annot_count;
+    size_t annot_cap;
+    ptrindex annot_index; /* annotation dictionary -> index in annots */
     tag_node **groups;   /* grouping elements for overflowing /K arrays */
     int group_count;
     size_t group_cap;
@@ -208,6 +219,26 @@ static inline void hex_utf16(sbuf *b, const char *text, bool bom)
         sb_hex4(b, units[i]);
     sb_puts(b, ">");
     free(units);
+}
+
+/* A text string (ISO 32000-1 §7.9.2.2): printable ASCII as a literal,
+ * anything else UTF-16BE with its byte order mark. */
+static inline void sb_text(sbuf *b, const char *text)
+{
+    bool ascii = true;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        ascii &= *p >= 0x20 && *p < 0x7F;
+    if (!ascii) {
+        hex_utf16(b, text, true);
+        return;
+    }
+    sb_puts(b, "(");
+    for (const char *p = text; *p; p++) {
+        if (*p == '(' || *p == ')' || *p == '\\')
+            sb_puts(b, "\\");
+        sb_put(b, p, 1);
+    }
+    sb_puts(b, ")");
 }
 
 /* emit.c */
