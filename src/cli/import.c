@@ -519,7 +519,7 @@ static const import_odt_image *odt_image(importer *im, xmlNode *image_object)
 }
 
 /* Takes label ("Figuur 1", white space runs alike) and the separator
- * after it (": ") off the start of the first text in n. */
+ * after it (": ", " – ") off the start of the first text in n. */
 static void strip_label(xmlNode *n, const char *label)
 {
     while (n && n->type != XML_TEXT_NODE)
@@ -541,8 +541,13 @@ static void strip_label(xmlNode *n, const char *label)
             return;
         }
     }
-    while (t && *t && strchr(" \t\r\n:.-", *t))
-        t++;
+    for (bool more = true; t && more;) { /* Word offers - . : – — */
+        more = *t && strchr(" \t\r\n:.-", *t);
+        if (more)
+            t++;
+        else if ((more = !strncmp(t, "\u2013", 3) || !strncmp(t, "\u2014", 3)))
+            t += 3;
+    }
     xmlChar *rest = t ? xmlStrdup((const xmlChar *)t) : NULL; /* t is n's */
     if (rest)
         xmlNodeSetContent(n, rest);
@@ -630,6 +635,49 @@ static void image_alt(importer *im, xmlNode *image_object)
     else if (media && has_text(alt) && !strcmp(im->format, "docx"))
         make_figure(media, alt);
     xmlFree(alt);
+}
+
+/* The caption Word numbered that the paragraph after media's shows. */
+static const import_docx_caption *docx_caption(importer *im, xmlNode *media)
+{
+    xmlNode *after = media->parent ? media->parent->next : NULL;
+    while (after && after->type != XML_ELEMENT_NODE)
+        after = after->next;
+    char *shown = is_db(after, "para") ? plain_text(after) : NULL;
+    const import_docx_caption *found = NULL;
+    for (size_t i = 0; shown && !found && i < im->docx.caption_count; i++) {
+        char *text = collapse_space((char *)xmlStrdup((xmlChar *)im->docx.captions[i].text));
+        if (!strcmp(text, shown))
+            found = &im->docx.captions[i];
+        xmlFree(text);
+    }
+    xmlFree(shown);
+    return found;
+}
+
+/* An image alone in its paragraph with a caption Word numbered after it
+ * (import_docx.h) is a figure: the caption without its number (the
+ * compiler numbers figures) its title and, when the image has none, its
+ * alternative text. */
+static void docx_figures(importer *im, xmlNode *root)
+{
+    for (xmlNode *n = root; n; n = import_xml_next(n, root, false)) {
+        const import_docx_caption *c = is_db(n, "inlinemediaobject") ? docx_caption(im, n)
+                                                                      : NULL;
+        if (c)
+            make_figure(n, c->text);
+        if (!c || !is_db(n, "mediaobject"))
+            continue;
+        xmlNode *title = first_child(n->parent, "title");
+        strip_label(title, c->label);
+        xmlNode *image = first_child(n, "imageobject");
+        if (!first_child(n, "textobject") && !(image && first_child(image, "objectinfo"))) {
+            char *alt = plain_text(title);
+            xmlNode *to = xmlNewChild(n, n->ns, (const xmlChar *)"textobject", NULL);
+            xmlNewTextChild(to, n->ns, (const xmlChar *)"phrase", (const xmlChar *)alt);
+            xmlFree(alt);
+        }
+    }
 }
 
 static void import_images(importer *im, xmlNode *root)
@@ -1034,6 +1082,7 @@ static void convert(importer *im)
     if (!lang)
         xmlNodeSetLang(root, (const xmlChar *)"nl-BE");
     xmlFree(lang);
+    docx_figures(im, root);
     import_images(im, root);
     restore_headers(im, root);
     restore_front(im, root);

@@ -16,34 +16,93 @@ static char *w_attr(const xmlNode *n, const char *name)
     return (char *)xmlGetNsProp(n, (const xmlChar *)name, (const xmlChar *)W_NS);
 }
 
-/* Whether id is that of a paragraph style named "heading 1" … "heading 9"
- * (Word names them in English whatever the language of its menus). */
-static bool is_heading_style(const xmlNode *styles_root, const char *id)
+/* The name of paragraph p's style ("heading 1", "caption": Word names
+ * its own in English whatever the language of its menus, and their ids in
+ * that language: Kop1, Bijschrift), NULL when it has none. */
+static char *style_name(const xmlNode *p, const xmlNode *styles_root)
 {
-    for (xmlNode *s = styles_root ? styles_root->children : NULL; s; s = s->next) {
-        if (!import_xml_is(s, W_NS, "style"))
-            continue;
-        char *own = w_attr(s, "styleId");
-        bool same = own && !strcmp(own, id);
+    xmlNode *style = import_xml_child(import_xml_child(p, W_NS, "pPr"), W_NS, "pStyle");
+    char *id = style ? w_attr(style, "val") : NULL;
+    char *name = NULL;
+    for (xmlNode *s = styles_root && id ? styles_root->children : NULL; s && !name;
+         s = s->next) {
+        char *own = import_xml_is(s, W_NS, "style") ? w_attr(s, "styleId") : NULL;
+        if (own && !strcmp(own, id))
+            name = w_attr(import_xml_child(s, W_NS, "name"), "val");
         xmlFree(own);
-        if (!same)
-            continue;
-        char *name = w_attr(import_xml_child(s, W_NS, "name"), "val");
-        bool heading = name && !strncasecmp(name, "heading ", 8) && name[8] >= '1' &&
-                       name[8] <= '9' && !name[9];
-        xmlFree(name);
-        return heading;
     }
-    return false;
+    xmlFree(id);
+    return name;
 }
 
 static bool is_heading(const xmlNode *p, const xmlNode *styles_root)
 {
-    xmlNode *style = import_xml_child(import_xml_child(p, W_NS, "pPr"), W_NS, "pStyle");
-    char *id = style ? w_attr(style, "val") : NULL;
-    bool heading = id && is_heading_style(styles_root, id);
-    xmlFree(id);
+    char *name = style_name(p, styles_root);
+    bool heading = name && !strncasecmp(name, "heading ", 8) && name[8] >= '1' &&
+                   name[8] <= '9' && !name[9];
+    xmlFree(name);
     return heading;
+}
+
+static bool is_caption(const xmlNode *p, const xmlNode *styles_root)
+{
+    char *name = style_name(p, styles_root);
+    bool caption = name && !strcasecmp(name, "caption");
+    xmlFree(name);
+    return caption;
+}
+
+/* A caption's text as pandoc reads it (a field shows its result), and how
+ * much of it its label is ("Figuur 1", up to the end of the SEQ field
+ * that numbers it). */
+typedef struct {
+    char *text;
+    size_t label; /* 0 until the SEQ field has ended */
+    bool in_seq;
+} caption_reader;
+
+static void caption_text(const xmlNode *n, caption_reader *r)
+{
+    for (xmlNode *c = n->children; c; c = c->next) {
+        xmlChar *more = import_xml_is(c, W_NS, "t") ? xmlNodeGetContent(c) : NULL;
+        if (more) {
+            char *joined = mem_printf("%s%s", r->text ? r->text : "", (const char *)more);
+            free(r->text);
+            r->text = joined;
+            xmlFree(more);
+        }
+        char *kind = import_xml_is(c, W_NS, "fldChar") ? w_attr(c, "fldCharType") : NULL;
+        xmlChar *instr = import_xml_is(c, W_NS, "instrText") ? xmlNodeGetContent(c)
+                         : import_xml_is(c, W_NS, "fldSimple")
+                             ? xmlGetNsProp(c, (const xmlChar *)"instr", (const xmlChar *)W_NS)
+                             : NULL;
+        if (instr && strstr((const char *)instr, "SEQ ") && !r->label)
+            r->in_seq = true;
+        if (c->type == XML_ELEMENT_NODE && !import_xml_is(c, W_NS, "instrText"))
+            caption_text(c, r);
+        bool ends = (kind && !strcmp(kind, "end")) || import_xml_is(c, W_NS, "fldSimple");
+        if (ends && r->in_seq) {
+            r->in_seq = false;
+            r->label = r->text ? strlen(r->text) : 0;
+        }
+        xmlFree(kind);
+        xmlFree(instr);
+    }
+}
+
+static void add_caption(import_docx *out, const xmlNode *p)
+{
+    caption_reader r = { 0 };
+    caption_text(p, &r);
+    if (!r.text || !r.label) {
+        free(r.text);
+        return;
+    }
+    out->captions = mem_reserve(out->captions, &out->caption_cap, out->caption_count + 1,
+                                sizeof *out->captions, 8);
+    import_docx_caption *c = &out->captions[out->caption_count++];
+    c->text = r.text;
+    c->label = mem_printf("%.*s", (int)r.label, r.text);
 }
 
 /* Word's own marks (_GoBack: where the editor last was) lead nowhere. */
@@ -78,6 +137,9 @@ static void read_headings(import_docx *out, const xmlNode *body, const xmlNode *
             xmlNode *content = import_xml_child(n, W_NS, "sdtContent");
             if (content)
                 read_headings(out, content, styles_root, pending);
+        } else if (import_xml_is(n, W_NS, "p") && is_caption(n, styles_root)) {
+            add_caption(out, n);
+            forget(pending);
         } else if (import_xml_is(n, W_NS, "p") && is_heading(n, styles_root)) {
             out->headings = mem_reserve(out->headings, &out->cap, out->count + 1,
                                         sizeof *out->headings, 16);
@@ -113,6 +175,11 @@ void import_docx_free(import_docx *docx)
 {
     for (size_t i = 0; i < docx->count; i++)
         forget(&docx->headings[i]);
+    for (size_t i = 0; i < docx->caption_count; i++) {
+        free(docx->captions[i].text);
+        free(docx->captions[i].label);
+    }
+    free(docx->captions);
     free(docx->headings);
     *docx = (import_docx){ 0 };
 }

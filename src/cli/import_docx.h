@@ -1,4 +1,5 @@
-/* import_docx — what pandoc loses of a .docx: its headings' bookmarks.
+/* import_docx — what pandoc loses of a .docx: its headings' bookmarks,
+ * its captions' tie to their images.
  *
  * Owns: the list of a .docx's headings (paragraphs whose style is named
  * "heading N" in styles.xml, whatever its id: "Kop1" in a Dutch Word), in
@@ -6,7 +7,8 @@
  * (inside the paragraph, as Word writes them, or just before it, as
  * pandoc's writer does). A link to a heading leads to its bookmark, which
  * pandoc 2.17's DOCX reader drops: the heading's section gets an id from
- * its text instead, and the link no target.
+ * its text instead, and the link no target. And the captions Word
+ * numbered, which pandoc reads as paragraphs, number and all.
  * Failure: false with *err set to a message to free() (no
  * word/document.xml, or a part that is not XML).
  */
@@ -23,9 +25,17 @@ typedef struct import_docx_heading {
     size_t count, cap;
 } import_docx_heading;
 
+/* A caption Word numbered (Insert Caption: a paragraph styled caption,
+ * its number a SEQ field): "Figuur 1: De grafiek", label "Figuur 1". */
+typedef struct import_docx_caption {
+    char *text, *label;
+} import_docx_caption;
+
 typedef struct import_docx {
     import_docx_heading *headings;
     size_t count, cap;
+    import_docx_caption *captions; /* in document order */
+    size_t caption_count, caption_cap;
 } import_docx;
 
 bool import_docx_read(zipfile *z, const char *path, import_docx *out, char **err);

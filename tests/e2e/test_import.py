@@ -222,6 +222,50 @@ def test_import_docx_as_word_saves_it_keeps_links_to_headings(sources, tmp_path)
     compiled(import_cleanly(docx, tmp_path), tmp_path)
 
 
+WORD_CAPTION = (
+    '<w:p><w:pPr><w:pStyle w:val="Bijschrift" /></w:pPr><w:r><w:t xml:space="preserve">Figuur '
+    '</w:t></w:r><w:r><w:fldChar w:fldCharType="begin" /></w:r><w:r><w:instrText'
+    ' xml:space="preserve"> SEQ Figuur \\* ARABIC </w:instrText></w:r><w:r><w:fldChar'
+    ' w:fldCharType="separate" /></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar'
+    ' w:fldCharType="end" /></w:r><w:r><w:t xml:space="preserve">{sep}{caption}</w:t></w:r></w:p>')
+
+
+@pytest.mark.parametrize("sep,descr", [(": ", True), (" \u2013 ", False)], ids=["colon", "dash"])
+def test_import_docx_figure_captioned_in_word(sources, tmp_path, sep, descr):
+    """Word's Insert Caption: a paragraph styled caption (its id in the
+    language of Word's menus, Bijschrift), numbered by a SEQ field, after
+    the image. pandoc reads it as a paragraph, "Figuur 1: …"; the import
+    makes it the figure's caption without its number (the compiler numbers
+    figures), and the image's alternative text when it has none."""
+    docx = tmp_path / "word.docx"
+    caption = "De grafiek van het jaar"
+    with zipfile.ZipFile(sources / "x.docx") as z:
+        parts = [(i.filename, z.read(i)) for i in z.infolist()]
+
+    def as_word(name, data):
+        if name == "word/styles.xml":
+            return data.decode().replace("</w:styles>", '<w:style w:type="paragraph" w:styleId='
+                                         '"Bijschrift"><w:name w:val="caption" /></w:style>'
+                                         "</w:styles>")
+        if name != "word/document.xml":
+            return data
+        text = data.decode()
+        old = f'<w:p><w:pPr><w:pStyle w:val="ImageCaption" /></w:pPr><w:r><w:t xml:space=' \
+              f'"preserve">{ALTS[1]}</w:t></w:r></w:p>'
+        assert text.count(old) == 1
+        text = text.replace(old, WORD_CAPTION.format(sep=sep, caption=caption))
+        return text if descr else text.replace(f'descr="{ALTS[1]}"', 'descr=""')
+    with zipfile.ZipFile(docx, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts:
+            z.writestr(name, as_word(name, data))
+    folder = import_cleanly(docx, tmp_path)
+    assert figure_titles(folder) == [caption, ALTS[2]]
+    pdf = compiled(folder, tmp_path)
+    assert figure_alts(pdf) == [ALTS[0], ALTS[1] if descr else caption, ALTS[2]]
+    printed = canon(tool("pdftotext", pdf, "-").stdout)
+    assert printed.count(canon(caption)) == 1 and "figuur 1: figuur" not in printed
+
+
 def as_libreoffice_saves(odt, out, descriptions):
     """ODT as LibreOffice saves it once the editor gave its images, in
     document order, a Text Alternative (svg:title) and a Description
