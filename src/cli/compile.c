@@ -232,6 +232,8 @@ bool compile_document(const compile_request *req, diag_list *d)
     int threads = compile_threads(d);
     if (epoch == -2 || threads < 0)
         return false;
+    /* Parsed on another core while the style sheet is read and checked. */
+    load_schema *schema = load_schema_start(req->schema_path);
     arena *a = arena_new();
     font_set *fonts = font_set_new();
     load_result src = { 0 };
@@ -240,7 +242,7 @@ bool compile_document(const compile_request *req, diag_list *d)
     style *st = style_validate(req->style_path, req->style_schema_path, d)
                     ? style_load(a, req->style_path, req->fonts_dir, d)
                     : NULL;
-    if (st && load_document(req->source, req->schema_path, &src, d) &&
+    if (st && load_document_prepared(req->source, schema, &src, d) &&
         inputs_spared(req, st, &src, d)) {
         report_stage(req->stage_log, "load", &t0, a);
         char *lang = load_document_lang(&src);
@@ -267,6 +269,7 @@ bool compile_document(const compile_request *req, diag_list *d)
     if (ok && req->pdf_path)
         ok = write_pdf(req, doc, lay, st, fonts, epoch, threads, &t0, a, d);
     load_free(&src);
+    load_schema_free(schema);
     layout_result_free(lay);
     font_set_free(fonts);
     arena_free(a);

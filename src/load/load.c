@@ -10,6 +10,7 @@
 #include <libxml/uri.h>
 #include <libxml/xmlerror.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -528,19 +529,88 @@ static bool load_check_depth(load_session *s, xmlNode *root)
     return true;
 }
 
-static void load_validate(load_session *s, const char *schema_path)
+struct load_schema {
+    char *path;
+    pthread_t thread;
+    bool running;
+    bool parsed;
+    xmlRelaxNGPtr schema;  /* NULL when it cannot be parsed */
+};
+
+static xmlRelaxNGPtr parse_schema(const char *path)
+{
+    xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewParserCtxt(path);
+    xmlRelaxNGPtr schema = pc ? xmlRelaxNGParse(pc) : NULL;
+    xmlRelaxNGFreeParserCtxt(pc);
+    return schema;
+}
+
+static void schema_silent(void *user, xmlErrorPtr error)
+{
+    (void)user;
+    (void)error;
+}
+
+static void *schema_thread(void *arg)
+{
+    load_schema *ls = arg;
+    /* This thread's handler (libxml2 keeps one per thread): a broken
+     * schema is reported once the document wants it. */
+    xmlSetStructuredErrorFunc(NULL, schema_silent);
+    ls->schema = parse_schema(ls->path);
+    return NULL;
+}
+
+load_schema *load_schema_start(const char *schema_path)
+{
+    if (!schema_path)
+        return NULL;
+    /* libxml2's global tables, set up before two threads use them */
+    xmlInitParser();
+    xmlRelaxNGInitTypes();
+    load_schema *ls = mem_alloc(1, sizeof *ls);
+    ls->path = mem_strdup(schema_path);
+    ls->running = pthread_create(&ls->thread, NULL, schema_thread, ls) == 0;
+    ls->parsed = ls->running;
+    return ls;
+}
+
+/* The parsed schema, now the caller's: waits for the thread, or parses
+ * here when no thread could start. Called before the document's entity
+ * loader is set (libxml2 has one for all threads). */
+static xmlRelaxNGPtr schema_take(load_schema *ls)
+{
+    if (ls->running)
+        pthread_join(ls->thread, NULL);
+    ls->running = false;
+    xmlRelaxNGPtr schema = ls->schema;
+    if (!ls->parsed) {
+        xmlSetStructuredErrorFunc(NULL, schema_silent);
+        schema = parse_schema(ls->path);
+        xmlSetStructuredErrorFunc(NULL, NULL);
+    }
+    ls->schema = NULL;
+    ls->parsed = false;
+    return schema;
+}
+
+void load_schema_free(load_schema *ls)
+{
+    if (!ls)
+        return;
+    if (ls->running)
+        pthread_join(ls->thread, NULL);
+    xmlRelaxNGFree(ls->schema);
+    free(ls->path);
+    free(ls);
+}
+
+/* Validates the document with schema (taken; NULL: it could not be
+ * parsed). */
+static void load_validate(load_session *s, const char *schema_path, xmlRelaxNGPtr schema)
 {
     load_result *r = s->r;
     diag_init(&r->schema_messages);
-    /* The schema is ours, not the document's: libxml2's default loader
-     * reads it (and the files it includes). */
-    xmlExternalEntityLoader strict = xmlGetExternalEntityLoader();
-    xmlSetExternalEntityLoader(s->default_loader);
-    xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewParserCtxt(schema_path);
-    s->sink = NULL; /* a broken schema is our fault, reported below */
-    xmlRelaxNGPtr schema = pc ? xmlRelaxNGParse(pc) : NULL;
-    xmlRelaxNGFreeParserCtxt(pc);
-    xmlSetExternalEntityLoader(strict);
     if (!schema) {
         src_loc loc = { schema_path, 0, 0 };
         diag_add(s->diags, DIAG_ENVIRONMENT, loc, "cannot load the RELAX NG schema");
@@ -574,10 +644,22 @@ static bool load_prepare_root(load_result *out, const char *path, diag_list *dia
 bool load_document(const char *path, const char *schema_path,
                    load_result *out, diag_list *diags)
 {
+    load_schema ls = { .path = (char *)schema_path };
+    return load_document_prepared(path, schema_path ? &ls : NULL, out, diags);
+}
+
+bool load_document_prepared(const char *path, load_schema *prepared,
+                            load_result *out, diag_list *diags)
+{
     memset(out, 0, sizeof *out);
     diag_init(&out->schema_messages);
-    if (!load_prepare_root(out, path, diags))
+    /* The schema is ours, not the document's: read (by libxml2's default
+     * loader) before the document's loader is set. */
+    xmlRelaxNGPtr schema = prepared ? schema_take(prepared) : NULL;
+    if (!load_prepare_root(out, path, diags)) {
+        xmlRelaxNGFree(schema);
         return false;
+    }
     xmlExternalEntityLoader old_loader = xmlGetExternalEntityLoader();
     load_session s = { .r = out, .diags = diags, .sink = diags, .sink_severity = DIAG_ERROR,
                        .default_loader = old_loader };
@@ -595,9 +677,12 @@ bool load_document(const char *path, const char *schema_path,
             load_expand_includes(&s, root);
             load_check_depth(&s, root);
         }
-        if (schema_path && !diag_has_errors(diags))
-            load_validate(&s, schema_path);
+        if (prepared && !diag_has_errors(diags)) {
+            load_validate(&s, prepared->path, schema);
+            schema = NULL;
+        }
     }
+    xmlRelaxNGFree(schema);
     free(abs);
     for (int i = 0; i < s.included_count; i++)
         free(s.included[i].abs);

@@ -51,6 +51,18 @@ enum { LOAD_MAX_INCLUDES_PER_FILE = 100 };
 
 bool load_document(const char *path, const char *schema_path,
                    load_result *out, diag_list *diags);
+
+/* The schema parsed on a thread of its own, started before the style
+ * sheet is read and validated (a fixed part of every run: parsing the
+ * schema is a tenth of a short report's time). NULL for no schema. */
+typedef struct load_schema load_schema;
+load_schema *load_schema_start(const char *schema_path);
+/* load_document with the schema load_schema_start began parsing (its
+ * path is the schema's; NULL: none). */
+bool load_document_prepared(const char *path, load_schema *schema,
+                            load_result *out, diag_list *diags);
+/* Waits for the thread if it still runs; NULL is harmless. */
+void load_schema_free(load_schema *schema);
 void load_free(load_result *r);
 
 /* File and line of a node for diagnostics: the included file it came from
