@@ -347,7 +347,8 @@ static uint64_t magnitude_of(int64_t cents)
 }
 
 /* Writes euros with a '.' between groups of three; returns bytes written.
- * out needs room for 26 bytes (20 digits, 6 dots). */
+ * out needs room for 26 bytes (20 digits, 6 dots). Its digit loop is
+ * emit's sb_num's (duplicates pairs them): see there. */
 static size_t write_grouped(uint64_t euros, char *out)
 {
     char reversed[20];

@@ -158,25 +158,32 @@ static void element_attrs(const xmlDoc *doc, style_element el, attrs *out)
     collect(root, e->children, out, 0);
 }
 
+/* The schema's definition of row P's attribute, or NULL. */
+static const xmlNode *schema_attr(const xmlDoc *doc, const style_param *p)
+{
+    attrs a;
+    element_attrs(doc, p->element, &a);
+    for (int i = 0; i < a.count; i++)
+        if (attr_named(a.node[i], p->name))
+            return a.node[i];
+    return NULL;
+}
+
 static void every_row_is_in_the_schema_with_its_type(void **state)
 {
     xmlDoc *doc = xmlReadFile(SCHEMA, NULL, XML_PARSE_NONET);
     assert_non_null(doc);
     int bad = 0;
     for (const style_param *p = style_params; p->name; p++) {
-        attrs a;
-        element_attrs(doc, p->element, &a);
-        int i = 0;
-        while (i < a.count && !attr_named(a.node[i], p->name))
-            i++;
-        if (i == a.count) {
+        const xmlNode *attr = schema_attr(doc, p);
+        if (!attr) {
             print_error("<%s %s>: in the table, not in %s\n", style_element_name(p->element),
                         p->name, SCHEMA);
             bad++;
             continue;
         }
         char pattern[256];
-        value_pattern(a.node[i], pattern, sizeof pattern);
+        value_pattern(attr, pattern, sizeof pattern);
         if (!pattern_fits(p, pattern)) {
             print_error("<%s %s>: the table's type is %s%s, the schema's %s\n",
                         style_element_name(p->element), p->name, style_type_name(p->type),
@@ -271,19 +278,16 @@ static void documented_defaults_are_the_tables(void **state)
     assert_non_null(doc);
     int bad = 0;
     for (const style_param *p = style_params; p->name; p++) {
-        attrs a;
-        element_attrs(doc, p->element, &a);
-        for (int i = 0; i < a.count; i++) {
-            char d[256];
-            if (!attr_named(a.node[i], p->name))
-                continue;
-            documented_default(a.node[i], d, sizeof d);
-            if (*d && !default_agrees(p, d)) {
-                print_error("<%s %s>: %s documents the default [%s], the table has %s\n",
-                            style_element_name(p->element), p->name, SCHEMA, d,
-                            p->def ? p->def : "none");
-                bad++;
-            }
+        const xmlNode *attr = schema_attr(doc, p);
+        char d[256];
+        if (!attr)
+            continue; /* every_row_is_in_the_schema_with_its_type says so */
+        documented_default(attr, d, sizeof d);
+        if (*d && !default_agrees(p, d)) {
+            print_error("<%s %s>: %s documents the default [%s], the table has %s\n",
+                        style_element_name(p->element), p->name, SCHEMA, d,
+                        p->def ? p->def : "none");
+            bad++;
         }
     }
     xmlFreeDoc(doc);
