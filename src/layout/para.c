@@ -89,6 +89,10 @@ typedef struct para_build {
     double letter_spacing;
     double font_stretch, font_shrink; /* expandability of word boxes */
     const style_protrusion_set *protrude_left, *protrude_right; /* margin protrusion */
+    /* The style's words for the language of the last space looked at (a
+       paragraph's segments share their language tag). */
+    const char *strings_lang;
+    const style_strings *strings;
     src_loc loc;
     bool word_too_long;
     /* What breaking right after the last box pushed adds to its width: the
@@ -1061,7 +1065,11 @@ static bool is_dash_word(const tie_word *w)
  * standalone dash). */
 static bool is_tie(para_build *b, int si, const tie_word *prev, const tie_word *cur)
 {
-    const style_strings *st = style_strings_for(b->c->st, b->segs[si].lang);
+    if (!b->strings || b->strings_lang != b->segs[si].lang) {
+        b->strings_lang = b->segs[si].lang;
+        b->strings = style_strings_for(b->c->st, b->strings_lang);
+    }
+    const style_strings *st = b->strings;
     if (prev->len == 0 || cur->len == 0)
         return false;
     bool short_prev = prev->len <= TIE_WORD_BYTES, short_cur = cur->len <= TIE_WORD_BYTES;
