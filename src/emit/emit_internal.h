@@ -199,7 +199,8 @@ typedef struct emitter {
     tag_node **groups;   /* grouping elements for overflowing /K arrays */
     int group_count;
     size_t group_cap;
-    HPDF_MD5_CTX md5;
+    HPDF_MD5_CTX md5;        /* the document's digest (its /ID): images */
+    HPDF_MD5_CTX content_md5; /* the pages' compressed content, in order */
     struct zpool *zpool; /* compresses each page's content once it is drawn */
     bool print;
     double margin;       /* print: room around the trimmed page for marks */
