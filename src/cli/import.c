@@ -490,7 +490,10 @@ static void import_image(importer *im, xmlNode *data, xmlNode *root)
     char *rel = join(in_section_file(data, root) ? "../images" : "images", name);
     xmlSetProp(data, (const xmlChar *)"fileref", (const xmlChar *)rel);
     xmlNode *media = data->parent ? data->parent->parent : NULL;
-    if (media && !first_child(media, "textobject"))
+    xmlChar *role = media ? xmlGetNoNsProp(media, (const xmlChar *)"role") : NULL;
+    bool decorative = role && !xmlStrcmp(role, (const xmlChar *)"decorative");
+    xmlFree(role);
+    if (media && !decorative && !first_child(media, "textobject"))
         fprintf(stderr, "kcvs-pdf: warning: the image images/%s has no alternative "
                 "text: write it in its <textobject><phrase> (in Word: Edit Alt Text; in "
                 "LibreOffice: the image's Properties, Options, Text Alternative)\n",
@@ -502,20 +505,24 @@ static void import_image(importer *im, xmlNode *data, xmlNode *root)
     xmlFree(ref);
 }
 
-/* What the .odt itself says of the image of image_object (pandoc loses or
- * mangles it); NULL for other sources. */
-static const import_odt_image *odt_image(importer *im, xmlNode *image_object)
+/* What the package itself says of the picture of image_object, which
+ * pandoc's --extract-media keeps under media/ by its path in the package
+ * (Pictures/… in an .odt, media/… in a .docx): *odt or *docx, NULL when
+ * it says nothing. */
+static void package_image(importer *im, xmlNode *image_object, const import_odt_image **odt,
+                          const import_docx_image **docx)
 {
     xmlNode *data = first_child(image_object, "imagedata");
     xmlChar *ref = data ? xmlGetNoNsProp(data, (const xmlChar *)"fileref") : NULL;
     char *media = join(im->tmp, "media");
     size_t n = strlen(media);
-    const import_odt_image *it = NULL;
-    if (ref && !strncmp((const char *)ref, media, n) && ref[n] == '/')
-        it = import_odt_take(&im->odt, (const char *)ref + n + 1);
+    const char *path = ref && !strncmp((const char *)ref, media, n) && ref[n] == '/'
+                           ? (const char *)ref + n + 1
+                           : NULL;
+    *odt = path && im->odt.image_count ? import_odt_take(&im->odt, path) : NULL;
+    *docx = path && im->docx.image_count ? import_docx_take(&im->docx, path) : NULL;
     free(media);
     xmlFree(ref);
-    return it;
 }
 
 /* Takes label ("Figuur 1", white space runs alike) and the separator
@@ -604,7 +611,9 @@ static void image_alt(importer *im, xmlNode *image_object)
 {
     xmlNode *info = first_child(image_object, "objectinfo");
     xmlNode *title = info ? first_child(info, "title") : NULL;
-    const import_odt_image *odt = im->odt.image_count ? odt_image(im, image_object) : NULL;
+    const import_odt_image *odt;
+    const import_docx_image *docx;
+    package_image(im, image_object, &odt, &docx);
     char *alt = odt && odt->alt ? collapse_space((char *)xmlStrdup((const xmlChar *)odt->alt))
                 : title     ? plain_text(title)
                             : NULL;
@@ -622,6 +631,8 @@ static void image_alt(importer *im, xmlNode *image_object)
     if (media && has_text(alt) && !first_child(media, "textobject")) {
         xmlNode *to = xmlNewChild(media, media->ns, (const xmlChar *)"textobject", NULL);
         xmlNewTextChild(to, media->ns, (const xmlChar *)"phrase", (const xmlChar *)alt);
+    } else if (media && ((odt && odt->decorative) || (docx && docx->decorative))) {
+        xmlSetProp(media, (const xmlChar *)"role", (const xmlChar *)"decorative");
     }
     if (info) {
         xmlUnlinkNode(info);

@@ -10,6 +10,11 @@
 #include <strings.h>
 
 #define W_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+#define WP_NS "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+#define A_NS "http://schemas.openxmlformats.org/drawingml/2006/main"
+#define R_NS "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+#define REL_NS "http://schemas.openxmlformats.org/package/2006/relationships"
+#define ADEC_NS "http://schemas.microsoft.com/office/drawing/2017/decorative"
 
 static char *w_attr(const xmlNode *n, const char *name)
 {
@@ -155,6 +160,75 @@ static void read_headings(import_docx *out, const xmlNode *body, const xmlNode *
     }
 }
 
+/* The part a relationship of document.xml names (media/image1.png, as
+ * pandoc's --extract-media keeps it), NULL when none. */
+static char *target_of(const xmlNode *rels, const char *id)
+{
+    for (xmlNode *r = rels ? rels->children : NULL; r; r = r->next) {
+        xmlChar *own = import_xml_is(r, REL_NS, "Relationship")
+                           ? xmlGetNoNsProp(r, (const xmlChar *)"Id") : NULL;
+        bool same = own && !strcmp((const char *)own, id);
+        xmlFree(own);
+        if (!same)
+            continue;
+        xmlChar *target = xmlGetNoNsProp(r, (const xmlChar *)"Target");
+        const char *t = (const char *)target;
+        char *copy = t ? mem_strdup(!strncmp(t, "/word/", 6) ? t + 6 : t) : NULL;
+        xmlFree(target);
+        return copy;
+    }
+    return NULL;
+}
+
+/* Word's "Mark as decorative": an extension of the drawing's docPr. */
+static bool decorative(const xmlNode *doc_pr)
+{
+    xmlNode *list = import_xml_child(doc_pr, A_NS, "extLst");
+    for (xmlNode *e = list ? list->children : NULL; e; e = e->next) {
+        xmlNode *mark = import_xml_child(e, ADEC_NS, "decorative");
+        xmlChar *val = mark ? xmlGetNoNsProp(mark, (const xmlChar *)"val") : NULL;
+        bool yes = val && (!strcmp((const char *)val, "1") || !strcmp((const char *)val, "true"));
+        xmlFree(val);
+        if (yes)
+            return true;
+    }
+    return false;
+}
+
+/* Every picture a drawing (wp:inline, wp:anchor) shows, in document order. */
+static void read_images(import_docx *out, xmlNode *body, const xmlNode *rels)
+{
+    for (xmlNode *n = body; n; n = import_xml_next(n, body, false)) {
+        if (!import_xml_is(n, WP_NS, "inline") && !import_xml_is(n, WP_NS, "anchor"))
+            continue;
+        xmlNode *blip = n;
+        while (blip && !import_xml_is(blip, A_NS, "blip"))
+            blip = import_xml_next(blip, n, false);
+        xmlChar *id = blip ? xmlGetNsProp(blip, (const xmlChar *)"embed", (const xmlChar *)R_NS)
+                           : NULL;
+        char *target = id ? target_of(rels, (const char *)id) : NULL;
+        xmlFree(id);
+        if (!target)
+            continue;
+        out->images = mem_reserve(out->images, &out->image_cap, out->image_count + 1,
+                                  sizeof *out->images, 16);
+        out->images[out->image_count++] = (import_docx_image){
+            .target = target, .decorative = decorative(import_xml_child(n, WP_NS, "docPr")) };
+    }
+}
+
+const import_docx_image *import_docx_take(import_docx *docx, const char *target)
+{
+    for (size_t i = 0; i < docx->image_count; i++) {
+        import_docx_image *it = &docx->images[i];
+        if (!it->taken && !strcmp(it->target, target)) {
+            it->taken = true;
+            return it;
+        }
+    }
+    return NULL;
+}
+
 bool import_docx_read(zipfile *z, const char *path, import_docx *out, char **err)
 {
     xmlDoc *styles = import_xml_part(z, path, "word/styles.xml", err);
@@ -166,6 +240,10 @@ bool import_docx_read(zipfile *z, const char *path, import_docx *out, char **err
     if (body)
         read_headings(out, body, styles ? xmlDocGetRootElement(styles) : NULL, &pending);
     forget(&pending);
+    xmlDoc *rels = body ? import_xml_part(z, path, "word/_rels/document.xml.rels", err) : NULL;
+    if (rels)
+        read_images(out, body, xmlDocGetRootElement(rels));
+    xmlFreeDoc(rels);
     xmlFreeDoc(doc);
     xmlFreeDoc(styles);
     return !*err;
@@ -180,6 +258,9 @@ void import_docx_free(import_docx *docx)
         free(docx->captions[i].label);
     }
     free(docx->captions);
+    for (size_t i = 0; i < docx->image_count; i++)
+        free(docx->images[i].target);
+    free(docx->images);
     free(docx->headings);
     *docx = (import_docx){ 0 };
 }

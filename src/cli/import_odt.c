@@ -17,6 +17,7 @@
 #define OFFICE_NS "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 #define STYLE_NS "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
 #define DC_NS "http://purl.org/dc/elements/1.1/"
+#define LOEXT_NS "urn:org:documentfoundation:names:experimental:office:xmlns:loext:1.0"
 
 static bool blank(const char *s)
 {
@@ -124,6 +125,19 @@ static char *caption_label(const xmlNode *frame)
     return label;
 }
 
+/* LibreOffice's "Decorative" (loext:decorative, ODF 1.4's draw:decorative). */
+static bool decorative(const xmlNode *frame)
+{
+    bool yes = false;
+    for (int i = 0; i < 2 && !yes; i++) {
+        xmlChar *v = xmlGetNsProp(frame, (const xmlChar *)"decorative",
+                                  (const xmlChar *)(i ? DRAW_NS : LOEXT_NS));
+        yes = v && !strcmp((const char *)v, "true");
+        xmlFree(v);
+    }
+    return yes;
+}
+
 static void add_image(import_odt *out, const xmlNode *image)
 {
     xmlChar *href = xmlGetNsProp(image, (const xmlChar *)"href", (const xmlChar *)XLINK_NS);
@@ -137,7 +151,8 @@ static void add_image(import_odt *out, const xmlNode *image)
     import_odt_image *it = &out->images[out->image_count++];
     *it = (import_odt_image){ .href = mem_strdup(h), .alt = description(image->parent),
                               .label = caption_label(image->parent),
-                              .caption = pandoc_caption(image->parent) };
+                              .caption = pandoc_caption(image->parent),
+                              .decorative = decorative(image->parent) };
     if (!it->alt && it->caption) /* pandoc's writer gives it no description */
         it->alt = mem_strdup(it->caption);
     xmlFree(href);

@@ -31,6 +31,7 @@ typedef struct import_odt_image {
                     captioned it (a text box holding image and caption) */
     char *caption; /* when pandoc's writer set it as a figure: its caption,
                       the paragraph after the image's (FigureCaption) */
+    bool decorative; /* marked so in LibreOffice (pandoc does not read it) */
     bool taken;
 } import_odt_image;
 
@@ -55,7 +56,8 @@ typedef struct import_odt {
 
 bool import_odt_read(zipfile *z, const char *path, import_odt *out, char **err);
 /* The next image not taken yet whose picture is href (an image used twice
- * is one picture, each use its own description), NULL when none is left. */
+ * is one picture, each use its own description), NULL when none is left.
+ * Deliberately the shape of import_docx_take (duplicates lists the pair). */
 const import_odt_image *import_odt_take(import_odt *odt, const char *href);
 void import_odt_free(import_odt *odt);
 

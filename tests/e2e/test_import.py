@@ -266,6 +266,36 @@ def test_import_docx_figure_captioned_in_word(sources, tmp_path, sep, descr):
     assert printed.count(canon(caption)) == 1 and "figuur 1: figuur" not in printed
 
 
+LOEXT = "urn:org:documentfoundation:names:experimental:office:xmlns:loext:1.0"
+ADEC = ('<a:extLst><a:ext uri="{C183D7F6-B498-43B3-948B-1728B52AA6E4}"><adec:decorative'
+        ' xmlns:adec="http://schemas.microsoft.com/office/drawing/2017/decorative" val="1" />'
+        '</a:ext></a:extLst>')
+
+
+@pytest.mark.parametrize("kind", ["docx", "odt"])
+def test_import_keeps_an_image_marked_decorative(sources, tmp_path, kind):
+    """Word's and LibreOffice's "Mark as decorative" on the logo (which then
+    has no alternative text): pandoc reads neither; the import makes it
+    role="decorative" (an artifact in the PDF), without a warning."""
+    package = tmp_path / f"versiering.{kind}"
+    if kind == "odt":
+        rewrite_content(sources / "x.odt", package, lambda c: c.replace(
+            '<draw:frame draw:name="img1"',
+            f'<draw:frame xmlns:loext="{LOEXT}" loext:decorative="true" draw:name="img1"', 1))
+    else:
+        def decorative(text):  # Word empties its alternative text and title
+            first = re.search(r'<wp:docPr descr="[^"]*" title="[^"]*"([^>]*) />', text)
+            return text.replace(first.group(0), f'<wp:docPr descr="" title=""{first.group(1)}>'
+                                f'{ADEC}</wp:docPr>', 1)
+        rewrite_content(sources / "x.docx", package, decorative, part="word/document.xml")
+    folder = import_cleanly(package, tmp_path)
+    section = ET.parse(folder / "sections/01-2024-in-cijfers.xml").getroot()
+    logo = next(section.iter(f"{DB}inlinemediaobject"))
+    assert logo.get("role") == "decorative" and logo.find(f"{DB}textobject") is None
+    pdf = compiled(folder, tmp_path)
+    assert figure_alts(pdf) == ALTS[1:]
+
+
 def as_libreoffice_saves(odt, out, descriptions):
     """ODT as LibreOffice saves it once the editor gave its images, in
     document order, a Text Alternative (svg:title) and a Description
