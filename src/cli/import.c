@@ -262,29 +262,9 @@ static bool has_text(const char *s)
     return false;
 }
 
-/* s (from libxml2) with runs of white space made one space and trimmed. */
-static char *collapse_space(char *s)
-{
-    char *w = s;
-    bool space = false;
-    for (const char *r = s; r && *r; r++) {
-        if (strchr(" \t\r\n", *r)) {
-            space = w != s;
-            continue;
-        }
-        if (space)
-            *w++ = ' ';
-        space = false;
-        *w++ = *r;
-    }
-    if (w)
-        *w = '\0';
-    return s;
-}
-
 static char *plain_text(xmlNode *n)
 {
-    return collapse_space((char *)xmlNodeGetContent(n));
+    return import_xml_collapse((char *)xmlNodeGetContent(n));
 }
 
 /* An xml:id must be an NCName: pandoc makes ids of headings ("1-inleiding",
@@ -583,7 +563,7 @@ static void make_figure(xmlNode *media, const char *caption)
     for (xmlNode *c = para->children; c; c = c->next)
         if (c != media && c->type == XML_ELEMENT_NODE)
             return;
-    char *want = collapse_space((char *)xmlStrdup((const xmlChar *)caption));
+    char *want = import_xml_collapse((char *)xmlStrdup((const xmlChar *)caption));
     char *shown = plain_text(next);
     bool same = shown && !strcmp(shown, want);
     xmlFree(want);
@@ -614,7 +594,7 @@ static void image_alt(importer *im, xmlNode *image_object)
     const import_odt_image *odt;
     const import_docx_image *docx;
     package_image(im, image_object, &odt, &docx);
-    char *alt = odt && odt->alt ? collapse_space((char *)xmlStrdup((const xmlChar *)odt->alt))
+    char *alt = odt && odt->alt ? import_xml_collapse((char *)xmlStrdup((const xmlChar *)odt->alt))
                 : title     ? plain_text(title)
                             : NULL;
     xmlNode *media = image_object->parent;
@@ -656,12 +636,9 @@ static const import_docx_caption *docx_caption(importer *im, xmlNode *media)
         after = after->next;
     char *shown = is_db(after, "para") ? plain_text(after) : NULL;
     const import_docx_caption *found = NULL;
-    for (size_t i = 0; shown && !found && i < im->docx.caption_count; i++) {
-        char *text = collapse_space((char *)xmlStrdup((xmlChar *)im->docx.captions[i].text));
-        if (!strcmp(text, shown))
+    for (size_t i = 0; shown && !found && i < im->docx.caption_count; i++)
+        if (!strcmp(im->docx.captions[i].text, shown))
             found = &im->docx.captions[i];
-        xmlFree(text);
-    }
     xmlFree(shown);
     return found;
 }
@@ -855,7 +832,7 @@ static xmlNode *info_of(xmlNode *root)
  * (white space aside); false when none does. */
 static bool drop_shown(xmlNode *root, const char *text)
 {
-    char *want = collapse_space((char *)xmlStrdup((const xmlChar *)text));
+    char *want = import_xml_collapse((char *)xmlStrdup((const xmlChar *)text));
     xmlNode *found = NULL;
     for (xmlNode *c = root->children; c && !found; c = c->next) {
         if (c->type != XML_ELEMENT_NODE || is_db(c, "info"))

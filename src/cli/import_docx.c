@@ -3,6 +3,7 @@
 #include "import_xml.h"
 #include "mem.h"
 
+#include <libxml/hash.h>
 #include <libxml/tree.h>
 
 #include <stdlib.h>
@@ -21,40 +22,48 @@ static char *w_attr(const xmlNode *n, const char *name)
     return (char *)xmlGetNsProp(n, (const xmlChar *)name, (const xmlChar *)W_NS);
 }
 
-/* The name of paragraph p's style ("heading 1", "caption": Word names
- * its own in English whatever the language of its menus, and their ids in
- * that language: Kop1, Bijschrift), NULL when it has none. */
-static char *style_name(const xmlNode *p, const xmlNode *styles_root)
+/* Every paragraph style's name by its id ("heading 1", "caption": Word
+ * names its own in English whatever the language of its menus, and their
+ * ids in that language: Kop1, Bijschrift). */
+static xmlHashTablePtr style_names(const xmlNode *root)
+{
+    xmlHashTablePtr names = xmlHashCreate(64);
+    for (xmlNode *s = root ? root->children : NULL; s; s = s->next) {
+        char *id = import_xml_is(s, W_NS, "style") ? w_attr(s, "styleId") : NULL;
+        char *name = id ? w_attr(import_xml_child(s, W_NS, "name"), "val") : NULL;
+        if (!name || xmlHashAddEntry(names, (xmlChar *)id, name) != 0)
+            xmlFree(name);
+        xmlFree(id);
+    }
+    return names;
+}
+
+static void free_name(void *payload, const xmlChar *name)
+{
+    xmlFree(payload);
+}
+
+/* The name of paragraph p's style, NULL when it has none. */
+static const char *style_name(const xmlNode *p, xmlHashTablePtr styles)
 {
     xmlNode *style = import_xml_child(import_xml_child(p, W_NS, "pPr"), W_NS, "pStyle");
     char *id = style ? w_attr(style, "val") : NULL;
-    char *name = NULL;
-    for (xmlNode *s = styles_root && id ? styles_root->children : NULL; s && !name;
-         s = s->next) {
-        char *own = import_xml_is(s, W_NS, "style") ? w_attr(s, "styleId") : NULL;
-        if (own && !strcmp(own, id))
-            name = w_attr(import_xml_child(s, W_NS, "name"), "val");
-        xmlFree(own);
-    }
+    const char *name = id ? xmlHashLookup(styles, (xmlChar *)id) : NULL;
     xmlFree(id);
     return name;
 }
 
-static bool is_heading(const xmlNode *p, const xmlNode *styles_root)
+static bool is_heading(const xmlNode *p, xmlHashTablePtr styles)
 {
-    char *name = style_name(p, styles_root);
-    bool heading = name && !strncasecmp(name, "heading ", 8) && name[8] >= '1' &&
-                   name[8] <= '9' && !name[9];
-    xmlFree(name);
-    return heading;
+    const char *name = style_name(p, styles);
+    return name && !strncasecmp(name, "heading ", 8) && name[8] >= '1' && name[8] <= '9' &&
+           !name[9];
 }
 
-static bool is_caption(const xmlNode *p, const xmlNode *styles_root)
+static bool is_caption(const xmlNode *p, xmlHashTablePtr styles)
 {
-    char *name = style_name(p, styles_root);
-    bool caption = name && !strcasecmp(name, "caption");
-    xmlFree(name);
-    return caption;
+    const char *name = style_name(p, styles);
+    return name && !strcasecmp(name, "caption");
 }
 
 /* A caption's text as pandoc reads it (a field shows its result), and how
@@ -106,8 +115,8 @@ static void add_caption(import_docx *out, const xmlNode *p)
     out->captions = mem_reserve(out->captions, &out->caption_cap, out->caption_count + 1,
                                 sizeof *out->captions, 8);
     import_docx_caption *c = &out->captions[out->caption_count++];
-    c->text = r.text;
     c->label = mem_printf("%.*s", (int)r.label, r.text);
+    c->text = import_xml_collapse(r.text);
 }
 
 /* Word's own marks (_GoBack: where the editor last was) lead nowhere. */
@@ -132,7 +141,7 @@ static void forget(import_docx_heading *h)
 /* Bookmarks start inside a heading or, in the body, just before it (a
  * bookmark before anything else is not a heading's). Content controls
  * (w:sdt) hold body content of their own. */
-static void read_headings(import_docx *out, const xmlNode *body, const xmlNode *styles_root,
+static void read_headings(import_docx *out, const xmlNode *body, xmlHashTablePtr styles,
                           import_docx_heading *pending)
 {
     for (xmlNode *n = body->children; n; n = n->next) {
@@ -141,11 +150,11 @@ static void read_headings(import_docx *out, const xmlNode *body, const xmlNode *
         } else if (import_xml_is(n, W_NS, "sdt")) {
             xmlNode *content = import_xml_child(n, W_NS, "sdtContent");
             if (content)
-                read_headings(out, content, styles_root, pending);
-        } else if (import_xml_is(n, W_NS, "p") && is_caption(n, styles_root)) {
+                read_headings(out, content, styles, pending);
+        } else if (import_xml_is(n, W_NS, "p") && is_caption(n, styles)) {
             add_caption(out, n);
             forget(pending);
-        } else if (import_xml_is(n, W_NS, "p") && is_heading(n, styles_root)) {
+        } else if (import_xml_is(n, W_NS, "p") && is_heading(n, styles)) {
             out->headings = mem_reserve(out->headings, &out->cap, out->count + 1,
                                         sizeof *out->headings, 16);
             import_docx_heading *h = &out->headings[out->count++];
@@ -237,8 +246,10 @@ bool import_docx_read(zipfile *z, const char *path, import_docx *out, char **err
         *err = mem_printf("%s has no word/document.xml: it is not a Word document", path);
     xmlNode *body = doc ? import_xml_child(xmlDocGetRootElement(doc), W_NS, "body") : NULL;
     import_docx_heading pending = { 0 };
+    xmlHashTablePtr names = style_names(styles ? xmlDocGetRootElement(styles) : NULL);
     if (body)
-        read_headings(out, body, styles ? xmlDocGetRootElement(styles) : NULL, &pending);
+        read_headings(out, body, names, &pending);
+    xmlHashFree(names, free_name);
     forget(&pending);
     xmlDoc *rels = body ? import_xml_part(z, path, "word/_rels/document.xml.rels", err) : NULL;
     if (rels)
@@ -246,6 +257,9 @@ bool import_docx_read(zipfile *z, const char *path, import_docx *out, char **err
     xmlFreeDoc(rels);
     xmlFreeDoc(doc);
     xmlFreeDoc(styles);
+    import_xml_bounded(out->count, path, "headings", err);
+    import_xml_bounded(out->caption_count, path, "captions", err);
+    import_xml_bounded(out->image_count, path, "images", err);
     return !*err;
 }
 

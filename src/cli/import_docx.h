@@ -27,7 +27,8 @@ typedef struct import_docx_heading {
 } import_docx_heading;
 
 /* A caption Word numbered (Insert Caption: a paragraph styled caption,
- * its number a SEQ field): "Figuur 1: De grafiek", label "Figuur 1". */
+ * its number a SEQ field): "Figuur 1: De grafiek" (white space runs made
+ * one space), label "Figuur 1". */
 typedef struct import_docx_caption {
     char *text, *label;
 } import_docx_caption;

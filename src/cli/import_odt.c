@@ -5,7 +5,6 @@
 
 #include <libxml/tree.h>
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,11 +40,12 @@ static char *frame_text(const xmlNode *frame, const char *name)
     return NULL;
 }
 
+/* Whether n is a paragraph of the style named style (by itself). */
 static bool styled(const xmlNode *n, const char *style)
 {
-    xmlChar *name = import_xml_is(n, TEXT_NS, "p") ? xmlGetNsProp(n, (const xmlChar *)"style-name",
-                                                          (const xmlChar *)TEXT_NS)
-                                           : NULL;
+    xmlChar *name = NULL;
+    if (import_xml_is(n, TEXT_NS, "p"))
+        name = xmlGetNsProp(n, (const xmlChar *)"style-name", (const xmlChar *)TEXT_NS);
     bool is = name && !strcmp((const char *)name, style);
     xmlFree(name);
     return is;
@@ -79,9 +79,7 @@ static char *description(const xmlNode *frame)
         while (end && strchr(" \t\r\n", title[end - 1]))
             end--;
         bool stop = strchr(".!?:", title[end - 1]) != NULL;
-        size_t n = end + strlen(desc) + 3;
-        alt = mem_alloc(n, 1);
-        snprintf(alt, n, "%.*s%s%s", (int)end, title, stop ? " " : ". ", desc);
+        alt = mem_printf("%.*s%s%s", (int)end, title, stop ? " " : ". ", desc);
     } else if (title || desc) {
         alt = mem_strdup(title ? title : desc);
     }
@@ -263,12 +261,15 @@ static bool preamble(const xmlNode *n)
 }
 
 /* The paragraphs styled Title and Date (pandoc's writer; LibreOffice's
- * Title) that open the body, before any other (empty ones aside). */
+ * Title) that open the body, before any other (empty ones aside, a few). */
 static void read_front(import_odt *out, const xmlNode *root)
 {
     const xmlNode *autos = import_xml_child(root, OFFICE_NS, "automatic-styles");
-    const xmlNode *text = import_xml_child(import_xml_child(root, OFFICE_NS, "body"), OFFICE_NS, "text");
-    for (xmlNode *c = text ? text->children : NULL; c; c = c->next) {
+    const xmlNode *text =
+        import_xml_child(import_xml_child(root, OFFICE_NS, "body"), OFFICE_NS, "text");
+    int left = 16; /* elements */
+    for (xmlNode *c = text ? text->children : NULL; c && left > 0; c = c->next) {
+        left -= c->type == XML_ELEMENT_NODE;
         if (preamble(c))
             continue;
         if (!import_xml_is(c, TEXT_NS, "p"))
@@ -325,6 +326,9 @@ bool import_odt_read(zipfile *z, const char *path, import_odt *out, char **err)
     out->title = read_title(z, path, err);
     if (!out->title && out->shown_title)
         out->title = mem_strdup(out->shown_title);
+    import_xml_bounded(out->image_count, path, "images", err);
+    import_xml_bounded(out->header_count, path, "tables", err);
+    import_xml_bounded(out->bookmark_count, path, "bookmarks", err);
     return !*err;
 }
 

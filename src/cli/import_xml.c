@@ -28,6 +28,34 @@ xmlDoc *import_xml_part(zipfile *z, const char *path, const char *name, char **e
     return doc;
 }
 
+char *import_xml_collapse(char *s)
+{
+    char *w = s;
+    bool space = false;
+    for (const char *r = s; r && *r; r++) {
+        if (strchr(" \t\r\n", *r)) {
+            space = w != s;
+            continue;
+        }
+        if (space)
+            *w++ = ' ';
+        space = false;
+        *w++ = *r;
+    }
+    if (w)
+        *w = '\0';
+    return s;
+}
+
+bool import_xml_bounded(size_t count, const char *path, const char *what, char **err)
+{
+    if (count <= IMPORT_XML_MAX_ITEMS)
+        return true;
+    if (!*err)
+        *err = mem_printf("%s has more than %d %s: refused", path, IMPORT_XML_MAX_ITEMS, what);
+    return false;
+}
+
 bool import_xml_is(const xmlNode *n, const char *ns, const char *name)
 {
     return n && n->type == XML_ELEMENT_NODE && n->ns &&

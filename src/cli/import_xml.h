@@ -18,6 +18,16 @@ xmlDoc *import_xml_part(zipfile *z, const char *path, const char *name, char **e
 bool import_xml_is(const xmlNode *n, const char *ns, const char *name);
 /* n's first child element ns:name, NULL when none (or n is NULL). */
 xmlNode *import_xml_child(const xmlNode *n, const char *ns, const char *name);
+/* s (to free, from libxml2 or not) with runs of white space made one
+ * space and trimmed, in place. */
+char *import_xml_collapse(char *s);
+/* The most images, tables, bookmarks, headings or captions of a document
+ * the import matches to pandoc's, one by one (a 300-page report has a few
+ * hundred). */
+#define IMPORT_XML_MAX_ITEMS 10000
+/* Whether count is within IMPORT_XML_MAX_ITEMS; if not, *err says so
+ * (unless it says something already). */
+bool import_xml_bounded(size_t count, const char *path, const char *what, char **err);
 /* The next element after n in document order under top, n's subtree
  * skipped if skip_children. */
 xmlNode *import_xml_next(xmlNode *n, const xmlNode *top, bool skip_children);

@@ -773,3 +773,21 @@ def test_import_counts_what_a_part_unpacks_to_not_what_it_declares(tmp_path):
     r = import_package(tmp_path, package)
     assert r.returncode == 1, r.stderr
     assert "its part content.xml unpacks to more than 64 MB" in r.stderr, r.stderr
+
+
+def test_import_refuses_a_document_of_too_many_images(tmp_path):
+    """The import matches pandoc's images to the .odt's one by one: past
+    10000 (a report has a few hundred) it refuses, before pandoc runs."""
+    package = tmp_path / "beelden.odt"
+    frame = '<draw:frame><draw:image xlink:href="Pictures/a.png" /></draw:frame>'
+    content = (
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+        ' xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"'
+        ' xmlns:xlink="http://www.w3.org/1999/xlink"><office:body><office:text><text:p>'
+        + frame * 10001 + "</text:p></office:text></office:body></office:document-content>")
+    with zipfile.ZipFile(package, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.text", zipfile.ZIP_STORED)
+        z.writestr("content.xml", content)
+    r = import_package(tmp_path, package)
+    assert r.returncode == 1 and "has more than 10000 images: refused" in r.stderr, r.stderr
