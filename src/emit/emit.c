@@ -299,12 +299,14 @@ static void draw_rule(emitter *e, page_state *ps, const page_item *it, double ph
 }
 
 static void draw_image(emitter *e, page_state *ps, const page_item *it, double ph,
-                       HPDF_Dict xobjects)
+                       HPDF_Dict *xobjects)
 {
     emit_image *ei = emit_image_of(e, it->image);
     if (!ei)
         return;
-    pdfobj_put(xobjects, ei->name, ei->image);
+    if (!*xobjects)
+        *xobjects = pdfobj_dict(e->pdf, false);
+    pdfobj_put(*xobjects, ei->name, ei->image);
     end_text(ps);
     sbuf *b = &ps->content;
     mark_begin(e, ps, it);
@@ -483,6 +485,21 @@ static void page_boxes(emitter *e, HPDF_Page pg, double pw, double ph)
                                          m + ph + bleed));
 }
 
+/* A page's resources: the fonts, and the images it draws. Pages without
+ * images share one dictionary (most pages: two objects less each). */
+static HPDF_Dict page_resources(emitter *e, HPDF_Dict xobjects)
+{
+    if (!xobjects && e->plain_res)
+        return e->plain_res;
+    HPDF_Dict res = pdfobj_dict(e->pdf, !xobjects);
+    pdfobj_put(res, "Font", e->font_res);
+    if (xobjects)
+        pdfobj_put(res, "XObject", xobjects);
+    else
+        e->plain_res = res;
+    return res;
+}
+
 static void emit_page(emitter *e, int index)
 {
     const page *p = &e->lay->pages[index];
@@ -492,9 +509,7 @@ static void emit_page(emitter *e, int index)
     HPDF_Page_SetHeight(pg, (HPDF_REAL)ph);
     if (e->print)
         page_boxes(e, pg, pw, ph);
-    HPDF_Dict res = pdfobj_dict(e->pdf, false);
-    pdfobj_put(res, "Font", e->font_res);
-    HPDF_Dict xobjects = pdfobj_dict(e->pdf, false);
+    HPDF_Dict xobjects = NULL;
     page_state ps = { index, 0, { 0 }, false, NULL, 0, -2, 1 };
     if (e->print) {
         sb_puts(&ps.content, "q\n1 0 0 1 ");
@@ -508,7 +523,7 @@ static void emit_page(emitter *e, int index)
         case ITEM_TEXT: draw_text(e, &ps, it, ph); break;
         case ITEM_RECT: draw_rect(e, &ps, it, ph); break;
         case ITEM_RULE: draw_rule(e, &ps, it, ph); break;
-        case ITEM_IMAGE: draw_image(e, &ps, it, ph, xobjects); break;
+        case ITEM_IMAGE: draw_image(e, &ps, it, ph, &xobjects); break;
         case ITEM_LINK: break;
         }
     }
@@ -520,8 +535,7 @@ static void emit_page(emitter *e, int index)
     for (int i = 0; i < p->count; i++)
         if (p->items[i].kind == ITEM_LINK)
             emit_link(e, &ps, pg, &p->items[i], ph);
-    pdfobj_put(res, "XObject", xobjects);
-    pdfobj_put(pg, "Resources", res);
+    pdfobj_put(pg, "Resources", page_resources(e, xobjects));
     pdfobj_int(pg, "StructParents", index);
     pdfobj_name(pg, "Tabs", "S");
     write_content(e, index, &ps.content);

@@ -176,6 +176,7 @@ typedef struct emitter {
     emit_font *fonts;
     int font_count;
     HPDF_Dict font_res;
+    HPDF_Dict plain_res;   /* the resources of pages without images */
     emit_image *images;
     int image_count;
     size_t image_cap;
