@@ -47,6 +47,11 @@ typedef struct load_session {
 } load_session;
 
 static load_session *current_session;
+/* libxml2 has one entity loader for all threads: the document's refuses
+ * everything, but only on the thread loading the document; the schema's
+ * thread reads its files with the loader there was before. */
+static _Thread_local bool session_thread;
+static xmlExternalEntityLoader schema_loader;
 
 
 static char *load_display_path(const char *abs)
@@ -65,6 +70,8 @@ static char *load_display_path(const char *abs)
 static xmlParserInputPtr load_entity_loader(const char *url, const char *id,
                                             xmlParserCtxtPtr ctxt)
 {
+    if (!session_thread)
+        return schema_loader ? schema_loader(url, id, ctxt) : NULL;
     (void)id;
     load_session *s = current_session;
     /* The position is where the document asks for it: the parse we run. */
@@ -568,6 +575,8 @@ load_schema *load_schema_start(const char *schema_path)
     /* libxml2's global tables, set up before two threads use them */
     xmlInitParser();
     xmlRelaxNGInitTypes();
+    if (!schema_loader)
+        schema_loader = xmlGetExternalEntityLoader();
     load_schema *ls = mem_alloc(1, sizeof *ls);
     ls->path = mem_strdup(schema_path);
     ls->running = pthread_create(&ls->thread, NULL, schema_thread, ls) == 0;
@@ -576,8 +585,8 @@ load_schema *load_schema_start(const char *schema_path)
 }
 
 /* The parsed schema, now the caller's: waits for the thread, or parses
- * here when no thread could start. Called before the document's entity
- * loader is set (libxml2 has one for all threads). */
+ * here when no thread could start (with the schema's loader and without
+ * the document's error handler). */
 static xmlRelaxNGPtr schema_take(load_schema *ls)
 {
     if (ls->running)
@@ -585,9 +594,12 @@ static xmlRelaxNGPtr schema_take(load_schema *ls)
     ls->running = false;
     xmlRelaxNGPtr schema = ls->schema;
     if (!ls->parsed) {
+        bool was = session_thread;
+        session_thread = false;
         xmlSetStructuredErrorFunc(NULL, schema_silent);
         schema = parse_schema(ls->path);
-        xmlSetStructuredErrorFunc(NULL, NULL);
+        xmlSetStructuredErrorFunc(NULL, was ? load_structured_error : NULL);
+        session_thread = was;
     }
     ls->schema = NULL;
     ls->parsed = false;
@@ -644,8 +656,10 @@ static bool load_prepare_root(load_result *out, const char *path, diag_list *dia
 bool load_document(const char *path, const char *schema_path,
                    load_result *out, diag_list *diags)
 {
-    load_schema ls = { .path = (char *)schema_path };
-    return load_document_prepared(path, schema_path ? &ls : NULL, out, diags);
+    load_schema *ls = load_schema_start(schema_path);
+    bool ok = load_document_prepared(path, ls, out, diags);
+    load_schema_free(ls);
+    return ok;
 }
 
 bool load_document_prepared(const char *path, load_schema *prepared,
@@ -653,17 +667,13 @@ bool load_document_prepared(const char *path, load_schema *prepared,
 {
     memset(out, 0, sizeof *out);
     diag_init(&out->schema_messages);
-    /* The schema is ours, not the document's: read (by libxml2's default
-     * loader) before the document's loader is set. */
-    xmlRelaxNGPtr schema = prepared ? schema_take(prepared) : NULL;
-    if (!load_prepare_root(out, path, diags)) {
-        xmlRelaxNGFree(schema);
+    if (!load_prepare_root(out, path, diags))
         return false;
-    }
     xmlExternalEntityLoader old_loader = xmlGetExternalEntityLoader();
     load_session s = { .r = out, .diags = diags, .sink = diags, .sink_severity = DIAG_ERROR,
                        .default_loader = old_loader };
     current_session = &s;
+    session_thread = true;
     xmlSetExternalEntityLoader(load_entity_loader);
     xmlSetStructuredErrorFunc(NULL, load_structured_error);
     char *abs = realpath(path, NULL);
@@ -677,12 +687,11 @@ bool load_document_prepared(const char *path, load_schema *prepared,
             load_expand_includes(&s, root);
             load_check_depth(&s, root);
         }
-        if (prepared && !diag_has_errors(diags)) {
-            load_validate(&s, prepared->path, schema);
-            schema = NULL;
-        }
+        /* The schema (ours, not the document's) has been parsing on its
+         * own thread meanwhile. */
+        if (prepared && !diag_has_errors(diags))
+            load_validate(&s, prepared->path, schema_take(prepared));
     }
-    xmlRelaxNGFree(schema);
     free(abs);
     for (int i = 0; i < s.included_count; i++)
         free(s.included[i].abs);
@@ -691,6 +700,7 @@ bool load_document_prepared(const char *path, load_schema *prepared,
     xmlSetStructuredErrorFunc(NULL, NULL);
     xmlSetExternalEntityLoader(old_loader);
     current_session = NULL;
+    session_thread = false;
     return out->doc != NULL && !diag_has_errors(diags);
 }
 

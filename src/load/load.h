@@ -58,7 +58,8 @@ bool load_document(const char *path, const char *schema_path,
 typedef struct load_schema load_schema;
 load_schema *load_schema_start(const char *schema_path);
 /* load_document with the schema load_schema_start began parsing (its
- * path is the schema's; NULL: none). */
+ * path is the schema's; NULL: none), waited for only when the document
+ * and its includes are read. */
 bool load_document_prepared(const char *path, load_schema *schema,
                             load_result *out, diag_list *diags);
 /* Waits for the thread if it still runs; NULL is harmless. */
