@@ -262,31 +262,52 @@ block *model_block_new(builder *b, block_kind kind, const char *cls,
     return bl;
 }
 
-static void register_id_as(builder *b, block *bl, const char *id, src_loc loc);
+static void register_id_as(builder *b, block *bl, id_entry e);
+
+/* The xreflabel of N with its XML white space collapsed, as text is; NULL
+ * when it has none (or only white space). */
+static const char *xref_label_of(builder *b, xmlNode *n)
+{
+    const char *label = n ? model_get_attr(b, n, "xreflabel") : NULL;
+    if (!label)
+        return NULL;
+    char *out = arena_alloc(b->a, strlen(label) + 1), *o = out;
+    for (const char *p = label; *p; p++) {
+        bool sp = *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r';
+        if (!sp)
+            *o++ = *p;
+        else if (o > out && o[-1] != ' ')
+            *o++ = ' ';
+    }
+    if (o > out && o[-1] == ' ')
+        o--;
+    *o = '\0';
+    return *out ? out : NULL;
+}
 
 void model_register_id(builder *b, block *bl, xmlNode *n)
 {
-    (void)n;
     if (bl->id)
-        register_id_as(b, bl, bl->id, bl->loc);
+        register_id_as(b, bl, (id_entry){ bl->id, bl, bl->loc, xref_label_of(b, n) });
 }
 
 /* Inline anchors point at the block that holds them. */
 static void register_pending_ids(builder *b, block *bl)
 {
     for (size_t i = 0; i < b->pending_count; i++)
-        register_id_as(b, bl, b->pending_ids[i], b->pending_locs[i]);
+        register_id_as(b, bl, b->pending_ids[i]);
     b->pending_count = 0;
 }
 
 /* Duplicates were reported by check_id: the first definition stays. */
-static void register_id_as(builder *b, block *bl, const char *id, src_loc loc)
+static void register_id_as(builder *b, block *bl, id_entry e)
 {
-    if (strindex_get(&b->id_index, id) >= 0)
+    if (strindex_get(&b->id_index, e.id) >= 0)
         return;
     b->ids = arena_reserve(b->a, b->ids, (size_t)b->id_count, &b->id_cap, sizeof *b->ids);
-    strindex_put(&b->id_index, id, b->id_count);
-    b->ids[b->id_count++] = (id_entry){ id, bl, loc };
+    strindex_put(&b->id_index, e.id, b->id_count);
+    e.target = bl;
+    b->ids[b->id_count++] = e;
 }
 
 /* ---- tags ----------------------------------------------------------------- */
@@ -612,10 +633,8 @@ static void hold_inline_id(builder *b, xmlNode *n)
         return;
     b->pending_ids = arena_reserve(b->a, b->pending_ids, b->pending_count,
                                    &b->pending_cap, sizeof *b->pending_ids);
-    b->pending_locs = arena_reserve(b->a, b->pending_locs, b->pending_count,
-                                    &b->pending_locs_cap, sizeof *b->pending_locs);
-    b->pending_locs[b->pending_count] = model_node_loc(b, n);
-    b->pending_ids[b->pending_count++] = id;
+    b->pending_ids[b->pending_count++] =
+        (id_entry){ id, NULL, model_node_loc(b, n), xref_label_of(b, n) };
 }
 
 static void build_inline_element(builder *b, xmlNode *n, inline_ctx *ic)
@@ -1172,8 +1191,8 @@ block *model_build_media(builder *b, xmlNode *n, tag_node *tag)
         if (!alt)
             return NULL;
         inline_run *r = arena_alloc(b->a, sizeof *r);
-        *r = (inline_run){ INL_TEXT, alt, 0, -1, NULL, NULL, NULL, NULL,
-                           model_node_loc(b, n), NULL };
+        *r = (inline_run){ .kind = INL_TEXT, .text = alt, .link = -1,
+                           .loc = model_node_loc(b, n) };
         return model_make_para(b, n, r, "caption", tag, TAG_P);
     }
     block *bl = media_figure(b, n, data, tag);
@@ -1509,9 +1528,15 @@ static void resolve_refs(builder *b)
                          p->id);
             continue;
         }
-        if (p->run)
+        if (p->run) {
             p->run->target = target;
-        else
+            p->run->xref_label = b->ids[at].label;
+            if (!p->run->xref_label && !(target->title_text && target->title_text[0]))
+                diag_add(b->diags, DIAG_WARNING, loc,
+                         "'%s' has no title for this <xref> to print, only its page: "
+                         "give it an xreflabel, or write <link linkend=\"%s\">text</link>",
+                         p->id, p->id);
+        } else
             b->doc->links[p->link].target = target;
     }
 }

@@ -53,6 +53,7 @@ typedef struct inline_run {
     struct block *note;    /* footnote body for INL_NOTEREF */
     src_loc loc;
     struct inline_run *next;
+    const char *xref_label; /* xref: the target's xreflabel, NULL none */
 } inline_run;
 
 typedef enum {

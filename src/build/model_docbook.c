@@ -56,8 +56,9 @@ block *model_caption(builder *b, xmlNode *title, const char *prefix, int number,
     inline_run *runs = model_plain_runs(b, title, NULL);
     *plain = model_runs_plain_text(b, runs);
     inline_run *head = arena_alloc(b->a, sizeof *head);
-    *head = (inline_run){ INL_TEXT, arena_printf(b->a, "%s %d: ", prefix, number),
-                          0, -1, NULL, NULL, NULL, NULL, model_node_loc(b, title), runs };
+    *head = (inline_run){ .kind = INL_TEXT,
+                          .text = arena_printf(b->a, "%s %d: ", prefix, number),
+                          .link = -1, .loc = model_node_loc(b, title), .next = runs };
     return model_make_para(b, title, head, cls, tag, TAG_CAPTION);
 }
 
@@ -152,8 +153,9 @@ static inline_run *copy_run(builder *b, const inline_run *r)
 static block *listing_line(builder *b, xmlNode *n, inline_run *head, tag_node *code)
 {
     if (!head)
-        head = copy_run(b, &(inline_run){ INL_TEXT, "\u2007", INL_MONO, -1, NULL, NULL,
-                                          NULL, NULL, model_node_loc(b, n), NULL });
+        head = copy_run(b, &(inline_run){ .kind = INL_TEXT, .text = "\u2007",
+                                          .flags = INL_MONO, .link = -1,
+                                          .loc = model_node_loc(b, n) });
     xmlNode *text = n->children ? n->children : n; /* not n: its xml:id is the listing's */
     return model_make_para(b, text, head, "code", code, TAG_SPAN);
 }

@@ -18,10 +18,13 @@ typedef struct model_seen {
     size_t count, cap;
 } model_seen;
 
+/* An xml:id, the block it leads to, and the element's xreflabel: what an
+ * xref to it prints instead of the block's title (DocBook's rule). */
 typedef struct id_entry {
     const char *id;
     block *target;
     src_loc loc;
+    const char *label;
 } id_entry;
 
 typedef struct pending_ref {
@@ -46,9 +49,9 @@ typedef struct builder {
     int ref_count;
     size_t ref_cap, links_cap, notes_cap;
     const char *current_workstream;
-    const char **pending_ids;      /* xml:ids of inline elements, waiting */
-    src_loc *pending_locs;         /* for the block that will hold them */
-    size_t pending_count, pending_cap, pending_locs_cap;
+    id_entry *pending_ids;   /* xml:ids of inline elements, waiting for
+                                the block that will hold them (no target yet) */
+    size_t pending_count, pending_cap;
     xmlHashTable *all_ids;         /* every xml:id: where it is first defined */
     size_t workstream_cap;
     int list_depth;      /* lists inside list items: the next label level */

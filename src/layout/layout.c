@@ -313,7 +313,7 @@ static void layout_one(lctx *c, block *b, double indent);
 para_line *layout_single_line(lctx *c, const char *text, const style_class *cls,
                               tag_node *tag)
 {
-    inline_run r = { INL_TEXT, text, 0, -1, NULL, NULL, NULL, NULL, { 0 }, NULL };
+    inline_run r = { .kind = INL_TEXT, .text = text, .link = -1 };
     style_class left = *cls;
     left.align = ALIGN_LEFT;
     left.hyphenate = false;
@@ -613,8 +613,9 @@ static void layout_footnote_body(lctx *c, block *note)
     for (block *p = note->children; p; p = p->next) {
         if (p->kind == BLK_PARA && first) {
             inline_run *mark = arena_alloc(c->tmp, sizeof *mark);
-            *mark = (inline_run){ INL_TEXT, arena_printf(c->tmp, "%d ", note->number),
-                                  0, -1, NULL, NULL, NULL, NULL, p->loc, p->inlines };
+            *mark = (inline_run){ .kind = INL_TEXT,
+                                  .text = arena_printf(c->tmp, "%d ", note->number),
+                                  .link = -1, .loc = p->loc, .next = p->inlines };
             layout_text(c, p, mark, p->style, p->tag, 0, false);
             first = false;
         } else

@@ -111,8 +111,9 @@ static void cell_blocks(lctx *c, const table_cell *cell, const block *first,
             const inline_run *runs = p->inlines;
             if (label) {
                 inline_run *lr = arena_alloc(c->tmp, sizeof *lr);
-                *lr = (inline_run){ INL_TEXT, arena_printf(c->tmp, "%s ", label), 0, -1, NULL,
-                                    NULL, NULL, NULL, p->loc, (inline_run *)p->inlines };
+                *lr = (inline_run){ .kind = INL_TEXT,
+                                    .text = arena_printf(c->tmp, "%s ", label), .link = -1,
+                                    .loc = p->loc, .next = (inline_run *)p->inlines };
                 runs = lr;
                 label = NULL;
             }

@@ -247,11 +247,13 @@ static const char *xref_text(para_ctx *c, const inline_run *r)
     const block *t = r->target;
     if (!t)
         return "??";
-    const char *title = t->title_text ? t->title_text : "";
-    if (!title[0] && t->inlines)
-        title = t->inlines->text;
+    /* DocBook: the target's xreflabel, else its title; a target with
+     * neither (the model warned) is named by its page alone. */
+    const char *title = r->xref_label ? r->xref_label : t->title_text;
     /* Before the first pagination the page is unknown: reserve two digits. */
     int at = para_anchor_get(c->anchors, t).page;
+    if (!title || !title[0])
+        return arena_printf(c->tmp, "%s %d", c->st->strings.page_ref, at > 0 ? at : 88);
     return arena_printf(c->tmp, "%s, %s %d", title, c->st->strings.page_ref,
                         at > 0 ? at : 88);
 }
