@@ -347,7 +347,8 @@ static HPDF_STATUS write_link(HPDF_Dict d, HPDF_Stream out)
         sb_puts(b, "/Dest [");
         sb_puts(b, ref);
         sb_puts(b, "/XYZ 0 ");
-        sb_num(b, e->margin + e->lay->pages[page_no - 1].master->height - to.y + 4);
+        sb_num(b, e->margin + e->lay->pages[page_no - 1].master->height - to.y +
+                      e->st->link_target_offset);
         sb_puts(b, "null]\n/Contents ");
         /* PDF/UA: a link says where it goes, even to an untitled target. */
         const char *t = l->target_title;
