@@ -57,14 +57,24 @@ test-deps:
 # mapped at run time instead of parsed. Without the file the header has no
 # patterns and kcvs-pdf loads whatever file it finds, as before.
 HYPH_EMBEDDED_FILE ?= /usr/share/hyphen/hyph_nl_NL.dic
-GEN_H := build/gen/hyph_embedded.h
+GEN_H := build/gen/hyph_embedded.h build/gen/style_valid.h
 
 build/gen/hyphgen: tools/hyphgen.c
 	@mkdir -p build/gen
 	$(CC) $(WARN) -O2 $< -lhyphen -o $@
 
-$(GEN_H): build/gen/hyphgen $(wildcard $(HYPH_EMBEDDED_FILE))
+build/gen/hyph_embedded.h: build/gen/hyphgen $(wildcard $(HYPH_EMBEDDED_FILE))
 	build/gen/hyphgen $(HYPH_EMBEDDED_FILE) $@.tmp && mv $@.tmp $@
+
+# The shipped style sheets, validated against the style schema at build
+# time (src/load/style.c skips the run-time validation for these bytes).
+build/gen/stylecheck: tools/stylecheck.c
+	@mkdir -p build/gen
+	$(CC) $(WARN) -O2 $(shell pkg-config --cflags libxml-2.0) $< \
+	    $(shell pkg-config --libs libxml-2.0) -o $@
+
+build/gen/style_valid.h: build/gen/stylecheck schema/style.rng $(wildcard styles/*.xml)
+	build/gen/stylecheck schema/style.rng $@.tmp $(sort $(wildcard styles/*.xml)) && mv $@.tmp $@
 
 build/obj/%.o: %.c $(HDR) $(GEN_H) | build/obj
 	$(CC) $(ALL_CFLAGS) -MMD -MP -MF $(@:.o=.dep) -c $< -o $@

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPORT_XML, ROOT, assert_within_cpu, compile_ok, cpu_limit, run_kcvs
+from conftest import KCVS_PDF, REPORT_XML, ROOT, assert_within_cpu, compile_ok, cpu_limit, run_kcvs
 
 SCHEMA_RNC = ROOT / "schema" / "style.rnc"
 SCHEMA_RNG = ROOT / "schema" / "style.rng"
@@ -162,6 +162,31 @@ def test_copied_style_is_valid_and_compiles(tmp_path):
             assert r.returncode == 0, r.stderr
         res = run_kcvs("--style", path, REPORT_XML, "-o", tmp_path / "x.pdf", cwd=tmp_path)
         assert res.returncode == 0, res.stderr
+
+
+def schema_opens(style, tmp_path):
+    """How often kcvs-pdf opens the style schema compiling the report with
+    STYLE (strace)."""
+    log = tmp_path / "strace.log"
+    r = subprocess.run(["strace", "-f", "-e", "trace=open,openat", "-o", str(log),
+                        str(KCVS_PDF), "--style", str(style), str(REPORT_XML),
+                        "-o", str(tmp_path / "x.pdf")],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    return log.read_text(encoding="utf-8").count(SCHEMA_RNG.name)
+
+
+def test_shipped_style_is_validated_at_build_time_only(tmp_path):
+    """tools/stylecheck validated the shipped sheets when kcvs-pdf was
+    built: the compiler opens the schema once, to see that it is that
+    schema, and does not parse it; a copy with other bytes is validated,
+    the schema opened again to parse it."""
+    needs("strace")
+    for style in STYLES:
+        assert schema_opens(style, tmp_path) == 1, style.name
+        copy = tmp_path / f"copy-{style.name}"
+        copy.write_text("\n".join(copy_style(style)) + "\n", encoding="utf-8")
+        assert schema_opens(copy, tmp_path) == 2, copy.name
 
 
 def test_broken_style_rejected_by_xmllint(broken):
