@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
+#include <libxml/xmlschemastypes.h>
 #include <libxml/uri.h>
 #include <libxml/xmlerror.h>
 #include <limits.h>
@@ -572,9 +573,14 @@ load_schema *load_schema_start(const char *schema_path)
 {
     if (!schema_path)
         return NULL;
-    /* libxml2's global tables, set up before two threads use them */
+    /* libxml2's global tables, set up before two threads use them: the
+     * XML Schema datatypes (xsd:language, …) too, which libxml2 would build
+     * lazily at the first lookup — racing with the style sheet's schema on
+     * this thread, it saw a half-built table ("type 'language' is not
+     * exported") in about one run in 500. */
     xmlInitParser();
     xmlRelaxNGInitTypes();
+    xmlSchemaInitTypes();
     if (!schema_loader)
         schema_loader = xmlGetExternalEntityLoader();
     load_schema *ls = mem_alloc(1, sizeof *ls);
