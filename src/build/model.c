@@ -22,6 +22,18 @@ bool model_is_db(xmlNode *n, const char *name)
            strcmp((const char *)n->name, name) == 0;
 }
 
+/* DocBook's sections under their other names: a chapter, the numbered
+ * sect1..sect5 and simplesect are sections to a reader. */
+static bool is_section(xmlNode *n)
+{
+    static const char *const names[] = { "section", "chapter", "sect1", "sect2", "sect3",
+                                         "sect4", "sect5", "simplesect" };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (model_is_db(n, names[i]))
+            return true;
+    return false;
+}
+
 static bool in_db_ns(xmlNode *n)
 {
     return n->ns && strcmp((const char *)n->ns->href, DOCBOOK_NS) == 0;
@@ -143,7 +155,8 @@ static bool image_width(const char *w, double *out)
 static const char *const subset_names[] = {
     "article", "book", "info", "title", "subtitle", "pubdate", "orgname",
     "publisher", "publishername", "abstract", "keywordset", "keyword",
-    "cover", "section", "chapter", "para", "itemizedlist", "orderedlist",
+    "cover", "section", "chapter", "sect1", "sect2", "sect3", "sect4", "sect5",
+    "simplesect", "para", "simpara", "itemizedlist", "orderedlist",
     "listitem", "emphasis", "link", "xref", "footnote", "mediaobject",
     "imageobject", "imagedata", "textobject", "phrase", "table",
     "informaltable", "tgroup", "colspec", "thead", "tbody", "tfoot", "row",
@@ -1277,7 +1290,7 @@ block *model_build_one_block(builder *b, xmlNode *c, tag_node *tag, int level)
     if (model_is_db(c, "itemizedlist") || model_is_db(c, "orderedlist") || model_is_db(c, "procedure") ||
         model_is_db(c, "substeps") || model_is_db(c, "simplelist"))
         return model_build_list(b, c, tag);
-    if (model_is_db(c, "section") || model_is_db(c, "chapter"))
+    if (is_section(c))
         return build_section(b, c, tag, level < 2 ? 2 : level);
     if (model_is_db(c, "table") || model_is_db(c, "informaltable"))
         return model_build_table(b, c, tag);
@@ -1488,7 +1501,7 @@ static void build_root(builder *b, xmlNode *root)
             d->title = d->title ? d->title : plain_text_of(b, c);
         else if (model_is_db(c, "subtitle"))
             d->subtitle = d->subtitle ? d->subtitle : plain_text_of(b, c);
-        else if (model_is_db(c, "section") || model_is_db(c, "chapter"))
+        else if (is_section(c))
             add_workstream(b, c);
         else if (d->workstream_count == 0) {
             xmlNode *next = c->next;

@@ -375,3 +375,44 @@ def test_admonition_box_splits_across_pages(tmp_path, style):
         top, bottom = min(on, key=lambda b: b.y0), max(on, key=lambda b: b.y1)
         # one piece of the box per page, behind or beside all its lines
         assert framed(d, i, top, bottom), (style, i)
+
+
+SECTION_NAMES = """<?xml version="1.0" encoding="UTF-8"?>
+<article xmlns="http://docbook.org/ns/docbook" version="5.2" xml:lang="nl-BE">
+  <info><title>Secties onder andere namen</title><orgname>Test</orgname></info>
+  <sect1>
+    <title>Eerste werkspoor</title>
+    <simpara>Een eenvoudige alinea in sect1.</simpara>
+    <sect2>
+      <title>Onderdeel twee</title>
+      <para>Tekst met <tag class="element">para</tag> erin.</para>
+      <sect3><title>Dieper nog</title><simpara>Derde niveau.</simpara></sect3>
+    </sect2>
+  </sect1>
+  <sect1>
+    <title>Tweede werkspoor</title>
+    <simplesect><title>Een eenvoudige sectie</title><simpara>Slot.</simpara></simplesect>
+  </sect1>
+</article>
+"""
+
+
+def test_numbered_and_simple_sections_are_sections(tmp_path):
+    """DocBook's sect1..sect5 and simplesect are sections, simpara a para,
+    and a DocBook 5.2 document is read like 5.0: top-level sect1s are
+    workstreams (a bookmark and a contents entry each, each on its own
+    page), nested ones sub-headings with nested bookmarks; no warning."""
+    d = compile_text(tmp_path, SECTION_NAMES)
+    assert "warning" not in d.result.stderr, d.result.stderr
+    top = [(title, kids) for title, _, kids in d.outline]
+    assert [t for t, _ in top] == ["Eerste werkspoor", "Tweede werkspoor"]
+    assert [k[0] for k in top[0][1]] == ["Onderdeel twee"]
+    assert [k[0] for k in top[1][1]] == ["Een eenvoudige sectie"]
+    pages = {title: page for title, page, _ in d.outline}
+    assert pages["Eerste werkspoor"] != pages["Tweede werkspoor"]
+    text = canon(" ".join(d.page_texts))
+    for words in ("Een eenvoudige alinea in sect1.", "Tekst met para erin.", "Dieper nog",
+                  "Derde niveau.", "Slot."):
+        assert canon(words) in text
+    headings = [e for e in struct_elements(d.pdf) if str(e.get("/S")) in ("/H1", "/H2", "/H3", "/H4")]
+    assert len(headings) >= 5
