@@ -150,8 +150,6 @@ static void remove_tree(const char *path)
     nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* Runs pandoc without a shell. A pipe closed on exec tells the parent
- * whether execvp itself failed (pandoc not installed) or pandoc ran. */
 /* pandoc's DocBook writer gives an inline image only its title, never its
  * alternative text (Markdown's ![alt], Word's "Alt Text", its descr), which
  * this filter makes the title: the title is a tooltip (Word's legacy
@@ -195,6 +193,8 @@ static void read_package(importer *im, const char *format)
     zipfile_close(z);
 }
 
+/* Runs pandoc without a shell. A pipe closed on exec tells the parent
+ * whether execvp itself failed (pandoc not installed) or pandoc ran. */
 static void run_pandoc(importer *im, const char *format)
 {
     char *media = join(im->tmp, "media");
