@@ -2,6 +2,7 @@
 
 #include "import_docx.h"
 #include "import_odt.h"
+#include "import_schema.h"
 #include "import_xml.h"
 #include "mem.h"
 #include "model.h"
@@ -1011,11 +1012,32 @@ static void note_invalid(void *data, xmlErrorPtr e)
 }
 
 /* pandoc writes presentation attributes the schema lacks (spacing="compact"
- * on lists, …): the report is validated with the compiler's own schema and
- * each attribute it names as invalid is removed, pass by pass (validation
- * stops at the first error of an element). */
+ * on lists, …): each attribute the schema does not name for its element is
+ * removed (import_schema.h). */
+static void drop_unknown_attributes(importer *im, xmlNode *root)
+{
+    char *err = NULL;
+    import_schema *schema = import_schema_load(im->schema_path, &err);
+    if (!schema) {
+        fail(im, 2, "%s", err);
+        free(err);
+        return;
+    }
+    for (xmlNode *n = root; n; n = import_xml_next(n, root, false))
+        for (xmlAttr *a = n->properties, *next; a; a = next) {
+            next = a->next;
+            if (!import_schema_allows(schema, n, a))
+                xmlRemoveProp(a);
+        }
+    import_schema_free(schema);
+}
+
+/* And a value the schema does not take: the report is validated with the
+ * compiler's own schema and each attribute it names as invalid is removed,
+ * pass by pass (validation stops at the first error of an element). */
 static void drop_invalid_attributes(importer *im, xmlDoc *doc)
 {
+    drop_unknown_attributes(im, xmlDocGetRootElement(doc));
     xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewParserCtxt(im->schema_path);
     xmlRelaxNGPtr schema = pc ? xmlRelaxNGParse(pc) : NULL;
     xmlRelaxNGFreeParserCtxt(pc);
