@@ -18,7 +18,7 @@ DOC = """<?xml version="1.0" encoding="UTF-8"?>
         <row><entry namest="a" nameend="c">overspannend</entry></row></tbody></tgroup></informaltable>
   </section>
   <section xml:id="b"><title>Tweede<footnote xml:id="n1"><para>Noot in de titel.</para></footnote></title>
-    <para xml:id="p2">Alinea twee.</para>
+    <para xml:id="p2" xreflabel="de tweede alinea">Alinea twee.</para>
     <section xml:id="bb"><title>Genest</title><para>Tekst.</para></section>
   </section>
 </article>
@@ -42,7 +42,7 @@ def test_xrefs_print_the_page_of_nested_sections_paragraphs_and_notes(tmp_path):
     text = " ".join(subprocess.run(["pdftotext", str(out), "-"], capture_output=True,
                                    text=True).stdout.split())
     nested = page_of(out, "Genest")
-    m = re.search(r"Zie Genest, p\. (\d+), Alinea twee\., p\. (\d+) en noot 1, p\. (\d+)\.", text)
+    m = re.search(r"Zie Genest, p\. (\d+), de tweede alinea, p\. (\d+) en noot 1, p\. (\d+)\.", text)
     assert m, text[:400]
     assert int(m.group(1)) == nested
     assert int(m.group(2)) == page_of(out, "Alinea twee.")
