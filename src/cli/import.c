@@ -1032,9 +1032,10 @@ static void drop_unknown_attributes(importer *im, xmlNode *root)
     import_schema_free(schema);
 }
 
-/* And a value the schema does not take: the report is validated with the
- * compiler's own schema and each attribute it names as invalid is removed,
- * pass by pass (validation stops at the first error of an element). */
+/* What those sets cannot tell (a value of a datatype) libxml2 may: the
+ * report is validated with the compiler's own schema and each attribute
+ * it names as invalid is removed, pass by pass (validation stops at the
+ * first error of an element). */
 static void drop_invalid_attributes(importer *im, xmlDoc *doc)
 {
     drop_unknown_attributes(im, xmlDocGetRootElement(doc));

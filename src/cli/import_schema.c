@@ -65,7 +65,7 @@ static void collect(import_schema *s, xmlNode *p, xmlHashTablePtr set, xmlHashTa
         if (import_xml_is(c, RNG_NS, "attribute")) {
             char *key = rng_attr_key(c);
             if (key)
-                xmlHashAddEntry(set, (xmlChar *)key, set);
+                xmlHashAddEntry(set, (xmlChar *)key, c);
             free(key);
             continue;
         }
@@ -147,14 +147,38 @@ import_schema *import_schema_load(const char *rng_path, char **err)
     return s;
 }
 
+/* Whether the <attribute> pattern takes value: when it lists values (a
+ * <value>, a <choice> of them), one of them, white space aside as for
+ * RELAX NG's token; any value when it has a datatype or text. */
+static bool takes(xmlNode *attr, const char *value)
+{
+    bool listed = false, found = false;
+    for (xmlNode *n = attr; n; n = import_xml_next(n, attr, false)) {
+        if (import_xml_is(n, RNG_NS, "data") || import_xml_is(n, RNG_NS, "text"))
+            return true;
+        if (!import_xml_is(n, RNG_NS, "value"))
+            continue;
+        listed = true;
+        char *want = import_xml_collapse((char *)xmlNodeGetContent(n));
+        char *have = import_xml_collapse((char *)xmlStrdup((const xmlChar *)value));
+        found = found || (want && have && !strcmp(want, have));
+        xmlFree(want);
+        xmlFree(have);
+    }
+    return !listed || found;
+}
+
 bool import_schema_allows(const import_schema *s, const xmlNode *el, const xmlAttr *a)
 {
     xmlHashTablePtr set = xmlHashLookup(s->allowed, el->name);
     if (!set)
         return true;
     char *key = attr_key(a->ns ? (const char *)a->ns->href : NULL, (const char *)a->name);
-    bool allowed = xmlHashLookup(set, (xmlChar *)key) != NULL;
+    xmlNode *pattern = xmlHashLookup(set, (xmlChar *)key);
     free(key);
+    xmlChar *value = pattern ? xmlNodeGetContent((const xmlNode *)a) : NULL;
+    bool allowed = pattern && takes(pattern, value ? (const char *)value : "");
+    xmlFree(value);
     return allowed;
 }
 

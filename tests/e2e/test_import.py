@@ -572,6 +572,8 @@ ODD_DOCBOOK = """<?xml version="1.0" encoding="utf-8" ?>
     <para>Zie <link linkend="wat?">de vraag</link> en
       <wordasword>woordspel</wordasword> hier.</para>
     <address>Stadhuis Botermarkt</address>
+    <orderedlist numeration="greek" spacing="compact">
+      <listitem><para>Een punt.</para></listitem></orderedlist>
     <section xml:id="wat?"><title>Wat?</title><para>Een antwoord.</para></section>
   </section>
   <section xml:id="één"><title>Één slot</title>
@@ -582,7 +584,8 @@ ODD_DOCBOOK = """<?xml version="1.0" encoding="utf-8" ?>
 
 def test_import_makes_ids_valid_and_unwraps_what_the_compiler_lacks(tmp_path):
     """What pandoc may write beyond the Markdown above: ids that start with
-    a digit or hold a '?', elements kcvs-pdf does not set (an inline one is
+    a digit or hold a '?', attributes and values the schema lacks,
+    elements kcvs-pdf does not set (an inline one is
     unwrapped, a block holding text becomes a paragraph), an empty title."""
     fake = tmp_path / "bin"
     fake.mkdir()
@@ -604,6 +607,8 @@ def test_import_makes_ids_valid_and_unwraps_what_the_compiler_lacks(tmp_path):
     assert first.find(f"{DB}para/{DB}link").get("linkend") == "wat-"
     assert last.find(f"{DB}para/{DB}link").get("linkend") == "id-1-inleiding"
     assert not list(first.iter(f"{DB}wordasword")) and not list(first.iter(f"{DB}address"))
+    # an attribute the schema lacks, and a value it does not take: dropped
+    assert first.find(f"{DB}orderedlist").attrib == {}
     paras = ["".join(p.itertext()).split() for p in first.findall(f"{DB}para")]
     assert "woordspel" in paras[0] and paras[1] == ["Stadhuis", "Botermarkt"]
     pdf = compiled(folder, tmp_path)
