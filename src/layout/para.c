@@ -860,9 +860,11 @@ static shaped_text shape_whole(const seg *s, const char *text, size_t len,
 
 /* The box for text[from, to) of a piece shaped whole: its glyphs are the
  * slice whose clusters fall in the range, copied with clusters made
- * relative to the box's own text (what font_mark_used indexes). */
+ * relative to the box's own text (what font_mark_used indexes). A break
+ * follows (break_after): what breaking there adds to its width, from the
+ * slice shaped alone (not worth shaping for the piece's last slice). */
 static void push_slice(para_build *b, int si, const char *text, shaped_text whole,
-                       size_t from, size_t to)
+                       size_t from, size_t to, bool break_after)
 {
     if (!whole.glyphs) {
         push_box(b, si, text + from, to - from);
@@ -887,8 +889,10 @@ static void push_slice(para_build *b, int si, const char *text, shaped_text whol
     payload p = { si, text + from, to - from, sh, false };
     lb_item box = { LB_BOX, shaped_width(b, s, sh), 0, 0, 0, 0, 0, 0 };
     push_item(b, box, p);
-    shaped_text alone = font_shape(s->face, text + from, to - from);
-    b->break_kern = shaped_width(b, s, alone) - box.width;
+    if (break_after) {
+        shaped_text alone = font_shape(s->face, text + from, to - from);
+        b->break_kern = shaped_width(b, s, alone) - box.width;
+    }
 }
 
 
@@ -1002,12 +1006,12 @@ static void flush_word(para_build *b, piece *pieces, int np)
         shaped_text whole = shape_whole(&b->segs[p->seg], text, plen, cuts, nc);
         while (next < nb && br[next].at <= base + plen) {
             size_t cut = br[next].at - base;
-            push_slice(b, p->seg, text, whole, from, cut);
+            push_slice(b, p->seg, text, whole, from, cut, true);
             push_break(b, p->seg, br[next].kind);
             from = cut;
             next++;
         }
-        push_slice(b, p->seg, text, whole, from, plen);
+        push_slice(b, p->seg, text, whole, from, plen, false);
         b->break_kern = 0;
         base += plen;
     }
