@@ -1,7 +1,9 @@
 #include "import.h"
 
+#include "import_db.h"
 #include "import_docx.h"
 #include "import_odt.h"
+#include "import_restore.h"
 #include "import_schema.h"
 #include "import_xml.h"
 #include "mem.h"
@@ -27,7 +29,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define DB_NS "http://docbook.org/ns/docbook"
+#define DB_NS IMPORT_DB_NS
 #define XLINK_NS "http://www.w3.org/1999/xlink"
 #define XI_NS "http://www.w3.org/2001/XInclude"
 #define XML_NS "http://www.w3.org/XML/1998/namespace"
@@ -240,34 +242,6 @@ static void run_pandoc(importer *im, const char *format)
     free(out);
 }
 
-static bool is_db(xmlNode *n, const char *name)
-{
-    return n && n->type == XML_ELEMENT_NODE && n->ns &&
-           !strcmp((const char *)n->ns->href, DB_NS) &&
-           (!name || !strcmp((const char *)n->name, name));
-}
-
-static xmlNode *first_child(xmlNode *n, const char *name)
-{
-    for (xmlNode *c = n->children; c; c = c->next)
-        if (is_db(c, name))
-            return c;
-    return NULL;
-}
-
-static bool has_text(const char *s)
-{
-    for (; s && *s; s++)
-        if (!strchr(" \t\r\n", *s))
-            return true;
-    return false;
-}
-
-static char *plain_text(xmlNode *n)
-{
-    return import_xml_collapse((char *)xmlNodeGetContent(n));
-}
-
 /* An xml:id must be an NCName: pandoc makes ids of headings ("1-inleiding",
  * "wat-is-er-gebeurd?") that may start with a digit or hold other
  * characters. Unique over the whole report (the sections share one id
@@ -322,55 +296,11 @@ static xmlNode *unwrap_in_walk(xmlNode *n, xmlNode *root)
  * hears of it. Returns where the walk goes on. */
 static xmlNode *drop_dangling_link(xmlNode *n, xmlNode *root, const char *to)
 {
-    char *text = plain_text(n);
+    char *text = import_db_text(n);
     fprintf(stderr, "kcvs-pdf: warning: the document's link \"%s\" leads to '%s', "
             "which is not in it: kept as text without the link\n", text ? text : "", to);
     xmlFree(text);
     return unwrap_in_walk(n, root);
-}
-
-/* pandoc's anchors are the .odt's bookmarks, one each, in the same order
- * (import_odt.h): each gets its bookmark's name back, so that a link to a
- * heading finds it; when their numbers differ, none does. */
-static void restore_bookmarks(importer *im, xmlNode *root)
-{
-    size_t anchors = 0, k = 0;
-    for (xmlNode *n = root; n; n = import_xml_next(n, root, false))
-        anchors += is_db(n, "anchor");
-    if (anchors != im->odt.bookmark_count)
-        return;
-    for (xmlNode *n = root; n; n = import_xml_next(n, root, false))
-        if (is_db(n, "anchor") && im->odt.bookmarks[k++][0])
-            xmlSetNsProp(n, xmlSearchNsByHref(n->doc, n, (const xmlChar *)XML_NS),
-                         (const xmlChar *)"id", (const xmlChar *)im->odt.bookmarks[k - 1]);
-}
-
-/* A .docx's headings are pandoc's sections, in the same order
- * (import_docx.h): each section's title gets an anchor named after each of
- * its heading's bookmarks, so that a link to the heading finds it; when
- * their numbers differ, none does. */
-static void restore_heading_marks(importer *im, xmlNode *root)
-{
-    size_t sections = 0, k = 0;
-    for (xmlNode *n = root; n; n = import_xml_next(n, root, false))
-        sections += is_db(n, "section");
-    if (!sections || sections != im->docx.count)
-        return;
-    xmlNs *xml = xmlSearchNsByHref(root->doc, root, (const xmlChar *)XML_NS);
-    for (xmlNode *n = root; n; n = import_xml_next(n, root, false)) {
-        const import_docx_heading *h = is_db(n, "section") ? &im->docx.headings[k++] : NULL;
-        xmlNode *title = h ? first_child(n, "title") : NULL;
-        xmlChar *id = title ? xmlGetNsProp(n, (const xmlChar *)"id", (const xmlChar *)XML_NS)
-                            : NULL;
-        for (size_t i = title ? h->count : 0; i-- > 0;) {
-            if (id && !strcmp((const char *)id, h->bookmarks[i]))
-                continue; /* pandoc's own id for it */
-            xmlNode *mark = xmlNewNode(n->ns, (const xmlChar *)"anchor");
-            xmlSetNsProp(mark, xml, (const xmlChar *)"id", (const xmlChar *)h->bookmarks[i]);
-            title->children ? xmlAddPrevSibling(title->children, mark) : xmlAddChild(title, mark);
-        }
-        xmlFree(id);
-    }
 }
 
 static void fix_ids(importer *im, xmlNode *root)
@@ -437,7 +367,7 @@ static bool in_section_file(xmlNode *n, xmlNode *root)
 {
     for (; n && n->parent; n = n->parent)
         if (n->parent == root)
-            return is_db(n, "section") || is_db(n, "chapter");
+            return import_db_is(n, "section") || import_db_is(n, "chapter");
     return false;
 }
 
@@ -474,7 +404,7 @@ static void import_image(importer *im, xmlNode *data, xmlNode *root)
     xmlChar *role = media ? xmlGetNoNsProp(media, (const xmlChar *)"role") : NULL;
     bool decorative = role && !xmlStrcmp(role, (const xmlChar *)"decorative");
     xmlFree(role);
-    if (media && !decorative && !first_child(media, "textobject"))
+    if (media && !decorative && !import_db_child(media, "textobject"))
         fprintf(stderr, "kcvs-pdf: warning: the image images/%s has no alternative "
                 "text: write it in its <textobject><phrase> (in Word: Edit Alt Text; in "
                 "LibreOffice: the image's Properties, Options, Text Alternative)\n",
@@ -486,257 +416,14 @@ static void import_image(importer *im, xmlNode *data, xmlNode *root)
     xmlFree(ref);
 }
 
-/* What the package itself says of the picture of image_object, which
- * pandoc's --extract-media keeps under media/ by its path in the package
- * (Pictures/… in an .odt, media/… in a .docx): *odt or *docx, NULL when
- * it says nothing. */
-static void package_image(importer *im, xmlNode *image_object, const import_odt_image **odt,
-                          const import_docx_image **docx)
-{
-    xmlNode *data = first_child(image_object, "imagedata");
-    xmlChar *ref = data ? xmlGetNoNsProp(data, (const xmlChar *)"fileref") : NULL;
-    char *media = join(im->tmp, "media");
-    size_t n = strlen(media);
-    const char *path = ref && !strncmp((const char *)ref, media, n) && ref[n] == '/'
-                           ? (const char *)ref + n + 1
-                           : NULL;
-    *odt = path && im->odt.image_count ? import_odt_take(&im->odt, path) : NULL;
-    *docx = path && im->docx.image_count ? import_docx_take(&im->docx, path) : NULL;
-    free(media);
-    xmlFree(ref);
-}
-
-/* Takes label ("Figuur 1", white space runs alike) and the separator
- * after it (": ", " – ") off the start of the first text in n. */
-static void strip_label(xmlNode *n, const char *label)
-{
-    while (n && n->type != XML_TEXT_NODE)
-        n = n->children;
-    const char *t = n ? (const char *)n->content : NULL;
-    const char *l = label;
-    while (t && *t && strchr(" \t\r\n", *t))
-        t++;
-    while (t && *l) {
-        bool space = strchr(" \t\r\n", *l) != NULL;
-        if (space && strchr(" \t\r\n", *t)) {
-            while (*t && strchr(" \t\r\n", *t))
-                t++;
-            while (*l && strchr(" \t\r\n", *l))
-                l++;
-        } else if (*t == *l) {
-            t++, l++;
-        } else {
-            return;
-        }
-    }
-    for (bool more = true; t && more;) { /* Word offers - . : – — */
-        more = *t && strchr(" \t\r\n:.-", *t);
-        if (more)
-            t++;
-        else if ((more = !strncmp(t, "\u2013", 3) || !strncmp(t, "\u2014", 3)))
-            t += 3;
-    }
-    xmlChar *rest = t ? xmlStrdup((const xmlChar *)t) : NULL; /* t is n's */
-    if (rest)
-        xmlNodeSetContent(n, rest);
-    xmlFree(rest);
-}
-
-static bool has_direct_text(xmlNode *n)
-{
-    for (xmlNode *c = n->children; c; c = c->next)
-        if (c->type == XML_TEXT_NODE && has_text((const char *)c->content))
-            return true;
-    return false;
-}
-
-/* pandoc's ODT writer sets a Markdown figure as a paragraph holding the
- * image and one holding its caption, and its reader reads them back as
- * two paragraphs (import_odt.h): they become the figure again. */
-static void make_figure(xmlNode *media, const char *caption)
-{
-    xmlNode *para = media->parent, *next = para ? para->next : NULL;
-    while (next && next->type != XML_ELEMENT_NODE)
-        next = next->next;
-    if (!is_db(media, "inlinemediaobject") || !is_db(para, "para") ||
-        has_direct_text(para) || !is_db(next, "para"))
-        return;
-    for (xmlNode *c = para->children; c; c = c->next)
-        if (c != media && c->type == XML_ELEMENT_NODE)
-            return;
-    char *want = import_xml_collapse((char *)xmlStrdup((const xmlChar *)caption));
-    char *shown = plain_text(next);
-    bool same = shown && !strcmp(shown, want);
-    xmlFree(want);
-    xmlFree(shown);
-    if (!same)
-        return;
-    xmlNode *figure = xmlNewNode(para->ns, (const xmlChar *)"figure");
-    xmlNode *title = xmlNewChild(figure, para->ns, (const xmlChar *)"title", NULL);
-    for (xmlNode *c; (c = next->children);) {
-        xmlUnlinkNode(c);
-        xmlAddChild(title, c);
-    }
-    xmlUnlinkNode(media);
-    xmlNodeSetName(media, (const xmlChar *)"mediaobject");
-    xmlAddChild(figure, media);
-    xmlReplaceNode(para, figure);
-    xmlFreeNode(para);
-    xmlUnlinkNode(next);
-    xmlFreeNode(next);
-}
-
-/* pandoc writes an image's alternative text as imageobject/objectinfo/title
- * (the subset wants textobject/phrase, which the PDF's /Alt is made of). */
-static void image_alt(importer *im, xmlNode *image_object)
-{
-    xmlNode *info = first_child(image_object, "objectinfo");
-    xmlNode *title = info ? first_child(info, "title") : NULL;
-    const import_odt_image *odt;
-    const import_docx_image *docx;
-    package_image(im, image_object, &odt, &docx);
-    char *alt = odt && odt->alt ? import_xml_collapse((char *)xmlStrdup((const xmlChar *)odt->alt))
-                : title     ? plain_text(title)
-                            : NULL;
-    xmlNode *media = image_object->parent;
-    xmlNode *given = media ? first_child(media, "textobject") : NULL;
-    if (odt && odt->label) { /* pandoc's caption of a LibreOffice figure */
-        strip_label(given, odt->label);
-        if (is_db(media->parent, "figure"))
-            strip_label(first_child(media->parent, "title"), odt->label);
-    }
-    if (given && odt && odt->alt) { /* the .odt's description, not the caption */
-        xmlUnlinkNode(given);
-        xmlFreeNode(given);
-    }
-    if (media && has_text(alt) && !first_child(media, "textobject")) {
-        xmlNode *to = xmlNewChild(media, media->ns, (const xmlChar *)"textobject", NULL);
-        xmlNewTextChild(to, media->ns, (const xmlChar *)"phrase", (const xmlChar *)alt);
-    } else if (media && ((odt && odt->decorative) || (docx && docx->decorative))) {
-        xmlSetProp(media, (const xmlChar *)"role", (const xmlChar *)"decorative");
-    }
-    if (info) {
-        xmlUnlinkNode(info);
-        xmlFreeNode(info);
-    }
-    /* pandoc's DOCX writer sets a figure as its ODT writer does, the
-     * caption its alternative text: in a .docx a paragraph after an image
-     * that reads the image's alternative text is taken for its caption. */
-    if (media && odt && odt->caption)
-        make_figure(media, odt->caption);
-    else if (media && has_text(alt) && !strcmp(im->format, "docx"))
-        make_figure(media, alt);
-    xmlFree(alt);
-}
-
-/* The caption Word numbered that the paragraph after media's shows. */
-static const import_docx_caption *docx_caption(importer *im, xmlNode *media)
-{
-    xmlNode *after = media->parent ? media->parent->next : NULL;
-    while (after && after->type != XML_ELEMENT_NODE)
-        after = after->next;
-    char *shown = is_db(after, "para") ? plain_text(after) : NULL;
-    const import_docx_caption *found = NULL;
-    for (size_t i = 0; shown && !found && i < im->docx.caption_count; i++)
-        if (!strcmp(im->docx.captions[i].text, shown))
-            found = &im->docx.captions[i];
-    xmlFree(shown);
-    return found;
-}
-
-/* An image alone in its paragraph with a caption Word numbered after it
- * (import_docx.h) is a figure: the caption without its number (the
- * compiler numbers figures) its title and, when the image has none, its
- * alternative text. */
-static void docx_figures(importer *im, xmlNode *root)
+static void import_images(importer *im, import_restore *restore, xmlNode *root)
 {
     for (xmlNode *n = root; n; n = import_xml_next(n, root, false)) {
-        const import_docx_caption *c = is_db(n, "inlinemediaobject") ? docx_caption(im, n)
-                                                                      : NULL;
-        if (c)
-            make_figure(n, c->text);
-        if (!c || !is_db(n, "mediaobject"))
-            continue;
-        xmlNode *title = first_child(n->parent, "title");
-        strip_label(title, c->label);
-        xmlNode *image = first_child(n, "imageobject");
-        if (!first_child(n, "textobject") && !(image && first_child(image, "objectinfo"))) {
-            char *alt = plain_text(title);
-            xmlNode *to = xmlNewChild(n, n->ns, (const xmlChar *)"textobject", NULL);
-            xmlNewTextChild(to, n->ns, (const xmlChar *)"phrase", (const xmlChar *)alt);
-            xmlFree(alt);
-        }
-    }
-}
-
-static void import_images(importer *im, xmlNode *root)
-{
-    for (xmlNode *n = root; n; n = import_xml_next(n, root, false)) {
-        if (is_db(n, "imageobject"))
-            image_alt(im, n);
-        else if (is_db(n, "imagedata"))
+        if (import_db_is(n, "imageobject"))
+            import_restore_image(restore, n);
+        else if (import_db_is(n, "imagedata"))
             import_image(im, n, root);
     }
-}
-
-static bool is_table(xmlNode *n)
-{
-    return is_db(n, "table") || is_db(n, "informaltable");
-}
-
-/* An .odt table's header rows, put back (import_odt.h) unless pandoc kept
- * their text; said so when they do not fit the table. */
-static void restore_header(xmlNode *table, const import_odt_header *h)
-{
-    xmlNode *group = first_child(table, "tgroup");
-    xmlNode *head = group ? first_child(group, "thead") : NULL;
-    char *kept = head ? plain_text(head) : NULL;
-    xmlChar *cols = group ? xmlGetNoNsProp(group, (const xmlChar *)"cols") : NULL;
-    bool fits = cols && h->columns && strtoul((const char *)cols, NULL, 10) == h->columns;
-    xmlFree(cols);
-    if (!h->count || has_text(kept)) {
-    } else if (!fits) {
-        fprintf(stderr, "kcvs-pdf: warning: the heading of a table, \"%s\", is not "
-                "imported: its cells span columns (write it in the table's <thead>)\n",
-                h->count ? h->cells[0] : "");
-    } else {
-        if (head) {
-            xmlUnlinkNode(head);
-            xmlFreeNode(head);
-        }
-        head = xmlNewNode(group->ns, (const xmlChar *)"thead");
-        xmlNode *body = first_child(group, "tbody");
-        body ? xmlAddPrevSibling(body, head) : xmlAddChild(group, head);
-        for (size_t r = 0; r < h->rows; r++) {
-            xmlNode *row = xmlNewChild(head, group->ns, (const xmlChar *)"row", NULL);
-            for (size_t c = 0; c < h->columns; c++)
-                xmlNewTextChild(row, group->ns, (const xmlChar *)"entry",
-                                (const xmlChar *)h->cells[r * h->columns + c]);
-        }
-    }
-    xmlFree(kept);
-}
-
-/* pandoc's tables are the .odt's, in the same order: when their numbers
- * differ, no header is put back where it does not belong. */
-static void restore_headers(importer *im, xmlNode *root)
-{
-    size_t tables = 0, k = 0;
-    for (xmlNode *n = root; n; n = import_xml_next(n, root, false))
-        tables += is_table(n);
-    if (tables != im->odt.header_count) {
-        for (size_t i = 0; i < im->odt.header_count; i++)
-            if (im->odt.headers[i].count) {
-                fprintf(stderr, "kcvs-pdf: warning: the headings of the document's tables "
-                        "are not imported: pandoc read %zu tables of its %zu\n", tables,
-                        im->odt.header_count);
-                return;
-            }
-        return;
-    }
-    for (xmlNode *n = root; n; n = import_xml_next(n, root, false))
-        if (is_table(n))
-            restore_header(n, &im->odt.headers[k++]);
 }
 
 /* Elements that hold paragraphs: an element the compiler does not know,
@@ -748,7 +435,7 @@ static bool holds_blocks(xmlNode *n)
         "abstract", "cover", "blockquote", "note", "tip", "warning", "caution",
         "important", "sidebar", NULL };
     for (int i = 0; names[i]; i++)
-        if (is_db(n, names[i]))
+        if (import_db_is(n, names[i]))
             return true;
     return false;
 }
@@ -762,10 +449,10 @@ static bool kept(xmlNode *n, xmlNode *root)
         return true;
     if (!model_in_subset(n))
         return false;
-    if (is_db(n, "listitem"))
-        return is_db(n->parent, "itemizedlist") || is_db(n->parent, "orderedlist") ||
-               is_db(n->parent, "varlistentry");
-    if (is_db(n, "emphasis")) {
+    if (import_db_is(n, "listitem"))
+        return import_db_is(n->parent, "itemizedlist") || import_db_is(n->parent, "orderedlist") ||
+               import_db_is(n->parent, "varlistentry");
+    if (import_db_is(n, "emphasis")) {
         xmlChar *role = xmlGetNoNsProp(n, (const xmlChar *)"role");
         bool known = !role || !xmlStrcmp(role, (const xmlChar *)"bold") ||
                      !xmlStrcmp(role, (const xmlChar *)"strong");
@@ -781,11 +468,11 @@ static bool kept(xmlNode *n, xmlNode *root)
 static xmlNode *info_child(xmlNode *n, xmlNode *root)
 {
     xmlNode *next = import_xml_next(n, root, true);
-    if (is_db(n, "date") && !first_child(n->parent, "pubdate")) {
+    if (import_db_is(n, "date") && !import_db_child(n->parent, "pubdate")) {
         xmlNodeSetName(n, (const xmlChar *)"pubdate");
         return next;
     }
-    char *text = plain_text(n);
+    char *text = import_db_text(n);
     fprintf(stderr, "kcvs-pdf: warning: <%s> of the document's info is not "
             "imported: \"%s\"\n", (const char *)n->name, text ? text : "");
     xmlFree(text);
@@ -801,13 +488,13 @@ static void keep_to_subset(xmlNode *root)
 {
     xmlNode *n = root;
     while (n) {
-        if (is_db(n, "link")) /* pandoc marks an autolink role="uri" */
+        if (import_db_is(n, "link")) /* pandoc marks an autolink role="uri" */
             xmlUnsetProp(n, (const xmlChar *)"role");
         if (kept(n, root)) {
             n = import_xml_next(n, root, false);
-        } else if (is_db(n->parent, "info")) {
+        } else if (import_db_is(n->parent, "info")) {
             n = info_child(n, root);
-        } else if (holds_blocks(n->parent) && has_direct_text(n)) {
+        } else if (holds_blocks(n->parent) && import_db_direct_text(n)) {
             xmlNodeSetName(n, (const xmlChar *)"para");
             while (n->properties)
                 xmlRemoveProp(n->properties);
@@ -818,89 +505,25 @@ static void keep_to_subset(xmlNode *root)
     }
 }
 
-static xmlNode *info_of(xmlNode *root)
-{
-    xmlNode *info = first_child(root, "info");
-    if (!info) {
-        info = xmlNewNode(root->ns, (const xmlChar *)"info");
-        xmlNode *first = root->children;
-        first ? xmlAddPrevSibling(first, info) : xmlAddChild(root, info);
-    }
-    return info;
-}
-
-/* Removes the first of the paragraphs opening the body that shows text
- * (white space aside); false when none does. */
-static bool drop_shown(xmlNode *root, const char *text)
-{
-    char *want = import_xml_collapse((char *)xmlStrdup((const xmlChar *)text));
-    xmlNode *found = NULL;
-    for (xmlNode *c = root->children; c && !found; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE || is_db(c, "info"))
-            continue;
-        if (!is_db(c, "para"))
-            break;
-        char *shown = plain_text(c);
-        if (shown && !strcmp(shown, want))
-            found = c;
-        xmlFree(shown);
-    }
-    xmlFree(want);
-    if (found) {
-        xmlUnlinkNode(found);
-        xmlFreeNode(found);
-    }
-    return found != NULL;
-}
-
-/* An .odt's title (its properties', else its Title paragraph) and pandoc's
- * Date paragraph, which pandoc's reader leaves in the body, become the
- * report's (import_odt.h): the paragraphs that showed them go. */
-static void restore_front(importer *im, xmlNode *root)
-{
-    xmlNode *info = first_child(root, "info");
-    xmlNode *title = info ? first_child(info, "title") : NULL;
-    char *had = title ? plain_text(title) : NULL;
-    if (im->odt.title && !has_text(had)) {
-        info = info_of(root);
-        if (title) {
-            xmlUnlinkNode(title);
-            xmlFreeNode(title);
-        }
-        title = xmlNewTextChild(info, root->ns, (const xmlChar *)"title",
-                                (const xmlChar *)im->odt.title);
-        xmlUnlinkNode(title);
-        info->children ? xmlAddPrevSibling(info->children, title) : xmlAddChild(info, title);
-        if (im->odt.shown_title && !strcmp(im->odt.title, im->odt.shown_title))
-            drop_shown(root, im->odt.shown_title);
-    }
-    xmlFree(had);
-    if (im->odt.shown_date && !(info && (first_child(info, "pubdate") ||
-                                         first_child(info, "date"))) &&
-        drop_shown(root, im->odt.shown_date))
-        xmlNewTextChild(info_of(root), root->ns, (const xmlChar *)"pubdate",
-                        (const xmlChar *)im->odt.shown_date);
-}
-
 /* The document's title: pandoc's metadata, else its first heading, else
  * the file's name. */
 static void ensure_title(importer *im, xmlNode *root)
 {
-    xmlNode *info = info_of(root);
-    xmlNode *title = first_child(info, "title");
-    char *text = title ? plain_text(title) : NULL;
-    if (has_text(text)) {
+    xmlNode *info = import_db_info(root);
+    xmlNode *title = import_db_child(info, "title");
+    char *text = title ? import_db_text(title) : NULL;
+    if (import_db_has_text(text)) {
         xmlFree(text);
         return;
     }
     xmlFree(text);
     char *name = NULL;
-    for (xmlNode *n = root; n && !has_text(name); n = import_xml_next(n, root, false))
-        if (is_db(n, "title") && n->parent != info) {
+    for (xmlNode *n = root; n && !import_db_has_text(name); n = import_xml_next(n, root, false))
+        if (import_db_is(n, "title") && n->parent != info) {
             xmlFree(name);
-            name = plain_text(n);
+            name = import_db_text(n);
         }
-    if (!has_text(name)) {
+    if (!import_db_has_text(name)) {
         xmlFree(name);
         const char *base = strrchr(im->source, '/');
         base = base ? base + 1 : im->source;
@@ -935,10 +558,10 @@ static bool save(importer *im, xmlDoc *doc, const char *rel, const char *schema)
 /* sections/NN-words-of-the-title.xml */
 static char *section_file(xmlNode *section, int number)
 {
-    xmlNode *title = first_child(section, "title");
-    if (!title && first_child(section, "info"))
-        title = first_child(first_child(section, "info"), "title");
-    char *text = title ? plain_text(title) : NULL;
+    xmlNode *title = import_db_child(section, "title");
+    if (!title && import_db_child(section, "info"))
+        title = import_db_child(import_db_child(section, "info"), "title");
+    char *text = title ? import_db_text(title) : NULL;
     char slug[48];
     size_t w = 0;
     for (const char *r = text; r && *r && w < 40; r++) {
@@ -969,7 +592,7 @@ static void split_sections(importer *im, xmlDoc *doc)
     int number = 0;
     for (xmlNode *c = root->children, *next; c && !im->failed; c = next) {
         next = c->next;
-        if (!is_db(c, "section") && !is_db(c, "chapter"))
+        if (!import_db_is(c, "section") && !import_db_is(c, "chapter"))
             continue;
         if (!number && mkdir(dir, 0777) != 0) {
             fail(im, 2, "cannot create %s: %s", dir, strerror(errno));
@@ -1077,7 +700,7 @@ static void convert(importer *im)
     xmlDoc *doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NODICT);
     xmlSetStructuredErrorFunc(NULL, NULL);
     xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
-    if (!root || !is_db(root, "article")) {
+    if (!root || !import_db_is(root, "article")) {
         fail(im, 1, "pandoc's DocBook for %s is not a DocBook article (%s)", im->source,
              path);
         xmlFreeDoc(doc);
@@ -1093,14 +716,16 @@ static void convert(importer *im)
     if (!lang)
         xmlNodeSetLang(root, (const xmlChar *)"nl-BE");
     xmlFree(lang);
-    docx_figures(im, root);
-    import_images(im, root);
-    restore_headers(im, root);
-    restore_front(im, root);
+    char *media = join(im->tmp, "media");
+    import_restore restore = { .odt = &im->odt, .docx = &im->docx, .media = media,
+                               .docx_format = !strcmp(im->format, "docx") };
+    import_restore_figures(&restore, root);
+    import_images(im, &restore, root);
+    import_restore_text(&restore, root);
     keep_to_subset(root);
     ensure_title(im, root);
-    restore_bookmarks(im, root);
-    restore_heading_marks(im, root);
+    import_restore_targets(&restore, root);
+    free(media);
     fix_ids(im, root);
     drop_invalid_attributes(im, doc);
     split_sections(im, doc);

@@ -1,0 +1,352 @@
+#include "import_restore.h"
+
+#include "import_db.h"
+#include "import_xml.h"
+
+#include <libxml/tree.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define XML_NS "http://www.w3.org/XML/1998/namespace"
+
+/* pandoc's anchors are the .odt's bookmarks, one each, in the same order
+ * (import_odt.h): each gets its bookmark's name back, so that a link to a
+ * heading finds it; when their numbers differ, none does. */
+static void restore_bookmarks(import_restore *r, xmlNode *root)
+{
+    size_t anchors = 0, k = 0;
+    for (xmlNode *n = root; n; n = import_xml_next(n, root, false))
+        anchors += import_db_is(n, "anchor");
+    if (anchors != r->odt->bookmark_count)
+        return;
+    for (xmlNode *n = root; n; n = import_xml_next(n, root, false))
+        if (import_db_is(n, "anchor") && r->odt->bookmarks[k++][0])
+            xmlSetNsProp(n, xmlSearchNsByHref(n->doc, n, (const xmlChar *)XML_NS),
+                         (const xmlChar *)"id", (const xmlChar *)r->odt->bookmarks[k - 1]);
+}
+
+/* A .docx's headings are pandoc's sections, in the same order
+ * (import_docx.h): each section's title gets an anchor named after each of
+ * its heading's bookmarks, so that a link to the heading finds it; when
+ * their numbers differ, none does. */
+static void restore_heading_marks(import_restore *r, xmlNode *root)
+{
+    size_t sections = 0, k = 0;
+    for (xmlNode *n = root; n; n = import_xml_next(n, root, false))
+        sections += import_db_is(n, "section");
+    if (!sections || sections != r->docx->count)
+        return;
+    xmlNs *xml = xmlSearchNsByHref(root->doc, root, (const xmlChar *)XML_NS);
+    for (xmlNode *n = root; n; n = import_xml_next(n, root, false)) {
+        const import_docx_heading *h = import_db_is(n, "section") ? &r->docx->headings[k++] : NULL;
+        xmlNode *title = h ? import_db_child(n, "title") : NULL;
+        xmlChar *id = title ? xmlGetNsProp(n, (const xmlChar *)"id", (const xmlChar *)XML_NS)
+                            : NULL;
+        for (size_t i = title ? h->count : 0; i-- > 0;) {
+            if (id && !strcmp((const char *)id, h->bookmarks[i]))
+                continue; /* pandoc's own id for it */
+            xmlNode *mark = xmlNewNode(n->ns, (const xmlChar *)"anchor");
+            xmlSetNsProp(mark, xml, (const xmlChar *)"id", (const xmlChar *)h->bookmarks[i]);
+            title->children ? xmlAddPrevSibling(title->children, mark) : xmlAddChild(title, mark);
+        }
+        xmlFree(id);
+    }
+}
+
+
+/* What the package itself says of the picture of image_object, which
+ * pandoc's --extract-media keeps under media/ by its path in the package
+ * (Pictures/… in an .odt, media/… in a .docx): *odt or *docx, NULL when
+ * it says nothing. */
+static void package_image(import_restore *r, xmlNode *image_object, const import_odt_image **odt,
+                          const import_docx_image **docx)
+{
+    xmlNode *data = import_db_child(image_object, "imagedata");
+    xmlChar *ref = data ? xmlGetNoNsProp(data, (const xmlChar *)"fileref") : NULL;
+    size_t n = strlen(r->media);
+    const char *path = ref && !strncmp((const char *)ref, r->media, n) && ref[n] == '/'
+                           ? (const char *)ref + n + 1
+                           : NULL;
+    *odt = path && r->odt->image_count ? import_odt_take(r->odt, path) : NULL;
+    *docx = path && r->docx->image_count ? import_docx_take(r->docx, path) : NULL;
+    xmlFree(ref);
+}
+
+/* Takes label ("Figuur 1", white space runs alike) and the separator
+ * after it (": ", " – ") off the start of the first text in n. */
+static void strip_label(xmlNode *n, const char *label)
+{
+    while (n && n->type != XML_TEXT_NODE)
+        n = n->children;
+    const char *t = n ? (const char *)n->content : NULL;
+    const char *l = label;
+    while (t && *t && strchr(" \t\r\n", *t))
+        t++;
+    while (t && *l) {
+        bool space = strchr(" \t\r\n", *l) != NULL;
+        if (space && strchr(" \t\r\n", *t)) {
+            while (*t && strchr(" \t\r\n", *t))
+                t++;
+            while (*l && strchr(" \t\r\n", *l))
+                l++;
+        } else if (*t == *l) {
+            t++, l++;
+        } else {
+            return;
+        }
+    }
+    for (bool more = true; t && more;) { /* Word offers - . : – — */
+        more = *t && strchr(" \t\r\n:.-", *t);
+        if (more)
+            t++;
+        else if ((more = !strncmp(t, "\u2013", 3) || !strncmp(t, "\u2014", 3)))
+            t += 3;
+    }
+    xmlChar *rest = t ? xmlStrdup((const xmlChar *)t) : NULL; /* t is n's */
+    if (rest)
+        xmlNodeSetContent(n, rest);
+    xmlFree(rest);
+}
+
+/* pandoc's ODT writer sets a Markdown figure as a paragraph holding the
+ * image and one holding its caption, and its reader reads them back as
+ * two paragraphs (import_odt.h): they become the figure again. */
+static void make_figure(xmlNode *media, const char *caption)
+{
+    xmlNode *para = media->parent, *next = para ? para->next : NULL;
+    while (next && next->type != XML_ELEMENT_NODE)
+        next = next->next;
+    if (!import_db_is(media, "inlinemediaobject") || !import_db_is(para, "para") ||
+        import_db_direct_text(para) || !import_db_is(next, "para"))
+        return;
+    for (xmlNode *c = para->children; c; c = c->next)
+        if (c != media && c->type == XML_ELEMENT_NODE)
+            return;
+    char *want = import_xml_collapse((char *)xmlStrdup((const xmlChar *)caption));
+    char *shown = import_db_text(next);
+    bool same = shown && !strcmp(shown, want);
+    xmlFree(want);
+    xmlFree(shown);
+    if (!same)
+        return;
+    xmlNode *figure = xmlNewNode(para->ns, (const xmlChar *)"figure");
+    xmlNode *title = xmlNewChild(figure, para->ns, (const xmlChar *)"title", NULL);
+    for (xmlNode *c; (c = next->children);) {
+        xmlUnlinkNode(c);
+        xmlAddChild(title, c);
+    }
+    xmlUnlinkNode(media);
+    xmlNodeSetName(media, (const xmlChar *)"mediaobject");
+    xmlAddChild(figure, media);
+    xmlReplaceNode(para, figure);
+    xmlFreeNode(para);
+    xmlUnlinkNode(next);
+    xmlFreeNode(next);
+}
+
+/* pandoc writes an image's alternative text as imageobject/objectinfo/title
+ * (the subset wants textobject/phrase, which the PDF's /Alt is made of). */
+void import_restore_image(import_restore *r, xmlNode *image_object)
+{
+    xmlNode *info = import_db_child(image_object, "objectinfo");
+    xmlNode *title = info ? import_db_child(info, "title") : NULL;
+    const import_odt_image *odt;
+    const import_docx_image *docx;
+    package_image(r, image_object, &odt, &docx);
+    char *alt = odt && odt->alt ? import_xml_collapse((char *)xmlStrdup((const xmlChar *)odt->alt))
+                : title     ? import_db_text(title)
+                            : NULL;
+    xmlNode *media = image_object->parent;
+    xmlNode *given = media ? import_db_child(media, "textobject") : NULL;
+    if (odt && odt->label) { /* pandoc's caption of a LibreOffice figure */
+        strip_label(given, odt->label);
+        if (import_db_is(media->parent, "figure"))
+            strip_label(import_db_child(media->parent, "title"), odt->label);
+    }
+    if (given && odt && odt->alt) { /* the .odt's description, not the caption */
+        xmlUnlinkNode(given);
+        xmlFreeNode(given);
+    }
+    if (media && import_db_has_text(alt) && !import_db_child(media, "textobject")) {
+        xmlNode *to = xmlNewChild(media, media->ns, (const xmlChar *)"textobject", NULL);
+        xmlNewTextChild(to, media->ns, (const xmlChar *)"phrase", (const xmlChar *)alt);
+    } else if (media && ((odt && odt->decorative) || (docx && docx->decorative))) {
+        xmlSetProp(media, (const xmlChar *)"role", (const xmlChar *)"decorative");
+    }
+    if (info) {
+        xmlUnlinkNode(info);
+        xmlFreeNode(info);
+    }
+    /* pandoc's DOCX writer sets a figure as its ODT writer does, the
+     * caption its alternative text: in a .docx a paragraph after an image
+     * that reads the image's alternative text is taken for its caption. */
+    if (media && odt && odt->caption)
+        make_figure(media, odt->caption);
+    else if (media && import_db_has_text(alt) && r->docx_format)
+        make_figure(media, alt);
+    xmlFree(alt);
+}
+
+/* The caption Word numbered that the paragraph after media's shows. */
+static const import_docx_caption *docx_caption(import_restore *r, xmlNode *media)
+{
+    xmlNode *after = media->parent ? media->parent->next : NULL;
+    while (after && after->type != XML_ELEMENT_NODE)
+        after = after->next;
+    char *shown = import_db_is(after, "para") ? import_db_text(after) : NULL;
+    const import_docx_caption *found = NULL;
+    for (size_t i = 0; shown && !found && i < r->docx->caption_count; i++)
+        if (!strcmp(r->docx->captions[i].text, shown))
+            found = &r->docx->captions[i];
+    xmlFree(shown);
+    return found;
+}
+
+/* An image alone in its paragraph with a caption Word numbered after it
+ * (import_docx.h) is a figure: the caption without its number (the
+ * compiler numbers figures) its title and, when the image has none, its
+ * alternative text. */
+void import_restore_figures(import_restore *r, xmlNode *root)
+{
+    for (xmlNode *n = root; n; n = import_xml_next(n, root, false)) {
+        const import_docx_caption *c = import_db_is(n, "inlinemediaobject") ? docx_caption(r, n)
+                                                                      : NULL;
+        if (c)
+            make_figure(n, c->text);
+        if (!c || !import_db_is(n, "mediaobject"))
+            continue;
+        xmlNode *title = import_db_child(n->parent, "title");
+        strip_label(title, c->label);
+        xmlNode *image = import_db_child(n, "imageobject");
+        if (!import_db_child(n, "textobject") && !(image && import_db_child(image, "objectinfo"))) {
+            char *alt = import_db_text(title);
+            xmlNode *to = xmlNewChild(n, n->ns, (const xmlChar *)"textobject", NULL);
+            xmlNewTextChild(to, n->ns, (const xmlChar *)"phrase", (const xmlChar *)alt);
+            xmlFree(alt);
+        }
+    }
+}
+
+
+/* An .odt table's header rows, put back (import_odt.h) unless pandoc kept
+ * their text; said so when they do not fit the table. */
+static void restore_header(xmlNode *table, const import_odt_header *h)
+{
+    xmlNode *group = import_db_child(table, "tgroup");
+    xmlNode *head = group ? import_db_child(group, "thead") : NULL;
+    char *kept = head ? import_db_text(head) : NULL;
+    xmlChar *cols = group ? xmlGetNoNsProp(group, (const xmlChar *)"cols") : NULL;
+    bool fits = cols && h->columns && strtoul((const char *)cols, NULL, 10) == h->columns;
+    xmlFree(cols);
+    if (!h->count || import_db_has_text(kept)) {
+    } else if (!fits) {
+        fprintf(stderr, "kcvs-pdf: warning: the heading of a table, \"%s\", is not "
+                "imported: its cells span columns (write it in the table's <thead>)\n",
+                h->count ? h->cells[0] : "");
+    } else {
+        if (head) {
+            xmlUnlinkNode(head);
+            xmlFreeNode(head);
+        }
+        head = xmlNewNode(group->ns, (const xmlChar *)"thead");
+        xmlNode *body = import_db_child(group, "tbody");
+        body ? xmlAddPrevSibling(body, head) : xmlAddChild(group, head);
+        for (size_t r = 0; r < h->rows; r++) {
+            xmlNode *row = xmlNewChild(head, group->ns, (const xmlChar *)"row", NULL);
+            for (size_t c = 0; c < h->columns; c++)
+                xmlNewTextChild(row, group->ns, (const xmlChar *)"entry",
+                                (const xmlChar *)h->cells[r * h->columns + c]);
+        }
+    }
+    xmlFree(kept);
+}
+
+/* pandoc's tables are the .odt's, in the same order: when their numbers
+ * differ, no header is put back where it does not belong. */
+static void restore_headers(import_restore *r, xmlNode *root)
+{
+    size_t tables = 0, k = 0;
+    for (xmlNode *n = root; n; n = import_xml_next(n, root, false))
+        tables += import_db_is_table(n);
+    if (tables != r->odt->header_count) {
+        for (size_t i = 0; i < r->odt->header_count; i++)
+            if (r->odt->headers[i].count) {
+                fprintf(stderr, "kcvs-pdf: warning: the headings of the document's tables "
+                        "are not imported: pandoc read %zu tables of its %zu\n", tables,
+                        r->odt->header_count);
+                return;
+            }
+        return;
+    }
+    for (xmlNode *n = root; n; n = import_xml_next(n, root, false))
+        if (import_db_is_table(n))
+            restore_header(n, &r->odt->headers[k++]);
+}
+
+
+/* Removes the first of the paragraphs opening the body that shows text
+ * (white space aside); false when none does. */
+static bool drop_shown(xmlNode *root, const char *text)
+{
+    char *want = import_xml_collapse((char *)xmlStrdup((const xmlChar *)text));
+    xmlNode *found = NULL;
+    for (xmlNode *c = root->children; c && !found; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || import_db_is(c, "info"))
+            continue;
+        if (!import_db_is(c, "para"))
+            break;
+        char *shown = import_db_text(c);
+        if (shown && !strcmp(shown, want))
+            found = c;
+        xmlFree(shown);
+    }
+    xmlFree(want);
+    if (found) {
+        xmlUnlinkNode(found);
+        xmlFreeNode(found);
+    }
+    return found != NULL;
+}
+
+/* An .odt's title (its properties', else its Title paragraph) and pandoc's
+ * Date paragraph, which pandoc's reader leaves in the body, become the
+ * report's (import_odt.h): the paragraphs that showed them go. */
+static void restore_front(import_restore *r, xmlNode *root)
+{
+    xmlNode *info = import_db_child(root, "info");
+    xmlNode *title = info ? import_db_child(info, "title") : NULL;
+    char *had = title ? import_db_text(title) : NULL;
+    if (r->odt->title && !import_db_has_text(had)) {
+        info = import_db_info(root);
+        if (title) {
+            xmlUnlinkNode(title);
+            xmlFreeNode(title);
+        }
+        title = xmlNewTextChild(info, root->ns, (const xmlChar *)"title",
+                                (const xmlChar *)r->odt->title);
+        xmlUnlinkNode(title);
+        info->children ? xmlAddPrevSibling(info->children, title) : xmlAddChild(info, title);
+        if (r->odt->shown_title && !strcmp(r->odt->title, r->odt->shown_title))
+            drop_shown(root, r->odt->shown_title);
+    }
+    xmlFree(had);
+    if (r->odt->shown_date && !(info && (import_db_child(info, "pubdate") ||
+                                         import_db_child(info, "date"))) &&
+        drop_shown(root, r->odt->shown_date))
+        xmlNewTextChild(import_db_info(root), root->ns, (const xmlChar *)"pubdate",
+                        (const xmlChar *)r->odt->shown_date);
+}
+
+void import_restore_text(import_restore *r, xmlNode *root)
+{
+    restore_headers(r, root);
+    restore_front(r, root);
+}
+
+void import_restore_targets(import_restore *r, xmlNode *root)
+{
+    restore_bookmarks(r, root);
+    restore_heading_marks(r, root);
+}
