@@ -14,8 +14,7 @@
 _Static_assert(STYLE_MAX_HYPHEN_RUN <= LB_MAX_HYPHEN_RUN,
                "a style may ask for a hyphen run the breaker cannot carry");
 
-enum { CHAR_BREAK_PENALTY = 500,
-       /* No word is this long; a run of text without spaces that is, is
+enum { /* No word is this long; a run of text without spaces that is, is
         * data pasted by mistake, and it could not be set on any page. */
        PARA_MAX_WORD_BYTES = 1000,
        /* a break between every two bytes of the longest word: never a cap */
@@ -930,7 +929,7 @@ static void push_break(para_build *b, int si, break_kind kind)
     } else
         pen.penalty = kind == BRK_URL        ? t->explicit_break_penalty
                       : kind == BRK_URL_CHAR ? t->url_char_penalty
-                                             : CHAR_BREAK_PENALTY;
+                                             : t->char_break_penalty;
     pen.width += b->break_kern;
     if (b->ragged && (kind == BRK_URL || kind == BRK_URL_CHAR))
         push_ragged_break(b, pen, p);

@@ -104,7 +104,7 @@ typedef struct style_protrusion_set {
 
 typedef struct style_typography {
     double tolerance, pretolerance, line_penalty, hyphen_penalty,
-        explicit_break_penalty, url_char_penalty, adjacent_demerits, double_hyphen_demerits,
+        explicit_break_penalty, url_char_penalty, char_break_penalty, adjacent_demerits, double_hyphen_demerits,
         final_hyphen_demerits, emergency_stretch_em;
     double space_stretch, space_shrink; /* fractions of the space width */
     double ragged_stretch_em;

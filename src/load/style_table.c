@@ -128,6 +128,8 @@ const style_param style_params[] = {
         "The penalty for a break after a dash or a slash between words."),
     TYP("url-char-penalty", N, url_char_penalty, "1000", ANY, 0, "penalty",
         "The penalty for a break between two characters of a web or e-mail address (its last resort)."),
+    TYP("char-break-penalty", N, char_break_penalty, "500", ANY, 0, "penalty",
+        "The penalty for a break between two letters of a word too wide for its line."),
     TYP("adjacent-demerits", N, adjacent_demerits, "10000", NN, 0, "demerits",
         "Demerits when a very loose line meets a very tight one."),
     TYP("double-hyphen-demerits", N, double_hyphen_demerits, "10000", NN, 0, "demerits",

@@ -17,7 +17,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from conftest import MM, ROOT, STYLE_XML, run_kcvs, style_length, style_setting
+from conftest import ROOT, STYLE_XML, page_master, run_kcvs, style_length, style_setting
 
 LAYOUT = ROOT / "tests" / "layout"
 FONTS = ROOT / "fonts"
@@ -303,3 +303,26 @@ def test_footnote_carry_share(tmp_path):
     less = note_lines(f'<layout footnote-carry-share="{old / 2}"/>', "less")
     assert sum(base) == sum(less) and len(base) > 1
     assert less[1] < base[1]  # the page after the anchor's takes less
+
+
+def test_char_break_penalty(tmp_path):
+    """A word wider than the measure breaks between letters at the style's
+    penalty; at 10000 (never) it stands out of the measure whole."""
+    doc = tmp_path / "longword.xml"
+    doc.write_text(f"""<?xml version="1.0" encoding="UTF-8"?>
+<article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="nl-BE">
+  <info><title>Lang woord</title></info>
+  <section><title>Een werkspoor</title>
+    <para>Een woord dat niet op een regel past: {'x' * 120} en daarna tekst.</para>
+  </section>
+</article>
+""", encoding="utf-8")
+    widest = lambda p: max(n[2] for page in p.values() for kind, n, rest in page
+                           if kind == "line" and "xxxx" in rest)
+    base = dump(tmp_path, doc, style_with(tmp_path, "", "base"))
+    never = dump(tmp_path, doc, style_with(
+        tmp_path, '<typography char-break-penalty="10000"/>', "never"))
+    master = page_master("continuation")
+    measure = master["width"] - master["margin-inner"] - master["margin-outer"]
+    assert widest(base) <= measure + 0.01
+    assert widest(never) > measure
