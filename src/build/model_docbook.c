@@ -19,7 +19,10 @@ static const char *const docbook_names[] = {
     "note", "tip", "important", "warning", "caution", "sidebar", "abbrev", "acronym", "alt",
     "bridgehead", "anchor", "simplelist", "member", "procedure", "step", "substeps",
     "author", "personname", "firstname", "surname", "othername", "honorific",
-    "authorgroup", "date", "copyright", "year", "holder", "legalnotice", NULL };
+    "authorgroup", "date", "copyright", "year", "holder", "legalnotice",
+    "replaceable", "package", "application", "computeroutput", "guimenu", "guimenuitem",
+    "guisubmenu", "guibutton", "guilabel", "guiicon", "menuchoice", "keycap", "keycombo",
+    "foreignphrase", "wordasword", "firstterm", "trademark", NULL };
 
 const char *model_docbook_name(size_t i)
 {
@@ -231,9 +234,9 @@ bool model_docbook_inline_media(builder *b, xmlNode *n, inline_ctx *ic)
 
 /* Computer text: set in the style's monospace font, never hyphenated. */
 static const char *const mono_names[] = {
-    "literal", "code", "filename", "command", "userinput", "option", "tag", "varname",
+    "literal", "code", "filename", "command", "option", "tag", "varname",
     "function", "uri", "systemitem", "computeroutput", "envar", "parameter",
-    "classname", "constant", "replaceable", "prompt", "markup", "email", NULL };
+    "classname", "constant", "prompt", "markup", "email", NULL };
 
 static bool is_mono(xmlNode *n)
 {
@@ -270,18 +273,87 @@ static char *trimmed_text(builder *b, xmlNode *n)
     return out;
 }
 
+/* Elements whose look is a style class of their own (the style's inline
+ * looks): element, class. */
+static const char *const inline_looks[][2] = {
+    { "replaceable", "replaceable" }, { "userinput", "userinput" }, { "guimenu", "gui" },
+    { "guimenuitem", "gui" },         { "guisubmenu", "gui" },      { "guibutton", "gui" },
+    { "guilabel", "gui" },            { "guiicon", "gui" },         { "keycap", "keycap" },
+    { "firstterm", "firstterm" },     { "foreignphrase", "foreignphrase" },
+    { "wordasword", "wordasword" },   { "application", "application" },
+    { "package", "application" } };
+
+/* The run flags of an inline look: its variant, and monospace when its
+ * font is the literal class's (a look never unsets what the text around
+ * it has: a placeholder in a listing stays monospace). */
+static int look_flags(builder *b, xmlNode *n)
+{
+    for (size_t i = 0; i < sizeof inline_looks / sizeof *inline_looks; i++) {
+        if (!model_is_db(n, inline_looks[i][0]))
+            continue;
+        const style_class *c = style_class_get(b->st, inline_looks[i][1]);
+        const style_class *body = style_class_get(b->st, "body");
+        const style_class *mono = style_class_get(b->st, "literal");
+        int v = c->variant;
+        return (v == FONT_BOLD || v == FONT_BOLD_ITALIC ? INL_BOLD : 0) |
+               (v == FONT_ITALIC || v == FONT_BOLD_ITALIC ? INL_ITALIC : 0) |
+               (c->font == mono->font && c->font != body->font ? INL_MONO : 0);
+    }
+    return 0;
+}
+
+/* <menuchoice> and <keycombo>: their items, each with its own look,
+ * joined by the style's separator ("Datei → Speichern", "Strg+S"). */
+static void build_joined(builder *b, xmlNode *n, inline_ctx *inner, const char *sep)
+{
+    bool first = true;
+    for (xmlNode *c = n->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue; /* the layout of the source between the items */
+        if (!first)
+            model_run_new(b, inner, INL_TEXT, sep, c);
+        first = false;
+        xmlNode *next = c->next;
+        c->next = NULL; /* this item alone */
+        model_build_inlines(b, c, inner);
+        c->next = next;
+    }
+}
+
+/* <trademark>: its text and the sign of its class (trade by default). */
+static void build_trademark(builder *b, xmlNode *n, inline_ctx *inner)
+{
+    const char *cls = model_get_attr(b, n, "class");
+    const char *const *signs = b->st->strings.trademark_signs;
+    model_build_inlines(b, n->children, inner);
+    const char *sign = !cls                           ? signs[0]
+                       : strcmp(cls, "registered") == 0 ? signs[1]
+                       : strcmp(cls, "service") == 0    ? signs[2]
+                       : strcmp(cls, "copyright") == 0  ? "\u00a9"
+                                                        : signs[0];
+    model_run_new(b, inner, INL_TEXT, sign, n);
+}
+
 bool model_docbook_inline(builder *b, xmlNode *n, inline_ctx *inner, const char *href)
 {
     if (is_mono(n))
         inner->flags |= INL_MONO;
+    inner->flags |= look_flags(b, n);
     if (model_is_db(n, "superscript"))
         inner->flags = (inner->flags & ~INL_SUB) | INL_SUP;
     else if (model_is_db(n, "subscript"))
         inner->flags = (inner->flags & ~INL_SUP) | INL_SUB;
-    else if (model_is_db(n, "citetitle") || model_is_db(n, "firstterm") || model_is_db(n, "foreignphrase"))
+    else if (model_is_db(n, "citetitle"))
         inner->flags |= INL_ITALIC;
     else if (model_is_db(n, "quote")) {
         build_quote(b, n, inner);
+        return true;
+    } else if (model_is_db(n, "menuchoice") || model_is_db(n, "keycombo")) {
+        build_joined(b, n, inner, model_is_db(n, "menuchoice") ? b->st->strings.menu_separator
+                                                                : b->st->strings.key_joiner);
+        return true;
+    } else if (model_is_db(n, "trademark")) {
+        build_trademark(b, n, inner);
         return true;
     } else if (model_is_db(n, "email") && !href) {
         /* An address is a mailto: link, checked like any link. */

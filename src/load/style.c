@@ -28,7 +28,8 @@ static const char *const required_classes[] = {
     "toc-title", "toc-entry", "toc-number", "cover-title", "cover-subtitle",
     "cover-meta", "cover-para", "header", "footer", "workstream-number",
     "minor-heading", "abstract", "literal", "code", "blockquote", "attribution",
-    "admonition", "admonition-title", "term", NULL };
+    "admonition", "admonition-title", "term", "example-title", "replaceable", "userinput",
+    "gui", "keycap", "firstterm", "foreignphrase", "wordasword", "application", NULL };
 static const char *const required_masters[] = {
     "cover", "contents", "opener", "continuation", NULL };
 

@@ -142,6 +142,14 @@ typedef struct style_strings {
     const char *quote_open, *quote_close; /* around a <quote> */
     /* The names of note, tip, important, warning, caution boxes. */
     const char *admonitions[5];
+    /* DocBook's generated words: between a menuchoice's items and a
+       keycombo's keys, the signs after a trademark (trade, registered,
+       service), around a citation; the prefix of an example's number, the
+       labels of a FAQ, a bibliography's heading, a revision history's
+       heading and column heads. */
+    const char *menu_separator, *key_joiner, *trademark_signs[3];
+    const char *citation_open, *citation_close, *example_prefix, *question_label,
+        *answer_label, *bibliography_title, *revhistory_title, *revision_heads[4];
     const char *months;       /* twelve month names, space-separated; "" none */
     const char *date_format;  /* {day} {month} {year} */
     const char *currency;     /* after an amount in a chart's description */

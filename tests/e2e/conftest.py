@@ -699,7 +699,9 @@ _TOKEN = re.compile(r"(?:[^\W_]|-\s*(?=[^\W_])|(?<=\d)[.,](?=\d))+")
 
 def conservation_tokens(text, with_offsets=False):
     """Tokens of TEXT (see above); with_offsets: (token, offset in TEXT)."""
-    text = unicodedata.normalize("NFKC", text.replace("\u00ad", "-"))
+    # a trademark's sign is generated (NFKC would make "Java™" one word "javatm")
+    text = re.sub("[\u2122\u2120]", " ", text.replace("\u00ad", "-"))
+    text = unicodedata.normalize("NFKC", text)
     out = []
     for m in _TOKEN.finditer(text):
         word = re.sub(r"-\s*|[.,]", "", m.group(0)).casefold()
@@ -731,7 +733,9 @@ INLINE = {"emphasis", "link", "xref", "phrase", "footnote", "literal", "code", "
           "firstterm", "glossterm", "foreignphrase", "wordasword", "replaceable",
           "systemitem", "application", "productname", "trademark", "inlinemediaobject",
           "personname", "firstname", "surname", "orgname", "classname", "methodname",
-          "parameter", "envar", "prompt", "keycap", "guilabel", "guimenu", "markup"}
+          "parameter", "envar", "prompt", "keycap", "guilabel", "guimenu", "markup",
+          "guimenuitem", "guisubmenu", "guibutton", "guiicon", "menuchoice", "keycombo",
+          "package", "computeroutput", "citation"}
 
 
 class SourceText:

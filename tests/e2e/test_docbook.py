@@ -11,7 +11,7 @@ import re
 import pikepdf
 import pytest
 
-from conftest import (E2E_DATA, _cmap_decoder, canon, compile_ok, compile_text, is_struct_elem, run_kcvs,
+from conftest import (E2E_DATA, _cmap_decoder, assert_text_conserved, canon, compile_ok, compile_text, is_struct_elem, run_kcvs,
                       struct_elements, struct_kids, struct_roles)
 from test_images import PNG_CASES, png_bytes, placements
 
@@ -120,10 +120,14 @@ def test_figure_caption_is_on_the_page_of_its_image(doc):
 ELEMENTS = E2E_DATA / "docbook-elements.xml"
 
 
+def compiled_in_style(request, tmp_path_factory, source):
+    tmp = tmp_path_factory.mktemp(source.stem)
+    return compile_ok(source, tmp / "doc.pdf", "--style", request.param)
+
+
 @pytest.fixture(scope="module", params=["kcvs", "sober"])
 def elements(request, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("elements")
-    return compile_ok(ELEMENTS, tmp / "doc.pdf", "--style", request.param)
+    return compiled_in_style(request, tmp_path_factory, ELEMENTS)
 
 
 def shown_runs(doc):
@@ -416,3 +420,58 @@ def test_numbered_and_simple_sections_are_sections(tmp_path):
         assert canon(words) in text
     headings = [e for e in struct_elements(d.pdf) if str(e.get("/S")) in ("/H1", "/H2", "/H3", "/H4")]
     assert len(headings) >= 5
+
+
+# ---------------------------------------------------------------- more DocBook (issue 18, part 2)
+
+MORE = E2E_DATA / "docbook-more.xml"
+
+
+@pytest.fixture(scope="module", params=["kcvs", "sober"])
+def more(request, tmp_path_factory):
+    return compiled_in_style(request, tmp_path_factory, MORE)
+
+
+def test_more_elements_compile_without_warnings(more):
+    assert "warning" not in more.result.stderr, more.result.stderr
+
+
+def _font_of(doc, word):
+    """The BaseFont of the first run showing WORD."""
+    return next(f for _, f, _, t in shown_runs(doc) if word in t)
+
+
+@pytest.mark.parametrize("word,face", [
+    ("Datei", "NotoSans-Bold"), ("Exportieren", "NotoSans-Bold"),
+    ("Drucken", "NotoSans-Bold"), ("Speichern", "NotoSans-Bold"),
+    ("Dateiname", "NotoSans-Bold"), ("Diskette", "NotoSans-Bold"),
+    ("Strg", "NotoSansMono-Regular"), ("fertig", "NotoSansMono-Regular"),
+    ("jawohl", "NotoSansMono-Bold"), ("Fachbegriff", "-Italic"), ("wenn", "-Italic"),
+    ("common sense", "-Italic"), ("Vorlage", "-Italic"), ("libxml2", "-Regular"),
+    ("Emacs", "-Regular")])
+def test_inline_elements_take_their_look_from_the_style(more, word, face):
+    font = _font_of(more, word)
+    # the sober style sets text in Noto Serif: only the family differs
+    assert font.endswith(face) or face in font.replace("NotoSerif", "NotoSans"), (word, font)
+    assert "Mono" not in font or "Mono" in face, (word, font)
+
+
+def test_menuchoice_and_keycombo_are_joined_by_the_style_strings(more):
+    text = " ".join(more.page_texts)
+    assert "Datei \u2192 Exportieren \u2192 Drucken" in text
+    assert "Strg+Umschalt" in text
+
+
+def test_trademark_gets_the_sign_of_its_class(more):
+    text = " ".join(more.page_texts)
+    assert "Java\u2122" in text and "Unix\u00ae" in text and "Dienst\u2120" in text
+
+
+def test_foreignphrase_is_a_span_in_its_language(more):
+    spans = [e for e in struct_elements(more.pdf) if e.get("/S") == "/Span"
+             and str(e.get("/Lang", "")) == "en"]
+    assert spans, "no Span with /Lang en for the foreign phrase"
+
+
+def test_more_elements_conserve_the_text(more):
+    assert_text_conserved(MORE, more.path, stderr=more.result.stderr)

@@ -416,11 +416,11 @@ static void unknown_elements_warn_once_per_kind(void **state)
     document *d = build(f, "unknown.xml", SECTION_A(
         "    <epigraph><para>Opzij een</para></epigraph>\n"
         "    <epigraph><para>Opzij twee</para></epigraph>\n"
-        "    <informalexample><para>Geciteerd</para></informalexample>\n"
-        "    <para>Typ <keycap>ls</keycap> of <keycap>dir</keycap>.</para>\n"));
+        "    <msgset><para>Geciteerd</para></msgset>\n"
+        "    <para>Typ <mousebutton>ls</mousebutton> of <mousebutton>dir</mousebutton>.</para>\n"));
     assert_int_equal(count_diags(&f->diags, DIAG_WARNING, "epigraph"), 1);
-    assert_int_equal(count_diags(&f->diags, DIAG_WARNING, "informalexample"), 1);
-    assert_int_equal(count_diags(&f->diags, DIAG_WARNING, "keycap"), 1);
+    assert_int_equal(count_diags(&f->diags, DIAG_WARNING, "msgset"), 1);
+    assert_int_equal(count_diags(&f->diags, DIAG_WARNING, "mousebutton"), 1);
     assert_int_equal(f->diags.warnings, 3);
     assert_false(diag_has_errors(&f->diags));
     /* Each warning is at the first occurrence. */

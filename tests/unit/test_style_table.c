@@ -231,8 +231,9 @@ static void every_schema_attribute_is_in_the_table(void **state)
 }
 
 /* The default an attribute's documentation states in brackets ("[3mm]",
- * "[0: never]", "[none]"): the text up to ']', ':' or ';', or "" when it
- * states none. */
+ * "[0: never]", "[none]"): the text up to ']', ';' or a ':' before a space
+ * (a default may end in one: "[Q:]"), a quoted default whole, or "" when
+ * it states none. */
 static void documented_default(const xmlNode *attr, char *buf, size_t size)
 {
     buf[0] = '\0';
@@ -242,7 +243,13 @@ static void documented_default(const xmlNode *attr, char *buf, size_t size)
         xmlChar *text = xmlNodeGetContent(c);
         const char *open = strchr((const char *)text, '[');
         if (open) {
-            size_t n = strcspn(open + 1, "]:;");
+            size_t n = strcspn(open + 1, "];");
+            const char *quote = open[1] == '"' ? strchr(open + 2, '"') : NULL;
+            if (quote) /* a quoted default may hold any sign: ["]"] */
+                n = (size_t)(quote - open);
+            const char *colon = strstr(open + 1, ": ");
+            if (colon && (size_t)(colon - open - 1) < n)
+                n = (size_t)(colon - open - 1);
             snprintf(buf, size, "%.*s", (int)(n < size ? n : size - 1), open + 1);
         }
         xmlFree(text);
