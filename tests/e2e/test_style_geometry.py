@@ -326,3 +326,31 @@ def test_char_break_penalty(tmp_path):
     measure = master["width"] - master["margin-inner"] - master["margin-outer"]
     assert widest(base) <= measure + 0.01
     assert widest(never) > measure
+
+
+def test_footnote_gap_is_kept_free_when_a_page_is_filled(tmp_path):
+    """The gap above a page's footnotes is room the text does not take: a
+    wider gap leaves fewer lines of text on a full page with a note."""
+    body = "".join(f"<para>Alinea {i} met gewone lopende tekst die de pagina vult en nog "
+                   "wat verder gaat dan een regel.</para>\n" for i in range(80))
+    doc = tmp_path / "fullpage.xml"
+    doc.write_text(f"""<?xml version="1.0" encoding="UTF-8"?>
+<article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="nl-BE">
+  <info><title>Volle pagina</title></info>
+  <section><title>Een werkspoor</title>
+    <para>Deze alinea draagt een noot<footnote><para>Een korte noot.</para></footnote>.</para>
+{body}  </section>
+</article>
+""", encoding="utf-8")
+
+    def text_lines_with_note(extra, name):
+        pages = dump(tmp_path, doc, style_with(tmp_path, extra, name))
+        for p in sorted(pages):
+            if any(kind == "run" and "/Note[" in rest for kind, _, rest in pages[p]):
+                return sum(1 for kind, _, rest in pages[p] if kind == "run"
+                           and re.search(r"/Sect\[1\]/P\[\d+\]$", rest))
+        raise AssertionError("no page with the note")
+
+    old = style_length("footnote-gap")
+    assert text_lines_with_note(f'<layout footnote-gap="{old + 100}pt"/>', "wide") < \
+        text_lines_with_note("", "base")
