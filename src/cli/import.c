@@ -719,7 +719,7 @@ static void convert(importer *im)
     char *media = join(im->tmp, "media");
     import_restore restore = { .odt = &im->odt, .docx = &im->docx, .media = media,
                                .docx_format = !strcmp(im->format, "docx") };
-    import_restore_figures(&restore, root);
+    import_restore_captions(&restore, root);
     import_images(im, &restore, root);
     import_restore_text(&restore, root);
     keep_to_subset(root);

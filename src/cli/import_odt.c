@@ -56,9 +56,7 @@ static bool styled(const xmlNode *n, const char *style)
  * Markdown alternative text (FigureCaption): the caption's text. */
 static char *pandoc_caption(const xmlNode *frame)
 {
-    const xmlNode *p = frame->parent, *next = p ? p->next : NULL;
-    while (next && next->type != XML_ELEMENT_NODE)
-        next = next->next;
+    const xmlNode *p = frame->parent, *next = import_xml_sibling(p, false);
     if (!styled(p, "FigureWithCaption") || !styled(next, "FigureCaption"))
         return NULL;
     char *text = (char *)xmlNodeGetContent(next);
@@ -202,12 +200,8 @@ static bool header_row(const xmlNode *row, import_odt_header *h, size_t *cap)
     return true;
 }
 
-static void add_table(import_odt *out, const xmlNode *table)
+static void read_header(import_odt_header *h, const xmlNode *table)
 {
-    out->headers = mem_reserve(out->headers, &out->header_cap, out->header_count + 1,
-                               sizeof *out->headers, 8);
-    import_odt_header *h = &out->headers[out->header_count++];
-    *h = (import_odt_header){ 0 };
     size_t cap = 0;
     for (xmlNode *c = table->children; c; c = c->next)
         if (import_xml_is(c, TABLE_NS, "table-header-rows"))
@@ -216,6 +210,46 @@ static void add_table(import_odt *out, const xmlNode *table)
                     h->columns = 0;
                     return;
                 }
+}
+
+static bool holds(const xmlNode *n, const char *ns, const char *name)
+{
+    for (const xmlNode *d = n; d; d = import_xml_next((xmlNode *)d, n, false))
+        if (d != n && import_xml_is(d, ns, name))
+            return true;
+    return false;
+}
+
+/* pandoc's writer puts a table's caption before it (TableCaption);
+ * LibreOffice's numbered caption (a paragraph with a text:sequence and no
+ * image) stands before or after it. */
+static void table_caption(import_odt_header *h, const xmlNode *table)
+{
+    const xmlNode *sides[] = { import_xml_sibling(table, true), import_xml_sibling(table, false) };
+    for (int i = 0; i < 2 && !h->caption; i++) {
+        const xmlNode *p = sides[i];
+        char *label = NULL;
+        bool pandoc = i == 0 && styled(p, "TableCaption");
+        if (!pandoc && (!import_xml_is(p, TEXT_NS, "p") || holds(p, DRAW_NS, "frame") ||
+                        !label_text(p, &label) || blank(label))) {
+            free(label);
+            continue;
+        }
+        xmlChar *text = xmlNodeGetContent(p);
+        h->caption = mem_strdup(text ? (const char *)text : "");
+        h->caption_label = label;
+        xmlFree(text);
+    }
+}
+
+static void add_table(import_odt *out, const xmlNode *table)
+{
+    out->headers = mem_reserve(out->headers, &out->header_cap, out->header_count + 1,
+                               sizeof *out->headers, 8);
+    import_odt_header *h = &out->headers[out->header_count++];
+    *h = (import_odt_header){ 0 };
+    read_header(h, table);
+    table_caption(h, table);
 }
 
 static void add_bookmark(import_odt *out, const xmlNode *mark)
@@ -359,6 +393,8 @@ void import_odt_free(import_odt *odt)
         for (size_t k = 0; k < h->count; k++)
             free(h->cells[k]);
         free(h->cells);
+        free(h->caption);
+        free(h->caption_label);
     }
     for (size_t i = 0; i < odt->bookmark_count; i++)
         free(odt->bookmarks[i]);

@@ -35,11 +35,15 @@ typedef struct import_odt_image {
     bool taken;
 } import_odt_image;
 
-/* The header rows of one table, a grid of rows × columns cells' text. */
+/* Of one table: its header rows, a grid of rows × columns cells' text, and
+ * the caption beside it (pandoc's TableCaption paragraph before it, or one
+ * LibreOffice numbered: "Tabel 1: …", label "Tabel 1"), which pandoc reads
+ * as a paragraph. */
 typedef struct import_odt_header {
     char **cells;
     size_t count;         /* cells read */
     size_t rows, columns; /* columns 0: cells spanning columns, no grid */
+    char *caption, *caption_label; /* NULL when none */
 } import_odt_header;
 
 typedef struct import_odt {

@@ -113,37 +113,66 @@ static void strip_label(xmlNode *n, const char *label)
 /* pandoc's ODT writer sets a Markdown figure as a paragraph holding the
  * image and one holding its caption, and its reader reads them back as
  * two paragraphs (import_odt.h): they become the figure again. */
+/* Whether paragraph p reads text (white space runs alike). */
+static bool reads(xmlNode *p, const char *text)
+{
+    char *want = import_xml_collapse((char *)xmlStrdup((const xmlChar *)text));
+    char *shown = import_db_is(p, "para") ? import_db_text(p) : NULL;
+    bool same = want && shown && !strcmp(shown, want);
+    xmlFree(want);
+    xmlFree(shown);
+    return same;
+}
+
+/* The caption paragraph p becomes title, a new first child of n; p goes. */
+static xmlNode *title_from(xmlNode *n, xmlNode *p)
+{
+    xmlNode *title = xmlNewNode(n->ns, (const xmlChar *)"title");
+    n->children ? xmlAddPrevSibling(n->children, title) : xmlAddChild(n, title);
+    for (xmlNode *c; (c = p->children);) {
+        xmlUnlinkNode(c);
+        xmlAddChild(title, c);
+    }
+    xmlUnlinkNode(p);
+    xmlFreeNode(p);
+    return title;
+}
+
 static void make_figure(xmlNode *media, const char *caption)
 {
-    xmlNode *para = media->parent, *next = para ? para->next : NULL;
-    while (next && next->type != XML_ELEMENT_NODE)
-        next = next->next;
+    xmlNode *para = media->parent, *next = import_xml_sibling(para, false);
     if (!import_db_is(media, "inlinemediaobject") || !import_db_is(para, "para") ||
         import_db_direct_text(para) || !import_db_is(next, "para"))
         return;
     for (xmlNode *c = para->children; c; c = c->next)
         if (c != media && c->type == XML_ELEMENT_NODE)
             return;
-    char *want = import_xml_collapse((char *)xmlStrdup((const xmlChar *)caption));
-    char *shown = import_db_text(next);
-    bool same = shown && !strcmp(shown, want);
-    xmlFree(want);
-    xmlFree(shown);
-    if (!same)
+    if (!reads(next, caption))
         return;
     xmlNode *figure = xmlNewNode(para->ns, (const xmlChar *)"figure");
-    xmlNode *title = xmlNewChild(figure, para->ns, (const xmlChar *)"title", NULL);
-    for (xmlNode *c; (c = next->children);) {
-        xmlUnlinkNode(c);
-        xmlAddChild(title, c);
-    }
     xmlUnlinkNode(media);
     xmlNodeSetName(media, (const xmlChar *)"mediaobject");
     xmlAddChild(figure, media);
+    title_from(figure, next);
     xmlReplaceNode(para, figure);
     xmlFreeNode(para);
-    xmlUnlinkNode(next);
-    xmlFreeNode(next);
+}
+
+/* An informaltable with its caption (label and text) in the paragraph
+ * just before or after it becomes a table titled by it, the label taken
+ * off (the compiler numbers tables). */
+static void make_table_title(xmlNode *table, const char *caption, const char *label)
+{
+    xmlNode *found = NULL;
+    for (int i = 0; i < 2 && !found && caption && import_db_is(table, "informaltable"); i++)
+        if (reads(import_xml_sibling(table, i == 0), caption))
+            found = import_xml_sibling(table, i == 0);
+    if (!found)
+        return;
+    xmlNodeSetName(table, (const xmlChar *)"table");
+    xmlNode *title = title_from(table, found);
+    if (label)
+        strip_label(title, label);
 }
 
 /* pandoc writes an image's alternative text as imageobject/objectinfo/title
@@ -190,12 +219,9 @@ void import_restore_image(import_restore *r, xmlNode *image_object)
 }
 
 /* The caption Word numbered that the paragraph after media's shows. */
-static const import_docx_caption *docx_caption(import_restore *r, xmlNode *media)
+static const import_docx_caption *docx_caption(import_restore *r, xmlNode *p)
 {
-    xmlNode *after = media->parent ? media->parent->next : NULL;
-    while (after && after->type != XML_ELEMENT_NODE)
-        after = after->next;
-    char *shown = import_db_is(after, "para") ? import_db_text(after) : NULL;
+    char *shown = import_db_is(p, "para") ? import_db_text(p) : NULL;
     const import_docx_caption *found = NULL;
     for (size_t i = 0; shown && !found && i < r->docx->caption_count; i++)
         if (!strcmp(r->docx->captions[i].text, shown))
@@ -204,15 +230,48 @@ static const import_docx_caption *docx_caption(import_restore *r, xmlNode *media
     return found;
 }
 
+/* A .docx's table: pandoc's reader gives one it wrote a caption (a title)
+ * and the caption's paragraph before it too, which goes; one with a
+ * caption Word numbered before or after it is titled by that caption
+ * (not by the title of its alt text, w:tblCaption, which pandoc reads as
+ * its caption: Word does not show it). */
+static void docx_table(import_restore *r, xmlNode *table)
+{
+    xmlNode *before = import_xml_sibling(table, true);
+    xmlNode *title = import_db_child(table, "title");
+    char *text = title ? import_db_text(title) : NULL;
+    if (text && reads(before, text)) {
+        xmlUnlinkNode(before);
+        xmlFreeNode(before);
+    }
+    xmlFree(text);
+    for (int i = 0; i < 2; i++) {
+        const import_docx_caption *c = docx_caption(r, import_xml_sibling(table, i == 0));
+        if (!c)
+            continue;
+        if ((title = import_db_child(table, "title"))) { /* its alt text's title */
+            xmlUnlinkNode(title);
+            xmlFreeNode(title);
+        }
+        xmlNodeSetName(table, (const xmlChar *)"informaltable");
+        make_table_title(table, c->text, c->label);
+        break;
+    }
+}
+
 /* An image alone in its paragraph with a caption Word numbered after it
  * (import_docx.h) is a figure: the caption without its number (the
  * compiler numbers figures) its title and, when the image has none, its
  * alternative text. */
-void import_restore_figures(import_restore *r, xmlNode *root)
+void import_restore_captions(import_restore *r, xmlNode *root)
 {
     for (xmlNode *n = root; n; n = import_xml_next(n, root, false)) {
-        const import_docx_caption *c = import_db_is(n, "inlinemediaobject") ? docx_caption(r, n)
-                                                                      : NULL;
+        if (import_db_is_table(n) && r->docx_format)
+            docx_table(r, n);
+        const import_docx_caption *c =
+            import_db_is(n, "inlinemediaobject") && n->parent
+                ? docx_caption(r, import_xml_sibling(n->parent, false))
+                : NULL;
         if (c)
             make_figure(n, c->text);
         if (!c || !import_db_is(n, "mediaobject"))
@@ -281,8 +340,11 @@ static void restore_headers(import_restore *r, xmlNode *root)
         return;
     }
     for (xmlNode *n = root; n; n = import_xml_next(n, root, false))
-        if (import_db_is_table(n))
-            restore_header(n, &r->odt->headers[k++]);
+        if (import_db_is_table(n)) {
+            const import_odt_header *h = &r->odt->headers[k++];
+            restore_header(n, h);
+            make_table_title(n, h->caption, h->caption_label);
+        }
 }
 
 

@@ -26,13 +26,15 @@ typedef struct import_restore {
     bool docx_format;  /* the source is a .docx */
 } import_restore;
 
-/* Before the images are taken in: an image with a caption Word numbered
- * after it becomes a figure. */
-void import_restore_figures(import_restore *r, xmlNode *root);
+/* Before the images are taken in, a .docx's captions: an image with a
+ * caption Word numbered after it becomes a figure, a table with one
+ * beside it a table titled by it, and the paragraph pandoc's reader leaves
+ * beside a table it titled goes. */
+void import_restore_captions(import_restore *r, xmlNode *root);
 /* One image's alternative text (and pandoc's figure, from an .odt or
  * .docx, a figure again), as its imageobject is reached. */
 void import_restore_image(import_restore *r, xmlNode *image_object);
-/* Table headings, the title and the date. */
+/* An .odt's table headings and captions, the title and the date. */
 void import_restore_text(import_restore *r, xmlNode *root);
 /* Bookmarks, before the ids are made valid and unique. */
 void import_restore_targets(import_restore *r, xmlNode *root);

@@ -70,6 +70,14 @@ xmlNode *import_xml_child(const xmlNode *n, const char *ns, const char *name)
     return NULL;
 }
 
+xmlNode *import_xml_sibling(const xmlNode *n, bool before)
+{
+    xmlNode *s = n ? (before ? n->prev : n->next) : NULL;
+    while (s && s->type != XML_ELEMENT_NODE)
+        s = before ? s->prev : s->next;
+    return s;
+}
+
 xmlNode *import_xml_next(xmlNode *n, const xmlNode *top, bool skip_children)
 {
     if (!skip_children)

@@ -28,6 +28,8 @@ char *import_xml_collapse(char *s);
 /* Whether count is within IMPORT_XML_MAX_ITEMS; if not, *err says so
  * (unless it says something already). */
 bool import_xml_bounded(size_t count, const char *path, const char *what, char **err);
+/* The element just before (or after) n among its siblings, NULL if none. */
+xmlNode *import_xml_sibling(const xmlNode *n, bool before);
 /* The next element after n in document order under top, n's subtree
  * skipped if skip_children. */
 xmlNode *import_xml_next(xmlNode *n, const xmlNode *top, bool skip_children);

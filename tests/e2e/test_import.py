@@ -796,3 +796,69 @@ def test_import_refuses_a_document_of_too_many_images(tmp_path):
         z.writestr("content.xml", content)
     r = import_package(tmp_path, package)
     assert r.returncode == 1 and "has more than 10000 images: refused" in r.stderr, r.stderr
+
+
+TABLE_MARKDOWN = """\
+---
+title: Steden
+---
+
+# Inwoners
+
+| Stad | Inwoners |
+|------|----------|
+| Gent | 265000   |
+
+: Inwoners per stad
+
+Een slotzin.
+"""
+
+ODT_TABLE_CAPTION = ('<text:p text:style-name="Table">Tabel <text:sequence text:ref-name="refTable0"'
+                     ' text:name="Table" text:formula="ooow:Table+1" style:num-format="1">1'
+                     '</text:sequence>: Inwoners per stad</text:p>')
+
+
+@pytest.mark.parametrize("kind", ["md", "docx", "odt", "docx-word", "odt-libreoffice"])
+def test_import_keeps_a_table_caption(tmp_path, kind):
+    """A table's caption, from Markdown through pandoc's .docx and .odt
+    (pandoc's DOCX reader titles the table and keeps the caption's
+    paragraph too; its ODT reader keeps only the paragraph), and as Word
+    (a numbered caption before the table) and LibreOffice (one after it)
+    write it: the table's title, once, without its number."""
+    (tmp_path / "tabel.md").write_text(TABLE_MARKDOWN, encoding="utf-8")
+    ext = kind.split("-")[0]
+    source = tmp_path / f"tabel.{ext}"
+    if ext != "md":
+        pandoc("-o", source.name, "tabel.md", cwd=tmp_path)
+    if kind == "odt-libreoffice":
+        def numbered(content):
+            content = re.sub(r'<text:p text:style-name="TableCaption">.*?</text:p>', "", content)
+            return content.replace("</table:table>", "</table:table>" + ODT_TABLE_CAPTION, 1)
+        source = tmp_path / "lo.odt"
+        rewrite_content(tmp_path / "tabel.odt", source, numbered)
+    if kind == "docx-word":
+        def numbered(text):
+            old = re.search(r'<w:p><w:pPr><w:pStyle w:val="TableCaption" /></w:pPr>.*?</w:p>',
+                            text).group(0)
+            return text.replace(old, WORD_CAPTION.format(sep=": ", caption="Inwoners per stad")
+                                .replace(">Figuur <", ">Tabel <").replace("SEQ Figuur", "SEQ Tabel"))
+
+        def styled(text):
+            return text.replace("</w:styles>", '<w:style w:type="paragraph" w:styleId='
+                                '"Bijschrift"><w:name w:val="caption" /></w:style></w:styles>')
+        plain = tmp_path / "plain.docx"
+        rewrite_content(tmp_path / "tabel.docx", plain, numbered, part="word/document.xml")
+        source = tmp_path / "word.docx"
+        rewrite_content(plain, source, styled, part="word/styles.xml")
+    folder = tmp_path / "verslag"
+    r = do_import(source, folder)
+    assert r.returncode == 0, r.stderr
+    assert "warning" not in r.stderr, r.stderr
+    section = ET.parse(folder / "sections/01-inwoners.xml").getroot()
+    assert section.find(f"{DB}informaltable") is None
+    assert [" ".join(xml_text(t.find(f"{DB}title")).split())
+            for t in section.iter(f"{DB}table")] == ["Inwoners per stad"]
+    pdf = compiled(folder, tmp_path)
+    printed = canon(tool("pdftotext", pdf, "-").stdout)
+    assert printed.count("inwoners per stad") == 1 and "tabel 1: tabel" not in printed
