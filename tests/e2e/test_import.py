@@ -16,12 +16,13 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from conftest import (assert_text_conserved, canon, compile_ok, contains_words, run_kcvs,
-                      struct_elements, tool, xml_text)
+from conftest import (ROOT, assert_text_conserved, canon, compile_ok, contains_words,
+                      run_kcvs, struct_elements, tool, xml_text)
 
 pytestmark = pytest.mark.skipif(shutil.which("pandoc") is None,
                                 reason="pandoc is not installed (.ci/install-deps.sh test)")
 
+PDFCHECK = ROOT.parent / "shared" / "tools" / "pdfcheck.py"
 DB = "{http://docbook.org/ns/docbook}"
 XI = "{http://www.w3.org/2001/XInclude}"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
@@ -157,11 +158,15 @@ def check_folder(folder):
 
 
 def compiled(folder, tmp_path):
-    """Compiles the import with warnings as errors; checks every word."""
+    """Compiles the import with warnings as errors; checks every word, and
+    the PDF/A and PDF/UA rules (shared/tools/pdfcheck.py)."""
     pdf = tmp_path / "import.pdf"
     doc = compile_ok(folder / "report.xml", pdf, "-W", "error")
     assert "warning" not in doc.result.stderr, doc.result.stderr
     assert_text_conserved(folder / "report.xml", pdf)
+    check = subprocess.run(["/usr/bin/python3", str(PDFCHECK), str(pdf)], capture_output=True,
+                           text=True, timeout=120)
+    assert re.search(r"\b0 failed", check.stdout), check.stdout + check.stderr
     return pdf
 
 
