@@ -22,7 +22,8 @@ static const char *const docbook_names[] = {
     "authorgroup", "date", "copyright", "year", "holder", "legalnotice",
     "replaceable", "package", "application", "computeroutput", "guimenu", "guimenuitem",
     "guisubmenu", "guibutton", "guilabel", "guiicon", "menuchoice", "keycap", "keycombo",
-    "foreignphrase", "wordasword", "firstterm", "trademark", NULL };
+    "foreignphrase", "wordasword", "firstterm", "trademark", "example", "informalexample",
+    NULL };
 
 const char *model_docbook_name(size_t i)
 {
@@ -106,6 +107,29 @@ static block *build_figure(builder *b, xmlNode *n, tag_node *tag, int level)
     } else if (!fig->image)
         model_register_id(b, fig, n);
     return fig;
+}
+
+/* <example>/<informalexample>: its blocks kept together like a figure's,
+ * under a numbered title ("Voorbeeld 2: title", above as DocBook's
+ * stylesheets set it). A Div, not a Figure: a Figure's /Alt would stand
+ * for its content, and an example's code is text a reader needs; its
+ * title is the Div's Caption. */
+static block *build_example(builder *b, xmlNode *n, tag_node *tag, int level)
+{
+    xmlNode *title = model_title_of(n, "title");
+    block *ex = model_block_new(b, BLK_FIGURE, "body", n, model_tag_new(b->a, tag, TAG_DIV));
+    block_list l = { NULL, NULL };
+    if (title && model_is_db(n, "example")) {
+        ex->number = ++b->example_count;
+        model_list_append(&l, model_caption(b, title, b->st->strings.example_prefix, ex->number,
+                                            "example-title", ex->tag, &ex->title_text));
+    }
+    model_list_append(&l, model_build_block_list(b, n->children, ex->tag, level));
+    ex->children = l.head;
+    if (ex->children && !ex->children->anchor_of)
+        ex->children->anchor_of = ex; /* its place is its first block's */
+    model_register_id(b, ex, n);
+    return ex;
 }
 
 /* ---- listings ------------------------------------------------------------------ */
@@ -469,6 +493,8 @@ block *model_docbook_block(builder *b, xmlNode *n, tag_node *tag, int level, boo
         return build_figure(b, n, tag, level);
     if (model_is_db(n, "inlinemediaobject"))
         return model_build_media(b, n, tag);
+    if (model_is_db(n, "example") || model_is_db(n, "informalexample"))
+        return build_example(b, n, tag, level);
     if (model_is_db(n, "programlisting") || model_is_db(n, "screen") || model_is_db(n, "literallayout"))
         return build_listing(b, n, tag);
     if (model_is_db(n, "blockquote") || model_is_db(n, "sidebar"))

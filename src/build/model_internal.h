@@ -55,6 +55,7 @@ typedef struct builder {
     xmlHashTable *all_ids;         /* every xml:id: where it is first defined */
     size_t workstream_cap;
     int list_depth;      /* lists inside list items: the next label level */
+    int example_count;   /* numbered <example>s so far */
     /* The file of the last node placed: most nodes share their file. */
     xmlNode *place_root;
     const char *place_file;

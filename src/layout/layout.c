@@ -481,11 +481,18 @@ page_item *layout_figure_item(lctx *c, vbox *v, const block *bl, double x, doubl
     return it;
 }
 
-/* A figure is kept on one page: every vbox after its first keeps with the
- * one before (a figure taller than a page still splits, at its end). */
+/* A figure (an example) is kept on one page: every vbox after its first
+ * keeps with the one before. One taller than a page starts where it
+ * stands and splits where the page ends, only its first two lines (a
+ * title and what it heads) kept together: moved to a page of its own it
+ * would split all the same, after a gap. */
 static void keep_together(lctx *c, int first)
 {
-    for (int k = first + 1; k < c->vl->count; k++)
+    double height = 0;
+    for (int k = first; k < c->vl->count; k++)
+        height += c->vl->v[k]->height + (k > first ? c->vl->v[k]->space_before : 0);
+    bool fits = height <= c->frame_height;
+    for (int k = first + 1; k < c->vl->count && (fits || k == first + 1); k++)
         c->vl->v[k]->keep_with_prev = true;
 }
 

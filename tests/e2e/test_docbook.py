@@ -475,3 +475,61 @@ def test_foreignphrase_is_a_span_in_its_language(more):
 
 def test_more_elements_conserve_the_text(more):
     assert_text_conserved(MORE, more.path, stderr=more.result.stderr)
+
+
+def test_example_is_numbered_with_its_title_above(more):
+    text = canon(" ".join(more.page_texts))
+    first = text.index(canon("Beispiel 1: Hallo Welt"))
+    assert first < text.index(canon('puts("hallo");'))
+    assert canon("Beispiel 2: Zweites Beispiel") in text
+    assert "beispiel 3" not in text  # an informal example has no number
+
+
+def test_xref_to_an_example_prints_its_title_and_page(more):
+    page = next(i for i, t in enumerate(more.page_texts) if "Beispiel 1:" in t) + 1
+    assert f"in Hallo Welt, S. {page} grüßt" in " ".join(more.page_texts)
+
+
+def test_example_is_a_div_with_its_title_as_caption(more):
+    divs = [e for e in struct_elements(more.pdf) if e.get("/S") == "/Div"]
+    kids = [struct_roles(d) for d in divs]
+    assert ["/Caption", "/Code"] in kids  # titled example of a listing
+    assert ["/Code"] in kids              # the informal one
+    assert ["/Caption", "/P"] in kids
+
+
+def test_example_is_kept_on_one_page(tmp_path):
+    """Examples after paragraphs of growing length: wherever a page ends,
+    an example's title and its last line stand on one page."""
+    parts = []
+    for i in range(24):
+        filler = " ".join(["Fülltext"] * (8 + 9 * i))
+        lines = "\n".join(f"zeile{i}x{k}" for k in range(8))
+        parts.append(f"<para>{filler}.</para><example><title>Probe{i}</title>"
+                     f"<programlisting>{lines}</programlisting></example>")
+    doc = compile_text(tmp_path, DOC.replace(DOC[DOC.index("  <section>"):DOC.index("</article>")],
+                                             "<section><title>Proben</title>" + "".join(parts)
+                                             + "</section>\n"))
+    assert "warning" not in doc.result.stderr, doc.result.stderr
+    split = []
+    for i in range(24):
+        title = [p for p, t in enumerate(doc.page_texts) if f"Probe{i}\n" in t + "\n"]
+        last = [p for p, t in enumerate(doc.page_texts) if f"zeile{i}x7" in t]
+        assert title and last
+        if title[0] != last[0]:
+            split.append(i)
+    assert not split, f"examples {split} split across pages"
+
+
+def test_example_taller_than_a_page_starts_where_it_stands(tmp_path):
+    """Moved to a page of its own it would split all the same: it follows
+    the paragraph before it, its title with its first line."""
+    lines = "\n".join(f"regel{k}" for k in range(150))
+    body = ("<section><title>Lang</title><para>Eerst een alinea.</para><example>"
+            f"<title>Lang voorbeeld</title><programlisting>{lines}</programlisting>"
+            "</example></section>\n")
+    doc = compile_text(tmp_path, DOC.replace(DOC[DOC.index("  <section>"):DOC.index("</article>")],
+                                             body))
+    on = lambda word: next(i for i, t in enumerate(doc.page_texts) if word in t)
+    assert on("Eerst een alinea") == on("Voorbeeld 1: Lang voorbeeld") == on("regel0\n")
+    assert on("regel149") > on("regel0\n")
