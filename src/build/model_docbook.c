@@ -23,7 +23,7 @@ static const char *const docbook_names[] = {
     "replaceable", "package", "application", "computeroutput", "guimenu", "guimenuitem",
     "guisubmenu", "guibutton", "guilabel", "guiicon", "menuchoice", "keycap", "keycombo",
     "foreignphrase", "wordasword", "firstterm", "trademark", "example", "informalexample",
-    NULL };
+    "qandaset", "qandadiv", "qandaentry", "question", "answer", NULL };
 
 const char *model_docbook_name(size_t i)
 {
@@ -484,6 +484,95 @@ static block *build_variablelist(builder *b, xmlNode *n, tag_node *tag)
     return list;
 }
 
+/* ---- questions and answers ---------------------------------------------------- */
+
+/* One question or answer: a list item labelled by the style's word for
+ * it, its blocks the body. */
+static block *qanda_item(builder *b, xmlNode *n, tag_node *list, const char *label)
+{
+    block *item = model_block_new(b, BLK_ITEM, "list", n, model_tag_new(b->a, list, TAG_LI));
+    item->level = b->list_depth;
+    item->label = label;
+    model_tag_new(b->a, item->tag, TAG_LBL);
+    tag_node *body = model_tag_new(b->a, item->tag, TAG_LBODY);
+    b->list_depth++;
+    item->children = model_build_block_list(b, n->children, body, 9);
+    b->list_depth--;
+    return item;
+}
+
+/* The entries from *at on, up to the next thing that is not one: one L
+ * whose items are the questions and answers in turn, each labelled ("F:",
+ * "A:"). A list rather than headings: a screen reader announces how many
+ * items there are, steps through them and reads each label, while
+ * questions as headings would fill the outline with dozens of entries at
+ * a level that depends on where the FAQ stands. An entry's xml:id names
+ * its question. */
+static block *qanda_entries(builder *b, xmlNode **at, tag_node *tag)
+{
+    block *list = model_block_new(b, BLK_LIST, "list", *at, model_tag_new(b->a, tag, TAG_L));
+    list->level = b->list_depth;
+    block_list items = { NULL, NULL };
+    xmlNode *n = *at;
+    for (; n && (n->type != XML_ELEMENT_NODE || model_is_db(n, "qandaentry")); n = n->next) {
+        for (xmlNode *c = n->type == XML_ELEMENT_NODE ? n->children : NULL; c; c = c->next) {
+            bool q = model_is_db(c, "question");
+            if (!q && !model_is_db(c, "answer"))
+                continue;
+            block *item = qanda_item(b, c, list->tag, q ? b->st->strings.question_label
+                                                         : b->st->strings.answer_label);
+            xmlNode *named = c;
+            if (q && item->children && item->children->kind == BLK_PARA) { /* an xref's text */
+                item->title_text = model_runs_plain_text(b, item->children->inlines);
+                item->children->anchor_of = item;
+            }
+            if (q && !item->id) {
+                item->id = model_get_ns_attr(b, n, "id", (const char *)XML_XML_NAMESPACE);
+                named = n;
+            }
+            model_register_id(b, item, named);
+            model_list_append(&items, item);
+        }
+    }
+    *at = n;
+    list->children = items.head;
+    return list;
+}
+
+/* <qandaset>/<qandadiv>: its title (a minor heading), then its blocks,
+ * divisions and runs of entries in order. */
+static block *build_qanda(builder *b, xmlNode *n, tag_node *tag, int level)
+{
+    block_list out = { NULL, NULL };
+    xmlNode *title = model_title_of(n, "title");
+    if (title) { /* the division's xml:id names its title */
+        block *head = model_make_para(b, title, model_plain_runs(b, title, NULL),
+                                      "minor-heading", tag, TAG_P);
+        if (head) {
+            head->id = model_get_ns_attr(b, n, "id", (const char *)XML_XML_NAMESPACE);
+            head->title_text = model_runs_plain_text(b, head->inlines);
+            model_register_id(b, head, n);
+        }
+        model_list_append(&out, head);
+    }
+    for (xmlNode *c = n->children; c;) {
+        if (model_is_db(c, "qandaentry")) {
+            model_list_append(&out, qanda_entries(b, &c, tag));
+            continue;
+        }
+        if (model_is_db(c, "qandadiv"))
+            model_list_append(&out, build_qanda(b, c, tag, level));
+        else if (c->type == XML_ELEMENT_NODE && !model_is_db(c, "title") && !model_is_db(c, "info")) {
+            xmlNode *next = c->next;
+            c->next = NULL; /* this block alone */
+            model_list_append(&out, model_build_block_list(b, c, tag, level));
+            c->next = next;
+        }
+        c = c->next;
+    }
+    return out.head;
+}
+
 /* ---- dispatch ------------------------------------------------------------------- */
 
 block *model_docbook_block(builder *b, xmlNode *n, tag_node *tag, int level, bool *built)
@@ -495,6 +584,8 @@ block *model_docbook_block(builder *b, xmlNode *n, tag_node *tag, int level, boo
         return model_build_media(b, n, tag);
     if (model_is_db(n, "example") || model_is_db(n, "informalexample"))
         return build_example(b, n, tag, level);
+    if (model_is_db(n, "qandaset") || model_is_db(n, "qandadiv"))
+        return build_qanda(b, n, tag, level);
     if (model_is_db(n, "programlisting") || model_is_db(n, "screen") || model_is_db(n, "literallayout"))
         return build_listing(b, n, tag);
     if (model_is_db(n, "blockquote") || model_is_db(n, "sidebar"))

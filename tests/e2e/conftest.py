@@ -738,6 +738,16 @@ INLINE = {"emphasis", "link", "xref", "phrase", "footnote", "literal", "code", "
           "package", "computeroutput", "citation"}
 
 
+def _xref_text_of(el):
+    """The element whose text an xref to EL prints: a FAQ entry's is its
+    question's first paragraph."""
+    if _local(el) == "qandaentry":
+        question = next((c for c in el if _local(c) == "question"), None)
+        first = next(iter(question), None) if question is not None else None
+        return first if first is not None else el
+    return el
+
+
 class SourceText:
     """The printed words of a DocBook source, in reading order, each with
     the line of the element it comes from; and the titles (text that is
@@ -826,7 +836,7 @@ class SourceText:
         if name == "xref":
             return  # generated: the target's title and page
         if el.get("{http://www.w3.org/XML/1998/namespace}id") in self._referenced:
-            self._title(el)  # an xref prints its text
+            self._title(_xref_text_of(el))  # an xref prints its text
         self._add(sep + (el.text or ""), el.sourceline)
         for c in el:
             if not (skip_info and _local(c) == "info"):

@@ -533,3 +533,27 @@ def test_example_taller_than_a_page_starts_where_it_stands(tmp_path):
     on = lambda word: next(i for i, t in enumerate(doc.page_texts) if word in t)
     assert on("Eerst een alinea") == on("Voorbeeld 1: Lang voorbeeld") == on("regel0\n")
     assert on("regel149") > on("regel0\n")
+
+
+def test_faq_questions_and_answers_are_labelled_with_the_style_words(more):
+    text = "\n".join(more.page_texts)
+    order = ["Häufige Fragen", "Allgemeines", "F: Was kostet das Werkzeug?",
+             "A: Nichts, es ist frei.", "Der Quelltext auch.", "F: Wo finde ich es?",
+             "A: Im Paketarchiv.", "Technik", "F: Welche Schriften?", "A: Noto."]
+    at = [text.find(t) for t in order]
+    assert -1 not in at and at == sorted(at), dict(zip(order, at))
+
+
+def test_faq_is_a_list_of_labelled_items(more):
+    """One L per division, its items the questions and answers in turn."""
+    lists = [e for e in struct_elements(more.pdf) if e.get("/S") == "/L"
+             and any(is_struct_elem(k) and k.get("/S") == "/LI" for k in struct_kids(e))]
+    faq = [l for l in lists if len(struct_roles(l)) in (4, 2)
+           and all(struct_roles(li) == ["/Lbl", "/LBody"] for li in struct_kids(l))]
+    assert sorted(len(struct_roles(l)) for l in faq)[-2:] == [2, 4]
+
+
+def test_xref_to_a_question_prints_the_question(more):
+    page = next(i for i, t in enumerate(more.page_texts) if "Was kostet" in t) + 1
+    assert f"Siehe Was kostet das Werkzeug?, S. {page} und Allgemeines, S. {page}." in \
+        " ".join(more.page_texts)
