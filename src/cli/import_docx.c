@@ -70,7 +70,7 @@ static bool is_caption(const xmlNode *p, xmlHashTablePtr styles)
  * much of it its label is ("Figuur 1", up to the end of the SEQ field
  * that numbers it). */
 typedef struct {
-    char *text;
+    import_xml_text text;
     size_t label; /* 0 until the SEQ field has ended */
     bool in_seq;
 } caption_reader;
@@ -79,12 +79,9 @@ static void caption_text(const xmlNode *n, caption_reader *r)
 {
     for (xmlNode *c = n->children; c; c = c->next) {
         xmlChar *more = import_xml_is(c, W_NS, "t") ? xmlNodeGetContent(c) : NULL;
-        if (more) {
-            char *joined = mem_printf("%s%s", r->text ? r->text : "", (const char *)more);
-            free(r->text);
-            r->text = joined;
-            xmlFree(more);
-        }
+        if (more)
+            import_xml_add(&r->text, (const char *)more, strlen((const char *)more));
+        xmlFree(more);
         char *kind = import_xml_is(c, W_NS, "fldChar") ? w_attr(c, "fldCharType") : NULL;
         xmlChar *instr = import_xml_is(c, W_NS, "instrText") ? xmlNodeGetContent(c)
                          : import_xml_is(c, W_NS, "fldSimple")
@@ -97,7 +94,7 @@ static void caption_text(const xmlNode *n, caption_reader *r)
         bool ends = (kind && !strcmp(kind, "end")) || import_xml_is(c, W_NS, "fldSimple");
         if (ends && r->in_seq) {
             r->in_seq = false;
-            r->label = r->text ? strlen(r->text) : 0;
+            r->label = r->text.len;
         }
         xmlFree(kind);
         xmlFree(instr);
@@ -108,15 +105,15 @@ static void add_caption(import_docx *out, const xmlNode *p)
 {
     caption_reader r = { 0 };
     caption_text(p, &r);
-    if (!r.text || !r.label) {
-        free(r.text);
+    if (!r.text.s || !r.label) {
+        free(r.text.s);
         return;
     }
     out->captions = mem_reserve(out->captions, &out->caption_cap, out->caption_count + 1,
                                 sizeof *out->captions, 8);
     import_docx_caption *c = &out->captions[out->caption_count++];
-    c->label = mem_printf("%.*s", (int)r.label, r.text);
-    c->text = import_xml_collapse(r.text);
+    c->label = mem_printf("%.*s", (int)r.label, r.text.s);
+    c->text = import_xml_collapse(r.text.s);
 }
 
 /* Word's own marks (_GoBack: where the editor last was) lead nowhere. */

@@ -3,6 +3,7 @@
 #include "import_xml.h"
 #include "mem.h"
 
+#include <libxml/hash.h>
 #include <libxml/tree.h>
 
 #include <stdlib.h>
@@ -88,17 +89,14 @@ static char *description(const xmlNode *frame)
 
 /* The text of n up to and with its first text:sequence (the number
  * LibreOffice gives a caption), the image's frame aside. */
-static bool label_text(const xmlNode *n, char **acc)
+static bool label_text(const xmlNode *n, import_xml_text *acc)
 {
     for (xmlNode *c = n->children; c; c = c->next) {
         bool sequence = import_xml_is(c, TEXT_NS, "sequence");
         xmlChar *more = c->type == XML_TEXT_NODE || sequence ? xmlNodeGetContent(c) : NULL;
-        if (more) {
-            char *joined = mem_printf("%s%s", *acc ? *acc : "", (const char *)more);
-            free(*acc);
-            *acc = joined;
-            xmlFree(more);
-        }
+        if (more)
+            import_xml_add(acc, (const char *)more, strlen((const char *)more));
+        xmlFree(more);
         if (sequence || (c->type == XML_ELEMENT_NODE && !import_xml_is(c, DRAW_NS, "frame") &&
                          label_text(c, acc)))
             return true;
@@ -113,12 +111,12 @@ static char *caption_label(const xmlNode *frame)
     const xmlNode *p = frame->parent;
     if (!import_xml_is(p, TEXT_NS, "p") || !import_xml_is(p->parent, DRAW_NS, "text-box"))
         return NULL;
-    char *label = NULL;
-    if (!label_text(p, &label) || blank(label)) {
-        free(label);
+    import_xml_text label = { 0 };
+    if (!label_text(p, &label) || blank(label.s)) {
+        free(label.s);
         return NULL;
     }
-    return label;
+    return label.s;
 }
 
 /* LibreOffice's "Decorative" (loext:decorative, ODF 1.4's draw:decorative). */
@@ -155,15 +153,15 @@ static void add_image(import_odt *out, const xmlNode *image)
 }
 
 /* A cell's paragraphs (and those of lists in it), one space between. */
-static void cell_text(const xmlNode *n, char **text)
+static void cell_text(const xmlNode *n, import_xml_text *text)
 {
     for (xmlNode *c = n->children; c; c = c->next) {
         if (import_xml_is(c, TEXT_NS, "p") || import_xml_is(c, TEXT_NS, "h")) {
             xmlChar *more = xmlNodeGetContent(c);
-            char *joined = mem_printf("%s%s%s", *text ? *text : "", *text ? " " : "",
-                                      more ? (char *)more : "");
-            free(*text);
-            *text = joined;
+            if (text->len)
+                import_xml_add(text, " ", 1);
+            if (more)
+                import_xml_add(text, (const char *)more, strlen((const char *)more));
             xmlFree(more);
         } else if (c->type == XML_ELEMENT_NODE) {
             cell_text(c, text);
@@ -185,10 +183,10 @@ static bool header_row(const xmlNode *row, import_odt_header *h, size_t *cap)
                                      (const xmlChar *)TABLE_NS);
         bool spans = span && strcmp((const char *)span, "1");
         xmlFree(span);
-        char *text = NULL;
+        import_xml_text text = { 0 };
         cell_text(c, &text);
         h->cells = mem_reserve(h->cells, cap, h->count + 1, sizeof *h->cells, 8);
-        h->cells[h->count++] = text ? text : mem_strdup("");
+        h->cells[h->count++] = text.s ? text.s : mem_strdup("");
         count++;
         if (spans) /* its text read all the same, for the message */
             return false;
@@ -228,16 +226,16 @@ static void table_caption(import_odt_header *h, const xmlNode *table)
     const xmlNode *sides[] = { import_xml_sibling(table, true), import_xml_sibling(table, false) };
     for (int i = 0; i < 2 && !h->caption; i++) {
         const xmlNode *p = sides[i];
-        char *label = NULL;
+        import_xml_text label = { 0 };
         bool pandoc = i == 0 && styled(p, "TableCaption");
         if (!pandoc && (!import_xml_is(p, TEXT_NS, "p") || holds(p, DRAW_NS, "frame") ||
-                        !label_text(p, &label) || blank(label))) {
-            free(label);
+                        !label_text(p, &label) || blank(label.s))) {
+            free(label.s);
             continue;
         }
         xmlChar *text = xmlNodeGetContent(p);
         h->caption = mem_strdup(text ? (const char *)text : "");
-        h->caption_label = label;
+        h->caption_label = label.s;
         xmlFree(text);
     }
 }
@@ -261,27 +259,36 @@ static void add_bookmark(import_odt *out, const xmlNode *mark)
     xmlFree(name);
 }
 
-/* The style a paragraph shows: its own, or the one its automatic style
- * (P1, …: LibreOffice's for a paragraph formatted by hand) derives from. */
-static bool shows_style(const xmlNode *p, const xmlNode *autos, const char *style)
+/* Each automatic style's parent by its name (P1, …: LibreOffice's for a
+ * paragraph formatted by hand, derived from the style it shows). */
+static xmlHashTablePtr auto_parents(const xmlNode *root)
+{
+    xmlHashTablePtr parents = xmlHashCreate(64);
+    const xmlNode *autos = import_xml_child(root, OFFICE_NS, "automatic-styles");
+    for (xmlNode *c = autos ? autos->children : NULL; c; c = c->next) {
+        xmlChar *name = import_xml_is(c, STYLE_NS, "style")
+                            ? xmlGetNsProp(c, (const xmlChar *)"name", (const xmlChar *)STYLE_NS)
+                            : NULL;
+        xmlChar *parent = name ? xmlGetNsProp(c, (const xmlChar *)"parent-style-name",
+                                              (const xmlChar *)STYLE_NS) : NULL;
+        if (!parent || xmlHashAddEntry(parents, name, parent) != 0)
+            xmlFree(parent);
+        xmlFree(name);
+    }
+    return parents;
+}
+
+static void free_parent(void *payload, const xmlChar *name)
+{
+    xmlFree(payload);
+}
+
+/* Whether paragraph p shows style: its own, or its automatic style's. */
+static bool shows_style(const xmlNode *p, xmlHashTablePtr parents, const char *style)
 {
     xmlChar *name = xmlGetNsProp(p, (const xmlChar *)"style-name", (const xmlChar *)TEXT_NS);
-    for (xmlNode *c = autos ? autos->children : NULL; name && c; c = c->next) {
-        xmlChar *own = import_xml_is(c, STYLE_NS, "style")
-                           ? xmlGetNsProp(c, (const xmlChar *)"name", (const xmlChar *)STYLE_NS)
-                           : NULL;
-        bool is = own && xmlStrEqual(own, name);
-        xmlFree(own);
-        xmlChar *parent = is ? xmlGetNsProp(c, (const xmlChar *)"parent-style-name",
-                                            (const xmlChar *)STYLE_NS) : NULL;
-        if (parent) {
-            xmlFree(name);
-            name = parent;
-        }
-        if (is)
-            break;
-    }
-    bool shows = name && !strcmp((const char *)name, style);
+    const char *parent = name ? xmlHashLookup(parents, name) : NULL;
+    bool shows = name && !strcmp(parent ? parent : (const char *)name, style);
     xmlFree(name);
     return shows;
 }
@@ -296,9 +303,8 @@ static bool preamble(const xmlNode *n)
 
 /* The paragraphs styled Title and Date (pandoc's writer; LibreOffice's
  * Title) that open the body, before any other (empty ones aside, a few). */
-static void read_front(import_odt *out, const xmlNode *root)
+static void read_front(import_odt *out, const xmlNode *root, xmlHashTablePtr autos)
 {
-    const xmlNode *autos = import_xml_child(root, OFFICE_NS, "automatic-styles");
     const xmlNode *text =
         import_xml_child(import_xml_child(root, OFFICE_NS, "body"), OFFICE_NS, "text");
     int left = 16; /* elements */
@@ -324,6 +330,53 @@ static void read_front(import_odt *out, const xmlNode *root)
     }
 }
 
+/* A code paragraph's text as written: text:s is spaces (text:c of them),
+ * text:tab a tab, text:line-break a new line; notes and frames aside. */
+static void code_text(const xmlNode *n, import_xml_text *acc)
+{
+    for (xmlNode *c = n->children; c; c = c->next) {
+        xmlChar *count = import_xml_is(c, TEXT_NS, "s")
+                             ? xmlGetNsProp(c, (const xmlChar *)"c", (const xmlChar *)TEXT_NS)
+                             : NULL;
+        int spaces = import_xml_is(c, TEXT_NS, "s") ? (count ? atoi((char *)count) : 1) : 0;
+        xmlFree(count);
+        xmlChar *text = c->type == XML_TEXT_NODE ? xmlNodeGetContent(c) : NULL;
+        const char *more = text ? (const char *)text
+                           : import_xml_is(c, TEXT_NS, "tab")        ? "\t"
+                           : import_xml_is(c, TEXT_NS, "line-break") ? "\n"
+                                                                     : "";
+        for (spaces = spaces > 1000 ? 1000 : spaces; spaces > 0; spaces--)
+            import_xml_add(acc, " ", 1);
+        import_xml_add(acc, more, strlen(more));
+        xmlFree(text);
+        if (c->type == XML_ELEMENT_NODE && !import_xml_is(c, TEXT_NS, "note") &&
+            !import_xml_is(c, DRAW_NS, "frame"))
+            code_text(c, acc);
+    }
+}
+
+/* A paragraph of Preformatted Text or Quotations joins the run of its
+ * previous sibling (*last) when that is one of the same kind. */
+static void add_block(import_odt *out, const xmlNode *p, xmlHashTablePtr autos,
+                      const xmlNode **last)
+{
+    bool code = shows_style(p, autos, "Preformatted_20_Text");
+    if (!code && !shows_style(p, autos, "Quotations"))
+        return;
+    import_odt_block *b = out->block_count ? &out->blocks[out->block_count - 1] : NULL;
+    if (!b || b->code != code || !*last || import_xml_sibling(p, true) != *last) {
+        out->blocks = mem_reserve(out->blocks, &out->block_cap, out->block_count + 1,
+                                  sizeof *out->blocks, 8);
+        b = &out->blocks[out->block_count++];
+        *b = (import_odt_block){ .code = code };
+    }
+    import_xml_text text = { 0 };
+    code_text(p, &text);
+    b->lines = mem_reserve(b->lines, &b->cap, b->count + 1, sizeof *b->lines, 8);
+    b->lines[b->count++] = text.s ? text.s : mem_strdup("");
+    *last = p;
+}
+
 /* The title of the document's properties (meta.xml's dc:title). */
 static char *read_title(zipfile *z, const char *path, char **err)
 {
@@ -346,7 +399,11 @@ bool import_odt_read(zipfile *z, const char *path, import_odt *out, char **err)
         return false;
     }
     xmlNode *root = xmlDocGetRootElement(doc);
+    xmlHashTablePtr autos = auto_parents(root);
+    const xmlNode *last = NULL;
     for (xmlNode *n = root; n; n = import_xml_next(n, root, false)) {
+        if (import_xml_is(n, TEXT_NS, "p"))
+            add_block(out, n, autos, &last);
         if (import_xml_is(n, DRAW_NS, "image") && import_xml_is(n->parent, DRAW_NS, "frame"))
             add_image(out, n);
         else if (import_xml_is(n, TABLE_NS, "table"))
@@ -355,7 +412,8 @@ bool import_odt_read(zipfile *z, const char *path, import_odt *out, char **err)
                  import_xml_is(n, TEXT_NS, "bookmark-start"))
             add_bookmark(out, n);
     }
-    read_front(out, root);
+    read_front(out, root, autos);
+    xmlHashFree(autos, free_parent);
     xmlFreeDoc(doc);
     out->title = read_title(z, path, err);
     if (!out->title && out->shown_title)
@@ -363,6 +421,7 @@ bool import_odt_read(zipfile *z, const char *path, import_odt *out, char **err)
     import_xml_bounded(out->image_count, path, "images", err);
     import_xml_bounded(out->header_count, path, "tables", err);
     import_xml_bounded(out->bookmark_count, path, "bookmarks", err);
+    import_xml_bounded(out->block_count, path, "code blocks and quotations", err);
     return !*err;
 }
 
@@ -398,6 +457,12 @@ void import_odt_free(import_odt *odt)
     }
     for (size_t i = 0; i < odt->bookmark_count; i++)
         free(odt->bookmarks[i]);
+    for (size_t i = 0; i < odt->block_count; i++) {
+        for (size_t k = 0; k < odt->blocks[i].count; k++)
+            free(odt->blocks[i].lines[k]);
+        free(odt->blocks[i].lines);
+    }
+    free(odt->blocks);
     free(odt->bookmarks);
     free(odt->images);
     free(odt->headers);

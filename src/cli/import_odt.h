@@ -13,6 +13,9 @@
  * Title paragraph, with pandoc's Date after it, it makes body text. And
  * the names of its bookmarks (a heading's, which a link to it names),
  * which the reader renames "anchor", "anchor-1", … without the links.
+ * And its code and quotations, paragraphs of LibreOffice's Preformatted
+ * Text and Quotations styles, which it reads as plain paragraphs (the
+ * code's indentation lost).
  * Failure: false with *err set to a message to free() (no content.xml, or
  * one that is not XML).
  */
@@ -46,6 +49,15 @@ typedef struct import_odt_header {
     char *caption, *caption_label; /* NULL when none */
 } import_odt_header;
 
+/* A run of paragraphs of one of LibreOffice's block styles, which pandoc
+ * reads as plain paragraphs: Preformatted Text (code: each paragraph a
+ * line, its spaces and tabs as written) or Quotations. */
+typedef struct import_odt_block {
+    bool code;
+    char **lines;
+    size_t count, cap;
+} import_odt_block;
+
 typedef struct import_odt {
     import_odt_image *images;
     size_t image_count, image_cap;
@@ -56,6 +68,8 @@ typedef struct import_odt {
     char *shown_date;  /* the paragraph styled Date after it (pandoc's) */
     char **bookmarks;  /* every bookmark's name, in document order */
     size_t bookmark_count, bookmark_cap;
+    import_odt_block *blocks; /* in document order */
+    size_t block_count, block_cap;
 } import_odt;
 
 bool import_odt_read(zipfile *z, const char *path, import_odt *out, char **err);

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #define XML_NS "http://www.w3.org/XML/1998/namespace"
+/* The paragraphs restore_blocks looks at, at most, over all the blocks. */
+#define IMPORT_RESTORE_MAX_STEPS 10000000L
 
 /* pandoc's anchors are the .odt's bookmarks, one each, in the same order
  * (import_odt.h): each gets its bookmark's name back, so that a link to a
@@ -401,10 +403,74 @@ static void restore_front(import_restore *r, xmlNode *root)
                         (const xmlChar *)r->odt->shown_date);
 }
 
+/* How many of block b's lines (blank ones aside: pandoc drops an empty
+ * paragraph) the paragraphs from p on read, one after the other; 0 when
+ * they do not all. */
+static size_t block_run(const import_odt_block *b, xmlNode *p)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < b->count; i++) {
+        if (!import_db_has_text(b->lines[i]))
+            continue;
+        if (n && !(p = import_xml_sibling(p, false)))
+            return 0;
+        if (!reads(p, b->lines[i]))
+            return 0;
+        n++;
+    }
+    return n;
+}
+
+/* The n paragraphs from first become block b: one programlisting of its
+ * lines as written, or a blockquote holding them. */
+static void make_block(const import_odt_block *b, xmlNode *first, size_t n)
+{
+    xmlNode *block = xmlNewNode(first->ns, (const xmlChar *)(b->code ? "programlisting"
+                                                                      : "blockquote"));
+    xmlAddPrevSibling(first, block);
+    for (size_t i = 0; b->code && i < b->count; i++) {
+        if (i)
+            xmlNodeAddContent(block, (const xmlChar *)"\n");
+        xmlNodeAddContent(block, (const xmlChar *)b->lines[i]);
+    }
+    for (xmlNode *p = first, *next; n-- > 0; p = next) {
+        next = import_xml_sibling(p, false);
+        xmlUnlinkNode(p);
+        if (b->code)
+            xmlFreeNode(p);
+        else
+            xmlAddChild(block, p);
+    }
+}
+
+/* An .odt's code and quotations (import_odt.h), which pandoc made plain
+ * paragraphs: each block is looked for from where the last was found, in
+ * at most IMPORT_RESTORE_MAX_STEPS paragraphs in all (a bound on the
+ * work, not a limit any report meets). */
+static void restore_blocks(import_restore *r, xmlNode *root)
+{
+    xmlNode *from = root;
+    long steps = IMPORT_RESTORE_MAX_STEPS;
+    for (size_t i = 0; i < r->odt->block_count && from; i++) {
+        const import_odt_block *b = &r->odt->blocks[i];
+        for (xmlNode *n = from; n && steps > 0; n = import_xml_next(n, root, false), steps--) {
+            size_t run = import_db_is(n, "para") ? block_run(b, n) : 0;
+            if (!run)
+                continue;
+            from = import_xml_next(n, root, true);
+            for (size_t k = 1; k < run && from; k++)
+                from = import_xml_next(from, root, true);
+            make_block(b, n, run);
+            break;
+        }
+    }
+}
+
 void import_restore_text(import_restore *r, xmlNode *root)
 {
     restore_headers(r, root);
     restore_front(r, root);
+    restore_blocks(r, root);
 }
 
 void import_restore_targets(import_restore *r, xmlNode *root)

@@ -47,6 +47,14 @@ char *import_xml_collapse(char *s)
     return s;
 }
 
+void import_xml_add(import_xml_text *t, const char *more, size_t n)
+{
+    t->s = mem_reserve(t->s, &t->cap, t->len + n + 1, 1, 64);
+    memcpy(t->s + t->len, more, n);
+    t->len += n;
+    t->s[t->len] = '\0';
+}
+
 bool import_xml_bounded(size_t count, const char *path, const char *what, char **err)
 {
     if (count <= IMPORT_XML_MAX_ITEMS)

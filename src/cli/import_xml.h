@@ -21,6 +21,15 @@ xmlNode *import_xml_child(const xmlNode *n, const char *ns, const char *name);
 /* s (to free, from libxml2 or not) with runs of white space made one
  * space and trimmed, in place. */
 char *import_xml_collapse(char *s);
+/* Text built piece by piece (a paragraph of many runs: no copy per
+ * piece); s is NULL until something is added, then NUL-terminated. */
+typedef struct import_xml_text {
+    char *s;
+    size_t len, cap;
+} import_xml_text;
+
+void import_xml_add(import_xml_text *t, const char *more, size_t n);
+
 /* The most images, tables, bookmarks, headings or captions of a document
  * the import matches to pandoc's, one by one (a 300-page report has a few
  * hundred). */
