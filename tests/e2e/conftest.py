@@ -622,6 +622,11 @@ class Doc:
 # ---------------------------------------------------------------- the source
 
 
+# DocBook's names of a section: each at the top of a report is a workstream.
+SECTION_TAGS = tuple(DB + name for name in ("section", "chapter", "sect1", "sect2", "sect3",
+                                             "sect4", "sect5", "simplesect"))
+
+
 def workstream_titles(report=REPORT_XML):
     """The titles of the top-level sections (chapters) of a report, in
     order, following xi:include."""
@@ -631,7 +636,7 @@ def workstream_titles(report=REPORT_XML):
         el = child
         if child.tag == XI + "include":
             el = ET.parse(Path(report).parent / child.get("href")).getroot()
-        if el.tag in (DB + "section", DB + "chapter"):
+        if el.tag in SECTION_TAGS:
             title = el.find(DB + "title")
             titles.append(re.sub(r"\s+", " ", "".join(title.itertext())).strip())
     return titles

@@ -155,8 +155,10 @@ def test_the_summary_counts_warnings_and_quiet_silences_it(tmp_path):
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="nl-BE">'
         "<info><title>T</title></info><section><title>W</title>"
-        "<para>Een <foreignphrase>vreemd</foreignphrase> woord en "
-        "<citetitle>een titel</citetitle>.</para></section></article>\n")
+        # a role the format does not define, and an xref to an untitled
+        # place: two warnings that stay warnings
+        '<para role="ctaa">Een <anchor xml:id="hier"/>woord en '
+        '<xref linkend="hier"/>.</para></section></article>\n')
     res = run_kcvs(src, "-o", tmp_path / "w.pdf")
     assert res.returncode == 0, res.stderr
     warnings = res.stderr.count(": warning: ")

@@ -29,7 +29,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from conftest import (DATA, DB, ROOT, canon, compile_ok, is_struct_elem, marked_content,
+from conftest import (DATA, DB, ROOT, SECTION_TAGS, canon, compile_ok, is_struct_elem, marked_content,
                       struct_kids, tool, xml_text)
 
 REAL = Path(os.environ.get("KCVS_REAL_DOCBOOK", ROOT.parent / "shared" / "real-docbook"))
@@ -295,7 +295,7 @@ def test_contents_entries_read_number_title_page_in_source_order(pdfs, trees, na
     entries = toc_entries(trees[name])
     root = source_tree(pdfs[name][0])
     body = root.find(DB + "chapter") is not None
-    sections = [s for s in root if s.tag in (DB + "section", DB + "chapter")]
+    sections = [s for s in root if s.tag in SECTION_TAGS]
     if not entries:
         return
     titles = []
