@@ -355,24 +355,50 @@ static void code_text(const xmlNode *n, import_xml_text *acc)
     }
 }
 
-/* A paragraph of Preformatted Text or Quotations joins the run of its
- * previous sibling (*last) when that is one of the same kind. */
+/* The kind of block paragraph p is part of (-1: none), *term whether it is
+ * a term. */
+static int block_kind(const xmlNode *p, xmlHashTablePtr autos, bool *term)
+{
+    static const char *const terms[] = { "Definition_20_Term", "Definition_20_Term_20_Tight",
+                                         "List_20_Heading", NULL };
+    static const char *const defs[] = { "Definition_20_Definition",
+                                        "Definition_20_Definition_20_Tight",
+                                        "List_20_Contents", NULL };
+    *term = false;
+    if (shows_style(p, autos, "Preformatted_20_Text"))
+        return IMPORT_ODT_CODE;
+    if (shows_style(p, autos, "Quotations"))
+        return IMPORT_ODT_QUOTE;
+    for (int i = 0; terms[i]; i++)
+        if ((*term = shows_style(p, autos, terms[i])) || shows_style(p, autos, defs[i]))
+            return IMPORT_ODT_TERMS;
+    return -1;
+}
+
+/* A paragraph of a block style joins the run of its previous sibling
+ * (*last) when that is one of the same kind (a definition list starts
+ * with a term). */
 static void add_block(import_odt *out, const xmlNode *p, xmlHashTablePtr autos,
                       const xmlNode **last)
 {
-    bool code = shows_style(p, autos, "Preformatted_20_Text");
-    if (!code && !shows_style(p, autos, "Quotations"))
+    bool term;
+    int kind = block_kind(p, autos, &term);
+    if (kind < 0)
         return;
     import_odt_block *b = out->block_count ? &out->blocks[out->block_count - 1] : NULL;
-    if (!b || b->code != code || !*last || import_xml_sibling(p, true) != *last) {
+    if (!b || (int)b->kind != kind || !*last || import_xml_sibling(p, true) != *last) {
+        if (kind == IMPORT_ODT_TERMS && !term)
+            return; /* a definition without its term */
         out->blocks = mem_reserve(out->blocks, &out->block_cap, out->block_count + 1,
                                   sizeof *out->blocks, 8);
         b = &out->blocks[out->block_count++];
-        *b = (import_odt_block){ .code = code };
+        *b = (import_odt_block){ .kind = (import_odt_kind)kind };
     }
     import_xml_text text = { 0 };
     code_text(p, &text);
     b->lines = mem_reserve(b->lines, &b->cap, b->count + 1, sizeof *b->lines, 8);
+    b->terms = mem_reserve(b->terms, &b->terms_cap, b->count + 1, sizeof *b->terms, 8);
+    b->terms[b->count] = term;
     b->lines[b->count++] = text.s ? text.s : mem_strdup("");
     *last = p;
 }
@@ -461,6 +487,7 @@ void import_odt_free(import_odt *odt)
         for (size_t k = 0; k < odt->blocks[i].count; k++)
             free(odt->blocks[i].lines[k]);
         free(odt->blocks[i].lines);
+        free(odt->blocks[i].terms);
     }
     free(odt->blocks);
     free(odt->bookmarks);

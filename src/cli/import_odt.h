@@ -13,9 +13,8 @@
  * Title paragraph, with pandoc's Date after it, it makes body text. And
  * the names of its bookmarks (a heading's, which a link to it names),
  * which the reader renames "anchor", "anchor-1", … without the links.
- * And its code and quotations, paragraphs of LibreOffice's Preformatted
- * Text and Quotations styles, which it reads as plain paragraphs (the
- * code's indentation lost).
+ * And its code, quotations and definition lists, paragraphs of styles
+ * it reads as plain paragraphs (the code's indentation lost).
  * Failure: false with *err set to a message to free() (no content.xml, or
  * one that is not XML).
  */
@@ -51,11 +50,16 @@ typedef struct import_odt_header {
 
 /* A run of paragraphs of one of LibreOffice's block styles, which pandoc
  * reads as plain paragraphs: Preformatted Text (code: each paragraph a
- * line, its spaces and tabs as written) or Quotations. */
+ * line, its spaces and tabs as written), Quotations, or terms and their
+ * definitions (pandoc's Definition Term and Definition Definition,
+ * LibreOffice's List Heading and List Contents). */
+typedef enum { IMPORT_ODT_CODE, IMPORT_ODT_QUOTE, IMPORT_ODT_TERMS } import_odt_kind;
+
 typedef struct import_odt_block {
-    bool code;
+    import_odt_kind kind;
     char **lines;
-    size_t count, cap;
+    bool *terms; /* of IMPORT_ODT_TERMS: which lines are terms */
+    size_t count, cap, terms_cap;
 } import_odt_block;
 
 typedef struct import_odt {

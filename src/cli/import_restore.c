@@ -423,23 +423,49 @@ static size_t block_run(const import_odt_block *b, xmlNode *p)
 
 /* The n paragraphs from first become block b: one programlisting of its
  * lines as written, or a blockquote holding them. */
+/* Paragraph p of a definition list, term or not, into list: a term opens
+ * an entry (its text the term), a definition joins the entry's item. */
+static void add_definition(xmlNode *list, xmlNode *p, bool term)
+{
+    xmlNode *entry = list->last;
+    if (term || !entry) {
+        entry = xmlNewChild(list, list->ns, (const xmlChar *)"varlistentry", NULL);
+        xmlNode *t = xmlNewChild(entry, list->ns, (const xmlChar *)"term", NULL);
+        for (xmlNode *c; term && (c = p->children);) {
+            xmlUnlinkNode(c);
+            xmlAddChild(t, c);
+        }
+        xmlNewChild(entry, list->ns, (const xmlChar *)"listitem", NULL);
+    }
+    if (term)
+        xmlFreeNode(p);
+    else
+        xmlAddChild(entry->last, p);
+}
+
+static const char *const block_names[] = { "programlisting", "blockquote", "variablelist" };
+
 static void make_block(const import_odt_block *b, xmlNode *first, size_t n)
 {
-    xmlNode *block = xmlNewNode(first->ns, (const xmlChar *)(b->code ? "programlisting"
-                                                                      : "blockquote"));
+    xmlNode *block = xmlNewNode(first->ns, (const xmlChar *)block_names[b->kind]);
     xmlAddPrevSibling(first, block);
-    for (size_t i = 0; b->code && i < b->count; i++) {
+    for (size_t i = 0; b->kind == IMPORT_ODT_CODE && i < b->count; i++) {
         if (i)
             xmlNodeAddContent(block, (const xmlChar *)"\n");
         xmlNodeAddContent(block, (const xmlChar *)b->lines[i]);
     }
-    for (xmlNode *p = first, *next; n-- > 0; p = next) {
+    size_t line = 0;
+    for (xmlNode *p = first, *next; n-- > 0; p = next, line++) {
         next = import_xml_sibling(p, false);
         xmlUnlinkNode(p);
-        if (b->code)
+        while (line + 1 < b->count && !import_db_has_text(b->lines[line]))
+            line++; /* as block_run skips them */
+        if (b->kind == IMPORT_ODT_CODE)
             xmlFreeNode(p);
-        else
+        else if (b->kind == IMPORT_ODT_QUOTE)
             xmlAddChild(block, p);
+        else
+            add_definition(block, p, b->terms[line]);
     }
 }
 

@@ -675,13 +675,16 @@ def test_import_of_richer_markdown_compiles_without_warnings(tmp_path, kind):
     date = report.find(f"{DB}info/{DB}pubdate")
     date = report.find(f"{DB}info/{DB}date") if date is None else date
     assert date is not None and date.text.strip() == "2026-03-15"
-    # the code as written (its indentation too) and the quotation, which
-    # pandoc's ODT reader makes plain paragraphs
+    # the code as written (its indentation too), the quotation and the
+    # definition list, which pandoc's ODT reader makes plain paragraphs
     section = ET.parse(folder / "sections/01-eerste.xml").getroot()
     assert [c.text.strip("\n") for c in section.iter(f"{DB}programlisting")] == [
         "code blok\n  ingesprongen"]
     assert [" ".join(xml_text(q).split()) for q in section.iter(f"{DB}blockquote")] == [
         "een citaat met nadruk"]
+    assert [(" ".join(xml_text(e.find(f"{DB}term")).split()),
+             " ".join(xml_text(e.find(f"{DB}listitem")).split()))
+            for e in section.iter(f"{DB}varlistentry")] == [("Term", "De uitleg van de term.")]
     pdf = compiled(folder, tmp_path)
     assert_source_kept(RICH_MARKDOWN, pdf)
 
