@@ -762,6 +762,11 @@ static bool runs_empty(const inline_run *r)
     return true;
 }
 
+inline_run *model_collapse_space(builder *b, inline_run *head)
+{
+    return collapse_space(b, head);
+}
+
 inline_run *model_plain_runs(builder *b, xmlNode *n, const char *lang)
 {
     inline_ctx ic = { 0, -1, NULL, NULL, lang, NULL, NULL };

@@ -23,7 +23,8 @@ static const char *const docbook_names[] = {
     "replaceable", "package", "application", "computeroutput", "guimenu", "guimenuitem",
     "guisubmenu", "guibutton", "guilabel", "guiicon", "menuchoice", "keycap", "keycombo",
     "foreignphrase", "wordasword", "firstterm", "trademark", "example", "informalexample",
-    "qandaset", "qandadiv", "qandaentry", "question", "answer", NULL };
+    "qandaset", "qandadiv", "qandaentry", "question", "answer", "bibliography", "bibliodiv",
+    "biblioentry", "bibliomixed", "bibliomisc", "citation", NULL };
 
 const char *model_docbook_name(size_t i)
 {
@@ -376,6 +377,11 @@ bool model_docbook_inline(builder *b, xmlNode *n, inline_ctx *inner, const char 
         build_joined(b, n, inner, model_is_db(n, "menuchoice") ? b->st->strings.menu_separator
                                                                 : b->st->strings.key_joiner);
         return true;
+    } else if (model_is_db(n, "citation")) {
+        model_run_new(b, inner, INL_TEXT, b->st->strings.citation_open, n);
+        model_build_inlines(b, n->children, inner);
+        model_run_new(b, inner, INL_TEXT, b->st->strings.citation_close, n);
+        return true;
     } else if (model_is_db(n, "trademark")) {
         build_trademark(b, n, inner);
         return true;
@@ -484,6 +490,11 @@ static block *build_variablelist(builder *b, xmlNode *n, tag_node *tag)
     return list;
 }
 
+static inline_run *text_runs(builder *b, xmlNode *n, const char *text)
+{
+    return model_run_new(b, &(inline_ctx){ 0, -1, NULL, NULL, NULL, NULL, NULL }, INL_TEXT, text, n);
+}
+
 /* ---- questions and answers ---------------------------------------------------- */
 
 /* One question or answer: a list item labelled by the style's word for
@@ -501,67 +512,148 @@ static block *qanda_item(builder *b, xmlNode *n, tag_node *list, const char *lab
     return item;
 }
 
-/* The entries from *at on, up to the next thing that is not one: one L
- * whose items are the questions and answers in turn, each labelled ("F:",
- * "A:"). A list rather than headings: a screen reader announces how many
- * items there are, steps through them and reads each label, while
- * questions as headings would fill the outline with dozens of entries at
- * a level that depends on where the FAQ stands. An entry's xml:id names
- * its question. */
-static block *qanda_entries(builder *b, xmlNode **at, tag_node *tag)
+/* A question and its answers: list items labelled ("F:", "A:"). A list
+ * rather than headings: a screen reader announces how many items there
+ * are, steps through them and reads each label, while questions as
+ * headings would fill the outline with dozens of entries at a level that
+ * depends on where the FAQ stands. The entry's xml:id names its question
+ * (an xref prints the question). */
+static block *qanda_entry_items(builder *b, xmlNode *entry, tag_node *list, int number)
+{
+    (void)number;
+    block_list items = { NULL, NULL };
+    for (xmlNode *c = entry->children; c; c = c->next) {
+        bool q = model_is_db(c, "question");
+        if (!q && !model_is_db(c, "answer"))
+            continue;
+        block *item = qanda_item(b, c, list, q ? b->st->strings.question_label
+                                               : b->st->strings.answer_label);
+        xmlNode *named = c;
+        if (q && item->children && item->children->kind == BLK_PARA) { /* an xref's text */
+            item->title_text = model_runs_plain_text(b, item->children->inlines);
+            item->children->anchor_of = item;
+        }
+        if (q && !item->id) {
+            item->id = model_get_ns_attr(b, entry, "id", (const char *)XML_XML_NAMESPACE);
+            named = entry;
+        }
+        model_register_id(b, item, named);
+        model_list_append(&items, item);
+    }
+    return items.head;
+}
+
+/* ---- bibliographies -------------------------------------------------------------- */
+
+/* An entry's label as DocBook's stylesheets make it: its leading <abbrev>
+ * (*abbrev, then not repeated in the text), else its xreflabel, its
+ * xml:id, its number; between the style's citation brackets. */
+static const char *biblio_label(builder *b, xmlNode *entry, int number, xmlNode **abbrev)
+{
+    xmlNode *first = entry->children;
+    while (first && first->type != XML_ELEMENT_NODE &&
+           (first->type != XML_TEXT_NODE || !*trimmed_text(b, first)))
+        first = first->next;
+    *abbrev = model_is_db(first, "abbrev") ? first : NULL;
+    const char *t = *abbrev ? trimmed_text(b, first) : model_get_attr(b, entry, "xreflabel");
+    if (!t)
+        t = model_get_ns_attr(b, entry, "id", (const char *)XML_XML_NAMESPACE);
+    if (!t)
+        t = arena_printf(b->a, "%d", number);
+    return arena_printf(b->a, "%s%s%s", b->st->strings.citation_open, t,
+                        b->st->strings.citation_close);
+}
+
+/* One reference: its label (Lbl, at the list's edge like a term, for a
+ * label may be wide) and its text (LBody). A <bibliomixed> is written
+ * with its punctuation; a <biblioentry>'s parts are joined by the style's
+ * separator. An xref to it prints its label. */
+static block *biblio_item(builder *b, xmlNode *entry, tag_node *list, int number)
+{
+    block *item = model_block_new(b, BLK_ITEM, "list", entry, model_tag_new(b->a, list, TAG_LI));
+    item->level = b->list_depth;
+    xmlNode *abbrev;
+    item->title_text = biblio_label(b, entry, number, &abbrev);
+    block_list parts = { NULL, NULL };
+    model_list_append(&parts, model_make_para(b, abbrev ? abbrev : entry,
+                                              text_runs(b, entry, item->title_text), "term",
+                                              item->tag, TAG_LBL));
+    tag_node *body = model_tag_new(b->a, item->tag, TAG_LBODY);
+    inline_ctx ic = { 0, -1, NULL, NULL, NULL, NULL, NULL };
+    xmlNode *saved = entry->children;
+    entry->children = abbrev ? abbrev->next : saved; /* the label is not repeated */
+    if (model_is_db(entry, "biblioentry"))
+        build_joined(b, entry, &ic, b->st->strings.biblio_separator);
+    else
+        model_build_inlines(b, entry->children, &ic);
+    entry->children = saved;
+    block *text = model_make_para(b, entry, model_collapse_space(b, ic.head), "body", body, TAG_P);
+    if (text)
+        text->anchor_of = item;
+    model_list_append(&parts, text);
+    item->children = parts.head;
+    model_register_id(b, item, entry);
+    return item;
+}
+
+/* ---- groups: FAQs and bibliographies ---------------------------------------------- */
+
+typedef block *entry_items_fn(builder *b, xmlNode *entry, tag_node *list, int number);
+
+static bool is_entry(xmlNode *n)
+{
+    return model_is_db(n, "qandaentry") || model_is_db(n, "biblioentry") ||
+           model_is_db(n, "bibliomixed");
+}
+
+/* The entries from *at on, up to the next thing that is not one: one L. */
+static block *group_entries(builder *b, xmlNode **at, tag_node *tag, entry_items_fn *items_of)
 {
     block *list = model_block_new(b, BLK_LIST, "list", *at, model_tag_new(b->a, tag, TAG_L));
     list->level = b->list_depth;
     block_list items = { NULL, NULL };
+    int number = 0;
     xmlNode *n = *at;
-    for (; n && (n->type != XML_ELEMENT_NODE || model_is_db(n, "qandaentry")); n = n->next) {
-        for (xmlNode *c = n->type == XML_ELEMENT_NODE ? n->children : NULL; c; c = c->next) {
-            bool q = model_is_db(c, "question");
-            if (!q && !model_is_db(c, "answer"))
-                continue;
-            block *item = qanda_item(b, c, list->tag, q ? b->st->strings.question_label
-                                                         : b->st->strings.answer_label);
-            xmlNode *named = c;
-            if (q && item->children && item->children->kind == BLK_PARA) { /* an xref's text */
-                item->title_text = model_runs_plain_text(b, item->children->inlines);
-                item->children->anchor_of = item;
-            }
-            if (q && !item->id) {
-                item->id = model_get_ns_attr(b, n, "id", (const char *)XML_XML_NAMESPACE);
-                named = n;
-            }
-            model_register_id(b, item, named);
-            model_list_append(&items, item);
-        }
-    }
+    for (; n && (n->type != XML_ELEMENT_NODE || is_entry(n)); n = n->next)
+        if (n->type == XML_ELEMENT_NODE)
+            model_list_append(&items, items_of(b, n, list->tag, ++number));
     *at = n;
     list->children = items.head;
     return list;
 }
 
-/* <qandaset>/<qandadiv>: its title (a minor heading), then its blocks,
- * divisions and runs of entries in order. */
-static block *build_qanda(builder *b, xmlNode *n, tag_node *tag, int level)
+/* The heading of a group: its title, else FALLBACK (a bibliography's
+ * word), a minor heading; the group's xml:id names it. */
+static block *group_heading(builder *b, xmlNode *n, tag_node *tag, const char *fallback)
+{
+    xmlNode *title = model_title_of(n, "title");
+    block *head = title ? model_make_para(b, title, model_plain_runs(b, title, NULL),
+                                          "minor-heading", tag, TAG_P)
+                  : fallback ? model_make_para(b, n, text_runs(b, n, fallback), "minor-heading",
+                                               tag, TAG_P)
+                             : NULL;
+    if (head) {
+        head->id = model_get_ns_attr(b, n, "id", (const char *)XML_XML_NAMESPACE);
+        head->title_text = model_runs_plain_text(b, head->inlines);
+        model_register_id(b, head, n);
+    }
+    return head;
+}
+
+/* <qandaset>/<qandadiv>, <bibliography>/<bibliodiv>: the heading, then
+ * the blocks, divisions and runs of entries in order. */
+static block *build_group(builder *b, xmlNode *n, tag_node *tag, int level,
+                          const char *fallback, entry_items_fn *items_of)
 {
     block_list out = { NULL, NULL };
-    xmlNode *title = model_title_of(n, "title");
-    if (title) { /* the division's xml:id names its title */
-        block *head = model_make_para(b, title, model_plain_runs(b, title, NULL),
-                                      "minor-heading", tag, TAG_P);
-        if (head) {
-            head->id = model_get_ns_attr(b, n, "id", (const char *)XML_XML_NAMESPACE);
-            head->title_text = model_runs_plain_text(b, head->inlines);
-            model_register_id(b, head, n);
-        }
-        model_list_append(&out, head);
-    }
+    model_list_append(&out, group_heading(b, n, tag, fallback));
     for (xmlNode *c = n->children; c;) {
-        if (model_is_db(c, "qandaentry")) {
-            model_list_append(&out, qanda_entries(b, &c, tag));
+        if (is_entry(c)) {
+            model_list_append(&out, group_entries(b, &c, tag, items_of));
             continue;
         }
-        if (model_is_db(c, "qandadiv"))
-            model_list_append(&out, build_qanda(b, c, tag, level));
+        if (model_is_db(c, "qandadiv") || model_is_db(c, "bibliodiv"))
+            model_list_append(&out, build_group(b, c, tag, level, NULL, items_of));
         else if (c->type == XML_ELEMENT_NODE && !model_is_db(c, "title") && !model_is_db(c, "info")) {
             xmlNode *next = c->next;
             c->next = NULL; /* this block alone */
@@ -585,7 +677,12 @@ block *model_docbook_block(builder *b, xmlNode *n, tag_node *tag, int level, boo
     if (model_is_db(n, "example") || model_is_db(n, "informalexample"))
         return build_example(b, n, tag, level);
     if (model_is_db(n, "qandaset") || model_is_db(n, "qandadiv"))
-        return build_qanda(b, n, tag, level);
+        return build_group(b, n, tag, level, NULL, qanda_entry_items);
+    if (model_is_db(n, "bibliography") || model_is_db(n, "bibliodiv"))
+        return build_group(b, n, tag, level,
+                           model_is_db(n, "bibliography") ? b->st->strings.bibliography_title
+                                                          : NULL,
+                           biblio_item);
     if (model_is_db(n, "programlisting") || model_is_db(n, "screen") || model_is_db(n, "literallayout"))
         return build_listing(b, n, tag);
     if (model_is_db(n, "blockquote") || model_is_db(n, "sidebar"))
@@ -621,11 +718,6 @@ static const char *person_name(builder *b, xmlNode *author)
             parts = true;
         }
     return parts ? out : trimmed_text(b, name);
-}
-
-static inline_run *text_runs(builder *b, xmlNode *n, const char *text)
-{
-    return model_run_new(b, &(inline_ctx){ 0, -1, NULL, NULL, NULL, NULL, NULL }, INL_TEXT, text, n);
 }
 
 /* The authors (the PDF's Author, a cover line), the copyright line

@@ -93,6 +93,8 @@ block *model_block_new(builder *b, block_kind kind, const char *cls, xmlNode *n,
 void model_register_id(builder *b, block *bl, xmlNode *n);
 block *model_make_para(builder *b, xmlNode *n, inline_run *runs, const char *cls,
                  tag_node *parent, tag_role role);
+/* XML white space collapsed across runs, the paragraph trimmed. */
+inline_run *model_collapse_space(builder *b, inline_run *head);
 inline_run *model_plain_runs(builder *b, xmlNode *n, const char *lang);
 const char *model_runs_plain_text(builder *b, const inline_run *r);
 void model_list_append(block_list *l, block *bl);

@@ -205,6 +205,8 @@ const style_param style_params[] = {
     STR("service-mark", trademark_signs[2], "\u2120", "After a service mark."),
     STR("citation-open", citation_open, "[", "Before a citation's label."),
     STR("citation-close", citation_close, "]", "After a citation's label."),
+    STR("bibliography-separator", biblio_separator, ". ",
+        "Between the parts of a bibliography entry written without punctuation."),
     STR("example-prefix", example_prefix, "Example", "The word before an example's number."),
     STR("question", question_label, "Q:", "The label of a question in a FAQ (qandaset)."),
     STR("answer", answer_label, "A:", "The label of an answer in a FAQ (qandaset)."),

@@ -842,6 +842,13 @@ class SourceText:
             return  # generated: the target's title and page
         if el.get("{http://www.w3.org/XML/1998/namespace}id") in self._referenced:
             self._title(_xref_text_of(el))  # an xref prints its text
+        # generated labels: what an xref prints instead of the title, a
+        # bibliography entry's label (its xreflabel, else its xml:id)
+        for label in (el.get("xreflabel"),
+                      el.get("{http://www.w3.org/XML/1998/namespace}id")
+                      if name in ("bibliomixed", "biblioentry") else None):
+            if label and conservation_tokens(label):
+                self.titles.append(tuple(conservation_tokens(label)))
         self._add(sep + (el.text or ""), el.sourceline)
         for c in el:
             if not (skip_info and _local(c) == "info"):
