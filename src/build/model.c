@@ -1447,6 +1447,8 @@ static void build_info(builder *b, xmlNode *info)
             d->keywords = kw;
         } else if (model_is_db(c, "cover"))
             cover_append(b, model_build_block_list(b, c->children, d->tag_root, 9));
+        else if (model_is_db(c, "revhistory"))
+            b->revhistory = c;
         else if (model_is_db(c, "author") || model_is_db(c, "authorgroup") || model_is_db(c, "copyright") ||
                  model_is_db(c, "legalnotice")) {
             bool built;
@@ -1486,6 +1488,27 @@ static void add_workstream(builder *b, xmlNode *n)
             break;
 }
 
+/* Where matter for the end of the report goes: its last workstream, or
+ * the content before any. */
+static tag_node *end_tag(builder *b)
+{
+    document *d = b->doc;
+    return d->workstream_count ? d->workstreams[d->workstream_count - 1].section->tag
+                               : d->tag_root;
+}
+
+static void append_at_end(builder *b, block *blocks)
+{
+    document *d = b->doc;
+    block **first = d->workstream_count ? &d->workstreams[d->workstream_count - 1].section->children
+                                        : &d->front;
+    block_list l = { *first, NULL };
+    for (block *x = *first; x; x = x->next)
+        l.tail = x;
+    model_list_append(&l, blocks);
+    *first = l.head;
+}
+
 static void build_root(builder *b, xmlNode *root)
 {
     document *d = b->doc;
@@ -1515,18 +1538,15 @@ static void build_root(builder *b, xmlNode *root)
             c->next = next;
         } else {
             /* Content after a workstream belongs to it. */
-            block *sec = d->workstreams[d->workstream_count - 1].section;
             xmlNode *next = c->next;
             c->next = NULL;
-            block_list tail = { sec->children, NULL };
-            for (block *x = sec->children; x; x = x->next)
-                tail.tail = x;
-            model_list_append(&tail, model_build_block_list(b, c, sec->tag, 2));
-            sec->children = tail.head;
+            append_at_end(b, model_build_block_list(b, c, end_tag(b), 2));
             c->next = next;
         }
     }
     d->front = front.head;
+    if (b->revhistory) /* reference matter, after everything */
+        append_at_end(b, model_revhistory(b, b->revhistory, end_tag(b)));
 }
 
 static void resolve_refs(builder *b)

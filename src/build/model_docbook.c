@@ -24,7 +24,9 @@ static const char *const docbook_names[] = {
     "guisubmenu", "guibutton", "guilabel", "guiicon", "menuchoice", "keycap", "keycombo",
     "foreignphrase", "wordasword", "firstterm", "trademark", "example", "informalexample",
     "qandaset", "qandadiv", "qandaentry", "question", "answer", "bibliography", "bibliodiv",
-    "biblioentry", "bibliomixed", "bibliomisc", "citation", NULL };
+    "biblioentry", "bibliomixed", "bibliomisc", "citation", "revhistory", "revision",
+    "revnumber", "revremark", "revdescription", "authorinitials", "othercredit", "contrib",
+    NULL };
 
 const char *model_docbook_name(size_t i)
 {

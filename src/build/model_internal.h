@@ -56,6 +56,7 @@ typedef struct builder {
     size_t workstream_cap;
     int list_depth;      /* lists inside list items: the next label level */
     int example_count;   /* numbered <example>s so far */
+    xmlNode *revhistory; /* the info's, set at the report's end */
     /* The file of the last node placed: most nodes share their file. */
     xmlNode *place_root;
     const char *place_file;
@@ -141,6 +142,10 @@ void model_build_inlines(builder *b, xmlNode *n, inline_ctx *ic);
 void model_build_uri_link_inlines(builder *b, xmlNode *n, const char *href, inline_ctx *inner);
 /* itemizedlist, orderedlist, procedure, substeps, simplelist. */
 block *model_build_list(builder *b, xmlNode *n, tag_node *tag);
+
+/* The revision history's heading and table, for the end of the report
+ * (model_revhistory.c). */
+block *model_revhistory(builder *b, xmlNode *hist, tag_node *tag);
 
 /* model_docbook.c */
 /* Sets up INNER for the contract's inline element N (monospace, scripts,

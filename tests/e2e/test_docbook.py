@@ -12,7 +12,7 @@ import pikepdf
 import pytest
 
 from conftest import (E2E_DATA, _cmap_decoder, assert_text_conserved, canon, compile_ok, compile_text, is_struct_elem, run_kcvs,
-                      struct_elements, struct_kids, struct_roles)
+                      struct_elements, struct_kids, struct_roles, tool)
 from test_images import PNG_CASES, png_bytes, placements
 
 DOC = """<?xml version="1.0" encoding="UTF-8"?>
@@ -584,3 +584,28 @@ def test_bibliography_is_a_list_of_labels_and_bodies(more):
 
 def test_citation_prints_its_label_in_brackets(more):
     assert "Zum Format siehe [RNCTUT] und" in " ".join(more.page_texts)
+
+
+def test_revision_history_is_a_table_at_the_end(more):
+    n = len(more.page_texts)
+    last = tool("pdftotext", "-layout", "-enc", "UTF-8", "-f", str(n), "-l", str(n),
+                more.path, "-").stdout  # rows read across
+    assert_in_order(last, ["Versionsgeschichte", "Version", "Datum", "Autor", "Änderung",
+                           "1.0", "2024-01-15", "Erste Fassung",
+                           "1.1", "2024-03-02", "TÜ", "Kapitel über Fragen ergänzt."])
+    assert not any("Versionsgeschichte" in t for t in more.page_texts[:-1])
+
+
+def test_revision_history_table_has_header_cells(more):
+    tables = [e for e in struct_elements(more.pdf) if e.get("/S") == "/Table"]
+    assert len(tables) == 1
+    head, body = struct_kids(tables[0])
+    assert head.S == "/THead" and body.S == "/TBody"
+    assert struct_roles(struct_kids(head)[0]) == ["/TH"] * 4
+    assert [struct_roles(r) for r in struct_kids(body)] == [["/TD"] * 4] * 2
+
+
+def test_othercredit_is_on_the_cover_but_not_an_author(more):
+    assert more.pdf.docinfo["/Author"] == "Anna Autorin"
+    cover = more.page_texts[0]
+    assert "Tom Übersetzer" in cover and "Übersetzung aus dem Englischen" in cover

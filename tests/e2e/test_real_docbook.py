@@ -289,14 +289,14 @@ def test_footnote_inside_a_table_entry_is_printed(tmp_path):
 
 
 def test_unsupported_info_child_is_warned_and_printed(tmp_path):
-    """howto.de.xml's revhistory, othercredit: an element outside the
+    """An info child like an <editor>: an element outside the
     subset "is not dropped: its text is typeset as plain paragraphs and a
     warning names the file, line and element" (FORMAT.md) - inside <info>
     too; an <author> (part of the contract) is printed without a warning."""
     text, stderr = compile_reduction(tmp_path, info="""
-    <othercredit><personname><firstname>Annelies</firstname><surname>Vandermeersch</surname></personname></othercredit>
+    <editor><personname><firstname>Annelies</firstname><surname>Vandermeersch</surname></personname></editor>
     <author><personname><firstname>Jo</firstname><surname>Verbruggen</surname></personname></author>""")
-    assert re.search(r"^r\.xml:5:[0-9]+: warning: .*<othercredit>", stderr, re.M), stderr
+    assert re.search(r"^r\.xml:5:[0-9]+: warning: .*<editor>", stderr, re.M), stderr
     assert "<author>" not in stderr, stderr
     assert "Vandermeersch" in text, f"the name is missing:\n{text}"
     assert "Verbruggen" in text, f"the author's name is missing:\n{text}"
