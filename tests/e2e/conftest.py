@@ -90,6 +90,25 @@ def compile_ok(source, output, *extra, env=None):
     return Doc(Path(output), res)
 
 
+PDFCHECK = Path(os.environ.get("KCVS_PDFCHECK",
+                               ROOT.parent / "shared" / "tools" / "pdfcheck.py"))
+
+
+def assert_pdfcheck_passes(pdf, *profiles, alone=True):
+    """The shared PDF/A + PDF/UA rule checker (../shared/tools/pdfcheck.py,
+    not copied into the repository) reports 0 failures for PDF. Where that
+    folder is not beside the clone, a test that checks only this (ALONE) is
+    skipped, saying why; one that checks more goes on without it."""
+    if not PDFCHECK.is_file():
+        if alone:
+            pytest.skip(f"{PDFCHECK} not found (the shared folder is not beside this clone)")
+        return
+    args = [a for p in profiles for a in ("--profile", p)]
+    res = subprocess.run(["/usr/bin/python3", str(PDFCHECK), str(pdf), *args],
+                         capture_output=True, text=True, timeout=TIMEOUT)
+    assert re.search(r"\b0 failed", res.stdout), res.stdout + res.stderr
+
+
 def tool(*args, check=True):
     res = subprocess.run([*map(str, args)], capture_output=True, text=True, timeout=TIMEOUT)
     if check:
