@@ -114,7 +114,8 @@ static void strip_label(xmlNode *n, const char *label)
 
 /* pandoc's ODT writer sets a Markdown figure as a paragraph holding the
  * image and one holding its caption, and its reader reads them back as
- * two paragraphs (import_odt.h): they become the figure again. */
+ * two paragraphs (import_odt.h): they become the figure again. So does an
+ * image with a caption Word numbered after it (or before: above). */
 /* Whether paragraph p reads text (white space runs alike). */
 static bool reads(xmlNode *p, const char *text)
 {
@@ -140,9 +141,9 @@ static xmlNode *title_from(xmlNode *n, xmlNode *p)
     return title;
 }
 
-static void make_figure(xmlNode *media, const char *caption)
+static void make_figure(xmlNode *media, const char *caption, bool above)
 {
-    xmlNode *para = media->parent, *next = import_xml_sibling(para, false);
+    xmlNode *para = media->parent, *next = import_xml_sibling(para, above);
     if (!import_db_is(media, "inlinemediaobject") || !import_db_is(para, "para") ||
         import_db_direct_text(para) || !import_db_is(next, "para"))
         return;
@@ -214,9 +215,9 @@ void import_restore_image(import_restore *r, xmlNode *image_object)
      * caption its alternative text: in a .docx a paragraph after an image
      * that reads the image's alternative text is taken for its caption. */
     if (media && odt && odt->caption)
-        make_figure(media, odt->caption);
+        make_figure(media, odt->caption, false);
     else if (media && import_db_has_text(alt) && r->docx_format)
-        make_figure(media, alt);
+        make_figure(media, alt, false);
     xmlFree(alt);
 }
 
@@ -261,21 +262,37 @@ static void docx_table(import_restore *r, xmlNode *table)
     }
 }
 
-/* An image alone in its paragraph with a caption Word numbered after it
- * (import_docx.h) is a figure: the caption without its number (the
- * compiler numbers figures) its title and, when the image has none, its
- * alternative text. */
+/* Whether the document's captions stand above their images: more images
+ * have a caption Word numbered just before them than just after (with
+ * captions below, the image after a figure has one before it too). */
+static bool captions_above(import_restore *r, xmlNode *root)
+{
+    long above = 0, below = 0;
+    for (xmlNode *n = root; n && r->docx->caption_count; n = import_xml_next(n, root, false))
+        if (import_db_is(n, "inlinemediaobject")) {
+            above += docx_caption(r, import_xml_sibling(n->parent, true)) != NULL;
+            below += docx_caption(r, import_xml_sibling(n->parent, false)) != NULL;
+        }
+    return above > below;
+}
+
+/* An image alone in its paragraph with a caption Word numbered beside it
+ * (import_docx.h; after it, or before it when the document's captions
+ * stand above their images) is a figure: the caption without its number
+ * (the compiler numbers figures) its title and, when the image has none,
+ * its alternative text. */
 void import_restore_captions(import_restore *r, xmlNode *root)
 {
+    bool first_above = captions_above(r, root);
     for (xmlNode *n = root; n; n = import_xml_next(n, root, false)) {
         if (import_db_is_table(n) && r->docx_format)
             docx_table(r, n);
-        const import_docx_caption *c =
-            import_db_is(n, "inlinemediaobject") && n->parent
-                ? docx_caption(r, import_xml_sibling(n->parent, false))
-                : NULL;
-        if (c)
-            make_figure(n, c->text);
+        const import_docx_caption *c = NULL;
+        for (int k = 0; !c && k < 2 && import_db_is(n, "inlinemediaobject"); k++) {
+            bool above = first_above == (k == 0);
+            if ((c = docx_caption(r, import_xml_sibling(n->parent, above))))
+                make_figure(n, c->text, above);
+        }
         if (!c || !import_db_is(n, "mediaobject"))
             continue;
         xmlNode *title = import_db_child(n->parent, "title");

@@ -232,12 +232,14 @@ WORD_CAPTION = (
     ' w:fldCharType="end" /></w:r><w:r><w:t xml:space="preserve">{sep}{caption}</w:t></w:r></w:p>')
 
 
-@pytest.mark.parametrize("sep,descr", [(": ", True), (" \u2013 ", False)], ids=["colon", "dash"])
-def test_import_docx_figure_captioned_in_word(sources, tmp_path, sep, descr):
+@pytest.mark.parametrize("sep,descr,above", [(": ", True, False), (" \u2013 ", False, False),
+                                             (": ", True, True)], ids=["colon", "dash", "above"])
+def test_import_docx_figure_captioned_in_word(sources, tmp_path, sep, descr, above):
     """Word's Insert Caption: a paragraph styled caption (its id in the
     language of Word's menus, Bijschrift), numbered by a SEQ field, after
-    the image. pandoc reads it as a paragraph, "Figuur 1: …"; the import
-    makes it the figure's caption without its number (the compiler numbers
+    the image (or before it, every caption of the document: "Above selected
+    item"). pandoc reads it as a paragraph, "Figuur 1: …"; the import makes
+    it the figure's caption without its number (the compiler numbers
     figures), and the image's alternative text when it has none."""
     docx = tmp_path / "word.docx"
     caption = "De grafiek van het jaar"
@@ -256,6 +258,13 @@ def test_import_docx_figure_captioned_in_word(sources, tmp_path, sep, descr):
               f'"preserve">{ALTS[1]}</w:t></w:r></w:p>'
         assert text.count(old) == 1
         text = text.replace(old, WORD_CAPTION.format(sep=sep, caption=caption))
+        if above:  # each caption before its image's paragraph
+            text = re.sub(r'(<w:p><w:pPr><w:pStyle w:val="CaptionedFigure" /></w:pPr>.*?</w:p>)'
+                          r'(<w:p><w:pPr><w:pStyle w:val="(?:Bijschrift|ImageCaption)" />.*?</w:p>)',
+                          r"\2\1", text)
+            text = re.sub(r'<w:p><w:pPr><w:pStyle w:val="ImageCaption" /></w:pPr><w:r><w:t '
+                          r'xml:space="preserve">([^<]*)</w:t></w:r></w:p>',
+                          lambda m: WORD_CAPTION.format(sep=sep, caption=m.group(1)), text)
         return text if descr else text.replace(f'descr="{ALTS[1]}"', 'descr=""')
     with zipfile.ZipFile(docx, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in parts:
