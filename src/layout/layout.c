@@ -350,10 +350,28 @@ static void layout_item_blocks(lctx *c, block *first, double indent, double text
         layout_one(c, b, b->tag && b->tag->role == TAG_LBL ? indent : text_x);
 }
 
+/* How much wider than the hang space (list-indent less list-label-gap)
+ * the list's widest label is: its text moves right by that, so that no
+ * label ("10.", a FAQ's "Q :") runs into it or reads as part of its first
+ * word. */
+static double label_overhang(lctx *c, const block *list, const style_class *cls)
+{
+    double widest = 0;
+    for (const block *item = list->children; item; item = item->next)
+        if (item->kind == BLK_ITEM && item->label) {
+            para_line *ln = layout_single_line(c, item->label, cls, NULL);
+            if (ln && ln->width > widest)
+                widest = ln->width;
+        }
+    double over = widest + c->st->list_label_gap - c->st->list_indent;
+    return over > 0 ? over : 0;
+}
+
 static void layout_list(lctx *c, block *list, double indent)
 {
     const style_class *cls = style_class_get(c->st, "list");
     bool was_in_list = c->in_list, was_capped = c->list_capped;
+    double hang = label_overhang(c, list, cls);
     c->in_list = true;
     for (block *item = list->children; item; item = item->next) {
         if (item->kind != BLK_ITEM) {
@@ -361,7 +379,7 @@ static void layout_list(lctx *c, block *list, double indent)
             continue;
         }
         int first = c->vl->count;
-        double text_x = list_item_indent(c, list, indent);
+        double text_x = list_item_indent(c, list, indent) + hang;
         layout_item_blocks(c, item->children, indent, text_x);
         if (first >= c->vl->count || !item->label)
             continue;
@@ -372,7 +390,7 @@ static void layout_list(lctx *c, block *list, double indent)
             continue;
         /* the label hangs left of the text, never left of the list's edge
            (a list not indented further hangs into its parent's) */
-        double edge = text_x - c->st->list_indent;
+        double edge = text_x - hang - c->st->list_indent;
         double x = text_x - c->st->list_label_gap - ln->width;
         layout_vbox_add_line(c, v, ln, x < edge ? edge : x, v->first_baseline);
     }

@@ -609,3 +609,24 @@ def test_othercredit_is_on_the_cover_but_not_an_author(more):
     assert more.pdf.docinfo["/Author"] == "Anna Autorin"
     cover = more.page_texts[0]
     assert "Tom Übersetzer" in cover and "Übersetzung aus dem Englischen" in cover
+
+
+@pytest.mark.parametrize("lang,label", [("fr", "Q"), ("en", "Q"), ("nl-BE", "10.")])
+def test_a_wide_list_label_keeps_its_gap_to_the_text(tmp_path, lang, label):
+    """A FAQ's "Q :" or an ordered list's "10." is wider than the space a
+    label hangs in: the text moves right, the label never touches it (it
+    read as part of the first word: ":Was")."""
+    entries = "".join(f"<qandaentry><question><para>Vraag{k} hier?</para></question>"
+                      f"<answer><para>Antwoord{k} daar.</para></answer></qandaentry>"
+                      for k in range(2))
+    items = "".join(f"<listitem><para>Punt{k} hier.</para></listitem>" for k in range(12))
+    body = (f"<section><title>Lijsten</title><qandaset>{entries}</qandaset>"
+            f"<orderedlist>{items}</orderedlist></section>\n")
+    text = DOC.replace(DOC[DOC.index("  <section>"):DOC.index("</article>")], body)
+    doc = compile_text(tmp_path, text.replace('xml:lang="nl-BE"', f'xml:lang="{lang}"'))
+    first = "Vraag0" if label == "Q" else "Punt9"
+    words = [w for page in doc.bbox_words for w in page]
+    k = next(i for i, w in enumerate(words) if w.text == first)
+    before = words[k - 1]  # the label's last word (":", "Q:" or "10.")
+    assert label in " ".join(w.text for w in words[k - 2:k])
+    assert before.box.x1 + 2 <= words[k].box.x0, (before, words[k])
