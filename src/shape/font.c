@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "mem.h"
+#include "utf8.h"
 
 /* A font file is read whole into memory: 64 MiB is far above any real
  * font (Noto CJK is about 20 MiB). */
@@ -306,25 +307,94 @@ shaped_text font_shape(font_face *f, const char *text, size_t len)
     return out;
 }
 
+static void font_set_text(font_face *f, uint32_t gid, const char *s, size_t n)
+{
+    if (gid >= f->glyph_count || f->gid_text[gid])
+        return;
+    char *t = mem_alloc(n + 1, 1);
+    memcpy(t, s, n);
+    t[n] = '\0';
+    f->gid_text[gid] = t;
+}
+
+/* Code points of one cluster, by their byte offsets in the text. */
+enum { CLUSTER_MAX = 32 };
+typedef struct {
+    size_t at[CLUSTER_MAX + 1]; /* start of code point k; at[n] is the end */
+    bool taken[CLUSTER_MAX];
+    int n;
+} cluster_cps;
+
+/* A later glyph of a cluster stands for the code point the font maps to it
+ * (a mark after a precomposed base: U+0308 after U+1EA1 shaped from
+ * a + U+0308 + U+0323), else for the cluster's last code point nobody took:
+ * every drawn glyph must extract as some of the text (PDF/UA 7.21.7). */
+static int cluster_claim(const font_face *f, cluster_cps *c, const char *s,
+                         uint32_t gid)
+{
+    for (int k = c->n - 1; k > 0; k--) {
+        size_t size;
+        uint32_t cp = utf8_decode(s + c->at[k], c->at[k + 1] - c->at[k], &size);
+        if (!c->taken[k] && FT_Get_Char_Index(f->ft, cp) == gid)
+            return k;
+    }
+    for (int k = c->n - 1; k > 0; k--)
+        if (!c->taken[k])
+            return k;
+    return -1;
+}
+
+/* Glyphs [from, to) share the cluster text s[0, len): the first glyph keeps
+ * what the later ones do not take. Clusters longer than CLUSTER_MAX code
+ * points (hostile runs of marks) give it all to the first glyph. */
+static void font_mark_cluster(font_face *f, const shaped_glyph *g, int from,
+                              int to, const char *s, size_t len)
+{
+    cluster_cps c = { .n = 0 };
+    size_t pos = 0;
+    while (pos < len && c.n < CLUSTER_MAX) {
+        size_t size;
+        utf8_decode(s + pos, len - pos, &size);
+        c.at[c.n++] = pos;
+        pos += size ? size : 1;
+    }
+    c.at[c.n] = pos;
+    if (pos < len || to - from == 1) {
+        font_set_text(f, g[from].gid, s, len);
+        return;
+    }
+    for (int i = from + 1; i < to; i++) {
+        int k = cluster_claim(f, &c, s, g[i].gid);
+        if (k < 0)
+            continue;
+        c.taken[k] = true;
+        font_set_text(f, g[i].gid, s + c.at[k], c.at[k + 1] - c.at[k]);
+    }
+    char first[CLUSTER_MAX * 4 + 1];
+    size_t n = 0;
+    for (int k = 0; k < c.n; k++)
+        if (!c.taken[k]) {
+            memcpy(first + n, s + c.at[k], c.at[k + 1] - c.at[k]);
+            n += c.at[k + 1] - c.at[k];
+        }
+    font_set_text(f, g[from].gid, first, n);
+}
+
 void font_mark_used(font_face *f, const shaped_glyph *g, int count,
                     const char *text, size_t len)
 {
-    for (int i = 0; i < count; i++) {
-        uint32_t gid = g[i].gid;
-        if (gid >= f->glyph_count || f->gid_text[gid])
-            continue;
+    for (int i = 0; i < count;) {
         uint32_t start = g[i].cluster, end = (uint32_t)len;
-        bool first_of_cluster = i == 0 || g[i - 1].cluster != start;
+        int j = i + 1;
+        while (j < count && g[j].cluster == start)
+            j++;
         for (int k = 0; k < count; k++)
             if (g[k].cluster > start && g[k].cluster < end)
                 end = g[k].cluster;
         if (start > len)
             start = (uint32_t)len;
-        size_t n = first_of_cluster ? end - start : 0;
-        char *t = mem_alloc(n + 1, 1);
-        memcpy(t, text + start, n);
-        t[n] = '\0';
-        f->gid_text[gid] = t;
+        font_mark_cluster(f, g, i, j, text + start, end - start);
+        i = j;
     }
 }
 
