@@ -403,6 +403,26 @@ static bool load_is_cycle(load_session *s, xmlNode *inc, const char *abs, const 
     return false;
 }
 
+/* The first code point of TEXT (valid UTF-8) outside XML 1.0's Char, or
+ * -1; *line is its line. A NUL would cut the text short where it stands
+ * and the other control characters are no text a reader can be given. */
+static long load_non_xml_char(const char *text, size_t len, long *line)
+{
+    *line = 1;
+    for (size_t i = 0; i < len;) {
+        size_t size;
+        uint32_t cp = utf8_decode(text + i, len - i, &size);
+        if (cp == '\n')
+            ++*line;
+        bool ok = cp == '\t' || cp == '\n' || cp == '\r' || (cp >= 0x20 && cp <= 0xD7FF)
+                  || (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
+        if (!ok)
+            return (long)cp;
+        i += size ? size : 1;
+    }
+    return -1;
+}
+
 /* parse="text" (a code sample kept in its own file): the file's text,
  * read like every include (confined, regular files only, the same size
  * limits), valid UTF-8, as a text node in place of the xi:include. */
@@ -416,13 +436,21 @@ static void load_include_text(load_session *s, xmlNode *inc, const char *abs,
     free(display);
     if (!text)
         return;
+    long line = 0;
+    long bad = utf8_valid(text, len) ? load_non_xml_char(text, len, &line) : -1;
     if (!utf8_valid(text, len))
         load_include_error(s, inc, "cannot include '%s': %s", href,
                            "it is not UTF-8 text");
+    else if (bad >= 0)
+        load_include_error(s, inc, "cannot include '%s': line %ld holds U+%04lX, "
+                           "a character XML does not allow (a binary file?)",
+                           href, line, (unsigned long)bad);
     else {
         xmlNode *t = xmlNewDocTextLen(inc->doc, (const xmlChar *)text, (int)len);
-        if (t)
+        if (t) {
+            t->line = inc->line; /* diagnostics about the text name the include */
             xmlAddPrevSibling(inc, t);
+        }
     }
     free(text);
 }

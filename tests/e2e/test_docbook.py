@@ -276,6 +276,9 @@ def test_text_include_in_a_listing_is_set_as_written(tmp_path):
     ("../outside.c", None, "leaves the report's folder"),
     ("latin1.c", "caf\xe9".encode("latin-1"), "not UTF-8"),
     ("missing.c", None, "file not found"),
+    # a NUL cut the listing short where it stood (exit 0, "b c d" lost)
+    ("nul.c", b"a\n\x00b\x01c\x1bd\n", "line 2 holds U\\+0000"),
+    ("esc.c", b"a\x1b[0m\n", "line 1 holds U\\+001B"),
 ])
 def test_text_include_is_confined_and_checked(tmp_path, href, content, why):
     work = tmp_path / "report"
@@ -290,6 +293,16 @@ def test_text_include_is_confined_and_checked(tmp_path, href, content, why):
     assert re.search(rf"r\.xml:7:[0-9]+: error: cannot include '{re.escape(href)}': .*{why}",
                      res.stderr), res.stderr
     assert not (work / "r.pdf").exists()
+
+
+def test_text_include_diagnostics_name_the_include_line(tmp_path):
+    # the included text had no line: a warning about it said only "r.xml:"
+    (tmp_path / "emoji.txt").write_text("ok \U0001F600\n", encoding="utf-8")
+    src = tmp_path / "r.xml"
+    src.write_text(INCLUDE.format(href="emoji.txt"), encoding="utf-8")
+    res = run_kcvs(src, "-o", tmp_path / "r.pdf")
+    assert res.returncode == 0, res.stderr
+    assert re.search(r"r\.xml:7:[0-9]+: warning: character U\+1F600", res.stderr), res.stderr
 
 
 def test_docbook_4_says_what_to_change(tmp_path):
