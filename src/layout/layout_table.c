@@ -174,9 +174,44 @@ static double *char_columns(lctx *c, const table_model *t)
     return after;
 }
 
+/* The rule under a row, left out under the columns of a cell whose
+ * morerows goes on below it (LEFT: per column, rows still to span): a rule
+ * through such a cell cut it into a labelled first row and rows that read
+ * as empty cells. */
+static void row_bottom_rule(lctx *c, vbox *v, const table_model *t, const double *colw,
+                            const int *left, double x0, double y)
+{
+    double x = x0, from = x0;
+    for (int k = 0; k <= t->cols; k++) {
+        if (k == t->cols || left[k] > 0) {
+            if (x > from)
+                layout_vbox_rule(c, v, from, y, x - from, c->st->table_rule_width,
+                                 c->st->table_rule_colour);
+            from = k < t->cols ? x + colw[k] : x;
+        }
+        if (k < t->cols)
+            x += colw[k];
+    }
+}
+
+/* Counts down the rows LEFT (per column) still to span and starts the
+ * spans of ROW's cells. */
+static void row_spans(const table_model *t, const table_row *row, int *left)
+{
+    for (int k = 0; k < t->cols; k++)
+        if (left[k] > 0)
+            left[k]--;
+    for (int i = 0; i < row->cell_count; i++) {
+        const table_cell *cell = &row->cells[i];
+        int more = cell->tag && cell->tag->row_span > 1 ? cell->tag->row_span - 1 : 0;
+        for (int k = cell->col_start; k <= cell->col_end && k < t->cols; k++)
+            left[k] = more;
+    }
+}
+
 static void layout_row(lctx *c, const table_model *t, const table_row *row,
                        const double *colw, const double *char_after, double x0,
-                       bool first_row)
+                       bool first_row, const int *left)
 {
     double pad = c->st->table_cell_padding;
     cell_set *sets = arena_alloc_array(c->tmp, (size_t)row->cell_count, sizeof *sets);
@@ -204,7 +239,7 @@ static void layout_row(lctx *c, const table_model *t, const table_row *row,
         layout_vbox_rule(c, v, x0, 0, total_w,
                          row->kind == ROWKIND_TOTAL ? c->st->total_rule_width : rule,
                   c->st->table_rule_colour);
-    layout_vbox_rule(c, v, x0, height, total_w, rule, c->st->table_rule_colour);
+    row_bottom_rule(c, v, t, colw, left, x0, height);
     for (int i = 0; i < row->cell_count; i++) {
         double cx = x0;
         for (int k = 0; k < row->cells[i].col_start; k++)
@@ -254,6 +289,7 @@ void layout_table(lctx *c, block *bl, double indent)
     double *char_after = char_columns(c, t);
     layout_space_before(c, style_class_get(c->st, "body")->space_after);
     int head_first = -1, head_count = 0, body = 0, bodies = body_row_count(t);
+    int *left = arena_alloc_array(c->tmp, (size_t)t->cols, sizeof *left);
     bool first = true;
     for (int r = 0; r < t->row_count; r++) {
         const table_row *row = &t->rows[r];
@@ -267,7 +303,14 @@ void layout_table(lctx *c, block *bl, double indent)
             c->keep_next = true;
         if (row->part == ROW_BODY && body_row_kept(c, body++, bodies))
             c->keep_next = true;
-        layout_row(c, t, row, colw, char_after, indent, first);
+        /* The rows a morerows cell spans stay on its page (when they fit:
+         * a longer chain is broken all the same): overleaf, they read
+         * as rows without its label. */
+        for (int k = 0; k < t->cols; k++)
+            if (left[k] > 0)
+                c->keep_next = true;
+        row_spans(t, row, left);
+        layout_row(c, t, row, colw, char_after, indent, first, left);
         vbox *v = c->vl->v[index];
         if (first)
             v->anchor = bl;

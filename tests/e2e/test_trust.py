@@ -3,7 +3,7 @@ test names what went wrong before its fix."""
 
 import unicodedata
 
-from conftest import assert_pdfcheck_passes, compile_text, marked_content
+from conftest import assert_pdfcheck_passes, compile_text, marked_content, run_kcvs
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="nl-BE">
@@ -28,3 +28,47 @@ def test_every_glyph_of_a_mark_cluster_has_unicode(tmp_path):
     body = unicodedata.normalize("NFC", "".join(d.page_texts))
     assert unicodedata.normalize("NFC", "a\u0308\u0323") in body
     assert_pdfcheck_passes(d.path, alone=False)
+
+
+def _span_table(groups):
+    """GROUPS groups of four body rows: the first cell of each group's first
+    row spans its four rows (morerows="3")."""
+    rows = []
+    for g in range(groups):
+        rows.append(f'<row><entry morerows="3">Groep{g}</entry><entry>kop{g}</entry></row>')
+        rows += [f'<row><entry>rij{g}x{k}</entry></row>' for k in range(1, 4)]
+    return doc('<section><title>Spannen</title><informaltable><tgroup cols="2">'
+               '<thead><row><entry>Groep</entry><entry>Rij</entry></row></thead>'
+               f'<tbody>{"".join(rows)}</tbody></tgroup></informaltable></section>')
+
+
+def test_rows_a_morerows_cell_spans_stay_on_its_page(tmp_path):
+    # a page break fell inside a span: overleaf its rows read as rows with
+    # an empty first cell, the group's label left behind
+    d = compile_text(tmp_path, _span_table(40))
+    page_of = {}
+    for i, text in enumerate(d.page_texts):
+        for word in text.split():
+            page_of.setdefault(word, i)
+    for g in range(40):
+        pages = {page_of[f"Groep{g}"]} | {page_of[f"rij{g}x{k}"] for k in range(1, 4)}
+        assert len(pages) == 1, f"group {g} is split over pages {sorted(pages)}"
+    assert len(set(page_of.values())) > 2  # the table did cross pages
+
+
+def test_no_rule_cuts_through_a_cell_that_spans_rows(tmp_path):
+    # the rule under each row ran across the whole table, through the
+    # spanning cell, which then looked like a one-row cell above empty ones
+    src = tmp_path / "span.xml"
+    src.write_text(_span_table(1), encoding="utf-8")
+    res = run_kcvs("--dump-layout", src)
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    label = next(l.split() for l in lines if '"Groep0"' in l)
+    x_label, y_label = float(label[1]), float(label[2])
+    rules = sorted((l.split() for l in lines if l.strip().startswith("rule ")
+                    and float(l.split()[2]) > y_label), key=lambda r: float(r[2]))
+    inner = rules[:3]  # under the span's first three rows
+    assert inner and all(float(r[1]) > x_label for r in inner), inner
+    last = rules[3]  # under its last row: the whole width
+    assert float(last[1]) < x_label, last
