@@ -136,7 +136,7 @@ static const char *colour_png_iccp(FILE *f, unsigned char **icc, size_t *icc_len
     png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, colour_png_fail,
                                              colour_png_quiet);
     png_infop info = png ? png_create_info_struct(png) : NULL;
-    volatile const char *result = "the PNG file or the ICC profile it embeds is corrupt";
+    const char *volatile result = "the PNG file or the ICC profile it embeds is corrupt";
     if (png && info && !setjmp(png_jmpbuf(png))) {
         /* A damaged iCCP chunk is an error, not a profile quietly ignored. */
         png_set_benign_errors(png, 0);

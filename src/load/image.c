@@ -393,7 +393,7 @@ const char *image_decode_png(const char *path, const image_convert *convert,
     job.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, (void *)&truncated, png_fail,
                                      png_silent_warning);
     job.info = job.png ? png_create_info_struct(job.png) : NULL;
-    volatile const char *result = "corrupt PNG data";
+    const char *volatile result = "corrupt PNG data";
     if (job.png && job.info && !setjmp(png_jmpbuf(job.png))) {
         png_init_io(job.png, f);
         png_read_info(job.png, job.info);

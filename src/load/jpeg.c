@@ -112,7 +112,7 @@ const char *jpeg_decode_rgb(const char *path, const image_convert *convert,
     struct jpeg_decompress_struct cinfo;
     jpeg_failure failure;
     jpeg_errors(&cinfo, &failure);
-    volatile const char *result = NULL;
+    const char *volatile result = NULL;
     image_rows *volatile rows = NULL;
     if (setjmp(failure.jump)) {
         result = jpeg_message(failure.code);
@@ -158,7 +158,7 @@ const char *jpeg_check(const unsigned char *data, size_t len)
     struct jpeg_decompress_struct cinfo;
     jpeg_failure failure;
     jpeg_errors(&cinfo, &failure);
-    volatile const char *result = NULL;
+    const char *volatile result = NULL;
     if (setjmp(failure.jump)) {
         result = jpeg_message(failure.code);
     } else {
