@@ -577,12 +577,21 @@ static void build_xref(builder *b, xmlNode *n, inline_ctx *ic)
 static void build_footnote(builder *b, xmlNode *n, inline_ctx *ic)
 {
     document *d = b->doc;
+    /* DocBook forbids it (a Schematron rule of the schema): its mark was
+     * printed with the outer note's number and its text nowhere. */
+    if (b->in_footnote) {
+        model_error_at(b, n, "a footnote inside a footnote: DocBook does not allow "
+                             "it; write its text in the outer footnote");
+        return;
+    }
     tag_node *note_tag = model_tag_new(b->a, NULL, TAG_NOTE);
     block *note = model_block_new(b, BLK_FOOTNOTE, "footnote", n, note_tag);
     note->number = d->footnote_count + 1;
     int saved_depth = b->list_depth;
     b->list_depth = 0;
+    b->in_footnote = true;
     note->children = model_build_block_list(b, n->children, note_tag, 9);
+    b->in_footnote = false;
     b->list_depth = saved_depth;
     /* An xref to a footnote prints its number and points at its text. */
     note->title_text = arena_printf(b->a, "%d", note->number);
@@ -965,6 +974,7 @@ block *model_build_list(builder *b, xmlNode *n, tag_node *tag)
         block *item = model_block_new(b, BLK_ITEM, "list", c,
                                 model_tag_new(b->a, list->tag, TAG_LI));
         number++;
+        model_register_id(b, item, c); /* an xref to it was "no element has" */
         item->level = depth;
         item->label = ordered ? format_ordinal(b, b->st->strings.ordered_formats[lvl],
                                                number)

@@ -55,6 +55,7 @@ typedef struct builder {
     xmlHashTable *all_ids;         /* every xml:id: where it is first defined */
     size_t workstream_cap;
     int list_depth;      /* lists inside list items: the next label level */
+    bool in_footnote;    /* building a footnote's text */
     int example_count;   /* numbered <example>s so far */
     xmlNode *revhistory; /* the info's, set at the report's end */
     /* The file of the last node placed: most nodes share their file. */

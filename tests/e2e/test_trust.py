@@ -1,6 +1,7 @@
 """Inputs found by an outside review of trust (nobody had tried them): each
 test names what went wrong before its fix."""
 
+import re
 import unicodedata
 
 from conftest import assert_pdfcheck_passes, compile_text, marked_content, run_kcvs
@@ -72,3 +73,35 @@ def test_no_rule_cuts_through_a_cell_that_spans_rows(tmp_path):
     assert inner and all(float(r[1]) > x_label for r in inner), inner
     last = rules[3]  # under its last row: the whole width
     assert float(last[1]) < x_label, last
+
+
+def test_a_footnote_inside_a_footnote_is_an_error(tmp_path):
+    # the inner note's mark was printed with the outer note's number and its
+    # text nowhere, with exit 0
+    src = tmp_path / "nested.xml"
+    src.write_text(doc('<section><title>Noten</title><para>tekst<footnote><para>buiten'
+                       '<footnote><para>binnen</para></footnote> eind</para></footnote>'
+                       ' klaar</para></section>'), encoding="utf-8")
+    res = run_kcvs(src, "-o", tmp_path / "nested.pdf")
+    assert res.returncode == 1, res.stderr
+    assert re.search(r"nested\.xml:4:\d+: error: a footnote inside a footnote", res.stderr), res.stderr
+    assert not (tmp_path / "nested.pdf").exists()
+
+
+def test_a_link_to_a_list_item_reaches_its_page(tmp_path):
+    # a listitem's xml:id was never registered: a valid link to it was the
+    # error "no element has as xml:id"
+    d = compile_text(tmp_path, doc(
+        '<section><title>Lijst</title><orderedlist><listitem xml:id="stap">'
+        '<para>Eerste stap.</para></listitem></orderedlist></section>'
+        '<section><title>Verder</title><para>Zie <link linkend="stap">de stap</link>.</para>'
+        '</section>'))
+    stap_page = next(i for i, t in enumerate(d.page_texts) if "Eerste stap" in t)
+    targets = []
+    for page in d.pdf.pages:
+        for annot in page.get("/Annots", []):
+            dest = annot.get("/Dest") or annot.get("/A", {}).get("/D")
+            if dest is not None and not isinstance(dest, (str, bytes)) and len(dest):
+                targets.append(next(i for i, p in enumerate(d.pdf.pages)
+                                    if p.obj.objgen == dest[0].objgen))
+    assert stap_page in targets, (stap_page, targets)
