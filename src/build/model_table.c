@@ -179,20 +179,61 @@ static void cell_content(builder *b, xmlNode *e, table_cell *cell, const char *c
             p->style = style_class_get(b->st, cls);
 }
 
+/* One paragraph of text, with at most footnote marks in it: a second
+ * paragraph, a list or an image in an amount cell was printed as a figure
+ * but never counted, under a total that was checked without it. */
+static bool amount_cell_is_one_figure(const table_cell *cell)
+{
+    const block *p = cell->content;
+    if (!p)
+        return true;
+    if (p->kind != BLK_PARA || p->next)
+        return false;
+    for (const inline_run *r = p->inlines; r; r = r->next)
+        if (r->kind != INL_TEXT && r->kind != INL_NOTEREF)
+            return false;
+    return true;
+}
+
+/* The figure set again in the one format, in the place of its text runs;
+ * its footnote marks stay after it (they were dropped with their notes). */
+static void cell_set_figure(builder *b, table_cell *cell, const char *figure)
+{
+    inline_run *first = NULL, *last = NULL;
+    for (inline_run *r = cell->content->inlines, *next; r; r = next) {
+        next = r->next;
+        if (r->kind == INL_TEXT && first)
+            continue;
+        if (r->kind == INL_TEXT)
+            r->text = arena_strdup(b->a, figure);
+        r->next = NULL;
+        if (last)
+            last->next = r;
+        else
+            first = r;
+        last = r;
+    }
+    cell->content->inlines = first;
+}
+
 /* An amount cell's text read as cents and set again in the one format,
  * aligned on its decimal comma; an error when it is no amount. */
 static void cell_amount(builder *b, xmlNode *e, table_cell *cell)
 {
+    if (!amount_cell_is_one_figure(cell)) {
+        model_error_at(b, e, "an amount cell holds one figure and nothing else "
+                             "(no second paragraph, list or image): write each "
+                             "figure in a row of its own");
+        return;
+    }
     const char *text = cell->content ? model_runs_plain_text(b, cell->content->inlines) : "";
     amount_status st = amount_parse(text, &cell->cents);
     if (st == AMOUNT_OK) {
         cell->has_amount = true;
         char buf[40];
         amount_format(cell->cents, buf, sizeof buf);
-        if (cell->content && cell->content->inlines) {
-            cell->content->inlines->text = arena_strdup(b->a, buf);
-            cell->content->inlines->next = NULL;
-        }
+        if (cell->content && cell->content->inlines)
+            cell_set_figure(b, cell, buf);
         cell->align = CELL_CHAR;
     } else if (st == AMOUNT_SYNTAX)
         model_error_at(b, e, "'%s' is not an amount (write 1.234,56 or 1234.56)",

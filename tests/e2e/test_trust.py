@@ -2,9 +2,12 @@
 test names what went wrong before its fix."""
 
 import re
+import shutil
 import unicodedata
 
-from conftest import assert_pdfcheck_passes, compile_text, marked_content, run_kcvs
+import pytest
+
+from conftest import ROOT, assert_pdfcheck_passes, compile_text, marked_content, run_kcvs
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="nl-BE">
@@ -105,3 +108,39 @@ def test_a_link_to_a_list_item_reaches_its_page(tmp_path):
                 targets.append(next(i for i, p in enumerate(d.pdf.pages)
                                     if p.obj.objgen == dest[0].objgen))
     assert stap_page in targets, (stap_page, targets)
+
+
+def _budget(amount_entry, total):
+    return doc('<section><title>Begroting</title><table role="budget"><title>B</title>'
+               '<tgroup cols="2"><tbody>'
+               f'<row><entry>Post</entry><entry role="amount">{amount_entry}</entry></row>'
+               f'<row role="total"><entry>Totaal</entry><entry role="amount">{total}</entry></row>'
+               '</tbody></tgroup></table></section>')
+
+
+@pytest.mark.parametrize("entry", [
+    "<para>1.000,00</para><para>5.000,00</para>",
+    "<itemizedlist><listitem><para>7,00</para></listitem></itemizedlist>",
+    '<inlinemediaobject><imageobject><imagedata fileref="x.png"/></imageobject>'
+    "<textobject><phrase>9,00</phrase></textobject></inlinemediaobject>1.000,00",
+])
+def test_an_amount_cell_holds_one_figure(tmp_path, entry):
+    # the figures after the first paragraph (or in a list) were printed
+    # but not counted: a total of 1.000,00 under 1.000,00 + 5.000,00 passed
+    shutil.copy(ROOT / "tests" / "layout" / "images" / "balk.png", tmp_path / "x.png")
+    src = tmp_path / "b.xml"
+    src.write_text(_budget(entry, "1.000,00"), encoding="utf-8")
+    res = run_kcvs(src, "-o", tmp_path / "b.pdf")
+    assert res.returncode == 1, res.stderr
+    assert re.search(r"b\.xml:4:\d+: error: an amount cell holds one figure", res.stderr), res.stderr
+    assert not (tmp_path / "b.pdf").exists()
+
+
+def test_a_footnote_on_an_amount_is_printed(tmp_path):
+    # the amount was set again as one run and its footnote mark dropped with
+    # it: the note's text was printed nowhere, exit 0
+    d = compile_text(tmp_path, _budget("1.000,00<footnote><para>Bron: de rekening.</para>"
+                                       "</footnote>", "1.000,00"))
+    text = "".join(d.page_texts)
+    assert "Bron: de rekening." in text
+    assert re.search(r"Post\s+1\.000,001\s", text), text
