@@ -1,13 +1,22 @@
-""".ci/install-deps.sh waits for another apt/dpkg instead of failing.
+""".ci/install-deps.sh waits for another apt/dpkg instead of failing, and
+installs everything `make check` uses: every program its scripts and tests
+run and every Python module the tests (and the shared checker) import comes
+from a package it lists, a dependency of one, or a package every Debian
+system has.
 
 apt-get and dpkg-query are stand-ins on PATH: one package is reported
 missing, and apt-get fails with dpkg's lock message a given number of times
 before it succeeds, so nothing is installed and no real lock is needed."""
 import os
+import re
+import shutil
+import sys
 import subprocess
 from pathlib import Path
 
 import pytest
+
+from conftest import PDFCHECK
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / ".ci" / "install-deps.sh"
@@ -59,3 +68,113 @@ def test_gives_up_after_the_bound_with_a_message(tmp_path):
     r = run_script(stubs(tmp_path, failures=100))
     assert r.returncode != 0
     assert "still locked by another process" in r.stderr, r.stderr
+
+
+# ---- what `make check` runs is what the script installs -------------------
+
+# The scripts `make check` runs (bench/ is not part of it: bench/run.sh
+# installs FOP itself).
+CHECK_SCRIPTS = ["tests/check.sh", "tests/run-unit.sh", "tests/structure.sh",
+                 "tests/validate_content.sh", "tests/e2e/run.sh", "tests/faults/run.sh",
+                 "tests/fuzz/run.sh", "tests/js/install.sh", "tests/layout/run.sh"]
+# A command word: at a line's start or after | ; && || $( ` then do else.
+SHELL_COMMAND = re.compile(r"(?:^|[|;&`(]|\$\(|\bthen\b|\bdo\b|\belse\b)\s*([a-z][\w.+-]*)",
+                           re.M)
+PYTHON_COMMAND = re.compile(r"(?:subprocess\.\w+\(\s*\[|\btool\(|shutil\.which\()\s*"
+                            r"[\"']([a-z][\w.+-]*)[\"']")
+PYTHON_IMPORT = re.compile(r"^\s*(?:import|from)\s+([a-zA-Z_]\w*)", re.M)
+# Words at a command's place in the scripts that are awk's or Python's
+# inside them (print, file[n], zip(...), (w, g)), not programs.
+NOT_COMMANDS = {"print", "file", "zip", "w"}
+# Given on the fresh machine the README starts from.
+GIVEN = {"build-essential", "git"}
+
+
+def install_lists():
+    text = SCRIPT.read_text()
+    words = set()
+    for name in ("BUILD", "TEST"):
+        m = re.search(rf'^{name}="([^"]*)"', text, re.M)
+        assert m, name
+        words.update(m.group(1).split())
+    return words
+
+
+def package_of(path):
+    """The Debian package that installed PATH (following links), or None."""
+    candidates = [str(path), os.path.realpath(path)]
+    # /bin is a link to /usr/bin on a merged-/usr system; dpkg knows either
+    candidates += [c.replace("/usr/bin/", "/bin/", 1) for c in candidates]
+    for p in dict.fromkeys(candidates):
+        r = subprocess.run(["dpkg", "-S", p], capture_output=True, text=True)
+        for line in r.stdout.splitlines():
+            if not line.startswith("diversion by") and ": " in line:
+                return line.split(":", 1)[0].split(",")[0].strip()
+    return None
+
+
+def is_base(package):
+    """Essential or of priority required: on every Debian system."""
+    r = subprocess.run(["dpkg-query", "-W", "-f=${Essential} ${Priority}", package],
+                       capture_output=True, text=True)
+    return r.returncode == 0 and (r.stdout.startswith("yes") or "required" in r.stdout)
+
+
+def installed_with(listed):
+    """LISTED and the packages given, with everything they depend on (apt
+    installs those too)."""
+    r = subprocess.run(["apt-cache", "depends", "--recurse", "--installed", "--no-recommends",
+                        "--no-suggests", "--no-conflicts", "--no-breaks", "--no-replaces",
+                        "--no-enhances", *sorted(listed | GIVEN)],
+                       capture_output=True, text=True)
+    deps = {line.split(":", 1)[1].strip().strip("<>") for line in r.stdout.splitlines()
+            if "Depends:" in line}
+    return listed | GIVEN | {d.split(":")[0] for d in deps}
+
+
+def commands_the_tests_run():
+    names = set()
+    for script in CHECK_SCRIPTS:
+        names.update(SHELL_COMMAND.findall((ROOT / script).read_text()))
+    for py in list((ROOT / "tests").rglob("*.py")):
+        names.update(PYTHON_COMMAND.findall(py.read_text(errors="replace")))
+    return names - NOT_COMMANDS
+
+
+def test_every_command_the_tests_run_is_installed():
+    if shutil.which("dpkg") is None:
+        pytest.skip("not a Debian system")
+    listed = installed_with(install_lists())
+    missing = []
+    for name in sorted(commands_the_tests_run()):
+        path = shutil.which(name)
+        if path is None or not os.path.isabs(path):
+            continue            # a shell word, function or variable, not a program
+        package = package_of(path)
+        if package and package not in listed and not is_base(package):
+            missing.append(f"{name} ({package})")
+    assert missing == [], f"not installed by .ci/install-deps.sh test: {missing}"
+
+
+def test_every_module_the_tests_import_is_installed():
+    if shutil.which("dpkg") is None:
+        pytest.skip("not a Debian system")
+    import importlib.util
+    listed = install_lists()
+    local = {p.stem for p in (ROOT / "tests").rglob("*.py")} | \
+            {p.stem for p in (ROOT / "bench").glob("*.py")}
+    missing = []
+    names = set()
+    # the shared PDF/A + PDF/UA checker the tests run checks fonts only with fontTools
+    shared = [p for p in [PDFCHECK] if p.is_file()]
+    for py in list((ROOT / "tests").rglob("*.py")) + [ROOT / "bench" / "quality.py"] + shared:
+        names.update(PYTHON_IMPORT.findall(py.read_text(errors="replace")))
+    for name in sorted(names - local - set(sys.builtin_module_names)):
+        spec = importlib.util.find_spec(name)
+        origin = spec and (spec.origin or next(iter(spec.submodule_search_locations or []), None))
+        if not origin or "/dist-packages/" not in origin:
+            continue            # the standard library
+        package = package_of(origin)
+        if package and package not in listed:
+            missing.append(f"{name} ({package})")
+    assert missing == [], f"not listed in .ci/install-deps.sh TEST: {missing}"
