@@ -667,7 +667,7 @@ static void build_inline_element(builder *b, xmlNode *n, inline_ctx *ic)
     hold_inline_id(b, n);
     if (model_is_db(n, "emphasis")) {
         const char *role = model_get_attr(b, n, "role");
-        bool bold = role && (!strcmp(role, "bold") || !strcmp(role, "strong"));
+        bool bold = model_role_has(role, "bold") || model_role_has(role, "strong");
         inner.flags |= bold ? INL_BOLD : INL_ITALIC;
     } else if (model_is_db(n, "link")) {
         build_link(b, n, ic);
@@ -885,7 +885,7 @@ static void para_break(builder *b, xmlNode *n, inline_ctx *ic, const char *cls,
 static block *build_para(builder *b, xmlNode *n, tag_node *tag)
 {
     const char *role = model_get_attr(b, n, "role");
-    bool cta = role && strcmp(role, "cta") == 0;
+    bool cta = model_role_has(role, "cta");
     const char *cls = cta ? "cta" : "body";
     block_list out = { NULL, NULL };
     inline_ctx ic = { 0, -1, NULL, NULL, get_lang(b, n), NULL, NULL };
@@ -1116,7 +1116,7 @@ static xmlNode *media_data(builder *b, xmlNode *n)
         if (!model_is_db(c, "imageobject"))
             continue;
         const char *role = model_get_attr(b, c, "role");
-        bool print = role && (!strcmp(role, "fo") || !strcmp(role, "print"));
+        bool print = model_role_has(role, "fo") || model_role_has(role, "print");
         for (xmlNode *d = c->children; d; d = d->next)
             if (model_is_db(d, "imagedata") && (!data || print)) {
                 data = d;
@@ -1205,7 +1205,7 @@ static block *media_figure(builder *b, xmlNode *n, xmlNode *data, tag_node *tag)
     media_size(b, data, img);
     img->alt = media_alt(b, n);
     const char *role = model_get_attr(b, n, "role");
-    img->decorative = role && strcmp(role, "decorative") == 0;
+    img->decorative = model_role_has(role, "decorative");
     bl->image = img;
     bl->tag->alt = img->alt;
     return bl;

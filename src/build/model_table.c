@@ -91,7 +91,7 @@ static void build_colspecs(builder *b, xmlNode *tgroup, table_model *t)
                                 : !strcmp(align, "char")   ? CELL_CHAR
                                                            : CELL_LEFT;
         const char *role = model_get_attr(b, c, "role");
-        if (role && strcmp(role, "amount") == 0)
+        if (model_role_has(role, "amount"))
             t->col_amount[col] = true;
         col++;
     }
@@ -260,7 +260,7 @@ static void build_cell(builder *b, xmlNode *e, table_model *t, table_row *row,
                                                  : CELL_LEFT;
     const char *role = model_get_attr(b, e, "role");
     cell->is_amount = t->budget && row->part != ROW_HEAD &&
-                      ((role && !strcmp(role, "amount")) || t->col_amount[start]);
+                      (model_role_has(role, "amount") || t->col_amount[start]);
     /* The heading of an amount column stands over its figures. */
     if (t->budget && row->part == ROW_HEAD && t->col_amount[start] && !align)
         cell->align = CELL_RIGHT;
@@ -271,7 +271,12 @@ static void build_cell(builder *b, xmlNode *e, table_model *t, table_row *row,
     cell->tag->col_span = end - start + 1;
     cell->tag->row_span = morerows + 1;
     cell_content(b, e, cell, cls);
-    if (cell->is_amount)
+    /* Printed under the span's last column, it counted in its first. */
+    if (cell->is_amount && end > start)
+        model_error_at(b, e, "an amount spans %d columns (namest/nameend): it "
+                             "belongs to one column, end the span there",
+                       end - start + 1);
+    else if (cell->is_amount)
         cell_amount(b, e, cell);
     row->cell_count++;
 }
@@ -353,9 +358,12 @@ static void build_rows(builder *b, xmlNode *part_node, table_model *t,
         row->loc = model_node_loc(b, r);
         row->tag = model_tag_new(b->a, part_tag, TAG_TR);
         const char *role = model_get_attr(b, r, "role");
-        row->kind = role && !strcmp(role, "subtotal") ? ROWKIND_SUBTOTAL
-                    : role && !strcmp(role, "total")  ? ROWKIND_TOTAL
-                                                      : ROWKIND_NORMAL;
+        /* Tokens, as everywhere: role=" total" or "total " was a plain
+         * amount row, its figure never checked. */
+        bool sub = model_role_has(role, "subtotal"), total = model_role_has(role, "total");
+        if (sub && total)
+            model_error_at(b, r, "a row is a subtotal or a total, not both");
+        row->kind = sub ? ROWKIND_SUBTOTAL : total ? ROWKIND_TOTAL : ROWKIND_NORMAL;
         const char *rcls = row->kind == ROWKIND_NORMAL ? cls : "table-total";
         row->cells = arena_alloc_array(b->a, (size_t)t->cols, sizeof *row->cells);
         int col = 0;
@@ -484,6 +492,9 @@ block *model_build_table(builder *b, xmlNode *n, tag_node *tag)
             continue;
         else if (model_is_db(c, "tgroup") && !tgroup)
             tgroup = c;
+        else if (model_is_db(c, "tgroup")) /* its rows were dropped unseen */
+            model_error_at(b, c, "a second <tgroup> in one table is not supported: "
+                                 "write a table for each");
         else if (c->type == XML_ELEMENT_NODE && !model_is_db(c, "info") && !model_is_db(c, "tgroup"))
             model_list_append(&out, build_node_blocks(b, c, tag, 9));
     }

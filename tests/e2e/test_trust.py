@@ -144,3 +144,59 @@ def test_a_footnote_on_an_amount_is_printed(tmp_path):
     text = "".join(d.page_texts)
     assert "Bron: de rekening." in text
     assert re.search(r"Post\s+1\.000,001\s", text), text
+
+
+def _budget_rows(rows, tgroups=1):
+    group = ('<tgroup cols="3"><colspec colname="a"/><colspec colname="b" role="amount"/>'
+             f'<colspec colname="c" role="amount"/><tbody>{rows}</tbody></tgroup>')
+    return doc('<section><title>Begroting</title><table role="budget"><title>B</title>'
+               + group * tgroups + '</table></section>')
+
+
+@pytest.mark.parametrize("role", [" total", "total ", "budget total", "total\n  "])
+def test_a_total_row_role_is_read_as_tokens(tmp_path, role):
+    # role=" total" or "total " made the row a plain amount row: its wrong
+    # figure was printed, unchecked, with exit 0
+    src = tmp_path / "b.xml"
+    src.write_text(_budget_rows(
+        '<row><entry>x</entry><entry>5,00</entry><entry>1,00</entry></row>'
+        f'<row role="{role}"><entry>T</entry><entry>1,00</entry><entry>1,00</entry></row>'),
+        encoding="utf-8")
+    res = run_kcvs(src, "-o", tmp_path / "b.pdf")
+    assert res.returncode == 1, res.stderr
+    assert "total does not add up: stated 1,00, computed 5,00" in res.stderr, res.stderr
+
+
+def test_an_amount_role_with_spaces_is_an_amount(tmp_path):
+    src = tmp_path / "b.xml"
+    src.write_text(doc(
+        '<section><title>B</title><table role="budget"><title>B</title><tgroup cols="2"><tbody>'
+        '<row><entry>x</entry><entry role=" amount">5,00</entry></row>'
+        '<row role="total"><entry>T</entry><entry role="amount ">1,00</entry></row>'
+        '</tbody></tgroup></table></section>'), encoding="utf-8")
+    res = run_kcvs(src, "-o", tmp_path / "b.pdf")
+    assert res.returncode == 1, res.stderr
+    assert "stated 1,00, computed 5,00" in res.stderr, res.stderr
+
+
+@pytest.mark.parametrize("rows, tgroups, why", [
+    # the second tgroup's rows (and its wrong total) were dropped unseen
+    ('<row><entry>x</entry><entry>5,00</entry><entry>1,00</entry></row>'
+     '<row role="total"><entry>T</entry><entry>5,00</entry><entry>1,00</entry></row>', 2,
+     "a second <tgroup> in one table is not supported"),
+    # printed under column c, the figure was counted in column b
+    ('<row><entry>x</entry><entry>1,00</entry><entry>2,00</entry></row>'
+     '<row><entry>y</entry><entry namest="b" nameend="c">3,00</entry></row>'
+     '<row role="total"><entry>T</entry><entry>4,00</entry><entry>2,00</entry></row>', 1,
+     "an amount spans 2 columns"),
+    ('<row><entry>x</entry><entry>1,00</entry><entry>1,00</entry></row>'
+     '<row role="total subtotal"><entry>T</entry><entry>1,00</entry><entry>1,00</entry></row>', 1,
+     "a row is a subtotal or a total, not both"),
+])
+def test_budget_shapes_that_escaped_verification_are_errors(tmp_path, rows, tgroups, why):
+    src = tmp_path / "b.xml"
+    src.write_text(_budget_rows(rows, tgroups), encoding="utf-8")
+    res = run_kcvs(src, "-o", tmp_path / "b.pdf")
+    assert res.returncode == 1, res.stderr
+    assert re.search(rf"b\.xml:4:\d+: error: {re.escape(why)}", res.stderr), res.stderr
+    assert not (tmp_path / "b.pdf").exists()
