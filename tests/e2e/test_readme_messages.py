@@ -398,6 +398,8 @@ NOT_MESSAGES = {
 # Quotes provoked by another test (path under tests/, and the text that
 # test looks for): a large input, a signal, a full disk, a JPEG variant.
 ELSEWHERE = {
+    "kcvs-pdf: error: N further errors not shown":
+        ("e2e/test_readme_claims.py", "10 further errors not shown"),
     "No space left on device": ("faults/test_faults.py", "No space left on device"),
     "cannot write to the standard output: Broken pipe": ("faults/test_faults.py", "Broken pipe"),
     "a link address of … bytes once percent-encoded (the limit is 32767)":
