@@ -219,6 +219,7 @@ static void warn_outside_subset(builder *b, xmlNode *root)
         if (n->type == XML_ELEMENT_NODE) {
             model_check_role(b, n);
             check_id(b, n);
+            model_docbook_scan(b, n);
         }
     }
 }
@@ -551,6 +552,14 @@ static void build_link(builder *b, xmlNode *n, inline_ctx *ic)
         append_run(ic, inner.head);
         ic->tail = inner.tail;
     }
+}
+
+void model_link_to_key(builder *b, xmlNode *n, const char *key, inline_ctx *inner)
+{
+    inner->link = add_link(b, (doc_link){ .target_id = key, .loc = model_node_loc(b, n) });
+    inner->link_tag = model_tag_new(b->a, NULL, TAG_LINK);
+    inner->link_tag->link_index = inner->link;
+    add_ref(b, NULL, inner->link, key);
 }
 
 static void build_xref(builder *b, xmlNode *n, inline_ctx *ic)
@@ -1559,6 +1568,11 @@ static void build_root(builder *b, xmlNode *root)
         append_at_end(b, model_revhistory(b, b->revhistory, end_tag(b)));
 }
 
+void model_register_key(builder *b, block *bl, const char *key)
+{
+    register_id_as(b, bl, (id_entry){ key, bl, bl->loc, NULL });
+}
+
 static void resolve_refs(builder *b)
 {
     for (int i = 0; i < b->ref_count; i++) {
@@ -1587,6 +1601,12 @@ static void resolve_refs(builder *b)
         } else
             b->doc->links[p->link].target = target;
     }
+}
+
+static void builder_free(builder *b)
+{
+    strindex_free(&b->id_index);
+    strindex_free(&b->cite_keys);
 }
 
 document *model_build(arena *a, const load_result *src, const style *st,
@@ -1646,6 +1666,6 @@ document *model_build(arena *a, const load_result *src, const style *st,
         for (size_t i = 0; i < src->schema_messages.count; i++)
             diag_add(diags, DIAG_WARNING, src->schema_messages.items[i].loc,
                      "%s", src->schema_messages.items[i].message);
-    strindex_free(&b.id_index);
+    builder_free(&b);
     return d;
 }

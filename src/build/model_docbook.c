@@ -300,6 +300,55 @@ static char *trimmed_text(builder *b, xmlNode *n)
     return out;
 }
 
+/* ---- citations --------------------------------------------------------------- */
+
+/* An entry's label as DocBook's stylesheets make it: its leading <abbrev>
+ * (*abbrev, then not repeated in the text), else its xreflabel, else its
+ * xml:id; NULL when it has none (it is numbered). */
+static const char *entry_label(builder *b, xmlNode *entry, xmlNode **abbrev)
+{
+    xmlNode *first = entry->children;
+    while (first && first->type != XML_ELEMENT_NODE &&
+           (first->type != XML_TEXT_NODE || !*trimmed_text(b, first)))
+        first = first->next;
+    *abbrev = model_is_db(first, "abbrev") ? first : NULL;
+    const char *t = *abbrev ? trimmed_text(b, first) : model_get_attr(b, entry, "xreflabel");
+    return t ? t : model_get_ns_attr(b, entry, "id", (const char *)XML_XML_NAMESPACE);
+}
+
+/* A label's key among the xml:ids, which never hold a control character. */
+static const char *cite_key(builder *b, const char *label)
+{
+    return arena_printf(b->a, "\x1f%s", label);
+}
+
+void model_docbook_scan(builder *b, xmlNode *n)
+{
+    xmlNode *abbrev;
+    const char *label = model_is_db(n, "bibliomixed") || model_is_db(n, "biblioentry")
+                            ? entry_label(b, n, &abbrev)
+                            : NULL;
+    if (label)
+        strindex_put(&b->cite_keys, cite_key(b, label), 1);
+}
+
+/* <citation>: its text between the style's brackets; a link to the
+ * bibliography entry of that label when the report has one (a citation
+ * of a work listed elsewhere stays text). */
+static void build_citation(builder *b, xmlNode *n, inline_ctx *inner)
+{
+    model_run_new(b, inner, INL_TEXT, b->st->strings.citation_open, n);
+    const char *key = cite_key(b, trimmed_text(b, n));
+    int link = inner->link;
+    tag_node *link_tag = inner->link_tag;
+    if (link < 0 && strindex_get(&b->cite_keys, key) >= 0)
+        model_link_to_key(b, n, key, inner);
+    model_build_inlines(b, n->children, inner);
+    inner->link = link;
+    inner->link_tag = link_tag;
+    model_run_new(b, inner, INL_TEXT, b->st->strings.citation_close, n);
+}
+
 /* Elements whose look is a style class of their own (the style's inline
  * looks): element, class. */
 static const char *const inline_looks[][2] = {
@@ -380,9 +429,7 @@ bool model_docbook_inline(builder *b, xmlNode *n, inline_ctx *inner, const char 
                                                                 : b->st->strings.key_joiner);
         return true;
     } else if (model_is_db(n, "citation")) {
-        model_run_new(b, inner, INL_TEXT, b->st->strings.citation_open, n);
-        model_build_inlines(b, n->children, inner);
-        model_run_new(b, inner, INL_TEXT, b->st->strings.citation_close, n);
+        build_citation(b, n, inner);
         return true;
     } else if (model_is_db(n, "trademark")) {
         build_trademark(b, n, inner);
@@ -547,25 +594,6 @@ static block *qanda_entry_items(builder *b, xmlNode *entry, tag_node *list, int 
 
 /* ---- bibliographies -------------------------------------------------------------- */
 
-/* An entry's label as DocBook's stylesheets make it: its leading <abbrev>
- * (*abbrev, then not repeated in the text), else its xreflabel, its
- * xml:id, its number; between the style's citation brackets. */
-static const char *biblio_label(builder *b, xmlNode *entry, int number, xmlNode **abbrev)
-{
-    xmlNode *first = entry->children;
-    while (first && first->type != XML_ELEMENT_NODE &&
-           (first->type != XML_TEXT_NODE || !*trimmed_text(b, first)))
-        first = first->next;
-    *abbrev = model_is_db(first, "abbrev") ? first : NULL;
-    const char *t = *abbrev ? trimmed_text(b, first) : model_get_attr(b, entry, "xreflabel");
-    if (!t)
-        t = model_get_ns_attr(b, entry, "id", (const char *)XML_XML_NAMESPACE);
-    if (!t)
-        t = arena_printf(b->a, "%d", number);
-    return arena_printf(b->a, "%s%s%s", b->st->strings.citation_open, t,
-                        b->st->strings.citation_close);
-}
-
 /* One reference: its label (Lbl, at the list's edge like a term, for a
  * label may be wide) and its text (LBody). A <bibliomixed> is written
  * with its punctuation; a <biblioentry>'s parts are joined by the style's
@@ -575,7 +603,10 @@ static block *biblio_item(builder *b, xmlNode *entry, tag_node *list, int number
     block *item = model_block_new(b, BLK_ITEM, "list", entry, model_tag_new(b->a, list, TAG_LI));
     item->level = b->list_depth;
     xmlNode *abbrev;
-    item->title_text = biblio_label(b, entry, number, &abbrev);
+    const char *label = entry_label(b, entry, &abbrev);
+    item->title_text = arena_printf(b->a, "%s%s%s", b->st->strings.citation_open,
+                                    label ? label : arena_printf(b->a, "%d", number),
+                                    b->st->strings.citation_close);
     block_list parts = { NULL, NULL };
     model_list_append(&parts, model_make_para(b, abbrev ? abbrev : entry,
                                               text_runs(b, entry, item->title_text), "term",
@@ -589,12 +620,14 @@ static block *biblio_item(builder *b, xmlNode *entry, tag_node *list, int number
     else
         model_build_inlines(b, entry->children, &ic);
     entry->children = saved;
-    block *text = model_make_para(b, entry, model_collapse_space(b, ic.head), "body", body, TAG_P);
-    if (text)
-        text->anchor_of = item;
-    model_list_append(&parts, text);
+    model_list_append(&parts, model_make_para(b, entry, model_collapse_space(b, ic.head), "body",
+                                              body, TAG_P));
     item->children = parts.head;
+    if (item->children) /* its place is its label's */
+        item->children->anchor_of = item;
     model_register_id(b, item, entry);
+    if (label)
+        model_register_key(b, item, cite_key(b, label));
     return item;
 }
 

@@ -45,6 +45,7 @@ typedef struct builder {
     int id_count;
     size_t id_cap;
     strindex id_index;    /* id -> position in ids */
+    strindex cite_keys;   /* the bibliography's citation keys (model_docbook_cite_key) */
     pending_ref *refs;
     int ref_count;
     size_t ref_cap, links_cap, notes_cap;
@@ -143,6 +144,15 @@ void model_build_inlines(builder *b, xmlNode *n, inline_ctx *ic);
 void model_build_uri_link_inlines(builder *b, xmlNode *n, const char *href, inline_ctx *inner);
 /* itemizedlist, orderedlist, procedure, substeps, simplelist. */
 block *model_build_list(builder *b, xmlNode *n, tag_node *tag);
+
+/* Makes the runs built into INNER from now on an internal link to the
+ * block registered under KEY (an xml:id, or a key of model_register_key). */
+void model_link_to_key(builder *b, xmlNode *n, const char *key, inline_ctx *inner);
+/* Registers BL as the target of links to KEY, a name no xml:id can have. */
+void model_register_key(builder *b, block *bl, const char *key);
+/* Notes what the whole document declares before anything is built: the
+ * labels a <citation> can link to. */
+void model_docbook_scan(builder *b, xmlNode *n);
 
 /* The revision history's heading and table, for the end of the report
  * (model_revhistory.c). */

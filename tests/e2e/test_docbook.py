@@ -643,3 +643,28 @@ def test_a_wide_list_label_keeps_its_gap_to_the_text(tmp_path, lang, label):
     before = words[k - 1]  # the label's last word (":", "Q:" or "10.")
     assert label in " ".join(w.text for w in words[k - 2:k])
     assert before.box.x1 + 2 <= words[k].box.x0, (before, words[k])
+
+
+def test_citation_links_to_its_bibliography_entry(more):
+    """[RNCTUT] goes to the entry labelled so; a citation of a work the
+    report does not list stays text."""
+    links = [(i, a) for i, a in more.annotations
+             if a.get("/Subtype") == "/Link" and "/Dest" in a]
+    words = {w.text: (i, w.box) for i, page in enumerate(more.bbox_words) for w in page}
+    cite_page, cite = next((i, b) for i, p in enumerate(more.bbox_words) for w in p
+                           for b in [w.box] if w.text.startswith("[RNCTUT]")
+                           and i == words["siehe"][0])
+    height = more.page_height(cite_page)
+
+    def covers(a, box):  # the word's middle inside the link's rectangle
+        x, y = (box.x0 + box.x1) / 2, height - (box.y0 + box.y1) / 2
+        return float(a.Rect[0]) <= x <= float(a.Rect[2]) and float(a.Rect[1]) <= y <= float(a.Rect[3])
+    covering = [a for i, a in links if i == cite_page and covers(a, cite)]
+    assert len(covering) == 1
+    dest = covering[0].Dest
+    entry_page = [i for i, p in enumerate(more.bbox_words) for w in p if w.text == "Clark,"][0]
+    assert more.resolve_dest(dest) == entry_page
+    label = [w.box for w in more.bbox_words[entry_page] if w.text == "[RNCTUT]"][-1]
+    assert abs(height - float(dest[3]) - label.y0) < 15  # the entry's top
+    elsewhere = next(w.box for p in more.bbox_words for w in p if "ANDERSWO" in w.text)
+    assert not [a for _, a in links if covers(a, elsewhere)]
