@@ -399,15 +399,23 @@ static bool looks_like_host(const char *uri)
     return dot && dot > uri && (size_t)(dot - uri) + 1 < host;
 }
 
-/* URIs go into the PDF as 7-bit ASCII: non-ASCII bytes and characters
- * that are never legal in a URI are percent-encoded; existing %XX stays. */
+static bool is_hex(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+}
+
+/* URIs go into the PDF as 7-bit ASCII: non-ASCII bytes, DEL and characters
+ * that are never legal in a URI are percent-encoded, and so is a % that
+ * starts no %XX (the existing ones stay). DEL was written raw, which made
+ * the /URI a non-ASCII text string. */
 static const char *uri_to_ascii(arena *a, const char *uri)
 {
     static const char hex[] = "0123456789ABCDEF";
     size_t n = strlen(uri);
     char *out = arena_alloc(a, n * 3 + 1), *o = out;
     for (const unsigned char *p = (const unsigned char *)uri; *p; p++) {
-        if (*p >= 0x80 || *p <= 0x20 || strchr("<>\"{}|\\^`", *p)) {
+        bool lone_percent = *p == '%' && !(is_hex(p[1]) && is_hex(p[2]));
+        if (*p >= 0x7F || *p <= 0x20 || strchr("<>\"{}|\\^`", *p) || lone_percent) {
             *o++ = '%';
             *o++ = hex[*p >> 4];
             *o++ = hex[*p & 15];
@@ -491,6 +499,16 @@ bool model_is_block_element(xmlNode *n)
     return false;
 }
 
+/* Something to go to after the (allowed) scheme: "https:", "http://" or
+ * "https:/x" lead nowhere, nor does "mailto:" (an empty <email>). */
+static bool uri_has_target(const char *uri)
+{
+    if (strncasecmp(uri, "mailto:", 7) == 0)
+        return uri[7] != '\0' && uri[7] != '?';
+    const char *rest = strchr(uri, ':') + 1;
+    return rest[0] == '/' && rest[1] == '/' && strcspn(rest + 2, "/?#") > 0;
+}
+
 /* The element n links to href: its runs (built by the caller into inner)
  * belong to a new Link, and the address is returned. White space inside
  * it or an unsafe scheme is an error and no link (NULL). */
@@ -506,6 +524,11 @@ static const char *begin_uri_link(builder *b, xmlNode *n, const char *href,
         model_error_at(b, n, "unsafe link '%s': only http, https and mailto links "
                        "are allowed%s", uri,
                  looks_like_host(uri) ? " (a web address: add https:// in front)" : "");
+        return NULL;
+    }
+    if (!uri_has_target(written)) {
+        model_error_at(b, n, "link address '%s' names no %s: it leads nowhere", uri,
+                       strncasecmp(written, "mailto:", 7) == 0 ? "address" : "host");
         return NULL;
     }
     doc_link l = { .uri = written, .loc = model_node_loc(b, n) };

@@ -200,3 +200,28 @@ def test_budget_shapes_that_escaped_verification_are_errors(tmp_path, rows, tgro
     assert res.returncode == 1, res.stderr
     assert re.search(rf"b\.xml:4:\d+: error: {re.escape(why)}", res.stderr), res.stderr
     assert not (tmp_path / "b.pdf").exists()
+
+
+@pytest.mark.parametrize("href", ["https:", "http://", "https:/pad", "mailto:", "mailto:?subject=x"])
+def test_a_link_address_without_a_host_is_an_error(tmp_path, href):
+    # a dead link was written with exit 0: the scheme was the only check
+    src = tmp_path / "l.xml"
+    src.write_text(doc('<section><title>L</title><para>Zie <link xmlns:xlink='
+                       f'"http://www.w3.org/1999/xlink" xlink:href="{href}">hier</link>.'
+                       '</para></section>'), encoding="utf-8")
+    res = run_kcvs(src, "-o", tmp_path / "l.pdf")
+    assert res.returncode == 1, res.stderr
+    assert re.search(rf"l\.xml:4:\d+: error: link address '{re.escape(href)}' names no",
+                     res.stderr), res.stderr
+
+
+def test_link_addresses_are_written_as_valid_ascii_uris(tmp_path):
+    # DEL was written raw (the /URI became a UTF-16 text string, against
+    # ISO 32000 12.6.4.7) and a lone % made an invalid URI
+    d = compile_text(tmp_path, doc(
+        '<section><title>L</title><para xmlns:xlink="http://www.w3.org/1999/xlink">'
+        '<link xlink:href="https://a.be/&#x7f;">del</link> '
+        '<link xlink:href="https://a.be/%41%">procent</link></para></section>'))
+    uris = [bytes(a.A.URI) for p in d.pdf.pages for a in p.get("/Annots", [])
+            if "/A" in a and "/URI" in a.A]
+    assert uris == [b"https://a.be/%7F", b"https://a.be/%41%25"]
