@@ -321,6 +321,20 @@ static void draw_image(emitter *e, page_state *ps, const page_item *it, double p
 
 /* ---- annotations ----------------------------------------------------------- */
 
+/* An explicit destination: the top of y (points from the page's top) on
+ * page page_no (1-based; page 1 when out of range), at the style's offset. */
+static void sb_dest(const emitter *e, sbuf *b, int page_no, double y)
+{
+    if (page_no < 1 || page_no > e->lay->page_count)
+        page_no = 1;
+    char ref[32];
+    snprintf(ref, sizeof ref, "[%lu 0 R /XYZ 0 ", pdfobj_number(e->pages[page_no - 1]));
+    sb_puts(b, ref);
+    sb_num(b, e->margin + e->lay->pages[page_no - 1].master->height - y +
+                  e->st->link_target_offset);
+    sb_puts(b, "null]");
+}
+
 /* A link annotation's keys, written as the file is saved: a long report
  * has tens of thousands, and libharu would hold a dozen objects for each. */
 static HPDF_STATUS write_link(HPDF_Dict d, HPDF_Stream out)
@@ -341,15 +355,9 @@ static HPDF_STATUS write_link(HPDF_Dict d, HPDF_Stream out)
         sb_text(b, l->uri);
     } else {
         page_dest to = e->lay->link_dests[an->link];
-        int page_no = to.page < 1 || to.page > e->lay->page_count ? 1 : to.page;
-        char ref[32];
-        snprintf(ref, sizeof ref, "%lu 0 R ", pdfobj_number(e->pages[page_no - 1]));
-        sb_puts(b, "/Dest [");
-        sb_puts(b, ref);
-        sb_puts(b, "/XYZ 0 ");
-        sb_num(b, e->margin + e->lay->pages[page_no - 1].master->height - to.y +
-                      e->st->link_target_offset);
-        sb_puts(b, "null]\n/Contents ");
+        sb_puts(b, "/Dest ");
+        sb_dest(e, b, to.page, to.y);
+        sb_puts(b, "\n/Contents ");
         /* PDF/UA: a link says where it goes, even to an untitled target. */
         const char *t = l->target_title;
         char where[64];
@@ -544,34 +552,125 @@ static void emit_page(emitter *e, int index)
 
 /* ---- outline ---------------------------------------------------------------- */
 
+static void sb_key_ref(sbuf *b, const char *key, unsigned long number)
+{
+    char buf[48];
+    int n = snprintf(buf, sizeof buf, "/%s %lu 0 R\n", key, number);
+    sb_put(b, buf, (size_t)n);
+}
+
+static unsigned long outline_number(const emitter *e, int item)
+{
+    return e->outline_first + (unsigned long)item;
+}
+
+/* The outline's root: its first and last entries and how many show (the
+ * top level: every entry is closed). */
+static HPDF_STATUS write_outline_root(HPDF_Dict d, HPDF_Stream out)
+{
+    emitter *e = pdfobj_user(d);
+    sbuf *b = &e->scratch;
+    b->len = 0;
+    int top = 0, first = -1, last = -1;
+    for (int i = 0; i < e->outline_count; i++)
+        if (e->outline[i].parent < 0) {
+            top++;
+            last = i;
+            first = first < 0 ? i : first;
+        }
+    sb_puts(b, "/Type /Outlines\n");
+    if (top) {
+        sb_key_ref(b, "First", outline_number(e, first));
+        sb_key_ref(b, "Last", outline_number(e, last));
+        sb_puts(b, "/Count ");
+        sb_num(b, top);
+        sb_puts(b, "\n");
+    }
+    return pdfobj_write(out, b->data, b->len);
+}
+
+/* An outline entry (ISO 32000-1 Table 153), closed: /Count is minus its
+ * children. Written as the file is saved: libharu would hold a dozen
+ * objects for each of the tens of thousands a long report has. */
+static HPDF_STATUS write_outline_item(HPDF_Dict d, HPDF_Stream out)
+{
+    emitter *e = pdfobj_user(d);
+    const emit_outline_item *it = &e->outline[pdfobj_number(d) - e->outline_first];
+    const outline_entry *o = &e->lay->outline[it->entry];
+    sbuf *b = &e->scratch;
+    b->len = 0;
+    sb_puts(b, "/Title ");
+    sb_text(b, o->title ? o->title : "");
+    sb_puts(b, "\n");
+    sb_key_ref(b, "Parent", it->parent >= 0 ? outline_number(e, it->parent)
+                                            : e->outline_root);
+    if (it->prev >= 0)
+        sb_key_ref(b, "Prev", outline_number(e, it->prev));
+    if (it->next >= 0)
+        sb_key_ref(b, "Next", outline_number(e, it->next));
+    if (it->first >= 0) {
+        sb_key_ref(b, "First", outline_number(e, it->first));
+        sb_key_ref(b, "Last", outline_number(e, it->last));
+        sb_puts(b, "/Count ");
+        sb_num(b, -it->children);
+        sb_puts(b, "\n");
+    }
+    sb_puts(b, "/Dest ");
+    sb_dest(e, b, o->page, o->y);
+    sb_puts(b, "\n");
+    return pdfobj_write(out, b->data, b->len);
+}
+
+/* The outline from the layout's entries: each under the nearest entry
+ * before it of a lower level. */
 static void emit_outline(emitter *e)
 {
-    HPDF_Encoder utf8 = HPDF_GetEncoder(e->pdf, "UTF-8");
-    HPDF_Outline stack[8] = { NULL };
-    for (int i = 0; i < e->lay->outline_count; i++) {
+    int n = e->lay->outline_count;
+    if (n == 0)
+        return;
+    HPDF_Dict root = pdfobj_dict_writing(e->pdf, write_outline_root, e);
+    if (!root)
+        return;
+    e->outline_root = pdfobj_number(root);
+    pdfobj_put(e->pdf->catalog, "Outlines", root);
+    e->outline = mem_alloc((size_t)n, sizeof *e->outline);
+    /* Numbered in a row: an entry finds its record from its number. */
+    for (int i = 0; i < n; i++) {
+        HPDF_Dict d = pdfobj_dict_writing(e->pdf, write_outline_item, e);
+        if (!d)
+            return;
+        if (i == 0)
+            e->outline_first = pdfobj_number(d);
+    }
+    int stack[8];
+    for (int l = 0; l < 8; l++)
+        stack[l] = -1;
+    e->outline_root_last = -1;
+    for (int i = 0; i < n; i++) {
         const outline_entry *o = &e->lay->outline[i];
         int level = o->level < 1 ? 1 : o->level > 7 ? 7 : o->level;
-        HPDF_Outline parent = NULL;
-        for (int l = level - 1; l >= 1 && !parent; l--)
+        int parent = -1;
+        for (int l = level - 1; l >= 1 && parent < 0; l--)
             parent = stack[l];
-        emit_check(e); /* before the public call hides a silent error */
-        HPDF_Outline node = HPDF_CreateOutline(e->pdf, parent, o->title, utf8);
-        if (!node)
-            continue;
-        HPDF_Destination d = HPDF_Page_CreateDestination(e->pages[o->page - 1]);
-        HPDF_Array_Clear(d);
-        pdfobj_array_add(d, e->pages[o->page - 1]);
-        pdfobj_array_name(d, "XYZ");
-        pdfobj_array_real(d, 0);
-        pdfobj_array_real(d, e->margin + e->lay->pages[o->page - 1].master->height - o->y +
-                                     e->st->link_target_offset);
-        pdfobj_array_null(e->pdf, d);
-        HPDF_Outline_SetDestination(node, d);
-        HPDF_Outline_SetOpened(node, level == 1 ? HPDF_FALSE : HPDF_FALSE);
-        stack[level] = node;
+        emit_outline_item *it = &e->outline[i];
+        *it = (emit_outline_item){ i, parent, -1, -1, -1, -1, 0 };
+        int prev = parent >= 0 ? e->outline[parent].last : e->outline_root_last;
+        if (prev >= 0) {
+            e->outline[prev].next = i;
+            it->prev = prev;
+        }
+        if (parent >= 0) {
+            emit_outline_item *p = &e->outline[parent];
+            p->first = p->first < 0 ? i : p->first;
+            p->last = i;
+            p->children++;
+        } else
+            e->outline_root_last = i;
+        stack[level] = i;
         for (int l = level + 1; l < 8; l++)
-            stack[l] = NULL;
+            stack[l] = -1;
     }
+    e->outline_count = n;
 }
 
 static void emitter_free(emitter *e)
@@ -596,6 +695,7 @@ static void emitter_free(emitter *e)
     free(e->groups);
     free(e->scratch.data);
     free(e->annots);
+    free(e->outline);
     ptrindex_free(&e->annot_index);
     zpool_free(e->zpool);
 }

@@ -161,6 +161,13 @@ typedef struct emit_annot {
     int struct_parent;   /* its StructParent key, -1 none */
 } emit_annot;
 
+/* An outline entry, linked to its neighbours by index (-1: none). */
+typedef struct emit_outline_item {
+    int entry;           /* index into the layout's outline */
+    int parent, first, last, next, prev;
+    int children;
+} emit_outline_item;
+
 typedef struct emit_failure {
     HPDF_STATUS code, detail;
     const char *doing;
@@ -197,6 +204,12 @@ typedef struct emitter {
     int annot_count;
     size_t annot_cap;
     ptrindex annot_index; /* annotation dictionary -> index in annots */
+    emit_outline_item *outline;
+    int outline_count;
+    int outline_root_last;        /* the last top-level entry, -1 none */
+    unsigned long outline_first;  /* object number of entry 0, the others
+                                     follow in order */
+    unsigned long outline_root;
     tag_node **groups;   /* grouping elements for overflowing /K arrays */
     int group_count;
     size_t group_cap;
