@@ -756,11 +756,16 @@ bool emit_pdf(const layout_result *layout, const style *st,
     emit_doing(&e, "embedding the fonts", 0);
     bool ok = emit_fonts(&e, fonts);
     e.pages = mem_alloc((size_t)layout->page_count + 1, sizeof *e.pages);
-    emit_doing(&e, "adding the pages", 0);
-    for (int i = 0; ok && i < layout->page_count; i++)
-        e.pages[i] = HPDF_AddPage(e.pdf);
     for (int i = 0; ok && i < layout->page_count; i++) {
         emit_doing(&e, "drawing the content", i + 1);
+        /* Each page object made as the page is drawn, while the drawn
+         * pages' items go: what refers to a later page (links, the
+         * structure tree, the outline) is written when the file is saved. */
+        e.pages[i] = HPDF_AddPage(e.pdf);
+        if (!e.pages[i]) {
+            ok = false;
+            break;
+        }
         emit_page(&e, i);
         if (opt->page_drawn)
             opt->page_drawn(opt->page_drawn_user, i);
