@@ -383,15 +383,16 @@ static const char *expand_fields(lctx *c, const char *tpl, const page *p, int pa
     if (!tpl || !*tpl)
         return NULL;
     const document *d = c->doc;
-    char *out = arena_strdup(c->a, "");
+    /* In the layout's scratch: the page keeps the glyphs, not the text. */
+    char *out = arena_strdup(c->tmp, "");
     for (const char *s = tpl; *s;) {
         const char *open = strchr(s, '{');
         const char *close = open ? strchr(open, '}') : NULL;
         if (!open || !close) {
-            out = arena_printf(c->a, "%s%s", out, s);
+            out = arena_printf(c->tmp, "%s%s", out, s);
             break;
         }
-        out = arena_printf(c->a, "%s%.*s", out, (int)(open - s), s);
+        out = arena_printf(c->tmp, "%s%.*s", out, (int)(open - s), s);
         size_t n = (size_t)(close - open - 1);
         const char *v = "";
         char num[16];
@@ -407,7 +408,7 @@ static const char *expand_fields(lctx *c, const char *tpl, const page *p, int pa
             v = d->pubdate ? d->pubdate : "";
         else if (n == 12 && !strncmp(open + 1, "organisation", 12))
             v = d->organisation ? d->organisation : "";
-        out = arena_printf(c->a, "%s%s", out, v);
+        out = arena_printf(c->tmp, "%s%s", out, v);
         s = close + 1;
     }
     return *out ? out : NULL;
@@ -478,6 +479,9 @@ void layout_running_heads(lctx *c)
     for (int i = 0; i < pages; i++) {
         page *p = &c->res->pages[i];
         const style_master *m = p->master;
+        /* The lines and texts set for one page's heads are scratch once
+         * placed (the page copies its glyphs). */
+        arena_mark scratch = arena_mark_now(c->tmp);
         /* Left-hand pages mirror the running heads: folios stay outside. */
         bool mirror = c->st->facing_pages && p->number % 2 == 0;
         int left = mirror ? ALIGN_RIGHT : ALIGN_LEFT, right = mirror ? ALIGN_LEFT : ALIGN_RIGHT;
@@ -492,5 +496,6 @@ void layout_running_heads(lctx *c)
         place_field(c, p, expand_fields(c, m->footer_right, p, pages), "footer", fy, right);
         if (c->print)
             place_slug(c, p, pages);
+        arena_release(c->tmp, scratch);
     }
 }
