@@ -321,6 +321,26 @@ static void draw_image(emitter *e, page_state *ps, const page_item *it, double p
 
 /* ---- annotations ----------------------------------------------------------- */
 
+/* libharu's limit on a string (HPDF_LIMIT_MAX_STRING_LEN), kept for the
+ * text strings the write hooks write themselves: the error libharu gave
+ * (a literal for ASCII, UTF-16 bytes otherwise), reported as its errors
+ * are. */
+static bool string_fits(emitter *e, const char *text)
+{
+    size_t bytes = 0;
+    bool ascii = true;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        ascii &= *p >= 0x20 && *p < 0x7F;
+        bytes += (*p & 0xC0) != 0x80 ? 2 + 2 * (*p >= 0xF0) : 0;
+    }
+    bool fits = ascii ? strlen(text) <= HPDF_LIMIT_MAX_STRING_LEN
+                      : bytes + 2 <= HPDF_LIMIT_MAX_STRING_LEN;
+    if (!fits && !e->error.code)
+        e->error = (emit_failure){ ascii ? HPDF_STRING_OUT_OF_RANGE : HPDF_BINARY_LENGTH_ERR, 0,
+                                   e->doing, e->doing_page };
+    return fits;
+}
+
 /* An explicit destination: the top of y (points from the page's top) on
  * page page_no (1-based; page 1 when out of range), at the style's offset. */
 static void sb_dest(const emitter *e, sbuf *b, int page_no, double y)
@@ -380,6 +400,8 @@ static void emit_link(emitter *e, page_state *ps, HPDF_Page pg, const page_item 
         return;
     const doc_link *l = &e->lay->links[it->link];
     if (!l->uri && !l->target)
+        return;
+    if (!string_fits(e, l->uri ? l->uri : l->target_title ? l->target_title : ""))
         return;
     HPDF_Dict a = pdfobj_dict_writing(e->pdf, write_link, e);
     if (!a)
@@ -626,6 +648,9 @@ static HPDF_STATUS write_outline_item(HPDF_Dict d, HPDF_Stream out)
 static void emit_outline(emitter *e)
 {
     int n = e->lay->outline_count;
+    for (int i = 0; i < n; i++)
+        if (!string_fits(e, e->lay->outline[i].title ? e->lay->outline[i].title : ""))
+            return;
     if (n == 0)
         return;
     HPDF_Dict root = pdfobj_dict_writing(e->pdf, write_outline_root, e);
