@@ -1460,9 +1460,29 @@ static void read_pubdate(builder *b, xmlNode *n)
              (const char *)n->name, text);
 }
 
+/* The report has one date: its first <pubdate>, else its first <date>
+ * (DocBook allows several; the stylesheets print the first). Another one
+ * that would have been the date is named, so that no date is dropped
+ * unseen. Returns the element the date now comes from. */
+static xmlNode *choose_date(builder *b, xmlNode *dated, xmlNode *n)
+{
+    bool pub = model_is_db(n, "pubdate");
+    if (!dated || (pub && !model_is_db(dated, "pubdate"))) {
+        read_pubdate(b, n);
+        return n;
+    }
+    if (pub || model_is_db(dated, "date"))
+        diag_add(b->diags, DIAG_WARNING, model_node_loc(b, n),
+                 "a second <%s> is not printed: the report's date is the first, '%s' "
+                 "(line %ld)", (const char *)n->name, plain_text_of(b, dated),
+                 xmlGetLineNo(dated));
+    return dated;
+}
+
 static void build_info(builder *b, xmlNode *info)
 {
     document *d = b->doc;
+    xmlNode *dated = NULL;
     for (xmlNode *c = info->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE)
             continue;
@@ -1471,7 +1491,7 @@ static void build_info(builder *b, xmlNode *info)
         else if (model_is_db(c, "subtitle"))
             d->subtitle = plain_text_of(b, c);
         else if (model_is_db(c, "pubdate") || model_is_db(c, "date"))
-            read_pubdate(b, c);
+            dated = choose_date(b, dated, c);
         else if (model_is_db(c, "orgname"))
             d->organisation = plain_text_of(b, c);
         else if (model_is_db(c, "publisher")) {

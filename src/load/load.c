@@ -45,6 +45,7 @@ typedef struct load_session {
     strindex included_index;    /* abs -> position in included */
     const char *stack[LOAD_MAX_INCLUDE_DEPTH + 1]; /* files being expanded */
     bool depth_reported;        /* the depth error is given once */
+    char *unplaced;             /* a validation message libxml2 gave no place */
 } load_session;
 
 static load_session *current_session;
@@ -85,6 +86,27 @@ static xmlParserInputPtr load_entity_loader(const char *url, const char *id,
                  "external resource '%s' refused: external entities and "
                  "DTDs are never loaded", url ? url : "(none)");
     return NULL;
+}
+
+/* RELAX NG validation reports some problems ("Extra element pubdate in
+ * interleave") without a node, and then the element that holds them
+ * ("Element info failed to validate content") with one: the first is
+ * given the second's place, so no message is printed without a line. */
+static void load_add_message(load_session *s, diag_severity sev, src_loc loc,
+                             const char *msg)
+{
+    bool validating = s->sink == &s->r->schema_messages;
+    if (validating && !loc.file) {
+        if (!s->unplaced)
+            s->unplaced = mem_strdup(msg);
+        return;
+    }
+    if (s->unplaced) {
+        diag_add(s->sink, sev, loc, "%s", s->unplaced);
+        free(s->unplaced);
+        s->unplaced = NULL;
+    }
+    diag_add(s->sink, sev, loc, "%s", msg);
 }
 
 static void load_structured_error(void *user, xmlErrorPtr e)
@@ -132,7 +154,7 @@ static void load_structured_error(void *user, xmlErrorPtr e)
             return;
         }
     src_loc loc = { file, line, col };
-    diag_add(s->sink, sev, loc, "%s", msg);
+    load_add_message(s, sev, loc, msg);
     free(file);
 }
 
@@ -570,6 +592,7 @@ struct load_schema {
     pthread_t thread;
     bool running;
     bool parsed;
+    bool out_of_memory;    /* libxml2 ran out while parsing it */
     xmlRelaxNGPtr schema;  /* NULL when it cannot be parsed */
 };
 
@@ -581,10 +604,13 @@ static xmlRelaxNGPtr parse_schema(const char *path)
     return schema;
 }
 
+/* A broken schema is reported once the document wants it; only running
+ * out of memory is kept, for that is what the user has to hear. */
 static void schema_silent(void *user, xmlErrorPtr error)
 {
-    (void)user;
-    (void)error;
+    load_schema *ls = user;
+    if (ls && error && error->code == XML_ERR_NO_MEMORY)
+        ls->out_of_memory = true;
 }
 
 static void *schema_thread(void *arg)
@@ -592,7 +618,7 @@ static void *schema_thread(void *arg)
     load_schema *ls = arg;
     /* This thread's handler (libxml2 keeps one per thread): a broken
      * schema is reported once the document wants it. */
-    xmlSetStructuredErrorFunc(NULL, schema_silent);
+    xmlSetStructuredErrorFunc(ls, schema_silent);
     ls->schema = parse_schema(ls->path);
     return NULL;
 }
@@ -630,7 +656,7 @@ static xmlRelaxNGPtr schema_take(load_schema *ls)
     if (!ls->parsed) {
         bool was = session_thread;
         session_thread = false;
-        xmlSetStructuredErrorFunc(NULL, schema_silent);
+        xmlSetStructuredErrorFunc(ls, schema_silent);
         schema = parse_schema(ls->path);
         xmlSetStructuredErrorFunc(NULL, was ? load_structured_error : NULL);
         session_thread = was;
@@ -651,21 +677,29 @@ void load_schema_free(load_schema *ls)
     free(ls);
 }
 
-/* Validates the document with schema (taken; NULL: it could not be
- * parsed). */
-static void load_validate(load_session *s, const char *schema_path, xmlRelaxNGPtr schema)
+/* Validates the document with the prepared schema. */
+static void load_validate(load_session *s, load_schema *prepared)
 {
     load_result *r = s->r;
     diag_init(&r->schema_messages);
+    xmlRelaxNGPtr schema = schema_take(prepared);
     if (!schema) {
-        src_loc loc = { schema_path, 0, 0 };
-        diag_add(s->diags, DIAG_ENVIRONMENT, loc, "cannot load the RELAX NG schema");
+        src_loc loc = { prepared->path, 0, 0 };
+        diag_add(s->diags, DIAG_ENVIRONMENT, loc, "%s",
+                 prepared->out_of_memory ? "out of memory while reading the RELAX NG schema"
+                                         : "cannot load the RELAX NG schema");
         return;
     }
     xmlRelaxNGValidCtxtPtr vc = xmlRelaxNGNewValidCtxt(schema);
     s->sink = &r->schema_messages;
     s->sink_severity = DIAG_WARNING;
     r->schema_valid = vc && xmlRelaxNGValidateDoc(vc, r->doc) == 0;
+    if (s->unplaced) { /* nothing came after it: the report is its place */
+        src_loc loc = { s->r->main_file, 0, 0 };
+        diag_add(s->sink, s->sink_severity, loc, "%s", s->unplaced);
+        free(s->unplaced);
+        s->unplaced = NULL;
+    }
     s->sink = NULL;
     xmlRelaxNGFreeValidCtxt(vc);
     xmlRelaxNGFree(schema);
@@ -724,7 +758,7 @@ bool load_document_prepared(const char *path, load_schema *prepared,
         /* The schema (ours, not the document's) has been parsing on its
          * own thread meanwhile. */
         if (prepared && !diag_has_errors(diags))
-            load_validate(&s, prepared->path, schema_take(prepared));
+            load_validate(&s, prepared);
     }
     free(abs);
     for (int i = 0; i < s.included_count; i++)

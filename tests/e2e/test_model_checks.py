@@ -237,6 +237,51 @@ def test_an_unreadable_pubdate_is_a_warning_and_printed_as_written(tmp_path, dat
     assert date in doc.page_texts[0], doc.page_texts[0]
 
 
+@pytest.mark.parametrize("info,printed,ignored_line", [
+    # DocBook allows several; the first pubdate is the date, a date only
+    # when there is no pubdate
+    ("<pubdate>2027-03-15</pubdate>\n<pubdate>2026-01-02</pubdate>", "15 maart 2027", 5),
+    ("<date>2026-01-02</date>\n<pubdate>2027-03-15</pubdate>", "15 maart 2027", None),
+    ("<date>2027-03-15</date>\n<date>2026-01-02</date>", "15 maart 2027", 5),
+])
+def test_the_report_has_one_date_and_a_second_is_named(tmp_path, info, printed, ignored_line):
+    doc = compile_text(tmp_path, f"""<?xml version="1.0" encoding="UTF-8"?>
+<article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="nl-BE">
+  <info><title>Datum</title>
+{info}</info>
+  <section><title>Werkspoor</title><para>Een alinea.</para></section>
+</article>
+""")
+    assert printed in doc.page_texts[0] and "2 januari 2026" not in doc.page_texts[0]
+    assert creation_date(doc).startswith("2027-03-15"), creation_date(doc)
+    warnings = [l for l in doc.result.stderr.splitlines() if "warning" in l]
+    if ignored_line is None:
+        assert not warnings, warnings
+    else:
+        assert len(warnings) == 1 and re.match(
+            rf"\S*doc\.xml:{ignored_line}:\d+: warning: a second <\w+> is not printed: the "
+            r"report's date is the first, '2027-03-15' \(line 4\)", warnings[0]), warnings
+
+
+def test_every_schema_message_has_a_line(tmp_path):
+    # libxml2 names no node for "Extra element subtitle in interleave"; it
+    # was printed with the file name alone
+    source = tmp_path / "doc.xml"
+    source.write_text("""<?xml version="1.0" encoding="UTF-8"?>
+<article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="nl-BE">
+  <info><title>T</title><subtitle>Een</subtitle>
+    <subtitle>Twee</subtitle></info>
+  <section><title>Werkspoor</title><para>Een alinea.</para></section>
+</article>
+""", encoding="utf-8")
+    res = run_kcvs(source, "-o", tmp_path / "doc.pdf")
+    assert res.returncode == 0, res.stderr
+    warnings = [l for l in res.stderr.splitlines() if "warning" in l]
+    assert any("Extra element subtitle" in w for w in warnings), res.stderr
+    for w in warnings:
+        assert re.match(r"\S*doc\.xml:\d+:\d+: warning: ", w), w
+
+
 # ---------------------------------------------------------------- xml:ids and caps
 
 
