@@ -1,10 +1,20 @@
 #include "mem.h"
 
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* One malloc arena for all threads: theirs allocate little (the schema's
+ * parse, deflate's state), and glibc reserves 64 MiB of address space for
+ * each thread's own arena, so under a `ulimit -v` the schema's thread ran
+ * out of memory long before the document needed any. */
+void mem_init(void)
+{
+    mallopt(M_ARENA_MAX, 1);
+}
 
 _Noreturn void mem_fail(size_t bytes)
 {

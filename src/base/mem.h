@@ -18,6 +18,8 @@
 
 /* bytes: what was asked for (SIZE_MAX when the size itself overflowed). */
 _Noreturn void mem_fail(size_t bytes);
+/* Sets the allocator up for the whole run: called first thing by main. */
+void mem_init(void);
 
 /* n elements of size bytes, zero-filled. */
 void *mem_alloc(size_t n, size_t size);

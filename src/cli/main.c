@@ -456,6 +456,7 @@ static int run_watch(options *o)
 
 int main(int argc, char **argv)
 {
+    mem_init();
     options o = { 0 };
     o.profile = PROFILE_ARCHIVE;
     parse_options(argc, argv, &o);
