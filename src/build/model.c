@@ -1011,6 +1011,12 @@ block *model_build_list(builder *b, xmlNode *n, tag_node *tag)
         item->label = ordered ? format_ordinal(b, b->st->strings.ordered_formats[lvl],
                                                number)
                               : b->st->strings.bullets[lvl];
+        /* An xref to an item of a numbered list prints its number, as
+         * DocBook's stylesheets do; a bullet is no name for an item. */
+        if (ordered)
+            item->title_text = arena_printf(b->a, "%.*s", (int)strcspn(item->label, ".)"),
+                                            item->label);
+        model_register_id(b, item, c);
         model_tag_new(b->a, item->tag, TAG_LBL);
         tag_node *body = model_tag_new(b->a, item->tag, TAG_LBODY);
         b->list_depth++;
@@ -1019,6 +1025,8 @@ block *model_build_list(builder *b, xmlNode *n, tag_node *tag)
         if (!item->children && has_direct_text(c))
             item->children = model_make_para(b, c, model_plain_runs(b, c, NULL), "body", body,
                                        TAG_P);
+        if (item->id && item->children && !item->children->anchor_of)
+            item->children->anchor_of = item; /* its place is its first block's */
         model_list_append(&items, item);
     }
     list->children = items.head;

@@ -483,6 +483,9 @@ static block *build_box(builder *b, xmlNode *n, tag_node *tag, int level)
                                         "minor-heading", box->tag, TAG_P));
     } else
         model_list_append(&out, box_title(b, n, box->tag));
+    /* An xref prints the heading line: its title, else the kind's name. */
+    if (out.head)
+        box->title_text = model_runs_plain_text(b, out.head->inlines);
     for (xmlNode *c = n->children; c; c = c->next) {
         if (model_is_db(c, "attribution")) {
             attribution = c;

@@ -45,6 +45,11 @@ def corpus():
             ("guide-sober", ROOT / "docs" / "guide.xml", ("--style", "sober"))]
     docs += [(f"data-{p.stem}", p, ()) for p in sorted((DATA / "e2e").glob("*.xml"))
              if p.name not in INVALID]
+    # the readers' book (every part split over pages) in the other style
+    # and the print profile too
+    book = DATA / "e2e" / "readers-book.xml"
+    docs += [("data-readers-book-sober", book, ("--style", "sober")),
+             ("data-readers-book-print", book, ("--profile", "print"))]
     if REAL.is_dir():
         docs += [(f"real-{p.name.removesuffix('.expect.json')}",
                   REAL / json.loads(p.read_text())["input"], ())
@@ -436,3 +441,74 @@ def test_a_footnote_is_read_right_after_its_mark(trees, name):
                     f"a Note ({kid.text()[:40]!r}) is read after {before}, not its mark")
     if name == "data-footnote":
         assert notes >= 1
+
+
+# ---------------------------------------------------------------- MuPDF
+
+
+def page_words(text):
+    """The words of a text extraction, a line-end hyphen's halves joined
+    where the next line goes on in lower case."""
+    return re.findall(r"\w+", re.sub(r"(\w)-\n+(?=[a-zà-ÿ])", r"\1", text))
+
+
+def unsplit(whole, halves):
+    """Takes out of both counters every word of WHOLE that is two words of
+    HALVES put together."""
+    for word in list(whole.elements()):
+        split = next(((word[:i], word[i:]) for i in range(1, len(word))
+                      if halves[word[:i]] and halves[word[i:]]
+                      and (word[:i] != word[i:] or halves[word[:i]] > 1)), None)
+        if split:
+            whole[word] -= 1
+            halves[split[0]] -= 1
+            halves[split[1]] -= 1
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_mupdf_reads_every_word_poppler_reads(pdfs, name):
+    """MuPDF (mutool draw -F txt), which reads the content stream without
+    the structure tree, meets every word poppler's pdftotext meets, once.
+    MuPDF 1.21 ignores /ActualText (issue 14): a word hyphenated across a
+    page break is two words to it, which together are poppler's one."""
+    from collections import Counter
+    path = pdfs[name][1]
+    pop = Counter(page_words(tool("pdftotext", "-raw", path, "-").stdout))
+    res = subprocess.run(["mutool", "draw", "-q", "-F", "txt", "-o", "-", str(path)],
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr
+    mu = Counter(page_words(res.stdout))
+    only_pop, only_mu = pop - mu, mu - pop
+    # a word one reader has whole and the other in two: a hyphenated word
+    # across a page break (MuPDF), or a compound's own hyphen at a line
+    # end, which page_words takes for a hyphenation break in both
+    unsplit(only_pop, only_mu)
+    unsplit(only_mu, only_pop)
+    only_pop, only_mu = +only_pop, +only_mu
+    assert not only_pop and not only_mu, (
+        f"poppler only: {dict(list(only_pop.items())[:10])}; "
+        f"MuPDF only: {dict(list(only_mu.items())[:10])}")
+
+
+# ---------------------------------------------------------------- xrefs
+
+
+def test_xrefs_print_the_title_and_page_of_every_kind_of_target(pdfs, trees):
+    """In the readers' book an xref to each kind of target (chapter,
+    section, table, figure, example, titled admonition, numbered list item,
+    paragraph with an xreflabel) prints its title or number and the page
+    that target stands on."""
+    path = pdfs["data-readers-book"][1]
+    links = [canon(n.text()) for n in trees["data-readers-book"].walk() if n.role == "Link"]
+    want = {"Tabellen over pagina's": "Tabellen over pagina's",
+            "Geneste lijsten": "Geneste lijsten", "Honderdtwintig posten": "Honderdtwintig posten",
+            "Een staafdiagram bij de paginagrens": "Een staafdiagram bij de paginagrens",
+            "Een lange lijst code": "Een lange lijst code", "Let op": "Let op",
+            "b": "b. Punt 2.2:", "de eerste alinea": "Deze eerste alinea van het boek"}
+    for label, text in want.items():
+        found = [t for t in links if re.fullmatch(re.escape(canon(label)) + r", p\. [0-9]+", t)]
+        assert found, f"no xref reads '{label}, p. N' in {links}"
+        page = int(found[0].rsplit(" ", 1)[1])
+        on_page = canon(tool("pdftotext", "-f", str(page), "-l", str(page), "-raw", path,
+                             "-").stdout)
+        assert canon(text) in on_page, f"'{text}' is not on page {page}, where the xref says"
