@@ -886,6 +886,20 @@ def _style_vocabulary(style):
     return words
 
 
+def _equal_alignments(got, b0, run):
+    """RUN, printed at GOT[B0:], and the runs the alignment could as well
+    have left over: when the K words before RUN are its last K words, the
+    run K words earlier is the same text moved (a repeated table header
+    "post omschrijving bedrag" before a row that starts with "post" is
+    left over as "omschrijving bedrag post")."""
+    yield run
+    if got[b0:b0 + len(run)] != run:
+        return  # furniture: a line of its own
+    for k in range(1, min(len(run), b0) + 1):
+        if got[b0 - k:b0] == run[len(run) - k:]:
+            yield got[b0 - k:b0 - k + len(run)]
+
+
 def _generated_run(tokens, titles, vocab, letter_breaks=False):
     """TOKENS can be read as numbers, style words and whole titles (with
     LETTER_BREAKS: titles whose words may be broken between letters)."""
@@ -1006,7 +1020,8 @@ def text_conservation_problems(source, pdf_path, style=STYLE_XML, show=8, letter
         line = src.words[a0][1]
         problems.append(f"missing from the PDF (source line {line}): {' '.join(run[:30])}")
     for b0, ex in extra:
-        if ex and not _generated_run(ex, src.titles, vocab, letter_breaks):
+        if ex and not any(_generated_run(run, src.titles, vocab, letter_breaks)
+                          for run in _equal_alignments(got, b0, ex)):
             ctx = " ".join(got[max(0, b0 - 6):b0])
             problems.append(f"printed but not in the source (after '…{ctx}'): "
                             f"{' '.join(ex[:30])}")
