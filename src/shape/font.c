@@ -380,9 +380,21 @@ static void font_mark_cluster(font_face *f, const shaped_glyph *g, int from,
     font_set_text(f, g[from].gid, first, n);
 }
 
+/* True when every glyph has its text already: marking them again
+ * changes nothing (first use wins), and most words are seen before. */
+static bool font_all_marked(const font_face *f, const shaped_glyph *g, int count)
+{
+    for (int i = 0; i < count; i++)
+        if (g[i].gid < f->glyph_count && !f->gid_text[g[i].gid])
+            return false;
+    return true;
+}
+
 void font_mark_used(font_face *f, const shaped_glyph *g, int count,
                     const char *text, size_t len)
 {
+    if (font_all_marked(f, g, count))
+        return;
     for (int i = 0; i < count;) {
         uint32_t start = g[i].cluster, end = (uint32_t)len;
         int j = i + 1;
