@@ -41,6 +41,10 @@ static bool in_db_ns(xmlNode *n)
 
 src_loc model_node_loc(builder *b, xmlNode *n)
 {
+    /* What an entity's replacement text made (&yes; for <phrase>) has no
+     * line of its own: the element the reference stands in is its place. */
+    while (xmlGetLineNo(n) <= 0 && n->parent && n->parent->type == XML_ELEMENT_NODE)
+        n = n->parent;
     xmlNode *root = load_file_root(n);
     if (!b->place_file || root != b->place_root) {
         char *file = load_node_file(b->src, n);
@@ -585,6 +589,41 @@ void model_link_to_key(builder *b, xmlNode *n, const char *key, inline_ctx *inne
     add_ref(b, NULL, inner->link, key);
 }
 
+/* DocBook's xrefstyle="select: label title page" (the keywords in any
+ * order); its other forms name stylesheet templates, which are not read. */
+static int xref_parts_of(builder *b, xmlNode *n)
+{
+    static const struct { const char *word; int part; } words[] = {
+        { "label", XREF_LABEL }, { "title", XREF_TITLE },
+        { "quotedtitle", XREF_QUOTED_TITLE }, { "page", XREF_PAGE },
+        { "pageabbrev", XREF_PAGE }, { "nopage", 0 }, { "docname", 0 },
+        { "nodocname", 0 } };
+    const char *xrefstyle = model_get_attr(b, n, "xrefstyle");
+    if (!xrefstyle)
+        return 0;
+    const char *at = xrefstyle + strspn(xrefstyle, " \t\n");
+    if (strncmp(at, "select:", 7) != 0) {
+        diag_add(b->diags, DIAG_WARNING, model_node_loc(b, n),
+                 "xrefstyle '%s' is not read (kcvs-pdf reads 'select:' with label, title, "
+                 "quotedtitle, page, nopage): the title and page are printed", xrefstyle);
+        return 0;
+    }
+    int parts = 0;
+    for (char *tok = arena_strdup(b->a, at + 7), *save = NULL;
+         (tok = strtok_r(tok, " \t\n,", &save)); tok = NULL) {
+        size_t i = 0;
+        while (i < sizeof words / sizeof *words && strcmp(words[i].word, tok) != 0)
+            i++;
+        if (i == sizeof words / sizeof *words)
+            diag_add(b->diags, DIAG_WARNING, model_node_loc(b, n),
+                     "xrefstyle: '%s' is none of label, title, quotedtitle, page, nopage: "
+                     "left out", tok);
+        else
+            parts |= words[i].part;
+    }
+    return parts ? parts : XREF_TITLE;
+}
+
 static void build_xref(builder *b, xmlNode *n, inline_ctx *ic)
 {
     const char *linkend = model_get_attr(b, n, "linkend");
@@ -599,6 +638,7 @@ static void build_xref(builder *b, xmlNode *n, inline_ctx *ic)
     inner.link_tag->link_index = inner.link;
     inline_run *r = model_run_new(b, &inner, INL_XREF, "", n);
     r->tag = inner.link_tag;
+    r->xref_parts = xref_parts_of(b, n);
     ic->tail = inner.tail;
     if (!ic->head)
         ic->head = inner.head;
@@ -627,6 +667,7 @@ static void build_footnote(builder *b, xmlNode *n, inline_ctx *ic)
     b->list_depth = saved_depth;
     /* An xref to a footnote prints its number and points at its text. */
     note->title_text = arena_printf(b->a, "%d", note->number);
+    note->number_text = note->title_text;
     if (note->children)
         note->children->anchor_of = note;
     for (block *c = note->children; c; c = c->next)
@@ -984,11 +1025,20 @@ static char *format_ordinal(builder *b, const char *fmt, int n)
     return arena_printf(b->a, "%s%s", num, fmt && fmt[0] ? fmt + 1 : ".");
 }
 
+/* DocBook's spacing="compact" sets a list's items closer together, as the
+ * style's list-compact class says. */
+const char *model_list_class(builder *b, xmlNode *n)
+{
+    const char *spacing = model_get_attr(b, n, "spacing");
+    return spacing && strcmp(spacing, "compact") == 0 ? "list-compact" : "list";
+}
+
 block *model_build_list(builder *b, xmlNode *n, tag_node *tag)
 {
     int depth = b->list_depth;
     bool ordered = model_is_db(n, "orderedlist") || model_is_db(n, "procedure") || model_is_db(n, "substeps");
-    block *list = model_block_new(b, BLK_LIST, "list", n, model_tag_new(b->a, tag, TAG_L));
+    block *list = model_block_new(b, BLK_LIST, model_list_class(b, n), n,
+                                  model_tag_new(b->a, tag, TAG_L));
     list->ordered = ordered;
     list->level = depth;
     model_register_id(b, list, n);

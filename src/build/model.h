@@ -54,7 +54,12 @@ typedef struct inline_run {
     src_loc loc;
     struct inline_run *next;
     const char *xref_label; /* xref: the target's xreflabel, NULL none */
+    int xref_parts;        /* xref: XREF_* its xrefstyle selects, 0 the
+                              default (title and page) */
 } inline_run;
+
+/* What an xref prints, as DocBook's xrefstyle="select: …" names it. */
+enum { XREF_LABEL = 1, XREF_TITLE = 2, XREF_QUOTED_TITLE = 4, XREF_PAGE = 8 };
 
 typedef enum {
     BLK_PARA, BLK_HEADING, BLK_LIST, BLK_ITEM, BLK_TABLE, BLK_FIGURE,
@@ -146,6 +151,8 @@ typedef struct block {
     const char *title_text;    /* plain title (sections, tables) for the
                                   outline, the TOC and xrefs */
     int number;                /* workstream, table or footnote number */
+    const char *number_text;   /* its number as an xref prints it ("Tabel
+                                  2"), NULL when it has none */
     table_model *table;
     image_model *image;
     chart_model *chart;

@@ -58,13 +58,14 @@ static xmlNode *sole_media(xmlNode *fig)
 }
 
 block *model_caption(builder *b, xmlNode *title, const char *prefix, int number,
-                     const char *cls, tag_node *tag, const char **plain)
+                     const char *cls, tag_node *tag, block *owner)
 {
     inline_run *runs = model_plain_runs(b, title, NULL);
-    *plain = model_runs_plain_text(b, runs);
+    owner->title_text = model_runs_plain_text(b, runs);
+    owner->number_text = arena_printf(b->a, "%s %d", prefix, number);
     inline_run *head = arena_alloc(b->a, sizeof *head);
     *head = (inline_run){ .kind = INL_TEXT,
-                          .text = arena_printf(b->a, "%s %d: ", prefix, number),
+                          .text = arena_printf(b->a, "%s: ", owner->number_text),
                           .link = -1, .loc = model_node_loc(b, title), .next = runs };
     return model_make_para(b, title, head, cls, tag, TAG_CAPTION);
 }
@@ -75,7 +76,7 @@ static block *figure_caption(builder *b, xmlNode *title, block *fig)
 {
     fig->number = ++b->doc->figure_count;
     return model_caption(b, title, b->st->strings.figure_prefix, fig->number, "caption",
-                         fig->tag, &fig->title_text);
+                         fig->tag, fig);
 }
 
 /* <figure>/<informalfigure>: the image (or the blocks) and, when titled,
@@ -125,7 +126,7 @@ static block *build_example(builder *b, xmlNode *n, tag_node *tag, int level)
     if (title && model_is_db(n, "example")) {
         ex->number = ++b->example_count;
         model_list_append(&l, model_caption(b, title, b->st->strings.example_prefix, ex->number,
-                                            "example-title", ex->tag, &ex->title_text));
+                                            "example-title", ex->tag, ex));
     }
     model_list_append(&l, model_build_block_list(b, n->children, ex->tag, level));
     ex->children = l.head;
@@ -509,7 +510,8 @@ static block *build_box(builder *b, xmlNode *n, tag_node *tag, int level)
  * description (LBody). */
 static block *build_variablelist(builder *b, xmlNode *n, tag_node *tag)
 {
-    block *list = model_block_new(b, BLK_LIST, "list", n, model_tag_new(b->a, tag, TAG_L));
+    block *list = model_block_new(b, BLK_LIST, model_list_class(b, n), n,
+                                  model_tag_new(b->a, tag, TAG_L));
     list->level = b->list_depth;
     model_register_id(b, list, n);
     block_list items = { NULL, NULL };

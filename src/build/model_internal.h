@@ -143,6 +143,7 @@ void model_build_inlines(builder *b, xmlNode *n, inline_ctx *ic);
 /* The runs of N as a link to HREF (checked like <link>). */
 void model_build_uri_link_inlines(builder *b, xmlNode *n, const char *href, inline_ctx *inner);
 /* itemizedlist, orderedlist, procedure, substeps, simplelist. */
+const char *model_list_class(builder *b, xmlNode *n);
 block *model_build_list(builder *b, xmlNode *n, tag_node *tag);
 
 /* Makes the runs built into INNER from now on an internal link to the
@@ -175,10 +176,11 @@ block *model_docbook_info(builder *b, xmlNode *n, bool *built);
 /* An <inlinemediaobject> N: in a paragraph, its run in IC (true), or,
  * outside any paragraph, a warning (false: the caller sets its text). */
 bool model_docbook_inline_media(builder *b, xmlNode *n, inline_ctx *ic);
-/* "PREFIX NUMBER: title" in class CLS, a Caption under TAG; *PLAIN gets the
- * title's plain text (tables, figures). */
+/* "PREFIX NUMBER: title" in class CLS, a Caption under TAG; OWNER (the
+ * table, figure or example) gets the title's plain text and its number's
+ * ("Tabel 2") for xrefs. */
 block *model_caption(builder *b, xmlNode *title, const char *prefix, int number,
-                     const char *cls, tag_node *tag, const char **plain);
+                     const char *cls, tag_node *tag, block *owner);
 /* A mediaobject (or inlinemediaobject) as a Figure block (model.c). */
 block *model_build_media(builder *b, xmlNode *n, tag_node *tag);
 /* The paragraph of RUNS (built while b->in_para) in class CLS under TAG,

@@ -509,7 +509,7 @@ block *model_build_table(builder *b, xmlNode *n, tag_node *tag)
         b->doc->table_count++;
         bl->number = b->doc->table_count;
         model_list_append(&out, model_caption(b, title, b->st->strings.table_prefix, bl->number,
-                                        "table-title", ttag, &bl->title_text));
+                                        "table-title", ttag, bl));
     }
     build_parts(b, tgroup, t, ttag);
     if (t->budget)

@@ -369,10 +369,12 @@ static double label_overhang(lctx *c, const block *list, const style_class *cls)
 
 static void layout_list(lctx *c, block *list, double indent)
 {
-    const style_class *cls = style_class_get(c->st, "list");
+    const style_class *cls = list->style;
     bool was_in_list = c->in_list, was_capped = c->list_capped;
+    const style_class *was_class = c->list_class;
     double hang = label_overhang(c, list, cls);
     c->in_list = true;
+    c->list_class = cls;
     for (block *item = list->children; item; item = item->next) {
         if (item->kind != BLK_ITEM) {
             layout_one(c, item, indent); /* the list's title */
@@ -395,6 +397,7 @@ static void layout_list(lctx *c, block *list, double indent)
         layout_vbox_add_line(c, v, ln, x < edge ? edge : x, v->first_baseline);
     }
     c->in_list = was_in_list;
+    c->list_class = was_class;
     c->list_capped = was_capped;
     /* A list ends like a paragraph, whatever its items' spacing (a nested
      * list like an item). */
@@ -680,7 +683,7 @@ static void layout_one(lctx *c, block *b, double indent)
     case BLK_PARA: {
         const style_class *cls = b->style;
         if (c->in_list && cls == style_class_get(c->st, "body"))
-            cls = style_class_get(c->st, "list");
+            cls = c->list_class;
         layout_notes_of(c, b->inlines);
         layout_text(c, b, b->inlines, cls, b->tag, indent, b->is_cta);
         break;

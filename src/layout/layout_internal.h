@@ -65,6 +65,7 @@ typedef struct lctx {
     const block *first_change; /* the first anchor whose page moved */
     layout_result *res;
     bool in_list;
+    const style_class *list_class; /* the innermost list's items' class */
     bool list_capped;        /* inside a list that nesting stopped indenting */
     bool print;
     bool require_alt;

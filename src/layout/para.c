@@ -241,6 +241,32 @@ static const char *text_upper(arena *a, const char *s, size_t len, size_t *out_l
     return out;
 }
 
+/* The parts an xrefstyle selected, in DocBook's order: number, title,
+ * page ("Tabel 2, Budget, p. 4"). A number the target does not have (an
+ * unnumbered section) gives way to its title; with neither, the page is
+ * printed. */
+static const char *xref_selected(para_ctx *c, const inline_run *r, const char *title, int page_no)
+{
+    int parts = r->xref_parts;
+    const char *number = r->target->number_text;
+    bool has_title = title && title[0];
+    if ((parts & XREF_LABEL) && !number && !(parts & (XREF_TITLE | XREF_QUOTED_TITLE)))
+        parts |= XREF_TITLE;
+    const char *out = "";
+    if ((parts & XREF_LABEL) && number)
+        out = number;
+    if ((parts & (XREF_TITLE | XREF_QUOTED_TITLE)) && has_title) {
+        bool quoted = parts & XREF_QUOTED_TITLE;
+        out = arena_printf(c->tmp, "%s%s%s%s%s", out, out[0] ? ", " : "",
+                           quoted ? c->st->strings.quote_open : "", title,
+                           quoted ? c->st->strings.quote_close : "");
+    }
+    if ((parts & XREF_PAGE) || !out[0])
+        out = arena_printf(c->tmp, "%s%s%s %d", out, out[0] ? ", " : "",
+                           c->st->strings.page_ref, page_no);
+    return out;
+}
+
 static const char *xref_text(para_ctx *c, const inline_run *r)
 {
     const block *t = r->target;
@@ -251,6 +277,8 @@ static const char *xref_text(para_ctx *c, const inline_run *r)
     const char *title = r->xref_label ? r->xref_label : t->title_text;
     /* Before the first pagination the page is unknown: reserve two digits. */
     int at = para_anchor_get(c->anchors, t).page;
+    if (r->xref_parts)
+        return xref_selected(c, r, title, at > 0 ? at : 88);
     if (!title || !title[0])
         return arena_printf(c->tmp, "%s %d", c->st->strings.page_ref, at > 0 ? at : 88);
     return arena_printf(c->tmp, "%s, %s %d", title, c->st->strings.page_ref,

@@ -23,7 +23,8 @@
 
 /* The classes and masters the layout asks for by name. */
 static const char *const required_classes[] = {
-    "body", "lead", "cta", "h1", "h1-subtitle", "h2", "h3", "h4", "list", "table-title",
+    "body", "lead", "cta", "h1", "h1-subtitle", "h2", "h3", "h4", "list", "list-compact",
+    "table-title",
     "table-cell", "table-head", "table-total", "caption", "footnote",
     "toc-title", "toc-entry", "toc-number", "cover-title", "cover-subtitle",
     "cover-meta", "cover-para", "header", "footer", "workstream-number",
