@@ -223,6 +223,8 @@ static void read_images(import_docx *out, xmlNode *body, const xmlNode *rels)
     }
 }
 
+/* import_odt_take's search line for line (duplicates pairs them): two
+ * record types, each with its own key, kept apart on purpose. */
 const import_docx_image *import_docx_take(import_docx *docx, const char *target)
 {
     for (size_t i = 0; i < docx->image_count; i++) {

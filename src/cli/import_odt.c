@@ -451,6 +451,8 @@ bool import_odt_read(zipfile *z, const char *path, import_odt *out, char **err)
     return !*err;
 }
 
+/* import_docx_take's search line for line (duplicates pairs them): see
+ * there. */
 const import_odt_image *import_odt_take(import_odt *odt, const char *href)
 {
     for (size_t i = 0; i < odt->image_count; i++) {
@@ -464,7 +466,7 @@ const import_odt_image *import_odt_take(import_odt *odt, const char *href)
 }
 
 /* A run of frees, one per owned field: alike in shape to para_ctx_free's
- * (duplicates pairs them), different data. */
+ * and emitter_free's (duplicates pairs them), different data. */
 void import_odt_free(import_odt *odt)
 {
     for (size_t i = 0; i < odt->image_count; i++) {

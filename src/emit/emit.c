@@ -698,6 +698,8 @@ static void emit_outline(emitter *e)
     e->outline_count = n;
 }
 
+/* A run of frees, one per owned field: alike in shape to import_odt_free's
+ * (duplicates pairs them), different data. */
 static void emitter_free(emitter *e)
 {
     for (int i = 0; i < e->font_count; i++) {

@@ -106,6 +106,8 @@ DOC = 1   # errors in the document
 ENV = 2   # usage or environment
 OK = 0    # warnings
 
+# One row a quote (a table, so duplicates lists neighbouring rows as alike
+# in shape: deliberate, each row is its own document and message).
 CASES = [
     ("a word of … bytes (the limit is 1000): text without spaces?",
      doc("<para>" + "x" * 1001 + "</para>"), {}, (), {}, DOC),

@@ -275,22 +275,28 @@ def test_keep_share(tmp_path):
     assert len(kept) == 1, (fillers, pages, kept)
 
 
+def noted_document(path, note, paragraphs):
+    """Writes a workstream whose first paragraph has a footnote NOTE,
+    followed by PARAGRAPHS paragraphs of running text; returns PATH."""
+    body = "".join(f"<para>Alinea {i} met gewone lopende tekst die de pagina vult en nog "
+                   "wat verder gaat dan een regel.</para>\n" for i in range(paragraphs))
+    path.write_text(f"""<?xml version="1.0" encoding="UTF-8"?>
+<article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="nl-BE">
+  <info><title>Noten</title></info>
+  <section><title>Een werkspoor met een noot</title>
+    <para>Deze alinea draagt het anker<footnote><para>{note}</para></footnote>.</para>
+{body}  </section>
+</article>
+""", encoding="utf-8")
+    return path
+
+
 def test_footnote_carry_share(tmp_path):
     """A footnote too long for its page goes on overleaf taking at most the
     share of the page the style gives; the rest on the page after."""
     note = " ".join(f"Zin {i} van een heel lange voetnoot die over de pagina loopt."
                     for i in range(160))
-    body = "".join(f"<para>Alinea {i} met gewone lopende tekst die de pagina vult en nog "
-                   "wat verder gaat dan een regel.</para>\n" for i in range(40))
-    doc = tmp_path / "longnote.xml"
-    doc.write_text(f"""<?xml version="1.0" encoding="UTF-8"?>
-<article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="nl-BE">
-  <info><title>Lange noot</title></info>
-  <section><title>Een werkspoor met een lange noot</title>
-    <para>Deze alinea draagt het anker<footnote><para>{note}</para></footnote>.</para>
-{body}  </section>
-</article>
-""", encoding="utf-8")
+    doc = noted_document(tmp_path / "longnote.xml", note, 40)
 
     def note_lines(extra, name):
         pages = dump(tmp_path, doc, style_with(tmp_path, extra, name))
@@ -331,17 +337,7 @@ def test_char_break_penalty(tmp_path):
 def test_footnote_gap_is_kept_free_when_a_page_is_filled(tmp_path):
     """The gap above a page's footnotes is room the text does not take: a
     wider gap leaves fewer lines of text on a full page with a note."""
-    body = "".join(f"<para>Alinea {i} met gewone lopende tekst die de pagina vult en nog "
-                   "wat verder gaat dan een regel.</para>\n" for i in range(80))
-    doc = tmp_path / "fullpage.xml"
-    doc.write_text(f"""<?xml version="1.0" encoding="UTF-8"?>
-<article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="nl-BE">
-  <info><title>Volle pagina</title></info>
-  <section><title>Een werkspoor</title>
-    <para>Deze alinea draagt een noot<footnote><para>Een korte noot.</para></footnote>.</para>
-{body}  </section>
-</article>
-""", encoding="utf-8")
+    doc = noted_document(tmp_path / "fullpage.xml", "Een korte noot.", 80)
 
     def text_lines_with_note(extra, name):
         pages = dump(tmp_path, doc, style_with(tmp_path, extra, name))

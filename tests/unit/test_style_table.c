@@ -169,6 +169,8 @@ static const xmlNode *schema_attr(const xmlDoc *doc, const style_param *p)
     return NULL;
 }
 
+/* The walk documented_defaults_are_the_tables repeats (duplicates pairs
+ * them) with its own question. */
 static void every_row_is_in_the_schema_with_its_type(void **state)
 {
     xmlDoc *doc = xmlReadFile(SCHEMA, NULL, XML_PARSE_NONET);
@@ -279,6 +281,8 @@ static bool default_agrees(const style_param *p, const char *d)
     return false;
 }
 
+/* Walks the table against the schema as every_row_is_in_the_schema_with_its_type
+ * does (duplicates pairs them): the same walk, another question. */
 static void documented_defaults_are_the_tables(void **state)
 {
     xmlDoc *doc = xmlReadFile(SCHEMA, NULL, XML_PARSE_NONET);
