@@ -583,7 +583,7 @@ ODD_DOCBOOK = """<?xml version="1.0" encoding="utf-8" ?>
     <para>Zie <link linkend="wat?">de vraag</link> en
       <mathphrase>woordspel</mathphrase> hier.</para>
     <address>Stadhuis Botermarkt</address>
-    <orderedlist numeration="greek" spacing="compact">
+    <orderedlist numeration="greek" spacing="tight">
       <listitem><para>Een punt.</para></listitem></orderedlist>
     <section xml:id="wat?"><title>Wat?</title><para>Een antwoord.</para></section>
   </section>
