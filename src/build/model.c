@@ -213,12 +213,39 @@ static void check_id(builder *b, xmlNode *n)
     xmlFree(id);
 }
 
+/* <indexterm> and <remark> are read and left out, as DocBook prints a
+ * report without an index or remarks: one warning that says so, none for
+ * the parts of an index term (<primary>, <see>). */
+static bool warn_left_out(builder *b, xmlNode *n)
+{
+    bool index = model_is_db(n, "indexterm");
+    if (!index && !model_is_db(n, "remark"))
+        return false;
+    if (model_seen_once(b, &b->warned, (const char *)n->name))
+        diag_add(b->diags, DIAG_WARNING, model_node_loc(b, n),
+                 index ? "element <indexterm> is not in the kcvs-pdf subset: no index is made, "
+                         "its terms are not printed"
+                       : "element <remark> is not printed (DocBook's remarks are for editors)");
+    return true;
+}
+
+/* The node after N and all it holds, in document order under ROOT. */
+static xmlNode *walk_past(xmlNode *n, const xmlNode *root)
+{
+    while (n && n != root && !n->next)
+        n = n->parent;
+    return !n || n == root ? NULL : n->next;
+}
+
 /* Walks the whole document once (without recursion: nesting is bounded by
  * the loader, but the stack need not be) and warns per unsupported kind. */
 static void warn_outside_subset(builder *b, xmlNode *root)
 {
-    for (xmlNode *n = root; n; n = load_walk_next(n, root)) {
-        if (n->type == XML_ELEMENT_NODE && !in_subset(n))
+    for (xmlNode *n = root, *next; n; n = next) {
+        next = load_walk_next(n, root);
+        if (n->type == XML_ELEMENT_NODE && !in_subset(n) && warn_left_out(b, n))
+            next = walk_past(n, root);
+        else if (n->type == XML_ELEMENT_NODE && !in_subset(n))
             warn_unsupported(b, n);
         if (n->type == XML_ELEMENT_NODE) {
             model_check_role(b, n);

@@ -26,7 +26,8 @@ static const char *const docbook_names[] = {
     "qandaset", "qandadiv", "qandaentry", "question", "answer", "bibliography", "bibliodiv",
     "biblioentry", "bibliomixed", "bibliomisc", "citation", "revhistory", "revision",
     "revnumber", "revremark", "revdescription", "authorinitials", "othercredit", "contrib",
-    NULL };
+    "systemitem", "envar", "parameter", "classname", "constant", "prompt", "markup",
+    "citerefentry", "refentrytitle", "manvolnum", NULL };
 
 const char *model_docbook_name(size_t i)
 {
@@ -397,6 +398,42 @@ static void build_joined(builder *b, xmlNode *n, inline_ctx *inner, const char *
     }
 }
 
+/* <personname> written in parts (<firstname>, <surname>): the parts
+ * with a space between them, as DocBook prints a name, however the
+ * source lays them out ("<firstname>Anna</firstname><surname>…"). */
+static bool name_in_parts(xmlNode *n)
+{
+    bool parts = false;
+    for (xmlNode *c = n->children; c; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE)
+            parts = true;
+        else if (c->type == XML_TEXT_NODE && c->content)
+            for (const xmlChar *p = c->content; *p; p++)
+                if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+                    return false; /* "Dr. <surname>…": the text as written */
+    }
+    return parts;
+}
+
+/* <citerefentry>: a manual page as "ls(1)", its section between the
+ * style's marks. */
+static void build_citerefentry(builder *b, xmlNode *n, inline_ctx *inner)
+{
+    for (xmlNode *c = n->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        bool volume = model_is_db(c, "manvolnum");
+        if (volume)
+            model_run_new(b, inner, INL_TEXT, b->st->strings.manvolnum_open, c);
+        xmlNode *next = c->next;
+        c->next = NULL;
+        model_build_inlines(b, c, inner);
+        c->next = next;
+        if (volume)
+            model_run_new(b, inner, INL_TEXT, b->st->strings.manvolnum_close, c);
+    }
+}
+
 /* <trademark>: its text and the sign of its class (trade by default). */
 static void build_trademark(builder *b, xmlNode *n, inline_ctx *inner)
 {
@@ -428,6 +465,12 @@ bool model_docbook_inline(builder *b, xmlNode *n, inline_ctx *inner, const char 
     } else if (model_is_db(n, "menuchoice") || model_is_db(n, "keycombo")) {
         build_joined(b, n, inner, model_is_db(n, "menuchoice") ? b->st->strings.menu_separator
                                                                 : b->st->strings.key_joiner);
+        return true;
+    } else if (model_is_db(n, "personname") && name_in_parts(n)) {
+        build_joined(b, n, inner, " ");
+        return true;
+    } else if (model_is_db(n, "citerefentry")) {
+        build_citerefentry(b, n, inner);
         return true;
     } else if (model_is_db(n, "citation")) {
         build_citation(b, n, inner);

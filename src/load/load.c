@@ -119,6 +119,11 @@ static void load_structured_error(void *user, xmlErrorPtr e)
      * file (in a copied include libxml2 names the including one). */
     if (e->code == XML_DTD_ID_REDEFINED)
         return;
+    /* An entity's markup parsed apart (load_repair_entity_markup gives
+     * it its namespace back): not the editor's error. */
+    if (e->code == XML_NS_ERR_UNDEFINED_NAMESPACE && e->level == XML_ERR_WARNING &&
+        e->message && strstr(e->message, "default prefix"))
+        return;
     diag_severity sev = e->level == XML_ERR_WARNING ? DIAG_WARNING : s->sink_severity;
     char *file = NULL;
     int line = e->line, col = e->int2;
@@ -273,6 +278,34 @@ static void load_drop_xml_base(xmlNode *root)
     }
 }
 
+/* libxml2 (2.9) parses an internal entity's markup ("<prompt>#</prompt>")
+ * outside the document: its elements come without the namespace they are
+ * in where the entity is used, their XLink attributes without theirs, and
+ * without a line. They get them back from where they stand: the default
+ * namespace in scope, a bare href read as the XLink one when the document
+ * declares XLink, and the line of the text or element before them. */
+static void load_repair_entity_markup(xmlDoc *doc, xmlNode *root)
+{
+    static const xmlChar xlink[] = "http://www.w3.org/1999/xlink";
+    for (xmlNode *n = root; n; n = load_walk_next(n, root)) {
+        if (n->type != XML_ELEMENT_NODE || n->ns || n->line || !n->parent ||
+            n->parent->type != XML_ELEMENT_NODE)
+            continue;
+        xmlNs *ns = xmlSearchNs(doc, n, NULL);
+        if (!ns || !ns->href || !*ns->href)
+            continue; /* no default namespace there, or xmlns="" */
+        n->ns = ns;
+        xmlNode *before = n->prev ? n->prev : n->parent;
+        n->line = before->line;
+        if (before->line == 65535) /* BIG_LINES keeps the real one aside */
+            n->psvi = before->psvi;
+        xmlNs *xl = xmlSearchNsByHref(doc, n, xlink);
+        for (xmlAttr *a = n->properties; a && xl; a = a->next)
+            if (!a->ns && xmlStrEqual(a->name, (const xmlChar *)"href"))
+                a->ns = xl;
+    }
+}
+
 static xmlDoc *load_parse_file(load_session *s, const load_reader *rd, const char *abs,
                                const char *display)
 {
@@ -301,8 +334,10 @@ static xmlDoc *load_parse_file(load_session *s, const load_reader *rd, const cha
     }
     s->parsing = NULL;
     xmlFreeParserCtxt(ctxt);
-    if (doc && xmlDocGetRootElement(doc))
+    if (doc && xmlDocGetRootElement(doc)) {
         load_drop_xml_base(xmlDocGetRootElement(doc));
+        load_repair_entity_markup(doc, xmlDocGetRootElement(doc));
+    }
     load_keep_source(s->r, abs, buf, len);
     return doc;
 }

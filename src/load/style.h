@@ -148,6 +148,7 @@ typedef struct style_strings {
        labels of a FAQ, a bibliography's heading, a revision history's
        heading and column heads. */
     const char *menu_separator, *key_joiner, *trademark_signs[3];
+    const char *manvolnum_open, *manvolnum_close;
     const char *citation_open, *citation_close, *biblio_separator, *example_prefix, *question_label,
         *answer_label, *bibliography_title, *revhistory_title, *revision_heads[4];
     const char *months;       /* twelve month names, space-separated; "" none */

@@ -750,13 +750,14 @@ def _amount_text(text):
 
 
 # Inline elements: their text runs on with the text around them; any other
-# element separates words.
-INLINE = {"emphasis", "link", "xref", "phrase", "footnote", "literal", "code", "filename",
+# element separates words (a personname's parts are printed with a space
+# between them however the source writes them).
+INLINE = {"citerefentry", "refentrytitle", "manvolnum", "emphasis", "link", "xref", "phrase", "footnote", "literal", "code", "filename",
           "command", "userinput", "option", "tag", "varname", "function", "uri", "quote",
           "superscript", "subscript", "email", "abbrev", "acronym", "citetitle", "anchor",
           "firstterm", "glossterm", "foreignphrase", "wordasword", "replaceable",
           "systemitem", "application", "productname", "trademark", "inlinemediaobject",
-          "personname", "firstname", "surname", "orgname", "classname", "methodname",
+          "personname", "orgname", "classname", "methodname",
           "parameter", "envar", "prompt", "keycap", "guilabel", "guimenu", "markup",
           "guimenuitem", "guisubmenu", "guibutton", "guiicon", "menuchoice", "keycombo",
           "package", "computeroutput", "citation"}

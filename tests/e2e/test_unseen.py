@@ -1,0 +1,136 @@
+"""DocBook the way other projects write it, met for the first time: the
+shapes of real DocBook 5 manuals and articles (a handbook's entities that
+hold markup, manual-page references, names written in parts, index terms)
+compiled and read back. The corpus document tests/data/e2e/unseen-handbook.xml
+holds them all and goes through every corpus check (conservation, readers).
+"""
+
+import re
+
+import pytest
+
+from conftest import (E2E_DATA, assert_text_conserved, compile_ok, compile_text,
+                      pdf_rect_to_box, style_setting, tool)
+from test_docbook import shown_runs
+
+HEAD = """<?xml version="1.0" encoding="UTF-8"?>
+{doctype}<article xmlns="http://docbook.org/ns/docbook"
+         xmlns:xlink="http://www.w3.org/1999/xlink" version="5.0" xml:lang="en">
+  <info><title>Unseen shapes</title>{info}</info>
+  <section><title>Body</title>
+{body}
+  </section>
+</article>
+"""
+
+
+def doc_text(**parts):
+    return HEAD.format(**{"doctype": "", "info": "", **parts})
+
+
+def text_of(doc):
+    return tool("pdftotext", "-enc", "UTF-8", doc.path, "-").stdout
+
+
+ENTITIES = """<!DOCTYPE article [
+<!ENTITY prompt.root "<prompt>#</prompt>">
+<!ENTITY site "<link xlink:href='https://www.example.org/start'>the project site</link>">
+<!ENTITY man.ls.1 "<citerefentry><refentrytitle>ls</refentrytitle><manvolnum>1</manvolnum></citerefentry>">
+]>
+"""
+
+
+@pytest.fixture(scope="module")
+def entities(tmp_path_factory):
+    body = """    <para>Read &site; first, then
+      &man.ls.1; for the listing.</para>
+    <screen>&prompt.root; <userinput>ls /boot</userinput></screen>"""
+    return compile_text(tmp_path_factory.mktemp("entities"),
+                        doc_text(doctype=ENTITIES, body=body))
+
+
+def test_markup_from_an_entity_is_docbook_not_an_unknown_element(entities):
+    """libxml2 parses an entity's markup apart from the document: its
+    elements came without the DocBook namespace (and without a line), so
+    <prompt> and <link> were warned as unknown, without a place, and the
+    link was no link."""
+    err = entities.result.stderr
+    assert "warning" not in err, err
+    assert [str(a.A.URI) for _, a in entities.uri_links] == ["https://www.example.org/start"]
+
+
+def test_a_link_from_an_entity_covers_its_text(entities):
+    (page, annot), = entities.uri_links
+    box = pdf_rect_to_box(annot.Rect, entities.page_height(page))
+    words = [w for w in entities.bbox_words[page] if w.text in ("project", "site")]
+    assert words and all(box.contains_point(w.box.cx, w.box.cy) for w in words)
+
+
+def test_manual_page_reference_prints_title_and_section(entities):
+    mark_open, mark_close = style_setting("manvolnum-open"), style_setting("manvolnum-close")
+    assert f"ls{mark_open}1{mark_close}" in text_of(entities)
+
+
+def test_an_unknown_element_from_an_entity_is_warned_at_its_line(tmp_path):
+    source = tmp_path / "doc.xml"
+    source.write_text(doc_text(
+        doctype='<!DOCTYPE article [\n<!ENTITY os "<productname>Example OS</productname>">\n]>\n',
+        body="    <para>One line.</para>\n    <para>Runs on &os; today.</para>"),
+        encoding="utf-8")
+    doc = compile_ok(source, tmp_path / "doc.pdf")
+    lines = [l for l in doc.result.stderr.splitlines() if "<productname>" in l]
+    body_line = next(i for i, l in enumerate(source.read_text().splitlines(), 1)
+                     if "&os;" in l)
+    assert len(lines) == 1 and lines[0].startswith(f"{source}:{body_line}:"), \
+        doc.result.stderr
+    assert "Namespace" not in doc.result.stderr
+
+
+COMPUTER = ["systemitem", "envar", "parameter", "classname", "constant", "prompt", "markup"]
+
+
+def test_computer_names_are_set_in_monospace_without_warning(tmp_path):
+    words = {name: f"w{i}x{name}" for i, name in enumerate(COMPUTER)}
+    inline = " and ".join(f"<{n}>{w}</{n}>" for n, w in words.items())
+    doc = compile_text(tmp_path, doc_text(body=f"    <para>Names: {inline}.</para>"))
+    assert "warning" not in doc.result.stderr, doc.result.stderr
+    mono = " ".join(t for _, f, _, t in shown_runs(doc) if "Mono" in f)
+    for name, word in words.items():
+        assert word in mono, f"<{name}> is not set in the monospace font"
+
+
+def test_a_name_in_parts_prints_with_spaces(tmp_path):
+    """<firstname>Anna</firstname><surname>Verbeke</surname> is how
+    editors and converters write names: DocBook prints "Anna Verbeke"."""
+    info = ("<author><personname><firstname>Anna</firstname><surname>Verbeke</surname>"
+            "</personname></author>")
+    body = ("    <para>Written with <personname><honorific>Dr.</honorific>"
+            "<firstname>Bram</firstname><surname>Claes</surname></personname>.</para>")
+    doc = compile_text(tmp_path, doc_text(info=info, body=body))
+    text = " ".join(text_of(doc).split())
+    assert "Anna Verbeke" in text and "Dr. Bram Claes." in text
+    assert doc.info.get("Author") == "Anna Verbeke"
+    assert "warning" not in doc.result.stderr, doc.result.stderr
+
+
+def test_index_terms_and_remarks_are_left_out_and_the_warning_says_so(tmp_path):
+    body = """    <para>Boot<indexterm><primary>boot</primary><secondary>loader</secondary>
+      </indexterm> the machine.<remark>check this</remark></para>
+    <para>Again<indexterm><primary>again</primary></indexterm>.</para>"""
+    doc = compile_text(tmp_path, doc_text(body=body))
+    text = text_of(doc)
+    assert "loader" not in text and "check this" not in text and "Boot the machine." in text
+    warnings = doc.result.stderr.splitlines()
+    index = [w for w in warnings if "<indexterm>" in w]
+    remark = [w for w in warnings if "<remark>" in w]
+    assert len(index) == 1 and "not printed" in index[0] and "typeset" not in index[0]
+    assert len(remark) == 1 and "not printed" in remark[0] and "typeset" not in remark[0]
+    assert not any("<primary>" in w or "<secondary>" in w for w in warnings), warnings
+
+
+def test_the_handbook_corpus_document_compiles_and_conserves_its_text(tmp_path):
+    source = E2E_DATA / "unseen-handbook.xml"
+    doc = compile_ok(source, tmp_path / "h.pdf")
+    assert_text_conserved(source, doc.path, stderr=doc.result.stderr)
+    assert not re.search(r"Namespace|<(prompt|envar|systemitem|citerefentry|primary)>",
+                         doc.result.stderr), doc.result.stderr
