@@ -965,7 +965,14 @@ block *model_para_or_figures(builder *b, xmlNode *n, inline_run *runs, const cha
     block_list out = { NULL, NULL };
     for (inline_run *r = runs; r; r = r->next)
         if (r->kind == INL_IMAGE) {
-            tag_adopt(tag, r->target->tag);
+            /* A linked image: the Link (holding its Figure) is the block's. */
+            bool linked = r->link >= 0 && r->tag != r->target->tag;
+            if (linked) {
+                r->target->link_tag = r->tag;
+                if (!r->tag->parent)
+                    tag_adopt(tag, r->tag);
+            } else
+                tag_adopt(tag, r->target->tag);
             model_list_append(&out, r->target);
         }
     register_pending_ids(b, out.head);
@@ -1364,9 +1371,16 @@ void model_build_inline_media(builder *b, xmlNode *n, inline_ctx *ic)
         return;
     fig->id = NULL;
     inline_run *r = model_run_new(b, ic, INL_IMAGE, "", n);
-    r->link = -1;
     r->target = fig;
-    r->tag = fig->tag;
+    /* An image that is a link's content (a clickable picture) is the
+     * Link's: its Figure inside the Link element, which the paragraph
+     * adopts; any other image is the paragraph's own Figure. */
+    if (r->link >= 0 && r->tag && r->tag->role == TAG_LINK)
+        tag_adopt(r->tag, fig->tag);
+    else {
+        r->link = -1;
+        r->tag = fig->tag;
+    }
 }
 
 /* Unknown element in block context: text becomes a paragraph, element

@@ -160,6 +160,8 @@ typedef struct block {
     bool is_cta;
     struct block *anchor_of;   /* a section or note whose place is this
                                   block's (its heading, its first paragraph) */
+    tag_node *link_tag;        /* a figure that is a link's content (an
+                                  image in <link>): the Link, else NULL */
 } block;
 
 typedef struct workstream {

@@ -499,6 +499,17 @@ page_item *layout_figure_item(lctx *c, vbox *v, const block *bl, double x, doubl
     it->image = bl->image;
     it->tag = bl->tag;
     it->artifact = bl->image->decorative;
+    it->link = -1;
+    if (bl->link_tag) { /* a linked image: the link covers it */
+        page_item *a = layout_vbox_item(c, v, ITEM_LINK);
+        a->x = (float)x;
+        a->y = (float)y;
+        a->w = (float)w;
+        a->h = (float)h;
+        a->link = bl->link_tag->link_index;
+        a->tag = bl->link_tag;
+        it = a - 1;
+    }
     return it;
 }
 

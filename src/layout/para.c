@@ -511,7 +511,7 @@ static void add_image_seg(para_build *b, const inline_run *r)
     s->image_tag = r->target->tag;
     s->size = b->cls->size;
     s->colour = b->cls->colour;
-    s->link = -1;
+    s->link = r->link; /* a linked image: its Figure is in the Link */
 }
 
 static void build_segments(para_build *b, const inline_run *runs, tag_node *tag)
@@ -1400,6 +1400,7 @@ static void set_image(line_setter *ls, const seg *s)
     it->image = s->image;
     it->tag = s->image_tag;
     it->artifact = s->image->decorative;
+    it->link = s->link;
     ls->pen += s->image_w;
     ls->ink_end = ls->pen;
     ls->run = -1;
@@ -1534,31 +1535,52 @@ static double glue_width(const lb_item *it, const lb_line *ln)
     return it->width + (r < -1 ? -1 : r) * it->shrink;
 }
 
-/* Link areas cover the ink of consecutive runs with the same link. */
+/* The link of a line item that is part of one: a run's, or a linked
+ * image's (its Figure's parent is the Link). */
+static int item_link(const page_item *r, tag_node **tag)
+{
+    if (r->kind == ITEM_TEXT && r->link >= 0) {
+        *tag = r->tag;
+        return r->link;
+    }
+    if (r->kind == ITEM_IMAGE && r->link >= 0 && r->tag && r->tag->parent) {
+        *tag = r->tag->parent;
+        return r->link;
+    }
+    return -1;
+}
+
+/* Link areas cover the ink of consecutive runs (and images) with the same
+ * link, from the line's ascent to its descent, an image's height too. */
 static void add_link_areas(line_setter *ls, double ascent, double descent)
 {
     para_line *l = ls->line;
     para_ctx *c = ls->b->c;
     int n = l->count;
     for (int i = 0; i < n; i++) {
-        page_item *r = &c->scratch_items[i];
-        if (r->kind != ITEM_TEXT || r->link < 0)
+        tag_node *tag = NULL, *t;
+        int link = item_link(&c->scratch_items[i], &tag);
+        if (link < 0)
             continue;
+        double x0 = c->scratch_items[i].x, x1 = x0, top = -ascent, bottom = descent;
         int j = i;
-        while (j + 1 < n && c->scratch_items[j + 1].kind == ITEM_TEXT &&
-               c->scratch_items[j + 1].link == r->link)
-            j++;
-        double x0 = r->x, x1 = c->scratch_ink[j];
-        int link = r->link;
-        tag_node *tag = r->tag;
+        for (; j < n && item_link(&c->scratch_items[j], &t) == link; j++) {
+            const page_item *r = &c->scratch_items[j];
+            if (r->kind == ITEM_IMAGE) {
+                x1 = r->x + r->w;
+                top = fmin(top, r->y);
+                bottom = fmax(bottom, r->y + r->h);
+            } else
+                x1 = c->scratch_ink[j];
+        }
         page_item *a = line_add_item(ls, ITEM_LINK);
         a->x = x0;
-        a->y = -ascent;
+        a->y = top;
         a->w = x1 - x0;
-        a->h = ascent + descent;
+        a->h = bottom - top;
         a->link = link;
         a->tag = tag;
-        i = j;
+        i = j - 1;
     }
 }
 

@@ -7,10 +7,11 @@ holds them all and goes through every corpus check (conservation, readers).
 
 import re
 
+import pikepdf
 import pytest
 
-from conftest import (E2E_DATA, assert_text_conserved, compile_ok, compile_text,
-                      pdf_rect_to_box, style_setting, tool)
+from conftest import (E2E_DATA, assert_pdfcheck_passes, assert_text_conserved, compile_ok,
+                      compile_text, pdf_rect_to_box, style_setting, tool)
 from test_docbook import shown_runs
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>
@@ -134,3 +135,57 @@ def test_the_handbook_corpus_document_compiles_and_conserves_its_text(tmp_path):
     assert_text_conserved(source, doc.path, stderr=doc.result.stderr)
     assert not re.search(r"Namespace|<(prompt|envar|systemitem|citerefentry|primary)>",
                          doc.result.stderr), doc.result.stderr
+
+
+LINKED_IMAGES = """    <para><link xlink:href="https://www.example.org/alone"><inlinemediaobject>
+      <imageobject><imagedata fileref="a.png"/></imageobject>
+      <textobject><phrase>A picture alone</phrase></textobject></inlinemediaobject></link></para>
+    <para>Words <link xlink:href="https://www.example.org/among">around <inlinemediaobject>
+      <imageobject><imagedata fileref="a.png"/></imageobject>
+      <textobject><phrase>A picture among words</phrase></textobject></inlinemediaobject>
+      it</link> and after.</para>"""
+
+
+@pytest.fixture(scope="module")
+def linked_images(tmp_path_factory):
+    from test_images import PNG_CASES, png_bytes
+    tmp = tmp_path_factory.mktemp("linked-images")
+    (tmp / "a.png").write_bytes(png_bytes(**PNG_CASES["rgb8"][0]))
+    return compile_text(tmp, doc_text(body=LINKED_IMAGES))
+
+
+def test_an_image_in_a_link_is_covered_by_the_link(linked_images):
+    """A picture wrapped in a link (pandoc writes [![alt](x.png)](url) so):
+    the link's area covers the image, alone in its paragraph (set as a
+    figure) or among the link's words. The link was dropped (alone) or
+    covered only the words beside the image."""
+    from test_images import placements
+    doc = linked_images
+    assert "warning" not in doc.result.stderr, doc.result.stderr
+    drawn = [p for p in placements(doc) if p["page"] > 0]
+    assert len(drawn) == 2
+    links = {str(a.A.URI): (page, [float(v) for v in a.Rect]) for page, a in doc.uri_links}
+    assert sorted(links) == ["https://www.example.org/alone", "https://www.example.org/among"]
+    for uri, image in zip(sorted(links), drawn):
+        page, (x0, y0, x1, y1) = links[uri]
+        ix0, iy0, ix1, iy1 = image["box"]
+        assert page == image["page"]
+        assert x0 <= ix0 + 0.5 and ix1 <= x1 + 0.5 and y0 <= iy0 + 0.5 and iy1 <= y1 + 0.5, \
+            f"{uri}: link {[x0, y0, x1, y1]} does not cover the image {image['box']}"
+    page, (x0, _, x1, _) = links["https://www.example.org/among"]
+    words = [w for w in doc.bbox_words[page] if w.text in ("around", "it")]
+    assert len(words) == 2 and all(x0 - 0.5 <= w.box.x0 and w.box.x1 <= x1 + 0.5 for w in words)
+
+
+def test_a_linked_image_is_a_figure_inside_its_link(linked_images):
+    """PDF/UA: the Link element holds what it covers, the image's Figure
+    (with its alternative text) as well as the annotation."""
+    from conftest import struct_elements, struct_kids
+    links = [e for e in struct_elements(linked_images.pdf) if e.get("/S") == "/Link"]
+    alts = []
+    for link in links:
+        kids = [k for k in struct_kids(link) if isinstance(k, pikepdf.Dictionary)]
+        alts += [str(k.get("/Alt")) for k in kids if k.get("/S") == "/Figure"]
+        assert any(k.get("/Type") == "/OBJR" for k in kids)
+    assert sorted(alts) == ["A picture alone", "A picture among words"]
+    assert_pdfcheck_passes(linked_images.path)
