@@ -712,6 +712,27 @@ static void build_footnote(builder *b, xmlNode *n, inline_ctx *ic)
     r->tag->note = note_tag;
 }
 
+/* <footnoteref>: the mark of a footnote printed before, again (its text
+ * stays where it is); a Reference to that Note. One it cannot be (a
+ * footnote further on, or no footnote) is a cross-reference, warned. */
+static void build_footnoteref(builder *b, xmlNode *n, inline_ctx *ic)
+{
+    const char *linkend = model_get_attr(b, n, "linkend");
+    long at = linkend ? strindex_get(&b->id_index, linkend) : -1;
+    block *note = at >= 0 ? b->ids[at].target : NULL;
+    if (!note || note->kind != BLK_FOOTNOTE) {
+        diag_add(b->diags, DIAG_WARNING, model_node_loc(b, n),
+                 "<footnoteref linkend=\"%s\"> names no footnote before it: printed as a "
+                 "cross-reference", linkend ? linkend : "");
+        build_xref(b, n, ic);
+        return;
+    }
+    inline_run *r = model_run_new(b, ic, INL_NOTEREF, note->number_text, n);
+    r->link = -1;
+    r->tag = model_tag_new(b->a, NULL, TAG_REFERENCE);
+    r->tag->note = note->tag;
+}
+
 /* <abbrev>/<acronym> with an <alt> child: the expansion is the structure
  * element's /E (a Span of its own, or the link it is in), not text. */
 static void set_expansion(builder *b, xmlNode *n, inline_ctx *inner)
@@ -777,6 +798,9 @@ static void build_inline_element(builder *b, xmlNode *n, inline_ctx *ic)
         return;
     } else if (model_is_db(n, "footnote")) {
         build_footnote(b, n, ic);
+        return;
+    } else if (model_is_db(n, "footnoteref")) {
+        build_footnoteref(b, n, ic);
         return;
     } else if (model_is_db(n, "phrase") || model_is_db(n, "title") || model_is_db(n, "subtitle")) {
         /* phrase is in the subset: a span with no look of its own */
@@ -1067,6 +1091,28 @@ const char *model_list_class(builder *b, xmlNode *n)
     return spacing && strcmp(spacing, "compact") == 0 ? "list-compact" : "list";
 }
 
+/* How an ordered list counts: the style's format for its level in the
+ * kind DocBook's numeration names (the style's punctuation kept), from
+ * its startingnumber, or on from the list before it (continuation).
+ * Returns the number before its first item. */
+static int list_start(builder *b, xmlNode *n, int lvl, const char **fmt)
+{
+    static const char *const kinds[][2] = { { "arabic", "1" }, { "loweralpha", "a" },
+                                            { "upperalpha", "A" }, { "lowerroman", "i" },
+                                            { "upperroman", "I" } };
+    *fmt = b->st->strings.ordered_formats[lvl];
+    const char *numeration = model_get_attr(b, n, "numeration");
+    for (size_t i = 0; numeration && i < sizeof kinds / sizeof *kinds; i++)
+        if (strcmp(numeration, kinds[i][0]) == 0)
+            *fmt = arena_printf(b->a, "%s%s", kinds[i][1], *fmt && **fmt ? *fmt + 1 : ".");
+    const char *continuation = model_get_attr(b, n, "continuation");
+    if (continuation && strcmp(continuation, "continues") == 0)
+        return b->ordered_end;
+    const char *start = model_get_attr(b, n, "startingnumber");
+    long first = start ? strtol(start, NULL, 10) : 1;
+    return first >= 1 && first <= MODEL_MAX_START ? (int)first - 1 : 0;
+}
+
 block *model_build_list(builder *b, xmlNode *n, tag_node *tag)
 {
     int depth = b->list_depth;
@@ -1077,8 +1123,9 @@ block *model_build_list(builder *b, xmlNode *n, tag_node *tag)
     list->level = depth;
     model_register_id(b, list, n);
     block_list items = { NULL, NULL };
-    int number = 0;
     int lvl = depth < STYLE_MAX_LEVELS ? depth : STYLE_MAX_LEVELS - 1;
+    const char *fmt = NULL;
+    int number = ordered ? list_start(b, n, lvl, &fmt) : 0;
     for (xmlNode *c = n->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE)
             continue;
@@ -1092,9 +1139,7 @@ block *model_build_list(builder *b, xmlNode *n, tag_node *tag)
         number++;
         model_register_id(b, item, c); /* an xref to it was "no element has" */
         item->level = depth;
-        item->label = ordered ? format_ordinal(b, b->st->strings.ordered_formats[lvl],
-                                               number)
-                              : b->st->strings.bullets[lvl];
+        item->label = ordered ? format_ordinal(b, fmt, number) : b->st->strings.bullets[lvl];
         /* An xref to an item of a numbered list prints its number, as
          * DocBook's stylesheets do; a bullet is no name for an item. */
         if (ordered)
@@ -1114,6 +1159,8 @@ block *model_build_list(builder *b, xmlNode *n, tag_node *tag)
         model_list_append(&items, item);
     }
     list->children = items.head;
+    if (ordered)
+        b->ordered_end = number; /* where a list that continues it goes on */
     return list;
 }
 
@@ -1335,21 +1382,52 @@ static block *media_figure(builder *b, xmlNode *n, xmlNode *data, tag_node *tag)
     return bl;
 }
 
+/* A mediaobject's <caption>: its paragraphs set under the image in the
+ * caption class, Captions of its Figure (TAG); any other block as it is. */
+static block *media_caption(builder *b, xmlNode *n, tag_node *tag)
+{
+    block_list out = { NULL, NULL };
+    for (xmlNode *cap = n->children; cap; cap = cap->next) {
+        if (!model_is_db(cap, "caption"))
+            continue;
+        if (has_direct_text(cap))
+            model_list_append(&out, model_make_para(b, cap, model_plain_runs(b, cap, NULL),
+                                                    "caption", tag, TAG_CAPTION));
+        else
+            for (xmlNode *c = cap->children; c; c = c->next)
+                if (model_is_db(c, "para") || model_is_db(c, "simpara"))
+                    model_list_append(&out, model_make_para(b, c, model_plain_runs(b, c, NULL),
+                                                            "caption", tag, TAG_CAPTION));
+                else if (c->type == XML_ELEMENT_NODE) {
+                    xmlNode *next = c->next;
+                    c->next = NULL; /* this block alone */
+                    model_list_append(&out, model_build_block_list(b, c, tag, 9));
+                    c->next = next;
+                }
+    }
+    return out.head;
+}
+
 block *model_build_media(builder *b, xmlNode *n, tag_node *tag)
 {
     xmlNode *data = media_data(b, n);
     if (!data) {
         const char *alt = textobject_alt(b, n);
-        if (!alt)
-            return NULL;
-        inline_run *r = arena_alloc(b->a, sizeof *r);
-        *r = (inline_run){ .kind = INL_TEXT, .text = alt, .link = -1,
-                           .loc = model_node_loc(b, n) };
-        return model_make_para(b, n, r, "caption", tag, TAG_P);
+        block_list out = { NULL, NULL };
+        if (alt) {
+            inline_run *r = arena_alloc(b->a, sizeof *r);
+            *r = (inline_run){ .kind = INL_TEXT, .text = alt, .link = -1,
+                               .loc = model_node_loc(b, n) };
+            model_list_append(&out, model_make_para(b, n, r, "caption", tag, TAG_P));
+        }
+        model_list_append(&out, media_caption(b, n, tag));
+        return out.head;
     }
     block *bl = media_figure(b, n, data, tag);
-    if (bl)
+    if (bl) {
         model_register_id(b, bl, n);
+        bl->children = media_caption(b, n, bl->tag); /* printed, never dropped */
+    }
     return bl;
 }
 

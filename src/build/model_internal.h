@@ -18,6 +18,10 @@ typedef struct model_seen {
     size_t count, cap;
 } model_seen;
 
+/* The highest startingnumber of an ordered list that is read (a larger one
+ * starts at 1: a label is a few characters, never a run of digits). */
+#define MODEL_MAX_START 99999
+
 /* An xml:id, the block it leads to, and the element's xreflabel: what an
  * xref to it prints instead of the block's title (DocBook's rule). */
 typedef struct id_entry {
@@ -55,6 +59,7 @@ typedef struct builder {
     size_t pending_count, pending_cap;
     xmlHashTable *all_ids;         /* every xml:id: where it is first defined */
     size_t workstream_cap;
+    int ordered_end;     /* the last number of the last ordered list */
     int list_depth;      /* lists inside list items: the next label level */
     bool in_footnote;    /* building a footnote's text */
     int example_count;   /* numbered <example>s so far */

@@ -850,7 +850,12 @@ class SourceText:
                                 if _local(c) == "colspec" and c.get("role") == "amount")
         if name in ("mediaobject", "inlinemediaobject") and \
                 any(_local(d) == "imagedata" for d in el.iter()):
-            return  # the image is printed; its text object is its alternative text
+            # the image is printed; its text object is its alternative text,
+            # its caption is printed under it
+            for c in el:
+                if _local(c) == "caption":
+                    self._walk(c, in_budget)
+            return
         sep = "" if name in INLINE else " "
         if name == "entry" and in_budget and (
                 el.get("role") == "amount" or el.get("colname") in amount_cols):

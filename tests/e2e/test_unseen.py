@@ -11,6 +11,7 @@ import pikepdf
 import pytest
 
 from conftest import (E2E_DATA, assert_pdfcheck_passes, assert_text_conserved, compile_ok,
+                      struct_elements,
                       compile_text, pdf_rect_to_box, style_setting, tool)
 from test_docbook import shown_runs
 
@@ -189,3 +190,68 @@ def test_a_linked_image_is_a_figure_inside_its_link(linked_images):
         assert any(k.get("/Type") == "/OBJR" for k in kids)
     assert sorted(alts) == ["A picture alone", "A picture among words"]
     assert_pdfcheck_passes(linked_images.path)
+
+
+def test_ordered_lists_count_as_their_numeration_start_and_continuation_say(tmp_path):
+    """DocBook's numeration, startingnumber and continuation="continues"
+    (a list broken by a listing goes on counting) were read by the
+    schema and ignored: every list counted 1, 2, 3."""
+    body = """    <orderedlist numeration="loweralpha">
+      <listitem><para>Unpack it.</para></listitem><listitem><para>Run it.</para></listitem>
+    </orderedlist>
+    <programlisting>./install.sh</programlisting>
+    <orderedlist numeration="loweralpha" continuation="continues">
+      <listitem><para>Reboot it.</para></listitem></orderedlist>
+    <orderedlist numeration="upperroman" startingnumber="4">
+      <listitem><para>Fourth part.</para></listitem></orderedlist>
+    <orderedlist startingnumber="7"><listitem><para>Seventh step.</para></listitem></orderedlist>"""
+    doc = compile_text(tmp_path, doc_text(body=body))
+    assert "warning" not in doc.result.stderr, doc.result.stderr
+    punct = style_setting("ordered-1")[1:]
+    lines = [" ".join(l.split()) for l in text_of(doc).splitlines()]
+    for label, words in (("a", "Unpack it."), ("b", "Run it."), ("c", "Reboot it."),
+                         ("IV", "Fourth part."), ("7", "Seventh step.")):
+        assert f"{label}{punct} {words}" in lines, (label, lines)
+
+
+def test_a_mediaobject_caption_is_printed_under_its_image(tmp_path):
+    """<mediaobject><caption> (DocBook prints it under the image) was
+    dropped with a warning that said it was typeset."""
+    from test_images import PNG_CASES, png_bytes, placements
+    (tmp_path / "a.png").write_bytes(png_bytes(**PNG_CASES["rgb8"][0]))
+    body = """    <mediaobject>
+      <imageobject role="fo"><imagedata fileref="a.png" width="40mm"/></imageobject>
+      <imageobject role="html"><imagedata fileref="a.png"/></imageobject>
+      <textobject><phrase>The first screen</phrase></textobject>
+      <caption><para>The installer greets you here.</para></caption>
+    </mediaobject>"""
+    doc = compile_text(tmp_path, doc_text(body=body))
+    assert "warning" not in doc.result.stderr, doc.result.stderr
+    image, = [p for p in placements(doc) if p["page"] > 0]
+    words = [w for w in doc.bbox_words[image["page"]] if w.text == "greets"]
+    assert len(words) == 1
+    below = doc.page_height(image["page"]) - image["box"][1]  # the image's bottom, top-down
+    assert words[0].box.y0 >= below - 0.5, "the caption is not under the image"
+    assert_text_conserved(tmp_path / "doc.xml", doc.path)
+
+
+def test_footnoteref_prints_the_mark_again_and_the_note_once(tmp_path):
+    body = """    <para>First<footnote xml:id="n1"><para>The only note.</para></footnote> and
+      again<footnoteref linkend="n1"/> here.</para>"""
+    doc = compile_text(tmp_path, doc_text(body=body))
+    assert "warning" not in doc.result.stderr, doc.result.stderr
+    text = " ".join(text_of(doc).split())
+    assert "First1 and again1 here." in text and text.count("The only note.") == 1
+    marks = [e for e in struct_elements(doc.pdf)
+             if e.get("/S") == "/Reference" and e.P.get("/S") == "/P"]
+    assert len(marks) == 2, "both marks are References of the paragraph"
+
+
+def test_footnoteref_to_no_earlier_footnote_is_warned(tmp_path):
+    body = """    <para>Before<footnoteref linkend="n1"/> it.</para>
+    <para>Then<footnote xml:id="n1"><para>The note.</para></footnote>.</para>"""
+    doc = compile_text(tmp_path, doc_text(body=body))
+    warned = [l for l in doc.result.stderr.splitlines() if "<footnoteref" in l]
+    assert len(warned) == 1 and re.match(r".*doc\.xml:\d+:\d+: warning: .*names no footnote",
+                                         warned[0]), warned
+    assert "Before1, p." in " ".join(text_of(doc).split())
