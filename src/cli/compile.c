@@ -67,8 +67,9 @@ static long long source_date_epoch(diag_list *d)
     return v;
 }
 
-/* KCVS_THREADS: how many threads compress the page content streams
- * (default 2, the machine's cores; 1 makes none). The output is the same
+/* KCVS_THREADS: how many threads set paragraphs (the layout's workers and
+ * the main thread) and compress the page content streams (default 2, the
+ * machine's cores; 1 makes none). The output is the same
  * bytes whatever the number; anything but 1 to ZPOOL_MAX_THREADS is an
  * error, never silently clamped. -1 after a diagnostic. */
 static int compile_threads(diag_list *d)
@@ -175,23 +176,28 @@ static void log_layout(FILE *log, const layout_stats *stats, const layout_result
     fprintf(log,
             "kcvs-pdf:   of which shape %.2f ms, break %.2f ms, paginate %.2f ms\n"
             "kcvs-pdf: %d pages, %ld paragraphs, %ld lines (%ld hyphenated, "
-            "%ld underfull, %ld overfull), %d passes\n",
+            "%ld underfull, %ld overfull), %d passes, %ld paragraphs set on other "
+            "threads\n",
             stats->para.shape_ms, stats->para.break_ms,
             stats->layout_ms - stats->para.shape_ms - stats->para.break_ms,
             lay->page_count, stats->para.paragraphs, stats->para.lines,
             stats->para.hyphenated_lines, stats->para.underfull_lines,
-            stats->para.overfull_lines, stats->passes);
+            stats->para.overfull_lines, stats->passes, stats->para.ahead);
     fprintf(log, "kcvs-pdf: %zu hyphenation pattern files loaded "
             "by this process\n", hyph_shared_loads());
 }
 
 static layout_result *lay_out(const compile_request *req, arena *a, document *doc,
-                              const style *st, font_set *fonts, double *t0,
-                              diag_list *d)
+                              const style *st, font_set *fonts, int threads,
+                              double *t0, diag_list *d)
 {
     layout_stats stats = { 0 };
+    /* KCVS_THREADS_WAIT=1 (tests): every paragraph predicted is set on
+     * another thread, none taken back by the main thread. */
+    const char *wait = getenv("KCVS_THREADS_WAIT");
     layout_options lo = { req->profile == PROFILE_PRINT,
-                          req->profile == PROFILE_ARCHIVE, req->progress };
+                          req->profile == PROFILE_ARCHIVE, req->progress, threads,
+                          wait && strcmp(wait, "1") == 0 };
     double before = now_ms();
     layout_result *lay = layout_document(a, doc, st, fonts, &lo, d, &stats);
     stats.layout_ms = now_ms() - before;
@@ -254,7 +260,7 @@ bool compile_document(const compile_request *req, diag_list *d)
         report_stage(req->stage_log, "build", &t0, a);
     }
     if (doc && !diag_has_errors(d))
-        lay = lay_out(req, a, doc, st, fonts, &t0, d);
+        lay = lay_out(req, a, doc, st, fonts, threads, &t0, d);
     bool ok = lay && !diag_has_errors(d) && !(req->warnings_are_errors && d->warnings) &&
               images_spared(req, lay, d);
     if (ok && req->link_list)

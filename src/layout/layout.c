@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "image.h"
+#include "mem.h"
 
 /* ---- the vertical list ------------------------------------------------------ */
 
@@ -279,16 +280,26 @@ static bool introduces_list(const block *bl)
     return n > 0 && last[n - 1] == ':';
 }
 
+/* The width a block's text is set to (the predictions of parapool too). */
+static double text_measure(const lctx *c, const style_class *cls, double indent)
+{
+    bool boxed = cls->background >= 0 || cls->border_colour >= 0;
+    double x0 = indent + cls->indent_left;
+    return c->measure - x0 - cls->indent_right - (boxed ? 2 * cls->padding_x : 0);
+}
+
 static void layout_text(lctx *c, block *bl, const inline_run *runs,
                         const style_class *cls, tag_node *tag, double indent,
                         bool keep_whole)
 {
     bool boxed = cls->background >= 0 || cls->border_colour >= 0;
     double x0 = indent + cls->indent_left;
-    double measure = c->measure - x0 - cls->indent_right -
-                     (boxed ? 2 * cls->padding_x : 0);
-    para_result pr = para_typeset(&c->pc, runs, cls, tag, measure,
-                                  bl ? bl->lang : NULL, bl ? bl->loc : (src_loc){ 0 });
+    double measure = text_measure(c, cls, indent);
+    para_req rq = { runs, cls, tag, measure, bl ? bl->lang : NULL,
+                    bl ? bl->loc : (src_loc){ 0 } };
+    para_result pr;
+    if (!parapool_take(c->pool, &rq, &pr))
+        pr = para_typeset(&c->pc, runs, cls, tag, measure, rq.lang, rq.loc);
     if (pr.count == 0)
         return;
     if (cls->break_before && !c->break_next) {
@@ -881,6 +892,60 @@ static bool holds_budget(const block *b)
 
 static vlist *fresh_list(lctx *c);
 
+/* What needs the layout's state to set cannot be set ahead: a reference's
+ * page number (the pass's anchors), an image's size. */
+static bool settable_ahead(const inline_run *r)
+{
+    for (; r; r = r->next)
+        if (r->kind == INL_XREF || r->kind == INL_IMAGE)
+            return false;
+    return true;
+}
+
+typedef struct req_list {
+    para_req *r;
+    int count;
+    size_t cap;
+} req_list;
+
+/* The paragraphs and headings of a part outside lists, boxes and tables,
+ * as layout_one will set them (at indent 0, not in a list). */
+static void predict_blocks(const lctx *c, const block *b, req_list *out)
+{
+    for (; b; b = b->next) {
+        if (b->kind == BLK_SECTION || b->kind == BLK_FOOTNOTE)
+            predict_blocks(c, b->children, out);
+        if ((b->kind != BLK_PARA && b->kind != BLK_HEADING) || !settable_ahead(b->inlines))
+            continue;
+        out->r = mem_reserve(out->r, &out->cap, (size_t)out->count + 1, sizeof *out->r, 64);
+        out->r[out->count++] = (para_req){ b->inlines, b->style, b->tag,
+                                           text_measure(c, b->style, 0), b->lang, b->loc };
+    }
+}
+
+/* The body's parts: the front matter (if any), then the workstreams. */
+static int part_count(const lctx *c)
+{
+    return (c->doc->front ? 1 : 0) + c->doc->workstream_count;
+}
+
+static const block *part_blocks(const lctx *c, int k)
+{
+    if (c->doc->front && k-- == 0)
+        return c->doc->front;
+    return c->doc->workstreams[k].section->children;
+}
+
+/* Keeps the pool PARAPOOL_DEPTH parts ahead of the part being laid out. */
+static void queue_parts(lctx *c)
+{
+    while (c->pool && c->parts_queued < part_count(c) && parapool_queued(c->pool) < PARAPOOL_DEPTH) {
+        req_list rl = { 0 };
+        predict_blocks(c, part_blocks(c, c->parts_queued++), &rl);
+        parapool_submit(c->pool, rl.r, rl.count);
+    }
+}
+
 /* A part of the body that starts a page (the front matter, a workstream)
  * is paginated as soon as it is laid out, and its scratch (vboxes, lines,
  * table cells) freed: the layout holds one workstream's, not the
@@ -898,12 +963,18 @@ static void part_end(lctx *c, arena_mark m)
                     style_master_get(c->st, "continuation"));
     c->vl = NULL;
     arena_release(c->tmp, m);
+    parapool_part_done(c->pool);
+    queue_parts(c);
 }
 
 static void layout_body(lctx *c)
 {
     document *d = c->doc;
     const style_master *opener = style_master_get(c->st, "opener");
+    if (parapool_queued(c->pool) == 0) { /* a later pass (the first is queued) */
+        c->parts_queued = 0;
+        queue_parts(c);
+    }
     if (d->front) {
         arena_mark m = part_begin(c);
         c->break_next = true;
@@ -1126,6 +1197,9 @@ layout_result *layout_document(arena *a, document *doc, const style *st,
     c.print = opt && opt->print;
     c.require_alt = opt && opt->require_alt;
     c.progress = opt ? opt->progress : NULL;
+    /* The body's first parts are set while the cover and contents are. */
+    c.pool = parapool_new(opt ? opt->threads : 1, opt && opt->wait_ahead, &c.pc);
+    queue_parts(&c);
     add_toc_links(&c);
     layout_result *cover = cover_pages(&c);
     int cover_count = cover->page_count;
@@ -1163,6 +1237,7 @@ layout_result *layout_document(arena *a, document *doc, const style *st,
         stats->para = c.pc.stats;
         stats->passes = passes;
     }
+    parapool_free(c.pool);
     para_ctx_free(&c.pc);
     para_anchors_free(&c.anchors);
     arena_free(c.tmp);

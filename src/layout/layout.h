@@ -25,6 +25,10 @@ typedef struct layout_options {
     bool print;       /* printer's slug line, warnings about RGB images */
     bool require_alt; /* an image without alternative text is an error */
     void (*progress)(int pages); /* called as pages are laid out, or NULL */
+    int threads;      /* paragraphs set on this many threads (0, 1: none
+                         other than the caller's; same output for any) */
+    bool wait_ahead;  /* for tests: wait for what the other threads set
+                         ahead (parapool.h) */
 } layout_options;
 
 /* CALS column widths: absolute colwidths as given, proportional ones (2*)

@@ -11,6 +11,7 @@
 #define KCVS_LAYOUT_INTERNAL_H
 
 #include "layout.h"
+#include "parapool.h"
 
 enum { LAYOUT_MAX_PASSES = 4, LAYOUT_MAX_PAGES = 100000 };
 
@@ -71,6 +72,8 @@ typedef struct lctx {
     bool require_alt;
     double image_share;      /* the most of the frame's height an image takes */
     void (*progress)(int pages);
+    parapool *pool;             /* paragraphs set ahead on other threads, or NULL */
+    int parts_queued;        /* parts of the body predicted for it so far */
 } lctx;
 
 /* layout.c: the vertical list */

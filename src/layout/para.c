@@ -1,6 +1,7 @@
 #include "para.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <ctype.h>
 #include <string.h>
@@ -163,9 +164,25 @@ void para_ctx_free(para_ctx *c)
     c->scratch_items = NULL;
     c->scratch_ink = NULL;
     c->scratch_glyphs = NULL;
-    free(c->hyph);
+    free(c->marks);
+    c->marks = NULL;
+    c->mark_count = c->mark_cap = 0;
+    if (!c->worker) /* a worker's is the pool's copy */
+        free(c->hyph);
     c->hyph = NULL;
     c->hyph_count = c->hyph_cap = 0;
+}
+
+/* On a worker the mark is recorded, to be made in document order. */
+static void mark_used(para_ctx *c, font_face *f, const shaped_glyph *g, int count,
+                      const char *text, size_t len)
+{
+    if (!c->worker) {
+        font_mark_used(f, g, count, text, len);
+        return;
+    }
+    c->marks = mem_reserve(c->marks, &c->mark_cap, c->mark_count + 1, sizeof *c->marks, 64);
+    c->marks[c->mark_count++] = (para_mark){ f, g, count, text, len };
 }
 
 /* The style's hyphenation exceptions for lang go into its patterns (a
@@ -188,15 +205,24 @@ static hyph_dict *para_hyph_for(para_ctx *c, const char *lang, src_loc loc)
     for (int i = 0; i < c->hyph_count; i++)
         if (strcmp(c->hyph[i].lang, lang) == 0)
             return c->hyph[i].dict;
+    if (c->worker) {
+        c->bailed = true; /* the main thread loads it, and warns */
+        return NULL;
+    }
     /* Patterns outlive a compilation (the watch mode and the fuzzer compile
      * again and again in one process) and are shared by language variants:
      * hyph_shared. This list only remembers which tags were warned about. */
     hyph_dict *d = hyph_shared(lang, NULL);
+    /* Before the workers can see the language (parapool). */
+    if (d)
+        add_style_exceptions(c, d, lang);
+    if (c->hyph_mu)
+        pthread_mutex_lock(c->hyph_mu);
     c->hyph = mem_reserve(c->hyph, &c->hyph_cap, (size_t)c->hyph_count + 1, sizeof *c->hyph, 8);
     c->hyph[c->hyph_count].lang = arena_strdup(c->a, lang);
     c->hyph[c->hyph_count++].dict = d;
-    if (d)
-        add_style_exceptions(c, d, lang);
+    if (c->hyph_mu)
+        pthread_mutex_unlock(c->hyph_mu);
     if (!d) {
         diag_add(c->diags, DIAG_WARNING, loc,
                  "no hyphenation patterns for language '%s': text in it is not "
@@ -215,7 +241,11 @@ font_face *para_face(para_ctx *c, const style_class *cls, int flags)
     /* Computer text takes the font of the style's literal class. */
     const style_class *mono = (flags & INL_MONO) ? style_class_get(c->st, "literal") : NULL;
     const style_font *f = &c->st->fonts[mono ? mono->font : cls->font];
-    return font_set_get(c->fonts, f->path[variant], f->features, c->diags);
+    if (!c->worker)
+        return font_set_get(c->fonts, f->path[variant], f->features, c->diags);
+    font_face *found = font_set_find(c->fonts, f->path[variant], f->features);
+    c->bailed |= !found;
+    return found;
 }
 
 static double clock_ms(void)
@@ -285,18 +315,22 @@ static const char *xref_text(para_ctx *c, const inline_run *r)
                         at > 0 ? at : 88);
 }
 
-/* Counted here, reported once per character by para_report_missing. */
-static void warn_missing_char(para_build *b, uint32_t cp)
+void para_missing_add(para_ctx *c, const para_missing *m)
 {
-    para_ctx *c = b->c;
     for (size_t i = 0; i < c->missing_count; i++)
-        if (c->missing[i].cp == cp) {
-            c->missing[i].count++;
+        if (c->missing[i].cp == m->cp) {
+            c->missing[i].count += m->count;
             return;
         }
     c->missing = grow_scratch(c->missing, &c->missing_cap, c->missing_count + 1,
                               sizeof *c->missing);
-    c->missing[c->missing_count++] = (para_missing){ cp, 1, b->loc };
+    c->missing[c->missing_count++] = *m;
+}
+
+/* Counted here, reported once per character by para_report_missing. */
+static void warn_missing_char(para_build *b, uint32_t cp)
+{
+    para_missing_add(b->c, &(para_missing){ cp, 1, b->loc });
 }
 
 void para_report_missing(para_ctx *c)
@@ -1309,7 +1343,7 @@ static void push_space_glyph(line_setter *ls, double advance)
     const seg *s = &ls->b->segs[ls->run_seg];
     shaped_text sp = font_shape(s->face, text, strlen(text));
     if (sp.count == 1 && sp.glyphs[0].gid) {
-        font_mark_used(s->face, sp.glyphs, 1, text, strlen(text));
+        mark_used(ls->b->c, s->face, sp.glyphs, 1, text, strlen(text));
         run_push_glyph(ls, sp.glyphs[0].gid, advance);
     }
 }
@@ -1370,7 +1404,7 @@ static void set_box(line_setter *ls, const payload *p)
     if (s->note && (l->note_count == 0 || l->notes[l->note_count - 1] != s->note))
         para_notes_push(ls->b->c->tmp, &l->notes, &l->note_count, &l->note_cap, s->note);
     double scale = seg_scale(s);
-    font_mark_used(s->face, p->shaped.glyphs, p->shaped.count, p->text, p->len);
+    mark_used(ls->b->c, s->face, p->shaped.glyphs, p->shaped.count, p->text, p->len);
     for (int g = 0; g < p->shaped.count; g++) {
         if (p->shaped.glyphs[g].gid == 0)
             continue;

@@ -24,7 +24,9 @@ typedef struct hyph_dict hyph_dict;
 
 typedef struct para_stats {
     long paragraphs, lines, hyphenated_lines, underfull_lines, overfull_lines, words;
-    double shape_ms, break_ms; /* time in the shape and break stages */
+    long ahead;                /* of the paragraphs, set on other threads */
+    double shape_ms, break_ms; /* the main thread's time in the shape and
+                                  break stages */
 } para_stats;
 
 /* Where the blocks that cross-references, links and the contents point
@@ -43,6 +45,15 @@ page_dest para_anchor_get(const para_anchors *an, const block *b);
 void para_anchor_set(para_anchors *an, const block *b, page_dest at);
 void para_anchors_free(para_anchors *an);
 
+/* A font_mark_used call a worker's context recorded instead of making. */
+typedef struct para_mark {
+    font_face *face;
+    const shaped_glyph *glyphs;
+    int count;
+    const char *text;
+    size_t len;
+} para_mark;
+
 typedef struct para_ctx {
     arena *a;      /* the document's: text that pages point at */
     arena *tmp;    /* the layout's: lines and their items, freed after it */
@@ -51,7 +62,7 @@ typedef struct para_ctx {
     diag_list *diags;
     const char *doc_lang;
     const para_anchors *anchors; /* the layout's, for xref page numbers */
-    struct { const char *lang; hyph_dict *dict; } *hyph; /* per language tag */
+    struct para_hyph { const char *lang; hyph_dict *dict; } *hyph; /* per language tag */
     int hyph_count;
     size_t hyph_cap;
     para_stats stats;
@@ -75,6 +86,15 @@ typedef struct para_ctx {
     bool (*image_size)(void *ctx, const block *figure, double em, double measure,
                        double *w, double *h);
     void *image_ctx;
+    /* A worker thread's context (parapool.c): faces and hyphenation
+     * dictionaries are only looked up, never loaded (the main thread loads
+     * them, in document order), and a miss sets bailed; the glyphs drawn
+     * go to marks, for the main thread to mark in document order. */
+    bool worker, bailed;
+    void *hyph_mu;    /* main's: a pthread_mutex_t held while hyph grows
+                         (the workers copy it), or NULL */
+    para_mark *marks; /* malloc'ed */
+    size_t mark_count, mark_cap;
 } para_ctx;
 
 typedef struct para_line {
@@ -119,6 +139,8 @@ void para_tally_save(const para_ctx *c, para_tally *t);
    frees the copy. */
 void para_tally_restore(para_ctx *c, para_tally *t);
 void para_tally_drop(para_tally *t);
+/* Adds m's count to the character's (or notes it, first seen at m->first). */
+void para_missing_add(para_ctx *c, const para_missing *m);
 /* One warning per missing character, with its count and first place. */
 void para_report_missing(para_ctx *c);
 

@@ -7,6 +7,7 @@
 #include FT_TRUETYPE_TABLES_H
 #include <hb-ot.h>
 #include <hb.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,12 +42,16 @@ struct font_face {
     char **gid_text;      /* per glyph: the text it stands for, or NULL */
     shape_entry *cache;
     size_t cache_cap, cache_count;
+    /* The shaping cache, the HarfBuzz buffer and FreeType's face are
+     * shared by the layout's threads (para_pool): one at a time. */
+    pthread_mutex_t mu;
 };
 
 struct font_set {
     FT_Library ft;
     font_face *faces[FONT_MAX_FACES];
     int count;
+    pthread_mutex_t mu; /* faces are added while workers look them up */
 };
 
 font_set *font_set_new(void)
@@ -56,6 +61,7 @@ font_set *font_set_new(void)
         free(fs);
         return NULL;
     }
+    pthread_mutex_init(&fs->mu, NULL);
     return fs;
 }
 
@@ -77,6 +83,7 @@ static void font_face_free(font_face *f)
     hb_blob_destroy(f->blob);
     free(f->path);
     free(f->features_text);
+    pthread_mutex_destroy(&f->mu);
     free(f);
 }
 
@@ -87,6 +94,7 @@ void font_set_free(font_set *fs)
     for (int i = 0; i < fs->count; i++)
         font_face_free(fs->faces[i]);
     FT_Done_FreeType(fs->ft);
+    pthread_mutex_destroy(&fs->mu);
     free(fs);
 }
 
@@ -142,14 +150,26 @@ static bool font_open(font_face *f, FT_Library lib, diag_list *diags)
     return true;
 }
 
-font_face *font_set_get(font_set *fs, const char *path, const char *features,
-                        diag_list *diags)
+static font_face *font_set_lookup(const font_set *fs, const char *path, const char *feat)
 {
-    const char *feat = features ? features : "";
     for (int i = 0; i < fs->count; i++)
         if (strcmp(fs->faces[i]->path, path) == 0 &&
             strcmp(fs->faces[i]->features_text, feat) == 0)
             return fs->faces[i];
+    return NULL;
+}
+
+font_face *font_set_find(font_set *fs, const char *path, const char *features)
+{
+    pthread_mutex_lock(&fs->mu);
+    font_face *f = font_set_lookup(fs, path, features ? features : "");
+    pthread_mutex_unlock(&fs->mu);
+    return f;
+}
+
+static font_face *font_set_load(font_set *fs, const char *path, const char *feat,
+                                diag_list *diags)
+{
     if (fs->count == FONT_MAX_FACES) {
         src_loc loc = { path, 0, 0 };
         diag_add(diags, DIAG_ENVIRONMENT, loc, "too many font faces (limit %d)",
@@ -157,6 +177,7 @@ font_face *font_set_get(font_set *fs, const char *path, const char *features,
         return NULL;
     }
     font_face *f = mem_alloc(1, sizeof *f);
+    pthread_mutex_init(&f->mu, NULL);
     f->path = mem_strdup(path);
     f->features_text = mem_strdup(feat);
     font_parse_features(f, feat);
@@ -165,6 +186,18 @@ font_face *font_set_get(font_set *fs, const char *path, const char *features,
         return NULL;
     }
     fs->faces[fs->count++] = f;
+    return f;
+}
+
+font_face *font_set_get(font_set *fs, const char *path, const char *features,
+                        diag_list *diags)
+{
+    const char *feat = features ? features : "";
+    pthread_mutex_lock(&fs->mu);
+    font_face *f = font_set_lookup(fs, path, feat);
+    if (!f)
+        f = font_set_load(fs, path, feat, diags);
+    pthread_mutex_unlock(&fs->mu);
     return f;
 }
 
@@ -220,9 +253,12 @@ void font_bbox(const font_face *f, int box[4])
     box[3] = (int)f->ft->bbox.yMax * 1000 / f->upem;
 }
 
-bool font_has_char(const font_face *f, uint32_t cp)
+bool font_has_char(font_face *f, uint32_t cp)
 {
-    return FT_Get_Char_Index(f->ft, cp) != 0;
+    pthread_mutex_lock(&f->mu);
+    bool has = FT_Get_Char_Index(f->ft, cp) != 0;
+    pthread_mutex_unlock(&f->mu);
+    return has;
 }
 
 static uint64_t font_hash(const char *s, size_t len)
@@ -295,6 +331,7 @@ static void font_shape_into(font_face *f, const char *text, size_t len,
 shaped_text font_shape(font_face *f, const char *text, size_t len)
 {
     uint64_t h = font_hash(text, len);
+    pthread_mutex_lock(&f->mu);
     shape_entry *e = font_cache_slot(f, text, len, h);
     shaped_text out = { NULL, 0, 0 };
     if (!e->key) {
@@ -304,6 +341,7 @@ shaped_text font_shape(font_face *f, const char *text, size_t len)
     out.glyphs = e->glyphs;
     out.count = e->count;
     out.width = e->width;
+    pthread_mutex_unlock(&f->mu);
     return out;
 }
 

@@ -37,6 +37,9 @@ void font_set_free(font_set *fs);
 /* Loads (once) the face at path with HarfBuzz feature string features. */
 font_face *font_set_get(font_set *fs, const char *path, const char *features,
                         diag_list *diags);
+/* The face if font_set_get loaded it already, else NULL (never loads: the
+ * layout's worker threads must not change the order of the faces). */
+font_face *font_set_find(font_set *fs, const char *path, const char *features);
 int font_set_count(const font_set *fs);
 font_face *font_set_at(const font_set *fs, int i);
 
@@ -47,10 +50,12 @@ double font_cap_height(const font_face *f);
 const char *font_postscript_name(const font_face *f);
 const char *font_path(const font_face *f);
 int font_flags_italic(const font_face *f);
-bool font_has_char(const font_face *f, uint32_t cp);
+bool font_has_char(font_face *f, uint32_t cp);
 
 /* Shapes a UTF-8 string (one word or word piece) left to right. The
- * result lives in the face's cache until font_set_free. */
+ * result lives in the face's cache until font_set_free. Safe from several
+ * threads (the cache is a pure function of face and text, under a lock);
+ * font_mark_used is the main thread's alone. */
 shaped_text font_shape(font_face *f, const char *text, size_t len);
 /* Notes that glyphs are drawn, with the text they stand for: cluster
  * offsets index text. Call for exactly what is drawn. */

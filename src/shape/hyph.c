@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <hyphen.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -621,8 +622,24 @@ static int copy_breaks(const size_t *breaks, size_t n, size_t *offsets, int max)
     return (int)k;
 }
 
+/* A dictionary's cache and exceptions change as words are looked up and
+ * exceptions added; the layout's threads (para_pool) share dictionaries. */
+static pthread_mutex_t hyph_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static int hyph_word_locked(hyph_dict *d, const hyph_options *o, const char *text,
+                            size_t len, size_t *offsets, int max);
+
 int hyph_word(hyph_dict *d, const hyph_options *o, const char *text, size_t len,
               size_t *offsets, int max)
+{
+    pthread_mutex_lock(&hyph_mu);
+    int n = hyph_word_locked(d, o, text, len, offsets, max);
+    pthread_mutex_unlock(&hyph_mu);
+    return n;
+}
+
+static int hyph_word_locked(hyph_dict *d, const hyph_options *o, const char *text,
+                            size_t len, size_t *offsets, int max)
 {
     if (!d || !text || !offsets || max <= 0 || len == 0 || len > HYPH_MAX_WORD_BYTES)
         return 0;
@@ -721,13 +738,15 @@ bool hyph_add_exception(hyph_dict *d, const char *hyphenated, size_t len)
     char *plain = mem_alloc(len, 1);
     size_t *marks = mem_alloc(len, sizeof *marks);
     size_t plain_len, n_marks;
+    pthread_mutex_lock(&hyph_mu);
     bool ok = split_marked_word(hyphenated, len, plain, &plain_len, marks, &n_marks) &&
               store_exception(d, plain, plain_len, marks, n_marks);
-    free(plain);
-    free(marks);
     /* Cached answers may predate the exception. */
     if (ok)
         table_clear(&d->cache);
+    pthread_mutex_unlock(&hyph_mu);
+    free(plain);
+    free(marks);
     return ok;
 }
 

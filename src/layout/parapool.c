@@ -1,0 +1,354 @@
+#include "parapool.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+
+typedef enum { REQ_QUEUED, REQ_RUNNING, REQ_DONE, REQ_MAIN } req_state;
+
+/* A worker's result and what para_typeset did besides, to replay. */
+typedef struct pdone {
+    para_result res;
+    bool ok;
+    para_mark *marks;
+    size_t mark_count;
+    diag *diags;
+    size_t diag_count;
+    para_missing *missing;
+    size_t missing_count;
+    para_stats stats;
+    int hyph_seen;       /* main's dictionaries the worker could use */
+} pdone;
+
+typedef struct ppart {
+    para_req *reqs;
+    pdone *done;
+    req_state *state;
+    int count;
+    int next;            /* the first a worker may still claim */
+    int cursor;          /* the main thread's: requests before it are past */
+    ptrindex by_runs;    /* request by its runs (main thread only) */
+    arena *mem[PARAPOOL_MAX_THREADS]; /* per worker: lines, items, glyphs */
+} ppart;
+
+typedef struct pworker {
+    struct parapool *pool;
+    int index;
+    pthread_t tid;
+    para_ctx pc;
+    diag_list diags;
+    size_t hyph_cap;     /* of pc.hyph, the worker's copy of main's */
+} pworker;
+
+struct parapool {
+    pthread_mutex_t mu;
+    pthread_cond_t work, done;
+    ppart ring[PARAPOOL_DEPTH];
+    size_t head, tail;
+    bool stop;
+    bool wait;           /* never take a paragraph back (tests) */
+    int workers;
+    para_ctx *main;
+    pworker w[PARAPOOL_MAX_THREADS];
+};
+
+/* ---- on a worker ---------------------------------------------------------- */
+
+static void *copy_into(arena *a, const void *src, size_t n, size_t size)
+{
+    void *out = arena_alloc_array(a, n + 1, size);
+    if (n)
+        memcpy(out, src, n * size);
+    return out;
+}
+
+/* The worker's diagnostics of one paragraph, copied to its result. */
+static void keep_diags(arena *a, diag_list *l, pdone *d)
+{
+    d->diags = arena_alloc_array(a, l->count + 1, sizeof *d->diags);
+    for (size_t i = 0; i < l->count; i++) {
+        d->diags[i] = l->items[i];
+        d->diags[i].message = arena_strdup(a, l->items[i].message);
+        if (l->items[i].loc.file)
+            d->diags[i].loc.file = arena_strdup(a, l->items[i].loc.file);
+    }
+    d->diag_count = l->count;
+    diag_clear(l);
+}
+
+static void typeset_logged(pworker *w, arena *a, const para_req *rq, pdone *d)
+{
+    para_ctx *c = &w->pc;
+    c->a = c->tmp = a;
+    c->bailed = false;
+    c->mark_count = c->missing_count = 0;
+    c->stats = (para_stats){ 0 };
+    d->res = para_typeset(c, rq->runs, rq->cls, rq->tag, rq->measure, rq->lang, rq->loc);
+    d->ok = !c->bailed;
+    d->stats = c->stats;
+    d->marks = copy_into(a, c->marks, c->mark_count, sizeof *c->marks);
+    d->mark_count = c->mark_count;
+    d->missing = copy_into(a, c->missing, c->missing_count, sizeof *c->missing);
+    d->missing_count = c->missing_count;
+    keep_diags(a, &w->diags, d);
+}
+
+/* The next request queued in the oldest parts; false when none is. */
+static bool claim(parapool *p, ppart **part, int *index)
+{
+    for (size_t k = p->head; k != p->tail; k++) {
+        ppart *pt = &p->ring[k % PARAPOOL_DEPTH];
+        while (pt->next < pt->count && pt->state[pt->next] != REQ_QUEUED)
+            pt->next++;
+        if (pt->next < pt->count) {
+            *part = pt;
+            *index = pt->next;
+            pt->state[pt->next++] = REQ_RUNNING;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Main's dictionaries as they are now (p->mu held: main adds under it). */
+static void copy_hyph(pworker *w, const para_ctx *main)
+{
+    w->pc.hyph = mem_reserve(w->pc.hyph, &w->hyph_cap, (size_t)main->hyph_count + 1,
+                             sizeof *w->pc.hyph, 8);
+    if (main->hyph_count)
+        memcpy(w->pc.hyph, main->hyph, (size_t)main->hyph_count * sizeof *w->pc.hyph);
+    w->pc.hyph_count = main->hyph_count;
+}
+
+static void *parapool_worker(void *arg)
+{
+    pworker *w = arg;
+    parapool *p = w->pool;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        ppart *pt;
+        int i;
+        if (claim(p, &pt, &i)) {
+            if (!pt->mem[w->index])
+                pt->mem[w->index] = arena_new();
+            arena *a = pt->mem[w->index];
+            copy_hyph(w, p->main);
+            pt->done[i].hyph_seen = w->pc.hyph_count;
+            pthread_mutex_unlock(&p->mu);
+            typeset_logged(w, a, &pt->reqs[i], &pt->done[i]);
+            pthread_mutex_lock(&p->mu);
+            pt->state[i] = REQ_DONE;
+            pthread_cond_broadcast(&p->done);
+        } else if (p->stop)
+            break;
+        else
+            pthread_cond_wait(&p->work, &p->mu);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+/* ---- on the main thread --------------------------------------------------- */
+
+parapool *parapool_new(int threads, bool wait, para_ctx *main)
+{
+    if (threads < 2)
+        return NULL;
+    parapool *p = mem_alloc(1, sizeof *p);
+    p->wait = wait;
+    p->main = main;
+    pthread_mutex_init(&p->mu, NULL);
+    main->hyph_mu = &p->mu;
+    pthread_cond_init(&p->work, NULL);
+    pthread_cond_init(&p->done, NULL);
+    for (int i = 0; i < threads - 1 && i < PARAPOOL_MAX_THREADS; i++) {
+        pworker *w = &p->w[p->workers];
+        w->pool = p;
+        w->index = p->workers;
+        diag_init(&w->diags);
+        w->diags.max_errors = SIZE_MAX;
+        para_ctx_init(&w->pc, NULL, NULL, main->fonts, main->st, &w->diags, main->doc_lang);
+        w->pc.worker = true;
+        if (pthread_create(&w->tid, NULL, parapool_worker, w) != 0) {
+            para_ctx_free(&w->pc);
+            diag_clear(&w->diags);
+            break;
+        }
+        p->workers++;
+    }
+    if (p->workers == 0) {
+        parapool_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+int parapool_queued(const parapool *p)
+{
+    return p ? (int)(p->tail - p->head) : 0;
+}
+
+void parapool_submit(parapool *p, para_req *reqs, int count)
+{
+    ppart *pt = &p->ring[p->tail % PARAPOOL_DEPTH];
+    *pt = (ppart){ .reqs = reqs, .count = count };
+    pt->done = mem_alloc((size_t)count + 1, sizeof *pt->done);
+    pt->state = mem_alloc((size_t)count + 1, sizeof *pt->state);
+    for (int i = 0; i < count; i++)
+        ptrindex_put(&pt->by_runs, reqs[i].runs, i);
+    pthread_mutex_lock(&p->mu);
+    p->tail++;
+    pthread_cond_broadcast(&p->work);
+    pthread_mutex_unlock(&p->mu);
+}
+
+static bool same_req(const para_req *a, const para_req *b)
+{
+    bool same_lang = a->lang == b->lang || (a->lang && b->lang && strcmp(a->lang, b->lang) == 0);
+    return a->runs == b->runs && a->cls == b->cls && a->tag == b->tag &&
+           a->measure == b->measure && same_lang && a->loc.file == b->loc.file &&
+           a->loc.line == b->loc.line && a->loc.col == b->loc.col;
+}
+
+static void add_stats(para_stats *to, const para_stats *s)
+{
+    to->paragraphs += s->paragraphs;
+    to->lines += s->lines;
+    to->hyphenated_lines += s->hyphenated_lines;
+    to->underfull_lines += s->underfull_lines;
+    to->overfull_lines += s->overfull_lines;
+    to->words += s->words;
+    to->ahead++;
+}
+
+/* A broken word's text lives as long as the pages (the document's arena);
+ * the worker set it in the part's, which goes when the part is done. */
+static void keep_actual_text(para_ctx *c, para_result *r)
+{
+    for (int l = 0; l < r->count; l++)
+        for (int i = 0; i < r->lines[l].count; i++) {
+            page_item *it = &r->lines[l].items[i];
+            if (it->kind == ITEM_TEXT && it->run.actual && *it->run.actual)
+                it->run.actual = arena_strdup(c->a, it->run.actual);
+        }
+}
+
+/* What para_typeset did on the worker, done now on the main thread. */
+static void replay(para_ctx *c, pdone *d)
+{
+    for (size_t i = 0; i < d->mark_count; i++) {
+        const para_mark *m = &d->marks[i];
+        font_mark_used(m->face, m->glyphs, m->count, m->text, m->len);
+    }
+    for (size_t i = 0; i < d->diag_count; i++)
+        diag_add(c->diags, d->diags[i].severity, d->diags[i].loc, "%s", d->diags[i].message);
+    for (size_t i = 0; i < d->missing_count; i++)
+        para_missing_add(c, &d->missing[i]);
+    add_stats(&c->stats, &d->stats);
+    keep_actual_text(c, &d->res);
+}
+
+/* A language main registered after the worker's copy whose dictionary the
+ * worker had (a variant sharing it) added the style's exceptions to it:
+ * the worker's hyphenation may be out of date. */
+static bool hyph_unchanged(const para_ctx *m, int seen)
+{
+    for (int i = seen; i < m->hyph_count; i++)
+        for (int k = 0; k < seen; k++)
+            if (m->hyph[i].dict && m->hyph[i].dict == m->hyph[k].dict)
+                return false;
+    return true;
+}
+
+/* The request's index in the oldest part, requests passed over given
+ * back to the main thread; -1 when it was not predicted. */
+static int find_req(ppart *pt, const para_req *rq)
+{
+    int i = ptrindex_get(&pt->by_runs, rq->runs);
+    if (i < pt->cursor || !same_req(&pt->reqs[i], rq))
+        return -1;
+    for (int k = pt->cursor; k < i; k++)
+        if (pt->state[k] == REQ_QUEUED)
+            pt->state[k] = REQ_MAIN;
+    pt->cursor = i + 1;
+    return i;
+}
+
+bool parapool_take(parapool *p, const para_req *rq, para_result *out)
+{
+    if (!p || p->head == p->tail)
+        return false;
+    ppart *pt = &p->ring[p->head % PARAPOOL_DEPTH];
+    pthread_mutex_lock(&p->mu);
+    int i = find_req(pt, rq);
+    if (i >= 0 && pt->state[i] == REQ_QUEUED && !p->wait)
+        pt->state[i] = REQ_MAIN;
+    while (i >= 0 && (pt->state[i] == REQ_RUNNING || pt->state[i] == REQ_QUEUED))
+        pthread_cond_wait(&p->done, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+    if (i < 0 || pt->state[i] != REQ_DONE || !pt->done[i].ok ||
+        !hyph_unchanged(p->main, pt->done[i].hyph_seen))
+        return false;
+    replay(p->main, &pt->done[i]);
+    *out = pt->done[i].res;
+    return true;
+}
+
+static void part_free(ppart *pt, int workers)
+{
+    for (int w = 0; w < workers; w++)
+        arena_free(pt->mem[w]);
+    ptrindex_free(&pt->by_runs);
+    free(pt->reqs);
+    free(pt->done);
+    free(pt->state);
+    *pt = (ppart){ 0 };
+}
+
+void parapool_part_done(parapool *p)
+{
+    if (!p || p->head == p->tail)
+        return;
+    ppart *pt = &p->ring[p->head % PARAPOOL_DEPTH];
+    pthread_mutex_lock(&p->mu);
+    for (int i = 0; i < pt->count; i++) {
+        if (pt->state[i] == REQ_QUEUED)
+            pt->state[i] = REQ_MAIN;
+        while (pt->state[i] == REQ_RUNNING)
+            pthread_cond_wait(&p->done, &p->mu);
+    }
+    p->head++;
+    pthread_mutex_unlock(&p->mu);
+    part_free(pt, p->workers);
+}
+
+/* A worker done with: its thread joined (after stop), its context freed. */
+static void worker_end(pworker *w)
+{
+    pthread_join(w->tid, NULL);
+    free(w->pc.hyph);
+    para_ctx_free(&w->pc);
+    diag_clear(&w->diags);
+}
+
+void parapool_free(parapool *p)
+{
+    if (!p)
+        return;
+    pthread_mutex_lock(&p->mu);
+    p->stop = true; /* the workers finish what they hold, then return */
+    pthread_cond_broadcast(&p->work);
+    pthread_mutex_unlock(&p->mu);
+    for (int i = 0; i < p->workers; i++)
+        worker_end(&p->w[i]);
+    for (; p->head != p->tail; p->head++)
+        part_free(&p->ring[p->head % PARAPOOL_DEPTH], p->workers);
+    pthread_cond_destroy(&p->work);
+    pthread_cond_destroy(&p->done);
+    p->main->hyph_mu = NULL;
+    pthread_mutex_destroy(&p->mu);
+    free(p);
+}
