@@ -936,10 +936,10 @@ static const block *part_blocks(const lctx *c, int k)
     return c->doc->workstreams[k].section->children;
 }
 
-/* Keeps the pool PARAPOOL_DEPTH parts ahead of the part being laid out. */
+/* Keeps the pool parts ahead of the part being laid out. */
 static void queue_parts(lctx *c)
 {
-    while (c->pool && c->parts_queued < part_count(c) && parapool_queued(c->pool) < PARAPOOL_DEPTH) {
+    while (c->parts_queued < part_count(c) && parapool_wants_more(c->pool)) {
         req_list rl = { 0 };
         predict_blocks(c, part_blocks(c, c->parts_queued++), &rl);
         parapool_submit(c->pool, rl.r, rl.count);
@@ -954,6 +954,7 @@ static arena_mark part_begin(lctx *c)
 {
     arena_mark m = arena_mark_now(c->tmp);
     fresh_list(c);
+    parapool_part_begin(c->pool);
     return m;
 }
 

@@ -1,13 +1,22 @@
 #include "parapool.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hyph.h"
 #include "mem.h"
 
-typedef enum { REQ_QUEUED, REQ_RUNNING, REQ_DONE, REQ_MAIN } req_state;
+/* A request's state moves one way: QUEUED, CLAIMED (in a worker's batch),
+ * RUNNING, DONE; or to MAIN (the main thread sets it) from QUEUED or
+ * CLAIMED. Changed by compare-and-swap, without the pool's lock: taking a
+ * lock per paragraph on both threads made them wait on each other. */
+enum { REQ_QUEUED, REQ_CLAIMED, REQ_RUNNING, REQ_DONE, REQ_MAIN };
+
+/* Requests a worker claims at once (one lock for them all). */
+enum { CLAIM_BATCH = 8 };
 
 /* A worker's result and what para_typeset did besides, to replay. */
 typedef struct pdone {
@@ -26,9 +35,11 @@ typedef struct pdone {
 typedef struct ppart {
     para_req *reqs;
     pdone *done;
-    req_state *state;
+    atomic_int *state;
+    atomic_int busy;     /* workers holding a batch of it */
     int count;
     int next;            /* the first a worker may still claim */
+    int back;            /* past the last a worker may still claim */
     int cursor;          /* the main thread's: requests before it are past */
     ptrindex by_runs;    /* request by its runs (main thread only) */
     arena *mem[PARAPOOL_MAX_THREADS]; /* per worker: lines, items, glyphs */
@@ -50,6 +61,9 @@ struct parapool {
     size_t head, tail;
     bool stop;
     bool wait;           /* never take a paragraph back (tests) */
+    bool in_head;        /* the main thread lays out the oldest part */
+    atomic_int waiters;  /* main threads waiting on done (0 or 1) */
+    int queued_reqs;     /* in the parts not done (main thread only) */
     int workers;
     para_ctx *main;
     pworker w[PARAPOOL_MAX_THREADS];
@@ -96,21 +110,58 @@ static void typeset_logged(pworker *w, arena *a, const para_req *rq, pdone *d)
     keep_diags(a, &w->diags, d);
 }
 
-/* The next request queued in the oldest parts; false when none is. */
-static bool claim(parapool *p, ppart **part, int *index)
+static bool move_state(atomic_int *st, int from, int to)
 {
-    for (size_t k = p->head; k != p->tail; k++) {
-        ppart *pt = &p->ring[k % PARAPOOL_DEPTH];
-        while (pt->next < pt->count && pt->state[pt->next] != REQ_QUEUED)
+    return atomic_compare_exchange_strong(st, &from, to);
+}
+
+/* Up to CLAIM_BATCH requests of a part still queued, from its start or
+ * its end (from_back), into out; how many. */
+static int claim_in(ppart *pt, bool from_back, int *out)
+{
+    int n = 0;
+    while (n < CLAIM_BATCH) {
+        while (pt->next < pt->back && atomic_load(&pt->state[pt->next]) != REQ_QUEUED)
             pt->next++;
-        if (pt->next < pt->count) {
+        while (pt->back > pt->next && atomic_load(&pt->state[pt->back - 1]) != REQ_QUEUED)
+            pt->back--;
+        if (pt->next == pt->back)
+            break;
+        int i = from_back ? --pt->back : pt->next++;
+        if (move_state(&pt->state[i], REQ_QUEUED, REQ_CLAIMED))
+            out[n++] = i;
+    }
+    if (n)
+        atomic_fetch_add(&pt->busy, 1);
+    return n;
+}
+
+/* The next requests for a worker (p->mu held), 0 when none is queued. The
+ * part the main thread is laying out comes last, and from its end: taken
+ * from its start, each next paragraph would be running when the main
+ * thread comes to it, and the two threads would go in step. */
+static int claim(parapool *p, ppart **part, int *out)
+{
+    for (size_t k = p->head + (p->in_head ? 1 : 0); k != p->tail; k++) {
+        ppart *pt = &p->ring[k % PARAPOOL_DEPTH];
+        int n = claim_in(pt, false, out);
+        if (n) {
             *part = pt;
-            *index = pt->next;
-            pt->state[pt->next++] = REQ_RUNNING;
-            return true;
+            return n;
         }
     }
-    return false;
+    *part = &p->ring[p->head % PARAPOOL_DEPTH];
+    return p->in_head && p->head != p->tail ? claim_in(*part, true, out) : 0;
+}
+
+/* Wakes the main thread if it waits for a request or a part. */
+static void notify_main(parapool *p)
+{
+    if (atomic_load(&p->waiters) == 0)
+        return;
+    pthread_mutex_lock(&p->mu);
+    pthread_cond_broadcast(&p->done);
+    pthread_mutex_unlock(&p->mu);
 }
 
 /* Main's dictionaries as they are now (p->mu held: main adds under it). */
@@ -123,31 +174,49 @@ static void copy_hyph(pworker *w, const para_ctx *main)
     w->pc.hyph_count = main->hyph_count;
 }
 
+/* Sets a batch of claimed requests, but those the main thread took back. */
+static void run_batch(parapool *p, pworker *w, ppart *pt, const int *batch, int n,
+                      int hyph_seen)
+{
+    for (int k = 0; k < n; k++) {
+        int i = batch[k];
+        if (!move_state(&pt->state[i], REQ_CLAIMED, REQ_RUNNING))
+            continue;
+        if (!pt->mem[w->index])
+            pt->mem[w->index] = arena_new();
+        pt->done[i].hyph_seen = hyph_seen;
+        typeset_logged(w, pt->mem[w->index], &pt->reqs[i], &pt->done[i]);
+        atomic_store(&pt->state[i], REQ_DONE);
+        notify_main(p);
+    }
+    atomic_fetch_sub(&pt->busy, 1);
+    notify_main(p);
+}
+
 static void *parapool_worker(void *arg)
 {
     pworker *w = arg;
     parapool *p = w->pool;
+    font_thread_cache_begin(); /* its glyphs live until the pool goes */
+    hyph_thread_cache_begin();
     pthread_mutex_lock(&p->mu);
     for (;;) {
         ppart *pt;
-        int i;
-        if (claim(p, &pt, &i)) {
-            if (!pt->mem[w->index])
-                pt->mem[w->index] = arena_new();
-            arena *a = pt->mem[w->index];
+        int batch[CLAIM_BATCH];
+        int n = claim(p, &pt, batch);
+        if (n) {
             copy_hyph(w, p->main);
-            pt->done[i].hyph_seen = w->pc.hyph_count;
             pthread_mutex_unlock(&p->mu);
-            typeset_logged(w, a, &pt->reqs[i], &pt->done[i]);
+            run_batch(p, w, pt, batch, n, w->pc.hyph_count);
             pthread_mutex_lock(&p->mu);
-            pt->state[i] = REQ_DONE;
-            pthread_cond_broadcast(&p->done);
         } else if (p->stop)
             break;
         else
             pthread_cond_wait(&p->work, &p->mu);
     }
     pthread_mutex_unlock(&p->mu);
+    font_thread_cache_end();
+    hyph_thread_cache_end();
     return NULL;
 }
 
@@ -186,6 +255,11 @@ parapool *parapool_new(int threads, bool wait, para_ctx *main)
     return p;
 }
 
+bool parapool_wants_more(const parapool *p)
+{
+    return p && p->tail - p->head < PARAPOOL_DEPTH && p->queued_reqs < PARAPOOL_AHEAD;
+}
+
 int parapool_queued(const parapool *p)
 {
     return p ? (int)(p->tail - p->head) : 0;
@@ -194,9 +268,10 @@ int parapool_queued(const parapool *p)
 void parapool_submit(parapool *p, para_req *reqs, int count)
 {
     ppart *pt = &p->ring[p->tail % PARAPOOL_DEPTH];
-    *pt = (ppart){ .reqs = reqs, .count = count };
+    *pt = (ppart){ .reqs = reqs, .count = count, .back = count };
+    p->queued_reqs += count;
     pt->done = mem_alloc((size_t)count + 1, sizeof *pt->done);
-    pt->state = mem_alloc((size_t)count + 1, sizeof *pt->state);
+    pt->state = mem_alloc((size_t)count + 1, sizeof *pt->state); /* 0: queued */
     for (int i = 0; i < count; i++)
         ptrindex_put(&pt->by_runs, reqs[i].runs, i);
     pthread_mutex_lock(&p->mu);
@@ -263,6 +338,39 @@ static bool hyph_unchanged(const para_ctx *m, int seen)
     return true;
 }
 
+/* True when request i was not started: the main thread sets it. */
+static bool take_back(ppart *pt, int i)
+{
+    return move_state(&pt->state[i], REQ_QUEUED, REQ_MAIN) ||
+           move_state(&pt->state[i], REQ_CLAIMED, REQ_MAIN);
+}
+
+/* Waits (p->waiters counted first, see notify_main) until done(pt, i). */
+static void wait_until(parapool *p, bool (*done)(ppart *, int), ppart *pt, int i)
+{
+    atomic_fetch_add(&p->waiters, 1);
+    pthread_mutex_lock(&p->mu);
+    while (!done(pt, i))
+        pthread_cond_wait(&p->done, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+    atomic_fetch_sub(&p->waiters, 1);
+}
+
+static bool req_done(ppart *pt, int i)
+{
+    return atomic_load(&pt->state[i]) == REQ_DONE;
+}
+
+/* No worker sets or holds any request of the part. */
+static bool part_idle(ppart *pt, int unused)
+{
+    (void)unused;
+    for (int i = 0; i < pt->count; i++)
+        if (atomic_load(&pt->state[i]) == REQ_RUNNING)
+            return false;
+    return atomic_load(&pt->busy) == 0;
+}
+
 /* The request's index in the oldest part, requests passed over given
  * back to the main thread; -1 when it was not predicted. */
 static int find_req(ppart *pt, const para_req *rq)
@@ -271,8 +379,7 @@ static int find_req(ppart *pt, const para_req *rq)
     if (i < pt->cursor || !same_req(&pt->reqs[i], rq))
         return -1;
     for (int k = pt->cursor; k < i; k++)
-        if (pt->state[k] == REQ_QUEUED)
-            pt->state[k] = REQ_MAIN;
+        take_back(pt, k);
     pt->cursor = i + 1;
     return i;
 }
@@ -282,14 +389,15 @@ bool parapool_take(parapool *p, const para_req *rq, para_result *out)
     if (!p || p->head == p->tail)
         return false;
     ppart *pt = &p->ring[p->head % PARAPOOL_DEPTH];
-    pthread_mutex_lock(&p->mu);
     int i = find_req(pt, rq);
-    if (i >= 0 && pt->state[i] == REQ_QUEUED && !p->wait)
-        pt->state[i] = REQ_MAIN;
-    while (i >= 0 && (pt->state[i] == REQ_RUNNING || pt->state[i] == REQ_QUEUED))
-        pthread_cond_wait(&p->done, &p->mu);
-    pthread_mutex_unlock(&p->mu);
-    if (i < 0 || pt->state[i] != REQ_DONE || !pt->done[i].ok ||
+    if (i < 0 || (!p->wait && take_back(pt, i)))
+        return false;
+    /* One a worker is setting now is set again here rather than waited
+     * for (waking up costs more than most paragraphs); the worker's result
+     * is left unread. Tests wait (p->wait). */
+    if (p->wait)
+        wait_until(p, req_done, pt, i);
+    if (!req_done(pt, i) || !pt->done[i].ok ||
         !hyph_unchanged(p->main, pt->done[i].hyph_seen))
         return false;
     replay(p->main, &pt->done[i]);
@@ -308,20 +416,28 @@ static void part_free(ppart *pt, int workers)
     *pt = (ppart){ 0 };
 }
 
+void parapool_part_begin(parapool *p)
+{
+    if (!p)
+        return;
+    pthread_mutex_lock(&p->mu);
+    p->in_head = true;
+    pthread_mutex_unlock(&p->mu);
+}
+
 void parapool_part_done(parapool *p)
 {
     if (!p || p->head == p->tail)
         return;
     ppart *pt = &p->ring[p->head % PARAPOOL_DEPTH];
+    for (int i = 0; i < pt->count; i++)
+        take_back(pt, i);
+    wait_until(p, part_idle, pt, 0);
     pthread_mutex_lock(&p->mu);
-    for (int i = 0; i < pt->count; i++) {
-        if (pt->state[i] == REQ_QUEUED)
-            pt->state[i] = REQ_MAIN;
-        while (pt->state[i] == REQ_RUNNING)
-            pthread_cond_wait(&p->done, &p->mu);
-    }
     p->head++;
+    p->in_head = false;
     pthread_mutex_unlock(&p->mu);
+    p->queued_reqs -= pt->count;
     part_free(pt, p->workers);
 }
 

@@ -32,8 +32,12 @@ typedef struct para_req {
     src_loc loc;
 } para_req;
 
-/* Parts queued at most (each holds its paragraphs' lines until done). */
-enum { PARAPOOL_DEPTH = 3, PARAPOOL_MAX_THREADS = 64 };
+/* Parts queued at most, and about how many paragraphs (a part is queued
+ * while fewer are): enough that the workers have parts of their own to
+ * set, ahead of the one the main thread lays out (a workstream of the
+ * report has a few dozen paragraphs), not so many that the lines set
+ * ahead weigh on memory. */
+enum { PARAPOOL_DEPTH = 64, PARAPOOL_AHEAD = 512, PARAPOOL_MAX_THREADS = 64 };
 
 typedef struct parapool parapool;
 
@@ -43,13 +47,17 @@ typedef struct parapool parapool;
  * instead of setting it (tests: every prediction is then replayed). */
 parapool *parapool_new(int threads, bool wait, para_ctx *main);
 /* Queues a part's requests (the pool takes reqs, from malloc) after the
- * parts queued before; at most PARAPOOL_DEPTH parts not yet done. */
+ * parts queued before, when parapool_wants_more. */
 void parapool_submit(parapool *p, para_req *reqs, int count);
 /* Parts queued and not yet done. */
 int parapool_queued(const parapool *p);
+/* False when the parts queued are enough (or p is NULL). */
+bool parapool_wants_more(const parapool *p);
 /* rq's result in the oldest part not done, replayed into main: false when
  * the main thread must typeset it (not predicted, not started, bailed). */
 bool parapool_take(parapool *p, const para_req *rq, para_result *out);
+/* The main thread starts laying out the oldest part. */
+void parapool_part_begin(parapool *p);
 /* The oldest part is paginated: its lines and results are freed. */
 void parapool_part_done(parapool *p);
 /* Stops the workers and frees every part. */

@@ -22,10 +22,16 @@ typedef struct shape_entry {
     char *key;
     size_t len;
     uint64_t hash;
+    const font_face *face; /* a thread's cache holds every face's */
     shaped_glyph *glyphs;
     int count;
     int32_t width;
 } shape_entry;
+
+typedef struct shape_table {
+    shape_entry *slots;
+    size_t cap, count;
+} shape_table;
 
 struct font_face {
     char *path;
@@ -40,8 +46,7 @@ struct font_face {
     int upem;
     unsigned glyph_count;
     char **gid_text;      /* per glyph: the text it stands for, or NULL */
-    shape_entry *cache;
-    size_t cache_cap, cache_count;
+    shape_table cache;
     /* The shaping cache, the HarfBuzz buffer and FreeType's face are
      * shared by the layout's threads (para_pool): one at a time. */
     pthread_mutex_t mu;
@@ -62,16 +67,25 @@ font_set *font_set_new(void)
         return NULL;
     }
     pthread_mutex_init(&fs->mu, NULL);
+    /* HarfBuzz makes its default language on first use and shares it
+     * between threads: made here, before any worker starts. */
+    (void)hb_language_get_default();
     return fs;
+}
+
+static void shape_table_free(shape_table *t)
+{
+    for (size_t i = 0; i < t->cap; i++) {
+        free(t->slots[i].key);
+        free(t->slots[i].glyphs);
+    }
+    free(t->slots);
+    *t = (shape_table){ 0 };
 }
 
 static void font_face_free(font_face *f)
 {
-    for (size_t i = 0; i < f->cache_cap; i++) {
-        free(f->cache[i].key);
-        free(f->cache[i].glyphs);
-    }
-    free(f->cache);
+    shape_table_free(&f->cache);
     for (unsigned g = 0; f->gid_text && g < f->glyph_count; g++)
         free(f->gid_text[g]);
     free(f->gid_text);
@@ -269,12 +283,12 @@ static uint64_t font_hash(const char *s, size_t len)
     return h;
 }
 
-static void font_cache_grow(font_face *f)
+static void shape_table_grow(shape_table *tb)
 {
-    size_t cap = mem_grown(f->cache_cap, f->cache_cap + 1, 1024);
+    size_t cap = mem_grown(tb->cap, tb->cap + 1, 1024);
     shape_entry *t = mem_alloc(cap, sizeof *t);
-    for (size_t i = 0; i < f->cache_cap; i++) {
-        shape_entry *e = &f->cache[i];
+    for (size_t i = 0; i < tb->cap; i++) {
+        shape_entry *e = &tb->slots[i];
         if (!e->key)
             continue;
         size_t j = e->hash & (cap - 1);
@@ -282,42 +296,43 @@ static void font_cache_grow(font_face *f)
             j = (j + 1) & (cap - 1);
         t[j] = *e;
     }
-    free(f->cache);
-    f->cache = t;
-    f->cache_cap = cap;
+    free(tb->slots);
+    tb->slots = t;
+    tb->cap = cap;
 }
 
-static shape_entry *font_cache_slot(font_face *f, const char *text, size_t len,
-                                    uint64_t h)
+static shape_entry *shape_table_slot(shape_table *tb, const font_face *f, const char *text,
+                                     size_t len, uint64_t h)
 {
-    if (f->cache_count * 2 >= f->cache_cap)
-        font_cache_grow(f);
-    size_t j = h & (f->cache_cap - 1);
-    while (f->cache[j].key) {
-        shape_entry *e = &f->cache[j];
-        if (e->hash == h && e->len == len && memcmp(e->key, text, len) == 0)
+    if (tb->count * 2 >= tb->cap)
+        shape_table_grow(tb);
+    size_t j = h & (tb->cap - 1);
+    while (tb->slots[j].key) {
+        shape_entry *e = &tb->slots[j];
+        if (e->hash == h && e->face == f && e->len == len && memcmp(e->key, text, len) == 0)
             return e;
-        j = (j + 1) & (f->cache_cap - 1);
+        j = (j + 1) & (tb->cap - 1);
     }
-    return &f->cache[j];
+    return &tb->slots[j];
 }
 
-static void font_shape_into(font_face *f, const char *text, size_t len,
-                            shape_entry *e)
+static void font_shape_into(font_face *f, hb_font_t *font, hb_buffer_t *buf,
+                            const char *text, size_t len, shape_entry *e)
 {
-    hb_buffer_clear_contents(f->buffer);
-    hb_buffer_add_utf8(f->buffer, text, (int)len, 0, (int)len);
-    hb_buffer_set_direction(f->buffer, HB_DIRECTION_LTR);
-    hb_buffer_guess_segment_properties(f->buffer);
-    hb_shape(f->hb_font, f->buffer, f->features, f->feature_count);
+    hb_buffer_clear_contents(buf);
+    hb_buffer_add_utf8(buf, text, (int)len, 0, (int)len);
+    hb_buffer_set_direction(buf, HB_DIRECTION_LTR);
+    hb_buffer_guess_segment_properties(buf);
+    hb_shape(font, buf, f->features, f->feature_count);
     unsigned n;
-    hb_glyph_info_t *info = hb_buffer_get_glyph_infos(f->buffer, &n);
-    hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(f->buffer, &n);
+    hb_glyph_info_t *info = hb_buffer_get_glyph_infos(buf, &n);
+    hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(buf, &n);
     e->glyphs = mem_alloc(n, sizeof *e->glyphs);
     e->key = mem_alloc(len + 1, 1);
     memcpy(e->key, text, len);
     e->key[len] = '\0';
     e->len = len;
+    e->face = f;
     e->count = (int)n;
     e->width = 0;
     for (unsigned i = 0; i < n; i++) {
@@ -325,22 +340,84 @@ static void font_shape_into(font_face *f, const char *text, size_t len,
                                        info[i].cluster };
         e->width += pos[i].x_advance;
     }
-    f->cache_count++;
+}
+
+/* A worker thread's own shaping cache (font_thread_cache_begin): the same
+ * pure function as the faces' caches, looked up without their lock, with
+ * HarfBuzz objects of its own made from the same font bytes (HarfBuzz
+ * loads a face's tables lazily: nothing of it is shared between threads
+ * then but the bytes, which nobody writes). */
+typedef struct thread_cache {
+    shape_table table;
+    hb_buffer_t *buffer;
+    const font_face *faces[FONT_MAX_FACES];
+    hb_face_t *hb_faces[FONT_MAX_FACES];
+    hb_font_t *hb_fonts[FONT_MAX_FACES];
+    int count;
+} thread_cache;
+
+static hb_font_t *thread_font(thread_cache *tc, const font_face *f)
+{
+    for (int i = 0; i < tc->count; i++)
+        if (tc->faces[i] == f)
+            return tc->hb_fonts[i];
+    int i = tc->count++; /* faces are at most FONT_MAX_FACES */
+    tc->faces[i] = f;
+    tc->hb_faces[i] = hb_face_create(f->blob, 0);
+    tc->hb_fonts[i] = hb_font_create(tc->hb_faces[i]);
+    hb_font_set_scale(tc->hb_fonts[i], f->upem, f->upem);
+    return tc->hb_fonts[i];
+}
+
+static _Thread_local thread_cache *font_thread_cache;
+
+void font_thread_cache_begin(void)
+{
+    font_thread_cache = mem_alloc(1, sizeof *font_thread_cache);
+    font_thread_cache->buffer = hb_buffer_create();
+}
+
+void font_thread_cache_end(void)
+{
+    thread_cache *tc = font_thread_cache;
+    if (!tc)
+        return;
+    shape_table_free(&tc->table);
+    hb_buffer_destroy(tc->buffer);
+    for (int i = 0; i < tc->count; i++) {
+        hb_font_destroy(tc->hb_fonts[i]);
+        hb_face_destroy(tc->hb_faces[i]);
+    }
+    free(tc);
+    font_thread_cache = NULL;
+}
+
+static shaped_text entry_text(const shape_entry *e)
+{
+    return (shaped_text){ e->glyphs, e->count, e->width };
 }
 
 shaped_text font_shape(font_face *f, const char *text, size_t len)
 {
     uint64_t h = font_hash(text, len);
+    thread_cache *tc = font_thread_cache;
+    if (tc) {
+        shape_entry *e = shape_table_slot(&tc->table, f, text, len, h);
+        if (!e->key) {
+            e->hash = h;
+            font_shape_into(f, thread_font(tc, f), tc->buffer, text, len, e);
+            tc->table.count++;
+        }
+        return entry_text(e);
+    }
     pthread_mutex_lock(&f->mu);
-    shape_entry *e = font_cache_slot(f, text, len, h);
-    shaped_text out = { NULL, 0, 0 };
+    shape_entry *e = shape_table_slot(&f->cache, f, text, len, h);
     if (!e->key) {
         e->hash = h;
-        font_shape_into(f, text, len, e);
+        font_shape_into(f, f->hb_font, f->buffer, text, len, e);
+        f->cache.count++;
     }
-    out.glyphs = e->glyphs;
-    out.count = e->count;
-    out.width = e->width;
+    shaped_text out = entry_text(e);
     pthread_mutex_unlock(&f->mu);
     return out;
 }

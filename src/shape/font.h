@@ -53,10 +53,15 @@ int font_flags_italic(const font_face *f);
 bool font_has_char(font_face *f, uint32_t cp);
 
 /* Shapes a UTF-8 string (one word or word piece) left to right. The
- * result lives in the face's cache until font_set_free. Safe from several
- * threads (the cache is a pure function of face and text, under a lock);
+ * result lives in the face's cache until font_set_free, or in the
+ * thread's own until font_thread_cache_end. Safe from several threads
+ * (the cache is a pure function of face and text, under a lock);
  * font_mark_used is the main thread's alone. */
 shaped_text font_shape(font_face *f, const char *text, size_t len);
+/* A worker thread shapes into a cache of its own from here on (no lock,
+ * no waiting for the main thread's shaping), freed by ..._end. */
+void font_thread_cache_begin(void);
+void font_thread_cache_end(void);
 /* Notes that glyphs are drawn, with the text they stand for: cluster
  * offsets index text. Call for exactly what is drawn. */
 void font_mark_used(font_face *f, const shaped_glyph *glyphs, int count,

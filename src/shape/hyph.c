@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <hyphen.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sys/stat.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -625,16 +626,71 @@ static int copy_breaks(const size_t *breaks, size_t n, size_t *offsets, int max)
 /* A dictionary's cache and exceptions change as words are looked up and
  * exceptions added; the layout's threads (para_pool) share dictionaries. */
 static pthread_mutex_t hyph_mu = PTHREAD_MUTEX_INITIALIZER;
+/* Counts the exceptions added: a thread's own cache older than that is
+ * out of date. */
+static atomic_ulong hyph_generation;
+
+/* A worker thread's own answers (hyph_thread_cache_begin), looked up
+ * without the lock: the key is the dictionary's address, then the word. */
+typedef struct thread_words {
+    word_table table;
+    unsigned long generation;
+    unsigned char key[sizeof(hyph_dict *) + HYPH_MAX_WORD_BYTES];
+} thread_words;
+
+static _Thread_local thread_words *hyph_thread;
+
+void hyph_thread_cache_begin(void)
+{
+    hyph_thread = mem_alloc(1, sizeof *hyph_thread);
+}
+
+void hyph_thread_cache_end(void)
+{
+    if (!hyph_thread)
+        return;
+    table_free(&hyph_thread->table);
+    free(hyph_thread);
+    hyph_thread = NULL;
+}
 
 static int hyph_word_locked(hyph_dict *d, const hyph_options *o, const char *text,
                             size_t len, size_t *offsets, int max);
 
+/* The thread's key for (d, text), its length in *key_len. */
+static const unsigned char *thread_key(thread_words *tw, const hyph_dict *d,
+                                       const char *text, size_t len, size_t *key_len)
+{
+    memcpy(tw->key, &d, sizeof d);
+    memcpy(tw->key + sizeof d, text, len);
+    *key_len = sizeof d + len;
+    return tw->key;
+}
+
 int hyph_word(hyph_dict *d, const hyph_options *o, const char *text, size_t len,
               size_t *offsets, int max)
 {
+    thread_words *tw = hyph_thread;
+    bool own = tw && d && text && offsets && max > 0 && len <= HYPH_MAX_WORD_BYTES;
+    uint32_t tag = cache_tag(resolve_minima(o));
+    size_t key_len = 0;
+    uint64_t hash = 0;
+    if (own) {
+        unsigned long g = atomic_load(&hyph_generation);
+        if (g != tw->generation)
+            table_clear(&tw->table);
+        tw->generation = g;
+        const unsigned char *key = thread_key(tw, d, text, len, &key_len);
+        hash = table_hash(tag, key, key_len);
+        const table_entry *hit = table_find(&tw->table, hash, tag, key, key_len);
+        if (hit)
+            return copy_breaks(hit->values, hit->count, offsets, max);
+    }
     pthread_mutex_lock(&hyph_mu);
     int n = hyph_word_locked(d, o, text, len, offsets, max);
     pthread_mutex_unlock(&hyph_mu);
+    if (own && n < max) /* not cut short: the whole answer */
+        table_put(&tw->table, hash, tag, tw->key, key_len, offsets, (size_t)n);
     return n;
 }
 
@@ -742,8 +798,10 @@ bool hyph_add_exception(hyph_dict *d, const char *hyphenated, size_t len)
     bool ok = split_marked_word(hyphenated, len, plain, &plain_len, marks, &n_marks) &&
               store_exception(d, plain, plain_len, marks, n_marks);
     /* Cached answers may predate the exception. */
-    if (ok)
+    if (ok) {
         table_clear(&d->cache);
+        atomic_fetch_add(&hyph_generation, 1);
+    }
     pthread_mutex_unlock(&hyph_mu);
     free(plain);
     free(marks);

@@ -113,6 +113,11 @@ typedef struct hyph_options {
    d may be NULL (language without patterns): returns 0. */
 int hyph_word(hyph_dict *d, const hyph_options *o, const char *word,
               size_t len, size_t *offsets, int max);
+/* A thread keeps answers of its own from here on (the layout's workers:
+ * looked up without the lock the dictionaries' caches are under; out of
+ * date as soon as an exception is added anywhere), freed by ..._end. */
+void hyph_thread_cache_begin(void);
+void hyph_thread_cache_end(void);
 
 /* Copies in[0, len) to out without its soft hyphens (U+00AD) and returns
    the new length; out must hold len bytes and may be the same buffer as
