@@ -296,7 +296,7 @@ static void layout_text(lctx *c, block *bl, const inline_run *runs,
     double x0 = indent + cls->indent_left;
     double measure = text_measure(c, cls, indent);
     para_req rq = { runs, cls, tag, measure, bl ? bl->lang : NULL,
-                    bl ? bl->loc : (src_loc){ 0 } };
+                    bl ? bl->loc : (src_loc){ 0 }, -1 };
     para_result pr;
     if (!parapool_take(c->pool, &rq, &pr))
         pr = para_typeset(&c->pc, runs, cls, tag, measure, rq.lang, rq.loc);
@@ -908,18 +908,49 @@ typedef struct req_list {
     size_t cap;
 } req_list;
 
-/* The paragraphs and headings of a part outside lists, boxes and tables,
- * as layout_one will set them (at indent 0, not in a list). */
+static void push_req(req_list *out, para_req rq)
+{
+    out->r = mem_reserve(out->r, &out->cap, (size_t)out->count + 1, sizeof *out->r, 64);
+    out->r[out->count++] = rq;
+}
+
+/* The paragraphs and headings a table at indent 0 holds directly in its
+ * cells, as layout_table's cell_para will ask for them. */
+static void predict_table(const lctx *c, const block *b, req_list *out)
+{
+    const table_model *t = b->table;
+    double *colw = mem_alloc((size_t)t->cols + 1, sizeof *colw), fixed;
+    double pad = c->st->table_cell_padding;
+    if (t->cols > 0 && layout_column_widths(t, c->measure, colw, &fixed))
+        for (int r = 0; r < t->row_count; r++)
+            for (int i = 0; i < t->rows[r].cell_count; i++) {
+                const table_cell *cell = &t->rows[r].cells[i];
+                double w = 0;
+                for (int k = cell->col_start; k <= cell->col_end; k++)
+                    w += colw[k];
+                for (const block *p = cell->content; p; p = p->next)
+                    if ((p->kind == BLK_PARA || p->kind == BLK_HEADING) &&
+                        settable_ahead(p->inlines))
+                        push_req(out, (para_req){ p->inlines, p->style, p->tag, w - 2 * pad,
+                                                  p->lang, p->loc, (int)cell->align });
+            }
+    free(colw);
+}
+
+/* The paragraphs and headings of a part outside lists and boxes, and
+ * those of its tables' cells, as layout_one will set them (at indent 0,
+ * not in a list). */
 static void predict_blocks(const lctx *c, const block *b, req_list *out)
 {
     for (; b; b = b->next) {
         if (b->kind == BLK_SECTION || b->kind == BLK_FOOTNOTE)
             predict_blocks(c, b->children, out);
+        if (b->kind == BLK_TABLE && b->table)
+            predict_table(c, b, out);
         if ((b->kind != BLK_PARA && b->kind != BLK_HEADING) || !settable_ahead(b->inlines))
             continue;
-        out->r = mem_reserve(out->r, &out->cap, (size_t)out->count + 1, sizeof *out->r, 64);
-        out->r[out->count++] = (para_req){ b->inlines, b->style, b->tag,
-                                           text_measure(c, b->style, 0), b->lang, b->loc };
+        push_req(out, (para_req){ b->inlines, b->style, b->tag, text_measure(c, b->style, 0),
+                                  b->lang, b->loc, -1 });
     }
 }
 

@@ -87,16 +87,12 @@ static void cell_para(lctx *c, const table_cell *cell, const block *p,
                       const inline_run *runs, double measure, cell_set *out)
 {
     int i = cell_piece(c, out);
-    style_class *cls = arena_alloc(c->tmp, sizeof *cls);
-    *cls = *p->style;
-    if (cell->align == CELL_RIGHT || cell->align == CELL_CHAR)
-        cls->align = ALIGN_RIGHT;
-    else if (cell->align == CELL_CENTER)
-        cls->align = ALIGN_CENTER;
-    else if (cls->align == ALIGN_JUSTIFY)
-        cls->align = ALIGN_LEFT;
+    const style_class *cls = para_cell_class(c->tmp, p->style, (int)cell->align);
     layout_notes_of(c, runs);
-    out->pr[i] = para_typeset(&c->pc, runs, cls, p->tag, measure, p->lang, p->loc);
+    /* Asked for by the class it is derived from (parapool predicts that). */
+    para_req rq = { runs, p->style, p->tag, measure, p->lang, p->loc, (int)cell->align };
+    if (!parapool_take(c->pool, &rq, &out->pr[i]))
+        out->pr[i] = para_typeset(&c->pc, runs, cls, p->tag, measure, p->lang, p->loc);
     out->cls[i] = cls;
     out->height += layout_lines_height(&out->pr[i], cls->leading);
 }

@@ -1940,6 +1940,19 @@ para_result para_typeset(para_ctx *c, const inline_run *runs,
     return out;
 }
 
+const style_class *para_cell_class(arena *a, const style_class *base, int align)
+{
+    style_class *cls = arena_alloc(a, sizeof *cls);
+    *cls = *base;
+    if (align == CELL_RIGHT || align == CELL_CHAR)
+        cls->align = ALIGN_RIGHT;
+    else if (align == CELL_CENTER)
+        cls->align = ALIGN_CENTER;
+    else if (cls->align == ALIGN_JUSTIFY)
+        cls->align = ALIGN_LEFT;
+    return cls;
+}
+
 double para_text_width(para_ctx *c, const char *text, const style_class *cls)
 {
     font_face *f = para_face(c, cls, 0);

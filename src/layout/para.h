@@ -160,6 +160,10 @@ para_result para_typeset(para_ctx *c, const inline_run *runs,
  * a vbox may carry many). */
 void para_notes_push(arena *a, block ***notes, int *count, size_t *cap, block *note);
 
+/* The class a table cell's paragraph is set in: base aligned as the cell
+ * asks (CELL_*), a justified one set ragged (a copy in a). */
+const style_class *para_cell_class(arena *a, const style_class *base, int align);
+
 /* Width of a single-line text in a class (for labels, folios, numbers). */
 double para_text_width(para_ctx *c, const char *text, const style_class *cls);
 

@@ -9,11 +9,24 @@
 #include "hyph.h"
 #include "mem.h"
 
+/* Helgrind knows locks, not atomics: a result handed over by an atomic
+ * store is told to it as happening before its reading (no-ops outside
+ * valgrind; ThreadSanitizer knows atomics by itself). */
+#if defined(__has_include) && __has_include(<valgrind/helgrind.h>)
+#include <valgrind/helgrind.h>
+#define HANDED_OVER(addr) ANNOTATE_HAPPENS_BEFORE(addr)
+#define TAKEN_OVER(addr) ANNOTATE_HAPPENS_AFTER(addr)
+#else
+#define HANDED_OVER(addr) ((void)(addr))
+#define TAKEN_OVER(addr) ((void)(addr))
+#endif
+
 /* A request's state moves one way: QUEUED, CLAIMED (in a worker's batch),
- * RUNNING, DONE; or to MAIN (the main thread sets it) from QUEUED or
- * CLAIMED. Changed by compare-and-swap, without the pool's lock: taking a
+ * RUNNING, DONE; or to MAIN (the main thread sets it) from QUEUED, CLAIMED
+ * or BAILED; a worker that met a face or language not loaded yet leaves
+ * it BAILED, queued again once the main thread has loaded more. Changed by compare-and-swap, without the pool's lock: taking a
  * lock per paragraph on both threads made them wait on each other. */
-enum { REQ_QUEUED, REQ_CLAIMED, REQ_RUNNING, REQ_DONE, REQ_MAIN };
+enum { REQ_QUEUED, REQ_CLAIMED, REQ_RUNNING, REQ_DONE, REQ_MAIN, REQ_BAILED };
 
 /* Requests a worker claims at once (one lock for them all). */
 enum { CLAIM_BATCH = 8 };
@@ -37,6 +50,8 @@ typedef struct ppart {
     pdone *done;
     atomic_int *state;
     atomic_int busy;     /* workers holding a batch of it */
+    atomic_int bailed;   /* requests BAILED since the last retry */
+    int retried;         /* the loaded count (loaded()) it was retried at */
     int count;
     int next;            /* the first a worker may still claim */
     int back;            /* past the last a worker may still claim */
@@ -100,7 +115,9 @@ static void typeset_logged(pworker *w, arena *a, const para_req *rq, pdone *d)
     c->bailed = false;
     c->mark_count = c->missing_count = 0;
     c->stats = (para_stats){ 0 };
-    d->res = para_typeset(c, rq->runs, rq->cls, rq->tag, rq->measure, rq->lang, rq->loc);
+    const style_class *cls = rq->cell_align >= 0 ? para_cell_class(a, rq->cls, rq->cell_align)
+                                                 : rq->cls;
+    d->res = para_typeset(c, rq->runs, cls, rq->tag, rq->measure, rq->lang, rq->loc);
     d->ok = !c->bailed;
     d->stats = c->stats;
     d->marks = copy_into(a, c->marks, c->mark_count, sizeof *c->marks);
@@ -136,14 +153,37 @@ static int claim_in(ppart *pt, bool from_back, int *out)
     return n;
 }
 
+/* Faces and languages the main thread has loaded (p->mu held): a bailed
+ * request may be settable once this grows. */
+static int loaded(const parapool *p)
+{
+    return font_set_count(p->main->fonts) + p->main->hyph_count;
+}
+
+/* A part's bailed requests queued again when more is loaded. */
+static void retry_bailed(ppart *pt, int now)
+{
+    if (atomic_load(&pt->bailed) == 0 || pt->retried >= now)
+        return;
+    atomic_store(&pt->bailed, 0);
+    pt->retried = now;
+    for (int i = 0; i < pt->count; i++)
+        if (move_state(&pt->state[i], REQ_BAILED, REQ_QUEUED)) {
+            pt->next = i < pt->next ? i : pt->next;
+            pt->back = i + 1 > pt->back ? i + 1 : pt->back;
+        }
+}
+
 /* The next requests for a worker (p->mu held), 0 when none is queued. The
  * part the main thread is laying out comes last, and from its end: taken
  * from its start, each next paragraph would be running when the main
  * thread comes to it, and the two threads would go in step. */
 static int claim(parapool *p, ppart **part, int *out)
 {
+    int now = loaded(p);
     for (size_t k = p->head + (p->in_head ? 1 : 0); k != p->tail; k++) {
         ppart *pt = &p->ring[k % PARAPOOL_DEPTH];
+        retry_bailed(pt, now);
         int n = claim_in(pt, false, out);
         if (n) {
             *part = pt;
@@ -186,9 +226,13 @@ static void run_batch(parapool *p, pworker *w, ppart *pt, const int *batch, int 
             pt->mem[w->index] = arena_new();
         pt->done[i].hyph_seen = hyph_seen;
         typeset_logged(w, pt->mem[w->index], &pt->reqs[i], &pt->done[i]);
-        atomic_store(&pt->state[i], REQ_DONE);
+        HANDED_OVER(&pt->state[i]);
+        atomic_store(&pt->state[i], pt->done[i].ok ? REQ_DONE : REQ_BAILED);
+        if (!pt->done[i].ok)
+            atomic_fetch_add(&pt->bailed, 1);
         notify_main(p);
     }
+    HANDED_OVER(&pt->busy);
     atomic_fetch_sub(&pt->busy, 1);
     notify_main(p);
 }
@@ -283,7 +327,8 @@ void parapool_submit(parapool *p, para_req *reqs, int count)
 static bool same_req(const para_req *a, const para_req *b)
 {
     bool same_lang = a->lang == b->lang || (a->lang && b->lang && strcmp(a->lang, b->lang) == 0);
-    return a->runs == b->runs && a->cls == b->cls && a->tag == b->tag &&
+    return a->runs == b->runs && a->cls == b->cls && a->cell_align == b->cell_align &&
+           a->tag == b->tag &&
            a->measure == b->measure && same_lang && a->loc.file == b->loc.file &&
            a->loc.line == b->loc.line && a->loc.col == b->loc.col;
 }
@@ -342,7 +387,8 @@ static bool hyph_unchanged(const para_ctx *m, int seen)
 static bool take_back(ppart *pt, int i)
 {
     return move_state(&pt->state[i], REQ_QUEUED, REQ_MAIN) ||
-           move_state(&pt->state[i], REQ_CLAIMED, REQ_MAIN);
+           move_state(&pt->state[i], REQ_CLAIMED, REQ_MAIN) ||
+           move_state(&pt->state[i], REQ_BAILED, REQ_MAIN);
 }
 
 /* Waits (p->waiters counted first, see notify_main) until done(pt, i). */
@@ -359,6 +405,12 @@ static void wait_until(parapool *p, bool (*done)(ppart *, int), ppart *pt, int i
 static bool req_done(ppart *pt, int i)
 {
     return atomic_load(&pt->state[i]) == REQ_DONE;
+}
+
+static bool req_settled(ppart *pt, int i)
+{
+    int st = atomic_load(&pt->state[i]);
+    return st == REQ_DONE || st == REQ_BAILED;
 }
 
 /* No worker sets or holds any request of the part. */
@@ -395,10 +447,15 @@ bool parapool_take(parapool *p, const para_req *rq, para_result *out)
     /* One a worker is setting now is set again here rather than waited
      * for (waking up costs more than most paragraphs); the worker's result
      * is left unread. Tests wait (p->wait). */
-    if (p->wait)
-        wait_until(p, req_done, pt, i);
-    if (!req_done(pt, i) || !pt->done[i].ok ||
-        !hyph_unchanged(p->main, pt->done[i].hyph_seen))
+    while (p->wait && !req_done(pt, i)) {
+        wait_until(p, req_settled, pt, i);
+        if (take_back(pt, i))
+            return false; /* bailed: the main thread sets it */
+    }
+    if (!req_done(pt, i))
+        return false;
+    TAKEN_OVER(&pt->state[i]);
+    if (!pt->done[i].ok || !hyph_unchanged(p->main, pt->done[i].hyph_seen))
         return false;
     replay(p->main, &pt->done[i]);
     *out = pt->done[i].res;
@@ -422,6 +479,9 @@ void parapool_part_begin(parapool *p)
         return;
     pthread_mutex_lock(&p->mu);
     p->in_head = true;
+    /* A worker with nothing but bailed requests sleeps: the main thread
+     * may have loaded what they need since. */
+    pthread_cond_broadcast(&p->work);
     pthread_mutex_unlock(&p->mu);
 }
 
@@ -430,13 +490,24 @@ void parapool_part_done(parapool *p)
     if (!p || p->head == p->tail)
         return;
     ppart *pt = &p->ring[p->head % PARAPOOL_DEPTH];
-    for (int i = 0; i < pt->count; i++)
-        take_back(pt, i);
-    wait_until(p, part_idle, pt, 0);
+    /* Under the lock to the end: a worker claims under it, and may queue
+     * a bailed request again until the part is no longer theirs. */
+    atomic_fetch_add(&p->waiters, 1);
     pthread_mutex_lock(&p->mu);
+    for (;;) {
+        for (int i = 0; i < pt->count; i++)
+            take_back(pt, i);
+        if (part_idle(pt, 0))
+            break;
+        pthread_cond_wait(&p->done, &p->mu);
+    }
     p->head++;
     p->in_head = false;
     pthread_mutex_unlock(&p->mu);
+    atomic_fetch_sub(&p->waiters, 1);
+    TAKEN_OVER(&pt->busy);
+    for (int i = 0; i < pt->count; i++)
+        TAKEN_OVER(&pt->state[i]);
     p->queued_reqs -= pt->count;
     part_free(pt, p->workers);
 }

@@ -30,6 +30,8 @@ typedef struct para_req {
     double measure;
     const char *lang;
     src_loc loc;
+    int cell_align;  /* a table cell's paragraph: its CELL_*, the class set
+                        para_cell_class(cls, cell_align); -1 otherwise */
 } para_req;
 
 /* Parts queued at most, and about how many paragraphs (a part is queued

@@ -215,7 +215,13 @@ font_face *font_set_get(font_set *fs, const char *path, const char *features,
     return f;
 }
 
-int font_set_count(const font_set *fs) { return fs->count; }
+int font_set_count(font_set *fs)
+{
+    pthread_mutex_lock(&fs->mu); /* the layout's workers ask while faces load */
+    int n = fs->count;
+    pthread_mutex_unlock(&fs->mu);
+    return n;
+}
 font_face *font_set_at(const font_set *fs, int i) { return fs->faces[i]; }
 int font_units_per_em(const font_face *f) { return f->upem; }
 const char *font_path(const font_face *f) { return f->path; }

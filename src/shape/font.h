@@ -40,7 +40,7 @@ font_face *font_set_get(font_set *fs, const char *path, const char *features,
 /* The face if font_set_get loaded it already, else NULL (never loads: the
  * layout's worker threads must not change the order of the faces). */
 font_face *font_set_find(font_set *fs, const char *path, const char *features);
-int font_set_count(const font_set *fs);
+int font_set_count(font_set *fs);
 font_face *font_set_at(const font_set *fs, int i);
 
 int font_units_per_em(const font_face *f);
