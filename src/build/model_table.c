@@ -105,21 +105,66 @@ static int column_index(const table_model *t, const char *name)
     return -1;
 }
 
+/* The table's rows and cells in either of DocBook's models: CALS (row,
+ * entry) or HTML (tr, th, td). */
+static bool is_row(xmlNode *n)
+{
+    return model_is_db(n, "row") || model_is_db(n, "tr");
+}
+
+static bool is_cell(xmlNode *n)
+{
+    return model_is_db(n, "entry") || model_is_db(n, "th") || model_is_db(n, "td");
+}
+
+/* A count attribute of an HTML cell (colspan, rowspan): 1 when absent. */
+static int html_span(builder *b, xmlNode *e, const char *name)
+{
+    const char *v = model_get_attr(b, e, name);
+    int n = 1;
+    if (v && (!parse_count(v, 100000, &n) || n < 1)) {
+        model_error_at(b, e, "bad %s '%s': write the number of %s the cell covers", name, v,
+                       strcmp(name, "colspan") == 0 ? "columns" : "rows");
+        n = 1;
+    }
+    return n;
+}
+
+/* An entry's spanname: the namest and nameend of its tgroup's spanspec of
+ * that name (CALS). */
+static void spanspec_columns(builder *b, xmlNode *e, const char **namest, const char **nameend)
+{
+    const char *name = model_get_attr(b, e, "spanname");
+    xmlNode *tgroup = e->parent && e->parent->parent ? e->parent->parent->parent : NULL;
+    for (xmlNode *c = tgroup && name ? tgroup->children : NULL; c; c = c->next) {
+        const char *sn = model_is_db(c, "spanspec") ? model_get_attr(b, c, "spanname") : NULL;
+        if (sn && strcmp(sn, name) == 0) {
+            *namest = model_get_attr(b, c, "namest");
+            *nameend = model_get_attr(b, c, "nameend");
+            return;
+        }
+    }
+    if (name)
+        model_error_at(b, e, "no spanspec of the tgroup is named '%s'", name);
+}
+
 /* The columns entry e takes (CALS colname, namest/nameend, or the next
- * free one), marked busy for its morerows; false with an error when it
- * cannot be placed. */
+ * free one; an HTML cell's colspan), marked busy for its morerows (or
+ * rowspan); false with an error when it cannot be placed. */
 static bool place_cell(builder *b, xmlNode *e, table_model *t, table_cell *cell, int *col,
                        int *morerows)
 {
     const char *colname = model_get_attr(b, e, "colname");
     const char *namest = model_get_attr(b, e, "namest");
     const char *nameend = model_get_attr(b, e, "nameend");
+    if (!namest && model_get_attr(b, e, "spanname"))
+        spanspec_columns(b, e, &namest, &nameend);
     /* Columns still covered by a cell of an earlier row (morerows) are
      * skipped, as CALS places entries. */
     while (!colname && !namest && *col < t->cols && t->busy[*col] > 0)
         (*col)++;
     int start = colname ? column_index(t, colname) : namest ? column_index(t, namest) : *col;
-    int end = nameend ? column_index(t, nameend) : start;
+    int end = nameend ? column_index(t, nameend) : start + html_span(b, e, "colspan") - 1;
     if ((colname || namest) && start < 0) {
         model_error_at(b, e, "unknown column name '%s'", colname ? colname : namest);
         start = *col;
@@ -146,7 +191,7 @@ static bool place_cell(builder *b, xmlNode *e, table_model *t, table_cell *cell,
     cell->col_end = end;
     *col = end + 1;
     const char *more = model_get_attr(b, e, "morerows");
-    *morerows = 0;
+    *morerows = html_span(b, e, "rowspan") - 1;
     if (more && !parse_count(more, 100000, morerows))
         model_error_at(b, e, "bad morerows '%s': write the number of further rows the "
                        "entry covers", more);
@@ -345,7 +390,7 @@ static void build_rows(builder *b, xmlNode *part_node, table_model *t,
 {
     const char *cls = part == ROW_HEAD ? "table-head" : "table-cell";
     for (xmlNode *r = part_node->children; r; r = r->next) {
-        if (!model_is_db(r, "row"))
+        if (!is_row(r))
             continue;
         if (t->row_count >= 100000) {
             model_error_at(b, r, "table has more than %d rows", 100000);
@@ -375,9 +420,9 @@ static void build_rows(builder *b, xmlNode *part_node, table_model *t,
         for (int k = 0; k < t->cols; k++)
             covered[k] = t->busy[k] > 0;
         for (xmlNode *e = r->children; e; e = e->next)
-            if (model_is_db(e, "entry") && row->cell_count < t->cols)
+            if (is_cell(e) && row->cell_count < t->cols)
                 build_cell(b, e, t, row, &col, rcls);
-            else if (model_is_db(e, "entry"))
+            else if (is_cell(e))
                 model_error_at(b, e, "the row has more entries than the table's cols "
                                "columns");
         pad_row(b, t, row, covered);
@@ -441,12 +486,37 @@ static block *build_node_blocks(builder *b, xmlNode *n, tag_node *tag, int level
     return n->type == XML_ELEMENT_NODE ? model_build_one_block(b, n, tag, level) : NULL;
 }
 
-/* The tgroup's columns: their count (an error outside 1..64) and their
- * colspecs; false after an error. */
+/* An HTML table's columns: as many as its widest row spans (rows under
+ * thead, tbody, tfoot or the table itself). */
+static int html_columns(builder *b, xmlNode *table)
+{
+    int cols = 0;
+    for (xmlNode *n = table; n; n = load_walk_next(n, table)) {
+        if (!is_row(n))
+            continue;
+        int w = 0;
+        for (xmlNode *c = n->children; c; c = c->next)
+            if (is_cell(c)) {
+                const char *v = model_get_attr(b, c, "colspan");
+                int span = 1;
+                w += v && parse_count(v, 100000, &span) && span > 0 ? span : 1;
+            }
+        cols = w > cols ? w : cols;
+    }
+    return cols;
+}
+
+/* The tgroup's columns (or an HTML table's): their count (an error
+ * outside 1..64) and their colspecs; false after an error. */
 static bool table_columns(builder *b, xmlNode *tgroup, table_model *t)
 {
     const char *cols = model_get_attr(b, tgroup, "cols");
-    t->cols = cols ? atoi(cols) : 0;
+    bool html = !model_is_db(tgroup, "tgroup");
+    t->cols = html ? html_columns(b, tgroup) : cols ? atoi(cols) : 0;
+    if (html && (t->cols < 1 || t->cols > 64)) {
+        model_error_at(b, tgroup, "a table has between 1 and 64 columns, not %d", t->cols);
+        return false;
+    }
     if (t->cols < 1 || t->cols > 64) {
         model_error_at(b, tgroup, "tgroup cols must be between 1 and 64, not '%s'",
                  cols ? cols : "");
@@ -469,10 +539,27 @@ static void build_parts(builder *b, xmlNode *tgroup, table_model *t, tag_node *t
 {
     static const char *const parts[] = { "thead", "tbody", "tfoot" };
     static const tag_role part_tags[] = { TAG_THEAD, TAG_TBODY, TAG_TFOOT };
-    for (int p = 0; p < 3; p++)
+    for (int p = 0; p < 3; p++) {
         for (xmlNode *c = tgroup->children; c; c = c->next)
             if (model_is_db(c, parts[p]))
                 build_rows(b, c, t, (row_part)p, model_tag_new(b->a, ttag, part_tags[p]));
+        bool direct = false; /* an HTML table's rows without a tbody */
+        for (xmlNode *c = tgroup->children; c && p == ROW_BODY; c = c->next)
+            direct = direct || is_row(c);
+        if (direct)
+            build_rows(b, tgroup, t, ROW_BODY, model_tag_new(b->a, ttag, TAG_TBODY));
+    }
+}
+
+/* A child of a table that is its grid, in either model. */
+static bool is_grid(xmlNode *c)
+{
+    static const char *const names[] = { "tgroup", "caption", "thead", "tbody", "tfoot",
+                                         "tr", "col", "colgroup" };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (model_is_db(c, names[i]))
+            return true;
+    return false;
 }
 
 block *model_build_table(builder *b, xmlNode *n, tag_node *tag)
@@ -495,10 +582,13 @@ block *model_build_table(builder *b, xmlNode *n, tag_node *tag)
         else if (model_is_db(c, "tgroup")) /* its rows were dropped unseen */
             model_error_at(b, c, "a second <tgroup> in one table is not supported: "
                                  "write a table for each");
-        else if (c->type == XML_ELEMENT_NODE && !model_is_db(c, "info") && !model_is_db(c, "tgroup"))
+        else if (is_grid(c)) /* DocBook's HTML table model: the table is its grid */
+            tgroup = tgroup ? tgroup : n;
+        else if (c->type == XML_ELEMENT_NODE)
             model_list_append(&out, build_node_blocks(b, c, tag, 9));
     }
     title = model_title_of(n, "title");
+    title = title ? title : model_title_of(n, "caption");
     if (!tgroup) {
         model_error_at(b, n, "a table needs a <tgroup>");
         return NULL;

@@ -98,10 +98,14 @@ static void cell_para(lctx *c, const table_cell *cell, const block *p,
 }
 
 /* A cell's blocks as a flow of paragraphs: list items keep their labels
- * in front of their first paragraph; nothing in a cell is dropped. */
+ * in front of their first paragraph, read as their Lbl (ITEM's); nothing
+ * in a cell is dropped. */
 static void cell_blocks(lctx *c, const table_cell *cell, const block *first,
-                        const char *label, double measure, cell_set *out)
+                        const block *item, double measure, cell_set *out)
 {
+    const char *label = item ? item->label : NULL;
+    tag_node *lbl = item && item->tag && item->tag->first &&
+                    item->tag->first->role == TAG_LBL ? item->tag->first : NULL;
     for (const block *p = first; p; p = p->next) {
         if (p->kind == BLK_PARA || p->kind == BLK_HEADING) {
             const inline_run *runs = p->inlines;
@@ -109,7 +113,8 @@ static void cell_blocks(lctx *c, const table_cell *cell, const block *first,
                 inline_run *lr = arena_alloc(c->tmp, sizeof *lr);
                 *lr = (inline_run){ .kind = INL_TEXT,
                                     .text = arena_printf(c->tmp, "%s ", label), .link = -1,
-                                    .loc = p->loc, .next = (inline_run *)p->inlines };
+                                    .tag = lbl, .loc = p->loc,
+                                    .next = (inline_run *)p->inlines };
                 runs = lr;
                 label = NULL;
             }
@@ -125,9 +130,9 @@ static void cell_blocks(lctx *c, const table_cell *cell, const block *first,
             out->height += h;
             cell_blocks(c, cell, p->children, NULL, measure, out); /* its caption */
         } else if (p->kind == BLK_ITEM)
-            cell_blocks(c, cell, p->children, p->label, measure, out);
+            cell_blocks(c, cell, p->children, p, measure, out);
         else
-            cell_blocks(c, cell, p->children, label, measure, out);
+            cell_blocks(c, cell, p->children, label ? item : NULL, measure, out);
     }
 }
 

@@ -875,7 +875,11 @@ class SourceText:
             if label and conservation_tokens(label):
                 self.titles.append(tuple(conservation_tokens(label)))
         self._add(sep + (el.text or ""), el.sourceline)
-        for c in el:
+        kids = list(el)
+        if name == "blockquote":  # DocBook writes the attribution first, prints it last
+            kids = [c for c in kids if _local(c) != "attribution"] + \
+                   [c for c in kids if _local(c) == "attribution"]
+        for c in kids:
             if not (skip_info and _local(c) == "info"):
                 self._walk(c, in_budget, amount_cols=amount_cols)
             self._add(c.tail or "", el.sourceline)

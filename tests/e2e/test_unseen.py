@@ -255,3 +255,82 @@ def test_footnoteref_to_no_earlier_footnote_is_warned(tmp_path):
     assert len(warned) == 1 and re.match(r".*doc\.xml:\d+:\d+: warning: .*names no footnote",
                                          warned[0]), warned
     assert "Before1, p." in " ".join(text_of(doc).split())
+
+
+HTML_TABLE = """    <table xml:id="t-html">
+      <caption>Keys of the file</caption>
+      <thead><tr><th>Key</th><th>Meaning</th><th>Default</th></tr></thead>
+      <tbody>
+        <tr><td rowspan="2">Kx1</td><td>Mx1</td><td>Dx1</td></tr>
+        <tr><td colspan="2">Sx2 spans two columns</td></tr>
+        <tr><td>Kx3</td><td>Mx3</td><td>Dx3</td></tr>
+      </tbody>
+    </table>
+    <para>See <xref linkend="t-html"/>.</para>"""
+
+
+def cell_rows(pdf):
+    """Per TR of the structure tree: (role, ColSpan, RowSpan) of its cells."""
+    from conftest import struct_kids
+    rows = []
+    for row in (e for e in struct_elements(pdf) if e.get("/S") == "/TR"):
+        cells = []
+        for c in struct_kids(row):
+            if isinstance(c, pikepdf.Dictionary) and c.get("/S") in ("/TH", "/TD"):
+                a = c.get("/A") if isinstance(c.get("/A"), pikepdf.Dictionary) else {}
+                cells.append((str(c.S)[1:], int(a.get("/ColSpan", 1)), int(a.get("/RowSpan", 1))))
+        rows.append(cells)
+    return rows
+
+
+def test_a_table_in_docbooks_html_model_is_a_table(tmp_path):
+    """DocBook 5 allows HTML tables (caption, tr, th, td, colspan,
+    rowspan): such a report did not compile ("a table needs a <tgroup>")."""
+    doc = compile_text(tmp_path, doc_text(body=HTML_TABLE))
+    assert "warning" not in doc.result.stderr, doc.result.stderr
+    text = " ".join(text_of(doc).split())
+    assert re.search(r"\w+ 1: Keys of the file Key", text) and "See Keys of the file, p." in text
+    assert cell_rows(doc.pdf) == [[("TH", 1, 1)] * 3,
+                                  [("TD", 1, 2), ("TD", 1, 1), ("TD", 1, 1)],
+                                  [("TD", 2, 1)],
+                                  [("TD", 1, 1)] * 3]
+    x = {w.text: w.box.x0 for p in doc.bbox_words for w in p if re.fullmatch(r"[KMDS]x\d", w.text)}
+    assert abs(x["Sx2"] - x["Mx1"]) < 1 and abs(x["Kx3"] - x["Kx1"]) < 1
+
+
+def test_a_spanspec_names_the_columns_an_entry_spans(tmp_path):
+    body = """    <informaltable><tgroup cols="3">
+      <colspec colname="a"/><colspec colname="b"/><colspec colname="c"/>
+      <spanspec spanname="bc" namest="b" nameend="c"/>
+      <thead><row><entry>Hx1</entry><entry spanname="bc">Hx2</entry></row></thead>
+      <tbody><row><entry>Ax1</entry><entry>Bx1</entry><entry>Cx1</entry></row></tbody>
+    </tgroup></informaltable>"""
+    doc = compile_text(tmp_path, doc_text(body=body))
+    assert "warning" not in doc.result.stderr, doc.result.stderr
+    assert cell_rows(doc.pdf) == [[("TH", 1, 1), ("TH", 2, 1)], [("TD", 1, 1)] * 3]
+
+
+def test_a_spanname_without_its_spanspec_is_an_error_at_its_line(tmp_path):
+    body = """    <informaltable><tgroup cols="2"><colspec colname="a"/><colspec colname="b"/>
+      <tbody><row><entry spanname="ab">X</entry></row></tbody>
+    </tgroup></informaltable>"""
+    source = tmp_path / "doc.xml"
+    source.write_text(doc_text(body=body), encoding="utf-8")
+    from conftest import run_kcvs
+    r = run_kcvs(source, "-o", tmp_path / "doc.pdf")
+    assert r.returncode == 1 and re.search(r"doc\.xml:\d+:\d+: error: no spanspec .*'ab'",
+                                           r.stderr), r.stderr
+
+
+def test_a_list_in_a_table_cell_reads_its_label_as_lbl(tmp_path):
+    """The bullet of a list in a cell was text of the item's paragraph
+    (LBody P "• punt"), with an empty Lbl beside it."""
+    body = """    <informaltable><tgroup cols="2"><tbody><row><entry>Left</entry>
+      <entry><itemizedlist><listitem><para>pointword</para></listitem></itemizedlist></entry>
+    </row></tbody></tgroup></informaltable>"""
+    doc = compile_text(tmp_path, doc_text(body=body))
+    out = tool("pdfinfo", "-struct-text", doc.path).stdout
+    lbl = out[out.rindex("Lbl"):]  # the list's (the contents have Lbls too)
+    body_at = lbl.index("LBody")
+    assert lbl[:body_at].count('"') == 2, "the Lbl holds no text"
+    assert '"pointword"' in lbl[body_at:], out
