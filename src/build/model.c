@@ -22,12 +22,12 @@ bool model_is_db(xmlNode *n, const char *name)
            strcmp((const char *)n->name, name) == 0;
 }
 
-/* DocBook's sections under their other names: a chapter, the numbered
+/* DocBook's sections under their other names: a chapter, an appendix, the numbered
  * sect1..sect5 and simplesect are sections to a reader. */
 static bool is_section(xmlNode *n)
 {
-    static const char *const names[] = { "section", "chapter", "sect1", "sect2", "sect3",
-                                         "sect4", "sect5", "simplesect" };
+    static const char *const names[] = { "section", "chapter", "appendix", "sect1", "sect2",
+                                         "sect3", "sect4", "sect5", "simplesect" };
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (model_is_db(n, names[i]))
             return true;
@@ -1382,28 +1382,31 @@ static block *media_figure(builder *b, xmlNode *n, xmlNode *data, tag_node *tag)
     return bl;
 }
 
-/* A mediaobject's <caption>: its paragraphs set under the image in the
- * caption class, Captions of its Figure (TAG); any other block as it is. */
+/* A mediaobject's <caption>: set under the image in the caption class, a
+ * Caption of its Figure (TAG) holding its paragraphs (and any other block
+ * as it is). */
 static block *media_caption(builder *b, xmlNode *n, tag_node *tag)
 {
     block_list out = { NULL, NULL };
     for (xmlNode *cap = n->children; cap; cap = cap->next) {
         if (!model_is_db(cap, "caption"))
             continue;
-        if (has_direct_text(cap))
+        if (has_direct_text(cap)) {
             model_list_append(&out, model_make_para(b, cap, model_plain_runs(b, cap, NULL),
                                                     "caption", tag, TAG_CAPTION));
-        else
-            for (xmlNode *c = cap->children; c; c = c->next)
-                if (model_is_db(c, "para") || model_is_db(c, "simpara"))
-                    model_list_append(&out, model_make_para(b, c, model_plain_runs(b, c, NULL),
-                                                            "caption", tag, TAG_CAPTION));
-                else if (c->type == XML_ELEMENT_NODE) {
-                    xmlNode *next = c->next;
-                    c->next = NULL; /* this block alone */
-                    model_list_append(&out, model_build_block_list(b, c, tag, 9));
-                    c->next = next;
-                }
+            continue;
+        }
+        tag_node *ctag = model_tag_new(b->a, tag, TAG_CAPTION);
+        for (xmlNode *c = cap->children; c; c = c->next)
+            if (model_is_db(c, "para") || model_is_db(c, "simpara"))
+                model_list_append(&out, model_make_para(b, c, model_plain_runs(b, c, NULL),
+                                                        "caption", ctag, TAG_P));
+            else if (c->type == XML_ELEMENT_NODE) {
+                xmlNode *next = c->next;
+                c->next = NULL; /* this block alone */
+                model_list_append(&out, model_build_block_list(b, c, ctag, 9));
+                c->next = next;
+            }
     }
     return out.head;
 }

@@ -642,7 +642,7 @@ class Doc:
 
 
 # DocBook's names of a section: each at the top of a report is a workstream.
-SECTION_TAGS = tuple(DB + name for name in ("section", "chapter", "sect1", "sect2", "sect3",
+SECTION_TAGS = tuple(DB + name for name in ("section", "chapter", "appendix", "sect1", "sect2", "sect3",
                                              "sect4", "sect5", "simplesect"))
 
 

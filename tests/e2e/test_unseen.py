@@ -334,3 +334,22 @@ def test_a_list_in_a_table_cell_reads_its_label_as_lbl(tmp_path):
     body_at = lbl.index("LBody")
     assert lbl[:body_at].count('"') == 2, "the Lbl holds no text"
     assert '"pointword"' in lbl[body_at:], out
+
+
+def test_a_books_appendix_is_a_workstream_of_its_own(tmp_path):
+    """An <appendix> after a book's chapters was content of the last
+    chapter: under its running head, in no contents entry or bookmark."""
+    book = """<?xml version="1.0" encoding="UTF-8"?>
+<book xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="en">
+  <info><title>Station manual</title></info>
+  <chapter><title>Installing it</title><para>Chapter text.</para></chapter>
+  <appendix><title>Questions asked</title><para>Appendix text.</para></appendix>
+</book>
+"""
+    doc = compile_text(tmp_path, book)
+    assert "warning" not in doc.result.stderr, doc.result.stderr
+    assert [t for t, _, _ in doc.outline] == ["Installing it", "Questions asked"]
+    chapter = doc.heading_page("Installing it", first=2)  # after the contents
+    appendix = doc.heading_page("Questions asked", first=chapter + 1)
+    assert appendix is not None, "the appendix does not start a page after the chapter"
+    assert "Chapter text." not in doc.body_text(appendix)
