@@ -275,15 +275,20 @@ static bool is_mono(xmlNode *n)
     return false;
 }
 
-/* <quote>: the quotation marks of the report's language around its runs,
- * a Quote element for assistive technology. */
+/* <quote>: the quotation marks of the report's language around its runs
+ * (inside another quote its inner marks, alternating as DocBook's
+ * stylesheets do), a Quote element for assistive technology. */
 static void build_quote(builder *b, xmlNode *n, inline_ctx *inner)
 {
     if (!inner->link_tag)
         inner->link_tag = model_tag_new(b->a, NULL, TAG_QUOTE);
-    model_run_new(b, inner, INL_TEXT, b->st->strings.quote_open, n);
+    bool nested = b->quote_depth % 2 == 1;
+    const style_strings *s = &b->st->strings;
+    model_run_new(b, inner, INL_TEXT, nested ? s->quote_open_inner : s->quote_open, n);
+    b->quote_depth++;
     model_build_inlines(b, n->children, inner);
-    model_run_new(b, inner, INL_TEXT, b->st->strings.quote_close, n);
+    b->quote_depth--;
+    model_run_new(b, inner, INL_TEXT, nested ? s->quote_close_inner : s->quote_close, n);
 }
 
 /* Text without markup and white space at either end. */
@@ -581,6 +586,12 @@ static block *build_variablelist(builder *b, xmlNode *n, tag_node *tag)
                 model_list_append(&parts, model_build_block_list(b, t->children, body, 9));
         b->list_depth--;
         item->children = parts.head;
+        /* An xref to an entry prints its (first) term, as DocBook's
+         * stylesheets do, and the page of the term: the entry's place. */
+        if (parts.head && parts.head->style == style_class_get(b->st, "term"))
+            item->title_text = model_runs_plain_text(b, parts.head->inlines);
+        if (item->id && parts.head && !parts.head->anchor_of)
+            parts.head->anchor_of = item;
         model_list_append(&items, item);
     }
     list->children = items.head;

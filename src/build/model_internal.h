@@ -59,6 +59,7 @@ typedef struct builder {
     size_t pending_count, pending_cap;
     xmlHashTable *all_ids;         /* every xml:id: where it is first defined */
     size_t workstream_cap;
+    int quote_depth;     /* quotes the text being built is inside */
     int ordered_end;     /* the last number of the last ordered list */
     int list_depth;      /* lists inside list items: the next label level */
     bool in_footnote;    /* building a footnote's text */

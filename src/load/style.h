@@ -140,6 +140,7 @@ typedef struct style_strings {
     const char *toc_leader;
     const char *blank_page;   /* on a left page left blank by facing pages */
     const char *quote_open, *quote_close; /* around a <quote> */
+    const char *quote_open_inner, *quote_close_inner; /* a <quote> in a <quote> */
     /* The names of note, tip, important, warning, caution boxes. */
     const char *admonitions[5];
     /* DocBook's generated words: between a menuchoice's items and a

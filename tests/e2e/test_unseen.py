@@ -353,3 +353,37 @@ def test_a_books_appendix_is_a_workstream_of_its_own(tmp_path):
     appendix = doc.heading_page("Questions asked", first=chapter + 1)
     assert appendix is not None, "the appendix does not start a page after the chapter"
     assert "Chapter text." not in doc.body_text(appendix)
+
+
+def english_strings():
+    """The style's strings for an English report (its note box is "Note")."""
+    import xml.etree.ElementTree as ET
+    from conftest import STYLE_XML
+    return next(e for e in ET.parse(STYLE_XML).getroot().iter()
+                if e.get("quote-open") and e.get("note") == "Note")
+
+
+def test_an_xref_to_a_varlistentry_prints_its_term_and_page(tmp_path):
+    """It printed the placeholder page "p. 88" of a target that is never
+    placed (a 4-page report), and no name."""
+    body = """    <variablelist><varlistentry xml:id="v-build"><term><command>make</command></term>
+      <listitem><para>Builds everything.</para></listitem></varlistentry></variablelist>
+    <para>See <xref linkend="v-build"/> for the build.</para>"""
+    doc = compile_text(tmp_path, doc_text(body=body))
+    assert "warning" not in doc.result.stderr, doc.result.stderr
+    page_ref = english_strings().get("page-ref", style_setting("page-ref"))
+    term_page = next(i for i in range(2, doc.page_count) if "Builds" in doc.page_texts[i])
+    assert f"See make, {page_ref} {term_page + 1} for the build." in \
+        " ".join(text_of(doc).split())
+
+
+def test_a_quote_inside_a_quote_takes_the_inner_marks(tmp_path):
+    """DocBook alternates the marks of nested quotes; both levels had the
+    outer ones („geneste „aanhalingen“”)."""
+    doc = compile_text(tmp_path, doc_text(
+        body="    <para>He said <quote>read <quote>the guide</quote> first</quote>.</para>"))
+    o, c, io, ic = (english_strings().get(k) for k in (
+        "quote-open", "quote-close", "quote-open-inner", "quote-close-inner"))
+    assert (io, ic) != (o, c)
+    text = " ".join(text_of(doc).split())
+    assert f"He said {o}read {io}the guide{ic} first{c}." in text, text
