@@ -756,6 +756,11 @@ static block *build_group(builder *b, xmlNode *n, tag_node *tag, int level,
         }
         c = c->next;
     }
+    /* Its xml:id names its first block: a reference to the FAQ or the
+     * bibliography was 'no element has' it, and the report was refused. */
+    const char *id = model_get_ns_attr(b, n, "id", (const char *)XML_XML_NAMESPACE);
+    if (id && out.head)
+        model_register_key(b, out.head, id);
     return out.head;
 }
 

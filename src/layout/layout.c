@@ -394,6 +394,7 @@ static void layout_list(lctx *c, block *list, double indent)
         int first = c->vl->count;
         double text_x = list_item_indent(c, list, indent) + hang;
         layout_item_blocks(c, item->children, indent, text_x);
+        layout_anchor_target(c, item, first);
         if (first >= c->vl->count || !item->label)
             continue;
         vbox *v = c->vl->v[first];
@@ -696,10 +697,43 @@ static void layout_heading(lctx *c, block *h, double indent)
     }
 }
 
+/* A link's target that no vbox anchors (a list, a box, a FAQ: their
+ * blocks anchor themselves) is placed where its first vbox is: an xref to
+ * it printed the page of no pass (88). */
+void layout_anchor_target(lctx *c, block *b, int first)
+{
+    if (first >= c->vl->count || ptrindex_get(&c->targets, b) < 0)
+        return;
+    vbox *v = c->vl->v[first];
+    for (const block *a = v->anchor; a; a = a->anchor_of)
+        if (a == b)
+            return;
+    for (const anchor_more *m = v->more; m; m = m->next)
+        if (m->b == b)
+            return;
+    if (!v->anchor) {
+        v->anchor = b;
+        return;
+    }
+    anchor_more *m = arena_alloc(c->tmp, sizeof *m);
+    *m = (anchor_more){ b, v->more };
+    v->more = m;
+}
+
+static void layout_kind(lctx *c, block *b, double indent);
+
+/* A block, then its place if it is a link's target. */
+static void layout_one(lctx *c, block *b, double indent)
+{
+    int first = c->vl->count;
+    layout_kind(c, b, indent);
+    layout_anchor_target(c, b, first);
+}
+
 /* One case per block kind, each a call of the same shape (duplicates
  * lists the run of cases): a dispatch, deliberately not a table, so the
  * compiler checks that every kind is handled. */
-static void layout_one(lctx *c, block *b, double indent)
+static void layout_kind(lctx *c, block *b, double indent)
 {
     switch (b->kind) {
     case BLK_PARA: {
@@ -1233,6 +1267,9 @@ layout_result *layout_document(arena *a, document *doc, const style *st,
     c.pool = parapool_new(opt ? opt->threads : 1, opt && opt->wait_ahead, &c.pc);
     queue_parts(&c);
     add_toc_links(&c);
+    for (int i = 0; i < c.link_count; i++)
+        if (c.links[i].target)
+            ptrindex_put(&c.targets, c.links[i].target, i);
     layout_result *cover = cover_pages(&c);
     int cover_count = cover->page_count;
     /* Contents: its length first, with placeholder numbers (under a tag of
@@ -1272,6 +1309,7 @@ layout_result *layout_document(arena *a, document *doc, const style *st,
     parapool_free(c.pool);
     para_ctx_free(&c.pc);
     para_anchors_free(&c.anchors);
+    ptrindex_free(&c.targets);
     arena_free(c.tmp);
     return out;
 }

@@ -12,8 +12,17 @@
 
 #include "layout.h"
 #include "parapool.h"
+#include "ptrindex.h"
 
 enum { LAYOUT_MAX_PASSES = 4, LAYOUT_MAX_PAGES = 100000 };
+
+/* A block a vbox also places, beyond its anchor and that anchor's chain:
+ * a list, box or group that is a link's target, placed where its first
+ * block is. */
+typedef struct anchor_more {
+    block *b;
+    struct anchor_more *next;
+} anchor_more;
 
 typedef struct vbox {
     double height, space_before;
@@ -26,6 +35,7 @@ typedef struct vbox {
     para_line *line;              /* a line set in place, not copied */
     double line_x, line_y;
     block *anchor;
+    anchor_more *more;
     const char *outline_title;
     int outline_level;
     block **notes;                /* footnotes marked in it (layout arena) */
@@ -62,6 +72,7 @@ typedef struct lctx {
     doc_link *links;         /* the document's links and the contents' */
     int link_count;
     para_anchors anchors;    /* where the latest pass placed each anchor */
+    ptrindex targets;        /* the blocks links and xrefs point at */
     int anchor_changes;
     const block *first_change; /* the first anchor whose page moved */
     layout_result *res;
@@ -77,6 +88,7 @@ typedef struct lctx {
 } lctx;
 
 /* layout.c: the vertical list */
+void layout_anchor_target(lctx *c, block *b, int first);
 vbox *layout_vbox_new(lctx *c);
 page_item *layout_item_append(arena *a, page_item **items, int *count, size_t *cap,
                        item_kind kind);

@@ -315,6 +315,9 @@ void layout_table(lctx *c, block *bl, double indent)
         vbox *v = c->vl->v[index];
         if (first)
             v->anchor = bl;
+        for (int i = 0; i < row->cell_count; i++) /* an xref to an entry */
+            if (row->cells[i].content)
+                layout_anchor_target(c, row->cells[i].content, index);
         if (row->part != ROW_HEAD && head_count) {
             v->header_first = head_first;
             v->header_count = head_count;

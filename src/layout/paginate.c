@@ -155,6 +155,11 @@ static void place_vbox(lctx *c, page *p, const vbox *v, double x0, double y,
             c->first_change = a;
         para_anchor_set(&c->anchors, a, (page_dest){ p->number, y });
     }
+    for (const anchor_more *m = artifact ? NULL : v->more; m; m = m->next) {
+        if (para_anchor_get(&c->anchors, m->b).page != p->number && !c->anchor_changes++)
+            c->first_change = m->b;
+        para_anchor_set(&c->anchors, m->b, (page_dest){ p->number, y });
+    }
     if (v->outline_title && !artifact)
         layout_outline_add(c, c->res,
                     (outline_entry){ v->outline_title, v->outline_level, p->number, y });

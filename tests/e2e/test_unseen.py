@@ -387,3 +387,33 @@ def test_a_quote_inside_a_quote_takes_the_inner_marks(tmp_path):
     assert (io, ic) != (o, c)
     text = " ".join(text_of(doc).split())
     assert f"He said {o}read {io}the guide{ic} first{c}." in text, text
+
+
+def test_xrefs_to_lists_boxes_groups_and_cells_print_the_page_they_are_on(tmp_path):
+    """A target that lays out no line of its own (a list, a procedure, a
+    quotation, a table entry, a FAQ, an answer) printed "p. 88", the
+    placeholder of the first pass; an xref to a qandaset refused the
+    report ('no element has' its xml:id)."""
+    kinds = {
+        "il": '<itemizedlist xml:id="il"><listitem><para>Wil item</para></listitem></itemizedlist>',
+        "pr": '<procedure xml:id="pr"><step><para>Wpr step</para></step></procedure>',
+        "bq": '<blockquote xml:id="bq"><para>Wbq quote</para></blockquote>',
+        "en": '<informaltable><tgroup cols="1"><tbody><row><entry xml:id="en">Wen cell</entry>'
+              '</row></tbody></tgroup></informaltable>',
+        "qs": '<qandaset xml:id="qs"><qandaentry><question><para>Wqs asked?</para></question>'
+              '<answer xml:id="an"><para>Wan answered.</para></answer></qandaentry></qandaset>',
+        "sl": '<simplelist xml:id="sl"><member>Wsl member</member></simplelist>',
+    }
+    filler = "\n".join(f"    <para>Filler paragraph {i} to move the targets on.</para>"
+                       for i in range(40))
+    refs = " ".join(f'R{k} <xref linkend="{k}" xrefstyle="select: page"/>.'
+                    for k in list(kinds) + ["an"])
+    body = f"    <para>{refs}</para>\n{filler}\n" + "\n".join("    " + v for v in kinds.values())
+    doc = compile_text(tmp_path, doc_text(body=body))
+    pages = doc.page_texts
+    text = " ".join(text_of(doc).split())
+    assert " 88" not in text
+    for k in list(kinds) + ["an"]:
+        where = next(i for i, p in enumerate(pages) if f"W{k}" in p) + 1
+        m = re.search(rf"R{k} \D*(\d+)\.", text)
+        assert m and int(m.group(1)) == where, (k, m and m.group(0), where)
