@@ -97,8 +97,10 @@ static void load_add_message(load_session *s, diag_severity sev, src_loc loc,
 {
     bool validating = s->sink == &s->r->schema_messages;
     if (validating && !loc.file) {
-        if (!s->unplaced)
-            s->unplaced = mem_strdup(msg);
+        /* several before the next placed one: kept together, none dropped */
+        char *was = s->unplaced;
+        s->unplaced = was ? mem_printf("%s; %s", was, msg) : mem_strdup(msg);
+        free(was);
         return;
     }
     if (s->unplaced) {
