@@ -138,14 +138,9 @@ diag_mark diag_mark_now(const diag_list *d)
     return (diag_mark){ d->count, d->errors, d->warnings, d->dropped };
 }
 
-void diag_rewind(diag_list *d, diag_mark mark)
+/* Back to the mark's counts; the items past it are the caller's. */
+static void diag_cut(diag_list *d, diag_mark mark)
 {
-    if (mark.count > d->count)
-        return;
-    for (size_t i = mark.count; i < d->count; i++) {
-        free((char *)d->items[i].loc.file);
-        free(d->items[i].message);
-    }
     d->count = mark.count;
     d->errors = mark.errors;
     d->warnings = mark.warnings;
@@ -155,6 +150,17 @@ void diag_rewind(diag_list *d, diag_mark mark)
     d->seen = NULL;
     d->seen_cap = 0;
     seen_reserve(d);
+}
+
+void diag_rewind(diag_list *d, diag_mark mark)
+{
+    if (mark.count > d->count)
+        return;
+    for (size_t i = mark.count; i < d->count; i++) {
+        free((char *)d->items[i].loc.file);
+        free(d->items[i].message);
+    }
+    diag_cut(d, mark);
 }
 
 bool diag_has_errors(const diag_list *d)
@@ -174,6 +180,34 @@ static void diag_print_one(const diag *g, FILE *out)
                 g->message ? g->message : "");
     else
         fprintf(out, "kcvs-pdf: %s: %s\n", kind, g->message ? g->message : "");
+}
+
+void diag_insert(diag_list *d, diag_mark at, const diag_list *from)
+{
+    if (from->count == 0 || at.count > d->count)
+        return;
+    /* What came after the mark is taken off and added again behind. */
+    size_t tail = d->count - at.count;
+    diag *later = mem_alloc(tail ? tail : 1, sizeof *later);
+    if (tail)
+        memcpy(later, d->items + at.count, tail * sizeof *later);
+    size_t later_errors = d->errors - at.errors, later_dropped = d->dropped - at.dropped;
+    diag_cut(d, at);
+    for (size_t i = 0; i < from->count; i++)
+        diag_add(d, from->items[i].severity, from->items[i].loc, "%s",
+                 from->items[i].message ? from->items[i].message : "");
+    size_t errors_before = d->errors;
+    for (size_t i = 0; i < tail; i++) {
+        diag_add(d, later[i].severity, later[i].loc, "%s",
+                 later[i].message ? later[i].message : "");
+        free((char *)later[i].loc.file);
+        free(later[i].message);
+    }
+    /* errors counted but not kept past the limit stay counted */
+    size_t kept_errors = d->errors - errors_before;
+    d->errors += later_errors > kept_errors ? later_errors - kept_errors : 0;
+    d->dropped += later_dropped;
+    free(later);
 }
 
 void diag_print(const diag_list *d, FILE *out)

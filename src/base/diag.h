@@ -64,6 +64,10 @@ diag_mark diag_mark_now(const diag_list *d);
 /* Forgets every diagnostic added since the mark (the environment flag
    stays: it is never a layout finding). */
 void diag_rewind(diag_list *d, diag_mark mark);
+/* Puts from's diagnostics where the list stood at the mark, before what
+   was added since (a stage whose findings arrive late keeps its place in
+   the order the stages report in). */
+void diag_insert(diag_list *d, diag_mark at, const diag_list *from);
 /* GCC style: "file:line:col: error: message", one line each. */
 void diag_print(const diag_list *d, FILE *out);
 /* 0 ok, 1 document errors, 2 environment errors (worst wins). */

@@ -1,8 +1,10 @@
 #include "model_internal.h"
 
 #include "image.h"
+#include "mem.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <libxml/tree.h>
 #include <stdio.h>
@@ -17,9 +19,10 @@
 
 bool model_is_db(xmlNode *n, const char *name)
 {
+    /* the name first: it tells most elements apart at its first letter */
     return n && n->type == XML_ELEMENT_NODE && n->ns &&
-           strcmp((const char *)n->ns->href, DOCBOOK_NS) == 0 &&
-           strcmp((const char *)n->name, name) == 0;
+           strcmp((const char *)n->name, name) == 0 &&
+           strcmp((const char *)n->ns->href, DOCBOOK_NS) == 0;
 }
 
 /* DocBook's sections under their other names: a chapter, an appendix, the numbered
@@ -166,27 +169,45 @@ static const char *const subset_names[] = {
     "informaltable", "tgroup", "colspec", "thead", "tbody", "tfoot", "row",
     "entry", NULL };
 
+const char *model_element_name(size_t i)
+{
+    size_t core = sizeof subset_names / sizeof *subset_names - 1;
+    return i < core ? subset_names[i] : model_docbook_name(i - core);
+}
+
+/* Every element name the compiler sets, sorted once for a binary search:
+ * each element of the report is looked up. */
+static const char **known_sorted;
+static size_t known_count;
+static pthread_once_t known_once = PTHREAD_ONCE_INIT;
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void sort_known(void)
+{
+    while (model_element_name(known_count))
+        known_count++;
+    known_sorted = mem_alloc(known_count ? known_count : 1, sizeof *known_sorted);
+    for (size_t i = 0; i < known_count; i++)
+        known_sorted[i] = model_element_name(i);
+    qsort(known_sorted, known_count, sizeof *known_sorted, compare_names);
+}
+
 static bool in_subset(xmlNode *n)
 {
     if (!in_db_ns(n))
         return false;
-    if (model_docbook_knows(n))
-        return true;
-    for (int i = 0; subset_names[i]; i++)
-        if (strcmp((const char *)n->name, subset_names[i]) == 0)
-            return true;
-    return false;
+    pthread_once(&known_once, sort_known);
+    const char *name = (const char *)n->name;
+    return bsearch(&name, known_sorted, known_count, sizeof *known_sorted, compare_names);
 }
 
 bool model_in_subset(xmlNode *n)
 {
     return in_subset(n);
-}
-
-const char *model_element_name(size_t i)
-{
-    size_t core = sizeof subset_names / sizeof *subset_names - 1;
-    return i < core ? subset_names[i] : model_docbook_name(i - core);
 }
 
 static void warn_unsupported(builder *b, xmlNode *n);
@@ -829,15 +850,19 @@ static void build_inline_element(builder *b, xmlNode *n, inline_ctx *ic)
     }
 }
 
+void model_build_inline_node(builder *b, xmlNode *n, inline_ctx *ic)
+{
+    if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+        if (n->content && *n->content)
+            model_run_new(b, ic, INL_TEXT, arena_strdup(b->a, (char *)n->content), n);
+    } else if (n->type == XML_ELEMENT_NODE)
+        build_inline_element(b, n, ic);
+}
+
 void model_build_inlines(builder *b, xmlNode *n, inline_ctx *ic)
 {
-    for (; n; n = n->next) {
-        if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-            if (n->content && *n->content)
-                model_run_new(b, ic, INL_TEXT, arena_strdup(b->a, (char *)n->content), n);
-        } else if (n->type == XML_ELEMENT_NODE)
-            build_inline_element(b, n, ic);
-    }
+    for (; n; n = n->next)
+        model_build_inline_node(b, n, ic);
 }
 
 /* XML white space collapses to one space across runs; the paragraph is
@@ -1023,13 +1048,10 @@ static block *build_para(builder *b, xmlNode *n, tag_node *tag)
     bool saved = b->in_para;
     b->in_para = true;
     for (xmlNode *c = n->children; c; c = c->next) {
-        xmlNode *next = c->next;
-        c->next = NULL;
         if (model_is_block_element(c))
-            para_break(b, n, &ic, cls, tag, &out, model_build_block_list(b, c, tag, 9));
+            para_break(b, n, &ic, cls, tag, &out, model_build_block_node(b, c, tag, 9));
         else
-            model_build_inlines(b, c, &ic);
-        c->next = next;
+            model_build_inline_node(b, c, &ic);
     }
     b->in_para = saved;
     model_list_append(&out, model_para_or_figures(b, n, collapse_space(b, ic.head), cls, tag));
@@ -1402,10 +1424,7 @@ static block *media_caption(builder *b, xmlNode *n, tag_node *tag)
                 model_list_append(&out, model_make_para(b, c, model_plain_runs(b, c, NULL),
                                                         "caption", ctag, TAG_P));
             else if (c->type == XML_ELEMENT_NODE) {
-                xmlNode *next = c->next;
-                c->next = NULL; /* this block alone */
-                model_list_append(&out, model_build_block_list(b, c, ctag, 9));
-                c->next = next;
+                model_list_append(&out, model_build_block_node(b, c, ctag, 9));
             }
     }
     return out.head;
@@ -1502,10 +1521,7 @@ static block *build_unknown_container(builder *b, xmlNode *n, tag_node *tag, int
                                         "minor-heading", tag, TAG_P));
             continue;
         }
-        xmlNode *next = c->next;
-        c->next = NULL;
-        model_list_append(&out, model_build_block_list(b, c, tag, level));
-        c->next = next;
+        model_list_append(&out, model_build_block_node(b, c, tag, level));
     }
     return out.head;
 }
@@ -1544,28 +1560,27 @@ block *model_build_one_block(builder *b, xmlNode *c, tag_node *tag, int level)
     return build_unknown_block(b, c, tag, level);
 }
 
+block *model_build_block_node(builder *b, xmlNode *c, tag_node *tag, int level)
+{
+    if (c->type == XML_ELEMENT_NODE)
+        return model_build_one_block(b, c, tag, level);
+    if ((c->type != XML_TEXT_NODE && c->type != XML_CDATA_SECTION_NODE) || !c->content)
+        return NULL;
+    bool blank = true;
+    for (const xmlChar *p = c->content; *p && blank; p++)
+        blank = isspace(*p);
+    if (blank)
+        return NULL;
+    inline_ctx ic = { 0, -1, NULL, NULL, NULL, NULL, NULL };
+    model_build_inline_node(b, c, &ic);
+    return model_make_para(b, c, collapse_space(b, ic.head), "body", tag, TAG_P);
+}
+
 block *model_build_block_list(builder *b, xmlNode *first, tag_node *tag, int level)
 {
     block_list out = { NULL, NULL };
-    for (xmlNode *c = first; c; c = c->next) {
-        if (c->type == XML_ELEMENT_NODE)
-            model_list_append(&out, model_build_one_block(b, c, tag, level));
-        else if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
-                 c->content) {
-            bool blank = true;
-            for (const xmlChar *p = c->content; *p && blank; p++)
-                blank = isspace(*p);
-            if (!blank) {
-                inline_ctx ic = { 0, -1, NULL, NULL, NULL, NULL, NULL };
-                xmlNode *next = c->next;
-                c->next = NULL;
-                model_build_inlines(b, c, &ic);
-                c->next = next;
-                model_list_append(&out, model_make_para(b, c, collapse_space(b, ic.head),
-                                            "body", tag, TAG_P));
-            }
-        }
-    }
+    for (xmlNode *c = first; c; c = c->next)
+        model_list_append(&out, model_build_block_node(b, c, tag, level));
     return out.head;
 }
 
@@ -1758,10 +1773,7 @@ static void build_root(builder *b, xmlNode *root)
     for (xmlNode *c = root->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE) {
             if (c->type == XML_TEXT_NODE && d->workstream_count == 0) {
-                xmlNode *next = c->next;
-                c->next = NULL; /* this text node alone */
-                model_list_append(&front, model_build_block_list(b, c, d->tag_root, 2));
-                c->next = next;
+                model_list_append(&front, model_build_block_node(b, c, d->tag_root, 2));
             }
             continue;
         }
@@ -1774,16 +1786,10 @@ static void build_root(builder *b, xmlNode *root)
         else if (is_section(c))
             add_workstream(b, c);
         else if (d->workstream_count == 0) {
-            xmlNode *next = c->next;
-            c->next = NULL;
-            model_list_append(&front, model_build_block_list(b, c, d->tag_root, 2));
-            c->next = next;
+            model_list_append(&front, model_build_block_node(b, c, d->tag_root, 2));
         } else {
             /* Content after a workstream belongs to it. */
-            xmlNode *next = c->next;
-            c->next = NULL;
-            append_at_end(b, model_build_block_list(b, c, end_tag(b), 2));
-            c->next = next;
+            append_at_end(b, model_build_block_node(b, c, end_tag(b), 2));
         }
     }
     d->front = front.head;
@@ -1883,12 +1889,7 @@ document *model_build(arena *a, const load_result *src, const style *st,
     }
     if (!d->organisation)
         d->organisation = "";
-    /* Schema messages only matter for documents inside the subset: for
-     * others the per-element warnings above say what degrades. */
-    if (b.warned.count == 0)
-        for (size_t i = 0; i < src->schema_messages.count; i++)
-            diag_add(diags, DIAG_WARNING, src->schema_messages.items[i].loc,
-                     "%s", src->schema_messages.items[i].message);
+    d->inside_subset = b.warned.count == 0;
     builder_free(&b);
     return d;
 }

@@ -197,6 +197,10 @@ typedef struct document {
     const char *authors;       /* <author>s of the info, ", "-separated */
     int table_count;
     int figure_count;
+    /* No element outside the subset was met: the schema's messages are
+     * for this document (for others the build's own warnings say what
+     * degrades). */
+    bool inside_subset;
 } document;
 
 document *model_build(arena *a, const load_result *src, const style *st,

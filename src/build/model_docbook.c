@@ -34,14 +34,6 @@ const char *model_docbook_name(size_t i)
     return i < sizeof docbook_names / sizeof *docbook_names ? docbook_names[i] : NULL;
 }
 
-bool model_docbook_knows(xmlNode *n)
-{
-    for (int i = 0; docbook_names[i]; i++)
-        if (model_is_db(n, docbook_names[i]))
-            return true;
-    return false;
-}
-
 /* The single image of a figure, or NULL when it holds anything else (or
  * more): then the figure is a group of blocks with one caption. */
 static xmlNode *sole_media(xmlNode *fig)
@@ -387,19 +379,16 @@ static int look_flags(builder *b, xmlNode *n)
 
 /* <menuchoice> and <keycombo>: their items, each with its own look,
  * joined by the style's separator ("Datei → Speichern", "Strg+S"). */
-static void build_joined(builder *b, xmlNode *n, inline_ctx *inner, const char *sep)
+static void build_joined(builder *b, xmlNode *items, inline_ctx *inner, const char *sep)
 {
     bool first = true;
-    for (xmlNode *c = n->children; c; c = c->next) {
+    for (xmlNode *c = items; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE)
             continue; /* the layout of the source between the items */
         if (!first)
             model_run_new(b, inner, INL_TEXT, sep, c);
         first = false;
-        xmlNode *next = c->next;
-        c->next = NULL; /* this item alone */
-        model_build_inlines(b, c, inner);
-        c->next = next;
+        model_build_inline_node(b, c, inner);
     }
 }
 
@@ -430,10 +419,7 @@ static void build_citerefentry(builder *b, xmlNode *n, inline_ctx *inner)
         bool volume = model_is_db(c, "manvolnum");
         if (volume)
             model_run_new(b, inner, INL_TEXT, b->st->strings.manvolnum_open, c);
-        xmlNode *next = c->next;
-        c->next = NULL;
-        model_build_inlines(b, c, inner);
-        c->next = next;
+        model_build_inline_node(b, c, inner);
         if (volume)
             model_run_new(b, inner, INL_TEXT, b->st->strings.manvolnum_close, c);
     }
@@ -468,11 +454,11 @@ bool model_docbook_inline(builder *b, xmlNode *n, inline_ctx *inner, const char 
         build_quote(b, n, inner);
         return true;
     } else if (model_is_db(n, "menuchoice") || model_is_db(n, "keycombo")) {
-        build_joined(b, n, inner, model_is_db(n, "menuchoice") ? b->st->strings.menu_separator
+        build_joined(b, n->children, inner, model_is_db(n, "menuchoice") ? b->st->strings.menu_separator
                                                                 : b->st->strings.key_joiner);
         return true;
     } else if (model_is_db(n, "personname") && name_in_parts(n)) {
-        build_joined(b, n, inner, " ");
+        build_joined(b, n->children, inner, " ");
         return true;
     } else if (model_is_db(n, "citerefentry")) {
         build_citerefentry(b, n, inner);
@@ -540,10 +526,7 @@ static block *build_box(builder *b, xmlNode *n, tag_node *tag, int level)
             attribution = c;
             continue;
         }
-        xmlNode *next = c->next;
-        c->next = NULL;
-        model_list_append(&out, model_build_block_list(b, c, box->tag, level));
-        c->next = next;
+        model_list_append(&out, model_build_block_node(b, c, box->tag, level));
     }
     if (attribution)
         model_list_append(&out, model_make_para(b, attribution, model_plain_runs(b, attribution, NULL),
@@ -672,13 +655,11 @@ static block *biblio_item(builder *b, xmlNode *entry, tag_node *list, int number
                                               item->tag, TAG_LBL));
     tag_node *body = model_tag_new(b->a, item->tag, TAG_LBODY);
     inline_ctx ic = { 0, -1, NULL, NULL, NULL, NULL, NULL };
-    xmlNode *saved = entry->children;
-    entry->children = abbrev ? abbrev->next : saved; /* the label is not repeated */
+    xmlNode *rest = abbrev ? abbrev->next : entry->children; /* the label is not repeated */
     if (model_is_db(entry, "biblioentry"))
-        build_joined(b, entry, &ic, b->st->strings.biblio_separator);
+        build_joined(b, rest, &ic, b->st->strings.biblio_separator);
     else
-        model_build_inlines(b, entry->children, &ic);
-    entry->children = saved;
+        model_build_inlines(b, rest, &ic);
     model_list_append(&parts, model_make_para(b, entry, model_collapse_space(b, ic.head), "body",
                                               body, TAG_P));
     item->children = parts.head;
@@ -749,10 +730,7 @@ static block *build_group(builder *b, xmlNode *n, tag_node *tag, int level,
         if (model_is_db(c, "qandadiv") || model_is_db(c, "bibliodiv"))
             model_list_append(&out, build_group(b, c, tag, level, NULL, items_of));
         else if (c->type == XML_ELEMENT_NODE && !model_is_db(c, "title") && !model_is_db(c, "info")) {
-            xmlNode *next = c->next;
-            c->next = NULL; /* this block alone */
-            model_list_append(&out, model_build_block_list(b, c, tag, level));
-            c->next = next;
+            model_list_append(&out, model_build_block_node(b, c, tag, level));
         }
         c = c->next;
     }

@@ -108,6 +108,9 @@ inline_run *model_plain_runs(builder *b, xmlNode *n, const char *lang);
 const char *model_runs_plain_text(builder *b, const inline_run *r);
 void model_list_append(block_list *l, block *bl);
 block *model_build_block_list(builder *b, xmlNode *first, tag_node *tag, int level);
+/* One node of a list (an element, or text set as a paragraph of its own):
+ * the tree is only read, never cut to make a list of one. */
+block *model_build_block_node(builder *b, xmlNode *c, tag_node *tag, int level);
 block *model_build_one_block(builder *b, xmlNode *c, tag_node *tag, int level);
 /* N's <title> (or <subtitle>: NAME): a child, or a child of its <info>
  * (DocBook 5 allows both); NULL when it has none. */
@@ -146,6 +149,7 @@ void model_change_columns(builder *b, xmlNode *n, table_model *t);
 inline_run *model_run_new(builder *b, inline_ctx *ic, inline_kind kind, const char *text,
                     xmlNode *n);
 void model_build_inlines(builder *b, xmlNode *n, inline_ctx *ic);
+void model_build_inline_node(builder *b, xmlNode *n, inline_ctx *ic);
 /* The runs of N as a link to HREF (checked like <link>). */
 void model_build_uri_link_inlines(builder *b, xmlNode *n, const char *href, inline_ctx *inner);
 /* itemizedlist, orderedlist, procedure, substeps, simplelist. */
@@ -169,8 +173,6 @@ block *model_revhistory(builder *b, xmlNode *hist, tag_node *tag);
 /* Sets up INNER for the contract's inline element N (monospace, scripts,
  * italic titles); true when it built N's runs itself (quote, email). */
 bool model_docbook_inline(builder *b, xmlNode *n, inline_ctx *inner, const char *href);
-/* True for the contract's elements that model_docbook.c builds. */
-bool model_docbook_knows(xmlNode *n);
 /* The i-th of them; NULL past the last. */
 const char *model_docbook_name(size_t i);
 /* The blocks of the contract's block element N (*BUILT true), or *BUILT

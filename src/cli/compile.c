@@ -187,17 +187,23 @@ static void log_layout(FILE *log, const layout_stats *stats, const layout_result
             "by this process\n", hyph_shared_loads());
 }
 
+/* KCVS_THREADS_WAIT=1 (tests): every paragraph predicted is set on
+ * another thread, none taken back by the main thread, and the document
+ * is validated on a copy of its tree, as a large one is. */
+static bool threads_wait(void)
+{
+    const char *wait = getenv("KCVS_THREADS_WAIT");
+    return wait && strcmp(wait, "1") == 0;
+}
+
 static layout_result *lay_out(const compile_request *req, arena *a, document *doc,
                               const style *st, font_set *fonts, int threads,
                               double *t0, diag_list *d)
 {
     layout_stats stats = { 0 };
-    /* KCVS_THREADS_WAIT=1 (tests): every paragraph predicted is set on
-     * another thread, none taken back by the main thread. */
-    const char *wait = getenv("KCVS_THREADS_WAIT");
     layout_options lo = { req->profile == PROFILE_PRINT,
                           req->profile == PROFILE_ARCHIVE, req->progress, threads,
-                          wait && strcmp(wait, "1") == 0 };
+                          threads_wait() };
     double before = now_ms();
     layout_result *lay = layout_document(a, doc, st, fonts, &lo, d, &stats);
     stats.layout_ms = now_ms() - before;
@@ -230,6 +236,31 @@ static bool write_pdf(const compile_request *req, const document *doc,
     return ok;
 }
 
+/* The document read (and handed to the schema's thread for validation)
+ * and built; marks[0] and [1] are where d stood after each. */
+static document *load_and_build(const compile_request *req, load_schema *schema,
+                                style *st, arena *a, load_result *src, double *t0,
+                                diag_mark marks[2], diag_list *d)
+{
+    bool loaded = load_document_prepared(req->source, schema, src, d);
+    marks[0] = marks[1] = diag_mark_now(d);
+    if (!loaded || !inputs_spared(req, st, src, d))
+        return NULL;
+    if (threads_wait())
+        load_validation_hold(schema, src);
+    report_stage(req->stage_log, "load", t0, a);
+    char *lang = load_document_lang(src);
+    style_localize(st, lang ? lang : "nl-BE");
+    free(lang);
+    document *doc = model_build(a, src, st, d);
+    marks[1] = diag_mark_now(d);
+    /* The model owns copies of everything: the XML tree can go (once the
+     * validation, on the schema's thread, has done with it). */
+    load_release(src, schema);
+    report_stage(req->stage_log, "build", t0, a);
+    return doc;
+}
+
 bool compile_document(const compile_request *req, diag_list *d)
 {
     double t0 = now_ms();
@@ -239,7 +270,7 @@ bool compile_document(const compile_request *req, diag_list *d)
     if (epoch == -2 || threads < 0)
         return false;
     /* Parsed on another core while the style sheet is read and checked. */
-    load_schema *schema = load_schema_start(req->schema_path);
+    load_schema *schema = load_schema_start(req->schema_path, threads > 1);
     arena *a = arena_new();
     font_set *fonts = font_set_new();
     load_result src = { 0 };
@@ -248,19 +279,15 @@ bool compile_document(const compile_request *req, diag_list *d)
     style *st = style_validate(req->style_path, req->style_schema_path, d)
                     ? style_load(a, req->style_path, req->fonts_dir, d)
                     : NULL;
-    if (st && load_document_prepared(req->source, schema, &src, d) &&
-        inputs_spared(req, st, &src, d)) {
-        report_stage(req->stage_log, "load", &t0, a);
-        char *lang = load_document_lang(&src);
-        style_localize(st, lang ? lang : "nl-BE");
-        free(lang);
-        doc = model_build(a, &src, st, d);
-        /* The model owns copies of everything: the XML tree can go. */
-        load_free(&src);
-        report_stage(req->stage_log, "build", &t0, a);
-    }
+    diag_mark marks[2]; /* after the load, after the build */
+    if (st)
+        doc = load_and_build(req, schema, st, a, &src, &t0, marks, d);
     if (doc && !diag_has_errors(d))
         lay = lay_out(req, a, doc, st, fonts, threads, &t0, d);
+    /* The schema's findings come after the build's, as if validated then. */
+    if (st)
+        load_validation_finish(schema, &src, d, marks[0], marks[1],
+                               doc && doc->inside_subset);
     bool ok = lay && !diag_has_errors(d) && !(req->warnings_are_errors && d->warnings) &&
               images_spared(req, lay, d);
     if (ok && req->link_list)

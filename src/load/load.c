@@ -46,6 +46,7 @@ typedef struct load_session {
     const char *stack[LOAD_MAX_INCLUDE_DEPTH + 1]; /* files being expanded */
     bool depth_reported;        /* the depth error is given once */
     char *unplaced;             /* a validation message libxml2 gave no place */
+    bool nodes_placed;          /* validating: nodes in messages are the report's */
 } load_session;
 
 static load_session *current_session;
@@ -113,8 +114,7 @@ static void load_add_message(load_session *s, diag_severity sev, src_loc loc,
 
 static void load_structured_error(void *user, xmlErrorPtr e)
 {
-    (void)user;
-    load_session *s = current_session;
+    load_session *s = user ? user : current_session;
     if (!s || !e || !s->sink)
         return;
     /* The model reports a duplicate xml:id with both places and the right
@@ -129,7 +129,8 @@ static void load_structured_error(void *user, xmlErrorPtr e)
     diag_severity sev = e->level == XML_ERR_WARNING ? DIAG_WARNING : s->sink_severity;
     char *file = NULL;
     int line = e->line, col = e->int2;
-    if (e->node && s->r->doc && ((xmlNode *)e->node)->type == XML_ELEMENT_NODE) {
+    if (e->node && (s->nodes_placed || s->r->doc) &&
+        ((xmlNode *)e->node)->type == XML_ELEMENT_NODE) {
         file = load_node_file(s->r, e->node);
         line = (int)xmlGetLineNo(e->node);
         col = load_node_column(s->r, e->node);
@@ -308,8 +309,11 @@ static void load_repair_entity_markup(xmlDoc *doc, xmlNode *root)
     }
 }
 
+/* dict: the including document's names, shared so that an included
+ * file's tree can be moved into it rather than copied (NULL for the
+ * report itself). */
 static xmlDoc *load_parse_file(load_session *s, const load_reader *rd, const char *abs,
-                               const char *display)
+                               const char *display, xmlDict *dict)
 {
     size_t len = 0;
     char *buf = load_read_file(s, rd, abs, display, &len);
@@ -322,6 +326,11 @@ static xmlDoc *load_parse_file(load_session *s, const load_reader *rd, const cha
         return NULL;
     }
     xmlParserCtxt *ctxt = xmlNewParserCtxt();
+    if (ctxt && dict) {
+        xmlDictFree(ctxt->dict);
+        ctxt->dict = dict;
+        xmlDictReference(dict);
+    }
     s->sink = s->diags;
     s->sink_severity = DIAG_ERROR;
     s->parsing = ctxt;
@@ -519,6 +528,26 @@ static bool load_parse_is_text(const xmlChar *parse)
     return parse && xmlStrEqual(parse, (const xmlChar *)"text");
 }
 
+/* The xml: namespace (of xml:id, xml:lang) is the document's own, not
+ * declared in the tree: nodes moved from an included file's document
+ * take the including one's before that document is freed. */
+static void load_adopt_xml_ns(xmlNode *root, xmlDoc *from)
+{
+    xmlNs *theirs = from->oldNs;
+    if (!theirs)
+        return;
+    xmlNs *ours = xmlSearchNs(root->doc, root, (const xmlChar *)"xml");
+    for (xmlNode *n = root; n; n = load_walk_next(n, root)) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (n->ns == theirs)
+            n->ns = ours;
+        for (xmlAttr *a = n->properties; a; a = a->next)
+            if (a->ns == theirs)
+                a->ns = ours;
+    }
+}
+
 /* Replaces one xi:include by the root of the file it names (or, with
  * parse="text", by its text). */
 static void load_include_one(load_session *s, xmlNode *inc)
@@ -559,18 +588,18 @@ static void load_include_one(load_session *s, xmlNode *inc)
     } else if (load_count_include(s, inc, abs, href ? (char *)href : "")) {
         char *display = load_display_path(abs);
         load_reader rd = { inc, href ? (char *)href : "" };
-        xmlDoc *sub = load_parse_file(s, &rd, abs, display);
+        xmlDoc *sub = load_parse_file(s, &rd, abs, display, inc->doc->dict);
         free(display);
-        if (sub && xmlDocGetRootElement(sub)) {
-            replacement = xmlDocCopyNode(xmlDocGetRootElement(sub), inc->doc, 1);
-            if (replacement) {
-                xmlSetProp(replacement, (const xmlChar *)"xml:base",
-                           (const xmlChar *)abs);
-                xmlAddPrevSibling(inc, replacement);
-                s->stack[++s->include_depth] = abs;
-                load_expand_includes(s, replacement);
-                s->include_depth--;
-            }
+        replacement = sub ? xmlDocGetRootElement(sub) : NULL;
+        if (replacement) {
+            /* moved, not copied: the names are the report's already */
+            xmlUnlinkNode(replacement);
+            xmlAddPrevSibling(inc, replacement);
+            load_adopt_xml_ns(replacement, sub);
+            xmlSetProp(replacement, (const xmlChar *)"xml:base", (const xmlChar *)abs);
+            s->stack[++s->include_depth] = abs;
+            load_expand_includes(s, replacement);
+            s->include_depth--;
         }
         xmlFreeDoc(sub);
     }
@@ -624,6 +653,12 @@ static bool load_check_depth(load_session *s, xmlNode *root)
     return true;
 }
 
+/* The schema's own thread parses the schema and then validates the
+ * document handed to it, while the main thread builds the model and lays
+ * it out: validation results (schema messages, warnings) are only needed
+ * once the layout is done. libxml2's validator rewrites sibling links of
+ * an interleave (the report's <info>) while it checks it, so it validates
+ * a copy unless the main thread has already let go of the tree. */
 struct load_schema {
     char *path;
     pthread_t thread;
@@ -631,6 +666,15 @@ struct load_schema {
     bool parsed;
     bool out_of_memory;    /* libxml2 ran out while parsing it */
     xmlRelaxNGPtr schema;  /* NULL when it cannot be parsed */
+    /* The hand-over, under lock. */
+    pthread_mutex_t lock;
+    pthread_cond_t changed;  /* any of the states below */
+    load_result *r;        /* the document to validate */
+    bool no_document;      /* nothing will be handed: the thread ends */
+    bool released;         /* the main thread no longer reads r's tree or sources */
+    bool copied;           /* the thread validates a copy: r's tree is unused */
+    bool done;             /* validation over: r's sources are unused */
+    load_session session;  /* the thread's, for its messages */
 };
 
 static xmlRelaxNGPtr parse_schema(const char *path)
@@ -650,6 +694,121 @@ static void schema_silent(void *user, xmlErrorPtr error)
         ls->out_of_memory = true;
 }
 
+static void load_free_sources(load_result *r)
+{
+    for (int i = 0; i < r->source_count; i++) {
+        free(r->sources[i].abs);
+        free(r->sources[i].text);
+        free(r->sources[i].line_starts);
+    }
+    free(r->sources);
+    r->sources = NULL;
+    r->source_count = 0;
+    r->source_cap = 0;
+    strindex_free(&r->source_index);
+}
+
+/* Frees what neither thread reads any more; under ls->lock. */
+static void schema_drop_unused(load_schema *ls)
+{
+    load_result *r = ls->r;
+    if (!r || !ls->released)
+        return;
+    if (r->doc && (ls->copied || ls->done)) {
+        xmlFreeDoc(r->doc);
+        r->doc = NULL;
+    }
+    if (ls->done)
+        load_free_sources(r);
+}
+
+/* A copy made with xmlCopyDoc keeps elements' lines but not the real
+ * line libxml2 keeps aside for text past line 65535 (BIG_LINES): copied
+ * from the original, node for node, when a file is that long. */
+static void copy_big_lines(xmlNode *from, xmlNode *to)
+{
+    xmlNode *f = from, *t = to;
+    while (f && t) {
+        t->line = f->line;
+        if (f->type == XML_TEXT_NODE || f->type == XML_ELEMENT_NODE)
+            t->psvi = f->psvi;
+        if (f->children && t->children && f->type == XML_ELEMENT_NODE) {
+            f = f->children;
+            t = t->children;
+            continue;
+        }
+        while (f && f != from && !f->next) {
+            f = f->parent;
+            t = t->parent;
+        }
+        if (!f || f == from)
+            break;
+        f = f->next;
+        t = t->next;
+    }
+}
+
+static bool load_has_big_lines(const load_result *r)
+{
+    for (int i = 0; i < r->source_count; i++)
+        if (r->sources[i].line_count >= 65535)
+            return true;
+    return false;
+}
+
+static void load_validate_doc(load_session *s, xmlRelaxNGPtr schema, xmlDoc *doc);
+
+/* The thread's document: r's own when the main thread has let go of it,
+ * else a copy (read while the main thread only reads it too). */
+static xmlDoc *schema_document(load_schema *ls)
+{
+    pthread_mutex_lock(&ls->lock);
+    bool owned = ls->released;
+    pthread_mutex_unlock(&ls->lock);
+    if (owned)
+        return ls->r->doc;
+    xmlDoc *copy = xmlCopyDoc(ls->r->doc, 1);
+    if (copy && load_has_big_lines(ls->r))
+        copy_big_lines(xmlDocGetRootElement(ls->r->doc), xmlDocGetRootElement(copy));
+    pthread_mutex_lock(&ls->lock);
+    ls->copied = copy != NULL;
+    schema_drop_unused(ls);
+    pthread_cond_broadcast(&ls->changed);
+    pthread_mutex_unlock(&ls->lock);
+    if (!copy)
+        return ls->r->doc; /* out of memory: validated once the main thread lets go */
+    return copy;
+}
+
+/* Waits for the main thread to let go of r's tree (when no copy could be
+ * made). */
+static void schema_wait_released(load_schema *ls)
+{
+    pthread_mutex_lock(&ls->lock);
+    while (!ls->released)
+        pthread_cond_wait(&ls->changed, &ls->lock);
+    pthread_mutex_unlock(&ls->lock);
+}
+
+static void schema_validate_handed(load_schema *ls)
+{
+    xmlSetStructuredErrorFunc(&ls->session, load_structured_error);
+    if (ls->schema) {
+        xmlDoc *doc = schema_document(ls);
+        if (doc == ls->r->doc)
+            schema_wait_released(ls);
+        load_validate_doc(&ls->session, ls->schema, doc);
+        if (doc != ls->r->doc)
+            xmlFreeDoc(doc);
+    }
+    xmlSetStructuredErrorFunc(NULL, NULL);
+    pthread_mutex_lock(&ls->lock);
+    ls->done = true;
+    schema_drop_unused(ls);
+    pthread_cond_broadcast(&ls->changed);
+    pthread_mutex_unlock(&ls->lock);
+}
+
 static void *schema_thread(void *arg)
 {
     load_schema *ls = arg;
@@ -657,10 +816,17 @@ static void *schema_thread(void *arg)
      * schema is reported once the document wants it. */
     xmlSetStructuredErrorFunc(ls, schema_silent);
     ls->schema = parse_schema(ls->path);
+    pthread_mutex_lock(&ls->lock);
+    while (!ls->r && !ls->no_document)
+        pthread_cond_wait(&ls->changed, &ls->lock);
+    bool validate = ls->r != NULL;
+    pthread_mutex_unlock(&ls->lock);
+    if (validate)
+        schema_validate_handed(ls);
     return NULL;
 }
 
-load_schema *load_schema_start(const char *schema_path)
+static load_schema *schema_new(const char *schema_path, bool on_thread)
 {
     if (!schema_path)
         return NULL;
@@ -676,61 +842,101 @@ load_schema *load_schema_start(const char *schema_path)
         schema_loader = xmlGetExternalEntityLoader();
     load_schema *ls = mem_alloc(1, sizeof *ls);
     ls->path = mem_strdup(schema_path);
-    ls->running = pthread_create(&ls->thread, NULL, schema_thread, ls) == 0;
+    pthread_mutex_init(&ls->lock, NULL);
+    pthread_cond_init(&ls->changed, NULL);
+    ls->running = on_thread && pthread_create(&ls->thread, NULL, schema_thread, ls) == 0;
     ls->parsed = ls->running;
     return ls;
 }
 
-/* The parsed schema, now the caller's: waits for the thread, or parses
- * here when no thread could start (with the schema's loader and without
- * the document's error handler). */
-static xmlRelaxNGPtr schema_take(load_schema *ls)
+load_schema *load_schema_start(const char *schema_path, bool on_thread)
 {
-    if (ls->running)
-        pthread_join(ls->thread, NULL);
+    return schema_new(schema_path, on_thread);
+}
+
+void load_validation_hold(load_schema *ls, load_result *r)
+{
+    if (!ls || ls->r != r)
+        return;
+    pthread_mutex_lock(&ls->lock);
+    while (!ls->copied && !ls->done)
+        pthread_cond_wait(&ls->changed, &ls->lock);
+    pthread_mutex_unlock(&ls->lock);
+}
+
+/* Tells the thread what to do after the schema: validate r, or nothing. */
+static void schema_hand(load_schema *ls, load_result *r)
+{
+    pthread_mutex_lock(&ls->lock);
+    if (r)
+        ls->r = r;
+    else
+        ls->no_document = true;
+    pthread_cond_broadcast(&ls->changed);
+    pthread_mutex_unlock(&ls->lock);
+}
+
+/* Ends the thread; its schema (parsed or not) stays in ls. */
+static void schema_join(load_schema *ls)
+{
+    if (!ls->running)
+        return;
+    if (!ls->r)
+        schema_hand(ls, NULL);
+    pthread_join(ls->thread, NULL);
     ls->running = false;
-    xmlRelaxNGPtr schema = ls->schema;
+}
+
+/* The parsed schema: from the thread, or parsed here when no thread could
+ * start (with the schema's loader and without the document's error
+ * handler). */
+static xmlRelaxNGPtr schema_get(load_schema *ls)
+{
     if (!ls->parsed) {
         bool was = session_thread;
         session_thread = false;
         xmlSetStructuredErrorFunc(ls, schema_silent);
-        schema = parse_schema(ls->path);
+        ls->schema = parse_schema(ls->path);
         xmlSetStructuredErrorFunc(NULL, was ? load_structured_error : NULL);
         session_thread = was;
+        ls->parsed = true;
     }
-    ls->schema = NULL;
-    ls->parsed = false;
-    return schema;
+    return ls->schema;
 }
 
 void load_schema_free(load_schema *ls)
 {
     if (!ls)
         return;
-    if (ls->running)
-        pthread_join(ls->thread, NULL);
+    /* Handed to the thread and never collected: r's tree and sources go
+     * when the thread is done with them. (Validated here, r stays the
+     * caller's.) */
+    if (ls->r && ls->running)
+        load_release(ls->r, ls);
+    schema_join(ls);
     xmlRelaxNGFree(ls->schema);
+    pthread_mutex_destroy(&ls->lock);
+    pthread_cond_destroy(&ls->changed);
     free(ls->path);
     free(ls);
 }
 
-/* Validates the document with the prepared schema. */
-static void load_validate(load_session *s, load_schema *prepared)
+static void load_schema_problem(const load_schema *ls, diag_list *d)
+{
+    src_loc loc = { ls->path, 0, 0 };
+    diag_add(d, DIAG_ENVIRONMENT, loc, "%s",
+             ls->out_of_memory ? "out of memory while reading the RELAX NG schema"
+                               : "cannot load the RELAX NG schema");
+}
+
+/* Validates doc, its messages into s's sink (r->schema_messages). */
+static void load_validate_doc(load_session *s, xmlRelaxNGPtr schema, xmlDoc *doc)
 {
     load_result *r = s->r;
-    diag_init(&r->schema_messages);
-    xmlRelaxNGPtr schema = schema_take(prepared);
-    if (!schema) {
-        src_loc loc = { prepared->path, 0, 0 };
-        diag_add(s->diags, DIAG_ENVIRONMENT, loc, "%s",
-                 prepared->out_of_memory ? "out of memory while reading the RELAX NG schema"
-                                         : "cannot load the RELAX NG schema");
-        return;
-    }
     xmlRelaxNGValidCtxtPtr vc = xmlRelaxNGNewValidCtxt(schema);
     s->sink = &r->schema_messages;
     s->sink_severity = DIAG_WARNING;
-    r->schema_valid = vc && xmlRelaxNGValidateDoc(vc, r->doc) == 0;
+    r->schema_valid = vc && xmlRelaxNGValidateDoc(vc, doc) == 0;
     if (s->unplaced) { /* nothing came after it: the report is its place */
         src_loc loc = { s->r->main_file, 0, 0 };
         diag_add(s->sink, s->sink_severity, loc, "%s", s->unplaced);
@@ -739,7 +945,67 @@ static void load_validate(load_session *s, load_schema *prepared)
     }
     s->sink = NULL;
     xmlRelaxNGFreeValidCtxt(vc);
-    xmlRelaxNGFree(schema);
+}
+
+/* Validates the document with the prepared schema: on the schema's thread
+ * when it runs (load_validation_finish collects the result), else here. */
+static void load_validate(load_session *s, load_schema *prepared)
+{
+    load_result *r = s->r;
+    diag_init(&r->schema_messages);
+    if (prepared->running) {
+        prepared->session = (load_session){ .r = r, .nodes_placed = true };
+        schema_hand(prepared, r);
+        return;
+    }
+    xmlRelaxNGPtr schema = schema_get(prepared);
+    if (!schema)
+        load_schema_problem(prepared, s->diags);
+    else
+        load_validate_doc(s, schema, r->doc);
+    prepared->r = r;
+    prepared->done = true;
+}
+
+void load_release(load_result *r, load_schema *validating)
+{
+    if (!validating || validating->r != r) {
+        if (r->doc)
+            xmlFreeDoc(r->doc);
+        r->doc = NULL;
+        load_free_sources(r);
+        return;
+    }
+    pthread_mutex_lock(&validating->lock);
+    validating->released = true;
+    schema_drop_unused(validating);
+    pthread_cond_broadcast(&validating->changed);
+    pthread_mutex_unlock(&validating->lock);
+}
+
+void load_validation_finish(load_schema *ls, load_result *r, diag_list *d,
+                            diag_mark loaded, diag_mark at, bool report)
+{
+    if (!ls || ls->r != r)
+        return;
+    bool on_thread = ls->running;
+    load_release(r, ls);
+    schema_join(ls);
+    if (!ls->schema && on_thread) {
+        /* what a load on one thread says: no build, no layout */
+        diag_rewind(d, loaded);
+        load_schema_problem(ls, d);
+        ls->r = NULL;
+        return;
+    }
+    diag_list found;
+    diag_init(&found);
+    for (size_t i = 0; report && i < r->schema_messages.count; i++)
+        diag_add(&found, DIAG_WARNING, r->schema_messages.items[i].loc, "%s",
+                 r->schema_messages.items[i].message);
+    diag_insert(d, at, &found);
+    diag_clear(&found);
+    ls->r = NULL;
 }
 
 static bool load_prepare_root(load_result *out, const char *path, diag_list *diags)
@@ -761,7 +1027,7 @@ static bool load_prepare_root(load_result *out, const char *path, diag_list *dia
 bool load_document(const char *path, const char *schema_path,
                    load_result *out, diag_list *diags)
 {
-    load_schema *ls = load_schema_start(schema_path);
+    load_schema *ls = schema_new(schema_path, false); /* validated here */
     bool ok = load_document_prepared(path, ls, out, diags);
     load_schema_free(ls);
     return ok;
@@ -783,7 +1049,7 @@ bool load_document_prepared(const char *path, load_schema *prepared,
     xmlSetStructuredErrorFunc(NULL, load_structured_error);
     char *abs = realpath(path, NULL);
     load_reader rd = { NULL, path };
-    out->doc = abs ? load_parse_file(&s, &rd, abs, path) : NULL;
+    out->doc = abs ? load_parse_file(&s, &rd, abs, path, NULL) : NULL;
     if (out->doc) {
         xmlNode *root = xmlDocGetRootElement(out->doc);
         if (root) {
@@ -813,13 +1079,7 @@ void load_free(load_result *r)
 {
     if (r->doc)
         xmlFreeDoc(r->doc);
-    for (int i = 0; i < r->source_count; i++) {
-        free(r->sources[i].abs);
-        free(r->sources[i].text);
-        free(r->sources[i].line_starts);
-    }
-    free(r->sources);
-    strindex_free(&r->source_index);
+    load_free_sources(r);
     free(r->root_dir);
     free(r->main_file);
     diag_clear(&r->schema_messages);

@@ -54,16 +54,39 @@ bool load_document(const char *path, const char *schema_path,
 
 /* The schema parsed on a thread of its own, started before the style
  * sheet is read and validated (a fixed part of every run: parsing the
- * schema is a tenth of a short report's time). NULL for no schema. */
+ * schema is a third of a short report's time), which then validates the
+ * document; without on_thread both happen on the caller's thread, when
+ * the document is read. NULL for no schema. */
 typedef struct load_schema load_schema;
-load_schema *load_schema_start(const char *schema_path);
+load_schema *load_schema_start(const char *schema_path, bool on_thread);
 /* load_document with the schema load_schema_start began parsing (its
- * path is the schema's; NULL: none), waited for only when the document
- * and its includes are read. */
+ * path is the schema's; NULL: none): the document and its includes are
+ * read here, and handed to the schema's thread for validation (see
+ * load_validation_finish). load_document validates before it returns. */
 bool load_document_prepared(const char *path, load_schema *schema,
                             load_result *out, diag_list *diags);
-/* Waits for the thread if it still runs; NULL is harmless. */
+/* With a prepared schema the document is validated on the schema's
+ * thread while the caller goes on: load_release says the caller no longer
+ * reads the tree or the sources (they are freed once the validation has
+ * done with them too; without a validation in progress, at once), and
+ * load_validation_finish waits for the validation and inserts the
+ * schema's messages into d where `at` was, when `report` (the build
+ * decides: only documents inside the subset hear them). A schema that
+ * cannot be read leaves d as a load on one thread does: what came after
+ * `loaded` (the end of the load) forgotten, the problem said. No-ops for
+ * a load that validated nothing. */
+void load_release(load_result *r, load_schema *validating);
+/* Waits until the schema's thread validates a copy of r's tree (or is
+ * done): for tests, so that a small document is validated the way a
+ * large one is (KCVS_THREADS_WAIT=1). */
+void load_validation_hold(load_schema *schema, load_result *r);
+void load_validation_finish(load_schema *schema, load_result *r, diag_list *d,
+                            diag_mark loaded, diag_mark at, bool report);
+/* Waits for the thread if it still runs (what was handed to it and never
+ * collected is freed with it); NULL is harmless. */
 void load_schema_free(load_schema *schema);
+/* Frees what is left of r; after load_validation_finish when a
+ * validation was handed over. */
 void load_free(load_result *r);
 
 /* File and line of a node for diagnostics: the included file it came from

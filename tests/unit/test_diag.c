@@ -374,6 +374,52 @@ static void rewind_forgets_what_came_after_the_mark(void **state)
                       "a.xml:2:1: warning: first pass\n");
 }
 
+/* Findings that arrive late (the schema's, from its thread) take their
+ * place at the mark, before what was added since; counts stay right,
+ * and what was dropped past the cap stays counted. */
+static void insert_puts_late_findings_at_the_mark(void **state)
+{
+    diag_list *d = *state;
+    d->max_errors = 2;
+    diag_add(d, DIAG_WARNING, at("a.xml", 1, 1), "build");
+    diag_mark m = diag_mark_now(d);
+    diag_add(d, DIAG_WARNING, at("a.xml", 5, 1), "layout");
+    diag_add(d, DIAG_ERROR, at("a.xml", 6, 1), "layout error 1");
+    diag_add(d, DIAG_ERROR, at("a.xml", 7, 1), "layout error 2");
+    diag_add(d, DIAG_ERROR, at("a.xml", 8, 1), "layout error 3");
+    diag_list late;
+    diag_init(&late);
+    diag_add(&late, DIAG_WARNING, at("a.xml", 2, 1), "schema 1");
+    diag_add(&late, DIAG_WARNING, at("a.xml", 3, 1), "schema 2");
+    diag_insert(d, m, &late);
+    diag_clear(&late);
+    assert_printed(d, "a.xml:1:1: warning: build\n"
+                      "a.xml:2:1: warning: schema 1\n"
+                      "a.xml:3:1: warning: schema 2\n"
+                      "a.xml:5:1: warning: layout\n"
+                      "a.xml:6:1: error: layout error 1\n"
+                      "a.xml:7:1: error: layout error 2\n"
+                      "kcvs-pdf: error: 1 further errors not shown\n");
+    assert_int_equal(d->warnings, 4);
+    assert_int_equal(d->errors, 3);
+    assert_int_equal(d->dropped, 1);
+    /* still one of each: an equal diagnostic is not added twice */
+    diag_add(d, DIAG_WARNING, at("a.xml", 2, 1), "schema 1");
+    assert_int_equal(d->count, 6);
+}
+
+/* Nothing late: the list is left as it was. */
+static void insert_of_nothing_changes_nothing(void **state)
+{
+    diag_list *d = *state, none;
+    diag_init(&none);
+    diag_add(d, DIAG_WARNING, at("a.xml", 1, 1), "w");
+    diag_add(d, DIAG_ERROR, at("a.xml", 2, 1), "e");
+    diag_insert(d, (diag_mark){ .count = 1, .warnings = 1 }, &none);
+    assert_printed(d, "a.xml:1:1: warning: w\na.xml:2:1: error: e\n");
+    assert_int_equal(d->errors, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -399,6 +445,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(identical_diagnostics_are_kept_once, setup_list, teardown_list),
         cmocka_unit_test_setup_teardown(many_distinct_warnings_all_kept, setup_list, teardown_list),
         cmocka_unit_test_setup_teardown(rewind_forgets_what_came_after_the_mark, setup_list, teardown_list),
+        cmocka_unit_test_setup_teardown(insert_puts_late_findings_at_the_mark, setup_list, teardown_list),
+        cmocka_unit_test_setup_teardown(insert_of_nothing_changes_nothing, setup_list, teardown_list),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
