@@ -17,7 +17,7 @@ CC      ?= cc
 # includes only its own and earlier stages' headers (tests/structure.sh).
 STAGES   := base load build shape break layout emit cli
 SRC_DIRS := $(addprefix src/,$(STAGES))
-PKGS    := libxml-2.0 freetype2 harfbuzz harfbuzz-subset libpng libjpeg lcms2 zlib libzip
+PKGS    := libxml-2.0 freetype2 harfbuzz harfbuzz-subset libpng libjpeg lcms2 zlib libzip libdeflate
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  ?= -O2 -g

@@ -1,6 +1,5 @@
 #include "emit_internal.h"
 
-#include <zlib.h>
 
 #include "zpool.h"
 
@@ -433,10 +432,10 @@ static void emit_link(emitter *e, page_state *ps, HPDF_Page pg, const page_item 
 
 /* ---- pages ----------------------------------------------------------------- */
 
-/* zlib's default level, as libharu uses for the streams it compresses: the
- * same bytes as before pages were compressed by us (see bench/NOTES.md for
- * the lower levels measured). */
-#define EMIT_ZLIB_LEVEL Z_DEFAULT_COMPRESSION
+/* Level 6, zlib's default (libharu's for the streams it compresses): with
+ * libdeflate a third of zlib's time and a little smaller (bench/NOTES.md
+ * has the levels measured). */
+#define EMIT_DEFLATE_LEVEL 6
 
 /* The oldest page handed to the pool, compressed, into its content stream;
  * false when none was waiting. */
@@ -453,7 +452,7 @@ static bool take_content(emitter *e)
         pdfobj_stream_put_deflated(attr->contents, r.data, r.len);
     } else {
         diag_add(e->diags, DIAG_ENVIRONMENT, (src_loc){ e->output_name, 0, 0 },
-                 "zlib could not compress the content of page %d", r.tag + 1);
+                 "could not compress the content of page %d (out of memory)", r.tag + 1);
     }
     free(r.data);
     return true;
@@ -744,7 +743,7 @@ static bool emitter_start(emitter *e)
     HPDF_SetPagesConfiguration(e->pdf, 256);
     HPDF_MD5Init(&e->md5);
     HPDF_MD5Init(&e->content_md5);
-    e->zpool = zpool_new(e->opt->threads > 0 ? e->opt->threads : 1, EMIT_ZLIB_LEVEL);
+    e->zpool = zpool_new(e->opt->threads > 0 ? e->opt->threads : 1, EMIT_DEFLATE_LEVEL);
     return true;
 }
 

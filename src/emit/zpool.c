@@ -1,8 +1,8 @@
 #include "zpool.h"
 
+#include <libdeflate.h>
 #include <pthread.h>
 #include <stdlib.h>
-#include <zlib.h>
 
 #include "mem.h"
 
@@ -27,24 +27,23 @@ struct zpool {
     bool stop;
     int level, workers;
     pthread_t tid[ZPOOL_MAX_THREADS];
+    struct libdeflate_compressor *own; /* the caller's, without workers */
 };
 
-/* One deflate call over the whole input: the same bytes on any thread. */
-static void zjob_run(zjob *j, int level)
+/* One compression of the whole input, in the zlib format FlateDecode
+ * reads: the same bytes on any thread. libdeflate rather than zlib: it
+ * compresses a whole buffer about 2.5 times as fast at the same level,
+ * and a little smaller. c is the calling thread's compressor (NULL when
+ * it could not be made: the job fails). */
+static void zjob_run(zjob *j, struct libdeflate_compressor *c)
 {
-    z_stream z = { 0 };
     j->ok = false;
     j->out_len = 0;
-    uLong bound = compressBound((uLong)j->in_len);
+    size_t bound = c ? libdeflate_zlib_compress_bound(c, j->in_len) : 1;
     j->out = mem_alloc(bound ? bound : 1, 1);
-    if (deflateInit(&z, level) == Z_OK) {
-        z.next_in = j->in;
-        z.avail_in = (uInt)j->in_len;
-        z.next_out = j->out;
-        z.avail_out = (uInt)bound;
-        j->ok = deflate(&z, Z_FINISH) == Z_STREAM_END;
-        j->out_len = z.total_out;
-        deflateEnd(&z);
+    if (c) {
+        j->out_len = libdeflate_zlib_compress(c, j->in, j->in_len, j->out, bound);
+        j->ok = j->out_len > 0;
     }
     free(j->in);
     j->in = NULL;
@@ -53,6 +52,7 @@ static void zjob_run(zjob *j, int level)
 static void *zpool_worker(void *arg)
 {
     zpool *p = arg;
+    struct libdeflate_compressor *c = libdeflate_alloc_compressor(p->level);
     pthread_mutex_lock(&p->mu);
     for (;;) {
         while (!p->stop && p->next == p->tail)
@@ -62,12 +62,13 @@ static void *zpool_worker(void *arg)
         zjob *j = &p->ring[p->next++ % ZPOOL_DEPTH];
         j->state = JOB_RUNNING;
         pthread_mutex_unlock(&p->mu);
-        zjob_run(j, p->level);
+        zjob_run(j, c);
         pthread_mutex_lock(&p->mu);
         j->state = JOB_DONE;
         pthread_cond_broadcast(&p->done);
     }
     pthread_mutex_unlock(&p->mu);
+    libdeflate_free_compressor(c);
     return NULL;
 }
 
@@ -99,7 +100,9 @@ void zpool_submit(zpool *p, int tag, unsigned char *data, size_t len)
     *j = (zjob){ JOB_QUEUED, tag, data, NULL, len, 0, false };
     if (p->workers == 0) {
         pthread_mutex_unlock(&p->mu);
-        zjob_run(j, p->level);
+        if (!p->own)
+            p->own = libdeflate_alloc_compressor(p->level);
+        zjob_run(j, p->own);
         pthread_mutex_lock(&p->mu);
         j->state = JOB_DONE;
         p->next = ++p->tail;
@@ -140,6 +143,7 @@ void zpool_free(zpool *p)
         free(p->ring[i % ZPOOL_DEPTH].in);
         free(p->ring[i % ZPOOL_DEPTH].out);
     }
+    libdeflate_free_compressor(p->own);
     pthread_cond_destroy(&p->work);
     pthread_cond_destroy(&p->done);
     pthread_mutex_destroy(&p->mu);

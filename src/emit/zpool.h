@@ -3,11 +3,12 @@
  *
  * Owns the jobs in flight (at most ZPOOL_DEPTH): each job's input is freed
  * as soon as it is compressed, so memory holds only compressed pages and a
- * few pages still being drawn. Every job is deflated alone, with the same
- * zlib level and one deflate call, so the bytes do not depend on the number
- * of threads (1 = deflated at once on the caller's thread, no thread made).
- * Used by emit from one thread only; the workers touch nothing but zlib and
- * their job. Failure: a job that zlib could not compress comes back with
+ * few pages still being drawn. Every job is compressed alone, with the
+ * same level and one libdeflate call, so the bytes do not depend on the
+ * number of threads (1 = compressed at once on the caller's thread, no
+ * thread made). Used by emit from one thread only; the workers touch
+ * nothing but their compressor and their job. Failure: a job that could
+ * not be compressed (no memory for a compressor) comes back with
  * ok false; a thread that cannot start makes zpool_new fall back to fewer
  * (the bytes stay the same).
  */
@@ -29,7 +30,8 @@ typedef struct zpool_result {
     bool ok;
 } zpool_result;
 
-/* threads: 1 (deflate on the caller's thread) to ZPOOL_MAX_THREADS. */
+/* threads: 1 (compressed on the caller's thread) to ZPOOL_MAX_THREADS;
+ * level: libdeflate's, 1 (fastest) to 12 (smallest). */
 zpool *zpool_new(int threads, int level);
 /* True when a result must be taken before the next submit. */
 bool zpool_full(const zpool *p);
