@@ -19,10 +19,14 @@ STAGES   := base load build shape break layout emit cli
 SRC_DIRS := $(addprefix src/,$(STAGES))
 PKGS    := libxml-2.0 freetype2 harfbuzz harfbuzz-subset libpng libjpeg lcms2 zlib libzip libdeflate
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libzip is opened with dlopen when an import reads a package (src/base/zipfile.c):
+# its headers, not its library, at build time.
+PKG_LIBS   := $(shell pkg-config --libs $(filter-out libzip,$(PKGS)) 2>/dev/null)
+LIBZIP_SONAME := $(shell objdump -p $$(pkg-config --variable=libdir libzip 2>/dev/null)/libzip.so 2>/dev/null | awk '/SONAME/ { print $$2 }')
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 DEFS    := -D_GNU_SOURCE -DKCVS_VERSION='"$(VERSION)"' \
+           $(if $(LIBZIP_SONAME),-DKCVS_LIBZIP_SONAME='"$(LIBZIP_SONAME)"') \
            -DKCVS_DATADIR='"$(PREFIX)/share/kcvs-pdf"' -Ibuild/gen \
            $(addprefix -I,$(SRC_DIRS))
 ALL_CFLAGS = $(WARN) $(DEFS) $(PKG_CFLAGS) $(CFLAGS)
@@ -101,6 +105,9 @@ kcvs-pdf: $(MAIN_SRC) build/libkcvs.a build/prefix
 
 kcvs-pdf-asan: $(MAIN_SRC) build/libkcvs-asan.a
 	$(CC) $(ALL_CFLAGS) -O1 $(SAN_FLAGS) $(MAIN_SRC) build/libkcvs-asan.a $(LIBS) -o $@
+
+# test_zipfile writes its packages with libzip itself.
+build/tests/test_zipfile build/tests-asan/test_zipfile: LIBS += -lzip
 
 build/tests/%: tests/unit/%.c tests/unit/testutil.h build/libkcvs.a | build/tests
 	$(CC) $(ALL_CFLAGS) $< build/libkcvs.a $(LIBS) -lcmocka -o $@

@@ -16,8 +16,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from conftest import (assert_pdfcheck_passes, assert_text_conserved, canon, compile_ok, contains_words,
-                      run_kcvs, struct_elements, tool, xml_text)
+from conftest import (KCVS_PDF, assert_pdfcheck_passes, assert_text_conserved, canon, compile_ok,
+                      contains_words, run_kcvs, struct_elements, tool, xml_text)
 
 pytestmark = pytest.mark.skipif(shutil.which("pandoc") is None,
                                 reason="pandoc is not installed (.ci/install-deps.sh test)")
@@ -165,6 +165,15 @@ def compiled(folder, tmp_path):
     assert_text_conserved(folder / "report.xml", pdf)
     assert_pdfcheck_passes(pdf, alone=False)
     return pdf
+
+
+def test_libzip_is_loaded_by_an_import_only():
+    """Packages are read with libzip, opened when an import needs it: a
+    compilation does not load it (nor libcrypto, libbz2, which it brings),
+    and the imports in this file read .docx and .odt through it."""
+    linked = subprocess.run(["ldd", str(KCVS_PDF)], capture_output=True, text=True).stdout
+    assert "libz.so" in linked  # ldd read the binary
+    assert "libzip" not in linked and "libcrypto" not in linked, linked
 
 
 @pytest.mark.parametrize("kind", ["md", "docx"])
