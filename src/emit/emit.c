@@ -432,10 +432,10 @@ static void emit_link(emitter *e, page_state *ps, HPDF_Page pg, const page_item 
 
 /* ---- pages ----------------------------------------------------------------- */
 
-/* Level 6, zlib's default (libharu's for the streams it compresses): with
- * libdeflate a third of zlib's time and a little smaller (bench/NOTES.md
- * has the levels measured). */
-#define EMIT_DEFLATE_LEVEL 6
+/* libdeflate's level 5: on x100's page content 3.28 MB in 138 ms of CPU,
+ * where its level 6 takes 201 ms for 1 % less and zlib's default level
+ * (libharu's, and ours before) ~420 ms for 3.39 MB (bench/NOTES.md). */
+#define EMIT_DEFLATE_LEVEL 5
 
 /* The oldest page handed to the pool, compressed, into its content stream;
  * false when none was waiting. */
