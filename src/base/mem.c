@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* One malloc arena for all threads: theirs allocate little (the schema's
  * parse, deflate's state), and glibc reserves 64 MiB of address space for
@@ -16,10 +17,23 @@ void mem_init(void)
     mallopt(M_ARENA_MAX, 1);
 }
 
+static void (*fail_cleanup)(void);
+
+void mem_on_fail(void (*cleanup)(void))
+{
+    fail_cleanup = cleanup;
+}
+
+/* _exit, not exit: exit runs libxml2's destructor (xmlCleanupParser),
+ * which frees what the schema's thread may be validating with at that
+ * moment (a crash instead of this message, seen in test_faults). */
 _Noreturn void mem_fail(size_t bytes)
 {
     fprintf(stderr, "kcvs-pdf: error: out of memory (asked for %zu bytes)\n", bytes);
-    exit(2);
+    if (fail_cleanup)
+        fail_cleanup();
+    fflush(NULL);
+    _exit(2);
 }
 
 /* n * size, or mem_fail when it does not fit in size_t. */

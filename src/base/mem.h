@@ -7,9 +7,9 @@
  * saving, so an allocation that fails never returns to its caller: callers
  * never see NULL and write no recovery code.
  * Failure: mem_fail prints one line, "kcvs-pdf: error: out of memory
- * (asked for N bytes)", and ends the process with exit(2), the status of
- * an environment problem; main's exit handler removes the temporary output
- * file.
+ * (asked for N bytes)", runs the cleanup main gave mem_on_fail (it
+ * removes the temporary output file) and ends the process at once with
+ * status 2, the status of an environment problem.
  */
 #ifndef KCVS_MEM_H
 #define KCVS_MEM_H
@@ -20,6 +20,8 @@
 _Noreturn void mem_fail(size_t bytes);
 /* Sets the allocator up for the whole run: called first thing by main. */
 void mem_init(void);
+/* What mem_fail runs before the process ends (no atexit handler runs). */
+void mem_on_fail(void (*cleanup)(void));
 
 /* n elements of size bytes, zero-filled. */
 void *mem_alloc(size_t n, size_t size);

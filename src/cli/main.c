@@ -462,6 +462,7 @@ int main(int argc, char **argv)
     parse_options(argc, argv, &o);
     output_install_signal_handlers();
     atexit(discard_at_exit);
+    mem_on_fail(discard_at_exit);
     char *output = NULL;
     if (o.source && writes_pdf(&o) && !o.output)
         o.output = output = default_output(o.source);
