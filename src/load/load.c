@@ -11,6 +11,7 @@
 #include <libxml/uri.h>
 #include <libxml/xmlerror.h>
 #include <limits.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -758,28 +759,6 @@ static bool load_has_big_lines(const load_result *r)
 
 static void load_validate_doc(load_session *s, xmlRelaxNGPtr schema, xmlDoc *doc);
 
-/* The thread's document: r's own when the main thread has let go of it,
- * else a copy (read while the main thread only reads it too). */
-static xmlDoc *schema_document(load_schema *ls)
-{
-    pthread_mutex_lock(&ls->lock);
-    bool owned = ls->released;
-    pthread_mutex_unlock(&ls->lock);
-    if (owned)
-        return ls->r->doc;
-    xmlDoc *copy = xmlCopyDoc(ls->r->doc, 1);
-    if (copy && load_has_big_lines(ls->r))
-        copy_big_lines(xmlDocGetRootElement(ls->r->doc), xmlDocGetRootElement(copy));
-    pthread_mutex_lock(&ls->lock);
-    ls->copied = copy != NULL;
-    schema_drop_unused(ls);
-    pthread_cond_broadcast(&ls->changed);
-    pthread_mutex_unlock(&ls->lock);
-    if (!copy)
-        return ls->r->doc; /* out of memory: validated once the main thread lets go */
-    return copy;
-}
-
 /* Waits for the main thread to let go of r's tree (when no copy could be
  * made). */
 static void schema_wait_released(load_schema *ls)
@@ -790,16 +769,46 @@ static void schema_wait_released(load_schema *ls)
     pthread_mutex_unlock(&ls->lock);
 }
 
+/* The thread's document: r's own when the main thread has let go of it,
+ * else a copy (read while the main thread only reads it too; *copied
+ * then). */
+static xmlDoc *schema_document(load_schema *ls, bool *copied)
+{
+    pthread_mutex_lock(&ls->lock);
+    bool owned = ls->released;
+    xmlDoc *original = ls->r->doc;
+    pthread_mutex_unlock(&ls->lock);
+    *copied = false;
+    if (owned)
+        return original;
+    xmlDoc *copy = xmlCopyDoc(original, 1);
+    if (copy && load_has_big_lines(ls->r))
+        copy_big_lines(xmlDocGetRootElement(original), xmlDocGetRootElement(copy));
+    pthread_mutex_lock(&ls->lock);
+    ls->copied = *copied = copy != NULL;
+    schema_drop_unused(ls);
+    pthread_cond_broadcast(&ls->changed);
+    pthread_mutex_unlock(&ls->lock);
+    if (!copy) { /* out of memory: validated once the main thread lets go */
+        schema_wait_released(ls);
+        return original;
+    }
+    return copy;
+}
+
 static void schema_validate_handed(load_schema *ls)
 {
     xmlSetStructuredErrorFunc(&ls->session, load_structured_error);
     if (ls->schema) {
-        xmlDoc *doc = schema_document(ls);
-        if (doc == ls->r->doc)
-            schema_wait_released(ls);
+        bool copied;
+        xmlDoc *doc = schema_document(ls, &copied);
         load_validate_doc(&ls->session, ls->schema, doc);
-        if (doc != ls->r->doc)
+        if (copied) {
             xmlFreeDoc(doc);
+            /* its pages back: in this thread's arena they would
+             * otherwise stay unused while the layout grows elsewhere */
+            malloc_trim(0);
+        }
     }
     xmlSetStructuredErrorFunc(NULL, NULL);
     pthread_mutex_lock(&ls->lock);
