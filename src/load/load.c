@@ -58,14 +58,24 @@ static _Thread_local bool session_thread;
 static xmlExternalEntityLoader schema_loader;
 
 
+/* The working directory, read once: display paths are asked for at every
+ * change of file while the model is built (a getcwd each was 0.8 % of
+ * x100), on the schema's thread too. */
+static char load_cwd[PATH_MAX];
+static pthread_once_t load_cwd_once = PTHREAD_ONCE_INIT;
+
+static void load_read_cwd(void)
+{
+    if (!getcwd(load_cwd, sizeof load_cwd))
+        load_cwd[0] = '\0';
+}
+
 static char *load_display_path(const char *abs)
 {
-    char cwd[PATH_MAX];
-    if (getcwd(cwd, sizeof cwd)) {
-        size_t n = strlen(cwd);
-        if (strncmp(abs, cwd, n) == 0 && abs[n] == '/')
-            return mem_strdup(abs + n + 1);
-    }
+    pthread_once(&load_cwd_once, load_read_cwd);
+    size_t n = strlen(load_cwd);
+    if (n && strncmp(abs, load_cwd, n) == 0 && abs[n] == '/')
+        return mem_strdup(abs + n + 1);
     return mem_strdup(abs);
 }
 
