@@ -684,6 +684,7 @@ struct load_schema {
     bool no_document;      /* nothing will be handed: the thread ends */
     bool released;         /* the main thread no longer reads r's tree or sources */
     bool copied;           /* the thread validates a copy: r's tree is unused */
+    bool uncopied;         /* no copy could be made: it waits for the tree */
     bool done;             /* validation over: r's sources are unused */
     load_session session;  /* the thread's, for its messages */
 };
@@ -796,6 +797,7 @@ static xmlDoc *schema_document(load_schema *ls, bool *copied)
         copy_big_lines(xmlDocGetRootElement(original), xmlDocGetRootElement(copy));
     pthread_mutex_lock(&ls->lock);
     ls->copied = *copied = copy != NULL;
+    ls->uncopied = !copy;
     schema_drop_unused(ls);
     pthread_cond_broadcast(&ls->changed);
     pthread_mutex_unlock(&ls->lock);
@@ -878,7 +880,7 @@ void load_validation_hold(load_schema *ls, load_result *r)
     if (!ls || ls->r != r)
         return;
     pthread_mutex_lock(&ls->lock);
-    while (!ls->copied && !ls->done)
+    while (!ls->copied && !ls->uncopied && !ls->done)
         pthread_cond_wait(&ls->changed, &ls->lock);
     pthread_mutex_unlock(&ls->lock);
 }
