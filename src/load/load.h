@@ -77,9 +77,8 @@ bool load_document_prepared(const char *path, load_schema *schema,
  * a load that validated nothing. */
 void load_release(load_result *r, load_schema *validating);
 /* Waits until the schema's thread validates a copy of r's tree (or could
- * not make one, or is
- * done): for tests, so that a small document is validated the way a
- * large one is (KCVS_THREADS_WAIT=1). */
+ * not make one, or is done): for tests, so that a small document is
+ * validated the way a large one is (KCVS_THREADS_WAIT=1). */
 void load_validation_hold(load_schema *schema, load_result *r);
 void load_validation_finish(load_schema *schema, load_result *r, diag_list *d,
                             diag_mark loaded, diag_mark at, bool report);
