@@ -296,6 +296,10 @@ parapool *parapool_new(int threads, bool wait, para_ctx *main)
         parapool_free(p);
         return NULL;
     }
+    /* The main thread keeps its own hyphenation answers too while the
+     * pool runs: otherwise it takes the dictionaries' lock at every word,
+     * and waits whenever a worker holds it for a word not seen before. */
+    hyph_thread_cache_begin();
     return p;
 }
 
@@ -537,5 +541,7 @@ void parapool_free(parapool *p)
     pthread_cond_destroy(&p->done);
     p->main->hyph_mu = NULL;
     pthread_mutex_destroy(&p->mu);
+    if (p->workers)
+        hyph_thread_cache_end();
     free(p);
 }
