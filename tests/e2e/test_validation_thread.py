@@ -122,3 +122,21 @@ def test_a_schema_that_cannot_be_read_fails_alike_on_any_number_of_threads(tmp_p
     status, stderr, pdf = results[0]
     assert status == 2 and pdf is None
     assert "kcvs.rng: error: cannot load the RELAX NG schema" in stderr
+
+
+# The schema's own corpus (valid and invalid documents) and the bad
+# inputs: every one reads the same on the main thread and on the
+# schema's, validating a copy.
+CORPUS = sorted((ROOT / "tests" / "data" / "schema").glob("*.xml")) + \
+    sorted((ROOT / "tests" / "data" / "bad").glob("*.xml"))
+
+
+@pytest.mark.parametrize("src", CORPUS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_corpus_document_reads_the_same_on_the_schemas_thread(tmp_path, src):
+    results = []
+    for i, env in enumerate([RUNS[0], RUNS[2]]):
+        out = tmp_path / f"run{i}.pdf"
+        res = run_kcvs(src, "-o", out, env={**env, "SOURCE_DATE_EPOCH": "0"})
+        results.append((res.returncode, res.stderr.replace(str(out), "OUT"),
+                        out.read_bytes() if out.exists() else None))
+    assert results[1] == results[0]
