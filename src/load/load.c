@@ -847,7 +847,7 @@ static void *schema_thread(void *arg)
     return NULL;
 }
 
-static load_schema *schema_new(const char *schema_path, bool on_thread)
+load_schema *load_schema_start(const char *schema_path, bool on_thread)
 {
     if (!schema_path)
         return NULL;
@@ -868,11 +868,6 @@ static load_schema *schema_new(const char *schema_path, bool on_thread)
     ls->running = on_thread && pthread_create(&ls->thread, NULL, schema_thread, ls) == 0;
     ls->parsed = ls->running;
     return ls;
-}
-
-load_schema *load_schema_start(const char *schema_path, bool on_thread)
-{
-    return schema_new(schema_path, on_thread);
 }
 
 void load_validation_hold(load_schema *ls, load_result *r)
@@ -1048,7 +1043,7 @@ static bool load_prepare_root(load_result *out, const char *path, diag_list *dia
 bool load_document(const char *path, const char *schema_path,
                    load_result *out, diag_list *diags)
 {
-    load_schema *ls = schema_new(schema_path, false); /* validated here */
+    load_schema *ls = load_schema_start(schema_path, false); /* validated here */
     bool ok = load_document_prepared(path, ls, out, diags);
     load_schema_free(ls);
     return ok;
