@@ -2,6 +2,7 @@
 
 #include <malloc.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,34 @@ void mem_init(void)
 }
 
 static void (*fail_cleanup)(void);
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_UNDEFINED__)
+#define MEM_ALWAYS_FREE 1
+#else
+#define MEM_ALWAYS_FREE 0
+#endif
+
+/* What mem_drop kept: reachable, so leak checkers (valgrind on the
+ * release build) do not count it as lost. Set from the main thread only. */
+static bool exit_soon;
+static void *volatile kept[16]; /* volatile: stores never read are kept */
+static int kept_count;
+
+void mem_exit_soon(void)
+{
+    exit_soon = true;
+}
+
+void mem_drop(void *p, void (*free_fn)(void *))
+{
+    if (!p)
+        return;
+    if (MEM_ALWAYS_FREE || !exit_soon || kept_count == (int)(sizeof kept / sizeof *kept)) {
+        free_fn(p);
+        return;
+    }
+    kept[kept_count++] = p;
+}
 
 void mem_on_fail(void (*cleanup)(void))
 {

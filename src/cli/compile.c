@@ -13,6 +13,7 @@
 #include "dump.h"
 #include "font.h"
 #include "load.h"
+#include "mem.h"
 #include "model.h"
 #include "style.h"
 #include "zpool.h"
@@ -261,6 +262,22 @@ static document *load_and_build(const compile_request *req, load_schema *schema,
     return doc;
 }
 
+/* What compile_document leaves to mem_drop: the three that hold most. */
+static void free_layout(void *lay)
+{
+    layout_result_free(lay);
+}
+
+static void free_fonts(void *fonts)
+{
+    font_set_free(fonts);
+}
+
+static void free_arena(void *a)
+{
+    arena_free(a);
+}
+
 bool compile_document(const compile_request *req, diag_list *d)
 {
     double t0 = now_ms();
@@ -303,8 +320,8 @@ bool compile_document(const compile_request *req, diag_list *d)
         ok = write_pdf(req, doc, lay, st, fonts, epoch, threads, &t0, a, d);
     load_free(&src);
     load_schema_free(schema);
-    layout_result_free(lay);
-    font_set_free(fonts);
-    arena_free(a);
+    mem_drop(lay, free_layout);
+    mem_drop(fonts, free_fonts);
+    mem_drop(a, free_arena);
     return ok;
 }

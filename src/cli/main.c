@@ -467,6 +467,8 @@ int main(int argc, char **argv)
     if (o.source && writes_pdf(&o) && !o.output)
         o.output = output = default_output(o.source);
     LIBXML_TEST_VERSION
+    if (!o.watch)
+        mem_exit_soon();
     int status = o.import_source ? run_import(&o) : o.new_folder ? run_new(&o) : o.watch ? run_watch(&o) : build_once(&o);
     xmlCleanupParser();
     free(output);

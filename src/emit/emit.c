@@ -766,6 +766,11 @@ static bool save_file(emitter *e, const char *path)
     return ok;
 }
 
+static void free_pdf(void *pdf)
+{
+    HPDF_Free(pdf);
+}
+
 bool emit_pdf(const layout_result *layout, const style *st,
               font_set *fonts, const emit_options *opt, const char *path,
               diag_list *diags)
@@ -817,6 +822,6 @@ bool emit_pdf(const layout_result *layout, const style *st,
         ok = false;
     }
     emitter_free(&e);
-    HPDF_Free(e.pdf);
+    mem_drop(e.pdf, free_pdf);
     return ok && !diag_has_errors(diags);
 }

@@ -920,6 +920,11 @@ static xmlRelaxNGPtr schema_get(load_schema *ls)
     return ls->schema;
 }
 
+static void free_schema(void *schema)
+{
+    xmlRelaxNGFree(schema);
+}
+
 void load_schema_free(load_schema *ls)
 {
     if (!ls)
@@ -930,7 +935,7 @@ void load_schema_free(load_schema *ls)
     if (ls->r && ls->running)
         load_release(ls->r, ls);
     schema_join(ls);
-    xmlRelaxNGFree(ls->schema);
+    mem_drop(ls->schema, free_schema);
     pthread_mutex_destroy(&ls->lock);
     pthread_cond_destroy(&ls->changed);
     free(ls->path);

@@ -1,7 +1,8 @@
 /* Unit tests of mem: zero-filled allocation, resizing that keeps what fits,
  * growth by doubling, and every overflowing size ending the process the one
  * way running out of memory does (exit status 2, one "out of memory" line),
- * never returning a short block. */
+ * never returning a short block; mem_drop freeing until the process is
+ * said to end (then, outside sanitizer builds, keeping). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -110,6 +111,43 @@ static void every_overflow_stops_the_process(void **state)
     assert_string_equal(err, "kcvs-pdf: error: out of memory (asked for 12345 bytes)\n");
 }
 
+static int freed;
+
+static void count_free(void *p)
+{
+    freed++;
+    free(p);
+}
+
+/* In a child: the process-wide switch cannot be turned back. Exit status:
+ * how many of the two drops after mem_exit_soon were freed. */
+static void drop_after_exit_soon_child(void)
+{
+    freed = 0;
+    mem_exit_soon();
+    mem_drop(mem_alloc(1, 64), count_free);
+    mem_drop(NULL, count_free);
+    mem_drop(mem_alloc(1, 64), count_free);
+    exit(freed);
+}
+
+static void drop_frees_until_the_process_ends(void **state)
+{
+    (void)state;
+    freed = 0;
+    mem_drop(mem_alloc(1, 64), count_free);
+    mem_drop(NULL, count_free); /* NULL is not handed to free_fn */
+    assert_int_equal(freed, 1);
+    char err[256];
+    int status = child_status(drop_after_exit_soon_child, err, sizeof err);
+    assert_true(WIFEXITED(status));
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_UNDEFINED__)
+    assert_int_equal(WEXITSTATUS(status), 2); /* sanitizer builds free all */
+#else
+    assert_int_equal(WEXITSTATUS(status), 0); /* kept for the process's end */
+#endif
+}
+
 /* cmocka's table of this file's tests, in the shape of every short test
  * file's main (duplicates pairs test_infile, test_mem, test_pdftree,
  * test_style_table, test_ptrindex, test_strindex and test_zpool):
@@ -121,6 +159,7 @@ int main(void)
         cmocka_unit_test(resize_keeps_what_fits),
         cmocka_unit_test(reserve_doubles_until_the_need_fits),
         cmocka_unit_test(every_overflow_stops_the_process),
+        cmocka_unit_test(drop_frees_until_the_process_ends),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
