@@ -827,12 +827,34 @@ static const char *digits(lctx *c, int n)
     return s;
 }
 
-/* The page number of a contents entry before its page is known (the
- * first pass): three digits, so that the line takes about the room of
- * the number to come. Not drawn: the last pass has every page. */
+/* The page number of a contents entry whose workstream has no page (it
+ * set nothing): three digits, about the room of a number. */
 #define LAYOUT_UNKNOWN_PAGE 888
 
-static void layout_toc(lctx *c, tag_node *toc_tag)
+static vlist *fresh_list(lctx *c);
+
+/* One contents entry: its vboxes in the contents' list, [first, end). */
+typedef struct toc_entry {
+    int first, end;
+    tag_node *link_tag;
+} toc_entry;
+
+/* The contents, typeset once, before the body: its length numbers the
+ * body's pages. Paginated twice: for that length, then, after the body,
+ * with the page numbers. What typesetting it reported and counted is
+ * reported after the body, where typesetting it again would have. */
+typedef struct toc_layout {
+    vlist *list;
+    toc_entry *entries;  /* per workstream; first == end: nothing set */
+    double num_w;        /* the entries' indent: their number and its gap */
+    diag_list diags;
+    para_missing *missing;
+    size_t missing_count;
+    para_stats stats;
+} toc_layout;
+
+/* The heading and each entry's title and number, in list order. */
+static void toc_entries(lctx *c, tag_node *toc_tag, toc_layout *t)
 {
     document *d = c->doc;
     const style_class *title = style_class_get(c->st, "toc-title");
@@ -842,9 +864,10 @@ static void layout_toc(lctx *c, tag_node *toc_tag)
     layout_text(c, NULL, text_run(c, c->st->strings.toc_title), title, heading, 0, true);
     const style_class *entry = style_class_get(c->st, "toc-entry");
     const style_class *num = style_class_get(c->st, "toc-number");
-    double num_w = para_text_width(&c->pc, digits(c, c->st->toc_number_digits), num) +
-                   c->st->toc_number_gap;
+    t->num_w = para_text_width(&c->pc, digits(c, c->st->toc_number_digits), num) +
+               c->st->toc_number_gap;
     double page_w = para_text_width(&c->pc, digits(c, c->st->toc_page_digits), entry);
+    t->entries = arena_alloc_array(c->tmp, (size_t)d->workstream_count + 1, sizeof *t->entries);
     for (int w = 0; w < d->workstream_count; w++) {
         const workstream *ws = &d->workstreams[w];
         /* TOCI: the number as its Lbl, then the title and the page number
@@ -853,43 +876,107 @@ static void layout_toc(lctx *c, tag_node *toc_tag)
         tag_node *lbl = model_tag_new(c->a, toci, TAG_LBL);
         tag_node *ref = model_tag_new(c->a, toci, TAG_REFERENCE);
         tag_node *link_tag = model_tag_new(c->a, ref, TAG_LINK);
-        int link = c->toc_link_base + w;
-        link_tag->link_index = link;
+        link_tag->link_index = c->toc_link_base + w;
         style_class cls = *entry;
-        cls.indent_left = num_w;
+        cls.indent_left = t->num_w;
         cls.indent_right = page_w + c->st->toc_page_gap;
         int first = c->vl->count;
         layout_text(c, NULL, text_run(c, ws->title), &cls, link_tag, 0, false);
+        t->entries[w] = (toc_entry){ first, c->vl->count, link_tag };
         if (first >= c->vl->count)
             continue;
-        vbox *v0 = c->vl->v[first], *vn = c->vl->v[c->vl->count - 1];
+        vbox *v0 = c->vl->v[first];
         para_line *n = layout_single_line(c, arena_printf(c->a, "%d", ws->number), num, lbl);
         if (n)
             layout_vbox_add_line(c, v0, n, 0, v0->first_baseline);
+        for (int k = first + 1; k < c->vl->count; k++)
+            c->vl->v[k]->keep_with_prev = true;
+    }
+}
+
+/* The counts of s added to to's sign times (the times are left: they were
+ * spent when they were). */
+static void add_counts(para_stats *to, const para_stats *s, long sign)
+{
+    to->paragraphs += sign * s->paragraphs;
+    to->lines += sign * s->lines;
+    to->hyphenated_lines += sign * s->hyphenated_lines;
+    to->underfull_lines += sign * s->underfull_lines;
+    to->overfull_lines += sign * s->overfull_lines;
+    to->words += sign * s->words;
+    to->ahead += sign * s->ahead;
+}
+
+/* The counts since saved, kept in t; the context back to saved. */
+static void toc_keep_tally(lctx *c, para_tally *saved, toc_layout *t)
+{
+    t->stats = c->pc.stats;
+    add_counts(&t->stats, &saved->stats, -1);
+    t->missing = arena_alloc_array(c->tmp, c->pc.missing_count + 1, sizeof *t->missing);
+    for (size_t i = 0; i < c->pc.missing_count; i++) {
+        para_missing m = c->pc.missing[i];
+        m.count -= i < saved->missing_count ? saved->counts[i] : 0;
+        if (m.count > 0)
+            t->missing[t->missing_count++] = m;
+    }
+    para_tally_restore(&c->pc, saved);
+}
+
+/* The contents typeset into t->list, its tags under toc_tag; what that
+ * reported and counted held in t. */
+static void toc_typeset(lctx *c, tag_node *toc_tag, toc_layout *t)
+{
+    *t = (toc_layout){ fresh_list(c), NULL, 0, { 0 }, NULL, 0, { 0 } };
+    diag_init(&t->diags);
+    c->break_next = true;
+    c->break_master = style_master_get(c->st, "contents");
+    diag_list *layout_diags = c->diags, *para_diags = c->pc.diags;
+    c->diags = c->pc.diags = &t->diags;
+    para_tally saved;
+    para_tally_save(&c->pc, &saved);
+    toc_entries(c, toc_tag, t);
+    toc_keep_tally(c, &saved, t);
+    c->diags = layout_diags;
+    c->pc.diags = para_diags;
+}
+
+/* What typesetting the contents reported and counted, as if now; then
+ * each entry's page number, its link and the rule under it. */
+static void toc_finish(lctx *c, toc_layout *t)
+{
+    diag_insert(c->diags, diag_mark_now(c->diags), &t->diags);
+    diag_clear(&t->diags);
+    for (size_t i = 0; i < t->missing_count; i++)
+        para_missing_add(&c->pc, &t->missing[i]);
+    add_counts(&c->pc.stats, &t->stats, 1);
+    const style_class *entry = style_class_get(c->st, "toc-entry");
+    for (int w = 0; w < c->doc->workstream_count; w++) {
+        const toc_entry *e = &t->entries[w];
+        if (e->first >= e->end)
+            continue;
+        vbox *v0 = t->list->v[e->first], *vn = t->list->v[e->end - 1];
         char pg[16];
-        int ws_page = para_anchor_get(&c->anchors, ws->section).page;
+        int ws_page = para_anchor_get(&c->anchors, c->doc->workstreams[w].section).page;
         snprintf(pg, sizeof pg, "%d", ws_page > 0 ? ws_page : LAYOUT_UNKNOWN_PAGE);
-        para_line *p = layout_single_line(c, pg, entry, link_tag);
-        double right = c->measure;
+        para_line *p = layout_single_line(c, pg, entry, e->link_tag);
         if (p) {
             /* Drawn (and so read) after the title's last line. */
             layout_vbox_own_line(c, vn);
-            layout_vbox_add_line(c, vn, p, right - p->width, vn->first_baseline);
+            layout_vbox_add_line(c, vn, p, c->measure - p->width, vn->first_baseline);
         }
         double y_end = 0;
-        for (int k = first; k < c->vl->count; k++)
-            y_end += c->vl->v[k]->height + (k > first ? c->vl->v[k]->space_before : 0);
+        for (int k = e->first; k < e->end; k++)
+            y_end += t->list->v[k]->height + (k > e->first ? t->list->v[k]->space_before : 0);
         page_item *a = layout_vbox_item(c, v0, ITEM_LINK);
         a->x = 0;
         a->y = 0;
         a->w = c->measure;
         a->h = y_end;
-        a->link = link;
-        a->tag = link_tag;
-        for (int k = first + 1; k < c->vl->count; k++)
-            c->vl->v[k]->keep_with_prev = true;
-        layout_vbox_rule(c, vn, num_w, vn->height + c->st->toc_rule_gap, c->measure - num_w,
-                         c->st->toc_rule_width, c->st->table_rule_colour);
+        a->link = e->link_tag->link_index;
+        a->tag = e->link_tag;
+        layout_vbox_rule(c, vn, t->num_w, vn->height + c->st->toc_rule_gap,
+                         c->measure - t->num_w, c->st->toc_rule_width,
+                         c->st->table_rule_colour);
     }
 }
 
@@ -923,8 +1010,6 @@ static bool holds_budget(const block *b)
             return true;
     return false;
 }
-
-static vlist *fresh_list(lctx *c);
 
 /* What needs the layout's state to set cannot be set ahead: a reference's
  * page number (the pass's anchors), an image's size. */
@@ -1183,19 +1268,25 @@ static layout_result *cover_pages(lctx *c)
     return r;
 }
 
-/* The contents, its entries tagged under tag, on pages numbered after
- * first; the page numbers are those the anchors hold (888 before the body
- * was laid out). */
-static layout_result *contents_pages(lctx *c, tag_node *tag, int first)
+/* The contents' pages, numbered after first. */
+static layout_result *contents_pages(lctx *c, const toc_layout *t, int first)
 {
     const style_master *m = style_master_get(c->st, "contents");
-    vlist *toc = fresh_list(c);
-    c->break_next = true;
-    c->break_master = m;
-    layout_toc(c, tag);
     layout_result *r = fresh_result(c, first);
-    layout_paginate(c, toc, m, m);
+    layout_paginate(c, t->list, m, m);
     return r;
+}
+
+/* How many pages the contents take, found without page numbers; what
+ * paginating them finds is found again by the final contents. */
+static int contents_length(lctx *c, const toc_layout *t, int first)
+{
+    layout_run run = layout_run_begin(c);
+    layout_result *estimate = contents_pages(c, t, first);
+    int pages = estimate->page_count;
+    layout_result_free(estimate);
+    layout_run_forget(c, &run);
+    return pages;
 }
 
 /* The body, again while cross-reference page numbers move; only the last
@@ -1272,25 +1363,21 @@ layout_result *layout_document(arena *a, document *doc, const style *st,
             ptrindex_put(&c.targets, c.links[i].target, i);
     layout_result *cover = cover_pages(&c);
     int cover_count = cover->page_count;
-    /* Contents: its length first, with placeholder numbers (under a tag of
-     * its own, dropped); what this estimate finds is found again by the
-     * final contents. */
     tag_node *toc_tag = NULL;
+    toc_layout toc;
     int toc_pages = 0;
     if (doc->workstream_count) {
-        layout_run run = layout_run_begin(&c);
         toc_tag = model_tag_new(a, NULL, TAG_TOC);
-        layout_result *estimate = contents_pages(&c, model_tag_new(a, NULL, TAG_TOC), cover_count);
-        toc_pages = estimate->page_count;
-        layout_result_free(estimate);
-        layout_run_forget(&c, &run);
+        toc_typeset(&c, toc_tag, &toc);
+        toc_pages = contents_length(&c, &toc, cover_count);
     }
     int passes;
     layout_result *body = body_pages(&c, cover_count + toc_pages, &passes);
     layout_result *out = fresh_result(&c, 0);
     append_pages(&c, out, cover);
     if (toc_tag) {
-        layout_result *tp = contents_pages(&c, toc_tag, cover_count);
+        toc_finish(&c, &toc);
+        layout_result *tp = contents_pages(&c, &toc, cover_count);
         if (tp->page_count != toc_pages)
             diag_add(diags, DIAG_WARNING, (src_loc){ doc->source_file, 0, 0 },
                      "the table of contents changed length between passes");
