@@ -152,14 +152,15 @@ static void show_glyphs(sbuf *b, const emit_font *ef, const glyph_run *r, int fr
         return;
     sb_puts(b, "[<");
     bool in_string = true;
+    uint32_t glyphs = font_glyph_count(ef->face);
     for (int g = from; g < to; g++) {
         uint32_t gid = r->glyphs[g].gid;
-        uint32_t cid = gid < font_glyph_count(ef->face) ? ef->new_gid[gid] : 0;
+        uint32_t cid = gid < glyphs ? ef->new_gid[gid] : 0;
         if (!in_string)
             sb_puts(b, "<");
         sb_hex4(b, cid == UINT32_MAX ? 0 : cid);
         in_string = true;
-        double nominal = gid < font_glyph_count(ef->face) ? ef->width[gid] : 0;
+        double nominal = gid < glyphs ? ef->width[gid] : 0;
         double adjust = nominal - r->glyphs[g].advance * 1000.0 / (r->size * hscale);
         if (fabs(adjust) >= 0.05 && g + 1 < r->count) {
             sb_puts(b, ">");
