@@ -188,9 +188,10 @@ static void log_layout(FILE *log, const layout_stats *stats, const layout_result
             "by this process\n", hyph_shared_loads());
 }
 
-/* KCVS_THREADS_WAIT=1 (tests): every paragraph predicted is set on
- * another thread, none taken back by the main thread, and the document
- * is validated on a copy of its tree, as a large one is. */
+/* KCVS_THREADS_WAIT=1 (tests): every included file is parsed ahead and
+ * every paragraph predicted set on another thread, none taken back by the
+ * main thread, and the document is validated on a copy of its tree, as a
+ * large one is. */
 static bool threads_wait(void)
 {
     const char *wait = getenv("KCVS_THREADS_WAIT");
@@ -243,6 +244,8 @@ static document *load_and_build(const compile_request *req, load_schema *schema,
                                 style *st, arena *a, load_result *src, double *t0,
                                 diag_mark marks[2], diag_list *d)
 {
+    if (threads_wait())
+        load_wait_ahead(schema);
     bool loaded = load_document_prepared(req->source, schema, src, d);
     marks[0] = marks[1] = diag_mark_now(d);
     if (!loaded || !inputs_spared(req, st, src, d))

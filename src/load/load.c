@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "mem.h"
+#include "prefetch.h"
 
 #define XINCLUDE_NS "http://www.w3.org/2001/XInclude"
 #define XINCLUDE_OLD_NS "http://www.w3.org/2003/XInclude"
@@ -47,6 +48,7 @@ typedef struct load_session {
     const char *stack[LOAD_MAX_INCLUDE_DEPTH + 1]; /* files being expanded */
     bool depth_reported;        /* the depth error is given once */
     char *unplaced;             /* a validation message libxml2 gave no place */
+    prefetch *prefetch;         /* the root's includes parsed ahead, or NULL */
     bool nodes_placed;          /* validating: nodes in messages are the report's */
 } load_session;
 
@@ -84,6 +86,10 @@ static char *load_display_path(const char *abs)
 static xmlParserInputPtr load_entity_loader(const char *url, const char *id,
                                             xmlParserCtxtPtr ctxt)
 {
+    if (prefetch_on_thread()) { /* the main thread parses it again, and reports */
+        prefetch_refused();
+        return NULL;
+    }
     if (!session_thread)
         return schema_loader ? schema_loader(url, id, ctxt) : NULL;
     (void)id;
@@ -323,6 +329,19 @@ static void load_repair_entity_markup(xmlDoc *doc, xmlNode *root)
 /* dict: the including document's names, shared so that an included
  * file's tree can be moved into it rather than copied (NULL for the
  * report itself). */
+/* A parsed file made ready for the tree, its text kept for locations. */
+static void load_parsed(load_session *s, const char *abs, xmlDoc *doc, char *text, size_t len)
+{
+    if (doc && xmlDocGetRootElement(doc)) {
+        load_drop_xml_base(xmlDocGetRootElement(doc));
+        load_repair_entity_markup(doc, xmlDocGetRootElement(doc));
+    }
+    load_keep_source(s->r, abs, text, len);
+}
+
+/* libxml2's options for every file of the report. */
+#define LOAD_PARSE_OPTIONS (XML_PARSE_NOENT | XML_PARSE_NONET | XML_PARSE_BIG_LINES)
+
 static xmlDoc *load_parse_file(load_session *s, const load_reader *rd, const char *abs,
                                const char *display, xmlDict *dict)
 {
@@ -347,8 +366,7 @@ static xmlDoc *load_parse_file(load_session *s, const load_reader *rd, const cha
     s->parsing = ctxt;
     /* The display path becomes the parser's file name in messages. */
     xmlDoc *doc = ctxt ? xmlCtxtReadMemory(ctxt, buf, (int)len, display, NULL,
-                                           XML_PARSE_NOENT | XML_PARSE_NONET |
-                                               XML_PARSE_BIG_LINES)
+                                           LOAD_PARSE_OPTIONS)
                        : NULL;
     if (ctxt && !ctxt->wellFormed && doc) {
         xmlFreeDoc(doc);
@@ -356,11 +374,29 @@ static xmlDoc *load_parse_file(load_session *s, const load_reader *rd, const cha
     }
     s->parsing = NULL;
     xmlFreeParserCtxt(ctxt);
-    if (doc && xmlDocGetRootElement(doc)) {
-        load_drop_xml_base(xmlDocGetRootElement(doc));
-        load_repair_entity_markup(doc, xmlDocGetRootElement(doc));
+    load_parsed(s, abs, doc, buf, len);
+    return doc;
+}
+
+/* An include's file: taken from the prefetch thread (checked and kept as
+ * load_parse_file would have), or read and parsed here. */
+static xmlDoc *load_parse_include(load_session *s, const load_reader *rd, const char *abs,
+                                  const char *display)
+{
+    xmlDoc *doc;
+    char *text;
+    size_t len;
+    struct stat st;
+    if (!prefetch_take(s->prefetch, rd->inc, &doc, &text, &len, &st))
+        return load_parse_file(s, rd, abs, display, rd->inc->doc->dict);
+    s->sink = s->diags;
+    s->sink_severity = DIAG_ERROR;
+    if (!load_check_size(s, rd, display, &st)) {
+        xmlFreeDoc(doc);
+        free(text);
+        return NULL;
     }
-    load_keep_source(s->r, abs, buf, len);
+    load_parsed(s, abs, doc, text, len);
     return doc;
 }
 
@@ -561,6 +597,15 @@ static void load_adopt_xml_ns(xmlNode *root, xmlDoc *from)
 
 /* Replaces one xi:include by the root of the file it names (or, with
  * parse="text", by its text). */
+/* An include's file, resolved and confined (by the prefetch plan, when
+ * it has it). */
+static char *load_include_path(load_session *s, xmlNode *inc, const char *href,
+                               const char **why)
+{
+    const char *planned = prefetch_file_of(s->prefetch, inc);
+    return planned ? mem_strdup(planned) : load_confine(s->r, inc, href, why);
+}
+
 static void load_include_one(load_session *s, xmlNode *inc)
 {
     xmlChar *href = xmlGetProp(inc, (const xmlChar *)"href");
@@ -579,7 +624,7 @@ static void load_include_one(load_session *s, xmlNode *inc)
             load_include_error(s, inc, "includes nested deeper than %d",
                                LOAD_MAX_INCLUDE_DEPTH);
         s->depth_reported = true;
-    } else if (!(abs = load_confine(s->r, inc, href ? (char *)href : "", &why))) {
+    } else if (!(abs = load_include_path(s, inc, href ? (char *)href : "", &why))) {
         xmlNode *fb = xinclude_fallback(inc);
         if (fb) {
             for (xmlNode *c = fb->children; c;) {
@@ -599,7 +644,7 @@ static void load_include_one(load_session *s, xmlNode *inc)
     } else if (load_count_include(s, inc, abs, href ? (char *)href : "")) {
         char *display = load_display_path(abs);
         load_reader rd = { inc, href ? (char *)href : "" };
-        xmlDoc *sub = load_parse_file(s, &rd, abs, display, inc->doc->dict);
+        xmlDoc *sub = load_parse_include(s, &rd, abs, display);
         free(display);
         replacement = sub ? xmlDocGetRootElement(sub) : NULL;
         if (replacement) {
@@ -686,6 +731,7 @@ struct load_schema {
     bool copied;           /* the thread validates a copy: r's tree is unused */
     bool uncopied;         /* no copy could be made: it waits for the tree */
     bool done;             /* validation over: r's sources are unused */
+    bool wait_ahead;       /* tests: includes all parsed on the prefetch thread */
     load_session session;  /* the thread's, for its messages */
 };
 
@@ -870,6 +916,12 @@ load_schema *load_schema_start(const char *schema_path, bool on_thread)
     return ls;
 }
 
+void load_wait_ahead(load_schema *ls)
+{
+    if (ls)
+        ls->wait_ahead = true;
+}
+
 void load_validation_hold(load_schema *ls, load_result *r)
 {
     if (!ls || ls->r != r)
@@ -1029,6 +1081,49 @@ void load_validation_finish(load_schema *ls, load_result *r, diag_list *d,
     ls->r = NULL;
 }
 
+/* The includes under parent that load_expand_includes will parse from
+ * the report's own tree, in its order: each with its file resolved and
+ * confined, as load_include_one would (any other it leaves out). */
+static void load_plan_includes(load_session *s, xmlNode *parent, prefetch_file **files,
+                               int *count, size_t *cap)
+{
+    for (xmlNode *n = parent->children; n; n = n->next) {
+        if (n->type == XML_ELEMENT_NODE && !is_xinclude(n))
+            load_plan_includes(s, n, files, count, cap);
+        if (!is_xinclude(n))
+            continue;
+        xmlChar *href = xmlGetProp(n, (const xmlChar *)"href");
+        xmlChar *parse = xmlGetProp(n, (const xmlChar *)"parse");
+        xmlChar *xpointer = xmlGetProp(n, (const xmlChar *)"xpointer");
+        const char *why = NULL;
+        char *abs = !xpointer && (!parse || xmlStrEqual(parse, (const xmlChar *)"xml"))
+                        ? load_confine(s->r, n, href ? (char *)href : "", &why)
+                        : NULL;
+        if (abs) {
+            *files = mem_reserve(*files, cap, (size_t)*count + 1, sizeof **files, 64);
+            (*files)[(*count)++] = (prefetch_file){ n, abs, load_display_path(abs) };
+        }
+        xmlFree(href);
+        xmlFree(parse);
+        xmlFree(xpointer);
+    }
+}
+
+/* The report's includes read and parsed ahead on a thread of their own,
+ * when the schema has one (more than one thread allowed). */
+static prefetch *load_prefetch(load_session *s, xmlNode *root, const load_schema *ls)
+{
+    if (!ls || !ls->running)
+        return NULL;
+    prefetch_file *files = NULL;
+    int count = 0;
+    size_t cap = 0;
+    load_plan_includes(s, root, &files, &count, &cap);
+    prefetch_options opt = { LOAD_MAX_FILE_BYTES, LOAD_MAX_TOTAL_BYTES - s->total_bytes,
+                             LOAD_PARSE_OPTIONS, ls->wait_ahead };
+    return prefetch_start(files, count, opt);
+}
+
 static bool load_prepare_root(load_result *out, const char *path, diag_list *diags)
 {
     char *abs = realpath(path, NULL);
@@ -1076,7 +1171,9 @@ bool load_document_prepared(const char *path, load_schema *prepared,
         if (root) {
             xmlSetProp(root, (const xmlChar *)"xml:base", (const xmlChar *)abs);
             s.stack[0] = abs;
+            s.prefetch = load_prefetch(&s, root, prepared);
             load_expand_includes(&s, root);
+            prefetch_free(s.prefetch);
             load_check_depth(&s, root);
         }
         /* The schema (ours, not the document's) has been parsing on its

@@ -76,6 +76,10 @@ bool load_document_prepared(const char *path, load_schema *schema,
  * `loaded` (the end of the load) forgotten, the problem said. No-ops for
  * a load that validated nothing. */
 void load_release(load_result *r, load_schema *validating);
+/* Tests (KCVS_THREADS_WAIT=1): the prefetch thread parses every include
+ * of the report it can, the main thread waiting for each, so that a small
+ * document is read the way a large one is. */
+void load_wait_ahead(load_schema *schema);
 /* Waits until the schema's thread validates a copy of r's tree (or could
  * not make one, or is done): for tests, so that a small document is
  * validated the way a large one is (KCVS_THREADS_WAIT=1). */

@@ -470,6 +470,26 @@ def struct_roles(elem):
     return [str(k.S) for k in struct_kids(elem) if is_struct_elem(k)]
 
 
+# One thread; two; two and three with KCVS_THREADS_WAIT=1 (every included
+# file parsed ahead, every paragraph predicted set ahead, the tree
+# validated from a copy): a run must read the same on each.
+THREAD_RUNS = [{"KCVS_THREADS": "1"}, {"KCVS_THREADS": "2"},
+               {"KCVS_THREADS": "2", "KCVS_THREADS_WAIT": "1"},
+               {"KCVS_THREADS": "3", "KCVS_THREADS_WAIT": "1"}]
+
+
+def compile_on_thread_counts(src, out_dir, runs=THREAD_RUNS, env_extra=None):
+    """Compiles SRC once per run of RUNS; returns (status, stderr with the
+    output's path as OUT, PDF bytes or None) of each."""
+    results = []
+    for i, env in enumerate(runs):
+        out = Path(out_dir) / f"run{i}.pdf"
+        res = run_kcvs(src, "-o", out, env={**env, "SOURCE_DATE_EPOCH": "0", **(env_extra or {})})
+        results.append((res.returncode, res.stderr.replace(str(out), "OUT"),
+                        out.read_bytes() if out.exists() else None))
+    return results
+
+
 def compile_text(tmp_path, text, *extra, name="doc.xml"):
     """Writes TEXT as NAME in TMP_PATH, compiles it, asserts success and
     returns the Doc."""

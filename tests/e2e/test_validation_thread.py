@@ -12,11 +12,7 @@ import shutil
 
 import pytest
 
-from conftest import ROOT, run_kcvs
-
-RUNS = [{"KCVS_THREADS": "1"}, {"KCVS_THREADS": "2"},
-        {"KCVS_THREADS": "2", "KCVS_THREADS_WAIT": "1"},
-        {"KCVS_THREADS": "3", "KCVS_THREADS_WAIT": "1"}]
+from conftest import ROOT, THREAD_RUNS, compile_on_thread_counts, run_kcvs
 
 HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
         '<article xmlns="http://docbook.org/ns/docbook" '
@@ -45,14 +41,7 @@ PART = ('<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
 def compile_all(src, out_dir, env_extra=None):
-    results = []
-    for i, env in enumerate(RUNS):
-        out = out_dir / f"run{i}.pdf"
-        res = run_kcvs(src, "-o", out,
-                       env={**env, "SOURCE_DATE_EPOCH": "0", **(env_extra or {})})
-        results.append((res.returncode, res.stderr,
-                        out.read_bytes() if out.exists() else None))
-    return results
+    return compile_on_thread_counts(src, out_dir, env_extra=env_extra)
 
 
 def assert_all_the_same(results):
@@ -105,7 +94,7 @@ def test_a_file_longer_than_65535_lines_keeps_its_lines_in_a_copy(tmp_path):
     src.write_text(HEAD + '<info><title>R</title></info>\n'
                    '<xi:include href="part.xml"/>\n</article>\n', encoding="utf-8")
     line = 4 + 70000 + 1
-    for env in RUNS:
+    for env in THREAD_RUNS:
         res = run_kcvs(src, "-o", tmp_path / "long.pdf", env=env)
         bad = [l for l in res.stderr.splitlines() if "onzin" in l]
         assert bad and all(f"part.xml:{line}:" in l for l in bad), (env, res.stderr)
@@ -133,10 +122,5 @@ CORPUS = sorted((ROOT / "tests" / "data" / "schema").glob("*.xml")) + \
 
 @pytest.mark.parametrize("src", CORPUS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_corpus_document_reads_the_same_on_the_schemas_thread(tmp_path, src):
-    results = []
-    for i, env in enumerate([RUNS[0], RUNS[2]]):
-        out = tmp_path / f"run{i}.pdf"
-        res = run_kcvs(src, "-o", out, env={**env, "SOURCE_DATE_EPOCH": "0"})
-        results.append((res.returncode, res.stderr.replace(str(out), "OUT"),
-                        out.read_bytes() if out.exists() else None))
+    results = compile_on_thread_counts(src, tmp_path, runs=[THREAD_RUNS[0], THREAD_RUNS[2]])
     assert results[1] == results[0]
