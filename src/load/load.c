@@ -49,6 +49,12 @@ typedef struct load_session {
     bool depth_reported;        /* the depth error is given once */
     char *unplaced;             /* a validation message libxml2 gave no place */
     prefetch *prefetch;         /* the root's includes parsed ahead, or NULL */
+    struct load_folder {        /* folders of included files, resolved */
+        char *dir, *real;
+    } *folders;
+    int folder_count;
+    size_t folder_cap;
+    strindex folder_index;      /* dir -> position in folders */
     bool nodes_placed;          /* validating: nodes in messages are the report's */
 } load_session;
 
@@ -406,9 +412,64 @@ static bool path_inside(const char *path, const char *root)
     return strncmp(path, root, n) == 0 && (path[n] == '/' || path[n] == '\0');
 }
 
-/* Resolves ref against the base of node and confines it to the root. */
-static char *load_confine(const load_result *r, xmlNode *node, const char *ref,
-                          const char **why)
+/* The folder dir resolved (realpath), once per folder; NULL when it
+ * cannot be. */
+static const char *load_real_folder(load_session *s, char *dir)
+{
+    int at = strindex_get(&s->folder_index, dir);
+    if (at >= 0) {
+        free(dir);
+        return s->folders[at].real;
+    }
+    char *real = realpath(dir, NULL);
+    if (!real) {
+        free(dir);
+        return NULL;
+    }
+    s->folders = mem_reserve(s->folders, &s->folder_cap, (size_t)s->folder_count + 1,
+                             sizeof *s->folders, 8);
+    s->folders[s->folder_count] = (struct load_folder){ dir, real };
+    strindex_put(&s->folder_index, dir, s->folder_count);
+    return s->folders[s->folder_count++].real;
+}
+
+/* realpath(path), with its folder resolved once per folder (s, when not
+ * NULL): a report's includes sit in a few folders, and realpath walks
+ * every component, a system call each, at every include. A last
+ * component that is a link (or "." or "..") is left to realpath. */
+static char *load_realpath(load_session *s, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *name = slash ? slash + 1 : "";
+    if (!s || !slash || slash == path || !*name || strcmp(name, ".") == 0 ||
+        strcmp(name, "..") == 0)
+        return realpath(path, NULL);
+    const char *folder = load_real_folder(s, strndup(path, (size_t)(slash - path)));
+    if (!folder)
+        return NULL;
+    char *joined = mem_printf("%s/%s", strcmp(folder, "/") == 0 ? "" : folder, name);
+    struct stat st;
+    if (lstat(joined, &st) != 0 || S_ISLNK(st.st_mode)) {
+        free(joined);
+        return realpath(path, NULL);
+    }
+    return joined;
+}
+
+static void load_free_folders(load_session *s)
+{
+    for (int i = 0; i < s->folder_count; i++) {
+        free(s->folders[i].dir);
+        free(s->folders[i].real);
+    }
+    free(s->folders);
+    strindex_free(&s->folder_index);
+}
+
+/* Resolves ref against the base of node and confines it to the root (s,
+ * when not NULL, keeps the folders it resolved). */
+static char *load_confine(load_session *s, const load_result *r, xmlNode *node,
+                          const char *ref, const char **why)
 {
     if (!ref || !*ref) {
         *why = "empty reference";
@@ -433,7 +494,7 @@ static char *load_confine(const load_result *r, xmlNode *node, const char *ref,
         p += 7;
     char *unescaped = xmlURIUnescapeString(p, 0, NULL);
     xmlFree(full);
-    char *real = unescaped ? realpath(unescaped, NULL) : NULL;
+    char *real = unescaped ? load_realpath(s, unescaped) : NULL;
     free(unescaped);
     if (!real) {
         *why = "file not found";
@@ -450,7 +511,7 @@ static char *load_confine(const load_result *r, xmlNode *node, const char *ref,
 char *load_resolve_resource(const load_result *r, xmlNode *node,
                             const char *ref, const char **why)
 {
-    return load_confine(r, node, ref, why);
+    return load_confine(NULL, r, node, ref, why);
 }
 
 static bool is_xinclude(xmlNode *n)
@@ -603,7 +664,7 @@ static char *load_include_path(load_session *s, xmlNode *inc, const char *href,
                                const char **why)
 {
     const char *planned = prefetch_file_of(s->prefetch, inc);
-    return planned ? mem_strdup(planned) : load_confine(s->r, inc, href, why);
+    return planned ? mem_strdup(planned) : load_confine(s, s->r, inc, href, why);
 }
 
 static void load_include_one(load_session *s, xmlNode *inc)
@@ -1097,7 +1158,7 @@ static void load_plan_includes(load_session *s, xmlNode *parent, prefetch_file *
         xmlChar *xpointer = xmlGetProp(n, (const xmlChar *)"xpointer");
         const char *why = NULL;
         char *abs = !xpointer && (!parse || xmlStrEqual(parse, (const xmlChar *)"xml"))
-                        ? load_confine(s->r, n, href ? (char *)href : "", &why)
+                        ? load_confine(s, s->r, n, href ? (char *)href : "", &why)
                         : NULL;
         if (abs) {
             *files = mem_reserve(*files, cap, (size_t)*count + 1, sizeof **files, 64);
@@ -1186,6 +1247,7 @@ bool load_document_prepared(const char *path, load_schema *prepared,
         free(s.included[i].abs);
     free(s.included);
     strindex_free(&s.included_index);
+    load_free_folders(&s);
     xmlSetStructuredErrorFunc(NULL, NULL);
     xmlSetExternalEntityLoader(old_loader);
     current_session = NULL;
