@@ -1218,12 +1218,14 @@ static void append_pages(lctx *c, layout_result *into, const layout_result *part
 typedef struct layout_run {
     diag_mark diags;
     para_tally tally;
+    font_marks marks;
 } layout_run;
 
 static layout_run layout_run_begin(lctx *c)
 {
     layout_run run = { .diags = diag_mark_now(c->diags) };
     para_tally_save(&c->pc, &run.tally);
+    font_marks_save(c->pc.fonts, &run.marks);
     return run;
 }
 
@@ -1232,6 +1234,7 @@ static void layout_run_forget(lctx *c, layout_run *run)
 {
     diag_rewind(c->diags, run->diags);
     para_tally_restore(&c->pc, &run->tally);
+    font_marks_restore(c->pc.fonts, &run->marks);
 }
 
 /* Page numbers still moved in the last pass: a reference may be off. */
@@ -1311,8 +1314,10 @@ static layout_result *body_pages(lctx *c, int first, int *passes)
                 !diag_has_errors(c->diags);
         if (again)
             layout_run_forget(c, &run);
-        else
+        else {
             para_tally_drop(&run.tally);
+            font_marks_drop(&run.marks);
+        }
     } while (again);
     if (has_refs && c->anchor_changes && !diag_has_errors(c->diags))
         warn_unsettled(c, *passes);

@@ -46,6 +46,8 @@ struct font_face {
     int upem;
     unsigned glyph_count;
     char **gid_text;      /* per glyph: the text it stands for, or NULL */
+    uint32_t *marked;     /* the glyphs given a text, in order (font_marks) */
+    size_t marked_count, marked_cap;
     shape_table cache;
     /* The shaping cache, the HarfBuzz buffer and FreeType's face are
      * shared by the layout's threads (para_pool): one at a time. */
@@ -89,6 +91,7 @@ static void font_face_free(font_face *f)
     for (unsigned g = 0; f->gid_text && g < f->glyph_count; g++)
         free(f->gid_text[g]);
     free(f->gid_text);
+    free(f->marked);
     hb_buffer_destroy(f->buffer);
     hb_font_destroy(f->hb_font);
     hb_face_destroy(f->hb_face);
@@ -436,6 +439,38 @@ static void font_set_text(font_face *f, uint32_t gid, const char *s, size_t n)
     memcpy(t, s, n);
     t[n] = '\0';
     f->gid_text[gid] = t;
+    f->marked = mem_reserve(f->marked, &f->marked_cap, f->marked_count + 1, sizeof *f->marked, 64);
+    f->marked[f->marked_count++] = gid;
+}
+
+void font_marks_save(font_set *fs, font_marks *m)
+{
+    int n = font_set_count(fs);
+    m->counts = mem_alloc((size_t)n + 1, sizeof *m->counts);
+    m->faces = n;
+    for (int i = 0; i < n; i++)
+        m->counts[i] = fs->faces[i]->marked_count;
+}
+
+void font_marks_restore(font_set *fs, font_marks *m)
+{
+    int n = font_set_count(fs);
+    for (int i = 0; i < n; i++) {
+        font_face *f = fs->faces[i];
+        size_t keep = i < m->faces ? m->counts[i] : 0; /* a face loaded since: none */
+        while (f->marked_count > keep) {
+            uint32_t gid = f->marked[--f->marked_count];
+            free(f->gid_text[gid]);
+            f->gid_text[gid] = NULL;
+        }
+    }
+    font_marks_drop(m);
+}
+
+void font_marks_drop(font_marks *m)
+{
+    free(m->counts);
+    *m = (font_marks){ 0 };
 }
 
 /* Code points of one cluster, by their byte offsets in the text. */

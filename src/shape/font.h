@@ -66,6 +66,17 @@ void font_thread_cache_end(void);
  * offsets index text. Call for exactly what is drawn. */
 void font_mark_used(font_face *f, const shaped_glyph *glyphs, int count,
                     const char *text, size_t len);
+/* The glyphs marked so far in each face of a set, to take back when what
+ * marked them is set again (a layout pass run again: its placeholder
+ * numbers are never drawn). Main thread only, as font_mark_used. */
+typedef struct font_marks {
+    size_t *counts;      /* per face, its marks then */
+    int faces;
+} font_marks;
+void font_marks_save(font_set *fs, font_marks *m);
+/* Unmarks what was marked since m was saved; frees m. */
+void font_marks_restore(font_set *fs, font_marks *m);
+void font_marks_drop(font_marks *m);
 
 /* The record the emit stage needs: glyphs 0..font_glyph_count-1, each
  * drawn when font_used_text is not NULL (the text it stands for). */

@@ -490,6 +490,57 @@ def compile_on_thread_counts(src, out_dir, runs=THREAD_RUNS, env_extra=None):
     return results
 
 
+# ---------------------------------------------------------------- fonts
+
+
+def drawn_codes(pdf):
+    """Per font descriptor: the glyph codes the pages show (TJ strings)."""
+    drawn = {}
+    for page in pdf.pages:
+        fonts = {str(k): f for k, f in page.Resources.Font.items()}
+        current = None
+        for operands, op in pikepdf.parse_content_stream(page):
+            if str(op) == "Tf":
+                current = fonts[str(operands[0])]
+            elif str(op) == "TJ":
+                codes = drawn.setdefault(current.DescendantFonts[0].FontDescriptor.objgen, set())
+                for part in operands[0]:
+                    if isinstance(part, pikepdf.String):
+                        raw = bytes(part)
+                        codes.update(raw[i] << 8 | raw[i + 1] for i in range(0, len(raw), 2))
+    return drawn
+
+
+def mapped_text(pdf):
+    """Per font descriptor: glyph code -> text, from its ToUnicode CMap."""
+    mapped = {}
+    for page in pdf.pages:
+        for _, font in page.Resources.Font.items():
+            key = font.DescendantFonts[0].FontDescriptor.objgen
+            cmap = font.ToUnicode.read_bytes().decode("latin-1")
+            entries = mapped.setdefault(key, {})
+            for block in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.S):
+                for code, text in re.findall(r"<([0-9A-Fa-f]{4})>\s*<([0-9A-Fa-f]*)>", block):
+                    entries[int(code, 16)] = bytes.fromhex(text).decode("utf-16-be")
+    return mapped
+
+
+def font_map_problems(pdf):
+    """What breaks "a subset's ToUnicode maps exactly the glyphs drawn":
+    glyphs mapped and never drawn (a placeholder's), glyphs drawn and
+    not mapped (text lost to extraction); .notdef (0) apart."""
+    drawn, mapped = drawn_codes(pdf), mapped_text(pdf)
+    problems = []
+    for font in set(drawn) | set(mapped):
+        entries, shown = mapped.get(font, {}), drawn.get(font, set()) - {0}
+        extra = {c: t for c, t in entries.items() if c not in shown and c != 0}
+        if extra:
+            problems.append(f"font {font}: mapped but never drawn {extra}")
+        if shown - set(entries):
+            problems.append(f"font {font}: drawn but not mapped {sorted(shown - set(entries))}")
+    return problems
+
+
 def compile_text(tmp_path, text, *extra, name="doc.xml"):
     """Writes TEXT as NAME in TMP_PATH, compiles it, asserts success and
     returns the Doc."""

@@ -1,16 +1,19 @@
 """Conservation of text: what the editor wrote is printed, once, in order.
 
 `assert_text_conserved` (conftest.py) compares the words of a source with
-the words of its PDF; it runs here over the whole corpus: the real report,
+the words of its PDF, and `font_map_problems` the glyphs each font's text
+map (ToUnicode) names with the glyphs drawn; they run here over the whole
+corpus: the real report,
 the editors' guide, every document under tests/ that compiles (the fuzzing
 corpus apart) and the
 third-party documents of ../shared/real-docbook/.
 """
 
+import pikepdf
 import pytest
 
-from conftest import (REPORT_XML, ROOT, assert_text_conserved, compile_text, run_kcvs,
-                      text_conservation_problems, tool)
+from conftest import (REPORT_XML, ROOT, assert_text_conserved, compile_text, font_map_problems,
+                      run_kcvs, text_conservation_problems, tool)
 
 FOOTNOTE_DOC = """<?xml version="1.0" encoding="UTF-8"?>
 <article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="nl-BE">
@@ -69,12 +72,16 @@ def test_text_is_conserved(tmp_path, source, request):
     if source == REPORT_XML:  # compiled once for the whole session
         report = request.getfixturevalue("report")
         assert_text_conserved(source, report.path, stderr=report.result.stderr)
+        with pikepdf.open(report.path) as pdf:
+            assert font_map_problems(pdf) == []
         return
     out = tmp_path / "out.pdf"
     res = run_kcvs(source, "-o", out)
     if res.returncode != 0:
         pytest.skip("does not compile (a bad-input document)")
     assert_text_conserved(source, out, stderr=res.stderr)
+    with pikepdf.open(out) as pdf:  # what extraction reads is what is drawn
+        assert font_map_problems(pdf) == []
 
 
 def test_what_a_sections_info_holds_besides_its_title_is_printed(tmp_path):
