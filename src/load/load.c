@@ -332,9 +332,6 @@ static void load_repair_entity_markup(xmlDoc *doc, xmlNode *root)
     }
 }
 
-/* dict: the including document's names, shared so that an included
- * file's tree can be moved into it rather than copied (NULL for the
- * report itself). */
 /* A parsed file made ready for the tree, its text kept for locations. */
 static void load_parsed(load_session *s, const char *abs, xmlDoc *doc, char *text, size_t len)
 {
@@ -348,6 +345,9 @@ static void load_parsed(load_session *s, const char *abs, xmlDoc *doc, char *tex
 /* libxml2's options for every file of the report. */
 #define LOAD_PARSE_OPTIONS (XML_PARSE_NOENT | XML_PARSE_NONET | XML_PARSE_BIG_LINES)
 
+/* dict: the including document's names, shared so that an included
+ * file's tree can be moved into it rather than copied (NULL for the
+ * report itself). */
 static xmlDoc *load_parse_file(load_session *s, const load_reader *rd, const char *abs,
                                const char *display, xmlDict *dict)
 {
@@ -444,7 +444,7 @@ static char *load_realpath(load_session *s, const char *path)
     if (!s || !slash || slash == path || !*name || strcmp(name, ".") == 0 ||
         strcmp(name, "..") == 0)
         return realpath(path, NULL);
-    const char *folder = load_real_folder(s, strndup(path, (size_t)(slash - path)));
+    const char *folder = load_real_folder(s, mem_printf("%.*s", (int)(slash - path), path));
     if (!folder)
         return NULL;
     char *joined = mem_printf("%s/%s", strcmp(folder, "/") == 0 ? "" : folder, name);
@@ -656,8 +656,6 @@ static void load_adopt_xml_ns(xmlNode *root, xmlDoc *from)
     }
 }
 
-/* Replaces one xi:include by the root of the file it names (or, with
- * parse="text", by its text). */
 /* An include's file, resolved and confined (by the prefetch plan, when
  * it has it). */
 static char *load_include_path(load_session *s, xmlNode *inc, const char *href,
@@ -667,6 +665,8 @@ static char *load_include_path(load_session *s, xmlNode *inc, const char *href,
     return planned ? mem_strdup(planned) : load_confine(s, s->r, inc, href, why);
 }
 
+/* Replaces one xi:include by the root of the file it names (or, with
+ * parse="text", by its text). */
 static void load_include_one(load_session *s, xmlNode *inc)
 {
     xmlChar *href = xmlGetProp(inc, (const xmlChar *)"href");
