@@ -22,10 +22,11 @@ void mem_init(void)
 
 static void (*fail_cleanup)(void);
 
+/* Built with a sanitizer: its allocator, not glibc's, holds the heap. */
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_UNDEFINED__)
-#define MEM_ALWAYS_FREE 1
+#define MEM_SANITIZED 1
 #else
-#define MEM_ALWAYS_FREE 0
+#define MEM_SANITIZED 0
 #endif
 
 /* What mem_drop kept: reachable, so leak checkers (valgrind on the
@@ -39,11 +40,17 @@ void mem_exit_soon(void)
     exit_soon = true;
 }
 
+void mem_trim(void)
+{
+    if (!MEM_SANITIZED) /* glibc's malloc_trim on a heap it does not hold crashes */
+        malloc_trim(0);
+}
+
 void mem_drop(void *p, void (*free_fn)(void *))
 {
     if (!p)
         return;
-    if (MEM_ALWAYS_FREE || !exit_soon || kept_count == (int)(sizeof kept / sizeof *kept)) {
+    if (MEM_SANITIZED || !exit_soon || kept_count == (int)(sizeof kept / sizeof *kept)) {
         free_fn(p);
         return;
     }

@@ -36,6 +36,11 @@ void mem_exit_soon(void);
  * ignored. */
 void mem_drop(void *p, void (*free_fn)(void *));
 
+/* Free memory of every malloc arena back to the system (glibc's
+ * malloc_trim): after a thread has freed much that the others will not
+ * reuse. */
+void mem_trim(void);
+
 /* n elements of size bytes, zero-filled. */
 void *mem_alloc(size_t n, size_t size);
 /* p (NULL or from mem_*) resized to n elements; what fits is kept. */

@@ -11,7 +11,6 @@
 #include <libxml/uri.h>
 #include <libxml/xmlerror.h>
 #include <limits.h>
-#include <malloc.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -839,7 +838,7 @@ static void schema_drop_unused(load_schema *ls)
         /* Half the included files were parsed on the prefetch thread: their
          * nodes go back to its malloc arena, where the layout (on this
          * thread's) would never reuse them. x1000: 608 -> 552 MiB peak. */
-        malloc_trim(0);
+        mem_trim();
     }
     if (ls->done)
         load_free_sources(r);
@@ -930,7 +929,7 @@ static void schema_validate_handed(load_schema *ls)
             xmlFreeDoc(doc);
             /* its pages back: in this thread's arena they would
              * otherwise stay unused while the layout grows elsewhere */
-            malloc_trim(0);
+            mem_trim();
         }
     }
     xmlSetStructuredErrorFunc(NULL, NULL);
