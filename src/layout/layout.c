@@ -894,24 +894,11 @@ static void toc_entries(lctx *c, tag_node *toc_tag, toc_layout *t)
     }
 }
 
-/* The counts of s added to to's sign times (the times are left: they were
- * spent when they were). */
-static void add_counts(para_stats *to, const para_stats *s, long sign)
-{
-    to->paragraphs += sign * s->paragraphs;
-    to->lines += sign * s->lines;
-    to->hyphenated_lines += sign * s->hyphenated_lines;
-    to->underfull_lines += sign * s->underfull_lines;
-    to->overfull_lines += sign * s->overfull_lines;
-    to->words += sign * s->words;
-    to->ahead += sign * s->ahead;
-}
-
 /* The counts since saved, kept in t; the context back to saved. */
 static void toc_keep_tally(lctx *c, para_tally *saved, toc_layout *t)
 {
     t->stats = c->pc.stats;
-    add_counts(&t->stats, &saved->stats, -1);
+    para_stats_add(&t->stats, &saved->stats, -1);
     t->missing = arena_alloc_array(c->tmp, c->pc.missing_count + 1, sizeof *t->missing);
     for (size_t i = 0; i < c->pc.missing_count; i++) {
         para_missing m = c->pc.missing[i];
@@ -948,7 +935,7 @@ static void toc_finish(lctx *c, toc_layout *t)
     diag_clear(&t->diags);
     for (size_t i = 0; i < t->missing_count; i++)
         para_missing_add(&c->pc, &t->missing[i]);
-    add_counts(&c->pc.stats, &t->stats, 1);
+    para_stats_add(&c->pc.stats, &t->stats, 1);
     const style_class *entry = style_class_get(c->st, "toc-entry");
     for (int w = 0; w < c->doc->workstream_count; w++) {
         const toc_entry *e = &t->entries[w];

@@ -372,6 +372,17 @@ void para_tally_restore(para_ctx *c, para_tally *t)
     para_tally_drop(t);
 }
 
+void para_stats_add(para_stats *to, const para_stats *s, long sign)
+{
+    to->paragraphs += sign * s->paragraphs;
+    to->lines += sign * s->lines;
+    to->hyphenated_lines += sign * s->hyphenated_lines;
+    to->underfull_lines += sign * s->underfull_lines;
+    to->overfull_lines += sign * s->overfull_lines;
+    to->words += sign * s->words;
+    to->ahead += sign * s->ahead;
+}
+
 void para_tally_drop(para_tally *t)
 {
     free(t->counts);

@@ -139,6 +139,9 @@ void para_tally_save(const para_ctx *c, para_tally *t);
    frees the copy. */
 void para_tally_restore(para_ctx *c, para_tally *t);
 void para_tally_drop(para_tally *t);
+/* s's counts added to to's sign times (the times are left: they were
+   spent when they were). */
+void para_stats_add(para_stats *to, const para_stats *s, long sign);
 /* Adds m's count to the character's (or notes it, first seen at m->first). */
 void para_missing_add(para_ctx *c, const para_missing *m);
 /* One warning per missing character, with its count and first place. */

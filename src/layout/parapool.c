@@ -337,17 +337,6 @@ static bool same_req(const para_req *a, const para_req *b)
            a->loc.line == b->loc.line && a->loc.col == b->loc.col;
 }
 
-static void add_stats(para_stats *to, const para_stats *s)
-{
-    to->paragraphs += s->paragraphs;
-    to->lines += s->lines;
-    to->hyphenated_lines += s->hyphenated_lines;
-    to->underfull_lines += s->underfull_lines;
-    to->overfull_lines += s->overfull_lines;
-    to->words += s->words;
-    to->ahead++;
-}
-
 /* A broken word's text lives as long as the pages (the document's arena);
  * the worker set it in the part's, which goes when the part is done. */
 static void keep_actual_text(para_ctx *c, para_result *r)
@@ -371,7 +360,8 @@ static void replay(para_ctx *c, pdone *d)
         diag_add(c->diags, d->diags[i].severity, d->diags[i].loc, "%s", d->diags[i].message);
     for (size_t i = 0; i < d->missing_count; i++)
         para_missing_add(c, &d->missing[i]);
-    add_stats(&c->stats, &d->stats);
+    para_stats_add(&c->stats, &d->stats, 1); /* a worker's own is 0 */
+    c->stats.ahead++;
     keep_actual_text(c, &d->res);
 }
 

@@ -36,6 +36,7 @@ struct prefetch {
     pthread_mutex_t mu;
     pthread_cond_t settled; /* a file went DONE or FAILED */
     pthread_t tid;
+    bool started;
 };
 
 /* The thread's own: libxml2 keeps its error handlers per thread. */
@@ -149,12 +150,8 @@ prefetch *prefetch_start(prefetch_file *files, int count, prefetch_options opt)
     atomic_init(&p->stop, false);
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->settled, NULL);
-    if (pthread_create(&p->tid, NULL, prefetch_thread, p) != 0) {
-        p->count = 0; /* nothing started: prefetch_free frees the rest */
-        for (int i = 0; i < count; i++) {
-            free(p->files[i].f.abs);
-            free(p->files[i].f.display);
-        }
+    p->started = pthread_create(&p->tid, NULL, prefetch_thread, p) == 0;
+    if (!p->started) {
         prefetch_free(p);
         return NULL;
     }
@@ -216,7 +213,7 @@ void prefetch_free(prefetch *p)
     if (!p)
         return;
     atomic_store(&p->stop, true);
-    if (p->count > 0)
+    if (p->started)
         pthread_join(p->tid, NULL);
     for (int i = 0; i < p->count; i++) {
         xmlFreeDoc(p->files[i].doc);
