@@ -20,6 +20,7 @@
 
 #include "mem.h"
 #include "prefetch.h"
+#include "rngcut.h"
 
 #define XINCLUDE_NS "http://www.w3.org/2001/XInclude"
 #define XINCLUDE_OLD_NS "http://www.w3.org/2003/XInclude"
@@ -769,19 +770,24 @@ static bool load_check_depth(load_session *s, xmlNode *root)
     return true;
 }
 
-/* The schema's own thread parses the schema and then validates the
+/* The schema's own thread reads the schema and then validates the
  * document handed to it, while the main thread builds the model and lays
  * it out: validation results (schema messages, warnings) are only needed
  * once the layout is done. libxml2's validator rewrites sibling links of
  * an interleave (the report's <info>) while it checks it, so it validates
- * a copy unless the main thread has already let go of the tree. */
+ * a copy unless the main thread has already let go of the tree.
+ * A document is validated with the schema cut down to its elements first
+ * (rngcut), with the whole schema only when the cut one rejects it. */
 struct load_schema {
     char *path;
     pthread_t thread;
     bool running;
-    bool parsed;
+    bool rng_read;         /* the schema's file read (rng) */
+    bool parsed;           /* the whole schema parsed (schema) */
+    bool cut_valid;        /* the document passed the cut schema */
     bool out_of_memory;    /* libxml2 ran out while parsing it */
-    xmlRelaxNGPtr schema;  /* NULL when it cannot be parsed */
+    xmlDoc *rng;           /* the schema's file as XML; NULL: unreadable */
+    xmlRelaxNGPtr schema;  /* NULL when it cannot be parsed or was not needed */
     /* The hand-over, under lock. */
     pthread_mutex_t lock;
     pthread_cond_t changed;  /* any of the states below */
@@ -794,6 +800,12 @@ struct load_schema {
     bool wait_ahead;       /* tests: includes all parsed on the prefetch thread */
     load_session session;  /* the thread's, for its messages */
 };
+
+/* Read as xmlRelaxNGParse reads it. */
+static xmlDoc *read_rng(const char *path)
+{
+    return xmlReadFile(path, NULL, 0);
+}
 
 static xmlRelaxNGPtr parse_schema(const char *path)
 {
@@ -918,19 +930,34 @@ static xmlDoc *schema_document(load_schema *ls, bool *copied)
     return copy;
 }
 
+/* The cut schema first; the whole one, read with the schema's handler
+ * still in place, and its messages into the session, when it rejects. */
+static void schema_validate_on_thread(load_schema *ls, xmlDoc *doc)
+{
+    ls->cut_valid = rngcut_valid(ls->rng, doc);
+    if (ls->cut_valid) {
+        ls->r->schema_valid = true;
+        return;
+    }
+    ls->schema = parse_schema(ls->path);
+    ls->parsed = true;
+    if (!ls->schema)
+        return;
+    xmlSetStructuredErrorFunc(&ls->session, load_structured_error);
+    load_validate_doc(&ls->session, ls->schema, doc);
+    xmlSetStructuredErrorFunc(ls, schema_silent);
+}
+
 static void schema_validate_handed(load_schema *ls)
 {
-    xmlSetStructuredErrorFunc(&ls->session, load_structured_error);
-    if (ls->schema) {
-        bool copied;
-        xmlDoc *doc = schema_document(ls, &copied);
-        load_validate_doc(&ls->session, ls->schema, doc);
-        if (copied) {
-            xmlFreeDoc(doc);
-            /* its pages back: in this thread's arena they would
-             * otherwise stay unused while the layout grows elsewhere */
-            mem_trim();
-        }
+    bool copied;
+    xmlDoc *doc = schema_document(ls, &copied);
+    schema_validate_on_thread(ls, doc);
+    if (copied) {
+        xmlFreeDoc(doc);
+        /* its pages back: in this thread's arena they would
+         * otherwise stay unused while the layout grows elsewhere */
+        mem_trim();
     }
     xmlSetStructuredErrorFunc(NULL, NULL);
     pthread_mutex_lock(&ls->lock);
@@ -946,7 +973,7 @@ static void *schema_thread(void *arg)
     /* This thread's handler (libxml2 keeps one per thread): a broken
      * schema is reported once the document wants it. */
     xmlSetStructuredErrorFunc(ls, schema_silent);
-    ls->schema = parse_schema(ls->path);
+    ls->rng = read_rng(ls->path);
     pthread_mutex_lock(&ls->lock);
     while (!ls->r && !ls->no_document)
         pthread_cond_wait(&ls->changed, &ls->lock);
@@ -976,7 +1003,7 @@ load_schema *load_schema_start(const char *schema_path, bool on_thread)
     pthread_mutex_init(&ls->lock, NULL);
     pthread_cond_init(&ls->changed, NULL);
     ls->running = on_thread && pthread_create(&ls->thread, NULL, schema_thread, ls) == 0;
-    ls->parsed = ls->running;
+    ls->rng_read = ls->running;
     return ls;
 }
 
@@ -1019,26 +1046,39 @@ static void schema_join(load_schema *ls)
     ls->running = false;
 }
 
-/* The parsed schema: from the thread, or parsed here when no thread could
- * start (with the schema's loader and without the document's error
- * handler). */
+/* The schema's file read, or the whole schema parsed, here (no thread
+ * could start): with the schema's loader and without the document's
+ * error handler. */
+static void schema_read_here(load_schema *ls, bool whole)
+{
+    bool was = session_thread;
+    session_thread = false;
+    xmlSetStructuredErrorFunc(ls, schema_silent);
+    if (whole)
+        ls->schema = parse_schema(ls->path);
+    else
+        ls->rng = read_rng(ls->path);
+    xmlSetStructuredErrorFunc(NULL, was ? load_structured_error : NULL);
+    session_thread = was;
+}
+
+/* The whole schema, parsed here once. */
 static xmlRelaxNGPtr schema_get(load_schema *ls)
 {
-    if (!ls->parsed) {
-        bool was = session_thread;
-        session_thread = false;
-        xmlSetStructuredErrorFunc(ls, schema_silent);
-        ls->schema = parse_schema(ls->path);
-        xmlSetStructuredErrorFunc(NULL, was ? load_structured_error : NULL);
-        session_thread = was;
-        ls->parsed = true;
-    }
+    if (!ls->parsed)
+        schema_read_here(ls, true);
+    ls->parsed = true;
     return ls->schema;
 }
 
 static void free_schema(void *schema)
 {
     xmlRelaxNGFree(schema);
+}
+
+static void free_rng(void *rng)
+{
+    xmlFreeDoc(rng);
 }
 
 void load_schema_free(load_schema *ls)
@@ -1052,6 +1092,7 @@ void load_schema_free(load_schema *ls)
         load_release(ls->r, ls);
     schema_join(ls);
     mem_drop(ls->schema, free_schema);
+    mem_drop(ls->rng, free_rng);
     pthread_mutex_destroy(&ls->lock);
     pthread_cond_destroy(&ls->changed);
     free(ls->path);
@@ -1095,10 +1136,15 @@ static void load_validate(load_session *s, load_schema *prepared)
         schema_hand(prepared, r);
         return;
     }
-    xmlRelaxNGPtr schema = schema_get(prepared);
-    if (!schema)
+    if (!prepared->rng_read)
+        schema_read_here(prepared, false);
+    prepared->rng_read = true;
+    prepared->cut_valid = rngcut_valid(prepared->rng, r->doc);
+    r->schema_valid = prepared->cut_valid;
+    xmlRelaxNGPtr schema = prepared->cut_valid ? NULL : schema_get(prepared);
+    if (!prepared->cut_valid && !schema)
         load_schema_problem(prepared, s->diags);
-    else
+    else if (schema)
         load_validate_doc(s, schema, r->doc);
     prepared->r = r;
     prepared->done = true;
@@ -1128,7 +1174,7 @@ void load_validation_finish(load_schema *ls, load_result *r, diag_list *d,
     bool on_thread = ls->running;
     load_release(r, ls);
     schema_join(ls);
-    if (!ls->schema && on_thread) {
+    if (!ls->schema && !ls->cut_valid && on_thread) {
         /* what a load on one thread says: no build, no layout */
         diag_rewind(d, loaded);
         load_schema_problem(ls, d);
