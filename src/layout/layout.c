@@ -1060,6 +1060,32 @@ static void predict_blocks(const lctx *c, const block *b, req_list *out)
     }
 }
 
+/* Whether the blocks from b hold at least *left paragraphs and headings
+ * (counted down in *left, the walk stopping there). */
+static bool count_paragraphs(const block *b, int *left)
+{
+    for (; b && *left > 0; b = b->next) {
+        if (b->kind == BLK_SECTION || b->kind == BLK_FOOTNOTE)
+            count_paragraphs(b->children, left);
+        if (b->kind == BLK_PARA || b->kind == BLK_HEADING)
+            --*left;
+    }
+    return *left <= 0;
+}
+
+static bool paragraphs_at_least(const block *b, int n)
+{
+    return count_paragraphs(b, &n);
+}
+
+static bool workstream_paragraphs_at_least(const document *doc, int n)
+{
+    for (int k = 0; k < doc->workstream_count; k++)
+        if (count_paragraphs(doc->workstreams[k].section->children, &n))
+            return true;
+    return false;
+}
+
 /* The body's parts: the front matter (if any), then the workstreams. */
 static int part_count(const lctx *c)
 {
@@ -1347,7 +1373,12 @@ layout_result *layout_document(arena *a, document *doc, const style *st,
     c.require_alt = opt && opt->require_alt;
     c.progress = opt ? opt->progress : NULL;
     /* The body's first parts are set while the cover and contents are. */
-    c.pool = parapool_new(opt ? opt->threads : 1, opt && opt->wait_ahead, &c.pc);
+    bool wait = opt && opt->wait_ahead;
+    int threads = opt ? opt->threads : 1;
+    if (!wait && !paragraphs_at_least(c.doc->front, PARAPOOL_MIN_PARAGRAPHS) &&
+        !workstream_paragraphs_at_least(c.doc, PARAPOOL_MIN_PARAGRAPHS))
+        threads = 1;
+    c.pool = parapool_new(threads, wait, &c.pc);
     queue_parts(&c);
     add_toc_links(&c);
     for (int i = 0; i < c.link_count; i++)

@@ -41,6 +41,13 @@ typedef struct para_req {
  * ahead weigh on memory. */
 enum { PARAPOOL_DEPTH = 64, PARAPOOL_AHEAD = 512, PARAPOOL_MAX_THREADS = 64 };
 
+/* A body with fewer paragraphs and headings outside lists and tables is
+ * set on the main thread alone: a worker warms glyph and hyphenation
+ * caches of its own, which the real report (~70 such) does not repay
+ * (29 -> 25 ms wall, 40 -> 32 ms CPU without); ten copies of it (~700)
+ * break even, a hundred gain (725 -> 639 ms). */
+enum { PARAPOOL_MIN_PARAGRAPHS = 400 };
+
 typedef struct parapool parapool;
 
 /* threads - 1 workers typesetting with main's style, fonts and language;
