@@ -159,6 +159,24 @@ void arena_release(arena *a, arena_mark m)
     a->total = m.total;
 }
 
+void arena_reset(arena *a)
+{
+    chunk *keep = NULL;
+    for (chunk *c = a->head, *next; c; c = next) {
+        next = c->next;
+        if (!keep && c->size == ARENA_CHUNK)
+            keep = c;
+        else
+            free(c);
+    }
+    if (keep) {
+        keep->used = 0;
+        keep->next = NULL;
+    }
+    a->head = keep;
+    a->total = 0;
+}
+
 size_t arena_used(const arena *a)
 {
     return a->total;

@@ -44,6 +44,11 @@ typedef struct arena_mark {
 arena_mark arena_mark_now(const arena *a);
 void arena_release(arena *a, arena_mark m);
 
+/* Everything allocated freed, one chunk kept for what comes next: an
+ * arena used again and again (a worker's, part after part) reuses its
+ * memory instead of giving it back to malloc and faulting it in anew. */
+void arena_reset(arena *a);
+
 /* Bytes handed out so far (for -v statistics). */
 size_t arena_used(const arena *a);
 

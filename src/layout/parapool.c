@@ -28,8 +28,10 @@
  * lock per paragraph on both threads made them wait on each other. */
 enum { REQ_QUEUED, REQ_CLAIMED, REQ_RUNNING, REQ_DONE, REQ_MAIN, REQ_BAILED };
 
-/* Requests a worker claims at once (one lock for them all). */
-enum { CLAIM_BATCH = 8 };
+/* Requests a worker claims at once (one lock for them all); emptied
+ * arenas a worker keeps for its next parts (as many as parts may be
+ * queued ahead of the main thread is more than it ever holds). */
+enum { CLAIM_BATCH = 8, PARAPOOL_SPARES = 8 };
 
 /* A worker's result and what para_typeset did besides, to replay. */
 typedef struct pdone {
@@ -67,6 +69,12 @@ typedef struct pworker {
     para_ctx pc;
     diag_list diags;
     size_t hyph_cap;     /* of pc.hyph, the worker's copy of main's */
+    /* Arenas of parts done, emptied, for its next parts (p->mu held): its
+     * chunks stay in this thread's malloc arena, which freeing them from
+     * the main thread trimmed, page by page (x100: 1,100 fewer page faults,
+     * 34 ms less CPU). */
+    arena *spare[PARAPOOL_SPARES];
+    int spare_count;
 } pworker;
 
 struct parapool {
@@ -250,6 +258,8 @@ static void *parapool_worker(void *arg)
         int n = claim(p, &pt, batch);
         if (n) {
             copy_hyph(w, p->main);
+            if (!pt->mem[w->index] && w->spare_count)
+                pt->mem[w->index] = w->spare[--w->spare_count];
             pthread_mutex_unlock(&p->mu);
             run_batch(p, w, pt, batch, n, w->pc.hyph_count);
             pthread_mutex_lock(&p->mu);
@@ -456,6 +466,19 @@ bool parapool_take(parapool *p, const para_req *rq, para_result *out)
     return true;
 }
 
+/* A part's arenas back to their workers (p->mu held). */
+static void part_spare_arenas(parapool *p, ppart *pt)
+{
+    for (int w = 0; w < p->workers; w++) {
+        pworker *wk = &p->w[w];
+        if (!pt->mem[w] || wk->spare_count == PARAPOOL_SPARES)
+            continue;
+        arena_reset(pt->mem[w]);
+        wk->spare[wk->spare_count++] = pt->mem[w];
+        pt->mem[w] = NULL;
+    }
+}
+
 static void part_free(ppart *pt, int workers)
 {
     for (int w = 0; w < workers; w++)
@@ -497,6 +520,7 @@ void parapool_part_done(parapool *p)
     }
     p->head++;
     p->in_head = false;
+    part_spare_arenas(p, pt);
     pthread_mutex_unlock(&p->mu);
     atomic_fetch_sub(&p->waiters, 1);
     TAKEN_OVER(&pt->busy);
@@ -510,6 +534,8 @@ void parapool_part_done(parapool *p)
 static void worker_end(pworker *w)
 {
     pthread_join(w->tid, NULL);
+    while (w->spare_count)
+        arena_free(w->spare[--w->spare_count]);
     free(w->pc.hyph);
     para_ctx_free(&w->pc);
     diag_clear(&w->diags);

@@ -379,6 +379,33 @@ static void release_frees_only_what_came_after_the_mark(void **state)
     arena_free(a);
 }
 
+static void reset_empties_it_and_reuses_one_chunk(void **state)
+{
+    (void)state;
+    arena *a = arena_new();
+    arena_reset(a); /* never allocated: nothing to keep */
+    assert_int_equal(arena_used(a), 0);
+    void *one = arena_alloc(a, 100);
+    arena_reset(a);
+    assert_ptr_equal(arena_alloc(a, 100), one); /* the same chunk again */
+    arena_reset(a);
+    for (int round = 0; round < 3; round++) {
+        char *first = arena_alloc(a, 64);
+        memset(first, 7, 64);
+        for (int i = 0; i < 40; i++) /* past one chunk, and a huge block */
+            memset(arena_alloc(a, 100000), 1, 100000);
+        memset(arena_alloc(a, (1u << 20) * 3), 2, 16);
+        arena_reset(a);
+        assert_int_equal(arena_used(a), 0);
+        /* the memory handed out again is zeroed, from a kept chunk */
+        unsigned char *again = arena_alloc(a, 64);
+        for (int i = 0; i < 64; i++)
+            assert_int_equal(again[i], 0);
+        arena_reset(a);
+    }
+    arena_free(a);
+}
+
 static void free_null_is_harmless(void **state)
 {
     (void)state;
@@ -390,6 +417,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(alignment_for_every_small_size),
+        cmocka_unit_test(reset_empties_it_and_reuses_one_chunk),
         cmocka_unit_test(allocations_are_zeroed_even_on_dirty_memory),
         cmocka_unit_test(growth_past_one_chunk_keeps_every_block),
         cmocka_unit_test(used_counts_what_was_handed_out),
