@@ -52,14 +52,16 @@ enum { LOAD_MAX_INCLUDES_PER_FILE = 100 };
 bool load_document(const char *path, const char *schema_path,
                    load_result *out, diag_list *diags);
 
-/* The schema parsed on a thread of its own, started before the style
- * sheet is read and validated (a fixed part of every run: parsing the
- * schema is a third of a short report's time), which then validates the
- * document; without on_thread both happen on the caller's thread, when
- * the document is read. NULL for no schema. */
+/* The schema read on a thread of its own, started before the style
+ * sheet is read and validated, which then validates the document: with
+ * the schema cut down to the document's elements first (rngcut: parsing
+ * the whole schema was a third of a short report's time), with the whole
+ * schema only when the cut one rejects the document, to say why. Without
+ * on_thread both happen on the caller's thread, when the document is
+ * read. NULL for no schema. */
 typedef struct load_schema load_schema;
 load_schema *load_schema_start(const char *schema_path, bool on_thread);
-/* load_document with the schema load_schema_start began parsing (its
+/* load_document with the schema load_schema_start began reading (its
  * path is the schema's; NULL: none): the document and its includes are
  * read here, and handed to the schema's thread for validation (see
  * load_validation_finish). load_document validates before it returns. */
