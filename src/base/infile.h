@@ -11,6 +11,7 @@
 #ifndef KCVS_INFILE_H
 #define KCVS_INFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -33,5 +34,29 @@ char *infile_read(const char *path, size_t max, size_t *len, const char **why);
 /* As infile_read, on a descriptor from infile_open (closed by the call). */
 char *infile_read_fd(int fd, const struct stat *st, size_t max, size_t *len,
                      const char **why);
+
+/* A whole file's bytes, mapped (mmap) or, when it cannot be, read. */
+typedef struct infile_bytes {
+    const char *data;
+    size_t len;
+    bool mapped; /* else malloc'ed: an empty file, or every slot taken */
+    char *path;  /* mapped: the name infile_mapped_path gives */
+} infile_bytes;
+
+/* As infile_read, but the file is mapped read-only instead of copied:
+ * only the pages read are ever touched (a font's glyph outlines mostly
+ * are not), as FreeType and HarfBuzz map the fonts they open themselves.
+ * A file cut short while mapped raises SIGBUS when the lost part is read:
+ * each mapping is registered (at most INFILE_MAX_MAPPED at once; further
+ * files are read) so that the handler can name it (infile_mapped_path,
+ * output_install_signal_handlers). false with *why as infile_read. */
+bool infile_map(const char *path, size_t max, infile_bytes *out, const char **why);
+
+/* Unmaps (or frees) what infile_map gave; b is emptied. */
+void infile_unmap(infile_bytes *b);
+
+/* The file whose mapping holds addr, NULL when none does. Safe in a
+ * signal handler: it reads the registry without locks or allocation. */
+const char *infile_mapped_path(const void *addr);
 
 #endif

@@ -13,6 +13,7 @@
 #include <hpdf_doc.h>
 #include <hpdf_streams.h>
 
+#include "infile.h"
 #include "mem.h"
 
 /* The temporary file the signal handler removes. Written only with the
@@ -29,6 +30,32 @@ static void output_on_signal(int sig)
     _exit(128 + sig);
 }
 
+static void output_say(const char *s)
+{
+    ssize_t n = write(STDERR_FILENO, s, strlen(s));
+    (void)n; /* nothing more can be done about stderr here */
+}
+
+/* A mapped input read past its end: the file was cut short while the
+ * run read it (infile_map). It ends as a failed run does, with the
+ * file's name and no output; any other SIGBUS is a fault and, with the
+ * handler reset, kills the process when raised again. */
+static void output_on_bus(int sig, siginfo_t *info, void *context)
+{
+    (void)context;
+    /* write, strlen, unlink, raise and _exit are async-signal-safe */
+    const char *path = infile_mapped_path(info->si_addr);
+    if (!path) {
+        raise(sig);
+        return;
+    }
+    output_say(path);
+    output_say(": error: the file was cut short while it was read; nothing was written\n");
+    if (output_signal_temp[0])
+        unlink(output_signal_temp);
+    _exit(2);
+}
+
 void output_install_signal_handlers(void)
 {
     struct sigaction sa;
@@ -39,6 +66,12 @@ void output_install_signal_handlers(void)
     sa.sa_handler = output_on_signal;
     for (size_t i = 0; i < sizeof output_signals / sizeof *output_signals; i++)
         sigaction(output_signals[i], &sa, NULL);
+    struct sigaction bus;
+    memset(&bus, 0, sizeof bus);
+    sigemptyset(&bus.sa_mask);
+    bus.sa_sigaction = output_on_bus;
+    bus.sa_flags = SA_SIGINFO | SA_RESETHAND;
+    sigaction(SIGBUS, &bus, NULL);
     /* A reader that goes away (`| head`) becomes EPIPE on the write, which
      * is reported, instead of a silent death that leaves files behind. */
     signal(SIGPIPE, SIG_IGN);

@@ -33,7 +33,9 @@ typedef struct output_file {
 } output_file;
 
 /* SIGPIPE ignored (a closed pipe becomes a write error that is reported),
- * SIGINT/SIGTERM/SIGHUP remove the temporary file and exit with 128+sig. */
+ * SIGINT/SIGTERM/SIGHUP remove the temporary file and exit with 128+sig;
+ * SIGBUS in a file infile_map mapped (cut short while read) names the
+ * file, removes the temporary file and exits with 2. */
 void output_install_signal_handlers(void);
 
 /* Creates the target's folder (and its parents) when missing. */

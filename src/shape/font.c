@@ -127,22 +127,28 @@ static void font_parse_features(font_face *f, const char *features)
     }
 }
 
+static void font_bytes_release(void *bytes)
+{
+    infile_unmap(bytes);
+    free(bytes);
+}
+
 static bool font_open(font_face *f, FT_Library lib, diag_list *diags)
 {
     src_loc loc = { f->path, 0, 0 };
-    /* Read through infile: a font path that is a FIFO or a link to
-     * /dev/zero is refused instead of blocking or reading forever. */
+    /* Mapped through infile: a font path that is a FIFO or a link to
+     * /dev/zero is refused instead of blocking or reading forever, and a
+     * font cut short while mapped ends the run with its name. */
     const char *why = NULL;
-    size_t size = 0;
-    char *bytes = infile_read(f->path, FONT_MAX_FILE_BYTES, &size, &why);
-    if (!bytes) {
+    infile_bytes *bytes = mem_alloc(1, sizeof *bytes);
+    if (!infile_map(f->path, FONT_MAX_FILE_BYTES, bytes, &why)) {
+        free(bytes);
         diag_add(diags, DIAG_ENVIRONMENT, loc, "cannot load font file: %s", why);
         return false;
     }
-    f->blob = hb_blob_create_or_fail(bytes, (unsigned)size, HB_MEMORY_MODE_READONLY,
-                                     bytes, free);
-    if (!f->blob)
-        free(bytes);
+    /* on failure HarfBuzz releases the bytes itself */
+    f->blob = hb_blob_create_or_fail(bytes->data, (unsigned)bytes->len,
+                                     HB_MEMORY_MODE_READONLY, bytes, font_bytes_release);
     unsigned len = 0;
     const char *data = f->blob ? hb_blob_get_data(f->blob, &len) : NULL;
     if (!data || FT_New_Memory_Face(lib, (const FT_Byte *)data, (FT_Long)len, 0, &f->ft)) {

@@ -1,7 +1,9 @@
 /* Unit tests of infile: regular files are read whole; a FIFO (with no
  * writer: a blocking open would wait forever), a folder, a device behind a
  * symbolic link and a missing file are refused at once with a reason; the
- * size limit is checked before reading. */
+ * size limit is checked before reading. Mapped files: the same bytes and
+ * refusals, each mapping named by infile_mapped_path while it lasts, an
+ * empty file read instead. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -95,6 +97,84 @@ static void the_descriptor_is_ready_to_read(void **state)
     fclose(f);
 }
 
+static void a_file_is_mapped_whole_and_named_while_mapped(void **state)
+{
+    (void)state;
+    assert_true(write_text_file(tmpdir, "m.txt", "abc\ndef"));
+    infile_bytes b;
+    const char *why = NULL;
+    assert_true(infile_map(in_tmp("m.txt"), 7, &b, &why));
+    assert_true(b.mapped);
+    assert_int_equal(b.len, 7);
+    assert_memory_equal(b.data, "abc\ndef", 7);
+    assert_string_equal(infile_mapped_path(b.data), in_tmp("m.txt"));
+    assert_string_equal(infile_mapped_path(b.data + 6), in_tmp("m.txt"));
+    assert_null(infile_mapped_path(b.data + 7));
+    assert_null(infile_mapped_path(b.data - 1));
+    const char *start = b.data;
+    infile_unmap(&b);
+    assert_null(b.data);
+    assert_null(infile_mapped_path(start));
+}
+
+static void mapping_refuses_what_reading_refuses(void **state)
+{
+    (void)state;
+    assert_true(write_text_file(tmpdir, "eight.txt", "12345678"));
+    infile_bytes b;
+    const char *why = NULL;
+    assert_false(infile_map(in_tmp("eight.txt"), 7, &b, &why));
+    assert_string_equal(why, "larger than the limit");
+    assert_false(infile_map(in_tmp("missing"), 7, &b, &why));
+    assert_string_equal(why, "file not found");
+    assert_int_equal(symlink("/dev/zero", in_tmp("zero2")), 0);
+    assert_false(infile_map(in_tmp("zero2"), 7, &b, &why));
+    assert_non_null(strstr(why, "not a regular file"));
+}
+
+static void an_empty_file_is_read_not_mapped(void **state)
+{
+    (void)state;
+    assert_true(write_text_file(tmpdir, "e.txt", ""));
+    infile_bytes b;
+    const char *why = NULL;
+    assert_true(infile_map(in_tmp("e.txt"), 7, &b, &why));
+    assert_false(b.mapped);
+    assert_int_equal(b.len, 0);
+    assert_null(infile_mapped_path(b.data));
+    infile_unmap(&b);
+}
+
+/* More files than the registry holds at once: the rest are read, and
+ * every mapping is still named. */
+static void files_past_the_registry_are_read(void **state)
+{
+    (void)state;
+    enum { FILES = 80 };
+    infile_bytes b[FILES];
+    int mapped = 0;
+    assert_true(write_text_file(tmpdir, "many.txt", "xyz"));
+    for (int i = 0; i < FILES; i++) {
+        const char *why = NULL;
+        assert_true(infile_map(in_tmp("many.txt"), 3, &b[i], &why));
+        assert_memory_equal(b[i].data, "xyz", 3);
+        if (b[i].mapped) {
+            mapped++;
+            assert_non_null(infile_mapped_path(b[i].data + 2));
+        } else {
+            assert_null(infile_mapped_path(b[i].data));
+        }
+    }
+    assert_true(mapped > 0 && mapped < FILES);
+    for (int i = 0; i < FILES; i++)
+        infile_unmap(&b[i]);
+    infile_bytes again;
+    const char *why = NULL;
+    assert_true(infile_map(in_tmp("many.txt"), 3, &again, &why));
+    assert_true(again.mapped); /* the slots were given back */
+    infile_unmap(&again);
+}
+
 /* cmocka's table of this file's tests, in the shape of every short test
  * file's main (duplicates pairs test_infile, test_mem, test_pdftree,
  * test_style_table, test_ptrindex, test_strindex and test_zpool):
@@ -106,6 +186,10 @@ int main(void)
         cmocka_unit_test(a_file_over_the_limit_is_refused),
         cmocka_unit_test(what_is_not_a_regular_file_is_refused_at_once),
         cmocka_unit_test(the_descriptor_is_ready_to_read),
+        cmocka_unit_test(a_file_is_mapped_whole_and_named_while_mapped),
+        cmocka_unit_test(mapping_refuses_what_reading_refuses),
+        cmocka_unit_test(an_empty_file_is_read_not_mapped),
+        cmocka_unit_test(files_past_the_registry_are_read),
     };
     return cmocka_run_group_tests(tests, tmpdir_group_setup, tmpdir_group_teardown);
 }

@@ -3,7 +3,8 @@
  * inode (a hard link is the same file), the temporary file with the final
  * mode (umask for a new file, the old mode for a replaced one), commit
  * replacing the target and leaving nothing behind, discard removing the
- * temporary file and keeping the earlier target. */
+ * temporary file and keeping the earlier target; a mapped input cut short
+ * while read ends the run with its name, no temporary file and exit 2. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,9 +13,12 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "infile.h"
 #include "output.h"
 #include "testutil.h"
 
@@ -200,6 +204,76 @@ static void test_discard_keeps_the_earlier_pdf(void **state)
     free(text);
 }
 
+/* The child maps a file of three pages, opens an output beside the old
+ * PDF, has the file cut to nothing and reads its last page: SIGBUS. */
+static void cut_short_while_mapped(fixture *f, const char *input, const char *target)
+{
+    output_install_signal_handlers();
+    infile_bytes b;
+    const char *why = NULL;
+    output_file o;
+    if (!infile_map(input, 1 << 20, &b, &why) || !b.mapped ||
+        !output_open(&o, target, &f->diags) || truncate(input, 0) != 0)
+        _exit(10);
+    volatile char last = b.data[b.len - 1];
+    (void)last;
+    _exit(11); /* read past the end and not stopped */
+}
+
+static void test_a_mapped_input_cut_short_ends_the_run(void **state)
+{
+    fixture *f = *state;
+    char input[PATH_MAX], target[PATH_MAX], err[PATH_MAX];
+    assert_true(path_join(input, f->dir, "font.ttf"));
+    assert_true(path_join(target, f->dir, "old.pdf"));
+    assert_true(path_join(err, f->dir, "stderr.txt"));
+    FILE *in = fopen(input, "wb");
+    assert_non_null(in);
+    for (int i = 0; i < 3 * 4096; i++)
+        fputc('x', in);
+    fclose(in);
+    assert_true(write_text_file(f->dir, "old.pdf", "earlier"));
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (!freopen(err, "w", stderr))
+            _exit(12);
+        cut_short_while_mapped(f, input, target);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 2);
+    char *said = read_text_file(err);
+    assert_non_null(strstr(said, input));
+    assert_non_null(strstr(said, "cut short while it was read"));
+    free(said);
+    assert_true(unlink(err) == 0 && unlink(input) == 0);
+    assert_int_equal(entries(f->dir), 1); /* the old PDF, no temporary file */
+    char *text = read_text_file(target);
+    assert_string_equal(text, "earlier");
+    free(text);
+}
+
+/* Any other SIGBUS is still a fault that ends the process by the signal. */
+static void test_another_sigbus_is_not_swallowed(void **state)
+{
+    (void)state;
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        output_install_signal_handlers();
+        raise(SIGBUS);
+        _exit(11);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status));
+    assert_int_equal(WTERMSIG(status), SIGBUS);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -213,6 +287,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_a_new_pdf_follows_the_umask, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_replaced_pdf_keeps_its_mode, setup, teardown),
         cmocka_unit_test_setup_teardown(test_discard_keeps_the_earlier_pdf, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_mapped_input_cut_short_ends_the_run, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_another_sigbus_is_not_swallowed, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
