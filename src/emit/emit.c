@@ -97,9 +97,9 @@ static void mark_begin(emitter *e, page_state *ps, const page_item *it)
     emit_add_parent(e, ps->index, ei->node, ps->mcid);
     sb_puts(&ps->content, "/");
     sb_puts(&ps->content, model_tag_role_name(t->role));
-    char buf[40];
-    snprintf(buf, sizeof buf, " <</MCID %d>> BDC\n", ps->mcid++);
-    sb_puts(&ps->content, buf);
+    sb_puts(&ps->content, " <</MCID ");
+    sb_int(&ps->content, (unsigned long)ps->mcid++);
+    sb_puts(&ps->content, ">> BDC\n");
 }
 
 static void mark_end(page_state *ps)
@@ -347,9 +347,9 @@ static void sb_dest(const emitter *e, sbuf *b, int page_no, double y)
 {
     if (page_no < 1 || page_no > e->lay->page_count)
         page_no = 1;
-    char ref[32];
-    snprintf(ref, sizeof ref, "[%lu 0 R /XYZ 0 ", pdfobj_number(e->pages[page_no - 1]));
-    sb_puts(b, ref);
+    sb_puts(b, "[");
+    sb_int(b, pdfobj_number(e->pages[page_no - 1]));
+    sb_puts(b, " 0 R /XYZ 0 ");
     sb_num(b, e->margin + e->lay->pages[page_no - 1].master->height - y +
                   e->st->link_target_offset);
     sb_puts(b, "null]");
@@ -576,9 +576,11 @@ static void emit_page(emitter *e, int index)
 
 static void sb_key_ref(sbuf *b, const char *key, unsigned long number)
 {
-    char buf[48];
-    int n = snprintf(buf, sizeof buf, "/%s %lu 0 R\n", key, number);
-    sb_put(b, buf, (size_t)n);
+    sb_puts(b, "/");
+    sb_puts(b, key);
+    sb_puts(b, " ");
+    sb_int(b, number);
+    sb_puts(b, " 0 R\n");
 }
 
 static unsigned long outline_number(const emitter *e, int item)

@@ -105,6 +105,14 @@ static inline void sb_num(sbuf *b, double v)
     b->len += (size_t)n;
 }
 
+/* A count or object number (below 2^53, exact as a double), without
+ * sb_num's separating space: snprintf was 5 % of x100's save. */
+static inline void sb_int(sbuf *b, unsigned long v)
+{
+    sb_num(b, (double)v);
+    b->len--;
+}
+
 static inline void sb_hex4(sbuf *b, unsigned v)
 {
     static const char hex[] = "0123456789ABCDEF";

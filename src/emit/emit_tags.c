@@ -193,9 +193,8 @@ static void table_attributes(HPDF_Doc pdf, HPDF_Dict d, const tag_node *t)
 
 static void sb_ref(sbuf *b, unsigned long number)
 {
-    char buf[32];
-    int n = snprintf(buf, sizeof buf, "%lu 0 R ", number);
-    sb_put(b, buf, (size_t)n);
+    sb_int(b, number);
+    sb_puts(b, " 0 R ");
 }
 
 static unsigned long elem_number(const emitter *e, const tag_node *t)

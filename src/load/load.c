@@ -845,12 +845,13 @@ static void schema_drop_unused(load_schema *ls)
     if (!r || !ls->released)
         return;
     if (r->doc && (ls->copied || ls->done)) {
+        /* Not trimmed (malloc_trim) after: the main thread's chunks are
+         * reused by the layout, and since the workers keep their arenas
+         * (arena_reset) the prefetch thread's left free cost x1000 5 MiB
+         * of peak (551 vs 546), x100 7 (72 vs 65), where the trim took
+         * x100's main thread ~15 ms (bench/NOTES.md, seventh round). */
         xmlFreeDoc(r->doc);
         r->doc = NULL;
-        /* Half the included files were parsed on the prefetch thread: their
-         * nodes go back to its malloc arena, where the layout (on this
-         * thread's) would never reuse them. x1000: 608 -> 552 MiB peak. */
-        mem_trim();
     }
     if (ls->done)
         load_free_sources(r);
