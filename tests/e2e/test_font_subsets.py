@@ -71,3 +71,38 @@ def test_the_check_finds_a_glyph_mapped_and_not_drawn_and_one_drawn_unmapped(tmp
         problems = font_map_problems(pdf)
     assert any("mapped but never drawn" in p for p in problems), problems
     assert any("drawn but not mapped" in p for p in problems), problems
+
+
+MANY_LETTERS = """<?xml version="1.0" encoding="UTF-8"?>
+<article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="nl-BE">
+  <info><title>Letters</title></info>
+  <section><title>Alle tekens</title>
+    <para>{words}</para></section>
+</article>
+"""
+
+# Enough different characters for a subset of more than 92 glyphs.
+LETTERS = ("abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789 "
+           "àáâäèéêëìíîïòóôöùúûüç ÀÁÂÄÈÉÊËÌÍÎÏÒÓÔÖÙÚÛÜÇ ñÑ ß ø Ø å Å æ Æ "
+           "( ) [ ] { } ! ? ; : , . ' \" / % + = * € $ # @ ~ | ^ _ "
+           "¡ ¢ £ ¤ ¥ ¦ § ¨ © ª « ¬ ® ¯ ° ± ² ³ ´ µ ¶ · ¸ ¹ º » ¼ ½ ¾ ¿ "
+           "αβγδεζηθικλμνξοπρστυφχψω ΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩ "
+           "абвгдежзийклмнопрстуфхцчшщъыьэюя АБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ")
+
+
+def test_glyph_codes_that_need_escaping_are_drawn_and_read_back(tmp_path):
+    """Glyph codes are written as literal strings: a code byte that is a
+    parenthesis, a backslash, CR or LF (glyphs 40, 41, 92, 13 and 10 of a
+    subset) must be escaped, or a reader ends the string there or reads
+    another byte. Every code the pages draw is mapped (font_map_problems),
+    those five are among them, and the words come back as written."""
+    words = " ".join(LETTERS.split())
+    text = MANY_LETTERS.format(words=words.replace("&", "&amp;").replace("<", "&lt;"))
+    doc = compile_text(tmp_path, text)
+    with pikepdf.open(doc.path) as pdf:
+        assert font_map_problems(pdf) == []
+        drawn = set().union(*drawn_codes(pdf).values())
+        assert {10, 13, 40, 41, 92} <= drawn, sorted(drawn)
+    printed = "".join(doc.page_texts).split()
+    for word in LETTERS.split():
+        assert word in printed, word
