@@ -66,7 +66,6 @@ static void report_failure(const emitter *e)
  * change (smaller streams, less to compress). */
 typedef struct page_state {
     int index;
-    int mcid;
     sbuf content;
     bool in_text;
     const void *font;
@@ -82,23 +81,44 @@ static void end_text(page_state *ps)
     ps->in_text = false;
 }
 
-static void mark_begin(emitter *e, page_state *ps, const page_item *it)
+/* What the main thread settles for an item before its page is drawn (on
+ * a compression worker, draw_page): whether it is drawn at all, the tag
+ * and MCID of its marked content, an image's XObject name. */
+typedef struct item_mark {
+    bool drawn;
+    const char *role;  /* NULL: an artifact */
+    int mcid;
+    const char *image; /* ITEM_IMAGE: its XObject's name */
+} item_mark;
+
+/* The structure's side of an item's marked content: its element takes
+ * the page's next MCID as a kid (artifacts take none). Main thread. */
+static void mark_settle(emitter *e, int page_no, int *mcid, const page_item *it, item_mark *m)
 {
-    if (it->artifact || !it->tag) {
-        sb_puts(&ps->content, "/Artifact BMC\n");
+    m->role = NULL;
+    if (it->artifact || !it->tag)
         return;
-    }
     tag_node *t = it->tag;
     int holder = emit_kid_holder(e, t); /* may move e->elems */
     elem_info *ei = &e->elems[holder];
     if (ei->page < 0)
-        ei->page = ps->index;
-    emit_elem_push_kid(ei, (struct_kid){ KID_MCR, NULL, ps->index, ps->mcid, NULL });
-    emit_add_parent(e, ps->index, ei->node, ps->mcid);
+        ei->page = page_no;
+    m->mcid = (*mcid)++;
+    emit_elem_push_kid(ei, (struct_kid){ KID_MCR, NULL, page_no, m->mcid, NULL });
+    emit_add_parent(e, page_no, ei->node, m->mcid);
+    m->role = model_tag_role_name(t->role);
+}
+
+static void mark_begin(page_state *ps, const item_mark *m)
+{
+    if (!m->role) {
+        sb_puts(&ps->content, "/Artifact BMC\n");
+        return;
+    }
     sb_puts(&ps->content, "/");
-    sb_puts(&ps->content, model_tag_role_name(t->role));
+    sb_puts(&ps->content, m->role);
     sb_puts(&ps->content, " <</MCID ");
-    sb_int(&ps->content, (unsigned long)ps->mcid++);
+    sb_int(&ps->content, (unsigned long)m->mcid);
     sb_puts(&ps->content, ">> BDC\n");
 }
 
@@ -109,7 +129,7 @@ static void mark_end(page_state *ps)
 
 /* ---- drawing -------------------------------------------------------------- */
 
-static void set_colour(emitter *e, sbuf *b, int index, bool stroke)
+static void set_colour(const emitter *e, sbuf *b, int index, bool stroke)
 {
     const style_colour *c = style_colour_at(e->st, index);
     if (!c)
@@ -194,19 +214,18 @@ static void show_glyphs(sbuf *b, const emit_font *ef, const glyph_run *r, int fr
     sb_puts(b, in_string ? ")] TJ\n" : "] TJ\n");
 }
 
-static void draw_text(emitter *e, page_state *ps, const page_item *it, double ph)
+static void draw_text(const emitter *e, page_state *ps, const page_item *it,
+                      const item_mark *m, double ph)
 {
     const glyph_run *r = &it->run;
-    emit_font *ef = emit_font_of(e, r->face);
-    if (!ef || !ef->type0 || r->count == 0)
-        return;
+    const emit_font *ef = emit_font_of(e, r->face);
     sbuf *b = &ps->content;
     if (!ps->in_text) {
         sb_puts(b, "BT\n");
         ps->in_text = true;
         ps->font = NULL;
     }
-    mark_begin(e, ps, it);
+    mark_begin(ps, m);
     if (ps->font != ef || ps->size != r->size) {
         sb_puts(b, "/");
         sb_puts(b, ef->name);
@@ -274,13 +293,12 @@ static void rounded_rect(sbuf *b, double x, double y, double w, double h, double
  * sums leave rounding dust, not a visible gap. */
 #define EMIT_AT_EDGE 0.01
 
-static void draw_rect(emitter *e, page_state *ps, const page_item *it, double ph)
+static void draw_rect(const emitter *e, page_state *ps, const page_item *it,
+                      const item_mark *m, double ph)
 {
-    if (it->fill < 0 && (it->stroke < 0 || it->line_width <= 0))
-        return;
     end_text(ps);
     sbuf *b = &ps->content;
-    mark_begin(e, ps, it); /* decoration, or a part of a chart */
+    mark_begin(ps, m); /* decoration, or a part of a chart */
     sb_puts(b, "q\n");
     if (it->fill >= 0)
         set_colour(e, b, it->fill, false);
@@ -307,10 +325,8 @@ static void draw_rect(emitter *e, page_state *ps, const page_item *it, double ph
     sb_puts(b, "Q\nEMC\n");
 }
 
-static void draw_rule(emitter *e, page_state *ps, const page_item *it, double ph)
+static void draw_rule(const emitter *e, page_state *ps, const page_item *it, double ph)
 {
-    if (it->stroke < 0 || it->line_width <= 0)
-        return;
     end_text(ps);
     sbuf *b = &ps->content;
     sb_puts(b, "/Artifact BMC\nq\n");
@@ -321,23 +337,16 @@ static void draw_rule(emitter *e, page_state *ps, const page_item *it, double ph
     sb_num(b, it->x + it->w), sb_num(b, ph - it->y - it->h), sb_puts(b, "l\nS\nQ\nEMC\n");
 }
 
-static void draw_image(emitter *e, page_state *ps, const page_item *it, double ph,
-                       HPDF_Dict *xobjects)
+static void draw_image(page_state *ps, const page_item *it, const item_mark *m, double ph)
 {
-    emit_image *ei = emit_image_of(e, it->image);
-    if (!ei)
-        return;
-    if (!*xobjects)
-        *xobjects = pdfobj_dict(e->pdf, false);
-    pdfobj_put(*xobjects, ei->name, ei->image);
     end_text(ps);
     sbuf *b = &ps->content;
-    mark_begin(e, ps, it);
+    mark_begin(ps, m);
     sb_puts(b, "q\n");
     sb_num(b, it->w), sb_puts(b, "0 0 "), sb_num(b, it->h);
     sb_num(b, it->x), sb_num(b, ph - it->y - it->h);
     sb_puts(b, "cm\n/");
-    sb_puts(b, ei->name);
+    sb_puts(b, m->image);
     sb_puts(b, " Do\nQ\n");
     mark_end(ps);
 }
@@ -416,8 +425,7 @@ static HPDF_STATUS write_link(HPDF_Dict d, HPDF_Stream out)
     return pdfobj_write(out, b->data, b->len);
 }
 
-static void emit_link(emitter *e, page_state *ps, HPDF_Page pg, const page_item *it,
-                      double ph)
+static void emit_link(emitter *e, int page_no, HPDF_Page pg, const page_item *it, double ph)
 {
     if (it->link < 0 || it->link >= e->lay->link_count)
         return;
@@ -447,8 +455,8 @@ static void emit_link(emitter *e, page_state *ps, HPDF_Page pg, const page_item 
         int holder = emit_kid_holder(e, it->tag); /* may move e->elems */
         elem_info *ei = &e->elems[holder];
         if (ei->page < 0)
-            ei->page = ps->index;
-        emit_elem_push_kid(ei, (struct_kid){ KID_OBJR, NULL, ps->index, 0, a });
+            ei->page = page_no;
+        emit_elem_push_kid(ei, (struct_kid){ KID_OBJR, NULL, page_no, 0, a });
         an->struct_parent = key;
         emit_add_parent(e, key, ei->node, 0);
     }
@@ -461,40 +469,39 @@ static void emit_link(emitter *e, page_state *ps, HPDF_Page pg, const page_item 
  * (libharu's, and ours before) ~420 ms for 3.39 MB (bench/NOTES.md). */
 #define EMIT_DEFLATE_LEVEL 5
 
-/* The oldest page handed to the pool, compressed, into its content stream;
- * false when none was waiting. */
+/* A page handed to the pool: drawn where it is compressed (draw_page),
+ * from the page's items and what the main thread settled for them. */
+typedef struct page_job {
+    const emitter *e;
+    int index;
+    item_mark *marks;
+} page_job;
+
+/* The oldest page handed to the pool, drawn and compressed, into its
+ * content stream; its items go (page_drawn) now that nothing reads them.
+ * False when none was waiting. */
 static bool take_content(emitter *e)
 {
     zpool_result r;
     if (!zpool_take(e->zpool, &r))
         return false;
-    if (r.ok) {
+    if (r.ok && r.len) {
         /* Digested compressed: a quarter of the bytes, the same for the
          * same content whatever the thread count. */
         HPDF_MD5Update(&e->content_md5, r.data, (HPDF_UINT)r.len);
         HPDF_PageAttr attr = (HPDF_PageAttr)e->pages[r.tag]->attr;
         pdfobj_stream_put_deflated(attr->contents, r.data, r.len);
-    } else {
+    } else if (!r.ok) {
         diag_add(e->diags, DIAG_ENVIRONMENT, (src_loc){ e->output_name, 0, 0 },
                  "could not compress the content of page %d (out of memory)", r.tag + 1);
     }
     free(r.data);
+    page_job *job = r.ctx;
+    free(job->marks);
+    free(job);
+    if (e->opt->page_drawn)
+        e->opt->page_drawn(e->opt->page_drawn_user, r.tag);
     return true;
-}
-
-/* The page's content, final, goes to the pool: compressed there (maybe on
- * another thread) and its uncompressed form freed, so a long document
- * never holds more than a few uncompressed pages. */
-static void write_content(emitter *e, int index, sbuf *content)
-{
-    if (!content->len) { /* libharu writes an empty stream as it is */
-        free(content->data);
-        return;
-    }
-    while (zpool_full(e->zpool))
-        take_content(e);
-    zpool_submit(e->zpool, index, (unsigned char *)content->data, content->len);
-    *content = (sbuf){ 0 };
 }
 
 static HPDF_Array box_array(emitter *e, double x0, double y0, double x1, double y1)
@@ -509,7 +516,7 @@ static HPDF_Array box_array(emitter *e, double x0, double y0, double x1, double 
 
 /* Trim marks at the four corners, outside the bleed, in registration
  * colour (all four inks), in the page's translated space. */
-static void crop_marks(emitter *e, sbuf *b, double pw, double ph)
+static void crop_marks(const emitter *e, sbuf *b, double pw, double ph)
 {
     const style_print *pr = &e->st->print;
     double gap = pr->bleed + pr->crop_offset, len = pr->crop_length;
@@ -554,6 +561,92 @@ static HPDF_Dict page_resources(emitter *e, HPDF_Dict xobjects)
     return res;
 }
 
+/* Whether an item shows at all: a text run in an embedded font, a
+ * rectangle filled or stroked, a rule stroked (images: emit_image_of). */
+static bool item_drawn(const emitter *e, const page_item *it)
+{
+    const emit_font *ef;
+    switch (it->kind) {
+    case ITEM_TEXT:
+        ef = emit_font_of(e, it->run.face);
+        return ef && ef->type0 && it->run.count > 0;
+    case ITEM_RECT: return it->fill >= 0 || (it->stroke >= 0 && it->line_width > 0);
+    case ITEM_RULE: return it->stroke >= 0 && it->line_width > 0;
+    case ITEM_IMAGE:
+    case ITEM_LINK: break;
+    }
+    return false;
+}
+
+/* The main thread's part of a page's items, in drawing order: the
+ * structure they join, the images they show (made and named here: objects
+ * are numbered as they are made). */
+static item_mark *settle_items(emitter *e, int index, HPDF_Dict *xobjects)
+{
+    const page *p = &e->lay->pages[index];
+    item_mark *marks = mem_alloc((size_t)p->count + 1, sizeof *marks);
+    int mcid = 0;
+    for (int i = 0; i < p->count; i++) {
+        const page_item *it = &p->items[i];
+        item_mark *m = &marks[i];
+        if (it->kind == ITEM_IMAGE) {
+            emit_image *ei = emit_image_of(e, it->image);
+            m->drawn = ei != NULL;
+            if (ei && !*xobjects)
+                *xobjects = pdfobj_dict(e->pdf, false);
+            if (ei)
+                pdfobj_put(*xobjects, ei->name, ei->image);
+            m->image = ei ? ei->name : NULL;
+        } else {
+            m->drawn = item_drawn(e, it);
+        }
+        if (m->drawn && it->kind != ITEM_RULE)
+            mark_settle(e, index, &mcid, it, m);
+    }
+    return marks;
+}
+
+/* A page's content stream, made on the compression worker that deflates
+ * it: reads the page, the fonts, the style and the marks, writes nothing
+ * else (zpool_make_fn). */
+static void draw_page(void *ctx, unsigned char **data, size_t *len)
+{
+    const page_job *job = ctx;
+    const emitter *e = job->e;
+    const page *p = &e->lay->pages[job->index];
+    double ph = p->master->height, pw = p->master->width;
+    page_state ps = { job->index, { 0 }, false, NULL, 0, -2, 1 };
+    if (e->print) {
+        sb_puts(&ps.content, "q\n1 0 0 1 ");
+        sb_num(&ps.content, e->margin);
+        sb_num(&ps.content, e->margin);
+        sb_puts(&ps.content, "cm\n");
+    }
+    for (int i = 0; i < p->count; i++) {
+        const page_item *it = &p->items[i];
+        const item_mark *m = &job->marks[i];
+        if (!m->drawn)
+            continue;
+        switch (it->kind) {
+        case ITEM_TEXT: draw_text(e, &ps, it, m, ph); break;
+        case ITEM_RECT: draw_rect(e, &ps, it, m, ph); break;
+        case ITEM_RULE: draw_rule(e, &ps, it, ph); break;
+        case ITEM_IMAGE: draw_image(&ps, it, m, ph); break;
+        case ITEM_LINK: break;
+        }
+    }
+    end_text(&ps);
+    if (e->print) {
+        crop_marks(e, &ps.content, pw, ph);
+        sb_puts(&ps.content, "Q\n");
+    }
+    *data = (unsigned char *)ps.content.data;
+    *len = ps.content.len;
+}
+
+/* A page: its object's keys, its structure, images and links here; its
+ * content drawn and deflated by the pool, so that a long document never
+ * holds more than a few uncompressed pages. */
 static void emit_page(emitter *e, int index)
 {
     const page *p = &e->lay->pages[index];
@@ -564,35 +657,17 @@ static void emit_page(emitter *e, int index)
     if (e->print)
         page_boxes(e, pg, pw, ph);
     HPDF_Dict xobjects = NULL;
-    page_state ps = { index, 0, { 0 }, false, NULL, 0, -2, 1 };
-    if (e->print) {
-        sb_puts(&ps.content, "q\n1 0 0 1 ");
-        sb_num(&ps.content, e->margin);
-        sb_num(&ps.content, e->margin);
-        sb_puts(&ps.content, "cm\n");
-    }
-    for (int i = 0; i < p->count; i++) {
-        const page_item *it = &p->items[i];
-        switch (it->kind) {
-        case ITEM_TEXT: draw_text(e, &ps, it, ph); break;
-        case ITEM_RECT: draw_rect(e, &ps, it, ph); break;
-        case ITEM_RULE: draw_rule(e, &ps, it, ph); break;
-        case ITEM_IMAGE: draw_image(e, &ps, it, ph, &xobjects); break;
-        case ITEM_LINK: break;
-        }
-    }
-    end_text(&ps);
-    if (e->print) {
-        crop_marks(e, &ps.content, pw, ph);
-        sb_puts(&ps.content, "Q\n");
-    }
+    page_job *job = mem_alloc(1, sizeof *job);
+    *job = (page_job){ e, index, settle_items(e, index, &xobjects) };
     for (int i = 0; i < p->count; i++)
         if (p->items[i].kind == ITEM_LINK)
-            emit_link(e, &ps, pg, &p->items[i], ph);
+            emit_link(e, index, pg, &p->items[i], ph);
     pdfobj_put(pg, "Resources", page_resources(e, xobjects));
     pdfobj_int(pg, "StructParents", index);
     pdfobj_name(pg, "Tabs", "S");
-    write_content(e, index, &ps.content);
+    while (zpool_full(e->zpool))
+        take_content(e);
+    zpool_submit_made(e->zpool, index, draw_page, job);
 }
 
 /* ---- outline ---------------------------------------------------------------- */
@@ -824,8 +899,6 @@ bool emit_pdf(const layout_result *layout, const style *st,
             break;
         }
         emit_page(&e, i);
-        if (opt->page_drawn)
-            opt->page_drawn(opt->page_drawn_user, i);
     }
     while (take_content(&e))
         continue;

@@ -205,7 +205,7 @@ bool emit_fonts(emitter *e, font_set *fonts)
     return true;
 }
 
-emit_font *emit_font_of(emitter *e, const font_face *f)
+emit_font *emit_font_of(const emitter *e, const font_face *f)
 {
     for (int i = 0; i < e->font_count; i++)
         if (e->fonts[i].face == f)

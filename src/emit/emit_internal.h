@@ -301,6 +301,6 @@ emit_image *emit_image_of(emitter *e, const image_model *m);
  * with a diagnostic when one cannot be. */
 bool emit_fonts(emitter *e, font_set *fonts);
 /* The embedded font of face f (NULL when it was never used). */
-emit_font *emit_font_of(emitter *e, const font_face *f);
+emit_font *emit_font_of(const emitter *e, const font_face *f);
 
 #endif

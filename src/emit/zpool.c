@@ -17,6 +17,8 @@ typedef struct zjob {
     unsigned char *in, *out;
     size_t in_len, out_len;
     bool ok;
+    zpool_make_fn make; /* NULL: in was given */
+    void *ctx;
 } zjob;
 
 struct zpool {
@@ -39,6 +41,14 @@ static void zjob_run(zjob *j, struct libdeflate_compressor *c)
 {
     j->ok = false;
     j->out_len = 0;
+    if (j->make)
+        j->make(j->ctx, &j->in, &j->in_len);
+    if (j->make && j->in_len == 0) { /* nothing made: nothing to deflate */
+        free(j->in);
+        j->in = NULL;
+        j->ok = true;
+        return;
+    }
     size_t bound = c ? libdeflate_zlib_compress_bound(c, j->in_len) : 1;
     j->out = mem_alloc(bound ? bound : 1, 1);
     if (c) {
@@ -93,11 +103,11 @@ bool zpool_full(const zpool *p)
     return p->tail - p->head >= ZPOOL_DEPTH;
 }
 
-void zpool_submit(zpool *p, int tag, unsigned char *data, size_t len)
+static void zpool_queue(zpool *p, zjob job)
 {
     pthread_mutex_lock(&p->mu);
     zjob *j = &p->ring[p->tail % ZPOOL_DEPTH];
-    *j = (zjob){ JOB_QUEUED, tag, data, NULL, len, 0, false };
+    *j = job;
     if (p->workers == 0) {
         pthread_mutex_unlock(&p->mu);
         if (!p->own)
@@ -113,6 +123,16 @@ void zpool_submit(zpool *p, int tag, unsigned char *data, size_t len)
     pthread_mutex_unlock(&p->mu);
 }
 
+void zpool_submit(zpool *p, int tag, unsigned char *data, size_t len)
+{
+    zpool_queue(p, (zjob){ JOB_QUEUED, tag, data, NULL, len, 0, false, NULL, NULL });
+}
+
+void zpool_submit_made(zpool *p, int tag, zpool_make_fn make, void *ctx)
+{
+    zpool_queue(p, (zjob){ JOB_QUEUED, tag, NULL, NULL, 0, 0, false, make, ctx });
+}
+
 bool zpool_take(zpool *p, zpool_result *out)
 {
     pthread_mutex_lock(&p->mu);
@@ -121,7 +141,7 @@ bool zpool_take(zpool *p, zpool_result *out)
         zjob *j = &p->ring[p->head % ZPOOL_DEPTH];
         while (j->state != JOB_DONE)
             pthread_cond_wait(&p->done, &p->mu);
-        *out = (zpool_result){ j->tag, j->out, j->out_len, j->ok };
+        *out = (zpool_result){ j->tag, j->out, j->out_len, j->ok, j->ctx };
         j->out = NULL;
         p->head++;
     }

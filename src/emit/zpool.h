@@ -1,5 +1,6 @@
-/* zpool — page content streams deflated on worker threads, taken back in
- * the order they were given.
+/* zpool — page content streams deflated (and made, when the caller hands
+ * a function that makes them) on worker threads, taken back in the order
+ * they were given.
  *
  * Owns the jobs in flight (at most ZPOOL_DEPTH): each job's input is freed
  * as soon as it is compressed, so memory holds only compressed pages and a
@@ -7,7 +8,8 @@
  * same level and one libdeflate call, so the bytes do not depend on the
  * number of threads (1 = compressed at once on the caller's thread, no
  * thread made). Used by emit from one thread only; the workers touch
- * nothing but their compressor and their job. Failure: a job that could
+ * nothing but their compressor and their job (and what its make function
+ * reads, which the caller keeps unchanged until the job is taken). Failure: a job that could
  * not be compressed (no memory for a compressor) comes back with
  * ok false; a thread that cannot start makes zpool_new fall back to fewer
  * (the bytes stay the same).
@@ -28,6 +30,7 @@ typedef struct zpool_result {
     unsigned char *data; /* zlib-format bytes, owned by the caller (free) */
     size_t len;
     bool ok;
+    void *ctx;           /* zpool_submit_made's, NULL for zpool_submit */
 } zpool_result;
 
 /* threads: 1 (compressed on the caller's thread) to ZPOOL_MAX_THREADS;
@@ -37,6 +40,13 @@ zpool *zpool_new(int threads, int level);
 bool zpool_full(const zpool *p);
 /* Hands data (from malloc, len bytes) to the pool, which frees it. */
 void zpool_submit(zpool *p, int tag, unsigned char *data, size_t len);
+/* What makes a job's bytes where it runs, before they are compressed: a
+ * malloc'ed *data of *len bytes (none: 0), from ctx alone. */
+typedef void (*zpool_make_fn)(void *ctx, unsigned char **data, size_t *len);
+/* As zpool_submit, with the bytes made by make(ctx) on the worker that
+ * compresses them (ctx stays the caller's). Bytes that come out empty
+ * come back as an empty result (len 0, ok). */
+void zpool_submit_made(zpool *p, int tag, zpool_make_fn make, void *ctx);
 /* The oldest job not yet taken, waiting for it; false when none is left. */
 bool zpool_take(zpool *p, zpool_result *out);
 /* Stops the threads and frees what was not taken. */

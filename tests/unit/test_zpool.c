@@ -1,6 +1,8 @@
 /* Unit tests of zpool: results come back in the order given, decompress
- * to their input, and are the same bytes with 1, 2 and 7 threads; a pool
- * freed with jobs still in flight leaks nothing (ASan build). */
+ * to their input, and are the same bytes with 1, 2 and 7 threads; bytes
+ * made on the worker (zpool_submit_made) come back as the same bytes
+ * given would, with their context, and nothing made as an empty result;
+ * a pool freed with jobs still in flight leaks nothing (ASan build). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -101,6 +103,55 @@ static void a_pool_freed_with_jobs_in_flight_leaks_nothing(void **state)
     zpool_free(p);
 }
 
+/* A made job's context: which job's bytes to make. */
+static void make_job(void *ctx, unsigned char **data, size_t *len)
+{
+    int i = *(int *)ctx;
+    *data = i % 10 == 3 ? NULL : job_input(i, len);
+    if (!*data)
+        *len = 0;
+}
+
+static void made_bytes_come_back_as_given_ones(void **state)
+{
+    (void)state;
+    static unsigned char *given[JOBS];
+    static size_t given_len[JOBS];
+    static int index[JOBS];
+    run_pool(1, given, given_len);
+    for (int threads = 1; threads <= 3; threads += 2) {
+        zpool *p = zpool_new(threads, 6);
+        int taken = 0;
+        zpool_result r;
+        for (int i = 0; i <= JOBS; i++) {
+            while (zpool_full(p) || (i == JOBS && taken < JOBS)) {
+                assert_true(zpool_take(p, &r));
+                assert_int_equal(r.tag, taken);
+                assert_ptr_equal(r.ctx, &index[taken]);
+                assert_true(r.ok);
+                size_t made_len;
+                free(job_input(taken, &made_len));
+                if (taken % 10 == 3 || made_len == 0) { /* nothing made */
+                    assert_int_equal(r.len, 0);
+                } else {
+                    assert_int_equal(r.len, given_len[taken]);
+                    assert_memory_equal(r.data, given[taken], r.len);
+                }
+                free(r.data);
+                taken++;
+            }
+            if (i < JOBS) {
+                index[i] = i;
+                zpool_submit_made(p, i, make_job, &index[i]);
+            }
+        }
+        assert_false(zpool_take(p, &r));
+        zpool_free(p);
+    }
+    for (int i = 0; i < JOBS; i++)
+        free(given[i]);
+}
+
 /* cmocka's table of this file's tests, in the shape of every short test
  * file's main (duplicates pairs test_infile, test_mem, test_pdftree,
  * test_style_table, test_ptrindex, test_strindex and test_zpool):
@@ -111,6 +162,7 @@ int main(void)
         cmocka_unit_test(results_decompress_to_their_input),
         cmocka_unit_test(the_bytes_do_not_depend_on_the_thread_count),
         cmocka_unit_test(a_pool_freed_with_jobs_in_flight_leaks_nothing),
+        cmocka_unit_test(made_bytes_come_back_as_given_ones),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
