@@ -612,6 +612,10 @@ static void load_include_text(load_session *s, xmlNode *inc, const char *abs,
     free(display);
     if (!text)
         return;
+    load_result *r = s->r;
+    r->text_files = mem_reserve(r->text_files, &r->text_file_cap, (size_t)r->text_file_count + 1,
+                                sizeof *r->text_files, 8);
+    r->text_files[r->text_file_count++] = mem_strdup(abs);
     long line = 0;
     long bad = utf8_valid(text, len) ? load_non_xml_char(text, len, &line) : -1;
     if (!utf8_valid(text, len))
@@ -1310,6 +1314,9 @@ void load_free(load_result *r)
     if (r->doc)
         xmlFreeDoc(r->doc);
     load_free_sources(r);
+    for (int i = 0; i < r->text_file_count; i++)
+        free(r->text_files[i]);
+    free(r->text_files);
     free(r->root_dir);
     free(r->main_file);
     diag_clear(&r->schema_messages);

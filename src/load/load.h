@@ -33,6 +33,10 @@ typedef struct load_result {
     int source_count;
     size_t source_cap;
     strindex source_index;  /* abs -> position in sources */
+    char **text_files;      /* files included as text (parse="text"), by
+                               absolute path: inputs too (malloc'ed) */
+    int text_file_count;
+    size_t text_file_cap;
     bool schema_valid;  /* the document is inside the subset's schema */
     char *root_dir;   /* realpath of the report's folder (malloc'ed) */
     char *main_file;  /* the path as given (malloc'ed) */

@@ -141,6 +141,26 @@ def test_output_naming_an_included_file_is_refused(report_copy):
     assert_failed_cleanly(r, inc, before)
 
 
+def test_output_naming_a_file_included_as_text_is_refused(tmp_path):
+    """A code sample pulled in with parse="text" is read like every other
+    include: -o naming it must not overwrite it."""
+    (tmp_path / "code.txt").write_text("int x;\n")
+    src = tmp_path / "doc.xml"
+    src.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<article xmlns="http://docbook.org/ns/docbook" '
+        'xmlns:xi="http://www.w3.org/2001/XInclude" version="5.0" xml:lang="nl-BE">\n'
+        '  <info><title>Code</title></info>\n'
+        '  <section><title>Voorbeeld</title>\n'
+        '    <programlisting><xi:include href="code.txt" parse="text"/></programlisting>\n'
+        '  </section>\n</article>\n')
+    inc = tmp_path / "code.txt"
+    before = inc.read_bytes()
+    r = run(src, "-o", inc)
+    assert "an included file of the document" in r.stderr, r.stderr
+    assert_failed_cleanly(r, inc, before)
+
+
 @pytest.mark.parametrize("device", ["null", "full"])
 def test_output_naming_a_device_is_refused(tmp_path, device):
     """-o /dev/null or /dev/full as root. Tested on private nodes of the
