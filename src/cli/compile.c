@@ -69,7 +69,7 @@ static long long source_date_epoch(diag_list *d)
 }
 
 /* KCVS_THREADS: how many threads set paragraphs (the layout's workers and
- * the main thread) and compress the page content streams (default 2, the
+ * the main thread) and draw and compress the page content streams (default 2, the
  * machine's cores; 1 makes none). The output is the same
  * bytes whatever the number; anything but 1 to ZPOOL_MAX_THREADS is an
  * error, never silently clamped. -1 after a diagnostic. */
