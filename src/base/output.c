@@ -214,7 +214,13 @@ bool output_check_input(const output_file *o, const char *input, const char *wha
     struct stat st;
     if (!o || !o->exists || !input || stat(input, &st) != 0)
         return true;
-    if (st.st_dev != o->dev || st.st_ino != o->ino)
+    return output_check_input_id(o, st.st_dev, st.st_ino, input, what, diags);
+}
+
+bool output_check_input_id(const output_file *o, dev_t dev, ino_t ino, const char *input,
+                           const char *what, diag_list *diags)
+{
+    if (!o || !o->exists || dev != o->dev || ino != o->ino)
         return true;
     diag_add(diags, DIAG_ENVIRONMENT, (src_loc){ o->name, 0, 0 },
              "cannot write the output: it is %s of the document (%s); choose another -o",

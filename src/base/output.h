@@ -51,6 +51,10 @@ bool output_open(output_file *o, const char *name, diag_list *diags);
  * cannot be stat'ed is not the target: reading it reports its own error. */
 bool output_check_input(const output_file *o, const char *input, const char *what,
                         diag_list *diags);
+/* As output_check_input for an input already opened, by the device and
+ * inode its descriptor had (fstat): the file read, without a stat more. */
+bool output_check_input_id(const output_file *o, dev_t dev, ino_t ino, const char *input,
+                           const char *what, diag_list *diags);
 
 /* Writes pdf's bytes to path: HPDF_SaveToStream into our own buffered
  * stream (no memory copy of the whole PDF) with checked write, fsync and

@@ -139,8 +139,8 @@ static bool inputs_spared(const compile_request *req, const style *st,
               output_check_input(o, req->icc_path, "the colour profile", d) &&
               output_check_input(o, req->cmyk_icc_path, "the colour profile", d);
     for (int i = 0; ok && i < src->source_count; i++)
-        ok = output_check_input(o, src->sources[i].abs,
-                                i ? "an included file" : "the source", d);
+        ok = output_check_input_id(o, src->sources[i].dev, src->sources[i].ino,
+                                   src->sources[i].abs, i ? "an included file" : "the source", d);
     for (int i = 0; ok && i < src->text_file_count; i++)
         ok = output_check_input(o, src->text_files[i], "an included file", d);
     for (int f = 0; ok && f < st->font_count; f++)

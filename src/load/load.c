@@ -234,7 +234,7 @@ static bool load_check_size(load_session *s, const load_reader *rd, const char *
 /* Opened without blocking and read only when it is a regular file: a FIFO,
  * a device or a folder named by an include is an error at the include. */
 static char *load_read_file(load_session *s, const load_reader *rd, const char *abs,
-                            const char *display, size_t *len)
+                            const char *display, size_t *len, struct stat *opened)
 {
     const char *why = NULL;
     struct stat st;
@@ -243,6 +243,7 @@ static char *load_read_file(load_session *s, const load_reader *rd, const char *
         load_read_error(s, rd, display, why);
         return NULL;
     }
+    *opened = st;
     if (!load_check_size(s, rd, display, &st)) {
         close(fd);
         return NULL;
@@ -266,14 +267,15 @@ static void load_index_lines(load_source *src)
             src->line_starts[src->line_count++] = i + 1;
 }
 
-static void load_keep_source(load_result *r, const char *abs, char *text, size_t len)
+static void load_keep_source(load_result *r, const char *abs, char *text, size_t len,
+                             const struct stat *st)
 {
     r->sources = mem_reserve(r->sources, &r->source_cap, (size_t)r->source_count + 1,
                              sizeof *r->sources, 16);
     char *copy = mem_strdup(abs);
     strindex_put(&r->source_index, copy, r->source_count);
     load_source *src = &r->sources[r->source_count++];
-    *src = (load_source){ copy, text, len, NULL, 0 };
+    *src = (load_source){ copy, text, len, NULL, 0, st->st_dev, st->st_ino };
     load_index_lines(src);
 }
 
@@ -333,13 +335,14 @@ static void load_repair_entity_markup(xmlDoc *doc, xmlNode *root)
 }
 
 /* A parsed file made ready for the tree, its text kept for locations. */
-static void load_parsed(load_session *s, const char *abs, xmlDoc *doc, char *text, size_t len)
+static void load_parsed(load_session *s, const char *abs, xmlDoc *doc, char *text, size_t len,
+                        const struct stat *st)
 {
     if (doc && xmlDocGetRootElement(doc)) {
         load_drop_xml_base(xmlDocGetRootElement(doc));
         load_repair_entity_markup(doc, xmlDocGetRootElement(doc));
     }
-    load_keep_source(s->r, abs, text, len);
+    load_keep_source(s->r, abs, text, len, st);
 }
 
 /* libxml2's options for every file of the report. */
@@ -352,7 +355,8 @@ static xmlDoc *load_parse_file(load_session *s, const load_reader *rd, const cha
                                const char *display, xmlDict *dict)
 {
     size_t len = 0;
-    char *buf = load_read_file(s, rd, abs, display, &len);
+    struct stat st;
+    char *buf = load_read_file(s, rd, abs, display, &len, &st);
     if (!buf)
         return NULL;
     src_loc loc = { display, 1, 1 };
@@ -380,7 +384,7 @@ static xmlDoc *load_parse_file(load_session *s, const load_reader *rd, const cha
     }
     s->parsing = NULL;
     xmlFreeParserCtxt(ctxt);
-    load_parsed(s, abs, doc, buf, len);
+    load_parsed(s, abs, doc, buf, len, &st);
     return doc;
 }
 
@@ -402,7 +406,7 @@ static xmlDoc *load_parse_include(load_session *s, const load_reader *rd, const 
         free(text);
         return NULL;
     }
-    load_parsed(s, abs, doc, text, len);
+    load_parsed(s, abs, doc, text, len, &st);
     return doc;
 }
 
@@ -608,7 +612,8 @@ static void load_include_text(load_session *s, xmlNode *inc, const char *abs,
     char *display = load_display_path(abs);
     load_reader rd = { inc, href };
     size_t len = 0;
-    char *text = load_read_file(s, &rd, abs, display, &len);
+    struct stat st;
+    char *text = load_read_file(s, &rd, abs, display, &len, &st);
     free(display);
     if (!text)
         return;

@@ -13,6 +13,7 @@
 
 #include <libxml/tree.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "diag.h"
 #include "strindex.h"
@@ -25,6 +26,8 @@ typedef struct load_source {
     size_t len;
     size_t *line_starts; /* where each line begins */
     size_t line_count;
+    dev_t dev;           /* the file read (fstat of its descriptor) */
+    ino_t ino;
 } load_source;
 
 typedef struct load_result {
