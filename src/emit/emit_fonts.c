@@ -1,5 +1,7 @@
 #include "emit_internal.h"
 
+#include "zpool.h"
+
 /* ---- fonts ------------------------------------------------------------------ */
 
 static void subset_tag(const emit_font *ef, unsigned glyphs, char tag[7])
@@ -15,16 +17,25 @@ static void subset_tag(const emit_font *ef, unsigned glyphs, char tag[7])
     tag[6] = '\0';
 }
 
-static HPDF_Dict font_file_stream(emitter *e, emit_font *ef)
+/* A font's subset, made on a compression worker (font_subset, a
+ * zpool_make_fn) from the face and the glyphs the layout marked, which
+ * nothing changes any more: the glyphs kept, renumbered, their widths,
+ * and the font file, deflated there too. */
+typedef struct font_job {
+    font_face *face;
+    uint32_t *new_gid; /* old gid -> new gid, UINT32_MAX when not kept */
+    double *width;     /* old gid -> width in 1/1000 em */
+    size_t file_len;   /* the font file's bytes before deflating */
+} font_job;
+
+static hb_subset_plan_t *subset_plan(font_face *f)
 {
-    font_face *f = ef->face;
-    hb_face_t *face = font_hb_face(f);
-    unsigned n = font_glyph_count(f);
     hb_subset_input_t *in = hb_subset_input_create_or_fail();
     if (!in)
         return NULL;
     hb_set_t *glyphs = hb_subset_input_glyph_set(in);
     hb_set_add(glyphs, 0);
+    unsigned n = font_glyph_count(f);
     for (unsigned g = 0; g < n; g++)
         if (font_used_text(f, g))
             hb_set_add(glyphs, g);
@@ -34,32 +45,44 @@ static HPDF_Dict font_file_stream(emitter *e, emit_font *ef)
     for (size_t i = 0; i < sizeof dropped / sizeof *dropped; i++)
         hb_set_add(drop, hb_tag_from_string(dropped[i], 4));
     hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
-    hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(face, in);
+    hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(font_hb_face(f), in);
     hb_subset_input_destroy(in);
+    return plan;
+}
+
+/* zpool_make_fn: nothing made (len 0) when HarfBuzz cannot subset. */
+static void font_subset(void *ctx, unsigned char **data, size_t *len)
+{
+    font_job *job = ctx;
+    font_face *f = job->face;
+    *data = NULL;
+    *len = 0;
+    hb_subset_plan_t *plan = subset_plan(f);
     if (!plan)
-        return NULL;
+        return;
     const hb_map_t *map = hb_subset_plan_old_to_new_glyph_mapping(plan);
-    ef->new_gid = mem_alloc(n, sizeof *ef->new_gid);
-    ef->width = mem_alloc(n, sizeof *ef->width);
+    unsigned n = font_glyph_count(f);
+    job->new_gid = mem_alloc(n + 1, sizeof *job->new_gid);
+    job->width = mem_alloc(n + 1, sizeof *job->width);
     int upem = font_units_per_em(f);
     for (unsigned g = 0; g < n; g++) {
-        ef->new_gid[g] = hb_map_get(map, g);
-        if (ef->new_gid[g] == HB_MAP_VALUE_INVALID)
-            ef->new_gid[g] = UINT32_MAX;
-        ef->width[g] = round(font_glyph_advance(f, g) * 1000.0 / upem * 100) / 100;
+        job->new_gid[g] = hb_map_get(map, g);
+        if (job->new_gid[g] == HB_MAP_VALUE_INVALID)
+            job->new_gid[g] = UINT32_MAX;
+        job->width[g] = round(font_glyph_advance(f, g) * 1000.0 / upem * 100) / 100;
     }
     hb_face_t *sub = hb_subset_plan_execute_or_fail(plan);
     hb_subset_plan_destroy(plan);
-    if (!sub)
-        return NULL;
-    hb_blob_t *blob = hb_face_reference_blob(sub);
-    unsigned len;
-    const char *data = hb_blob_get_data(blob, &len);
-    HPDF_Dict s = pdfobj_stream(e->pdf, data, len, true);
-    pdfobj_int(s, "Length1", (long)len);
+    hb_blob_t *blob = sub ? hb_face_reference_blob(sub) : NULL;
+    unsigned blob_len = 0;
+    const char *bytes = blob ? hb_blob_get_data(blob, &blob_len) : NULL;
+    if (bytes && blob_len) {
+        *data = mem_alloc(blob_len, 1);
+        memcpy(*data, bytes, blob_len);
+        *len = job->file_len = blob_len;
+    }
     hb_blob_destroy(blob);
     hb_face_destroy(sub);
-    return s;
 }
 
 /* A ToUnicode CMap of bfchar entries: every drawn glyph extracts as the
@@ -134,12 +157,19 @@ static HPDF_Array width_array(emitter *e, const emit_font *ef)
     return w;
 }
 
-static bool emit_font_objects(emitter *e, emit_font *ef, int index)
+/* The font's objects, from its subset (r: the pool's result for job). */
+static bool emit_font_objects(emitter *e, emit_font *ef, int index, font_job *job,
+                              const zpool_result *r)
 {
     font_face *f = ef->face;
-    HPDF_Dict file = font_file_stream(e, ef);
+    ef->new_gid = job->new_gid;
+    ef->width = job->width;
+    if (!r->ok || !r->len || !job->file_len)
+        return false;
+    HPDF_Dict file = pdfobj_stream_deflated(e->pdf, r->data, r->len);
     if (!file)
         return false;
+    pdfobj_int(file, "Length1", (long)job->file_len);
     char tag[7], base[160];
     subset_tag(ef, font_glyph_count(f), tag);
     snprintf(base, sizeof base, "%s+%s", tag, font_postscript_name(f));
@@ -185,24 +215,56 @@ static bool emit_font_objects(emitter *e, emit_font *ef, int index)
     return true;
 }
 
+/* The font whose subset the pool hands back next: its objects, in the
+ * order the fonts were submitted (the objects' numbers as before). False
+ * when none was waiting; *ok false from the first font that fails. */
+static bool take_font(emitter *e, font_job *jobs, bool *ok)
+{
+    zpool_result r;
+    if (!zpool_take(e->zpool, &r))
+        return false;
+    font_job *job = r.ctx;
+    int i = (int)(job - jobs);
+    if (!emit_font_objects(e, &e->fonts[i], i, job, &r) && *ok) {
+        src_loc loc = { font_path(e->fonts[i].face), 0, 0 };
+        diag_add(e->diags, DIAG_ENVIRONMENT, loc, "cannot subset this font");
+        *ok = false;
+    }
+    free(r.data);
+    return true;
+}
+
+static bool font_is_used(const font_face *f)
+{
+    unsigned n = font_glyph_count(f);
+    for (unsigned g = 0; g < n; g++)
+        if (font_used_text(f, g))
+            return true;
+    return false;
+}
+
+/* Every font a page draws from, subset (and deflated) on the pool's
+ * workers, the fonts side by side. */
 bool emit_fonts(emitter *e, font_set *fonts)
 {
     e->font_count = font_set_count(fonts);
     e->fonts = mem_alloc((size_t)e->font_count + 1, sizeof *e->fonts);
     e->font_res = pdfobj_dict(e->pdf, true);
+    font_job *jobs = mem_alloc((size_t)e->font_count + 1, sizeof *jobs);
+    bool ok = true;
     for (int i = 0; i < e->font_count; i++) {
         e->fonts[i].face = font_set_at(fonts, i);
-        bool used = false;
-        unsigned n = font_glyph_count(e->fonts[i].face);
-        for (unsigned g = 0; g < n && !used; g++)
-            used = font_used_text(e->fonts[i].face, g) != NULL;
-        if (used && !emit_font_objects(e, &e->fonts[i], i)) {
-            src_loc loc = { font_path(e->fonts[i].face), 0, 0 };
-            diag_add(e->diags, DIAG_ENVIRONMENT, loc, "cannot subset this font");
-            return false;
-        }
+        if (!font_is_used(e->fonts[i].face))
+            continue;
+        while (zpool_full(e->zpool))
+            take_font(e, jobs, &ok);
+        jobs[i].face = e->fonts[i].face;
+        zpool_submit_made(e->zpool, i, font_subset, &jobs[i]);
     }
-    return true;
+    while (take_font(e, jobs, &ok))
+        continue;
+    free(jobs);
+    return ok;
 }
 
 emit_font *emit_font_of(const emitter *e, const font_face *f)
