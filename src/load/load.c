@@ -26,6 +26,10 @@
 #define XINCLUDE_OLD_NS "http://www.w3.org/2003/XInclude"
 
 enum { LOAD_MAX_INCLUDE_DEPTH = 32 };
+/* From this much XML the heap is trimmed once the tree is freed (see
+ * schema_drop_unused): x1000's 26 MiB and sect95k's 8 MiB are, x100's
+ * 2.6 MiB not. */
+enum { LOAD_TRIM_MIN_BYTES = 8 << 20 };
 
 /* libxml2's entity loader and error hooks are process-wide callbacks with no
  * user data, so the one load in progress is reachable from here. */
@@ -848,19 +852,31 @@ static void load_free_sources(load_result *r)
 }
 
 /* Frees what neither thread reads any more; under ls->lock. */
+/* The XML read for the tree, in bytes: what sizes it. */
+static size_t load_source_bytes(const load_result *r)
+{
+    size_t bytes = 0;
+    for (int i = 0; i < r->source_count; i++)
+        bytes += r->sources[i].len;
+    return bytes;
+}
+
 static void schema_drop_unused(load_schema *ls)
 {
     load_result *r = ls->r;
     if (!r || !ls->released)
         return;
     if (r->doc && (ls->copied || ls->done)) {
-        /* Not trimmed (malloc_trim) after: the main thread's chunks are
-         * reused by the layout, and since the workers keep their arenas
-         * (arena_reset) the prefetch thread's left free cost x1000 5 MiB
-         * of peak (551 vs 546), x100 7 (72 vs 65), where the trim took
-         * x100's main thread ~15 ms (bench/NOTES.md, seventh round). */
         xmlFreeDoc(r->doc);
         r->doc = NULL;
+        /* The included files parsed on the prefetch thread leave their
+         * nodes free in its malloc arena, where the layout never reuses
+         * them: a large tree's are given back (x1000: peak 587-604 MiB
+         * without, ~545 with). A small tree's are not worth the trim's
+         * walk over every arena (x100: 7 MiB kept, ~20 ms of the main
+         * thread saved). bench/NOTES.md, seventh round. */
+        if (load_source_bytes(r) >= LOAD_TRIM_MIN_BYTES)
+            mem_trim();
     }
     if (ls->done)
         load_free_sources(r);
