@@ -88,7 +88,8 @@ typedef struct item_mark {
     bool drawn;
     const char *role;  /* NULL: an artifact */
     int mcid;
-    const char *image; /* ITEM_IMAGE: its XObject's name */
+    const emit_font *font; /* ITEM_TEXT: the run's embedded font */
+    const char *image;     /* ITEM_IMAGE: its XObject's name */
 } item_mark;
 
 /* The structure's side of an item's marked content: its element takes
@@ -218,7 +219,7 @@ static void draw_text(const emitter *e, page_state *ps, const page_item *it,
                       const item_mark *m, double ph)
 {
     const glyph_run *r = &it->run;
-    const emit_font *ef = emit_font_of(e, r->face);
+    const emit_font *ef = m->font;
     sbuf *b = &ps->content;
     if (!ps->in_text) {
         sb_puts(b, "BT\n");
@@ -561,26 +562,34 @@ static HPDF_Dict page_resources(emitter *e, HPDF_Dict xobjects)
     return res;
 }
 
-/* Whether an item shows at all: a text run in an embedded font, a
- * rectangle filled or stroked, a rule stroked (images: emit_image_of). */
-static bool item_drawn(const emitter *e, const page_item *it)
+/* Whether an item shows at all, and what the main thread settles for it
+ * before the structure: a text run's embedded font, an image's XObject
+ * (made and named here: objects are numbered as they are made). */
+static void settle_drawn(emitter *e, const page_item *it, item_mark *m, HPDF_Dict *xobjects)
 {
-    const emit_font *ef;
+    emit_image *ei;
     switch (it->kind) {
     case ITEM_TEXT:
-        ef = emit_font_of(e, it->run.face);
-        return ef && ef->type0 && it->run.count > 0;
-    case ITEM_RECT: return it->fill >= 0 || (it->stroke >= 0 && it->line_width > 0);
-    case ITEM_RULE: return it->stroke >= 0 && it->line_width > 0;
+        m->font = emit_font_of(e, it->run.face);
+        m->drawn = m->font && m->font->type0 && it->run.count > 0;
+        break;
+    case ITEM_RECT: m->drawn = it->fill >= 0 || (it->stroke >= 0 && it->line_width > 0); break;
+    case ITEM_RULE: m->drawn = it->stroke >= 0 && it->line_width > 0; break;
     case ITEM_IMAGE:
-    case ITEM_LINK: break;
+        ei = emit_image_of(e, it->image);
+        m->drawn = ei != NULL;
+        if (ei && !*xobjects)
+            *xobjects = pdfobj_dict(e->pdf, false);
+        if (ei)
+            pdfobj_put(*xobjects, ei->name, ei->image);
+        m->image = ei ? ei->name : NULL;
+        break;
+    case ITEM_LINK: m->drawn = false; break;
     }
-    return false;
 }
 
-/* The main thread's part of a page's items, in drawing order: the
- * structure they join, the images they show (made and named here: objects
- * are numbered as they are made). */
+/* The main thread's part of a page's items, in drawing order: what each
+ * draws from, the structure they join. */
 static item_mark *settle_items(emitter *e, int index, HPDF_Dict *xobjects)
 {
     const page *p = &e->lay->pages[index];
@@ -588,20 +597,9 @@ static item_mark *settle_items(emitter *e, int index, HPDF_Dict *xobjects)
     int mcid = 0;
     for (int i = 0; i < p->count; i++) {
         const page_item *it = &p->items[i];
-        item_mark *m = &marks[i];
-        if (it->kind == ITEM_IMAGE) {
-            emit_image *ei = emit_image_of(e, it->image);
-            m->drawn = ei != NULL;
-            if (ei && !*xobjects)
-                *xobjects = pdfobj_dict(e->pdf, false);
-            if (ei)
-                pdfobj_put(*xobjects, ei->name, ei->image);
-            m->image = ei ? ei->name : NULL;
-        } else {
-            m->drawn = item_drawn(e, it);
-        }
-        if (m->drawn && it->kind != ITEM_RULE)
-            mark_settle(e, index, &mcid, it, m);
+        settle_drawn(e, it, &marks[i], xobjects);
+        if (marks[i].drawn && it->kind != ITEM_RULE)
+            mark_settle(e, index, &mcid, it, &marks[i]);
     }
     return marks;
 }
