@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -195,10 +196,11 @@ void infile_unmap(infile_bytes *b)
 
 const char *infile_mapped_path(const void *addr)
 {
-    const char *a = addr;
+    /* as integers: addr may lie in no mapping at all */
+    uintptr_t a = (uintptr_t)addr;
     for (int i = 0; i < INFILE_MAX_MAPPED; i++) {
         const char *start = atomic_load_explicit(&infile_mapped[i].start, memory_order_acquire);
-        if (start && a >= start && a < start + infile_mapped[i].len)
+        if (start && a >= (uintptr_t)start && a - (uintptr_t)start < infile_mapped[i].len)
             return infile_mapped[i].path;
     }
     return NULL;
