@@ -142,7 +142,8 @@ static bool inputs_spared(const compile_request *req, const style *st,
         ok = output_check_input_id(o, src->sources[i].dev, src->sources[i].ino,
                                    src->sources[i].abs, i ? "an included file" : "the source", d);
     for (int i = 0; ok && i < src->text_file_count; i++)
-        ok = output_check_input(o, src->text_files[i], "an included file", d);
+        ok = output_check_input_id(o, src->text_files[i].dev, src->text_files[i].ino,
+                                   src->text_files[i].abs, "an included file", d);
     for (int f = 0; ok && f < st->font_count; f++)
         for (int v = 0; ok && v < FONT_VARIANTS; v++)
             ok = output_check_input(o, st->fonts[f].path[v], "a font", d);

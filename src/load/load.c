@@ -624,7 +624,8 @@ static void load_include_text(load_session *s, xmlNode *inc, const char *abs,
     load_result *r = s->r;
     r->text_files = mem_reserve(r->text_files, &r->text_file_cap, (size_t)r->text_file_count + 1,
                                 sizeof *r->text_files, 8);
-    r->text_files[r->text_file_count++] = mem_strdup(abs);
+    r->text_files[r->text_file_count++] =
+        (struct load_text_file){ mem_strdup(abs), st.st_dev, st.st_ino };
     long line = 0;
     long bad = utf8_valid(text, len) ? load_non_xml_char(text, len, &line) : -1;
     if (!utf8_valid(text, len))
@@ -1336,7 +1337,7 @@ void load_free(load_result *r)
         xmlFreeDoc(r->doc);
     load_free_sources(r);
     for (int i = 0; i < r->text_file_count; i++)
-        free(r->text_files[i]);
+        free(r->text_files[i].abs);
     free(r->text_files);
     free(r->root_dir);
     free(r->main_file);

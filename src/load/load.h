@@ -36,8 +36,11 @@ typedef struct load_result {
     int source_count;
     size_t source_cap;
     strindex source_index;  /* abs -> position in sources */
-    char **text_files;      /* files included as text (parse="text"), by
-                               absolute path: inputs too (malloc'ed) */
+    struct load_text_file {  /* files included as text (parse="text"): */
+        char *abs;           /* inputs too (malloc'ed), read as sources are */
+        dev_t dev;
+        ino_t ino;
+    } *text_files;
     int text_file_count;
     size_t text_file_cap;
     bool schema_valid;  /* the document is inside the subset's schema */
