@@ -684,9 +684,25 @@ static bool begin_result(const lb_item *items, size_t n, const lb_params *p,
 int lb_break(const lb_item *items, size_t n, const lb_params *p,
              lb_result *out)
 {
+    return lb_break_kept(NULL, items, n, p, out);
+}
+
+void lb_kept_free(lb_kept *kept)
+{
+    free(kept->nodes);
+    *kept = (lb_kept){ 0 };
+}
+
+int lb_break_kept(lb_kept *kept, const lb_item *items, size_t n,
+                  const lb_params *p, lb_result *out)
+{
     if (!begin_result(items, n, p, out))
         return -1;
     lb_breaker s = { .items = items, .n = n, .params = p };
+    if (kept) {
+        s.nodes = kept->nodes;
+        s.node_capacity = kept->capacity;
+    }
     lb_pass passes[4];
     int pass_count = plan_passes(p, passes);
     int rc = -1;
@@ -698,7 +714,11 @@ int lb_break(const lb_item *items, size_t n, const lb_params *p,
             break;
         }
     }
-    free(s.nodes);
+    if (kept) {
+        kept->nodes = s.nodes;
+        kept->capacity = s.node_capacity;
+    } else
+        free(s.nodes);
     return rc;
 }
 

@@ -180,6 +180,20 @@ typedef struct lb_result {
 int lb_break(const lb_item *items, size_t n, const lb_params *p,
              lb_result *out);
 
+/* The breaker's node pool, kept by the caller from one lb_break_kept to
+ * the next (a paragraph at a time, its allocation was as costly as the
+ * breaking of a short one): zero-initialised before the first call,
+ * released with lb_kept_free. */
+typedef struct lb_kept {
+    struct lb_node *nodes;
+    size_t capacity;
+} lb_kept;
+
+/* lb_break with its nodes in kept's pool (NULL: a pool of its own). */
+int lb_break_kept(lb_kept *kept, const lb_item *items, size_t n,
+                  const lb_params *p, lb_result *out);
+void lb_kept_free(lb_kept *kept);
+
 /* First fit, for comparison: each line takes as much material as fits with
  * its glue shrunk at most fully, breaking at the last breakpoint that fits
  * (flagged penalties included); a piece wider than the measure gets an

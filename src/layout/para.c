@@ -155,6 +155,12 @@ void para_ctx_free(para_ctx *c)
     free(c->scratch_word);
     free(c->missing);
     free(c->scratch_pieces);
+    free(c->scratch_lb_items);
+    free(c->scratch_payloads);
+    c->scratch_lb_items = NULL;
+    c->scratch_payloads = NULL;
+    c->scratch_lb_cap = 0;
+    lb_kept_free(&c->breaker);
     c->scratch_pieces = NULL;
     c->scratch_pieces_cap = 0;
     c->missing = NULL;
@@ -1791,7 +1797,7 @@ static bool break_lines(para_build *b, lb_result *res)
     p.max_hyphen_run = b->any_hyphen_run ? -1 : t->max_hyphen_run;
     if (b->ragged)
         p.pretolerance = -1;
-    if (lb_break(b->il.items, b->il.count, &p, res) != 0) {
+    if (lb_break_kept(&b->c->breaker, b->il.items, b->il.count, &p, res) != 0) {
         diag_add(b->c->diags, DIAG_ENVIRONMENT, b->loc,
                  "cannot break this paragraph into lines (invalid measurements)");
         return false;
@@ -1892,6 +1898,21 @@ static void set_lines(para_build *b, const lb_result *res, para_result *out, dou
     c->stats.lines += (long)res->count;
 }
 
+/* The context's item arrays, for one paragraph: allocated anew for each,
+ * their malloc and free were ~2 % of x100's CPU (each large request made
+ * malloc consolidate the small chunks freed since). */
+static item_list items_lend(para_ctx *c)
+{
+    return (item_list){ c->scratch_lb_items, c->scratch_payloads, 0, c->scratch_lb_cap };
+}
+
+static void items_return(para_ctx *c, const item_list *il)
+{
+    c->scratch_lb_items = il->items;
+    c->scratch_payloads = il->pl;
+    c->scratch_lb_cap = il->cap;
+}
+
 para_result para_typeset(para_ctx *c, const inline_run *runs,
                          const style_class *cls, tag_node *tag, double measure,
                          const char *lang, src_loc loc)
@@ -1899,7 +1920,7 @@ para_result para_typeset(para_ctx *c, const inline_run *runs,
     para_result out = { .leading = cls->leading };
     para_build b = { .c = c, .cls = cls, .measure = measure > 1 ? measure : 1, .loc = loc,
                      .ragged = cls->align != ALIGN_JUSTIFY,
-                     .letter_spacing = cls->letter_spacing };
+                     .letter_spacing = cls->letter_spacing, .il = items_lend(c) };
     if (!b.ragged) {
         b.font_stretch = c->st->typo.font_stretch;
         b.font_shrink = c->st->typo.font_shrink;
@@ -1946,8 +1967,7 @@ para_result para_typeset(para_ctx *c, const inline_run *runs,
         set_lines(&b, &res, &out, descent);
     c->stats.paragraphs++;
     lb_result_free(&res);
-    free(b.il.items);
-    free(b.il.pl);
+    items_return(c, &b.il);
     return out;
 }
 

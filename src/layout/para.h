@@ -15,6 +15,7 @@
 
 #include "diag.h"
 #include "font.h"
+#include "linebreak.h"
 #include "model.h"
 #include "page.h"
 #include "ptrindex.h"
@@ -80,6 +81,10 @@ typedef struct para_ctx {
     size_t scratch_word_cap;
     struct piece *scratch_pieces; /* the word being gathered */
     size_t scratch_pieces_cap;
+    lb_item *scratch_lb_items;        /* the paragraph's items and their */
+    struct payload *scratch_payloads; /* text, one capacity for both */
+    size_t scratch_lb_cap;
+    lb_kept breaker;                  /* the line breaker's nodes */
     /* The size of an image set in a line (INL_IMAGE), by the layout's
      * rules: em is the text's size, measure the line's; false (reported)
      * when it cannot be drawn. NULL: images in lines are left out. */

@@ -992,6 +992,38 @@ static void test_hyphen_run_limit(void **state)
     assert_true(checked > 80);
 }
 
+/* A pool kept from call to call (grown by one paragraph, reused by
+   shorter and longer ones, and by one whose input is invalid) breaks every
+   paragraph exactly as a fresh breaker does. */
+static void test_kept_pool_breaks_alike(void **state)
+{
+    fixture *f = *state;
+    lb_kept kept = { 0 };
+    uint32_t seed = 2463534242u;
+    for (int trial = 0; trial < 300; trial++) {
+        random_paragraph(&f->p, &seed);
+        double width = 5 + next_random(&seed) % 10;
+        lb_params prm = params_for(&width, 1);
+        prm.max_hyphen_run = (int)(next_random(&seed) % 4) - 1;
+        if (trial % 50 == 7)
+            prm.tolerance = NAN; /* invalid: nothing broken, the pool kept */
+        lb_result_free(&f->r);
+        lb_result_free(&f->other);
+        int fresh = lb_break(f->p.items, f->p.n, &prm, &f->r);
+        int reused = lb_break_kept(&kept, f->p.items, f->p.n, &prm, &f->other);
+        assert_int_equal(reused, fresh);
+        assert_int_equal(f->other.count, f->r.count);
+        assert_int_equal(f->other.pass, f->r.pass);
+        assert_true(f->other.demerits == f->r.demerits);
+        if (f->r.count)
+            assert_memory_equal(f->other.lines, f->r.lines, f->r.count * sizeof *f->r.lines);
+    }
+    assert_non_null(kept.nodes);
+    lb_kept_free(&kept);
+    assert_null(kept.nodes);
+    assert_int_equal(kept.capacity, 0);
+}
+
 /* A limit past what the breaker tracks is invalid input, not quietly
    lowered. */
 static void test_hyphen_run_limit_range(void **state)
@@ -1096,6 +1128,7 @@ int main(void)
         FIXTURE_TEST(test_matches_brute_force),
         FIXTURE_TEST(test_hyphen_run_limit),
         FIXTURE_TEST(test_hyphen_run_limit_range),
+        FIXTURE_TEST(test_kept_pool_breaks_alike),
         FIXTURE_TEST(test_invalid_input),
         cmocka_unit_test(test_default_params),
     };
