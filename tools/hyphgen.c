@@ -5,8 +5,8 @@
  * exactly as hnj_hyphen_load built it, in pointer-free read-only arrays;
  * hyph.c turns them back into a HyphenDict (see hyph_embedded_*), so the
  * hyphenation is libhyphen's algorithm on libhyphen's data, identical by
- * construction. With the file's size and FNV-1a hash, hyph.c uses the
- * compiled form only for a file with exactly this content.
+ * construction. The file's own bytes come along: hyph.c uses the compiled
+ * form only for a file with exactly this content.
  *
  *   hyphgen PATTERNS.dic OUT.h    (a missing PATTERNS file gives a header
  *                                  without patterns: hyph.c then loads)
@@ -16,14 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static uint64_t fnv1a(const unsigned char *p, size_t n)
-{
-    uint64_t h = 0xcbf29ce484222325u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ p[i]) * 0x100000001b3u;
-    return h;
-}
 
 static unsigned char *read_all(const char *path, size_t *len)
 {
@@ -101,8 +93,10 @@ int main(int argc, char **argv)
 
     fprintf(o, "#define HYPH_EMBEDDED_LEVELS %d\n", levels);
     fprintf(o, "static const size_t hyph_embedded_size = %zu;\n", len);
-    fprintf(o, "static const uint64_t hyph_embedded_hash = UINT64_C(0x%016llx);\n",
-            (unsigned long long)fnv1a(bytes, len));
+    fprintf(o, "static const unsigned char hyph_embedded_file[] = {\n");
+    for (size_t i = 0; i < len; i++)
+        fprintf(o, "%d,%s", bytes[i], (i + 1) % 24 ? "" : "\n");
+    fprintf(o, "};\n");
     free(bytes);
 
     /* pool, with the offsets remembered per state */

@@ -1,12 +1,12 @@
 #include "hyph.h"
 
+#include "infile.h"
 #include "mem.h"
 
 #include <dirent.h>
 #include <hyphen.h>
 #include <pthread.h>
 #include <stdatomic.h>
-#include <sys/stat.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -340,7 +340,8 @@ static void table_free(word_table *t)
    parsing 116 KB with a malloc per pattern. The data is what hnj_hyphen_load
    built, and libhyphen's own hnj_hyphen_hyphenate3 runs on it, so the
    hyphenation is libhyphen's (tests/unit/test_hyph.c compares the two). It
-   stands in only for a file of the same size and FNV-1a hash. */
+   stands in only for a file of exactly the bytes it was compiled from,
+   which it carries (compared whole: no hash to trust). */
 typedef struct hyph_embedded_state {
     int32_t match, repl; /* 1-based offsets into the pool, 0 for NULL */
     signed char replindex, replcut;
@@ -423,19 +424,14 @@ HyphenDict *hyph_embedded_patterns(void)
 static bool is_embedded_file(const char *path)
 {
 #if HYPH_EMBEDDED_LEVELS > 0
-    struct stat st;
-    if (stat(path, &st) != 0 || (uint64_t)st.st_size != hyph_embedded_size)
+    infile_bytes b;
+    const char *why;
+    if (!infile_map(path, hyph_embedded_size, &b, &why)) /* also: larger */
         return false;
-    FILE *f = fopen(path, "rb");
-    unsigned char *buf = f ? mem_alloc(hyph_embedded_size + 1, 1) : NULL;
-    size_t got = buf ? fread(buf, 1, hyph_embedded_size + 1, f) : 0;
-    if (f)
-        fclose(f);
-    uint64_t h = 0xcbf29ce484222325u; /* FNV-1a, as tools/hyphgen */
-    for (size_t i = 0; i < got; i++)
-        h = (h ^ buf[i]) * 0x100000001b3u;
-    free(buf);
-    return got == hyph_embedded_size && h == hyph_embedded_hash;
+    bool same = b.len == hyph_embedded_size &&
+                memcmp(b.data, hyph_embedded_file, b.len) == 0;
+    infile_unmap(&b);
+    return same;
 #else
     return false;
 #endif

@@ -21,6 +21,7 @@
 #include <hyphen.h>
 
 #include "hyph.h"
+#include "infile.h"
 #include "testutil.h"
 
 enum { MAX_BREAKS = 64, MAX_TEXT = 512 };
@@ -865,6 +866,22 @@ static void test_dutch_patterns_are_embedded(void **state)
     assert_non_null(other);
     assert_false(hyph_is_embedded(other));
     hyph_free(other);
+    /* So is one of the very same size that differs in one letter. */
+    size_t len;
+    const char *why;
+    char *bytes = infile_read(DUTCH_PATTERNS, 1 << 20, &len, &why);
+    assert_non_null(bytes);
+    size_t at = len / 2;
+    while (at < len && (bytes[at] < 'a' || bytes[at] > 'y'))
+        at++;
+    assert_true(at < len);
+    bytes[at]++;
+    scratch_write(&s, "hyph_nl_NL.dic", bytes);
+    free(bytes);
+    hyph_dict *changed = hyph_load("nl-NL", s.path);
+    assert_non_null(changed);
+    assert_false(hyph_is_embedded(changed));
+    hyph_free(changed);
     scratch_close(&s);
 }
 
