@@ -478,14 +478,20 @@ typedef struct page_job {
     item_mark *marks;
 } page_job;
 
-/* The oldest page handed to the pool, drawn and compressed, into its
- * content stream; its items go (page_drawn) now that nothing reads them.
- * False when none was waiting. */
+/* The oldest job handed to the pool: a font's subset into its objects,
+ * or a page, drawn and compressed, into its content stream, its items
+ * gone (page_drawn) now that nothing reads them. False when none was
+ * waiting. */
 static bool take_content(emitter *e)
 {
     zpool_result r;
     if (!zpool_take(e->zpool, &r))
         return false;
+    if (r.tag < 0) { /* a font's subset (EMIT_FONT_TAG) */
+        emit_take_font(e, &r);
+        free(r.data);
+        return true;
+    }
     if (r.ok && r.len) {
         /* Digested compressed: a quarter of the bytes, the same for the
          * same content whatever the thread count. */
@@ -613,6 +619,7 @@ static void draw_page(void *ctx, unsigned char **data, size_t *len)
     const emitter *e = job->e;
     const page *p = &e->lay->pages[job->index];
     double ph = p->master->height, pw = p->master->width;
+    emit_fonts_wait(e);
     page_state ps = { job->index, { 0 }, false, NULL, 0, -2, 1 };
     if (e->print) {
         sb_puts(&ps.content, "q\n1 0 0 1 ");
@@ -800,11 +807,7 @@ static void emit_outline(emitter *e)
  * (duplicates pairs them), different data. */
 static void emitter_free(emitter *e)
 {
-    for (int i = 0; i < e->font_count; i++) {
-        free(e->fonts[i].new_gid);
-        free(e->fonts[i].width);
-    }
-    free(e->fonts);
+    emit_fonts_free(e);
     free(e->images);
     colour_cmyk_drop(e->cmyk);
     free(e->pages);
@@ -884,7 +887,8 @@ bool emit_pdf(const layout_result *layout, const style *st,
     if (!emitter_start(&e))
         return false;
     emit_doing(&e, "embedding the fonts", 0);
-    bool ok = emit_fonts(&e, fonts);
+    emit_fonts(&e, fonts);
+    bool ok = true;
     e.pages = mem_alloc((size_t)layout->page_count + 1, sizeof *e.pages);
     for (int i = 0; ok && i < layout->page_count; i++) {
         emit_doing(&e, "drawing the content", i + 1);

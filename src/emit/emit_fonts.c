@@ -1,5 +1,7 @@
 #include "emit_internal.h"
 
+#include <pthread.h>
+
 #include "zpool.h"
 
 /* ---- fonts ------------------------------------------------------------------ */
@@ -17,14 +19,23 @@ static void subset_tag(const emit_font *ef, unsigned glyphs, char tag[7])
     tag[6] = '\0';
 }
 
+/* The subsets still being made, counted down as each is: the pages
+ * drawn meanwhile (on the same workers) wait for none to be left. */
+typedef struct font_latch {
+    pthread_mutex_t mu;
+    pthread_cond_t none_left;
+    int left;
+} font_latch;
+
 /* A font's subset, made on a compression worker (font_subset, a
  * zpool_make_fn) from the face and the glyphs the layout marked, which
- * nothing changes any more: the glyphs kept, renumbered, their widths,
- * and the font file, deflated there too. */
+ * nothing changes any more: the glyphs kept, renumbered, and their widths
+ * (into ef, for the pages to draw with), and the font file, deflated
+ * there too. */
 typedef struct font_job {
     font_face *face;
-    uint32_t *new_gid; /* old gid -> new gid, UINT32_MAX when not kept */
-    double *width;     /* old gid -> width in 1/1000 em */
+    emit_font *ef;
+    font_latch *latch;
     size_t file_len;   /* the font file's bytes before deflating */
 } font_job;
 
@@ -50,27 +61,45 @@ static hb_subset_plan_t *subset_plan(font_face *f)
     return plan;
 }
 
+/* The glyphs the subset keeps, renumbered (every glyph UINT32_MAX, not
+ * kept, without a plan: the pages are then drawn with code 0 and never
+ * saved, for the font is reported), and every glyph's width. */
+static void glyph_map(font_job *job, hb_subset_plan_t *plan)
+{
+    font_face *f = job->face;
+    emit_font *ef = job->ef;
+    const hb_map_t *map = plan ? hb_subset_plan_old_to_new_glyph_mapping(plan) : NULL;
+    unsigned n = font_glyph_count(f);
+    ef->new_gid = mem_alloc(n + 1, sizeof *ef->new_gid);
+    ef->width = mem_alloc(n + 1, sizeof *ef->width);
+    int upem = font_units_per_em(f);
+    for (unsigned g = 0; g < n; g++) {
+        ef->new_gid[g] = map ? hb_map_get(map, g) : HB_MAP_VALUE_INVALID;
+        if (ef->new_gid[g] == HB_MAP_VALUE_INVALID)
+            ef->new_gid[g] = UINT32_MAX;
+        ef->width[g] = round(font_glyph_advance(f, g) * 1000.0 / upem * 100) / 100;
+    }
+}
+
+static void latch_count_down(font_latch *l)
+{
+    pthread_mutex_lock(&l->mu);
+    if (--l->left == 0)
+        pthread_cond_broadcast(&l->none_left);
+    pthread_mutex_unlock(&l->mu);
+}
+
 /* zpool_make_fn: nothing made (len 0) when HarfBuzz cannot subset. */
 static void font_subset(void *ctx, unsigned char **data, size_t *len)
 {
     font_job *job = ctx;
-    font_face *f = job->face;
     *data = NULL;
     *len = 0;
-    hb_subset_plan_t *plan = subset_plan(f);
+    hb_subset_plan_t *plan = subset_plan(job->face);
+    glyph_map(job, plan);
+    latch_count_down(job->latch); /* the pages need no more than the map */
     if (!plan)
         return;
-    const hb_map_t *map = hb_subset_plan_old_to_new_glyph_mapping(plan);
-    unsigned n = font_glyph_count(f);
-    job->new_gid = mem_alloc(n + 1, sizeof *job->new_gid);
-    job->width = mem_alloc(n + 1, sizeof *job->width);
-    int upem = font_units_per_em(f);
-    for (unsigned g = 0; g < n; g++) {
-        job->new_gid[g] = hb_map_get(map, g);
-        if (job->new_gid[g] == HB_MAP_VALUE_INVALID)
-            job->new_gid[g] = UINT32_MAX;
-        job->width[g] = round(font_glyph_advance(f, g) * 1000.0 / upem * 100) / 100;
-    }
     hb_face_t *sub = hb_subset_plan_execute_or_fail(plan);
     hb_subset_plan_destroy(plan);
     hb_blob_t *blob = sub ? hb_face_reference_blob(sub) : NULL;
@@ -86,8 +115,8 @@ static void font_subset(void *ctx, unsigned char **data, size_t *len)
 }
 
 /* A ToUnicode CMap of bfchar entries: every drawn glyph extracts as the
- * text it was shaped from. */
-static HPDF_Dict to_unicode(emitter *e, const emit_font *ef)
+ * text it was shaped from (written into ef's stream). */
+static HPDF_Dict to_unicode(const emit_font *ef)
 {
     font_face *f = ef->face;
     unsigned n = font_glyph_count(f);
@@ -119,9 +148,9 @@ static HPDF_Dict to_unicode(emitter *e, const emit_font *ef)
         sb_puts(&b, "endbfchar\n");
     }
     sb_puts(&b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-    HPDF_Dict s = pdfobj_stream(e->pdf, b.data, b.len, true);
+    pdfobj_stream_write(ef->to_unicode, b.data, b.len);
     free(b.data);
-    return s;
+    return ef->to_unicode;
 }
 
 static HPDF_Array width_array(emitter *e, const emit_font *ef)
@@ -157,24 +186,33 @@ static HPDF_Array width_array(emitter *e, const emit_font *ef)
     return w;
 }
 
-/* The font's objects, from its subset (r: the pool's result for job). */
-static bool emit_font_objects(emitter *e, emit_font *ef, int index, font_job *job,
-                              const zpool_result *r)
+/* The font's objects, made (numbered) as its subset is asked for, in the
+ * order they had when they were made as it was taken. */
+static bool reserve_font_objects(emitter *e, emit_font *ef, int index)
+{
+    snprintf(ef->name, sizeof ef->name, "F%d", index);
+    ef->file = pdfobj_stream_deflated(e->pdf, NULL, 0);
+    ef->descriptor = pdfobj_dict(e->pdf, true);
+    ef->cid = pdfobj_dict(e->pdf, true);
+    ef->type0 = pdfobj_dict(e->pdf, true);
+    ef->to_unicode = pdfobj_stream(e->pdf, NULL, 0, true);
+    return ef->file && ef->descriptor && ef->cid && ef->type0 && ef->to_unicode;
+}
+
+/* The font's objects filled from its subset (r: the pool's result for
+ * job); false when there is none. */
+static bool emit_font_objects(emitter *e, emit_font *ef, font_job *job, const zpool_result *r)
 {
     font_face *f = ef->face;
-    ef->new_gid = job->new_gid;
-    ef->width = job->width;
-    if (!r->ok || !r->len || !job->file_len)
+    if (!r->ok || !r->len || !job->file_len || !ef->to_unicode)
         return false;
-    HPDF_Dict file = pdfobj_stream_deflated(e->pdf, r->data, r->len);
-    if (!file)
-        return false;
+    HPDF_Dict file = ef->file;
+    pdfobj_stream_write(file, r->data, r->len);
     pdfobj_int(file, "Length1", (long)job->file_len);
     char tag[7], base[160];
     subset_tag(ef, font_glyph_count(f), tag);
     snprintf(base, sizeof base, "%s+%s", tag, font_postscript_name(f));
-    snprintf(ef->name, sizeof ef->name, "F%d", index);
-    HPDF_Dict fd = pdfobj_dict(e->pdf, true);
+    HPDF_Dict fd = ef->descriptor;
     pdfobj_name(fd, "Type", "FontDescriptor");
     pdfobj_name(fd, "FontName", base);
     pdfobj_int(fd, "Flags", 4 | (font_flags_italic(f) ? 64 : 0));
@@ -190,7 +228,7 @@ static bool emit_font_objects(emitter *e, emit_font *ef, int index, font_job *jo
     pdfobj_int(fd, "CapHeight", lround(font_cap_height(f) * 1000));
     pdfobj_int(fd, "StemV", 80);
     pdfobj_put(fd, "FontFile2", file);
-    HPDF_Dict cid = pdfobj_dict(e->pdf, true);
+    HPDF_Dict cid = ef->cid;
     pdfobj_name(cid, "Type", "Font");
     pdfobj_name(cid, "Subtype", "CIDFontType2");
     pdfobj_name(cid, "BaseFont", base);
@@ -202,7 +240,6 @@ static bool emit_font_objects(emitter *e, emit_font *ef, int index, font_job *jo
     pdfobj_put(cid, "FontDescriptor", fd);
     pdfobj_name(cid, "CIDToGIDMap", "Identity");
     pdfobj_put(cid, "W", width_array(e, ef));
-    ef->type0 = pdfobj_dict(e->pdf, true);
     pdfobj_name(ef->type0, "Type", "Font");
     pdfobj_name(ef->type0, "Subtype", "Type0");
     pdfobj_name(ef->type0, "BaseFont", base);
@@ -210,28 +247,19 @@ static bool emit_font_objects(emitter *e, emit_font *ef, int index, font_job *jo
     HPDF_Array desc = pdfobj_array(e->pdf, false);
     pdfobj_array_add(desc, cid);
     pdfobj_put(ef->type0, "DescendantFonts", desc);
-    pdfobj_put(ef->type0, "ToUnicode", to_unicode(e, ef));
+    pdfobj_put(ef->type0, "ToUnicode", to_unicode(ef));
     pdfobj_put(e->font_res, ef->name, ef->type0);
     return true;
 }
 
-/* The font whose subset the pool hands back next: its objects, in the
- * order the fonts were submitted (the objects' numbers as before). False
- * when none was waiting; *ok false from the first font that fails. */
-static bool take_font(emitter *e, font_job *jobs, bool *ok)
+void emit_take_font(emitter *e, const zpool_result *r)
 {
-    zpool_result r;
-    if (!zpool_take(e->zpool, &r))
-        return false;
-    font_job *job = r.ctx;
-    int i = (int)(job - jobs);
-    if (!emit_font_objects(e, &e->fonts[i], i, job, &r) && *ok) {
-        src_loc loc = { font_path(e->fonts[i].face), 0, 0 };
+    int i = -1 - r->tag;
+    emit_font *ef = &e->fonts[i];
+    if (!emit_font_objects(e, ef, &e->font_jobs[i], r)) {
+        src_loc loc = { font_path(ef->face), 0, 0 };
         diag_add(e->diags, DIAG_ENVIRONMENT, loc, "cannot subset this font");
-        *ok = false;
     }
-    free(r.data);
-    return true;
 }
 
 static bool font_is_used(const font_face *f)
@@ -244,27 +272,57 @@ static bool font_is_used(const font_face *f)
 }
 
 /* Every font a page draws from, subset (and deflated) on the pool's
- * workers, the fonts side by side. */
-bool emit_fonts(emitter *e, font_set *fonts)
+ * workers, the fonts side by side and beside the pages. */
+void emit_fonts(emitter *e, font_set *fonts)
 {
     e->font_count = font_set_count(fonts);
     e->fonts = mem_alloc((size_t)e->font_count + 1, sizeof *e->fonts);
+    e->font_jobs = mem_alloc((size_t)e->font_count + 1, sizeof *e->font_jobs);
+    font_latch *latch = e->fonts_ready = mem_alloc(1, sizeof *latch);
+    pthread_mutex_init(&latch->mu, NULL);
+    pthread_cond_init(&latch->none_left, NULL);
     e->font_res = pdfobj_dict(e->pdf, true);
-    font_job *jobs = mem_alloc((size_t)e->font_count + 1, sizeof *jobs);
-    bool ok = true;
     for (int i = 0; i < e->font_count; i++) {
-        e->fonts[i].face = font_set_at(fonts, i);
-        if (!font_is_used(e->fonts[i].face))
+        emit_font *ef = &e->fonts[i];
+        ef->face = font_set_at(fonts, i);
+        if (!font_is_used(ef->face) || !reserve_font_objects(e, ef, i))
             continue;
-        while (zpool_full(e->zpool))
-            take_font(e, jobs, &ok);
-        jobs[i].face = e->fonts[i].face;
-        zpool_submit_made(e->zpool, i, font_subset, &jobs[i]);
+        while (zpool_full(e->zpool)) {
+            zpool_result r;
+            zpool_take(e->zpool, &r);
+            emit_take_font(e, &r);
+            free(r.data);
+        }
+        e->font_jobs[i] = (font_job){ ef->face, ef, latch, 0 };
+        pthread_mutex_lock(&latch->mu);
+        latch->left++;
+        pthread_mutex_unlock(&latch->mu);
+        zpool_submit_made(e->zpool, EMIT_FONT_TAG(i), font_subset, &e->font_jobs[i]);
     }
-    while (take_font(e, jobs, &ok))
-        continue;
-    free(jobs);
-    return ok;
+}
+
+void emit_fonts_wait(const emitter *e)
+{
+    font_latch *l = e->fonts_ready;
+    pthread_mutex_lock(&l->mu);
+    while (l->left > 0)
+        pthread_cond_wait(&l->none_left, &l->mu);
+    pthread_mutex_unlock(&l->mu);
+}
+
+void emit_fonts_free(emitter *e)
+{
+    for (int i = 0; i < e->font_count; i++) {
+        free(e->fonts[i].new_gid);
+        free(e->fonts[i].width);
+    }
+    free(e->fonts);
+    free(e->font_jobs);
+    if (e->fonts_ready) {
+        pthread_mutex_destroy(&e->fonts_ready->mu);
+        pthread_cond_destroy(&e->fonts_ready->none_left);
+        free(e->fonts_ready);
+    }
 }
 
 emit_font *emit_font_of(const emitter *e, const font_face *f)

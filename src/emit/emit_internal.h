@@ -28,6 +28,7 @@
 #include "infile.h"
 #include "jpeg.h"
 #include "mem.h"
+#include "zpool.h"
 #include "output.h"
 #include "pdfa.h"
 #include "pdfobj.h"
@@ -129,10 +130,13 @@ static inline void sb_hex4(sbuf *b, unsigned v)
 
 typedef struct emit_font {
     font_face *face;
-    uint32_t *new_gid;   /* old gid -> new gid, UINT32_MAX when not kept */
+    uint32_t *new_gid;   /* old gid -> new gid, UINT32_MAX when not kept;
+                            written by the subset's worker (emit_fonts_wait) */
     double *width;       /* old gid -> width in 1/1000 em, as in /W */
     char name[16];
-    HPDF_Dict type0;
+    /* Made (numbered) when the subset is asked for, filled when it is
+     * taken: the objects' numbers do not depend on when that is. */
+    HPDF_Dict file, descriptor, cid, type0, to_unicode;
 } emit_font;
 
 typedef struct emit_image {
@@ -199,6 +203,8 @@ typedef struct emitter {
     emit_font *fonts;
     int font_count;
     HPDF_Dict font_res;
+    struct font_job *font_jobs;       /* the subsets asked for, by font */
+    struct font_latch *fonts_ready;   /* subsets still being made */
     HPDF_Dict plain_res;   /* the resources of pages without images */
     emit_image *images;
     int image_count;
@@ -231,7 +237,7 @@ typedef struct emitter {
     size_t group_cap;
     HPDF_MD5_CTX md5;        /* the document's digest (its /ID): images */
     HPDF_MD5_CTX content_md5; /* the pages' compressed content, in order */
-    struct zpool *zpool; /* compresses each page's content once it is drawn */
+    zpool *zpool; /* compresses each page's content once it is drawn */
     bool print;
     double margin;       /* print: room around the trimmed page for marks */
     HPDF_Dict cmyk_profile; /* ICC stream for CMYK images in the archive */
@@ -297,9 +303,20 @@ void emit_structure(emitter *e);
 emit_image *emit_image_of(emitter *e, const image_model *m);
 
 /* emit_fonts.c */
-/* Subsets and embeds every used face (Type0 over CIDFontType2); false
- * with a diagnostic when one cannot be. */
-bool emit_fonts(emitter *e, font_set *fonts);
+/* Asks the pool for a subset of every used face and makes its objects
+ * (Type0 over CIDFontType2), filled as emit_take_font takes each subset;
+ * the pages drawn meanwhile wait for the subsets (emit_fonts_wait). */
+void emit_fonts(emitter *e, font_set *fonts);
+/* The pool's tag for font i's subset: below every page's index. */
+#define EMIT_FONT_TAG(i) (-1 - (i))
+/* Fills the objects of the font whose subset the pool gave back (r's tag
+ * is EMIT_FONT_TAG); a diagnostic when it could not be made. */
+void emit_take_font(emitter *e, const zpool_result *r);
+/* Waits until every subset asked for is made: a page's glyph codes are
+ * its renumbered glyphs. Runs on the pool's workers, whose jobs start in
+ * the order given, so every subset has a worker before any page waits. */
+void emit_fonts_wait(const emitter *e);
+void emit_fonts_free(emitter *e);
 /* The embedded font of face f (NULL when it was never used). */
 emit_font *emit_font_of(const emitter *e, const font_face *f);
 

@@ -31,9 +31,14 @@ HPDF_Dict pdfobj_stream(HPDF_Doc pdf, const void *data, size_t len, bool compres
         return NULL;
     if (compress)
         s->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-    if (len)
-        HPDF_Stream_Write(s->stream, (const HPDF_BYTE *)data, (HPDF_UINT)len);
+    pdfobj_stream_write(s, data, len);
     return s;
+}
+
+void pdfobj_stream_write(HPDF_Dict s, const void *data, size_t len)
+{
+    if (s && len)
+        HPDF_Stream_Write(s->stream, (const HPDF_BYTE *)data, (HPDF_UINT)len);
 }
 
 /* libharu removes a /Filter key from a stream it does not filter itself,

@@ -33,6 +33,9 @@ HPDF_Dict pdfobj_stream_deflated(HPDF_Doc pdf, const void *data, size_t len);
  * written as it is, with the same /Filter [ /FlateDecode ] libharu writes
  * for the streams it compresses itself. */
 void pdfobj_stream_put_deflated(HPDF_Dict s, const void *data, size_t len);
+/* Appends data to stream s (made by pdfobj_stream or _deflated, which
+ * say how it is filtered): a stream made before its data is. */
+void pdfobj_stream_write(HPDF_Dict s, const void *data, size_t len);
 void pdfobj_put(HPDF_Dict d, const char *key, void *obj);
 void pdfobj_name(HPDF_Dict d, const char *key, const char *name);
 void pdfobj_int(HPDF_Dict d, const char *key, long value);

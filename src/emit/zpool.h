@@ -45,7 +45,9 @@ void zpool_submit(zpool *p, int tag, unsigned char *data, size_t len);
 typedef void (*zpool_make_fn)(void *ctx, unsigned char **data, size_t *len);
 /* As zpool_submit, with the bytes made by make(ctx) on the worker that
  * compresses them (ctx stays the caller's). Bytes that come out empty
- * come back as an empty result (len 0, ok). */
+ * come back as an empty result (len 0, ok). Jobs start in the order
+ * given (1 thread: at once), so make may wait for something a job given
+ * before it does: that job is running or done. */
 void zpool_submit_made(zpool *p, int tag, zpool_make_fn make, void *ctx);
 /* The oldest job not yet taken, waiting for it; false when none is left. */
 bool zpool_take(zpool *p, zpool_result *out);

@@ -2,7 +2,8 @@
  * to their input, and are the same bytes with 1, 2 and 7 threads; bytes
  * made on the worker (zpool_submit_made) come back as the same bytes
  * given would, with their context, and nothing made as an empty result;
- * a pool freed with jobs still in flight leaks nothing (ASan build). */
+ * a pool freed with jobs still in flight leaks nothing (ASan build); a
+ * make function may wait for one given before it (jobs start in order). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,7 +11,10 @@
 
 #include <cmocka.h>
 
+#include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -156,6 +160,65 @@ static void made_bytes_come_back_as_given_ones(void **state)
  * file's main (duplicates pairs test_infile, test_mem, test_pdftree,
  * test_style_table, test_ptrindex, test_strindex and test_zpool):
  * each lists its own tests by name. */
+/* The first job's make lets the others go on: each of them waits for it
+ * (as a page's drawing waits for the fonts' subsets). Were a later job
+ * started first on every worker, they would wait for ever: the wait is
+ * bounded (a minute, far past any run) so that the test fails instead of
+ * hanging. */
+typedef struct gate {
+    pthread_mutex_t mu;
+    pthread_cond_t opened;
+    bool open;
+    int stuck;
+} gate;
+
+static void open_gate(void *ctx, unsigned char **data, size_t *len)
+{
+    gate *g = ctx;
+    pthread_mutex_lock(&g->mu);
+    g->open = true;
+    pthread_cond_broadcast(&g->opened);
+    pthread_mutex_unlock(&g->mu);
+    *data = NULL;
+    *len = 0;
+}
+
+static void pass_gate(void *ctx, unsigned char **data, size_t *len)
+{
+    gate *g = ctx;
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 60;
+    pthread_mutex_lock(&g->mu);
+    int rc = 0;
+    while (!g->open && rc != ETIMEDOUT)
+        rc = pthread_cond_timedwait(&g->opened, &g->mu, &until);
+    g->stuck += !g->open;
+    pthread_mutex_unlock(&g->mu);
+    *data = NULL;
+    *len = 0;
+}
+
+static void a_job_may_wait_for_an_earlier_one(void **state)
+{
+    (void)state;
+    for (int threads = 1; threads <= 4; threads++) {
+        gate g = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false, 0 };
+        zpool *p = zpool_new(threads, 5);
+        zpool_submit_made(p, 0, open_gate, &g);
+        for (int i = 1; i <= 8; i++) /* more than workers, fewer than fit */
+            zpool_submit_made(p, i, pass_gate, &g);
+        zpool_result r;
+        for (int i = 0; i <= 8; i++) {
+            assert_true(zpool_take(p, &r));
+            assert_int_equal(r.tag, i);
+            free(r.data);
+        }
+        zpool_free(p);
+        assert_int_equal(g.stuck, 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -163,6 +226,7 @@ int main(void)
         cmocka_unit_test(the_bytes_do_not_depend_on_the_thread_count),
         cmocka_unit_test(a_pool_freed_with_jobs_in_flight_leaks_nothing),
         cmocka_unit_test(made_bytes_come_back_as_given_ones),
+        cmocka_unit_test(a_job_may_wait_for_an_earlier_one),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
