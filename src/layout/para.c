@@ -680,7 +680,7 @@ static double space_width(const seg *s)
  * it gets a plain space. */
 static payload narrow_space(const seg *s, int si, double *w)
 {
-    payload p = { si, NULL, 0, { NULL, 0, 0 }, false };
+    payload p = { si, NULL, 0, { NULL, 0, 0, NULL }, false };
     if (!font_has_char(s->face, 0x202F))
         return p;
     *w = font_shape(s->face, NARROW_NBSP, 3).width * seg_scale(s);
@@ -702,7 +702,7 @@ static void push_glue(para_build *b, int si, space_kind kind)
     const style_typography *t = &b->c->st->typo;
     bool tie = kind != SPACE_BREAK;
     payload p = kind == SPACE_NARROW ? narrow_space(s, si, &w)
-                                     : (payload){ si, NULL, 0, { NULL, 0, 0 }, false };
+                                     : (payload){ si, NULL, 0, { NULL, 0, 0, NULL }, false };
     if (tie) {
         lb_item never = { LB_PENALTY, 0, 0, 0, 0, LB_INFINITY, 0, 0 };
         push_item(b, never, p);
@@ -923,7 +923,7 @@ static bool glyph_starts_at(shaped_text sh, size_t at)
 static shaped_text shape_whole(const seg *s, const char *text, size_t len,
                                const size_t *br, int nb)
 {
-    shaped_text none = { NULL, 0, 0 };
+    shaped_text none = { NULL, 0, 0, NULL };
     if (memmem(text, len, "\xC2\xAD", 2))
         return none;
     shaped_text sh = font_shape(s->face, text, len);
@@ -936,11 +936,20 @@ static shaped_text shape_whole(const seg *s, const char *text, size_t len,
     return sh;
 }
 
+/* Whether the glyphs [g0, g1) of a piece shaped whole are what their text
+ * shaped alone gives: HarfBuzz says the text may be cut at both ends. */
+static bool slice_shapes_alike(shaped_text whole, int g0, int g1)
+{
+    return whole.unsafe_to_break && g1 < whole.count && !whole.unsafe_to_break[g1] &&
+           (g0 == 0 || !whole.unsafe_to_break[g0]);
+}
+
 /* The box for text[from, to) of a piece shaped whole: its glyphs are the
  * slice whose clusters fall in the range, copied with clusters made
  * relative to the box's own text (what font_mark_used indexes). A break
  * follows (break_after): what breaking there adds to its width, from the
- * slice shaped alone (not worth shaping for the piece's last slice). */
+ * slice shaped alone (not worth shaping for the piece's last slice, nor
+ * where HarfBuzz says it shapes alike: 0 then). */
 static void push_slice(para_build *b, int si, const char *text, shaped_text whole,
                        size_t from, size_t to, bool break_after)
 {
@@ -957,7 +966,7 @@ static void push_slice(para_build *b, int si, const char *text, shaped_text whol
     for (g1 = g0; g1 < whole.count && whole.glyphs[g1].cluster < to; g1++)
         ;
     shaped_glyph *gl = arena_alloc_array(b->c->tmp, (size_t)(g1 - g0) + 1, sizeof *gl);
-    shaped_text sh = { gl, g1 - g0, 0 };
+    shaped_text sh = { gl, g1 - g0, 0, NULL };
     for (int g = g0; g < g1; g++) {
         gl[g - g0] = whole.glyphs[g];
         gl[g - g0].cluster -= (uint32_t)from;
@@ -967,7 +976,7 @@ static void push_slice(para_build *b, int si, const char *text, shaped_text whol
     payload p = { si, text + from, to - from, sh, false };
     lb_item box = { LB_BOX, shaped_width(b, s, sh), 0, 0, 0, 0, 0, 0 };
     push_item(b, box, p);
-    if (break_after) {
+    if (break_after && !slice_shapes_alike(whole, g0, g1)) {
         shaped_text alone = font_shape(s->face, text + from, to - from);
         b->break_kern = shaped_width(b, s, alone) - box.width;
     }
@@ -995,7 +1004,7 @@ static void push_ragged_break(para_build *b, lb_item pen, payload p)
 static void push_break(para_build *b, int si, break_kind kind)
 {
     const style_typography *t = &b->c->st->typo;
-    payload p = { si, NULL, 0, { NULL, 0, 0 }, true };
+    payload p = { si, NULL, 0, { NULL, 0, 0, NULL }, true };
     lb_item pen = { LB_PENALTY, 0, 0, 0, 0, 0, 0, 0 };
     if (kind == BRK_HYPHEN) {
         const seg *s = &b->segs[si];
@@ -1023,7 +1032,7 @@ static void push_break(para_build *b, int si, break_kind kind)
 static int drop_breaks_inside_glyphs(const seg *s, const char *text, size_t len, size_t base,
                                      word_break *br, int next, int nb)
 {
-    shaped_text sh = { NULL, 0, 0 };
+    shaped_text sh = { NULL, 0, 0, NULL };
     int out = next;
     for (int k = next; k < nb; k++) {
         bool inside = br[k].kind == BRK_URL_CHAR && br[k].at < base + len;
@@ -1185,7 +1194,7 @@ typedef struct pending_space {
 /* A forced line end (as at a paragraph's end) at segment si. */
 static void push_newline(para_build *b, int si)
 {
-    payload p = { si, NULL, 0, { NULL, 0, 0 }, false };
+    payload p = { si, NULL, 0, { NULL, 0, 0, NULL }, false };
     lb_item inf = { LB_PENALTY, 0, 0, 0, 0, LB_INFINITY, 0, 0 };
     lb_item fil = { LB_GLUE, 0, 0, 0, 1, 0, 0, 0 };
     lb_item force = { LB_PENALTY, 0, 0, 0, 0, -LB_INFINITY, 0, 0 };
@@ -1241,7 +1250,7 @@ static void push_image(para_build *b, int si, int *np, pending_space *sp, tie_wo
     *sp = (pending_space){ false, SPACE_BREAK, -1 };
     prev->len = 0;
     lb_item box = { LB_BOX, s->image_w, 0, 0, 0, 0, 0, 0 };
-    push_item(b, box, (payload){ si, NULL, 0, { NULL, 0, 0 }, false });
+    push_item(b, box, (payload){ si, NULL, 0, { NULL, 0, 0, NULL }, false });
     b->newline_due = s->own_line;
 }
 
@@ -1252,7 +1261,7 @@ static void build_items(para_build *b, double first_indent)
     b->newline_due = false;
     if (first_indent > 0) {
         lb_item box = { LB_BOX, first_indent, 0, 0, 0, 0, 0, 0 };
-        push_item(b, box, (payload){ -1, NULL, 0, { NULL, 0, 0 }, false });
+        push_item(b, box, (payload){ -1, NULL, 0, { NULL, 0, 0, NULL }, false });
     }
     int np = 0;
     pending_space sp = { false, SPACE_BREAK, -1 };

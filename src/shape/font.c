@@ -24,6 +24,7 @@ typedef struct shape_entry {
     uint64_t hash;
     const font_face *face; /* a thread's cache holds every face's */
     shaped_glyph *glyphs;
+    unsigned char *unsafe_to_break;
     int count;
     int32_t width;
 } shape_entry;
@@ -80,6 +81,7 @@ static void shape_table_free(shape_table *t)
     for (size_t i = 0; i < t->cap; i++) {
         free(t->slots[i].key);
         free(t->slots[i].glyphs);
+        free(t->slots[i].unsafe_to_break);
     }
     free(t->slots);
     *t = (shape_table){ 0 };
@@ -343,6 +345,7 @@ static void font_shape_into(font_face *f, hb_font_t *font, hb_buffer_t *buf,
     hb_glyph_info_t *info = hb_buffer_get_glyph_infos(buf, &n);
     hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(buf, &n);
     e->glyphs = mem_alloc(n, sizeof *e->glyphs);
+    e->unsafe_to_break = mem_alloc(n, 1);
     e->key = mem_alloc(len + 1, 1);
     memcpy(e->key, text, len);
     e->key[len] = '\0';
@@ -353,6 +356,8 @@ static void font_shape_into(font_face *f, hb_font_t *font, hb_buffer_t *buf,
     for (unsigned i = 0; i < n; i++) {
         e->glyphs[i] = (shaped_glyph){ info[i].codepoint, pos[i].x_advance,
                                        info[i].cluster };
+        e->unsafe_to_break[i] =
+            (hb_glyph_info_get_glyph_flags(&info[i]) & HB_GLYPH_FLAG_UNSAFE_TO_BREAK) != 0;
         e->width += pos[i].x_advance;
     }
 }
@@ -409,7 +414,7 @@ void font_thread_cache_end(void)
 
 static shaped_text entry_text(const shape_entry *e)
 {
-    return (shaped_text){ e->glyphs, e->count, e->width };
+    return (shaped_text){ e->glyphs, e->count, e->width, e->unsafe_to_break };
 }
 
 shaped_text font_shape(font_face *f, const char *text, size_t len)

@@ -30,6 +30,11 @@ typedef struct shaped_text {
     const shaped_glyph *glyphs; /* owned by the face's cache */
     int count;
     int32_t width; /* font units */
+    /* Per glyph, from the same cache (NULL: not known): nonzero when the
+     * text cut where its cluster begins could shape otherwise on either
+     * side (HarfBuzz's HB_GLYPH_FLAG_UNSAFE_TO_BREAK); where it is zero,
+     * the two sides shaped apart are exactly this shaping's glyphs. */
+    const unsigned char *unsafe_to_break;
 } shaped_text;
 
 font_set *font_set_new(void);

@@ -846,6 +846,57 @@ static void anchors_remember_the_latest_placement(void **state)
     assert_int_equal(para_anchor_get(&an, &blocks[1]).page, 0);
 }
 
+/* Where HarfBuzz says the text of a word may be cut (no
+ * unsafe_to_break at a glyph), the two sides shaped apart are exactly the
+ * whole word's glyphs: what lets a hyphenation point skip shaping its
+ * piece alone. Every cut of every word of the Dutch text, and of words
+ * that kern (AV, Ta, ff), in the body's face and its bold. */
+static void assert_cut_shapes_alike(font_face *face, const char *w, size_t len, int g)
+{
+    shaped_text whole = font_shape(face, w, len);
+    size_t at = whole.glyphs[g].cluster;
+    shaped_text left = font_shape(face, w, at), right = font_shape(face, w + at, len - at);
+    assert_int_equal(left.count + right.count, whole.count);
+    for (int i = 0; i < whole.count; i++) {
+        const shaped_glyph *p = i < left.count ? &left.glyphs[i] : &right.glyphs[i - left.count];
+        uint32_t base = i < left.count ? 0 : (uint32_t)at;
+        assert_int_equal(p->gid, whole.glyphs[i].gid);
+        assert_int_equal(p->advance, whole.glyphs[i].advance);
+        assert_int_equal(p->cluster + base, whole.glyphs[i].cluster);
+    }
+}
+
+static void safe_cuts_shape_alike_apart(void **state)
+{
+    fixture *f = *state;
+    static const char more[] = "AVATAR Tatoeage WAVY officiële koffie Vlaanderen";
+    const style_class *body = style_class_get(f->st, "body");
+    font_face *faces[2] = { para_face(&f->ctx, body, 0), para_face(&f->ctx, body, INL_BOLD) };
+    int safe = 0, unsafe = 0;
+    for (int k = 0; k < 2; k++)
+        for (const char *text = dutch;; text = more) {
+            for (const char *w = text; *w;) {
+                size_t len = strcspn(w, " ");
+                shaped_text whole = font_shape(faces[k], w, len);
+                assert_non_null(whole.unsafe_to_break);
+                for (int g = 1; g < whole.count; g++) {
+                    bool cut = whole.glyphs[g].cluster > whole.glyphs[g - 1].cluster;
+                    if (cut && !whole.unsafe_to_break[g]) {
+                        assert_cut_shapes_alike(faces[k], w, len, g);
+                        safe++;
+                    }
+                    unsafe += whole.unsafe_to_break[g] != 0;
+                }
+                w += len;
+                w += strspn(w, " ");
+            }
+            if (text == more)
+                break;
+        }
+    assert_true(safe > 500);
+    assert_true(unsafe > 10); /* kerned pairs are there to be found */
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -871,6 +922,7 @@ int main(void)
         T(image_wider_than_the_measure_takes_a_line_of_its_own),
         T(image_that_cannot_be_sized_is_left_out),
         T(wide_image_after_the_first_indent_fills_the_rest),
+        T(safe_cuts_shape_alike_apart),
         cmocka_unit_test(anchors_remember_the_latest_placement),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
