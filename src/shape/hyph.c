@@ -699,6 +699,10 @@ static int hyph_word_locked(hyph_dict *d, const hyph_options *o, const char *tex
     uint32_t tag = cache_tag(m);
     uint64_t hash = table_hash(tag, text, len);
     d->stats.lookups++;
+    /* Fewer bytes than the letters the patterns need, and no soft hyphen:
+     * no break, known without taking the word apart (most words are). */
+    if (len < m.left + m.right && !memmem(text, len, "\xC2\xAD", 2))
+        return 0;
     const table_entry *hit = table_find(&d->cache, hash, tag, text, len);
     if (hit) {
         d->stats.hits++;
