@@ -251,14 +251,28 @@ typedef struct fd_sink {
     int fd;
     int err; /* errno of the first failed write, 0 */
     size_t used;
+    off_t written, handed; /* bytes written; of them, handed to writeback */
     HPDF_BYTE buf[1 << 16];
 } fd_sink;
+
+/* The written bytes are handed to the kernel's writeback a few MiB at a
+ * time, while the rest is still being made: the fsync that makes the file
+ * durable then waits for the last few only (x100's 8.7 MB: ~7 ms of
+ * waiting at the end). A hint: the fsync still says whether it all got
+ * to the disk. */
+enum { OUTPUT_WRITEBACK_STEP = 4 << 20 };
 
 static bool sink_flush(fd_sink *k)
 {
     if (!k->err && !write_all(k->fd, k->buf, k->used))
         k->err = errno ? errno : EIO;
+    k->written += (off_t)k->used;
     k->used = 0;
+    if (!k->err && k->written - k->handed >= OUTPUT_WRITEBACK_STEP) {
+        (void)sync_file_range(k->fd, k->handed, k->written - k->handed,
+                              SYNC_FILE_RANGE_WRITE);
+        k->handed = k->written;
+    }
     return !k->err;
 }
 

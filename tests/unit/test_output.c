@@ -4,7 +4,8 @@
  * mode (umask for a new file, the old mode for a replaced one), commit
  * replacing the target and leaving nothing behind, discard removing the
  * temporary file and keeping the earlier target; a mapped input cut short
- * while read ends the run with its name, no temporary file and exit 2. */
+ * while read ends the run with its name, no temporary file and exit 2; a
+ * PDF of several writeback steps is saved as libharu saves it itself. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,8 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <hpdf.h>
+#include <hpdf_pages.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -274,6 +277,43 @@ static void test_another_sigbus_is_not_swallowed(void **state)
     assert_int_equal(WTERMSIG(status), SIGBUS);
 }
 
+/* Its bytes handed to writeback a few MiB at a time (output.c), a 9 MiB
+ * PDF is the file libharu writes by itself, byte for byte. */
+static void test_a_large_pdf_is_saved_whole(void **state)
+{
+    fixture *f = *state;
+    HPDF_Doc pdf = HPDF_New(NULL, NULL);
+    assert_non_null(pdf);
+    HPDF_Page page = HPDF_AddPage(pdf);
+    HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
+    unsigned char chunk[4096];
+    uint32_t x = 2463534242u;
+    for (int i = 0; i < 9 * 256; i++) {
+        for (size_t k = 0; k < sizeof chunk; k++) {
+            x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+            chunk[k] = (unsigned char)x;
+        }
+        assert_int_equal(HPDF_Stream_Write(attr->contents->stream, chunk, sizeof chunk), HPDF_OK);
+    }
+    char ours[PATH_MAX], theirs[PATH_MAX];
+    assert_true(path_join(ours, f->dir, "ours.pdf"));
+    assert_true(path_join(theirs, f->dir, "theirs.pdf"));
+    assert_true(output_save_pdf(pdf, ours, "ours.pdf", &f->diags));
+    assert_int_equal(HPDF_SaveToFile(pdf, theirs), HPDF_OK);
+    HPDF_Free(pdf);
+    size_t a_len, b_len;
+    const char *why;
+    char *a = infile_read(ours, 64 << 20, &a_len, &why);
+    char *b = infile_read(theirs, 64 << 20, &b_len, &why);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_true(a_len > 9u << 20);
+    assert_int_equal(a_len, b_len);
+    assert_memory_equal(a, b, a_len);
+    free(a);
+    free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -290,6 +330,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_a_mapped_input_cut_short_ends_the_run, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_another_sigbus_is_not_swallowed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_large_pdf_is_saved_whole, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
