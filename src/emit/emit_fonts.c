@@ -196,7 +196,10 @@ static bool reserve_font_objects(emitter *e, emit_font *ef, int index)
     ef->cid = pdfobj_dict(e->pdf, true);
     ef->type0 = pdfobj_dict(e->pdf, true);
     ef->to_unicode = pdfobj_stream(e->pdf, NULL, 0, true);
-    return ef->file && ef->descriptor && ef->cid && ef->type0 && ef->to_unicode;
+    if (ef->file && ef->descriptor && ef->cid && ef->type0 && ef->to_unicode)
+        return true;
+    ef->type0 = NULL; /* nothing drawn from it (libharu's error ends the run) */
+    return false;
 }
 
 /* The font's objects filled from its subset (r: the pool's result for
