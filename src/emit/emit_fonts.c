@@ -207,7 +207,7 @@ static bool reserve_font_objects(emitter *e, emit_font *ef, int index)
 static bool emit_font_objects(emitter *e, emit_font *ef, font_job *job, const zpool_result *r)
 {
     font_face *f = ef->face;
-    if (!r->ok || !r->len || !job->file_len || !ef->to_unicode)
+    if (!r->ok || !r->len || !job->file_len)
         return false;
     HPDF_Dict file = ef->file;
     pdfobj_stream_write(file, r->data, r->len);
