@@ -31,6 +31,18 @@ DEFS    := -D_GNU_SOURCE -DKCVS_VERSION='"$(VERSION)"' \
            $(addprefix -I,$(SRC_DIRS))
 ALL_CFLAGS = $(WARN) $(DEFS) $(PKG_CFLAGS) $(CFLAGS)
 LIBS    := $(PKG_LIBS) -lhpdf -lhyphen -lm -pthread
+# The shipped binary (and bench's) takes libxml2 with the ICU and C++
+# runtime it brings, libjpeg, libdeflate and libhyphen from their static
+# archives: loading and relocating them at each start cost ~1.3 ms of the
+# report's ~22 (bench/NOTES.md). What other shared libraries load anyway
+# (zlib, libpng, FreeType) and what Debian ships no archive of (HarfBuzz,
+# libharu, Little CMS) stays shared. A security update of a static one
+# takes a rebuild. The tests' binaries link all of them shared.
+STATIC_LIBS := -Wl,-Bstatic -lxml2 -licuuc -licudata -llzma -lstdc++ -ljpeg -ldeflate \
+               -lhyphen -Wl,-Bdynamic
+BIN_LIBS := -static-libgcc $(STATIC_LIBS) \
+            $(shell pkg-config --libs freetype2 harfbuzz harfbuzz-subset libpng lcms2 zlib 2>/dev/null) \
+            -lhpdf -lm -pthread
 
 SRC      := $(sort $(wildcard $(addsuffix /*.c,$(SRC_DIRS))))
 HDR      := $(wildcard $(addsuffix /*.h,$(SRC_DIRS)))
@@ -101,7 +113,7 @@ build/prefix: FORCE
 FORCE:
 
 kcvs-pdf: $(MAIN_SRC) build/libkcvs.a build/prefix
-	$(CC) $(ALL_CFLAGS) $(MAIN_SRC) build/libkcvs.a $(LIBS) -o $@
+	$(CC) $(ALL_CFLAGS) $(MAIN_SRC) build/libkcvs.a $(BIN_LIBS) -o $@
 
 kcvs-pdf-asan: $(MAIN_SRC) build/libkcvs-asan.a
 	$(CC) $(ALL_CFLAGS) -O1 $(SAN_FLAGS) $(MAIN_SRC) build/libkcvs-asan.a $(LIBS) -o $@
@@ -164,7 +176,7 @@ check: test-deps
 # The benchmark times its own optimised build, whatever ./kcvs-pdf was built with.
 build/bench/kcvs-pdf-opt: $(SRC) $(HDR) $(GEN_H)
 	@mkdir -p build/bench
-	$(CC) $(WARN) $(DEFS) $(PKG_CFLAGS) -O2 -DNDEBUG $(SRC) $(LIBS) -o $@
+	$(CC) $(WARN) $(DEFS) $(PKG_CFLAGS) -O2 -DNDEBUG $(SRC) $(BIN_LIBS) -o $@
 
 bench: deps
 	@$(MAKE) --no-print-directory build/bench/kcvs-pdf-opt

@@ -5,7 +5,7 @@
 set -eu
 BUILD="gcc make pkg-config libxml2-dev libfreetype-dev libharfbuzz-dev libpng-dev
 libhpdf-dev libhyphen-dev hyphen-nl hyphen-de hyphen-en-us icc-profiles-free libgs-common
-libjpeg-dev liblcms2-dev zlib1g-dev libzip-dev libdeflate-dev"
+libjpeg-dev liblcms2-dev zlib1g-dev libzip-dev libdeflate-dev libicu-dev liblzma-dev"
 TEST="libcmocka-dev strace qpdf poppler-utils mupdf-tools python3 python3-pikepdf python3-pytest python3-pil python3-lxml python3-pdfminer python3-fonttools libxml2-utils
 docbook5-xml jing trang valgrind clang libclang-rt-dev man-db nodejs npm pandoc"
 want="$BUILD"

@@ -178,3 +178,43 @@ def test_every_module_the_tests_import_is_installed():
         if package and package not in listed:
             missing.append(f"{name} ({package})")
     assert missing == [], f"not listed in .ci/install-deps.sh TEST: {missing}"
+
+
+# ---- the static archives the shipped binary links --------------------------
+
+def static_archives():
+    """The -l names between -Wl,-Bstatic and -Wl,-Bdynamic in the Makefile."""
+    text = (ROOT / "Makefile").read_text().replace("\\\n", " ")
+    m = re.search(r"^STATIC_LIBS\s*:=(.*)$", text, re.M)
+    assert m, "the Makefile has no STATIC_LIBS"
+    static = m.group(1).split("-Wl,-Bstatic", 1)[1].split("-Wl,-Bdynamic", 1)[0]
+    names = re.findall(r"-l(\S+)", static)
+    assert names, static
+    return names
+
+
+def test_every_static_archive_comes_from_a_package_the_script_installs():
+    if shutil.which("dpkg") is None:
+        pytest.skip("not a Debian system")
+    build = re.search(r'^BUILD="([^"]*)"', SCRIPT.read_text(), re.M).group(1).split()
+    listed = installed_with(set(build))
+    missing = []
+    for name in static_archives():
+        path = subprocess.run(["gcc", f"-print-file-name=lib{name}.a"], capture_output=True,
+                              text=True).stdout.strip()
+        assert os.path.isabs(path), f"lib{name}.a is not installed here"
+        package = package_of(path)
+        if package is None or package not in listed:
+            missing.append(f"lib{name}.a ({package})")
+    assert missing == [], f"not installed by .ci/install-deps.sh: {missing}"
+
+
+def test_the_binary_loads_none_of_the_libraries_it_links_statically():
+    binary = Path(os.environ.get("KCVS_PDF", ROOT / "kcvs-pdf"))
+    if shutil.which("readelf") is None or not binary.is_file():
+        pytest.skip("no readelf or no binary")
+    r = subprocess.run(["readelf", "-d", str(binary)], capture_output=True, text=True)
+    needed = re.findall(r"\(NEEDED\)\s+Shared library: \[lib([^].]+)", r.stdout)
+    assert needed, r.stdout
+    loaded = sorted(set(static_archives()) & set(needed))
+    assert loaded == [], f"linked statically, yet loaded at start: {loaded}"
