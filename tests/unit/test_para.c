@@ -897,6 +897,49 @@ static void safe_cuts_shape_alike_apart(void **state)
     assert_true(unsafe > 10); /* kerned pairs are there to be found */
 }
 
+/* The faces' shaping caches through several of their tables' growths:
+ * what a word was shaped to stays where it was given (the layout keeps the
+ * glyph pointers), a word asked again is the same glyphs, and the same
+ * text in two faces is two entries. Every seventh word is also shaped
+ * afresh in a thread's own cache, which has never seen the others. */
+static void shaping_cache_keeps_every_word_through_its_growth(void **state)
+{
+    fixture *f = *state;
+    const style_class *body = style_class_get(f->st, "body");
+    font_face *faces[2] = { para_face(&f->ctx, body, 0), para_face(&f->ctx, body, INL_BOLD) };
+    enum { WORDS = 6000 };
+    static shaped_text first[2][WORDS];
+    static shaped_glyph copy[2][WORDS][8];
+    char w[16];
+    for (int i = 0; i < WORDS; i++)
+        for (int k = 0; k < 2; k++) {
+            int len = snprintf(w, sizeof w, "w%dAV", i);
+            first[k][i] = font_shape(faces[k], w, (size_t)len);
+            assert_in_range(first[k][i].count, 1, 8);
+            memcpy(copy[k][i], first[k][i].glyphs, (size_t)first[k][i].count * sizeof **copy[k]);
+        }
+    assert_ptr_not_equal(first[0][0].glyphs, first[1][0].glyphs);
+    for (int i = 0; i < WORDS; i++)
+        for (int k = 0; k < 2; k++) {
+            int len = snprintf(w, sizeof w, "w%dAV", i);
+            shaped_text again = font_shape(faces[k], w, (size_t)len);
+            assert_ptr_equal(again.glyphs, first[k][i].glyphs);
+            assert_ptr_equal(again.unsafe_to_break, first[k][i].unsafe_to_break);
+            assert_int_equal(again.width, first[k][i].width);
+            assert_memory_equal(first[k][i].glyphs, copy[k][i],
+                                (size_t)first[k][i].count * sizeof **copy[k]);
+        }
+    font_thread_cache_begin();
+    for (int i = 0; i < WORDS; i += 7) {
+        int len = snprintf(w, sizeof w, "w%dAV", i);
+        shaped_text alone = font_shape(faces[1], w, (size_t)len);
+        assert_ptr_not_equal(alone.glyphs, first[1][i].glyphs);
+        assert_int_equal(alone.count, first[1][i].count);
+        assert_memory_equal(alone.glyphs, copy[1][i], (size_t)alone.count * sizeof **copy[1]);
+    }
+    font_thread_cache_end();
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -923,6 +966,7 @@ int main(void)
         T(image_that_cannot_be_sized_is_left_out),
         T(wide_image_after_the_first_indent_fills_the_rest),
         T(safe_cuts_shape_alike_apart),
+        T(shaping_cache_keeps_every_word_through_its_growth),
         cmocka_unit_test(anchors_remember_the_latest_placement),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
