@@ -18,6 +18,13 @@
 void mem_init(void)
 {
     mallopt(M_ARENA_MAX, 4);
+    /* No fastbins: a small chunk freed is merged with its neighbours at
+     * once instead of waiting in a fastbin for the next large request or
+     * trim to merge them all (malloc_consolidate). A freed tree's hundreds
+     * of thousands of nodes made those waits long: x100 −5 % CPU, x1000
+     * −12 % (bench/NOTES.md, ninth round); the thread caches (tcache)
+     * still serve the small sizes. */
+    mallopt(M_MXFAST, 0);
 }
 
 static void (*fail_cleanup)(void);
