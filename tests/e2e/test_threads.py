@@ -32,6 +32,25 @@ def test_page_contents_are_flate_streams_that_decode(report):
             assert b"BT" in contents.read_bytes() or b" re" in contents.read_bytes()
 
 
+def _threads_started(tmp_path, threads):
+    """How many threads (clone calls) a compilation of the report starts."""
+    trace = tmp_path / f"clones{threads}.txt"
+    env = dict(os.environ, KCVS_THREADS=str(threads))
+    res = subprocess.run(["strace", "-f", "-qq", "-e", "trace=clone,clone3", "-o", str(trace),
+                          KCVS_PDF, str(REPORT_XML), "-o", str(tmp_path / f"t{threads}.pdf")],
+                         env=env, capture_output=True, text=True, timeout=TIMEOUT)
+    assert res.returncode == 0, res.stderr
+    return sum(1 for line in trace.read_text().splitlines()
+               if "clone" in line and "= -1" not in line)
+
+
+def test_one_thread_runs_everything_on_the_main_thread(tmp_path):
+    # the README: with 1, the schema, the included files and the compiled
+    # hyphenation patterns are read, checked and made on the main thread
+    assert _threads_started(tmp_path, 1) == 0
+    assert _threads_started(tmp_path, 2) > 0
+
+
 @pytest.mark.parametrize("value", ["0", "-1", "65", "two", "2x"])
 def test_a_bad_thread_count_is_refused(tmp_path, value):
     res = run_kcvs(REPORT_XML, "-o", tmp_path / "x.pdf", env={"KCVS_THREADS": value})
