@@ -244,18 +244,12 @@ static void rngcut_free(rngcut *c)
     free(c->define_cut);
 }
 
-xmlDoc *rngcut_for(const xmlDoc *rng, const xmlDoc *doc)
+/* rng itself cut for doc; false, rng untouched, when the cut refuses. */
+static bool rngcut_cut(xmlDoc *rng, const xmlDoc *doc)
 {
-    xmlNode *root = rng ? xmlDocGetRootElement(rng) : NULL;
-    xmlNode *doc_root = doc ? xmlDocGetRootElement(doc) : NULL;
-    if (!rngcut_is(root, NULL) || !doc_root)
-        return NULL;
-    xmlDoc *cut = xmlCopyDoc((xmlDoc *)rng, 1);
-    if (!cut)
-        return NULL;
     rngcut c = { 0 };
-    root = xmlDocGetRootElement(cut);
-    rngcut_collect_names(&c, doc_root);
+    xmlNode *root = xmlDocGetRootElement(rng);
+    rngcut_collect_names(&c, xmlDocGetRootElement(doc));
     rngcut_scan(&c, root, rngcut_is(root, "grammar"));
     if (!c.refused)
         rngcut_check_refs(&c, root);
@@ -267,7 +261,21 @@ xmlDoc *rngcut_for(const xmlDoc *rng, const xmlDoc *doc)
         rngcut_rewrite(&c, root);
     bool refused = c.refused;
     rngcut_free(&c);
-    if (refused) {
+    return !refused;
+}
+
+static bool rngcut_can_cut(const xmlDoc *rng, const xmlDoc *doc)
+{
+    return rng && rngcut_is(xmlDocGetRootElement(rng), NULL) && doc &&
+           xmlDocGetRootElement(doc);
+}
+
+xmlDoc *rngcut_for(const xmlDoc *rng, const xmlDoc *doc)
+{
+    if (!rngcut_can_cut(rng, doc))
+        return NULL;
+    xmlDoc *cut = xmlCopyDoc((xmlDoc *)rng, 1);
+    if (cut && !rngcut_cut(cut, doc)) {
         xmlFreeDoc(cut);
         return NULL;
     }
@@ -291,11 +299,9 @@ static xmlRelaxNGPtr rngcut_compile(xmlDoc *cut, bool *said)
     return schema;
 }
 
-bool rngcut_valid(const xmlDoc *rng, xmlDoc *doc)
+/* doc checked against the cut schema, libxml2 silent throughout. */
+static bool rngcut_check(xmlDoc *cut, xmlDoc *doc)
 {
-    xmlDoc *cut = rngcut_for(rng, doc);
-    if (!cut)
-        return false;
     /* What libxml2 says past the contexts' handlers (running out of
      * memory) is dropped too: the whole schema's run says it again. */
     xmlStructuredErrorFunc was = xmlStructuredError;
@@ -303,7 +309,6 @@ bool rngcut_valid(const xmlDoc *rng, xmlDoc *doc)
     bool said = false;
     xmlSetStructuredErrorFunc(&said, rngcut_said);
     xmlRelaxNGPtr schema = rngcut_compile(cut, &said);
-    xmlFreeDoc(cut);
     bool valid = false;
     if (schema && !said) {
         xmlRelaxNGValidCtxtPtr vc = xmlRelaxNGNewValidCtxt(schema);
@@ -316,4 +321,17 @@ bool rngcut_valid(const xmlDoc *rng, xmlDoc *doc)
     xmlRelaxNGFree(schema);
     xmlSetStructuredErrorFunc(was_ctx, was);
     return valid;
+}
+
+bool rngcut_valid(const xmlDoc *rng, xmlDoc *doc)
+{
+    xmlDoc *cut = rngcut_for(rng, doc);
+    bool valid = cut && rngcut_check(cut, doc);
+    xmlFreeDoc(cut);
+    return valid;
+}
+
+bool rngcut_valid_cutting(xmlDoc *rng, xmlDoc *doc)
+{
+    return rngcut_can_cut(rng, doc) && rngcut_cut(rng, doc) && rngcut_check(rng, doc);
 }

@@ -14,7 +14,8 @@
  * rejects is validated again with the whole schema, which says why.
  *
  * Ownership: rngcut_for's result is the caller's (xmlFreeDoc); the
- * schema and document passed in are only read.
+ * schema and document passed in are only read, but by
+ * rngcut_valid_cutting, which cuts the schema it is given.
  * Failure: NULL when the schema has a shape this module does not cut
  * (include, externalRef, combined or nested grammars): the caller then
  * validates with the whole schema. Memory is the mem module's.
@@ -36,5 +37,10 @@ xmlDoc *rngcut_for(const xmlDoc *rng, const xmlDoc *doc);
  * (which, for an interleave, rewrites sibling links on the way and puts
  * them back). */
 bool rngcut_valid(const xmlDoc *rng, xmlDoc *doc);
+/* rngcut_valid without the copy, for a caller done with the whole
+ * schema's tree: rng itself is cut (left as it was when the cut refuses).
+ * The copy of the report's schema was a quarter of the schema thread's
+ * work on the report. */
+bool rngcut_valid_cutting(xmlDoc *rng, xmlDoc *doc);
 
 #endif
