@@ -8,11 +8,13 @@ Times every input with kcvs-pdf (and Apache FOP through bench/fop.sh), prints
 the results table and the target check, writes build/bench/results.md, and
 exits 1 when a target is missed by more than 25 % (or a run fails).
 
-Wall time and peak RSS come from os.wait4() on a posix_spawn()ed child: the
-same rusage that /usr/bin/time -f '%e %M' prints, but with sub-millisecond
-wall-clock resolution (%e has 10 ms steps, too coarse for a 20 ms run). For
-bench/fop.sh the peak is that of the largest process in the tree (the JVM),
-as ru_maxrss of a reaped child includes its reaped descendants.
+Wall time and peak RSS come from wait4() on a child forked by bench/spawn
+(built by run.sh): the same rusage that /usr/bin/time -f '%e %M' prints, but
+with sub-millisecond wall-clock resolution (%e has 10 ms steps, too coarse for
+a 20 ms run), and from a process small enough not to lift the child's peak
+(see bench/spawn.c). For bench/fop.sh the peak is that of the largest process
+in the tree (the JVM), as ru_maxrss of a reaped child includes its reaped
+descendants.
 """
 import argparse
 import datetime
@@ -23,7 +25,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -37,6 +38,7 @@ PDFS = os.path.join(OUT, "out")
 # by someone else during the run cannot mix two builds in one table; it finds
 # styles/, fonts/ and schema/ through KCVS_PDF_DATADIR.
 KCVS = OUT + "/kcvs-pdf"
+SPAWN = OUT + "/spawn"
 
 # name, source, kcvs-pdf runs, FOP runs, rows (tables)
 INPUTS = [
@@ -62,25 +64,15 @@ TOLERANCE = 0.25
 
 
 def run_once(argv, stderr_path, timeout):
-    """(wall seconds, peak RSS KiB, exit status, CPU seconds) of one run."""
-    fd_err = os.open(stderr_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    fd_null = os.open(os.devnull, os.O_RDWR)
-    try:
-        actions = [(os.POSIX_SPAWN_DUP2, fd_null, 0), (os.POSIX_SPAWN_DUP2, fd_null, 1),
-                   (os.POSIX_SPAWN_DUP2, fd_err, 2)]
-        exe = argv[0] if "/" in argv[0] else shutil.which(argv[0])
-        t0 = time.perf_counter()
-        pid = os.posix_spawn(exe, argv, os.environ, file_actions=actions, setpgroup=0)
-        killer = threading.Timer(timeout, lambda: os.killpg(pid, 9))
-        killer.start()
-        _, status, ru = os.wait4(pid, 0)
-        t1 = time.perf_counter()
-        killer.cancel()
-    finally:
-        os.close(fd_err)
-        os.close(fd_null)
-    rc = os.waitstatus_to_exitcode(status)
-    return t1 - t0, ru.ru_maxrss, rc, ru.ru_utime + ru.ru_stime
+    """(wall seconds, peak RSS KiB, exit status, CPU seconds) of one run,
+    measured by bench/spawn (see there: why not from this process)."""
+    exe = argv[0] if "/" in argv[0] else shutil.which(argv[0])
+    r = subprocess.run([SPAWN, stderr_path, str(int(timeout)), exe, *argv[1:]],
+                       capture_output=True, text=True, timeout=timeout + 60)
+    if r.returncode != 0:
+        raise RuntimeError("bench/spawn failed: %s" % r.stderr.strip())
+    wall, rss, status, cpu = r.stdout.split()
+    return float(wall), int(rss), os.waitstatus_to_exitcode(int(status)), float(cpu)
 
 
 def tail(path, n=6):
@@ -334,7 +326,7 @@ def main():
     os.replace(KCVS + ".tmp", KCVS)
     os.environ.setdefault("KCVS_PDF_DATADIR", ROOT)
     with open(KCVS, "rb") as fb:
-        bin_sha = hashlib.sha256(fb.read()).hexdigest()[:12]
+        bin_sha = hashlib.file_digest(fb, "sha256").hexdigest()[:12]
     fop_on = a.no_fop is None
     only = set(filter(None, a.only.split(",")))
     problems = []

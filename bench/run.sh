@@ -82,6 +82,10 @@ if [ -z "${KCVS_PDF:-}" ] && [ ! -x ./kcvs-pdf ]; then
 fi
 
 $PY bench/gen.py || exit 2
+# what forks and measures each run (bench/spawn.c says why not Python)
+if [ ! -x build/bench/spawn ] || [ bench/spawn.c -nt build/bench/spawn ]; then
+    ${CC:-cc} -std=c11 -O2 -Wall -Wextra bench/spawn.c -o build/bench/spawn || exit 2
+fi
 
 if [ -n "$nofop" ]; then
     exec $PY bench/bench.py --no-fop "$nofop" "$@"
