@@ -292,11 +292,8 @@ bool compile_document(const compile_request *req, diag_list *d)
     int threads = compile_threads(d);
     if (epoch == -2 || threads < 0)
         return false;
-    /* Parsed on another core while the style sheet is read and checked,
-     * as are the Dutch patterns made (the default language's). */
+    /* Parsed on another core while the style sheet is read and checked. */
     load_schema *schema = load_schema_start(req->schema_path, threads > 1);
-    if (threads > 1)
-        hyph_embedded_prepare();
     arena *a = arena_new();
     font_set *fonts = font_set_new();
     load_result src = { 0 };
@@ -329,7 +326,6 @@ bool compile_document(const compile_request *req, diag_list *d)
         ok = write_pdf(req, doc, lay, st, fonts, epoch, threads, &t0, a, d);
     load_free(&src);
     load_schema_free(schema);
-    (void)hyph_embedded_unprepare(); /* a document that had no use for them */
     mem_drop(lay, free_layout);
     mem_drop(fonts, free_fonts);
     mem_drop(a, free_arena);

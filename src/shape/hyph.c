@@ -420,67 +420,6 @@ HyphenDict *hyph_embedded_patterns(void)
     return first;
 }
 
-/* The compiled-in patterns made ahead on a thread of their own
- * (hyph_embedded_prepare) for the first dictionary of their file: making
- * them writes ~600 KB of libhyphen's states, ~0.4 ms that a Dutch
- * document's first paragraph would otherwise wait for. */
-static struct {
-    pthread_mutex_t mu;
-    pthread_t thread;
-    bool running; /* started, not joined yet */
-    bool used;    /* a dictionary asked for them: none are made ahead again */
-    HyphenDict *patterns;
-} ahead = { .mu = PTHREAD_MUTEX_INITIALIZER };
-
-#if HYPH_EMBEDDED_LEVELS > 0
-static void *make_ahead(void *unused)
-{
-    (void)unused;
-    ahead.patterns = hyph_embedded_patterns(); /* read after the join */
-    return NULL;
-}
-#endif
-
-bool hyph_embedded_prepare(void)
-{
-    bool started = false;
-#if HYPH_EMBEDDED_LEVELS > 0
-    pthread_mutex_lock(&ahead.mu);
-    if (!ahead.running && !ahead.used && !ahead.patterns)
-        started = ahead.running = pthread_create(&ahead.thread, NULL, make_ahead, NULL) == 0;
-    pthread_mutex_unlock(&ahead.mu);
-#endif
-    return started;
-}
-
-/* What was made ahead (NULL: nothing), taken: waits for its thread. */
-static HyphenDict *ahead_take(bool for_dict)
-{
-    pthread_mutex_lock(&ahead.mu);
-    if (ahead.running)
-        pthread_join(ahead.thread, NULL);
-    ahead.running = false;
-    HyphenDict *p = ahead.patterns;
-    ahead.patterns = NULL;
-    ahead.used = ahead.used || for_dict;
-    pthread_mutex_unlock(&ahead.mu);
-    return p;
-}
-
-bool hyph_embedded_unprepare(void)
-{
-    HyphenDict *unused = ahead_take(false);
-    hyph_embedded_free(unused);
-    return unused != NULL;
-}
-
-/* The compiled patterns for a dictionary: those made ahead, else now. */
-static HyphenDict *embedded_for_dict(void)
-{
-    HyphenDict *p = ahead_take(true);
-    return p ? p : hyph_embedded_patterns();
-}
-
 /* Whether path holds exactly the file the patterns were compiled from. */
 static bool is_embedded_file(const char *path)
 {
@@ -962,7 +901,7 @@ static hyph_dict *dict_from_file(const char *dir, const char *name, const langua
 {
     char *path = mem_printf("%s/%s", dir, name);
     bool embedded = is_embedded_file(path);
-    HyphenDict *p = embedded ? embedded_for_dict() : hnj_hyphen_load(path);
+    HyphenDict *p = embedded ? hyph_embedded_patterns() : hnj_hyphen_load(path);
     hyph_dict *d = p && charset_supported(p) ? mem_alloc(1, sizeof *d) : NULL;
     if (!d) {
         free_patterns(p, embedded);

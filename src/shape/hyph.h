@@ -90,14 +90,6 @@ bool hyph_is_embedded(const hyph_dict *d);
    hyph_embedded_free, never hnj_hyphen_free. */
 struct _HyphenDict *hyph_embedded_patterns(void);
 void hyph_embedded_free(struct _HyphenDict *d);
-/* Starts making the compiled patterns on a thread of their own, for the
-   first dictionary that finds their file (hyph_load, hyph_shared) to take
-   instead of making them then; false (nothing started) once one has asked
-   for them, while they are being made, or when the build has none.
-   hyph_embedded_unprepare waits for that thread and frees what no
-   dictionary took (true when there was such). */
-bool hyph_embedded_prepare(void);
-bool hyph_embedded_unprepare(void);
 
 /* The pattern file that was loaded (for diagnostics and -v output). */
 const char *hyph_path(const hyph_dict *d);

@@ -47,8 +47,8 @@ def _threads_started(tmp_path, threads):
 
 
 def test_one_thread_runs_everything_on_the_main_thread(tmp_path):
-    # the README: with 1, the schema, the included files and the compiled
-    # hyphenation patterns are read, checked and made on the main thread
+    # the README: with 1, the schema is read and checked, and the included
+    # files read, on the main thread
     assert _threads_started(tmp_path, 1) == 0
     assert _threads_started(tmp_path, 2) > 0
 

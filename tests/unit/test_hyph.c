@@ -670,12 +670,13 @@ static void test_without_dictionary_or_room(void **state)
 
 /* ---- the Dutch word list ---- */
 
-/* How many words of the list d hyphenates otherwise than it says. */
-static int word_list_mistakes(hyph_dict *d)
+static void test_dutch_word_list(void **state)
 {
+    (void)state;
     FILE *f = fopen(WORD_LIST, "r");
     if (!f)
         fail_msg("cannot open %s (run from the repository root)", WORD_LIST);
+    hyph_dict *d = load_dutch();
     char line[MAX_TEXT], got[2 * MAX_TEXT];
     int words = 0, wrong = 0;
     for (int number = 1; fgets(line, sizeof line, f); number++) {
@@ -694,39 +695,9 @@ static int word_list_mistakes(hyph_dict *d)
         }
     }
     fclose(f);
+    hyph_free(d);
+    assert_int_equal(wrong, 0);
     assert_true(words >= 30);
-    return wrong;
-}
-
-static void test_dutch_word_list(void **state)
-{
-    (void)state;
-    hyph_dict *d = load_dutch();
-    assert_int_equal(word_list_mistakes(d), 0);
-    hyph_free(d);
-}
-
-/* The compiled patterns made ahead on their own thread are freed when no
- * dictionary takes them, and go to the first dictionary of their file,
- * which hyphenates the list as ever; then none are made ahead again.
- * (First of the tests: the others load Dutch.) */
-static void test_patterns_made_ahead_go_to_the_first_dictionary(void **state)
-{
-    (void)state;
-    assert_true(hyph_embedded_prepare());
-    assert_false(hyph_embedded_prepare()); /* already being made */
-    assert_true(hyph_embedded_unprepare()); /* made, taken by none: freed */
-    assert_true(hyph_embedded_prepare());
-    hyph_dict *d = load_dutch();
-    assert_true(hyph_is_embedded(d));
-    assert_false(hyph_embedded_unprepare()); /* the dictionary took them */
-    assert_false(hyph_embedded_prepare());
-    assert_int_equal(word_list_mistakes(d), 0);
-    hyph_free(d);
-    hyph_dict *again = load_dutch(); /* made afresh */
-    assert_true(hyph_is_embedded(again));
-    assert_int_equal(word_list_mistakes(again), 0);
-    hyph_free(again);
 }
 
 /* ---- the patterns compiled at build time (tools/hyphgen) ---- */
@@ -950,7 +921,6 @@ static void test_variants_share_one_loaded_pattern_file(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_patterns_made_ahead_go_to_the_first_dictionary),
         cmocka_unit_test(test_compounds_break_at_their_joints),
         cmocka_unit_test(test_minima_default_two_and_three),
         cmocka_unit_test(test_minima_count_characters_not_bytes),
