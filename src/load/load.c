@@ -961,7 +961,7 @@ static xmlDoc *schema_document(load_schema *ls, bool *copied)
  * still in place, and its messages into the session, when it rejects. */
 static void schema_validate_on_thread(load_schema *ls, xmlDoc *doc)
 {
-    ls->cut_valid = rngcut_valid_cutting(ls->rng, doc);
+    ls->cut_valid = rngcut_valid(ls->rng, doc);
     if (ls->cut_valid) {
         ls->r->schema_valid = true;
         return;
@@ -1166,7 +1166,7 @@ static void load_validate(load_session *s, load_schema *prepared)
     if (!prepared->rng_read)
         schema_read_here(prepared, false);
     prepared->rng_read = true;
-    prepared->cut_valid = rngcut_valid_cutting(prepared->rng, r->doc);
+    prepared->cut_valid = rngcut_valid(prepared->rng, r->doc);
     r->schema_valid = prepared->cut_valid;
     xmlRelaxNGPtr schema = prepared->cut_valid ? NULL : schema_get(prepared);
     if (!prepared->cut_valid && !schema)

@@ -323,15 +323,7 @@ static bool rngcut_check(xmlDoc *cut, xmlDoc *doc)
     return valid;
 }
 
-bool rngcut_valid(const xmlDoc *rng, xmlDoc *doc)
-{
-    xmlDoc *cut = rngcut_for(rng, doc);
-    bool valid = cut && rngcut_check(cut, doc);
-    xmlFreeDoc(cut);
-    return valid;
-}
-
-bool rngcut_valid_cutting(xmlDoc *rng, xmlDoc *doc)
+bool rngcut_valid(xmlDoc *rng, xmlDoc *doc)
 {
     return rngcut_can_cut(rng, doc) && rngcut_cut(rng, doc) && rngcut_check(rng, doc);
 }
