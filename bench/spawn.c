@@ -20,6 +20,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -48,6 +49,7 @@ static void run_child(char **argv, const char *err_path)
     if (null < 0 || err < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(err, 2) < 0)
         _exit(126);
     execvp(argv[0], argv);
+    fprintf(stderr, "spawn: cannot run %s: %s\n", argv[0], strerror(errno));
     _exit(127);
 }
 

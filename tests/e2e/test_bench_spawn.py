@@ -52,3 +52,9 @@ def test_status_and_stderr_come_through(spawn, tmp_path):
 def test_a_run_past_its_timeout_is_killed_with_its_children(spawn, tmp_path):
     _, _, status, _ = measure(spawn, tmp_path, 1, "sh", "-c", "sleep 60 & sleep 60; wait")
     assert status == -9
+
+
+def test_a_program_that_cannot_run_says_why(spawn, tmp_path):
+    _, _, status, _ = measure(spawn, tmp_path, 60, str(tmp_path / "missing"))
+    assert status == 127
+    assert "cannot run" in (tmp_path / "err").read_text()
