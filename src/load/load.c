@@ -800,7 +800,7 @@ struct load_schema {
     bool parsed;           /* the whole schema parsed (schema) */
     bool cut_valid;        /* the document passed the cut schema */
     bool out_of_memory;    /* libxml2 ran out while parsing it */
-    xmlDoc *rng;           /* the schema's file as XML, cut for r once used; NULL: unreadable */
+    xmlDoc *rng;           /* the schema's file as XML; NULL: unreadable */
     xmlRelaxNGPtr schema;  /* NULL when it cannot be parsed or was not needed */
     /* The hand-over, under lock. */
     pthread_mutex_t lock;

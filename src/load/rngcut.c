@@ -244,12 +244,18 @@ static void rngcut_free(rngcut *c)
     free(c->define_cut);
 }
 
-/* rng itself cut for doc; false, rng untouched, when the cut refuses. */
-static bool rngcut_cut(xmlDoc *rng, const xmlDoc *doc)
+xmlDoc *rngcut_for(const xmlDoc *rng, const xmlDoc *doc)
 {
+    xmlNode *root = rng ? xmlDocGetRootElement(rng) : NULL;
+    xmlNode *doc_root = doc ? xmlDocGetRootElement(doc) : NULL;
+    if (!rngcut_is(root, NULL) || !doc_root)
+        return NULL;
+    xmlDoc *cut = xmlCopyDoc((xmlDoc *)rng, 1);
+    if (!cut)
+        return NULL;
     rngcut c = { 0 };
-    xmlNode *root = xmlDocGetRootElement(rng);
-    rngcut_collect_names(&c, xmlDocGetRootElement(doc));
+    root = xmlDocGetRootElement(cut);
+    rngcut_collect_names(&c, doc_root);
     rngcut_scan(&c, root, rngcut_is(root, "grammar"));
     if (!c.refused)
         rngcut_check_refs(&c, root);
@@ -261,21 +267,7 @@ static bool rngcut_cut(xmlDoc *rng, const xmlDoc *doc)
         rngcut_rewrite(&c, root);
     bool refused = c.refused;
     rngcut_free(&c);
-    return !refused;
-}
-
-static bool rngcut_can_cut(const xmlDoc *rng, const xmlDoc *doc)
-{
-    return rng && rngcut_is(xmlDocGetRootElement(rng), NULL) && doc &&
-           xmlDocGetRootElement(doc);
-}
-
-xmlDoc *rngcut_for(const xmlDoc *rng, const xmlDoc *doc)
-{
-    if (!rngcut_can_cut(rng, doc))
-        return NULL;
-    xmlDoc *cut = xmlCopyDoc((xmlDoc *)rng, 1);
-    if (cut && !rngcut_cut(cut, doc)) {
+    if (refused) {
         xmlFreeDoc(cut);
         return NULL;
     }
@@ -299,9 +291,11 @@ static xmlRelaxNGPtr rngcut_compile(xmlDoc *cut, bool *said)
     return schema;
 }
 
-/* doc checked against the cut schema, libxml2 silent throughout. */
-static bool rngcut_check(xmlDoc *cut, xmlDoc *doc)
+bool rngcut_valid(const xmlDoc *rng, xmlDoc *doc)
 {
+    xmlDoc *cut = rngcut_for(rng, doc);
+    if (!cut)
+        return false;
     /* What libxml2 says past the contexts' handlers (running out of
      * memory) is dropped too: the whole schema's run says it again. */
     xmlStructuredErrorFunc was = xmlStructuredError;
@@ -309,6 +303,7 @@ static bool rngcut_check(xmlDoc *cut, xmlDoc *doc)
     bool said = false;
     xmlSetStructuredErrorFunc(&said, rngcut_said);
     xmlRelaxNGPtr schema = rngcut_compile(cut, &said);
+    xmlFreeDoc(cut);
     bool valid = false;
     if (schema && !said) {
         xmlRelaxNGValidCtxtPtr vc = xmlRelaxNGNewValidCtxt(schema);
@@ -321,9 +316,4 @@ static bool rngcut_check(xmlDoc *cut, xmlDoc *doc)
     xmlRelaxNGFree(schema);
     xmlSetStructuredErrorFunc(was_ctx, was);
     return valid;
-}
-
-bool rngcut_valid(xmlDoc *rng, xmlDoc *doc)
-{
-    return rngcut_can_cut(rng, doc) && rngcut_cut(rng, doc) && rngcut_check(rng, doc);
 }

@@ -13,9 +13,8 @@
  * the whole schema's ("expecting title" needs title), so a document it
  * rejects is validated again with the whole schema, which says why.
  *
- * Ownership: rngcut_for's result is the caller's (xmlFreeDoc); it only
- * reads the schema and document passed in. rngcut_valid cuts the schema
- * it is given.
+ * Ownership: rngcut_for's result is the caller's (xmlFreeDoc); the
+ * schema and document passed in are only read.
  * Failure: NULL when the schema has a shape this module does not cut
  * (include, externalRef, combined or nested grammars): the caller then
  * validates with the whole schema. Memory is the mem module's.
@@ -33,11 +32,9 @@ xmlDoc *rngcut_for(const xmlDoc *rng, const xmlDoc *doc);
 /* True when doc is valid against rng cut for it and libxml2 said nothing
  * while compiling or validating (its messages are dropped); false when
  * doc is invalid, the cut schema would not compile or rng is not cut:
- * then only the whole schema can tell. rng itself is cut (left as it was
- * when the cut refuses): a copy of the report's schema was a quarter of
- * the schema thread's work, and its caller has no other use for the
- * whole tree. Reads doc as the validator does (which, for an interleave,
- * rewrites sibling links on the way and puts them back). */
-bool rngcut_valid(xmlDoc *rng, xmlDoc *doc);
+ * then only the whole schema can tell. Reads doc as the validator does
+ * (which, for an interleave, rewrites sibling links on the way and puts
+ * them back). */
+bool rngcut_valid(const xmlDoc *rng, xmlDoc *doc);
 
 #endif
