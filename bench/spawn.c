@@ -64,8 +64,10 @@ int main(int argc, char **argv)
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     pid_t pid = fork();
-    if (pid < 0)
+    if (pid < 0) {
+        fprintf(stderr, "spawn: cannot fork: %s\n", strerror(errno));
         return 2;
+    }
     if (pid == 0)
         run_child(argv + 3, argv[1]);
     setpgid(pid, pid); /* also here: the group exists before any kill */
@@ -74,8 +76,10 @@ int main(int argc, char **argv)
     int status;
     struct rusage ru;
     while (wait4(pid, &status, 0, &ru) < 0)
-        if (errno != EINTR)
+        if (errno != EINTR) {
+            fprintf(stderr, "spawn: cannot wait for %s: %s\n", argv[3], strerror(errno));
             return 2;
+        }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     alarm(0);
     printf("%.9f %ld %d %.6f\n", seconds(&t1) - seconds(&t0), ru.ru_maxrss, status,
