@@ -137,8 +137,14 @@ unit: $(UNIT_BIN)
 e2e: kcvs-pdf
 	@KCVS_PDF=./kcvs-pdf sh tests/e2e/run.sh
 
-# Fault injection: nothing lost under a full disk, wrong -o, signals.
-faults: kcvs-pdf
+# Fault injection: nothing lost under a full disk, wrong -o, signals,
+# a file that cannot be opened for want of memory (FAULT_SHIMS, preloaded).
+FAULT_SHIMS := build/tests/libenomem_open.so
+
+build/tests/lib%.so: tests/faults/%.c | build/tests
+	$(CC) $(WARN) -D_GNU_SOURCE $(CFLAGS) -shared -fPIC $< -ldl -o $@
+
+faults: kcvs-pdf $(FAULT_SHIMS)
 	@KCVS_PDF=./kcvs-pdf sh tests/faults/run.sh
 
 # Layout goldens: every tests/layout/*.xml laid out and its text dump
@@ -170,7 +176,7 @@ asan-check: kcvs-pdf-asan $(ASAN_UNIT_BIN)
 	@KCVS_PDF=./kcvs-pdf-asan ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 sh tests/e2e/run.sh
 
 check: test-deps
-	@$(MAKE) --no-print-directory kcvs-pdf $(UNIT_BIN)
+	@$(MAKE) --no-print-directory kcvs-pdf $(UNIT_BIN) $(FAULT_SHIMS)
 	@sh tests/check.sh
 
 # The benchmark times its own optimised build, whatever ./kcvs-pdf was built with.

@@ -33,9 +33,10 @@ TIMEOUT = 300
 IS_ROOT = os.geteuid() == 0
 
 
-def run(*args, cwd=None, **kw):
+def run(*args, cwd=None, env_extra=None, **kw):
     env = dict(os.environ)
     env.pop("SOURCE_DATE_EPOCH", None)
+    env.update(env_extra or {})
     return subprocess.run([str(KCVS), *map(str, args)], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=TIMEOUT, **kw)
 
@@ -384,3 +385,48 @@ def test_running_out_of_memory_anywhere_loses_nothing(tmp_path):
             ours += 1
     assert ours, "no limit ran out of memory in kcvs-pdf's own allocations"
 
+
+# ------------------------------------------------------------ ENOMEM opening a file
+
+ENOMEM_SHIM = ROOT / "build" / "tests" / "libenomem_open.so"
+
+
+@pytest.fixture(scope="module")
+def enomem_env():
+    """What runs kcvs-pdf with tests/faults/enomem_open.c preloaded: opening
+    a file whose path ends with KCVS_FAULT_ENOMEM_SUFFIX fails with ENOMEM.
+    The data folder is given, so that the schema's path is known."""
+    assert ENOMEM_SHIM.is_file(), \
+        f"no {ENOMEM_SHIM}: make {ENOMEM_SHIM.relative_to(ROOT)} (make check and make faults do)"
+    env = {"LD_PRELOAD": str(ENOMEM_SHIM), "KCVS_PDF_DATADIR": str(ROOT)}
+    if "asan" in KCVS.name:
+        # ASan wants its runtime first among the libraries; the shim only
+        # passes calls on, so being before it does no harm
+        asan = os.environ.get("ASAN_OPTIONS", "")
+        env["ASAN_OPTIONS"] = f"{asan}:verify_asan_link_order=0" if asan else \
+            "verify_asan_link_order=0"
+    probe = run("--version", env_extra=env)
+    if probe.returncode != 0 and "ASan runtime" in probe.stderr:
+        pytest.skip(f"the ASan build refuses a preloaded library: {probe.stderr.strip()}")
+    assert probe.returncode == 0, probe.stderr
+    return env
+
+
+@pytest.mark.parametrize("threads", ["1", "2"])
+@pytest.mark.parametrize("which", ["report", "include"])
+def test_document_unopenable_for_want_of_memory_names_memory(tmp_path, enomem_env, threads,
+                                                              which):
+    """The document's files are opened by kcvs-pdf itself, not by libxml2
+    (with two threads an include is tried on the prefetch thread first): an
+    ENOMEM there is said with the C library's words for it."""
+    target = tmp_path / "report.pdf"
+    before = good_pdf(target)
+    include = sorted((REPORT.parent / "sections").glob("*.xml"))[0]
+    opened = REPORT if which == "report" else include
+    r = run(REPORT, "-o", target, env_extra={
+        **enomem_env, "KCVS_THREADS": threads, "KCVS_FAULT_ENOMEM_SUFFIX": f"/{opened.name}"})
+    said = (": error: cannot read file: " if which == "report" else
+            f": error: cannot include 'sections/{include.name}': ") + "Cannot allocate memory"
+    assert r.stderr.splitlines()[-1:] and r.stderr.splitlines()[-1].endswith(said), r.stderr
+    assert r.returncode != 0, r.stderr
+    assert_failed_cleanly(r, target, before, status=r.returncode)
