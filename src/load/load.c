@@ -830,11 +830,14 @@ static xmlRelaxNGPtr parse_schema(const char *path)
 }
 
 /* A broken schema is reported once the document wants it; only running
- * out of memory is kept, for that is what the user has to hear. */
+ * out of memory is kept, for that is what the user has to hear. libxml2
+ * says it two ways: its own allocation failed, or the C library's did as
+ * it opened the file (fopen's ENOMEM, to libxml2 an I/O error). A run just
+ * under the ulimit -v the report needs can fail either way. */
 static void schema_silent(void *user, xmlErrorPtr error)
 {
     load_schema *ls = user;
-    if (ls && error && error->code == XML_ERR_NO_MEMORY)
+    if (ls && error && (error->code == XML_ERR_NO_MEMORY || error->code == XML_IO_ENOMEM))
         ls->out_of_memory = true;
 }
 

@@ -413,6 +413,23 @@ def enomem_env():
 
 
 @pytest.mark.parametrize("threads", ["1", "2"])
+def test_schema_unopenable_for_want_of_memory_says_out_of_memory(tmp_path, enomem_env, threads):
+    """Under a low ulimit -v the C library's fopen can fail with ENOMEM as
+    libxml2 opens the schema; libxml2 reports that as an I/O error
+    (XML_IO_ENOMEM), not as its own XML_ERR_NO_MEMORY, and kcvs-pdf said
+    "cannot load the RELAX NG schema". With one thread the schema is read
+    on the main thread, with two on its own."""
+    target = tmp_path / "report.pdf"
+    before = good_pdf(target)
+    schema = ROOT / "schema" / "kcvs.rng"
+    r = run(REPORT, "-o", target, env_extra={
+        **enomem_env, "KCVS_THREADS": threads, "KCVS_FAULT_ENOMEM_SUFFIX": f"/{schema.name}"})
+    assert r.stderr.splitlines()[-1:] == [
+        f"{schema}: error: out of memory while reading the RELAX NG schema"], r.stderr
+    assert_failed_cleanly(r, target, before)
+
+
+@pytest.mark.parametrize("threads", ["1", "2"])
 @pytest.mark.parametrize("which", ["report", "include"])
 def test_document_unopenable_for_want_of_memory_names_memory(tmp_path, enomem_env, threads,
                                                               which):
