@@ -18,25 +18,39 @@ static const char *infile_errno_reason(int err)
     return strerror(err);
 }
 
+bool infile_errno_is_environment(int err)
+{
+    return err == ENOMEM || err == EMFILE || err == ENFILE || err == EIO || err == ENOSPC;
+}
+
+/* Closes fd and returns -1 with errno err (close may set its own). */
+static int infile_refuse(int fd, int err)
+{
+    close(fd);
+    errno = err;
+    return -1;
+}
+
 int infile_open(const char *path, struct stat *st, const char **why)
 {
     /* O_NONBLOCK: opening a FIFO without a writer (or some devices) would
      * otherwise wait forever, before fstat could say what it is. */
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
-        *why = errno == EISDIR ? "it is a folder, not a file" : infile_errno_reason(errno);
+        int err = errno;
+        *why = err == EISDIR ? "it is a folder, not a file" : infile_errno_reason(err);
+        errno = err;
         return -1;
     }
     if (fstat(fd, st) != 0) {
-        *why = infile_errno_reason(errno);
-        close(fd);
-        return -1;
+        int err = errno;
+        *why = infile_errno_reason(err);
+        return infile_refuse(fd, err);
     }
     if (!S_ISREG(st->st_mode)) {
         *why = S_ISDIR(st->st_mode) ? "it is a folder, not a file"
                                     : "not a regular file (a FIFO, device or socket)";
-        close(fd);
-        return -1;
+        return infile_refuse(fd, 0);
     }
     int flags = fcntl(fd, F_GETFL);
     if (flags >= 0)
@@ -52,8 +66,9 @@ FILE *infile_fopen(const char *path, const char **why)
         return NULL;
     FILE *f = fdopen(fd, "rb");
     if (!f) {
-        *why = strerror(errno);
-        close(fd);
+        int err = errno;
+        *why = strerror(err);
+        infile_refuse(fd, err);
     }
     return f;
 }
@@ -64,7 +79,7 @@ char *infile_read_fd(int fd, const struct stat *st, size_t max, size_t *len,
     *len = 0;
     if (st->st_size < 0 || (unsigned long long)st->st_size > max) {
         *why = "larger than the limit";
-        close(fd);
+        infile_refuse(fd, 0);
         return NULL;
     }
     size_t size = (size_t)st->st_size;
@@ -72,13 +87,15 @@ char *infile_read_fd(int fd, const struct stat *st, size_t max, size_t *len,
     /* Read one byte past the stated size: a file that grows while read is
      * noticed instead of silently cut. */
     size_t got = 0;
+    int err = 0;
     for (;;) {
         char extra;
         ssize_t n = got < size ? read(fd, buf + got, size - got) : read(fd, &extra, 1);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            *why = strerror(errno);
+            err = errno;
+            *why = strerror(err);
             break;
         }
         if (n == 0 || got == size) {
@@ -87,11 +104,12 @@ char *infile_read_fd(int fd, const struct stat *st, size_t max, size_t *len,
         }
         got += (size_t)n;
     }
-    close(fd);
     if (*why) {
         free(buf);
+        infile_refuse(fd, err);
         return NULL;
     }
+    close(fd);
     buf[got] = '\0';
     *len = got;
     return buf;
@@ -160,10 +178,12 @@ bool infile_map(const char *path, size_t max, infile_bytes *out, const char **wh
     if (slot < 0)
         return infile_map_by_reading(fd, &st, max, out, why);
     void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    int err = errno;
     close(fd);
     if (p == MAP_FAILED) {
-        *why = strerror(errno);
+        *why = strerror(err);
         infile_give_slot(slot);
+        errno = err;
         return false;
     }
     out->data = p;

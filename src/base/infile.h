@@ -6,6 +6,10 @@
  * rename), so that only regular files are read — a FIFO, a socket, a
  * device (also behind a symbolic link, such as one to /dev/zero) or a
  * folder is refused with a reason the caller puts in its diagnostic.
+ * Every call that fails leaves errno set to the C library's cause (ENOENT,
+ * EACCES, ENOMEM, EIO, …), or to 0 when the file opened but is refused
+ * here (not a regular file, larger than the limit, changed while read):
+ * infile_errno_is_environment tells the machine's fault from the file's.
  * Owns nothing: the caller closes the descriptor or frees the buffer.
  */
 #ifndef KCVS_INFILE_H
@@ -21,6 +25,12 @@
  * found", "it is a folder, not a file", "not a regular file (a FIFO, device
  * or socket)", or strerror's text). */
 int infile_open(const char *path, struct stat *st, const char **why);
+
+/* True when err (errno after a failed call) is the machine short of
+ * memory, file descriptors or a working disk (ENOMEM, EMFILE, ENFILE, EIO,
+ * ENOSPC): a problem of the environment, whichever file was being read,
+ * not of the file or of the document that names it. */
+bool infile_errno_is_environment(int err);
 
 /* infile_open as a stdio stream ("rb"). */
 FILE *infile_fopen(const char *path, const char **why);

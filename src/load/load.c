@@ -201,18 +201,28 @@ typedef struct load_reader {
     const char *href;   /* as the include writes it */
 } load_reader;
 
-__attribute__((format(printf, 3, 4)))
-static void load_include_error(load_session *s, xmlNode *inc, const char *fmt, ...);
-
-static void load_read_error(load_session *s, const load_reader *rd, const char *display,
-                            const char *why)
+/* Where a problem with an include is said: the xi:include's line (the
+ * file's name is the caller's to free). */
+static src_loc load_include_loc(load_session *s, xmlNode *inc)
 {
+    return (src_loc){ load_node_file(s->r, inc), (int)xmlGetLineNo(inc), 1 };
+}
+
+/* err: errno of the failed read, 0 for a refusal of load's or infile's
+ * own. A machine short of memory, file descriptors or a working disk is
+ * the environment's fault (exit status 2), not the document's. */
+static void load_read_error(load_session *s, const load_reader *rd, const char *display,
+                            const char *why, int err)
+{
+    diag_severity sev = infile_errno_is_environment(err) ? DIAG_ENVIRONMENT : DIAG_ERROR;
     if (rd->inc) {
-        load_include_error(s, rd->inc, "cannot include '%s': %s", rd->href, why);
+        src_loc loc = load_include_loc(s, rd->inc);
+        diag_add(s->diags, sev, loc, "cannot include '%s': %s", rd->href, why);
+        free((char *)loc.file);
         return;
     }
     src_loc loc = { display, 0, 0 };
-    diag_add(s->diags, DIAG_ERROR, loc, "cannot read file: %s", why);
+    diag_add(s->diags, sev, loc, "cannot read file: %s", why);
 }
 
 static bool load_check_size(load_session *s, const load_reader *rd, const char *display,
@@ -222,14 +232,14 @@ static bool load_check_size(load_session *s, const load_reader *rd, const char *
     if (st->st_size > LOAD_MAX_FILE_BYTES) {
         snprintf(why, sizeof why, "file too large (%lld bytes; the limit is %d)",
                  (long long)st->st_size, LOAD_MAX_FILE_BYTES);
-        load_read_error(s, rd, display, why);
+        load_read_error(s, rd, display, why, 0);
         return false;
     }
     s->total_bytes += (long long)st->st_size;
     if (s->total_bytes > LOAD_MAX_TOTAL_BYTES) {
         snprintf(why, sizeof why, "the report's files together exceed %d bytes",
                  LOAD_MAX_TOTAL_BYTES);
-        load_read_error(s, rd, display, why);
+        load_read_error(s, rd, display, why, 0);
         return false;
     }
     return true;
@@ -244,7 +254,7 @@ static char *load_read_file(load_session *s, const load_reader *rd, const char *
     struct stat st;
     int fd = infile_open(abs, &st, &why);
     if (fd < 0) {
-        load_read_error(s, rd, display, why);
+        load_read_error(s, rd, display, why, errno);
         return NULL;
     }
     *opened = st;
@@ -254,7 +264,7 @@ static char *load_read_file(load_session *s, const load_reader *rd, const char *
     }
     char *buf = infile_read_fd(fd, &st, LOAD_MAX_FILE_BYTES, len, &why);
     if (!buf)
-        load_read_error(s, rd, display, why);
+        load_read_error(s, rd, display, why, errno);
     return buf;
 }
 
@@ -532,15 +542,15 @@ static bool is_xinclude(xmlNode *n)
 
 static void load_expand_includes(load_session *s, xmlNode *parent);
 
+__attribute__((format(printf, 3, 4)))
 static void load_include_error(load_session *s, xmlNode *inc, const char *fmt, ...)
 {
-    char *file = load_node_file(s->r, inc);
-    src_loc loc = { file, (int)xmlGetLineNo(inc), 1 };
+    src_loc loc = load_include_loc(s, inc);
     va_list ap;
     va_start(ap, fmt);
     diag_vadd(s->diags, DIAG_ERROR, loc, fmt, ap);
     va_end(ap);
-    free(file);
+    free((char *)loc.file);
 }
 
 static xmlNode *xinclude_fallback(xmlNode *inc)

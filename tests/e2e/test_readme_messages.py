@@ -412,6 +412,9 @@ ELSEWHERE = {
     "kcvs-pdf: error: N further errors not shown":
         ("e2e/test_readme_claims.py", "10 further errors not shown"),
     "No space left on device": ("faults/test_faults.py", "No space left on device"),
+    "cannot read file: …": ("faults/test_faults.py", "error: cannot read file: "),
+    "cannot include '…': …": ("faults/test_faults.py", "error: cannot include "),
+    "Cannot allocate memory": ("faults/test_faults.py", "Cannot allocate memory"),
     "cannot write to the standard output: Broken pipe": ("faults/test_faults.py", "Broken pipe"),
     "a link address of … bytes once percent-encoded (the limit is 32767)":
         ("e2e/test_trees.py", "a link address of 70020 bytes"),

@@ -3,7 +3,8 @@
  * symbolic link and a missing file are refused at once with a reason; the
  * size limit is checked before reading. Mapped files: the same bytes and
  * refusals, each mapping named by infile_mapped_path while it lasts, an
- * empty file read instead. */
+ * empty file read instead. A failed call leaves its cause in errno (0 for
+ * infile's own refusals); running out of descriptors is the environment. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,8 +12,10 @@
 
 #include <cmocka.h>
 
+#include <errno.h>
 #include <limits.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -175,6 +178,46 @@ static void files_past_the_registry_are_read(void **state)
     infile_unmap(&again);
 }
 
+/* errno says why: the C library's cause, 0 for a refusal of infile's
+ * own; only the machine running short is the environment's. */
+static void a_failed_call_leaves_its_cause_in_errno(void **state)
+{
+    (void)state;
+    size_t len = 0;
+    const char *why = NULL;
+    struct stat st;
+    errno = 0;
+    assert_int_equal(infile_open(in_tmp("missing"), &st, &why), -1);
+    assert_int_equal(errno, ENOENT);
+    assert_false(infile_errno_is_environment(errno));
+    assert_true(write_text_file(tmpdir, "nine.txt", "123456789"));
+    errno = EIO;
+    assert_null(infile_read(in_tmp("nine.txt"), 7, &len, &why));
+    assert_int_equal(errno, 0); /* larger than the limit: infile's own */
+    assert_int_equal(mkdir(in_tmp("dir"), 0700), 0);
+    errno = EIO;
+    assert_null(infile_read(in_tmp("dir"), 7, &len, &why));
+    assert_int_equal(errno, 0);
+    /* No descriptor left: the process's limit, not the file. */
+    struct rlimit was;
+    assert_int_equal(getrlimit(RLIMIT_NOFILE, &was), 0);
+    int next = dup(0);
+    assert_true(next >= 0);
+    close(next);
+    struct rlimit low = { (rlim_t)next, was.rlim_max };
+    assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+    char *data = infile_read(in_tmp("nine.txt"), 64, &len, &why);
+    int err = errno;
+    assert_int_equal(setrlimit(RLIMIT_NOFILE, &was), 0);
+    assert_null(data);
+    assert_int_equal(err, EMFILE);
+    assert_string_equal(why, strerror(EMFILE));
+    assert_true(infile_errno_is_environment(err));
+    for (int e = 0; e < 200; e++)
+        assert_int_equal(infile_errno_is_environment(e),
+                         e == ENOMEM || e == EMFILE || e == ENFILE || e == EIO || e == ENOSPC);
+}
+
 /* cmocka's table of this file's tests, in the shape of every short test
  * file's main (duplicates pairs test_infile, test_mem, test_pdftree,
  * test_style_table, test_ptrindex, test_strindex and test_zpool):
@@ -190,6 +233,7 @@ int main(void)
         cmocka_unit_test(mapping_refuses_what_reading_refuses),
         cmocka_unit_test(an_empty_file_is_read_not_mapped),
         cmocka_unit_test(files_past_the_registry_are_read),
+        cmocka_unit_test(a_failed_call_leaves_its_cause_in_errno),
     };
     return cmocka_run_group_tests(tests, tmpdir_group_setup, tmpdir_group_teardown);
 }
