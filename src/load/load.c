@@ -839,16 +839,15 @@ static xmlRelaxNGPtr parse_schema(const char *path)
     return schema;
 }
 
-/* A broken schema is reported once the document wants it; only running
- * out of memory is kept, for that is what the user has to hear. libxml2
- * says it two ways: its own allocation failed, or the C library's did as
- * it opened the file (fopen's ENOMEM, to libxml2 an I/O error). A run just
- * under the ulimit -v the report needs can fail either way. */
-static void schema_silent(void *user, xmlErrorPtr error)
+/* Only running out of memory is kept, for that is what the user has to
+ * hear; a broken schema is said by its reader (the document's once the
+ * document wants it). A run just under the ulimit -v the report needs
+ * can fail either way libxml2 says it. */
+void load_note_out_of_memory(void *out_of_memory, xmlErrorPtr error)
 {
-    load_schema *ls = user;
-    if (ls && error && (error->code == XML_ERR_NO_MEMORY || error->code == XML_IO_ENOMEM))
-        ls->out_of_memory = true;
+    if (out_of_memory && error &&
+        (error->code == XML_ERR_NO_MEMORY || error->code == XML_IO_ENOMEM))
+        *(bool *)out_of_memory = true;
 }
 
 static void load_free_sources(load_result *r)
@@ -985,7 +984,7 @@ static void schema_validate_on_thread(load_schema *ls, xmlDoc *doc)
         return;
     xmlSetStructuredErrorFunc(&ls->session, load_structured_error);
     load_validate_doc(&ls->session, ls->schema, doc);
-    xmlSetStructuredErrorFunc(ls, schema_silent);
+    xmlSetStructuredErrorFunc(&ls->out_of_memory, load_note_out_of_memory);
 }
 
 static void schema_validate_handed(load_schema *ls)
@@ -1012,7 +1011,7 @@ static void *schema_thread(void *arg)
     load_schema *ls = arg;
     /* This thread's handler (libxml2 keeps one per thread): a broken
      * schema is reported once the document wants it. */
-    xmlSetStructuredErrorFunc(ls, schema_silent);
+    xmlSetStructuredErrorFunc(&ls->out_of_memory, load_note_out_of_memory);
     ls->rng = read_rng(ls->path);
     pthread_mutex_lock(&ls->lock);
     while (!ls->r && !ls->no_document)
@@ -1093,7 +1092,7 @@ static void schema_read_here(load_schema *ls, bool whole)
 {
     bool was = session_thread;
     session_thread = false;
-    xmlSetStructuredErrorFunc(ls, schema_silent);
+    xmlSetStructuredErrorFunc(&ls->out_of_memory, load_note_out_of_memory);
     if (whole)
         ls->schema = parse_schema(ls->path);
     else

@@ -12,6 +12,7 @@
 #define KCVS_LOAD_H
 
 #include <libxml/tree.h>
+#include <libxml/xmlerror.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -101,6 +102,14 @@ void load_validation_finish(load_schema *schema, load_result *r, diag_list *d,
 /* Waits for the thread if it still runs (what was handed to it and never
  * collected is freed with it); NULL is harmless. */
 void load_schema_free(load_schema *schema);
+/* A libxml2 structured error handler for reading a RELAX NG schema (the
+ * document's or the style sheet's): it prints nothing (a broken schema
+ * is said by its reader, once) and sets the bool out_of_memory points to
+ * when libxml2 says memory ran out, either way it says it: its own
+ * allocation failed (XML_ERR_NO_MEMORY), or the C library's did as it
+ * opened the file (fopen's ENOMEM, to libxml2 the I/O error
+ * XML_IO_ENOMEM). */
+void load_note_out_of_memory(void *out_of_memory, xmlErrorPtr error);
 /* Frees what is left of r; after load_validation_finish when a
  * validation was handed over. */
 void load_free(load_result *r);

@@ -1,6 +1,7 @@
 #include "style.h"
 
 #include "infile.h"
+#include "load.h"
 #include "utf8.h"
 
 #include <errno.h>
@@ -753,19 +754,37 @@ static bool known_valid(const char *path, const char *schema_path)
     return false;
 }
 
+/* schema/style.rng parsed, libxml2's own messages kept off stderr (as
+ * the document's schema's are): NULL when it cannot be, *out_of_memory
+ * set when memory ran out. */
+static xmlRelaxNGPtr style_parse_schema(const char *schema_path, bool *out_of_memory)
+{
+    xmlStructuredErrorFunc was = xmlStructuredError;
+    void *was_ctx = xmlStructuredErrorContext;
+    xmlSetStructuredErrorFunc(out_of_memory, load_note_out_of_memory);
+    xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewParserCtxt(schema_path);
+    xmlRelaxNGPtr schema = pc ? xmlRelaxNGParse(pc) : NULL;
+    xmlRelaxNGFreeParserCtxt(pc);
+    xmlSetStructuredErrorFunc(was_ctx, was);
+    return schema;
+}
+
 bool style_validate(const char *path, const char *schema_path, diag_list *diags)
 {
     if (!schema_path || access(schema_path, R_OK) != 0 || access(path, R_OK) != 0)
         return true; /* style_load reports an unreadable style itself */
+    /* The schema's file is read (hashed) for a shipped style sheet too:
+     * one that cannot be read leaves the style sheet to be validated. */
     if (known_valid(path, schema_path))
         return true;
     style_validation v = { path, diags };
-    xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewParserCtxt(schema_path);
-    xmlRelaxNGPtr schema = pc ? xmlRelaxNGParse(pc) : NULL;
-    xmlRelaxNGFreeParserCtxt(pc);
+    bool out_of_memory = false;
+    xmlRelaxNGPtr schema = style_parse_schema(schema_path, &out_of_memory);
     if (!schema) {
         src_loc loc = { schema_path, 0, 0 };
-        diag_add(diags, DIAG_ENVIRONMENT, loc, "cannot load the style sheet schema");
+        diag_add(diags, DIAG_ENVIRONMENT, loc, "%s",
+                 out_of_memory ? "out of memory while reading the style sheet schema"
+                               : "cannot load the style sheet schema");
         return false;
     }
     /* Unreadable or malformed: style_load reports it. */

@@ -415,6 +415,10 @@ ELSEWHERE = {
     "cannot read file: …": ("faults/test_faults.py", "error: cannot read file: "),
     "cannot include '…': …": ("faults/test_faults.py", "error: cannot include "),
     "Cannot allocate memory": ("faults/test_faults.py", "Cannot allocate memory"),
+    "out of memory while reading the RELAX NG schema":
+        ("faults/test_faults.py", "out of memory while reading the RELAX NG schema"),
+    "out of memory while reading the style sheet schema":
+        ("faults/test_faults.py", "out of memory while reading the style sheet schema"),
     "cannot write to the standard output: Broken pipe": ("faults/test_faults.py", "Broken pipe"),
     "a link address of … bytes once percent-encoded (the limit is 32767)":
         ("e2e/test_trees.py", "a link address of 70020 bytes"),

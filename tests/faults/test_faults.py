@@ -429,6 +429,37 @@ def test_schema_unopenable_for_want_of_memory_says_out_of_memory(tmp_path, enome
     assert_failed_cleanly(r, target, before)
 
 
+@pytest.mark.parametrize("threads", ["1", "2"])
+@pytest.mark.parametrize("style", ["shipped", "own"])
+def test_style_schema_unopenable_for_want_of_memory_says_out_of_memory(tmp_path, enomem_env,
+                                                                       threads, style):
+    """The style sheet's schema, schema/style.rng, is read on the main
+    thread whatever the threads (the document's schema meanwhile on its
+    own with two): hashed for a shipped style sheet, which is then known
+    valid, and parsed by libxml2 to validate any other (or a shipped one
+    whose schema could not be hashed, as here). An ENOMEM opening it made
+    libxml2 print its own "I/O error : Not enough space" lines and
+    kcvs-pdf say "cannot load the style sheet schema"; now the one line
+    says memory ran out. "own" is a copy of styles/kcvs.xml with a comment
+    added: no shipped style sheet's bytes, so always validated."""
+    target = tmp_path / "report.pdf"
+    before = good_pdf(target)
+    schema = ROOT / "schema" / "style.rng"
+    args = [REPORT, "-o", target]
+    if style == "own":
+        own = tmp_path / "style" / "kcvs.xml"
+        own.parent.mkdir()
+        own.write_text((ROOT / "styles" / "kcvs.xml").read_text(encoding="utf-8")
+                       + "<!-- the report's own -->\n", encoding="utf-8")
+        args += ["--style", own]
+    r = run(*args, env_extra={
+        **enomem_env, "KCVS_THREADS": threads, "KCVS_FAULT_ENOMEM_SUFFIX": f"/{schema.name}"})
+    # the one line: none of libxml2's own before it
+    assert r.stderr.splitlines() == [
+        f"{schema}: error: out of memory while reading the style sheet schema"], r.stderr
+    assert_failed_cleanly(r, target, before)
+
+
 def include_line(included):
     """The line of the report's xi:include of the file included."""
     lines = REPORT.read_text(encoding="utf-8").splitlines()
