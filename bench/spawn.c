@@ -24,7 +24,6 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
-#include <errno.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t child;
