@@ -1273,20 +1273,23 @@ static prefetch *load_prefetch(load_session *s, xmlNode *root, const load_schema
     return prefetch_start(files, count, opt);
 }
 
-static bool load_prepare_root(load_result *out, const char *path, diag_list *diags)
+/* The report's resolved path (the caller's to free), its folder kept in
+ * out; NULL when it cannot be resolved. Resolved once: a second lookup
+ * could fail (the file gone meanwhile, no memory) where this one did not. */
+static char *load_prepare_root(load_result *out, const char *path, diag_list *diags)
 {
     char *abs = realpath(path, NULL);
     src_loc loc = { path, 0, 0 };
     if (!abs) {
         diag_add(diags, DIAG_ENVIRONMENT, loc, "cannot read the source: %s",
                  strerror(errno));
-        return false;
+        return NULL;
     }
     char *slash = strrchr(abs, '/');
-    out->root_dir = strndup(abs, slash && slash != abs ? (size_t)(slash - abs) : 1);
+    out->root_dir = mem_strdup(abs); /* strndup's NULL would go unnoticed */
+    out->root_dir[slash && slash != abs ? (size_t)(slash - abs) : 1] = '\0';
     out->main_file = mem_strdup(path);
-    free(abs);
-    return true;
+    return abs;
 }
 
 bool load_document(const char *path, const char *schema_path,
@@ -1303,7 +1306,8 @@ bool load_document_prepared(const char *path, load_schema *prepared,
 {
     memset(out, 0, sizeof *out);
     diag_init(&out->schema_messages);
-    if (!load_prepare_root(out, path, diags))
+    char *abs = load_prepare_root(out, path, diags);
+    if (!abs)
         return false;
     xmlExternalEntityLoader old_loader = xmlGetExternalEntityLoader();
     load_session s = { .r = out, .diags = diags, .sink = diags, .sink_severity = DIAG_ERROR,
@@ -1312,9 +1316,8 @@ bool load_document_prepared(const char *path, load_schema *prepared,
     session_thread = true;
     xmlSetExternalEntityLoader(load_entity_loader);
     xmlSetStructuredErrorFunc(NULL, load_structured_error);
-    char *abs = realpath(path, NULL);
     load_reader rd = { NULL, path };
-    out->doc = abs ? load_parse_file(&s, &rd, abs, path, NULL) : NULL;
+    out->doc = load_parse_file(&s, &rd, abs, path, NULL);
     if (out->doc) {
         xmlNode *root = xmlDocGetRootElement(out->doc);
         if (root) {
