@@ -512,10 +512,14 @@ static char *load_confine(load_session *s, const load_result *r, xmlNode *node,
         p += 7;
     char *unescaped = xmlURIUnescapeString(p, 0, NULL);
     xmlFree(full);
+    errno = 0;
     char *real = unescaped ? load_realpath(s, unescaped) : NULL;
+    int err = errno;
     free(unescaped);
     if (!real) {
-        *why = "file not found";
+        /* the cause when it is not the usual one: a folder in the path
+         * that is a file, a link loop, no permission, no memory */
+        *why = err && err != ENOENT ? strerror(err) : "file not found";
         return NULL;
     }
     if (!path_inside(real, r->root_dir)) {

@@ -104,6 +104,25 @@ def test_including_something_that_is_not_a_file_names_the_including_line(tmp_pat
     assert_error(r, tmp_path, "sections/main.xml:3", f"cannot include 'deel.xml': {message}")
 
 
+@pytest.mark.parametrize("kind, message", [
+    ("missing", "file not found"),
+    ("through-a-file", "Not a directory"),
+    ("link-loop", "Too many levels of symbolic links"),
+])
+def test_an_include_that_cannot_be_resolved_says_why(tmp_path, kind, message):
+    """Not every unresolvable path is a missing file: the cause is said."""
+    href = {"missing": "sections/deel.xml", "through-a-file": "sections/deel.xml",
+            "link-loop": "lus.xml"}[kind]
+    if kind == "through-a-file":
+        (tmp_path / "sections").write_text("een bestand, geen map\n")
+    elif kind == "link-loop":
+        os.symlink("lus2.xml", tmp_path / "lus.xml")
+        os.symlink("lus.xml", tmp_path / "lus2.xml")
+    write_doc(tmp_path, f'<para>Tekst.</para>\n<xi:include href="{href}"/>\n')
+    r = compile_in(tmp_path)
+    assert_error(r, tmp_path, "doc.xml:6", f"cannot include '{href}': {message}")
+
+
 def style_with_regular_font(tmp_path, font_name):
     """A copy of the house style whose sans family's regular face is FONT_NAME
     (in the style's folder); returns the style's path and the lines of that
