@@ -112,9 +112,12 @@ static bool is_row(xmlNode *n)
     return model_is_db(n, "row") || model_is_db(n, "tr");
 }
 
+/* A CALS <entrytbl> takes an entry's place in its row: outside the
+ * subset, its entries' text is the cell's paragraphs (it was left out). */
 static bool is_cell(xmlNode *n)
 {
-    return model_is_db(n, "entry") || model_is_db(n, "th") || model_is_db(n, "td");
+    return model_is_db(n, "entry") || model_is_db(n, "th") || model_is_db(n, "td") ||
+           model_is_db(n, "entrytbl");
 }
 
 /* A count attribute of an HTML cell (colspan, rowspan): 1 when absent. */
@@ -205,7 +208,7 @@ static bool place_cell(builder *b, xmlNode *e, table_model *t, table_cell *cell,
 /* The entry's blocks (or its text as one paragraph) under its TH/TD. */
 static void cell_content(builder *b, xmlNode *e, table_cell *cell, const char *cls)
 {
-    bool has_blocks = false;
+    bool has_blocks = model_is_db(e, "entrytbl"); /* its entries: one paragraph each */
     for (xmlNode *c = e->children; c; c = c->next)
         has_blocks |= model_is_block_element(c);
     int saved_depth = b->list_depth;

@@ -1,0 +1,33 @@
+"""Defects found by auditing documents written elsewhere (pandoc's
+DocBook, hand-written DocBook 5): each test failed before its fix."""
+
+from conftest import assert_text_conserved, compile_text
+
+HEAD = """<?xml version="1.0" encoding="UTF-8"?>
+<article xmlns="http://docbook.org/ns/docbook" xmlns:xlink="http://www.w3.org/1999/xlink"
+         version="5.0" xml:lang="nl-BE">
+  <info><title>Audit</title></info>
+  <section><title>Werkspoor</title>
+"""
+TAIL = "</section></article>\n"
+
+
+def test_an_entrytbl_prints_its_entries_in_its_column(tmp_path):
+    # CALS lets an <entrytbl> take an entry's place in a row; outside the
+    # subset, it was warned about as "typeset as plain paragraphs" while
+    # its text was left out of the PDF.
+    doc = compile_text(tmp_path, HEAD + """
+    <informaltable><tgroup cols="3"><tbody>
+      <row><entry>Linkercel</entry><entrytbl cols="2"><tbody>
+        <row><entry>Binnenalfa</entry><entry>Binnenbeta</entry></row></tbody></entrytbl>
+        <entry>Rechtercel</entry></row>
+    </tbody></tgroup></informaltable>
+    """ + TAIL)
+    assert "element <entrytbl> is not in the kcvs-pdf subset" in doc.result.stderr
+    assert_text_conserved(tmp_path / "doc.xml", doc.path)
+    page = next(i for i, words in enumerate(doc.bbox_words)
+                if any(w.text == "Linkercel" for w in words))
+    x = {w.text: w.box.x0 for w in doc.bbox_words[page]}
+    assert {"Binnenalfa", "Binnenbeta"} <= set(x), sorted(x)
+    assert x["Linkercel"] < x["Binnenalfa"] < x["Rechtercel"]
+    assert x["Linkercel"] < x["Binnenbeta"] < x["Rechtercel"]
