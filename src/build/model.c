@@ -1674,6 +1674,25 @@ static xmlNode *choose_date(builder *b, xmlNode *dated, xmlNode *n)
     return dated;
 }
 
+/* A footnote in the report's title or subtitle: the cover sets them as
+ * plain text and has no foot area, so the note's text is printed on the
+ * cover like a <cover>'s paragraphs (it was dropped unseen). */
+static void cover_notes(builder *b, xmlNode *n)
+{
+    for (xmlNode *c = n->children; c; c = c->next)
+        if (model_is_db(c, "footnote"))
+            cover_append(b, model_build_block_list(b, c->children, b->doc->tag_root, 9));
+        else if (c->type == XML_ELEMENT_NODE)
+            cover_notes(b, c);
+}
+
+/* The report's title or subtitle as the cover sets it, its notes after. */
+static const char *cover_text(builder *b, xmlNode *n)
+{
+    cover_notes(b, n);
+    return plain_text_of(b, n);
+}
+
 static void build_info(builder *b, xmlNode *info)
 {
     document *d = b->doc;
@@ -1682,9 +1701,9 @@ static void build_info(builder *b, xmlNode *info)
         if (c->type != XML_ELEMENT_NODE)
             continue;
         if (model_is_db(c, "title"))
-            d->title = plain_text_of(b, c);
+            d->title = cover_text(b, c);
         else if (model_is_db(c, "subtitle"))
-            d->subtitle = plain_text_of(b, c);
+            d->subtitle = cover_text(b, c);
         else if (model_is_db(c, "pubdate") || model_is_db(c, "date"))
             dated = choose_date(b, dated, c);
         else if (model_is_db(c, "orgname"))
@@ -1780,9 +1799,9 @@ static void build_root(builder *b, xmlNode *root)
         if (model_is_db(c, "info"))
             build_info(b, c);
         else if (model_is_db(c, "title"))
-            d->title = d->title ? d->title : plain_text_of(b, c);
+            d->title = d->title ? d->title : cover_text(b, c);
         else if (model_is_db(c, "subtitle"))
-            d->subtitle = d->subtitle ? d->subtitle : plain_text_of(b, c);
+            d->subtitle = d->subtitle ? d->subtitle : cover_text(b, c);
         else if (is_section(c))
             add_workstream(b, c);
         else if (d->workstream_count == 0) {

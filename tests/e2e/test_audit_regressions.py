@@ -31,3 +31,21 @@ def test_an_entrytbl_prints_its_entries_in_its_column(tmp_path):
     assert {"Binnenalfa", "Binnenbeta"} <= set(x), sorted(x)
     assert x["Linkercel"] < x["Binnenalfa"] < x["Rechtercel"]
     assert x["Linkercel"] < x["Binnenbeta"] < x["Rechtercel"]
+
+
+def test_a_footnote_in_the_reports_title_is_printed_on_the_cover(tmp_path):
+    # DocBook allows a footnote in any title; the report's title and
+    # subtitle are set on the cover as plain text, and their notes' text
+    # was dropped without a word.
+    doc = compile_text(tmp_path, """<?xml version="1.0" encoding="UTF-8"?>
+<article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="nl-BE">
+  <info>
+    <title>Jaarverslag<footnote><para>Voorlopige titelnoot.</para></footnote></title>
+    <subtitle>Tweede deel<footnote><para>Ondertitelnoot hier.</para></footnote></subtitle>
+  </info>
+  <section><title>Werkspoor</title><para>Tekst.</para></section>
+</article>
+""")
+    cover = doc.page_texts[0]
+    assert "Voorlopige titelnoot." in cover and "Ondertitelnoot hier." in cover, cover
+    assert_text_conserved(tmp_path / "doc.xml", doc.path)
