@@ -378,6 +378,18 @@ static double label_overhang(lctx *c, const block *list, const style_class *cls)
     return over > 0 ? over : 0;
 }
 
+/* An item with nothing in it (<listitem/>, pandoc's "- " alone) keeps a
+ * line for its label, as DocBook's stylesheets print it: its number was
+ * counted and never shown ("1." then "3."). */
+static void empty_item_box(lctx *c, const block *item, const style_class *cls)
+{
+    inline_run r = { .kind = INL_TEXT, .text = item->label, .link = -1 };
+    para_result pr = para_typeset(&c->pc, &r, cls, NULL, 10000, NULL, (src_loc){ 0 });
+    vbox *v = layout_vbox_new(c);
+    v->height = cls->leading;
+    v->first_baseline = layout_line_baseline(&pr, cls->leading);
+}
+
 static void layout_list(lctx *c, block *list, double indent)
 {
     const style_class *cls = list->style;
@@ -394,6 +406,8 @@ static void layout_list(lctx *c, block *list, double indent)
         int first = c->vl->count;
         double text_x = list_item_indent(c, list, indent) + hang;
         layout_item_blocks(c, item->children, indent, text_x);
+        if (first == c->vl->count && item->label)
+            empty_item_box(c, item, cls);
         layout_anchor_target(c, item, first);
         if (first >= c->vl->count || !item->label)
             continue;

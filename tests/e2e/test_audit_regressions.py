@@ -1,7 +1,7 @@
 """Defects found by auditing documents written elsewhere (pandoc's
 DocBook, hand-written DocBook 5): each test failed before its fix."""
 
-from conftest import assert_text_conserved, compile_text
+from conftest import assert_text_conserved, compile_text, font_map_problems
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <article xmlns="http://docbook.org/ns/docbook" xmlns:xlink="http://www.w3.org/1999/xlink"
@@ -48,4 +48,27 @@ def test_a_footnote_in_the_reports_title_is_printed_on_the_cover(tmp_path):
 """)
     cover = doc.page_texts[0]
     assert "Voorlopige titelnoot." in cover and "Ondertitelnoot hier." in cover, cover
+    assert_text_conserved(tmp_path / "doc.xml", doc.path)
+
+
+def test_an_empty_list_item_keeps_its_number(tmp_path):
+    # pandoc writes "1. een / 2. / 3. drie" as an empty <listitem>; the
+    # item was left out with the number it had counted: "1. 3." (and the
+    # digit's glyph sat in the font's text map, never drawn).
+    doc = compile_text(tmp_path, HEAD + """
+    <para>De stappen van het werkspoor staan in deze genummerde lijst.</para>
+    <orderedlist>
+      <listitem><para>Eerste stap van het plan.</para></listitem>
+      <listitem>
+      </listitem>
+      <listitem><para>Derde stap van het plan.</para></listitem>
+    </orderedlist>
+    <itemizedlist><listitem/><listitem><para>Een gevuld punt.</para></listitem></itemizedlist>
+    """ + TAIL)
+    lines = [line.split() for line in doc.body_lines(doc.page_count - 1)]
+    labels = [words[0] for words in lines if words and words[0] in ("1.", "2.", "3.")]
+    assert labels == ["1.", "2.", "3."], lines
+    bullets = [words for words in lines if words and not words[0][0].isalnum()]
+    assert len(bullets) == 2, lines  # the empty item's bullet and the filled one's
+    assert font_map_problems(doc.pdf) == []
     assert_text_conserved(tmp_path / "doc.xml", doc.path)
