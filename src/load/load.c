@@ -139,6 +139,18 @@ static void load_add_message(load_session *s, diag_severity sev, src_loc loc,
     diag_add(s->sink, sev, loc, "%s", msg);
 }
 
+/* libxml2's RELAX NG names no element when any of several would do: an
+ * empty <listitem> or a <section> with only its title was "Expecting an
+ * element , got nothing". Says which element and what it lacks. */
+static void load_name_missing_content(char *msg, size_t size, const xmlError *e)
+{
+    const xmlNode *n = e->node;
+    if (strcmp(msg, "Expecting an element , got nothing") == 0 && n &&
+        n->type == XML_ELEMENT_NODE)
+        snprintf(msg, size, "<%s> has no content: DocBook requires a block in it "
+                            "(a <para>, for one)", (const char *)n->name);
+}
+
 static void load_structured_error(void *user, xmlErrorPtr e)
 {
     load_session *s = user ? user : current_session;
@@ -174,6 +186,7 @@ static void load_structured_error(void *user, xmlErrorPtr e)
     size_t n = strlen(msg);
     while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
         msg[--n] = '\0';
+    load_name_missing_content(msg, sizeof msg, e);
     /* A bare & (an address with ?a=1&b=2) is the common cause. */
     if (strstr(msg, "EntityRef") && n + 60 < sizeof msg)
         snprintf(msg + n, sizeof msg - n, ": write a & in text or an address as &amp;");

@@ -1,6 +1,8 @@
 """Defects found by auditing documents written elsewhere (pandoc's
 DocBook, hand-written DocBook 5): each test failed before its fix."""
 
+import re
+
 from conftest import assert_text_conserved, compile_text, font_map_problems
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>
@@ -72,3 +74,19 @@ def test_an_empty_list_item_keeps_its_number(tmp_path):
     assert len(bullets) == 2, lines  # the empty item's bullet and the filled one's
     assert font_map_problems(doc.pdf) == []
     assert_text_conserved(tmp_path / "doc.xml", doc.path)
+
+
+def test_an_element_without_its_required_content_is_named_in_the_warning(tmp_path):
+    # pandoc writes "# Kop" with nothing under it as a <section> of only a
+    # title, and "- " as an empty <listitem>: the schema's warning was
+    # libxml2's "Expecting an element , got nothing", naming nothing.
+    doc = compile_text(tmp_path, HEAD + """
+    <itemizedlist><listitem><para>Punt.</para></listitem>
+      <listitem>
+      </listitem></itemizedlist>
+    <section><title>Alleen een titel</title></section>
+    """ + TAIL)
+    warnings = [l for l in doc.result.stderr.splitlines() if ": warning: " in l]
+    assert not any("got nothing" in w for w in warnings), warnings
+    assert any(re.search(r"doc\.xml:8:\d+: warning: <listitem> has no content", w)
+               for w in warnings), warnings
