@@ -600,10 +600,22 @@ void model_build_uri_link_inlines(builder *b, xmlNode *n, const char *href, inli
         model_run_new(b, inner, INL_TEXT, uri, n);
 }
 
+/* The id an XLink to "#id" names: an element of this document, as
+ * DocBook's stylesheets read it (like linkend="id"); NULL for any other
+ * address. */
+static const char *same_document_id(const char *href)
+{
+    return href && href[0] == '#' && href[1] ? href + 1 : NULL;
+}
+
 static void build_link(builder *b, xmlNode *n, inline_ctx *ic)
 {
     const char *href = model_get_ns_attr(b, n, "href", XLINK_NS);
     const char *linkend = model_get_attr(b, n, "linkend");
+    if (same_document_id(href)) {
+        linkend = same_document_id(href);
+        href = NULL;
+    }
     inline_ctx inner = *ic;
     inner.head = inner.tail = NULL;
     if (href) {
@@ -840,7 +852,10 @@ static void build_inline_element(builder *b, xmlNode *n, inline_ctx *ic)
     const char *href = model_get_ns_attr(b, n, "href", XLINK_NS);
     if (model_docbook_inline(b, n, &inner, href))
         ; /* built with its own content (quote, email) */
-    else if (href)
+    else if (same_document_id(href)) {
+        model_link_to_key(b, n, same_document_id(href), &inner);
+        model_build_inlines(b, n->children, &inner);
+    } else if (href)
         model_build_uri_link_inlines(b, n, href, &inner);
     else
         model_build_inlines(b, n->children, &inner);

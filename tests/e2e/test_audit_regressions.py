@@ -90,3 +90,20 @@ def test_an_element_without_its_required_content_is_named_in_the_warning(tmp_pat
     assert not any("got nothing" in w for w in warnings), warnings
     assert any(re.search(r"doc\.xml:8:\d+: warning: <listitem> has no content", w)
                for w in warnings), warnings
+
+
+def test_an_xlink_to_a_fragment_is_a_link_inside_the_document(tmp_path):
+    # DocBook's stylesheets read xlink:href="#id" as a link to the element
+    # with that id (like linkend); it was refused as an "unsafe link".
+    doc = compile_text(tmp_path, HEAD + """
+    <para>Zie <link xlink:href="#doel">het doel verderop</link> en
+    <emphasis xlink:href="#doel">ook hier</emphasis>.</para>
+    </section>
+    <section xml:id="doel"><title>Het doel</title><para>Hier.</para>
+    """ + TAIL)
+    target = doc.heading_page("Het doel", first=2)  # past the contents
+    links = [(i, a) for i, a in doc.annotations if a.get("/Subtype") == "/Link"
+             and "/Dest" in a and i != 1]  # page 2: the contents
+    assert len(links) == 2, [(i, dict(a)) for i, a in doc.annotations]
+    assert {doc.resolve_dest(a.Dest) for _, a in links} == {target}
+    assert not doc.uri_links
