@@ -107,3 +107,19 @@ def test_an_xlink_to_a_fragment_is_a_link_inside_the_document(tmp_path):
     assert len(links) == 2, [(i, dict(a)) for i, a in doc.annotations]
     assert {doc.resolve_dest(a.Dest) for _, a in links} == {target}
     assert not doc.uri_links
+
+
+def test_french_quotation_marks_never_part_from_the_quoted_words(tmp_path):
+    # The style's French marks were "« " and " »" with a plain space, a
+    # place to break the line: "» citaat." opened a line. French sets
+    # guillemets with a no-break space.
+    import xml.etree.ElementTree as ET
+    from conftest import STYLE_XML
+    for el in ET.parse(STYLE_XML).getroot().iter():
+        for attr in ("quote-open", "quote-close", "quote-open-inner", "quote-close-inner"):
+            assert " " not in el.get(attr, ""), (attr, el.get(attr))
+    words = " ".join(f"<quote>woord{i}</quote> tekst" for i in range(40))
+    doc = compile_text(tmp_path, HEAD.replace('xml:lang="nl-BE"', 'xml:lang="fr"') +
+                       f"<para>{words}.</para>" + TAIL)
+    lines = doc.body_lines(doc.page_count - 1)
+    assert not [l for l in lines if l.startswith("»") or l.rstrip().endswith("«")], lines
