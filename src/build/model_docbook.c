@@ -267,7 +267,18 @@ static bool is_mono(xmlNode *n)
     return false;
 }
 
-/* <quote>: the quotation marks of the report's language around its runs
+/* The strings of the language n is written in: its nearest xml:lang (a
+ * <phrase xml:lang="de"> quotes with German marks), else the report's. */
+static const style_strings *strings_in_scope(builder *b, xmlNode *n)
+{
+    xmlChar *lang = xmlNodeGetLang(n);
+    const style_strings *s = lang ? style_strings_for(b->st, (const char *)lang)
+                                  : &b->st->strings;
+    xmlFree(lang);
+    return s;
+}
+
+/* <quote>: the quotation marks of its text's language around its runs
  * (inside another quote its inner marks, alternating as DocBook's
  * stylesheets do), a Quote element for assistive technology. */
 static void build_quote(builder *b, xmlNode *n, inline_ctx *inner)
@@ -275,7 +286,7 @@ static void build_quote(builder *b, xmlNode *n, inline_ctx *inner)
     if (!inner->link_tag)
         inner->link_tag = model_tag_new(b->a, NULL, TAG_QUOTE);
     bool nested = b->quote_depth % 2 == 1;
-    const style_strings *s = &b->st->strings;
+    const style_strings *s = strings_in_scope(b, n);
     model_run_new(b, inner, INL_TEXT, nested ? s->quote_open_inner : s->quote_open, n);
     b->quote_depth++;
     model_build_inlines(b, n->children, inner);

@@ -123,3 +123,27 @@ def test_french_quotation_marks_never_part_from_the_quoted_words(tmp_path):
                        f"<para>{words}.</para>" + TAIL)
     lines = doc.body_lines(doc.page_count - 1)
     assert not [l for l in lines if l.startswith("»") or l.rstrip().endswith("«")], lines
+
+
+def _quote_marks(lang):
+    """The style's (opening, closing) marks of LANG, None: its base ones."""
+    import xml.etree.ElementTree as ET
+    from conftest import STYLE_XML
+    for el in ET.parse(STYLE_XML).getroot().iter("{urn:x-kcvs-pdf:style}strings"):
+        if el.get("lang") == lang:
+            return el.get("quote-open"), el.get("quote-close")
+    raise AssertionError(f"the style has no strings for {lang}")
+
+
+def test_a_quote_has_the_marks_of_the_language_it_is_written_in(tmp_path):
+    # FORMAT.md: <quote> gets "quotation marks of the text's language";
+    # a quote inside <phrase xml:lang="de"> had the report's marks.
+    doc = compile_text(tmp_path, HEAD + """
+    <para>Zij schreef <phrase xml:lang="de">ein <quote>Zitat</quote> hier</phrase> en
+    <phrase xml:lang="fr">une <quote>citation</quote> là</phrase>.</para>
+    """ + TAIL)
+    text = " ".join(doc.page_texts[2:]).replace("\u00a0", " ")
+    for lang, word in (("de", "Zitat"), ("fr", "citation")):
+        opening, closing = _quote_marks(lang)
+        want = (opening + word + closing).replace("\u00a0", " ")
+        assert want in text, (want, text)
