@@ -1561,6 +1561,10 @@ block *model_build_one_block(builder *b, xmlNode *c, tag_node *tag, int level)
     if (model_is_db(c, "title") || model_is_db(c, "subtitle") || model_is_db(c, "info") ||
         model_is_db(c, "titleabbrev") || model_is_db(c, "indexterm") || model_is_db(c, "remark"))
         return NULL; /* handled by the parent, or never printed */
+    if (model_is_db(c, "anchor")) { /* between blocks: it names the next one */
+        hold_inline_id(b, c);
+        return NULL;
+    }
     if (model_is_db(c, "footnote")) {
         inline_ctx ic = { 0, -1, NULL, NULL, NULL, NULL, NULL };
         build_footnote(b, c, &ic);

@@ -147,3 +147,25 @@ def test_a_quote_has_the_marks_of_the_language_it_is_written_in(tmp_path):
         opening, closing = _quote_marks(lang)
         want = (opening + word + closing).replace("\u00a0", " ")
         assert want in text, (want, text)
+
+
+def test_an_anchor_between_blocks_names_the_block_after_it(tmp_path):
+    # DocBook allows <anchor> between blocks (pandoc's HTML reader writes
+    # one at the start of each footnote's list item); its id was never
+    # registered and every link to it stopped the run with "reference to
+    # 'a1', which no element has as xml:id".
+    doc = compile_text(tmp_path, HEAD + """
+    <para>Naar <link linkend="a1">het eerste anker</link> en
+    <link linkend="a2">het tweede</link>.</para>
+    <orderedlist><listitem><anchor xml:id="a1"/><para>Eenpunt met anker.</para></listitem>
+    </orderedlist>
+    <anchor xml:id="a2"/>
+    <para>Tweealinea na het anker.</para>
+    """ + TAIL)
+    dests = [a.Dest for i, a in doc.annotations if "/Dest" in a and i != 1]  # 1: contents
+    assert len(dests) == 2, doc.annotations
+    for dest, word in zip(dests, ("Eenpunt", "Tweealinea")):
+        page = doc.resolve_dest(dest)
+        [target] = doc.words_matching(page, word)
+        top = doc.page_height(page) - float(dest[3])
+        assert target.box.y0 - 12 <= top <= target.box.y0 + 1, (word, top, target.box)
