@@ -1605,13 +1605,28 @@ block *model_build_block_list(builder *b, xmlNode *first, tag_node *tag, int lev
 
 /* ---- the document ----------------------------------------------------------- */
 
+/* A word boundary in the gathered text: one space, unless one is there. */
+static void gather_break(char *out, size_t *len, size_t cap, bool *space)
+{
+    if (!*space && *len && *len + 1 < cap)
+        out[(*len)++] = ' ';
+    *space = true;
+}
+
 static void gather_text(xmlNode *n, char *out, size_t *len, size_t cap, bool *space)
 {
     for (xmlNode *c = n->children; c; c = c->next) {
         if (c->type == XML_ELEMENT_NODE) {
+            /* blocks are apart: an abstract's paragraphs were one word
+             * where they met ("Zusammenfassung.Zweiter") */
+            bool apart = model_is_block_element(c);
+            if (apart)
+                gather_break(out, len, cap, space);
             if (!model_is_db(c, "footnote") && !model_is_db(c, "indexterm") && !model_is_db(c, "remark") &&
                 !model_is_db(c, "alt"))
                 gather_text(c, out, len, cap, space);
+            if (apart)
+                gather_break(out, len, cap, space);
             continue;
         }
         if ((c->type != XML_TEXT_NODE && c->type != XML_CDATA_SECTION_NODE) || !c->content)
@@ -1634,7 +1649,8 @@ static void gather_text(xmlNode *n, char *out, size_t *len, size_t cap, bool *sp
 static const char *plain_text_of(builder *b, xmlNode *n)
 {
     xmlChar *all = xmlNodeGetContent(n);
-    size_t cap = all ? strlen((char *)all) + 1 : 1;
+    /* a space between blocks follows a character: at most one each */
+    size_t cap = all ? 2 * strlen((char *)all) + 1 : 1;
     xmlFree(all);
     char *out = arena_alloc(b->a, cap);
     size_t len = 0;

@@ -169,3 +169,21 @@ def test_an_anchor_between_blocks_names_the_block_after_it(tmp_path):
         [target] = doc.words_matching(page, word)
         top = doc.page_height(page) - float(dest[3])
         assert target.box.y0 - 12 <= top <= target.box.y0 + 1, (word, top, target.box)
+
+
+def test_an_abstracts_paragraphs_are_apart_in_the_pdfs_subject(tmp_path):
+    # The abstract becomes the PDF's Subject as plain text; paragraphs
+    # written without white space between them ran together:
+    # "Zusammenfassung.Zweiter".
+    doc = compile_text(tmp_path, """<?xml version="1.0" encoding="UTF-8"?>
+<article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="de">
+  <info><title>Bericht</title>
+    <abstract><para>Erster Absatz der Zusammenfassung.</para><para>Zweiter Absatz.</para></abstract>
+  </info>
+  <section><title>Teil</title><para>Text.</para></section>
+</article>
+""")
+    want = "Erster Absatz der Zusammenfassung. Zweiter Absatz."
+    assert doc.info["Subject"] == want
+    with doc.pdf.open_metadata() as xmp:
+        assert xmp.get("dc:description") == want
