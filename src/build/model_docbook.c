@@ -808,6 +808,26 @@ static const char *person_name(builder *b, xmlNode *author)
     return parts ? out : trimmed_text(b, name);
 }
 
+/* An author on the cover: each of its parts (name, affiliation, email,
+ * address) a line, and the parts of a part written in parts too: run
+ * together they were one word ("MüllerStadtlabor"). A personname is one
+ * line, its parts joined as everywhere. */
+static void author_lines(builder *b, xmlNode *n, block_list *out)
+{
+    for (xmlNode *c = n->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (!model_is_db(c, "personname") && name_in_parts(c)) {
+            author_lines(b, c, out);
+            continue;
+        }
+        inline_ctx ic = { 0, -1, NULL, NULL, NULL, NULL, NULL };
+        model_build_inline_node(b, c, &ic);
+        model_list_append(out, model_make_para(b, c, model_collapse_space(b, ic.head),
+                                               "cover-para", b->doc->tag_root, TAG_P));
+    }
+}
+
 /* The authors (the PDF's Author, a cover line), the copyright line
  * ("© 2024 holder") and the legal notice, for the cover and colophon. */
 block *model_docbook_info(builder *b, xmlNode *n, bool *built)
@@ -819,7 +839,12 @@ block *model_docbook_info(builder *b, xmlNode *n, bool *built)
          * affiliation). */
         const char *name = person_name(b, n);
         d->authors = d->authors ? arena_printf(b->a, "%s, %s", d->authors, name) : name;
-        return model_make_para(b, n, model_plain_runs(b, n, NULL), "cover-para", d->tag_root, TAG_P);
+        if (!name_in_parts(n)) /* its text as written */
+            return model_make_para(b, n, model_plain_runs(b, n, NULL), "cover-para", d->tag_root,
+                                   TAG_P);
+        block_list lines = { NULL, NULL };
+        author_lines(b, n, &lines);
+        return lines.head;
     }
     if (model_is_db(n, "authorgroup")) {
         block_list out = { NULL, NULL };

@@ -187,3 +187,22 @@ def test_an_abstracts_paragraphs_are_apart_in_the_pdfs_subject(tmp_path):
     assert doc.info["Subject"] == want
     with doc.pdf.open_metadata() as xmp:
         assert xmp.get("dc:description") == want
+
+
+def test_an_authors_name_and_affiliation_are_apart_on_the_cover(tmp_path):
+    # The cover printed an author's whole text as one run: the name, the
+    # job title and the organisation met as "MüllerDirektorStadtlabor".
+    doc = compile_text(tmp_path, """<?xml version="1.0" encoding="UTF-8"?>
+<article xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="de">
+  <info><title>Bericht</title>
+    <author><personname>Jürgen Müller</personname><affiliation><jobtitle>Direktor</jobtitle><orgname>Stadtlabor</orgname></affiliation><email>jm@example.org</email></author>
+  </info>
+  <section><title>Teil</title><para>Text.</para></section>
+</article>
+""")
+    cover = doc.page_texts[0].split()
+    for word in ("Müller", "Direktor", "Stadtlabor", "jm@example.org"):
+        assert word in cover, cover
+    assert [str(a.A.URI) for _, a in doc.uri_links] == ["mailto:jm@example.org"]
+    assert doc.info["Author"] == "Jürgen Müller"
+    assert_text_conserved(tmp_path / "doc.xml", doc.path)
