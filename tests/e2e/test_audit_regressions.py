@@ -206,3 +206,22 @@ def test_an_authors_name_and_affiliation_are_apart_on_the_cover(tmp_path):
     assert [str(a.A.URI) for _, a in doc.uri_links] == ["mailto:jm@example.org"]
     assert doc.info["Author"] == "Jürgen Müller"
     assert_text_conserved(tmp_path / "doc.xml", doc.path)
+
+
+def test_a_table_row_taller_than_a_page_is_an_error_at_its_line(tmp_path):
+    # A row is never split over pages; one taller than the page ran off
+    # it and stopped the run with "page 5: something would be drawn off
+    # the page … a fault of the layout, please report it", no line named.
+    from conftest import run_kcvs
+    words = " ".join(f"woord{i}" for i in range(1500))
+    src = tmp_path / "doc.xml"
+    src.write_text(HEAD + f"""
+    <informaltable><tgroup cols="2"><tbody>
+      <row><entry>kort</entry><entry>{words}</entry></row>
+    </tbody></tgroup></informaltable>
+    """ + TAIL, encoding="utf-8")
+    res = run_kcvs(src, "-o", tmp_path / "doc.pdf")
+    assert res.returncode == 1
+    assert re.search(r"doc\.xml:8:\d+: error: this table row is \d+ pt high", res.stderr), \
+        res.stderr
+    assert not (tmp_path / "doc.pdf").exists()
