@@ -174,6 +174,19 @@ static bool lines_single_link(const para_result *pr, int *link, tag_node **tag)
     return *link >= 0;
 }
 
+/* A box that is never split (a table row, a paragraph with a background)
+ * and is taller than the frame runs off the page, which the last guard
+ * reports only as a fault of the layout, without a line: said here, at
+ * WHAT's line, with what the editor can do. */
+void layout_check_unsplit(lctx *c, src_loc loc, double height, const char *what,
+                          const char *advice)
+{
+    if (height > c->frame_height)
+        diag_add(c->diags, DIAG_ERROR, loc, "this %s is %.0f pt high and a page holds "
+                 "%.0f pt: it is never split over pages, %s", what, height, c->frame_height,
+                 advice);
+}
+
 /* A paragraph with a background is one box, kept whole: a button when it
  * holds one link (the whole button is the link). */
 static void layout_boxed(lctx *c, const para_result *pr, const style_class *cls,
@@ -221,6 +234,8 @@ static void layout_boxed(lctx *c, const para_result *pr, const style_class *cls,
         a->tag = link_tag;
     }
     v->height = h;
+    layout_check_unsplit(c, anchor ? anchor->loc : (src_loc){ 0 }, h, "boxed paragraph",
+                         "make it shorter");
 }
 
 static void layout_rule_below(lctx *c, const style_class *cls, double x0,

@@ -97,6 +97,8 @@ void layout_vbox_add_line(lctx *c, vbox *v, para_line *ln, double x0, double bas
 void layout_vbox_own_line(lctx *c, vbox *v);
 page_item *layout_vbox_rect(lctx *c, vbox *v, double x, double y, double w, double h,
                      int fill);
+void layout_check_unsplit(lctx *c, src_loc loc, double height, const char *what,
+                          const char *advice);
 void layout_vbox_rule(lctx *c, vbox *v, double x, double y, double w, double width,
                int colour);
 void layout_space_before(lctx *c, double space);

@@ -313,12 +313,8 @@ void layout_table(lctx *c, block *bl, double indent)
         row_spans(t, row, left);
         layout_row(c, t, row, colw, char_after, indent, first, left);
         vbox *v = c->vl->v[index];
-        /* A row is never split: taller than the frame, it ran off the
-         * page, reported only as a fault of the layout without a line. */
-        if (v->height > c->frame_height)
-            diag_add(c->diags, DIAG_ERROR, row->loc, "this table row is %.0f pt high and a "
-                     "page holds %.0f pt: a row is never split over pages, spread its text "
-                     "over more rows", v->height, c->frame_height);
+        layout_check_unsplit(c, row->loc, v->height, "table row",
+                             "spread its text over more rows");
         if (first)
             v->anchor = bl;
         for (int i = 0; i < row->cell_count; i++) /* an xref to an entry */

@@ -225,3 +225,17 @@ def test_a_table_row_taller_than_a_page_is_an_error_at_its_line(tmp_path):
     assert re.search(r"doc\.xml:8:\d+: error: this table row is \d+ pt high", res.stderr), \
         res.stderr
     assert not (tmp_path / "doc.pdf").exists()
+
+
+def test_a_call_to_action_taller_than_a_page_is_an_error_at_its_line(tmp_path):
+    # A paragraph with a background (role="cta") is one box, never split:
+    # one taller than the page was reported as a fault of the layout.
+    from conftest import run_kcvs
+    words = " ".join(f"woord{i}" for i in range(1500))
+    src = tmp_path / "doc.xml"
+    src.write_text(HEAD + f'\n    <para role="cta">{words}</para>\n' + TAIL, encoding="utf-8")
+    res = run_kcvs(src, "-o", tmp_path / "doc.pdf")
+    assert res.returncode == 1
+    assert re.search(r"doc\.xml:7:\d+: error: this boxed paragraph is \d+ pt high", res.stderr), \
+        res.stderr
+    assert not (tmp_path / "doc.pdf").exists()
