@@ -19,11 +19,11 @@ import collections
 import re
 import shutil
 import subprocess
-from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
-from conftest import (DB, E2E_DATA, Doc, assert_pdfcheck_passes, assert_text_conserved,
+from conftest import (DB, E2E_DATA, assert_pdfcheck_passes, assert_text_conserved,
                       canon, compile_ok, conservation_tokens, font_map_problems,
                       pdf_rect_to_box, run_kcvs, tool)
 
@@ -86,17 +86,34 @@ def test_readers_find_no_fault(compiled, name):
 def paragraph_runs(root):
     """Token runs of the source's paragraphs that hold plain text only (no
     footnote, cross-reference or image breaks them up in the tree), three
-    tokens or longer."""
+    tokens or longer; each with whether it is a footnote's."""
     plain = {DB + n for n in ("emphasis", "link", "literal", "code", "phrase", "quote",
                               "superscript", "subscript", "citetitle", "uri")}
     runs = []
     for para in root.iter(DB + "para", DB + "simpara"):
         if any(isinstance(d.tag, str) and d.tag not in plain for d in para.iterdescendants()):
             continue
+        if any(a.tag == DB + "info" for a in para.iterancestors()):
+            continue  # an abstract: metadata
         toks = conservation_tokens("".join(para.itertext()))
         if len(toks) >= 3:
-            runs.append(tuple(toks))
+            runs.append((tuple(toks), any(a.tag == DB + "footnote" for a in para.iterancestors())))
     return runs
+
+
+def without_run(tokens, run):
+    """TOKENS with the first occurrence of RUN taken out."""
+    n = len(run)
+    for i in range(len(tokens) - n + 1):
+        if n and tokens[i:i + n] == run:
+            return tokens[:i] + tokens[i + n:]
+    return tokens
+
+
+def words(tokens):
+    """TOKENS without numbers: a note's label stays where its text was
+    taken out."""
+    return [t for t in tokens if not t.isdigit()]
 
 
 def count_runs(run, tokens):
@@ -114,9 +131,16 @@ def test_every_paragraph_is_in_the_structure_as_often_as_printed(compiled, name)
     # the text of the tree's leaves, in its order
     got = conservation_tokens(" ".join(re.findall(r'^\s*"(.*)"\s*$', struct, re.M)))
     printed = conservation_tokens(" ".join(doc.body_text(i) for i in range(doc.page_count)))
-    runs = set(paragraph_runs(source_tree(name)))
-    for run in runs:
-        want = count_runs(run, printed)
+    root = source_tree(name)
+    # the notes at the foot of a page stand between a paragraph's lines
+    # when it goes on overleaf: out of the text the others are read in
+    text = printed
+    for note in root.iter(DB + "footnote"):
+        text = without_run(text, conservation_tokens("".join(note.itertext())))
+    got, printed, text = words(got), words(printed), words(text)
+    for run, in_note in set(paragraph_runs(root)):
+        run = tuple(words(run))
+        want = count_runs(run, printed if in_note else text)
         assert want >= 1 and count_runs(run, got) == want, \
             f"{' '.join(run)!r}: {count_runs(run, got)} times in the structure, {want} printed"
 
@@ -156,7 +180,6 @@ def pdf_link_texts(doc):
     """URI -> the words under its annotations (a word whose centre lies in
     a rectangle), in page and annotation order; and the annotations that
     cover no word."""
-    from urllib.parse import unquote
     out, empty = collections.defaultdict(list), []
     for page, annot in doc.uri_links:
         box = pdf_rect_to_box(annot.Rect, doc.page_height(page))
@@ -168,15 +191,8 @@ def pdf_link_texts(doc):
     return out, empty
 
 
-def shown(text):
-    """The link's words: canonical tokens, the sentence's punctuation that
-    pdftotext's word keeps with it ("coupée,") left aside."""
-    return [t for t in conservation_tokens(text)]
-
-
 @pytest.mark.parametrize("name", names())
 def test_link_annotations_lie_over_their_text(compiled, name):
-    from urllib.parse import unquote
     doc = compiled[name]
     want = source_link_texts(source_tree(name))
     got, empty = pdf_link_texts(doc)
@@ -188,7 +204,9 @@ def test_link_annotations_lie_over_their_text(compiled, name):
             continue
         # a link broken over lines has one rectangle per line; an address
         # set with /ActualText is one word, under the first of them
-        assert shown(" ".join(got[uri])) == shown(" ".join(texts)), (uri, got[uri], texts)
+        # (tokens: the sentence's punctuation pdftotext's word keeps, "coupée,", aside)
+        assert conservation_tokens(" ".join(got[uri])) == conservation_tokens(" ".join(texts)), \
+            (uri, got[uri], texts)
     lone = [e for e in empty if e[1] not in images and
             not any(re.search(r"[/@.]", t) for t in got[e[1]])]
     assert not lone, f"link rectangles over no word: {lone}"
