@@ -439,13 +439,31 @@ static const char *link_address(builder *b, xmlNode *n, const char *href)
     return arena_strndup(b->a, href, len);
 }
 
+/* Whether the name before the first "/?#" ends in a document's file
+ * extension: Markdown links to "CONTRIBUTING.md" or "index.html" name
+ * files beside the source, not hosts (".md" is also Moldova's domain). */
+static bool names_a_file(const char *uri, size_t host)
+{
+    static const char *const exts[] = { "md", "html", "htm", "xml", "pdf", "txt", "docx",
+                                        "odt", NULL };
+    const char *dot = NULL;
+    for (const char *p = uri; p < uri + host; p++)
+        if (*p == '.')
+            dot = p;
+    for (int i = 0; dot && exts[i]; i++)
+        if (strlen(exts[i]) == (size_t)(uri + host - dot - 1) &&
+            strncasecmp(dot + 1, exts[i], strlen(exts[i])) == 0)
+            return true;
+    return false;
+}
+
 /* "www.kcvs.be" or "kcvs.be/rapport": a web address without its scheme. */
 static bool looks_like_host(const char *uri)
 {
     if (strncasecmp(uri, "www.", 4) == 0)
         return true;
     size_t host = strcspn(uri, "/:?#");
-    if (uri[host] == ':')
+    if (uri[host] == ':' || names_a_file(uri, host))
         return false;
     const char *dot = memchr(uri, '.', host);
     return dot && dot > uri && (size_t)(dot - uri) + 1 < host;

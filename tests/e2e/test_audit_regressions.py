@@ -239,3 +239,24 @@ def test_a_call_to_action_taller_than_a_page_is_an_error_at_its_line(tmp_path):
     assert re.search(r"doc\.xml:7:\d+: error: this boxed paragraph is \d+ pt high", res.stderr), \
         res.stderr
     assert not (tmp_path / "doc.pdf").exists()
+
+
+def test_a_link_to_a_file_beside_the_source_is_not_taken_for_a_web_address(tmp_path):
+    # Markdown links to files beside it (pandoc keeps them): the error for
+    # "CONTRIBUTING.md" or "index.html#x" advised "a web address: add
+    # https:// in front", which makes a wrong link.
+    from conftest import run_kcvs
+    src = tmp_path / "doc.xml"
+    src.write_text(HEAD + """
+    <para><link xlink:href="CONTRIBUTING.md">bijdragen</link>,
+    <link xlink:href="index.html#start">begin</link> en
+    <link xlink:href="kcvs.be/rapport">rapport</link>.</para>
+    """ + TAIL, encoding="utf-8")
+    res = run_kcvs(src, "-o", tmp_path / "doc.pdf")
+    assert res.returncode == 1
+    errors = {re.search(r"unsafe link '([^']*)'", l).group(1): l
+              for l in res.stderr.splitlines() if "unsafe link" in l}
+    assert set(errors) == {"CONTRIBUTING.md", "index.html#start", "kcvs.be/rapport"}, errors
+    assert "add https://" not in errors["CONTRIBUTING.md"]
+    assert "add https://" not in errors["index.html#start"]
+    assert "add https://" in errors["kcvs.be/rapport"]
