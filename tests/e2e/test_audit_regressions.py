@@ -3,7 +3,9 @@ DocBook, hand-written DocBook 5): each test failed before its fix."""
 
 import re
 
-from conftest import assert_text_conserved, compile_text, font_map_problems
+from conftest import E2E_DATA, assert_text_conserved, compile_text, font_map_problems
+
+AUDIT_DATA = E2E_DATA / "audit"
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <article xmlns="http://docbook.org/ns/docbook" xmlns:xlink="http://www.w3.org/1999/xlink"
@@ -260,3 +262,22 @@ def test_a_link_to_a_file_beside_the_source_is_not_taken_for_a_web_address(tmp_p
     assert "add https://" not in errors["CONTRIBUTING.md"]
     assert "add https://" not in errors["index.html#start"]
     assert "add https://" in errors["kcvs.be/rapport"]
+
+
+def test_imagedata_scale_is_accepted_without_a_warning(tmp_path):
+    # kcvs-pdf sizes an image by DocBook's scale="…" (a percentage), but
+    # the schema lacked the attribute: "Invalid attribute scale for element
+    # imagedata" was warned about an attribute that was obeyed.
+    import shutil
+    from conftest import tool
+    shutil.copyfile(AUDIT_DATA / "groen.png", tmp_path / "groen.png")
+    ppi = {}
+    for scale in ("100", "200"):
+        doc = compile_text(tmp_path, HEAD + f"""
+    <informalfigure><mediaobject><imageobject><imagedata fileref="groen.png" scale="{scale}"/>
+    </imageobject><textobject><phrase>groen vlak</phrase></textobject></mediaobject></informalfigure>
+    """ + TAIL, name=f"doc{scale}.xml")
+        assert ": warning: " not in doc.result.stderr, doc.result.stderr
+        rows = [l.split() for l in tool("pdfimages", "-list", doc.path).stdout.splitlines()[2:]]
+        ppi[scale] = float(next(r for r in rows if r[2] == "image")[12])
+    assert ppi["200"] == ppi["100"] / 2, ppi
