@@ -702,6 +702,21 @@ static int xref_parts_of(builder *b, xmlNode *n)
     return parts ? parts : XREF_TITLE;
 }
 
+/* DocBook's endterm: the xref prints the text of that element (often a
+ * titleabbrev) instead of its target's title; it was ignored. NULL when
+ * there is none (a missing one is warned: the title is printed). */
+static const char *endterm_text(builder *b, xmlNode *n)
+{
+    const char *id = model_get_attr(b, n, "endterm");
+    xmlAttr *at = id ? xmlGetID(n->doc, (const xmlChar *)id) : NULL;
+    if (id && (!at || !at->parent)) {
+        diag_add(b->diags, DIAG_WARNING, model_node_loc(b, n),
+                 "endterm '%s' names no element: the target's title is printed", id);
+        return NULL;
+    }
+    return at ? plain_text_of(b, at->parent) : NULL;
+}
+
 static void build_xref(builder *b, xmlNode *n, inline_ctx *ic)
 {
     const char *linkend = model_get_attr(b, n, "linkend");
@@ -717,6 +732,7 @@ static void build_xref(builder *b, xmlNode *n, inline_ctx *ic)
     inline_run *r = model_run_new(b, &inner, INL_XREF, "", n);
     r->tag = inner.link_tag;
     r->xref_parts = xref_parts_of(b, n);
+    r->xref_label = endterm_text(b, n);
     ic->tail = inner.tail;
     if (!ic->head)
         ic->head = inner.head;
@@ -1893,7 +1909,8 @@ static void resolve_refs(builder *b)
         }
         if (p->run) {
             p->run->target = target;
-            p->run->xref_label = b->ids[at].label;
+            if (!p->run->xref_label) /* an endterm's text comes first */
+                p->run->xref_label = b->ids[at].label;
             if (!p->run->xref_label && !(target->title_text && target->title_text[0]))
                 diag_add(b->diags, DIAG_WARNING, loc,
                          "'%s' has no title for this <xref> to print, only its page: "

@@ -861,6 +861,12 @@ class SourceText:
         self._pieces, self._starts, self._lines, self._length = [], [], [], 0
         self.titles = []     # token tuples
         self._walk_root()
+        # an xref's endterm prints that element's text (a titleabbrev too)
+        ids = {x.get("{http://www.w3.org/XML/1998/namespace}id"): x for x in self.root.iter()
+               if isinstance(x.tag, str)}
+        for x in self.root.iter():
+            if isinstance(x.tag, str) and x.get("endterm") in ids:
+                self._title(ids[x.get("endterm")])
         text = "".join(self._pieces)
         self.words = [(t, self._lines[bisect.bisect_right(self._starts, off) - 1])
                       for t, off in conservation_tokens(text, with_offsets=True)]

@@ -281,3 +281,24 @@ def test_imagedata_scale_is_accepted_without_a_warning(tmp_path):
         rows = [l.split() for l in tool("pdfimages", "-list", doc.path).stdout.splitlines()[2:]]
         ppi[scale] = float(next(r for r in rows if r[2] == "image")[12])
     assert ppi["200"] == ppi["100"] / 2, ppi
+
+
+def test_an_xref_with_an_endterm_prints_that_elements_text(tmp_path):
+    # DocBook's xref endterm="id" prints the text of that element (a
+    # titleabbrev, say) instead of the target's title; it was ignored,
+    # with a schema warning "Invalid attribute endterm".
+    doc = compile_text(tmp_path, HEAD + """
+    <para>Zie <xref linkend="doel" endterm="kort"/> verderop.</para>
+    </section>
+    <section xml:id="doel"><title>Een zeer lange titel van het doel</title>
+      <titleabbrev xml:id="kort">Kortweg doel</titleabbrev>
+      <para>Hier.</para>
+    """ + TAIL)
+    assert not re.search(r"warning: (endterm '|Invalid attribute endterm)", doc.result.stderr), \
+        doc.result.stderr
+    text = " ".join(" ".join(doc.page_texts[2:]).split())
+    page = doc.heading_page("Een zeer lange titel van het doel", first=2) + 1
+    assert f"Zie Kortweg doel, p. {page} verderop." in text, text
+    [dest] = [a.Dest for i, a in doc.annotations if "/Dest" in a and i > 1]
+    assert doc.resolve_dest(dest) == page - 1
+    assert_text_conserved(tmp_path / "doc.xml", doc.path)
