@@ -234,19 +234,23 @@ static void check_id(builder *b, xmlNode *n)
     xmlFree(id);
 }
 
-/* <indexterm> and <remark> are read and left out, as DocBook prints a
- * report without an index or remarks: one warning that says so, none for
- * the parts of an index term (<primary>, <see>). */
+/* <indexterm>, <remark> and <titleabbrev> are read and left out, as
+ * DocBook prints a report without an index or remarks, and a short title
+ * only where the stylesheets choose it: one warning that says so (a
+ * titleabbrev's was "its text is typeset", and it was not), none for the
+ * parts of an index term (<primary>, <see>). */
 static bool warn_left_out(builder *b, xmlNode *n)
 {
-    bool index = model_is_db(n, "indexterm");
-    if (!index && !model_is_db(n, "remark"))
+    bool index = model_is_db(n, "indexterm"), abbrev = model_is_db(n, "titleabbrev");
+    if (!index && !abbrev && !model_is_db(n, "remark"))
         return false;
     if (model_seen_once(b, &b->warned, (const char *)n->name))
         diag_add(b->diags, DIAG_WARNING, model_node_loc(b, n),
                  index ? "element <indexterm> is not in the kcvs-pdf subset: no index is made, "
                          "its terms are not printed"
-                       : "element <remark> is not printed (DocBook's remarks are for editors)");
+                 : abbrev ? "element <titleabbrev> is not printed: the contents, bookmarks and "
+                            "running heads show the full title (an xref's endterm may name it)"
+                          : "element <remark> is not printed (DocBook's remarks are for editors)");
     return true;
 }
 
@@ -1794,6 +1798,8 @@ static void build_info(builder *b, xmlNode *info)
             cover_append(b, model_build_block_list(b, c->children, d->tag_root, 9));
         else if (model_is_db(c, "revhistory"))
             b->revhistory = c;
+        else if (model_is_db(c, "titleabbrev"))
+            continue; /* never printed, as in a section (warned) */
         else if (model_is_db(c, "author") || model_is_db(c, "authorgroup") || model_is_db(c, "copyright") ||
                  model_is_db(c, "legalnotice")) {
             bool built;

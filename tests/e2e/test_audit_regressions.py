@@ -302,3 +302,19 @@ def test_an_xref_with_an_endterm_prints_that_elements_text(tmp_path):
     [dest] = [a.Dest for i, a in doc.annotations if "/Dest" in a and i > 1]
     assert doc.resolve_dest(dest) == page - 1
     assert_text_conserved(tmp_path / "doc.xml", doc.path)
+
+
+def test_a_titleabbrev_is_warned_about_as_not_printed_and_is_not(tmp_path):
+    # A titleabbrev (DocBook's short title) was warned about as "its text is
+    # typeset as plain paragraphs": in a section it was left out all the
+    # same, in the report's <info> it was printed on the cover.
+    doc = compile_text(tmp_path, HEAD.replace(
+        "<info><title>Audit</title></info>",
+        "<info><title>Audit</title><titleabbrev>Rapportkort</titleabbrev></info>") + """
+    <para>Tekst.</para>
+    <section><title>Deel</title><titleabbrev>Deelkort</titleabbrev><para>Meer.</para></section>
+    """ + TAIL)
+    warnings = [l for l in doc.result.stderr.splitlines() if "titleabbrev" in l]
+    assert len(warnings) == 1 and "is not printed" in warnings[0], warnings
+    text = " ".join(doc.page_texts)
+    assert "Rapportkort" not in text and "Deelkort" not in text, text
