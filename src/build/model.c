@@ -29,8 +29,8 @@ bool model_is_db(xmlNode *n, const char *name)
  * sect1..sect5 and simplesect are sections to a reader. */
 static bool is_section(xmlNode *n)
 {
-    static const char *const names[] = { "section", "chapter", "appendix", "sect1", "sect2",
-                                         "sect3", "sect4", "sect5", "simplesect" };
+    static const char *const names[] = { "section", "chapter", "appendix", "preface", "sect1",
+                                         "sect2", "sect3", "sect4", "sect5", "simplesect" };
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (model_is_db(n, names[i]))
             return true;
@@ -1586,8 +1586,12 @@ block *model_build_one_block(builder *b, xmlNode *c, tag_node *tag, int level)
     if (model_is_db(c, "itemizedlist") || model_is_db(c, "orderedlist") || model_is_db(c, "procedure") ||
         model_is_db(c, "substeps") || model_is_db(c, "simplelist"))
         return model_build_list(b, c, tag);
+    if (is_section(c) && c->parent == b->part_apart)
+        return NULL; /* a workstream of its own after the part's */
     if (is_section(c))
         return build_section(b, c, tag, level < 2 ? 2 : level);
+    if (model_is_db(c, "partintro")) /* the part's own text, under its title */
+        return model_build_block_list(b, c->children, tag, level);
     if (model_is_db(c, "table") || model_is_db(c, "informaltable"))
         return model_build_table(b, c, tag);
     if (model_is_db(c, "mediaobject"))
@@ -1839,6 +1843,20 @@ static void add_workstream(builder *b, xmlNode *n)
             break;
 }
 
+/* A book's <part>: a workstream of its own for its title and introduction,
+ * then each of its chapters (appendices, prefaces) one, as DocBook's
+ * stylesheets start each on a new page and list it in the contents; set
+ * as plain text, a book of parts lost its contents and its pages. */
+static void add_part(builder *b, xmlNode *n)
+{
+    b->part_apart = n;
+    add_workstream(b, n);
+    b->part_apart = NULL;
+    for (xmlNode *c = n->children; c; c = c->next)
+        if (is_section(c))
+            add_workstream(b, c);
+}
+
 /* Where matter for the end of the report goes: its last workstream, or
  * the content before any. */
 static tag_node *end_tag(builder *b)
@@ -1879,6 +1897,8 @@ static void build_root(builder *b, xmlNode *root)
             d->subtitle = d->subtitle ? d->subtitle : cover_text(b, c);
         else if (is_section(c))
             add_workstream(b, c);
+        else if (model_is_db(c, "part"))
+            add_part(b, c);
         else if (d->workstream_count == 0) {
             model_list_append(&front, model_build_block_node(b, c, d->tag_root, 2));
         } else {

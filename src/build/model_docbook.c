@@ -27,7 +27,8 @@ static const char *const docbook_names[] = {
     "biblioentry", "bibliomixed", "bibliomisc", "citation", "revhistory", "revision",
     "revnumber", "revremark", "revdescription", "authorinitials", "othercredit", "contrib",
     "systemitem", "envar", "parameter", "classname", "constant", "prompt", "markup",
-    "citerefentry", "refentrytitle", "manvolnum", "caption", "footnoteref", "tr", "th", "td", "spanspec", "appendix", NULL };
+    "citerefentry", "refentrytitle", "manvolnum", "caption", "footnoteref", "tr", "th", "td", "spanspec", "appendix",
+    "preface", "part", "partintro", NULL };
 
 const char *model_docbook_name(size_t i)
 {

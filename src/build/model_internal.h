@@ -54,6 +54,8 @@ typedef struct builder {
     int ref_count;
     size_t ref_cap, links_cap, notes_cap;
     const char *current_workstream;
+    const xmlNode *part_apart;  /* a <part> whose chapters are workstreams of
+                                   their own, left out of its own */
     id_entry *pending_ids;   /* xml:ids of inline elements, waiting for
                                 the block that will hold them (no target yet) */
     size_t pending_count, pending_cap;

@@ -355,6 +355,49 @@ def test_a_books_appendix_is_a_workstream_of_its_own(tmp_path):
     assert "Chapter text." not in doc.body_text(appendix)
 
 
+def test_a_books_preface_and_parts_are_workstreams_and_their_chapters_too(tmp_path):
+    """A <preface> and a <part> (with its <partintro> and chapters) were
+    outside the subset: a book of parts was set as plain paragraphs on two
+    pages, without contents entries or bookmarks for any of them."""
+    book = """<?xml version="1.0" encoding="UTF-8"?>
+<book xmlns="http://docbook.org/ns/docbook" version="5.0" xml:lang="en">
+  <info><title>Station manual</title></info>
+  <preface><title>Before you start</title><para>Preface text.</para></preface>
+  <part><title>Using it</title>
+    <partintro><para>Part text.</para></partintro>
+    <chapter><title>Installing it</title><para>Chapter text.</para>
+      <section><title>On a roof</title><para>Section text.</para></section></chapter>
+    <chapter><title>Reading it</title><para>Second chapter text.</para></chapter>
+  </part>
+  <part><title>Keeping it</title>
+    <chapter><title>Cleaning it</title><para>Third chapter text.</para></chapter>
+    <appendix><title>Questions asked</title><para>Appendix text.</para></appendix>
+  </part>
+</book>
+"""
+    doc = compile_text(tmp_path, book)
+    assert "warning" not in doc.result.stderr, doc.result.stderr
+    titles = ["Before you start", "Using it", "Installing it", "Reading it", "Keeping it",
+              "Cleaning it", "Questions asked"]
+    assert [t for t, _, _ in doc.outline] == titles
+    assert [c for _, _, c in doc.outline][2][0][0] == "On a roof"
+    texts = {"Before you start": "Preface text.", "Using it": "Part text.",
+             "Installing it": "Section text.", "Reading it": "Second chapter text.",
+             "Keeping it": None, "Cleaning it": "Third chapter text.",
+             "Questions asked": "Appendix text."}
+    contents = " ".join(doc.page_texts[1].split())
+    page = 1
+    for title in titles:
+        assert title in contents, (title, contents)
+        at = doc.heading_page(title, first=page + 1)
+        assert at is not None, f"{title} does not start a page after the one before"
+        if texts[title]:
+            assert texts[title] in doc.body_text(at)
+        page = at
+    # each chapter's text only once, on its own page: not also in the part's
+    assert "Chapter text." not in doc.body_text(doc.heading_page("Using it", first=2))
+
+
 def english_strings():
     """The style's strings for an English report (its note box is "Note")."""
     import xml.etree.ElementTree as ET
