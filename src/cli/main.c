@@ -454,8 +454,24 @@ static int run_watch(options *o)
     return status;
 }
 
+/* A standard stream the caller closed (`2>&-`) would be taken by the next
+ * file opened, and the messages meant for it written into that file: -v's
+ * lines went into the layout dump. Each closed one is held by /dev/null
+ * opened the other way round, so using it still fails as on a closed
+ * stream (EBADF: a summary on a closed stdout is still an error). */
+static void hold_standard_streams(void)
+{
+    for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++) {
+        if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+            continue;
+        /* the lowest free descriptor: fd itself, the lower ones being open */
+        (void)open("/dev/null", fd == STDIN_FILENO ? O_WRONLY : O_RDONLY);
+    }
+}
+
 int main(int argc, char **argv)
 {
+    hold_standard_streams();
     mem_init();
     options o = { 0 };
     o.profile = PROFILE_ARCHIVE;

@@ -228,6 +228,38 @@ def test_list_links_into_head_exits_cleanly(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def run_closed(fd, *args):
+    """A run with standard stream fd closed (`2>&-`, `>&-`), the others
+    captured."""
+    env = dict(os.environ)
+    env.pop("SOURCE_DATE_EPOCH", None)
+    pipes = {n: subprocess.DEVNULL if n == fd else subprocess.PIPE for n in (1, 2)}
+    return subprocess.run([str(KCVS), *map(str, args)], env=env, stdout=pipes[1],
+                          stderr=pipes[2], preexec_fn=lambda: os.close(fd),
+                          timeout=TIMEOUT)
+
+
+def test_closed_stderr_is_not_taken_by_a_file(tmp_path):
+    """With stderr closed the next file opened got descriptor 2, and what
+    was meant for stderr went into it: -v's lines were written at the top
+    of the layout dump. The dump made with stderr closed is the one made
+    with it open."""
+    open_dump, closed_dump = tmp_path / "open.txt", tmp_path / "closed.txt"
+    assert run("-v", "--dump-layout", REPORT, "-o", open_dump).returncode == 0
+    r = run_closed(2, "-v", "--dump-layout", REPORT, "-o", closed_dump)
+    assert r.returncode == 0
+    assert closed_dump.read_bytes() == open_dump.read_bytes()
+    assert temporaries(tmp_path) == []
+
+
+def test_closed_stdout_is_still_a_write_error(tmp_path):
+    """What is held in a closed stream's place is not a place to write to:
+    --list-links to a closed stdout is the write error it was."""
+    r = run_closed(1, "--list-links", REPORT)
+    assert r.returncode == 2
+    assert b"cannot write to the standard output: Bad file descriptor" in r.stderr, r.stderr
+
+
 @pytest.fixture(scope="module")
 def big_document(tmp_path_factory):
     """About 2,000 pages of text: enough work that a signal sent as soon as
