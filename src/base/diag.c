@@ -168,18 +168,30 @@ bool diag_has_errors(const diag_list *d)
     return d->errors > 0;
 }
 
+void diag_print_name(const char *name, FILE *out)
+{
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        if (*p >= 0x20 && *p != 0x7f)
+            putc(*p, out);
+        else if (*p == '\n')
+            fputs("\\n", out);
+        else if (*p == '\t')
+            fputs("\\t", out);
+        else
+            fprintf(out, "\\x%02x", *p);
+    }
+}
+
 static void diag_print_one(const diag *g, FILE *out)
 {
     const char *kind = g->severity == DIAG_WARNING ? "warning" : "error";
-    if (g->loc.file && g->loc.line > 0)
-        fprintf(out, "%s:%d:%d: %s: %s\n", g->loc.file, g->loc.line,
-                g->loc.col > 0 ? g->loc.col : 1, kind,
-                g->message ? g->message : "");
-    else if (g->loc.file)
-        fprintf(out, "%s: %s: %s\n", g->loc.file, kind,
-                g->message ? g->message : "");
+    if (!g->loc.file)
+        fputs("kcvs-pdf", out);
     else
-        fprintf(out, "kcvs-pdf: %s: %s\n", kind, g->message ? g->message : "");
+        diag_print_name(g->loc.file, out);
+    if (g->loc.file && g->loc.line > 0)
+        fprintf(out, ":%d:%d", g->loc.line, g->loc.col > 0 ? g->loc.col : 1);
+    fprintf(out, ": %s: %s\n", kind, g->message ? g->message : "");
 }
 
 void diag_insert(diag_list *d, diag_mark at, const diag_list *from)

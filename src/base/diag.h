@@ -68,6 +68,11 @@ void diag_rewind(diag_list *d, diag_mark mark);
    was added since (a stage whose findings arrive late keeps its place in
    the order the stages report in). */
 void diag_insert(diag_list *d, diag_mark at, const diag_list *from);
+/* A file name on one line whatever its bytes (any but '/' and NUL may be
+   in it): a newline, tab or other control character is written as a C
+   escape (\n, \t, \x1b), so that one problem stays one line and no name
+   sends the terminal a command. */
+void diag_print_name(const char *name, FILE *out);
 /* GCC style: "file:line:col: error: message", one line each. */
 void diag_print(const diag_list *d, FILE *out);
 /* 0 ok, 1 document errors, 2 environment errors (worst wins). */

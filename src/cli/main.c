@@ -252,7 +252,9 @@ static void print_summary(const options *o, const compile_summary *sum, const di
 {
     if (o->quiet)
         return;
-    printf("wrote %s: %d page%s, %d link%s, %zu warning%s\n", o->output, sum->pages,
+    fputs("wrote ", stdout);
+    diag_print_name(o->output, stdout);
+    printf(": %d page%s, %d link%s, %zu warning%s\n", sum->pages,
            sum->pages == 1 ? "" : "s", sum->links, sum->links == 1 ? "" : "s",
            d->warnings, d->warnings == 1 ? "" : "s");
 }

@@ -170,6 +170,26 @@ def test_the_summary_counts_warnings_and_quiet_silences_it(tmp_path):
     assert res.returncode == 0 and res.stdout == "", res.stdout
 
 
+@pytest.mark.parametrize("odd", ["\n", "\x1b[2J", "\t"])
+def test_a_file_name_with_a_control_character_stays_on_one_line(tmp_path, odd):
+    """A file name may hold a newline or an escape: printed as it was, one
+    problem took two lines (or cleared the terminal). Written as a C escape,
+    each diagnostic and the summary is one line that names the file."""
+    shown = odd.encode("unicode_escape").decode()
+    broken = tmp_path / f"kapot{odd}bestand.xml"
+    broken.write_text("<article>\n  <para>\n")
+    res = run_kcvs(broken.name, "-o", "x.pdf", cwd=tmp_path)
+    assert res.returncode == 1, res.stderr
+    lines = res.stderr.splitlines()
+    assert lines and all(line.startswith(f"kapot{shown}bestand.xml:") for line in lines), lines
+    copy_data("lists.xml", tmp_path)
+    res = run_kcvs("lists.xml", "-o", f"uit{odd}.pdf", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.startswith(f"wrote uit{shown}.pdf: ") and res.stdout.count("\n") == 1, \
+        res.stdout
+    assert (tmp_path / f"uit{odd}.pdf").read_bytes().startswith(b"%PDF-")
+
+
 def test_output_in_a_new_folder_creates_it(tmp_path):
     copy_data("lists.xml", tmp_path)
     res = run_kcvs("lists.xml", "-o", "nieuw/2026/lists.pdf", cwd=tmp_path)
