@@ -104,9 +104,27 @@ static void folder_of(const char *path, char *out, size_t size)
         *slash = '\0';
 }
 
+/* A name that ends in '/', "." or ".." is a folder's: refused before any
+ * folder is made for it (the rename failed only after the whole run, with
+ * "Not a directory", and the folder made was left behind). */
+static bool names_a_file(const char *name, diag_list *diags)
+{
+    const char *base = strrchr(name, '/');
+    base = base ? base + 1 : name;
+    if (*base && strcmp(base, ".") != 0 && strcmp(base, "..") != 0)
+        return true;
+    diag_add(diags, DIAG_ENVIRONMENT, (src_loc){ *name ? name : NULL, 0, 0 },
+             "cannot write the output: %s",
+             *name ? "it names a folder, not a file: end it with a file name such as report.pdf"
+                   : "the name given with -o is empty");
+    return false;
+}
+
 bool output_make_folder(const char *name, diag_list *diags)
 {
     char dir[PATH_MAX];
+    if (!names_a_file(name, diags))
+        return false;
     if (strlen(name) >= sizeof dir) {
         output_error(diags, name, "cannot write the output: %s", strerror(ENAMETOOLONG));
         return false;

@@ -38,7 +38,8 @@ typedef struct output_file {
  * file, removes the temporary file and exits with 2. */
 void output_install_signal_handlers(void);
 
-/* Creates the target's folder (and its parents) when missing. */
+/* Creates the target's folder (and its parents) when missing; a name
+ * that ends in '/', "." or "..", or is empty, is refused first. */
 bool output_make_folder(const char *name, diag_list *diags);
 
 /* Checks the target, creates its folder and the temporary file (mode as

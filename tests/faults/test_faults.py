@@ -197,6 +197,23 @@ def test_output_naming_a_fifo_or_folder_is_refused(tmp_path):
     assert list(folder.iterdir()) == [] and temporaries(tmp_path) == []
 
 
+@pytest.mark.parametrize("name", ["nieuw/", "nieuw/.", "nieuw/..", "nieuw/diep/", ""])
+def test_output_naming_no_file_is_refused_before_anything_is_made(tmp_path, name):
+    """-o nieuw/ made the folder nieuw, ran the whole compilation, then
+    failed the rename with "Not a directory" (and -o "" with "No such file
+    or directory", naming no file), leaving the folder made. The name is
+    refused first, saying why, and nothing is created."""
+    src = shutil.copy(LISTS, tmp_path / "lists.xml")
+    for args in ([src, "-o", name], ["--dump-layout", src, "-o", name]):
+        r = run(*args, cwd=tmp_path)
+        assert r.returncode == 2, r.stderr
+        said = f"{name}: error: " if name else "kcvs-pdf: error: "
+        assert r.stderr.startswith(said + "cannot write the output: ") and \
+            r.stderr.count("\n") == 1, r.stderr
+        assert "it names a folder" in r.stderr or "empty" in r.stderr, r.stderr
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["lists.xml"]
+
+
 # ------------------------------------------------------------ signals
 
 def test_closed_pipe_is_a_write_error_not_a_silent_death(tmp_path):
