@@ -151,6 +151,29 @@ static void load_name_missing_content(char *msg, size_t size, const xmlError *e)
                             "(a <para>, for one)", (const char *)n->name);
 }
 
+/* libxml2's message in the editor's terms: with what to do about its
+ * common causes. */
+static void load_xml_message(const xmlError *e, char *msg, size_t size)
+{
+    snprintf(msg, size, "%s", e->message ? e->message : "XML error");
+    size_t n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+        msg[--n] = '\0';
+    load_name_missing_content(msg, size, e);
+    /* A bare & (an address with ?a=1&b=2) is the common cause. */
+    if (strstr(msg, "EntityRef") && n + 60 < size)
+        snprintf(msg + n, size - n, ": write a & in text or an address as &amp;");
+    /* HTML's entities (&nbsp;, &eacute;) are not XML's. */
+    else if (strstr(msg, "Entity '") && strstr(msg, "not defined") && n + 120 < size)
+        snprintf(msg + n, size - n, ": write the character itself (UTF-8; a no-break "
+                                    "space for &nbsp;) or declare the entity in the DOCTYPE");
+    /* libxml2's bound on nesting in one file is ours (its default) but
+     * its message advises a parser option ("use XML_PARSE_HUGE option")
+     * the editor cannot set: said as the bound on a tree of includes is. */
+    else if (strncmp(msg, "Excessive depth in document", 27) == 0)
+        snprintf(msg, size, "elements nested deeper than %d levels", LOAD_MAX_DEPTH);
+}
+
 static void load_structured_error(void *user, xmlErrorPtr e)
 {
     load_session *s = user ? user : current_session;
@@ -182,18 +205,7 @@ static void load_structured_error(void *user, xmlErrorPtr e)
         col = s->parsing->input->col;
     }
     char msg[1024];
-    snprintf(msg, sizeof msg, "%s", e->message ? e->message : "XML error");
-    size_t n = strlen(msg);
-    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-        msg[--n] = '\0';
-    load_name_missing_content(msg, sizeof msg, e);
-    /* A bare & (an address with ?a=1&b=2) is the common cause. */
-    if (strstr(msg, "EntityRef") && n + 60 < sizeof msg)
-        snprintf(msg + n, sizeof msg - n, ": write a & in text or an address as &amp;");
-    /* HTML's entities (&nbsp;, &eacute;) are not XML's. */
-    else if (strstr(msg, "Entity '") && strstr(msg, "not defined") && n + 120 < sizeof msg)
-        snprintf(msg + n, sizeof msg - n, ": write the character itself (UTF-8; a no-break "
-                                          "space for &nbsp;) or declare the entity in the DOCTYPE");
+    load_xml_message(e, msg, sizeof msg);
     /* libxml2 repeats some errors once per entity level: report one. */
     diag_list *d = s->sink;
     for (size_t i = 0; i < d->count; i++)

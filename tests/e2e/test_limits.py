@@ -100,3 +100,14 @@ def test_diagnostics_give_the_column_of_the_element(tmp_path):
     line = '    <para>Klik <link '
     assert_refused(r, out, "unsafe link", line=5)
     assert f"doc.xml:5:{line.index('<link') + 1}: error:" in r.stderr, r.stderr
+
+
+def test_elements_nested_too_deep_in_one_file_say_the_limit(tmp_path):
+    """Within one file libxml2 stops at 256 levels itself, and its message
+    told the editor to "use XML_PARSE_HUGE option", a parser flag no one
+    writing a report can set. It is said as the limit is said for
+    elements nested through includes: one line, at the element."""
+    r, out = run(tmp_path, "<section><title>Diep</title>\n<para>" + "<emphasis>" * 300
+                 + "x" + "</emphasis>" * 300 + "</para></section>\n")
+    assert_refused(r, out, "error: elements nested deeper than 256 levels", line=5)
+    assert "XML_PARSE_HUGE" not in r.stderr and len(r.stderr.splitlines()) == 1, r.stderr
