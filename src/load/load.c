@@ -1310,8 +1310,21 @@ static char *load_prepare_root(load_result *out, const char *path, diag_list *di
     char *abs = realpath(path, NULL);
     src_loc loc = { path, 0, 0 };
     if (!abs) {
-        diag_add(diags, DIAG_ENVIRONMENT, loc, "cannot read the source: %s",
-                 strerror(errno));
+        int err = errno;
+        /* A pipe given as /dev/stdin has no name to resolve to (its link
+         * reads "pipe:[…]"): said as a FIFO named as the source is, not
+         * as "No such file or directory". */
+        struct stat st;
+        const char *why = NULL;
+        int fd = err == ENOENT && stat(path, &st) == 0 ? infile_open(path, &st, &why) : -1;
+        int open_err = errno; /* 0 for infile's refusal of what is not a file */
+        if (fd >= 0)
+            close(fd);
+        if (fd < 0 && why)
+            diag_add(diags, infile_errno_is_environment(open_err) ? DIAG_ENVIRONMENT : DIAG_ERROR,
+                     loc, "cannot read file: %s", why);
+        else
+            diag_add(diags, DIAG_ENVIRONMENT, loc, "cannot read the source: %s", strerror(err));
         return NULL;
     }
     char *slash = strrchr(abs, '/');

@@ -167,6 +167,23 @@ def test_a_style_sheet_that_is_a_fifo_is_an_error(tmp_path):
 # ---- include amplification ---------------------------------------------
 
 
+def test_a_pipe_given_as_dev_stdin_is_said_as_a_fifo_is(tmp_path):
+    """`cat report.xml | kcvs-pdf /dev/stdin`: the pipe has no name to
+    resolve the source's folder from (/proc/self/fd/0 reads "pipe:[…]"),
+    and the run said "cannot read the source: No such file or directory"
+    about a file that plainly exists. It is said as a FIFO named as the
+    source is: not a regular file, exit 1, nothing written."""
+    doc = write_doc(tmp_path, "<para>Uit een pijp.</para>\n")
+    r = subprocess.run([str(KCVS_PDF), "/dev/stdin", "-o", "out.pdf"], cwd=tmp_path,
+                       input=doc.read_text(encoding="utf-8"), capture_output=True, text=True,
+                       timeout=SAFETY_NET, preexec_fn=cpu_limit(CPU))
+    assert_within_cpu(r.returncode, CPU)
+    assert r.returncode == 1, r.stderr
+    assert r.stderr == ("/dev/stdin: error: cannot read file: "
+                        "not a regular file (a FIFO, device or socket)\n"), r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["doc.xml"]
+
+
 def test_a_self_including_file_fails_at_once_with_a_clear_message(tmp_path):
     """The 179-byte file of issue 20 that includes itself twice (it made
     ~187,000 includes before the bytes limit stopped it)."""
