@@ -104,13 +104,19 @@ static void folder_of(const char *path, char *out, size_t size)
         *slash = '\0';
 }
 
-/* A name that ends in '/', "." or ".." is a folder's: refused before any
- * folder is made for it (the rename failed only after the whole run, with
- * "Not a directory", and the folder made was left behind). */
+/* A name that ends in '/', "." or ".." is a folder's, and one longer than
+ * a name can be is no file's: refused before any folder is made for it
+ * (the rename failed only after the whole run, the folders made left
+ * behind). */
 static bool names_a_file(const char *name, diag_list *diags)
 {
     const char *base = strrchr(name, '/');
     base = base ? base + 1 : name;
+    /* Not known from stat when a folder on the way is still to be made. */
+    if (strlen(base) > NAME_MAX) {
+        output_error(diags, name, "cannot write the output: %s", strerror(ENAMETOOLONG));
+        return false;
+    }
     if (*base && strcmp(base, ".") != 0 && strcmp(base, "..") != 0)
         return true;
     diag_add(diags, DIAG_ENVIRONMENT, (src_loc){ *name ? name : NULL, 0, 0 },
@@ -167,7 +173,15 @@ static bool create_temp(output_file *o, diag_list *diags)
     folder_of(o->name, dir, sizeof dir);
     const char *base = strrchr(o->name, '/');
     base = base ? base + 1 : o->name;
-    int n = snprintf(o->temp, sizeof o->temp, "%s/.%s.XXXXXX", dir, base);
+    /* ".NAME.XXXXXX" is 8 bytes longer than the target's name, which may
+     * be as long as a name or a path can be: the part taken from NAME is
+     * cut to fit (it only has to start with '.' beside the target). */
+    size_t keep = strlen(base), fixed = strlen(dir) + strlen("/..XXXXXX");
+    if (keep > NAME_MAX - 8)
+        keep = NAME_MAX - 8;
+    if (fixed + keep >= sizeof o->temp && fixed < sizeof o->temp)
+        keep = sizeof o->temp - 1 - fixed;
+    int n = snprintf(o->temp, sizeof o->temp, "%s/.%.*s.XXXXXX", dir, (int)keep, base);
     if (n < 0 || (size_t)n >= sizeof o->temp || (size_t)n >= sizeof output_signal_temp) {
         o->temp[0] = '\0';
         output_error(diags, o->name, "cannot write the output: %s", strerror(ENAMETOOLONG));

@@ -214,6 +214,38 @@ def test_output_naming_no_file_is_refused_before_anything_is_made(tmp_path, name
         assert sorted(p.name for p in tmp_path.iterdir()) == ["lists.xml"]
 
 
+@pytest.mark.parametrize("length", [247, 248, 255])
+def test_an_output_name_as_long_as_a_name_can_be_is_written(tmp_path, length):
+    """The temporary file's name, .NAME.XXXXXX, is 8 bytes longer than the
+    target's: a legal name of 248 to 255 bytes failed with "File name too
+    long" (and a path of 4,095 bytes would have). Both are written, and
+    nothing else is left beside them."""
+    name = "j" * (length - 4) + ".pdf"
+    r = run(LISTS, "-o", tmp_path / name)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / name).read_bytes().startswith(b"%PDF-")
+    # the longest path there is, its folders still to be made
+    folder = tmp_path / "n"
+    while len(str(folder)) + 101 <= 4094 - 150:
+        folder /= "m" * 100
+    target = folder / ("k" * (4094 - len(str(folder)) - 4) + ".pdf")
+    assert len(str(target)) == 4095 and len(target.name) <= 250
+    r = run(LISTS, "-o", target)
+    assert r.returncode == 0, r.stderr
+    assert [p.name for p in folder.iterdir()] == [target.name]
+
+
+def test_an_output_name_longer_than_a_name_can_be_is_refused_first(tmp_path):
+    """A last part of 256 bytes cannot be a file: with the folders before it
+    still to be made, stat did not say so, the folders were made, and the
+    run failed only at the rename. It is refused before anything is made."""
+    target = tmp_path / "nieuw" / ("l" * 252 + ".pdf")
+    r = run(LISTS, "-o", target)
+    assert r.returncode == 2
+    assert r.stderr == f"{target}: error: cannot write the output: File name too long\n"
+    assert list(tmp_path.iterdir()) == []
+
+
 # ------------------------------------------------------------ signals
 
 def test_closed_pipe_is_a_write_error_not_a_silent_death(tmp_path):
