@@ -75,6 +75,10 @@ void output_install_signal_handlers(void)
     /* A reader that goes away (`| head`) becomes EPIPE on the write, which
      * is reported, instead of a silent death that leaves files behind. */
     signal(SIGPIPE, SIG_IGN);
+    /* So does a file size limit (ulimit -f): EFBIG on the write, reported,
+     * the temporary file removed, instead of death by SIGXFSZ with the
+     * temporary file left and no word of kcvs-pdf's. */
+    signal(SIGXFSZ, SIG_IGN);
 }
 
 static void block_signals(sigset_t *old)

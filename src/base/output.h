@@ -32,7 +32,8 @@ typedef struct output_file {
     char temp[4096];    /* the temporary file beside the target, "" when none */
 } output_file;
 
-/* SIGPIPE ignored (a closed pipe becomes a write error that is reported),
+/* SIGPIPE and SIGXFSZ ignored (a closed pipe or a file size limit becomes
+ * a write error that is reported),
  * SIGINT/SIGTERM/SIGHUP remove the temporary file and exit with 128+sig;
  * SIGBUS in a file infile_map mapped (cut short while read) names the
  * file, removes the temporary file and exits with 2. */

@@ -117,6 +117,28 @@ def test_disk_full_for_a_new_pdf_leaves_nothing(small_tmpfs):
     assert temporaries(small_tmpfs) == []
 
 
+def limited_file_size(kilobytes):
+    def limit():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (kilobytes << 10, kilobytes << 10))
+    return limit
+
+
+@pytest.mark.parametrize("dump", [False, True])
+def test_a_file_size_limit_is_a_reported_write_error(tmp_path, report_size, dump):
+    """Under ulimit -f the write past the limit raised SIGXFSZ, whose default
+    kills the process: no message of kcvs-pdf's, and the temporary file
+    left beside the earlier PDF. It is a write error like a full disk."""
+    target = tmp_path / ("report.txt" if dump else "report.pdf")
+    before = good_pdf(target)
+    kilobytes = max(len(before), report_size // 2) // 1024 + 1
+    assert kilobytes * 1024 < report_size
+    r = run(*(["--dump-layout"] if dump else []), REPORT, "-o", target,
+            preexec_fn=limited_file_size(kilobytes))
+    what = "the layout dump" if dump else "the output"
+    assert r.stderr == f"{target}: error: cannot write {what}: File too large\n", r.stderr
+    assert_failed_cleanly(r, target, before)
+
+
 # ------------------------------------------------------------ wrong -o
 
 @pytest.fixture
