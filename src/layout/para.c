@@ -218,7 +218,8 @@ static hyph_dict *para_hyph_for(para_ctx *c, const char *lang, src_loc loc)
     /* Patterns outlive a compilation (the watch mode and the fuzzer compile
      * again and again in one process) and are shared by language variants:
      * hyph_shared. This list only remembers which tags were warned about. */
-    hyph_dict *d = hyph_shared(lang, NULL);
+    hyph_failure failed;
+    hyph_dict *d = hyph_shared(lang, NULL, &failed);
     /* Before the workers can see the language (parapool). */
     if (d)
         add_style_exceptions(c, d, lang);
@@ -229,11 +230,15 @@ static hyph_dict *para_hyph_for(para_ctx *c, const char *lang, src_loc loc)
     c->hyph[c->hyph_count++].dict = d;
     if (c->hyph_mu)
         pthread_mutex_unlock(c->hyph_mu);
-    if (!d) {
+    if (failed.err)
+        diag_add(c->diags, DIAG_ENVIRONMENT, (src_loc){ failed.path, 0, 0 },
+                 "cannot read the hyphenation patterns for language '%s': %s", lang,
+                 strerror(failed.err));
+    else if (!d)
         diag_add(c->diags, DIAG_WARNING, loc,
                  "no hyphenation patterns for language '%s': text in it is not "
                  "hyphenated", lang);
-    }
+    free(failed.path);
     return d;
 }
 

@@ -4,6 +4,7 @@
 #include "mem.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <hyphen.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -420,14 +421,19 @@ HyphenDict *hyph_embedded_patterns(void)
     return first;
 }
 
-/* Whether path holds exactly the file the patterns were compiled from. */
-static bool is_embedded_file(const char *path)
+/* Whether path holds exactly the file the patterns were compiled from.
+ * *err: the errno of a file there that the machine could not read (no
+ * memory, descriptors, a working disk), else 0. */
+static bool is_embedded_file(const char *path, int *err)
 {
+    *err = 0;
 #if HYPH_EMBEDDED_LEVELS > 0
     infile_bytes b;
     const char *why;
-    if (!infile_map(path, hyph_embedded_size, &b, &why)) /* also: larger */
+    if (!infile_map(path, hyph_embedded_size, &b, &why)) { /* also: larger */
+        *err = infile_errno_is_environment(errno) ? errno : 0;
         return false;
+    }
     bool same = b.len == hyph_embedded_size &&
                 memcmp(b.data, hyph_embedded_file, b.len) == 0;
     infile_unmap(&b);
@@ -897,11 +903,12 @@ static void free_patterns(HyphenDict *p, bool embedded)
         hnj_hyphen_free(p);
 }
 
-static hyph_dict *dict_from_file(const char *dir, const char *name, const language *l)
+static hyph_dict *dict_from_file(const char *dir, const char *name, const language *l,
+                                 int *err)
 {
     char *path = mem_printf("%s/%s", dir, name);
-    bool embedded = is_embedded_file(path);
-    HyphenDict *p = embedded ? hyph_embedded_patterns() : hnj_hyphen_load(path);
+    bool embedded = is_embedded_file(path, err);
+    HyphenDict *p = embedded ? hyph_embedded_patterns() : *err ? NULL : hnj_hyphen_load(path);
     hyph_dict *d = p && charset_supported(p) ? mem_alloc(1, sizeof *d) : NULL;
     if (!d) {
         free_patterns(p, embedded);
@@ -952,17 +959,31 @@ static char **regional_files(const char *dir, const char *prefix, size_t *count)
 
 /* How a candidate pattern file becomes a dictionary: loaded afresh
  * (hyph_load) or shared by the process (hyph_shared). */
-typedef hyph_dict *(*dict_opener)(const char *dir, const char *name, const language *l);
+typedef hyph_dict *(*dict_opener)(const char *dir, const char *name, const language *l,
+                                   int *err);
 
-static hyph_dict *first_regional_dict(const char *dir, const language *l, dict_opener open)
+/* open's dictionary, or NULL with the file named in failed when it was
+ * there but could not be read: the search stops at it (another file would
+ * give other breaks than the same input gives on a sound machine). */
+static hyph_dict *open_or_fail(const char *dir, const char *name, const language *l,
+                               dict_opener open, hyph_failure *failed)
+{
+    hyph_dict *d = open(dir, name, l, &failed->err);
+    if (failed->err)
+        failed->path = mem_printf("%s/%s", dir, name);
+    return d;
+}
+
+static hyph_dict *first_regional_dict(const char *dir, const language *l, dict_opener open,
+                                      hyph_failure *failed)
 {
     char *prefix = mem_printf("hyph_%s_", l->lang);
     size_t count = 0;
     char **names = regional_files(dir, prefix, &count);
     hyph_dict *d = NULL;
     for (size_t i = 0; i < count; i++) {
-        if (!d)
-            d = open(dir, names[i], l);
+        if (!d && !failed->err)
+            d = open_or_fail(dir, names[i], l, open, failed);
         free(names[i]);
     }
     free(names);
@@ -972,17 +993,19 @@ static hyph_dict *first_regional_dict(const char *dir, const language *l, dict_o
 
 /* hyph_<ll>_<CC>.dic when regional, else hyph_<ll>.dic. */
 static hyph_dict *dict_named(const char *dir, const language *l, bool regional,
-                             dict_opener open)
+                             dict_opener open, hyph_failure *failed)
 {
     char *name = regional ? mem_printf("hyph_%s_%s.dic", l->lang, l->region)
                           : mem_printf("hyph_%s.dic", l->lang);
-    hyph_dict *d = open(dir, name, l);
+    hyph_dict *d = open_or_fail(dir, name, l, open, failed);
     free(name);
     return d;
 }
 
-static hyph_dict *find_dict(const char *lang_tag, const char *dir, dict_opener open)
+static hyph_dict *find_dict(const char *lang_tag, const char *dir, dict_opener open,
+                            hyph_failure *failed)
 {
+    *failed = (hyph_failure){ 0, NULL };
     language l;
     if (!lang_tag || !parse_language_tag(lang_tag, &l))
         return NULL;
@@ -990,17 +1013,20 @@ static hyph_dict *find_dict(const char *lang_tag, const char *dir, dict_opener o
         dir = HYPH_DEFAULT_DIR;
     hyph_dict *d = NULL;
     if (l.region[0])
-        d = dict_named(dir, &l, true, open);
-    if (!d)
-        d = dict_named(dir, &l, false, open);
-    if (!d)
-        d = first_regional_dict(dir, &l, open);
+        d = dict_named(dir, &l, true, open, failed);
+    if (!d && !failed->err)
+        d = dict_named(dir, &l, false, open, failed);
+    if (!d && !failed->err)
+        d = first_regional_dict(dir, &l, open, failed);
     return d;
 }
 
 hyph_dict *hyph_load(const char *lang_tag, const char *dir)
 {
-    return find_dict(lang_tag, dir, dict_from_file);
+    hyph_failure failed;
+    hyph_dict *d = find_dict(lang_tag, dir, dict_from_file, &failed);
+    free(failed.path); /* hyph_load reports nothing: NULL says it all */
+    return d;
 }
 
 /* The process's pattern sets, one per pattern file after symbolic links
@@ -1015,29 +1041,36 @@ static struct shared_dict {
 static size_t shared_count;
 static size_t shared_loads;
 
-static hyph_dict *shared_dict_from_file(const char *dir, const char *name, const language *l)
+static hyph_dict *shared_dict_from_file(const char *dir, const char *name, const language *l,
+                                        int *err)
 {
     char *path = mem_printf("%s/%s", dir, name);
     char *real = realpath(path, NULL);
     free(path);
-    if (!real)
+    if (!real) {
+        *err = infile_errno_is_environment(errno) ? errno : 0;
         return NULL;
+    }
     bool dutch = strcmp(l->lang, "nl") == 0;
     for (size_t i = 0; i < shared_count; i++)
         if (shared_dicts[i].dutch == dutch && strcmp(shared_dicts[i].real, real) == 0) {
             free(real);
             return shared_dicts[i].dict;
         }
+    hyph_dict *d = dict_from_file(dir, name, l, err);
+    if (*err) { /* not kept: the next compilation (--watch) tries again */
+        free(real);
+        return NULL;
+    }
     shared_dicts = mem_resize(shared_dicts, shared_count + 1, sizeof *shared_dicts);
-    hyph_dict *d = dict_from_file(dir, name, l);
     shared_loads++;
     shared_dicts[shared_count++] = (struct shared_dict){ real, dutch, d };
     return d;
 }
 
-hyph_dict *hyph_shared(const char *lang_tag, const char *dir)
+hyph_dict *hyph_shared(const char *lang_tag, const char *dir, hyph_failure *failed)
 {
-    return find_dict(lang_tag, dir, shared_dict_from_file);
+    return find_dict(lang_tag, dir, shared_dict_from_file, failed);
 }
 
 size_t hyph_shared_loads(void)

@@ -32,7 +32,8 @@
  * HYPH_MAX_WORD_BYTES long. See hyph_word and hyph_strip_soft_hyphens.
  *
  * Failure: nothing is reported, because an unhyphenated word is always a
- * correct (if less tidy) result. hyph_load returns NULL when no usable
+ * correct (if less tidy) result, except a pattern file there that could
+ * not be read (hyph_shared). hyph_load returns NULL when no usable
  * pattern file exists; the caller then leaves that language unhyphenated
  * and may warn. hyph_word returns 0 for any word it cannot or should not
  * hyphenate. Memory is the mem module's (running out ends the run).
@@ -77,8 +78,18 @@ void hyph_free(hyph_dict *d);
    one German set instead of loading ~1 MB of patterns each (seconds per
    load). The process owns the result: never hyph_free it. NULL when the
    tag has no patterns. hyph_shared_loads counts the pattern files loaded
-   so far (for -v output and tests). */
-hyph_dict *hyph_shared(const char *lang_tag, const char *dir);
+   so far (for -v output and tests).
+   Unlike a missing file, one that is there but that the machine could not
+   read (no memory, descriptors, a working disk) is a fault, not a tag
+   without patterns: the same input would be broken differently on a sound
+   machine. NULL then, with failed->err its errno and failed->path the file
+   (the caller's to free); the failure is not kept, so a later call tries
+   again. failed->err is 0 otherwise. */
+typedef struct hyph_failure {
+    int err;
+    char *path;
+} hyph_failure;
+hyph_dict *hyph_shared(const char *lang_tag, const char *dir, hyph_failure *failed);
 size_t hyph_shared_loads(void);
 
 /* Whether d's patterns are the ones compiled into the binary at build

@@ -418,6 +418,8 @@ ELSEWHERE = {
     "cannot read file: …": ("faults/test_faults.py", "error: cannot read file: "),
     "cannot include '…': …": ("faults/test_faults.py", "error: cannot include "),
     "Cannot allocate memory": ("faults/test_faults.py", "Cannot allocate memory"),
+    "cannot read the hyphenation patterns for language '…': …":
+        ("faults/test_faults.py", "cannot read the hyphenation patterns for language"),
     "out of memory while reading the RELAX NG schema":
         ("faults/test_faults.py", "out of memory while reading the RELAX NG schema"),
     "out of memory while reading the style sheet schema":

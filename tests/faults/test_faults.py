@@ -595,3 +595,25 @@ def test_document_unopenable_for_want_of_memory_names_memory(tmp_path, enomem_en
             f"'sections/{include.name}': ") + "Cannot allocate memory"
     assert r.stderr.splitlines() == [said], r.stderr
     assert_failed_cleanly(r, target, before)
+
+
+@pytest.mark.parametrize("threads", ["1", "2"])
+def test_hyphenation_patterns_unreadable_for_want_of_memory_fail_the_run(tmp_path, enomem_env,
+                                                                          threads):
+    """The report's Dutch patterns are there but cannot be opened (ENOMEM):
+    that was taken for a language without patterns, a warning, and the
+    report was written unhyphenated with exit 0, other bytes than the same
+    input gives on a sound machine. It is the machine's fault: the file
+    and the cause are said, exit 2, and the earlier PDF stays."""
+    patterns = Path("/usr/share/hyphen/hyph_nl_BE.dic")
+    if not patterns.exists():
+        pytest.skip(f"no {patterns} (Debian's hyphen-nl)")
+    target = tmp_path / "report.pdf"
+    before = good_pdf(target)
+    r = run(REPORT, "-o", target, env_extra={
+        **enomem_env, "KCVS_THREADS": threads, "KCVS_FAULT_ENOMEM_SUFFIX": f"/{patterns.name}"})
+    assert r.stderr.splitlines()[0] == (
+        f"{patterns}: error: cannot read the hyphenation patterns for language 'nl-BE': "
+        "Cannot allocate memory"), r.stderr
+    assert "no hyphenation patterns" not in r.stderr, r.stderr
+    assert_failed_cleanly(r, target, before)

@@ -898,21 +898,23 @@ static void test_variants_share_one_loaded_pattern_file(void **state)
     scratch_link(&s, "hyph_zz_BB.dic", "hyph_zz_AA.dic");
     scratch_write(&s, "hyph_yy.dic", "ISO8859-1\nt1a\n");
     size_t before = hyph_shared_loads();
-    hyph_dict *d = hyph_shared("zz", s.path);
+    hyph_failure failed;
+    hyph_dict *d = hyph_shared("zz", s.path, &failed);
     assert_non_null(d);
     assert_int_equal(hyph_shared_loads(), before + 1);
     static const char *const variants[] = { "zz-AA", "ZZ_bb", "zz-Latn-AA", "zz-CC",
                                             "zz-x-private", "zz" };
     for (size_t i = 0; i < sizeof variants / sizeof *variants; i++)
-        assert_ptr_equal(hyph_shared(variants[i], s.path), d);
+        assert_ptr_equal(hyph_shared(variants[i], s.path, &failed), d);
     assert_int_equal(hyph_shared_loads(), before + 1);
     assert_hyphenated(d, NULL, "atatamt", "at-at-amt");
     /* Another file is another set; a language without one loads nothing. */
-    hyph_dict *other = hyph_shared("yy", s.path);
+    hyph_dict *other = hyph_shared("yy", s.path, &failed);
     assert_non_null(other);
     assert_ptr_not_equal(other, d);
-    assert_null(hyph_shared("qq", s.path));
-    assert_null(hyph_shared("qq-AA", s.path));
+    assert_null(hyph_shared("qq", s.path, &failed));
+    assert_int_equal(failed.err, 0);
+    assert_null(hyph_shared("qq-AA", s.path, &failed));
     assert_int_equal(hyph_shared_loads(), before + 2);
     /* The process owns them: never hyph_free'd. */
     scratch_close(&s);
