@@ -123,6 +123,22 @@ def test_an_include_that_cannot_be_resolved_says_why(tmp_path, kind, message):
     assert_error(r, tmp_path, "doc.xml:6", f"cannot include '{href}': {message}")
 
 
+@pytest.mark.parametrize("kind", ["include", "image"])
+def test_a_loop_of_symbolic_links_is_said_as_such_not_as_a_missing_file(tmp_path, kind):
+    """deel.xml -> ander.xml -> deel.xml: the file is there, its links go
+    round. Every failure to resolve a reference was said "file not found",
+    which sends the editor looking for a file that exists."""
+    name = "deel.xml" if kind == "include" else "beeld.png"
+    (tmp_path / name).symlink_to("ander" + name[-4:])
+    (tmp_path / ("ander" + name[-4:])).symlink_to(name)
+    body = f'<xi:include href="{name}"/>\n' if kind == "include" else media(name)
+    write_doc(tmp_path, body)
+    r = compile_in(tmp_path)
+    said = f"cannot include '{name}'" if kind == "include" else f"image '{name}'"
+    assert_error(r, tmp_path, "doc.xml:5", f"{said}: Too many levels of symbolic links")
+    assert "file not found" not in r.stderr, r.stderr
+
+
 def style_with_regular_font(tmp_path, font_name):
     """A copy of the house style whose sans family's regular face is FONT_NAME
     (in the style's folder); returns the style's path and the lines of that
