@@ -387,14 +387,19 @@ static void style_load_colour(style_loader *l, xmlNode *node)
 static const char *style_font_path(style_loader *l, const char *file, const char **why)
 {
     char *path = arena_printf(l->a, "%s/%s", l->s->dir, file);
-    if (access(path, R_OK) != 0 && l->font_fallback) {
+    int named_err = access(path, R_OK) == 0 ? 0 : errno;
+    if (named_err && l->font_fallback) {
         const char *base = strrchr(file, '/');
         path = arena_printf(l->a, "%s/%s", l->font_fallback, base ? base + 1 : file);
     }
-    *why = "not found";
     char *real = access(path, R_OK) == 0 ? realpath(path, NULL) : NULL;
-    if (!real)
+    if (!real) {
+        /* A loop of symbolic links (or a name too long) where the style
+         * points is no missing file, whatever the fallback folder holds. */
+        int err = errno == ENOENT && named_err ? named_err : errno;
+        *why = err == ENOENT || err == ENOTDIR ? "not found" : strerror(err);
         return NULL;
+    }
     struct stat st;
     int fd = infile_open(real, &st, why);
     if (fd < 0) {

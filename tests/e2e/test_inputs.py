@@ -172,6 +172,22 @@ def test_a_font_that_is_not_a_regular_file_is_an_error_naming_the_style_line(tmp
     assert not (tmp_path / "out.pdf").exists()
 
 
+def test_a_font_behind_a_loop_of_symbolic_links_is_said_as_such(tmp_path):
+    """sans.ttf -> ander.ttf -> sans.ttf: said "font file 'sans.ttf' not
+    found" (the fallback folder, which has no such name, was the last place
+    looked), sending the editor after a file that is there."""
+    (tmp_path / "sans.ttf").symlink_to("ander.ttf")
+    (tmp_path / "ander.ttf").symlink_to("sans.ttf")
+    style, lines = style_with_regular_font(tmp_path, "sans.ttf")
+    write_doc(tmp_path, "<para>Tekst.</para>\n")
+    r = compile_in(tmp_path, "doc.xml", "--style", str(style))
+    assert r.returncode == 2, r.stderr
+    m = re.search(r"stijl\.xml:(\d+):\d+: error: font file 'sans.ttf': "
+                  r"Too many levels of symbolic links$", r.stderr, re.M)
+    assert m and int(m.group(1)) in lines, r.stderr
+    assert not (tmp_path / "out.pdf").exists()
+
+
 def test_a_style_sheet_that_is_a_fifo_is_an_error(tmp_path):
     os.mkfifo(tmp_path / "stijl.xml")
     write_doc(tmp_path, "<para>Tekst.</para>\n")
