@@ -106,6 +106,13 @@ static void take_operands(int argc, char **argv, options *o)
         usage_error(optind >= argc ? "no source file given" : "more than one source file",
                     NULL);
     o->source = argv[optind];
+    /* "-" is standard output for the layout dump only: a PDF is written to
+     * a file that replaces the target when complete, and "-o -" made a
+     * file named "-" (with the summary in the pipe that wanted the PDF). */
+    if (o->output && strcmp(o->output, "-") == 0 && !o->dump_layout && !o->check_only &&
+        !o->list_links)
+        usage_error("a PDF is not written to standard output (-o - is for --dump-layout): "
+                    "name a file, ./- for one named -", NULL);
 }
 
 /* --list-elements: one element name a line. */

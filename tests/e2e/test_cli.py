@@ -190,6 +190,23 @@ def test_a_file_name_with_a_control_character_stays_on_one_line(tmp_path, odd):
     assert (tmp_path / f"uit{odd}.pdf").read_bytes().startswith(b"%PDF-")
 
 
+@pytest.mark.parametrize("extra", [[], ["--watch"]])
+def test_output_dash_is_standard_output_for_the_dump_only(tmp_path, extra):
+    """-o - is standard output for --dump-layout; for a PDF it made a file
+    named "-" and printed "wrote -: …" into the pipe that wanted the PDF.
+    It is a usage error, and nothing is written; ./- still names a file."""
+    copy_data("lists.xml", tmp_path)
+    res = run_kcvs(*extra, "lists.xml", "-o", "-", cwd=tmp_path)
+    assert res.returncode == 2, res.stderr
+    assert res.stderr.startswith("kcvs-pdf: error: a PDF is not written to standard output")
+    assert res.stdout == "" and all_files(tmp_path) == ["lists.xml"]
+    res = run_kcvs("--dump-layout", "lists.xml", "-o", "-", cwd=tmp_path)
+    assert res.returncode == 0 and res.stdout.startswith("kcvs-pdf layout, format 1")
+    res = run_kcvs("lists.xml", "-o", "./-", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert (tmp_path / "-").read_bytes().startswith(b"%PDF-")
+
+
 def test_output_in_a_new_folder_creates_it(tmp_path):
     copy_data("lists.xml", tmp_path)
     res = run_kcvs("lists.xml", "-o", "nieuw/2026/lists.pdf", cwd=tmp_path)

@@ -250,6 +250,8 @@ CASES = [
     ("unknown option", None, {}, ("--geen-optie",), {}, ENV),
     ("no source file given", None, {}, (), {}, ENV),
     ("unknown profile", doc("<para>x</para>"), {}, ("--profile", "web"), {}, ENV),
+    ("a PDF is not written to standard output (-o - is for --dump-layout): name a file, "
+     "./- for one named -", doc("<para>x</para>"), {}, ("-o", "-"), {}, ENV),
     ("SOURCE_DATE_EPOCH='…' is not a time from 1970 to 9999 (…)",
      doc("<para>x</para>"), {}, (), {"SOURCE_DATE_EPOCH": "gisteren"}, ENV),
     ("KCVS_THREADS='…' is not a number of threads from 1 to 64",
