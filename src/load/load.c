@@ -1443,6 +1443,19 @@ int load_node_column(const load_result *r, xmlNode *node)
     return load_source_column(load_source_of(r, load_file_root(node)), node);
 }
 
+/* The column of the byte at, in the line that starts at start, as
+ * libxml2 counts in its own messages: in characters, not bytes (an é is
+ * one), and not counting the byte order mark that may open the file. */
+static int load_text_column(const char *text, size_t start, size_t at)
+{
+    if (start == 0 && at >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        start = 3;
+    int col = 1;
+    for (size_t i = start; i < at; i++)
+        col += ((unsigned char)text[i] & 0xC0) != 0x80; /* not a continuation byte */
+    return col;
+}
+
 int load_source_column(const load_source *src, xmlNode *node)
 {
     if (!node || node->type != XML_ELEMENT_NODE)
@@ -1467,7 +1480,7 @@ int load_source_column(const load_source *src, xmlNode *node)
         size_t k = (j < end && src->text[j] == ':') ? j + 1 : i + 1;
         if (k + name_len <= end && strncmp(src->text + k, (const char *)node->name, name_len) == 0 &&
             (k + name_len == end || strchr(" \t\r\n/>", src->text[k + name_len])))
-            return (int)(i - start) + 1;
+            return load_text_column(src->text, start, i);
     }
     return 1;
 }

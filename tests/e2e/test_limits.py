@@ -4,6 +4,8 @@ import struct
 import subprocess
 import zlib
 
+import pytest
+
 from conftest import KCVS_PDF, assert_within_cpu, cpu_limit
 
 
@@ -100,6 +102,32 @@ def test_diagnostics_give_the_column_of_the_element(tmp_path):
     line = '    <para>Klik <link '
     assert_refused(r, out, "unsafe link", line=5)
     assert f"doc.xml:5:{line.index('<link') + 1}: error:" in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("bom", [False, True])
+def test_the_column_counts_characters_as_libxml2_does(tmp_path, bom):
+    """The element's column was counted in bytes: each é before it on its
+    line added one, and a byte order mark added three on the first line,
+    while libxml2's own messages in the same run count characters from
+    after the mark. Both now count alike: a well-formedness error and an
+    element's error on one line give the columns of their characters."""
+    line = ('<article xmlns="http://docbook.org/ns/docbook" version="5.0" '
+            'xml:lang="nl-BE"><info><title>Café</title></info><section><title>Één'
+            '</title><para>Crème brûlée: <xref linkend="nergens"/></para></section>'
+            '</article>\n')
+    src = tmp_path / "doc.xml"
+    src.write_bytes((b"\xef\xbb\xbf" if bom else b"") + line.encode("utf-8"))
+    r = subprocess.run([str(KCVS_PDF), str(src), "-o", str(tmp_path / "doc.pdf")],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 1, r.stderr
+    assert f"doc.xml:1:{line.index('<xref') + 1}: error: reference to 'nergens'" in r.stderr, \
+        r.stderr
+    broken = line.replace("</para>", "</x>")
+    src.write_bytes((b"\xef\xbb\xbf" if bom else b"") + broken.encode("utf-8"))
+    r = subprocess.run([str(KCVS_PDF), str(src), "-o", str(tmp_path / "doc.pdf")],
+                       capture_output=True, text=True, timeout=300)
+    # libxml2 places a mismatched end tag just after it
+    assert f"doc.xml:1:{broken.index('</x>') + len('</x>') + 1}: error: " in r.stderr, r.stderr
 
 
 def test_elements_nested_too_deep_in_one_file_say_the_limit(tmp_path):
