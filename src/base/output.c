@@ -20,7 +20,9 @@
  * handled signals blocked, so the handler never sees half a path. */
 static char output_signal_temp[PATH_MAX];
 
-static const int output_signals[] = { SIGINT, SIGTERM, SIGHUP };
+/* SIGQUIT too: Ctrl-\\ ends a run as Ctrl-C does, its core dump of no use
+ * to an editor and its temporary file left beside the PDF. */
+static const int output_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 
 static void output_on_signal(int sig)
 {

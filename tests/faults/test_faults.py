@@ -363,7 +363,7 @@ def wait_for_temporary(proc, folder, name):
     return False
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT])
 def test_signal_removes_the_temporary_file(tmp_path, big_document, sig):
     target = tmp_path / "big.pdf"
     before = good_pdf(target)
