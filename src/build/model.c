@@ -554,6 +554,19 @@ static const char *plain_text_of(builder *b, xmlNode *n);
 block *model_build_block_list(builder *b, xmlNode *first, tag_node *tag,
                                int level);
 
+/* <simplelist type="inline">: its members in the line, "a, b, c", as
+ * DocBook prints it, not a list block (it was a bulleted list that split
+ * the paragraph holding it). */
+static bool is_inline_simplelist(xmlNode *n)
+{
+    if (!model_is_db(n, "simplelist"))
+        return false;
+    xmlChar *type = xmlGetProp(n, (const xmlChar *)"type");
+    bool in_line = type && xmlStrcmp(type, (const xmlChar *)"inline") == 0;
+    xmlFree(type);
+    return in_line;
+}
+
 bool model_is_block_element(xmlNode *n)
 {
     static const char *const names[] = {
@@ -565,7 +578,7 @@ bool model_is_block_element(xmlNode *n)
         "procedure", "glosslist", "segmentedlist", "address", "bridgehead",
         "calloutlist", "qandaset", "simplesect", "epigraph", "equation",
         "task", "remark", NULL };
-    if (n->type != XML_ELEMENT_NODE || !in_db_ns(n))
+    if (n->type != XML_ELEMENT_NODE || !in_db_ns(n) || is_inline_simplelist(n))
         return false;
     for (int i = 0; names[i]; i++)
         if (strcmp((const char *)n->name, names[i]) == 0)
@@ -1584,7 +1597,7 @@ block *model_build_one_block(builder *b, xmlNode *c, tag_node *tag, int level)
     if (model_is_db(c, "para") || model_is_db(c, "simpara"))
         return build_para(b, c, tag);
     if (model_is_db(c, "itemizedlist") || model_is_db(c, "orderedlist") || model_is_db(c, "procedure") ||
-        model_is_db(c, "substeps") || model_is_db(c, "simplelist"))
+        model_is_db(c, "substeps") || (model_is_db(c, "simplelist") && !is_inline_simplelist(c)))
         return model_build_list(b, c, tag);
     if (is_section(c) && c->parent == b->part_apart)
         return NULL; /* a workstream of its own after the part's */
@@ -1613,7 +1626,7 @@ block *model_build_one_block(builder *b, xmlNode *c, tag_node *tag, int level)
         return model_make_para(b, c, ic.head, "body", tag, TAG_P);
     }
     if (model_is_db(c, "emphasis") || model_is_db(c, "link") || model_is_db(c, "xref") ||
-        model_is_db(c, "phrase")) {
+        model_is_db(c, "phrase") || is_inline_simplelist(c)) {
         inline_ctx ic = { 0, -1, NULL, NULL, NULL, NULL, NULL };
         build_inline_element(b, c, &ic);
         return model_make_para(b, c, collapse_space(b, ic.head), "body", tag, TAG_P);

@@ -465,6 +465,9 @@ bool model_docbook_inline(builder *b, xmlNode *n, inline_ctx *inner, const char 
     else if (model_is_db(n, "quote")) {
         build_quote(b, n, inner);
         return true;
+    } else if (model_is_db(n, "simplelist")) { /* type="inline": a block otherwise */
+        build_joined(b, n->children, inner, b->st->strings.list_separator);
+        return true;
     } else if (model_is_db(n, "menuchoice") || model_is_db(n, "keycombo")) {
         build_joined(b, n->children, inner, model_is_db(n, "menuchoice") ? b->st->strings.menu_separator
                                                                 : b->st->strings.key_joiner);

@@ -148,7 +148,7 @@ typedef struct style_strings {
        service), around a citation; the prefix of an example's number, the
        labels of a FAQ, a bibliography's heading, a revision history's
        heading and column heads. */
-    const char *menu_separator, *key_joiner, *trademark_signs[3];
+    const char *menu_separator, *key_joiner, *list_separator, *trademark_signs[3];
     const char *manvolnum_open, *manvolnum_close;
     const char *citation_open, *citation_close, *biblio_separator, *example_prefix, *question_label,
         *answer_label, *bibliography_title, *revhistory_title, *revision_heads[4];

@@ -204,6 +204,8 @@ const style_param style_params[] = {
     STR("menu-separator", menu_separator, " \u2192 ",
         "Between the items of a menu choice (File → Save)."),
     STR("key-joiner", key_joiner, "+", "Between the keys of a key combination (Ctrl+S)."),
+    STR("list-separator", list_separator, ", ",
+        "Between the members of a list set in the line (a, b, c): <simplelist type=\"inline\">."),
     STR("manvolnum-open", manvolnum_open, "(",
         "Before the section of a manual page (ls(1)): <citerefentry>."),
     STR("manvolnum-close", manvolnum_close, ")", "After the section of a manual page."),

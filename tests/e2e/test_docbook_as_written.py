@@ -162,3 +162,22 @@ def test_a_warning_about_what_an_entity_made_names_the_line_of_the_reference(tmp
     warnings = warnings_of(doc)
     assert len(warnings) == 1 and re.match(r"\S*doc\.xml:(8|9):\d+: warning: role 'unicode'",
                                            warnings[0]), warnings
+
+
+def test_an_inline_simplelist_is_set_in_the_line_and_a_plain_one_as_a_list(tmp_path):
+    """<simplelist type="inline"> is "a, b, c" in the line, as DocBook
+    prints it: it was a bulleted list that split the paragraph in three."""
+    doc = compile_text(tmp_path, HEAD + """
+    <para>De kleuren zijn <simplelist type="inline"><member>rood</member>
+      <member>groen</member> <member><emphasis>blauw</emphasis></member></simplelist>
+      en meer niet.</para>
+    <simplelist type="inline"><member>appel</member><member>peer</member></simplelist>
+    <simplelist><member>eerste</member><member>tweede</member></simplelist>
+    """ + TAIL)
+    assert not warnings_of(doc), doc.result.stderr
+    lines = [" ".join(l.split()) for l in "\n".join(doc.page_texts[2:]).splitlines()]
+    assert "De kleuren zijn rood, groen, blauw en meer niet." in lines, lines
+    assert "appel, peer" in lines, lines
+    items = [l for l in lines if l.endswith("eerste") or l.endswith("tweede")]
+    assert len(items) == 2 and all(l != "eerste" and l != "tweede" for l in items), \
+        ("a plain simplelist keeps its labels, one member a line", lines)
