@@ -90,6 +90,7 @@ typedef struct item_mark {
     int mcid;
     const emit_font *font; /* ITEM_TEXT: the run's embedded font */
     const char *image;     /* ITEM_IMAGE: its XObject's name */
+    int orientation;       /* ITEM_IMAGE: image_info's */
 } item_mark;
 
 /* The structure's side of an item's marked content: its element takes
@@ -338,14 +339,46 @@ static void draw_rule(const emitter *e, page_state *ps, const page_item *it, dou
     sb_num(b, it->x + it->w), sb_num(b, ph - it->y - it->h), sb_puts(b, "l\nS\nQ\nEMC\n");
 }
 
+/* Where the corners of an image as stored (bottom-left, bottom-right,
+ * top-left of the unit square it is drawn in) go in its box, as (x, y)
+ * in the box's unit square, for each EXIF orientation 1-8. */
+typedef struct image_turn {
+    signed char blx, bly, brx, bry, tlx, tly;
+} image_turn;
+
+static const image_turn image_turns[8] = {
+    { 0, 0, 1, 0, 0, 1 }, /* 1 as stored */
+    { 1, 0, 0, 0, 1, 1 }, /* 2 mirrored left to right */
+    { 1, 1, 0, 1, 1, 0 }, /* 3 turned half round */
+    { 0, 1, 1, 1, 0, 0 }, /* 4 mirrored top to bottom */
+    { 1, 1, 1, 0, 0, 1 }, /* 5 mirrored about the top-left diagonal */
+    { 0, 1, 0, 0, 1, 1 }, /* 6 turned a quarter clockwise */
+    { 0, 0, 0, 1, 1, 0 }, /* 7 mirrored about the other diagonal */
+    { 1, 0, 1, 1, 0, 0 }, /* 8 turned a quarter counter-clockwise */
+};
+
+/* The matrix that draws the image's unit square into its box (x, y: the
+ * box's bottom-left corner), turned as its orientation says. */
+static void image_matrix(sbuf *b, const page_item *it, int orientation, double x, double y)
+{
+    if (orientation < 2 || orientation > 8) {
+        sb_num(b, it->w), sb_puts(b, "0 0 "), sb_num(b, it->h);
+        sb_num(b, x), sb_num(b, y);
+        return;
+    }
+    const image_turn *t = &image_turns[orientation - 1];
+    sb_num(b, (t->brx - t->blx) * it->w), sb_num(b, (t->bry - t->bly) * it->h);
+    sb_num(b, (t->tlx - t->blx) * it->w), sb_num(b, (t->tly - t->bly) * it->h);
+    sb_num(b, x + t->blx * it->w), sb_num(b, y + t->bly * it->h);
+}
+
 static void draw_image(page_state *ps, const page_item *it, const item_mark *m, double ph)
 {
     end_text(ps);
     sbuf *b = &ps->content;
     mark_begin(ps, m);
     sb_puts(b, "q\n");
-    sb_num(b, it->w), sb_puts(b, "0 0 "), sb_num(b, it->h);
-    sb_num(b, it->x), sb_num(b, ph - it->y - it->h);
+    image_matrix(b, it, m->orientation, it->x, ph - it->y - it->h);
     sb_puts(b, "cm\n/");
     sb_puts(b, m->image);
     sb_puts(b, " Do\nQ\n");
@@ -589,6 +622,7 @@ static void settle_drawn(emitter *e, const page_item *it, item_mark *m, HPDF_Dic
         if (ei)
             pdfobj_put(*xobjects, ei->name, ei->image);
         m->image = ei ? ei->name : NULL;
+        m->orientation = ei ? ei->orientation : 1;
         break;
     case ITEM_LINK: m->drawn = false; break;
     }

@@ -219,6 +219,7 @@ emit_image *emit_image_of(emitter *e, const image_model *m)
     emit_image *ei = &e->images[e->image_count];
     ei->path = m->path;
     ei->image = img;
+    ei->orientation = info.orientation;
     snprintf(ei->name, sizeof ei->name, "Im%d", e->image_count);
     e->image_count++;
     return ei;

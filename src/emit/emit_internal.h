@@ -143,6 +143,7 @@ typedef struct emit_image {
     const char *path;
     HPDF_Image image;
     char name[12];
+    int orientation;    /* image_info's: how the pixels are drawn turned */
 } emit_image;
 
 typedef enum { KID_ELEM, KID_MCR, KID_OBJR } kid_type;

@@ -471,7 +471,9 @@ static bool image_checked(lctx *c, const block *bl, image_info *info)
 static bool requested_size(const image_model *img, const image_info *info, double avail,
                            double *w, double *h)
 {
-    double nw = info->width * IMAGE_PT_PER_PX, nh = info->height * IMAGE_PT_PER_PX;
+    bool turned = image_turned(info);
+    double nw = (turned ? info->height : info->width) * IMAGE_PT_PER_PX;
+    double nh = (turned ? info->width : info->height) * IMAGE_PT_PER_PX;
     double want_w = img->width_pt > 0 ? img->width_pt
                     : img->width_pt < 0 ? -img->width_pt * avail : 0;
     double s = img->scale > 0 ? img->scale : 1;

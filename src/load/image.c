@@ -62,8 +62,66 @@ static const char *jpeg_unsupported_coding(int sof, int precision)
     return NULL;
 }
 
+static unsigned exif_u16(const unsigned char *p, bool le)
+{
+    return le ? (unsigned)(p[0] | p[1] << 8) : (unsigned)(p[0] << 8 | p[1]);
+}
+
+static uint32_t exif_u32(const unsigned char *p, bool le)
+{
+    return le ? (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24
+              : (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
+}
+
+/* The Orientation (tag 0x0112, a SHORT) of an APP1 segment's EXIF data:
+ * 1-8; 1 when it has none or says something else; 0 when the segment is
+ * no EXIF (XMP, say). */
+static int exif_orientation(const unsigned char *p, size_t n)
+{
+    if (n < 6 || memcmp(p, "Exif\0\0", 6) != 0)
+        return 0;
+    p += 6, n -= 6; /* the TIFF header: byte order, 42, the first IFD */
+    if (n < 8 || (memcmp(p, "II", 2) != 0 && memcmp(p, "MM", 2) != 0))
+        return 1;
+    bool le = p[0] == 'I';
+    uint32_t ifd = exif_u32(p + 4, le);
+    if (ifd > n - 2)
+        return 1;
+    unsigned count = exif_u16(p + ifd, le);
+    for (unsigned i = 0; i < count; i++) {
+        size_t at = ifd + 2 + 12 * (size_t)i;
+        if (at + 12 > n)
+            break;
+        if (exif_u16(p + at, le) == 0x0112 && exif_u16(p + at + 2, le) == 3) {
+            unsigned v = exif_u16(p + at + 8, le);
+            return v >= 1 && v <= 8 ? (int)v : 1;
+        }
+    }
+    return 1;
+}
+
+/* A segment the frame header is not: skipped, or read for its EXIF
+ * orientation (the first EXIF segment's). */
+static const char *jpeg_segment(FILE *f, int marker, int n, image_info *out, bool *exif_seen)
+{
+    if (marker != 0xE1 || *exif_seen)
+        return fseek(f, n - 2, SEEK_CUR) != 0 ? "truncated JPEG file" : NULL;
+    unsigned char *data = mem_alloc((size_t)n, 1);
+    bool whole = fread(data, 1, (size_t)n - 2, f) == (size_t)n - 2;
+    int o = whole ? exif_orientation(data, (size_t)n - 2) : 0;
+    free(data);
+    if (!whole)
+        return "truncated JPEG file";
+    if (o) {
+        out->orientation = o;
+        *exif_seen = true;
+    }
+    return NULL;
+}
+
 static const char *probe_jpeg(FILE *f, image_info *out)
 {
+    bool exif_seen = false;
     out->kind = IMAGE_JPEG;
     int c;
     for (;;) {
@@ -83,8 +141,9 @@ static const char *probe_jpeg(FILE *f, image_info *out)
             return "corrupt JPEG file";
         bool sof = (c >= 0xC0 && c <= 0xCF) && c != 0xC4 && c != 0xC8 && c != 0xCC;
         if (!sof) {
-            if (fseek(f, n - 2, SEEK_CUR) != 0)
-                return "truncated JPEG file";
+            const char *err = jpeg_segment(f, c, n, out, &exif_seen);
+            if (err)
+                return err;
             continue;
         }
         unsigned char s[6];
@@ -122,6 +181,7 @@ static const char *image_open_error(const char *why)
 const char *image_probe(const char *path, image_info *out)
 {
     memset(out, 0, sizeof *out);
+    out->orientation = 1;
     const char *why = NULL;
     FILE *f = infile_fopen(path, &why);
     if (!f)

@@ -41,7 +41,18 @@ typedef struct image_info {
     bool interlaced;        /* PNG Adam7: libharu cannot load it */
     bool progressive;       /* JPEG */
     int bit_depth;
+    /* How the pixels are turned for display (EXIF Orientation, JPEG): 1 as
+     * stored, 2-8 mirrored and/or turned, as a camera held sideways or
+     * upside down writes its picture. */
+    int orientation;
 } image_info;
+
+/* Orientations 5-8 turn the picture a quarter: it is shown height pixels
+ * wide and width pixels high. */
+static inline bool image_turned(const image_info *info)
+{
+    return info->orientation >= 5;
+}
 
 /* A side, one image, and all distinct images of a report together (what
  * decoding and embedding them costs in time and memory). */

@@ -396,6 +396,50 @@ def test_jpeg_renders_in_its_colour(tmp_path, mode, colour, want):
     assert want(rgb), f"a {mode} JPEG of {colour} renders as {rgb}"
 
 
+QUADRANTS = {(0, 0): (230, 30, 30), (1, 0): (30, 200, 30),   # top: red, green
+             (0, 1): (30, 30, 230), (1, 1): (230, 230, 30)}  # bottom: blue, yellow
+
+
+def _nearest_quadrant_colour(rgb):
+    return min(QUADRANTS.values(), key=lambda c: sum((a - b) ** 2 for a, b in zip(rgb, c)))
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_a_jpeg_is_shown_the_way_its_exif_orientation_says(tmp_path, orientation):
+    """A phone's picture is stored as the sensor saw it, with an EXIF
+    Orientation saying how to turn it: it was placed sideways (and its
+    box had the stored aspect). Poppler's rendering shows each quadrant
+    where PIL's exif_transpose puts it, in a box of the turned aspect."""
+    Image = pytest.importorskip("PIL.Image")
+    ImageOps = pytest.importorskip("PIL.ImageOps")
+    import io
+    stored = Image.new("RGB", (80, 40))
+    stored.putdata([QUADRANTS[(x >= 40, y >= 20)] for y in range(40) for x in range(80)])
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    buf = io.BytesIO()
+    stored.save(buf, "JPEG", quality=95, exif=exif.tobytes())
+    shown = ImageOps.exif_transpose(Image.open(io.BytesIO(buf.getvalue()))).convert("RGB")
+    doc = build(tmp_path, {"foto.jpg": buf.getvalue()},
+                media("images/foto.jpg", "Foto", width="40mm"))
+    placed = the_image(doc)
+    w, h = drawn_size(placed)
+    assert abs(w / h - shown.width / shown.height) < ASPECT_TOL, (w, h, shown.size)
+    x0, y0, x1, y1 = placed["box"]
+    page, dpi = placed["page"] + 1, 72
+    prefix = tmp_path / "render"
+    tool("pdftoppm", "-f", page, "-l", page, "-r", dpi, "-png", "-singlefile", doc.path, prefix)
+    rendered = Image.open(f"{prefix}.png").convert("RGB")
+    top = doc.page_height(page - 1) - y1
+    for fx in (0.25, 0.75):
+        for fy in (0.25, 0.75):
+            got = rendered.getpixel((int((x0 + fx * (x1 - x0)) * dpi / 72),
+                                     int((top + fy * (y1 - y0)) * dpi / 72)))
+            want = shown.getpixel((int(fx * shown.width), int(fy * shown.height)))
+            assert _nearest_quadrant_colour(got) == _nearest_quadrant_colour(want), \
+                (orientation, fx, fy, got, want)
+
+
 def test_natural_size_is_96_dpi(tmp_path):
     args = PNG_CASES["rgb8"][0]
     doc = build(tmp_path, {"a.png": png_bytes(**args)}, media("images/a.png", "Beeld"))
