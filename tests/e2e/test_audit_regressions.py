@@ -3,6 +3,8 @@ DocBook, hand-written DocBook 5): each test failed before its fix."""
 
 import re
 
+import pytest
+
 from conftest import E2E_DATA, assert_text_conserved, compile_text, font_map_problems
 
 AUDIT_DATA = E2E_DATA / "audit"
@@ -210,35 +212,29 @@ def test_an_authors_name_and_affiliation_are_apart_on_the_cover(tmp_path):
     assert_text_conserved(tmp_path / "doc.xml", doc.path)
 
 
-def test_a_table_row_taller_than_a_page_is_an_error_at_its_line(tmp_path):
-    # A row is never split over pages; one taller than the page ran off
-    # it and stopped the run with "page 5: something would be drawn off
-    # the page … a fault of the layout, please report it", no line named.
-    from conftest import run_kcvs
-    words = " ".join(f"woord{i}" for i in range(1500))
-    src = tmp_path / "doc.xml"
-    src.write_text(HEAD + f"""
+WORDS = " ".join(f"woord{i}" for i in range(1500))
+
+
+@pytest.mark.parametrize("body, line, what", [
+    (f"""
     <informaltable><tgroup cols="2"><tbody>
-      <row><entry>kort</entry><entry>{words}</entry></row>
+      <row><entry>kort</entry><entry>{WORDS}</entry></row>
     </tbody></tgroup></informaltable>
-    """ + TAIL, encoding="utf-8")
-    res = run_kcvs(src, "-o", tmp_path / "doc.pdf")
-    assert res.returncode == 1
-    assert re.search(r"doc\.xml:8:\d+: error: this table row is \d+ pt high", res.stderr), \
-        res.stderr
-    assert not (tmp_path / "doc.pdf").exists()
-
-
-def test_a_call_to_action_taller_than_a_page_is_an_error_at_its_line(tmp_path):
-    # A paragraph with a background (role="cta") is one box, never split:
-    # one taller than the page was reported as a fault of the layout.
+    """, 8, "table row"),
+    (f'\n    <para role="cta">{WORDS}</para>\n', 7, "boxed paragraph"),
+], ids=["table-row", "call-to-action"])
+def test_a_box_never_split_and_taller_than_a_page_is_an_error_at_its_line(tmp_path, body,
+                                                                         line, what):
+    # A table row and a paragraph with a background (role="cta") are never
+    # split over pages; one taller than the page ran off it and stopped the
+    # run with "page 5: something would be drawn off the page … a fault of
+    # the layout, please report it", no line named.
     from conftest import run_kcvs
-    words = " ".join(f"woord{i}" for i in range(1500))
     src = tmp_path / "doc.xml"
-    src.write_text(HEAD + f'\n    <para role="cta">{words}</para>\n' + TAIL, encoding="utf-8")
+    src.write_text(HEAD + body + TAIL, encoding="utf-8")
     res = run_kcvs(src, "-o", tmp_path / "doc.pdf")
     assert res.returncode == 1
-    assert re.search(r"doc\.xml:7:\d+: error: this boxed paragraph is \d+ pt high", res.stderr), \
+    assert re.search(rf"doc\.xml:{line}:\d+: error: this {what} is \d+ pt high", res.stderr), \
         res.stderr
     assert not (tmp_path / "doc.pdf").exists()
 
